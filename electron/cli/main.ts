@@ -1,0 +1,235 @@
+/**
+ * The `vq` command. Every command works on the same services as the app (electron/core), over the
+ * data dir in VQ_DATA_DIR (or the OS default). Exit codes: 0 ok, 1 a command failed, 2 usage error.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { VqError, toApiError, type ApiError } from '../../shared/errors';
+import { formatBitrate, formatDuration, formatFps } from '../../shared/format';
+import { parseRawSpec } from '../../shared/rawSpec';
+import type { RawVideoSpec } from '../../shared/media';
+import { createCore, type Core } from '../core/core';
+import { defaultDataDir } from '../core/paths';
+import { checkInputFile, probeFile } from '../core/probe';
+import { APP_VERSION } from '../core/version';
+import { startServer } from '../server/server';
+import { describeMedia, describeToolchain } from './describe';
+import { renderTable } from './table';
+
+const HELP = `VQ Studio ${APP_VERSION} — video encoding and quality measurement
+
+Usage: vq <command> [options]
+
+Commands:
+  doctor [--json] [--refresh]          ffmpeg builds, encoders, libvmaf and VMAF models on this machine
+  probe FILE [--json] [--raw WxH:pix_fmt[:fps]]
+                                       what a video file is (codec, size, fps, bit depth, HDR, …)
+  import FILE… [--json] [--raw SPEC]   add files to the library (the files are not copied or moved)
+  list [--json]                        the library
+  remove ID                            remove an item from the library (the file stays on disk)
+  serve [--port N] [--host ADDR]       the app's UI in a browser; prints the URL with its access token
+
+Environment: VQ_DATA_DIR (library and caches), VQ_FFMPEG / VQ_FFPROBE (binaries to use),
+VQ_VMAF_MODEL_DIR (folders with VMAF models, separated by '${path.delimiter}').`;
+
+class UsageError extends Error {}
+
+/** Runs the CLI with the given arguments; resolves to the exit code. */
+export async function runCli(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        console.log(HELP);
+        return command === undefined ? 2 : 0;
+      case '--version':
+      case '-v':
+        console.log(APP_VERSION);
+        return 0;
+      case 'doctor':
+        return await doctor(rest);
+      case 'probe':
+        return await probe(rest);
+      case 'import':
+        return await importCmd(rest);
+      case 'list':
+        return await list(rest);
+      case 'remove':
+        return await remove(rest);
+      case 'serve':
+        return await serve(rest);
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError || isParseArgsError(err)) {
+      console.error(`vq: ${(err as Error).message}\nRun \`vq --help\` for usage.`);
+      return 2;
+    }
+    printError(toApiError(err));
+    return 1;
+  }
+}
+
+function isParseArgsError(err: unknown): boolean {
+  return err instanceof TypeError && typeof (err as NodeJS.ErrnoException).code === 'string' && (err as NodeJS.ErrnoException).code!.startsWith('ERR_PARSE_ARGS');
+}
+
+function printError(e: ApiError): void {
+  console.error(`vq: ${e.message}${e.hint ? `\n    ${e.hint}` : ''} [${e.code}]`);
+}
+
+function openCore(): Core {
+  return createCore({ dataDir: defaultDataDir(), host: { mode: 'web' } });
+}
+
+function rawOption(text: string | undefined): RawVideoSpec | undefined {
+  if (text === undefined) return undefined;
+  const parsed = parseRawSpec(text);
+  if (!parsed.ok) throw new UsageError(`--raw: ${parsed.message}`);
+  return parsed.spec;
+}
+
+async function doctor(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { json: { type: 'boolean' }, refresh: { type: 'boolean' } }, strict: true });
+  const core = openCore();
+  try {
+    const report = await core.toolchain.report({ refresh: values.refresh });
+    console.log(values.json ? JSON.stringify(report, null, 2) : describeToolchain(report));
+    return report.selected.probe && report.selected.encode ? 0 : 1;
+  } finally {
+    core.close();
+  }
+}
+
+async function probe(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { json: { type: 'boolean' }, raw: { type: 'string' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (positionals.length !== 1) throw new UsageError('probe takes exactly one FILE');
+  const raw = rawOption(values.raw);
+  const core = openCore();
+  try {
+    const file = path.resolve(positionals[0]!);
+    const checked = await checkInputFile(file);
+    const ffprobe = await core.toolchain.binaryFor('probe');
+    const info = await probeFile(checked.realPath, { ffprobe, raw });
+    console.log(values.json ? JSON.stringify(info, null, 2) : describeMedia(info));
+    return 0;
+  } catch (err) {
+    if (values.json) console.log(JSON.stringify({ error: toApiError(err) }, null, 2));
+    throw err;
+  } finally {
+    core.close();
+  }
+}
+
+async function importCmd(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { json: { type: 'boolean' }, raw: { type: 'string' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (positionals.length === 0) throw new UsageError('import takes one or more FILEs');
+  const raw = rawOption(values.raw);
+  const core = openCore();
+  try {
+    const outcome = await core.api['library.import']({ paths: positionals, raw });
+    if (values.json) {
+      console.log(JSON.stringify(outcome, null, 2));
+    } else {
+      for (const item of outcome.imported) console.log(`imported  ${item.id}  ${item.path}`);
+      for (const item of outcome.existing) console.log(`already   ${item.id}  ${item.path}`);
+      for (const f of outcome.failed) printError({ code: f.code as ApiError['code'], message: f.message, hint: f.hint });
+    }
+    return outcome.failed.length ? 1 : 0;
+  } finally {
+    core.close();
+  }
+}
+
+async function list(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { json: { type: 'boolean' } }, strict: true });
+  const core = openCore();
+  try {
+    const { items } = await core.api['library.list']({});
+    if (values.json) {
+      console.log(JSON.stringify(items, null, 2));
+      return 0;
+    }
+    if (items.length === 0) {
+      console.log('The library is empty. Add files with `vq import FILE…`.');
+      return 0;
+    }
+    const rows = items.map((i) => {
+      const v = i.media.video;
+      return [
+        i.id,
+        i.fileName,
+        v.codec,
+        `${v.width}x${v.height}`,
+        formatFps(v.frameRate),
+        `${v.bitDepth}-bit`,
+        formatDuration(i.media.durationSeconds),
+        formatBitrate(i.media.bitrateKbps),
+        v.hdr ? v.hdr.toUpperCase() : '',
+      ];
+    });
+    console.log(renderTable(['id', 'file', 'codec', 'size', 'fps', 'depth', 'duration', 'bitrate', 'HDR'], rows));
+    return 0;
+  } finally {
+    core.close();
+  }
+}
+
+async function remove(args: string[]): Promise<number> {
+  const { positionals } = parseArgs({ args, options: {}, allowPositionals: true, strict: true });
+  if (positionals.length !== 1) throw new UsageError('remove takes exactly one ID (see `vq list`)');
+  const core = openCore();
+  try {
+    await core.api['library.remove']({ id: positionals[0]! });
+    console.log(`removed ${positionals[0]} from the library (the file itself was not touched)`);
+    return 0;
+  } finally {
+    core.close();
+  }
+}
+
+async function serve(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string' } },
+    strict: true,
+  });
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${values.port} is not a port number`);
+  const rendererDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../out/renderer');
+  if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
+    throw new VqError('NOT_FOUND', `The UI is not built (${rendererDir} is missing).`, 'Run `npm run build` first, or use `npm start`.');
+  }
+  const core = openCore();
+  const server = await startServer({ core, rendererDir, port, host: values.host, token: values.token });
+  console.log(`VQ Studio is serving the UI at:\n\n    ${server.url}\n\nData: ${core.dataDir}\nPress Ctrl+C to stop.`);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await server.close();
+  core.close();
+  return 0;
+}
+
+// Run when executed directly (bin/vq.mjs imports this module and calls runCli).
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  runCli(process.argv.slice(2)).then((code) => process.exit(code));
+}

@@ -1,0 +1,221 @@
+/**
+ * The implementation of the API contract. Transports (IPC, WebSocket) and the CLI all call these
+ * same methods; nothing here knows which one is asking.
+ */
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { AppInfo, VqApi, VqParsedArgs } from '../../../shared/api';
+import { VqError, toApiError } from '../../../shared/errors';
+import type { DirEntry, DirListing, ImportOutcome, LibraryItem } from '../../../shared/library';
+import type { RawVideoSpec } from '../../../shared/media';
+import type { EventHub } from '../events';
+import { makeThumbnail } from '../ffmpeg/thumbnail';
+import { checkInputFile, probeFile } from '../probe';
+import type { LibraryRepo } from '../store/libraryRepo';
+import type { SettingsRepo } from '../store/settingsRepo';
+import type { Toolchain } from '../toolchain';
+
+/** What the host (Electron or the web server) adds to the services. */
+export interface HostHooks {
+  mode: 'electron' | 'web';
+  /** Shows a native open dialog; resolves to the chosen paths, or null when canceled. */
+  pickFiles?: () => Promise<string[] | null>;
+}
+
+/** Everything the service needs, passed in so tests can build one over a temp data dir. */
+export interface ServiceDeps {
+  dataDir: string;
+  thumbsDir: string;
+  version: string;
+  library: LibraryRepo;
+  settings: SettingsRepo;
+  toolchain: Toolchain;
+  events: EventHub;
+  host: HostHooks;
+}
+
+const VIDEO_EXTENSIONS = new Set([
+  '.mp4', '.m4v', '.mov', '.mkv', '.webm', '.avi', '.ts', '.m2ts', '.mts', '.mxf', '.y4m', '.yuv',
+  '.264', '.h264', '.265', '.h265', '.hevc', '.ivf', '.obu', '.flv', '.wmv', '.mpg', '.mpeg', '.3gp',
+]);
+
+/** Builds the service object that implements every API method. */
+export function createService(deps: ServiceDeps): VqApi {
+  const { library, events, toolchain } = deps;
+
+  async function importOne(inputPath: string, raw: RawVideoSpec | undefined): Promise<{ item: LibraryItem; existed: boolean }> {
+    const absolute = path.resolve(inputPath);
+    const checked = await checkInputFile(absolute);
+    const existing = library.getByPath(checked.realPath);
+    if (existing) return { item: existing.item, existed: true };
+
+    const ffprobe = await toolchain.binaryFor('probe');
+    const media = await probeFile(checked.realPath, { ffprobe, raw });
+    const stat = await fs.stat(checked.realPath);
+    const id = randomUUID().replace(/-/g, '').slice(0, 16);
+    const thumbPath = await thumbnailFor(id, checked.realPath, media.durationSeconds, raw ?? null);
+    const item: LibraryItem = {
+      id,
+      path: checked.realPath,
+      fileName: path.basename(checked.realPath),
+      addedAt: new Date().toISOString(),
+      sizeBytes: checked.sizeBytes,
+      media,
+      hasThumbnail: thumbPath !== null,
+    };
+    library.insert({ item, thumbPath, raw: raw ?? null, mtimeMs: stat.mtimeMs });
+    events.emit({ type: 'library.added', item });
+    return { item, existed: false };
+  }
+
+  // A thumbnail is a convenience: an import never fails because of it.
+  async function thumbnailFor(id: string, file: string, duration: number | null, raw: RawVideoSpec | null): Promise<string | null> {
+    try {
+      const ffmpeg = await toolchain.binaryFor('decode');
+      await fs.mkdir(deps.thumbsDir, { recursive: true });
+      const output = path.join(deps.thumbsDir, `${id}.jpg`);
+      const at = duration && duration > 2 ? Math.min(duration * 0.25, 10) : 0;
+      await makeThumbnail({ ffmpeg, input: file, output, atSeconds: at, raw });
+      return output;
+    } catch (err) {
+      console.warn(`thumbnail for ${file} failed:`, err instanceof Error ? err.message : err);
+      return null;
+    }
+  }
+
+  async function importMany(paths: string[], raw: RawVideoSpec | undefined): Promise<ImportOutcome> {
+    const outcome: ImportOutcome = { imported: [], existing: [], failed: [] };
+    for (const p of paths) {
+      try {
+        const { item, existed } = await importOne(p, raw);
+        (existed ? outcome.existing : outcome.imported).push(item);
+      } catch (err) {
+        const error = toApiError(err);
+        outcome.failed.push({ path: p, ...error });
+        events.emit({ type: 'library.importFailed', path: p, error });
+      }
+    }
+    return outcome;
+  }
+
+  return {
+    async 'app.info'(): Promise<AppInfo> {
+      return {
+        name: 'VQ Studio',
+        version: deps.version,
+        mode: deps.host.mode,
+        platform: process.platform,
+        dataDir: deps.dataDir,
+        capabilities: {
+          nativeDialog: Boolean(deps.host.pickFiles),
+          dropImport: deps.host.mode === 'electron',
+          fileBrowser: true,
+        },
+      };
+    },
+
+    async 'toolchain.get'(args) {
+      const report = await toolchain.report({ refresh: args.refresh });
+      if (args.refresh) events.emit({ type: 'toolchain.changed', report });
+      return report;
+    },
+
+    async 'library.list'() {
+      // Read seq first: an event emitted after this point is newer than the snapshot.
+      const seq = events.seq;
+      return { items: library.list().map((s) => s.item), seq };
+    },
+
+    async 'library.get'(args) {
+      const found = library.get(args.id);
+      if (!found) throw unknownItem(args.id);
+      return found.item;
+    },
+
+    async 'library.import'(args: VqParsedArgs<'library.import'>) {
+      return importMany(args.paths, args.raw);
+    },
+
+    async 'library.importWithDialog'() {
+      if (!deps.host.pickFiles) {
+        throw new VqError('UNSUPPORTED', 'There is no native file dialog in the browser.', 'Type a path or use Browse… to pick a file on the server.');
+      }
+      const picked = await deps.host.pickFiles();
+      if (!picked || picked.length === 0) return { imported: [], existing: [], failed: [], canceled: true };
+      return { ...(await importMany(picked, undefined)), canceled: false };
+    },
+
+    async 'library.remove'(args) {
+      const found = library.get(args.id);
+      if (!found) throw unknownItem(args.id);
+      library.remove(args.id);
+      // The thumbnail is ours (cache); the source file is the person's and is never touched.
+      if (found.thumbPath) await fs.rm(found.thumbPath, { force: true });
+      events.emit({ type: 'library.removed', id: args.id });
+      return { id: args.id };
+    },
+
+    async 'fs.list'(args) {
+      return listDirectory(args.dir ?? os.homedir(), args.showHidden ?? false);
+    },
+
+    async 'settings.get'() {
+      return deps.settings.get();
+    },
+
+    async 'settings.set'(args) {
+      const settings = deps.settings.set(args);
+      events.emit({ type: 'settings.changed', settings });
+      if (args.ffmpegPath !== undefined || args.ffprobePath !== undefined) {
+        toolchain.invalidate();
+        const report = await toolchain.report();
+        events.emit({ type: 'toolchain.changed', report });
+      }
+      return settings;
+    },
+  };
+}
+
+function unknownItem(id: string): VqError {
+  return new VqError('UNKNOWN_ITEM', `No library item with id ${id}.`, 'It may have been removed; refresh the library.');
+}
+
+/** Lists a directory for the server-side file browser: folders first, then files, by name. */
+export async function listDirectory(dir: string, showHidden: boolean): Promise<DirListing> {
+  const absolute = path.resolve(dir);
+  let dirents;
+  try {
+    dirents = await fs.readdir(absolute, { withFileTypes: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new VqError('NOT_FOUND', `Folder not found: ${absolute}`);
+    if (code === 'ENOTDIR') throw new VqError('INVALID_ARGS', `Not a folder: ${absolute}`);
+    if (code === 'EACCES' || code === 'EPERM') throw new VqError('PERMISSION_DENIED', `No permission to read ${absolute}`);
+    throw err;
+  }
+  const entries: DirEntry[] = [];
+  for (const d of dirents) {
+    if (!showHidden && d.name.startsWith('.')) continue;
+    let isDir = d.isDirectory();
+    let size: number | null = null;
+    if (d.isSymbolicLink() || d.isFile()) {
+      const st = await fs.stat(path.join(absolute, d.name)).catch(() => null);
+      if (!st) continue; // a dangling link
+      isDir = st.isDirectory();
+      size = st.isFile() ? st.size : null;
+    } else if (!isDir) {
+      continue; // sockets, devices
+    }
+    entries.push({
+      name: d.name,
+      kind: isDir ? 'dir' : 'file',
+      sizeBytes: size,
+      looksLikeVideo: !isDir && VIDEO_EXTENSIONS.has(path.extname(d.name).toLowerCase()),
+    });
+  }
+  entries.sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind === 'dir' ? -1 : 1));
+  const parent = path.dirname(absolute);
+  return { dir: absolute, parent: parent === absolute ? null : parent, entries };
+}

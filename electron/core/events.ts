@@ -1,0 +1,36 @@
+/**
+ * The event stream every client subscribes to. Each event gets the next `seq`, so a client that
+ * fetched a snapshot at seq N applies only events with seq > N.
+ */
+import type { VqEvent, VqEventInput } from '../../shared/api';
+
+/** Fan-out of typed events with an increasing sequence number. */
+export class EventHub {
+  private seqValue = 0;
+  private readonly listeners = new Set<(event: VqEvent) => void>();
+
+  /** The seq of the last event emitted (0 before any). */
+  get seq(): number {
+    return this.seqValue;
+  }
+
+  /** Stamps the next seq on an event and delivers it to every listener. */
+  emit(input: VqEventInput): VqEvent {
+    const event = { ...input, seq: ++this.seqValue } as VqEvent;
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(event);
+      } catch (err) {
+        // One broken subscriber (a closed socket) must not stop the others.
+        console.error('event listener failed:', err);
+      }
+    }
+    return event;
+  }
+
+  /** Subscribes; returns the unsubscribe function. */
+  subscribe(listener: (event: VqEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}

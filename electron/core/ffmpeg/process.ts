@@ -1,0 +1,212 @@
+/**
+ * The one place that starts ffmpeg and ffprobe processes. Arguments are arrays (never a shell), each
+ * process is registered with an AbortController so cancel and quit can kill it, stderr keeps a tail
+ * for error messages, and the exact command is kept so people can copy it.
+ */
+import { spawn } from 'node:child_process';
+import { VqError } from '../../../shared/errors';
+
+/** A running or finished ffmpeg/ffprobe process as the registry sees it. */
+export interface TrackedProcess {
+  id: number;
+  command: string[];
+  startedAt: number;
+  abort: AbortController;
+}
+
+const running = new Map<number, TrackedProcess>();
+let nextId = 1;
+
+/** Options for {@link runTool}. */
+export interface RunOptions {
+  /** Kill the process after this many milliseconds (probes use it). */
+  timeoutMs?: number;
+  /** Abort from outside (cancel). */
+  signal?: AbortSignal;
+  /** Called with each complete stdout line (progress parsing). */
+  onStdoutLine?: (line: string) => void;
+  /** Keep stdout in memory and return it (default true). */
+  collectStdout?: boolean;
+  /** Bytes of stderr to keep for error messages (default 16 KiB). */
+  stderrTailBytes?: number;
+  /** Receive raw stdout chunks (binary output such as images); disables collection. */
+  onStdoutData?: (chunk: Buffer) => void;
+}
+
+/** What a finished process left behind. */
+export interface RunResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderrTail: string;
+  command: string[];
+  durationMs: number;
+  canceled: boolean;
+  timedOut: boolean;
+}
+
+/**
+ * Runs a binary with an argument array and resolves when it exits (whatever the exit code).
+ * Rejects only when the binary cannot be started at all.
+ */
+export function runTool(binary: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  const command = [binary, ...args];
+  const abort = new AbortController();
+  const id = nextId++;
+  const started = Date.now();
+  const tracked: TrackedProcess = { id, command, startedAt: started, abort };
+  const tailBytes = opts.stderrTailBytes ?? 16 * 1024;
+  const collect = opts.collectStdout !== false && !opts.onStdoutData;
+
+  return new Promise<RunResult>((resolve, reject) => {
+    let timedOut = false;
+    let canceled = false;
+    const child = spawn(binary, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      windowsHide: true,
+      signal: abort.signal,
+      killSignal: 'SIGKILL',
+    });
+    running.set(id, tracked);
+
+    const onOuterAbort = (): void => {
+      canceled = true;
+      abort.abort();
+    };
+    if (opts.signal) {
+      if (opts.signal.aborted) onOuterAbort();
+      else opts.signal.addEventListener('abort', onOuterAbort, { once: true });
+    }
+    const timer =
+      opts.timeoutMs !== undefined
+        ? setTimeout(() => {
+            timedOut = true;
+            abort.abort();
+          }, opts.timeoutMs)
+        : undefined;
+
+    const stdoutChunks: Buffer[] = [];
+    let lineBuf = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (opts.onStdoutData) opts.onStdoutData(chunk);
+      else if (collect) stdoutChunks.push(chunk);
+      if (opts.onStdoutLine) {
+        lineBuf += chunk.toString('utf8');
+        let nl = lineBuf.indexOf('\n');
+        while (nl >= 0) {
+          opts.onStdoutLine(lineBuf.slice(0, nl).replace(/\r$/, ''));
+          lineBuf = lineBuf.slice(nl + 1);
+          nl = lineBuf.indexOf('\n');
+        }
+      }
+    });
+
+    let stderr = Buffer.alloc(0);
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr = Buffer.concat([stderr, chunk]);
+      if (stderr.length > tailBytes * 2) stderr = stderr.subarray(stderr.length - tailBytes);
+    });
+
+    let settled = false;
+    const finish = (code: number | null, signal: NodeJS.Signals | null): void => {
+      if (settled) return;
+      settled = true;
+      if (timer) clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onOuterAbort);
+      running.delete(id);
+      if (opts.onStdoutLine && lineBuf) opts.onStdoutLine(lineBuf);
+      const tail = stderr.length > tailBytes ? stderr.subarray(stderr.length - tailBytes) : stderr;
+      resolve({
+        code,
+        signal,
+        stdout: collect ? Buffer.concat(stdoutChunks).toString('utf8') : '',
+        stderrTail: tail.toString('utf8'),
+        command,
+        durationMs: Date.now() - started,
+        canceled,
+        timedOut,
+      });
+    };
+
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.name === 'AbortError') return; // 'close' follows and reports the kill
+      if (settled) return;
+      settled = true;
+      if (timer) clearTimeout(timer);
+      running.delete(id);
+      if (err.code === 'ENOENT' || err.code === 'EACCES') {
+        reject(
+          new VqError(
+            binaryKind(binary) === 'ffprobe' ? 'NO_FFPROBE' : 'NO_FFMPEG',
+            `Cannot run ${binary}: ${err.code === 'ENOENT' ? 'file not found' : 'permission denied'}.`,
+            'Run `vq doctor` to see which ffmpeg builds were found, or set VQ_FFMPEG / VQ_FFPROBE.',
+          ),
+        );
+      } else {
+        reject(err);
+      }
+    });
+    child.on('close', finish);
+  });
+}
+
+/** Like {@link runTool}, but throws FFMPEG_FAILED (with the stderr tail) on a non-zero exit. */
+export async function runToolChecked(binary: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  const r = await runTool(binary, args, opts);
+  if (r.canceled) throw new VqError('CANCELED', `${binaryKind(binary)} was canceled.`);
+  if (r.timedOut) {
+    throw new VqError('FFMPEG_FAILED', `${binaryKind(binary)} did not finish within ${opts.timeoutMs} ms and was stopped.`);
+  }
+  if (r.code !== 0) {
+    throw new VqError('FFMPEG_FAILED', `${binaryKind(binary)} failed (exit ${r.code ?? r.signal}): ${lastLines(r.stderrTail, 3)}`);
+  }
+  return r;
+}
+
+/** Kills every running ffmpeg/ffprobe process (quit, cancel-all). Returns how many were running. */
+export function killAllProcesses(): number {
+  const n = running.size;
+  for (const p of running.values()) p.abort.abort();
+  return n;
+}
+
+/**
+ * Registers a process started by other code (fluent-ffmpeg) so quit and cancel-all reach it.
+ * Returns the function that unregisters it when it ends.
+ */
+export function trackExternal(command: string[], kill: () => void): () => void {
+  const id = nextId++;
+  const abort = new AbortController();
+  abort.signal.addEventListener('abort', kill, { once: true });
+  running.set(id, { id, command, startedAt: Date.now(), abort });
+  return () => running.delete(id);
+}
+
+/** The processes running now (for diagnostics and tests). */
+export function runningProcesses(): readonly TrackedProcess[] {
+  return [...running.values()];
+}
+
+/** A command as a shell-safe line for people to copy (POSIX quoting). Never executed. */
+export function formatCommand(command: readonly string[]): string {
+  return command.map(shellQuote).join(' ');
+}
+
+function shellQuote(arg: string): string {
+  if (/^[A-Za-z0-9_\-+=.,/:@%]+$/.test(arg)) return arg;
+  return `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The last `n` non-empty lines of a text (for error messages). */
+export function lastLines(text: string, n: number): string {
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .slice(-n)
+    .join(' | ');
+}
+
+function binaryKind(binary: string): 'ffmpeg' | 'ffprobe' {
+  return /ffprobe[^/\\]*$/i.test(binary) ? 'ffprobe' : 'ffmpeg';
+}

@@ -1,0 +1,67 @@
+/**
+ * The library database: one SQLite file (`library.db`) in the data dir, WAL mode, with versioned
+ * migrations tracked in `PRAGMA user_version`. Later features add migrations at the end of the list;
+ * a migration never changes once released.
+ */
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** The open database handle type. */
+export type Db = Database.Database;
+
+/** Ordered schema migrations; index + 1 is the schema version it brings. */
+export const MIGRATIONS: readonly string[] = [
+  // 1: sources and settings
+  `
+  CREATE TABLE sources (
+    id          TEXT PRIMARY KEY,
+    path        TEXT NOT NULL UNIQUE,
+    file_name   TEXT NOT NULL,
+    size_bytes  INTEGER NOT NULL,
+    mtime_ms    INTEGER NOT NULL,
+    added_at    TEXT NOT NULL,
+    media_json  TEXT NOT NULL,
+    raw_spec    TEXT,
+    thumb_path  TEXT
+  );
+  CREATE INDEX sources_added_at ON sources(added_at);
+  CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  `,
+];
+
+/**
+ * Opens (and creates or migrates) the database at `<dataDir>/library.db`. `nativeBinding` points
+ * at a better-sqlite3 addon built for another runtime (Electron in development, see
+ * scripts/electronSqlite.mjs).
+ */
+export function openDatabase(dataDir: string, nativeBinding?: string): Db {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const db = new Database(path.join(dataDir, 'library.db'), nativeBinding ? { nativeBinding } : {});
+  db.pragma('journal_mode = WAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return db;
+}
+
+/** Applies every migration newer than the file's `user_version`, each in its own transaction. */
+export function migrate(db: Db): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new Error(
+      `library.db has schema version ${current}, newer than this app knows (${MIGRATIONS.length}). ` +
+        'Update VQ Studio, or point VQ_DATA_DIR at another folder.',
+    );
+  }
+  for (let v = current; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+  return MIGRATIONS.length;
+}

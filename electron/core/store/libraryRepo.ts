@@ -1,0 +1,94 @@
+/** Rows of the `sources` table as library items. */
+import type { LibraryItem } from '../../../shared/library';
+import type { MediaInfo, RawVideoSpec } from '../../../shared/media';
+import type { Db } from './db';
+
+interface SourceRow {
+  id: string;
+  path: string;
+  file_name: string;
+  size_bytes: number;
+  mtime_ms: number;
+  added_at: string;
+  media_json: string;
+  raw_spec: string | null;
+  thumb_path: string | null;
+}
+
+/** A stored source: the item plus what only the main side needs. */
+export interface StoredSource {
+  item: LibraryItem;
+  thumbPath: string | null;
+  raw: RawVideoSpec | null;
+  mtimeMs: number;
+}
+
+/** Reads and writes library sources. */
+export class LibraryRepo {
+  constructor(private readonly db: Db) {}
+
+  /** All sources, newest first. */
+  list(): StoredSource[] {
+    const rows = this.db.prepare('SELECT * FROM sources ORDER BY added_at DESC, rowid DESC').all() as SourceRow[];
+    return rows.map(fromRow);
+  }
+
+  /** One source by id. */
+  get(id: string): StoredSource | null {
+    const row = this.db.prepare('SELECT * FROM sources WHERE id = ?').get(id) as SourceRow | undefined;
+    return row ? fromRow(row) : null;
+  }
+
+  /** One source by its absolute path. */
+  getByPath(path: string): StoredSource | null {
+    const row = this.db.prepare('SELECT * FROM sources WHERE path = ?').get(path) as SourceRow | undefined;
+    return row ? fromRow(row) : null;
+  }
+
+  /** Inserts a source (one statement: either the whole row lands or nothing). */
+  insert(src: StoredSource): void {
+    this.db
+      .prepare(
+        `INSERT INTO sources (id, path, file_name, size_bytes, mtime_ms, added_at, media_json, raw_spec, thumb_path)
+         VALUES (@id, @path, @file_name, @size_bytes, @mtime_ms, @added_at, @media_json, @raw_spec, @thumb_path)`,
+      )
+      .run(toRow(src));
+  }
+
+  /** Deletes a source row; returns whether it existed. Never touches the file. */
+  remove(id: string): boolean {
+    return this.db.prepare('DELETE FROM sources WHERE id = ?').run(id).changes > 0;
+  }
+}
+
+function fromRow(row: SourceRow): StoredSource {
+  const media = JSON.parse(row.media_json) as MediaInfo;
+  return {
+    item: {
+      id: row.id,
+      path: row.path,
+      fileName: row.file_name,
+      addedAt: row.added_at,
+      sizeBytes: row.size_bytes,
+      media,
+      hasThumbnail: row.thumb_path !== null,
+    },
+    thumbPath: row.thumb_path,
+    raw: row.raw_spec ? (JSON.parse(row.raw_spec) as RawVideoSpec) : null,
+    mtimeMs: row.mtime_ms,
+  };
+}
+
+function toRow(src: StoredSource): SourceRow {
+  return {
+    id: src.item.id,
+    path: src.item.path,
+    file_name: src.item.fileName,
+    size_bytes: src.item.sizeBytes,
+    mtime_ms: Math.round(src.mtimeMs),
+    added_at: src.item.addedAt,
+    media_json: JSON.stringify(src.item.media),
+    raw_spec: src.raw ? JSON.stringify(src.raw) : null,
+    thumb_path: src.thumbPath,
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * Turns what the doctor found into sentences a person can act on: what is missing, what it costs,
+ * and how to get it. Pure, so the wording is reviewed in tests rather than on a broken machine.
+ */
+import type { BinaryInfo, ToolchainSelection } from '../../../shared/toolchain';
+import { PREFERRED_ENCODERS, hasPsnrSsim } from './select';
+
+/** Inputs of {@link adviceFor}. */
+export interface AdviceInput {
+  binaries: readonly BinaryInfo[];
+  selected: ToolchainSelection;
+  /** Advice from the model folder scan, appended as is. */
+  modelAdvice: readonly string[];
+}
+
+/** Advice when no working ffmpeg exists (also the hint of NO_FFMPEG). */
+export const NO_FFMPEG_ADVICE =
+  'No working ffmpeg was found. Install one (Debian/Ubuntu: apt install ffmpeg; macOS: brew ' +
+  'install ffmpeg; Windows: winget install ffmpeg) or the npm package ffmpeg-static, or set ' +
+  'VQ_FFMPEG to the full path of an ffmpeg program.';
+
+/** Advice when no working ffprobe exists (also the hint of NO_FFPROBE). */
+export const NO_FFPROBE_ADVICE =
+  'No working ffprobe was found. It comes with the ffmpeg packages; or install the npm package ' +
+  '@ffprobe-installer/ffprobe, or set VQ_FFPROBE to the full path of an ffprobe program.';
+
+/** Advice when no ffmpeg has libvmaf. */
+export const NO_LIBVMAF_ADVICE =
+  'No ffmpeg with libvmaf was found, so VMAF cannot be measured (PSNR and SSIM still can). ' +
+  'Install the npm package @ffmpeg-installer/ffmpeg (ffmpeg 4.1 with libvmaf 1.3.7) or an ' +
+  'ffmpeg built with --enable-libvmaf, then set VQ_FFMPEG to its path.';
+
+/** Every piece of advice for this report, most blocking first. */
+export function adviceFor(input: AdviceInput): string[] {
+  const { binaries, selected } = input;
+  const out: string[] = [];
+  const working = binaries.filter((b) => b.error === null);
+  const ffmpegs = working.filter((b) => b.kind === 'ffmpeg');
+
+  for (const b of binaries) {
+    if (b.error === null) continue;
+    if (b.source === 'env' || b.source === 'setting') {
+      const what = b.source === 'env' ? (b.kind === 'ffmpeg' ? 'VQ_FFMPEG' : 'VQ_FFPROBE') : 'the setting';
+      out.push(`${b.error} Fix or clear ${what}; until then the other builds found are used.`);
+    } else {
+      out.push(`${b.path} (found via ${b.source}) cannot be used: ${b.error}`);
+    }
+  }
+
+  if (ffmpegs.length === 0) out.push(NO_FFMPEG_ADVICE);
+  if (!working.some((b) => b.kind === 'ffprobe')) out.push(NO_FFPROBE_ADVICE);
+  if (ffmpegs.length === 0) return [...out, ...input.modelAdvice];
+
+  if (!ffmpegs.some((b) => b.libvmaf !== null)) out.push(NO_LIBVMAF_ADVICE);
+  for (const b of ffmpegs) {
+    if (b.libvmaf?.api !== 1) continue;
+    // libvmaf 1.x has no built-in model: without a .pkl pair it cannot compute VMAF at all.
+    if (!b.libvmaf.models.some((m) => m.name === 'vmaf_v0.6.1')) {
+      out.push(
+        `${b.path} has libvmaf 1.x, which reads only .pkl model files, and no vmaf_v0.6.1 model ` +
+          'was found for it: set VQ_VMAF_MODEL_DIR to a folder with vmaf_v0.6.1.pkl and ' +
+          'vmaf_v0.6.1.pkl.model (from https://github.com/Netflix/vmaf, tag v1.5.3, folder model).',
+      );
+    }
+  }
+  if (!ffmpegs.some(hasPsnrSsim)) {
+    out.push('No ffmpeg found has both the psnr and ssim filters, so those metrics cannot be measured.');
+  }
+
+  const scorer = ffmpegs.find((b) => b.path === selected.score);
+  if (scorer && scorer.defects.length > 0) {
+    out.push(
+      `The ffmpeg used for scoring (${scorer.path}, ${scorer.version ?? 'unknown version'}) has ` +
+        `${scorer.defects.length} known defect(s), listed with it; VQ Studio works around them ` +
+        'or refuses with the reason. An ffmpeg 5.1 or later built with libvmaf 2 has none of them.',
+    );
+  }
+
+  const missing = PREFERRED_ENCODERS.filter((e) => !ffmpegs.some((b) => b.encoders.includes(e)));
+  if (missing.length > 0) {
+    out.push(
+      `No ffmpeg found has ${missing.join(', ')}, so presets using ${missing.length > 1 ? 'them' : 'it'} ` +
+        'cannot run. Install an ffmpeg built with them and put it on PATH or set VQ_FFMPEG.',
+    );
+  }
+
+  return [...out, ...input.modelAdvice];
+}

@@ -1,0 +1,162 @@
+/**
+ * The toolchain doctor: finds every ffmpeg/ffprobe, probes each once (cached on disk), finds VMAF
+ * models, flags known defects and picks the binary per task. `vq doctor` prints its report.
+ */
+import { realpath, stat } from 'node:fs/promises';
+import { VqError } from '../../../shared/errors';
+import type { BinaryInfo, ToolchainReport, ToolchainSelection } from '../../../shared/toolchain';
+import { NO_FFMPEG_ADVICE, NO_FFPROBE_ADVICE, adviceFor } from './advice';
+import { discoverCandidates, type Candidate, type ToolchainSettings } from './discover';
+import { defectsFor } from './defects';
+import { modelDirCandidates, modelsForApi, scanModelDirs } from './models';
+import { DEFAULT_PROBE_TIMEOUT_MS, probeBinary, type ProbeData } from './probeBinary';
+import { ProbeCache } from './probeCache';
+import { selectBinaries } from './select';
+
+export type { ToolchainSettings } from './discover';
+export { CACHE_FILE_NAME } from './probeCache';
+
+/** A job that needs a binary. */
+export type ToolchainTask = keyof ToolchainSelection;
+
+/** Options of {@link Toolchain}. */
+export interface ToolchainOptions {
+  /** Folder for `toolchain-cache.json` (created on first write). */
+  cacheDir: string;
+  /** Reads the app setting at each report, so a changed setting applies after invalidate(). */
+  settings?: () => ToolchainSettings;
+  /** Environment to read VQ_FFMPEG, VQ_FFPROBE, VQ_VMAF_MODEL_DIR and PATH from. */
+  env?: NodeJS.ProcessEnv;
+  /** Limit for each probe run of a binary, in milliseconds (default 15 s). */
+  probeTimeoutMs?: number;
+}
+
+/** Finds, probes and selects ffmpeg/ffprobe builds; the report is memoized until invalidate(). */
+export class Toolchain {
+  private readonly opts: ToolchainOptions;
+  private memo: Promise<ToolchainReport> | null = null;
+  private probed = 0;
+
+  /** Nothing runs until the first report(). */
+  constructor(opts: ToolchainOptions) {
+    this.opts = opts;
+  }
+
+  /** How many binaries this instance actually ran (cache misses); lets tests see cache hits. */
+  get probeCount(): number {
+    return this.probed;
+  }
+
+  /** The report; memoized, shared by concurrent callers; `refresh` re-probes every binary. */
+  report(opts: { refresh?: boolean } = {}): Promise<ToolchainReport> {
+    if (this.memo && !opts.refresh) return this.memo;
+    const p = this.build(opts.refresh === true);
+    this.memo = p;
+    // A failed build must not stick: the next call tries again.
+    p.catch(() => {
+      if (this.memo === p) this.memo = null;
+    });
+    return p;
+  }
+
+  /** Path of the chosen binary or throws VqError NO_FFMPEG/NO_FFPROBE with a hint. */
+  async binaryFor(task: ToolchainTask): Promise<string> {
+    const r = await this.report();
+    const chosen = r.selected[task];
+    if (chosen) return chosen;
+    if (task === 'probe') {
+      throw new VqError('NO_FFPROBE', 'No working ffprobe was found.', NO_FFPROBE_ADVICE);
+    }
+    const explicitError = r.binaries.find(
+      (b) => b.kind === 'ffmpeg' && b.error !== null && (b.source === 'env' || b.source === 'setting'),
+    )?.error;
+    throw new VqError(
+      'NO_FFMPEG',
+      task === 'score' ? 'No ffmpeg that can measure quality was found.' : 'No working ffmpeg was found.',
+      explicitError ? `${explicitError} ${NO_FFMPEG_ADVICE}` : NO_FFMPEG_ADVICE,
+    );
+  }
+
+  /** Forgets the memoized report (after a settings change); the disk cache stays valid. */
+  invalidate(): void {
+    this.memo = null;
+  }
+
+  private async build(refresh: boolean): Promise<ToolchainReport> {
+    const env = this.opts.env ?? process.env;
+    const settings = this.opts.settings?.() ?? null;
+    const dirs = modelDirCandidates(env);
+    const [candidates, scan, cache] = await Promise.all([
+      discoverCandidates({ env, settings }),
+      scanModelDirs(dirs, env),
+      loadCache(this.opts.cacheDir),
+    ]);
+
+    const probed = await Promise.all(candidates.map((c) => this.probeCandidate(c, cache, refresh)));
+    const binaries: BinaryInfo[] = probed.map(({ cand, data, error }) => {
+      const libvmaf = data?.libvmafApi
+        ? { api: data.libvmafApi, models: modelsForApi(data.libvmafApi, scan.modelFiles) }
+        : null;
+      return {
+        kind: cand.kind,
+        path: cand.path,
+        source: cand.source,
+        version: data?.version ?? null,
+        major: data?.major ?? null,
+        encoders: data?.encoders ?? [],
+        filters: data?.filters ?? [],
+        libvmaf,
+        defects: data ? defectsFor(data) : [],
+        error,
+      };
+    });
+
+    try {
+      await cache.save();
+    } catch {
+      // The cache only saves time; a read-only or full disk must not break the report.
+    }
+
+    const selected = selectBinaries(binaries);
+    return {
+      binaries,
+      selected,
+      modelDirs: scan.modelDirs,
+      modelFiles: scan.modelFiles,
+      advice: adviceFor({ binaries, selected, modelAdvice: scan.advice }),
+    };
+  }
+
+  private async probeCandidate(
+    cand: Candidate,
+    cache: ProbeCache,
+    refresh: boolean,
+  ): Promise<{ cand: Candidate; data: ProbeData | null; error: string | null }> {
+    if (cand.error !== null) return { cand, data: null, error: cand.error };
+    let key: string;
+    let stamp: { size: number; mtimeMs: number };
+    try {
+      const real = await realpath(cand.path);
+      const st = await stat(real);
+      key = `${cand.kind}:${real}`;
+      stamp = { size: st.size, mtimeMs: st.mtimeMs };
+    } catch {
+      return { cand, data: null, error: `${cand.path} does not exist.` };
+    }
+    const hit = refresh ? null : cache.get(key, stamp);
+    if (hit) return { cand, data: hit, error: null };
+    this.probed++;
+    const out = await probeBinary(cand.path, cand.kind, {
+      timeoutMs: this.opts.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS,
+    });
+    // Failures are not cached: a timeout on a busy machine should not stick until the file changes.
+    if (out.data) cache.set(key, stamp, out.data);
+    return { cand, data: out.data, error: out.error };
+  }
+}
+
+async function loadCache(dir: string): Promise<ProbeCache> {
+  const cache = new ProbeCache(dir);
+  await cache.load();
+  return cache;
+}

@@ -1,0 +1,139 @@
+/**
+ * The one API contract between the renderer and the main-side services. Every request is one
+ * argument object validated by its zod schema in the main-side dispatcher (the same for IPC and
+ * WebSocket); every result travels as an {@link Envelope}. Events form one typed stream with an
+ * increasing `seq`, so a client can take a snapshot and apply only newer events.
+ */
+import { z } from 'zod';
+import type { ApiError } from './errors';
+import type { DirListing, ImportOutcome, LibraryItem } from './library';
+import type { ToolchainReport } from './toolchain';
+
+/** A file path as typed by a person: non-empty, no NUL byte. */
+const PathArg = z
+  .string()
+  .min(1, 'path is empty')
+  .max(4096, 'path is longer than 4096 characters')
+  .refine((p) => !p.includes('\0'), 'path contains a NUL byte');
+
+/** Library item id. */
+const IdArg = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'not an item id');
+
+/** `WxH:pix_fmt[:fps]` given as parts. */
+export const RawSpecArg = z
+  .object({
+    width: z.number().int().min(2).max(16384),
+    height: z.number().int().min(2).max(16384),
+    pixFmt: z.string().regex(/^[a-z0-9_]+$/, 'not a pix_fmt name'),
+    fps: z.number().positive().max(1000),
+  })
+  .strict();
+
+/** User settings stored in the library database. */
+export const SettingsSchema = z
+  .object({
+    /** An ffmpeg binary the person chose; null to let the toolchain decide. */
+    ffmpegPath: z.string().max(4096).nullable(),
+    /** An ffprobe binary the person chose; null to let the toolchain decide. */
+    ffprobePath: z.string().max(4096).nullable(),
+  })
+  .strict();
+
+/** Settings as stored and returned. */
+export type Settings = z.infer<typeof SettingsSchema>;
+
+/** Request schemas, one per method. The method names are namespaced `area.action`. */
+export const requestSchemas = {
+  /** App name, version, mode and what this transport can do. */
+  'app.info': z.object({}).strict(),
+  /** The toolchain report; `refresh` re-probes every binary (ignoring the cache). */
+  'toolchain.get': z.object({ refresh: z.boolean().optional() }).strict(),
+  /** All library items, with the event `seq` the snapshot is current to. */
+  'library.list': z.object({}).strict(),
+  /** One library item by id. */
+  'library.get': z.object({ id: IdArg }).strict(),
+  /** Import files by path; each path lands or fails on its own. `raw` applies to raw .yuv files. */
+  'library.import': z
+    .object({ paths: z.array(PathArg).min(1).max(1000), raw: RawSpecArg.optional() })
+    .strict(),
+  /** Electron only: show the native open dialog and import what the person picks. */
+  'library.importWithDialog': z.object({}).strict(),
+  /** Remove an item from the library. The file on disk is never touched. */
+  'library.remove': z.object({ id: IdArg }).strict(),
+  /** Server-side file browser (web mode): list a directory; default is the home directory. */
+  'fs.list': z.object({ dir: PathArg.optional(), showHidden: z.boolean().optional() }).strict(),
+  /** Current settings. */
+  'settings.get': z.object({}).strict(),
+  /** Change settings; fields left out keep their value. */
+  'settings.set': SettingsSchema.partial().strict(),
+} as const;
+
+/** Every method name. */
+export type VqMethod = keyof typeof requestSchemas;
+
+/** The argument object of a method, as the caller writes it. */
+export type VqArgs<M extends VqMethod> = z.input<(typeof requestSchemas)[M]>;
+
+/** The argument object of a method after validation. */
+export type VqParsedArgs<M extends VqMethod> = z.output<(typeof requestSchemas)[M]>;
+
+/** Facts about the running app and its transport. */
+export interface AppInfo {
+  name: string;
+  version: string;
+  /** 'electron' for the desktop app, 'web' for `vq serve`. */
+  mode: 'electron' | 'web';
+  platform: string;
+  dataDir: string;
+  capabilities: {
+    /** A native open dialog is available (`library.importWithDialog`). */
+    nativeDialog: boolean;
+    /** Files dropped on the window are imported by path (Electron). */
+    dropImport: boolean;
+    /** The server-side file browser (`fs.list`) is offered. */
+    fileBrowser: boolean;
+  };
+}
+
+/** The result of each method. */
+export interface VqResults {
+  'app.info': AppInfo;
+  'toolchain.get': ToolchainReport;
+  'library.list': { items: LibraryItem[]; seq: number };
+  'library.get': LibraryItem;
+  'library.import': ImportOutcome;
+  'library.importWithDialog': ImportOutcome & { canceled: boolean };
+  'library.remove': { id: string };
+  'fs.list': DirListing;
+  'settings.get': Settings;
+  'settings.set': Settings;
+}
+
+/** Events pushed from main to every client. `seq` increases by one per event. */
+export type VqEvent =
+  | { seq: number; type: 'library.added'; item: LibraryItem }
+  | { seq: number; type: 'library.removed'; id: string }
+  | { seq: number; type: 'library.importFailed'; path: string; error: ApiError }
+  | { seq: number; type: 'toolchain.changed'; report: ToolchainReport }
+  | { seq: number; type: 'settings.changed'; settings: Settings };
+
+/** An event before the hub stamps its `seq`. */
+export type VqEventInput = VqEvent extends infer E ? (E extends { seq: number } ? Omit<E, 'seq'> : never) : never;
+
+/** The service interface: one async method per request, one argument object each. */
+export type VqApi = { [M in VqMethod]: (args: VqParsedArgs<M>) => Promise<VqResults[M]> };
+
+/** The client side as the renderer sees it, whatever the transport. */
+export interface VqClient {
+  /** Calls a method; rejects with an {@link ApiError}-shaped `VqError` when the envelope is not ok. */
+  call<M extends VqMethod>(method: M, args: VqArgs<M>): Promise<VqResults[M]>;
+  /** Subscribes to the event stream; returns the unsubscribe function. */
+  onEvent(cb: (event: VqEvent) => void): () => void;
+  /** URL of a library item's media (kind 'file' supports Range; 'thumb' is a JPEG). */
+  mediaUrl(kind: 'file' | 'thumb', id: string): string;
+}
+
+/** True when `name` is a method of the contract (used by dispatchers on untyped input). */
+export function isVqMethod(name: unknown): name is VqMethod {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(requestSchemas, name);
+}

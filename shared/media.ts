@@ -1,0 +1,80 @@
+/** What probe knows about a media file. JSON keys are camelCase; this is also `vq probe --json`. */
+
+/** HDR transfer family of a stream, or null for SDR/unknown. */
+export type HdrKind = 'pq' | 'hlg' | null;
+
+/** The video stream facts that matter for encoding and scoring. */
+export interface VideoStreamInfo {
+  index: number;
+  codec: string;
+  codecLongName: string | null;
+  profile: string | null;
+  level: string | null;
+  width: number;
+  height: number;
+  /** Sample aspect ratio as "N:D", null when unset. */
+  sar: string | null;
+  /** Display aspect ratio as "N:D", null when unset. */
+  dar: string | null;
+  /** Rotation in degrees from the display matrix or rotate tag (0, 90, 180, 270, or other). */
+  rotation: number;
+  pixFmt: string;
+  bitDepth: number;
+  /** r_frame_rate as "N/D". */
+  rFrameRate: string | null;
+  /** avg_frame_rate as "N/D". */
+  avgFrameRate: string | null;
+  /** The frame rate as a number (avg, else r). */
+  frameRate: number | null;
+  /** True when the timestamps say the frame rate varies. */
+  vfr: boolean;
+  frameCount: number | null;
+  /** Where frameCount came from: the container header, or counted packets. */
+  frameCountSource: 'container' | 'counted' | 'computed' | null;
+  durationSeconds: number | null;
+  bitrateKbps: number | null;
+  colorRange: string | null;
+  colorPrimaries: string | null;
+  colorTransfer: string | null;
+  colorMatrix: string | null;
+  hdr: HdrKind;
+  fieldOrder: string | null;
+}
+
+/** One audio stream. */
+export interface AudioStreamInfo {
+  index: number;
+  codec: string;
+  channels: number | null;
+  channelLayout: string | null;
+  sampleRate: number | null;
+  bitrateKbps: number | null;
+  language: string | null;
+}
+
+/** Raw (headerless) video needs its geometry from the user: `WxH:pix_fmt[:fps]`. */
+export interface RawVideoSpec {
+  width: number;
+  height: number;
+  pixFmt: string;
+  fps: number;
+}
+
+/** Everything probe reports about a file. */
+export interface MediaInfo {
+  path: string;
+  fileName: string;
+  /** ffprobe format name(s), e.g. "mov,mp4,m4a,3gp,3g2,mj2". */
+  container: string;
+  containerLongName: string | null;
+  sizeBytes: number;
+  durationSeconds: number | null;
+  bitrateKbps: number | null;
+  startTimeSeconds: number | null;
+  video: VideoStreamInfo;
+  audio: AudioStreamInfo[];
+  /** Set when the file was read as raw video. */
+  raw: RawVideoSpec | null;
+  /** Container tags worth showing (title, encoder, creation time). */
+  tags: Record<string, string>;
+}
