@@ -29,7 +29,10 @@ test('imports a real file by path and shows its facts and thumbnail', async ({ p
   // The thumbnail is a real JPEG served by id through the media route.
   const thumb = row.getByTestId('thumb');
   await expect(thumb).toBeVisible();
-  await expect.poll(() => thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+  await expect.poll(() => thumb.evaluate((el) => {
+    const img = el as unknown as { complete: boolean; naturalWidth: number };
+    return img.complete ? img.naturalWidth : 0;
+  })).toBeGreaterThan(0);
 
   await row.click();
   const detail = page.getByTestId('detail-panel');
@@ -56,7 +59,7 @@ test('a missing file gets a clear error and leaves the library unchanged', async
   const before = await page.getByTestId('library-row').count();
   await page.getByTestId('import-path').fill('/nonexistent/folder/clip.mp4');
   await page.getByTestId('import-button').click();
-  await expect(page.getByTestId('import-error')).toContainText(/not found/i);
+  await expect(page.getByTestId('import-error')).toContainText(/not found|does not exist/i);
   await expect(page.getByTestId('library-row')).toHaveCount(before);
 });
 

@@ -119,7 +119,7 @@ async function probe(args: string[]): Promise<number> {
   const core = openCore();
   try {
     const file = path.resolve(positionals[0]!);
-    const checked = await checkInputFile(file);
+    const checked = await checkInputFile(file, { raw });
     const ffprobe = await core.toolchain.binaryFor('probe');
     const info = await probeFile(checked.realPath, { ffprobe, raw });
     console.log(values.json ? JSON.stringify(info, null, 2) : describeMedia(info));

@@ -47,7 +47,7 @@ export function createService(deps: ServiceDeps): VqApi {
 
   async function importOne(inputPath: string, raw: RawVideoSpec | undefined): Promise<{ item: LibraryItem; existed: boolean }> {
     const absolute = path.resolve(inputPath);
-    const checked = await checkInputFile(absolute);
+    const checked = await checkInputFile(absolute, { raw });
     const existing = library.getByPath(checked.realPath);
     if (existing) return { item: existing.item, existed: true };
 

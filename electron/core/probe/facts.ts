@@ -48,7 +48,8 @@ export function parseClockDuration(text: string | null | undefined): number | nu
   if (!text) return null;
   const m = /^(\d+):(\d{1,2}):(\d{1,2}(?:\.\d+)?)$/.exec(text.trim());
   if (!m) return null;
-  const s = Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]);
+  // Rounded to microseconds: the sum of parts picks up float noise (3.0029999999999997).
+  const s = Math.round((Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3])) * 1e6) / 1e6;
   return Number.isFinite(s) && s > 0 ? s : null;
 }
 

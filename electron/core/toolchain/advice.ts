@@ -40,7 +40,8 @@ export function adviceFor(input: AdviceInput): string[] {
   for (const b of binaries) {
     if (b.error === null) continue;
     if (b.source === 'env' || b.source === 'setting') {
-      const what = b.source === 'env' ? (b.kind === 'ffmpeg' ? 'VQ_FFMPEG' : 'VQ_FFPROBE') : 'the setting';
+      const what =
+        b.source === 'env' ? (b.kind === 'ffmpeg' ? 'VQ_FFMPEG' : 'VQ_FFPROBE') : 'the setting';
       out.push(`${b.error} Fix or clear ${what}; until then the other builds found are used.`);
     } else {
       out.push(`${b.path} (found via ${b.source}) cannot be used: ${b.error}`);
@@ -53,6 +54,14 @@ export function adviceFor(input: AdviceInput): string[] {
 
   if (!ffmpegs.some((b) => b.libvmaf !== null)) out.push(NO_LIBVMAF_ADVICE);
   for (const b of ffmpegs) {
+    if (b.filters.includes('libvmaf') && b.libvmaf === null) {
+      out.push(
+        `${b.path} has a libvmaf filter whose options (model or model_path) could not be read, ` +
+          'so it is not used for VMAF.',
+      );
+    }
+  }
+  for (const b of ffmpegs) {
     if (b.libvmaf?.api !== 1) continue;
     // libvmaf 1.x has no built-in model: without a .pkl pair it cannot compute VMAF at all.
     if (!b.libvmaf.models.some((m) => m.name === 'vmaf_v0.6.1')) {
@@ -64,7 +73,9 @@ export function adviceFor(input: AdviceInput): string[] {
     }
   }
   if (!ffmpegs.some(hasPsnrSsim)) {
-    out.push('No ffmpeg found has both the psnr and ssim filters, so those metrics cannot be measured.');
+    out.push(
+      'No ffmpeg found has both the psnr and ssim filters, so those metrics cannot be measured.',
+    );
   }
 
   const scorer = ffmpegs.find((b) => b.path === selected.score);
@@ -78,9 +89,10 @@ export function adviceFor(input: AdviceInput): string[] {
 
   const missing = PREFERRED_ENCODERS.filter((e) => !ffmpegs.some((b) => b.encoders.includes(e)));
   if (missing.length > 0) {
+    const them = missing.length > 1 ? 'them' : 'it';
     out.push(
-      `No ffmpeg found has ${missing.join(', ')}, so presets using ${missing.length > 1 ? 'them' : 'it'} ` +
-        'cannot run. Install an ffmpeg built with them and put it on PATH or set VQ_FFMPEG.',
+      `No ffmpeg found has ${missing.join(', ')}, so presets using ${them} cannot run. ` +
+        `Install an ffmpeg built with ${them} and put it on PATH or set VQ_FFMPEG.`,
     );
   }
 

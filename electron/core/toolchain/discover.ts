@@ -73,13 +73,15 @@ export async function discoverCandidates(opts: DiscoverOptions): Promise<Candida
   ];
   for (const [kind, source, p] of packages) {
     // A package whose binary download failed is normal (optional dependency): skip silently.
-    if (p && (await isExecutableFile(p, platform))) found.push({ kind, path: p, source, error: null });
+    if (p && (await isExecutableFile(p, platform)))
+      found.push({ kind, path: p, source, error: null });
   }
 
   for (const kind of ['ffmpeg', 'ffprobe'] as const) {
     for (const dir of pathDirs) {
       const p = path.join(dir, exeName(kind, platform));
-      if (await isExecutableFile(p, platform)) found.push({ kind, path: p, source: 'path', error: null });
+      if (await isExecutableFile(p, platform))
+        found.push({ kind, path: p, source: 'path', error: null });
     }
   }
 
@@ -101,7 +103,9 @@ function packagePath(req: (id: string) => unknown, id: string): string | null {
   const p =
     typeof mod === 'string'
       ? mod
-      : typeof mod === 'object' && mod !== null && typeof (mod as { path?: unknown }).path === 'string'
+      : typeof mod === 'object' &&
+          mod !== null &&
+          typeof (mod as { path?: unknown }).path === 'string'
         ? (mod as { path: string }).path
         : null;
   return p ? unpackedAsarPath(path.resolve(p)) : null;
@@ -129,7 +133,12 @@ async function explicitCandidate(
   try {
     const st = await stat(p);
     if (st.isDirectory()) {
-      return { kind, path: p, source, error: `${label} points to a folder, not to the ${kind} program.` };
+      return {
+        kind,
+        path: p,
+        source,
+        error: `${label} points to a folder, not to the ${kind} program.`,
+      };
     }
   } catch {
     return { kind, path: p, source, error: `${label} points to ${p}, which does not exist.` };

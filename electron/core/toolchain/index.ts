@@ -29,6 +29,8 @@ export interface ToolchainOptions {
   env?: NodeJS.ProcessEnv;
   /** Limit for each probe run of a binary, in milliseconds (default 15 s). */
   probeTimeoutMs?: number;
+  /** How the npm binary packages are loaded; defaults to Node's require (tests replace it). */
+  requireModule?: (id: string) => unknown;
 }
 
 /** Finds, probes and selects ffmpeg/ffprobe builds; the report is memoized until invalidate(). */
@@ -68,11 +70,14 @@ export class Toolchain {
       throw new VqError('NO_FFPROBE', 'No working ffprobe was found.', NO_FFPROBE_ADVICE);
     }
     const explicitError = r.binaries.find(
-      (b) => b.kind === 'ffmpeg' && b.error !== null && (b.source === 'env' || b.source === 'setting'),
+      (b) =>
+        b.kind === 'ffmpeg' && b.error !== null && (b.source === 'env' || b.source === 'setting'),
     )?.error;
     throw new VqError(
       'NO_FFMPEG',
-      task === 'score' ? 'No ffmpeg that can measure quality was found.' : 'No working ffmpeg was found.',
+      task === 'score'
+        ? 'No ffmpeg that can measure quality was found.'
+        : 'No working ffmpeg was found.',
       explicitError ? `${explicitError} ${NO_FFMPEG_ADVICE}` : NO_FFMPEG_ADVICE,
     );
   }
@@ -87,7 +92,7 @@ export class Toolchain {
     const settings = this.opts.settings?.() ?? null;
     const dirs = modelDirCandidates(env);
     const [candidates, scan, cache] = await Promise.all([
-      discoverCandidates({ env, settings }),
+      discoverCandidates({ env, settings, requireModule: this.opts.requireModule }),
       scanModelDirs(dirs, env),
       loadCache(this.opts.cacheDir),
     ]);
@@ -138,6 +143,7 @@ export class Toolchain {
     try {
       const real = await realpath(cand.path);
       const st = await stat(real);
+      // ProbeCache relies on this shape to find the file again when pruning.
       key = `${cand.kind}:${real}`;
       stamp = { size: st.size, mtimeMs: st.mtimeMs };
     } catch {

@@ -52,7 +52,10 @@ export interface ModelScan {
 }
 
 /** Lists the model files in `dirs`; reads each .json just far enough to know it is a model. */
-export async function scanModelDirs(dirs: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<ModelScan> {
+export async function scanModelDirs(
+  dirs: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<ModelScan> {
   const envDirs = new Set(
     (env.VQ_VMAF_MODEL_DIR ?? '')
       .split(path.delimiter)
@@ -69,7 +72,8 @@ export async function scanModelDirs(dirs: readonly string[], env: NodeJS.Process
       names = (await readdir(dir)).sort();
     } catch {
       modelDirs.push({ path: dir, exists: false });
-      if (envDirs.has(dir)) advice.push(`VQ_VMAF_MODEL_DIR lists ${dir}, which is not a folder that can be read.`);
+      if (envDirs.has(dir))
+        advice.push(`VQ_VMAF_MODEL_DIR lists ${dir}, which is not a folder that can be read.`);
       continue;
     }
     modelDirs.push({ path: dir, exists: true });
@@ -80,15 +84,25 @@ export async function scanModelDirs(dirs: readonly string[], env: NodeJS.Process
         // libvmaf 1.x opens "<name>.pkl.model" (the libsvm part) next to the .pkl; without it the
         // filter fails at start, so such a .pkl is not offered.
         if (present.has(`${name}.model`)) {
-          modelFiles.push({ name: name.slice(0, -'.pkl'.length), path: file, format: 'pkl', from: dir });
+          modelFiles.push({
+            name: name.slice(0, -'.pkl'.length),
+            path: file,
+            format: 'pkl',
+            from: dir,
+          });
         } else {
           advice.push(
-            `${file} has no ${name}.model beside it; libvmaf 1.x needs both files in the same folder, ` +
-              'so this model is not offered.',
+            `${file} has no ${name}.model beside it; libvmaf 1.x needs both files in the same ` +
+              'folder, so this model is not offered.',
           );
         }
       } else if (name.endsWith('.json') && (await isJsonModel(file))) {
-        modelFiles.push({ name: name.slice(0, -'.json'.length), path: file, format: 'json', from: dir });
+        modelFiles.push({
+          name: name.slice(0, -'.json'.length),
+          path: file,
+          format: 'json',
+          from: dir,
+        });
       }
     }
   }
@@ -126,7 +140,8 @@ export function modelsForApi(api: 1 | 2, modelFiles: readonly VmafModel[]): Vmaf
     out.push(m);
   }
   if (api === 2) {
-    for (const name of BUILTIN_MODELS) out.push({ name, path: null, format: 'builtin', from: 'built-in' });
+    for (const name of BUILTIN_MODELS)
+      out.push({ name, path: null, format: 'builtin', from: 'built-in' });
   }
   return out;
 }

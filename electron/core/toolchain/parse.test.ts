@@ -10,7 +10,7 @@ import {
 } from './parse';
 
 // Excerpts captured on the dev machine from Debian's /usr/bin/ffmpeg 5.1 and from the static build
-// in npm @ffmpeg-installer/linux-x64 (a git snapshot between ffmpeg 4.1 and 4.2, with libvmaf 1.3.7).
+// in npm @ffmpeg-installer/linux-x64 (a git snapshot between ffmpeg 4.1 and 4.2, libvmaf 1.3.7).
 
 const DEBIAN_VERSION = `ffmpeg version 5.1.9-0+deb12u1 Copyright (c) 2000-2026 the FFmpeg developers
 built with gcc 12 (Debian 12.2.0-14+deb12u1)
@@ -181,9 +181,9 @@ describe('parseVersion', () => {
       version: 'N-47683-g0e8eb07980-static',
       major: null,
     });
-    expect(parseVersion('ffmpeg version 2023-03-05-git-912ac82a3c-full_build Copyright').major).toBe(
-      null,
-    );
+    expect(
+      parseVersion('ffmpeg version 2023-03-05-git-912ac82a3c-full_build Copyright').major,
+    ).toBe(null);
   });
 
   it('tells ffprobe from ffmpeg and rejects other programs', () => {

@@ -2,7 +2,7 @@
  * Probe results on disk (`toolchain-cache.json`), keyed by binary path and checked against its size
  * and mtime, so a normal start does not run every ffmpeg on the machine again.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ProbeData } from './probeBinary';
 
@@ -55,7 +55,8 @@ export class ProbeCache {
   /** The cached result for `key` when its stamp matches, else null. */
   get(key: string, stamp: FileStamp): ProbeData | null {
     const e = this.loaded[key];
-    if (!e || e.size !== stamp.size || e.mtimeMs !== stamp.mtimeMs || !isProbeData(e.data)) return null;
+    if (!e || e.size !== stamp.size || e.mtimeMs !== stamp.mtimeMs || !isProbeData(e.data))
+      return null;
     this.used[key] = e;
     return e.data;
   }
@@ -66,13 +67,17 @@ export class ProbeCache {
   }
 
   /**
-   * Writes the entries used in this run (dropping binaries that are gone) when that differs from
-   * the file; returns whether it wrote. Atomic: a crash never leaves half a JSON file.
+   * Writes the entries of this run plus older ones whose binary still exists (a settings change
+   * back and forth then costs no probe), when that differs from the file; returns whether it
+   * wrote. Atomic: a crash never leaves half a JSON file.
    */
   async save(): Promise<boolean> {
-    const keys = Object.keys(this.used).sort();
+    const merged: Record<string, Entry> = { ...this.used };
+    for (const [k, e] of Object.entries(this.loaded)) {
+      if (!(k in merged) && (await exists(binaryPathOfKey(k)))) merged[k] = e;
+    }
     const entries: Record<string, Entry> = {};
-    for (const k of keys) entries[k] = this.used[k] as Entry;
+    for (const k of Object.keys(merged).sort()) entries[k] = merged[k] as Entry;
     const text = `${JSON.stringify({ schema: SCHEMA, entries } satisfies CacheFile, null, 2)}\n`;
     if (text === this.loadedText) return false;
     await mkdir(path.dirname(this.file), { recursive: true });
@@ -81,6 +86,20 @@ export class ProbeCache {
     await rename(tmp, this.file);
     this.loadedText = text;
     return true;
+  }
+}
+
+/** Cache keys are "<kind>:<realpath>". */
+function binaryPathOfKey(key: string): string {
+  return key.slice(key.indexOf(':') + 1);
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await stat(p);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -109,8 +109,23 @@ describe('adviceFor', () => {
   it('asks for .pkl models for a libvmaf 1.x build without them', () => {
     const binaries = [installer, debian, probe5];
     const advice = adviceFor({ binaries, selected: selectBinaries(binaries), modelAdvice: [] });
-    expect(advice.join('\n')).toMatch(/VQ_VMAF_MODEL_DIR to a folder with vmaf_v0\.6\.1\.pkl and vmaf_v0\.6\.1\.pkl\.model/);
+    expect(advice.join('\n')).toMatch(
+      /VQ_VMAF_MODEL_DIR to a folder with vmaf_v0\.6\.1\.pkl and vmaf_v0\.6\.1\.pkl\.model/,
+    );
     expect(advice).not.toContain(NO_LIBVMAF_ADVICE);
+  });
+
+  it('names a libvmaf filter whose API could not be told', () => {
+    const odd = bin({
+      path: '/odd',
+      major: 6,
+      filters: ['libvmaf', 'psnr', 'ssim'],
+      encoders: ALL5,
+    });
+    const binaries = [odd, probe5];
+    const advice = adviceFor({ binaries, selected: selectBinaries(binaries), modelAdvice: [] });
+    expect(advice).toContain(NO_LIBVMAF_ADVICE);
+    expect(advice.join('\n')).toMatch(/^\/odd has a libvmaf filter whose options/m);
   });
 
   it('names a broken explicit path and a missing encoder', () => {
@@ -122,6 +137,8 @@ describe('adviceFor', () => {
     const binaries = [env, installer, probe5];
     const advice = adviceFor({ binaries, selected: selectBinaries(binaries), modelAdvice: [] });
     expect(advice[0]).toMatch(/^VQ_FFMPEG points to \/missing.*Fix or clear VQ_FFMPEG/);
-    expect(advice.join('\n')).toMatch(/No ffmpeg found has libsvtav1, so presets using it cannot run/);
+    expect(advice.join('\n')).toMatch(
+      /No ffmpeg found has libsvtav1, so presets using it cannot run/,
+    );
   });
 });

@@ -5,7 +5,13 @@
 import type { BinaryInfo, ToolchainSelection } from '../../../shared/toolchain';
 
 /** The encoders the ladder presets lean on; an encode ffmpeg is ranked by how many it has. */
-export const PREFERRED_ENCODERS = ['libx264', 'libx265', 'libsvtav1', 'libaom-av1', 'libvpx-vp9'] as const;
+export const PREFERRED_ENCODERS = [
+  'libx264',
+  'libx265',
+  'libsvtav1',
+  'libaom-av1',
+  'libvpx-vp9',
+] as const;
 
 /** How many of {@link PREFERRED_ENCODERS} a build has. */
 export function preferredEncoderCount(b: BinaryInfo): number {
@@ -29,7 +35,10 @@ export function selectBinaries(binaries: readonly BinaryInfo[]): ToolchainSelect
   const encode =
     explicitFfmpeg && explicitFfmpeg.encoders.length > 0
       ? explicitFfmpeg
-      : best(ffmpegs, (x, y) => preferredEncoderCount(y.b) - preferredEncoderCount(x.b) || byMajor(x, y));
+      : best(
+          ffmpegs,
+          (x, y) => preferredEncoderCount(y.b) - preferredEncoderCount(x.b) || byMajor(x, y),
+        );
 
   const decode = explicitFfmpeg ?? best(ffmpegs, byMajor);
 
@@ -42,7 +51,10 @@ export function selectBinaries(binaries: readonly BinaryInfo[]): ToolchainSelect
     // The person's choice wins, except that it must not cost VMAF when another build has it.
     score = explicitFfmpeg;
   } else if (withVmaf.length > 0) {
-    score = best(withVmaf, (x, y) => (y.b.libvmaf?.api ?? 0) - (x.b.libvmaf?.api ?? 0) || byMajor(x, y));
+    score = best(
+      withVmaf,
+      (x, y) => (y.b.libvmaf?.api ?? 0) - (x.b.libvmaf?.api ?? 0) || byMajor(x, y),
+    );
   } else {
     score = best(
       ffmpegs.filter(({ b }) => hasPsnrSsim(b)),

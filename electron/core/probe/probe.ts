@@ -1,0 +1,188 @@
+/**
+ * probeFile: pre-checks, one ffprobe run for the container and stream facts, and (by default) a
+ * packet pass that counts frames and catches files cut off after an intact index.
+ */
+import { open } from 'node:fs/promises';
+import path from 'node:path';
+import { VqError } from '../../../shared/errors';
+import type { MediaInfo, RawVideoSpec } from '../../../shared/media';
+import { runTool, type RunResult } from '../ffmpeg/process';
+import { buildMediaInfo, pickVideoStream } from './build';
+import { checkInputFile } from './checkInput';
+import {
+  classifyProbeFailure,
+  mentionsTruncation,
+  sniffContainer,
+  truncatedError,
+  type ContainerMagic,
+} from './classify';
+import { rawFrameBytes, toPositive } from './facts';
+import { runPacketPass, type PacketSummary } from './packets';
+import { FfprobeOutputSchema, type FfprobeOutput } from './schema';
+
+/** Options of {@link probeFile}. */
+export interface ProbeOptions {
+  /** The ffprobe binary to run. */
+  ffprobe: string;
+  /** Geometry of headerless raw video; required for .yuv and friends. */
+  raw?: RawVideoSpec;
+  signal?: AbortSignal;
+  /**
+   * Read every packet of the video stream (default true): counts frames when the container does
+   * not, detects VFR from timestamps, and detects data cut off after an intact index. This reads
+   * the whole file (no decoding); without it only the last second is read to check for cuts.
+   */
+  countFrames?: boolean;
+}
+
+/** A header read and stream listing should be quick; a stall means a hung network drive. */
+const HEADER_TIMEOUT_MS = 60_000;
+/** Reading every packet is I/O bound: 15 minutes is ~90 GB at 100 MB/s. */
+const PACKET_TIMEOUT_MS = 15 * 60_000;
+
+/**
+ * The input argument for ffmpeg. The path is absolute, so a name starting with "-" is never taken
+ * for an option, and the `file:` prefix stops ffmpeg from reading "name:..." as a protocol.
+ */
+export function ffmpegInputUrl(realPath: string): string {
+  return `file:${realPath}`;
+}
+
+/** ffprobe demuxer options for headerless raw video, placed before `-i`. */
+export function rawInputArgs(raw: RawVideoSpec): string[] {
+  return [
+    '-f',
+    'rawvideo',
+    '-video_size',
+    `${raw.width}x${raw.height}`,
+    '-pixel_format',
+    raw.pixFmt,
+    '-framerate',
+    String(raw.fps),
+  ];
+}
+
+async function readHead(realPath: string): Promise<Uint8Array> {
+  const handle = await open(realPath, 'r');
+  try {
+    const buf = new Uint8Array(16);
+    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+function throwIfStopped(r: RunResult, fileName: string, timeoutMs: number): void {
+  if (r.canceled) throw new VqError('CANCELED', `Reading ${fileName} was canceled.`);
+  if (r.timedOut) {
+    throw new VqError(
+      'FFMPEG_FAILED',
+      `ffprobe did not finish reading ${fileName} within ${Math.round(timeoutMs / 1000)} s and was stopped.`,
+      'The file may be on a slow or disconnected network drive; copy it to a local disk and try again.',
+    );
+  }
+}
+
+/** Parses and validates ffprobe's JSON; a malformed document is an ffprobe problem, not the file's. */
+export function parseFfprobeJson(stdout: string): FfprobeOutput {
+  let json: unknown;
+  try {
+    json = JSON.parse(stdout);
+  } catch {
+    throw new VqError(
+      'FFMPEG_FAILED',
+      'ffprobe printed output that is not JSON.',
+      'Check that the configured ffprobe is a real ffprobe binary (`vq doctor`).',
+    );
+  }
+  const parsed = FfprobeOutputSchema.safeParse(json);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new VqError(
+      'FFMPEG_FAILED',
+      `ffprobe's output has an unexpected shape (${first ? `${first.path.join('.')}: ${first.message}` : 'invalid'}).`,
+      'This ffprobe build may be too old or modified; run `vq doctor` to pick another.',
+    );
+  }
+  return parsed.data;
+}
+
+/** Reads a media file's container, video and audio facts with ffprobe. */
+export async function probeFile(filePath: string, opts: ProbeOptions): Promise<MediaInfo> {
+  const absPath = path.resolve(filePath);
+  const fileName = path.basename(absPath);
+  const raw = opts.raw ?? null;
+  const { sizeBytes, realPath } = await checkInputFile(filePath, { raw: opts.raw });
+  const ext = path.extname(fileName).toLowerCase();
+  const inputArgs = [...(raw ? rawInputArgs(raw) : []), '-i', ffmpegInputUrl(realPath)];
+  const magic: ContainerMagic | undefined = raw ? undefined : sniffContainer(await readHead(realPath));
+  const failureContext = { sizeBytes, ext, fileName, magic };
+
+  const r = await runTool(
+    opts.ffprobe,
+    ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', ...inputArgs],
+    { signal: opts.signal, timeoutMs: HEADER_TIMEOUT_MS },
+  );
+  throwIfStopped(r, fileName, HEADER_TIMEOUT_MS);
+  if (r.code !== 0) throw classifyProbeFailure(r.stderrTail, failureContext);
+  // Matroska reports a short file while still exiting 0.
+  if (mentionsTruncation(r.stderrTail)) throw classifyProbeFailure(r.stderrTail, failureContext);
+
+  const doc = parseFfprobeJson(r.stdout);
+  const vs = pickVideoStream(doc, fileName);
+  const codec = vs.codec_name ?? 'unknown';
+
+  let frameBytes: number | null = null;
+  if (raw) {
+    // Our table where we know the layout, else ffprobe's own: the rawvideo demuxer sets the
+    // stream bit rate to frame bytes × 8 × fps.
+    const fromRate = toPositive(vs.bit_rate);
+    frameBytes = rawFrameBytes(raw) ?? (fromRate !== null ? Math.round(fromRate / 8 / raw.fps) : null);
+    if (!frameBytes) {
+      throw new VqError('RAW_NEEDS_FORMAT', `Cannot work out the frame size of ${raw.pixFmt} video.`, 'Use a common pix_fmt such as yuv420p.');
+    }
+    if (sizeBytes < frameBytes) {
+      throw new VqError(
+        'RAW_NEEDS_FORMAT',
+        `${fileName} (${sizeBytes} bytes) is smaller than one ${raw.width}x${raw.height} ${raw.pixFmt} frame (${frameBytes} bytes).`,
+        'Check the size and pixel format given with --raw WxH:pix_fmt[:fps].',
+      );
+    }
+  }
+
+  let packets: PacketSummary | null = null;
+  if (!raw) {
+    const nbFrames = toPositive(vs.nb_frames);
+    const duration = toPositive(doc.format?.duration) ?? toPositive(vs.duration);
+    const full = opts.countFrames !== false;
+    // Without a full count, read only the last second: enough to hit the end of a cut file.
+    if (full || duration !== null) {
+      const pass = await runPacketPass({
+        ffprobe: opts.ffprobe,
+        inputArgs,
+        streamIndex: vs.index,
+        codec,
+        fromSeconds: full ? undefined : Math.max(0, (duration ?? 0) - 1),
+        signal: opts.signal,
+        timeoutMs: PACKET_TIMEOUT_MS,
+      });
+      throwIfStopped(pass.result, fileName, PACKET_TIMEOUT_MS);
+      if (pass.result.code !== 0) throw classifyProbeFailure(pass.result.stderrTail, failureContext);
+      if (mentionsTruncation(pass.result.stderrTail)) {
+        throw truncatedError(fileName, 'its video data ends before the index says it should');
+      }
+      if (full) {
+        const s = pass.summary;
+        // An intact index (nb_frames) with fewer packets whose data runs to the last byte is a
+        // file cut after a front-loaded index, even if ffprobe stayed quiet.
+        if (nbFrames !== null && s.packets < nbFrames && s.lastEnd !== null && s.lastEnd >= sizeBytes) {
+          throw truncatedError(fileName, `only ${s.packets} of its ${nbFrames} video frames are in the file`);
+        }
+        packets = s;
+      }
+    }
+  }
+
+  return buildMediaInfo({ absPath, sizeBytes, doc, raw, rawFrameBytes: frameBytes, packets });
+}

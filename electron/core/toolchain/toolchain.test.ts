@@ -1,0 +1,171 @@
+// Integration test over the real binaries of the dev/CI machine: Debian's ffmpeg 5.1 (no libvmaf)
+// and the npm @ffmpeg-installer build (ffmpeg 4.x with libvmaf 1.3.7). It must fail, not skip, when
+// libvmaf or the models are missing: the project's CI relies on it.
+import { mkdtemp, realpath, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VqError } from '../../../shared/errors';
+import type { ToolchainReport } from '../../../shared/toolchain';
+import { CACHE_FILE_NAME, Toolchain } from './index';
+
+const MODEL_DIR = path.resolve('../shared/vmaf-models');
+
+function testEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, VQ_VMAF_MODEL_DIR: MODEL_DIR, ...extra };
+  // A developer's own override would change what gets selected.
+  if (!('VQ_FFMPEG' in extra)) delete env.VQ_FFMPEG;
+  if (!('VQ_FFPROBE' in extra)) delete env.VQ_FFPROBE;
+  return env;
+}
+
+describe('Toolchain on this machine', () => {
+  let cacheDir: string;
+  let report: ToolchainReport;
+  let first: Toolchain;
+
+  beforeAll(async () => {
+    cacheDir = await mkdtemp(path.join(os.tmpdir(), 'vq-toolchain-'));
+    first = new Toolchain({ cacheDir, env: testEnv() });
+    report = await first.report();
+  });
+
+  afterAll(async () => {
+    await rm(cacheDir, { recursive: true, force: true });
+  });
+
+  it('finds Debian ffmpeg 5 with SVT-AV1 and no libvmaf', async () => {
+    const debianReal = await realpath('/usr/bin/ffmpeg');
+    const debian = report.binaries.find((b) => b.kind === 'ffmpeg' && b.source === 'path');
+    expect(debian).toBeDefined();
+    expect(await realpath(debian!.path)).toBe(debianReal);
+    expect(debian!.error).toBeNull();
+    expect(debian!.major).toBe(5);
+    expect(debian!.version).toMatch(/^5\.1\./);
+    expect(debian!.encoders).toContain('libsvtav1');
+    expect(debian!.encoders).toContain('libx264');
+    expect(debian!.filters).toEqual(expect.arrayContaining(['psnr', 'ssim', 'scale']));
+    expect(debian!.filters).not.toContain('libvmaf');
+    expect(debian!.libvmaf).toBeNull();
+    expect(debian!.defects).toEqual([]);
+  });
+
+  it('finds the @ffmpeg-installer build: ffmpeg 4 with libvmaf api 1 and the .pkl models', () => {
+    const inst = report.binaries.find((b) => b.source === '@ffmpeg-installer');
+    expect(inst, 'npm @ffmpeg-installer/ffmpeg must be installed').toBeDefined();
+    expect(inst!.error).toBeNull();
+    expect(inst!.major).toBe(4);
+    expect(inst!.filters).toContain('libvmaf');
+    expect(inst!.libvmaf).not.toBeNull();
+    expect(inst!.libvmaf!.api).toBe(1);
+    expect(inst!.libvmaf!.models).toContainEqual({
+      name: 'vmaf_v0.6.1',
+      path: path.join(MODEL_DIR, 'vmaf_v0.6.1.pkl'),
+      format: 'pkl',
+      from: MODEL_DIR,
+    });
+    expect(inst!.libvmaf!.models.every((m) => m.format === 'pkl')).toBe(true);
+    expect(inst!.defects.map((d) => d.id)).toEqual([
+      'libvmaf-10bit',
+      'libvmaf-neg-ignored',
+      'libvmaf-msssim-min-size',
+    ]);
+  });
+
+  it('selects the libvmaf build for scoring and Debian for encoding', async () => {
+    const inst = report.binaries.find((b) => b.source === '@ffmpeg-installer');
+    expect(report.selected.score).toBe(inst?.path);
+    expect(await realpath(report.selected.encode!)).toBe(await realpath('/usr/bin/ffmpeg'));
+    expect(report.selected.probe).not.toBeNull();
+    expect(report.selected.decode).not.toBeNull();
+    expect(await first.binaryFor('score')).toBe(inst?.path);
+    expect(report.modelDirs[0]).toEqual({ path: MODEL_DIR, exists: true });
+    expect(report.modelFiles.length).toBeGreaterThanOrEqual(8);
+  });
+
+  it('finds ffprobe builds', () => {
+    const probes = report.binaries.filter((b) => b.kind === 'ffprobe' && b.error === null);
+    expect(probes.length).toBeGreaterThanOrEqual(1);
+    expect(probes.every((b) => b.major !== null && b.encoders.length === 0)).toBe(true);
+  });
+
+  it('memoizes and shares one in-flight report', async () => {
+    expect(first.report()).toBe(first.report());
+    expect(await first.report()).toBe(report);
+    first.invalidate();
+    const fresh = first.report();
+    expect(fresh).toBe(first.report());
+    expect(await fresh).not.toBe(report);
+  });
+
+  it('a second start reads the cache and runs no binary', async () => {
+    const cacheFile = path.join(cacheDir, CACHE_FILE_NAME);
+    const before = await stat(cacheFile);
+    expect(first.probeCount).toBeGreaterThanOrEqual(3);
+
+    const second = new Toolchain({ cacheDir, env: testEnv() });
+    const again = await second.report();
+    expect(second.probeCount).toBe(0);
+    expect(again).toEqual(report);
+    expect((await stat(cacheFile)).mtimeMs).toBe(before.mtimeMs);
+
+    // refresh runs them all again; the results did not change, so the file is not rewritten.
+    const refreshed = await second.report({ refresh: true });
+    expect(second.probeCount).toBe(report.binaries.filter((b) => b.error === null).length);
+    expect(refreshed).toEqual(report);
+    expect((await stat(cacheFile)).mtimeMs).toBe(before.mtimeMs);
+  });
+
+  it('reports a VQ_FFMPEG that points to a missing file, and keeps working', async () => {
+    const missing = path.join(cacheDir, 'no-such-ffmpeg');
+    const t = new Toolchain({ cacheDir, env: testEnv({ VQ_FFMPEG: missing }) });
+    const r = await t.report();
+    const env = r.binaries.find((b) => b.source === 'env');
+    expect(env).toMatchObject({ kind: 'ffmpeg', path: missing, version: null, libvmaf: null });
+    expect(env!.error).toMatch(/VQ_FFMPEG points to .*no-such-ffmpeg, which does not exist/);
+    expect(r.advice.some((a) => a.includes('Fix or clear VQ_FFMPEG'))).toBe(true);
+    expect(r.selected.encode).toBe(report.selected.encode);
+    expect(r.selected.score).toBe(report.selected.score);
+  });
+
+  it('reports binaries that are not what the variable says', async () => {
+    const t = new Toolchain({
+      cacheDir,
+      env: testEnv({ VQ_FFMPEG: '/bin/true', VQ_FFPROBE: '/usr/bin/ffmpeg' }),
+    });
+    const r = await t.report();
+    const [ffmpeg, ffprobe] = r.binaries.filter((b) => b.source === 'env');
+    expect(ffmpeg?.error).toMatch(/does not look like ffmpeg/);
+    expect(ffprobe?.error).toBe('/usr/bin/ffmpeg is ffmpeg, not ffprobe.');
+    expect(r.selected.encode).toBe(report.selected.encode);
+  });
+
+  it('an explicit VQ_FFMPEG wins encoding but not VMAF scoring', async () => {
+    const inst = report.binaries.find((b) => b.source === '@ffmpeg-installer');
+    const t = new Toolchain({ cacheDir, env: testEnv({ VQ_FFMPEG: '/usr/bin/ffmpeg' }) });
+    const r = await t.report();
+    expect(r.binaries[0]).toMatchObject({ source: 'env', path: '/usr/bin/ffmpeg', major: 5 });
+    expect(r.selected.encode).toBe('/usr/bin/ffmpeg');
+    expect(r.selected.decode).toBe('/usr/bin/ffmpeg');
+    expect(r.selected.score).toBe(inst?.path);
+  });
+
+  it('throws NO_FFMPEG / NO_FFPROBE with a hint when nothing is found', async () => {
+    const t = new Toolchain({
+      cacheDir,
+      env: { PATH: '' },
+      requireModule: () => {
+        throw new Error('not installed');
+      },
+    });
+    const r = await t.report();
+    expect(r.binaries).toEqual([]);
+    expect(r.selected).toEqual({ encode: null, score: null, probe: null, decode: null });
+    expect(r.advice.some((a) => a.startsWith('No working ffmpeg was found.'))).toBe(true);
+    const err = await t.binaryFor('encode').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(VqError);
+    expect((err as VqError).code).toBe('NO_FFMPEG');
+    expect((err as VqError).hint).toMatch(/set VQ_FFMPEG/);
+    await expect(t.binaryFor('probe')).rejects.toMatchObject({ code: 'NO_FFPROBE' });
+  });
+});

@@ -1,0 +1,150 @@
+/**
+ * The Electron app: one window over the core services. Main owns all state (the core); the
+ * sandboxed renderer reaches it only through the preload's `window.vq` and the two custom schemes.
+ */
+import { app, BrowserWindow, dialog, Menu, session, type OpenDialogOptions } from 'electron';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createCore, type Core } from '../core/core';
+import { APP_VERSION } from '../core/version';
+import { bindIpc, type IpcBridge } from './ipc';
+import { buildAppMenu } from './menu';
+import { trustedOrigins } from './origins';
+import { permissionAllowed } from './permissions';
+import { handleProtocols, registerPrivilegedSchemes } from './protocols';
+import { createMainWindow, guardWebContents } from './window';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const RENDERER_DIR = path.join(here, '../renderer');
+const PRELOAD_PATH = path.join(here, '../preload/index.cjs');
+
+// The dev server URL is honoured only unpackaged: a packaged app must never put its preload into
+// a page an environment variable names.
+const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL || undefined;
+const origins = trustedOrigins(devServerUrl);
+
+/** Extensions offered by the open dialog's video filter (the importer decides what is media). */
+const VIDEO_EXTENSIONS = [
+  'mp4', 'm4v', 'mov', 'mkv', 'webm', 'avi', 'ts', 'm2ts', 'mts', 'mxf', 'y4m', 'yuv',
+  '264', 'h264', '265', 'h265', 'hevc', 'ivf', 'obu', 'flv', 'wmv', 'mpg', 'mpeg', '3gp',
+];
+
+/**
+ * The data dir: VQ_DATA_DIR, else Electron's userData. With VQ_DATA_DIR, Chromium's profile and the
+ * single-instance lock move inside it too, so e2e runs and second profiles never meet the
+ * installed app's.
+ */
+function resolveDataDir(): string {
+  const fromEnv = process.env.VQ_DATA_DIR;
+  if (fromEnv) {
+    const dir = path.resolve(fromEnv);
+    app.setPath('userData', path.join(dir, 'electron'));
+    return dir;
+  }
+  return app.getPath('userData');
+}
+
+let mainWindow: BrowserWindow | null = null;
+let core: Core | null = null;
+let ipc: IpcBridge | null = null;
+
+async function pickFiles(): Promise<string[] | null> {
+  const options: OpenDialogOptions = {
+    title: 'Import video files',
+    properties: ['openFile', 'multiSelections'],
+    filters: [
+      { name: 'Video files', extensions: VIDEO_EXTENSIONS },
+      { name: 'All files', extensions: ['*'] },
+    ],
+  };
+  const parent = BrowserWindow.getFocusedWindow() ?? mainWindow;
+  const result = parent
+    ? await dialog.showOpenDialog(parent, options)
+    : await dialog.showOpenDialog(options);
+  return result.canceled || result.filePaths.length === 0 ? null : result.filePaths;
+}
+
+function openMainWindow(): BrowserWindow {
+  const win = createMainWindow({ preloadPath: PRELOAD_PATH, devServerUrl });
+  ipc?.attachWindow(win);
+  win.on('closed', () => {
+    if (mainWindow === win) mainWindow = null;
+  });
+  mainWindow = win;
+  return win;
+}
+
+function lockDownSession(): void {
+  const ses = session.defaultSession;
+  ses.setPermissionRequestHandler((_contents, permission, callback, details) => {
+    callback(permissionAllowed({ permission, requestingUrl: details.requestingUrl, isMainFrame: details.isMainFrame }, origins));
+  });
+  ses.setPermissionCheckHandler((_contents, permission, _origin, details) =>
+    permissionAllowed({ permission, requestingUrl: details.requestingUrl, isMainFrame: details.isMainFrame }, origins),
+  );
+}
+
+function start(dataDir: string): void {
+  // Every webContents, ours or not (devtools, anything a bug might open), may neither open
+  // windows nor navigate away from our origins.
+  app.on('web-contents-created', (_event, contents) => guardWebContents(contents, origins));
+
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+
+  // core.close() kills every running ffmpeg/ffprobe and closes the database. It is synchronous,
+  // so no deferred quit is needed: nothing is left running once 'before-quit' returns.
+  app.on('before-quit', () => core?.close());
+
+  // One window is the whole app: closing it quits, on macOS too.
+  app.on('window-all-closed', () => app.quit());
+
+  app
+    .whenReady()
+    .then(() => {
+      lockDownSession();
+      core = createCore({ dataDir, host: { mode: 'electron', pickFiles } });
+      const services = core;
+      handleProtocols({
+        rendererDir: RENDERER_DIR,
+        resolveMedia: (kind, id) => services.mediaPath(kind, id),
+      });
+      ipc = bindIpc(services, origins);
+      app.setAboutPanelOptions({ applicationName: 'VQ Studio', applicationVersion: APP_VERSION });
+      Menu.setApplicationMenu(
+        buildAppMenu({
+          isDev: !app.isPackaged,
+          importFiles: () => {
+            void services.dispatch('library.importWithDialog', {}).then((result) => {
+              if (!result.ok) console.error('Import failed:', result.error.message);
+            });
+          },
+        }),
+      );
+      openMainWindow();
+      app.on('activate', () => {
+        if (BrowserWindow.getAllWindows().length === 0) openMainWindow();
+      });
+    })
+    .catch((err: unknown) => {
+      console.error('VQ Studio could not start:', err);
+      dialog.showErrorBox('VQ Studio could not start', err instanceof Error ? err.message : String(err));
+      app.exit(1);
+    });
+}
+
+registerPrivilegedSchemes();
+const dataDir = resolveDataDir();
+// Chromium keeps its HTTP cache in `<sessionData>/Cache`, which is our `cache/` folder on
+// case-insensitive file systems (macOS, Windows): give Chromium a folder of its own.
+app.setPath('sessionData', path.join(app.getPath('userData'), 'session'));
+
+if (app.requestSingleInstanceLock()) {
+  start(dataDir);
+} else {
+  // Another VQ Studio owns this data dir; it was told to focus its window ('second-instance').
+  app.quit();
+}

@@ -1,0 +1,105 @@
+/**
+ * Serves the built renderer (out/renderer) for the `app:` protocol: `app://vq/<path>` maps to a file
+ * under the renderer folder and nowhere else, with the renderer's Content-Security-Policy on every
+ * response. Written against the fetch `Request`/`Response` types so it runs and is tested without
+ * Electron; protocols.ts hands it to `protocol.handle`.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+
+/** The renderer's CSP: only our own code; media and images also from `vq-media:` and blob/data. */
+export const RENDERER_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob: vq-media:",
+  "media-src 'self' blob: vq-media:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** The host of every renderer URL (`app://vq/...`). */
+export const APP_HOST = 'vq';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.ico': 'image/x-icon',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.ttf': 'font/ttf',
+  '.wasm': 'application/wasm',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/** MIME type of a renderer asset by extension. */
+export function rendererContentType(file: string): string {
+  return TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+}
+
+/**
+ * The file under `rootDir` that a renderer URL names, or null when the URL tries to leave it
+ * (`..`, encoded separators, absolute paths, NUL) or is not on the app host.
+ */
+export function rendererFileFor(url: string, rootDir: string): string | null {
+  let u: URL;
+  let rel: string;
+  try {
+    u = new URL(url);
+    // Decoding after URL parsing is what turns `%2e%2e%2f` into `../`, so the check below runs on
+    // the decoded path.
+    rel = decodeURIComponent(u.pathname);
+  } catch {
+    return null;
+  }
+  if (u.host !== APP_HOST || rel.includes('\0')) return null;
+  if (rel === '/' || rel === '') rel = '/index.html';
+  const root = path.resolve(rootDir);
+  const full = path.resolve(root, `.${rel}`);
+  const inside = path.relative(root, full);
+  if (!inside || inside.startsWith('..') || path.isAbsolute(inside)) return null;
+  return full;
+}
+
+function textResponse(status: number, text: string): Response {
+  return new Response(text, {
+    status,
+    headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Security-Policy': RENDERER_CSP },
+  });
+}
+
+/** Answers one `app:` request from the files in `rootDir`. */
+export async function serveRendererFile(request: Request, rootDir: string): Promise<Response> {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return textResponse(405, 'Method not allowed');
+  const file = rendererFileFor(request.url, rootDir);
+  if (!file) return textResponse(403, 'Forbidden');
+  let body: Buffer;
+  try {
+    body = await fs.readFile(file);
+  } catch {
+    return textResponse(404, 'Not found');
+  }
+  return new Response(request.method === 'HEAD' ? null : new Uint8Array(body), {
+    status: 200,
+    headers: {
+      'Content-Type': rendererContentType(file),
+      'Content-Length': String(body.length),
+      'Content-Security-Policy': RENDERER_CSP,
+      'X-Content-Type-Options': 'nosniff',
+      // A rebuilt renderer must show up on reload; the files are local, so caching gains nothing.
+      'Cache-Control': 'no-cache',
+    },
+  });
+}

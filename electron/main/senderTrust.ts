@@ -1,0 +1,36 @@
+/**
+ * Decides whether an IPC message comes from our own renderer (security checklist item 17,
+ * https://www.electronjs.org/docs/latest/tutorial/security#17-validate-the-sender-of-all-ipc-messages).
+ * Pure, so every rule has a unit test; ipc.ts feeds it the facts of `event.senderFrame`.
+ */
+import { isTrustedUrl } from './origins';
+
+/** What main knows about the sender of one IPC message. */
+export interface SenderFacts {
+  /** `event.senderFrame` existed (it is null once the frame navigated away or was destroyed). */
+  hasFrame: boolean;
+  /** `senderFrame.parent === null`: the top-level document, not an iframe. */
+  isMainFrame: boolean;
+  /** `senderFrame.url`; may be empty. */
+  frameUrl: string;
+  /** `event.sender.id`. */
+  webContentsId: number;
+}
+
+/** The trusted origins and the webContents ids of the windows this app created. */
+export interface TrustPolicy {
+  origins: readonly string[];
+  windowIds: ReadonlySet<number>;
+}
+
+/**
+ * True only for the main frame of one of our windows showing one of our origins. An empty frame URL
+ * is accepted on the window id alone: under Playwright `senderFrame.url` can be empty
+ * (https://github.com/microsoft/vscode/issues/147301).
+ */
+export function isTrustedSender(facts: SenderFacts, policy: TrustPolicy): boolean {
+  if (!facts.hasFrame || !facts.isMainFrame) return false;
+  if (!policy.windowIds.has(facts.webContentsId)) return false;
+  if (facts.frameUrl === '') return true;
+  return isTrustedUrl(facts.frameUrl, policy.origins);
+}

@@ -1,0 +1,28 @@
+/** Picks the transport at start-up: the Electron preload when present, else the WebSocket. */
+import { establishToken } from './accessToken';
+import { createIpcClient } from './ipcClient';
+import { preloadBridge } from './preloadBridge';
+import type { RendererClient } from './rendererClient';
+import { createWsClient } from './wsClient';
+
+/** The WebSocket API URL and media URL builder for a page served by `vq serve`. */
+export function webEndpoints(location: Location | URL, token: string | null): {
+  apiUrl: string;
+  mediaUrl: (kind: 'file' | 'thumb', id: string) => string;
+} {
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  const query = token ? `?token=${encodeURIComponent(token)}` : '';
+  return {
+    apiUrl: `${scheme}//${location.host}/api${query}`,
+    mediaUrl: (kind, id) => `/media/${kind}/${encodeURIComponent(id)}${query}`,
+  };
+}
+
+/** Creates the one API client of this window. */
+export async function createClient(win: Window = window): Promise<RendererClient> {
+  const bridge = preloadBridge(win);
+  if (bridge) return createIpcClient(bridge);
+  const token = establishToken(win);
+  const { apiUrl, mediaUrl } = webEndpoints(win.location, token);
+  return createWsClient({ url: apiUrl, mediaUrl });
+}

@@ -1,0 +1,68 @@
+import { useCallback, type ReactNode } from 'react';
+import { useDocumentTitle } from '../hooks/useDocumentTitle';
+import { useGlobalShortcuts } from '../hooks/useGlobalShortcuts';
+import { useWindowDrop } from '../hooks/useWindowDrop';
+import { pushToast, setShortcutsOpen, useAppStore } from '../stores/appStore';
+import { LaterView } from '../views/later/LaterView';
+import { LibraryView } from '../views/library/LibraryView';
+import { SettingsView } from '../views/settings/SettingsView';
+import { ToolchainView } from '../views/toolchain/ToolchainView';
+import { ConnectionBanner } from './ConnectionBanner';
+import { DropOverlay } from './DropOverlay';
+import { Header } from './Header';
+import { ShortcutSheet } from './ShortcutSheet';
+import { Sidebar } from './Sidebar';
+import { ToastArea } from './ToastArea';
+import type { ViewId } from './viewList';
+
+function CurrentView({ view }: { view: ViewId }): ReactNode {
+  switch (view) {
+    case 'library':
+      return <LibraryView />;
+    case 'toolchain':
+      return <ToolchainView />;
+    case 'settings':
+      return <SettingsView />;
+    default:
+      return <LaterView view={view} />;
+  }
+}
+
+/** The application shell: header, navigation, the current view, toasts and dialogs. */
+export function App(): ReactNode {
+  const view = useAppStore((s) => s.view);
+  const shortcutsOpen = useAppStore((s) => s.shortcutsOpen);
+  const dropImport = useAppStore((s) => s.appInfo?.capabilities.dropImport ?? false);
+  useDocumentTitle(view);
+  useGlobalShortcuts();
+  const onDrop = useCallback(() => {
+    // The desktop preload imports dropped files itself; a browser page never learns their paths.
+    if (dropImport) return;
+    pushToast({
+      kind: 'error',
+      title: 'Dropped files cannot be imported in the browser',
+      message: 'A browser does not tell the server where a dropped file lives.',
+      hint: 'Type the path of the file on the server, or use Browse….',
+    });
+  }, [dropImport]);
+  const dragging = useWindowDrop(onDrop);
+
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <Header />
+      <ConnectionBanner />
+      <div className="app-body">
+        <Sidebar current={view} />
+        <main id="main" className="main" tabIndex={-1}>
+          <CurrentView view={view} />
+        </main>
+      </div>
+      <ToastArea />
+      {shortcutsOpen ? <ShortcutSheet onClose={() => setShortcutsOpen(false)} /> : null}
+      {dragging ? <DropOverlay canImport={dropImport} /> : null}
+    </div>
+  );
+}

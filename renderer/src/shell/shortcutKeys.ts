@@ -1,0 +1,52 @@
+/**
+ * Global keyboard shortcuts as data plus a pure matcher, so the sheet that lists them and the
+ * handler that runs them cannot drift apart.
+ */
+import { VIEWS, type ViewId } from './viewList';
+
+/** What a key press asks for. */
+export type ShortcutAction =
+  | { kind: 'view'; view: ViewId }
+  | { kind: 'focusImport' }
+  | { kind: 'showShortcuts' };
+
+/** The parts of a KeyboardEvent the matcher reads. */
+export interface KeyPress {
+  key: string;
+  code: string;
+  altKey: boolean;
+  ctrlKey: boolean;
+  metaKey: boolean;
+  shiftKey: boolean;
+  /** True when focus is in a text field (plain keys like `/` then type text). */
+  inTextField: boolean;
+}
+
+/** The action for a key press, or null when it is not a global shortcut. */
+export function shortcutFor(press: KeyPress): ShortcutAction | null {
+  if (press.altKey && !press.ctrlKey && !press.metaKey) {
+    // e.code, not e.key: on macOS Alt+digit types a symbol, and layouts differ.
+    const digit = /^Digit([1-9])$/.exec(press.code)?.[1] ?? (/^[1-9]$/.test(press.key) ? press.key : null);
+    const view = VIEWS.find((v) => v.key === digit);
+    return view ? { kind: 'view', view: view.id } : null;
+  }
+  if ((press.ctrlKey || press.metaKey) && !press.altKey && press.key.toLowerCase() === 'l') {
+    return { kind: 'focusImport' };
+  }
+  if (press.inTextField || press.altKey || press.ctrlKey || press.metaKey) return null;
+  if (press.key === '/') return { kind: 'focusImport' };
+  if (press.key === '?') return { kind: 'showShortcuts' };
+  return null;
+}
+
+/** Rows of the shortcut sheet: alternatives, each a chord of keys pressed together. */
+export const SHORTCUT_SHEET: readonly { keys: string[][]; what: string }[] = [
+  ...VIEWS.map((v) => ({ keys: [['Alt', v.key]], what: `Go to ${v.name}` })),
+  { keys: [['/'], ['Ctrl', 'L']], what: 'Focus the import path field' },
+  { keys: [['Enter']], what: 'Import the typed path (in the path field)' },
+  { keys: [['↑'], ['↓']], what: 'Move the selection in the library table' },
+  { keys: [['Home'], ['End']], what: 'First / last source in the library table' },
+  { keys: [['Delete']], what: 'Remove the selected source from the library (asks first; the file stays on disk)' },
+  { keys: [['?']], what: 'Show this sheet' },
+  { keys: [['Esc']], what: 'Close a dialog' },
+];

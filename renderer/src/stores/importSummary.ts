@@ -1,0 +1,21 @@
+/** The one-line summary shown after an import. */
+import type { ImportOutcome } from '../../../shared/library';
+
+function files(n: number): string {
+  return n === 1 ? '1 file' : `${n} files`;
+}
+
+/** "Imported 2 files · 1 already in the library · 1 failed"; null when nothing happened. */
+export function importSummary(outcome: ImportOutcome): string | null {
+  const parts: string[] = [];
+  if (outcome.imported.length) parts.push(`Imported ${files(outcome.imported.length)}`);
+  if (outcome.existing.length) {
+    parts.push(
+      outcome.existing.length === 1 && outcome.imported.length === 0
+        ? `${outcome.existing[0]!.fileName} is already in the library`
+        : `${files(outcome.existing.length)} already in the library`,
+    );
+  }
+  if (outcome.failed.length) parts.push(`${files(outcome.failed.length)} failed`);
+  return parts.length ? parts.join(' · ') : null;
+}

@@ -1,0 +1,73 @@
+/** Library requests started by the person: import by path, import with the native dialog, remove. */
+import type { VqClient } from '../../../shared/api';
+import { VqError } from '../../../shared/errors';
+import type { ImportOutcome } from '../../../shared/library';
+import type { RawVideoSpec } from '../../../shared/media';
+import { pushToast } from './appStore';
+import { importSummary } from './importSummary';
+import { useLibraryStore, type ImportFailure } from './libraryStore';
+
+function failureOf(path: string, err: unknown): ImportFailure {
+  if (err instanceof VqError) return { path, code: err.code, message: err.message, hint: err.hint };
+  return { path, code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) };
+}
+
+function finishImport(outcome: ImportOutcome): void {
+  const first = outcome.imported[0] ?? outcome.existing[0];
+  useLibraryStore.setState((s) => ({
+    importFailures: outcome.failed,
+    importNotice: importSummary(outcome),
+    selectedId: first ? first.id : s.selectedId,
+  }));
+}
+
+/** Imports files by path; failures land in the import panel. Resolves true when all landed. */
+export async function importPaths(client: VqClient, paths: string[], raw?: RawVideoSpec): Promise<boolean> {
+  useLibraryStore.setState((s) => ({
+    importing: true,
+    importingPaths: [...s.importingPaths, ...paths],
+    importNotice: null,
+  }));
+  try {
+    const outcome = await client.call('library.import', raw ? { paths, raw } : { paths });
+    finishImport(outcome);
+    return outcome.failed.length === 0;
+  } catch (err) {
+    useLibraryStore.setState({ importFailures: paths.map((p) => failureOf(p, err)), importNotice: null });
+    return false;
+  } finally {
+    useLibraryStore.setState((s) => {
+      const left = s.importingPaths.slice();
+      for (const p of paths) {
+        const at = left.indexOf(p);
+        if (at !== -1) left.splice(at, 1);
+      }
+      return { importingPaths: left, importing: left.length > 0 || s.dialogImporting };
+    });
+  }
+}
+
+/** Shows the native open dialog (desktop) and imports what the person picks. */
+export async function importWithDialog(client: VqClient): Promise<void> {
+  useLibraryStore.setState({ dialogImporting: true, importing: true, importNotice: null });
+  try {
+    const outcome = await client.call('library.importWithDialog', {});
+    if (!outcome.canceled) finishImport(outcome);
+  } catch (err) {
+    const e = failureOf('', err);
+    pushToast({ kind: 'error', title: 'Could not open files', message: e.message, hint: e.hint });
+  } finally {
+    useLibraryStore.setState((s) => ({ dialogImporting: false, importing: s.importingPaths.length > 0 }));
+  }
+}
+
+/** Removes an item from the library (the file on disk stays); failures become a toast. */
+export async function removeItem(client: VqClient, id: string, fileName: string): Promise<void> {
+  try {
+    await client.call('library.remove', { id });
+    pushToast({ kind: 'info', title: 'Removed from library', message: `${fileName} — the file on disk was not touched.` });
+  } catch (err) {
+    const e = failureOf('', err);
+    pushToast({ kind: 'error', title: `Could not remove ${fileName}`, message: e.message, hint: e.hint });
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * Wires the stores to the client, once, outside React: subscribe to events first, then fetch the
+ * snapshots, so nothing that happens in between is lost. After a reconnect the snapshots are
+ * fetched again (events may have been missed while the socket was down).
+ */
+import type { VqEvent } from '../../../shared/api';
+import type { RendererClient } from '../api/rendererClient';
+import { pushToast, useAppStore } from './appStore';
+import {
+  isOwnImport,
+  libraryEventArrived,
+  libraryLoadFailed,
+  libraryResyncStarted,
+  librarySnapshotArrived,
+  useLibraryStore,
+} from './libraryStore';
+import { messageOf } from './messageOf';
+import { loadSettings, settingsChanged } from './settingsStore';
+import { loadToolchain, toolchainChanged } from './toolchainStore';
+
+function baseName(path: string): string {
+  return path.split(/[\\/]/).filter(Boolean).pop() ?? path;
+}
+
+/** Sends one event to the stores that care and to the toast area. */
+export function routeEvent(event: VqEvent): void {
+  libraryEventArrived(event);
+  switch (event.type) {
+    case 'library.importFailed':
+      // Failures of this window's own requests show in the import panel instead.
+      if (!isOwnImport(event.path)) {
+        pushToast({
+          kind: 'error',
+          title: `Could not import ${baseName(event.path)}`,
+          message: event.error.message,
+          hint: event.error.hint,
+        });
+      }
+      break;
+    case 'library.added':
+      // Imports from elsewhere (files dropped on the window, another tab) get a word of feedback.
+      if (!useLibraryStore.getState().importing) {
+        pushToast({ kind: 'info', title: 'Added to library', message: event.item.fileName });
+      }
+      break;
+    case 'toolchain.changed':
+      toolchainChanged(event.report);
+      break;
+    case 'settings.changed':
+      settingsChanged(event.settings);
+      break;
+    default:
+      break;
+  }
+}
+
+async function loadLibrary(client: RendererClient): Promise<void> {
+  try {
+    librarySnapshotArrived(await client.call('library.list', {}));
+  } catch (err) {
+    libraryLoadFailed(messageOf(err));
+  }
+}
+
+async function loadAppInfo(client: RendererClient): Promise<void> {
+  try {
+    useAppStore.setState({ appInfo: await client.call('app.info', {}), appInfoError: null });
+  } catch (err) {
+    useAppStore.setState({ appInfoError: messageOf(err) });
+  }
+}
+
+/** Subscribes the stores to the client and loads the first snapshots; returns the teardown. */
+export function startSync(client: RendererClient): () => void {
+  const offEvents = client.onEvent(routeEvent);
+  let openedBefore = client.connection().status === 'open';
+  useAppStore.setState({ connection: client.connection() });
+  const offConnection = client.onConnection((state) => {
+    useAppStore.setState({ connection: state });
+    if (state.status !== 'open') return;
+    if (openedBefore) {
+      libraryResyncStarted();
+      void loadLibrary(client);
+      void loadAppInfo(client);
+      void loadSettings(client);
+      void loadToolchain(client);
+    }
+    openedBefore = true;
+  });
+
+  void loadAppInfo(client);
+  void loadLibrary(client);
+  void loadSettings(client);
+  void loadToolchain(client);
+  return () => {
+    offEvents();
+    offConnection();
+  };
+}
