@@ -41,12 +41,20 @@ export function describeToolchain(r: ToolchainReport): string {
     b.kind,
     b.version ?? '?',
     b.source,
-    b.error ? `ERROR: ${b.error}` : b.kind === 'ffmpeg' ? b.encoders.filter((e) => known.has(e)).join(' ') || '–' : '',
-    b.libvmaf ? `api ${b.libvmaf.api}, ${b.libvmaf.models.length} models` : b.kind === 'ffmpeg' ? 'no' : '',
+    b.error ? 'ERROR' : b.libvmaf ? `libvmaf api ${b.libvmaf.api}, ${b.libvmaf.models.length} models` : b.kind === 'ffmpeg' ? 'no libvmaf' : '',
     b.path,
   ]);
   const out: string[] = [];
-  out.push(renderTable(['kind', 'version', 'from', 'encoders', 'libvmaf', 'path'], rows));
+  out.push(renderTable(['kind', 'version', 'from', 'scoring', 'path'], rows));
+  for (const b of r.binaries) {
+    if (b.error) out.push(`  ✗ ${b.path}: ${b.error}`);
+    else if (b.kind === 'ffmpeg') {
+      const enc = b.encoders.filter((e) => known.has(e));
+      out.push(`  ${b.path}
+      encoders: ${enc.join(' ') || '–'}
+      filters:  ${b.filters.join(' ') || '–'}`);
+    }
+  }
   out.push('');
   out.push(
     renderFacts([

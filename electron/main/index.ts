@@ -24,6 +24,7 @@ const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_
 const origins = trustedOrigins(devServerUrl);
 
 /** Extensions offered by the open dialog's video filter (the importer decides what is media). */
+// prettier-ignore
 const VIDEO_EXTENSIONS = [
   'mp4', 'm4v', 'mov', 'mkv', 'webm', 'avi', 'ts', 'm2ts', 'mts', 'mxf', 'y4m', 'yuv',
   '264', 'h264', '265', 'h265', 'hevc', 'ivf', 'obu', 'flv', 'wmv', 'mpg', 'mpeg', '3gp',
@@ -77,10 +78,18 @@ function openMainWindow(): BrowserWindow {
 function lockDownSession(): void {
   const ses = session.defaultSession;
   ses.setPermissionRequestHandler((_contents, permission, callback, details) => {
-    callback(permissionAllowed({ permission, requestingUrl: details.requestingUrl, isMainFrame: details.isMainFrame }, origins));
+    callback(
+      permissionAllowed(
+        { permission, requestingUrl: details.requestingUrl, isMainFrame: details.isMainFrame },
+        origins,
+      ),
+    );
   });
   ses.setPermissionCheckHandler((_contents, permission, _origin, details) =>
-    permissionAllowed({ permission, requestingUrl: details.requestingUrl, isMainFrame: details.isMainFrame }, origins),
+    permissionAllowed(
+      { permission, requestingUrl: details.requestingUrl, isMainFrame: details.isMainFrame },
+      origins,
+    ),
   );
 }
 
@@ -131,7 +140,10 @@ function start(dataDir: string): void {
     })
     .catch((err: unknown) => {
       console.error('VQ Studio could not start:', err);
-      dialog.showErrorBox('VQ Studio could not start', err instanceof Error ? err.message : String(err));
+      dialog.showErrorBox(
+        'VQ Studio could not start',
+        err instanceof Error ? err.message : String(err),
+      );
       app.exit(1);
     });
 }

@@ -53,7 +53,10 @@ function senderFacts(event: IpcMainInvokeEvent): SenderFacts {
 }
 
 /** Registers the IPC handlers over a core; `origins` are the renderer origins to trust. */
-export function bindIpc(core: Pick<Core, 'dispatch' | 'events'>, origins: readonly string[]): IpcBridge {
+export function bindIpc(
+  core: Pick<Core, 'dispatch' | 'events'>,
+  origins: readonly string[],
+): IpcBridge {
   const windowIds = new Set<number>();
   const trusted = (event: IpcMainInvokeEvent): boolean =>
     isTrustedSender(senderFacts(event), { origins, windowIds });
@@ -69,7 +72,10 @@ export function bindIpc(core: Pick<Core, 'dispatch' | 'events'>, origins: readon
     if (!parsed.success) {
       return {
         ok: false,
-        error: { code: 'INVALID_ARGS', message: 'A drop must carry between 1 and 1000 file paths.' },
+        error: {
+          code: 'INVALID_ARGS',
+          message: 'A drop must carry between 1 and 1000 file paths.',
+        },
       } satisfies Envelope<never>;
     }
     return core.dispatch('library.import', { paths: parsed.data });

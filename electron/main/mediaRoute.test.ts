@@ -64,7 +64,9 @@ describe('serveMedia', () => {
     const near = bytes.length - 5000;
     const open = await get('vq-media://file/clip1', { Range: `bytes=${near}-` });
     expect(open.status).toBe(206);
-    expect(open.headers.get('content-range')).toBe(`bytes ${near}-${bytes.length - 1}/${bytes.length}`);
+    expect(open.headers.get('content-range')).toBe(
+      `bytes ${near}-${bytes.length - 1}/${bytes.length}`,
+    );
     expect((await body(open)).equals(bytes.subarray(near))).toBe(true);
 
     const suffix = await get('vq-media://file/clip1', { Range: 'bytes=-256' });

@@ -1,8 +1,8 @@
 /**
  * Serves library media for the `vq-media:` protocol: `vq-media://file/<id>` (the item's file) and
  * `vq-media://thumb/<id>` (its JPEG thumbnail). The file is found through the core's library by id
- * only — a path never comes from the URL. Range requests are answered (206/416) with a stream of the
- * byte slice, because a handler that ignores Range makes `<video>` seeking snap back to 0
+ * only — a path never comes from the URL. Range requests are answered (206/416) with a stream of
+ * the byte slice, because a handler that ignores Range makes `<video>` seeking snap back to 0
  * (https://github.com/electron/electron/issues/38749). Runs and is tested without Electron.
  */
 import fs from 'node:fs';
@@ -32,7 +32,10 @@ export function parseMediaUrl(url: string): { kind: MediaKind; id: string } | nu
 }
 
 function notFound(message: string): Response {
-  return new Response(message, { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+  return new Response(message, {
+    status: 404,
+    headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+  });
 }
 
 /** Answers one `vq-media:` request. */
@@ -60,6 +63,8 @@ export async function serveMedia(request: Request, resolve: MediaResolver): Prom
   const start = range?.start ?? 0;
   const end = range?.end ?? size - 1;
   // Readable.toWeb propagates a cancel (the player seeking away) to the file stream, which closes.
-  const stream = Readable.toWeb(fs.createReadStream(file, { start, end })) as ReadableStream<Uint8Array>;
+  const stream = Readable.toWeb(
+    fs.createReadStream(file, { start, end }),
+  ) as ReadableStream<Uint8Array>;
   return new Response(stream, head);
 }

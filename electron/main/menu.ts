@@ -14,8 +14,12 @@ export interface MenuActions {
 }
 
 /** Builds the menu for this platform. */
-export function buildAppMenu(actions: MenuActions, platform: NodeJS.Platform = process.platform): Menu {
+export function buildAppMenu(
+  actions: MenuActions,
+  platform: NodeJS.Platform = process.platform,
+): Menu {
   const isMac = platform === 'darwin';
+  const helpMenu: MenuItemConstructorOptions = { role: 'help', submenu: [{ role: 'about' }] };
   const template: MenuItemConstructorOptions[] = [
     ...(isMac ? [{ role: 'appMenu' } as const] : []),
     {
@@ -43,7 +47,7 @@ export function buildAppMenu(actions: MenuActions, platform: NodeJS.Platform = p
     },
     { role: 'windowMenu' },
     // On macOS "About" already sits in the app menu.
-    ...(isMac ? [] : [{ role: 'help', submenu: [{ role: 'about' }] } as const]),
+    ...(isMac ? [] : [helpMenu]),
   ];
   return Menu.buildFromTemplate(template);
 }

@@ -10,7 +10,7 @@ export const APP_ORIGIN = 'app://vq';
 /** The renderer's start page in a build. */
 export const APP_INDEX_URL = `${APP_ORIGIN}/index.html`;
 
-/** https hosts whose links open in the system browser (docs the UI links to); all else is dropped. */
+/** https hosts whose links open in the system browser (docs the UI links to); others dropped. */
 export const EXTERNAL_HOSTS: readonly string[] = [
   'github.com',
   'ffmpeg.org',
@@ -19,9 +19,9 @@ export const EXTERNAL_HOSTS: readonly string[] = [
 ];
 
 /**
- * `scheme://host[:port]` of a URL, or null when it does not parse. Node's URL reports the origin of
- * a custom scheme such as `app:` as "null" (only Chromium knows it is registered as standard), so the
- * origin is rebuilt from protocol and host.
+ * `scheme://host[:port]` of a URL, or null when it does not parse. Node's URL reports the origin
+ * of a custom scheme such as `app:` as "null" (only Chromium knows it is registered as standard),
+ * so the origin is rebuilt from protocol and host.
  */
 export function originOf(url: string): string | null {
   try {
@@ -49,7 +49,9 @@ export function isTrustedUrl(url: string, origins: readonly string[]): boolean {
 export function isAllowedExternal(url: string): boolean {
   try {
     const u = new URL(url);
-    return u.protocol === 'https:' && !u.username && !u.password && EXTERNAL_HOSTS.includes(u.hostname);
+    return (
+      u.protocol === 'https:' && !u.username && !u.password && EXTERNAL_HOSTS.includes(u.hostname)
+    );
   } catch {
     return false;
   }

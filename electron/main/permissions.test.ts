@@ -11,7 +11,19 @@ describe('permissionAllowed', () => {
     expect(ask('fullscreen', 'app://vq/index.html')).toBe(true);
   });
   it('denies every device, location, notification and read permission', () => {
-    for (const p of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'hid', 'usb', 'serial', 'midiSysex', 'display-capture', 'unknown']) {
+    for (const p of [
+      'media',
+      'geolocation',
+      'notifications',
+      'clipboard-read',
+      'openExternal',
+      'hid',
+      'usb',
+      'serial',
+      'midiSysex',
+      'display-capture',
+      'unknown',
+    ]) {
       expect(ask(p, 'app://vq/index.html'), p).toBe(false);
     }
   });

@@ -1,8 +1,8 @@
 /**
- * Serves the built renderer (out/renderer) for the `app:` protocol: `app://vq/<path>` maps to a file
- * under the renderer folder and nowhere else, with the renderer's Content-Security-Policy on every
- * response. Written against the fetch `Request`/`Response` types so it runs and is tested without
- * Electron; protocols.ts hands it to `protocol.handle`.
+ * Serves the built renderer (out/renderer) for the `app:` protocol: `app://vq/<path>` maps to a
+ * file under the renderer folder and nowhere else, with the renderer's Content-Security-Policy on
+ * every response. Written against the fetch `Request`/`Response` types so it runs and is tested
+ * without Electron; protocols.ts hands it to `protocol.handle`.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -76,13 +76,17 @@ export function rendererFileFor(url: string, rootDir: string): string | null {
 function textResponse(status: number, text: string): Response {
   return new Response(text, {
     status,
-    headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Security-Policy': RENDERER_CSP },
+    headers: {
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Content-Security-Policy': RENDERER_CSP,
+    },
   });
 }
 
 /** Answers one `app:` request from the files in `rootDir`. */
 export async function serveRendererFile(request: Request, rootDir: string): Promise<Response> {
-  if (request.method !== 'GET' && request.method !== 'HEAD') return textResponse(405, 'Method not allowed');
+  if (request.method !== 'GET' && request.method !== 'HEAD')
+    return textResponse(405, 'Method not allowed');
   const file = rendererFileFor(request.url, rootDir);
   if (!file) return textResponse(403, 'Forbidden');
   let body: Buffer;

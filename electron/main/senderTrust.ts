@@ -1,7 +1,7 @@
 /**
  * Decides whether an IPC message comes from our own renderer (security checklist item 17,
- * https://www.electronjs.org/docs/latest/tutorial/security#17-validate-the-sender-of-all-ipc-messages).
- * Pure, so every rule has a unit test; ipc.ts feeds it the facts of `event.senderFrame`.
+ * https://www.electronjs.org/docs/latest/tutorial/security). Pure, so every rule has a unit
+ * test; ipc.ts feeds it the facts of `event.senderFrame`.
  */
 import { isTrustedUrl } from './origins';
 

@@ -42,13 +42,24 @@ const bridge: VqBridge = {
 
 contextBridge.exposeInMainWorld('vq', bridge);
 
+// tsconfig.node.json has no DOM lib (it covers Node code), so the little of the DOM used here is
+// typed locally.
+interface DragEventLike {
+  preventDefault(): void;
+  dataTransfer: { types: readonly string[]; files: ArrayLike<File> } | null;
+}
+interface DropTarget {
+  addEventListener(type: 'dragover' | 'drop', listener: (event: DragEventLike) => void): void;
+}
+const page = globalThis as unknown as DropTarget;
+
 // Dropping files anywhere on the window imports them. Paths are read here because only a preload
 // may call webUtils.getPathForFile (File.path is gone since Electron 32); the outcome reaches the
 // renderer through the normal library events, so window.vq stays exactly { invoke, on }.
-window.addEventListener('dragover', (event) => {
+page.addEventListener('dragover', (event) => {
   if (event.dataTransfer?.types.includes('Files')) event.preventDefault();
 });
-window.addEventListener('drop', (event) => {
+page.addEventListener('drop', (event) => {
   const files = event.dataTransfer?.files;
   if (!files || files.length === 0) return;
   event.preventDefault();

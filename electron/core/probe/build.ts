@@ -4,7 +4,12 @@
  */
 import path from 'node:path';
 import { VqError } from '../../../shared/errors';
-import type { AudioStreamInfo, MediaInfo, RawVideoSpec, VideoStreamInfo } from '../../../shared/media';
+import type {
+  AudioStreamInfo,
+  MediaInfo,
+  RawVideoSpec,
+  VideoStreamInfo,
+} from '../../../shared/media';
 import { bitDepthOf } from '../../../shared/pixfmt';
 import { parseRate } from '../../../shared/rawSpec';
 import {
@@ -33,14 +38,19 @@ export function describeStreams(streams: readonly FfprobeStream[]): string {
   const groups = new Map<string, { n: number; codecs: Set<string> }>();
   for (const s of streams) {
     const kind =
-      s.codec_type === 'video' && !isRealVideo(s) ? 'cover image' : `${s.codec_type ?? 'unknown'} stream`;
+      s.codec_type === 'video' && !isRealVideo(s)
+        ? 'cover image'
+        : `${s.codec_type ?? 'unknown'} stream`;
     const g = groups.get(kind) ?? { n: 0, codecs: new Set<string>() };
     g.n++;
     if (s.codec_name) g.codecs.add(s.codec_name);
     groups.set(kind, g);
   }
   return [...groups]
-    .map(([kind, g]) => `${g.n} ${kind}${g.n > 1 ? 's' : ''}${g.codecs.size ? ` (${[...g.codecs].join(', ')})` : ''}`)
+    .map(
+      ([kind, g]) =>
+        `${g.n} ${kind}${g.n > 1 ? 's' : ''}${g.codecs.size ? ` (${[...g.codecs].join(', ')})` : ''}`,
+    )
     .join(', ');
 }
 
@@ -48,7 +58,9 @@ export function describeStreams(streams: readonly FfprobeStream[]): string {
 export function pickVideoStream(doc: FfprobeOutput, fileName: string): FfprobeStream {
   const video = doc.streams.find(isRealVideo);
   if (video) return video;
-  const has = doc.streams.length ? `it has ${describeStreams(doc.streams)}` : 'ffmpeg found no streams in it';
+  const has = doc.streams.length
+    ? `it has ${describeStreams(doc.streams)}`
+    : 'ffmpeg found no streams in it';
   throw new VqError(
     'NO_VIDEO',
     `${fileName} has no video stream: ${has}.`,
@@ -117,7 +129,9 @@ export function buildMediaInfo(input: BuildInput): MediaInfo {
   const framesOverRate = frameCount !== null && frameRate ? round6(frameCount / frameRate) : null;
   const videoDuration = raw
     ? framesOverRate
-    : (toPositive(vs.duration) ?? parseClockDuration(tagValue(vs.tags, 'DURATION')) ?? framesOverRate);
+    : (toPositive(vs.duration) ??
+      parseClockDuration(tagValue(vs.tags, 'DURATION')) ??
+      framesOverRate);
 
   let videoKbps: number | null;
   if (raw && frameBytes) videoKbps = round3((frameBytes * 8 * raw.fps) / 1000);
@@ -134,7 +148,9 @@ export function buildMediaInfo(input: BuildInput): MediaInfo {
   // Interlaced streams report the field rate as r_frame_rate: exactly twice avg is not VFR.
   const rAvg = (parseRate(rFrameRate) ?? 0) / (parseRate(avgFrameRate) ?? 1);
   const fieldRate = Math.abs(rAvg - 2) < 0.001;
-  const vfr = !raw && ((!fieldRate && ratesDiffer(rFrameRate, avgFrameRate)) || (packets?.intervalsVary ?? false));
+  const vfr =
+    !raw &&
+    ((!fieldRate && ratesDiffer(rFrameRate, avgFrameRate)) || (packets?.intervalsVary ?? false));
 
   if (!raw && packets && !packets.hasTimestamps && toPositive(fmt.duration) === null && frameRate) {
     tags['timingNote'] =

@@ -35,7 +35,11 @@ export function fsErrorToVqError(code: string | undefined, filePath: string): Vq
         'Check the folders in the path.',
       );
     case 'ELOOP':
-      return new VqError('NOT_FOUND', `${filePath} is a symbolic link that points to itself.`, 'Fix or remove the link.');
+      return new VqError(
+        'NOT_FOUND',
+        `${filePath} is a symbolic link that points to itself.`,
+        'Fix or remove the link.',
+      );
     case 'EISDIR':
       return isDirectoryError(filePath);
     case 'EACCES':
@@ -46,7 +50,11 @@ export function fsErrorToVqError(code: string | undefined, filePath: string): Vq
         'Give your user read permission on the file (and its folders), or copy it somewhere you can read.',
       );
     case 'ENAMETOOLONG':
-      return new VqError('NOT_FOUND', `The path ${filePath} is too long for this system.`, 'Move the file to a shorter path.');
+      return new VqError(
+        'NOT_FOUND',
+        `The path ${filePath} is too long for this system.`,
+        'Move the file to a shorter path.',
+      );
     default:
       return null;
   }
@@ -67,7 +75,9 @@ function isDirectoryError(filePath: string): VqError {
 export function guessRawSpecText(fileName: string): string | null {
   const size = /(\d{2,5})x(\d{2,5})/i.exec(fileName);
   if (!size) return null;
-  const fmt = /(yuv4[024]{2}p(?:1[026])?(?:le|be)?|nv12|nv21|gray(?:1[026]le)?|p010le)/i.exec(fileName);
+  const fmt = /(yuv4[024]{2}p(?:1[026])?(?:le|be)?|nv12|nv21|gray(?:1[026]le)?|p010le)/i.exec(
+    fileName,
+  );
   const tenBit = /10le|10bit|10b\b/i.test(fileName);
   const pixFmt = fmt ? fmt[1]!.toLowerCase() : tenBit ? 'yuv420p10le' : 'yuv420p';
   const fps = /(\d+(?:\.\d+)?)\s*fps/i.exec(fileName);

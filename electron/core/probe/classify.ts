@@ -24,11 +24,29 @@ export interface ProbeFailureContext {
 }
 
 /** ISO-BMFF top-level box types that can open an MP4/MOV file. */
-const ISO_BOXES = new Set(['ftyp', 'moov', 'mdat', 'free', 'skip', 'wide', 'pnot', 'uuid', 'styp', 'sidx', 'moof']);
+const ISO_BOXES = new Set([
+  'ftyp',
+  'moov',
+  'mdat',
+  'free',
+  'skip',
+  'wide',
+  'pnot',
+  'uuid',
+  'styp',
+  'sidx',
+  'moof',
+]);
 
 /** Names the container announced by a file's first bytes (at least 8 are needed). */
 export function sniffContainer(head: Uint8Array): ContainerMagic {
-  if (head.length >= 4 && head[0] === 0x1a && head[1] === 0x45 && head[2] === 0xdf && head[3] === 0xa3) {
+  if (
+    head.length >= 4 &&
+    head[0] === 0x1a &&
+    head[1] === 0x45 &&
+    head[2] === 0xdf &&
+    head[3] === 0xa3
+  ) {
     return 'ebml';
   }
   if (head.length >= 8) {
@@ -108,7 +126,11 @@ export function classifyProbeFailure(stderr: string, ctx: ProbeFailureContext): 
     return notMedia(name, ctx.ext);
   }
   if (/No such file or directory/i.test(stderr)) {
-    return new VqError('NOT_FOUND', `${name} disappeared while it was being read.`, 'Check that the file still exists.');
+    return new VqError(
+      'NOT_FOUND',
+      `${name} disappeared while it was being read.`,
+      'Check that the file still exists.',
+    );
   }
   if (/Permission denied/i.test(stderr)) {
     return new VqError(

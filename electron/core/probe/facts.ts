@@ -31,7 +31,10 @@ export function toText(v: unknown): string | null {
  * A tag value looked up case-insensitively: MP4 writes `encoder`, Matroska `ENCODER`. Returns the
  * first non-empty string.
  */
-export function tagValue(tags: Record<string, unknown> | null | undefined, key: string): string | null {
+export function tagValue(
+  tags: Record<string, unknown> | null | undefined,
+  key: string,
+): string | null {
   if (!tags) return null;
   const want = key.toLowerCase();
   for (const [k, v] of Object.entries(tags)) {
@@ -91,7 +94,9 @@ export function formatLevel(codec: string, level: number | null): string | null 
     case 'hevc':
       return level === 0 ? null : trimDecimal(Math.round((level / 30) * 10) / 10);
     case 'vvc':
-      return level === 0 ? null : `${Math.floor(level / 16)}.${Math.round((level % 16) / 3)}`.replace(/\.0$/, '');
+      return level === 0
+        ? null
+        : `${Math.floor(level / 16)}.${Math.round((level % 16) / 3)}`.replace(/\.0$/, '');
     case 'av1':
       if (level === 31) return 'max';
       return `${2 + (level >> 2)}.${level & 3}`;
@@ -113,7 +118,8 @@ function trimDecimal(n: number): string {
  * rounded because the matrix carries fixed-point noise.
  */
 export function displayRotation(
-  sideData: ReadonlyArray<{ side_data_type?: string | null; rotation?: unknown }> | null | undefined,
+  sideData:
+    ReadonlyArray<{ side_data_type?: string | null; rotation?: unknown }> | null | undefined,
   tags: Record<string, unknown> | null | undefined,
 ): number {
   for (const sd of sideData ?? []) {
@@ -145,7 +151,9 @@ export function ratesDiffer(a: string | null, b: string | null, tolerance = 0.00
  * the table (the caller then derives it from ffprobe's bit rate). Chroma planes round up for odd
  * sizes, as ffmpeg's av_image_get_buffer_size does with alignment 1.
  */
-export function rawFrameBytes(spec: Pick<RawVideoSpec, 'width' | 'height' | 'pixFmt'>): number | null {
+export function rawFrameBytes(
+  spec: Pick<RawVideoSpec, 'width' | 'height' | 'pixFmt'>,
+): number | null {
   const w = spec.width;
   const h = spec.height;
   const cw = Math.ceil(w / 2);

@@ -2,8 +2,20 @@
  * The probe service: what a media file is (container, video and audio facts) and why a file that
  * cannot be used is not usable. No `electron` import; processes go through `ffmpeg/process`.
  */
-export { probeFile, ffmpegInputUrl, rawInputArgs, parseFfprobeJson, type ProbeOptions } from './probe';
-export { checkInputFile, fsErrorToVqError, guessRawSpecText, type InputFileCheck } from './checkInput';
+export {
+  probeFile,
+  cutAfterIndex,
+  ffmpegInputUrl,
+  rawInputArgs,
+  parseFfprobeJson,
+  type ProbeOptions,
+} from './probe';
+export {
+  checkInputFile,
+  fsErrorToVqError,
+  guessRawSpecText,
+  type InputFileCheck,
+} from './checkInput';
 export {
   classifyProbeFailure,
   mentionsTruncation,

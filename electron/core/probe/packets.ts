@@ -56,7 +56,8 @@ export class PacketTally {
     const sorted = [...this.pts].sort((a, b) => a - b);
     // Only trust timestamps when every packet had one; a mix means a broken or odd stream.
     const hasTimestamps = sorted.length > 0 && sorted.length === this.packets;
-    const shown = hasTimestamps && (codec === 'vp8' || codec === 'vp9') ? mergeHiddenFrames(sorted) : sorted;
+    const shown =
+      hasTimestamps && (codec === 'vp8' || codec === 'vp9') ? mergeHiddenFrames(sorted) : sorted;
     return {
       packets: this.packets,
       frames: hasTimestamps ? shown.length : this.packets,
@@ -91,7 +92,9 @@ export async function runPacketPass(
     'error',
     '-select_streams',
     String(opts.streamIndex),
-    ...(opts.fromSeconds !== undefined ? ['-read_intervals', `${opts.fromSeconds.toFixed(3)}%`] : []),
+    ...(opts.fromSeconds !== undefined
+      ? ['-read_intervals', `${opts.fromSeconds.toFixed(3)}%`]
+      : []),
     '-show_entries',
     'packet=pts,size,pos',
     '-of',

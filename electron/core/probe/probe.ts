@@ -73,6 +73,15 @@ async function readHead(realPath: string): Promise<Uint8Array> {
   }
 }
 
+/**
+ * Throws CANCELED for an already-aborted signal. Checked before each run because runTool, given a
+ * signal that is already aborted, aborts the child before its 'error' listener exists and the
+ * AbortError escapes as an uncaught exception.
+ */
+function throwIfAborted(signal: AbortSignal | undefined, fileName: string): void {
+  if (signal?.aborted) throw new VqError('CANCELED', `Reading ${fileName} was canceled.`);
+}
+
 function throwIfStopped(r: RunResult, fileName: string, timeoutMs: number): void {
   if (r.canceled) throw new VqError('CANCELED', `Reading ${fileName} was canceled.`);
   if (r.timedOut) {
@@ -108,6 +117,25 @@ export function parseFfprobeJson(stdout: string): FfprobeOutput {
   return parsed.data;
 }
 
+/**
+ * True for a file cut after an intact, front-loaded index: the container counts more frames than
+ * could be read, and the data read runs to the last byte. ffprobe 5.1 also prints "partial file"
+ * then; this catches it where a build stays quiet, without flagging files whose edit list hides
+ * samples (their last packet ends before the end of the file).
+ */
+export function cutAfterIndex(
+  nbFrames: number | null,
+  packets: Pick<PacketSummary, 'packets' | 'lastEnd'>,
+  sizeBytes: number,
+): boolean {
+  return (
+    nbFrames !== null &&
+    packets.packets < nbFrames &&
+    packets.lastEnd !== null &&
+    packets.lastEnd >= sizeBytes
+  );
+}
+
 /** Reads a media file's container, video and audio facts with ffprobe. */
 export async function probeFile(filePath: string, opts: ProbeOptions): Promise<MediaInfo> {
   const absPath = path.resolve(filePath);
@@ -116,9 +144,12 @@ export async function probeFile(filePath: string, opts: ProbeOptions): Promise<M
   const { sizeBytes, realPath } = await checkInputFile(filePath, { raw: opts.raw });
   const ext = path.extname(fileName).toLowerCase();
   const inputArgs = [...(raw ? rawInputArgs(raw) : []), '-i', ffmpegInputUrl(realPath)];
-  const magic: ContainerMagic | undefined = raw ? undefined : sniffContainer(await readHead(realPath));
+  const magic: ContainerMagic | undefined = raw
+    ? undefined
+    : sniffContainer(await readHead(realPath));
   const failureContext = { sizeBytes, ext, fileName, magic };
 
+  throwIfAborted(opts.signal, fileName);
   const r = await runTool(
     opts.ffprobe,
     ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', ...inputArgs],
@@ -138,9 +169,14 @@ export async function probeFile(filePath: string, opts: ProbeOptions): Promise<M
     // Our table where we know the layout, else ffprobe's own: the rawvideo demuxer sets the
     // stream bit rate to frame bytes × 8 × fps.
     const fromRate = toPositive(vs.bit_rate);
-    frameBytes = rawFrameBytes(raw) ?? (fromRate !== null ? Math.round(fromRate / 8 / raw.fps) : null);
+    frameBytes =
+      rawFrameBytes(raw) ?? (fromRate !== null ? Math.round(fromRate / 8 / raw.fps) : null);
     if (!frameBytes) {
-      throw new VqError('RAW_NEEDS_FORMAT', `Cannot work out the frame size of ${raw.pixFmt} video.`, 'Use a common pix_fmt such as yuv420p.');
+      throw new VqError(
+        'RAW_NEEDS_FORMAT',
+        `Cannot work out the frame size of ${raw.pixFmt} video.`,
+        'Use a common pix_fmt such as yuv420p.',
+      );
     }
     if (sizeBytes < frameBytes) {
       throw new VqError(
@@ -158,6 +194,7 @@ export async function probeFile(filePath: string, opts: ProbeOptions): Promise<M
     const full = opts.countFrames !== false;
     // Without a full count, read only the last second: enough to hit the end of a cut file.
     if (full || duration !== null) {
+      throwIfAborted(opts.signal, fileName);
       const pass = await runPacketPass({
         ffprobe: opts.ffprobe,
         inputArgs,
@@ -168,16 +205,18 @@ export async function probeFile(filePath: string, opts: ProbeOptions): Promise<M
         timeoutMs: PACKET_TIMEOUT_MS,
       });
       throwIfStopped(pass.result, fileName, PACKET_TIMEOUT_MS);
-      if (pass.result.code !== 0) throw classifyProbeFailure(pass.result.stderrTail, failureContext);
+      if (pass.result.code !== 0)
+        throw classifyProbeFailure(pass.result.stderrTail, failureContext);
       if (mentionsTruncation(pass.result.stderrTail)) {
-        throw truncatedError(fileName, 'its video data ends before the index says it should');
+        throw truncatedError(fileName, 'its video data stops part-way through');
       }
       if (full) {
         const s = pass.summary;
-        // An intact index (nb_frames) with fewer packets whose data runs to the last byte is a
-        // file cut after a front-loaded index, even if ffprobe stayed quiet.
-        if (nbFrames !== null && s.packets < nbFrames && s.lastEnd !== null && s.lastEnd >= sizeBytes) {
-          throw truncatedError(fileName, `only ${s.packets} of its ${nbFrames} video frames are in the file`);
+        if (cutAfterIndex(nbFrames, s, sizeBytes)) {
+          throw truncatedError(
+            fileName,
+            `only ${s.packets} of its ${nbFrames} video frames are in the file`,
+          );
         }
         packets = s;
       }
