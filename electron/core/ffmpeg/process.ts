@@ -69,14 +69,6 @@ export function runTool(binary: string, args: readonly string[], opts: RunOption
     });
     running.set(id, tracked);
 
-    const onOuterAbort = (): void => {
-      canceled = true;
-      abort.abort();
-    };
-    if (opts.signal) {
-      if (opts.signal.aborted) onOuterAbort();
-      else opts.signal.addEventListener('abort', onOuterAbort, { once: true });
-    }
     const timer =
       opts.timeoutMs !== undefined
         ? setTimeout(() => {
@@ -147,6 +139,16 @@ export function runTool(binary: string, args: readonly string[], opts: RunOption
       }
     });
     child.on('close', finish);
+    // Wired after the listeners: an already-aborted signal kills the child at once, and its
+    // AbortError must find the 'error' handler above.
+    const onOuterAbort = (): void => {
+      canceled = true;
+      abort.abort();
+    };
+    if (opts.signal) {
+      if (opts.signal.aborted) onOuterAbort();
+      else opts.signal.addEventListener('abort', onOuterAbort, { once: true });
+    }
   });
 }
 

@@ -5,7 +5,17 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import {
+  copyFile,
+  mkdir,
+  mkdtemp,
+  readFile,
+  realpath,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { VqError } from '../../../shared/errors';
@@ -309,12 +319,7 @@ describe.skipIf(!haveTools)('probeFile on bad and awkward inputs', () => {
     process.chdir(dir);
     try {
       const info = await probe('-leading-dash.mp4');
-      expect(info.path).toBe(
-        path.join(
-          await import('node:fs/promises').then((f) => f.realpath(dir)),
-          '-leading-dash.mp4',
-        ),
-      );
+      expect(info.path).toBe(path.join(await realpath(dir), '-leading-dash.mp4'));
       expect(info.video.width).toBe(360);
     } finally {
       process.chdir(cwd);

@@ -5,7 +5,7 @@ function files(n: number): string {
   return n === 1 ? '1 file' : `${n} files`;
 }
 
-/** "Imported 2 files · 1 already in the library · 1 failed"; null when nothing happened. */
+/** "Imported 2 files · 1 file already in the library"; null when nothing landed (failures have their own panels). */
 export function importSummary(outcome: ImportOutcome): string | null {
   const parts: string[] = [];
   if (outcome.imported.length) parts.push(`Imported ${files(outcome.imported.length)}`);
@@ -16,6 +16,5 @@ export function importSummary(outcome: ImportOutcome): string | null {
         : `${files(outcome.existing.length)} already in the library`,
     );
   }
-  if (outcome.failed.length) parts.push(`${files(outcome.failed.length)} failed`);
   return parts.length ? parts.join(' · ') : null;
 }

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { encodeRequest, parseServerMessage } from './wsProtocol';
+
+describe('WebSocket protocol', () => {
+  it('encodes a request as { id, method, args }', () => {
+    expect(JSON.parse(encodeRequest(7, 'library.list', {}))).toEqual({ id: 7, method: 'library.list', args: {} });
+  });
+
+  it('recognises results and events', () => {
+    expect(parseServerMessage('{"id":3,"result":{"ok":true,"value":1}}')).toEqual({
+      kind: 'result',
+      id: 3,
+      result: { ok: true, value: 1 },
+    });
+    const event = { seq: 5, type: 'library.removed', id: 'abc' };
+    expect(parseServerMessage(JSON.stringify({ event }))).toEqual({ kind: 'event', event });
+  });
+
+  it('flags anything else as invalid instead of throwing', () => {
+    expect(parseServerMessage('not json').kind).toBe('invalid');
+    expect(parseServerMessage('null').kind).toBe('invalid');
+    expect(parseServerMessage('{"id":null,"result":{}}').kind).toBe('invalid');
+    expect(parseServerMessage('{"event":{"seq":1,"type":"bogus.type"}}').kind).toBe('invalid');
+    expect(parseServerMessage('{"event":{"seq":"1","type":"library.removed"}}').kind).toBe('invalid');
+  });
+});
