@@ -6,7 +6,10 @@ import type { RendererClient } from './rendererClient';
 import { createWsClient } from './wsClient';
 
 /** The WebSocket API URL and media URL builder for a page served by `vq serve`. */
-export function webEndpoints(location: Location | URL, token: string | null): {
+export function webEndpoints(
+  location: Location | URL,
+  token: string | null,
+): {
   apiUrl: string;
   mediaUrl: (kind: 'file' | 'thumb', id: string) => string;
 } {

@@ -12,7 +12,10 @@ describe('unwrapEnvelope', () => {
   it('throws a VqError with code, message and hint for a failed envelope', () => {
     let caught: unknown;
     try {
-      unwrapEnvelope({ ok: false, error: { code: 'NOT_FOUND', message: '/x.mp4 does not exist.', hint: 'Check the path' } });
+      unwrapEnvelope({
+        ok: false,
+        error: { code: 'NOT_FOUND', message: '/x.mp4 does not exist.', hint: 'Check the path' },
+      });
     } catch (err) {
       caught = err;
     }
@@ -36,7 +39,16 @@ describe('unwrapEnvelope', () => {
   });
 
   it('rejects things that are not envelopes', () => {
-    for (const bad of [null, undefined, 42, 'ok', [], { ok: true }, { value: 1 }, { ok: 'yes', value: 1 }]) {
+    for (const bad of [
+      null,
+      undefined,
+      42,
+      'ok',
+      [],
+      { ok: true },
+      { value: 1 },
+      { ok: 'yes', value: 1 },
+    ]) {
       expect(() => unwrapEnvelope(bad)).toThrow(VqError);
     }
     expect(() => unwrapEnvelope({ ok: false })).toThrow(/without details/);

@@ -17,7 +17,8 @@ export function errorFromEnvelope(error: unknown): VqError {
   if (!isRecord(error)) {
     return new VqError('INTERNAL', 'The app reported an error without details.');
   }
-  const message = typeof error.message === 'string' && error.message ? error.message : 'Unknown error.';
+  const message =
+    typeof error.message === 'string' && error.message ? error.message : 'Unknown error.';
   const hint = typeof error.hint === 'string' && error.hint ? error.hint : undefined;
   return new VqError(isErrorCode(error.code) ? error.code : 'INTERNAL', message, hint);
 }

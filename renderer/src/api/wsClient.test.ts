@@ -66,8 +66,15 @@ describe('createWsClient', () => {
     sockets[0]!.open();
     const p = client.call('library.get', { id: 'nope' });
     const req = JSON.parse(sockets[0]!.sent[0]!) as { id: number };
-    sockets[0]!.receive({ id: req.id, result: { ok: false, error: { code: 'UNKNOWN_ITEM', message: 'No item.', hint: 'Refresh' } } });
-    await expect(p).rejects.toMatchObject({ code: 'UNKNOWN_ITEM', message: 'No item.', hint: 'Refresh' });
+    sockets[0]!.receive({
+      id: req.id,
+      result: { ok: false, error: { code: 'UNKNOWN_ITEM', message: 'No item.', hint: 'Refresh' } },
+    });
+    await expect(p).rejects.toMatchObject({
+      code: 'UNKNOWN_ITEM',
+      message: 'No item.',
+      hint: 'Refresh',
+    });
   });
 
   it('delivers pushed events to subscribers', () => {

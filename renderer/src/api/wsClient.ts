@@ -48,7 +48,12 @@ export function createWsClient(opts: WsClientOptions): RendererClient {
   const pending = new Map<number, Pending>();
   const eventListeners = new Set<(event: VqEvent) => void>();
   const connectionListeners = new Set<(state: ConnectionState) => void>();
-  let state: ConnectionState = { status: 'connecting', attempt: 0, retryAt: null, everConnected: false };
+  let state: ConnectionState = {
+    status: 'connecting',
+    attempt: 0,
+    retryAt: null,
+    everConnected: false,
+  };
   let socket: SocketLike | null = null;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
   let nextId = 1;
@@ -112,7 +117,12 @@ export function createWsClient(opts: WsClientOptions): RendererClient {
       }
       const attempt = state.status === 'open' ? 0 : state.attempt + 1;
       const delay = reconnectDelayMs(attempt, opts.random);
-      setState({ status: 'reconnecting', attempt, retryAt: Date.now() + delay, everConnected: state.everConnected });
+      setState({
+        status: 'reconnecting',
+        attempt,
+        retryAt: Date.now() + delay,
+        everConnected: state.everConnected,
+      });
       retryTimer = setTimeout(connect, delay);
     };
   }

@@ -3,7 +3,11 @@ import { encodeRequest, parseServerMessage } from './wsProtocol';
 
 describe('WebSocket protocol', () => {
   it('encodes a request as { id, method, args }', () => {
-    expect(JSON.parse(encodeRequest(7, 'library.list', {}))).toEqual({ id: 7, method: 'library.list', args: {} });
+    expect(JSON.parse(encodeRequest(7, 'library.list', {}))).toEqual({
+      id: 7,
+      method: 'library.list',
+      args: {},
+    });
   });
 
   it('recognises results and events', () => {
@@ -21,6 +25,8 @@ describe('WebSocket protocol', () => {
     expect(parseServerMessage('null').kind).toBe('invalid');
     expect(parseServerMessage('{"id":null,"result":{}}').kind).toBe('invalid');
     expect(parseServerMessage('{"event":{"seq":1,"type":"bogus.type"}}').kind).toBe('invalid');
-    expect(parseServerMessage('{"event":{"seq":"1","type":"library.removed"}}').kind).toBe('invalid');
+    expect(parseServerMessage('{"event":{"seq":"1","type":"library.removed"}}').kind).toBe(
+      'invalid',
+    );
   });
 });

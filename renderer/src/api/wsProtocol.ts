@@ -27,8 +27,11 @@ export function parseServerMessage(text: string): ServerMessage {
   if (typeof msg !== 'object' || msg === null) return { kind: 'invalid', reason: 'not an object' };
   const m = msg as { id?: unknown; result?: unknown; event?: unknown };
   if ('event' in m) {
-    return isVqEvent(m.event) ? { kind: 'event', event: m.event } : { kind: 'invalid', reason: 'unknown event' };
+    return isVqEvent(m.event)
+      ? { kind: 'event', event: m.event }
+      : { kind: 'invalid', reason: 'unknown event' };
   }
-  if (typeof m.id === 'number' && 'result' in m) return { kind: 'result', id: m.id, result: m.result };
+  if (typeof m.id === 'number' && 'result' in m)
+    return { kind: 'result', id: m.id, result: m.result };
   return { kind: 'invalid', reason: 'neither a result nor an event' };
 }

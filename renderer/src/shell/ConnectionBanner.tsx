@@ -10,13 +10,17 @@ export function ConnectionBanner(): ReactNode {
   const reconnecting = connection.status === 'reconnecting';
   const now = useNow(reconnecting);
   if (!reconnecting) return null;
-  const seconds = connection.retryAt ? Math.max(0, Math.ceil((connection.retryAt - now) / 1000)) : 0;
+  const seconds = connection.retryAt
+    ? Math.max(0, Math.ceil((connection.retryAt - now) / 1000))
+    : 0;
   const when = seconds > 0 ? `in ${seconds} s` : 'now';
   return (
     <div className="banner banner-warning" role="status" data-testid="connection-banner">
       <span>
-        <strong>{connection.everConnected ? 'Disconnected' : 'Cannot reach the VQ Studio server'}</strong> —
-        reconnecting {when}
+        <strong>
+          {connection.everConnected ? 'Disconnected' : 'Cannot reach the VQ Studio server'}
+        </strong>{' '}
+        — reconnecting {when}
         {connection.attempt > 0 ? ` (attempt ${connection.attempt + 1})` : ''}.{' '}
         {connection.everConnected
           ? 'Is `vq serve` still running?'

@@ -13,7 +13,9 @@ export function DropOverlay({ canImport }: { canImport: boolean }): ReactNode {
         ) : (
           <>
             <strong>Dropping cannot import in the browser</strong>
-            <span>The browser does not tell the server where a file lives. Type its path or use Browse….</span>
+            <span>
+              The browser does not tell the server where a file lives. Type its path or use Browse….
+            </span>
           </>
         )}
       </div>

@@ -23,10 +23,22 @@ export function Header(): ReactNode {
             {mode}
           </span>
         ) : null}
-        <span className={`status-dot status-${status}`} role="status" aria-label={`Connection: ${status}`}>
-          {status === 'open' ? 'Connected' : status === 'connecting' ? 'Connecting…' : 'Reconnecting…'}
+        <span
+          className={`status-dot status-${status}`}
+          role="status"
+          aria-label={`Connection: ${status}`}
+        >
+          {status === 'open'
+            ? 'Connected'
+            : status === 'connecting'
+              ? 'Connecting…'
+              : 'Reconnecting…'}
         </span>
-        <button type="button" className="button button-ghost button-small" onClick={() => setShortcutsOpen(true)}>
+        <button
+          type="button"
+          className="button button-ghost button-small"
+          onClick={() => setShortcutsOpen(true)}
+        >
           Shortcuts <kbd>?</kbd>
         </button>
       </div>

@@ -36,7 +36,9 @@ export function ShortcutSheet({ onClose }: { onClose: () => void }): ReactNode {
           ))}
         </tbody>
       </table>
-      <p className="muted small">On macOS, Cmd works where Ctrl is listed. Single keys work when no text field has focus.</p>
+      <p className="muted small">
+        On macOS, Cmd works where Ctrl is listed. Single keys work when no text field has focus.
+      </p>
     </Dialog>
   );
 }

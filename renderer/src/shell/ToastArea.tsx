@@ -15,7 +15,12 @@ function ToastItem({ toast }: { toast: Toast }): ReactNode {
         {toast.message ? <span>{toast.message}</span> : null}
         {toast.hint ? <span className="toast-hint">{toast.hint}</span> : null}
       </div>
-      <button type="button" className="icon-button" onClick={() => dismissToast(toast.id)} aria-label="Dismiss">
+      <button
+        type="button"
+        className="icon-button"
+        onClick={() => dismissToast(toast.id)}
+        aria-label="Dismiss"
+      >
         ×
       </button>
     </div>

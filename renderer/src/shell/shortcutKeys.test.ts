@@ -15,9 +15,17 @@ const press = (p: Partial<KeyPress>): KeyPress => ({
 
 describe('shortcutFor', () => {
   it('maps Alt+1…7 to the views by physical key (macOS Alt+digit types a symbol)', () => {
-    expect(shortcutFor(press({ altKey: true, code: 'Digit1', key: '¡' }))).toEqual({ kind: 'view', view: 'library' });
-    expect(shortcutFor(press({ altKey: true, code: 'Digit6', key: '6' }))).toEqual({ kind: 'view', view: 'toolchain' });
-    expect(shortcutFor(press({ altKey: true, code: 'Digit7', key: '7', inTextField: true }))).toEqual({
+    expect(shortcutFor(press({ altKey: true, code: 'Digit1', key: '¡' }))).toEqual({
+      kind: 'view',
+      view: 'library',
+    });
+    expect(shortcutFor(press({ altKey: true, code: 'Digit6', key: '6' }))).toEqual({
+      kind: 'view',
+      view: 'toolchain',
+    });
+    expect(
+      shortcutFor(press({ altKey: true, code: 'Digit7', key: '7', inTextField: true })),
+    ).toEqual({
       kind: 'view',
       view: 'settings',
     });
@@ -27,7 +35,9 @@ describe('shortcutFor', () => {
   it('focuses the import field with / (not while typing) and Ctrl+L (always)', () => {
     expect(shortcutFor(press({ key: '/' }))).toEqual({ kind: 'focusImport' });
     expect(shortcutFor(press({ key: '/', inTextField: true }))).toBeNull();
-    expect(shortcutFor(press({ key: 'l', ctrlKey: true, inTextField: true }))).toEqual({ kind: 'focusImport' });
+    expect(shortcutFor(press({ key: 'l', ctrlKey: true, inTextField: true }))).toEqual({
+      kind: 'focusImport',
+    });
     expect(shortcutFor(press({ key: 'L', metaKey: true }))).toEqual({ kind: 'focusImport' });
   });
 

@@ -6,9 +6,7 @@ import { VIEWS, type ViewId } from './viewList';
 
 /** What a key press asks for. */
 export type ShortcutAction =
-  | { kind: 'view'; view: ViewId }
-  | { kind: 'focusImport' }
-  | { kind: 'showShortcuts' };
+  { kind: 'view'; view: ViewId } | { kind: 'focusImport' } | { kind: 'showShortcuts' };
 
 /** The parts of a KeyboardEvent the matcher reads. */
 export interface KeyPress {
@@ -26,7 +24,8 @@ export interface KeyPress {
 export function shortcutFor(press: KeyPress): ShortcutAction | null {
   if (press.altKey && !press.ctrlKey && !press.metaKey) {
     // e.code, not e.key: on macOS Alt+digit types a symbol, and layouts differ.
-    const digit = /^Digit([1-9])$/.exec(press.code)?.[1] ?? (/^[1-9]$/.test(press.key) ? press.key : null);
+    const digit =
+      /^Digit([1-9])$/.exec(press.code)?.[1] ?? (/^[1-9]$/.test(press.key) ? press.key : null);
     const view = VIEWS.find((v) => v.key === digit);
     return view ? { kind: 'view', view: view.id } : null;
   }
@@ -46,7 +45,10 @@ export const SHORTCUT_SHEET: readonly { keys: string[][]; what: string }[] = [
   { keys: [['Enter']], what: 'Import the typed path (in the path field)' },
   { keys: [['↑'], ['↓']], what: 'Move the selection in the library table' },
   { keys: [['Home'], ['End']], what: 'First / last source in the library table' },
-  { keys: [['Delete']], what: 'Remove the selected source from the library (asks first; the file stays on disk)' },
+  {
+    keys: [['Delete']],
+    what: 'Remove the selected source from the library (asks first; the file stays on disk)',
+  },
   { keys: [['?']], what: 'Show this sheet' },
   { keys: [['Esc']], what: 'Close a dialog' },
 ];

@@ -1,7 +1,8 @@
 /** The views of the left navigation, in order; Alt+1…Alt+7 follow this order. */
 
 /** Id of one view. */
-export type ViewId = 'library' | 'ladders' | 'queue' | 'compare' | 'analysis' | 'toolchain' | 'settings';
+export type ViewId =
+  'library' | 'ladders' | 'queue' | 'compare' | 'analysis' | 'toolchain' | 'settings';
 
 /** One navigation entry. */
 export interface ViewEntry {

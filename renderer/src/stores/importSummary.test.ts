@@ -2,12 +2,17 @@ import { describe, expect, it } from 'vitest';
 import type { LibraryItem } from '../../../shared/library';
 import { importSummary } from './importSummary';
 
-const item = (name: string): LibraryItem => ({ id: name, fileName: name }) as unknown as LibraryItem;
+const item = (name: string): LibraryItem =>
+  ({ id: name, fileName: name }) as unknown as LibraryItem;
 
 describe('importSummary', () => {
   it('summarises each outcome', () => {
-    expect(importSummary({ imported: [item('a')], existing: [], failed: [] })).toBe('Imported 1 file');
-    expect(importSummary({ imported: [], existing: [item('a.mp4')], failed: [] })).toBe('a.mp4 is already in the library');
+    expect(importSummary({ imported: [item('a')], existing: [], failed: [] })).toBe(
+      'Imported 1 file',
+    );
+    expect(importSummary({ imported: [], existing: [item('a.mp4')], failed: [] })).toBe(
+      'a.mp4 is already in the library',
+    );
     expect(
       importSummary({
         imported: [item('a'), item('b')],
@@ -18,7 +23,13 @@ describe('importSummary', () => {
   });
 
   it('says nothing when nothing landed', () => {
-    expect(importSummary({ imported: [], existing: [], failed: [{ path: '/x', code: 'NOT_FOUND', message: 'm' }] })).toBeNull();
+    expect(
+      importSummary({
+        imported: [],
+        existing: [],
+        failed: [{ path: '/x', code: 'NOT_FOUND', message: 'm' }],
+      }),
+    ).toBeNull();
     expect(importSummary({ imported: [], existing: [], failed: [] })).toBeNull();
   });
 });

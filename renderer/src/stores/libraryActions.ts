@@ -22,7 +22,11 @@ function finishImport(outcome: ImportOutcome): void {
 }
 
 /** Imports files by path; failures land in the import panel. Resolves true when all landed. */
-export async function importPaths(client: VqClient, paths: string[], raw?: RawVideoSpec): Promise<boolean> {
+export async function importPaths(
+  client: VqClient,
+  paths: string[],
+  raw?: RawVideoSpec,
+): Promise<boolean> {
   useLibraryStore.setState((s) => ({
     importing: true,
     importingPaths: [...s.importingPaths, ...paths],
@@ -33,7 +37,10 @@ export async function importPaths(client: VqClient, paths: string[], raw?: RawVi
     finishImport(outcome);
     return outcome.failed.length === 0;
   } catch (err) {
-    useLibraryStore.setState({ importFailures: paths.map((p) => failureOf(p, err)), importNotice: null });
+    useLibraryStore.setState({
+      importFailures: paths.map((p) => failureOf(p, err)),
+      importNotice: null,
+    });
     return false;
   } finally {
     useLibraryStore.setState((s) => {
@@ -57,7 +64,10 @@ export async function importWithDialog(client: VqClient): Promise<void> {
     const e = failureOf('', err);
     pushToast({ kind: 'error', title: 'Could not open files', message: e.message, hint: e.hint });
   } finally {
-    useLibraryStore.setState((s) => ({ dialogImporting: false, importing: s.importingPaths.length > 0 }));
+    useLibraryStore.setState((s) => ({
+      dialogImporting: false,
+      importing: s.importingPaths.length > 0,
+    }));
   }
 }
 
@@ -65,9 +75,18 @@ export async function importWithDialog(client: VqClient): Promise<void> {
 export async function removeItem(client: VqClient, id: string, fileName: string): Promise<void> {
   try {
     await client.call('library.remove', { id });
-    pushToast({ kind: 'info', title: 'Removed from library', message: `${fileName} — the file on disk was not touched.` });
+    pushToast({
+      kind: 'info',
+      title: 'Removed from library',
+      message: `${fileName} — the file on disk was not touched.`,
+    });
   } catch (err) {
     const e = failureOf('', err);
-    pushToast({ kind: 'error', title: `Could not remove ${fileName}`, message: e.message, hint: e.hint });
+    pushToast({
+      kind: 'error',
+      title: `Could not remove ${fileName}`,
+      message: e.message,
+      hint: e.hint,
+    });
   }
 }

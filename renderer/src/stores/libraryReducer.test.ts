@@ -1,10 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import type { VqEvent } from '../../../shared/api';
 import type { LibraryItem } from '../../../shared/library';
-import { applyLibraryEvent, applyLibrarySnapshot, awaitLibrarySnapshot, initialLibraryData } from './libraryReducer';
+import {
+  applyLibraryEvent,
+  applyLibrarySnapshot,
+  awaitLibrarySnapshot,
+  initialLibraryData,
+} from './libraryReducer';
 
 const item = (id: string): LibraryItem => ({ id, fileName: `${id}.mp4` }) as unknown as LibraryItem;
-const added = (seq: number, id: string): VqEvent => ({ seq, type: 'library.added', item: item(id) });
+const added = (seq: number, id: string): VqEvent => ({
+  seq,
+  type: 'library.added',
+  item: item(id),
+});
 const removed = (seq: number, id: string): VqEvent => ({ seq, type: 'library.removed', id });
 const ids = (d: { items: LibraryItem[] }): string[] => d.items.map((i) => i.id);
 
@@ -40,7 +49,11 @@ describe('library reducer', () => {
 
   it('replaces an item that is added again instead of duplicating it', () => {
     let d = applyLibrarySnapshot(initialLibraryData, { items: [item('a')], seq: 0 });
-    d = applyLibraryEvent(d, { seq: 1, type: 'library.added', item: { ...item('a'), fileName: 'renamed.mp4' } });
+    d = applyLibraryEvent(d, {
+      seq: 1,
+      type: 'library.added',
+      item: { ...item('a'), fileName: 'renamed.mp4' },
+    });
     expect(d.items).toHaveLength(1);
     expect(d.items[0]!.fileName).toBe('renamed.mp4');
   });

@@ -42,7 +42,10 @@ export function applyLibraryEvent(data: LibraryData, event: VqEvent): LibraryDat
 }
 
 /** Replaces the items with a snapshot, then applies the buffered events newer than it. */
-export function applyLibrarySnapshot(data: LibraryData, snapshot: { items: LibraryItem[]; seq: number }): LibraryData {
+export function applyLibrarySnapshot(
+  data: LibraryData,
+  snapshot: { items: LibraryItem[]; seq: number },
+): LibraryData {
   const newer = data.pending.filter((e) => e.seq > snapshot.seq).sort((a, b) => a.seq - b.seq);
   let next: LibraryData = { items: snapshot.items, seq: snapshot.seq, pending: [] };
   for (const event of newer) next = applyLibraryEvent(next, event);

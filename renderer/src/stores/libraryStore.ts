@@ -64,7 +64,8 @@ export function libraryEventArrived(event: VqEvent): void {
 export function librarySnapshotArrived(snapshot: { items: LibraryItem[]; seq: number }): void {
   useLibraryStore.setState((s) => {
     const data = applyLibrarySnapshot(s.data, snapshot);
-    const selectedId = s.selectedId && data.items.some((i) => i.id === s.selectedId) ? s.selectedId : null;
+    const selectedId =
+      s.selectedId && data.items.some((i) => i.id === s.selectedId) ? s.selectedId : null;
     return { data, loading: false, loadError: null, selectedId };
   });
 }
@@ -86,7 +87,9 @@ export function selectItem(id: string | null): void {
 
 /** Removes one failure from the import panel. */
 export function dismissImportFailure(path: string): void {
-  useLibraryStore.setState((s) => ({ importFailures: s.importFailures.filter((f) => f.path !== path) }));
+  useLibraryStore.setState((s) => ({
+    importFailures: s.importFailures.filter((f) => f.path !== path),
+  }));
 }
 
 /** True when a failed import of `path` belongs to a request this window is running. */

@@ -32,7 +32,10 @@ export async function loadSettings(client: VqClient): Promise<void> {
 }
 
 /** Saves changed settings; resolves true on success. */
-export async function saveSettings(client: VqClient, change: VqArgs<'settings.set'>): Promise<boolean> {
+export async function saveSettings(
+  client: VqClient,
+  change: VqArgs<'settings.set'>,
+): Promise<boolean> {
   useSettingsStore.setState({ saving: true, error: null });
   try {
     useSettingsStore.setState({ settings: await client.call('settings.set', change) });

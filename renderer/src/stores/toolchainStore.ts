@@ -23,7 +23,9 @@ export const useToolchainStore = create<ToolchainState>()(() => ({
 
 /** Fetches the report; `refresh` re-probes every binary, ignoring the cache. */
 export async function loadToolchain(client: VqClient, refresh = false): Promise<void> {
-  useToolchainStore.setState(refresh ? { refreshing: true, error: null } : { loading: true, error: null });
+  useToolchainStore.setState(
+    refresh ? { refreshing: true, error: null } : { loading: true, error: null },
+  );
   try {
     const report = await client.call('toolchain.get', refresh ? { refresh: true } : {});
     useToolchainStore.setState({ report });

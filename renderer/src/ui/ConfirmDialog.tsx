@@ -11,7 +11,13 @@ export interface ConfirmDialogProps {
 }
 
 /** A yes/no question in a modal; the confirm button has focus so Enter confirms and Esc cancels. */
-export function ConfirmDialog({ title, children, confirmLabel, onConfirm, onCancel }: ConfirmDialogProps): ReactNode {
+export function ConfirmDialog({
+  title,
+  children,
+  confirmLabel,
+  onConfirm,
+  onCancel,
+}: ConfirmDialogProps): ReactNode {
   const bodyId = useId();
   return (
     <Dialog
@@ -25,7 +31,13 @@ export function ConfirmDialog({ title, children, confirmLabel, onConfirm, onCanc
           <button type="button" className="button" onClick={onCancel}>
             Cancel
           </button>
-          <button type="button" className="button button-danger" onClick={onConfirm} autoFocus data-testid="confirm-button">
+          <button
+            type="button"
+            className="button button-danger"
+            onClick={onConfirm}
+            data-autofocus
+            data-testid="confirm-button"
+          >
             {confirmLabel}
           </button>
         </>

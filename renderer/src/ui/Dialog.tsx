@@ -18,7 +18,15 @@ export interface DialogProps {
  * A modal built on the native <dialog>: it traps focus, closes on Esc, and hands focus back to
  * where it was. Mount it to open it; unmount it to close it.
  */
-export function Dialog({ title, onClose, children, footer, className, role, describedBy }: DialogProps): ReactNode {
+export function Dialog({
+  title,
+  onClose,
+  children,
+  footer,
+  className,
+  role,
+  describedBy,
+}: DialogProps): ReactNode {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
 
@@ -26,6 +34,8 @@ export function Dialog({ title, onClose, children, footer, className, role, desc
     const el = ref.current;
     if (!el) return;
     if (!el.open) el.showModal();
+    // showModal() focuses the first focusable element (the close button); prefer the one marked.
+    el.querySelector<HTMLElement>('[data-autofocus]')?.focus();
     return () => {
       if (el.open) el.close();
     };

@@ -11,7 +11,14 @@ export interface ErrorPanelProps {
 }
 
 /** A red-edged panel: what went wrong, and what the person can do about it. */
-export function ErrorPanel({ title, message, hint, onDismiss, testId, children }: ErrorPanelProps): ReactNode {
+export function ErrorPanel({
+  title,
+  message,
+  hint,
+  onDismiss,
+  testId,
+  children,
+}: ErrorPanelProps): ReactNode {
   return (
     <div className="error-panel" role="alert" data-testid={testId}>
       <div className="error-panel-text">
@@ -21,7 +28,12 @@ export function ErrorPanel({ title, message, hint, onDismiss, testId, children }
         {children}
       </div>
       {onDismiss ? (
-        <button type="button" className="icon-button" onClick={onDismiss} aria-label={`Dismiss: ${title}`}>
+        <button
+          type="button"
+          className="icon-button"
+          onClick={onDismiss}
+          aria-label={`Dismiss: ${title}`}
+        >
           ×
         </button>
       ) : null}

@@ -17,8 +17,8 @@ export function LaterView({ view }: { view: ViewId }): ReactNode {
       </header>
       <section className="panel later-panel">
         <p className="later-status">
-          <span className="pill">Not in this release</span> This page arrives in a later release of VQ Studio. Nothing
-          here works yet.
+          <span className="pill">Not in this release</span> This page arrives in a later release of
+          VQ Studio. Nothing here works yet.
         </p>
         <h2>What it will do</h2>
         <ul className="later-points">

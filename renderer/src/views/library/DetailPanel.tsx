@@ -26,13 +26,23 @@ function secondsText(s: number | null): string | null {
 }
 
 /** Everything probe knows about the selected source, and the button to remove it. */
-export function DetailPanel({ item, onRequestRemove }: { item: LibraryItem; onRequestRemove: () => void }): ReactNode {
+export function DetailPanel({
+  item,
+  onRequestRemove,
+}: {
+  item: LibraryItem;
+  onRequestRemove: () => void;
+}): ReactNode {
   const { media } = item;
   const { video } = media;
   const chroma = chromaOf(video.pixFmt);
   const tags = Object.entries(media.tags);
   return (
-    <aside className="detail-panel" aria-label={`Details of ${item.fileName}`} data-testid="detail-panel">
+    <aside
+      className="detail-panel"
+      aria-label={`Details of ${item.fileName}`}
+      data-testid="detail-panel"
+    >
       <div className="detail-hero">
         <Thumbnail item={item} size="large" />
       </div>
@@ -51,8 +61,16 @@ export function DetailPanel({ item, onRequestRemove }: { item: LibraryItem; onRe
         <h3>File</h3>
         <FactList
           facts={[
-            { label: 'Container', value: media.containerLongName ? `${media.containerLongName} (${media.container})` : media.container },
-            { label: 'Size', value: `${formatBytes(media.sizeBytes)} (${media.sizeBytes.toLocaleString('en-US')} bytes)` },
+            {
+              label: 'Container',
+              value: media.containerLongName
+                ? `${media.containerLongName} (${media.container})`
+                : media.container,
+            },
+            {
+              label: 'Size',
+              value: `${formatBytes(media.sizeBytes)} (${media.sizeBytes.toLocaleString('en-US')} bytes)`,
+            },
             { label: 'Duration', value: formatDuration(media.durationSeconds) },
             { label: 'Overall bitrate', value: formatBitrate(media.bitrateKbps) },
             { label: 'Start time', value: secondsText(media.startTimeSeconds), mono: true },
@@ -67,21 +85,44 @@ export function DetailPanel({ item, onRequestRemove }: { item: LibraryItem; onRe
         </h3>
         <FactList
           facts={[
-            { label: 'Codec', value: video.codecLongName ? `${video.codec} — ${video.codecLongName}` : video.codec },
+            {
+              label: 'Codec',
+              value: video.codecLongName ? `${video.codec} — ${video.codecLongName}` : video.codec,
+            },
             { label: 'Profile', value: video.profile },
             { label: 'Level', value: video.level },
             { label: 'Size', value: resolutionText(video) },
             { label: 'SAR', value: video.sar, mono: true, title: 'Sample (pixel) aspect ratio' },
             { label: 'DAR', value: video.dar, mono: true, title: 'Display aspect ratio' },
             { label: 'Rotation', value: rotationText(video.rotation) ?? 'none' },
-            { label: 'Pixel format', value: chroma ? `${video.pixFmt} (${chroma})` : video.pixFmt, mono: true },
+            {
+              label: 'Pixel format',
+              value: chroma ? `${video.pixFmt} (${chroma})` : video.pixFmt,
+              mono: true,
+            },
             { label: 'Bit depth', value: `${video.bitDepth}-bit` },
-            { label: 'r_frame_rate', value: rationalRateText(video.rFrameRate), mono: true, title: 'Base frame rate (ffprobe r_frame_rate)' },
-            { label: 'avg_frame_rate', value: rationalRateText(video.avgFrameRate), mono: true, title: 'Average frame rate (ffprobe avg_frame_rate)' },
+            {
+              label: 'r_frame_rate',
+              value: rationalRateText(video.rFrameRate),
+              mono: true,
+              title: 'Base frame rate (ffprobe r_frame_rate)',
+            },
+            {
+              label: 'avg_frame_rate',
+              value: rationalRateText(video.avgFrameRate),
+              mono: true,
+              title: 'Average frame rate (ffprobe avg_frame_rate)',
+            },
             { label: 'Variable frame rate', value: yesNo(video.vfr) },
             { label: 'Frames', value: frameCountText(video) },
-            { label: 'Stream duration', value: video.durationSeconds === null ? null : formatDuration(video.durationSeconds) },
-            { label: 'Stream bitrate', value: video.bitrateKbps === null ? null : formatBitrate(video.bitrateKbps) },
+            {
+              label: 'Stream duration',
+              value: video.durationSeconds === null ? null : formatDuration(video.durationSeconds),
+            },
+            {
+              label: 'Stream bitrate',
+              value: video.bitrateKbps === null ? null : formatBitrate(video.bitrateKbps),
+            },
             { label: 'Colour range', value: video.colorRange ?? 'unspecified', mono: true },
             { label: 'Primaries', value: video.colorPrimaries ?? 'unspecified', mono: true },
             { label: 'Transfer', value: video.colorTransfer ?? 'unspecified', mono: true },
@@ -101,7 +142,12 @@ export function DetailPanel({ item, onRequestRemove }: { item: LibraryItem; onRe
 
       <section className="detail-section">
         <h3>
-          Audio <span className="muted">{media.audio.length === 0 ? 'none' : `${media.audio.length} stream${media.audio.length > 1 ? 's' : ''}`}</span>
+          Audio{' '}
+          <span className="muted">
+            {media.audio.length === 0
+              ? 'none'
+              : `${media.audio.length} stream${media.audio.length > 1 ? 's' : ''}`}
+          </span>
         </h3>
         {media.audio.length ? (
           <table className="mini-table">
@@ -141,7 +187,12 @@ export function DetailPanel({ item, onRequestRemove }: { item: LibraryItem; onRe
       ) : null}
 
       <div className="detail-actions">
-        <button type="button" className="button button-danger-quiet" data-testid="remove-button" onClick={onRequestRemove}>
+        <button
+          type="button"
+          className="button button-danger-quiet"
+          data-testid="remove-button"
+          onClick={onRequestRemove}
+        >
           Remove from library
         </button>
         <span className="muted small">The file itself stays on disk.</span>

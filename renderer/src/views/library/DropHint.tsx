@@ -6,13 +6,13 @@ export function DropHint({ dropImport }: { dropImport: boolean }): ReactNode {
     <p className="drop-hint">
       {dropImport ? (
         <>
-          <strong>Drop video files anywhere</strong> in the window to import them. Files are never moved or
-          copied.
+          <strong>Drop video files anywhere</strong> in the window to import them. Files are never
+          moved or copied.
         </>
       ) : (
         <>
-          Dropping files does not work in the browser: a browser cannot tell the server where a file lives. Type
-          the path on the server, or use <strong>Browse…</strong>.
+          Dropping files does not work in the browser: a browser cannot tell the server where a file
+          lives. Type the path on the server, or use <strong>Browse…</strong>.
         </>
       )}
     </p>

@@ -1,4 +1,11 @@
-import { useCallback, useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type ReactNode,
+} from 'react';
 import { formatBytes } from '../../../../shared/format';
 import type { VqClient } from '../../../../shared/api';
 import type { DirListing } from '../../../../shared/library';
@@ -16,7 +23,12 @@ export interface FileBrowserDialogProps {
 }
 
 /** Lists a folder; with `fallbackHome`, a folder that cannot be read falls back to the home folder. */
-async function fetchListing(client: VqClient, dir: string | undefined, hidden: boolean, fallbackHome: boolean): Promise<DirListing> {
+async function fetchListing(
+  client: VqClient,
+  dir: string | undefined,
+  hidden: boolean,
+  fallbackHome: boolean,
+): Promise<DirListing> {
   try {
     return await client.call('fs.list', dir ? { dir, showHidden: hidden } : { showHidden: hidden });
   } catch (err) {
@@ -26,7 +38,11 @@ async function fetchListing(client: VqClient, dir: string | undefined, hidden: b
 }
 
 /** A file browser over `fs.list`: files on the machine that runs the services (web mode). */
-export function FileBrowserDialog({ startDir, onChoose, onClose }: FileBrowserDialogProps): ReactNode {
+export function FileBrowserDialog({
+  startDir,
+  onChoose,
+  onClose,
+}: FileBrowserDialogProps): ReactNode {
   const client = useClient();
   const [listing, setListing] = useState<DirListing | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -53,13 +69,10 @@ export function FileBrowserDialog({ startDir, onChoose, onClose }: FileBrowserDi
 
   function go(dir: string | undefined, hidden = showHidden): void {
     setLoading(true);
-    fetchListing(client, dir, hidden, false).then(
-      (next) => {
-        show(next);
-        requestAnimationFrame(() => listRef.current?.querySelector('button')?.focus());
-      },
-      fail,
-    );
+    fetchListing(client, dir, hidden, false).then((next) => {
+      show(next);
+      requestAnimationFrame(() => listRef.current?.querySelector('button')?.focus());
+    }, fail);
   }
   function onListKeyDown(e: KeyboardEvent<HTMLUListElement>): void {
     const buttons = Array.from(listRef.current?.querySelectorAll('button') ?? []);
@@ -80,11 +93,17 @@ export function FileBrowserDialog({ startDir, onChoose, onClose }: FileBrowserDi
     }
   }
 
-  const entries = (listing?.entries ?? []).filter((e) => !videoOnly || e.kind === 'dir' || e.looksLikeVideo);
+  const entries = (listing?.entries ?? []).filter(
+    (e) => !videoOnly || e.kind === 'dir' || e.looksLikeVideo,
+  );
   const videoCount = listing?.entries.filter((e) => e.looksLikeVideo).length ?? 0;
 
   return (
-    <Dialog title="Choose a file on the server" onClose={onClose} className="dialog-wide file-browser">
+    <Dialog
+      title="Choose a file on the server"
+      onClose={onClose}
+      className="dialog-wide file-browser"
+    >
       <form
         className="browser-jump"
         onSubmit={(e) => {
@@ -140,20 +159,39 @@ export function FileBrowserDialog({ startDir, onChoose, onClose }: FileBrowserDi
           {listing ? `${listing.entries.length} entries · ${videoCount} look like video` : ''}
         </span>
       </div>
-      {error ? <p className="form-error" role="alert">{error}</p> : null}
+      {error ? (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      ) : null}
       <div className="browser-list-frame" aria-busy={loading}>
         {loading && !listing ? <p className="muted pad">Reading folder…</p> : null}
-        {listing && entries.length === 0 ? <p className="muted pad">Nothing to show in this folder.</p> : null}
-        <ul className="browser-list" ref={listRef} onKeyDown={onListKeyDown} data-testid="browser-list">
+        {listing && entries.length === 0 ? (
+          <p className="muted pad">Nothing to show in this folder.</p>
+        ) : null}
+        <ul
+          className="browser-list"
+          ref={listRef}
+          onKeyDown={onListKeyDown}
+          data-testid="browser-list"
+        >
           {entries.map((entry) => (
             <li key={entry.name}>
               <button
                 type="button"
                 className={`browser-entry ${entry.kind === 'dir' ? 'is-dir' : ''} ${entry.looksLikeVideo ? 'is-video' : ''}`}
                 onClick={() =>
-                  entry.kind === 'dir' ? go(joinPath(listing!.dir, entry.name)) : onChoose(joinPath(listing!.dir, entry.name))
+                  entry.kind === 'dir'
+                    ? go(joinPath(listing!.dir, entry.name))
+                    : onChoose(joinPath(listing!.dir, entry.name))
                 }
-                title={entry.kind === 'dir' ? 'Open folder' : entry.looksLikeVideo ? 'Import this file' : 'Try to import this file'}
+                title={
+                  entry.kind === 'dir'
+                    ? 'Open folder'
+                    : entry.looksLikeVideo
+                      ? 'Import this file'
+                      : 'Try to import this file'
+                }
               >
                 <span className="browser-icon" aria-hidden="true">
                   {entry.kind === 'dir' ? '▸' : entry.looksLikeVideo ? '▶' : '·'}
@@ -163,15 +201,17 @@ export function FileBrowserDialog({ startDir, onChoose, onClose }: FileBrowserDi
                   {entry.kind === 'dir' ? '/' : ''}
                 </span>
                 {entry.looksLikeVideo ? <span className="badge badge-accent">video</span> : null}
-                <span className="browser-size">{entry.sizeBytes !== null ? formatBytes(entry.sizeBytes) : ''}</span>
+                <span className="browser-size">
+                  {entry.sizeBytes !== null ? formatBytes(entry.sizeBytes) : ''}
+                </span>
               </button>
             </li>
           ))}
         </ul>
       </div>
       <p className="muted small">
-        Click a folder to open it; click a file to import it. The list shows the file system of the machine
-        running <code>vq serve</code>.
+        Click a folder to open it; click a file to import it. The list shows the file system of the
+        machine running <code>vq serve</code>.
       </p>
     </Dialog>
   );

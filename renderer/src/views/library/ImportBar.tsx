@@ -13,7 +13,9 @@ import { baseNameOf, cleanTypedPath, dirNameOf } from './typedPath';
 export function ImportBar(): ReactNode {
   const client = useClient();
   const capabilities = useAppStore((s) => s.appInfo?.capabilities ?? null);
-  const where = useAppStore((s) => (s.appInfo?.mode === 'web' ? 'on the server' : 'on this computer'));
+  const where = useAppStore((s) =>
+    s.appInfo?.mode === 'web' ? 'on the server' : 'on this computer',
+  );
   const focusRequest = useAppStore((s) => s.importFocusRequest);
   const importing = useLibraryStore((s) => s.importing);
   const [pathText, setPathText] = useState('');
@@ -116,11 +118,21 @@ export function ImportBar(): ReactNode {
             />
           ) : null}
           <div className="import-actions">
-            <button type="submit" className="button button-primary" data-testid="import-button" disabled={importing}>
+            <button
+              type="submit"
+              className="button button-primary"
+              data-testid="import-button"
+              disabled={importing}
+            >
               {importing ? 'Importing…' : 'Import'}
             </button>
             {capabilities?.fileBrowser ? (
-              <button type="button" className="button" data-testid="browse-button" onClick={() => setBrowsing(true)}>
+              <button
+                type="button"
+                className="button"
+                data-testid="browse-button"
+                onClick={() => setBrowsing(true)}
+              >
                 Browse…
               </button>
             ) : null}

@@ -39,11 +39,18 @@ export function LibraryRow({ item, selected, tabbable, rowRef }: LibraryRowProps
         <div className="cell-name" title={item.path}>
           {item.fileName}
         </div>
-        <div className="cell-sub">{media.container.split(',')[0]}</div>
+        <div className="cell-sub cell-sub-row">
+          <span>{media.container.split(',')[0]}</span>
+          <MediaBadges media={media} />
+        </div>
       </td>
       <td className="col-codec">
         <span className="mono">{video.codec}</span>
-        {video.profile ? <div className="cell-sub">{video.profile}</div> : null}
+        {video.profile ? (
+          <div className="cell-sub cell-clip" title={video.profile}>
+            {video.profile}
+          </div>
+        ) : null}
       </td>
       <td className="num col-resolution">
         {resolutionText(video)}
@@ -60,9 +67,6 @@ export function LibraryRow({ item, selected, tabbable, rowRef }: LibraryRowProps
       </td>
       <td className="num col-duration">{formatDuration(media.durationSeconds)}</td>
       <td className="num col-bitrate">{formatBitrate(media.bitrateKbps)}</td>
-      <td className="col-flags">
-        <MediaBadges media={media} />
-      </td>
     </tr>
   );
 }

@@ -48,7 +48,8 @@ export function LibraryTable({ items, selectedId, onRequestRemove }: LibraryTabl
     selectItem(sorted[next]!.id);
   }
 
-  const tabStop = selectedId && sorted.some((i) => i.id === selectedId) ? selectedId : sorted[0]?.id;
+  const tabStop =
+    selectedId && sorted.some((i) => i.id === selectedId) ? selectedId : sorted[0]?.id;
 
   return (
     <div className="table-frame">
@@ -65,9 +66,15 @@ export function LibraryTable({ items, selectedId, onRequestRemove }: LibraryTabl
                   key={c.key}
                   scope="col"
                   className={`${c.numeric ? 'num' : ''} col-${c.key}`}
-                  aria-sort={active === 'asc' ? 'ascending' : active === 'desc' ? 'descending' : 'none'}
+                  aria-sort={
+                    active === 'asc' ? 'ascending' : active === 'desc' ? 'descending' : 'none'
+                  }
                 >
-                  <button type="button" className="sort-button" onClick={() => setSort(nextSort(sort, c.key))}>
+                  <button
+                    type="button"
+                    className="sort-button"
+                    onClick={() => setSort(nextSort(sort, c.key))}
+                  >
                     {c.label}
                     <span className="sort-arrow" aria-hidden="true">
                       {active === 'asc' ? '▲' : active === 'desc' ? '▼' : ''}

@@ -25,10 +25,13 @@ export function LibraryView(): ReactNode {
         <div>
           <h1>Library</h1>
           <p className="view-lead">
-            Source videos you measure against. Importing reads a file where it is; nothing is copied or changed.
+            Source videos you measure against. Importing reads a file where it is; nothing is copied
+            or changed.
           </p>
         </div>
-        <span className="view-count muted">{loading ? 'Loading…' : `${items.length} source${items.length === 1 ? '' : 's'}`}</span>
+        <span className="view-count muted">
+          {loading ? 'Loading…' : `${items.length} source${items.length === 1 ? '' : 's'}`}
+        </span>
       </header>
       <ImportBar />
       <ImportFeedback />
@@ -45,13 +48,15 @@ export function LibraryView(): ReactNode {
             <div className="empty-state">
               <h2>No sources yet</h2>
               <p>
-                Type the path of a video file above and press <kbd>Enter</kbd>. MP4, MKV, MOV, WebM, Y4M, raw YUV and
-                anything else ffprobe can read will do.
+                Type the path of a video file above and press <kbd>Enter</kbd>. MP4, MKV, MOV, WebM,
+                Y4M, raw YUV and anything else ffprobe can read will do.
               </p>
             </div>
           )}
         </div>
-        {selected ? <DetailPanel item={selected} onRequestRemove={() => setRemoving(selected)} /> : null}
+        {selected ? (
+          <DetailPanel item={selected} onRequestRemove={() => setRemoving(selected)} />
+        ) : null}
       </div>
       {removing ? (
         <RemoveConfirm

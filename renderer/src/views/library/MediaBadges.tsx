@@ -6,16 +6,27 @@ import { hdrDescription, hdrLabel } from './mediaText';
 export function MediaBadges({ media }: { media: MediaInfo }): ReactNode {
   const { video } = media;
   const hdr = hdrLabel(video.hdr);
-  const interlaced = video.fieldOrder !== null && video.fieldOrder !== 'progressive' && video.fieldOrder !== 'unknown';
+  const interlaced =
+    video.fieldOrder !== null &&
+    video.fieldOrder !== 'progressive' &&
+    video.fieldOrder !== 'unknown';
   return (
     <span className="badges">
       {hdr ? (
-        <span className="badge badge-hdr" title={hdrDescription(video.hdr) ?? undefined} data-testid="badge-hdr">
+        <span
+          className="badge badge-hdr"
+          title={hdrDescription(video.hdr) ?? undefined}
+          data-testid="badge-hdr"
+        >
           {hdr}
         </span>
       ) : null}
       {video.vfr ? (
-        <span className="badge badge-warn" title="Variable frame rate: timestamps are not evenly spaced" data-testid="badge-vfr">
+        <span
+          className="badge badge-warn"
+          title="Variable frame rate: timestamps are not evenly spaced"
+          data-testid="badge-vfr"
+        >
           VFR
         </span>
       ) : null}

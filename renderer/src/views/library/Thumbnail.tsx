@@ -11,7 +11,11 @@ export function Thumbnail({ item, size }: { item: LibraryItem; size: 'row' | 'la
   const portrait = Math.abs(rotation) % 180 === 90 ? width > height : height > width;
   if (!item.hasThumbnail || failed) {
     return (
-      <div className={`thumb thumb-${size} thumb-empty`} data-testid="thumb-placeholder" title="No thumbnail">
+      <div
+        className={`thumb thumb-${size} thumb-empty`}
+        data-testid="thumb-placeholder"
+        title="No thumbnail"
+      >
         <span>{item.media.raw ? 'RAW' : 'no preview'}</span>
       </div>
     );

@@ -2,14 +2,31 @@ import { describe, expect, it } from 'vitest';
 import type { LibraryItem } from '../../../../shared/library';
 import { nextSort, sortItems } from './libraryColumns';
 
-function item(id: string, w: number, h: number, fps: number | null, bitrate: number | null): LibraryItem {
+let clock = 0;
+function item(
+  id: string,
+  w: number,
+  h: number,
+  fps: number | null,
+  bitrate: number | null,
+): LibraryItem {
+  clock++;
   return {
     id,
+    addedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, clock)).toISOString(),
     fileName: `${id}.mp4`,
     media: {
       durationSeconds: 1,
       bitrateKbps: bitrate,
-      video: { codec: 'h264', width: w, height: h, frameRate: fps, bitDepth: 8, hdr: null, vfr: false },
+      video: {
+        codec: 'h264',
+        width: w,
+        height: h,
+        frameRate: fps,
+        bitDepth: 8,
+        hdr: null,
+        vfr: false,
+      },
     },
   } as unknown as LibraryItem;
 }
@@ -20,8 +37,9 @@ const c = item('C', 3840, 2160, 60, null);
 const ids = (xs: LibraryItem[]): string[] => xs.map((x) => x.id);
 
 describe('sortItems', () => {
-  it('keeps import order without a sort', () => {
-    expect(ids(sortItems([a, b, c], null))).toEqual(['a', 'b', 'C']);
+  it('lists the newest import first without a sort, whatever the snapshot order', () => {
+    expect(ids(sortItems([a, b, c], null))).toEqual(['C', 'b', 'a']);
+    expect(ids(sortItems([c, a, b], null))).toEqual(['C', 'b', 'a']);
   });
 
   it('sorts resolution by pixel count both ways', () => {
@@ -31,6 +49,7 @@ describe('sortItems', () => {
 
   it('puts unknown values last in either direction', () => {
     expect(ids(sortItems([b, a, c], { key: 'fps', dir: 'asc' }))).toEqual(['a', 'C', 'b']);
+    expect(ids(sortItems([a, b, c], { key: 'bitrate', dir: 'asc' }))).toEqual(['a', 'b', 'C']);
     expect(ids(sortItems([b, a, c], { key: 'fps', dir: 'desc' }))).toEqual(['C', 'a', 'b']);
     expect(ids(sortItems([c, a, b], { key: 'bitrate', dir: 'desc' }))).toEqual(['b', 'a', 'C']);
   });

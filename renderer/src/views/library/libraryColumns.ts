@@ -2,7 +2,8 @@
 import type { LibraryItem } from '../../../../shared/library';
 
 /** Id of a sortable column. */
-export type SortKey = 'name' | 'codec' | 'resolution' | 'fps' | 'bitDepth' | 'duration' | 'bitrate' | 'flags';
+export type SortKey =
+  'name' | 'codec' | 'resolution' | 'fps' | 'bitDepth' | 'duration' | 'bitrate' | 'flags';
 
 /** A column sort: key and direction. */
 export interface SortSpec {
@@ -18,11 +19,19 @@ export interface LibraryColumn {
   value: (item: LibraryItem) => string | number | null;
 }
 
-/** Columns in display order (the thumbnail column is not sortable and not listed). */
+/**
+ * Columns in display order (the thumbnail column is not sortable and not listed). HDR/VFR badges
+ * sit in the File cell, so the table fits beside the detail panel.
+ */
 export const LIBRARY_COLUMNS: readonly LibraryColumn[] = [
   { key: 'name', label: 'File', numeric: false, value: (i) => i.fileName.toLowerCase() },
   { key: 'codec', label: 'Codec', numeric: false, value: (i) => i.media.video.codec },
-  { key: 'resolution', label: 'Resolution', numeric: true, value: (i) => i.media.video.width * i.media.video.height },
+  {
+    key: 'resolution',
+    label: 'Resolution',
+    numeric: true,
+    value: (i) => i.media.video.width * i.media.video.height,
+  },
   { key: 'fps', label: 'FPS', numeric: true, value: (i) => i.media.video.frameRate },
   { key: 'bitDepth', label: 'Bit depth', numeric: true, value: (i) => i.media.video.bitDepth },
   { key: 'duration', label: 'Duration', numeric: true, value: (i) => i.media.durationSeconds },
@@ -31,7 +40,8 @@ export const LIBRARY_COLUMNS: readonly LibraryColumn[] = [
     key: 'flags',
     label: 'Flags',
     numeric: false,
-    value: (i) => [i.media.video.hdr ?? '', i.media.video.vfr ? 'vfr' : ''].join(' ').trim() || null,
+    value: (i) =>
+      [i.media.video.hdr ?? '', i.media.video.vfr ? 'vfr' : ''].join(' ').trim() || null,
   },
 ];
 
@@ -40,27 +50,36 @@ function compareValues(a: string | number | null, b: string | number | null): nu
   return String(a).localeCompare(String(b), 'en', { numeric: true });
 }
 
+function newestFirst(items: readonly LibraryItem[]): LibraryItem[] {
+  return items
+    .map((item, index) => ({ item, index }))
+    .sort((x, y) => y.item.addedAt.localeCompare(x.item.addedAt) || x.index - y.index)
+    .map((e) => e.item);
+}
+
 /**
- * Items in the order of `sort` (import order when null). Unknown values go last in either
- * direction; ties keep import order, so the table does not jump around.
+ * Items in the order of `sort` (newest import first when null). Unknown values go last in either
+ * direction; ties keep the newest-first order, so the table does not jump around.
  */
 export function sortItems(items: readonly LibraryItem[], sort: SortSpec | null): LibraryItem[] {
-  if (!sort) return items.slice();
+  const base = newestFirst(items);
+  if (!sort) return base;
   const column = LIBRARY_COLUMNS.find((c) => c.key === sort.key);
-  if (!column) return items.slice();
+  if (!column) return base;
   const sign = sort.dir === 'asc' ? 1 : -1;
-  return items
+  return base
     .map((item, index) => ({ item, index, value: column.value(item) }))
     .sort((x, y) => {
       const xMissing = x.value === null;
       const yMissing = y.value === null;
-      if (xMissing || yMissing) return xMissing === yMissing ? x.index - y.index : xMissing ? 1 : -1;
+      if (xMissing || yMissing)
+        return xMissing === yMissing ? x.index - y.index : xMissing ? 1 : -1;
       return sign * compareValues(x.value, y.value) || x.index - y.index;
     })
     .map((e) => e.item);
 }
 
-/** The next sort after clicking a column header: ascending, then descending, then import order. */
+/** The next sort after clicking a column header: ascending, then descending, then newest first. */
 export function nextSort(current: SortSpec | null, key: SortKey): SortSpec | null {
   if (!current || current.key !== key) return { key, dir: 'asc' };
   if (current.dir === 'asc') return { key, dir: 'desc' };

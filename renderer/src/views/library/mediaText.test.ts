@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { frameCountText, hdrLabel, rationalRateText, resolutionText, rotationText, sampleRateText } from './mediaText';
+import {
+  frameCountText,
+  hdrLabel,
+  rationalRateText,
+  resolutionText,
+  rotationText,
+  sampleRateText,
+} from './mediaText';
 
 describe('media text', () => {
   it('formats sizes, rotation and rates', () => {
@@ -16,7 +23,9 @@ describe('media text', () => {
     expect(hdrLabel('pq')).toBe('PQ');
     expect(hdrLabel('hlg')).toBe('HLG');
     expect(hdrLabel(null)).toBeNull();
-    expect(frameCountText({ frameCount: 1320, frameCountSource: 'counted' })).toBe('1,320 (counted)');
+    expect(frameCountText({ frameCount: 1320, frameCountSource: 'counted' })).toBe(
+      '1,320 (counted)',
+    );
     expect(frameCountText({ frameCount: null, frameCountSource: null })).toBeNull();
     expect(sampleRateText(44100)).toBe('44.1 kHz');
   });

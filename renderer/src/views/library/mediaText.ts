@@ -35,7 +35,9 @@ export function hdrDescription(hdr: HdrKind): string | null {
 }
 
 /** "132 (counted)"; null when unknown. */
-export function frameCountText(video: Pick<VideoStreamInfo, 'frameCount' | 'frameCountSource'>): string | null {
+export function frameCountText(
+  video: Pick<VideoStreamInfo, 'frameCount' | 'frameCountSource'>,
+): string | null {
   if (video.frameCount === null) return null;
   const n = video.frameCount.toLocaleString('en-US');
   return video.frameCountSource ? `${n} (${video.frameCountSource})` : n;

@@ -6,7 +6,9 @@ describe('guessRawSpec', () => {
   it('reads size and fps from common test-sequence names', () => {
     expect(guessRawSpec('CiscoVT2people_320x192_12fps.yuv')).toBe('320x192:yuv420p:12');
     expect(guessRawSpec('BasketballDrive_1920x1080_50.yuv')).toBe('1920x1080:yuv420p');
-    expect(guessRawSpec('crowd_run_1280x720_50fps_yuv420p10le.yuv')).toBe('1280x720:yuv420p10le:50');
+    expect(guessRawSpec('crowd_run_1280x720_50fps_yuv420p10le.yuv')).toBe(
+      '1280x720:yuv420p10le:50',
+    );
   });
 
   it('gives nothing without a size, and every guess parses', () => {

@@ -3,7 +3,10 @@
 /** The path to send to the server, or '' when nothing usable was typed. */
 export function cleanTypedPath(text: string): string {
   let p = text.trim();
-  if (p.length >= 2 && ((p.startsWith('"') && p.endsWith('"')) || (p.startsWith("'") && p.endsWith("'")))) {
+  if (
+    p.length >= 2 &&
+    ((p.startsWith('"') && p.endsWith('"')) || (p.startsWith("'") && p.endsWith("'")))
+  ) {
     p = p.slice(1, -1).trim();
   }
   if (/^file:\/\//i.test(p)) {

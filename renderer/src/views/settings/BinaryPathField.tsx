@@ -12,7 +12,14 @@ export interface BinaryPathFieldProps {
 }
 
 /** A path override with a Clear button and the binary in use now. */
-export function BinaryPathField({ id, label, value, onChange, inUse, testId }: BinaryPathFieldProps): ReactNode {
+export function BinaryPathField({
+  id,
+  label,
+  value,
+  onChange,
+  inUse,
+  testId,
+}: BinaryPathFieldProps): ReactNode {
   const current = [...new Set(inUse.filter((p): p is string => p !== null))];
   return (
     <div className="field">
@@ -32,7 +39,12 @@ export function BinaryPathField({ id, label, value, onChange, inUse, testId }: B
           data-testid={testId}
           aria-describedby={`${id}-note`}
         />
-        <button type="button" className="button" onClick={() => onChange('')} disabled={value === ''}>
+        <button
+          type="button"
+          className="button"
+          onClick={() => onChange('')}
+          disabled={value === ''}
+        >
           Clear
         </button>
       </div>

@@ -25,7 +25,9 @@ export function SettingsView(): ReactNode {
   const ffmpeg = ffmpegDraft ?? settings?.ffmpegPath ?? '';
   const ffprobe = ffprobeDraft ?? settings?.ffprobePath ?? '';
   const dirty =
-    settings !== null && (ffmpeg.trim() !== (settings.ffmpegPath ?? '') || ffprobe.trim() !== (settings.ffprobePath ?? ''));
+    settings !== null &&
+    (ffmpeg.trim() !== (settings.ffmpegPath ?? '') ||
+      ffprobe.trim() !== (settings.ffprobePath ?? ''));
 
   async function onSubmit(e: FormEvent): Promise<void> {
     e.preventDefault();
@@ -52,8 +54,8 @@ export function SettingsView(): ReactNode {
       <section className="panel">
         <h2>ffmpeg binaries</h2>
         <p className="muted">
-          Leave a field empty to let the toolchain pick the best build for each job. A path here is probed like any
-          other candidate; the Toolchain page shows what it can do.
+          Leave a field empty to let the toolchain pick the best build for each job. A path here is
+          probed like any other candidate; the Toolchain page shows what it can do.
         </p>
         <form className="settings-form" onSubmit={(e) => void onSubmit(e)}>
           <BinaryPathField
@@ -79,7 +81,12 @@ export function SettingsView(): ReactNode {
             testId="setting-ffprobe"
           />
           <div className="form-actions">
-            <button type="submit" className="button button-primary" disabled={!dirty || saving} data-testid="settings-save">
+            <button
+              type="submit"
+              className="button button-primary"
+              disabled={!dirty || saving}
+              data-testid="settings-save"
+            >
               {saving ? 'Saving and probing…' : 'Save'}
             </button>
             {saved && !dirty ? (
@@ -124,8 +131,8 @@ export function SettingsView(): ReactNode {
           <p className="muted">Loading…</p>
         )}
         <p className="muted small">
-          The data folder holds the library database, renditions and caches. Set <code>VQ_DATA_DIR</code> to use
-          another one.
+          The data folder holds the library database, renditions and caches. Set{' '}
+          <code>VQ_DATA_DIR</code> to use another one.
         </p>
       </section>
     </div>

@@ -1,9 +1,19 @@
 import type { ReactNode } from 'react';
-import { FILTERS_OF_INTEREST, type BinaryInfo, type ToolchainSelection } from '../../../../shared/toolchain';
+import {
+  FILTERS_OF_INTEREST,
+  type BinaryInfo,
+  type ToolchainSelection,
+} from '../../../../shared/toolchain';
 import { sourceLabel, splitEncoders, tasksOf } from './toolchainFacts';
 
 /** One probed ffmpeg/ffprobe: where it is, what it can do, and what is wrong with it. */
-export function BinaryCard({ binary, selection }: { binary: BinaryInfo; selection: ToolchainSelection }): ReactNode {
+export function BinaryCard({
+  binary,
+  selection,
+}: {
+  binary: BinaryInfo;
+  selection: ToolchainSelection;
+}): ReactNode {
   const tasks = tasksOf(selection, binary.path);
   const { known, others } = splitEncoders(binary.encoders);
   const isFfmpeg = binary.kind === 'ffmpeg';
@@ -27,14 +37,20 @@ export function BinaryCard({ binary, selection }: { binary: BinaryInfo; selectio
       </header>
       <div className="binary-path mono break">{binary.path}</div>
 
-      {binary.error ? <p className="binary-error" role="note">{binary.error}</p> : null}
+      {binary.error ? (
+        <p className="binary-error" role="note">
+          {binary.error}
+        </p>
+      ) : null}
 
       {isFfmpeg && !binary.error ? (
         <dl className="binary-facts">
           <div>
             <dt>Encoders</dt>
             <dd>
-              {known.length === 0 ? <span className="muted">none of the ladder encoders</span> : null}
+              {known.length === 0 ? (
+                <span className="muted">none of the ladder encoders</span>
+              ) : null}
               <span className="chips">
                 {known.map((e) => (
                   <span key={e} className="chip chip-on mono">
@@ -58,16 +74,22 @@ export function BinaryCard({ binary, selection }: { binary: BinaryInfo; selectio
           </div>
           <div>
             <dt>Filters</dt>
-            <dd className="chips">
-              {FILTERS_OF_INTEREST.map((f) => {
-                const has = binary.filters.includes(f);
-                return (
-                  <span key={f} className={`chip mono ${has ? 'chip-on' : 'chip-off'}`} title={has ? 'present' : 'missing'}>
-                    {has ? '' : '✕ '}
-                    {f}
-                  </span>
-                );
-              })}
+            <dd>
+              <span className="chips">
+                {FILTERS_OF_INTEREST.map((f) => {
+                  const has = binary.filters.includes(f);
+                  return (
+                    <span
+                      key={f}
+                      className={`chip mono ${has ? 'chip-on' : 'chip-off'}`}
+                      title={has ? 'present' : 'missing'}
+                    >
+                      {has ? '' : '✕ '}
+                      {f}
+                    </span>
+                  );
+                })}
+              </span>
             </dd>
           </div>
           <div>
@@ -78,17 +100,25 @@ export function BinaryCard({ binary, selection }: { binary: BinaryInfo; selectio
                   <span>
                     API {binary.libvmaf.api}{' '}
                     <span className="muted">
-                      ({binary.libvmaf.api === 1 ? 'libvmaf 1.x, model_path=' : 'libvmaf 2+, model='})
+                      (
+                      {binary.libvmaf.api === 1 ? 'libvmaf 1.x, model_path=' : 'libvmaf 2+, model='}
+                      )
                     </span>
                   </span>
                   <span className="chips">
                     {binary.libvmaf.models.map((m) => (
-                      <span key={`${m.name}:${m.path ?? ''}`} className="chip mono" title={m.path ?? 'built into libvmaf'}>
+                      <span
+                        key={`${m.name}:${m.path ?? ''}`}
+                        className="chip mono"
+                        title={m.path ?? 'built into libvmaf'}
+                      >
                         {m.name}
                         <span className="chip-note">{m.format}</span>
                       </span>
                     ))}
-                    {binary.libvmaf.models.length === 0 ? <span className="muted">no usable models found</span> : null}
+                    {binary.libvmaf.models.length === 0 ? (
+                      <span className="muted">no usable models found</span>
+                    ) : null}
                   </span>
                 </>
               ) : (

@@ -24,7 +24,9 @@ export function SelectionTable({ report }: { report: ToolchainReport }): ReactNo
                 {t.label}
                 <div className="cell-sub">{t.what}</div>
               </th>
-              <td className="mono break">{path ?? <span className="text-danger">none available</span>}</td>
+              <td className="mono break">
+                {path ?? <span className="text-danger">none available</span>}
+              </td>
               <td className="mono">{binary?.version ?? '–'}</td>
               <td>{binary ? sourceLabel(binary.source) : '–'}</td>
             </tr>

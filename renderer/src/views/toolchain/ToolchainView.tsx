@@ -15,7 +15,8 @@ export function ToolchainView(): ReactNode {
   const { report, loading, refreshing, error } = useToolchainStore();
 
   useEffect(() => {
-    if (!useToolchainStore.getState().report && !useToolchainStore.getState().loading) void loadToolchain(client);
+    if (!useToolchainStore.getState().report && !useToolchainStore.getState().loading)
+      void loadToolchain(client);
   }, [client]);
 
   return (
@@ -24,8 +25,8 @@ export function ToolchainView(): ReactNode {
         <div>
           <h1>Toolchain</h1>
           <p className="view-lead">
-            Every ffmpeg and ffprobe found on this machine, probed once: version, encoders, filters and VMAF support.
-            The best build is picked for each job.
+            Every ffmpeg and ffprobe found on this machine, probed once: version, encoders, filters
+            and VMAF support. The best build is picked for each job.
           </p>
         </div>
         <button
@@ -40,7 +41,9 @@ export function ToolchainView(): ReactNode {
       </header>
 
       {error ? <ErrorPanel title="Could not read the toolchain" message={error} /> : null}
-      {!report && (loading || refreshing) ? <p className="muted">Probing ffmpeg builds… this takes a few seconds the first time.</p> : null}
+      {!report && (loading || refreshing) ? (
+        <p className="muted">Probing ffmpeg builds… this takes a few seconds the first time.</p>
+      ) : null}
 
       {report ? (
         <>

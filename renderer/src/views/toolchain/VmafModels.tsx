@@ -13,7 +13,9 @@ export function VmafModels({ report }: { report: ToolchainReport }): ReactNode {
           <ul className="dir-list">
             {report.modelDirs.map((d) => (
               <li key={d.path} className={d.exists ? '' : 'is-missing'}>
-                <span className={`exists ${d.exists ? 'yes' : 'no'}`}>{d.exists ? 'exists' : 'missing'}</span>
+                <span className={`exists ${d.exists ? 'yes' : 'no'}`}>
+                  {d.exists ? 'exists' : 'missing'}
+                </span>
                 <span className="mono break">{d.path}</span>
               </li>
             ))}

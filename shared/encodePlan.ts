@@ -1,0 +1,256 @@
+/**
+ * From a ladder and a source to exact ffmpeg argument arrays. Pure: the UI shows these commands
+ * before anything runs, the queue runs them, and tests check them.
+ *
+ * Decode once, encode many: rungs that share a pass go through one process whose filter graph
+ * splits the decoded video into one chain per rung. A single-rung run uses the same per-rung chain
+ * (through -filter_complex too), so both ways give each output identical settings.
+ */
+import type { Ladder, RateControl, Rung } from './ladder';
+import { ENCODERS, isSoftwareEncoder } from './ladder';
+
+/** What planning needs to know about the source. */
+export interface SourceGeometry {
+  width: number;
+  height: number;
+  /** "N:D" or null. */
+  sar: string | null;
+  /** Clockwise display rotation in degrees; ffmpeg applies it on decode. */
+  rotation: number;
+  /** Frame rate as "N/D" (avg_frame_rate, else r_frame_rate) or a number. */
+  frameRate: string | number | null;
+  hasAudio: boolean;
+}
+
+/** A rung resolved against one source. */
+export interface PlannedRung {
+  rung: Rung;
+  width: number;
+  height: number;
+  /** Output frame rate as "N/D" when the cap changes it, else null (source rate). */
+  fps: string | null;
+  /** The output frame rate as a number, when known. */
+  fpsValue: number | null;
+  /** GOP length in frames, or null for the encoder default. */
+  keyint: number | null;
+  /** Two-pass rungs cannot share a process. */
+  twoPass: boolean;
+}
+
+/** The plan for a ladder on a source: what will be encoded and what is skipped, with why. */
+export interface LadderPlan {
+  rungs: PlannedRung[];
+  skipped: { rungId: string; reason: string }[];
+  /** The source's display size (after SAR and rotation). */
+  display: { width: number; height: number };
+}
+
+/** Display size of the source: SAR applied to the width, rotation of 90/270 swaps the sides. */
+export function displaySize(src: SourceGeometry): { width: number; height: number } {
+  let w = src.width;
+  const h = src.height;
+  const sar = parseRatio(src.sar);
+  if (sar && Math.abs(sar - 1) > 1e-6) w = Math.round(w * sar);
+  const rot = ((src.rotation % 360) + 360) % 360;
+  return rot === 90 || rot === 270 ? { width: h, height: w } : { width: w, height: h };
+}
+
+/** Resolves every rung of a ladder against a source; rungs larger than the source are skipped. */
+export function planLadder(ladder: Ladder, src: SourceGeometry): LadderPlan {
+  const display = displaySize(src);
+  const plan: LadderPlan = { rungs: [], skipped: [], display };
+  const rate = parseRate(src.frameRate);
+  for (const rung of ladder.rungs) {
+    const { width, height } = rungSize(rung, display);
+    if (width > display.width || height > display.height) {
+      plan.skipped.push({
+        rungId: rung.id,
+        reason: `${width}x${height} is larger than the source (${display.width}x${display.height}); VQ Studio never upscales`,
+      });
+      continue;
+    }
+    let fps: string | null = null;
+    let fpsValue = rate ? rate.num / rate.den : null;
+    if (rung.fpsCap !== null && rate && fpsValue !== null && fpsValue > rung.fpsCap * 1.001) {
+      // Divide by a whole number (60 → 30, 59.94 → 29.97) so no frames are duplicated or dropped unevenly.
+      const divisor = Math.ceil(fpsValue / rung.fpsCap - 1e-3);
+      fps = `${rate.num}/${rate.den * divisor}`;
+      fpsValue = fpsValue / divisor;
+    }
+    const keyint = rung.gopSeconds !== null && fpsValue !== null ? Math.max(1, Math.round(fpsValue * rung.gopSeconds)) : null;
+    const rc = rung.rateControl;
+    plan.rungs.push({ rung, width, height, fps, fpsValue, keyint, twoPass: rc.mode === 'abr' && rc.twoPass === true });
+  }
+  return plan;
+}
+
+/** Width and height of a rung, deriving a missing side from the display aspect (even numbers). */
+export function rungSize(rung: Rung, display: { width: number; height: number }): { width: number; height: number } {
+  const aspect = display.width / display.height;
+  if (rung.width !== null && rung.height !== null) return { width: rung.width, height: rung.height };
+  if (rung.height !== null) return { width: even(rung.height * aspect), height: rung.height };
+  return { width: rung.width!, height: even(rung.width! / aspect) };
+}
+
+/** The per-rung filter chain: frame-rate cap, then bicubic scale to the exact size, square pixels. */
+export function rungFilterChain(p: PlannedRung): string {
+  const parts: string[] = [];
+  if (p.fps) parts.push(`fps=${p.fps}`);
+  parts.push(`scale=${p.width}:${p.height}:flags=bicubic`, 'setsar=1');
+  return parts.join(',');
+}
+
+/** Encoder, rate control, GOP, pixel format, audio and container arguments of one output. */
+export function rungOutputArgs(p: PlannedRung, opts: { pass?: 1 | 2; passLogFile?: string } = {}): string[] {
+  const { rung } = p;
+  const args: string[] = ['-c:v', rung.encoder];
+  const preset = rung.preset ?? (isSoftwareEncoder(rung.encoder) ? ENCODERS[rung.encoder].defaultPreset : null);
+  const x265Params: string[] = ['log-level=error'];
+  switch (rung.encoder) {
+    case 'libx264':
+      if (preset) args.push('-preset', preset);
+      args.push(...rateArgs(rung.rateControl, { cbrParams: ['-x264-params', 'nal-hrd=cbr'] }));
+      if (p.keyint !== null) args.push('-g', String(p.keyint), '-keyint_min', String(p.keyint));
+      if (rung.fixedGop) args.push('-sc_threshold', '0');
+      break;
+    case 'libx265':
+      if (preset) args.push('-preset', preset);
+      args.push(...rateArgs(rung.rateControl, {}));
+      if (p.keyint !== null) x265Params.push(`keyint=${p.keyint}`, `min-keyint=${p.keyint}`);
+      if (rung.fixedGop) x265Params.push('scenecut=0');
+      if (opts.pass) x265Params.push(`pass=${opts.pass}`, `stats=${opts.passLogFile ?? 'x265_2pass.log'}`);
+      if (rung.container === 'mp4') args.push('-tag:v', 'hvc1'); // Apple players need hvc1
+      break;
+    case 'libsvtav1':
+      if (preset) args.push('-preset', preset);
+      args.push(...rateArgs(rung.rateControl, {}));
+      if (p.keyint !== null) args.push('-g', String(p.keyint));
+      break;
+    case 'libaom-av1':
+      if (preset) args.push('-cpu-used', preset);
+      args.push('-row-mt', '1', ...rateArgs(rung.rateControl, { constantQualityZeroBitrate: true }));
+      if (p.keyint !== null) args.push('-g', String(p.keyint), '-keyint_min', String(p.keyint));
+      break;
+    case 'libvpx-vp9':
+      args.push('-deadline', 'good');
+      if (preset) args.push('-cpu-used', preset);
+      args.push('-row-mt', '1', ...rateArgs(rung.rateControl, { constantQualityZeroBitrate: true }));
+      if (p.keyint !== null) args.push('-g', String(p.keyint), '-keyint_min', String(p.keyint));
+      break;
+    default:
+      args.push(...rateArgs(rung.rateControl, {}));
+      if (p.keyint !== null) args.push('-g', String(p.keyint));
+  }
+  if (rung.encoder === 'libx265') args.push('-x265-params', x265Params.join(':'));
+  if (opts.pass && rung.encoder !== 'libx265') {
+    args.push('-pass', String(opts.pass));
+    if (opts.passLogFile) args.push('-passlogfile', opts.passLogFile);
+  }
+  args.push('-pix_fmt', rung.pixFmt);
+  if (opts.pass === 1) {
+    args.push('-an', '-f', 'null');
+    return args;
+  }
+  if (rung.audio.mode === 'none') args.push('-an');
+  else if (rung.audio.mode === 'copy') args.push('-c:a', 'copy');
+  else args.push('-c:a', 'aac', '-b:a', `${rung.audio.bitrateKbps}k`);
+  if (rung.container === 'mp4') args.push('-movflags', '+faststart', '-f', 'mp4');
+  else if (rung.container === 'mkv') args.push('-f', 'matroska');
+  else args.push('-f', 'webm');
+  return args;
+}
+
+function rateArgs(rc: RateControl, o: { cbrParams?: string[]; constantQualityZeroBitrate?: boolean }): string[] {
+  const k = (v: number): string => `${Math.round(v)}k`;
+  switch (rc.mode) {
+    case 'crf': {
+      const out = ['-crf', String(rc.crf)];
+      if (rc.maxrateKbps !== undefined) {
+        // libaom/VP9: constrained quality is -crf with -b:v as the cap; x264/x265: VBV maxrate.
+        if (o.constantQualityZeroBitrate) out.push('-b:v', k(rc.maxrateKbps));
+        else out.push('-maxrate', k(rc.maxrateKbps), '-bufsize', k(rc.bufsizeKbps ?? rc.maxrateKbps * 2));
+      } else if (o.constantQualityZeroBitrate) {
+        out.push('-b:v', '0');
+      }
+      return out;
+    }
+    case 'abr': {
+      const out = ['-b:v', k(rc.bitrateKbps)];
+      if (rc.maxrateKbps !== undefined) out.push('-maxrate', k(rc.maxrateKbps), '-bufsize', k(rc.bufsizeKbps ?? rc.maxrateKbps * 2));
+      return out;
+    }
+    case 'cbr':
+      return ['-b:v', k(rc.bitrateKbps), '-minrate', k(rc.bitrateKbps), '-maxrate', k(rc.bitrateKbps), '-bufsize', k(rc.bufsizeKbps ?? rc.bitrateKbps), ...(o.cbrParams ?? [])];
+  }
+}
+
+/** Options shared by every encode command. */
+export interface CommandInput {
+  /** Arguments that describe the input before `-i` (raw video geometry), may be empty. */
+  inputArgs: string[];
+  /** The input as ffmpeg should read it (e.g. `file:/abs/path`). */
+  input: string;
+}
+
+/** Global flags: no prompts, machine-readable progress on stdout, errors only on stderr. */
+export const GLOBAL_ARGS = ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error', '-progress', 'pipe:1', '-nostats'];
+
+/**
+ * One process for one or more rungs (decode once, encode many). `outputs[i]` is the file for
+ * `rungs[i]`. For a pass 1 run, outputs are ignored (written to the null muxer).
+ */
+export function buildEncodeCommand(input: CommandInput, rungs: PlannedRung[], outputs: string[], opts: { pass?: 1 | 2; passLogFiles?: string[] } = {}): string[] {
+  if (rungs.length === 0) throw new Error('no rungs to encode');
+  const labels = rungs.map((_, i) => `v${i}`);
+  const graph =
+    rungs.length === 1
+      ? `[0:v:0]${rungFilterChain(rungs[0]!)}[v0]`
+      : `[0:v:0]split=${rungs.length}${labels.map((l) => `[s${l}]`).join('')};` +
+        rungs.map((p, i) => `[s${labels[i]}]${rungFilterChain(p)}[${labels[i]}]`).join(';');
+  const args = [...GLOBAL_ARGS, ...input.inputArgs, '-i', input.input, '-filter_complex', graph];
+  rungs.forEach((p, i) => {
+    args.push('-map', `[${labels[i]}]`);
+    if (p.rung.audio.mode !== 'none' && opts.pass !== 1) args.push('-map', '0:a:0?');
+    args.push(...rungOutputArgs(p, { pass: opts.pass, passLogFile: opts.passLogFiles?.[i] }));
+    args.push(opts.pass === 1 ? '-' : outputs[i]!);
+  });
+  return args;
+}
+
+/** Rungs grouped into processes: every single-pass rung in one group, each two-pass rung alone. */
+export function groupForDecodeOnce(rungs: PlannedRung[], decodeOnce: boolean): PlannedRung[][] {
+  if (!decodeOnce) return rungs.map((r) => [r]);
+  const shared = rungs.filter((r) => !r.twoPass);
+  const alone = rungs.filter((r) => r.twoPass).map((r) => [r]);
+  return [...(shared.length ? [shared] : []), ...alone];
+}
+
+/** File extension of a container. */
+export function containerExtension(container: Rung['container']): string {
+  return container === 'mkv' ? 'mkv' : container;
+}
+
+function even(v: number): number {
+  return Math.max(2, Math.round(v / 2) * 2);
+}
+
+function parseRatio(text: string | null): number | null {
+  if (!text) return null;
+  const [a, b] = text.split(':').map(Number);
+  return a && b ? a / b : null;
+}
+
+function parseRate(rate: string | number | null): { num: number; den: number } | null {
+  if (rate === null) return null;
+  if (typeof rate === 'number') {
+    if (!(rate > 0)) return null;
+    if (Number.isInteger(rate)) return { num: rate, den: 1 };
+    // 29.97 → 30000/1001: NTSC-style rationals keep fps filters exact.
+    const ntsc = Math.round(rate * 1.001);
+    if (Math.abs(ntsc / 1.001 - rate) < 0.005) return { num: ntsc * 1000, den: 1001 };
+    return { num: Math.round(rate * 1000), den: 1000 };
+  }
+  const [n, d] = rate.split('/').map(Number);
+  if (!n || !d) return null;
+  return { num: n, den: d };
+}
