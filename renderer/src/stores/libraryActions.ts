@@ -71,8 +71,8 @@ export async function importWithDialog(client: VqClient): Promise<void> {
   }
 }
 
-/** Removes an item from the library (the file on disk stays); failures become a toast. */
-export async function removeItem(client: VqClient, id: string, fileName: string): Promise<void> {
+/** Removes an item from the library (the file on disk stays); failures become a toast. Resolves true on success. */
+export async function removeItem(client: VqClient, id: string, fileName: string): Promise<boolean> {
   try {
     await client.call('library.remove', { id });
     pushToast({
@@ -80,6 +80,7 @@ export async function removeItem(client: VqClient, id: string, fileName: string)
       title: 'Removed from library',
       message: `${fileName} — the file on disk was not touched.`,
     });
+    return true;
   } catch (err) {
     const e = failureOf('', err);
     pushToast({
@@ -88,5 +89,6 @@ export async function removeItem(client: VqClient, id: string, fileName: string)
       message: e.message,
       hint: e.hint,
     });
+    return false;
   }
 }

@@ -52,9 +52,13 @@ export function FileBrowserDialog({
   const [videoOnly, setVideoOnly] = useState(false);
   const listRef = useRef<HTMLUListElement>(null);
 
+  // True once the person types in the folder field: a listing that arrives later must not
+  // overwrite what they typed.
+  const jumpEdited = useRef(false);
+
   const show = useCallback((next: DirListing) => {
     setListing(next);
-    setJumpText(next.dir);
+    if (!jumpEdited.current) setJumpText(next.dir);
     setError(null);
     setLoading(false);
   }, []);
@@ -68,6 +72,7 @@ export function FileBrowserDialog({
   }, [client, startDir, show, fail]);
 
   function go(dir: string | undefined, hidden = showHidden): void {
+    jumpEdited.current = false;
     setLoading(true);
     fetchListing(client, dir, hidden, false).then((next) => {
       show(next);
@@ -126,7 +131,10 @@ export function FileBrowserDialog({
           className="input mono field-grow"
           aria-label="Folder"
           value={jumpText}
-          onChange={(e) => setJumpText(e.target.value)}
+          onChange={(e) => {
+            jumpEdited.current = true;
+            setJumpText(e.target.value);
+          }}
           spellCheck={false}
           autoComplete="off"
           data-testid="browser-path"
@@ -166,7 +174,7 @@ export function FileBrowserDialog({
       ) : null}
       <div className="browser-list-frame" aria-busy={loading}>
         {loading && !listing ? <p className="muted pad">Reading folder…</p> : null}
-        {listing && entries.length === 0 ? (
+        {listing && entries.length === 0 && !error ? (
           <p className="muted pad">Nothing to show in this folder.</p>
         ) : null}
         <ul

@@ -1,25 +1,42 @@
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
 import type { LibraryItem } from '../../../../shared/library';
 import { selectItem } from '../../stores/libraryStore';
-import { LIBRARY_COLUMNS, nextSort, sortItems, type SortSpec } from './libraryColumns';
+import { LIBRARY_COLUMNS, nextSort, type SortSpec } from './libraryColumns';
 import { LibraryRow } from './LibraryRow';
 
 /** Props of {@link LibraryTable}. */
 export interface LibraryTableProps {
-  items: LibraryItem[];
+  /** Items already in display order. */
+  sorted: LibraryItem[];
+  sort: SortSpec | null;
+  onSortChange: (sort: SortSpec | null) => void;
   selectedId: string | null;
   onRequestRemove: (item: LibraryItem) => void;
+  /** Bumped to move focus to the selected row (after a removal, say). */
+  focusRequest: number;
 }
 
 /**
  * The sources as a sortable table. One row is in the Tab order (the selected one); ↑/↓, Home and
  * End move the selection, Delete asks to remove the selected source.
  */
-export function LibraryTable({ items, selectedId, onRequestRemove }: LibraryTableProps): ReactNode {
-  const [sort, setSort] = useState<SortSpec | null>(null);
-  const sorted = useMemo(() => sortItems(items, sort), [items, sort]);
+export function LibraryTable({
+  sorted,
+  sort,
+  onSortChange,
+  selectedId,
+  onRequestRemove,
+  focusRequest,
+}: LibraryTableProps): ReactNode {
   const rowRefs = useRef(new Map<string, HTMLTableRowElement>());
   const focusAfterMove = useRef(false);
+
+  useEffect(() => {
+    if (focusRequest === 0 || !selectedId) return;
+    rowRefs.current.get(selectedId)?.focus();
+    // Only a new request moves focus, not every selection change.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [focusRequest]);
 
   useEffect(() => {
     if (!focusAfterMove.current || !selectedId) return;
@@ -73,7 +90,7 @@ export function LibraryTable({ items, selectedId, onRequestRemove }: LibraryTabl
                   <button
                     type="button"
                     className="sort-button"
-                    onClick={() => setSort(nextSort(sort, c.key))}
+                    onClick={() => onSortChange(nextSort(sort, c.key))}
                   >
                     {c.label}
                     <span className="sort-arrow" aria-hidden="true">

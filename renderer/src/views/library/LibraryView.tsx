@@ -1,11 +1,12 @@
-import { useState, type ReactNode } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import type { LibraryItem } from '../../../../shared/library';
 import { useClient } from '../../hooks/useClient';
 import { removeItem } from '../../stores/libraryActions';
-import { useLibraryStore } from '../../stores/libraryStore';
+import { selectItem, useLibraryStore } from '../../stores/libraryStore';
 import { DetailPanel } from './DetailPanel';
 import { ImportBar } from './ImportBar';
 import { ImportFeedback } from './ImportFeedback';
+import { sortItems, type SortSpec } from './libraryColumns';
 import { LibraryTable } from './LibraryTable';
 import { RemoveConfirm } from './RemoveConfirm';
 
@@ -17,7 +18,20 @@ export function LibraryView(): ReactNode {
   const loadError = useLibraryStore((s) => s.loadError);
   const selectedId = useLibraryStore((s) => s.selectedId);
   const [removing, setRemoving] = useState<LibraryItem | null>(null);
+  const [sort, setSort] = useState<SortSpec | null>(null);
+  const [focusRequest, setFocusRequest] = useState(0);
+  const sorted = useMemo(() => sortItems(items, sort), [items, sort]);
   const selected = items.find((i) => i.id === selectedId) ?? null;
+
+  async function remove(target: LibraryItem): Promise<void> {
+    // Keep the keyboard flow: the row below (or above) takes the selection and the focus.
+    const at = sorted.findIndex((i) => i.id === target.id);
+    const neighbour = sorted[at + 1] ?? sorted[at - 1] ?? null;
+    if (await removeItem(client, target.id, target.fileName)) {
+      selectItem(neighbour?.id ?? null);
+      setFocusRequest((n) => n + 1);
+    }
+  }
 
   return (
     <div className="view library-view">
@@ -43,7 +57,14 @@ export function LibraryView(): ReactNode {
       <div className={`library-split ${selected ? 'has-detail' : ''}`}>
         <div className="library-main">
           {items.length > 0 ? (
-            <LibraryTable items={items} selectedId={selectedId} onRequestRemove={setRemoving} />
+            <LibraryTable
+              sorted={sorted}
+              sort={sort}
+              onSortChange={setSort}
+              selectedId={selectedId}
+              onRequestRemove={setRemoving}
+              focusRequest={focusRequest}
+            />
           ) : loading ? null : (
             <div className="empty-state">
               <h2>No sources yet</h2>
@@ -55,7 +76,11 @@ export function LibraryView(): ReactNode {
           )}
         </div>
         {selected ? (
-          <DetailPanel item={selected} onRequestRemove={() => setRemoving(selected)} />
+          <DetailPanel
+            key={selected.id}
+            item={selected}
+            onRequestRemove={() => setRemoving(selected)}
+          />
         ) : null}
       </div>
       {removing ? (
@@ -65,7 +90,7 @@ export function LibraryView(): ReactNode {
           onConfirm={() => {
             const target = removing;
             setRemoving(null);
-            void removeItem(client, target.id, target.fileName);
+            void remove(target);
           }}
         />
       ) : null}

@@ -39,7 +39,15 @@ export function RawFormatField({ fileName, value, onChange, ref }: RawFormatFiel
         ) : parsed && parsed.ok ? (
           `${parsed.spec.width}×${parsed.spec.height}, ${parsed.spec.pixFmt}, ${parsed.spec.fps} fps`
         ) : guess ? (
-          <button type="button" className="link-button" onClick={() => onChange(guess)}>
+          <button
+            type="button"
+            className="link-button"
+            onClick={(e) => {
+              onChange(guess);
+              // The link disappears once the field is filled: keep focus in the field, so Enter imports.
+              e.currentTarget.closest('.raw-field')?.querySelector('input')?.focus();
+            }}
+          >
             Use {guess} (from the file name)
           </button>
         ) : (

@@ -2,8 +2,7 @@
 import type { LibraryItem } from '../../../../shared/library';
 
 /** Id of a sortable column. */
-export type SortKey =
-  'name' | 'codec' | 'resolution' | 'fps' | 'bitDepth' | 'duration' | 'bitrate' | 'flags';
+export type SortKey = 'name' | 'codec' | 'resolution' | 'fps' | 'bitDepth' | 'duration' | 'bitrate';
 
 /** A column sort: key and direction. */
 export interface SortSpec {
@@ -36,13 +35,6 @@ export const LIBRARY_COLUMNS: readonly LibraryColumn[] = [
   { key: 'bitDepth', label: 'Bit depth', numeric: true, value: (i) => i.media.video.bitDepth },
   { key: 'duration', label: 'Duration', numeric: true, value: (i) => i.media.durationSeconds },
   { key: 'bitrate', label: 'Bitrate', numeric: true, value: (i) => i.media.bitrateKbps },
-  {
-    key: 'flags',
-    label: 'Flags',
-    numeric: false,
-    value: (i) =>
-      [i.media.video.hdr ?? '', i.media.video.vfr ? 'vfr' : ''].join(' ').trim() || null,
-  },
 ];
 
 function compareValues(a: string | number | null, b: string | number | null): number {

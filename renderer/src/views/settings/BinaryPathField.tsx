@@ -8,6 +8,8 @@ export interface BinaryPathFieldProps {
   onChange: (value: string) => void;
   /** Binaries currently selected for the jobs this setting affects. */
   inUse: (string | null)[];
+  /** Why the saved path cannot be used (from the toolchain report), if it cannot. */
+  problem: string | null;
   testId: string;
 }
 
@@ -18,6 +20,7 @@ export function BinaryPathField({
   value,
   onChange,
   inUse,
+  problem,
   testId,
 }: BinaryPathFieldProps): ReactNode {
   const current = [...new Set(inUse.filter((p): p is string => p !== null))];
@@ -57,6 +60,11 @@ export function BinaryPathField({
           'In use now: unknown until the toolchain is probed.'
         )}
       </span>
+      {problem ? (
+        <span className="field-note text-danger" role="note">
+          The saved path is not used: {problem}
+        </span>
+      ) : null}
     </div>
   );
 }

@@ -12,7 +12,11 @@ export function SettingsView(): ReactNode {
   const client = useClient();
   const appInfo = useAppStore((s) => s.appInfo);
   const { settings, saving, error } = useSettingsStore();
-  const selected = useToolchainStore((s) => s.report?.selected ?? null);
+  const report = useToolchainStore((s) => s.report);
+  const selected = report?.selected ?? null;
+  const problemOf = (kind: 'ffmpeg' | 'ffprobe'): string | null =>
+    report?.binaries.find((b) => b.kind === kind && b.source === 'setting' && b.error)?.error ??
+    null;
   // Drafts are null until edited, so they follow the stored value until the person types.
   const [ffmpegDraft, setFfmpegDraft] = useState<string | null>(null);
   const [ffprobeDraft, setFfprobeDraft] = useState<string | null>(null);
@@ -67,6 +71,7 @@ export function SettingsView(): ReactNode {
               setSaved(false);
             }}
             inUse={selected ? [selected.encode, selected.score, selected.decode] : []}
+            problem={problemOf('ffmpeg')}
             testId="setting-ffmpeg"
           />
           <BinaryPathField
@@ -78,6 +83,7 @@ export function SettingsView(): ReactNode {
               setSaved(false);
             }}
             inUse={selected ? [selected.probe] : []}
+            problem={problemOf('ffprobe')}
             testId="setting-ffprobe"
           />
           <div className="form-actions">

@@ -117,7 +117,9 @@ export function BinaryCard({
                       </span>
                     ))}
                     {binary.libvmaf.models.length === 0 ? (
-                      <span className="muted">no usable models found</span>
+                      <span className="text-warn">
+                        no usable model files found — see Advice below
+                      </span>
                     ) : null}
                   </span>
                 </>
