@@ -27,8 +27,18 @@ export default defineConfig({
     base: './',
     build: {
       outDir: 'out/renderer',
+      minify: true,
       rollupOptions: { input: resolve(import.meta.dirname, 'renderer/index.html') },
     },
-    plugins: [react()],
+    plugins: [
+      react(),
+      // Dev only: React Fast Refresh injects an inline preamble that the strict CSP of
+      // renderer/index.html would block. Built apps keep script-src 'self'.
+      {
+        name: 'vq-dev-csp',
+        apply: 'serve',
+        transformIndexHtml: (html: string) => html.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'"),
+      },
+    ],
   },
 });
