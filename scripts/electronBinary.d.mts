@@ -1,0 +1,2 @@
+/** The installed Electron executable, or null when its binary was never downloaded. */
+export function installedElectron(): string | null;
