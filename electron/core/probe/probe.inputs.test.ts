@@ -13,7 +13,6 @@ import {
   realpath,
   rm,
   stat,
-  realpath,
   symlink,
   writeFile,
 } from 'node:fs/promises';
