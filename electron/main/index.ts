@@ -9,6 +9,7 @@ import { createCore, type Core } from '../core/core';
 import { APP_VERSION } from '../core/version';
 import { bindIpc, type IpcBridge } from './ipc';
 import { buildAppMenu } from './menu';
+import { notifyFinishedBatches } from './notifications';
 import { trustedOrigins } from './origins';
 import { permissionAllowed } from './permissions';
 import { handleProtocols, registerPrivilegedSchemes } from './protocols';
@@ -122,6 +123,7 @@ function start(dataDir: string): void {
         resolveMedia: (kind, id) => services.mediaPath(kind, id),
       });
       ipc = bindIpc(services, origins);
+      notifyFinishedBatches(services);
       app.setAboutPanelOptions({ applicationName: 'VQ Studio', applicationVersion: APP_VERSION });
       Menu.setApplicationMenu(
         buildAppMenu({
