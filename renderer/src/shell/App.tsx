@@ -3,8 +3,10 @@ import { useDocumentTitle } from '../hooks/useDocumentTitle';
 import { useGlobalShortcuts } from '../hooks/useGlobalShortcuts';
 import { useWindowDrop } from '../hooks/useWindowDrop';
 import { pushToast, setShortcutsOpen, useAppStore } from '../stores/appStore';
+import { LaddersView } from '../views/ladders/LaddersView';
 import { LaterView } from '../views/later/LaterView';
 import { LibraryView } from '../views/library/LibraryView';
+import { QueueView } from '../views/queue/QueueView';
 import { SettingsView } from '../views/settings/SettingsView';
 import { ToolchainView } from '../views/toolchain/ToolchainView';
 import { ConnectionBanner } from './ConnectionBanner';
@@ -19,6 +21,10 @@ function CurrentView({ view }: { view: ViewId }): ReactNode {
   switch (view) {
     case 'library':
       return <LibraryView />;
+    case 'ladders':
+      return <LaddersView />;
+    case 'queue':
+      return <QueueView />;
     case 'toolchain':
       return <ToolchainView />;
     case 'settings':

@@ -49,6 +49,18 @@ export const SHORTCUT_SHEET: readonly { keys: string[][]; what: string }[] = [
     keys: [['Delete']],
     what: 'Remove the selected source from the library (asks first; the file stays on disk)',
   },
+  {
+    keys: [
+      ['Alt', '↑'],
+      ['Alt', '↓'],
+    ],
+    what: 'Move the rung you are in up / down (ladder editor)',
+  },
+  { keys: [['Enter']], what: 'Show or hide the details of the focused job (Queue)' },
+  {
+    keys: [['Delete'], ['Backspace']],
+    what: 'Cancel the focused queued or running job (Queue; asks first)',
+  },
   { keys: [['?']], what: 'Show this sheet' },
   { keys: [['Esc']], what: 'Close a dialog' },
 ];

@@ -1,4 +1,4 @@
-/** User settings: the ffmpeg/ffprobe overrides. */
+/** User settings: the ffmpeg/ffprobe overrides and the queue options. */
 import { create } from 'zustand';
 import type { Settings, VqArgs, VqClient } from '../../../shared/api';
 import { messageOf } from './messageOf';

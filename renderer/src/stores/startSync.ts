@@ -6,6 +6,8 @@
 import type { VqEvent } from '../../../shared/api';
 import type { RendererClient } from '../api/rendererClient';
 import { pushToast, useAppStore } from './appStore';
+import { batchFinishedToast } from './batchToast';
+import { laddersChanged, loadLadders } from './laddersStore';
 import {
   isOwnImport,
   libraryEventArrived,
@@ -15,6 +17,7 @@ import {
   useLibraryStore,
 } from './libraryStore';
 import { messageOf } from './messageOf';
+import { loadQueue, queueEventArrived, queueResyncStarted, useQueueStore } from './queueStore';
 import { loadSettings, settingsChanged } from './settingsStore';
 import { loadToolchain, toolchainChanged } from './toolchainStore';
 
@@ -22,9 +25,22 @@ function baseName(path: string): string {
   return path.split(/[\\/]/).filter(Boolean).pop() ?? path;
 }
 
+/** The browser's word when a batch finishes (the desktop app shows a system notification instead). */
+function toastFinishedBatch(event: Extract<VqEvent, { type: 'batch.finished' }>): void {
+  if (useAppStore.getState().appInfo?.mode === 'electron') return;
+  const { data } = useQueueStore.getState();
+  const batch = data.batches.find((b) => b.id === event.batchId);
+  const source = batch
+    ? useLibraryStore.getState().data.items.find((i) => i.id === batch.sourceId)
+    : undefined;
+  const jobs = data.jobs.filter((j) => j.batchId === event.batchId && j.kind === 'encode');
+  pushToast(batchFinishedToast(source?.fileName ?? null, event, jobs));
+}
+
 /** Sends one event to the stores that care and to the toast area. */
 export function routeEvent(event: VqEvent): void {
   libraryEventArrived(event);
+  queueEventArrived(event);
   switch (event.type) {
     case 'library.importFailed':
       // Failures of this window's own requests show in the import panel instead.
@@ -48,6 +64,12 @@ export function routeEvent(event: VqEvent): void {
       break;
     case 'settings.changed':
       settingsChanged(event.settings);
+      break;
+    case 'ladders.changed':
+      laddersChanged(event.ladders);
+      break;
+    case 'batch.finished':
+      toastFinishedBatch(event);
       break;
     default:
       break;
@@ -80,7 +102,10 @@ export function startSync(client: RendererClient): () => void {
     if (state.status !== 'open') return;
     if (openedBefore) {
       libraryResyncStarted();
+      queueResyncStarted();
       void loadLibrary(client);
+      void loadQueue(client);
+      void loadLadders(client);
       void loadAppInfo(client);
       void loadSettings(client);
       void loadToolchain(client);
@@ -90,6 +115,8 @@ export function startSync(client: RendererClient): () => void {
 
   void loadAppInfo(client);
   void loadLibrary(client);
+  void loadQueue(client);
+  void loadLadders(client);
   void loadSettings(client);
   void loadToolchain(client);
   return () => {

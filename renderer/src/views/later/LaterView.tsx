@@ -31,6 +31,9 @@ export function LaterView({ view }: { view: ViewId }): ReactNode {
           <button type="button" className="button" onClick={() => showView('library')}>
             Import sources in the Library
           </button>
+          <button type="button" className="button" onClick={() => showView('ladders')}>
+            Encode a ladder
+          </button>
           <button type="button" className="button" onClick={() => showView('toolchain')}>
             Check your ffmpeg builds
           </button>

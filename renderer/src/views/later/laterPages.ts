@@ -10,23 +10,6 @@ export interface LaterPage {
 
 /** Descriptions of the views that arrive in a later release. */
 export const LATER_PAGES: Partial<Record<ViewId, LaterPage>> = {
-  ladders: {
-    title: 'Ladders',
-    summary: 'Define an encoding ladder for a source: resolutions × codecs × rate control.',
-    points: [
-      'Start from presets or build rungs by hand (x264, x265, SVT-AV1, libaom, VP9 and hardware encoders your ffmpeg has).',
-      'Choose rate control per rung: CRF, constant QP, target bitrate or capped CRF.',
-      'Save a ladder as a file to reuse it on other sources.',
-    ],
-  },
-  queue: {
-    title: 'Queue',
-    summary: 'Encode the renditions of a ladder in a batch queue.',
-    points: [
-      'Progress per job, with the exact ffmpeg command line you can copy.',
-      'Cancel and retry; a rendition appears only once its encode finished cleanly.',
-    ],
-  },
   compare: {
     title: 'Compare',
     summary: 'Look at renditions against their source.',

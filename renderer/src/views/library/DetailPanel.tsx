@@ -3,6 +3,7 @@ import { formatBitrate, formatBytes, formatDuration } from '../../../../shared/f
 import type { LibraryItem } from '../../../../shared/library';
 import { formatRawSpec } from '../../../../shared/rawSpec';
 import { chromaOf } from '../../../../shared/pixfmt';
+import { openEncodeFor } from '../../stores/ladderEditorStore';
 import { CopyButton } from '../../ui/CopyButton';
 import { FactList } from '../../ui/FactList';
 import { MediaBadges } from './MediaBadges';
@@ -25,7 +26,7 @@ function secondsText(s: number | null): string | null {
   return s === null ? null : `${s.toFixed(3)} s`;
 }
 
-/** Everything probe knows about the selected source, and the button to remove it. */
+/** Everything probe knows about the selected source, with Encode… and the button to remove it. */
 export function DetailPanel({
   item,
   onRequestRemove,
@@ -55,6 +56,17 @@ export function DetailPanel({
           {item.path}
         </code>
         <CopyButton text={item.path} label="Copy path" />
+      </div>
+      <div className="detail-encode">
+        <button
+          type="button"
+          className="button button-primary"
+          onClick={() => openEncodeFor(item.id)}
+          data-testid="encode-button"
+        >
+          Encode…
+        </button>
+        <span className="muted small">Pick a ladder and see the exact ffmpeg commands.</span>
       </div>
 
       <section className="detail-section">

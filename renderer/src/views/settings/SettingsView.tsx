@@ -6,8 +6,9 @@ import { useToolchainStore } from '../../stores/toolchainStore';
 import { CopyButton } from '../../ui/CopyButton';
 import { FactList } from '../../ui/FactList';
 import { BinaryPathField } from './BinaryPathField';
+import { QueueSettings } from './QueueSettings';
 
-/** Settings: ffmpeg/ffprobe overrides, and facts about this installation. */
+/** Settings: ffmpeg/ffprobe overrides, the queue, and facts about this installation. */
 export function SettingsView(): ReactNode {
   const client = useClient();
   const appInfo = useAppStore((s) => s.appInfo);
@@ -108,6 +109,8 @@ export function SettingsView(): ReactNode {
           ) : null}
         </form>
       </section>
+
+      {settings ? <QueueSettings settings={settings} /> : null}
 
       <section className="panel">
         <h2>About this installation</h2>

@@ -1,0 +1,111 @@
+/**
+ * The Ladders view's working state, kept outside the view so an edit survives a trip to another
+ * view: which ladder is shown, the draft being edited, and the encode form (source, options).
+ */
+import { create } from 'zustand';
+import type { VqClient } from '../../../shared/api';
+import type { Ladder, LadderEntry } from '../../../shared/ladder';
+import { PRESET_LADDERS } from '../../../shared/presets';
+import { startDraft, type LadderChoice, type LadderDraft } from '../views/ladders/ladderDraft';
+import { showView } from './appStore';
+import { failureOf, type Failure } from './failureOf';
+import { focusBatch } from './queueStore';
+
+/** What the ladder editor store holds. */
+export interface LadderEditorState {
+  /** The listed ladder shown (preset or saved); null while a new, unsaved draft is shown. */
+  listedId: string | null;
+  /** The ladder being edited; null while a preset is shown read-only. */
+  draft: LadderDraft | null;
+  /** The library item to encode. */
+  sourceId: string | null;
+  decodeOnce: boolean;
+  /** Output folder as typed; empty for the default. */
+  outDir: string;
+  /** Bumped when the Library's Encode… opens this view, so the view can focus the encode form. */
+  encodeRequest: number;
+  submitting: boolean;
+  submitError: Failure | null;
+}
+
+/** The zustand store of the ladder editor. */
+export const useLadderEditorStore = create<LadderEditorState>()(() => ({
+  listedId: PRESET_LADDERS[0]!.ladder.id,
+  draft: null,
+  sourceId: null,
+  decodeOnce: true,
+  outDir: '',
+  encodeRequest: 0,
+  submitting: false,
+  submitError: null,
+}));
+
+/** Shows a listed ladder: a preset read-only, a saved ladder as a draft to edit. */
+export function showListedLadder(entry: LadderEntry): void {
+  useLadderEditorStore.setState({
+    listedId: entry.ladder.id,
+    draft: entry.builtIn ? null : startDraft(entry.ladder, entry.ladder.id),
+    submitError: null,
+  });
+}
+
+/** Shows a new, unsaved ladder (new, duplicated or imported) in the editor. */
+export function showNewDraft(ladder: Ladder): void {
+  useLadderEditorStore.setState({
+    listedId: null,
+    draft: startDraft(ladder, null, true),
+    submitError: null,
+  });
+}
+
+/** Applies an edit to the draft. */
+export function editDraft(edit: (draft: LadderDraft) => LadderDraft): void {
+  useLadderEditorStore.setState((s) => (s.draft ? { draft: edit(s.draft) } : {}));
+}
+
+/** Marks the draft as saved under its id (it stays in the editor). */
+export function draftSaved(ladder: Ladder): void {
+  useLadderEditorStore.setState((s) => ({
+    listedId: ladder.id,
+    draft: s.draft ? { ...s.draft, savedId: ladder.id, dirty: false } : null,
+  }));
+}
+
+/** Chooses the source to encode. */
+export function setEncodeSource(sourceId: string | null): void {
+  useLadderEditorStore.setState({ sourceId, submitError: null });
+}
+
+/** Sets the encode options. */
+export function setEncodeOptions(options: { decodeOnce?: boolean; outDir?: string }): void {
+  useLadderEditorStore.setState({ ...options, submitError: null });
+}
+
+/** The Library's Encode…: opens the Ladders view with this source chosen. */
+export function openEncodeFor(sourceId: string): void {
+  useLadderEditorStore.setState((s) => ({
+    sourceId,
+    encodeRequest: s.encodeRequest + 1,
+    submitError: null,
+  }));
+  showView('ladders');
+}
+
+/** Queues the ladder on the source; on success shows the Queue with the new batch. */
+export async function startEncode(
+  client: VqClient,
+  request: LadderChoice & { sourceId: string; decodeOnce: boolean; outDir?: string },
+): Promise<boolean> {
+  useLadderEditorStore.setState({ submitting: true, submitError: null });
+  try {
+    const { batch } = await client.call('encode.start', request);
+    focusBatch(batch.id);
+    showView('queue');
+    return true;
+  } catch (err) {
+    useLadderEditorStore.setState({ submitError: failureOf(err) });
+    return false;
+  } finally {
+    useLadderEditorStore.setState({ submitting: false });
+  }
+}

@@ -1,0 +1,63 @@
+/** Rung settings as short texts, for the read-only table of a preset and for summaries. */
+import {
+  ENCODERS,
+  isSoftwareEncoder,
+  type RateControl,
+  type Rung,
+} from '../../../../shared/ladder';
+
+/** "1280×720", "auto×360" (a side derived from the source's aspect). */
+export function sizeText(rung: Pick<Rung, 'width' | 'height'>): string {
+  return `${rung.width ?? 'auto'}×${rung.height ?? 'auto'}`;
+}
+
+/** "CRF 23", "CRF 23 ≤ 3000 kb/s", "ABR 2000 kb/s · 2-pass", "CBR 1000 kb/s". */
+export function rateText(rc: RateControl): string {
+  const k = (v: number): string => `${v} kb/s`;
+  const vbv = (max?: number, buf?: number): string =>
+    max !== undefined ? ` ≤ ${k(max)}${buf !== undefined ? ` (buf ${buf})` : ''}` : '';
+  switch (rc.mode) {
+    case 'crf':
+      return `CRF ${rc.crf}${vbv(rc.maxrateKbps, rc.bufsizeKbps)}`;
+    case 'abr':
+      return `ABR ${k(rc.bitrateKbps)}${vbv(rc.maxrateKbps, rc.bufsizeKbps)}${rc.twoPass ? ' · 2-pass' : ''}`;
+    case 'cbr':
+      return `CBR ${k(rc.bitrateKbps)}${rc.bufsizeKbps !== undefined ? ` (buf ${rc.bufsizeKbps})` : ''}`;
+  }
+}
+
+/** The preset, or the encoder default it falls back to: "medium", "default (8)". */
+export function presetText(rung: Pick<Rung, 'encoder' | 'preset'>): string {
+  if (rung.preset !== null) return rung.preset;
+  return isSoftwareEncoder(rung.encoder)
+    ? `default (${ENCODERS[rung.encoder].defaultPreset})`
+    : 'default';
+}
+
+/** "2 s fixed", "2 s", "auto". */
+export function gopText(rung: Pick<Rung, 'gopSeconds' | 'fixedGop'>): string {
+  if (rung.gopSeconds === null) return rung.fixedGop ? 'auto, fixed' : 'auto';
+  return `${rung.gopSeconds} s${rung.fixedGop ? ' fixed' : ''}`;
+}
+
+/** "8-bit", "10-bit". */
+export function pixFmtText(pixFmt: Rung['pixFmt']): string {
+  return pixFmt === 'yuv420p10le' ? '10-bit' : '8-bit';
+}
+
+/** "≤ 30", "source". */
+export function fpsCapText(fpsCap: number | null): string {
+  return fpsCap === null ? 'source' : `≤ ${fpsCap}`;
+}
+
+/** "none", "copy", "AAC 128". */
+export function audioText(audio: Rung['audio']): string {
+  return audio.mode === 'aac' ? `AAC ${audio.bitrateKbps}` : audio.mode;
+}
+
+/** "9 rungs · libx264", "32 rungs · libx264, libx265, libsvtav1, libvpx-vp9". */
+export function ladderSummary(ladder: { rungs: readonly Pick<Rung, 'encoder'>[] }): string {
+  const n = ladder.rungs.length;
+  const encoders = [...new Set(ladder.rungs.map((r) => r.encoder))];
+  return `${n} rung${n === 1 ? '' : 's'}${encoders.length ? ` · ${encoders.join(', ')}` : ''}`;
+}

@@ -1,0 +1,216 @@
+import { useState, type ReactNode } from 'react';
+import type { Batch, ConcurrencyInfo, Job, JobProgress, Rendition } from '../../../../shared/queue';
+import { ProgressBar } from '../../ui/ProgressBar';
+import { JobRow } from './JobRow';
+import {
+  batchEtaSeconds,
+  batchFraction,
+  clockDuration,
+  percentText,
+  rungTally,
+} from './queueFigures';
+import { RenditionTable } from './RenditionTable';
+import { timeText } from './timeText';
+
+/** Props of {@link BatchCard}. */
+export interface BatchCardProps {
+  batch: Batch;
+  jobs: readonly Job[];
+  renditions: readonly Rendition[];
+  progress: Readonly<Record<string, JobProgress>>;
+  concurrency: ConcurrencyInfo | null;
+  sourceName: string;
+  now: number;
+  highlighted: boolean;
+  onRequestCancel: (job: Job) => void;
+  onRequestCancelBatch: (batch: Batch) => void;
+  onRetry: (job: Job) => void;
+  onRerun: (batch: Batch, rungId: string) => void;
+}
+
+const JOB_COLUMNS = 8;
+
+/** One batch: source, ladder, overall progress and ETA, its jobs, skipped rungs and renditions. */
+export function BatchCard({
+  batch,
+  jobs,
+  renditions,
+  progress,
+  concurrency,
+  sourceName,
+  now,
+  highlighted,
+  onRequestCancel,
+  onRequestCancelBatch,
+  onRetry,
+  onRerun,
+}: BatchCardProps): ReactNode {
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set());
+  const tally = rungTally(jobs);
+  // Renditions in ladder order (they arrive newest first).
+  const rungOrder = batch.ladder.rungs.map((r) => r.id);
+  const ordered = renditions
+    .slice()
+    .sort((x, y) => rungOrder.indexOf(x.rungId) - rungOrder.indexOf(y.rungId));
+  const active = tally.running + tally.queued > 0;
+  const fraction = batchFraction(jobs, progress);
+  const eta = active ? batchEtaSeconds(jobs, progress, concurrency, now) : null;
+  const toggle = (id: string): void =>
+    setExpanded((s) => {
+      const next = new Set(s);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+
+  return (
+    <section
+      className={`panel batch-card ${highlighted ? 'is-highlighted' : ''}`}
+      aria-label={`Batch: ${batch.ladder.name} on ${sourceName}`}
+      data-testid="batch-card"
+      data-batch-id={batch.id}
+    >
+      <header className="batch-head">
+        <div className="batch-title">
+          <h2>
+            <span className="batch-source">{sourceName}</span>
+            <span className="batch-sep" aria-hidden="true">
+              ·
+            </span>
+            <span className="batch-ladder">{batch.ladder.name}</span>
+          </h2>
+          <div className="batch-meta">
+            <span>Created {timeText(batch.createdAt, now)}</span>
+            <span>{batch.decodeOnce ? 'Decode once, encode many' : 'One process per rung'}</span>
+            <span className="mono break" title="Output folder">
+              {batch.outDir}
+            </span>
+          </div>
+        </div>
+        <div className="batch-actions">
+          {active ? (
+            <button
+              type="button"
+              className="button button-small button-danger-quiet"
+              onClick={() => onRequestCancelBatch(batch)}
+              data-testid="cancel-batch"
+            >
+              Cancel batch
+            </button>
+          ) : null}
+        </div>
+      </header>
+
+      <div className="batch-progress">
+        <ProgressBar
+          fraction={fraction ?? 0}
+          label={`Progress of the batch ${batch.ladder.name}`}
+          tone={active ? 'accent' : tally.failed > 0 ? 'danger' : tally.done > 0 ? 'ok' : 'muted'}
+          size="large"
+          testId="batch-progress"
+        />
+        <span className="batch-percent">{percentText(fraction)}</span>
+        <div className="batch-tally" data-testid="batch-tally">
+          <span className="tally tally-done">{tally.done} done</span>
+          <span className={`tally ${tally.failed ? 'tally-failed' : ''}`}>
+            {tally.failed} failed
+          </span>
+          <span className="tally">{tally.canceled} canceled</span>
+          {active ? (
+            <span className="tally tally-active">
+              {tally.running} running · {tally.queued} queued
+            </span>
+          ) : null}
+          <span className="tally muted">of {tally.total}</span>
+        </div>
+        <span className="batch-eta" title="Estimated time until the whole batch is done">
+          {active
+            ? eta === null
+              ? 'ETA —'
+              : `ETA ${clockDuration(eta)}`
+            : tally.done === 0 && tally.failed === 0
+              ? 'Canceled'
+              : 'Finished'}
+        </span>
+      </div>
+
+      <div className="table-frame">
+        <table className="job-table" aria-label="Jobs">
+          <thead>
+            <tr>
+              <th scope="col" className="job-toggle">
+                <span className="visually-hidden">Details</span>
+              </th>
+              <th scope="col">Rungs</th>
+              <th scope="col">Status</th>
+              <th scope="col">Progress</th>
+              <th scope="col" className="num">
+                FPS
+              </th>
+              <th scope="col" className="num" title="Encoding speed as a multiple of real time">
+                Speed
+              </th>
+              <th
+                scope="col"
+                className="num"
+                title="Time left while running; encode time when done"
+              >
+                ETA / time
+              </th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {jobs.map((job) => (
+              <JobRow
+                key={job.id}
+                job={job}
+                progress={progress[job.id]}
+                expanded={expanded.has(job.id)}
+                now={now}
+                columns={JOB_COLUMNS}
+                onToggle={() => toggle(job.id)}
+                onRequestCancel={() => onRequestCancel(job)}
+                onRetry={() => onRetry(job)}
+                onRerun={(rungId) => onRerun(batch, rungId)}
+              />
+            ))}
+          </tbody>
+        </table>
+      </div>
+
+      {batch.skipped.length ? (
+        <details className="more skipped">
+          <summary>
+            {batch.skipped.length} rung{batch.skipped.length === 1 ? '' : 's'} skipped — larger than
+            the source (never upscale)
+          </summary>
+          <ul>
+            {batch.skipped.map((s) => (
+              <li key={s.rungId}>
+                <span className="mono">{s.rungId}</span> — {s.reason}
+              </li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
+
+      <div className="batch-renditions">
+        <h3>
+          Renditions <span className="muted">{renditions.length}</span>
+        </h3>
+        {renditions.length ? (
+          <RenditionTable renditions={ordered} onRerun={(r) => onRerun(batch, r.rungId)} />
+        ) : (
+          <p className="muted small">
+            {active
+              ? 'Each rendition appears here once its encode finished cleanly and the file was probed.'
+              : 'No renditions from this batch.'}
+          </p>
+        )}
+      </div>
+    </section>
+  );
+}
