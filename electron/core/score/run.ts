@@ -1,0 +1,311 @@
+/**
+ * Runs a planned score: one ffmpeg process for one reference and 1..N distorted videos, progress
+ * from `-progress pipe:1`, cancel through an AbortSignal, then the logs parsed (zod-validated),
+ * the series assembled per distorted video and pooled. Temporary logs are removed afterwards.
+ */
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { VqError } from '../../../shared/errors';
+import { poolAll } from '../../../shared/pooling';
+import type {
+  Alignment,
+  DistortedScore,
+  ScoreBuild,
+  ScoreProgress,
+  ScoreRunResult,
+  ScoreSeries,
+  ScoreWarning,
+} from '../../../shared/score';
+import { SERIES_OF_METRIC } from '../../../shared/score';
+import { lastLines, runTool } from '../ffmpeg/process';
+import { ProgressParser, progressFraction } from '../ffmpeg/progress';
+import { parseLibvmafJson, parsePsnrStats, parseSsimStats, type LibvmafLog } from './logs';
+import {
+  planScore,
+  type PlannedPair,
+  type ScoreDeps,
+  type ScorePlan,
+  type ScoreRequest,
+} from './plan';
+
+/** Hooks of a running score. */
+export interface RunScoreOptions {
+  signal?: AbortSignal;
+  /** Progress about twice a second (ffmpeg's -stats_period); 1 only after exit 0. */
+  onProgress?: (p: ScoreProgress) => void;
+  /** The ffmpeg process id once started (the queue records it for restart recovery). */
+  onSpawn?: (pid: number) => void;
+}
+
+/** Thrown when the pre-flight check blocks a run; carries the findings to show. */
+export class PreflightBlockedError extends VqError {
+  /** Per distorted video: its path and the blocking findings no chosen fix resolves. */
+  readonly blocked: { distorted: string; findings: PlannedPair['findings'] }[];
+  constructor(plan: ScorePlan) {
+    const blocked = plan.pairs
+      .filter((p) => p.resolution.unresolved.length > 0)
+      .map((p) => ({ distorted: p.path, findings: p.resolution.unresolved }));
+    const first = blocked[0]!;
+    const fixes = [...new Set(blocked.flatMap((b) => b.findings.flatMap((f) => f.fixes)))];
+    super(
+      'INVALID_ARGS',
+      `Scoring ${first.distorted} would give wrong numbers: ${first.findings[0]!.message}` +
+        (blocked.length > 1 || first.findings.length > 1 ? ' (and more findings)' : ''),
+      fixes.length > 0
+        ? `Choose a fix to score anyway: ${fixes.join(', ')} (vq score --fix NAME).`
+        : 'No fix is offered for this; check that the right files were chosen.',
+    );
+    this.blocked = blocked;
+  }
+}
+
+/** Bytes of ffmpeg's stderr kept for error messages. */
+const STDERR_TAIL_BYTES = 16 * 1024;
+
+/** Plans, checks and runs: the whole of `vq score` for one reference. */
+export async function scoreRun(
+  req: ScoreRequest,
+  deps: ScoreDeps,
+  opts: RunScoreOptions = {},
+): Promise<ScoreRunResult> {
+  const plan = await planScore(req, deps, opts.signal);
+  if (plan.blocked) throw new PreflightBlockedError(plan);
+  return executeScorePlan(plan, opts);
+}
+
+/** Runs a plan (which must not be blocked) and returns the scores of every distorted video. */
+export async function executeScorePlan(
+  plan: ScorePlan,
+  opts: RunScoreOptions = {},
+): Promise<ScoreRunResult> {
+  if (plan.blocked) throw new PreflightBlockedError(plan);
+  if (opts.signal?.aborted) throw new VqError('CANCELED', 'Scoring was canceled.');
+  const startedAt = new Date();
+  // Not recursive for our own folder: an existing one means a name clash, never reuse.
+  await mkdir(plan.workDir, { recursive: !plan.ownsWorkDir });
+  try {
+    const parser = new ProgressParser((block) => {
+      const fraction = progressFraction(block, {
+        durationSeconds: plan.expectedSeconds,
+        frames: null,
+      });
+      opts.onProgress?.({
+        fraction: block.end ? 0.999 : fraction,
+        fps: block.fps,
+        speed: block.speed,
+      });
+    });
+    const [bin, ...args] = plan.command;
+    const r = await runTool(bin!, args, {
+      signal: opts.signal,
+      collectStdout: false,
+      onStdoutLine: (line) => parser.push(line),
+      onSpawn: opts.onSpawn,
+      stderrTailBytes: STDERR_TAIL_BYTES,
+    });
+    if (r.canceled || (r.code !== 0 && opts.signal?.aborted)) {
+      throw new VqError('CANCELED', 'Scoring was canceled.');
+    }
+    if (r.code !== 0) throw scoreFailure(plan, r.code, r.signal, r.stderrTail);
+
+    const results: DistortedScore[] = [];
+    let libvmafVersion: string | null = null;
+    for (const pair of plan.pairs) {
+      const logs = await readLogs(pair);
+      libvmafVersion ??= logs.vmaf?.version ?? null;
+      results.push(assemblePair(plan, pair, logs));
+    }
+    const ffmpeg: ScoreBuild = { ...buildOf(plan), libvmafVersion };
+    for (const res of results) res.ffmpeg = ffmpeg;
+    opts.onProgress?.({ fraction: 1, fps: null, speed: null });
+    return {
+      reference: plan.reference.path,
+      results,
+      command: plan.command,
+      ffmpeg,
+      model: plan.model,
+      startedAt: startedAt.toISOString(),
+      durationMs: Date.now() - startedAt.getTime(),
+    };
+  } finally {
+    if (plan.ownsWorkDir) await rm(plan.workDir, { recursive: true, force: true });
+  }
+}
+
+function buildOf(plan: ScorePlan): ScoreBuild {
+  return {
+    path: plan.binary.path,
+    version: plan.binary.version,
+    libvmafApi: plan.binary.libvmaf?.api ?? null,
+    libvmafVersion: null,
+  };
+}
+
+function scoreFailure(
+  plan: ScorePlan,
+  code: number | null,
+  signal: NodeJS.Signals | null,
+  stderrTail: string,
+): VqError {
+  const tail = lastLines(stderrTail, 3);
+  const names = [plan.reference.path, ...plan.pairs.map((p) => p.path)];
+  let hint =
+    "The command is stored with the job; run it in a terminal to see all of ffmpeg's output.";
+  if (
+    /libvmaf encountered an error|could not (load|read) model|model.*(fail|error)/i.test(stderrTail)
+  ) {
+    hint = `libvmaf could not run with model ${plan.model?.path ?? plan.model?.name ?? '?'}: run \`vq doctor\` to check the models.`;
+  } else if (
+    /Decoder .* not found|Invalid data found|Error while decoding|could not find codec/i.test(
+      stderrTail,
+    )
+  ) {
+    hint = `The scoring ffmpeg (${plan.binary.path}) cannot decode one of: ${names.join(', ')}.`;
+  }
+  return new VqError(
+    'FFMPEG_FAILED',
+    `ffmpeg failed while scoring (exit ${code ?? signal}): ${tail || 'no error output'}`,
+    hint,
+  );
+}
+
+interface PairLogs {
+  vmaf: LibvmafLog | null;
+  psnr: ReturnType<typeof parsePsnrStats> | null;
+  ssim: ReturnType<typeof parseSsimStats> | null;
+}
+
+async function readLog(file: string, what: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch {
+    throw new VqError(
+      'FFMPEG_FAILED',
+      `ffmpeg exited without error but wrote no ${what} log (${file}).`,
+      'This ffmpeg build may be modified; run `vq doctor` and report the build.',
+    );
+  }
+}
+
+async function readLogs(pair: PlannedPair): Promise<PairLogs> {
+  return {
+    vmaf: pair.logs.vmaf ? parseLibvmafJson(await readLog(pair.logs.vmaf, 'libvmaf')) : null,
+    psnr: pair.logs.psnr ? parsePsnrStats(await readLog(pair.logs.psnr, 'psnr')) : null,
+    ssim: pair.logs.ssim ? parseSsimStats(await readLog(pair.logs.ssim, 'ssim')) : null,
+  };
+}
+
+/** libvmaf keys that become series (1.x and 2.x names); the other keys are features. */
+const VMAF_KEYS = new Set(['vmaf']);
+const MS_SSIM_KEYS = new Set(['ms_ssim', 'float_ms_ssim']);
+
+/** Turns one pair's parsed logs into its result. Pure over the plan and the logs. */
+export function assemblePair(plan: ScorePlan, pair: PlannedPair, logs: PairLogs): DistortedScore {
+  const perFrame: Partial<Record<ScoreSeries, number[]>> = {};
+  const features: Record<string, number[]> = {};
+  const counts: string[] = [];
+  let frameNumbers: number[] | null = null;
+  const want = new Set<ScoreSeries>(plan.metrics.flatMap((m) => SERIES_OF_METRIC[m]));
+
+  if (logs.vmaf) {
+    frameNumbers = logs.vmaf.frames.map((f) => f.frameNum);
+    const keys = new Set(logs.vmaf.frames.flatMap((f) => Object.keys(f.metrics)));
+    for (const k of keys) {
+      const values = logs.vmaf.frames.map((f) => f.metrics[k] ?? Number.NaN);
+      if (VMAF_KEYS.has(k)) {
+        if (plan.computed.vmaf) perFrame.vmaf = values;
+      } else if (MS_SSIM_KEYS.has(k)) {
+        if (plan.computed.msSsim) perFrame.msSsim = values;
+      } else {
+        features[k] = values;
+      }
+    }
+    counts.push(`libvmaf ${logs.vmaf.frames.length}`);
+  }
+  if (logs.psnr) {
+    if (want.has('psnrY')) perFrame.psnrY = logs.psnr.map((l) => l.psnrY);
+    if (want.has('psnr')) perFrame.psnr = logs.psnr.map((l) => l.psnrAvg);
+    frameNumbers ??= logs.psnr.map((l) => (l.n - 1) * plan.subsample);
+    counts.push(`psnr ${logs.psnr.length}`);
+  }
+  if (logs.ssim) {
+    if (want.has('ssimY')) perFrame.ssimY = logs.ssim.map((l) => l.ssimY);
+    if (want.has('ssim')) perFrame.ssim = logs.ssim.map((l) => l.ssimAll);
+    frameNumbers ??= logs.ssim.map((l) => (l.n - 1) * plan.subsample);
+    counts.push(`ssim ${logs.ssim.length}`);
+  }
+  const frames = frameNumbers ?? [];
+  const lengths = new Set(counts.map((c) => Number(c.split(' ')[1])));
+  if (lengths.size > 1) {
+    // The filters see the same frames by construction; a difference means a wrong pairing.
+    throw new VqError(
+      'INTERNAL',
+      `The metrics of ${pair.path} cover different numbers of frames (${counts.join(', ')}).`,
+      'Please report this with the command; the numbers are not shown because they would not match.',
+    );
+  }
+
+  const warnings: ScoreWarning[] = [...plan.warnings];
+  const expected = pair.resolution.expectedFrames;
+  if (expected !== null) {
+    const wantScored = Math.ceil(expected / plan.subsample);
+    if (frames.length !== wantScored) {
+      warnings.push({
+        id: 'frame-count',
+        message:
+          `${frames.length} frames were scored, but the probe expected ${wantScored}. The file's ` +
+          'frame count or duration may be stated wrongly, or a video ended early (a decode error?).',
+      });
+    }
+  }
+  if (frames.length === 0) {
+    throw new VqError(
+      'FFMPEG_FAILED',
+      `No frame of ${pair.path} was scored.`,
+      'Check that both videos decode, and the start and frame range.',
+    );
+  }
+  const infinite = perFrame.psnr?.filter((v) => v === Infinity).length ?? 0;
+  if (infinite > 0) {
+    warnings.push({
+      id: 'psnr-infinite',
+      message:
+        `${infinite} ${infinite === 1 ? 'frame is' : 'frames are'} identical to the reference ` +
+        '(PSNR infinite), so the PSNR mean is infinite; the median, percentiles and minimum still ' +
+        'say how the other frames did.',
+    });
+  }
+
+  const r = pair.resolution;
+  const alignment: Alignment = {
+    width: plan.width,
+    height: plan.height,
+    scaler: 'bicubic',
+    pixFmt: plan.pixFmt,
+    vmafPixFmt: logs.vmaf ? (plan.vmafPixFmt ?? plan.pixFmt) : null,
+    frameRate: plan.frameRate,
+    referenceTiming: plan.referenceTiming,
+    distortedTiming: r.distortedTiming,
+    startFrame: plan.startFrame,
+    frames: r.applied.includes('trim-to-shortest') ? r.trimFrames : plan.frames,
+    subsample: plan.subsample,
+    rangeConversion: r.rangeConversion,
+    matrixConversion: r.matrixConversion,
+  };
+
+  return {
+    distorted: pair.path,
+    frames: frames.length,
+    frameNumbers: frames,
+    perFrame,
+    metrics: poolAll(perFrame, plan.thresholds ?? {}),
+    libvmafFeatures: features,
+    warnings,
+    unavailable: plan.unavailable,
+    preflight: pair.findings,
+    fixes: r.applied,
+    alignment,
+    model: logs.vmaf ? plan.model : null,
+    command: plan.command,
+    ffmpeg: buildOf(plan),
+  };
+}
