@@ -1,11 +1,12 @@
 /**
- * Benchmarks: each prints the median time of VQ Studio's way of doing a job against the equivalent
+ * Benchmarks (`npm run bench`; VQ_BENCH_SKIP_ENCODE=1 runs only the quick ones): each prints the median time of VQ Studio's way of doing a job against the equivalent
  * hand-written ffmpeg/ffprobe command, and their ratio. Run with `npm run bench`.
  * Speed is measured here, never asserted in timed tests.
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { probeFile } from '../electron/core/probe';
+import { runEncodeBenchmarks } from './encode';
 import { Toolchain } from '../electron/core/toolchain';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
     console.log(`  ${path.basename(clip).padEnd(44)} vq ${ours.toFixed(1)} ms  ffprobe ${hand.toFixed(1)} ms  ratio ${(ours / hand).toFixed(2)}×`);
   }
   fs.rmSync(cache, { recursive: true, force: true });
+  if (process.env.VQ_BENCH_SKIP_ENCODE !== '1') await runEncodeBenchmarks();
 }
 
 void main();

@@ -6,7 +6,9 @@
  */
 import { z } from 'zod';
 import type { ApiError } from './errors';
+import { LadderSchema, type LadderEntry } from './ladder';
 import type { DirListing, ImportOutcome, LibraryItem } from './library';
+import type { Batch, EncodePlan, Job, JobProgress, QueueSnapshot, Rendition } from './queue';
 import type { ToolchainReport } from './toolchain';
 
 /** A file path as typed by a person: non-empty, no NUL byte. */
@@ -18,6 +20,28 @@ const PathArg = z
 
 /** Library item id. */
 const IdArg = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'not an item id');
+
+/** Job, batch or rendition id. */
+const QueueIdArg = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'not a queue id');
+
+/** What to encode: a source, a ladder (saved/preset id or the ladder itself), and where to. */
+const EncodeRequest = z
+  .object({
+    sourceId: IdArg,
+    /** A preset or saved ladder id. */
+    ladderId: z.string().min(1).max(64).optional(),
+    /** A ladder given inline (an edited, unsaved ladder or a ladder file). */
+    ladder: LadderSchema.optional(),
+    /** One process for all single-pass rungs (default true); false runs one process per rung. */
+    decodeOnce: z.boolean().optional(),
+    /** Output folder; default `<dataDir>/renditions/<sourceId>/<ladderId>/`. */
+    outDir: PathArg.optional(),
+  })
+  .strict()
+  .refine((r) => (r.ladderId === undefined) !== (r.ladder === undefined), {
+    message: 'give either ladderId or ladder',
+    path: ['ladderId'],
+  });
 
 /** `WxH:pix_fmt[:fps]` given as parts. */
 export const RawSpecArg = z
@@ -36,6 +60,10 @@ export const SettingsSchema = z
     ffmpegPath: z.string().max(4096).nullable(),
     /** An ffprobe binary the person chose; null to let the toolchain decide. */
     ffprobePath: z.string().max(4096).nullable(),
+    /** Queue jobs run at once; null chooses from the cores (see `autoConcurrency`). */
+    concurrency: z.number().int().min(1).max(16).nullable(),
+    /** What happens on start to jobs that were running when the app stopped. */
+    onRestart: z.enum(['requeue', 'mark-interrupted']),
   })
   .strict();
 
@@ -66,6 +94,28 @@ export const requestSchemas = {
   'settings.get': z.object({}).strict(),
   /** Change settings; fields left out keep their value. */
   'settings.set': SettingsSchema.partial().strict(),
+  /** Built-in presets, then saved ladders. */
+  'ladders.list': z.object({}).strict(),
+  /** Save a ladder under its id (replacing a saved one); built-in ids are refused. */
+  'ladders.save': z.object({ ladder: LadderSchema }).strict(),
+  /** Delete a saved ladder; built-in ladders cannot be deleted. */
+  'ladders.delete': z.object({ id: z.string().min(1).max(64) }).strict(),
+  /** What `encode.start` would queue: rungs, skipped rungs with reasons, exact commands per job. */
+  'encode.plan': EncodeRequest,
+  /** Queue a ladder on a source; fails at once when an encoder or the output folder is unusable. */
+  'encode.start': EncodeRequest,
+  /** Batches, jobs and renditions, with the event `seq` the snapshot is current to. */
+  'queue.snapshot': z.object({}).strict(),
+  /** Cancel one job: a queued job never starts; a running one is killed and its partial output deleted. */
+  'queue.cancel': z.object({ jobId: QueueIdArg }).strict(),
+  /** Cancel every queued and running job (of one batch, when given). */
+  'queue.cancelAll': z.object({ batchId: QueueIdArg.optional() }).strict(),
+  /** Queue a failed, canceled or interrupted job again. */
+  'queue.retry': z.object({ jobId: QueueIdArg }).strict(),
+  /** Encode one rung of a batch again, as a new job. */
+  'queue.rerunRung': z.object({ batchId: QueueIdArg, rungId: z.string().min(1).max(48) }).strict(),
+  /** Finished renditions, newest first; of one source when given. */
+  'renditions.list': z.object({ sourceId: IdArg.optional() }).strict(),
 } as const;
 
 /** Every method name. */
@@ -107,6 +157,17 @@ export interface VqResults {
   'fs.list': DirListing;
   'settings.get': Settings;
   'settings.set': Settings;
+  'ladders.list': LadderEntry[];
+  'ladders.save': LadderEntry;
+  'ladders.delete': { id: string };
+  'encode.plan': EncodePlan;
+  'encode.start': { batch: Batch; jobs: Job[] };
+  'queue.snapshot': QueueSnapshot;
+  'queue.cancel': Job;
+  'queue.cancelAll': { canceled: string[] };
+  'queue.retry': Job;
+  'queue.rerunRung': Job;
+  'renditions.list': { renditions: Rendition[]; seq: number };
 }
 
 /** Events pushed from main to every client. `seq` increases by one per event. */
@@ -115,7 +176,21 @@ export type VqEvent =
   | { seq: number; type: 'library.removed'; id: string }
   | { seq: number; type: 'library.importFailed'; path: string; error: ApiError }
   | { seq: number; type: 'toolchain.changed'; report: ToolchainReport }
-  | { seq: number; type: 'settings.changed'; settings: Settings };
+  | { seq: number; type: 'settings.changed'; settings: Settings }
+  | { seq: number; type: 'ladders.changed'; ladders: LadderEntry[] }
+  | { seq: number; type: 'batch.added'; batch: Batch }
+  | { seq: number; type: 'job.updated'; job: Job }
+  | ({ seq: number; type: 'job.progress' } & JobProgress)
+  | { seq: number; type: 'rendition.added'; rendition: Rendition }
+  | { seq: number; type: 'rendition.removed'; id: string }
+  | {
+      seq: number;
+      type: 'batch.finished';
+      batchId: string;
+      done: number;
+      failed: number;
+      canceled: number;
+    };
 
 /** An event before the hub stamps its `seq`. */
 export type VqEventInput = VqEvent extends infer E ? (E extends { seq: number } ? Omit<E, 'seq'> : never) : never;

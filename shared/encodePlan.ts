@@ -45,6 +45,9 @@ export interface LadderPlan {
   display: { width: number; height: number };
 }
 
+/** A frame rate up to 2 % over a cap is taken as at the cap (60.06 is "60 fps"). */
+const FPS_CAP_SLACK = 1.02;
+
 /** Display size of the source: SAR applied to the width, rotation of 90/270 swaps the sides. */
 export function displaySize(src: SourceGeometry): { width: number; height: number } {
   let w = src.width;
@@ -71,9 +74,12 @@ export function planLadder(ladder: Ladder, src: SourceGeometry): LadderPlan {
     }
     let fps: string | null = null;
     let fpsValue = rate ? rate.num / rate.den : null;
-    if (rung.fpsCap !== null && rate && fpsValue !== null && fpsValue > rung.fpsCap * 1.001) {
+    // Phones record "60 fps" at an average of 60.06 (VFR timestamps): a rate within 2 % of the cap
+    // counts as at the cap, or such a clip would be divided by 3 (20 fps) instead of 2.
+    const capWithSlack = rung.fpsCap === null ? null : rung.fpsCap * FPS_CAP_SLACK;
+    if (capWithSlack !== null && rate && fpsValue !== null && fpsValue > capWithSlack) {
       // Divide by a whole number (60 → 30, 59.94 → 29.97) so no frames are duplicated or dropped unevenly.
-      const divisor = Math.ceil(fpsValue / rung.fpsCap - 1e-3);
+      const divisor = Math.ceil(fpsValue / capWithSlack);
       fps = `${rate.num}/${rate.den * divisor}`;
       fpsValue = fpsValue / divisor;
     }
@@ -84,12 +90,21 @@ export function planLadder(ladder: Ladder, src: SourceGeometry): LadderPlan {
   return plan;
 }
 
-/** Width and height of a rung, deriving a missing side from the display aspect (even numbers). */
+/**
+ * Width and height of a rung, deriving a missing side from the display aspect (even numbers). A
+ * derived side that rounds up past the source (853 px displayed → 854) is rounded down instead, so
+ * a rung at the source's own height is not mistaken for an upscale.
+ */
 export function rungSize(rung: Rung, display: { width: number; height: number }): { width: number; height: number } {
   const aspect = display.width / display.height;
   if (rung.width !== null && rung.height !== null) return { width: rung.width, height: rung.height };
-  if (rung.height !== null) return { width: even(rung.height * aspect), height: rung.height };
-  return { width: rung.width!, height: even(rung.width! / aspect) };
+  if (rung.height !== null) return { width: evenWithin(rung.height * aspect, display.width), height: rung.height };
+  return { width: rung.width!, height: evenWithin(rung.width! / aspect, display.height) };
+}
+
+function evenWithin(v: number, limit: number): number {
+  const rounded = even(v);
+  return rounded > limit && v <= limit + 1e-6 ? Math.max(2, Math.floor(v / 2) * 2) : rounded;
 }
 
 /** The per-rung filter chain: frame-rate cap, then bicubic scale to the exact size, square pixels. */

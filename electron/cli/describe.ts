@@ -1,5 +1,7 @@
 /** Human-readable text for the CLI's non-JSON output. */
 import { formatBitrate, formatBytes, formatDuration, formatFps } from '../../shared/format';
+import type { LadderEntry } from '../../shared/ladder';
+import { describeRateControl, describeRungSize } from '../../shared/rungText';
 import type { MediaInfo } from '../../shared/media';
 import type { ToolchainReport } from '../../shared/toolchain';
 import { KNOWN_VIDEO_ENCODERS } from '../../shared/toolchain';
@@ -69,5 +71,36 @@ export function describeToolchain(r: ToolchainReport): string {
   out.push('', 'VMAF model dirs:', ...r.modelDirs.map((d) => `  ${d.exists ? '✓' : '✗'} ${d.path}`));
   if (r.modelFiles.length) out.push('VMAF models:', ...r.modelFiles.map((m) => `  ${m.name} (${m.format}) ${m.path ?? ''}`));
   if (r.advice.length) out.push('', 'Advice:', ...r.advice.map((a) => `  • ${a}`));
+  return out.join('\n');
+}
+
+/** The `vq ladders` listing: each ladder with a table of its rungs. */
+export function describeLadders(entries: LadderEntry[]): string {
+  const out: string[] = [];
+  for (const e of entries) {
+    const l = e.ladder;
+    out.push(`${l.id}  ${l.name}  (${e.builtIn ? 'built-in' : 'saved'}, ${l.rungs.length} rung${l.rungs.length === 1 ? '' : 's'})`);
+    if (e.source) out.push(`  source: ${e.source}`);
+    const rows = l.rungs.map((r) => [
+      r.id,
+      describeRungSize(r),
+      r.encoder,
+      describeRateControl(r.rateControl),
+      r.preset ?? 'default',
+      r.gopSeconds === null ? 'default' : `${r.gopSeconds} s${r.fixedGop ? ' fixed' : ''}`,
+      r.fpsCap === null ? 'source' : `≤ ${r.fpsCap}`,
+      r.pixFmt,
+      r.audio.mode === 'aac' ? `aac ${r.audio.bitrateKbps}k` : r.audio.mode,
+      r.container,
+    ]);
+    out.push(
+      renderTable(['rung', 'size', 'encoder', 'rate control', 'preset', 'GOP', 'fps', 'pix_fmt', 'audio', 'container'], rows)
+        .split('\n')
+        .map((line) => `  ${line}`)
+        .join('\n'),
+      '',
+    );
+  }
+  out.push('Sizes with "?" follow the source’s aspect ratio. Rungs larger than the source are skipped.');
   return out.join('\n');
 }

@@ -15,8 +15,10 @@ import { defaultDataDir } from '../core/paths';
 import { checkInputFile, probeFile } from '../core/probe';
 import { APP_VERSION } from '../core/version';
 import { startServer } from '../server/server';
-import { describeMedia, describeToolchain } from './describe';
+import { describeLadders, describeMedia, describeToolchain } from './describe';
+import { encodeCommand } from './encodeCommand';
 import { renderTable } from './table';
+import { UsageError } from './usageError';
 
 const HELP = `VQ Studio ${APP_VERSION} — video encoding and quality measurement
 
@@ -29,12 +31,14 @@ Commands:
   import FILE… [--json] [--raw SPEC]   add files to the library (the files are not copied or moved)
   list [--json]                        the library
   remove ID                            remove an item from the library (the file stays on disk)
+  ladders [--json]                     built-in and saved encoding ladders with their rungs
+  encode SOURCE --ladder ID|FILE.json --out DIR [--concurrency N] [--no-decode-once] [--json]
+                                       encode a ladder (progress on stderr, DIR/manifest.json);
+                                       exit 1 if a rung failed, 130 after Ctrl+C
   serve [--port N] [--host ADDR]       the app's UI in a browser; prints the URL with its access token
 
 Environment: VQ_DATA_DIR (library and caches), VQ_FFMPEG / VQ_FFPROBE (binaries to use),
 VQ_VMAF_MODEL_DIR (folders with VMAF models, separated by '${path.delimiter}').`;
-
-class UsageError extends Error {}
 
 /** Runs the CLI with the given arguments; resolves to the exit code. */
 export async function runCli(argv: string[]): Promise<number> {
@@ -63,6 +67,10 @@ export async function runCli(argv: string[]): Promise<number> {
         return await remove(rest);
       case 'serve':
         return await serve(rest);
+      case 'ladders':
+        return await ladders(rest);
+      case 'encode':
+        return await encodeCommand(rest);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
@@ -84,8 +92,9 @@ function printError(e: ApiError): void {
   console.error(`vq: ${e.message}${e.hint ? `\n    ${e.hint}` : ''} [${e.code}]`);
 }
 
-function openCore(): Core {
-  return createCore({ dataDir: defaultDataDir(), host: { mode: 'web' } });
+/** A core for short commands: the queue stays off, so they never start or recover encodes. */
+function openCore(queue: 'off' | 'all' = 'off'): Core {
+  return createCore({ dataDir: defaultDataDir(), host: { mode: 'web' }, queue });
 }
 
 function rawOption(text: string | undefined): RawVideoSpec | undefined {
@@ -204,6 +213,18 @@ async function remove(args: string[]): Promise<number> {
   }
 }
 
+async function ladders(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { json: { type: 'boolean' } }, strict: true });
+  const core = openCore();
+  try {
+    const entries = await core.api['ladders.list']({});
+    console.log(values.json ? JSON.stringify(entries, null, 2) : describeLadders(entries));
+    return 0;
+  } finally {
+    core.close();
+  }
+}
+
 async function serve(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -216,7 +237,7 @@ async function serve(args: string[]): Promise<number> {
   if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
     throw new VqError('NOT_FOUND', `The UI is not built (${rendererDir} is missing).`, 'Run `npm run build` first, or use `npm start`.');
   }
-  const core = openCore();
+  const core = openCore('all');
   const server = await startServer({ core, rendererDir, port, host: values.host, token: values.token });
   console.log(`VQ Studio is serving the UI at:\n\n    ${server.url}\n\nData: ${core.dataDir}\nPress Ctrl+C to stop.`);
   await new Promise<void>((resolve) => {

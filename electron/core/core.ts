@@ -1,18 +1,27 @@
 /**
- * Assembles the main-side services over one data dir: database, toolchain, events, the API
- * implementation and its dispatcher. Electron's main process, `vq serve` and the CLI each build one.
+ * Assembles the main-side services over one data dir: database, toolchain, events, the batch
+ * queue, the API implementation and its dispatcher. Electron's main process, `vq serve` and the
+ * CLI each build one.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import { createDispatcher, type Dispatch } from './api/dispatch';
 import { createService, type HostHooks } from './api/service';
+import { EncodeExecutor } from './encode/encodeExecutor';
+import { EncodeService } from './encode/encodeService';
 import { EventHub } from './events';
 import { killAllProcesses } from './ffmpeg/process';
 import { dataLayout } from './paths';
+import { JobQueue } from './queue/jobQueue';
+import { SqliteJobStore } from './queue/sqliteJobStore';
 import { openDatabase, type Db } from './store/db';
+import { LadderRepo } from './store/ladderRepo';
 import { LibraryRepo } from './store/libraryRepo';
+import { RenditionRepo } from './store/renditionRepo';
 import { SettingsRepo } from './store/settingsRepo';
 import { Toolchain } from './toolchain';
 import type { VqApi } from '../../shared/api';
+import { autoConcurrency, type ConcurrencyInfo } from '../../shared/queue';
 import { APP_VERSION } from './version';
 
 /** The running services. */
@@ -23,9 +32,14 @@ export interface Core {
   events: EventHub;
   library: LibraryRepo;
   toolchain: Toolchain;
-  /** Absolute path of a library item's file, or null for an unknown id (media routes use it). */
+  queue: JobQueue;
+  encode: EncodeService;
+  /**
+   * Absolute path of a library item's file or thumbnail, or of a rendition's file (renditions are
+   * served by id like sources); null for an unknown id. Media routes use it.
+   */
   mediaPath(kind: 'file' | 'thumb', id: string): string | null;
-  /** Kills running ffmpeg processes and closes the database. */
+  /** Kills running ffmpeg processes, deletes their partial outputs and closes the database. */
   close(): void;
 }
 
@@ -34,6 +48,16 @@ export interface CoreOptions {
   dataDir: string;
   host: HostHooks;
   env?: NodeJS.ProcessEnv;
+  /**
+   * The queue: 'all' (default) recovers jobs a stopped app left running and runs every queued
+   * job; 'own' runs only batches submitted through this core (`vq encode`); 'off' runs nothing
+   * (short CLI commands, which must not start or recover encodes).
+   */
+  queue?: 'all' | 'own' | 'off';
+  /** Jobs at once for this core only, overriding the setting (`vq encode --concurrency`). */
+  concurrency?: number;
+  /** Where two-pass logs go (default: the OS temp folder). */
+  tmpDir?: string;
 }
 
 /** Opens the data dir and builds every service. */
@@ -44,11 +68,39 @@ export function createCore(opts: CoreOptions): Core {
   const db: Db = openDatabase(opts.dataDir, env.VQ_SQLITE_NATIVE);
   const library = new LibraryRepo(db);
   const settings = new SettingsRepo(db);
+  const ladders = new LadderRepo(db);
+  const renditions = new RenditionRepo(db);
+  const jobs = new SqliteJobStore(db);
   const events = new EventHub();
   const toolchain = new Toolchain({
     cacheDir: layout.cache,
     settings: () => settings.get(),
     env,
+  });
+  const concurrency = (): ConcurrencyInfo => {
+    const auto = autoConcurrency(os.availableParallelism());
+    const setting = settings.get().concurrency;
+    return { setting, auto, effective: opts.concurrency ?? setting ?? auto };
+  };
+  const mode = opts.queue ?? 'all';
+  const queue = new JobQueue({
+    store: jobs,
+    events,
+    executors: {
+      encode: new EncodeExecutor({ store: jobs, library, renditions, toolchain, events, tmpDir: opts.tmpDir }),
+    },
+    concurrency: () => concurrency().effective,
+    onRestart: () => settings.get().onRestart,
+    mode: mode === 'own' ? 'own' : 'all',
+  });
+  const encode = new EncodeService({
+    dataDir: opts.dataDir,
+    library,
+    ladders,
+    toolchain,
+    store: jobs,
+    queue,
+    tmpDir: opts.tmpDir,
   });
   const api = createService({
     dataDir: opts.dataDir,
@@ -59,7 +111,14 @@ export function createCore(opts: CoreOptions): Core {
     toolchain,
     events,
     host: opts.host,
+    ladders,
+    renditions,
+    jobs,
+    queue,
+    encode,
+    concurrency,
   });
+  if (mode !== 'off') queue.start();
   let closed = false;
   return {
     dataDir: opts.dataDir,
@@ -68,14 +127,18 @@ export function createCore(opts: CoreOptions): Core {
     events,
     library,
     toolchain,
+    queue,
+    encode,
     mediaPath(kind, id) {
       const src = library.get(id);
-      if (!src) return null;
-      return kind === 'file' ? src.item.path : src.thumbPath;
+      if (src) return kind === 'file' ? src.item.path : src.thumbPath;
+      const rendition = kind === 'file' ? renditions.get(id) : null;
+      return rendition?.path ?? null;
     },
     close() {
       if (closed) return;
       closed = true;
+      queue.close();
       killAllProcesses();
       db.close();
     },

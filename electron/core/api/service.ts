@@ -8,12 +8,20 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AppInfo, VqApi, VqParsedArgs } from '../../../shared/api';
 import { VqError, toApiError } from '../../../shared/errors';
+import type { LadderEntry } from '../../../shared/ladder';
 import type { DirEntry, DirListing, ImportOutcome, LibraryItem } from '../../../shared/library';
 import type { RawVideoSpec } from '../../../shared/media';
+import { PRESET_LADDERS } from '../../../shared/presets';
+import type { ConcurrencyInfo } from '../../../shared/queue';
+import type { EncodeService } from '../encode/encodeService';
 import type { EventHub } from '../events';
 import { makeThumbnail } from '../ffmpeg/thumbnail';
 import { checkInputFile, probeFile } from '../probe';
+import type { JobQueue } from '../queue/jobQueue';
+import type { JobStore } from '../queue/jobStore';
+import type { LadderRepo } from '../store/ladderRepo';
 import type { LibraryRepo } from '../store/libraryRepo';
+import type { RenditionRepo } from '../store/renditionRepo';
 import type { SettingsRepo } from '../store/settingsRepo';
 import type { Toolchain } from '../toolchain';
 
@@ -34,6 +42,13 @@ export interface ServiceDeps {
   toolchain: Toolchain;
   events: EventHub;
   host: HostHooks;
+  ladders: LadderRepo;
+  renditions: RenditionRepo;
+  jobs: JobStore;
+  queue: JobQueue;
+  encode: EncodeService;
+  /** The concurrency in force (setting, automatic choice, effective). */
+  concurrency: () => ConcurrencyInfo;
 }
 
 const VIDEO_EXTENSIONS = new Set([
@@ -44,6 +59,16 @@ const VIDEO_EXTENSIONS = new Set([
 /** Builds the service object that implements every API method. */
 export function createService(deps: ServiceDeps): VqApi {
   const { library, events, toolchain } = deps;
+
+  function ladderEntries(): LadderEntry[] {
+    return [...PRESET_LADDERS, ...deps.ladders.list().map((s) => ({ ladder: s.ladder, builtIn: false }))];
+  }
+
+  function refuseBuiltIn(id: string, verb: string): void {
+    if (PRESET_LADDERS.some((p) => p.ladder.id === id)) {
+      throw new VqError('INVALID_ARGS', `"${id}" is a built-in ladder and cannot be ${verb}.`, 'Save your version under another id.');
+    }
+  }
 
   async function importOne(inputPath: string, raw: RawVideoSpec | undefined): Promise<{ item: LibraryItem; existed: boolean }> {
     const absolute = path.resolve(inputPath);
@@ -173,7 +198,68 @@ export function createService(deps: ServiceDeps): VqApi {
         const report = await toolchain.report();
         events.emit({ type: 'toolchain.changed', report });
       }
+      // A raised concurrency starts waiting jobs now; a lowered one lets running jobs finish.
+      if (args.concurrency !== undefined) deps.queue.pump();
       return settings;
+    },
+
+    async 'ladders.list'() {
+      return ladderEntries();
+    },
+
+    async 'ladders.save'(args) {
+      refuseBuiltIn(args.ladder.id, 'replaced');
+      deps.ladders.save(args.ladder);
+      events.emit({ type: 'ladders.changed', ladders: ladderEntries() });
+      return { ladder: args.ladder, builtIn: false };
+    },
+
+    async 'ladders.delete'(args) {
+      refuseBuiltIn(args.id, 'deleted');
+      if (!deps.ladders.remove(args.id)) throw new VqError('NOT_FOUND', `No saved ladder with id "${args.id}".`);
+      events.emit({ type: 'ladders.changed', ladders: ladderEntries() });
+      return { id: args.id };
+    },
+
+    async 'encode.plan'(args) {
+      return deps.encode.plan(args);
+    },
+
+    async 'encode.start'(args) {
+      return deps.encode.start(args);
+    },
+
+    async 'queue.snapshot'() {
+      // Read seq first: an event emitted after this point is newer than the snapshot.
+      const seq = events.seq;
+      return {
+        batches: deps.jobs.listBatches(),
+        jobs: deps.jobs.listJobs(),
+        renditions: deps.renditions.list(),
+        concurrency: deps.concurrency(),
+        seq,
+      };
+    },
+
+    async 'queue.cancel'(args) {
+      return deps.queue.cancel(args.jobId, 'Canceled.');
+    },
+
+    async 'queue.cancelAll'(args) {
+      return { canceled: await deps.queue.cancelAll(args.batchId, 'Canceled.') };
+    },
+
+    async 'queue.retry'(args) {
+      return deps.queue.retry(args.jobId);
+    },
+
+    async 'queue.rerunRung'(args) {
+      return deps.encode.rerunRung(args.batchId, args.rungId);
+    },
+
+    async 'renditions.list'(args) {
+      const seq = events.seq;
+      return { renditions: deps.renditions.list({ sourceId: args.sourceId }), seq };
     },
   };
 }

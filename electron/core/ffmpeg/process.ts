@@ -31,6 +31,8 @@ export interface RunOptions {
   stderrTailBytes?: number;
   /** Receive raw stdout chunks (binary output such as images); disables collection. */
   onStdoutData?: (chunk: Buffer) => void;
+  /** Called with the process id once the process is started (restart recovery records it). */
+  onSpawn?: (pid: number) => void;
 }
 
 /** What a finished process left behind. */
@@ -68,6 +70,9 @@ export function runTool(binary: string, args: readonly string[], opts: RunOption
       killSignal: 'SIGKILL',
     });
     running.set(id, tracked);
+    child.once('spawn', () => {
+      if (child.pid !== undefined) opts.onSpawn?.(child.pid);
+    });
 
     const timer =
       opts.timeoutMs !== undefined

@@ -93,9 +93,19 @@ describe('SettingsRepo', () => {
   it('has defaults and stores changes', () => {
     const db = openDatabase(tempDir());
     const repo = new SettingsRepo(db);
-    expect(repo.get()).toEqual({ ffmpegPath: null, ffprobePath: null });
-    expect(repo.set({ ffmpegPath: '/opt/ffmpeg' })).toEqual({ ffmpegPath: '/opt/ffmpeg', ffprobePath: null });
+    const defaults = { ffmpegPath: null, ffprobePath: null, concurrency: null, onRestart: 'requeue' };
+    expect(repo.get()).toEqual(defaults);
+    expect(repo.set({ ffmpegPath: '/opt/ffmpeg' })).toEqual({ ...defaults, ffmpegPath: '/opt/ffmpeg' });
     expect(repo.set({ ffmpegPath: null }).ffmpegPath).toBeNull();
+    db.close();
+  });
+
+  it('keeps the valid settings when one stored value is bad', () => {
+    const db = openDatabase(tempDir());
+    const repo = new SettingsRepo(db);
+    repo.set({ concurrency: 2, ffmpegPath: '/opt/ffmpeg' });
+    db.prepare(`UPDATE settings SET value = '99' WHERE key = 'concurrency'`).run();
+    expect(repo.get()).toMatchObject({ concurrency: null, ffmpegPath: '/opt/ffmpeg', onRestart: 'requeue' });
     db.close();
   });
 });

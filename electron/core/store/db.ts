@@ -31,6 +31,68 @@ export const MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL
   );
   `,
+  // 2: saved ladders, the batch queue and renditions. source_id has no foreign key: removing a
+  // source from the library must not delete the record of what was encoded from it.
+  `
+  CREATE TABLE ladders (
+    id          TEXT PRIMARY KEY,
+    json        TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+  );
+  CREATE TABLE batches (
+    id            TEXT PRIMARY KEY,
+    source_id     TEXT NOT NULL,
+    ladder_json   TEXT NOT NULL,
+    out_dir       TEXT NOT NULL,
+    decode_once   INTEGER NOT NULL,
+    skipped_json  TEXT NOT NULL,
+    created_at    TEXT NOT NULL
+  );
+  CREATE INDEX batches_source ON batches(source_id);
+  CREATE TABLE jobs (
+    id              TEXT PRIMARY KEY,
+    batch_id        TEXT NOT NULL REFERENCES batches(id) ON DELETE CASCADE,
+    kind            TEXT NOT NULL,
+    status          TEXT NOT NULL,
+    rung_ids        TEXT NOT NULL,
+    plan_json       TEXT NOT NULL,
+    depends_on      TEXT REFERENCES jobs(id) ON DELETE SET NULL,
+    queue_order     INTEGER NOT NULL,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    created_at      TEXT NOT NULL,
+    started_at      TEXT,
+    finished_at     TEXT,
+    binary          TEXT,
+    command_json    TEXT NOT NULL DEFAULT '[]',
+    stderr_tail     TEXT,
+    error           TEXT,
+    encode_seconds  REAL,
+    runner          TEXT,
+    heartbeat_at    TEXT,
+    pid             INTEGER
+  );
+  CREATE INDEX jobs_status ON jobs(status, queue_order);
+  CREATE INDEX jobs_batch ON jobs(batch_id);
+  CREATE TABLE renditions (
+    id              TEXT PRIMARY KEY,
+    source_id       TEXT NOT NULL,
+    batch_id        TEXT REFERENCES batches(id) ON DELETE SET NULL,
+    job_id          TEXT REFERENCES jobs(id) ON DELETE SET NULL,
+    rung_id         TEXT NOT NULL,
+    rung_json       TEXT NOT NULL,
+    path            TEXT NOT NULL UNIQUE,
+    encoder         TEXT NOT NULL,
+    width           INTEGER NOT NULL,
+    height          INTEGER NOT NULL,
+    bitrate_kbps    REAL,
+    size_bytes      INTEGER NOT NULL,
+    encode_seconds  REAL,
+    command_json    TEXT NOT NULL,
+    media_json      TEXT NOT NULL,
+    created_at      TEXT NOT NULL
+  );
+  CREATE INDEX renditions_source ON renditions(source_id, created_at);
+  `,
 ];
 
 /**

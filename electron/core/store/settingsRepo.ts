@@ -2,7 +2,12 @@
 import { SettingsSchema, type Settings } from '../../../shared/api';
 import type { Db } from './db';
 
-const DEFAULTS: Settings = { ffmpegPath: null, ffprobePath: null };
+const DEFAULTS: Settings = {
+  ffmpegPath: null,
+  ffprobePath: null,
+  concurrency: null,
+  onRestart: 'requeue',
+};
 
 /** Reads and writes {@link Settings}. */
 export class SettingsRepo {
@@ -21,7 +26,14 @@ export class SettingsRepo {
     }
     const merged = { ...DEFAULTS, ...stored };
     const parsed = SettingsSchema.safeParse(merged);
-    return parsed.success ? parsed.data : DEFAULTS;
+    if (parsed.success) return parsed.data;
+    // Keep every stored value that is still valid on its own; one bad row resets only itself.
+    const out: Settings = { ...DEFAULTS };
+    for (const key of Object.keys(DEFAULTS) as (keyof Settings)[]) {
+      const one = SettingsSchema.shape[key].safeParse(stored[key]);
+      if (one.success) (out as Record<keyof Settings, unknown>)[key] = one.data;
+    }
+    return out;
   }
 
   /** Saves the given fields and returns the new settings. */

@@ -1,0 +1,160 @@
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { makeClip, quickLadder, quickRung, videoMd5 } from '../core/testing/clips';
+import { testMedia, useTempDirs } from '../core/testing/tempDir';
+import type { EncodeManifest } from './manifest';
+
+// The real `vq ladders` / `vq encode` in a child process, each test over its own data dir.
+const tempDir = useTempDirs();
+
+function vq(args: string[], dataDir = tempDir()): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [path.resolve('bin/vq.mjs'), ...args], {
+    env: { ...process.env, VQ_DATA_DIR: dataDir },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function writeLadder(dir: string, ladder: unknown): string {
+  const file = path.join(dir, 'ladder.json');
+  fs.writeFileSync(file, JSON.stringify(ladder));
+  return file;
+}
+
+describe('vq ladders', () => {
+  it('lists presets (and --json gives the entries with their rungs)', () => {
+    const json = vq(['ladders', '--json']);
+    expect(json.code).toBe(0);
+    const entries = JSON.parse(json.stdout) as { ladder: { id: string; rungs: unknown[] }; builtIn: boolean }[];
+    expect(entries.map((e) => e.ladder.id)).toEqual(['hls-h264', 'hls-hevc', 'netflix-2015', 'crf-sweep', 'codec-shootout']);
+    expect(entries[0]!.ladder.rungs).toHaveLength(9);
+    const text = vq(['ladders']);
+    expect(text.stdout).toMatch(/hls-h264 {2}Apple HLS — H\.264 {2}\(built-in, 9 rungs\)/);
+    expect(text.stdout).toMatch(/540p-2000k +960x540 +libx264 +ABR 2000k \(max 3000k, buf 4000k\)/);
+  });
+});
+
+describe('vq encode', () => {
+  it('encodes a ladder file, writes a manifest with measured facts and re-runnable commands, exit 0', () => {
+    const dir = tempDir();
+    const source = makeClip(dir, { width: 640, height: 360, seconds: 1, audio: true });
+    const ladder = writeLadder(
+      dir,
+      quickLadder('cli', [
+        quickRung({ id: 'small', preset: 'fast', audio: { mode: 'aac', bitrateKbps: 64 } }),
+        quickRung({ id: 'hevc', height: 270, encoder: 'libx265', container: 'mkv' }),
+        quickRung({ id: 'huge', height: 1080 }),
+      ]),
+    );
+    const out = path.join(dir, 'out');
+    const r = vq(['encode', source, '--ladder', ladder, '--out', out, '--json', '--concurrency', '2']);
+    expect(r.stderr).not.toMatch(/failed/);
+    expect(r.code).toBe(0);
+    const manifest = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8')) as EncodeManifest;
+    expect(JSON.parse(r.stdout)).toEqual(manifest);
+    expect(manifest.source).toEqual({
+      path: fs.realpathSync(source),
+      codec: 'h264',
+      width: 640,
+      height: 360,
+      frameRate: 30,
+      frameCount: 30,
+      durationSeconds: expect.any(Number),
+      bitrateKbps: expect.any(Number),
+      pixFmt: 'yuv420p',
+      bitDepth: 8,
+    });
+    expect(manifest.ladder).toEqual({ id: 'cli', name: 'Test cli' });
+    expect(manifest.skipped).toEqual([{ rungId: 'huge', reason: expect.stringMatching(/never upscales/) }]);
+    expect(manifest.failed).toEqual([]);
+    expect(manifest.renditions.map((x) => [x.rungId, x.encoder, x.width, x.height, path.basename(x.path)])).toEqual([
+      ['small', 'libx264', 320, 180, 'small.mp4'],
+      ['hevc', 'libx265', 480, 270, 'hevc.mkv'],
+    ]);
+    for (const x of manifest.renditions) {
+      expect(x.sizeBytes).toBe(fs.statSync(x.path).size);
+      expect(x.bitrateKbps).toBeGreaterThan(0);
+      expect(x.encodeSeconds).toBeGreaterThan(0);
+      expect(path.isAbsolute(x.command[0]!)).toBe(true);
+    }
+    // The command is the one that made the file: run by hand (decode once wrote both outputs),
+    // the x264 CRF output comes out bit-identical.
+    const small = manifest.renditions[0]!;
+    const again = path.join(dir, 'again');
+    fs.mkdirSync(again);
+    const byHand = small.command.slice(1).map((a) => (a.startsWith(out) ? a.replace(out, again) : a));
+    execFileSync(small.command[0]!, byHand, { stdio: 'ignore' });
+    expect(videoMd5(path.join(again, 'small.mp4'))).toBe(videoMd5(small.path));
+    expect(fs.readdirSync(out).sort()).toEqual(['hevc.mkv', 'manifest.json', 'small.mp4']);
+  });
+
+  it('takes a preset id and says when every rung is larger than the source (exit 1)', () => {
+    const r = vq(['encode', testMedia('androidx-media/bt601.mp4'), '--ladder', 'hls-h264', '--out', path.join(tempDir(), 'o')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/Nothing to encode: every rung of "Apple HLS — H\.264" is larger than the source \(360x240\)/);
+  });
+
+  it('exits 1 with the reason when a rung fails, keeping the others and listing the failure', () => {
+    const dir = tempDir();
+    const source = makeClip(dir, { seconds: 0.5 });
+    const ladder = writeLadder(
+      dir,
+      quickLadder('gpu', [
+        quickRung({ id: 'cpu' }),
+        // Compiled into Debian's ffmpeg, but there is no NVIDIA GPU here: it fails when it runs.
+        quickRung({ id: 'nvenc', encoder: 'h264_nvenc', preset: null, rateControl: { mode: 'abr', bitrateKbps: 500 } }),
+      ]),
+    );
+    const out = path.join(dir, 'out');
+    const r = vq(['encode', source, '--ladder', ladder, '--out', out, '--no-decode-once']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/nvenc failed: ffmpeg failed \(exit code 1\)/);
+    const manifest = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8')) as EncodeManifest;
+    expect(manifest.renditions.map((x) => x.rungId)).toEqual(['cpu']);
+    expect(manifest.failed).toEqual([{ rungId: 'nvenc', status: 'failed', reason: expect.stringMatching(/exit code 1/), stderrTail: expect.any(String) }]);
+    expect(fs.readdirSync(out).sort()).toEqual(['cpu.mp4', 'manifest.json']);
+  });
+
+  it('exits 2 on usage errors and 1 on an invalid ladder file', () => {
+    const dir = tempDir();
+    const src = testMedia('androidx-media/bt601.mp4');
+    expect(vq(['encode', src, '--ladder', 'hls-h264']).code).toBe(2); // no --out
+    expect(vq(['encode', src, '--ladder', 'no-such-ladder', '--out', dir]).stderr).toMatch(/no such ladder/);
+    expect(vq(['encode', src, '--ladder', 'hls-h264', '--out', dir, '--concurrency', '0']).code).toBe(2);
+    const bad = writeLadder(dir, { id: 'bad', name: 'bad', rungs: [{ ...quickRung({ id: 'x' }), height: 181 }] });
+    const r = vq(['encode', src, '--ladder', bad, '--out', dir]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/not a valid ladder:\s+rungs\.0\.height: height must be even/);
+  });
+
+  it('Ctrl+C kills ffmpeg, deletes partial outputs and exits 130', async () => {
+    const dir = tempDir();
+    const source = makeClip(dir, { width: 1280, height: 720, seconds: 6 });
+    const ladder = writeLadder(dir, quickLadder('slow', [quickRung({ id: 'a', height: 720, preset: 'veryslow' }), quickRung({ id: 'b', height: 360, preset: 'veryslow' })]));
+    const out = path.join(dir, 'out');
+    const child = spawn(process.execPath, [path.resolve('bin/vq.mjs'), 'encode', source, '--ladder', ladder, '--out', out], {
+      env: { ...process.env, VQ_DATA_DIR: tempDir() },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const until = Date.now() + 60_000;
+    while (!(fs.existsSync(out) && fs.readdirSync(out).some((n) => n.includes('.part.')))) {
+      if (Date.now() > until) throw new Error(`no partial output appeared; stderr: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toMatch(/canceling/);
+    expect(fs.readdirSync(out)).toEqual(['manifest.json']);
+    const manifest = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8')) as EncodeManifest;
+    expect(manifest.failed.map((f) => [f.rungId, f.status])).toEqual([
+      ['a', 'canceled'],
+      ['b', 'canceled'],
+    ]);
+  });
+});

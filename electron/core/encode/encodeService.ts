@@ -1,0 +1,184 @@
+/**
+ * Encoding as the API offers it: plan a ladder on a source (exact commands, skipped rungs), queue
+ * it as a batch, re-run one rung. Everything that can be known before a job runs is checked here,
+ * so a missing encoder or an unwritable folder fails the request instead of a job later.
+ */
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import type { VqParsedArgs } from '../../../shared/api';
+import { VqError } from '../../../shared/errors';
+import type { Ladder } from '../../../shared/ladder';
+import { PRESET_LADDERS } from '../../../shared/presets';
+import type { Batch, EncodePlan, Job } from '../../../shared/queue';
+import { dataLayout } from '../paths';
+import type { JobQueue } from '../queue/jobQueue';
+import type { JobStore, NewJob } from '../queue/jobStore';
+import type { LadderRepo } from '../store/ladderRepo';
+import type { LibraryRepo, StoredSource } from '../store/libraryRepo';
+import type { Toolchain } from '../toolchain';
+import { jobCommands } from './jobCommands';
+import { passLogDir, tempOutputPath } from './jobFiles';
+import { ensureWritableDir } from './outDir';
+import { commandInput, planBatch, plannedJobs, type BatchPlan, type PlannedGroup, type PlanSource } from './planBatch';
+
+/** What the encode service needs. */
+export interface EncodeServiceDeps {
+  dataDir: string;
+  library: LibraryRepo;
+  ladders: LadderRepo;
+  toolchain: Toolchain;
+  store: JobStore;
+  queue: JobQueue;
+  /** Where two-pass logs go (default: the OS temp folder). */
+  tmpDir?: string;
+}
+
+type EncodeArgs = VqParsedArgs<'encode.start'>;
+
+interface Resolved {
+  source: StoredSource;
+  planSource: PlanSource;
+  ladder: Ladder;
+  outDir: string;
+  decodeOnce: boolean;
+  plan: BatchPlan;
+}
+
+/** Plans and queues ladders. */
+export class EncodeService {
+  constructor(private readonly deps: EncodeServiceDeps) {}
+
+  /** A preset or saved ladder by id. */
+  ladderById(id: string): Ladder | null {
+    return PRESET_LADDERS.find((p) => p.ladder.id === id)?.ladder ?? this.deps.ladders.get(id);
+  }
+
+  /** The default output folder of a ladder run on a source. */
+  defaultOutDir(sourceId: string, ladderId: string): string {
+    return path.join(dataLayout(this.deps.dataDir).renditions, sourceId, ladderId);
+  }
+
+  /** `encode.plan`. */
+  async plan(args: EncodeArgs): Promise<EncodePlan> {
+    const r = await this.resolve(args);
+    return {
+      sourceId: r.source.item.id,
+      ladder: { id: r.ladder.id, name: r.ladder.name },
+      outDir: r.outDir,
+      decodeOnce: r.decodeOnce,
+      rungs: r.plan.ladderPlan.rungs,
+      skipped: r.plan.ladderPlan.skipped,
+      jobs: plannedJobs(r.plan, r.planSource),
+    };
+  }
+
+  /** `encode.start`: checks, then queues one batch. */
+  async start(args: EncodeArgs): Promise<{ batch: Batch; jobs: Job[] }> {
+    const r = await this.resolve(args);
+    if (r.plan.groups.length === 0) {
+      throw new VqError(
+        'INVALID_ARGS',
+        `Nothing to encode: every rung of "${r.ladder.name}" is larger than the source (${r.plan.ladderPlan.display.width}x${r.plan.ladderPlan.display.height}).`,
+        'VQ Studio never upscales; pick a ladder with smaller rungs.',
+      );
+    }
+    await ensureWritableDir(r.outDir);
+    this.refuseBusyOutputs(r.plan.groups);
+    const batch: Batch = {
+      id: newId(),
+      sourceId: r.source.item.id,
+      ladder: r.ladder,
+      outDir: r.outDir,
+      decodeOnce: r.decodeOnce,
+      createdAt: new Date().toISOString(),
+      skipped: r.plan.ladderPlan.skipped,
+    };
+    const jobs = r.plan.groups.map((g) => this.newJob(batch.id, g, r.planSource));
+    return { batch, jobs: this.deps.queue.submit(batch, jobs) };
+  }
+
+  /** `queue.rerunRung`: one rung of a batch again, as a new job. */
+  async rerunRung(batchId: string, rungId: string): Promise<Job> {
+    const batch = this.deps.store.getBatch(batchId);
+    if (!batch) throw new VqError('NOT_FOUND', `No batch with id ${batchId}.`);
+    const rung = batch.ladder.rungs.find((x) => x.id === rungId);
+    if (!rung) throw new VqError('NOT_FOUND', `Batch ${batchId} has no rung "${rungId}".`);
+    const source = this.requireSource(batch.sourceId);
+    const planSource = toPlanSource(source);
+    const single: Ladder = { ...batch.ladder, rungs: [rung] };
+    const plan = planBatch(planSource, single, { decodeOnce: false, outDir: batch.outDir }, await this.deps.toolchain.report());
+    const skipped = plan.ladderPlan.skipped[0];
+    if (skipped) throw new VqError('INVALID_ARGS', `Rung ${rungId} is skipped for this source: ${skipped.reason}.`);
+    await ensureWritableDir(batch.outDir);
+    this.refuseBusyOutputs(plan.groups);
+    return this.deps.queue.add(this.newJob(batch.id, plan.groups[0]!, planSource));
+  }
+
+  private async resolve(args: EncodeArgs): Promise<Resolved> {
+    const source = this.requireSource(args.sourceId);
+    let ladder: Ladder;
+    if (args.ladderId !== undefined) {
+      const found = this.ladderById(args.ladderId);
+      if (!found) {
+        throw new VqError('NOT_FOUND', `No ladder with id "${args.ladderId}".`, `Presets: ${PRESET_LADDERS.map((p) => p.ladder.id).join(', ')}; see \`vq ladders\` for saved ones.`);
+      }
+      ladder = found;
+    } else {
+      ladder = args.ladder!;
+    }
+    const outDir = path.resolve(args.outDir ?? this.defaultOutDir(source.item.id, ladder.id));
+    const decodeOnce = args.decodeOnce ?? true;
+    const planSource = toPlanSource(source);
+    const plan = planBatch(planSource, ladder, { decodeOnce, outDir }, await this.deps.toolchain.report());
+    return { source, planSource, ladder, outDir, decodeOnce, plan };
+  }
+
+  private requireSource(id: string): StoredSource {
+    const s = this.deps.library.get(id);
+    if (!s) throw new VqError('UNKNOWN_ITEM', `No library item with id ${id}.`, 'It may have been removed; refresh the library.');
+    return s;
+  }
+
+  /** Two jobs writing one file would race for the rename; the second request is refused. */
+  private refuseBusyOutputs(groups: PlannedGroup[]): void {
+    const busy = new Map<string, Job>();
+    for (const j of this.deps.store.listJobs({ statuses: ['queued', 'running'] })) {
+      for (const o of j.plan.outputs) busy.set(o.path, j);
+    }
+    for (const g of groups) {
+      for (const o of g.outputs) {
+        const j = busy.get(o.path);
+        if (j) {
+          throw new VqError(
+            'INVALID_ARGS',
+            `${o.path} is already being encoded by job ${j.id} (${j.status}).`,
+            'Wait for it, cancel it, or choose another output folder.',
+          );
+        }
+      }
+    }
+  }
+
+  private newJob(batchId: string, g: PlannedGroup, source: PlanSource): NewJob {
+    const id = newId();
+    const temps = g.outputs.map((o) => tempOutputPath(o.path, o.rungId, id));
+    return {
+      id,
+      batchId,
+      kind: 'encode',
+      rungIds: g.rungs.map((r) => r.rung.id),
+      plan: { kind: 'encode', rungs: g.rungs, outputs: g.outputs, twoPass: g.twoPass },
+      dependsOn: null,
+      binary: g.binary,
+      commands: jobCommands(g.binary, commandInput(source), g.rungs, temps, passLogDir(id, this.deps.tmpDir)),
+    };
+  }
+}
+
+function toPlanSource(s: StoredSource): PlanSource {
+  return { path: s.item.path, media: s.item.media, raw: s.raw };
+}
+
+function newId(): string {
+  return randomBytes(8).toString('hex');
+}

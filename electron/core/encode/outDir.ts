@@ -1,0 +1,36 @@
+/** Checks that an output folder can be written, creating it first; a failure says why in words. */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { VqError } from '../../../shared/errors';
+
+/** Creates the folder (with parents) and writes and deletes a test file in it. */
+export async function ensureWritableDir(dir: string): Promise<void> {
+  try {
+    await fs.mkdir(dir, { recursive: true });
+    const probe = path.join(dir, `.vq-write-test-${randomBytes(4).toString('hex')}`);
+    await fs.writeFile(probe, 'ok');
+    await fs.rm(probe, { force: true });
+  } catch (err) {
+    throw new VqError('PERMISSION_DENIED', `The output folder ${dir} cannot be written: ${reason(err)}.`, 'Choose another output folder.');
+  }
+}
+
+function reason(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EROFS':
+      return 'the disk is read-only';
+    case 'ENOSPC':
+      return 'the disk is full';
+    case 'ENOTDIR':
+      return 'part of the path is a file, not a folder';
+    case 'EEXIST':
+      return 'a file with that name is in the way';
+    default:
+      return err instanceof Error ? err.message : String(err);
+  }
+}

@@ -1,0 +1,105 @@
+import Database from 'better-sqlite3';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createCore } from '../core';
+import { makeClip, quickLadder, quickRung } from '../testing/clips';
+import { useTempDirs } from '../testing/tempDir';
+
+// A simulated crash: `vq encode` (a real child process) is SIGKILLed mid-job, then a new core opens
+// the same data dir, as the app does on its next start.
+const tempDir = useTempDirs();
+
+interface RunningRow {
+  id: string;
+  pid: number | null;
+  status: string;
+}
+
+/** Polls the child's database until a job runs with an ffmpeg process id recorded. */
+async function waitForRunningJob(dataDir: string, timeoutMs: number): Promise<RunningRow> {
+  const file = path.join(dataDir, 'library.db');
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (fs.existsSync(file)) {
+      const db = new Database(file, { readonly: true, fileMustExist: true });
+      try {
+        const row = db.prepare(`SELECT id, pid, status FROM jobs WHERE status = 'running' AND pid IS NOT NULL`).get() as RunningRow | undefined;
+        if (row) return row;
+      } catch {
+        // the tables appear with the first migration
+      } finally {
+        db.close();
+      }
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('no job started running in time');
+}
+
+/** True while the process exists and is not a zombie (a container's init may not reap it at once). */
+function alive(pid: number): boolean {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    return !/^State:\s+Z/m.test(status);
+  } catch {
+    return false;
+  }
+}
+
+describe('restart after a crash', () => {
+  it('finds the job the killed process was running, kills its orphaned ffmpeg, deletes the partial output, re-queues and completes it', async () => {
+    const dataDir = tempDir();
+    const work = tempDir();
+    const source = makeClip(work, { width: 1280, height: 720, seconds: 4 });
+    const ladderFile = path.join(work, 'ladder.json');
+    fs.writeFileSync(ladderFile, JSON.stringify(quickLadder('crash', [quickRung({ id: 'hd', height: 720, preset: 'slow', rateControl: { mode: 'crf', crf: 23 } })])));
+    const outDir = path.join(work, 'out');
+    // A stray temporary file of some other job that died long ago: recovery deletes it too.
+    fs.mkdirSync(outDir);
+    fs.writeFileSync(path.join(outDir, '.old.0123456789abcdef.part.mp4'), 'half');
+
+    const child = spawn(process.execPath, [path.resolve('bin/vq.mjs'), 'encode', source, '--ladder', ladderFile, '--out', outDir], {
+      env: { ...process.env, VQ_DATA_DIR: dataDir },
+      stdio: 'ignore',
+    });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    const running = await waitForRunningJob(dataDir, 60_000);
+    await new Promise((r) => setTimeout(r, 300)); // let ffmpeg write some of the output
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    const part = path.join(outDir, `.hd.${running.id}.part.mp4`);
+    expect(fs.existsSync(part)).toBe(true);
+    // ffmpeg ignores SIGPIPE: it outlives its parent and keeps encoding.
+    expect(alive(running.pid!)).toBe(true);
+
+    const core = createCore({ dataDir, host: { mode: 'web' } });
+    try {
+      // Recovery is synchronous inside createCore; the re-run's ffmpeg has not started yet.
+      expect(fs.readdirSync(outDir).filter((n) => n.includes('.part.'))).toEqual([]);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(alive(running.pid!)).toBe(false);
+
+      const snap = await core.api['queue.snapshot']({});
+      const job = snap.jobs.find((j) => j.id === running.id)!;
+      expect(job.status).toBe('running'); // re-queued and started again
+      expect(job.attempts).toBe(2);
+      await new Promise<void>((resolve) => {
+        const off = core.events.subscribe((e) => {
+          if (e.type === 'batch.finished' && e.batchId === job.batchId) {
+            off();
+            resolve();
+          }
+        });
+      });
+      await core.queue.whenIdle();
+      const after = await core.api['queue.snapshot']({});
+      expect(after.jobs.find((j) => j.id === running.id)).toMatchObject({ status: 'done', error: null });
+      expect(after.renditions.map((r) => r.path)).toEqual([path.join(outDir, 'hd.mp4')]);
+      expect(fs.readdirSync(outDir)).toEqual(['hd.mp4']);
+    } finally {
+      core.close();
+    }
+  });
+});

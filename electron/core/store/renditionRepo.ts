@@ -1,0 +1,120 @@
+/** Rows of the `renditions` table: finished outputs, one per file path. */
+import type { Rung } from '../../../shared/ladder';
+import type { MediaInfo } from '../../../shared/media';
+import type { Rendition } from '../../../shared/queue';
+import type { Db } from './db';
+
+interface RenditionRow {
+  id: string;
+  source_id: string;
+  batch_id: string | null;
+  job_id: string | null;
+  rung_id: string;
+  rung_json: string;
+  path: string;
+  encoder: string;
+  width: number;
+  height: number;
+  bitrate_kbps: number | null;
+  size_bytes: number;
+  encode_seconds: number | null;
+  command_json: string;
+  media_json: string;
+  created_at: string;
+}
+
+/** Reads and writes renditions. */
+export class RenditionRepo {
+  constructor(private readonly db: Db) {}
+
+  /** Renditions, newest first; of one source or one batch when given. */
+  list(filter: { sourceId?: string; batchId?: string } = {}): Rendition[] {
+    const where: string[] = [];
+    const params: string[] = [];
+    if (filter.sourceId !== undefined) {
+      where.push('source_id = ?');
+      params.push(filter.sourceId);
+    }
+    if (filter.batchId !== undefined) {
+      where.push('batch_id = ?');
+      params.push(filter.batchId);
+    }
+    const sql = `SELECT * FROM renditions ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY created_at DESC, rowid DESC`;
+    return (this.db.prepare(sql).all(...params) as RenditionRow[]).map(fromRow);
+  }
+
+  /** One rendition by id. */
+  get(id: string): Rendition | null {
+    const row = this.db.prepare('SELECT * FROM renditions WHERE id = ?').get(id) as
+      | RenditionRow
+      | undefined;
+    return row ? fromRow(row) : null;
+  }
+
+  /**
+   * Inserts a rendition. A rendition already recorded at the same path (the file was just
+   * overwritten by a re-run) is replaced; its id is returned so clients can drop it.
+   */
+  insert(r: Rendition): { replacedId: string | null } {
+    return this.db.transaction(() => {
+      const old = this.db.prepare('SELECT id FROM renditions WHERE path = ?').get(r.path) as
+        | { id: string }
+        | undefined;
+      if (old) this.db.prepare('DELETE FROM renditions WHERE id = ?').run(old.id);
+      this.db
+        .prepare(
+          `INSERT INTO renditions (id, source_id, batch_id, job_id, rung_id, rung_json, path, encoder,
+             width, height, bitrate_kbps, size_bytes, encode_seconds, command_json, media_json, created_at)
+           VALUES (@id, @source_id, @batch_id, @job_id, @rung_id, @rung_json, @path, @encoder,
+             @width, @height, @bitrate_kbps, @size_bytes, @encode_seconds, @command_json, @media_json, @created_at)`,
+        )
+        .run(toRow(r));
+      return { replacedId: old?.id ?? null };
+    })();
+  }
+}
+
+function fromRow(row: RenditionRow): Rendition {
+  const media = JSON.parse(row.media_json) as MediaInfo;
+  return {
+    id: row.id,
+    sourceId: row.source_id,
+    batchId: row.batch_id,
+    jobId: row.job_id,
+    rungId: row.rung_id,
+    rung: JSON.parse(row.rung_json) as Rung,
+    path: row.path,
+    fileName: media.fileName,
+    encoder: row.encoder,
+    width: row.width,
+    height: row.height,
+    bitrateKbps: row.bitrate_kbps,
+    sizeBytes: row.size_bytes,
+    encodeSeconds: row.encode_seconds,
+    command: JSON.parse(row.command_json) as string[][],
+    media,
+    createdAt: row.created_at,
+  };
+}
+
+function toRow(r: Rendition): RenditionRow {
+  return {
+    id: r.id,
+    source_id: r.sourceId,
+    batch_id: r.batchId,
+    job_id: r.jobId,
+    rung_id: r.rungId,
+    rung_json: JSON.stringify(r.rung),
+    path: r.path,
+    encoder: r.encoder,
+    width: r.width,
+    height: r.height,
+    bitrate_kbps: r.bitrateKbps,
+    size_bytes: r.sizeBytes,
+    encode_seconds: r.encodeSeconds,
+    command_json: JSON.stringify(r.command),
+    media_json: JSON.stringify(r.media),
+    created_at: r.createdAt,
+  };
+}

@@ -1,0 +1,206 @@
+/**
+ * The batch queue as clients see it: batches (a ladder run on one source), jobs (one ffmpeg run,
+ * possibly several rungs when the source is decoded once), renditions (finished, probed outputs)
+ * and the plan shown before anything runs. Pure types and small pure functions.
+ */
+import type { PlannedRung } from './encodePlan';
+import type { Ladder, Rung } from './ladder';
+import type { MediaInfo } from './media';
+
+/** Every job status. `interrupted`: the app stopped while it ran and the setting said not to re-queue. */
+export const JOB_STATUSES = ['queued', 'running', 'done', 'failed', 'canceled', 'interrupted'] as const;
+
+/** One of {@link JOB_STATUSES}. */
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+/** What a job does. `score` jobs arrive with the scoring feature; they depend on an encode job. */
+export type JobKind = 'encode' | 'score';
+
+/** True for a status a job leaves only by retry. */
+export function isFinished(status: JobStatus): boolean {
+  return status !== 'queued' && status !== 'running';
+}
+
+/** True for a finished status that retry accepts. */
+export function isRetryable(status: JobStatus): boolean {
+  return status === 'failed' || status === 'canceled' || status === 'interrupted';
+}
+
+/** One output of a job: the rung and the final path it is renamed to on success. */
+export interface JobOutput {
+  rungId: string;
+  path: string;
+}
+
+/** What an encode job will do: its rungs resolved against the source, and where they go. */
+export interface EncodeJobPlan {
+  kind: 'encode';
+  rungs: PlannedRung[];
+  outputs: JobOutput[];
+  /** One rung encoded in two passes (pass 1 analyses, pass 2 writes). */
+  twoPass: boolean;
+}
+
+/** The plan of a job, by kind. */
+export type JobPlan = EncodeJobPlan;
+
+/** A job in the queue. */
+export interface Job {
+  id: string;
+  batchId: string;
+  kind: JobKind;
+  status: JobStatus;
+  rungIds: string[];
+  plan: JobPlan;
+  /** A job that must be done before this one starts (score after encode); null when none. */
+  dependsOn: string | null;
+  /** How many times the job has been started. */
+  attempts: number;
+  /** ISO timestamps. */
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  /** The ffmpeg binary the job runs (chosen at submit, re-checked at start). */
+  binary: string | null;
+  /** The exact argument arrays of every pass, binary first, as run (temporary output names). */
+  commands: string[][];
+  /** The end of ffmpeg's stderr, kept for every finished run. */
+  stderrTail: string | null;
+  /** Why the job failed, was canceled or interrupted, in words a person understands. */
+  error: string | null;
+  /** Wall time of the ffmpeg run(s), all passes. */
+  encodeSeconds: number | null;
+}
+
+/** A rung that is not encoded, and why (never upscale). */
+export interface SkippedRung {
+  rungId: string;
+  reason: string;
+}
+
+/** A ladder run on one source. */
+export interface Batch {
+  id: string;
+  sourceId: string;
+  ladder: Ladder;
+  outDir: string;
+  decodeOnce: boolean;
+  createdAt: string;
+  skipped: SkippedRung[];
+}
+
+/** A finished, probed output of an encode job. Never listed before ffmpeg exited 0. */
+export interface Rendition {
+  id: string;
+  sourceId: string;
+  batchId: string | null;
+  jobId: string | null;
+  rungId: string;
+  rung: Rung;
+  path: string;
+  fileName: string;
+  encoder: string;
+  /** Measured from the output (probe), not taken from the ladder. */
+  width: number;
+  height: number;
+  /** Video bit rate measured from the output (probe; packet sizes where the container is silent). */
+  bitrateKbps: number | null;
+  sizeBytes: number;
+  /** Wall time of the job that made it; a decode-once job shares it among its rungs. */
+  encodeSeconds: number | null;
+  /**
+   * The commands that produce this file (every pass, binary first), written with the final output
+   * path: the job wrote a temporary name and renamed it on success.
+   */
+  command: string[][];
+  media: MediaInfo;
+  createdAt: string;
+}
+
+/** Live progress of a running job. */
+export interface JobProgress {
+  jobId: string;
+  batchId: string;
+  /** 0..1; 1 only after `progress=end` and exit 0. Null while unknown. */
+  fraction: number | null;
+  fps: number | null;
+  /** Encoding speed as a multiple of real time. */
+  speed: number | null;
+  etaSeconds: number | null;
+}
+
+/** The concurrency in force and where it comes from. */
+export interface ConcurrencyInfo {
+  /** The setting; null means automatic. */
+  setting: number | null;
+  /** What automatic would choose on this machine. */
+  auto: number;
+  /** Jobs allowed to run at once now. */
+  effective: number;
+}
+
+/** Everything the queue view needs, current to `seq`. */
+export interface QueueSnapshot {
+  batches: Batch[];
+  jobs: Job[];
+  renditions: Rendition[];
+  concurrency: ConcurrencyInfo;
+  seq: number;
+}
+
+/** One process the plan will run: its rungs, binary and exact commands. */
+export interface PlannedJob {
+  rungIds: string[];
+  encoders: string[];
+  binary: string;
+  twoPass: boolean;
+  outputs: JobOutput[];
+  /**
+   * Argument arrays, binary first, one per pass. Exactly what will run, except that the job writes
+   * each output under a temporary name (`.<rungId>.<jobId>.part.<ext>`) and renames it on success,
+   * and two-pass logs go to a temporary folder named after the job.
+   */
+  commands: string[][];
+}
+
+/** `encode.plan`: what `encode.start` with the same arguments would queue. */
+export interface EncodePlan {
+  sourceId: string;
+  ladder: { id: string; name: string };
+  outDir: string;
+  decodeOnce: boolean;
+  rungs: PlannedRung[];
+  skipped: SkippedRung[];
+  jobs: PlannedJob[];
+}
+
+/**
+ * Jobs to run at once when the setting is automatic. x264/x265 already use every core, so running
+ * many at once mostly adds memory and cache pressure: 1 on small machines, a quarter of the cores
+ * (at most 4) on large ones.
+ */
+export function autoConcurrency(cores: number): number {
+  if (!(cores > 2)) return 1;
+  return Math.min(4, Math.max(1, Math.floor(cores / 4)));
+}
+
+/** Counts of a batch's jobs by outcome; `finished` when none is queued or running. */
+export function batchTally(jobs: readonly Pick<Job, 'status'>[]): {
+  done: number;
+  failed: number;
+  canceled: number;
+  active: number;
+  finished: boolean;
+} {
+  let done = 0;
+  let failed = 0;
+  let canceled = 0;
+  let active = 0;
+  for (const j of jobs) {
+    if (j.status === 'done') done++;
+    else if (j.status === 'failed' || j.status === 'interrupted') failed++;
+    else if (j.status === 'canceled') canceled++;
+    else active++;
+  }
+  return { done, failed, canceled, active, finished: active === 0 };
+}
