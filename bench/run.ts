@@ -1,12 +1,14 @@
 /**
- * Benchmarks (`npm run bench`; VQ_BENCH_SKIP_ENCODE=1 runs only the quick ones): each prints the median time of VQ Studio's way of doing a job against the equivalent
- * hand-written ffmpeg/ffprobe command, and their ratio. Run with `npm run bench`.
- * Speed is measured here, never asserted in timed tests.
+ * Benchmarks (`npm run bench`): each prints the median time of VQ Studio's way of doing a job
+ * against the equivalent hand-written ffmpeg/ffprobe command, and their ratio. Speed is measured
+ * here, never asserted in timed tests. `VQ_BENCH_ONLY=probe|encode|score` runs one group;
+ * `VQ_BENCH_SKIP_ENCODE=1` leaves out the slow ones (encode, score).
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { probeFile } from '../electron/core/probe';
 import { runEncodeBenchmarks } from './encode';
+import { runScoreBenchmarks } from './score.bench';
 import { Toolchain } from '../electron/core/toolchain';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -25,7 +27,29 @@ async function median(fn: () => Promise<unknown> | unknown): Promise<number> {
   return times[Math.floor(times.length / 2)]!;
 }
 
+/** The benchmark groups, in the order `npm run bench` runs them. */
+const GROUPS = ['probe', 'encode', 'score'] as const;
+type Group = (typeof GROUPS)[number];
+
+function selectedGroups(env: NodeJS.ProcessEnv): Group[] {
+  const only = env.VQ_BENCH_ONLY?.trim();
+  if (only) {
+    if (!(GROUPS as readonly string[]).includes(only)) {
+      throw new Error(`VQ_BENCH_ONLY=${only}: use one of ${GROUPS.join(', ')}`);
+    }
+    return [only as Group];
+  }
+  return env.VQ_BENCH_SKIP_ENCODE === '1' ? ['probe'] : [...GROUPS];
+}
+
 async function main(): Promise<void> {
+  const groups = selectedGroups(process.env);
+  if (groups.includes('probe')) await runProbeBenchmarks();
+  if (groups.includes('encode')) await runEncodeBenchmarks();
+  if (groups.includes('score')) await runScoreBenchmarks();
+}
+
+async function runProbeBenchmarks(): Promise<void> {
   const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'vq-bench-'));
   const toolchain = new Toolchain({ cacheDir: cache });
   const ffprobe = await toolchain.binaryFor('probe');
@@ -43,7 +67,9 @@ async function main(): Promise<void> {
     console.log(`  ${path.basename(clip).padEnd(44)} vq ${ours.toFixed(1)} ms  ffprobe ${hand.toFixed(1)} ms  ratio ${(ours / hand).toFixed(2)}×`);
   }
   fs.rmSync(cache, { recursive: true, force: true });
-  if (process.env.VQ_BENCH_SKIP_ENCODE !== '1') await runEncodeBenchmarks();
 }
 
-void main();
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});

@@ -9,6 +9,14 @@ import type { ApiError } from './errors';
 import { LadderSchema, type LadderEntry } from './ladder';
 import type { DirListing, ImportOutcome, LibraryItem } from './library';
 import type { Batch, EncodePlan, Job, JobProgress, QueueSnapshot, Rendition } from './queue';
+import {
+  ScoreAfterEncodeSchema,
+  ScoreStartSchema,
+  type ScoreExport,
+  type ScorePlanView,
+  type ScoreResultDetail,
+  type ScoreResultSummary,
+} from './scoreResults';
 import type { ToolchainReport } from './toolchain';
 
 /** A file path as typed by a person: non-empty, no NUL byte. */
@@ -36,6 +44,8 @@ const EncodeRequest = z
     decodeOnce: z.boolean().optional(),
     /** Output folder; default `<dataDir>/renditions/<sourceId>/<ladderId>/`. */
     outDir: PathArg.optional(),
+    /** After each encode job, a score job scores its renditions against the source. */
+    scoreAfterEncode: ScoreAfterEncodeSchema.optional(),
   })
   .strict()
   .refine((r) => (r.ladderId === undefined) !== (r.ladder === undefined), {
@@ -116,6 +126,20 @@ export const requestSchemas = {
   'queue.rerunRung': z.object({ batchId: QueueIdArg, rungId: z.string().min(1).max(48) }).strict(),
   /** Finished renditions, newest first; of one source when given. */
   'renditions.list': z.object({ sourceId: IdArg.optional() }).strict(),
+  /** What `score.start` would run: pre-flight findings per pair, the exact command, the model. */
+  'score.plan': ScoreStartSchema,
+  /** Queue one score job (one process for the set); refused while a pair is blocked without a fix. */
+  'score.start': ScoreStartSchema,
+  /** Stored scores with this library item as the reference, newest first. */
+  'scores.list': z.object({ sourceId: IdArg }).strict(),
+  /** One stored score with its per-frame values, worst frames and how it was computed. */
+  'scores.get': z.object({ resultId: QueueIdArg }).strict(),
+  /** Delete one stored score. */
+  'scores.delete': z.object({ resultId: QueueIdArg }).strict(),
+  /** Per-frame CSV or JSON of stored scores, as text the renderer offers as a download. */
+  'scores.export': z
+    .object({ resultIds: z.array(QueueIdArg).min(1).max(50), format: z.enum(['csv', 'json']) })
+    .strict(),
 } as const;
 
 /** Every method name. */
@@ -168,6 +192,12 @@ export interface VqResults {
   'queue.retry': Job;
   'queue.rerunRung': Job;
   'renditions.list': { renditions: Rendition[]; seq: number };
+  'score.plan': ScorePlanView;
+  'score.start': { job: Job };
+  'scores.list': { results: ScoreResultSummary[]; seq: number };
+  'scores.get': ScoreResultDetail;
+  'scores.delete': { id: string };
+  'scores.export': ScoreExport;
 }
 
 /** Events pushed from main to every client. `seq` increases by one per event. */
@@ -183,6 +213,8 @@ export type VqEvent =
   | ({ seq: number; type: 'job.progress' } & JobProgress)
   | { seq: number; type: 'rendition.added'; rendition: Rendition }
   | { seq: number; type: 'rendition.removed'; id: string }
+  | { seq: number; type: 'score.added'; result: ScoreResultSummary }
+  | { seq: number; type: 'score.removed'; id: string }
   | {
       seq: number;
       type: 'batch.finished';

@@ -20,6 +20,7 @@ export const ERROR_CODES = [
   'UNKNOWN_ITEM',
   'UNSUPPORTED',
   'CANCELED',
+  'PREFLIGHT_BLOCKED',
   'INTERNAL',
 ] as const;
 

@@ -6,6 +6,9 @@
 import type { PlannedRung } from './encodePlan';
 import type { Ladder, Rung } from './ladder';
 import type { MediaInfo } from './media';
+import type { FixId } from './preflight';
+import type { ScoreOptions } from './score';
+import type { ScoreTarget } from './scoreResults';
 
 /** Every job status. `interrupted`: the app stopped while it ran and the setting said not to re-queue. */
 export const JOB_STATUSES = ['queued', 'running', 'done', 'failed', 'canceled', 'interrupted'] as const;
@@ -41,8 +44,25 @@ export interface EncodeJobPlan {
   twoPass: boolean;
 }
 
+/**
+ * What a score job will do: one ffmpeg process scoring its targets against a library item. A job
+ * queued by "score after encode" has no targets yet: it scores the renditions its encode job
+ * (`fromJob`, also its `dependsOn`) made, known only once that job is done.
+ */
+export interface ScoreJobPlan {
+  kind: 'score';
+  /** Library item id of the reference. */
+  referenceId: string;
+  targets: ScoreTarget[];
+  /** Score the renditions of this encode job (score after encode); null for explicit targets. */
+  fromJob: string | null;
+  options: ScoreOptions;
+  /** Fixes chosen per target, aligned with `targets` by index. */
+  fixes: FixId[][];
+}
+
 /** The plan of a job, by kind. */
-export type JobPlan = EncodeJobPlan;
+export type JobPlan = EncodeJobPlan | ScoreJobPlan;
 
 /** A job in the queue. */
 export interface Job {
@@ -78,11 +98,12 @@ export interface SkippedRung {
   reason: string;
 }
 
-/** A ladder run on one source. */
+/** A ladder run on one source, or a scoring request (no ladder) against one source. */
 export interface Batch {
   id: string;
   sourceId: string;
-  ladder: Ladder;
+  /** The ladder encoded; null for a batch of score jobs only (`score.start`). */
+  ladder: Ladder | null;
   outDir: string;
   decodeOnce: boolean;
   createdAt: string;
@@ -172,6 +193,8 @@ export interface EncodePlan {
   rungs: PlannedRung[];
   skipped: SkippedRung[];
   jobs: PlannedJob[];
+  /** Score options when each encode job is followed by a score job (score after encode). */
+  scoreAfterEncode?: ScoreOptions | null;
 }
 
 /**

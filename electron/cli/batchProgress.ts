@@ -105,7 +105,7 @@ export class BatchProgress {
     const running = job.status === 'running';
     this.jobs.set(job.id, {
       id: job.id,
-      label: job.rungIds.join(','),
+      label: job.kind === 'score' ? `score ${job.rungIds.join(',')}` : job.rungIds.join(','),
       status: job.status,
       fraction: running ? (had?.fraction ?? 0) : job.status === 'done' ? 1 : null,
       fps: running ? (had?.fps ?? null) : null,

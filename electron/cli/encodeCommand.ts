@@ -1,8 +1,10 @@
 /**
- * `vq encode SOURCE --ladder ID|FILE.json --out DIR`: imports the source (or reuses it), runs the
- * ladder through the same queue as the app, in this process, shows progress on stderr and writes
- * `DIR/manifest.json`. Exit codes: 0 every rung encoded, 1 a rung failed (reasons printed),
- * 2 usage error, 130 canceled with Ctrl+C (ffmpeg killed, partial outputs deleted).
+ * `vq encode SOURCE --ladder ID|FILE.json --out DIR [--score]`: imports the source (or reuses it),
+ * runs the ladder through the same queue as the app, in this process, shows progress on stderr
+ * and writes `DIR/manifest.json`. With `--score`, each encode job is followed by a score job and
+ * the manifest carries each rendition's pooled scores. Exit codes: 0 every rung encoded (and
+ * scored), 1 a rung or its scoring failed (reasons printed), 2 usage error, 130 canceled with
+ * Ctrl+C (ffmpeg killed, partial outputs deleted).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -34,6 +36,7 @@ export async function encodeCommand(args: string[]): Promise<number> {
       'no-decode-once': { type: 'boolean' },
       json: { type: 'boolean' },
       raw: { type: 'string' },
+      score: { type: 'boolean' },
     },
     allowPositionals: true,
     strict: true,
@@ -64,7 +67,17 @@ export async function encodeCommand(args: string[]): Promise<number> {
     const failedImport = imported.failed[0];
     if (failedImport) throw new VqError(failedImport.code as VqError['code'], failedImport.message, failedImport.hint);
     const source = (imported.imported[0] ?? imported.existing[0])!;
-    return await runBatch(core, { sourceId: source.id, ...ladderArg, outDir, decodeOnce: values['no-decode-once'] !== true }, json);
+    return await runBatch(
+      core,
+      {
+        sourceId: source.id,
+        ...ladderArg,
+        outDir,
+        decodeOnce: values['no-decode-once'] !== true,
+        ...(values.score ? { scoreAfterEncode: {} } : {}),
+      },
+      json,
+    );
   } finally {
     core.close();
   }
@@ -113,7 +126,8 @@ async function runBatch(core: Core, request: VqArgs<'encode.start'>, json: boole
     }
     if (!progress.apply(e)) return;
     if (e.type === 'job.updated' && e.job.status !== 'queued' && e.job.status !== 'running') {
-      const line = `${e.job.rungIds.join(',')}: ${e.job.status}${e.job.error ? ` — ${e.job.error}` : ''}`;
+      const what = `${e.job.kind === 'score' ? 'score ' : ''}${e.job.rungIds.join(',')}`;
+      const line = `${what}: ${e.job.status}${e.job.error ? ` — ${e.job.error}` : ''}`;
       if (painter) painter.note(line);
       else console.error(`vq: ${line}`);
     }
@@ -142,9 +156,11 @@ async function runBatch(core: Core, request: VqArgs<'encode.start'>, json: boole
     progress = new BatchProgress(batchId, started.jobs);
     for (const e of early) progress.apply(e);
     const plan = started.batch;
+    const encodeJobs = started.jobs.filter((j) => j.kind === 'encode');
     console.error(
-      `vq: encoding ${started.jobs.reduce((n, j) => n + j.rungIds.length, 0)} rung(s) in ${started.jobs.length} job(s) into ${plan.outDir}` +
-        (plan.decodeOnce ? ' (decode once, encode many)' : ''),
+      `vq: encoding ${encodeJobs.reduce((n, j) => n + j.rungIds.length, 0)} rung(s) in ${encodeJobs.length} job(s) into ${plan.outDir}` +
+        (plan.decodeOnce ? ' (decode once, encode many)' : '') +
+        (encodeJobs.length < started.jobs.length ? ', then scoring each against the source' : ''),
     );
     for (const s of plan.skipped) console.error(`vq: skipped ${s.rungId}: ${s.reason}`);
     if (canceled) await core.queue.cancelAll(batchId, 'Canceled with Ctrl+C.');
@@ -162,11 +178,19 @@ async function runBatch(core: Core, request: VqArgs<'encode.start'>, json: boole
     const snap = await core.api['queue.snapshot']({});
     const batch = snap.batches.find((b) => b.id === batchId)!;
     const source = core.library.get(batch.sourceId)!.item;
+    const jobs = snap.jobs.filter((j) => j.batchId === batchId);
+    const scoreJobIds = new Set(jobs.filter((j) => j.kind === 'score').map((j) => j.id));
+    const scores = scoreJobIds.size
+      ? (await core.api['scores.list']({ sourceId: batch.sourceId })).results.filter(
+          (s) => s.jobId !== null && scoreJobIds.has(s.jobId),
+        )
+      : [];
     const manifest = buildManifest(
       source,
       batch,
-      snap.jobs.filter((j) => j.batchId === batchId),
+      jobs,
       snap.renditions.filter((r) => r.batchId === batchId),
+      scores,
     );
     writeManifest(plan.outDir, manifest);
     if (json) console.log(JSON.stringify(manifest, null, 2));
@@ -174,8 +198,11 @@ async function runBatch(core: Core, request: VqArgs<'encode.start'>, json: boole
     for (const f of manifest.failed) {
       if (f.status !== 'canceled') console.error(`vq: ${f.rungId} failed: ${f.reason}`);
     }
+    for (const f of manifest.scoreFailed ?? []) {
+      if (f.status !== 'canceled') console.error(`vq: scoring ${f.rungIds.join(',')} failed: ${f.reason}`);
+    }
     if (canceled) return EXIT_CANCELED;
-    return manifest.failed.length > 0 ? 1 : 0;
+    return manifest.failed.length > 0 || (manifest.scoreFailed?.length ?? 0) > 0 ? 1 : 0;
   } finally {
     unsubscribe();
     process.off('SIGINT', onSigint);
@@ -192,6 +219,9 @@ function writeManifest(outDir: string, manifest: EncodeManifest): void {
 }
 
 function describeManifest(m: EncodeManifest, file: string): string {
+  const scored = m.renditions.some((r) => r.scores);
+  const fig = (v: number | null | undefined, digits: number): string =>
+    v === undefined ? '–' : v === null ? 'inf' : v.toFixed(digits);
   const rows = m.renditions.map((r) => [
     r.rungId,
     `${r.width}x${r.height}`,
@@ -199,14 +229,25 @@ function describeManifest(m: EncodeManifest, file: string): string {
     formatBitrate(r.bitrateKbps),
     formatBytes(r.sizeBytes),
     r.encodeSeconds === null ? '–' : clock(r.encodeSeconds),
+    ...(scored
+      ? [
+          fig(r.scores?.metrics.vmaf?.mean, 2),
+          fig(r.scores?.metrics.psnr?.mean, 2),
+          fig(r.scores?.metrics.ssim?.mean, 4),
+        ]
+      : []),
     path.basename(r.path),
   ]);
+  const header = ['rung', 'size', 'encoder', 'bitrate', 'file size', 'time', ...(scored ? ['VMAF', 'PSNR', 'SSIM'] : []), 'file'];
   const out = [
     `${m.renditions.length} rendition(s) of ${path.basename(m.source.path)} with "${m.ladder.name}" in ${m.outDir}`,
   ];
-  if (rows.length) out.push('', renderTable(['rung', 'size', 'encoder', 'bitrate', 'file size', 'time', 'file'], rows));
+  if (rows.length) out.push('', renderTable(header, rows));
   if (m.skipped.length) out.push('', 'Skipped:', ...m.skipped.map((s) => `  ${s.rungId}: ${s.reason}`));
   if (m.failed.length) out.push('', 'Not encoded:', ...m.failed.map((f) => `  ${f.rungId} (${f.status}): ${f.reason}`));
+  if (m.scoreFailed?.length) {
+    out.push('', 'Not scored:', ...m.scoreFailed.map((f) => `  ${f.rungIds.join(',')} (${f.status}): ${f.reason}`));
+  }
   const first = m.renditions[0];
   if (first) out.push('', `Command of ${first.rungId}:`, `  ${formatCommand(first.command)}`);
   out.push('', `Manifest: ${file}`);

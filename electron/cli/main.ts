@@ -17,6 +17,7 @@ import { APP_VERSION } from '../core/version';
 import { startServer } from '../server/server';
 import { describeLadders, describeMedia, describeToolchain } from './describe';
 import { encodeCommand } from './encodeCommand';
+import { scoreCommand } from './scoreCommand';
 import { renderTable } from './table';
 import { UsageError } from './usageError';
 
@@ -32,9 +33,16 @@ Commands:
   list [--json]                        the library
   remove ID                            remove an item from the library (the file stays on disk)
   ladders [--json]                     built-in and saved encoding ladders with their rungs
-  encode SOURCE --ladder ID|FILE.json --out DIR [--concurrency N] [--no-decode-once] [--json]
-                                       encode a ladder (progress on stderr, DIR/manifest.json);
-                                       exit 1 if a rung failed, 130 after Ctrl+C
+  encode SOURCE --ladder ID|FILE.json --out DIR [--concurrency N] [--no-decode-once] [--score]
+         [--json]                      encode a ladder (progress on stderr, DIR/manifest.json);
+                                       --score scores each rendition against the source;
+                                       exit 1 if a rung (or its scoring) failed, 130 after Ctrl+C
+  score --ref REF --dist D1 [--dist D2 …] [--metrics vmaf,psnr,ssim,ms_ssim] [--model NAME|PATH]
+        [--scale auto|WxH] [--start S] [--frames N] [--subsample N] [--threads N] [--fix NAME …]
+        [--per-frame FILE.csv] [--ref-raw WxH:pix_fmt:fps] [--dist-raw WxH:pix_fmt:fps] [--json]
+                                       quality of files against a reference in one ffmpeg process;
+                                       pre-flight findings first; exit 1 when a pair is blocked
+                                       (choose a --fix), 130 after Ctrl+C
   serve [--port N] [--host ADDR]       the app's UI in a browser; prints the URL with its access token
 
 Environment: VQ_DATA_DIR (library and caches), VQ_FFMPEG / VQ_FFPROBE (binaries to use),
@@ -71,6 +79,8 @@ export async function runCli(argv: string[]): Promise<number> {
         return await ladders(rest);
       case 'encode':
         return await encodeCommand(rest);
+      case 'score':
+        return await scoreCommand(rest);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

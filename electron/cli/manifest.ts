@@ -1,10 +1,24 @@
 /**
  * `DIR/manifest.json` of `vq encode`: the source, the ladder, every rendition with its measured
- * facts and the command that made it, and what was skipped or failed. Pure.
+ * facts, the command that made it and (with `--score`) its pooled scores, and what was skipped or
+ * failed. Pure.
  */
 import type { Ladder } from '../../shared/ladder';
 import type { LibraryItem } from '../../shared/library';
 import type { Batch, Job, Rendition, SkippedRung } from '../../shared/queue';
+import type { ScoreSeries } from '../../shared/score';
+import type { PooledView, ScoreResultSummary } from '../../shared/scoreResults';
+
+/** Pooled scores of a rendition against the source (`vq encode --score`). */
+export interface ManifestScores {
+  /** Stored result id (`scores.get`). */
+  resultId: string;
+  frames: number;
+  /** Pooled figures per series: vmaf, psnrY, psnr, ssimY, ssim, msSsim (null = +∞). */
+  metrics: Partial<Record<ScoreSeries, PooledView>>;
+  model: string | null;
+  warnings: string[];
+}
 
 /** One rendition in the manifest. */
 export interface ManifestRendition {
@@ -22,6 +36,8 @@ export interface ManifestRendition {
   command: string[];
   /** Every pass, when there were two. */
   passes?: string[][];
+  /** Its scores against the source, when it was scored. */
+  scores?: ManifestScores;
 }
 
 /** The manifest file. */
@@ -44,18 +60,33 @@ export interface EncodeManifest {
   renditions: ManifestRendition[];
   skipped: SkippedRung[];
   failed: { rungId: string; status: string; reason: string; stderrTail: string | null }[];
+  /** Score jobs that did not finish (`--score`): the rungs they were to score and why. */
+  scoreFailed?: { rungIds: string[]; status: string; reason: string }[];
 }
 
 /** Builds the manifest of a finished batch; renditions follow the ladder's rung order. */
-export function buildManifest(source: LibraryItem, batch: Batch, jobs: Job[], renditions: Rendition[]): EncodeManifest {
+export function buildManifest(
+  source: LibraryItem,
+  batch: Batch,
+  jobs: Job[],
+  renditions: Rendition[],
+  scores: readonly ScoreResultSummary[] = [],
+): EncodeManifest {
   const order = rungOrder(batch.ladder);
+  const scoreOf = new Map<string, ScoreResultSummary>();
+  for (const s of scores) {
+    const had = s.target.kind === 'rendition' ? scoreOf.get(s.target.id) : undefined;
+    if (s.target.kind === 'rendition' && (!had || had.createdAt < s.createdAt)) scoreOf.set(s.target.id, s);
+  }
   const latest = new Map<string, Rendition>();
   for (const r of renditions) {
     const had = latest.get(r.rungId);
     if (!had || had.createdAt < r.createdAt) latest.set(r.rungId, r);
   }
   const failed: EncodeManifest['failed'] = [];
+  const scoreJobs = jobs.filter((j) => j.kind === 'score');
   for (const j of jobs) {
+    if (j.kind !== 'encode') continue;
     if (j.status === 'done' || j.status === 'queued' || j.status === 'running') continue;
     for (const rungId of j.rungIds) {
       if (latest.has(rungId)) continue; // a re-run made it after all
@@ -76,7 +107,7 @@ export function buildManifest(source: LibraryItem, batch: Batch, jobs: Job[], re
       pixFmt: v.pixFmt,
       bitDepth: v.bitDepth,
     },
-    ladder: { id: batch.ladder.id, name: batch.ladder.name },
+    ladder: { id: batch.ladder?.id ?? '', name: batch.ladder?.name ?? '' },
     outDir: batch.outDir,
     decodeOnce: batch.decodeOnce,
     renditions: [...latest.values()]
@@ -92,12 +123,30 @@ export function buildManifest(source: LibraryItem, batch: Batch, jobs: Job[], re
         encodeSeconds: r.encodeSeconds,
         command: r.command[r.command.length - 1] ?? [],
         ...(r.command.length > 1 ? { passes: r.command } : {}),
+        ...(scoreOf.has(r.id) ? { scores: manifestScores(scoreOf.get(r.id)!) } : {}),
       })),
     skipped: batch.skipped,
     failed: failed.sort((a, b) => (order.get(a.rungId) ?? 0) - (order.get(b.rungId) ?? 0)),
+    ...(scoreJobs.length > 0
+      ? {
+          scoreFailed: scoreJobs
+            .filter((j) => j.status !== 'done' && j.status !== 'queued' && j.status !== 'running')
+            .map((j) => ({ rungIds: j.rungIds, status: j.status, reason: j.error ?? j.status })),
+        }
+      : {}),
   };
 }
 
-function rungOrder(ladder: Ladder): Map<string, number> {
-  return new Map(ladder.rungs.map((r, i) => [r.id, i]));
+function manifestScores(s: ScoreResultSummary): ManifestScores {
+  return {
+    resultId: s.id,
+    frames: s.frames,
+    metrics: s.metrics,
+    model: s.model ? (s.model.path ?? s.model.name) : null,
+    warnings: s.warnings.map((w) => w.message),
+  };
+}
+
+function rungOrder(ladder: Ladder | null): Map<string, number> {
+  return new Map((ladder?.rungs ?? []).map((r, i) => [r.id, i]));
 }

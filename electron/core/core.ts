@@ -18,6 +18,9 @@ import { openDatabase, type Db } from './store/db';
 import { LadderRepo } from './store/ladderRepo';
 import { LibraryRepo } from './store/libraryRepo';
 import { RenditionRepo } from './store/renditionRepo';
+import { ScoreRepo } from './store/scoreRepo';
+import { ScoreExecutor } from './scores/scoreExecutor';
+import { ScoreService } from './scores/scoreService';
 import { SettingsRepo } from './store/settingsRepo';
 import { Toolchain } from './toolchain';
 import type { VqApi } from '../../shared/api';
@@ -34,6 +37,7 @@ export interface Core {
   toolchain: Toolchain;
   queue: JobQueue;
   encode: EncodeService;
+  scores: ScoreService;
   /**
    * Absolute path of a library item's file or thumbnail, or of a rendition's file (renditions are
    * served by id like sources); null for an unknown id. Media routes use it.
@@ -71,6 +75,7 @@ export function createCore(opts: CoreOptions): Core {
   const ladders = new LadderRepo(db);
   const renditions = new RenditionRepo(db);
   const jobs = new SqliteJobStore(db);
+  const scoreRepo = new ScoreRepo(db);
   const events = new EventHub();
   const toolchain = new Toolchain({
     cacheDir: layout.cache,
@@ -88,10 +93,20 @@ export function createCore(opts: CoreOptions): Core {
     events,
     executors: {
       encode: new EncodeExecutor({ store: jobs, library, renditions, toolchain, events, tmpDir: opts.tmpDir }),
+      score: new ScoreExecutor({ dataDir: opts.dataDir, library, renditions, scores: scoreRepo, toolchain, events }),
     },
     concurrency: () => concurrency().effective,
     onRestart: () => settings.get().onRestart,
     mode: mode === 'own' ? 'own' : 'all',
+  });
+  const scores = new ScoreService({
+    dataDir: opts.dataDir,
+    library,
+    renditions,
+    scores: scoreRepo,
+    toolchain,
+    events,
+    queue,
   });
   const encode = new EncodeService({
     dataDir: opts.dataDir,
@@ -100,6 +115,7 @@ export function createCore(opts: CoreOptions): Core {
     toolchain,
     store: jobs,
     queue,
+    scores,
     tmpDir: opts.tmpDir,
   });
   const api = createService({
@@ -116,6 +132,7 @@ export function createCore(opts: CoreOptions): Core {
     jobs,
     queue,
     encode,
+    scores,
     concurrency,
   });
   if (mode !== 'off') queue.start();
@@ -129,6 +146,7 @@ export function createCore(opts: CoreOptions): Core {
     toolchain,
     queue,
     encode,
+    scores,
     mediaPath(kind, id) {
       const src = library.get(id);
       if (src) return kind === 'file' ? src.item.path : src.thumbPath;

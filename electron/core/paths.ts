@@ -21,11 +21,19 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** The folders inside a data dir. */
-export function dataLayout(dataDir: string): { db: string; cache: string; thumbs: string; renditions: string } {
+export function dataLayout(dataDir: string): {
+  db: string;
+  cache: string;
+  thumbs: string;
+  renditions: string;
+  scores: string;
+} {
   return {
     db: path.join(dataDir, 'library.db'),
     cache: path.join(dataDir, 'cache'),
     thumbs: path.join(dataDir, 'cache', 'thumbs'),
     renditions: path.join(dataDir, 'renditions'),
+    /** Logs of every score job (libvmaf JSON, psnr/ssim stats), one folder per job. */
+    scores: path.join(dataDir, 'scores'),
   };
 }

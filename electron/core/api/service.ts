@@ -19,6 +19,7 @@ import { makeThumbnail } from '../ffmpeg/thumbnail';
 import { checkInputFile, probeFile } from '../probe';
 import type { JobQueue } from '../queue/jobQueue';
 import type { JobStore } from '../queue/jobStore';
+import type { ScoreService } from '../scores/scoreService';
 import type { LadderRepo } from '../store/ladderRepo';
 import type { LibraryRepo } from '../store/libraryRepo';
 import type { RenditionRepo } from '../store/renditionRepo';
@@ -47,6 +48,7 @@ export interface ServiceDeps {
   jobs: JobStore;
   queue: JobQueue;
   encode: EncodeService;
+  scores: ScoreService;
   /** The concurrency in force (setting, automatic choice, effective). */
   concurrency: () => ConcurrencyInfo;
 }
@@ -260,6 +262,30 @@ export function createService(deps: ServiceDeps): VqApi {
     async 'renditions.list'(args) {
       const seq = events.seq;
       return { renditions: deps.renditions.list({ sourceId: args.sourceId }), seq };
+    },
+
+    async 'score.plan'(args) {
+      return deps.scores.plan(args);
+    },
+
+    async 'score.start'(args) {
+      return deps.scores.start(args);
+    },
+
+    async 'scores.list'(args) {
+      return deps.scores.list(args.sourceId);
+    },
+
+    async 'scores.get'(args) {
+      return deps.scores.get(args.resultId);
+    },
+
+    async 'scores.delete'(args) {
+      return deps.scores.delete(args.resultId);
+    },
+
+    async 'scores.export'(args) {
+      return deps.scores.export(args.resultIds, args.format);
     },
   };
 }

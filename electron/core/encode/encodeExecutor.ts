@@ -52,6 +52,7 @@ export class EncodeExecutor implements JobExecutor {
       encodeSeconds,
     });
     const { plan } = job;
+    if (plan.kind !== 'encode') return failed(`Job ${job.id} is not an encode job.`);
     const batch = this.deps.store.getBatch(job.batchId);
     if (!batch) return failed('The batch of this job no longer exists.');
     const source = this.deps.library.get(batch.sourceId);
@@ -169,6 +170,7 @@ export class EncodeExecutor implements JobExecutor {
   }
 
   removeLeftovers(job: Job, isLive?: (jobId: string) => boolean): void {
+    if (job.plan.kind !== 'encode') return;
     for (const o of job.plan.outputs) fs.rmSync(tempOutputPath(o.path, o.rungId, job.id), { force: true });
     fs.rmSync(passLogDir(job.id, this.deps.tmpDir), { recursive: true, force: true });
     if (!isLive) return;

@@ -15,6 +15,7 @@ import type { JobQueue } from '../queue/jobQueue';
 import type { JobStore, NewJob } from '../queue/jobStore';
 import type { LadderRepo } from '../store/ladderRepo';
 import type { LibraryRepo, StoredSource } from '../store/libraryRepo';
+import type { ScoreService } from '../scores/scoreService';
 import type { Toolchain } from '../toolchain';
 import { jobCommands } from './jobCommands';
 import { passLogDir, tempOutputPath } from './jobFiles';
@@ -29,6 +30,8 @@ export interface EncodeServiceDeps {
   toolchain: Toolchain;
   store: JobStore;
   queue: JobQueue;
+  /** Builds the score jobs of "score after encode". */
+  scores: ScoreService;
   /** Where two-pass logs go (default: the OS temp folder). */
   tmpDir?: string;
 }
@@ -69,6 +72,7 @@ export class EncodeService {
       rungs: r.plan.ladderPlan.rungs,
       skipped: r.plan.ladderPlan.skipped,
       jobs: plannedJobs(r.plan, r.planSource),
+      scoreAfterEncode: args.scoreAfterEncode ? (args.scoreAfterEncode.options ?? {}) : null,
     };
   }
 
@@ -84,6 +88,8 @@ export class EncodeService {
     }
     await ensureWritableDir(r.outDir);
     this.refuseBusyOutputs(r.plan.groups);
+    const after = args.scoreAfterEncode;
+    const scoreBinary = after ? await this.deps.scores.checkScorable(after.options ?? {}) : null;
     const batch: Batch = {
       id: newId(),
       sourceId: r.source.item.id,
@@ -94,6 +100,12 @@ export class EncodeService {
       skipped: r.plan.ladderPlan.skipped,
     };
     const jobs = r.plan.groups.map((g) => this.newJob(batch.id, g, r.planSource));
+    // Encodes first, then one score job per encode job (it runs once that job is done).
+    if (after) {
+      for (const j of [...jobs]) {
+        jobs.push(this.deps.scores.afterEncodeJob(j, batch.sourceId, after.options ?? {}, scoreBinary));
+      }
+    }
     return { batch, jobs: this.deps.queue.submit(batch, jobs) };
   }
 
@@ -101,6 +113,7 @@ export class EncodeService {
   async rerunRung(batchId: string, rungId: string): Promise<Job> {
     const batch = this.deps.store.getBatch(batchId);
     if (!batch) throw new VqError('NOT_FOUND', `No batch with id ${batchId}.`);
+    if (!batch.ladder) throw new VqError('INVALID_ARGS', `Batch ${batchId} is a scoring batch; it has no rungs to encode.`);
     const rung = batch.ladder.rungs.find((x) => x.id === rungId);
     if (!rung) throw new VqError('NOT_FOUND', `Batch ${batchId} has no rung "${rungId}".`);
     const source = this.requireSource(batch.sourceId);
@@ -143,7 +156,7 @@ export class EncodeService {
   private refuseBusyOutputs(groups: PlannedGroup[]): void {
     const busy = new Map<string, Job>();
     for (const j of this.deps.store.listJobs({ statuses: ['queued', 'running'] })) {
-      for (const o of j.plan.outputs) busy.set(o.path, j);
+      if (j.plan.kind === 'encode') for (const o of j.plan.outputs) busy.set(o.path, j);
     }
     for (const g of groups) {
       for (const o of g.outputs) {

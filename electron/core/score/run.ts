@@ -47,7 +47,7 @@ export class PreflightBlockedError extends VqError {
     const first = blocked[0]!;
     const fixes = [...new Set(blocked.flatMap((b) => b.findings.flatMap((f) => f.fixes)))];
     super(
-      'INVALID_ARGS',
+      'PREFLIGHT_BLOCKED',
       `Scoring ${first.distorted} would give wrong numbers: ${first.findings[0]!.message}` +
         (blocked.length > 1 || first.findings.length > 1 ? ' (and more findings)' : ''),
       fixes.length > 0

@@ -93,6 +93,57 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX renditions_source ON renditions(source_id, created_at);
   `,
+  // 3: quality scores. A run is one ffmpeg process (one reference, 1..16 distorted videos); a
+  // result is one distorted video of it. Everything needed to reproduce a number is stored with
+  // it: the exact command, the ffmpeg/libvmaf build, the model, the alignment and the fixes the
+  // person chose. Per-frame series are float64 BLOBs (score/frameBlob.ts). reference_id and
+  // target_id have no foreign key, like renditions.source_id: removing a source or a rendition
+  // must not erase what was measured.
+  `
+  CREATE TABLE score_runs (
+    id              TEXT PRIMARY KEY,
+    job_id          TEXT REFERENCES jobs(id) ON DELETE SET NULL,
+    reference_id    TEXT NOT NULL,
+    reference_path  TEXT NOT NULL,
+    command_json    TEXT NOT NULL,
+    ffmpeg_json     TEXT NOT NULL,
+    model_json      TEXT,
+    started_at      TEXT NOT NULL,
+    duration_ms     INTEGER NOT NULL
+  );
+  CREATE INDEX score_runs_job ON score_runs(job_id);
+  CREATE TABLE score_results (
+    id                TEXT PRIMARY KEY,
+    run_id            TEXT NOT NULL REFERENCES score_runs(id) ON DELETE CASCADE,
+    reference_id      TEXT NOT NULL,
+    target_kind       TEXT NOT NULL,
+    target_id         TEXT NOT NULL,
+    path              TEXT NOT NULL,
+    label             TEXT NOT NULL,
+    encoder           TEXT,
+    width             INTEGER NOT NULL,
+    height            INTEGER NOT NULL,
+    bitrate_kbps      REAL,
+    frames            INTEGER NOT NULL,
+    frame_numbers     BLOB NOT NULL,
+    vmaf              BLOB,
+    psnr_y            BLOB,
+    psnr              BLOB,
+    ssim_y            BLOB,
+    ssim              BLOB,
+    ms_ssim           BLOB,
+    pooled_json       TEXT NOT NULL,
+    warnings_json     TEXT NOT NULL,
+    unavailable_json  TEXT NOT NULL,
+    preflight_json    TEXT NOT NULL,
+    fixes_json        TEXT NOT NULL,
+    alignment_json    TEXT NOT NULL,
+    model_json        TEXT,
+    created_at        TEXT NOT NULL
+  );
+  CREATE INDEX score_results_reference ON score_results(reference_id, created_at);
+  CREATE INDEX score_results_target ON score_results(target_kind, target_id);
+  `,
 ];
 
 /**

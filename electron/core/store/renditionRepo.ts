@@ -27,10 +27,14 @@ interface RenditionRow {
 export class RenditionRepo {
   constructor(private readonly db: Db) {}
 
-  /** Renditions, newest first; of one source or one batch when given. */
-  list(filter: { sourceId?: string; batchId?: string } = {}): Rendition[] {
+  /** Renditions, newest first; of one source, one batch or one job when given. */
+  list(filter: { sourceId?: string; batchId?: string; jobId?: string } = {}): Rendition[] {
     const where: string[] = [];
     const params: string[] = [];
+    if (filter.jobId !== undefined) {
+      where.push('job_id = ?');
+      params.push(filter.jobId);
+    }
     if (filter.sourceId !== undefined) {
       where.push('source_id = ?');
       params.push(filter.sourceId);

@@ -14,6 +14,8 @@ const KNOWN: Record<VqEvent['type'], true> = {
   'job.progress': true,
   'rendition.added': true,
   'rendition.removed': true,
+  'score.added': true,
+  'score.removed': true,
   'batch.finished': true,
 };
 const EVENT_TYPES: ReadonlySet<string> = new Set(Object.keys(KNOWN));

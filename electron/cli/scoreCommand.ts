@@ -1,0 +1,341 @@
+/**
+ * `vq score --ref REF --dist D1 [--dist D2 …]`: VMAF, PSNR, SSIM and MS-SSIM of files given by
+ * path, without the library, in one ffmpeg process. Prints the pre-flight findings first and
+ * refuses a pair they block unless a `--fix` resolves it; a progress bar on a TTY; then a table,
+ * or `--json` (the issue's shape, see score/export.ts). `--per-frame FILE.csv` writes every frame.
+ * Exit codes: 0 scored, 1 failed or blocked (findings printed), 2 usage error, 130 after Ctrl+C.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { toApiError } from '../../shared/errors';
+import type { RawVideoSpec } from '../../shared/media';
+import type { FixId, PreflightFinding } from '../../shared/preflight';
+import { parseRawSpec } from '../../shared/rawSpec';
+import {
+  ScoreOptionsSchema,
+  type ScoreOptions,
+  type ScoreRunResult,
+  type ScoreSeries,
+} from '../../shared/score';
+import { createCore } from '../core/core';
+import { formatCommand } from '../core/ffmpeg/process';
+import { etaSeconds } from '../core/ffmpeg/progress';
+import { defaultDataDir } from '../core/paths';
+import { checkInputFile } from '../core/probe';
+import {
+  PreflightBlockedError,
+  executeScorePlan,
+  parseFixArg,
+  parseMetricsArg,
+  parseModelArg,
+  parseScaleArg,
+  perFrameCsv,
+  planScore,
+  scoreJson,
+  type ScorePlan,
+} from '../core/score';
+import { ProgressPainter, clock } from './batchProgress';
+import { EXIT_CANCELED } from './encodeCommand';
+import { renderTable } from './table';
+import { UsageError } from './usageError';
+
+/** Runs `vq score`; resolves to the exit code. */
+export async function scoreCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: {
+      ref: { type: 'string' },
+      dist: { type: 'string', multiple: true },
+      metrics: { type: 'string' },
+      model: { type: 'string' },
+      scale: { type: 'string' },
+      start: { type: 'string' },
+      frames: { type: 'string' },
+      subsample: { type: 'string' },
+      threads: { type: 'string' },
+      fix: { type: 'string', multiple: true },
+      json: { type: 'boolean' },
+      'per-frame': { type: 'string' },
+      'ref-raw': { type: 'string' },
+      'dist-raw': { type: 'string' },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (positionals.length > 0) {
+    throw new UsageError(`score takes its files as --ref and --dist, not "${positionals[0]}"`);
+  }
+  if (!values.ref) throw new UsageError('score needs --ref REFERENCE');
+  const dists = values.dist ?? [];
+  if (dists.length === 0) throw new UsageError('score needs at least one --dist DISTORTED');
+  if (dists.length > 16) throw new UsageError('score takes at most 16 --dist files in one run');
+  const options = readOptions(values);
+  const refRaw = rawOption('--ref-raw', values['ref-raw']);
+  const distRaw = rawOption('--dist-raw', values['dist-raw']);
+  const json = values.json === true;
+  const perFrameFile = values['per-frame'] ? path.resolve(values['per-frame']) : null;
+
+  const core = createCore({ dataDir: defaultDataDir(), host: { mode: 'web' }, queue: 'off' });
+  const abort = new AbortController();
+  const onSigint = (): void => {
+    if (abort.signal.aborted) return;
+    console.error('\nvq: canceling — stopping ffmpeg…');
+    abort.abort();
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  try {
+    const ref = await checkInputFile(values.ref, { raw: refRaw });
+    const distorted = [];
+    for (const d of dists) {
+      const checked = await checkInputFile(d, { raw: distRaw });
+      distorted.push({ path: checked.realPath, raw: distRaw ?? null });
+    }
+    if (perFrameFile) checkWritable(perFrameFile);
+    const plan = await planScore(
+      { ...options, reference: { path: ref.realPath, raw: refRaw ?? null }, distorted },
+      { toolchain: core.toolchain },
+      abort.signal,
+    );
+    printPreflight(plan);
+    if (plan.blocked) throw new PreflightBlockedError(plan);
+    if (abort.signal.aborted) return EXIT_CANCELED;
+    console.error(
+      `vq: scoring ${plan.pairs.length} video(s) against ${path.basename(plan.reference.path)} ` +
+        `(${plan.metrics.join(', ')}) in one ffmpeg process`,
+    );
+    const run = await runWithProgress(plan, abort.signal);
+    if (perFrameFile) writeAtomically(perFrameFile, perFrameCsv(run));
+    if (json) console.log(JSON.stringify(scoreJson(run), null, 2));
+    else console.log(describeRun(run, perFrameFile));
+    return 0;
+  } catch (err) {
+    const e = toApiError(err);
+    if (abort.signal.aborted || e.code === 'CANCELED') {
+      console.error('vq: scoring canceled.');
+      return EXIT_CANCELED;
+    }
+    if (json) {
+      const blocked = err instanceof PreflightBlockedError ? err.blocked : undefined;
+      console.log(JSON.stringify({ error: e, ...(blocked ? { blocked } : {}) }, null, 2));
+    }
+    throw err;
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+    core.close();
+  }
+}
+
+interface ScoreFlags {
+  metrics?: string;
+  model?: string;
+  scale?: string;
+  start?: string;
+  frames?: string;
+  subsample?: string;
+  threads?: string;
+  fix?: string[];
+}
+
+/** The flags as validated score options (a mistake is a usage error, exit 2). */
+function readOptions(v: ScoreFlags): ScoreOptions {
+  const o: ScoreOptions = {};
+  if (v.metrics !== undefined) o.metrics = parsed('--metrics', parseMetricsArg(v.metrics));
+  if (v.model !== undefined) {
+    const model = parseModelArg(v.model);
+    if (!model) {
+      throw new UsageError(
+        `--model ${v.model}: not a model name (auto, vmaf_v0.6.1, 4k, neg, phone) or a .json/.pkl file`,
+      );
+    }
+    o.model = model;
+  }
+  if (v.scale !== undefined) o.scale = parsed('--scale', parseScaleArg(v.scale));
+  if (v.start !== undefined) o.startSeconds = numberFlag('--start', v.start, 0, 1e7, false);
+  if (v.frames !== undefined) o.frames = numberFlag('--frames', v.frames, 1, 1e8, true);
+  if (v.subsample !== undefined)
+    o.subsample = numberFlag('--subsample', v.subsample, 1, 1000, true);
+  if (v.threads !== undefined) o.threads = numberFlag('--threads', v.threads, 1, 1024, true);
+  if (v.fix?.length)
+    o.fixes = [...new Set(v.fix.map((f) => parsed<FixId>('--fix', parseFixArg(f))))];
+  const checked = ScoreOptionsSchema.safeParse(o);
+  if (!checked.success) throw new UsageError(checked.error.issues[0]?.message ?? 'invalid options');
+  return checked.data;
+}
+
+function parsed<T>(flag: string, r: { ok: true; value: T } | { ok: false; message: string }): T {
+  if (!r.ok) throw new UsageError(`${flag}: ${r.message}`);
+  return r.value;
+}
+
+function numberFlag(
+  flag: string,
+  text: string,
+  min: number,
+  max: number,
+  integer: boolean,
+): number {
+  const n = Number(text);
+  if (
+    text.trim() === '' ||
+    !Number.isFinite(n) ||
+    n < min ||
+    n > max ||
+    (integer && !Number.isInteger(n))
+  ) {
+    throw new UsageError(
+      `${flag} ${text}: give ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}`,
+    );
+  }
+  return n;
+}
+
+function rawOption(flag: string, text: string | undefined): RawVideoSpec | undefined {
+  if (text === undefined) return undefined;
+  const r = parseRawSpec(text);
+  if (!r.ok) throw new UsageError(`${flag}: ${r.message}`);
+  return r.spec;
+}
+
+/** Fails before scoring when the CSV cannot be written, not after minutes of work. */
+function checkWritable(file: string): void {
+  const dir = path.dirname(file);
+  try {
+    fs.accessSync(dir, fs.constants.W_OK);
+  } catch {
+    throw new UsageError(
+      `--per-frame ${file}: the folder ${dir} does not exist or is not writable`,
+    );
+  }
+}
+
+function writeAtomically(file: string, text: string): void {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.part`);
+  fs.writeFileSync(tmp, text);
+  fs.renameSync(tmp, file);
+}
+
+const SEVERITY_LABEL: Record<PreflightFinding['severity'], string> = {
+  block: 'BLOCKS',
+  warn: 'warning',
+  info: 'note',
+};
+
+/** The pre-flight findings of every pair, on stderr (stdout stays clean for --json). */
+function printPreflight(plan: ScorePlan): void {
+  for (const p of plan.pairs) {
+    if (p.findings.length === 0) continue;
+    console.error(
+      `vq: pre-flight of ${path.basename(p.path)} against ${path.basename(plan.reference.path)}:`,
+    );
+    for (const f of p.findings) {
+      const fixed = f.severity === 'block' && !p.resolution.unresolved.includes(f);
+      const fixes = f.fixes.length ? ` [fix: ${f.fixes.join(' | ')}]` : '';
+      console.error(`    ${fixed ? 'fixed' : SEVERITY_LABEL[f.severity]}: ${f.message}${fixes}`);
+    }
+    if (p.resolution.applied.length)
+      console.error(`    applied: ${p.resolution.applied.join(', ')}`);
+  }
+  for (const u of plan.unavailable) console.error(`vq: ${u.metric} unavailable: ${u.reason}`);
+}
+
+async function runWithProgress(plan: ScorePlan, signal: AbortSignal): Promise<ScoreRunResult> {
+  const painter = process.stderr.isTTY === true ? new ProgressPainter(process.stderr) : null;
+  const started = Date.now();
+  const run = await executeScorePlan(plan, {
+    signal,
+    onProgress: (p) => {
+      if (!painter) return;
+      const f = p.fraction ?? 0;
+      const width = 20;
+      const filled = Math.round(Math.min(1, Math.max(0, f)) * width);
+      const fps = p.fps === null ? '– fps' : `${Math.round(p.fps)} fps`;
+      const speed = p.speed === null ? '–x' : `${p.speed.toFixed(2)}x`;
+      const eta = etaSeconds(p.fraction, (Date.now() - started) / 1000);
+      painter.paint(
+        [
+          `scoring  [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${`${Math.floor(f * 100)}%`.padStart(4)}  ` +
+            `${fps}, ${speed}  ETA ${clock(p.fraction === 1 ? 0 : eta)}`,
+        ],
+        p.fraction === 1,
+      );
+    },
+  });
+  return run;
+}
+
+/** A pooled figure for the table: fixed decimals, inf for infinite PSNR, – when absent. */
+function fig(
+  run: ScoreRunResult['results'][number],
+  s: ScoreSeries,
+  key: 'mean' | 'harmonicMean' | 'p5' | 'min',
+  digits: number,
+): string {
+  const v = run.metrics[s]?.[key];
+  if (v === undefined || Number.isNaN(v)) return '–';
+  if (v === Infinity) return 'inf';
+  return v.toFixed(digits);
+}
+
+function describeRun(run: ScoreRunResult, perFrameFile: string | null): string {
+  const rows = run.results.map((r) => [
+    path.basename(r.distorted),
+    String(r.frames),
+    fig(r, 'vmaf', 'mean', 3),
+    fig(r, 'vmaf', 'harmonicMean', 3),
+    fig(r, 'vmaf', 'p5', 3),
+    fig(r, 'vmaf', 'min', 3),
+    fig(r, 'psnrY', 'mean', 3),
+    fig(r, 'psnr', 'mean', 3),
+    fig(r, 'ssimY', 'mean', 5),
+    fig(r, 'ssim', 'mean', 5),
+    fig(r, 'msSsim', 'mean', 5),
+  ]);
+  const out = [
+    `Scores against ${run.reference}`,
+    '',
+    renderTable(
+      [
+        'distorted',
+        'frames',
+        'VMAF',
+        'harmonic',
+        'p5',
+        'min',
+        'PSNR-Y',
+        'PSNR',
+        'SSIM-Y',
+        'SSIM',
+        'MS-SSIM',
+      ],
+      rows,
+    ),
+  ];
+  const notes = new Map<string, string>();
+  for (const r of run.results) {
+    for (const w of r.warnings)
+      notes.set(w.message, w.reference ? `${w.message} (${w.reference})` : w.message);
+    for (const u of r.unavailable)
+      notes.set(u.reason, `${u.metric}: ${u.reason}${u.hint ? ` ${u.hint}` : ''}`);
+  }
+  if (notes.size) out.push('', 'Notes:', ...[...notes.values()].map((n) => `  - ${n}`));
+  const fixes = run.results.filter((r) => r.fixes.length);
+  if (fixes.length) {
+    out.push(
+      '',
+      'Fixes applied:',
+      ...fixes.map((r) => `  ${path.basename(r.distorted)}: ${r.fixes.join(', ')}`),
+    );
+  }
+  const b = run.ffmpeg;
+  out.push(
+    '',
+    `VMAF model: ${run.model ? `${run.model.name} (${run.model.path ?? 'built-in'})` : '–'}`,
+    `ffmpeg: ${b.path} ${b.version ?? ''}${b.libvmafVersion ? `, libvmaf ${b.libvmafVersion}` : ''}`.trimEnd(),
+    `Command: ${formatCommand(run.command)}`,
+  );
+  if (perFrameFile) out.push(`Per-frame CSV: ${perFrameFile}`);
+  return out.join('\n');
+}

@@ -1,0 +1,126 @@
+/**
+ * Runs score jobs: looks up the reference and targets (for "score after encode", the renditions
+ * its encode job made), plans again (files may have changed since the job was queued), runs the
+ * one ffmpeg process with progress and cancel, stores every result and announces it. The logs
+ * stay in the job's folder beside the stored results; a failed or canceled run leaves nothing.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import { VqError, toApiError } from '../../../shared/errors';
+import type { Job, ScoreJobPlan } from '../../../shared/queue';
+import type { EventHub } from '../events';
+import type { JobExecutor, JobOutcome, JobRunContext } from '../queue/jobQueue';
+import { executeScorePlan, planScore } from '../score';
+import type { LibraryRepo } from '../store/libraryRepo';
+import type { RenditionRepo } from '../store/renditionRepo';
+import type { ScoreRepo } from '../store/scoreRepo';
+import type { Toolchain } from '../toolchain';
+import { scoreLogDir, scoreRequest } from './scoreService';
+import { resolveReference, resolveTarget, type ResolvedTarget } from './scoreTargets';
+import { blockedError } from './scoreViews';
+
+/** What the executor needs. */
+export interface ScoreExecutorDeps {
+  dataDir: string;
+  library: LibraryRepo;
+  renditions: RenditionRepo;
+  scores: ScoreRepo;
+  toolchain: Toolchain;
+  events: EventHub;
+}
+
+/** The {@link JobExecutor} for score jobs. */
+export class ScoreExecutor implements JobExecutor {
+  constructor(private readonly deps: ScoreExecutorDeps) {}
+
+  async run(job: Job, ctx: JobRunContext): Promise<JobOutcome> {
+    if (job.plan.kind !== 'score') return failed(`Job ${job.id} is not a score job.`);
+    const plan = job.plan;
+    const logDir = scoreLogDir(this.deps.dataDir, job.id);
+    // A retry starts clean: logs of an earlier attempt must not be read as this run's.
+    fs.rmSync(logDir, { recursive: true, force: true });
+    let seconds: number | null = null;
+    try {
+      const repos = { library: this.deps.library, renditions: this.deps.renditions };
+      const ref = resolveReference(repos, plan.referenceId);
+      const targets = this.targetsOf(job, plan);
+      const fixes = plan.fromJob ? [] : plan.fixes;
+      const scorePlan = await planScore(
+        scoreRequest(ref, targets, plan.options, fixes),
+        { toolchain: this.deps.toolchain, logDir },
+        ctx.signal,
+      );
+      if (scorePlan.blocked) {
+        throw blockedError(
+          scorePlan,
+          targets.map((t) => t.scored.label),
+        );
+      }
+      ctx.commandsChosen(scorePlan.binary.path, [scorePlan.command]);
+      const run = await executeScorePlan(scorePlan, {
+        signal: ctx.signal,
+        onProgress: (p) => ctx.progress(p),
+        onSpawn: (pid) => ctx.processStarted(pid),
+      });
+      seconds = Math.round(run.durationMs) / 1000;
+      const createdAt = new Date().toISOString();
+      const summaries = this.deps.scores.insertRun(
+        {
+          id: newId(),
+          jobId: job.id,
+          referenceId: ref.item.id,
+          referencePath: run.reference,
+          command: run.command,
+          ffmpeg: run.ffmpeg,
+          model: run.model,
+          startedAt: run.startedAt,
+          durationMs: run.durationMs,
+        },
+        run.results.map((score, i) => ({
+          id: newId(),
+          scored: targets[i]!.scored,
+          score,
+          createdAt,
+        })),
+      );
+      for (const result of summaries) this.deps.events.emit({ type: 'score.added', result });
+      return { status: 'done', stderrTail: null, encodeSeconds: seconds };
+    } catch (err) {
+      fs.rmSync(logDir, { recursive: true, force: true });
+      const e = toApiError(err);
+      if (ctx.signal.aborted || e.code === 'CANCELED') {
+        return { status: 'canceled', error: 'Canceled.', stderrTail: null, encodeSeconds: seconds };
+      }
+      return failed(e.hint ? `${e.message} ${e.hint}` : e.message, seconds);
+    }
+  }
+
+  removeLeftovers(job: Job): void {
+    fs.rmSync(scoreLogDir(this.deps.dataDir, job.id), { recursive: true, force: true });
+  }
+
+  /** The job's targets; after an encode, the renditions that job made, in rung order. */
+  private targetsOf(job: Job, plan: ScoreJobPlan): ResolvedTarget[] {
+    const repos = { library: this.deps.library, renditions: this.deps.renditions };
+    if (!plan.fromJob) return plan.targets.map((t) => resolveTarget(repos, t));
+    const made = this.deps.renditions.list({ jobId: plan.fromJob });
+    if (made.length === 0) {
+      throw new VqError('NOT_FOUND', `Encode job ${plan.fromJob} left no rendition to score.`);
+    }
+    const order = (rungId: string): number => {
+      const i = job.rungIds.indexOf(rungId);
+      return i < 0 ? Number.MAX_SAFE_INTEGER : i;
+    };
+    return made
+      .sort((a, b) => order(a.rungId) - order(b.rungId))
+      .map((r) => resolveTarget(repos, { kind: 'rendition', id: r.id }));
+  }
+}
+
+function failed(error: string, encodeSeconds: number | null = null): JobOutcome {
+  return { status: 'failed', error, stderrTail: null, encodeSeconds };
+}
+
+function newId(): string {
+  return randomBytes(8).toString('hex');
+}
