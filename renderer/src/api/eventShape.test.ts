@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isVqEvent } from './eventShape';
 
 describe('isVqEvent', () => {
-  it('accepts every queue and ladder event of the contract', () => {
+  it('accepts every queue, ladder and score event of the contract', () => {
     for (const type of [
       'batch.added',
       'job.updated',
@@ -11,6 +11,8 @@ describe('isVqEvent', () => {
       'rendition.removed',
       'batch.finished',
       'ladders.changed',
+      'score.added',
+      'score.removed',
     ]) {
       expect(isVqEvent({ seq: 1, type })).toBe(true);
     }

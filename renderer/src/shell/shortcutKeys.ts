@@ -56,6 +56,14 @@ export const SHORTCUT_SHEET: readonly { keys: string[][]; what: string }[] = [
     ],
     what: 'Move the rung you are in up / down (ladder editor)',
   },
+  {
+    keys: [['↑'], ['↓']],
+    what: 'Move through the scores of the selected source (Library, Scores table)',
+  },
+  {
+    keys: [['Space']],
+    what: 'Check the focused score for the chart and the export (Scores table)',
+  },
   { keys: [['Enter']], what: 'Show or hide the details of the focused job (Queue)' },
   {
     keys: [['Delete'], ['Backspace']],

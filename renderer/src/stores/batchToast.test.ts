@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Job } from '../../../shared/queue';
-import { batchFinishedToast } from './batchToast';
+import { batchFinishedToast, scoreBatchFinishedToast } from './batchToast';
 
 const job = (status: Job['status'], rungs: number): Pick<Job, 'status' | 'rungIds'> => ({
   status,
@@ -37,6 +37,35 @@ describe('batchFinishedToast', () => {
   it('falls back to the event counts and a generic name', () => {
     expect(batchFinishedToast(null, { done: 2, failed: 0, canceled: 0 }, []).title).toBe(
       'Encoded 2 renditions of the source — 0 failed',
+    );
+  });
+});
+
+describe('scoreBatchFinishedToast', () => {
+  const scoreJob = (status: Job['status'], targets: number): Pick<Job, 'status' | 'plan'> => ({
+    status,
+    plan: {
+      kind: 'score',
+      referenceId: 'src',
+      targets: Array.from({ length: targets }, (_, i) => ({ kind: 'rendition', id: `r${i}` })),
+      fromJob: null,
+      options: {},
+      fixes: [],
+    },
+  });
+
+  it('counts the videos scored', () => {
+    expect(scoreBatchFinishedToast('clip.mp4', [scoreJob('done', 2)])).toEqual({
+      kind: 'info',
+      title: 'Scored 2 videos against clip.mp4',
+      message: 'The scores are in the Library, below the sources.',
+    });
+  });
+
+  it('reports failures and cancellations', () => {
+    expect(scoreBatchFinishedToast('a.mp4', [scoreJob('failed', 1)]).kind).toBe('error');
+    expect(scoreBatchFinishedToast(null, [scoreJob('canceled', 1)]).title).toBe(
+      'Canceled scoring 1 video against the source',
     );
   });
 });

@@ -1,4 +1,7 @@
-/** The toast a browser shows when a batch finishes ("Encoded 4 renditions of clip.mp4 — 0 failed"). */
+/**
+ * The toast a browser shows when a batch finishes: "Encoded 4 renditions of clip.mp4 — 0 failed",
+ * or for a batch of score jobs "Scored 2 videos against clip.mp4".
+ */
 import type { Job } from '../../../shared/queue';
 import type { Toast } from './appStore';
 
@@ -39,5 +42,39 @@ export function batchFinishedToast(
     kind: failed > 0 ? 'error' : 'info',
     title: canceled > 0 ? `${title}, ${canceled} canceled` : title,
     message: failed > 0 ? 'The Queue shows why each failed job stopped.' : undefined,
+  };
+}
+
+function videos(n: number): string {
+  return n === 1 ? '1 video' : `${n} videos`;
+}
+
+/** The toast for a finished batch of score jobs; counts videos scored (a job may score several). */
+export function scoreBatchFinishedToast(
+  fileName: string | null,
+  jobs: readonly Pick<Job, 'status' | 'plan'>[],
+): Omit<Toast, 'id'> {
+  const count = (pick: (s: Job['status']) => boolean): number =>
+    jobs
+      .filter((j) => pick(j.status))
+      .reduce((n, j) => n + (j.plan.kind === 'score' ? Math.max(1, j.plan.targets.length) : 1), 0);
+  const done = count((s) => s === 'done');
+  const failed = count((s) => s === 'failed' || s === 'interrupted');
+  const canceled = count((s) => s === 'canceled');
+  const name = fileName ?? 'the source';
+  if (done === 0 && failed === 0) {
+    return { kind: 'info', title: `Canceled scoring ${videos(canceled)} against ${name}` };
+  }
+  if (failed > 0) {
+    return {
+      kind: 'error',
+      title: `Scoring against ${name}: ${done} done, ${failed} failed`,
+      message: 'The Queue shows why each failed job stopped.',
+    };
+  }
+  return {
+    kind: 'info',
+    title: `Scored ${videos(done)} against ${name}`,
+    message: 'The scores are in the Library, below the sources.',
   };
 }

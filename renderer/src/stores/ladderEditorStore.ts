@@ -6,6 +6,7 @@ import { create } from 'zustand';
 import type { VqClient } from '../../../shared/api';
 import type { Ladder, LadderEntry } from '../../../shared/ladder';
 import { PRESET_LADDERS } from '../../../shared/presets';
+import type { ScoreAfterEncode } from '../../../shared/scoreResults';
 import { startDraft, type LadderChoice, type LadderDraft } from '../views/ladders/ladderDraft';
 import { showView } from './appStore';
 import { failureOf, type Failure } from './failureOf';
@@ -20,6 +21,8 @@ export interface LadderEditorState {
   /** The library item to encode. */
   sourceId: string | null;
   decodeOnce: boolean;
+  /** Queue a score job after each encode job (its renditions against the source). */
+  scoreAfterEncode: boolean;
   /** Output folder as typed; empty for the default. */
   outDir: string;
   /** Bumped when the Library's Encode… opens this view, so the view can focus the encode form. */
@@ -34,6 +37,7 @@ export const useLadderEditorStore = create<LadderEditorState>()(() => ({
   draft: null,
   sourceId: null,
   decodeOnce: true,
+  scoreAfterEncode: false,
   outDir: '',
   encodeRequest: 0,
   submitting: false,
@@ -77,7 +81,11 @@ export function setEncodeSource(sourceId: string | null): void {
 }
 
 /** Sets the encode options. */
-export function setEncodeOptions(options: { decodeOnce?: boolean; outDir?: string }): void {
+export function setEncodeOptions(options: {
+  decodeOnce?: boolean;
+  scoreAfterEncode?: boolean;
+  outDir?: string;
+}): void {
   useLadderEditorStore.setState({ ...options, submitError: null });
 }
 
@@ -94,7 +102,12 @@ export function openEncodeFor(sourceId: string): void {
 /** Queues the ladder on the source; on success shows the Queue with the new batch. */
 export async function startEncode(
   client: VqClient,
-  request: LadderChoice & { sourceId: string; decodeOnce: boolean; outDir?: string },
+  request: LadderChoice & {
+    sourceId: string;
+    decodeOnce: boolean;
+    outDir?: string;
+    scoreAfterEncode?: ScoreAfterEncode;
+  },
 ): Promise<boolean> {
   useLadderEditorStore.setState({ submitting: true, submitError: null });
   try {

@@ -6,7 +6,7 @@
 import type { VqEvent } from '../../../shared/api';
 import type { RendererClient } from '../api/rendererClient';
 import { pushToast, useAppStore } from './appStore';
-import { batchFinishedToast } from './batchToast';
+import { batchFinishedToast, scoreBatchFinishedToast } from './batchToast';
 import { laddersChanged, loadLadders } from './laddersStore';
 import {
   isOwnImport,
@@ -18,6 +18,7 @@ import {
 } from './libraryStore';
 import { messageOf } from './messageOf';
 import { loadQueue, queueEventArrived, queueResyncStarted, useQueueStore } from './queueStore';
+import { resyncScores, scoresEventArrived } from './scoresStore';
 import { loadSettings, settingsChanged } from './settingsStore';
 import { loadToolchain, toolchainChanged } from './toolchainStore';
 
@@ -33,14 +34,25 @@ function toastFinishedBatch(event: Extract<VqEvent, { type: 'batch.finished' }>)
   const source = batch
     ? useLibraryStore.getState().data.items.find((i) => i.id === batch.sourceId)
     : undefined;
+  const fileName = source?.fileName ?? null;
+  if (batch && batch.ladder === null) {
+    pushToast(
+      scoreBatchFinishedToast(
+        fileName,
+        data.jobs.filter((j) => j.batchId === batch.id),
+      ),
+    );
+    return;
+  }
   const jobs = data.jobs.filter((j) => j.batchId === event.batchId && j.kind === 'encode');
-  pushToast(batchFinishedToast(source?.fileName ?? null, event, jobs));
+  pushToast(batchFinishedToast(fileName, event, jobs));
 }
 
 /** Sends one event to the stores that care and to the toast area. */
 export function routeEvent(event: VqEvent): void {
   libraryEventArrived(event);
   queueEventArrived(event);
+  scoresEventArrived(event);
   switch (event.type) {
     case 'library.importFailed':
       // Failures of this window's own requests show in the import panel instead.
@@ -109,6 +121,7 @@ export function startSync(client: RendererClient): () => void {
       void loadAppInfo(client);
       void loadSettings(client);
       void loadToolchain(client);
+      resyncScores(client);
     }
     openedBefore = true;
   });

@@ -16,6 +16,7 @@ const TITLES: Record<string, string> = {
   UNKNOWN_ITEM: 'Not in the library',
   UNSUPPORTED: 'Not available here',
   CANCELED: 'Canceled',
+  PREFLIGHT_BLOCKED: 'The pre-flight check blocks scoring',
   INTERNAL: 'Unexpected error',
 };
 

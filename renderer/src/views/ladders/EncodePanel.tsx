@@ -15,6 +15,8 @@ export interface EncodePanelProps {
   /** True when the ladder encoded is an edited, unsaved version. */
   ladderEdited: boolean;
   decodeOnce: boolean;
+  /** Score each encode job's renditions against the source once it is done. */
+  scoreAfterEncode: boolean;
   outDir: string;
   plan: EncodePlan | null;
   /** True when planning failed (the Commands panel says why). */
@@ -29,6 +31,9 @@ export interface EncodePanelProps {
   sourceRef: RefObject<HTMLSelectElement | null>;
 }
 
+const SCORE_AFTER_HINT =
+  'After each encode job, a score job measures its renditions against the source (VMAF, PSNR, SSIM, MS-SSIM with the automatic model). The scores appear in the Library, below the sources.';
+
 const DECODE_ONCE_HINT =
   'One ffmpeg process decodes the source once and encodes every single-pass rung from it (split → scale → encode). Each output gets exactly the settings of a separate run; only the decoding is shared. Two-pass rungs always run on their own.';
 
@@ -38,6 +43,7 @@ function planSummary(plan: EncodePlan): string {
   const parts = [
     `${renditions} rendition${renditions === 1 ? '' : 's'} in ${processes} ffmpeg process${processes === 1 ? '' : 'es'}`,
   ];
+  if (plan.scoreAfterEncode) parts.push('each rendition then scored against the source');
   if (plan.skipped.length) {
     parts.push(
       `${plan.skipped.length} rung${plan.skipped.length === 1 ? '' : 's'} skipped (larger than the source)`,
@@ -53,6 +59,7 @@ export function EncodePanel({
   ladderName,
   ladderEdited,
   decodeOnce,
+  scoreAfterEncode,
   outDir,
   plan,
   planFailed,
@@ -136,6 +143,15 @@ export function EncodePanel({
             data-testid="decode-once"
           />
           Decode once, encode many
+        </label>
+        <label className="check encode-decode-once" title={SCORE_AFTER_HINT}>
+          <input
+            type="checkbox"
+            checked={scoreAfterEncode}
+            onChange={(e) => setEncodeOptions({ scoreAfterEncode: e.target.checked })}
+            data-testid="score-after-encode"
+          />
+          Score after encode
         </label>
         <button
           type="button"

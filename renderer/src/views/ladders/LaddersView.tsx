@@ -33,8 +33,17 @@ export function LaddersView(): ReactNode {
   const items = useLibraryStore((s) => s.data.items);
   const librarySelected = useLibraryStore((s) => s.selectedId);
   const report = useToolchainStore((s) => s.report);
-  const { listedId, draft, sourceId, decodeOnce, outDir, encodeRequest, submitting, submitError } =
-    useLadderEditorStore();
+  const {
+    listedId,
+    draft,
+    sourceId,
+    decodeOnce,
+    scoreAfterEncode,
+    outDir,
+    encodeRequest,
+    submitting,
+    submitError,
+  } = useLadderEditorStore();
   const [discarding, setDiscarding] = useState<{ then: () => void } | null>(null);
   const [deleting, setDeleting] = useState<LadderEntry | null>(null);
   const sourceRef = useRef<HTMLSelectElement>(null);
@@ -78,6 +87,7 @@ export function LaddersView(): ReactNode {
           ...choice,
           decodeOnce,
           ...(outDir.trim() ? { outDir: outDir.trim() } : {}),
+          ...(scoreAfterEncode ? { scoreAfterEncode: {} } : {}),
         }
       : null;
   const planState = useEncodePlan(request);
@@ -130,6 +140,7 @@ export function LaddersView(): ReactNode {
         ladderName={ladder?.name ?? null}
         ladderEdited={draft !== null && (draft.dirty || draft.savedId === null)}
         decodeOnce={decodeOnce}
+        scoreAfterEncode={scoreAfterEncode}
         outDir={outDir}
         plan={planState.plan}
         planFailed={planState.failure !== null}

@@ -20,10 +20,11 @@ export const LATER_PAGES: Partial<Record<ViewId, LaterPage>> = {
   },
   analysis: {
     title: 'Analysis',
-    summary: 'Score every rendition against its source and read the results.',
+    summary:
+      'Quality against bit rate for a whole ladder. The scores of each rendition are measured already: see the Scores panel under the selected source in the Library.',
     points: [
-      'VMAF, PSNR, SSIM and MS-SSIM, each equal to what the hand-written ffmpeg command prints.',
-      'Per-frame charts, pooled scores with documented formulas, rate–quality curves with the convex hull, and BD-rate.',
+      'Rate–quality curves per encoder, from the scores of every rendition, with the convex hull.',
+      'BD-rate between encoders or ladders.',
     ],
   },
 };

@@ -3,6 +3,7 @@ import type { LibraryItem } from '../../../../shared/library';
 import { useClient } from '../../hooks/useClient';
 import { removeItem } from '../../stores/libraryActions';
 import { selectItem, useLibraryStore } from '../../stores/libraryStore';
+import { ScoresPanel } from '../scores/ScoresPanel';
 import { DetailPanel } from './DetailPanel';
 import { ImportBar } from './ImportBar';
 import { ImportFeedback } from './ImportFeedback';
@@ -10,7 +11,10 @@ import { sortItems, type SortSpec } from './libraryColumns';
 import { LibraryTable } from './LibraryTable';
 import { RemoveConfirm } from './RemoveConfirm';
 
-/** The Library: import bar, import outcome, the table of sources and the selected source's details. */
+/**
+ * The Library: import bar, import outcome, the table of sources, the scores of the selected source
+ * below it, and the selected source's details beside them.
+ */
 export function LibraryView(): ReactNode {
   const client = useClient();
   const items = useLibraryStore((s) => s.data.items);
@@ -74,6 +78,7 @@ export function LibraryView(): ReactNode {
               </p>
             </div>
           )}
+          {selected ? <ScoresPanel item={selected} /> : null}
         </div>
         {selected ? (
           <DetailPanel

@@ -71,8 +71,14 @@ export function sortItems(items: readonly LibraryItem[], sort: SortSpec | null):
     .map((e) => e.item);
 }
 
-/** The next sort after clicking a column header: ascending, then descending, then newest first. */
-export function nextSort(current: SortSpec | null, key: SortKey): SortSpec | null {
+/**
+ * The next sort after clicking a column header: ascending, then descending, then the table's own
+ * order (newest first). Any table's column keys will do.
+ */
+export function nextSort<K extends string>(
+  current: { key: K; dir: 'asc' | 'desc' } | null,
+  key: K,
+): { key: K; dir: 'asc' | 'desc' } | null {
   if (!current || current.key !== key) return { key, dir: 'asc' };
   if (current.dir === 'asc') return { key, dir: 'desc' };
   return null;

@@ -1,6 +1,9 @@
 import { useState, type ReactNode } from 'react';
 import type { Batch, ConcurrencyInfo, Job, JobProgress, Rendition } from '../../../../shared/queue';
+import { showView } from '../../stores/appStore';
+import { selectItem } from '../../stores/libraryStore';
 import { ProgressBar } from '../../ui/ProgressBar';
+import type { JobNames } from './jobText';
 import { JobRow } from './JobRow';
 import {
   batchEtaSeconds,
@@ -8,6 +11,7 @@ import {
   clockDuration,
   percentText,
   rungTally,
+  scoreTallyText,
 } from './queueFigures';
 import { RenditionTable } from './RenditionTable';
 import { timeText } from './timeText';
@@ -26,11 +30,16 @@ export interface BatchCardProps {
   onRequestCancelBatch: (batch: Batch) => void;
   onRetry: (job: Job) => void;
   onRerun: (batch: Batch, rungId: string) => void;
+  /** Names of the renditions, sources and jobs score jobs refer to. */
+  names: JobNames;
 }
 
 const JOB_COLUMNS = 8;
 
-/** One batch: source, ladder, overall progress and ETA, its jobs, skipped rungs and renditions. */
+/**
+ * One batch: source, ladder (or "Scoring" for a batch of score jobs), overall progress and ETA,
+ * its jobs, skipped rungs and renditions.
+ */
 export function BatchCard({
   batch,
   jobs,
@@ -44,15 +53,24 @@ export function BatchCard({
   onRequestCancelBatch,
   onRetry,
   onRerun,
+  names,
 }: BatchCardProps): ReactNode {
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set());
-  const tally = rungTally(jobs);
+  // Renditions are counted by encode jobs; a batch of score jobs only counts the videos scored.
+  const encodeJobs = jobs.filter((j) => j.kind !== 'score');
+  const scoreJobs = jobs.filter((j) => j.kind === 'score');
+  const tally = rungTally(batch.ladder ? encodeJobs : scoreJobs);
+  const scoresLine = batch.ladder ? scoreTallyText(rungTally(scoreJobs)) : null;
+  const anyActive = jobs.some((j) => j.status === 'queued' || j.status === 'running');
+  const anyFailed = jobs.some((j) => j.status === 'failed' || j.status === 'interrupted');
   // Renditions in ladder order (they arrive newest first).
-  const rungOrder = batch.ladder.rungs.map((r) => r.id);
+  const rungOrder = batch.ladder?.rungs.map((r) => r.id) ?? [];
+  const title = batch.ladder?.name ?? 'Scoring';
+  const hasScores = jobs.some((j) => j.kind === 'score');
   const ordered = renditions
     .slice()
     .sort((x, y) => rungOrder.indexOf(x.rungId) - rungOrder.indexOf(y.rungId));
-  const active = tally.running + tally.queued > 0;
+  const active = anyActive;
   const fraction = batchFraction(jobs, progress);
   const eta = active ? batchEtaSeconds(jobs, progress, concurrency, now) : null;
   const toggle = (id: string): void =>
@@ -66,7 +84,7 @@ export function BatchCard({
   return (
     <section
       className={`panel batch-card ${highlighted ? 'is-highlighted' : ''}`}
-      aria-label={`Batch: ${batch.ladder.name} on ${sourceName}`}
+      aria-label={`Batch: ${title} on ${sourceName}`}
       data-testid="batch-card"
       data-batch-id={batch.id}
     >
@@ -77,17 +95,39 @@ export function BatchCard({
             <span className="batch-sep" aria-hidden="true">
               ·
             </span>
-            <span className="batch-ladder">{batch.ladder.name}</span>
+            <span className="batch-ladder">{title}</span>
           </h2>
           <div className="batch-meta">
             <span>Created {timeText(batch.createdAt, now)}</span>
-            <span>{batch.decodeOnce ? 'Decode once, encode many' : 'One process per rung'}</span>
-            <span className="mono break" title="Output folder">
-              {batch.outDir}
-            </span>
+            {batch.ladder ? (
+              <>
+                <span>
+                  {batch.decodeOnce ? 'Decode once, encode many' : 'One process per rung'}
+                </span>
+                <span className="mono break" title="Output folder">
+                  {batch.outDir}
+                </span>
+              </>
+            ) : (
+              <span>Each job scores its videos against the source in one ffmpeg process</span>
+            )}
           </div>
         </div>
         <div className="batch-actions">
+          {hasScores ? (
+            <button
+              type="button"
+              className="button button-small"
+              onClick={() => {
+                selectItem(batch.sourceId);
+                showView('library');
+              }}
+              title="The scores of this source, in the Library"
+              data-testid="show-scores"
+            >
+              Show scores
+            </button>
+          ) : null}
           {active ? (
             <button
               type="button"
@@ -104,8 +144,8 @@ export function BatchCard({
       <div className="batch-progress">
         <ProgressBar
           fraction={fraction ?? 0}
-          label={`Progress of the batch ${batch.ladder.name}`}
-          tone={active ? 'accent' : tally.failed > 0 ? 'danger' : tally.done > 0 ? 'ok' : 'muted'}
+          label={`Progress of the batch ${title}`}
+          tone={active ? 'accent' : anyFailed ? 'danger' : tally.done > 0 ? 'ok' : 'muted'}
           size="large"
           testId="batch-progress"
         />
@@ -116,12 +156,17 @@ export function BatchCard({
             {tally.failed} failed
           </span>
           <span className="tally">{tally.canceled} canceled</span>
-          {active ? (
+          {tally.running + tally.queued > 0 ? (
             <span className="tally tally-active">
               {tally.running} running · {tally.queued} queued
             </span>
           ) : null}
           <span className="tally muted">of {tally.total}</span>
+          {scoresLine ? (
+            <span className="tally tally-scores" data-testid="batch-score-tally">
+              {scoresLine}
+            </span>
+          ) : null}
         </div>
         <span className="batch-eta" title="Estimated time until the whole batch is done">
           {active
@@ -141,7 +186,7 @@ export function BatchCard({
               <th scope="col" className="job-toggle">
                 <span className="visually-hidden">Details</span>
               </th>
-              <th scope="col">Rungs</th>
+              <th scope="col">{batch.ladder ? 'Rungs' : 'Videos'}</th>
               <th scope="col">Status</th>
               <th scope="col">Progress</th>
               <th scope="col" className="num">
@@ -171,6 +216,7 @@ export function BatchCard({
                 expanded={expanded.has(job.id)}
                 now={now}
                 columns={JOB_COLUMNS}
+                names={names}
                 onToggle={() => toggle(job.id)}
                 onRequestCancel={() => onRequestCancel(job)}
                 onRetry={() => onRetry(job)}
@@ -197,20 +243,22 @@ export function BatchCard({
         </details>
       ) : null}
 
-      <div className="batch-renditions">
-        <h3>
-          Renditions <span className="muted">{renditions.length}</span>
-        </h3>
-        {renditions.length ? (
-          <RenditionTable renditions={ordered} onRerun={(r) => onRerun(batch, r.rungId)} />
-        ) : (
-          <p className="muted small">
-            {active
-              ? 'Each rendition appears here once its encode finished cleanly and the file was probed.'
-              : 'No renditions from this batch.'}
-          </p>
-        )}
-      </div>
+      {batch.ladder ? (
+        <div className="batch-renditions">
+          <h3>
+            Renditions <span className="muted">{renditions.length}</span>
+          </h3>
+          {renditions.length ? (
+            <RenditionTable renditions={ordered} onRerun={(r) => onRerun(batch, r.rungId)} />
+          ) : (
+            <p className="muted small">
+              {active
+                ? 'Each rendition appears here once its encode finished cleanly and the file was probed.'
+                : 'No renditions from this batch.'}
+            </p>
+          )}
+        </div>
+      ) : null}
     </section>
   );
 }

@@ -1,7 +1,10 @@
 import type { ReactNode } from 'react';
-import type { Job } from '../../../../shared/queue';
+import { FIX_DESCRIPTIONS } from '../../../../shared/preflight';
+import type { Job, ScoreJobPlan } from '../../../../shared/queue';
 import { CommandBlock } from '../../ui/CommandBlock';
 import { FactList } from '../../ui/FactList';
+import { metricsText, modelText, rangeText, scaleText } from '../scores/scoreOptionsText';
+import { jobText, type JobNames } from './jobText';
 import { encodeTimeText } from './queueFigures';
 import { timeText } from './timeText';
 
@@ -10,11 +13,55 @@ export interface JobDetailsProps {
   job: Job;
   now: number;
   onRerun: (rungId: string) => void;
+  names: JobNames;
 }
 
-/** Everything about one job: its error, timestamps, the exact commands, outputs and stderr tail. */
-export function JobDetails({ job, now, onRerun }: JobDetailsProps): ReactNode {
+/** What a score job scores and how: the videos, metrics, model, size, range and chosen fixes. */
+function ScorePlanFacts({
+  plan,
+  videos,
+  reference,
+}: {
+  plan: ScoreJobPlan;
+  videos: string[];
+  reference: string;
+}): ReactNode {
+  const fixes = plan.fixes.flatMap((list, i) =>
+    list.map((f) => ({ video: videos[i] ?? `video ${i + 1}`, fix: f })),
+  );
+  return (
+    <div className="job-outputs">
+      <h4>Scoring</h4>
+      <FactList
+        facts={[
+          { label: 'Reference', value: reference },
+          { label: 'Videos', value: videos.length ? videos.join(', ') : 'the renditions above' },
+          { label: 'Metrics', value: metricsText(plan.options.metrics) },
+          { label: 'Model', value: modelText(plan.options.model) },
+          { label: 'Compared at', value: scaleText(plan.options.scale) },
+          { label: 'Frames', value: rangeText(plan.options) ?? 'all, every frame' },
+        ]}
+      />
+      {fixes.length ? (
+        <ul className="job-fixes">
+          {fixes.map(({ video, fix }) => (
+            <li key={`${video}:${fix}`}>
+              <span className="mono">{video}</span>: {FIX_DESCRIPTIONS[fix]}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
+/**
+ * Everything about one job: its error, timestamps, the exact commands, the outputs (or for a
+ * score job what it scores and how) and the stderr tail.
+ */
+export function JobDetails({ job, now, onRerun, names }: JobDetailsProps): ReactNode {
   const finished = job.status !== 'queued' && job.status !== 'running';
+  const plan = job.plan;
   return (
     <div className="job-details" data-testid="job-details">
       {job.error ? (
@@ -38,38 +85,51 @@ export function JobDetails({ job, now, onRerun }: JobDetailsProps): ReactNode {
             { label: 'Started', value: job.startedAt ? timeText(job.startedAt, now) : 'not yet' },
             { label: 'Finished', value: job.finishedAt ? timeText(job.finishedAt, now) : null },
             {
-              label: 'Encode time',
+              label: plan.kind === 'score' ? 'Run time' : 'Encode time',
               value: job.encodeSeconds !== null ? encodeTimeText(job.encodeSeconds) : null,
             },
             { label: 'ffmpeg', value: job.binary, mono: true },
             {
               label: 'Passes',
-              value: job.plan.twoPass ? '2 (pass 1 analyses, pass 2 writes)' : '1',
+              value:
+                plan.kind === 'encode'
+                  ? plan.twoPass
+                    ? '2 (pass 1 analyses, pass 2 writes)'
+                    : '1'
+                  : null,
             },
           ]}
         />
-        <div className="job-outputs">
-          <h4>Outputs</h4>
-          <ul>
-            {job.plan.outputs.map((o) => (
-              <li key={o.rungId}>
-                <span className="mono job-output-rung">{o.rungId}</span>
-                <span className="mono break muted">{o.path}</span>
-                {finished ? (
-                  <button
-                    type="button"
-                    className="button button-small"
-                    onClick={() => onRerun(o.rungId)}
-                    title="Encode this rung again as a new job"
-                    data-testid="rerun-rung"
-                  >
-                    Re-run
-                  </button>
-                ) : null}
-              </li>
-            ))}
-          </ul>
-        </div>
+        {plan.kind === 'score' ? (
+          <ScorePlanFacts
+            plan={plan}
+            videos={jobText(job, names).chips}
+            reference={names.item(plan.referenceId) ?? plan.referenceId}
+          />
+        ) : (
+          <div className="job-outputs">
+            <h4>Outputs</h4>
+            <ul>
+              {plan.outputs.map((o) => (
+                <li key={o.rungId}>
+                  <span className="mono job-output-rung">{o.rungId}</span>
+                  <span className="mono break muted">{o.path}</span>
+                  {finished ? (
+                    <button
+                      type="button"
+                      className="button button-small"
+                      onClick={() => onRerun(o.rungId)}
+                      title="Encode this rung again as a new job"
+                      data-testid="rerun-rung"
+                    >
+                      Re-run
+                    </button>
+                  ) : null}
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
       </div>
       {job.commands.map((args, i) => (
         <CommandBlock
@@ -81,10 +141,14 @@ export function JobDetails({ job, now, onRerun }: JobDetailsProps): ReactNode {
           testId="job-command"
         />
       ))}
-      <p className="muted small">
-        The commands write a temporary file next to each output; it is renamed when ffmpeg exits
-        cleanly and deleted otherwise.
-      </p>
+      {plan.kind === 'encode' ? (
+        <p className="muted small">
+          The commands write a temporary file next to each output; it is renamed when ffmpeg exits
+          cleanly and deleted otherwise.
+        </p>
+      ) : job.commands.length === 0 ? (
+        <p className="muted small">The exact command is fixed when the job starts.</p>
+      ) : null}
       {job.stderrTail ? (
         <div className="stderr-block">
           <h4>ffmpeg stderr (last lines)</h4>

@@ -3,6 +3,7 @@ import { isRetryable, type Job, type JobProgress } from '../../../../shared/queu
 import { formatFps } from '../../../../shared/format';
 import { ProgressBar } from '../../ui/ProgressBar';
 import { JobDetails } from './JobDetails';
+import { jobText, type JobNames } from './jobText';
 import { clockDuration, encodeTimeText, jobFraction, percentText, speedText } from './queueFigures';
 import { StatusChip } from './StatusChip';
 
@@ -18,6 +19,8 @@ export interface JobRowProps {
   onRerun: (rungId: string) => void;
   /** Number of columns, for the details row. */
   columns: number;
+  /** Names of the renditions, sources and jobs a score job refers to. */
+  names: JobNames;
 }
 
 const TONES = {
@@ -30,8 +33,9 @@ const TONES = {
 } as const;
 
 /**
- * One job: rungs, status, live progress (percent, fps, speed, ETA) and its actions. The row takes
- * focus: Enter shows the details, Delete or Backspace asks to cancel a queued or running job.
+ * One job: its rungs (or, for a score job, the videos it scores), status, live progress (percent,
+ * fps, speed, ETA) and its actions. The row takes focus: Enter shows the details, Delete or
+ * Backspace asks to cancel a queued or running job.
  */
 export function JobRow({
   job,
@@ -43,6 +47,7 @@ export function JobRow({
   onRetry,
   onRerun,
   columns,
+  names,
 }: JobRowProps): ReactNode {
   const active = job.status === 'queued' || job.status === 'running';
   const fraction = jobFraction(job, progress);
@@ -59,14 +64,17 @@ export function JobRow({
     }
   }
 
-  const rungs = job.rungIds;
+  const text = jobText(job, names);
+  // Re-run makes sense for one encoded rung; a score job is retried instead.
+  const rerunnable = job.plan.kind === 'encode' && job.rungIds.length === 1;
   return (
     <>
       <tr
         className={`job-row job-${job.status} ${expanded ? 'is-expanded' : ''}`}
         tabIndex={0}
         onKeyDown={onKeyDown}
-        aria-label={`Job ${rungs.join(', ')}: ${job.status}`}
+        aria-label={`Job ${text.title}: ${job.status}`}
+        data-kind={job.kind}
         data-testid="job-row"
         data-status={job.status}
         data-job-id={job.id}
@@ -86,13 +94,14 @@ export function JobRow({
         </td>
         <td className="job-rungs">
           <div className="chips">
-            {rungs.map((id) => (
-              <span key={id} className="chip mono">
-                {id}
+            {text.verb ? <span className="job-verb">{text.verb}</span> : null}
+            {text.chips.map((label, i) => (
+              <span key={`${i}:${label}`} className="chip mono" title={label}>
+                {label}
               </span>
             ))}
           </div>
-          {rungs.length > 1 ? <div className="cell-sub">decode once × {rungs.length}</div> : null}
+          {text.note ? <div className="cell-sub">{text.note}</div> : null}
         </td>
         <td className="job-status">
           <StatusChip status={job.status} />
@@ -102,7 +111,7 @@ export function JobRow({
           <div className="job-progress-line">
             <ProgressBar
               fraction={active || job.status === 'done' ? fraction : (fraction ?? 0)}
-              label={`Progress of ${rungs.join(', ')}`}
+              label={`Progress of ${text.title}`}
               tone={TONES[job.status]}
               testId="job-progress"
             />
@@ -150,11 +159,11 @@ export function JobRow({
                 Retry
               </button>
             ) : null}
-            {!active && rungs.length === 1 ? (
+            {!active && rerunnable ? (
               <button
                 type="button"
                 className="button button-small"
-                onClick={() => onRerun(rungs[0]!)}
+                onClick={() => onRerun(job.rungIds[0]!)}
                 title="Encode this rung again as a new job"
                 data-testid="rerun-job"
               >
@@ -167,7 +176,7 @@ export function JobRow({
       {expanded ? (
         <tr className="job-details-row" id={detailsId}>
           <td colSpan={columns}>
-            <JobDetails job={job} now={now} onRerun={onRerun} />
+            <JobDetails job={job} now={now} onRerun={onRerun} names={names} />
           </td>
         </tr>
       ) : null}

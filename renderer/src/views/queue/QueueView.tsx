@@ -9,6 +9,7 @@ import { focusBatch, useQueueStore } from '../../stores/queueStore';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { ErrorPanel } from '../../ui/ErrorPanel';
 import { BatchCard } from './BatchCard';
+import { jobText, type JobNames } from './jobText';
 import { RenditionTable } from './RenditionTable';
 
 type Confirming =
@@ -47,6 +48,14 @@ export function QueueView(): ReactNode {
   );
   const nameOf = (sourceId: string): string =>
     items.find((i) => i.id === sourceId)?.fileName ?? `source ${sourceId}`;
+  const names = useMemo<JobNames>(
+    () => ({
+      rendition: (id) => data.renditions.find((r) => r.id === id)?.rungId ?? null,
+      item: (id) => items.find((i) => i.id === id)?.fileName ?? null,
+      jobRungs: (id) => data.jobs.find((j) => j.id === id)?.rungIds ?? null,
+    }),
+    [data.renditions, data.jobs, items],
+  );
 
   useEffect(() => {
     if (!focusBatchId) return;
@@ -70,8 +79,8 @@ export function QueueView(): ReactNode {
         <div>
           <h1>Queue</h1>
           <p className="view-lead">
-            Every encode as it runs: live progress per job, the exact ffmpeg commands, and the
-            renditions once their files are complete. The queue survives a restart.
+            Every encode and score as it runs: live progress per job, the exact ffmpeg commands, and
+            the renditions once their files are complete. The queue survives a restart.
           </p>
         </div>
         <div className="view-header-actions">
@@ -137,6 +146,7 @@ export function QueueView(): ReactNode {
           onRequestCancelBatch={(b) => setConfirming({ kind: 'batch', batch: b })}
           onRetry={(job) => void retryJob(client, job.id)}
           onRerun={(b, rungId) => void rerunRung(client, b.id, rungId)}
+          names={names}
         />
       ))}
 
@@ -150,7 +160,7 @@ export function QueueView(): ReactNode {
 
       {confirming?.kind === 'job' ? (
         <ConfirmDialog
-          title={`Cancel ${confirming.job.rungIds.join(', ')}?`}
+          title={`Cancel ${jobText(confirming.job, names).title}?`}
           confirmLabel="Cancel job"
           onCancel={() => setConfirming(null)}
           onConfirm={() => {
@@ -159,9 +169,11 @@ export function QueueView(): ReactNode {
           }}
         >
           <p>
-            {confirming.job.status === 'running'
-              ? 'ffmpeg is stopped and the partly written file is deleted.'
-              : 'The job will not start.'}{' '}
+            {confirming.job.status !== 'running'
+              ? 'The job will not start.'
+              : confirming.job.kind === 'score'
+                ? 'ffmpeg is stopped; nothing is stored for this job.'
+                : 'ffmpeg is stopped and the partly written file is deleted.'}{' '}
             You can retry it later.
           </p>
         </ConfirmDialog>
@@ -177,7 +189,7 @@ export function QueueView(): ReactNode {
           }}
         >
           <p>
-            Every queued and running job of “{confirming.batch.ladder.name}” on{' '}
+            Every queued and running job of “{confirming.batch.ladder?.name ?? 'Scoring'}” on{' '}
             {nameOf(confirming.batch.sourceId)} stops; partial files are deleted. Finished
             renditions stay.
           </p>

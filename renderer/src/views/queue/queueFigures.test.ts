@@ -8,6 +8,7 @@ import {
   jobFraction,
   percentText,
   rungTally,
+  scoreTallyText,
   speedText,
 } from './queueFigures';
 
@@ -101,5 +102,15 @@ describe('texts', () => {
     expect(encodeTimeText(4.21)).toBe('4.2 s');
     expect(encodeTimeText(75)).toBe('1:15');
     expect(encodeTimeText(null)).toBe('–');
+  });
+});
+
+describe('scoreTallyText', () => {
+  it('lists the counts that are not zero', () => {
+    expect(scoreTallyText(rungTally([job('s', 'queued', 7)]))).toBe('Scores: 7 queued');
+    expect(scoreTallyText(rungTally([job('s', 'done', 2), job('t', 'failed', 1)]))).toBe(
+      'Scores: 2 done · 1 failed',
+    );
+    expect(scoreTallyText(rungTally([]))).toBeNull();
   });
 });

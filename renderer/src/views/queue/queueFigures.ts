@@ -126,6 +126,26 @@ function secondsPerRung(
   return rungs > 0 ? seconds / rungs : null;
 }
 
+/**
+ * The scoring line of a batch: "Scores: 7 done · 1 failed" (videos, by the status of the score job
+ * that carries them); null when there is no score job.
+ */
+export function scoreTallyText(tally: RungTally): string | null {
+  if (tally.total === 0) return null;
+  const parts = (
+    [
+      ['done', tally.done],
+      ['running', tally.running],
+      ['queued', tally.queued],
+      ['failed', tally.failed],
+      ['canceled', tally.canceled],
+    ] as const
+  )
+    .filter(([, n]) => n > 0)
+    .map(([word, n]) => `${n} ${word}`);
+  return `Scores: ${parts.join(' · ')}`;
+}
+
 /** 0.423 → "42%"; null → "–". */
 export function percentText(fraction: number | null): string {
   if (fraction === null || !Number.isFinite(fraction)) return '–';

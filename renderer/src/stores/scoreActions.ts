@@ -1,0 +1,60 @@
+/** Score requests started by the person: queue a score, delete a stored score, export scores. */
+import type { VqArgs, VqClient } from '../../../shared/api';
+import type { Job } from '../../../shared/queue';
+import { downloadText } from '../ui/downloadText';
+import { pushToast } from './appStore';
+import { failureOf, type Failure } from './failureOf';
+import { rememberScoreJob } from './scoresStore';
+
+/** Queues a score job; resolves the job, or what went wrong. */
+export async function startScore(
+  client: VqClient,
+  request: VqArgs<'score.start'>,
+): Promise<{ job: Job } | { failure: Failure }> {
+  try {
+    const { job } = await client.call('score.start', request);
+    rememberScoreJob(job.id);
+    return { job };
+  } catch (err) {
+    return { failure: failureOf(err) };
+  }
+}
+
+/** Deletes a stored score (the files scored stay); failures become a toast. */
+export async function deleteScore(client: VqClient, resultId: string): Promise<boolean> {
+  try {
+    await client.call('scores.delete', { resultId });
+    return true;
+  } catch (err) {
+    const f = failureOf(err);
+    pushToast({
+      kind: 'error',
+      title: 'Could not delete the score',
+      message: f.message,
+      hint: f.hint,
+    });
+    return false;
+  }
+}
+
+/** Downloads the per-frame values of stored scores as CSV or JSON; failures become a toast. */
+export async function exportScores(
+  client: VqClient,
+  resultIds: string[],
+  format: 'csv' | 'json',
+): Promise<boolean> {
+  try {
+    const file = await client.call('scores.export', { resultIds, format });
+    downloadText(file.fileName, file.text, file.mimeType);
+    return true;
+  } catch (err) {
+    const f = failureOf(err);
+    pushToast({
+      kind: 'error',
+      title: 'Could not export the scores',
+      message: f.message,
+      hint: f.hint,
+    });
+    return false;
+  }
+}

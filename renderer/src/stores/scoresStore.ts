@@ -1,0 +1,168 @@
+/**
+ * The Scores panel's state: the stored scores of the reference shown (via the reducer), which
+ * rows are checked (chart, export) and focused (worst frames, details), the per-frame details
+ * fetched so far, and the score jobs this window queued (their failures show in the panel).
+ */
+import { create } from 'zustand';
+import type { VqClient, VqEvent } from '../../../shared/api';
+import type { ScoreResultDetail } from '../../../shared/scoreResults';
+import { assignColors } from '../views/scores/seriesColors';
+import { messageOf } from './messageOf';
+import {
+  initialSelection,
+  pruneSelection,
+  selectArrived,
+  toggleChecked,
+  type ScoreSelection,
+} from './scoreSelection';
+import {
+  applyScoresEvent,
+  applyScoresSnapshot,
+  awaitScoresSnapshot,
+  initialScoresData,
+  type ScoresData,
+} from './scoresReducer';
+
+/** A result's per-frame details as fetched. */
+export type DetailEntry =
+  | { status: 'loading' }
+  | { status: 'ready'; detail: ScoreResultDetail }
+  | { status: 'error'; message: string };
+
+/** What the scores store holds. */
+export interface ScoresState {
+  data: ScoresData;
+  /** True while the list of the reference shown is fetched. */
+  loading: boolean;
+  loadError: string | null;
+  selection: ScoreSelection;
+  /** Chart colour of each checked result; a result keeps its colour while others come and go. */
+  colors: Record<string, string>;
+  /** Details by result id (results never change once stored, so they are kept). */
+  details: Record<string, DetailEntry>;
+  /** Score jobs queued from this window, newest last. */
+  ownJobIds: string[];
+}
+
+/** The zustand store of scores. */
+export const useScoresStore = create<ScoresState>()(() => ({
+  data: initialScoresData,
+  loading: false,
+  loadError: null,
+  selection: { selected: [], focused: null },
+  colors: {},
+  details: {},
+  ownJobIds: [],
+}));
+
+/** The state change for a new selection: the selection and its chart colours. */
+function select(
+  s: Pick<ScoresState, 'colors'>,
+  selection: ScoreSelection,
+): Pick<ScoresState, 'selection' | 'colors'> {
+  return { selection, colors: assignColors(selection.selected, s.colors) };
+}
+
+/** Feeds one event to the reducer; a new result of the reference shown is checked. */
+export function scoresEventArrived(event: VqEvent): void {
+  useScoresStore.setState((s) => {
+    const data = applyScoresEvent(s.data, event);
+    if (data === s.data) return {};
+    let selection = s.selection;
+    let details = s.details;
+    if (event.type === 'score.added' && data.results.some((r) => r.id === event.result.id)) {
+      selection = selectArrived(selection, event.result.id);
+    }
+    if (event.type === 'score.removed' && event.id in details) {
+      details = { ...details };
+      delete details[event.id];
+    }
+    return { data, ...select(s, pruneSelection(selection, data.results)), details };
+  });
+}
+
+async function fetchList(client: VqClient, sourceId: string, fresh: boolean): Promise<void> {
+  try {
+    const snapshot = await client.call('scores.list', { sourceId });
+    useScoresStore.setState((s) => {
+      const data = applyScoresSnapshot(s.data, sourceId, snapshot);
+      if (data === s.data) return {};
+      const selection = fresh
+        ? initialSelection(data.results)
+        : pruneSelection(s.selection, data.results);
+      return { data, ...select(s, selection), loading: false, loadError: null };
+    });
+  } catch (err) {
+    if (useScoresStore.getState().data.sourceId !== sourceId) return;
+    useScoresStore.setState({ loading: false, loadError: messageOf(err) });
+  }
+}
+
+/** Shows the scores of a reference (null: none); fetches them unless they are already shown. */
+export function showScoresOf(client: VqClient, sourceId: string | null): void {
+  const s = useScoresStore.getState();
+  if (s.data.sourceId === sourceId && (s.data.seq !== null || s.loading)) return;
+  useScoresStore.setState({
+    data: awaitScoresSnapshot(s.data, sourceId),
+    loading: sourceId !== null,
+    loadError: null,
+    selection: { selected: [], focused: null },
+  });
+  if (sourceId !== null) void fetchList(client, sourceId, true);
+}
+
+/** Fetches the list again after a reconnect (events may have been missed); the rows stay. */
+export function resyncScores(client: VqClient): void {
+  const { data } = useScoresStore.getState();
+  if (data.sourceId === null) return;
+  useScoresStore.setState({ data: awaitScoresSnapshot(data, data.sourceId), loading: true });
+  void fetchList(client, data.sourceId, false);
+}
+
+/** Fetches a result's per-frame details unless they are here or on their way. */
+export async function loadScoreDetail(client: VqClient, resultId: string): Promise<void> {
+  const entry = useScoresStore.getState().details[resultId];
+  if (entry && entry.status !== 'error') return;
+  const put = (e: DetailEntry): void =>
+    useScoresStore.setState((s) => ({ details: { ...s.details, [resultId]: e } }));
+  put({ status: 'loading' });
+  try {
+    put({ status: 'ready', detail: await client.call('scores.get', { resultId }) });
+  } catch (err) {
+    put({ status: 'error', message: messageOf(err) });
+  }
+}
+
+/** Checks or unchecks a row (chart and export). */
+export function toggleScoreChecked(resultId: string): void {
+  useScoresStore.setState((s) => select(s, toggleChecked(s.selection, resultId)));
+}
+
+/** Checks exactly these rows. */
+export function setScoresChecked(resultIds: string[]): void {
+  useScoresStore.setState((s) => select(s, { ...s.selection, selected: resultIds }));
+}
+
+/** Checks a row if it is not checked yet. */
+export function checkScore(resultId: string): void {
+  useScoresStore.setState((s) =>
+    s.selection.selected.includes(resultId)
+      ? {}
+      : select(s, { ...s.selection, selected: [...s.selection.selected, resultId] }),
+  );
+}
+
+/** Focuses a row (its worst frames and details show). */
+export function focusScore(resultId: string): void {
+  useScoresStore.setState((s) => ({ selection: { ...s.selection, focused: resultId } }));
+}
+
+/** Remembers a score job queued from this window. */
+export function rememberScoreJob(jobId: string): void {
+  useScoresStore.setState((s) => ({ ownJobIds: [...s.ownJobIds, jobId] }));
+}
+
+/** Stops showing a finished job of this window in the panel. */
+export function forgetScoreJob(jobId: string): void {
+  useScoresStore.setState((s) => ({ ownJobIds: s.ownJobIds.filter((id) => id !== jobId) }));
+}

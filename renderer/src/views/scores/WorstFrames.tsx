@@ -1,0 +1,87 @@
+import type { ReactNode } from 'react';
+import { SCORE_SERIES, type ScoreSeries } from '../../../../shared/score';
+import type { ScoreResultDetail } from '../../../../shared/scoreResults';
+import { scoreText, SERIES_INFO } from './seriesInfo';
+
+/** Props of {@link WorstFrames}. */
+export interface WorstFramesProps {
+  detail: ScoreResultDetail;
+  /** The frame marked in the chart, if any. */
+  highlighted: number | null;
+  onShowFrame: (frame: number) => void;
+}
+
+/**
+ * The frames of one result that score lowest (in VMAF, else PSNR, else SSIM), worst first, with
+ * every series' value there; clicking one marks it in the chart.
+ */
+export function WorstFrames({ detail, highlighted, onShowFrame }: WorstFramesProps): ReactNode {
+  const by = detail.worstBy;
+  const shown: ScoreSeries[] = SCORE_SERIES.filter(
+    (s) => s !== 'psnr' && s !== 'ssim' && detail.worstFrames.some((f) => s in f),
+  );
+  return (
+    <section className="worst-frames" aria-label={`Worst frames of ${detail.label}`}>
+      <h3>
+        Worst frames{' '}
+        <span className="muted">
+          {detail.label}
+          {by ? ` · by ${SERIES_INFO[by].label}` : ''}
+        </span>
+      </h3>
+      {detail.worstFrames.length === 0 ? (
+        <p className="muted small">No frames to rank.</p>
+      ) : (
+        <table className="data-table compact worst-table" data-testid="worst-frames">
+          <thead>
+            <tr>
+              <th scope="col">Frame</th>
+              {shown.map((s) => (
+                <th key={s} scope="col" className="num" title={SERIES_INFO[s].description}>
+                  {SERIES_INFO[s].label}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {detail.worstFrames.map((f) => (
+              <tr
+                key={f.frame}
+                className={f.frame === highlighted ? 'is-selected' : undefined}
+                data-testid="worst-frame"
+                data-frame={f.frame}
+              >
+                <td>
+                  <button
+                    type="button"
+                    className="link-button mono"
+                    aria-pressed={f.frame === highlighted}
+                    title="Mark this frame in the chart"
+                    onClick={() => onShowFrame(f.frame)}
+                  >
+                    {f.frame}
+                  </button>
+                </td>
+                {shown.map((s) => (
+                  <td key={s} className={`num ${s === by ? 'is-rank' : ''}`}>
+                    {/* null here is +∞ (identical frames) for PSNR, else not a number. */}
+                    {f[s] === null && (s === 'psnrY' || s === 'psnr')
+                      ? '∞'
+                      : scoreText(s, f[s] ?? null)}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <p className="muted small">
+        Frame numbers count from the first frame scored
+        {detail.alignment.startFrame > 0
+          ? ` (frame ${detail.alignment.startFrame} of the reference)`
+          : ''}
+        .
+      </p>
+    </section>
+  );
+}
