@@ -25,13 +25,13 @@ import { defaultDataDir } from '../core/paths';
 import { checkInputFile } from '../core/probe';
 import {
   PreflightBlockedError,
-  executeScorePlan,
+  executeScorePlans,
+  planScoreProcesses,
   parseFixArg,
   parseMetricsArg,
   parseModelArg,
   parseScaleArg,
   perFrameCsv,
-  planScore,
   scoreJson,
   type ScorePlan,
 } from '../core/score';
@@ -93,7 +93,7 @@ export async function scoreCommand(args: string[]): Promise<number> {
       distorted.push({ path: checked.realPath, raw: distRaw ?? null });
     }
     if (perFrameFile) checkWritable(perFrameFile);
-    const plan = await planScore(
+    const { plan, processes } = await planScoreProcesses(
       { ...options, reference: { path: ref.realPath, raw: refRaw ?? null }, distorted },
       { toolchain: core.toolchain },
       abort.signal,
@@ -103,9 +103,9 @@ export async function scoreCommand(args: string[]): Promise<number> {
     if (abort.signal.aborted) return EXIT_CANCELED;
     console.error(
       `vq: scoring ${plan.pairs.length} video(s) against ${path.basename(plan.reference.path)} ` +
-        `(${plan.metrics.join(', ')}) in one ffmpeg process`,
+        `(${plan.metrics.join(', ')}) in ${processes.length === 1 ? 'one ffmpeg process' : `${processes.length} ffmpeg processes (libvmaf 1.x: one per video)`}`,
     );
-    const run = await runWithProgress(plan, abort.signal);
+    const run = await runWithProgress(processes, abort.signal);
     if (perFrameFile) writeAtomically(perFrameFile, perFrameCsv(run));
     if (json) console.log(JSON.stringify(scoreJson(run), null, 2));
     else console.log(describeRun(run, perFrameFile));
@@ -241,10 +241,13 @@ function printPreflight(plan: ScorePlan): void {
   for (const u of plan.unavailable) console.error(`vq: ${u.metric} unavailable: ${u.reason}`);
 }
 
-async function runWithProgress(plan: ScorePlan, signal: AbortSignal): Promise<ScoreRunResult> {
+async function runWithProgress(
+  processes: ScorePlan[],
+  signal: AbortSignal,
+): Promise<ScoreRunResult> {
   const painter = process.stderr.isTTY === true ? new ProgressPainter(process.stderr) : null;
   const started = Date.now();
-  const run = await executeScorePlan(plan, {
+  const run = await executeScorePlans(processes, {
     signal,
     onProgress: (p) => {
       if (!painter) return;

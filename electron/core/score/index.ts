@@ -20,9 +20,13 @@ export {
 export {
   scoreRun,
   executeScorePlan,
+  executeScorePlans,
+  planScoreProcesses,
+  needsProcessPerDistorted,
   assemblePair,
   PreflightBlockedError,
   type RunScoreOptions,
+  type ScoreProcesses,
 } from './run';
 export {
   resolveModel,

@@ -3,6 +3,7 @@
  * from `-progress pipe:1`, cancel through an AbortSignal, then the logs parsed (zod-validated),
  * the series assembled per distorted video and pooled. Temporary logs are removed afterwards.
  */
+import path from 'node:path';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { VqError } from '../../../shared/errors';
 import { poolAll } from '../../../shared/pooling';
@@ -67,9 +68,84 @@ export async function scoreRun(
   deps: ScoreDeps,
   opts: RunScoreOptions = {},
 ): Promise<ScoreRunResult> {
-  const plan = await planScore(req, deps, opts.signal);
+  const { plan, processes } = await planScoreProcesses(req, deps, opts.signal);
   if (plan.blocked) throw new PreflightBlockedError(plan);
-  return executeScorePlan(plan, opts);
+  return executeScorePlans(processes, opts);
+}
+
+/**
+ * True when a plan must not run as one process: ffmpeg 4.x with libvmaf 1.x crashes at random
+ * (SIGSEGV, "double free or corruption") when one process holds two or more libvmaf filters —
+ * seen here with @ffmpeg-installer's 4.1 + libvmaf 1.3.7 on 2 to 7 distorted videos. Such runs
+ * score each distorted video in its own process; PSNR/SSIM-only runs still share one decode.
+ */
+export function needsProcessPerDistorted(plan: ScorePlan): boolean {
+  return plan.binary.libvmaf?.api === 1 && plan.pairs.filter((p) => p.logs.vmaf).length > 1;
+}
+
+/** What a request runs as: the whole plan (shown, checked) and the processes that carry it out. */
+export interface ScoreProcesses {
+  plan: ScorePlan;
+  processes: ScorePlan[];
+}
+
+/** Plans a request and, where the build needs it, one process per distorted video. */
+export async function planScoreProcesses(
+  req: ScoreRequest,
+  deps: ScoreDeps,
+  signal?: AbortSignal,
+): Promise<ScoreProcesses> {
+  const plan = await planScore(req, deps, signal);
+  if (plan.blocked || !needsProcessPerDistorted(plan)) return { plan, processes: [plan] };
+  const processes: ScorePlan[] = [];
+  for (const [i, distorted] of req.distorted.entries()) {
+    processes.push(
+      await planScore(
+        {
+          ...req,
+          distorted: [{ ...distorted, media: plan.pairs[i]!.media }],
+          distortedFixes: req.distortedFixes ? [req.distortedFixes[i] ?? []] : undefined,
+        },
+        // Separate log folders: every process numbers its pair 0.
+        deps.logDir ? { ...deps, logDir: path.join(deps.logDir, `process-${i}`) } : deps,
+        signal,
+      ),
+    );
+  }
+  plan.warnings.push({
+    id: 'libvmaf1-process-per-video',
+    message:
+      'This libvmaf 1.x build crashes with several VMAF filters in one process, so each video is ' +
+      'scored in a process of its own (the reference is decoded once per video).',
+  });
+  return { plan, processes };
+}
+
+/** Runs planned processes one after another and merges their results into one run. */
+export async function executeScorePlans(
+  processes: ScorePlan[],
+  opts: RunScoreOptions = {},
+): Promise<ScoreRunResult> {
+  if (processes.length === 1) return executeScorePlan(processes[0]!, opts);
+  const runs: ScoreRunResult[] = [];
+  for (const [i, p] of processes.entries()) {
+    runs.push(
+      await executeScorePlan(p, {
+        ...opts,
+        onProgress: (pr) =>
+          opts.onProgress?.({
+            ...pr,
+            fraction: pr.fraction === null ? null : (i + pr.fraction) / processes.length,
+          }),
+      }),
+    );
+  }
+  const first = runs[0]!;
+  return {
+    ...first,
+    results: runs.flatMap((r) => r.results),
+    durationMs: runs.reduce((sum, r) => sum + r.durationMs, 0),
+  };
 }
 
 /** Runs a plan (which must not be blocked) and returns the scores of every distorted video. */

@@ -5,12 +5,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ScoreRunResult, ScoreSeries } from '../../../shared/score';
+import type { ScoreMetric, ScoreRunResult, ScoreSeries } from '../../../shared/score';
 import type { BinaryInfo } from '../../../shared/toolchain';
 import { useTempDirs } from '../testing/tempDir';
 import type { Toolchain } from '../toolchain';
 import { parseLibvmafJson, parsePsnrStats, parseSsimStats } from './logs';
-import { scoreRun } from './run';
+import { planScoreProcesses, scoreRun } from './run';
 import {
   MODEL_DIR,
   ffmpeg,
@@ -213,10 +213,38 @@ describe('several distorted videos against one reference: one process, the same 
         expect(r.perFrame[k], `${i} ${k}`).toEqual(alone[i]!.results[0]!.perFrame[k]);
       expect(r.libvmafFeatures).toEqual(alone[i]!.results[0]!.libvmafFeatures);
     });
+    // libvmaf 1.x crashes with several libvmaf filters in one process: one process per video.
+    const { processes } = await planScoreProcesses(
+      { reference: { path: ref }, distorted: [{ path: crf35 }, { path: small }] },
+      { toolchain, tmpDir: dir },
+    );
+    expect(processes).toHaveLength(2);
+    // Each video ran in its own process: one distorted input plus the reference.
+    for (const r of together.results) expect(r.command.filter((a) => a === '-i')).toHaveLength(2);
+  });
+
+  it('PSNR/SSIM runs decode the reference once for every distorted video', async () => {
+    const dir = tempDir();
+    const req = {
+      reference: { path: ref },
+      distorted: [{ path: crf35 }, { path: small }],
+      metrics: ['psnr', 'ssim'] as ScoreMetric[],
+    };
+    const { processes } = await planScoreProcesses(req, { toolchain, tmpDir: dir });
+    expect(processes).toHaveLength(1);
+    const together = await scoreRun(req, { toolchain, tmpDir: dir });
     // One -i of the reference (the last input) and one split of it to the two pairs.
     const cmd = together.command;
     expect(cmd.filter((a) => a === '-i')).toHaveLength(3);
     expect(cmd[cmd.indexOf('-filter_complex') + 1]).toMatch(/^\[2:0\][^;]*split=2\[r0\]\[r1\];/);
+    for (const [i, d] of [crf35, small].entries()) {
+      const alone = await scoreRun(
+        { ...req, distorted: [{ path: d }] },
+        { toolchain, tmpDir: dir },
+      );
+      expect(together.results[i]!.perFrame.psnrY).toEqual(alone.results[0]!.perFrame.psnrY);
+      expect(together.results[i]!.perFrame.ssim).toEqual(alone.results[0]!.perFrame.ssim);
+    }
   });
 });
 

@@ -10,7 +10,7 @@ import { VqError, toApiError } from '../../../shared/errors';
 import type { Job, ScoreJobPlan } from '../../../shared/queue';
 import type { EventHub } from '../events';
 import type { JobExecutor, JobOutcome, JobRunContext } from '../queue/jobQueue';
-import { executeScorePlan, planScore } from '../score';
+import { executeScorePlans, planScoreProcesses } from '../score';
 import type { LibraryRepo } from '../store/libraryRepo';
 import type { RenditionRepo } from '../store/renditionRepo';
 import type { ScoreRepo } from '../store/scoreRepo';
@@ -45,7 +45,7 @@ export class ScoreExecutor implements JobExecutor {
       const ref = resolveReference(repos, plan.referenceId);
       const targets = this.targetsOf(job, plan);
       const fixes = plan.fromJob ? [] : plan.fixes;
-      const scorePlan = await planScore(
+      const { plan: scorePlan, processes } = await planScoreProcesses(
         scoreRequest(ref, targets, plan.options, fixes),
         { toolchain: this.deps.toolchain, logDir },
         ctx.signal,
@@ -56,8 +56,11 @@ export class ScoreExecutor implements JobExecutor {
           targets.map((t) => t.scored.label),
         );
       }
-      ctx.commandsChosen(scorePlan.binary.path, [scorePlan.command]);
-      const run = await executeScorePlan(scorePlan, {
+      ctx.commandsChosen(
+        scorePlan.binary.path,
+        processes.map((p) => p.command),
+      );
+      const run = await executeScorePlans(processes, {
         signal: ctx.signal,
         onProgress: (p) => ctx.progress(p),
         onSpawn: (pid) => ctx.processStarted(pid),

@@ -20,7 +20,13 @@ import type {
 } from '../../../shared/scoreResults';
 import type { EventHub } from '../events';
 import { dataLayout } from '../paths';
-import { metricsFor, planScore, scoreBinary, type ScorePlan, type ScoreRequest } from '../score';
+import {
+  metricsFor,
+  planScoreProcesses,
+  scoreBinary,
+  type ScorePlan,
+  type ScoreRequest,
+} from '../score';
 import type { JobQueue } from '../queue/jobQueue';
 import type { NewJob } from '../queue/jobStore';
 import type { LibraryRepo } from '../store/libraryRepo';
@@ -210,10 +216,11 @@ export class ScoreService {
     const targets = args.distorted.map((t) => resolveTarget(repos, t));
     // The job id is chosen now so the planned command names the job's own log folder.
     const jobId = newId();
-    const plan = await planScore(scoreRequest(ref, targets, args.options ?? {}, args.fixes ?? []), {
-      toolchain: this.deps.toolchain,
-      logDir: scoreLogDir(this.deps.dataDir, jobId),
-    });
+    // planScoreProcesses adds the note when this build scores each video in its own process.
+    const { plan } = await planScoreProcesses(
+      scoreRequest(ref, targets, args.options ?? {}, args.fixes ?? []),
+      { toolchain: this.deps.toolchain, logDir: scoreLogDir(this.deps.dataDir, jobId) },
+    );
     return { jobId, ref, targets, plan };
   }
 }
