@@ -17,6 +17,7 @@ import { APP_VERSION } from '../core/version';
 import { startServer } from '../server/server';
 import { describeLadders, describeMedia, describeToolchain } from './describe';
 import { encodeCommand } from './encodeCommand';
+import { frameCommand } from './frameCommand';
 import { scoreCommand } from './scoreCommand';
 import { renderTable } from './table';
 import { UsageError } from './usageError';
@@ -43,6 +44,8 @@ Commands:
                                        quality of files against a reference in one ffmpeg process;
                                        pre-flight findings first; exit 1 when a pair is blocked
                                        (choose a --fix), 130 after Ctrl+C
+  frame FILE --index N --out F.png [--size WxH] [--raw WxH:pix_fmt:fps]
+                                       write frame N (0-based, presentation order) as an RGB PNG
   serve [--port N] [--host ADDR]       the app's UI in a browser; prints the URL with its access token
 
 Environment: VQ_DATA_DIR (library and caches), VQ_FFMPEG / VQ_FFPROBE (binaries to use),
@@ -81,6 +84,8 @@ export async function runCli(argv: string[]): Promise<number> {
         return await encodeCommand(rest);
       case 'score':
         return await scoreCommand(rest);
+      case 'frame':
+        return await frameCommand(rest);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

