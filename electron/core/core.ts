@@ -11,6 +11,7 @@ import { EncodeExecutor } from './encode/encodeExecutor';
 import { EncodeService } from './encode/encodeService';
 import { EventHub } from './events';
 import { killAllProcesses } from './ffmpeg/process';
+import { extractFrame } from './frames';
 import { dataLayout } from './paths';
 import { JobQueue } from './queue/jobQueue';
 import { SqliteJobStore } from './queue/sqliteJobStore';
@@ -43,6 +44,15 @@ export interface Core {
    * served by id like sources); null for an unknown id. Media routes use it.
    */
   mediaPath(kind: 'file' | 'thumb', id: string): string | null;
+  /**
+   * Frame `index` (presentation order, 0-based) of a library item or rendition as an RGB PNG,
+   * decoded by ffmpeg; null for an unknown id. Throws VqError INVALID_ARGS past the last frame.
+   */
+  framePng(
+    id: string,
+    index: number,
+    size?: { width: number; height: number },
+  ): Promise<Buffer | null>;
   /** Kills running ffmpeg processes, deletes their partial outputs and closes the database. */
   close(): void;
 }
@@ -92,8 +102,22 @@ export function createCore(opts: CoreOptions): Core {
     store: jobs,
     events,
     executors: {
-      encode: new EncodeExecutor({ store: jobs, library, renditions, toolchain, events, tmpDir: opts.tmpDir }),
-      score: new ScoreExecutor({ dataDir: opts.dataDir, library, renditions, scores: scoreRepo, toolchain, events }),
+      encode: new EncodeExecutor({
+        store: jobs,
+        library,
+        renditions,
+        toolchain,
+        events,
+        tmpDir: opts.tmpDir,
+      }),
+      score: new ScoreExecutor({
+        dataDir: opts.dataDir,
+        library,
+        renditions,
+        scores: scoreRepo,
+        toolchain,
+        events,
+      }),
     },
     concurrency: () => concurrency().effective,
     onRestart: () => settings.get().onRestart,
@@ -152,6 +176,13 @@ export function createCore(opts: CoreOptions): Core {
       if (src) return kind === 'file' ? src.item.path : src.thumbPath;
       const rendition = kind === 'file' ? renditions.get(id) : null;
       return rendition?.path ?? null;
+    },
+    async framePng(id, index, size) {
+      const src = library.get(id);
+      const input = src?.item.path ?? renditions.get(id)?.path ?? null;
+      if (!input) return null;
+      const ffmpeg = await toolchain.binaryFor('decode');
+      return extractFrame({ ffmpeg, input, raw: src?.raw ?? null, index, size, format: 'png' });
     },
     close() {
       if (closed) return;

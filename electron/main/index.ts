@@ -121,6 +121,7 @@ function start(dataDir: string): void {
       handleProtocols({
         rendererDir: RENDERER_DIR,
         resolveMedia: (kind, id) => services.mediaPath(kind, id),
+        frames: (id, index, size) => services.framePng(id, index, size),
       });
       ipc = bindIpc(services, origins);
       notifyFinishedBatches(services);

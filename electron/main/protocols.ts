@@ -4,6 +4,7 @@
  * request → response logic lives in rendererFiles.ts and mediaRoute.ts, which run without Electron.
  */
 import { protocol } from 'electron';
+import { isFrameUrl, serveFrame, type FrameSource } from './frameRoute';
 import { serveMedia, type MediaResolver } from './mediaRoute';
 import { serveRendererFile } from './rendererFiles';
 
@@ -34,6 +35,8 @@ export interface ProtocolSources {
   rendererDir: string;
   /** The core's id → path lookup; the only way a media URL becomes a file. */
   resolveMedia: MediaResolver;
+  /** The core's frame decoder by id (`vq-media://frame/<id>?index=N`). */
+  frames: FrameSource;
 }
 
 /** Installs the handlers on the default session; call once the app is ready. */
@@ -42,7 +45,10 @@ export function handleProtocols(sources: ProtocolSources): void {
     serveRendererFile(request, sources.rendererDir).catch((err: unknown) => failed(request, err)),
   );
   protocol.handle(MEDIA_SCHEME, (request) =>
-    serveMedia(request, sources.resolveMedia).catch((err: unknown) => failed(request, err)),
+    (isFrameUrl(request.url)
+      ? serveFrame(request, sources.frames)
+      : serveMedia(request, sources.resolveMedia)
+    ).catch((err: unknown) => failed(request, err)),
   );
 }
 

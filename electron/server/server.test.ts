@@ -30,7 +30,12 @@ async function start(): Promise<{ server: RunningServer; core: Core; base: strin
   return { server, core, base: `http://127.0.0.1:${server.port}` };
 }
 
-function rpc(ws: WebSocket, id: number, method: string, args: unknown): Promise<{ id: number; result: { ok: boolean; value?: unknown; error?: { code: string } } }> {
+function rpc(
+  ws: WebSocket,
+  id: number,
+  method: string,
+  args: unknown,
+): Promise<{ id: number; result: { ok: boolean; value?: unknown; error?: { code: string } } }> {
   return new Promise((resolve) => {
     const onMessage = (data: WebSocket.RawData): void => {
       const msg = JSON.parse(String(data)) as { id?: number };
@@ -56,7 +61,13 @@ describe('vq serve', () => {
     // The first visit sets a cookie so scripts and media load without the query.
     const cookie = ok.headers.get('set-cookie')!.split(';')[0]!;
     expect((await fetch(`${base}/assets/app.js`, { headers: { cookie } })).status).toBe(200);
-    expect((await fetch(`${base}/assets/app.js`, { headers: { authorization: `Bearer ${server.token}` } })).status).toBe(200);
+    expect(
+      (
+        await fetch(`${base}/assets/app.js`, {
+          headers: { authorization: `Bearer ${server.token}` },
+        })
+      ).status,
+    ).toBe(200);
   });
 
   it('refuses foreign Host headers and path traversal', async () => {
@@ -93,7 +104,9 @@ describe('vq serve', () => {
     expect(info.result.ok).toBe(true);
     const bad = await rpc(ws, 2, 'library.import', { paths: 'nope' });
     expect(bad.result.error?.code).toBe('INVALID_ARGS');
-    const imported = await rpc(ws, 3, 'library.import', { paths: [testMedia('androidx-media/bt601.mp4')] });
+    const imported = await rpc(ws, 3, 'library.import', {
+      paths: [testMedia('androidx-media/bt601.mp4')],
+    });
     expect(imported.result.ok).toBe(true);
     await expect.poll(() => events.map((e) => e.type)).toContain('library.added');
     ws.close();
@@ -113,16 +126,47 @@ describe('vq serve', () => {
     expect(Number(whole.headers.get('content-length'))).toBe(size);
     await whole.arrayBuffer();
 
-    const tail = await fetch(`${base}/media/file/${id}`, { headers: { ...auth, range: 'bytes=-100' } });
+    const tail = await fetch(`${base}/media/file/${id}`, {
+      headers: { ...auth, range: 'bytes=-100' },
+    });
     expect(tail.status).toBe(206);
     expect(tail.headers.get('content-range')).toBe(`bytes ${size - 100}-${size - 1}/${size}`);
     const bytes = Buffer.from(await tail.arrayBuffer());
     expect(bytes.equals(fs.readFileSync(file).subarray(size - 100))).toBe(true);
 
-    expect((await fetch(`${base}/media/file/${id}`, { headers: { ...auth, range: `bytes=${size}-` } })).status).toBe(416);
+    expect(
+      (await fetch(`${base}/media/file/${id}`, { headers: { ...auth, range: `bytes=${size}-` } }))
+        .status,
+    ).toBe(416);
     expect((await fetch(`${base}/media/file/unknownid`, { headers: auth })).status).toBe(404);
     const thumb = await fetch(`${base}/media/thumb/${id}`, { headers: auth });
     expect(thumb.headers.get('content-type')).toBe('image/jpeg');
     await thumb.arrayBuffer();
+  });
+
+  it('serves exact frames by id as PNG, with clear refusals', async () => {
+    const { server, core, base } = await start();
+    const { imported } = await core.api['library.import']({
+      paths: [testMedia('androidx-media/bear-vp9.webm')],
+    });
+    const id = imported[0]!.id;
+    const auth = { authorization: `Bearer ${server.token}` };
+    const png = await fetch(`${base}/media/frame/${id}?index=5&width=160&height=120`, {
+      headers: auth,
+    });
+    expect(png.status).toBe(200);
+    expect(png.headers.get('content-type')).toBe('image/png');
+    const bytes = Buffer.from(await png.arrayBuffer());
+    expect(bytes.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+    expect(bytes.readUInt32BE(16)).toBe(160); // IHDR width
+    expect(bytes.readUInt32BE(20)).toBe(120); // IHDR height
+    const past = await fetch(`${base}/media/frame/${id}?index=100000`, { headers: auth });
+    expect(past.status).toBe(400);
+    expect(await past.text()).toMatch(/82 frames/);
+    expect((await fetch(`${base}/media/frame/${id}?index=x`, { headers: auth })).status).toBe(400);
+    expect((await fetch(`${base}/media/frame/nosuchid?index=0`, { headers: auth })).status).toBe(
+      404,
+    );
+    expect((await fetch(`${base}/media/frame/${id}?index=0`)).status).toBe(401);
   });
 });

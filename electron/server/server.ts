@@ -6,7 +6,9 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { parseFrameQuery } from '../core/media/frameRequest';
 import { contentTypeFor, parseRange, rangeResponseHead } from '../core/media/range';
+import { toApiError } from '../../shared/errors';
 import type { Core } from '../core/core';
 import { TOKEN_COOKIE, hostAllowed, newToken, presentedToken, tokenMatches } from './auth';
 
@@ -50,23 +52,38 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
   async function handleHttp(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (!hostAllowed(req.headers.host, host)) return send(res, 421, 'Misdirected request: unknown Host header.');
+    if (!hostAllowed(req.headers.host, host))
+      return send(res, 421, 'Misdirected request: unknown Host header.');
     const given = presentedToken(url, req.headers);
     if (!tokenMatches(token, given)) {
-      return send(res, 401, 'VQ Studio: open the URL that `vq serve` printed (it carries the access token).');
+      return send(
+        res,
+        401,
+        'VQ Studio: open the URL that `vq serve` printed (it carries the access token).',
+      );
     }
     if (url.searchParams.get('token')) {
       // Later requests (scripts, styles, media) carry the cookie instead of the query.
-      res.setHeader('Set-Cookie', `${TOKEN_COOKIE}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict`);
+      res.setHeader(
+        'Set-Cookie',
+        `${TOKEN_COOKIE}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict`,
+      );
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed');
 
     const media = /^\/media\/(file|thumb)\/([A-Za-z0-9_-]{1,64})$/.exec(url.pathname);
     if (media) return serveMedia(req, res, media[1] as 'file' | 'thumb', media[2]!);
+    const frame = /^\/media\/frame\/([A-Za-z0-9_-]{1,64})$/.exec(url.pathname);
+    if (frame) return serveFrame(res, frame[1]!, url.searchParams);
     return serveStatic(req, res, url.pathname);
   }
 
-  function serveMedia(req: http.IncomingMessage, res: http.ServerResponse, kind: 'file' | 'thumb', id: string): void {
+  function serveMedia(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    kind: 'file' | 'thumb',
+    id: string,
+  ): void {
     // Files are found by library id only; a path never comes from the URL.
     const file = core.mediaPath(kind, id);
     if (!file) return send(res, 404, 'No such library item');
@@ -78,14 +95,52 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     }
     const range = parseRange(req.headers.range, size);
     const head = rangeResponseHead(range, size, contentTypeFor(file));
-    res.writeHead(head.status, { ...head.headers, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+    res.writeHead(head.status, {
+      ...head.headers,
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+    });
     if (req.method === 'HEAD' || head.status === 416) return void res.end();
-    const stream = range && range !== 'unsatisfiable' ? fs.createReadStream(file, range) : fs.createReadStream(file);
+    const stream =
+      range && range !== 'unsatisfiable'
+        ? fs.createReadStream(file, range)
+        : fs.createReadStream(file);
     stream.on('error', () => res.destroy());
     stream.pipe(res);
   }
 
-  function serveStatic(req: http.IncomingMessage, res: http.ServerResponse, pathname: string): void {
+  async function serveFrame(
+    res: http.ServerResponse,
+    id: string,
+    params: URLSearchParams,
+  ): Promise<void> {
+    const parsed = parseFrameQuery(params);
+    if (!parsed.ok) return send(res, 400, parsed.message);
+    let png: Buffer | null;
+    try {
+      png = await core.framePng(id, parsed.query.index, parsed.query.size);
+    } catch (err) {
+      const e = toApiError(err);
+      return send(
+        res,
+        e.code === 'INVALID_ARGS' ? 400 : e.code === 'NOT_FOUND' ? 404 : 500,
+        e.message,
+      );
+    }
+    if (!png) return send(res, 404, 'No such library item');
+    res.writeHead(200, {
+      'Content-Type': 'image/png',
+      'Content-Length': png.length,
+      'Cache-Control': 'no-store',
+    });
+    res.end(png);
+  }
+
+  function serveStatic(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    pathname: string,
+  ): void {
     const root = path.resolve(opts.rendererDir);
     let rel: string;
     try {
@@ -101,7 +156,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       // Single-page app: unknown paths get the shell; a missing build gets a clear message.
       target = path.join(root, 'index.html');
       if (!fs.existsSync(target)) {
-        return send(res, 503, 'The UI is not built yet. Run `npm run build` (or `npm start`), then reload.');
+        return send(
+          res,
+          503,
+          'The UI is not built yet. Run `npm run build` (or `npm start`), then reload.',
+        );
       }
     }
     const body = fs.readFileSync(target);
@@ -120,7 +179,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const originOk = !req.headers.origin || hostAllowed(new URL(req.headers.origin).host, host);
-    if (url.pathname !== '/api' || !hostAllowed(req.headers.host, host) || !originOk || !tokenMatches(token, presentedToken(url, req.headers))) {
+    if (
+      url.pathname !== '/api' ||
+      !hostAllowed(req.headers.host, host) ||
+      !originOk ||
+      !tokenMatches(token, presentedToken(url, req.headers))
+    ) {
       socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
       socket.destroy();
       return;
@@ -139,7 +203,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       try {
         msg = JSON.parse(String(data)) as typeof msg;
       } catch {
-        ws.send(JSON.stringify({ id: null, result: { ok: false, error: { code: 'INVALID_ARGS', message: 'Message is not JSON.' } } }));
+        ws.send(
+          JSON.stringify({
+            id: null,
+            result: { ok: false, error: { code: 'INVALID_ARGS', message: 'Message is not JSON.' } },
+          }),
+        );
         return;
       }
       const id = typeof msg.id === 'number' || typeof msg.id === 'string' ? msg.id : null;
@@ -155,7 +224,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : (opts.port ?? 0);
-  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  const urlHost =
+    host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   return {
     url: `http://${urlHost}:${port}/?token=${token}`,
     port,

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { parseFrameQuery } from './frameRequest';
+
+describe('parseFrameQuery', () => {
+  it('reads an index and an optional size', () => {
+    expect(parseFrameQuery(new URLSearchParams('index=0'))).toEqual({
+      ok: true,
+      query: { index: 0 },
+    });
+    expect(parseFrameQuery(new URLSearchParams('index=12&width=320&height=180'))).toEqual({
+      ok: true,
+      query: { index: 12, size: { width: 320, height: 180 } },
+    });
+  });
+  it('refuses missing, negative or fractional indices and half sizes', () => {
+    for (const q of [
+      '',
+      'index=-1',
+      'index=1.5',
+      'index=abc',
+      'index=1&width=10',
+      'index=1&width=0&height=0',
+    ]) {
+      expect(parseFrameQuery(new URLSearchParams(q)).ok, q).toBe(false);
+    }
+  });
+});
