@@ -238,6 +238,11 @@ export interface VqClient {
   onEvent(cb: (event: VqEvent) => void): () => void;
   /** URL of a library item's media (kind 'file' supports Range; 'thumb' is a JPEG). */
   mediaUrl(kind: 'file' | 'thumb', id: string): string;
+  /**
+   * URL of frame `index` (presentation order, 0-based) of a library item or rendition as an RGB
+   * PNG; with `size`, scaled to that size (bicubic, as the scorer scales).
+   */
+  frameUrl(id: string, index: number, size?: { width: number; height: number }): string;
 }
 
 /** True when `name` is a method of the contract (used by dispatchers on untyped input). */

@@ -21,13 +21,17 @@ describe('splitTokenFromUrl', () => {
 
 describe('webEndpoints', () => {
   it('builds the API and media URLs with the token', () => {
-    const { apiUrl, mediaUrl } = webEndpoints(new URL('http://127.0.0.1:4000/'), 'tok');
+    const { apiUrl, mediaUrl, frameUrl } = webEndpoints(new URL('http://127.0.0.1:4000/'), 'tok');
+    expect(frameUrl('id_1', 3, { width: 352, height: 288 })).toBe(
+      '/media/frame/id_1?index=3&width=352&height=288&token=tok',
+    );
     expect(apiUrl).toBe('ws://127.0.0.1:4000/api?token=tok');
     expect(mediaUrl('thumb', 'id_1')).toBe('/media/thumb/id_1?token=tok');
   });
 
   it('uses wss behind https and leaves the token out when there is none', () => {
-    const { apiUrl, mediaUrl } = webEndpoints(new URL('https://box.example:8443/'), null);
+    const { apiUrl, mediaUrl, frameUrl } = webEndpoints(new URL('https://box.example:8443/'), null);
+    expect(frameUrl('x', 0)).toBe('/media/frame/x?index=0');
     expect(apiUrl).toBe('wss://box.example:8443/api');
     expect(mediaUrl('file', 'x')).toBe('/media/file/x');
   });

@@ -1,5 +1,6 @@
 /** Picks the transport at start-up: the Electron preload when present, else the WebSocket. */
 import { establishToken } from './accessToken';
+import { frameQuery } from './frameQuery';
 import { createIpcClient } from './ipcClient';
 import { preloadBridge } from './preloadBridge';
 import type { RendererClient } from './rendererClient';
@@ -12,12 +13,17 @@ export function webEndpoints(
 ): {
   apiUrl: string;
   mediaUrl: (kind: 'file' | 'thumb', id: string) => string;
+  frameUrl: (id: string, index: number, size?: { width: number; height: number }) => string;
 } {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
   const query = token ? `?token=${encodeURIComponent(token)}` : '';
   return {
     apiUrl: `${scheme}//${location.host}/api${query}`,
     mediaUrl: (kind, id) => `/media/${kind}/${encodeURIComponent(id)}${query}`,
+    frameUrl: (id, index, size) =>
+      `/media/frame/${encodeURIComponent(id)}${frameQuery(index, size)}${
+        token ? `&token=${encodeURIComponent(token)}` : ''
+      }`,
   };
 }
 
@@ -26,6 +32,6 @@ export async function createClient(win: Window = window): Promise<RendererClient
   const bridge = preloadBridge(win);
   if (bridge) return createIpcClient(bridge);
   const token = establishToken(win);
-  const { apiUrl, mediaUrl } = webEndpoints(win.location, token);
-  return createWsClient({ url: apiUrl, mediaUrl });
+  const { apiUrl, mediaUrl, frameUrl } = webEndpoints(win.location, token);
+  return createWsClient({ url: apiUrl, mediaUrl, frameUrl });
 }

@@ -1,5 +1,6 @@
 /** The desktop transport: the preload's `window.vq` and the `vq-media://` protocol. */
 import type { VqArgs, VqMethod, VqResults } from '../../../shared/api';
+import { frameQuery } from './frameQuery';
 import { unwrapEnvelope } from './envelope';
 import { isVqEvent } from './eventShape';
 import type { VqBridge } from './preloadBridge';
@@ -21,6 +22,9 @@ export function createIpcClient(bridge: VqBridge): RendererClient {
     },
     mediaUrl(kind, id) {
       return `vq-media://${kind}/${encodeURIComponent(id)}`;
+    },
+    frameUrl(id, index, size) {
+      return `vq-media://frame/${encodeURIComponent(id)}${frameQuery(index, size)}`;
     },
     connection: () => OPEN,
     onConnection: () => () => undefined,

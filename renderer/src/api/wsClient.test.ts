@@ -42,6 +42,7 @@ describe('createWsClient', () => {
     createWsClient({
       url: 'ws://h/api?token=t',
       mediaUrl: (k, id) => `/media/${k}/${id}`,
+      frameUrl: (id, index) => `/media/frame/${id}?index=${index}`,
       openSocket: () => {
         const s = new FakeSocket();
         sockets.push(s);

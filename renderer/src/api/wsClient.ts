@@ -27,6 +27,8 @@ export interface WsClientOptions {
   url: string;
   /** Builds the URL of a media route for an item. */
   mediaUrl: (kind: 'file' | 'thumb', id: string) => string;
+  /** Frame URL builder (see {@link VqClient.frameUrl}). */
+  frameUrl: (id: string, index: number, size?: { width: number; height: number }) => string;
   /** Opens a socket; defaults to the browser's WebSocket. */
   openSocket?: (url: string) => SocketLike;
   /** Jitter source for the backoff. */
@@ -148,6 +150,7 @@ export function createWsClient(opts: WsClientOptions): RendererClient {
       return () => eventListeners.delete(cb);
     },
     mediaUrl: opts.mediaUrl,
+    frameUrl: opts.frameUrl,
     connection: () => state,
     onConnection(cb) {
       connectionListeners.add(cb);

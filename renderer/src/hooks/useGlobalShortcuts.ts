@@ -2,7 +2,8 @@ import { useEffect } from 'react';
 import { focusImportPath, setShortcutsOpen, showView } from '../stores/appStore';
 import { shortcutFor } from '../shell/shortcutKeys';
 
-function isTextField(target: EventTarget | null): boolean {
+/** True when keys typed at `target` belong to it (text fields, selects, editable content). */
+export function isTextField(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   if (target.isContentEditable) return true;
   if (target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return true;

@@ -3,6 +3,7 @@ import { useDocumentTitle } from '../hooks/useDocumentTitle';
 import { useGlobalShortcuts } from '../hooks/useGlobalShortcuts';
 import { useWindowDrop } from '../hooks/useWindowDrop';
 import { pushToast, setShortcutsOpen, useAppStore } from '../stores/appStore';
+import { CompareView } from '../views/compare/CompareView';
 import { LaddersView } from '../views/ladders/LaddersView';
 import { LaterView } from '../views/later/LaterView';
 import { LibraryView } from '../views/library/LibraryView';
@@ -25,6 +26,8 @@ function CurrentView({ view }: { view: ViewId }): ReactNode {
       return <LaddersView />;
     case 'queue':
       return <QueueView />;
+    case 'compare':
+      return <CompareView />;
     case 'toolchain':
       return <ToolchainView />;
     case 'settings':

@@ -69,6 +69,21 @@ export const SHORTCUT_SHEET: readonly { keys: string[][]; what: string }[] = [
     keys: [['Delete'], ['Backspace']],
     what: 'Cancel the focused queued or running job (Queue; asks first)',
   },
+  { keys: [['←'], ['→']], what: 'Previous / next frame (Compare)' },
+  {
+    keys: [
+      ['Shift', '←'],
+      ['Shift', '→'],
+    ],
+    what: 'Ten frames back / forward (Compare)',
+  },
+  { keys: [['Home'], ['End']], what: 'First / last frame (Compare)' },
+  { keys: [['S']], what: 'Side by side (Compare)' },
+  { keys: [['W']], what: 'Split wipe; drag the divider (Compare)' },
+  { keys: [['F']], what: 'Flicker; F again switches A / B (Compare)' },
+  { keys: [['D']], what: 'Difference |A−B| (Compare)' },
+  { keys: [['+'], ['−']], what: 'Zoom in / out: fit, 100, 200, 400, 800 % (Compare)' },
+  { keys: [['0']], what: 'Zoom to fit (Compare)' },
   { keys: [['?']], what: 'Show this sheet' },
   { keys: [['Esc']], what: 'Close a dialog' },
 ];

@@ -19,7 +19,7 @@ export const VIEWS: readonly ViewEntry[] = [
   { id: 'library', name: 'Library', key: '1', ready: true },
   { id: 'ladders', name: 'Ladders', key: '2', ready: true },
   { id: 'queue', name: 'Queue', key: '3', ready: true },
-  { id: 'compare', name: 'Compare', key: '4', ready: false },
+  { id: 'compare', name: 'Compare', key: '4', ready: true },
   { id: 'analysis', name: 'Analysis', key: '5', ready: false },
   { id: 'toolchain', name: 'Toolchain', key: '6', ready: true },
   { id: 'settings', name: 'Settings', key: '7', ready: true },

@@ -10,14 +10,6 @@ export interface LaterPage {
 
 /** Descriptions of the views that arrive in a later release. */
 export const LATER_PAGES: Partial<Record<ViewId, LaterPage>> = {
-  compare: {
-    title: 'Compare',
-    summary: 'Look at renditions against their source.',
-    points: [
-      'Side by side and wipe, synchronised to the frame.',
-      'Exact frames decoded by ffmpeg, so HEVC, AV1 and 10-bit sources compare even where the browser cannot play them.',
-    ],
-  },
   analysis: {
     title: 'Analysis',
     summary:

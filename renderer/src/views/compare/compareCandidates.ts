@@ -1,0 +1,64 @@
+/** What can be shown next to a source in Compare: its renditions, and items of the same length. */
+import type { LibraryItem } from '../../../../shared/library';
+import type { Rendition } from '../../../../shared/queue';
+
+/** One video a pane can show. */
+export interface CompareCandidate {
+  id: string;
+  kind: 'source' | 'rendition' | 'item';
+  /** The rung id of a rendition, else the file name. */
+  title: string;
+  fileName: string;
+  width: number;
+  height: number;
+  bitrateKbps: number | null;
+}
+
+/** The pane of the source itself. */
+export function sourceCandidate(source: LibraryItem): CompareCandidate {
+  return {
+    id: source.id,
+    kind: 'source',
+    title: source.fileName,
+    fileName: source.fileName,
+    width: source.media.video.width,
+    height: source.media.video.height,
+    bitrateKbps: source.media.video.bitrateKbps ?? source.media.bitrateKbps,
+  };
+}
+
+/**
+ * The renditions of `source` (by rung id), then other library items with the same known frame
+ * count (by file name): a frame index means the same picture in each.
+ */
+export function compareCandidates(
+  source: LibraryItem,
+  renditions: readonly Rendition[],
+  items: readonly LibraryItem[],
+): CompareCandidate[] {
+  const own: CompareCandidate[] = renditions
+    .filter((r) => r.sourceId === source.id)
+    .map((r) => ({
+      id: r.id,
+      kind: 'rendition',
+      title: r.rungId,
+      fileName: r.fileName,
+      width: r.width,
+      height: r.height,
+      bitrateKbps: r.bitrateKbps,
+    }));
+  own.sort((a, b) => b.height - a.height || a.title.localeCompare(b.title));
+  const frames = source.media.video.frameCount;
+  const others: CompareCandidate[] = items
+    .filter((i) => i.id !== source.id && frames !== null && i.media.video.frameCount === frames)
+    .map((i) => ({ ...sourceCandidate(i), kind: 'item' }));
+  others.sort((a, b) => a.fileName.localeCompare(b.fileName));
+  return [...own, ...others];
+}
+
+/** "1280×720 · 2,400 kb/s" for a pane label. */
+export function candidateFacts(c: CompareCandidate): string {
+  const rate =
+    c.bitrateKbps === null ? null : `${Math.round(c.bitrateKbps).toLocaleString('en-US')} kb/s`;
+  return [`${c.width}×${c.height}`, rate].filter((p) => p !== null).join(' · ');
+}
