@@ -56,6 +56,10 @@ test('an HDR 10-bit clip shows its badge and bit depth', async ({ page }) => {
 
 test('a missing file gets a clear error and leaves the library unchanged', async ({ page }) => {
   await page.goto(app.url);
+  // Count only once the library has loaded: import a known file and wait for its row.
+  await page.getByTestId('import-path').fill(media('androidx-media/bt601.mp4'));
+  await page.getByTestId('import-button').click();
+  await expect(page.getByTestId('library-row').filter({ hasText: 'bt601.mp4' })).toBeVisible();
   const before = await page.getByTestId('library-row').count();
   await page.getByTestId('import-path').fill('/nonexistent/folder/clip.mp4');
   await page.getByTestId('import-button').click();
