@@ -10,7 +10,7 @@ import type { RawVideoSpec } from '../../shared/media';
 import { parseRawSpec } from '../../shared/rawSpec';
 import { createCore } from '../core/core';
 import { extractFrame } from '../core/frames';
-import { defaultDataDir } from '../core/paths';
+import { dataLayout, defaultDataDir } from '../core/paths';
 import { checkInputFile } from '../core/probe';
 import { UsageError } from './usageError';
 
@@ -37,7 +37,8 @@ export async function frameCommand(args: string[]): Promise<number> {
   const raw = rawOption(values.raw);
   const out = path.resolve(values.out);
 
-  const core = createCore({ dataDir: defaultDataDir(), host: { mode: 'web' }, queue: 'off' });
+  const dataDir = defaultDataDir();
+  const core = createCore({ dataDir, host: { mode: 'web' }, queue: 'off' });
   try {
     const checked = await checkInputFile(positionals[0]!, { raw });
     const ffmpeg = await core.toolchain.binaryFor('decode');
@@ -48,6 +49,8 @@ export async function frameCommand(args: string[]): Promise<number> {
       index,
       size,
       format: 'png',
+      // One ffmpeg for the frame; the file's frame index is shared with the app's disk cache.
+      cacheDir: dataLayout(dataDir).cache,
     });
     writeAtomically(out, png);
     console.error(`vq: wrote frame ${index} of ${path.basename(checked.realPath)} to ${out}`);

@@ -121,7 +121,7 @@ function start(dataDir: string): void {
       handleProtocols({
         rendererDir: RENDERER_DIR,
         resolveMedia: (kind, id) => services.mediaPath(kind, id),
-        frames: (id, index, size) => services.framePng(id, index, size),
+        frames: (id, index, size, signal) => services.framePng(id, index, size, signal),
       });
       ipc = bindIpc(services, origins);
       notifyFinishedBatches(services);

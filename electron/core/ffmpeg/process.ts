@@ -3,7 +3,8 @@
  * process is registered with an AbortController so cancel and quit can kill it, stderr keeps a tail
  * for error messages, and the exact command is kept so people can copy it.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { VqError } from '../../../shared/errors';
 
 /** A running or finished ffmpeg/ffprobe process as the registry sees it. */
@@ -33,6 +34,11 @@ export interface RunOptions {
   onStdoutData?: (chunk: Buffer) => void;
   /** Called with the process id once the process is started (restart recovery records it). */
   onSpawn?: (pid: number) => void;
+  /**
+   * Called once with the started child, for streaming readers: pausing its stdout makes ffmpeg
+   * wait (backpressure), and its stderr can be read line by line. Stopping still goes via `signal`.
+   */
+  onChild?: (child: ChildProcessByStdio<null, Readable, Readable>) => void;
 }
 
 /** What a finished process left behind. */
@@ -70,6 +76,7 @@ export function runTool(binary: string, args: readonly string[], opts: RunOption
       killSignal: 'SIGKILL',
     });
     running.set(id, tracked);
+    opts.onChild?.(child);
     child.once('spawn', () => {
       if (child.pid !== undefined) opts.onSpawn?.(child.pid);
     });

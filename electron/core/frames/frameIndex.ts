@@ -15,6 +15,8 @@ export interface IndexedFrame {
   pts: number | null;
   /** True for frames the decoder marks as keyframes (IDR, or open-GOP recovery points). */
   key: boolean;
+  /** Picture type as the decoder reports it: 'I', 'P', 'B', or '?' (other or not reported). */
+  type: string;
 }
 
 /** Every frame of a file's first video stream, in presentation (decoder output) order. */
@@ -24,6 +26,9 @@ export interface FrameIndex {
   secondsPerTick: number | null;
   /** True when every pts is set and strictly increasing, so a pts names exactly one frame. */
   seekable: boolean;
+  /** Size of the first decoded frame (after autorotate), or null when showinfo did not say. */
+  width: number | null;
+  height: number | null;
 }
 
 /** Decoder input arguments shared by the index and the extractor, so both decode alike. */
@@ -33,31 +38,44 @@ export function inputArgs(input: string, raw?: RawVideoSpec | null): string[] {
   return ['-copyts', ...(raw ? rawInputArgs(raw) : []), '-i', ffmpegInputUrl(input)];
 }
 
-const SHOWINFO_LINE = /\bn:\s*(\d+)\s+pts:\s*(-?\d+|NOPTS)\s+pts_time:\s*(\S+).*?\biskey:(\d)/;
+const SHOWINFO_LINE =
+  /\bn:\s*(\d+)\s+pts:\s*(-?\d+|NOPTS)\s+pts_time:\s*(\S+).*?\biskey:(\d)(?:\s+type:(\S))?/;
+const SHOWINFO_SIZE = /\bs:(\d+)x(\d+)\b/;
 
 /** Parses showinfo's per-frame lines into an index (pure; exported for tests). */
 export function parseShowinfo(text: string): FrameIndex {
   const frames: IndexedFrame[] = [];
   let secondsPerTick: number | null = null;
+  let width: number | null = null;
+  let height: number | null = null;
   for (const line of text.split(/\r?\n/)) {
     const m = SHOWINFO_LINE.exec(line);
     if (!m) continue;
     const n = Number(m[1]);
     if (n !== frames.length) continue; // a repeated or foreign line; n counts output frames
     const pts = m[2] === 'NOPTS' ? null : Number(m[2]);
-    frames.push({ pts, key: m[4] === '1' });
+    const type = m[5] === 'I' || m[5] === 'P' || m[5] === 'B' ? m[5] : '?';
+    frames.push({ pts, key: m[4] === '1', type });
+    if (n === 0) {
+      const size = SHOWINFO_SIZE.exec(line);
+      if (size) [width, height] = [Number(size[1]), Number(size[2])];
+    }
     const t = Number(m[3]);
     if (secondsPerTick === null && pts !== null && pts !== 0 && Number.isFinite(t)) {
       secondsPerTick = t / pts;
     }
   }
-  let seekable = frames.length > 0;
-  for (let i = 0; i < frames.length && seekable; i++) {
+  return { frames, secondsPerTick, seekable: isSeekable(frames), width, height };
+}
+
+/** True when every pts is set and strictly increasing. */
+function isSeekable(frames: readonly IndexedFrame[]): boolean {
+  for (let i = 0; i < frames.length; i++) {
     const pts = frames[i]!.pts;
     const prev = i > 0 ? frames[i - 1]!.pts : null;
-    if (pts === null || (i > 0 && (prev === null || pts <= prev))) seekable = false;
+    if (pts === null || (i > 0 && (prev === null || pts <= prev))) return false;
   }
-  return { frames, secondsPerTick, seekable };
+  return frames.length > 0;
 }
 
 /** Options of {@link buildFrameIndex}. */
@@ -100,4 +118,111 @@ export async function buildFrameIndex(o: FrameIndexOptions): Promise<FrameIndex>
   if (index.frames.length === 0)
     throw new VqError('NO_VIDEO', `${o.input} has no decodable video frames.`);
   return index;
+}
+
+/** The frame timeline of an index: times from the first frame, picture types, keyframes (pure). */
+export function timelineOf(index: FrameIndex): {
+  times: number[];
+  types: string;
+  keyframes: number[];
+} {
+  const tick = index.secondsPerTick ?? 0;
+  const first = index.frames.find((f) => f.pts !== null)?.pts ?? 0;
+  const times: number[] = [];
+  const keyframes: number[] = [];
+  let types = '';
+  let last = 0;
+  let interval = 0;
+  index.frames.forEach((f, i) => {
+    // A frame without a timestamp is placed one interval after the previous one.
+    const t = f.pts === null ? last + interval : Math.round((f.pts - first) * tick * 1e6) / 1e6;
+    if (i > 0 && f.pts !== null) interval = Math.max(0, t - last);
+    times.push(t);
+    last = t;
+    types += f.type;
+    if (f.key) keyframes.push(i);
+  });
+  return { times, types, keyframes };
+}
+
+const STORED_VERSION = 1;
+
+/**
+ * An index as compact text for the disk cache (pure): pts as differences to the previous one,
+ * keyframe flags and picture types as strings of one char per frame.
+ */
+export function serializeFrameIndex(index: FrameIndex, identity: string): string {
+  let prev = 0;
+  const pts = index.frames.map((f) => {
+    if (f.pts === null) return null;
+    const d = f.pts - prev;
+    prev = f.pts;
+    return d;
+  });
+  return JSON.stringify({
+    v: STORED_VERSION,
+    identity,
+    secondsPerTick: index.secondsPerTick,
+    width: index.width,
+    height: index.height,
+    pts,
+    keys: index.frames.map((f) => (f.key ? '1' : '0')).join(''),
+    types: index.frames.map((f) => f.type).join(''),
+  });
+}
+
+/**
+ * Reads an index written by {@link serializeFrameIndex}; null when the text is not one (corrupt,
+ * another version) or was written for another identity (file, binary) (pure).
+ */
+export function parseStoredFrameIndex(text: string, identity: string): FrameIndex | null {
+  let o: unknown;
+  try {
+    o = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof o !== 'object' || o === null) return null;
+  const s = o as Record<string, unknown>;
+  const dim = (v: unknown): v is number | null =>
+    v === null || (Number.isInteger(v) && (v as number) > 0);
+  if (
+    s.v !== STORED_VERSION ||
+    s.identity !== identity ||
+    !Array.isArray(s.pts) ||
+    typeof s.keys !== 'string' ||
+    typeof s.types !== 'string' ||
+    s.keys.length !== s.pts.length ||
+    s.types.length !== s.pts.length ||
+    s.pts.length === 0 ||
+    !(
+      s.secondsPerTick === null ||
+      (typeof s.secondsPerTick === 'number' && s.secondsPerTick > 0)
+    ) ||
+    !dim(s.width) ||
+    !dim(s.height)
+  ) {
+    return null;
+  }
+  const frames: IndexedFrame[] = [];
+  let prev = 0;
+  for (let i = 0; i < s.pts.length; i++) {
+    const d: unknown = s.pts[i];
+    if (d !== null && !Number.isSafeInteger(d)) return null;
+    const type = s.types[i]!;
+    if (!'IPB?'.includes(type)) return null;
+    let pts: number | null = null;
+    if (d !== null) {
+      prev += d as number;
+      pts = prev;
+    }
+    frames.push({ pts, key: s.keys[i] === '1', type });
+  }
+  return {
+    frames,
+    secondsPerTick: s.secondsPerTick as number | null,
+    seekable: isSeekable(frames),
+    width: s.width as number | null,
+    height: s.height as number | null,
+  };
 }

@@ -10,11 +10,11 @@
  * Files whose timestamps do not name one frame each fall back to decoding from the start and
  * selecting by output frame number.
  */
-import fs from 'node:fs/promises';
 import { VqError } from '../../../shared/errors';
 import type { RawVideoSpec } from '../../../shared/media';
 import { lastLines, runTool } from '../ffmpeg/process';
-import { buildFrameIndex, inputArgs, type FrameIndex } from './frameIndex';
+import { inputArgs, type FrameIndex } from './frameIndex';
+import { loadOrBuildFrameIndex, sourceIdentity } from './frameIndexStore';
 
 /** Output pixel layout of a served frame. */
 export type FrameFormat = 'png' | 'rgba';
@@ -33,27 +33,37 @@ export interface ExtractFrameOptions {
   size?: { width: number; height: number };
   format: FrameFormat;
   signal?: AbortSignal;
+  /** Where frame indexes are stored on disk (the data dir's cache); memory only when omitted. */
+  cacheDir?: string | null;
 }
 
 const MAX_CACHED_INDEXES = 64;
 const indexCache = new Map<string, Promise<FrameIndex>>();
 
-/** The frame index of a file, built on first use and kept in memory (keyed by path, size, mtime). */
+/**
+ * The frame index of a file, built on first use (or read from the disk cache) and kept in memory,
+ * keyed by the file's identity (path, size, mtime, raw spec, ffmpeg binary).
+ */
 export async function frameIndexOf(o: {
   ffmpeg: string;
   input: string;
   raw?: RawVideoSpec | null;
-  signal?: AbortSignal;
+  /** Where indexes are stored on disk (the data dir's cache); memory only when omitted. */
+  cacheDir?: string | null;
+  /** The file's identity if the caller has it already (see {@link sourceIdentity}). */
+  identity?: string;
 }): Promise<FrameIndex> {
-  const stat = await fs.stat(o.input).catch((err: NodeJS.ErrnoException) => {
-    throw new VqError('NOT_FOUND', `Cannot read ${o.input}: ${err.code ?? err.message}.`);
-  });
-  const raw = o.raw ? `${o.raw.width}x${o.raw.height}:${o.raw.pixFmt}:${o.raw.fps}` : '';
-  const key = [o.ffmpeg, o.input, stat.size, stat.mtimeMs, raw].join('|');
+  const key = o.identity ?? (await sourceIdentity(o));
   let entry = indexCache.get(key);
   if (!entry) {
     // Not tied to the caller's signal: the index outlives one request.
-    entry = buildFrameIndex({ ffmpeg: o.ffmpeg, input: o.input, raw: o.raw });
+    entry = loadOrBuildFrameIndex({
+      ffmpeg: o.ffmpeg,
+      input: o.input,
+      raw: o.raw,
+      cacheDir: o.cacheDir,
+      identity: key,
+    });
     indexCache.set(key, entry);
     entry.catch(() => indexCache.delete(key));
     while (indexCache.size > MAX_CACHED_INDEXES) {
@@ -103,13 +113,31 @@ export function planFrame(index: FrameIndex, n: number): FramePlan {
 
 /** Decodes exactly frame `index` (presentation order) and returns it as PNG bytes or raw RGBA. */
 export async function extractFrame(o: ExtractFrameOptions): Promise<Buffer> {
+  checkFrameArgs(o);
+  const index = await frameIndexOf(o);
+  checkFrameInRange(o, index);
+  const plan = planFrame(index, o.index);
+  const frame = await decodeOne(o, plan);
+  if (frame.length > 0 || plan.seekSeconds === null) return nonEmpty(frame, o);
+  // The seek landed past the frame (a demuxer that seeks imprecisely): decode from the start.
+  return nonEmpty(await decodeOne(o, { seekSeconds: null, select: plan.select }), o);
+}
+
+/** Refuses a frame number that is not a whole number ≥ 0 and a size that is not a picture size. */
+export function checkFrameArgs(o: {
+  index: number;
+  size?: { width: number; height: number };
+}): void {
   if (!Number.isInteger(o.index) || o.index < 0) {
     throw new VqError('INVALID_ARGS', `Frame number must be a whole number ≥ 0, not ${o.index}.`);
   }
   if (o.size && !(isDimension(o.size.width) && isDimension(o.size.height))) {
     throw new VqError('INVALID_ARGS', `Frame size ${o.size.width}x${o.size.height} is not valid.`);
   }
-  const index = await frameIndexOf(o);
+}
+
+/** Refuses a frame number past the last frame, saying how many frames the file has. */
+export function checkFrameInRange(o: { index: number; input: string }, index: FrameIndex): void {
   const count = index.frames.length;
   if (o.index >= count) {
     throw new VqError(
@@ -117,11 +145,6 @@ export async function extractFrame(o: ExtractFrameOptions): Promise<Buffer> {
       `Frame ${o.index} does not exist: ${o.input} has ${count} frame${count === 1 ? '' : 's'} (0–${count - 1}).`,
     );
   }
-  const plan = planFrame(index, o.index);
-  const frame = await decodeOne(o, plan);
-  if (frame.length > 0 || plan.seekSeconds === null) return nonEmpty(frame, o);
-  // The seek landed past the frame (a demuxer that seeks imprecisely): decode from the start.
-  return nonEmpty(await decodeOne(o, { seekSeconds: null, select: plan.select }), o);
 }
 
 /** The ffmpeg arguments that decode one planned frame to stdout (pure; exported for tests). */

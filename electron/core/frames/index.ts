@@ -1,5 +1,11 @@
-/** The frame server: exact frames of a file by presentation-order number. */
+/**
+ * The frame server: exact frames of a file by presentation-order number. `extractFrame` is the
+ * one-shot path (one ffmpeg per frame, `vq frame`); `FrameService` is the app's (running decoders,
+ * caches, prefetch, cancellation, stored indexes).
+ */
 export {
+  checkFrameArgs,
+  checkFrameInRange,
   extractFrame,
   frameArgs,
   frameIndexOf,
@@ -8,4 +14,15 @@ export {
   type FrameFormat,
   type FramePlan,
 } from './frameServer';
-export { buildFrameIndex, parseShowinfo, type FrameIndex, type IndexedFrame } from './frameIndex';
+export {
+  buildFrameIndex,
+  parseShowinfo,
+  parseStoredFrameIndex,
+  serializeFrameIndex,
+  timelineOf,
+  type FrameIndex,
+  type IndexedFrame,
+} from './frameIndex';
+export { sourceIdentity, storedIndexPath, type FrameSource } from './frameIndexStore';
+export { FrameService, type FrameRequest, type FrameServiceOptions } from './frameService';
+export { encodePng } from './png';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseFrameQuery } from './frameRequest';
+import { frameErrorStatus, parseFrameQuery } from './frameRequest';
 
 describe('parseFrameQuery', () => {
   it('reads an index and an optional size', () => {
@@ -23,5 +23,14 @@ describe('parseFrameQuery', () => {
     ]) {
       expect(parseFrameQuery(new URLSearchParams(q)).ok, q).toBe(false);
     }
+  });
+});
+
+describe('frameErrorStatus', () => {
+  it('maps error codes to HTTP statuses', () => {
+    expect(frameErrorStatus('INVALID_ARGS')).toBe(400);
+    expect(frameErrorStatus('NOT_FOUND')).toBe(404);
+    expect(frameErrorStatus('CANCELED')).toBe(499);
+    expect(frameErrorStatus('FFMPEG_FAILED')).toBe(500);
   });
 });

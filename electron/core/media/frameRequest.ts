@@ -35,3 +35,12 @@ export function parseFrameQuery(
   }
   return { ok: true, query: { index, size: { width, height } } };
 }
+
+/** The HTTP status of a failed frame request, by the error's code. */
+export function frameErrorStatus(code: string): number {
+  if (code === 'INVALID_ARGS') return 400;
+  if (code === 'NOT_FOUND') return 404;
+  // 499 (client closed request, as nginx names it): nobody reads it, but logs say what happened.
+  if (code === 'CANCELED') return 499;
+  return 500;
+}

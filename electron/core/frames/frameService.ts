@@ -1,0 +1,377 @@
+/**
+ * The frame server as the app runs it, for a viewer that steps and scrubs: frame indexes stored on
+ * disk, one running decoder per (file, size, format) that serves the next frames from its pipe and
+ * recent ones from memory (decodeSession.ts), a memory and a disk cache of served frames,
+ * prefetch of the neighbours in the stepping direction, and cancellation of requests nobody waits
+ * for. Every frame is exactly frame N of a full sequential decode (see frameServer.test.ts).
+ */
+import path from 'node:path';
+import { VqError } from '../../../shared/errors';
+import type { FrameInfo } from '../../../shared/frames';
+import { DecodeSession, type SessionPixFmt } from './decodeSession';
+import { DiskFrameCache, MemoryFrameCache } from './frameCache';
+import { timelineOf, type FrameIndex } from './frameIndex';
+import {
+  identityHash,
+  loadOrBuildFrameIndex,
+  sourceIdentity,
+  type FrameSource,
+} from './frameIndexStore';
+import { checkFrameArgs, checkFrameInRange, extractFrame, type FrameFormat } from './frameServer';
+import { encodePng } from './png';
+
+/** Bounds and places of a {@link FrameService}. */
+export interface FrameServiceOptions {
+  /** The data dir's cache folder: indexes and PNGs are kept there. Memory only when null. */
+  cacheDir: string | null;
+  /** Served frames kept in memory (default 256 MB). */
+  memoryBytes?: number;
+  /** PNGs kept on disk (default 1 GB). */
+  diskBytes?: number;
+  /** Running decoders at most (default 4); the least recently used idle one goes first. */
+  maxSessions?: number;
+  /** A decoder without requests for this long is stopped (default 5 s). */
+  sessionIdleMs?: number;
+  /** Decoded frames each decoder keeps for stepping back (default 96 MB). */
+  ringBytes?: number;
+}
+
+/** One frame request. */
+export interface FrameRequest extends FrameSource {
+  /** 0-based frame number in presentation order. */
+  index: number;
+  /** Output size (bicubic); native (after autorotate) when omitted. */
+  size?: { width: number; height: number };
+  format: FrameFormat;
+  /** Aborted when the asker no longer wants the frame (scrolled past, connection closed). */
+  signal?: AbortSignal;
+}
+
+/** Frame indexes kept in memory (a few MB each for hour-long files). */
+const MAX_INDEXES = 32;
+
+/** Neighbours prefetched (decoded and encoded) after a frame is served, in the stepping direction. */
+const PREFETCH_ENCODED = 2;
+
+interface SessionEntry {
+  key: string;
+  session: DecodeSession;
+  lastServed: number;
+  /** Background prefetch requests by frame number, aborted by a request for another frame. */
+  prefetch: Map<number, AbortController>;
+  /** Frames in the file. */
+  count: number;
+  /** Requests decoding through this session now (prefetches not counted). */
+  active: number;
+  /** 1 stepping forward (or jumping), -1 stepping back. */
+  direction: 1 | -1;
+  /** Cache key of frame n of this session. */
+  frameKey: (n: number) => string;
+  format: FrameFormat;
+  size: { width: number; height: number };
+}
+
+/** Frames by number, fast when stepping; one per app (the core owns it). */
+export class FrameService {
+  private readonly memory: MemoryFrameCache;
+  private readonly disk: DiskFrameCache | null;
+  private readonly sessions = new Map<string, SessionEntry>();
+  private readonly inflight = new Map<string, Promise<Buffer>>();
+  private readonly indexes = new Map<string, Promise<FrameIndex>>();
+  private sweeper: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  constructor(private readonly opts: FrameServiceOptions) {
+    this.memory = new MemoryFrameCache(opts.memoryBytes ?? 256 * 1024 * 1024);
+    this.disk = opts.cacheDir
+      ? new DiskFrameCache(path.join(opts.cacheDir, 'frames'), opts.diskBytes ?? 1024 ** 3)
+      : null;
+  }
+
+  /** The frame index of a file (from memory, the disk cache, or one decode). */
+  async index(source: FrameSource): Promise<{ identity: string; index: FrameIndex }> {
+    const identity = await sourceIdentity(source);
+    let entry = this.indexes.get(identity);
+    if (!entry) {
+      // Not tied to a request's signal: the index outlives one request.
+      const { ffmpeg, input, raw } = source;
+      entry = loadOrBuildFrameIndex({ ffmpeg, input, raw, cacheDir: this.opts.cacheDir, identity });
+      this.indexes.set(identity, entry);
+      entry.catch(() => this.indexes.delete(identity));
+      while (this.indexes.size > MAX_INDEXES) {
+        this.indexes.delete(this.indexes.keys().next().value!);
+      }
+    } else {
+      this.indexes.delete(identity);
+      this.indexes.set(identity, entry);
+    }
+    return { identity, index: await entry };
+  }
+
+  /** Frame count, times, picture types and keyframes of a file. */
+  async info(source: FrameSource): Promise<Omit<FrameInfo, 'id'>> {
+    const { index } = await this.index(source);
+    return { count: index.frames.length, ...timelineOf(index) };
+  }
+
+  /** Frame `index` as PNG (RGB) or raw RGBA bytes. Rejects with CANCELED when `signal` aborts. */
+  async frame(req: FrameRequest): Promise<Buffer> {
+    checkFrameArgs(req);
+    const { identity, index } = await this.index(req);
+    checkFrameInRange(req, index);
+    throwIfAborted(req.signal, req.index);
+    const native =
+      index.width !== null && index.height !== null
+        ? { width: index.width, height: index.height }
+        : null;
+    const size = req.size ?? native;
+    // Without a known native size raw frames cannot be cut from the pipe: one ffmpeg per frame.
+    if (!size) return extractFrame(req);
+    const scaled = req.size !== undefined;
+    const fileKey = identityHash(identity);
+    const frameKey = (n: number): string =>
+      `${fileKey}-${n}-${size.width}x${size.height}${scaled ? 's' : ''}-${req.format}`;
+    const key = frameKey(req.index);
+    const sessionKey = `${identity}|${size.width}x${size.height}|${scaled}|${req.format}`;
+    // A jump makes the prefetched neighbours of the previous frame unwanted.
+    const existing = this.sessions.get(sessionKey);
+    for (const [n, ac] of existing?.prefetch ?? []) {
+      if (Math.abs(n - req.index) > PREFETCH_ENCODED) ac.abort();
+    }
+    // Served from a cache: the decoder, if one runs, prefetches on from there.
+    const served = (bytes: Buffer): Buffer => {
+      const entry = this.sessions.get(sessionKey);
+      if (entry) this.afterServed(entry, req, req.index, frameKey, size);
+      return bytes;
+    };
+
+    const cached = this.memory.get(key);
+    if (cached) return served(cached);
+    const pending = this.inflight.get(key);
+    if (pending) {
+      const got = await raceSignal(pending, req.signal, req.index).catch((err: unknown) => {
+        if (req.signal?.aborted) throw err;
+        return null; // the prefetch was canceled or failed: decode below
+      });
+      if (got) return served(got);
+    }
+    if (req.format === 'png' && this.disk) {
+      const stored = await this.disk.get(key);
+      if (stored) {
+        this.memory.set(key, stored);
+        return served(stored);
+      }
+    }
+    // Taken only now, with no wait before its use: another request may have retired it meanwhile.
+    const entry = this.sessionFor(sessionKey, req, index, size, scaled, req.format, frameKey);
+    entry.active++;
+    const bytes = await this.decode(entry, req.index, req.format, size, req.signal).finally(
+      () => entry.active--,
+    );
+    this.store(key, bytes, req.format);
+    this.afterServed(entry, req, req.index, frameKey, size);
+    return bytes;
+  }
+
+  /** Empties the memory and disk frame caches and stops every decoder (indexes stay). */
+  async clearCaches(): Promise<void> {
+    for (const e of this.sessions.values()) this.closeSession(e);
+    this.memory.clear();
+    this.inflight.clear();
+    await this.disk?.clear();
+  }
+
+  /** Stops every decoder. */
+  close(): void {
+    this.closed = true;
+    for (const e of this.sessions.values()) this.closeSession(e);
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = null;
+  }
+
+  /** Decoders alive now (tests, diagnostics). */
+  get runningSessions(): number {
+    return [...this.sessions.values()].filter((e) => e.session.running).length;
+  }
+
+  private async decode(
+    entry: SessionEntry,
+    n: number,
+    format: FrameFormat,
+    size: { width: number; height: number },
+    signal: AbortSignal | undefined,
+  ): Promise<Buffer> {
+    // Stepping back: one to three frames before the last one served, or going on backwards.
+    const back = n < entry.lastServed && entry.lastServed - n <= (entry.direction < 0 ? 3 : 1);
+    const pixels = await entry.session.get(n, signal, back);
+    return format === 'png' ? encodePng(pixels, size.width, size.height, 3) : pixels;
+  }
+
+  private store(key: string, bytes: Buffer, format: FrameFormat): void {
+    this.memory.set(key, bytes);
+    if (format === 'png' && this.disk) void this.disk.set(key, bytes);
+  }
+
+  /** Prefetches the next frames in the direction the person steps. */
+  private afterServed(
+    entry: SessionEntry,
+    req: FrameRequest,
+    n: number,
+    frameKey: (n: number) => string,
+    size: { width: number; height: number },
+  ): void {
+    const direction = n < entry.lastServed ? -1 : 1;
+    entry.lastServed = n;
+    entry.direction = direction;
+    if (this.closed) return;
+    const count = entry.session === this.sessions.get(entry.key)?.session ? PREFETCH_ENCODED : 0;
+    for (let k = 1; k <= count; k++) {
+      const m = n + direction * k;
+      const key = frameKey(m);
+      if (
+        m < 0 ||
+        m >= entry.count ||
+        this.memory.has(key) ||
+        this.inflight.has(key) ||
+        entry.prefetch.has(m)
+      )
+        continue;
+      // Backwards only from the decoder's ring (a new seek is left to a real request); forwards
+      // the decoder reads on.
+      const pixels = direction < 0 ? entry.session.peek(m) : undefined;
+      if (direction < 0 && !pixels) continue;
+      // Forwards only from a decoder that runs: a frame served from a cache starts no decoder.
+      if (direction > 0 && !entry.session.running) continue;
+      const ac = new AbortController();
+      entry.prefetch.set(m, ac);
+      const job = (pixels ? Promise.resolve(pixels) : entry.session.get(m, ac.signal))
+        .then((px) => (req.format === 'png' ? encodePng(px, size.width, size.height, 3) : px))
+        .then((bytes) => {
+          this.store(key, bytes, req.format);
+          return bytes;
+        })
+        .finally(() => {
+          this.inflight.delete(key);
+          if (entry.prefetch.get(m) === ac) entry.prefetch.delete(m);
+        });
+      job.catch(() => undefined); // canceled or past the end: nobody asked for it yet
+      this.inflight.set(key, job);
+    }
+  }
+
+  private sessionFor(
+    key: string,
+    source: FrameSource,
+    index: FrameIndex,
+    size: { width: number; height: number },
+    scaled: boolean,
+    format: FrameFormat,
+    frameKey: (n: number) => string,
+  ): SessionEntry {
+    const pixFmt: SessionPixFmt = format === 'png' ? 'rgb24' : 'rgba';
+    const found = this.sessions.get(key);
+    if (found) {
+      found.session.lastUsed = Date.now();
+      return found;
+    }
+    const max = this.opts.maxSessions ?? 4;
+    if (this.sessions.size >= max) {
+      // The least recently used one that no request waits for (prefetches are dropped with it).
+      const idle = [...this.sessions.values()]
+        .filter((e) => e.active === 0)
+        .sort((a, b) => a.session.lastUsed - b.session.lastUsed);
+      if (idle[0]) this.closeSession(idle[0]);
+    }
+    const session = new DecodeSession({
+      source: { ffmpeg: source.ffmpeg, input: source.input, raw: source.raw },
+      index,
+      width: size.width,
+      height: size.height,
+      scaled,
+      pixFmt,
+      ringBytes: this.opts.ringBytes ?? 96 * 1024 * 1024,
+      onEvict: (n, pixels) => this.keepEvicted(entry, n, pixels),
+    });
+    const entry: SessionEntry = {
+      key,
+      session,
+      lastServed: -1,
+      count: index.frames.length,
+      active: 0,
+      direction: 1,
+      prefetch: new Map(),
+      frameKey,
+      format,
+      size,
+    };
+    this.sessions.set(key, entry);
+    this.startSweeper();
+    return entry;
+  }
+
+  /**
+   * A frame the decoder's ring drops while the person steps back towards it is kept encoded, so
+   * that a new seek for stepping back covers many frames, not only the ring's few.
+   */
+  private keepEvicted(entry: SessionEntry, n: number, pixels: Buffer): void {
+    if (this.closed || entry.direction > 0 || n >= entry.lastServed || entry.lastServed - n > 64) {
+      return;
+    }
+    const key = entry.frameKey(n);
+    if (this.memory.has(key) || this.inflight.has(key)) return;
+    if (entry.format === 'rgba') return this.memory.set(key, pixels);
+    const job = encodePng(pixels, entry.size.width, entry.size.height, 3)
+      .then((bytes) => {
+        this.store(key, bytes, 'png');
+        return bytes;
+      })
+      .finally(() => this.inflight.delete(key));
+    job.catch(() => undefined);
+    this.inflight.set(key, job);
+  }
+
+  private closeSession(entry: SessionEntry): void {
+    for (const ac of entry.prefetch.values()) ac.abort();
+    entry.session.close();
+    if (this.sessions.get(entry.key) === entry) this.sessions.delete(entry.key);
+  }
+
+  /** Stops decoders that had no request for a while. */
+  private startSweeper(): void {
+    if (this.sweeper) return;
+    const idleMs = this.opts.sessionIdleMs ?? 5000;
+    this.sweeper = setInterval(
+      () => {
+        const now = Date.now();
+        for (const e of this.sessions.values()) {
+          if (e.active === 0 && now - e.session.lastUsed > idleMs) this.closeSession(e);
+        }
+        if (this.sessions.size === 0 && this.sweeper) {
+          clearInterval(this.sweeper);
+          this.sweeper = null;
+        }
+      },
+      Math.max(50, Math.min(1000, idleMs / 2)),
+    );
+    this.sweeper.unref();
+  }
+}
+
+function throwIfAborted(signal: AbortSignal | undefined, n: number): void {
+  if (signal?.aborted) throw canceledError(n);
+}
+
+function canceledError(n: number): VqError {
+  return new VqError('CANCELED', `The request for frame ${n} was canceled.`);
+}
+
+/** Waits for `p` unless `signal` aborts first (then rejects with CANCELED; `p` goes on). */
+function raceSignal<T>(p: Promise<T>, signal: AbortSignal | undefined, n: number): Promise<T> {
+  if (!signal) return p;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(canceledError(n));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
