@@ -69,6 +69,7 @@ export const SHORTCUT_SHEET: readonly { keys: string[][]; what: string }[] = [
     keys: [['Delete'], ['Backspace']],
     what: 'Cancel the focused queued or running job (Queue; asks first)',
   },
+  { keys: [['Space']], what: 'Play / pause in sync; pausing shows exact frames (Compare)' },
   { keys: [['←'], ['→']], what: 'Previous / next frame (Compare)' },
   {
     keys: [
@@ -82,7 +83,13 @@ export const SHORTCUT_SHEET: readonly { keys: string[][]; what: string }[] = [
   { keys: [['W']], what: 'Split wipe; drag the divider (Compare)' },
   { keys: [['F']], what: 'Flicker; F again switches A / B (Compare)' },
   { keys: [['D']], what: 'Difference |A−B| (Compare)' },
+  { keys: [['H']], what: 'Error heatmap of |ΔY| between A and B (Compare)' },
+  {
+    keys: [['1'], ['2'], ['3'], ['4']],
+    what: 'Select a pane: B against the source, and the pixel readout (Compare)',
+  },
   { keys: [['+'], ['−']], what: 'Zoom in / out: fit, 100, 200, 400, 800 % (Compare)' },
+  { keys: [['Ctrl', 'Wheel']], what: 'Zoom at the cursor; drag to pan (Compare)' },
   { keys: [['0']], what: 'Zoom to fit (Compare)' },
   { keys: [['?']], what: 'Show this sheet' },
   { keys: [['Esc']], what: 'Close a dialog' },

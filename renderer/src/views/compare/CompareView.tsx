@@ -1,136 +1,199 @@
-import { useEffect, useMemo, useState, type PointerEvent, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useClient } from '../../hooks/useClient';
-import { isTextField } from '../../hooks/useGlobalShortcuts';
+import { takeCompareRequest, useCompareRequestStore } from '../../stores/compareRequest';
 import { useLibraryStore } from '../../stores/libraryStore';
-import { useQueueStore } from '../../stores/queueStore';
-import { compareCandidates, sourceCandidate, type CompareCandidate } from './compareCandidates';
+import { messageOf } from '../../stores/messageOf';
+import { CompareChart } from './chart/CompareChart';
+import { scoreAt } from './chart/useCompareScores';
+import type { CompareCandidate } from './compareCandidates';
+import { matrixFor } from './compareImage';
 import {
   clampFrame,
-  compareKeyFor,
   MAX_COMPARED,
-  stepZoom,
-  timecodeText,
-  ZOOM_STEPS,
-  zoomText,
+  nextZoom,
+  type CompareKeyAction,
   type CompareMode,
-  type Zoom,
 } from './compareModel';
-import { DiffPane } from './DiffPane';
-import { FramePane } from './FramePane';
-import { useFrameCache } from './useFrameCache';
+import type { ComparePane } from './comparePane';
+import { CompareToolbar, type ToolbarState } from './CompareToolbar';
+import { ComparePicker, NoSources } from './ComparePicker';
+import { CompareStage } from './CompareStage';
+import type { PaneContext } from './FramePane';
+import { currentFitScale, type ZoomAnchor } from './PanScroller';
+import { paneColor } from './paneColors';
+import { PixelReadout } from './PixelReadout';
+import { playbackSupport } from './playback';
+import { composeView, downloadBlob } from './saveImages';
+import { Timeline } from './Timeline';
+import { useCompareKeys } from './useCompareKeys';
+import { useCompareSelection } from './useCompareSelection';
+import { useFrameCache, usePrefetch } from './useFrameCache';
+import { useFrameInfo } from './useFrameInfo';
+import { usePlayback } from './usePlayback';
+import './compare.css';
 
-const MODES: readonly { mode: CompareMode; label: string; key: string }[] = [
-  { mode: 'side', label: 'Side by side', key: 'S' },
-  { mode: 'wipe', label: 'Wipe', key: 'W' },
-  { mode: 'flicker', label: 'Flicker', key: 'F' },
-  { mode: 'diff', label: 'Difference', key: 'D' },
-];
+type ViewOptions = Omit<ToolbarState, 'twoUp' | 'playing' | 'playOff' | 'selectedTitle'>;
 
-const GAINS: readonly number[] = [1, 2, 4, 8, 16];
+const INITIAL: ViewOptions = {
+  mode: 'side',
+  zoom: 'fit',
+  showB: false,
+  flickerHz: 0,
+  wipeVertical: true,
+  gain: 4,
+  channel: 'rgb',
+};
 
 /**
  * Compare: a source and up to three of its renditions (or library items of the same length) on
- * the same exact frame from the frame server — side by side, wiped, flickered or differenced —
- * with frame stepping and synced zoom and pan.
+ * the same exact frame from the frame server — side by side, wiped, flickered, differenced or as
+ * an error heatmap — with synced zoom and pan, a pixel readout, playback, a timeline and saving.
  */
 export function CompareView(): ReactNode {
   const client = useClient();
-  const cache = useFrameCache();
   const items = useLibraryStore((s) => s.data.items);
-  const selectedId = useLibraryStore((s) => s.selectedId);
-  const renditions = useQueueStore((s) => s.data.renditions);
+  const stageRef = useRef<HTMLDivElement>(null);
 
   const [sourceChoice, setSourceChoice] = useState<string | null>(null);
   const [checked, setChecked] = useState<string[]>([]);
   const [frame, setFrame] = useState(0);
-  const [mode, setMode] = useState<CompareMode>('side');
-  const [zoom, setZoom] = useState<Zoom>('fit');
-  const [showB, setShowB] = useState(false);
+  const [held, setHeld] = useState(0);
+  const [opts, setOpts] = useState<ViewOptions>(INITIAL);
   const [wipeAt, setWipeAt] = useState(50);
-  const [gain, setGain] = useState(4);
+  const [selected, setSelected] = useState(1);
+  const [hover, setHover] = useState<{ x: number; y: number } | null>(null);
+  const [anchor, setAnchor] = useState<ZoomAnchor | null>(null);
+  const [saveError, setSaveError] = useState<string | null>(null);
+  // Another view (the Analysis chart) asked to show renditions of a source: take it once.
+  const request = useCompareRequestStore((s) => s.request);
+  const [takenRequest, setTakenRequest] = useState<number | null>(null);
+  if (request && request.id !== takenRequest) {
+    setTakenRequest(request.id);
+    setSourceChoice(request.sourceId);
+    setChecked(request.renditionIds.slice(0, MAX_COMPARED));
+    setFrame(0);
+  }
+  useEffect(() => {
+    // Cleared once applied, so showing Compare again later keeps the person's own choice.
+    if (request) takeCompareRequest();
+  }, [request]);
+  const set = (change: Partial<ViewOptions>): void => setOpts((o) => ({ ...o, ...change }));
+  const flip = (): void => setOpts((o) => ({ ...o, showB: !o.showB }));
 
-  const source =
-    items.find((i) => i.id === sourceChoice) ??
-    items.find((i) => i.id === selectedId) ??
-    items[0] ??
-    null;
-  const candidates = useMemo(
-    () => (source ? compareCandidates(source, renditions, items) : []),
-    [source, renditions, items],
+  const { source, candidates, compared, chosen, scores, chartPanes } = useCompareSelection(
+    sourceChoice,
+    checked,
   );
-  const compared = candidates.filter((c) => checked.includes(c.id));
-  const panes: CompareCandidate[] = source ? [sourceCandidate(source), ...compared] : [];
+  const { info, error: infoError } = useFrameInfo(source?.id ?? null);
+  const canPlayType = useMemo(() => {
+    const probe = document.createElement('video');
+    return (mime: string) => probe.canPlayType(mime);
+  }, []);
+
   const size = source
     ? { width: source.media.video.width, height: source.media.video.height }
     : { width: 0, height: 0 };
-  const frameCount = source?.media.video.frameCount ?? 1;
+  const cache = useFrameCache(size.width * size.height);
+  const frameCount = info?.count ?? source?.media.video.frameCount ?? 1;
   const fps = source?.media.video.frameRate ?? null;
   const shownFrame = clampFrame(frame, frameCount);
   const twoUp = compared.length > 0;
-  const effectiveMode: CompareMode = twoUp ? mode : 'side';
+  const mode: CompareMode = twoUp ? opts.mode : 'side';
+  const matrix = matrixFor(source?.media.video.colorMatrix);
 
   const urlOf = (c: CompareCandidate, index: number): string =>
     c.kind === 'source' ? client.frameUrl(c.id, index) : client.frameUrl(c.id, index, size);
-
-  // Prefetch the neighbours of every pane so a step draws from memory.
-  const paneKey = panes.map((p) => p.id).join();
-  useEffect(() => {
-    for (const p of panes) {
-      for (const index of [shownFrame + 1, shownFrame - 1]) {
-        if (index < 0 || index >= frameCount) continue;
-        cache.get(urlOf(p, index)).catch(() => undefined);
-      }
-    }
-    // panes/urlOf are rebuilt each render; paneKey stands for them.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [cache, paneKey, shownFrame, frameCount, size.width, size.height]);
-
-  useEffect(() => {
-    const onKeyDown = (e: KeyboardEvent): void => {
-      if (e.defaultPrevented) return;
-      if (document.querySelector('dialog[open]')) return;
-      const action = compareKeyFor(
-        {
-          key: e.key,
-          altKey: e.altKey,
-          ctrlKey: e.ctrlKey,
-          metaKey: e.metaKey,
-          shiftKey: e.shiftKey,
-          inTextField: isTextField(e.target),
-        },
-        mode,
-      );
-      if (!action) return;
-      e.preventDefault();
-      switch (action.kind) {
-        case 'step':
-          setFrame((f) => clampFrame(clampFrame(f, frameCount) + action.delta, frameCount));
-          break;
-        case 'first':
-          setFrame(0);
-          break;
-        case 'last':
-          setFrame(frameCount - 1);
-          break;
-        case 'mode':
-          setMode(action.mode);
-          break;
-        case 'toggleFlicker':
-          setShowB((b) => !b);
-          break;
-        case 'zoom':
-          setZoom((z) => stepZoom(z, action.direction));
-          break;
-        case 'fit':
-          setZoom('fit');
-          break;
-      }
+  const panes: ComparePane[] = chosen.map((c, index) => {
+    const s = scores.get(c.id);
+    return {
+      candidate: c,
+      index,
+      color: paneColor(index),
+      url: '',
+      fileUrl: client.mediaUrl('file', c.id),
+      support: playbackSupport(c.media, canPlayType),
+      scores: s ? scoreAt(s, shownFrame) : null,
     };
-    window.addEventListener('keydown', onKeyDown);
-    return () => window.removeEventListener('keydown', onKeyDown);
-  }, [mode, frameCount]);
+  });
+  const selectedIndex = Math.min(selected, Math.max(0, panes.length - 1));
+  const a = panes[0] ?? null;
+  const b = panes[selectedIndex > 0 ? selectedIndex : 1] ?? null;
+  const layout = mode === 'side' ? panes : mode === 'wipe' || mode === 'flicker' ? [a, b] : [];
+  const playableIds = layout
+    .filter((p): p is ComparePane => p !== null && p.support.playable)
+    .map((p) => p.candidate.id);
+  const playback = usePlayback({
+    playableIds,
+    frame: shownFrame,
+    setFrame,
+    times: info?.times ?? null,
+    fps,
+    allowed: mode === 'side' || mode === 'wipe' || mode === 'flicker',
+  });
+  // While playing, the canvases keep the frame playback started from (the videos are on top).
+  const drawFrame = playback.playing ? held : shownFrame;
+  for (const p of panes) p.url = urlOf(p.candidate, drawFrame);
+
+  const playOff =
+    mode === 'diff' || mode === 'heatmap'
+      ? 'Difference and heatmap need exact frames: switch to side by side, wipe or flicker to play'
+      : playableIds.length === 0
+        ? 'None of these panes can play in Chromium; step through exact frames instead'
+        : null;
+  const onPlay = (): void => {
+    if (!playback.playing) setHeld(shownFrame);
+    playback.toggle();
+  };
+  const seek = (to: number): void => {
+    playback.pause();
+    setFrame(clampFrame(to, frameCount));
+  };
+
+  usePrefetch(
+    cache,
+    drawFrame,
+    frameCount,
+    (index) => panes.map((p) => urlOf(p.candidate, index)),
+    panes.map((p) => p.url).join(),
+  );
+
+  // Automatic flicker at the chosen rate.
+  useEffect(() => {
+    if (mode !== 'flicker' || opts.flickerHz <= 0) return;
+    const timer = setInterval(flip, 1000 / opts.flickerHz);
+    return () => clearInterval(timer);
+  }, [mode, opts.flickerHz]);
+
+  useCompareKeys(mode, (action: CompareKeyAction) => {
+    switch (action.kind) {
+      case 'step':
+        return seek(shownFrame + action.delta);
+      case 'first':
+        return seek(0);
+      case 'last':
+        return seek(frameCount - 1);
+      case 'mode':
+        if (twoUp || action.mode === 'side') set({ mode: action.mode });
+        return;
+      case 'toggleFlicker':
+        return flip();
+      case 'zoom':
+        setAnchor(null);
+        return set({
+          zoom: nextZoom(opts.zoom, action.direction, currentFitScale(size.width, size.height)),
+        });
+      case 'fit':
+        return set({ zoom: 'fit' });
+      case 'playPause':
+        return playOff === null || playback.playing ? onPlay() : undefined;
+      case 'selectPane':
+        if (action.pane < panes.length) setSelected(action.pane);
+        return;
+    }
+  });
 
   const chooseSource = (id: string): void => {
+    playback.pause();
     setSourceChoice(id);
     setChecked([]);
     setFrame(0);
@@ -144,31 +207,32 @@ export function CompareView(): ReactNode {
           : list,
     );
   };
-
-  const onWipeDrag = (e: PointerEvent<HTMLDivElement>): void => {
-    if (e.type === 'pointerdown') e.currentTarget.setPointerCapture(e.pointerId);
-    else if (!e.currentTarget.hasPointerCapture(e.pointerId)) return;
-    const box = e.currentTarget.parentElement?.getBoundingClientRect();
-    if (!box || box.width <= 0) return;
-    setWipeAt(Math.min(100, Math.max(0, ((e.clientX - box.left) / box.width) * 100)));
+  const saveView = (): void => {
+    const root = stageRef.current;
+    if (!root) return;
+    composeView(root, { mode, wipeAt, wipeVertical: opts.wipeVertical, showB: opts.showB })
+      .then((blob) => {
+        downloadBlob(blob, `compare-${mode}-frame${drawFrame}.png`);
+        setSaveError(null);
+      })
+      .catch((err: unknown) => setSaveError(messageOf(err)));
   };
 
-  if (!source) {
-    return (
-      <div className="view compare-view" data-testid="compare-view">
-        <header className="view-header">
-          <h1>Compare</h1>
-        </header>
-        <div className="empty-state">
-          <h2>No sources yet</h2>
-          <p>Import a source in the Library, encode a ladder, then compare the renditions here.</p>
-        </div>
-      </div>
-    );
-  }
+  if (!source || !a) return <NoSources />;
 
-  const a = panes[0]!;
-  const b = compared[0] ?? null;
+  const ctx: PaneContext = {
+    frame: drawFrame,
+    size,
+    zoom: opts.zoom,
+    anchor,
+    cache,
+    onHover: setHover,
+    onWheelZoom: (direction, pixel, cursor) => {
+      const zoom = nextZoom(opts.zoom, direction, currentFitScale(size.width, size.height));
+      setAnchor({ zoom, pixel, cursor });
+      set({ zoom });
+    },
+  };
 
   return (
     <div className="view compare-view" data-testid="compare-view">
@@ -177,183 +241,79 @@ export function CompareView(): ReactNode {
           <h1>Compare</h1>
           <p className="view-lead">
             Exact frames from the frame server; renditions are scaled to the source size with
-            bicubic, as the scorer sees them.
+            bicubic, as the scorer sees them. Ctrl+wheel zooms at the cursor; drag to pan.
           </p>
         </div>
       </header>
 
-      <section className="panel compare-controls">
-        <label className="field">
-          <span className="field-label">Source</span>
-          <select
-            className="input"
-            value={source.id}
-            onChange={(e) => chooseSource(e.target.value)}
-            data-testid="compare-source"
-          >
-            {items.map((i) => (
-              <option key={i.id} value={i.id}>
-                {i.fileName}
-              </option>
-            ))}
-          </select>
-        </label>
-        <fieldset className="compare-choices">
-          <legend className="field-label">Compare with (up to {MAX_COMPARED})</legend>
-          {candidates.length ? (
-            candidates.map((c) => (
-              <label key={c.id} className="compare-choice">
-                <input
-                  type="checkbox"
-                  checked={checked.includes(c.id)}
-                  disabled={!checked.includes(c.id) && checked.length >= MAX_COMPARED}
-                  onChange={() => toggle(c.id)}
-                  data-testid="compare-rendition"
-                  data-id={c.id}
-                />
-                {c.title}
-                {c.kind === 'item' ? <span className="muted small"> (library item)</span> : null}
-              </label>
-            ))
-          ) : (
-            <span className="muted small">
-              No renditions of this source yet, and no other item with the same frame count.
-            </span>
-          )}
-        </fieldset>
-      </section>
+      <ComparePicker
+        items={items}
+        sourceId={source.id}
+        candidates={candidates}
+        checked={checked}
+        onSource={chooseSource}
+        onToggle={toggle}
+      />
 
-      <div className="compare-toolbar">
-        <div className="segmented" role="group" aria-label="Compare mode">
-          {MODES.map((m) => (
-            <button
-              key={m.mode}
-              type="button"
-              className="segment"
-              aria-pressed={effectiveMode === m.mode}
-              disabled={!twoUp && m.mode !== 'side'}
-              title={`${m.label} (${m.key})`}
-              onClick={() => setMode(m.mode)}
-              data-testid={`mode-${m.mode}`}
-            >
-              {m.label}
-            </button>
-          ))}
-        </div>
-        <div className="segmented" role="group" aria-label="Zoom">
-          {ZOOM_STEPS.map((z) => (
-            <button
-              key={String(z)}
-              type="button"
-              className="segment"
-              aria-pressed={zoom === z}
-              onClick={() => setZoom(z)}
-              data-testid={`zoom-${z === 'fit' ? 'fit' : z * 100}`}
-            >
-              {zoomText(z)}
-            </button>
-          ))}
-        </div>
-        {effectiveMode === 'flicker' && b ? (
-          <button type="button" className="button button-small" onClick={() => setShowB((x) => !x)}>
-            Showing {showB ? 'B' : 'A'} · F to switch
-          </button>
-        ) : null}
-        {effectiveMode === 'diff' ? (
-          <label className="inline-actions small">
-            Gain
-            <select
-              className="input"
-              value={gain}
-              onChange={(e) => setGain(Number(e.target.value))}
-            >
-              {GAINS.map((g) => (
-                <option key={g} value={g}>
-                  ×{g}
-                </option>
-              ))}
-            </select>
-          </label>
-        ) : null}
-        <span className="compare-frame">
-          Frame <strong data-testid="frame-number">{shownFrame}</strong>
-          <span className="muted"> / {frameCount - 1}</span>
-          <span className="muted"> · {timecodeText(shownFrame, fps)}</span>
-        </span>
-      </div>
+      <CompareToolbar
+        s={{
+          ...opts,
+          mode,
+          twoUp,
+          playing: playback.playing,
+          playOff,
+          selectedTitle: b?.candidate.title ?? null,
+        }}
+        set={set}
+        onPlay={onPlay}
+        onSaveView={saveView}
+      />
+      {saveError ? (
+        <p className="compare-error" role="alert">
+          Save view: {saveError}
+        </p>
+      ) : null}
 
-      {effectiveMode === 'side' || !b ? (
-        <div className={`compare-grid compare-grid-${Math.min(panes.length, 4)}`}>
-          {panes.map((p) => (
-            <FramePane
-              key={p.id}
-              candidate={p}
-              url={urlOf(p, shownFrame)}
-              frame={shownFrame}
-              size={size}
-              zoom={zoom}
-              cache={cache}
-            />
-          ))}
-        </div>
-      ) : effectiveMode === 'diff' ? (
-        <div className="compare-grid compare-grid-1">
-          <DiffPane
-            a={a}
-            b={b}
-            urlA={urlOf(a, shownFrame)}
-            urlB={urlOf(b, shownFrame)}
-            frame={shownFrame}
-            size={size}
-            zoom={zoom}
-            gain={gain}
-            cache={cache}
-          />
-        </div>
-      ) : (
-        <div className="compare-stack" data-testid={`compare-${effectiveMode}`}>
-          <FramePane
-            candidate={a}
-            url={urlOf(a, shownFrame)}
-            frame={shownFrame}
-            size={size}
-            zoom={zoom}
-            cache={cache}
-            label="A"
-            style={effectiveMode === 'flicker' && showB ? { visibility: 'hidden' } : undefined}
-          />
-          <FramePane
-            candidate={b}
-            url={urlOf(b, shownFrame)}
-            frame={shownFrame}
-            size={size}
-            zoom={zoom}
-            cache={cache}
-            label="B"
-            className="compare-over"
-            style={
-              effectiveMode === 'wipe'
-                ? { clipPath: `inset(0 0 0 ${wipeAt}%)` }
-                : showB
-                  ? undefined
-                  : { visibility: 'hidden' }
-            }
-          />
-          {effectiveMode === 'wipe' ? (
-            <div
-              className="compare-divider"
-              style={{ left: `${wipeAt}%` }}
-              role="separator"
-              aria-orientation="vertical"
-              aria-valuenow={Math.round(wipeAt)}
-              aria-label="Wipe position: A left, B right"
-              onPointerDown={onWipeDrag}
-              onPointerMove={onWipeDrag}
-              data-testid="wipe-divider"
-            />
-          ) : null}
-        </div>
-      )}
+      <CompareStage
+        ref={stageRef}
+        mode={mode}
+        panes={panes}
+        a={a}
+        b={b}
+        ctx={ctx}
+        playback={playback}
+        selectedIndex={selectedIndex}
+        onSelect={setSelected}
+        opts={opts}
+        wipeAt={wipeAt}
+        onWipe={setWipeAt}
+        matrix={matrix}
+      />
+
+      <Timeline
+        frame={shownFrame}
+        frameCount={frameCount}
+        info={info}
+        infoError={infoError}
+        fps={fps}
+        playing={playback.playing}
+        onSeek={seek}
+      />
+      <PixelReadout
+        pixel={playback.playing ? null : hover}
+        source={a}
+        selected={panes[selectedIndex] ?? null}
+        cache={cache}
+        matrix={matrix}
+      />
+      <CompareChart
+        sourceId={source.id}
+        panes={chartPanes}
+        frame={shownFrame}
+        frameCount={frameCount}
+        onSeek={seek}
+        scores={scores}
+      />
     </div>
   );
 }

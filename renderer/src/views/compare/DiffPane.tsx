@@ -1,61 +1,84 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { messageOf } from '../../stores/messageOf';
-import type { CompareCandidate } from './compareCandidates';
-import { diffPixels, type LoadCache, type Zoom } from './compareModel';
-import { canvasStyle } from './FramePane';
+import {
+  diffPixels,
+  heatmapMax,
+  heatmapPixels,
+  inferno,
+  type DiffChannel,
+  type YuvMatrix,
+} from './compareImage';
+import type { ComparePane } from './comparePane';
+import { canvasStyle, hoverHandler, type PaneContext } from './FramePane';
 import { PanScroller } from './PanScroller';
 
-function pixelsOf(img: HTMLImageElement, width: number, height: number): Uint8ClampedArray {
+function pixelsOf(bitmap: ImageBitmap, width: number, height: number): Uint8ClampedArray {
   const canvas = document.createElement('canvas');
   canvas.width = width;
   canvas.height = height;
-  const ctx = canvas.getContext('2d');
-  if (!ctx) throw new Error('No 2D canvas in this browser.');
-  ctx.drawImage(img, 0, 0, width, height);
-  return ctx.getImageData(0, 0, width, height).data;
+  const c2d = canvas.getContext('2d');
+  if (!c2d) throw new Error('No 2D canvas in this browser.');
+  c2d.drawImage(bitmap, 0, 0, width, height);
+  return c2d.getImageData(0, 0, width, height).data;
 }
 
-/** |A−B| × gain of the same frame of two videos, drawn on one canvas. */
+/** The heatmap's colour scale: inferno from |ΔY| = 0 to its full scale. */
+function HeatmapLegend({ gain }: { gain: number }): ReactNode {
+  const stops = Array.from({ length: 9 }, (_, i) => {
+    const [r, g, b] = inferno(i / 8);
+    return `rgb(${r} ${g} ${b}) ${(i / 8) * 100}%`;
+  });
+  return (
+    <div className="compare-legend" data-testid="heatmap-legend">
+      <span>|ΔY| 0</span>
+      <span
+        className="compare-legend-bar"
+        style={{ background: `linear-gradient(to right, ${stops.join(', ')})` }}
+      />
+      <span>≥ {heatmapMax(gain).toFixed(heatmapMax(gain) < 10 ? 1 : 0)}</span>
+    </div>
+  );
+}
+
+/**
+ * The same frame of two videos computed into one canvas: |A−B| × gain (RGB or luma), or the
+ * per-pixel luma error through the inferno colour map (heatmap).
+ */
 export function DiffPane({
   a,
   b,
-  urlA,
-  urlB,
-  frame,
-  size,
-  zoom,
+  ctx,
+  kind,
   gain,
-  cache,
+  channel,
+  matrix,
 }: {
-  a: CompareCandidate;
-  b: CompareCandidate;
-  urlA: string;
-  urlB: string;
-  frame: number;
-  size: { width: number; height: number };
-  zoom: Zoom;
+  a: ComparePane;
+  b: ComparePane;
+  ctx: PaneContext;
+  kind: 'diff' | 'heatmap';
   gain: number;
-  cache: LoadCache<HTMLImageElement>;
+  channel: DiffChannel;
+  matrix: YuvMatrix;
 }): ReactNode {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const [shown, setShown] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const { cache, frame, size, zoom } = ctx;
 
   useEffect(() => {
     let live = true;
-    Promise.all([cache.get(urlA), cache.get(urlB)])
+    Promise.all([cache.get(a.url), cache.get(b.url)])
       .then(([imgA, imgB]) => {
         const canvas = canvasRef.current;
-        const ctx = canvas?.getContext('2d');
-        if (!live || !canvas || !ctx) return;
-        const out = ctx.createImageData(size.width, size.height);
-        diffPixels(
-          pixelsOf(imgA, size.width, size.height),
-          pixelsOf(imgB, size.width, size.height),
-          gain,
-          out.data,
-        );
-        ctx.putImageData(out, 0, 0);
+        const c2d = canvas?.getContext('2d');
+        if (!live || !canvas || !c2d) return;
+        const out = c2d.createImageData(size.width, size.height);
+        const pa = pixelsOf(imgA.bitmap, size.width, size.height);
+        const pb = pixelsOf(imgB.bitmap, size.width, size.height);
+        if (kind === 'heatmap') heatmapPixels(pa, pb, gain, out.data, matrix);
+        else diffPixels(pa, pb, gain, out.data, channel, matrix);
+        c2d.putImageData(out, 0, 0);
         setShown(frame);
         setError(null);
       })
@@ -65,24 +88,41 @@ export function DiffPane({
     return () => {
       live = false;
     };
-  }, [cache, urlA, urlB, frame, gain, size.width, size.height]);
+  }, [cache, a.url, b.url, frame, gain, kind, channel, matrix, size.width, size.height]);
 
+  const onHover = hoverHandler(ctx);
+  const what =
+    kind === 'heatmap'
+      ? `|ΔY| heatmap (${matrix.name})`
+      : `|A−B| × ${gain}${channel === 'luma' ? ` luma (${matrix.name})` : ' RGB'}`;
   return (
-    <figure className="compare-pane" data-testid="compare-pane" data-frame={shown ?? undefined}>
+    <figure
+      className="compare-pane"
+      data-testid="compare-pane"
+      data-kind={kind}
+      data-frame={shown ?? undefined}
+    >
       <figcaption className="compare-label">
-        <span className="pill">|A−B| × {gain}</span>
+        <span className="pill">{what}</span>
         <span className="compare-title">
-          {a.title} − {b.title}
+          <span style={{ color: a.color }}>{a.candidate.title}</span> vs{' '}
+          <span style={{ color: b.color }}>{b.candidate.title}</span>
         </span>
+        {kind === 'heatmap' ? <HeatmapLegend gain={gain} /> : null}
       </figcaption>
-      <PanScroller zoom={zoom}>
-        <canvas
-          ref={canvasRef}
-          className="compare-canvas"
-          width={size.width}
-          height={size.height}
-          style={canvasStyle(zoom, size.width, size.height)}
-        />
+      <PanScroller zoom={zoom} frameSize={size} anchor={ctx.anchor} onWheelZoom={ctx.onWheelZoom}>
+        <div className={`compare-frame-box${zoom === 'fit' ? ' is-fit' : ''}`}>
+          <canvas
+            ref={canvasRef}
+            className="compare-canvas"
+            width={size.width}
+            height={size.height}
+            style={canvasStyle(zoom, size.width, size.height)}
+            onPointerMove={onHover}
+            onPointerLeave={onHover}
+            data-testid={`${kind}-canvas`}
+          />
+        </div>
       </PanScroller>
       {error ? (
         <p className="compare-error" role="alert">

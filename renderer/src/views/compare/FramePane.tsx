@@ -1,8 +1,19 @@
-import { useEffect, useRef, useState, type CSSProperties, type ReactNode } from 'react';
+import {
+  useEffect,
+  useRef,
+  useState,
+  type CSSProperties,
+  type PointerEvent,
+  type ReactNode,
+} from 'react';
 import { messageOf } from '../../stores/messageOf';
-import { candidateFacts, type CompareCandidate } from './compareCandidates';
+import { candidateFacts } from './compareCandidates';
+import { pixelAt } from './compareImage';
 import type { LoadCache, Zoom } from './compareModel';
-import { PanScroller } from './PanScroller';
+import { frameFileName, scoresText, type ComparePane } from './comparePane';
+import { PanScroller, type ZoomAnchor } from './PanScroller';
+import { downloadBlob } from './saveImages';
+import type { FrameImage } from './useFrameCache';
 
 /** The CSS size of a frame canvas at a zoom ('fit' fills the pane's width). */
 export function canvasStyle(zoom: Zoom, width: number, height: number): CSSProperties {
@@ -15,46 +26,131 @@ export function canvasStyle(zoom: Zoom, width: number, height: number): CSSPrope
   };
 }
 
-/**
- * One pane: a frame drawn on a canvas at the reference size, labelled. `data-frame` says which
- * frame is drawn; a response for a frame the user has stepped past is never drawn.
- */
-export function FramePane({
-  candidate,
-  url,
-  frame,
-  size,
-  zoom,
-  cache,
-  label,
-  className,
-  style,
-}: {
-  candidate: CompareCandidate;
-  url: string;
+/** What every pane of the viewer shares: frame, geometry, zoom, the frame cache, the cursor. */
+export interface PaneContext {
   frame: number;
   size: { width: number; height: number };
   zoom: Zoom;
-  cache: LoadCache<HTMLImageElement>;
-  /** Extra words before the title ("A", "B"). */
-  label?: string;
+  anchor: ZoomAnchor | null;
+  onWheelZoom: (
+    direction: 1 | -1,
+    pixel: { x: number; y: number },
+    cursor: { x: number; y: number },
+  ) => void;
+  cache: LoadCache<FrameImage>;
+  /** The source pixel under the cursor, or null when it leaves the picture. */
+  onHover: (pixel: { x: number; y: number } | null) => void;
+}
+
+/** Reports the source pixel under the pointer on a frame canvas. */
+export function hoverHandler(ctx: PaneContext): (e: PointerEvent<HTMLElement>) => void {
+  return (e) => {
+    if (e.type === 'pointerleave') return ctx.onHover(null);
+    const r = e.currentTarget.getBoundingClientRect();
+    ctx.onHover(pixelAt({ x: e.clientX, y: e.clientY }, r, ctx.size.width, ctx.size.height));
+  };
+}
+
+/** The label over a pane: A/B badge, title, resolution, bitrate, this frame's scores, save. */
+export function PaneLabel({
+  pane,
+  frame,
+  badge,
+  selected,
+  onSelect,
+  cache,
+}: {
+  pane: ComparePane;
+  frame: number;
+  badge?: string;
+  selected: boolean;
+  onSelect: () => void;
+  cache: LoadCache<FrameImage>;
+}): ReactNode {
+  const c = pane.candidate;
+  const scores = scoresText(pane.scores);
+  const save = (): void => {
+    const img = cache.peek(pane.url);
+    if (img) downloadBlob(img.blob, frameFileName(c.title, frame));
+  };
+  return (
+    <figcaption className="compare-label">
+      <button
+        type="button"
+        className="compare-pane-key"
+        style={{ borderColor: pane.color, color: pane.color }}
+        aria-pressed={selected}
+        title={`Select this pane (${pane.index + 1}): B for wipe, flicker, difference and heatmap; the pixel readout shows it`}
+        onClick={onSelect}
+        data-testid="select-pane"
+      >
+        {badge ?? pane.index + 1}
+      </button>
+      <span className="compare-title" title={c.fileName}>
+        {c.title}
+      </span>
+      <span className="muted">{candidateFacts(c)}</span>
+      {scores ? (
+        <span className="compare-scores" data-testid="pane-scores">
+          {scores}
+        </span>
+      ) : null}
+      <button
+        type="button"
+        className="button button-small compare-save"
+        onClick={save}
+        title={`Save this pane's exact frame ${frame} as PNG`}
+        data-testid="save-pane"
+      >
+        PNG
+      </button>
+    </figcaption>
+  );
+}
+
+/**
+ * One pane: a frame drawn on a canvas at the reference size, labelled; while playing, its
+ * `<video>` on top. `data-frame` says which exact frame is drawn; a response for a frame the user
+ * has stepped past is never drawn.
+ */
+export function FramePane({
+  pane,
+  ctx,
+  playing,
+  videoRef,
+  selected,
+  onSelect,
+  badge,
+  className,
+  style,
+}: {
+  pane: ComparePane;
+  ctx: PaneContext;
+  playing: boolean;
+  /** Registers the pane's `<video>` with playback (playable panes only). */
+  videoRef: (el: HTMLVideoElement | null) => void;
+  selected: boolean;
+  onSelect: () => void;
+  badge?: string;
   className?: string;
   style?: CSSProperties;
 }): ReactNode {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const [shown, setShown] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const { cache, frame, size, zoom } = ctx;
+  const url = pane.url;
 
   useEffect(() => {
     let live = true;
     cache.get(url).then(
       (img) => {
         const canvas = canvasRef.current;
-        const ctx = canvas?.getContext('2d');
-        if (!live || !canvas || !ctx) return;
-        ctx.imageSmoothingEnabled = true;
-        ctx.imageSmoothingQuality = 'high';
-        ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
+        const c2d = canvas?.getContext('2d');
+        if (!live || !canvas || !c2d) return;
+        c2d.imageSmoothingEnabled = true;
+        c2d.imageSmoothingQuality = 'high';
+        c2d.drawImage(img.bitmap, 0, 0, canvas.width, canvas.height);
         setShown(frame);
         setError(null);
       },
@@ -67,29 +163,54 @@ export function FramePane({
     };
   }, [cache, url, frame]);
 
+  const onHover = hoverHandler(ctx);
+  const videoOn = playing && pane.support.playable;
   return (
     <figure
-      className={`compare-pane${className ? ` ${className}` : ''}`}
-      style={style}
+      className={`compare-pane${selected ? ' is-selected' : ''}${className ? ` ${className}` : ''}`}
+      style={{ ...style, borderTopColor: pane.color }}
       data-testid="compare-pane"
-      data-id={candidate.id}
+      data-id={pane.candidate.id}
       data-frame={shown ?? undefined}
+      data-selected={selected || undefined}
     >
-      <figcaption className="compare-label">
-        {label ? <span className="pill">{label}</span> : null}
-        <span className="compare-title" title={candidate.fileName}>
-          {candidate.title}
-        </span>
-        <span className="muted">{candidateFacts(candidate)}</span>
-      </figcaption>
-      <PanScroller zoom={zoom}>
-        <canvas
-          ref={canvasRef}
-          className="compare-canvas"
-          width={size.width}
-          height={size.height}
-          style={canvasStyle(zoom, size.width, size.height)}
-        />
+      <PaneLabel
+        pane={pane}
+        frame={frame}
+        badge={badge}
+        selected={selected}
+        onSelect={onSelect}
+        cache={cache}
+      />
+      {pane.support.playable ? null : (
+        <p className="compare-note" data-testid="playback-off">
+          Playback off: {pane.support.reason} — stepping uses exact frames
+        </p>
+      )}
+      <PanScroller zoom={zoom} frameSize={size} anchor={ctx.anchor} onWheelZoom={ctx.onWheelZoom}>
+        <div className={`compare-frame-box${zoom === 'fit' ? ' is-fit' : ''}`}>
+          <canvas
+            ref={canvasRef}
+            className="compare-canvas"
+            width={size.width}
+            height={size.height}
+            style={canvasStyle(zoom, size.width, size.height)}
+            onPointerMove={onHover}
+            onPointerLeave={onHover}
+          />
+          {pane.support.playable ? (
+            <video
+              ref={videoRef}
+              className={`compare-video${videoOn ? ' is-on' : ''}`}
+              src={pane.fileUrl}
+              muted
+              playsInline
+              preload="auto"
+              style={{ imageRendering: zoom !== 'fit' && zoom > 1 ? 'pixelated' : 'auto' }}
+              data-testid="compare-video"
+            />
+          ) : null}
+        </div>
       </PanScroller>
       {error ? (
         <p className="compare-error" role="alert">

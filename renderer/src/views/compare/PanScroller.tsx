@@ -1,5 +1,12 @@
-import { useRef, type PointerEvent, type ReactNode, type UIEvent } from 'react';
-import type { Zoom } from './compareModel';
+import {
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  type PointerEvent,
+  type ReactNode,
+  type UIEvent,
+} from 'react';
+import { anchoredScroll, type Zoom } from './compareModel';
 
 /** Every pan scroller of the page follows the one the user scrolls or drags (synced pan). */
 function syncScroll(from: HTMLElement): void {
@@ -10,9 +17,90 @@ function syncScroll(from: HTMLElement): void {
   }
 }
 
-/** A scroll box around a zoomed frame: drag to pan; all panes pan together. */
-export function PanScroller({ zoom, children }: { zoom: Zoom; children: ReactNode }): ReactNode {
+/** A wheel zoom request: the source pixel under the cursor and where the cursor is in the box. */
+export interface ZoomAnchor {
+  /** The zoom this anchor was made for; applied once that zoom is drawn. */
+  zoom: Zoom;
+  /** Source pixel (fractional) under the cursor. */
+  pixel: { x: number; y: number };
+  /** Cursor position inside the scroll box. */
+  cursor: { x: number; y: number };
+}
+
+/** The scale 'fit' shows a w×h frame at in the first pane (its box width, at most 70 % of the window height). */
+export function currentFitScale(w: number, h: number): number {
+  const box = document.querySelector<HTMLElement>('.compare-scroll');
+  if (!box || w <= 0 || h <= 0) return 1;
+  return Math.min(box.clientWidth / w, (window.innerHeight * 0.7) / h);
+}
+
+/**
+ * A scroll box around a frame: drag to pan when zoomed, Ctrl+wheel (or a pinch) zooms at the
+ * cursor; all panes pan together.
+ */
+export function PanScroller({
+  zoom,
+  frameSize,
+  anchor,
+  onWheelZoom,
+  children,
+}: {
+  zoom: Zoom;
+  frameSize: { width: number; height: number };
+  anchor: ZoomAnchor | null;
+  /** Ctrl+wheel: one zoom step in (+1) or out (−1) keeping `pixel` under `cursor`. */
+  onWheelZoom: (
+    direction: 1 | -1,
+    pixel: { x: number; y: number },
+    cursor: { x: number; y: number },
+  ) => void;
+  children: ReactNode;
+}): ReactNode {
+  const boxRef = useRef<HTMLDivElement>(null);
   const drag = useRef<{ x: number; y: number; left: number; top: number } | null>(null);
+  const wheelSum = useRef(0);
+  const onZoomRef = useRef(onWheelZoom);
+  useEffect(() => {
+    onZoomRef.current = onWheelZoom;
+  });
+
+  // React's onWheel is passive; stopping the page from scrolling needs a listener of our own.
+  useEffect(() => {
+    const box = boxRef.current;
+    if (!box) return;
+    const onWheel = (e: WheelEvent): void => {
+      if (!e.ctrlKey && !e.metaKey) return;
+      e.preventDefault();
+      wheelSum.current += e.deltaY;
+      // Trackpads send many small deltas: one step per notch-worth of scrolling.
+      if (Math.abs(wheelSum.current) < 40) return;
+      const direction = wheelSum.current < 0 ? 1 : -1;
+      wheelSum.current = 0;
+      const canvas = box.querySelector('canvas');
+      if (!canvas) return;
+      const r = canvas.getBoundingClientRect();
+      const scale = Math.min(r.width / frameSize.width, r.height / frameSize.height);
+      const left = r.left + (r.width - frameSize.width * scale) / 2;
+      const top = r.top + (r.height - frameSize.height * scale) / 2;
+      const b = box.getBoundingClientRect();
+      onZoomRef.current(
+        direction,
+        { x: (e.clientX - left) / scale, y: (e.clientY - top) / scale },
+        { x: e.clientX - b.left, y: e.clientY - b.top },
+      );
+    };
+    box.addEventListener('wheel', onWheel, { passive: false });
+    return () => box.removeEventListener('wheel', onWheel);
+  }, [frameSize.width, frameSize.height]);
+
+  useLayoutEffect(() => {
+    const box = boxRef.current;
+    if (!box || !anchor || anchor.zoom !== zoom || zoom === 'fit') return;
+    const to = anchoredScroll(anchor.pixel, anchor.cursor, zoom);
+    box.scrollLeft = to.left;
+    box.scrollTop = to.top;
+  }, [anchor, zoom]);
+
   const onPointerDown = (e: PointerEvent<HTMLDivElement>): void => {
     if (zoom === 'fit' || e.button !== 0) return;
     const el = e.currentTarget;
@@ -31,6 +119,7 @@ export function PanScroller({ zoom, children }: { zoom: Zoom; children: ReactNod
   };
   return (
     <div
+      ref={boxRef}
       className={`compare-scroll${zoom === 'fit' ? ' is-fit' : ' is-zoomed'}`}
       onScroll={(e: UIEvent<HTMLDivElement>) => syncScroll(e.currentTarget)}
       onPointerDown={onPointerDown}

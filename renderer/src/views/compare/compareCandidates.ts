@@ -1,5 +1,6 @@
 /** What can be shown next to a source in Compare: its renditions, and items of the same length. */
 import type { LibraryItem } from '../../../../shared/library';
+import type { MediaInfo } from '../../../../shared/media';
 import type { Rendition } from '../../../../shared/queue';
 
 /** One video a pane can show. */
@@ -12,6 +13,8 @@ export interface CompareCandidate {
   width: number;
   height: number;
   bitrateKbps: number | null;
+  /** What probe knows of the file (codec and container decide playback). */
+  media: MediaInfo;
 }
 
 /** The pane of the source itself. */
@@ -24,6 +27,7 @@ export function sourceCandidate(source: LibraryItem): CompareCandidate {
     width: source.media.video.width,
     height: source.media.video.height,
     bitrateKbps: source.media.video.bitrateKbps ?? source.media.bitrateKbps,
+    media: source.media,
   };
 }
 
@@ -46,6 +50,7 @@ export function compareCandidates(
       width: r.width,
       height: r.height,
       bitrateKbps: r.bitrateKbps,
+      media: r.media,
     }));
   own.sort((a, b) => b.height - a.height || a.title.localeCompare(b.title));
   const frames = source.media.video.frameCount;

@@ -3,7 +3,8 @@ import {
   clampFrame,
   compareKeyFor,
   createLoadCache,
-  diffPixels,
+  nextZoom,
+  anchoredScroll,
   stepZoom,
   timecodeText,
   zoomText,
@@ -50,6 +51,25 @@ describe('zoom', () => {
   });
 });
 
+describe('nextZoom', () => {
+  it('puts fit among the steps at its own scale', () => {
+    expect(nextZoom('fit', 1, 3.2)).toBe(4);
+    expect(nextZoom('fit', -1, 3.2)).toBe(2);
+    expect(nextZoom(4, -1, 3.2)).toBe('fit');
+    expect(nextZoom('fit', 1, 0.5)).toBe(1);
+    expect(nextZoom('fit', -1, 0.5)).toBe('fit');
+    expect(nextZoom(8, 1, 0.5)).toBe(8);
+  });
+});
+
+describe('anchoredScroll', () => {
+  it('keeps the source pixel under the cursor', () => {
+    // Pixel 100,50 under the cursor at 30,20 of the box, zoomed to 4×: 400−30, 200−20.
+    expect(anchoredScroll({ x: 100, y: 50 }, { x: 30, y: 20 }, 4)).toEqual({ left: 370, top: 180 });
+    expect(anchoredScroll({ x: 1, y: 1 }, { x: 30, y: 20 }, 2)).toEqual({ left: 0, top: 0 });
+  });
+});
+
 describe('compareKeyFor', () => {
   it('steps one or ten frames and jumps to the ends', () => {
     expect(compareKeyFor(press('ArrowRight'), 'side')).toEqual({ kind: 'step', delta: 1 });
@@ -74,6 +94,12 @@ describe('compareKeyFor', () => {
     expect(compareKeyFor(press('-'), 'side')).toEqual({ kind: 'zoom', direction: -1 });
     expect(compareKeyFor(press('0'), 'side')).toEqual({ kind: 'fit' });
   });
+  it('plays on space, selects panes on 1–4 and shows the heatmap on H', () => {
+    expect(compareKeyFor(press(' '), 'side')).toEqual({ kind: 'playPause' });
+    expect(compareKeyFor(press('3'), 'side')).toEqual({ kind: 'selectPane', pane: 2 });
+    expect(compareKeyFor(press('5'), 'side')).toBeNull();
+    expect(compareKeyFor(press('h'), 'side')).toEqual({ kind: 'mode', mode: 'heatmap' });
+  });
   it('leaves keys alone while typing or with modifiers', () => {
     expect(compareKeyFor(press('ArrowRight', { inTextField: true }), 'side')).toBeNull();
     expect(compareKeyFor(press('w', { ctrlKey: true }), 'side')).toBeNull();
@@ -82,22 +108,10 @@ describe('compareKeyFor', () => {
   });
 });
 
-describe('diffPixels', () => {
-  it('is |A−B| × gain per channel, opaque, clamped', () => {
-    const a = new Uint8ClampedArray([10, 200, 0, 255, 0, 0, 0, 0]);
-    const b = new Uint8ClampedArray([20, 100, 0, 255, 0, 0, 0, 0]);
-    const out = new Uint8ClampedArray(8);
-    diffPixels(a, b, 2, out);
-    expect(Array.from(out)).toEqual([20, 200, 0, 255, 0, 0, 0, 255]);
-    diffPixels(a, b, 4, out);
-    expect(out[1]).toBe(255);
-  });
-});
-
 describe('createLoadCache', () => {
   it('shares loads, keeps at most the limit and drops the oldest used', async () => {
     const loads: string[] = [];
-    const cache = createLoadCache(2, (k) => {
+    const cache = createLoadCache(2, (k: string) => {
       loads.push(k);
       return Promise.resolve(k.toUpperCase());
     });
@@ -118,5 +132,33 @@ describe('createLoadCache', () => {
     await expect(cache.get('x')).rejects.toThrow('x');
     fail = false;
     expect(await cache.get('x')).toBe('x');
+  });
+  it('aborts loads still in flight that are not kept, and keeps finished ones', async () => {
+    const aborted: string[] = [];
+    const pending = new Map<string, (v: string) => void>();
+    const cache = createLoadCache(8, (k, signal) => {
+      return new Promise<string>((resolve, reject) => {
+        pending.set(k, resolve);
+        signal.addEventListener('abort', () => {
+          aborted.push(k);
+          reject(new Error('aborted'));
+        });
+      });
+    });
+    const a = cache.get('a');
+    pending.get('a')!('A');
+    await a;
+    const b = cache.get('b');
+    const c = cache.get('c');
+    b.catch(() => undefined);
+    expect(cache.cancelExcept(new Set(['c']))).toBe(1);
+    expect(aborted).toEqual(['b']);
+    await expect(b).rejects.toThrow('aborted');
+    expect(cache.peek('a')).toBe('A');
+    expect(cache.peek('c')).toBeUndefined();
+    pending.get('c')!('C');
+    expect(await c).toBe('C');
+    expect(cache.peek('c')).toBe('C');
+    expect(cache.size()).toBe(2);
   });
 });

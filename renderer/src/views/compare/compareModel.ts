@@ -1,10 +1,10 @@
 /**
- * The Compare view as data: frame stepping, timecode, zoom steps, the keys of the view, the
- * difference image and the bounded frame-image cache. Pure, so the view only wires them up.
+ * The Compare view as data: frame stepping, timecode, zoom steps and wheel zoom at the cursor,
+ * the keys of the view and the bounded, cancellable frame-image cache. Pure, so the view only wires them up.
  */
 
 /** How the panes are shown. */
-export type CompareMode = 'side' | 'wipe' | 'flicker' | 'diff';
+export type CompareMode = 'side' | 'wipe' | 'flicker' | 'diff' | 'heatmap';
 
 /** Zoom: 'fit' scales the frame to the pane; a number is a scale factor (1 = 100 %). */
 export type Zoom = 'fit' | 1 | 2 | 4 | 8;
@@ -53,7 +53,10 @@ export type CompareKeyAction =
   | { kind: 'mode'; mode: CompareMode }
   | { kind: 'toggleFlicker' }
   | { kind: 'zoom'; direction: 1 | -1 }
-  | { kind: 'fit' };
+  | { kind: 'fit' }
+  | { kind: 'playPause' }
+  /** Select pane `pane` (0-based): it becomes B against the source and feeds the readout. */
+  | { kind: 'selectPane'; pane: number };
 
 /** The parts of a KeyboardEvent the matcher reads. */
 export interface CompareKeyPress {
@@ -86,6 +89,13 @@ export function compareKeyFor(press: CompareKeyPress, mode: CompareMode): Compar
       return { kind: 'zoom', direction: -1 };
     case '0':
       return { kind: 'fit' };
+    case ' ':
+      return { kind: 'playPause' };
+    case '1':
+    case '2':
+    case '3':
+    case '4':
+      return { kind: 'selectPane', pane: Number(press.key) - 1 };
   }
   switch (press.key.toLowerCase()) {
     case 's':
@@ -94,6 +104,8 @@ export function compareKeyFor(press: CompareKeyPress, mode: CompareMode): Compar
       return { kind: 'mode', mode: 'wipe' };
     case 'd':
       return { kind: 'mode', mode: 'diff' };
+    case 'h':
+      return { kind: 'mode', mode: 'heatmap' };
     case 'f':
       return mode === 'flicker' ? { kind: 'toggleFlicker' } : { kind: 'mode', mode: 'flicker' };
   }
@@ -101,54 +113,101 @@ export function compareKeyFor(press: CompareKeyPress, mode: CompareMode): Compar
 }
 
 /**
- * |A−B| × gain per RGB channel into `out` (RGBA, alpha opaque). The arrays are RGBA of the same
- * size; a shorter one limits the pixels written.
+ * The zoom one step in (+1) or out (−1) when 'fit' currently shows the frame at `fitScale`:
+ * fit sits among the fixed steps at its own scale, so zooming in from fit never shrinks the frame.
  */
-export function diffPixels(
-  a: Uint8ClampedArray,
-  b: Uint8ClampedArray,
-  gain: number,
-  out: Uint8ClampedArray,
-): void {
-  const n = Math.min(a.length, b.length, out.length);
-  for (let i = 0; i + 3 < n; i += 4) {
-    out[i] = Math.abs(a[i]! - b[i]!) * gain;
-    out[i + 1] = Math.abs(a[i + 1]! - b[i + 1]!) * gain;
-    out[i + 2] = Math.abs(a[i + 2]! - b[i + 2]!) * gain;
-    out[i + 3] = 255;
-  }
+export function nextZoom(zoom: Zoom, direction: 1 | -1, fitScale: number): Zoom {
+  const scaleOf = (z: Zoom): number => (z === 'fit' ? fitScale : z);
+  const ordered = [...ZOOM_STEPS].sort((a, b) => scaleOf(a) - scaleOf(b) || (a === 'fit' ? -1 : 1));
+  const at = ordered.indexOf(zoom);
+  return ordered[Math.min(Math.max(0, at + direction), ordered.length - 1)]!;
+}
+
+/**
+ * The scroll offset that keeps source pixel (px, py) under the cursor at `scale`, the cursor at
+ * (cx, cy) inside the scroll box; the frame is drawn from the box's content origin.
+ */
+export function anchoredScroll(
+  pixel: { x: number; y: number },
+  cursor: { x: number; y: number },
+  scale: number,
+): { left: number; top: number } {
+  return {
+    left: Math.max(0, pixel.x * scale - cursor.x),
+    top: Math.max(0, pixel.y * scale - cursor.y),
+  };
 }
 
 /** A bounded cache of loads by key: the oldest used entry goes when it is full. */
 export interface LoadCache<T> {
   /** The load of `key`, started now or shared with an earlier call. Failed loads are dropped. */
   get(key: string): Promise<T>;
+  /** The loaded value of `key` if it has arrived, without starting a load. */
+  peek(key: string): T | undefined;
+  /**
+   * Aborts every load still in flight whose key is not in `keep` (frames the user has stepped
+   * past) and forgets it; finished loads stay cached.
+   */
+  cancelExcept(keep: ReadonlySet<string>): number;
   /** How many loads are kept. */
   size(): number;
 }
 
-/** A cache that keeps at most `limit` loads made by `load`. */
-export function createLoadCache<T>(limit: number, load: (key: string) => Promise<T>): LoadCache<T> {
-  const entries = new Map<string, Promise<T>>();
+interface CacheEntry<T> {
+  promise: Promise<T>;
+  controller: AbortController;
+  done: boolean;
+  value?: T;
+}
+
+/** A cache that keeps at most `limit` loads made by `load`, which should honour `signal`. */
+export function createLoadCache<T>(
+  limit: number,
+  load: (key: string, signal: AbortSignal) => Promise<T>,
+): LoadCache<T> {
+  const entries = new Map<string, CacheEntry<T>>();
   return {
     get(key) {
       const hit = entries.get(key);
       if (hit) {
         entries.delete(key);
         entries.set(key, hit);
-        return hit;
+        return hit.promise;
       }
-      const started = load(key);
-      entries.set(key, started);
-      started.catch(() => {
-        if (entries.get(key) === started) entries.delete(key);
-      });
+      const controller = new AbortController();
+      const entry: CacheEntry<T> = {
+        promise: load(key, controller.signal),
+        controller,
+        done: false,
+      };
+      entries.set(key, entry);
+      entry.promise.then(
+        (value) => {
+          entry.done = true;
+          entry.value = value;
+        },
+        () => {
+          entry.done = true;
+          if (entries.get(key) === entry) entries.delete(key);
+        },
+      );
       while (entries.size > limit) {
         const oldest = entries.keys().next().value;
         if (oldest === undefined) break;
         entries.delete(oldest);
       }
-      return started;
+      return entry.promise;
+    },
+    peek: (key) => entries.get(key)?.value,
+    cancelExcept(keep) {
+      let cancelled = 0;
+      for (const [key, entry] of [...entries]) {
+        if (entry.done || keep.has(key)) continue;
+        entries.delete(key);
+        entry.controller.abort();
+        cancelled++;
+      }
+      return cancelled;
     },
     size: () => entries.size,
   };

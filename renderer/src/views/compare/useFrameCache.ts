@@ -1,20 +1,105 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import { createLoadCache, type LoadCache } from './compareModel';
 
-/** Frame images kept per Compare view: the shown frames and their prefetched neighbours. */
-const FRAME_CACHE_LIMIT = 48;
+/** Decoded frames kept per Compare view: the shown frames and their prefetched neighbours. */
+const FRAME_CACHE_MAX = 48;
+/** Fewest frames kept: four panes' current frame and both neighbours. */
+const FRAME_CACHE_MIN = 12;
+/** Memory the decoded RGBA frames may take (a 4K frame is 33 MB). */
+const FRAME_CACHE_BYTES = 512 * 1024 * 1024;
 
-function loadImage(url: string): Promise<HTMLImageElement> {
-  return new Promise((resolve, reject) => {
-    const img = new Image();
-    img.decoding = 'async';
-    img.onload = () => resolve(img);
-    img.onerror = () => reject(new Error('The frame server did not return this frame.'));
-    img.src = url;
-  });
+/** How many decoded frames of `pixels` pixels the cache keeps. */
+export function frameCacheLimit(pixels: number): number {
+  const fit = Math.floor(FRAME_CACHE_BYTES / Math.max(1, pixels * 4));
+  return Math.min(FRAME_CACHE_MAX, Math.max(FRAME_CACHE_MIN, fit));
 }
 
-/** A bounded cache of decoded frame images by URL, living as long as the view. */
-export function useFrameCache(): LoadCache<HTMLImageElement> {
-  return useMemo(() => createLoadCache(FRAME_CACHE_LIMIT, loadImage), []);
+/** One exact frame from the frame server: the PNG as served (for saving) and its decoded pixels. */
+export interface FrameImage {
+  blob: Blob;
+  bitmap: ImageBitmap;
+}
+
+// Set once fetch() of a frame URL fails as a network error (not an HTTP status): the desktop app's
+// CSP (connect-src 'self') and its media scheme without CORS can refuse fetch() where <img> works.
+let fetchRefused = false;
+
+/** The frame through an <img> (no cancellation), re-encoded losslessly for saving. */
+async function loadFrameByImage(url: string): Promise<FrameImage> {
+  const img = new Image();
+  img.src = url;
+  try {
+    await img.decode();
+  } catch {
+    throw new Error('The frame server did not return this frame.');
+  }
+  const bitmap = await createImageBitmap(img);
+  const canvas = document.createElement('canvas');
+  canvas.width = bitmap.width;
+  canvas.height = bitmap.height;
+  canvas.getContext('2d')?.drawImage(bitmap, 0, 0);
+  const blob = await new Promise<Blob>((resolve, reject) =>
+    canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('PNG encoding failed.'))), 'image/png'),
+  );
+  return { blob, bitmap };
+}
+
+/**
+ * Fetches a frame with `signal`, so a frame the user has stepped past is aborted: the request's
+ * connection closes and the server stops decoding it.
+ */
+async function loadFrame(url: string, signal: AbortSignal): Promise<FrameImage> {
+  if (fetchRefused) return loadFrameByImage(url);
+  let res: Response;
+  try {
+    res = await fetch(url, { signal, credentials: 'same-origin' });
+  } catch (err) {
+    if (signal.aborted || !(err instanceof TypeError)) throw err;
+    fetchRefused = true;
+    return loadFrameByImage(url);
+  }
+  if (!res.ok) {
+    const why = (await res.text().catch(() => '')).trim();
+    throw new Error(why || `The frame server answered ${res.status}.`);
+  }
+  const blob = await res.blob();
+  // 'none': the canvas must hold the decoder's RGB exactly, without colour management.
+  const bitmap = await createImageBitmap(blob, {
+    colorSpaceConversion: 'none',
+    premultiplyAlpha: 'none',
+  });
+  return { blob, bitmap };
+}
+
+/**
+ * A bounded cache of exact frames by URL for frames of `pixels` pixels, living as long as the
+ * view (a new size starts a new cache).
+ */
+export function useFrameCache(pixels: number): LoadCache<FrameImage> {
+  const limit = frameCacheLimit(pixels);
+  return useMemo(() => createLoadCache(limit, loadFrame), [limit]);
+}
+
+/**
+ * Keeps the frames at `frame` and its neighbours loading (so a step draws from memory) and aborts
+ * loads of every other frame still in flight: frames the user has stepped past. `urlsAt` gives
+ * every pane's URL of a frame; `key` changes whenever those URLs would (panes, size, frame).
+ */
+export function usePrefetch(
+  cache: LoadCache<FrameImage>,
+  frame: number,
+  frameCount: number,
+  urlsAt: (index: number) => string[],
+  key: string,
+): void {
+  useEffect(() => {
+    const keep = new Set<string>();
+    for (const index of [frame, frame + 1, frame - 1]) {
+      if (index >= 0 && index < frameCount) for (const url of urlsAt(index)) keep.add(url);
+    }
+    cache.cancelExcept(keep);
+    for (const url of keep) cache.get(url).catch(() => undefined);
+    // urlsAt is rebuilt each render; key stands for it.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [cache, key, frame, frameCount]);
 }

@@ -1,0 +1,61 @@
+/** One pane of the Compare viewer as data, and the texts its label and its saved PNG carry. */
+import type { ScoreSeries } from '../../../../shared/score';
+import type { CompareCandidate } from './compareCandidates';
+import type { PlaybackSupport } from './playback';
+
+/** A pane as the viewer draws it. */
+export interface ComparePane {
+  candidate: CompareCandidate;
+  /** Position: 0 is the source (A); the key 1–4 selects it. */
+  index: number;
+  /** Its colour in labels and in the per-frame chart. */
+  color: string;
+  /** URL of the exact frame shown now (renditions scaled to the source size). */
+  url: string;
+  /** URL of the whole file, for `<video>` playback. */
+  fileUrl: string;
+  support: PlaybackSupport;
+  /** This frame's scores against the source; null for the source or when it has none stored. */
+  scores: Partial<Record<ScoreSeries, number | null>> | null;
+}
+
+const SHOWN: readonly {
+  series: readonly ScoreSeries[];
+  label: string;
+  digits: number;
+  unit: string;
+}[] = [
+  { series: ['vmaf'], label: 'VMAF', digits: 2, unit: '' },
+  { series: ['psnrY', 'psnr'], label: 'PSNR', digits: 2, unit: ' dB' },
+  { series: ['ssimY', 'ssim'], label: 'SSIM', digits: 4, unit: '' },
+  { series: ['msSsim'], label: 'MS-SSIM', digits: 4, unit: '' },
+];
+
+/**
+ * "VMAF 93.12 · PSNR 38.40 dB · SSIM 0.9812" for a frame's scores (Y series preferred), skipping
+ * metrics that were not run; "PSNR ∞" where the frames are identical; null when there are none.
+ */
+export function scoresText(
+  scores: Partial<Record<ScoreSeries, number | null>> | null,
+): string | null {
+  if (!scores) return null;
+  const parts: string[] = [];
+  for (const s of SHOWN) {
+    const series = s.series.find((name) => name in scores);
+    if (!series) continue;
+    const v = scores[series];
+    const text =
+      v === null || v === undefined ? (series.startsWith('psnr') ? '∞' : '—') : v.toFixed(s.digits);
+    parts.push(`${s.label} ${text}${v === null || v === undefined ? '' : s.unit}`);
+  }
+  return parts.length ? parts.join(' · ') : null;
+}
+
+/** "720p-frame42.png": a file name from a pane label, safe on every file system. */
+export function frameFileName(label: string, frame: number): string {
+  const safe = label
+    .replace(/\.[A-Za-z0-9]{1,5}$/, '')
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .replace(/^[._]+|_+$/g, '');
+  return `${safe || 'frame'}-frame${frame}.png`;
+}
