@@ -1,14 +1,18 @@
 /**
  * Benchmarks (`npm run bench`): each prints the median time of VQ Studio's way of doing a job
  * against the equivalent hand-written ffmpeg/ffprobe command, and their ratio. Speed is measured
- * here, never asserted in timed tests. `VQ_BENCH_ONLY=probe|encode|score` runs one group;
- * `VQ_BENCH_SKIP_ENCODE=1` leaves out the slow ones (encode, score).
+ * here, never asserted in timed tests. `VQ_BENCH_ONLY=probe|encode|score|chart|frames` runs one
+ * group;
+ * `VQ_BENCH_SKIP_ENCODE=1` leaves out the slow ones (encode, score). The chart group times the
+ * Compare chart's drawing in Chromium (bench/chart.bench.ts).
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { probeFile } from '../electron/core/probe';
 import { runEncodeBenchmarks } from './encode';
 import { runScoreBenchmarks } from './score.bench';
+import { runChartBenchmarks } from './chart.bench';
+import { runFrameBenchmarks } from './frames.bench';
 import { Toolchain } from '../electron/core/toolchain';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -28,7 +32,7 @@ async function median(fn: () => Promise<unknown> | unknown): Promise<number> {
 }
 
 /** The benchmark groups, in the order `npm run bench` runs them. */
-const GROUPS = ['probe', 'encode', 'score'] as const;
+const GROUPS = ['probe', 'encode', 'score', 'chart', 'frames'] as const;
 type Group = (typeof GROUPS)[number];
 
 function selectedGroups(env: NodeJS.ProcessEnv): Group[] {
@@ -39,7 +43,7 @@ function selectedGroups(env: NodeJS.ProcessEnv): Group[] {
     }
     return [only as Group];
   }
-  return env.VQ_BENCH_SKIP_ENCODE === '1' ? ['probe'] : [...GROUPS];
+  return env.VQ_BENCH_SKIP_ENCODE === '1' ? ['probe', 'chart'] : [...GROUPS];
 }
 
 async function main(): Promise<void> {
@@ -47,6 +51,8 @@ async function main(): Promise<void> {
   if (groups.includes('probe')) await runProbeBenchmarks();
   if (groups.includes('encode')) await runEncodeBenchmarks();
   if (groups.includes('score')) await runScoreBenchmarks();
+  if (groups.includes('chart')) await runChartBenchmarks();
+  if (groups.includes('frames')) await runFrameBenchmarks();
 }
 
 async function runProbeBenchmarks(): Promise<void> {

@@ -5,9 +5,13 @@
  * increasing `seq`, so a client can take a snapshot and apply only newer events.
  */
 import { z } from 'zod';
+import type { AnalysisData, PerTitleRun } from './analysis';
 import type { ApiError } from './errors';
 import { LadderSchema, type LadderEntry } from './ladder';
+import type { FrameInfo } from './frames';
 import type { DirListing, ImportOutcome, LibraryItem } from './library';
+import { PerTitleOptionsSchema } from './perTitle';
+import { MAX_PROJECT_CHARS, type ProjectExport, type ProjectImportSummary } from './project';
 import type { Batch, EncodePlan, Job, JobProgress, QueueSnapshot, Rendition } from './queue';
 import {
   ScoreAfterEncodeSchema,
@@ -140,6 +144,24 @@ export const requestSchemas = {
   'scores.export': z
     .object({ resultIds: z.array(QueueIdArg).min(1).max(50), format: z.enum(['csv', 'json']) })
     .strict(),
+  /** One self-contained HTML report of a source (facts, toolchain, ladders, scores, charts, commands). */
+  'report.html': z.object({ sourceId: IdArg }).strict(),
+  /** Every scored rendition of a source as a rate–quality point (newest score per rendition). */
+  'analysis.get': z.object({ sourceId: IdArg }).strict(),
+  /** Pooled results per rendition of a source as CSV (`bitrate`, `quality` = VMAF mean, …) or JSON. */
+  'analysis.export': z.object({ sourceId: IdArg, format: z.enum(['csv', 'json']) }).strict(),
+  /** Per-title: encode and score a CRF grid on a source, then recommend a ladder (one button). */
+  'pertitle.start': z.object({ sourceId: IdArg, options: PerTitleOptionsSchema.optional() }).strict(),
+  /** Per-title runs of a source, newest first. */
+  'pertitle.list': z.object({ sourceId: IdArg }).strict(),
+  /** Frame count, presentation times, picture types and keyframes of a library item or rendition. */
+  'frames.info': z.object({ id: IdArg }).strict(),
+  /** One project file (`.vqproj.json`) with the metadata and results of some sources (all when none given); media by path. */
+  'project.export': z.object({ sourceIds: z.array(IdArg).min(1).max(10_000).optional() }).strict(),
+  /** Import a project file's text: adds what the library lacks in one transaction (all or nothing). */
+  'project.import': z
+    .object({ text: z.string().min(1, 'the project file is empty').max(MAX_PROJECT_CHARS, 'the project file is larger than 200 MB') })
+    .strict(),
 } as const;
 
 /** Every method name. */
@@ -198,6 +220,14 @@ export interface VqResults {
   'scores.get': ScoreResultDetail;
   'scores.delete': { id: string };
   'scores.export': ScoreExport;
+  'analysis.get': AnalysisData;
+  'analysis.export': ScoreExport;
+  'pertitle.start': { run: PerTitleRun; batch: Batch; jobs: Job[] };
+  'pertitle.list': { runs: PerTitleRun[] };
+  'frames.info': FrameInfo;
+  'project.export': ProjectExport;
+  'project.import': ProjectImportSummary;
+  'report.html': { fileName: string; html: string };
 }
 
 /** Events pushed from main to every client. `seq` increases by one per event. */
@@ -215,6 +245,7 @@ export type VqEvent =
   | { seq: number; type: 'rendition.removed'; id: string }
   | { seq: number; type: 'score.added'; result: ScoreResultSummary }
   | { seq: number; type: 'score.removed'; id: string }
+  | { seq: number; type: 'pertitle.updated'; run: PerTitleRun }
   | {
       seq: number;
       type: 'batch.finished';

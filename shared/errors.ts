@@ -21,6 +21,7 @@ export const ERROR_CODES = [
   'UNSUPPORTED',
   'CANCELED',
   'PREFLIGHT_BLOCKED',
+  'INVALID_CURVE',
   'INTERNAL',
 ] as const;
 

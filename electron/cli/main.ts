@@ -18,6 +18,10 @@ import { startServer } from '../server/server';
 import { describeLadders, describeMedia, describeToolchain } from './describe';
 import { encodeCommand } from './encodeCommand';
 import { frameCommand } from './frameCommand';
+import { projectCommand } from './projectCommand';
+import { bdrateCommand } from './bdrateCommand';
+import { hullCommand } from './hullCommand';
+import { reportCommand } from './reportCommand';
 import { scoreCommand } from './scoreCommand';
 import { renderTable } from './table';
 import { UsageError } from './usageError';
@@ -46,6 +50,23 @@ Commands:
                                        (choose a --fix), 130 after Ctrl+C
   frame FILE --index N --out F.png [--size WxH] [--raw WxH:pix_fmt:fps]
                                        write frame N (0-based, presentation order) as an RGB PNG
+  project export [--out F|-] [SOURCE_ID…]
+                                       one .vqproj.json with sources, ladders, jobs, renditions and
+                                       scores (all sources when none given; media by path)
+  project import F [--json]            add a project's records the library lacks (all or nothing);
+                                       lists media missing or changed on this machine
+  bdrate --anchor A.csv --test B.csv [--method pchip|cubic] [--json]
+                                       BD-rate and BD-quality of two rate–quality curves (CSV with
+                                       bitrate and quality columns); exit 1 on an invalid curve
+  hull RESULTS.json [--quality vmafMean|vmafHmean|vmafP5|psnrY|psnr|ssim] [--target Q]
+       [--floor RATE] [--max-rungs N] [--encoder NAME] [--save-ladder F.json] [--json]
+                                       convex hull across resolutions, crossover bitrates and the
+                                       recommended per-title ladder (score JSON, manifest.json,
+                                       pooled JSON export, or [{bitrate, quality, width, height}])
+  report SOURCE_ID|FILE --out REPORT.html
+                                       one self-contained HTML report of a source: facts, toolchain,
+                                       ladders, scores, RD chart with hull, BD-rate, per-frame charts
+                                       and the exact ffmpeg commands
   serve [--port N] [--host ADDR]       the app's UI in a browser; prints the URL with its access token
 
 Environment: VQ_DATA_DIR (library and caches), VQ_FFMPEG / VQ_FFPROBE (binaries to use),
@@ -86,6 +107,14 @@ export async function runCli(argv: string[]): Promise<number> {
         return await scoreCommand(rest);
       case 'frame':
         return await frameCommand(rest);
+      case 'project':
+        return await projectCommand(rest);
+      case 'bdrate':
+        return await bdrateCommand(rest);
+      case 'hull':
+        return await hullCommand(rest);
+      case 'report':
+        return await reportCommand(rest);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

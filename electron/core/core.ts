@@ -5,14 +5,18 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
+import { AnalysisService } from './analysis/analysisService';
+import { PerTitleRepo } from './analysis/perTitleRepo';
+import { PerTitleService } from './analysis/perTitleService';
 import { createDispatcher, type Dispatch } from './api/dispatch';
 import { createService, type HostHooks } from './api/service';
 import { EncodeExecutor } from './encode/encodeExecutor';
 import { EncodeService } from './encode/encodeService';
 import { EventHub } from './events';
 import { killAllProcesses } from './ffmpeg/process';
-import { extractFrame } from './frames';
+import { FrameService, type FrameSource } from './frames';
 import { dataLayout } from './paths';
+import { ProjectService } from './project/projectService';
 import { JobQueue } from './queue/jobQueue';
 import { SqliteJobStore } from './queue/sqliteJobStore';
 import { openDatabase, type Db } from './store/db';
@@ -25,6 +29,7 @@ import { ScoreService } from './scores/scoreService';
 import { SettingsRepo } from './store/settingsRepo';
 import { Toolchain } from './toolchain';
 import type { VqApi } from '../../shared/api';
+import { PRESET_LADDERS } from '../../shared/presets';
 import { autoConcurrency, type ConcurrencyInfo } from '../../shared/queue';
 import { APP_VERSION } from './version';
 
@@ -39,6 +44,9 @@ export interface Core {
   queue: JobQueue;
   encode: EncodeService;
   scores: ScoreService;
+  /** Rate–quality points of a source, and the per-title flow. */
+  analysis: AnalysisService;
+  perTitle: PerTitleService;
   /**
    * Absolute path of a library item's file or thumbnail, or of a rendition's file (renditions are
    * served by id like sources); null for an unknown id. Media routes use it.
@@ -46,13 +54,17 @@ export interface Core {
   mediaPath(kind: 'file' | 'thumb', id: string): string | null;
   /**
    * Frame `index` (presentation order, 0-based) of a library item or rendition as an RGB PNG,
-   * decoded by ffmpeg; null for an unknown id. Throws VqError INVALID_ARGS past the last frame.
+   * decoded by ffmpeg; null for an unknown id. Throws VqError INVALID_ARGS past the last frame,
+   * CANCELED when `signal` aborts first (the decode stops if nobody else waits for it).
    */
   framePng(
     id: string,
     index: number,
     size?: { width: number; height: number },
+    signal?: AbortSignal,
   ): Promise<Buffer | null>;
+  /** The frame server: running decoders, frame caches (memory and `cache/frames`), indexes. */
+  frames: FrameService;
   /** Kills running ffmpeg processes, deletes their partial outputs and closes the database. */
   close(): void;
 }
@@ -142,6 +154,35 @@ export function createCore(opts: CoreOptions): Core {
     scores,
     tmpDir: opts.tmpDir,
   });
+  const analysis = new AnalysisService({ library, renditions, scores: scoreRepo, jobs });
+  const perTitle = new PerTitleService({
+    library,
+    encode,
+    jobs,
+    analysis,
+    runs: new PerTitleRepo(db),
+    events,
+  });
+  const project = new ProjectService({
+    db,
+    appVersion: APP_VERSION,
+    thumbsDir: layout.thumbs,
+    library,
+    renditions,
+    jobs,
+    scores: scoreRepo,
+    toolchain,
+    events,
+    ladderEntries: () => [...PRESET_LADDERS, ...ladders.list().map((s) => ({ ladder: s.ladder, builtIn: false }))],
+  });
+  const frames = new FrameService({ cacheDir: layout.cache });
+  /** What to decode for a library item or rendition id; null for an unknown id. */
+  const frameSource = async (id: string): Promise<FrameSource | null> => {
+    const src = library.get(id);
+    const input = src?.item.path ?? renditions.get(id)?.path ?? null;
+    if (!input) return null;
+    return { ffmpeg: await toolchain.binaryFor('decode'), input, raw: src?.raw ?? null };
+  };
   const api = createService({
     dataDir: opts.dataDir,
     thumbsDir: layout.thumbs,
@@ -157,9 +198,18 @@ export function createCore(opts: CoreOptions): Core {
     queue,
     encode,
     scores,
+    analysis,
+    perTitle,
+    project,
     concurrency,
+    frameInfo: async (id) => {
+      const source = await frameSource(id);
+      return source ? { id, ...(await frames.info(source)) } : null;
+    },
   });
   if (mode !== 'off') queue.start();
+  // After the queue's recovery: completes per-title runs whose grid finished while the app was closed.
+  perTitle.resume();
   let closed = false;
   return {
     dataDir: opts.dataDir,
@@ -171,23 +221,26 @@ export function createCore(opts: CoreOptions): Core {
     queue,
     encode,
     scores,
+    analysis,
+    perTitle,
     mediaPath(kind, id) {
       const src = library.get(id);
       if (src) return kind === 'file' ? src.item.path : src.thumbPath;
       const rendition = kind === 'file' ? renditions.get(id) : null;
       return rendition?.path ?? null;
     },
-    async framePng(id, index, size) {
-      const src = library.get(id);
-      const input = src?.item.path ?? renditions.get(id)?.path ?? null;
-      if (!input) return null;
-      const ffmpeg = await toolchain.binaryFor('decode');
-      return extractFrame({ ffmpeg, input, raw: src?.raw ?? null, index, size, format: 'png' });
+    async framePng(id, index, size, signal) {
+      const source = await frameSource(id);
+      if (!source) return null;
+      return frames.frame({ ...source, index, size, format: 'png', signal });
     },
+    frames,
     close() {
       if (closed) return;
       closed = true;
+      perTitle.close();
       queue.close();
+      frames.close();
       killAllProcesses();
       db.close();
     },

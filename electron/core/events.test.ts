@@ -32,4 +32,18 @@ describe('EventHub', () => {
     }
     expect(got).toEqual(['library.removed']);
   });
+
+  it('delivers an event emitted by a listener after the current one, to every listener in seq order', () => {
+    const hub = new EventHub();
+    // The first listener reacts to an event with another (as the per-title service does); the
+    // second (a client socket) must still see seq 1 before seq 2.
+    hub.subscribe((e) => {
+      if (e.type === 'library.removed' && e.id === 'x') hub.emit({ type: 'library.removed', id: 'y' });
+    });
+    const seen: number[] = [];
+    hub.subscribe((e) => seen.push(e.seq));
+    const first = hub.emit({ type: 'library.removed', id: 'x' });
+    expect(first.seq).toBe(1);
+    expect(seen).toEqual([1, 2]);
+  });
 });

@@ -6,8 +6,9 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { parseFrameQuery } from '../core/media/frameRequest';
+import { frameErrorStatus, parseFrameQuery } from '../core/media/frameRequest';
 import { contentTypeFor, parseRange, rangeResponseHead } from '../core/media/range';
+import { MAX_PROJECT_CHARS } from '../../shared/project';
 import { toApiError } from '../../shared/errors';
 import type { Core } from '../core/core';
 import { TOKEN_COOKIE, hostAllowed, newToken, presentedToken, tokenMatches } from './auth';
@@ -34,7 +35,12 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const MAX_MESSAGE_BYTES = 1024 * 1024;
+/**
+ * Largest WebSocket message: a whole project file travels in one `project.import` call, so the
+ * limit follows the project size limit (plus room for the envelope and multi-byte characters).
+ * Only token-authenticated loopback clients get this far.
+ */
+const MAX_MESSAGE_BYTES = MAX_PROJECT_CHARS + 16 * 1024 * 1024;
 
 /** Starts the HTTP + WebSocket server and resolves when it listens. */
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
@@ -116,16 +122,20 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   ): Promise<void> {
     const parsed = parseFrameQuery(params);
     if (!parsed.ok) return send(res, 400, parsed.message);
+    // A client that closes the connection (a viewer that scrolled past) cancels the decode.
+    const gone = new AbortController();
+    const onClose = (): void => {
+      if (!res.writableFinished) gone.abort();
+    };
+    // res, not req: an IncomingMessage also emits 'close' once its (empty) body is read.
+    res.once('close', onClose);
     let png: Buffer | null;
     try {
-      png = await core.framePng(id, parsed.query.index, parsed.query.size);
+      png = await core.framePng(id, parsed.query.index, parsed.query.size, gone.signal);
     } catch (err) {
       const e = toApiError(err);
-      return send(
-        res,
-        e.code === 'INVALID_ARGS' ? 400 : e.code === 'NOT_FOUND' ? 404 : 500,
-        e.message,
-      );
+      if (gone.signal.aborted) return void res.destroy();
+      return send(res, frameErrorStatus(e.code), e.message);
     }
     if (!png) return send(res, 404, 'No such library item');
     res.writeHead(200, {

@@ -8,15 +8,19 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AppInfo, VqApi, VqParsedArgs } from '../../../shared/api';
 import { VqError, toApiError } from '../../../shared/errors';
+import type { FrameInfo } from '../../../shared/frames';
 import type { LadderEntry } from '../../../shared/ladder';
 import type { DirEntry, DirListing, ImportOutcome, LibraryItem } from '../../../shared/library';
 import type { RawVideoSpec } from '../../../shared/media';
 import { PRESET_LADDERS } from '../../../shared/presets';
 import type { ConcurrencyInfo } from '../../../shared/queue';
+import type { AnalysisService } from '../analysis/analysisService';
+import type { PerTitleService } from '../analysis/perTitleService';
 import type { EncodeService } from '../encode/encodeService';
 import type { EventHub } from '../events';
 import { makeThumbnail } from '../ffmpeg/thumbnail';
 import { checkInputFile, probeFile } from '../probe';
+import type { ProjectService } from '../project/projectService';
 import type { JobQueue } from '../queue/jobQueue';
 import type { JobStore } from '../queue/jobStore';
 import type { ScoreService } from '../scores/scoreService';
@@ -25,6 +29,7 @@ import type { LibraryRepo } from '../store/libraryRepo';
 import type { RenditionRepo } from '../store/renditionRepo';
 import type { SettingsRepo } from '../store/settingsRepo';
 import type { Toolchain } from '../toolchain';
+import { buildReport } from '../report';
 
 /** What the host (Electron or the web server) adds to the services. */
 export interface HostHooks {
@@ -49,8 +54,16 @@ export interface ServiceDeps {
   queue: JobQueue;
   encode: EncodeService;
   scores: ScoreService;
+  /** Rate–quality points and pooled exports of a source. */
+  analysis: AnalysisService;
+  /** The per-title flow. */
+  perTitle: PerTitleService;
+  /** Project files: export and import. */
+  project: ProjectService;
   /** The concurrency in force (setting, automatic choice, effective). */
   concurrency: () => ConcurrencyInfo;
+  /** The frame timeline of a library item or rendition; null for an unknown id. */
+  frameInfo: (id: string) => Promise<FrameInfo | null>;
 }
 
 const VIDEO_EXTENSIONS = new Set([
@@ -286,6 +299,40 @@ export function createService(deps: ServiceDeps): VqApi {
 
     async 'scores.export'(args) {
       return deps.scores.export(args.resultIds, args.format);
+    },
+
+    async 'project.export'(args) {
+      return deps.project.export(args.sourceIds);
+    },
+
+    async 'project.import'(args) {
+      return deps.project.import(args.text);
+    },
+
+    async 'report.html'(args) {
+      return buildReport(deps, args.sourceId);
+    },
+
+    async 'analysis.get'(args) {
+      return deps.analysis.get(args.sourceId);
+    },
+
+    async 'analysis.export'(args) {
+      return deps.analysis.export(args.sourceId, args.format);
+    },
+
+    async 'pertitle.start'(args) {
+      return deps.perTitle.start(args.sourceId, args.options);
+    },
+
+    async 'pertitle.list'(args) {
+      return deps.perTitle.list(args.sourceId);
+    },
+
+    async 'frames.info'(args) {
+      const info = await deps.frameInfo(args.id);
+      if (!info) throw new VqError('NOT_FOUND', `No library item or rendition with id ${args.id}.`, 'It may have been removed; refresh the library.');
+      return info;
     },
   };
 }

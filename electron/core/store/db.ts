@@ -144,6 +144,26 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX score_results_reference ON score_results(reference_id, created_at);
   CREATE INDEX score_results_target ON score_results(target_kind, target_id);
   `,
+  // 4: per-title runs: a CRF grid batch on one source and, once it is encoded and scored, the
+  // recommended ladder (ladder_json) with the hull and picks behind it (result_json). No foreign
+  // keys, like the tables above: a run stays readable when its source or batch goes.
+  `
+  CREATE TABLE pertitle_runs (
+    id            TEXT PRIMARY KEY,
+    source_id     TEXT NOT NULL,
+    batch_id      TEXT NOT NULL,
+    options_json  TEXT NOT NULL,
+    status        TEXT NOT NULL,
+    ladder_json   TEXT,
+    result_json   TEXT,
+    error         TEXT,
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL
+  );
+  CREATE INDEX pertitle_runs_source ON pertitle_runs(source_id, created_at);
+  CREATE INDEX pertitle_runs_status ON pertitle_runs(status);
+  CREATE INDEX pertitle_runs_batch ON pertitle_runs(batch_id);
+  `,
 ];
 
 /**

@@ -16,6 +16,7 @@ const KNOWN: Record<VqEvent['type'], true> = {
   'rendition.removed': true,
   'score.added': true,
   'score.removed': true,
+  'pertitle.updated': true,
   'batch.finished': true,
 };
 const EVENT_TYPES: ReadonlySet<string> = new Set(Object.keys(KNOWN));

@@ -3,9 +3,9 @@ import { useDocumentTitle } from '../hooks/useDocumentTitle';
 import { useGlobalShortcuts } from '../hooks/useGlobalShortcuts';
 import { useWindowDrop } from '../hooks/useWindowDrop';
 import { pushToast, setShortcutsOpen, useAppStore } from '../stores/appStore';
+import { AnalysisView } from '../views/analysis/AnalysisView';
 import { CompareView } from '../views/compare/CompareView';
 import { LaddersView } from '../views/ladders/LaddersView';
-import { LaterView } from '../views/later/LaterView';
 import { LibraryView } from '../views/library/LibraryView';
 import { QueueView } from '../views/queue/QueueView';
 import { SettingsView } from '../views/settings/SettingsView';
@@ -28,12 +28,12 @@ function CurrentView({ view }: { view: ViewId }): ReactNode {
       return <QueueView />;
     case 'compare':
       return <CompareView />;
+    case 'analysis':
+      return <AnalysisView />;
     case 'toolchain':
       return <ToolchainView />;
     case 'settings':
       return <SettingsView />;
-    default:
-      return <LaterView view={view} />;
   }
 }
 

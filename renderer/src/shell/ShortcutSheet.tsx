@@ -1,5 +1,6 @@
 import { Fragment, type ReactNode } from 'react';
 import { Dialog } from '../ui/Dialog';
+import { ANALYSIS_SHORTCUTS } from '../views/analysis/analysisShortcuts';
 import { SHORTCUT_SHEET } from './shortcutKeys';
 
 function Chord({ keys }: { keys: string[] }): ReactNode {
@@ -21,7 +22,7 @@ export function ShortcutSheet({ onClose }: { onClose: () => void }): ReactNode {
     <Dialog title="Keyboard shortcuts" onClose={onClose} className="dialog-narrow">
       <table className="shortcut-table" data-testid="shortcut-sheet">
         <tbody>
-          {SHORTCUT_SHEET.map((row) => (
+          {[...SHORTCUT_SHEET, ...ANALYSIS_SHORTCUTS].map((row) => (
             <tr key={row.what + row.keys.join()}>
               <td className="shortcut-keys">
                 {row.keys.map((chord, i) => (

@@ -34,7 +34,6 @@ export function Sidebar({ current }: { current: ViewId }): ReactNode {
                   {activeJobs}
                 </span>
               ) : null}
-              {v.ready ? null : <span className="nav-later">later</span>}
               <kbd className="nav-key">Alt+{v.key}</kbd>
             </button>
           </li>

@@ -10,19 +10,17 @@ export interface ViewEntry {
   name: string;
   /** The digit of its Alt shortcut. */
   key: string;
-  /** False for views that arrive in a later release. */
-  ready: boolean;
 }
 
 /** Every view, in navigation order. */
 export const VIEWS: readonly ViewEntry[] = [
-  { id: 'library', name: 'Library', key: '1', ready: true },
-  { id: 'ladders', name: 'Ladders', key: '2', ready: true },
-  { id: 'queue', name: 'Queue', key: '3', ready: true },
-  { id: 'compare', name: 'Compare', key: '4', ready: true },
-  { id: 'analysis', name: 'Analysis', key: '5', ready: false },
-  { id: 'toolchain', name: 'Toolchain', key: '6', ready: true },
-  { id: 'settings', name: 'Settings', key: '7', ready: true },
+  { id: 'library', name: 'Library', key: '1' },
+  { id: 'ladders', name: 'Ladders', key: '2' },
+  { id: 'queue', name: 'Queue', key: '3' },
+  { id: 'compare', name: 'Compare', key: '4' },
+  { id: 'analysis', name: 'Analysis', key: '5' },
+  { id: 'toolchain', name: 'Toolchain', key: '6' },
+  { id: 'settings', name: 'Settings', key: '7' },
 ];
 
 /** The entry of a view id. */

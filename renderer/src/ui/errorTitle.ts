@@ -17,6 +17,7 @@ const TITLES: Record<string, string> = {
   UNSUPPORTED: 'Not available here',
   CANCELED: 'Canceled',
   PREFLIGHT_BLOCKED: 'The pre-flight check blocks scoring',
+  INVALID_CURVE: 'Cannot compare these curves',
   INTERNAL: 'Unexpected error',
 };
 

@@ -1,0 +1,222 @@
+import { expect, test, type Page } from '@playwright/test';
+import fs from 'node:fs';
+import path from 'node:path';
+import { serveApp, type ServedApp } from './webServer';
+
+// The web project: the real UI in Debian Chromium against `vq serve`. The per-title flow runs for
+// real: a 2 × 3 CRF grid of x264 encodes (ultrafast) of a 2.7 s 320×240 clip, each rendition
+// scored with libvmaf against the source, then the hull and the recommended ladder.
+const media = (rel: string): string => path.resolve('../shared/testmedia', rel);
+const CLIP = 'androidx-media/bear-vp9.webm';
+
+// libvmaf 1.x reads .pkl model files: point the server at the shared models unless told otherwise.
+process.env.VQ_VMAF_MODEL_DIR ??= path.resolve('../shared/vmaf-models');
+
+test.use({ viewport: { width: 1400, height: 1700 } });
+
+let app: ServedApp;
+test.beforeAll(async () => {
+  app = await serveApp();
+});
+test.afterAll(async () => {
+  await app?.stop();
+});
+
+async function importFile(page: Page, rel: string): Promise<void> {
+  const name = path.basename(rel);
+  const row = page.getByTestId('library-row').filter({ hasText: name });
+  await expect(page.getByTestId('import-path')).toBeVisible();
+  if ((await row.count()) === 0) {
+    await page.getByTestId('import-path').fill(media(rel));
+    await page.getByTestId('import-button').click();
+  }
+  await expect(row).toBeVisible();
+}
+
+test('with an empty library the Analysis view says what to do', async ({ page }) => {
+  await page.goto(app.url);
+  await page.getByTestId('nav-analysis').click();
+  const empty = page.getByTestId('analysis-no-sources');
+  await expect(empty).toContainText('No sources yet');
+  await expect(empty).toContainText('Import a video in the Library');
+  await empty.getByRole('button', { name: 'Import in the Library' }).click();
+  await expect(page.getByTestId('nav-library')).toHaveAttribute('aria-current', 'page');
+});
+
+test('per-title from the Analysis view: grid, RD chart with hull, BD-rate, recommended ladder saved', async ({
+  page,
+}) => {
+  test.setTimeout(420_000);
+  await page.goto(app.url);
+  await importFile(page, CLIP);
+
+  await page.getByTestId('nav-analysis').click();
+  const view = page.getByTestId('analysis-view');
+  await expect(view.getByTestId('analysis-source')).toContainText('bear-vp9.webm');
+  // Nothing scored yet: the empty state says what to do.
+  await expect(view.getByTestId('analysis-empty')).toContainText("'Score after encode'");
+  await expect(view.getByTestId('analysis-empty')).toContainText('run per-title');
+
+  // A tiny grid: 2 heights × 3 CRFs at the fastest preset; a low floor so several rungs fit.
+  const panel = view.getByTestId('pertitle-panel');
+  await panel.getByTestId('pertitle-preset').selectOption('ultrafast');
+  await panel.getByTestId('pertitle-crfs').fill('20, 30, 40');
+  await panel.getByTestId('pertitle-heights').fill('240 120');
+  await panel.getByTestId('pertitle-floorKbps').fill('20');
+  await expect(panel.getByTestId('pertitle-grid-size')).toHaveText('6 encodes and scores');
+  // A bad value is named and blocks the run until it is fixed.
+  await panel.getByTestId('pertitle-heights').fill('240 121');
+  await expect(panel.getByTestId('pertitle-error-heights')).toContainText('121 is odd');
+  await expect(panel.getByTestId('pertitle-start')).toBeDisabled();
+  await panel.getByTestId('pertitle-heights').fill('240 120');
+  await expect(panel.getByTestId('pertitle-start')).toBeEnabled();
+  await panel.getByTestId('pertitle-start').click();
+
+  const run = panel.getByTestId('pertitle-run').first();
+  await expect(run).toBeVisible();
+  await expect(run).toContainText('ultrafast');
+  await expect(run).toHaveAttribute('data-status', 'done', { timeout: 360_000 });
+
+  // The chart: 6 renditions in two curves (one per resolution), the hull over them.
+  const chart = view.getByTestId('rd-chart');
+  await expect(chart.getByTestId('rd-point')).toHaveCount(6);
+  await expect(chart.getByTestId('rd-curve')).toHaveCount(2);
+  await expect(chart.locator('[data-testid="rd-curve"][data-curve="libx264 120p"]')).toHaveCount(1);
+  await expect(chart.locator('[data-testid="rd-curve"][data-curve="libx264 240p"]')).toHaveCount(1);
+  const hull = chart.getByTestId('rd-hull');
+  await expect(hull).toHaveCount(1);
+  expect(Number(await hull.getAttribute('data-points'))).toBeGreaterThanOrEqual(2);
+  await expect(
+    chart.getByTestId('rd-legend-item').filter({ hasText: 'Convex hull (libx264)' }),
+  ).toHaveCount(1);
+  // The best resolution changes once along the hull: a labelled guide.
+  await expect(chart.getByTestId('rd-crossover')).toHaveCount(1);
+  await expect(chart.getByTestId('rd-crossover')).toContainText(/^120p → 240p at [\d.]+ kb\/s$/);
+  // Other figures and groupings: PSNR-Y, and one curve per ladder (the grid).
+  await view.getByTestId('analysis-quality').selectOption('psnrY');
+  await expect(chart).toHaveAttribute('aria-label', /^PSNR-Y/);
+  await expect(chart.getByTestId('rd-point')).toHaveCount(6);
+  await view.getByTestId('analysis-grouping').selectOption('ladder');
+  await expect(chart.getByTestId('rd-curve')).toHaveCount(1);
+  await view.getByTestId('analysis-grouping').selectOption('encoderResolution');
+  await view.getByTestId('analysis-quality').selectOption('vmafMean');
+  await expect(chart.getByTestId('rd-curve')).toHaveCount(2);
+
+  // Log axis by default with bit-rate labels; L switches to linear and back.
+  await expect(chart).toHaveAttribute('data-axis', 'log');
+  await expect(chart.getByTestId('rd-xtick').first()).toContainText('b/s');
+  await chart.focus();
+  await page.keyboard.press('l');
+  await expect(chart).toHaveAttribute('data-axis', 'linear');
+  await page.keyboard.press('l');
+  await expect(chart).toHaveAttribute('data-axis', 'log');
+
+  // The keyboard picks a rendition and the tooltip shows its figures.
+  await page.keyboard.press('End');
+  const tooltip = chart.getByTestId('rd-tooltip');
+  await expect(tooltip).toContainText('Rate control');
+  await expect(tooltip).toContainText('CRF 20');
+  await expect(tooltip).toContainText('VMAF (mean)');
+  await expect(tooltip).toContainText('240');
+
+  // BD-rate: the hull is a curve too, so every resolution has numbers against it.
+  const bd = view.getByTestId('bd-panel');
+  await bd.getByTestId('bd-anchor').selectOption('hull');
+  await expect(bd.getByTestId('bd-row')).toHaveCount(2);
+  const bdRate = bd.getByTestId('bd-rate');
+  await expect(bdRate.first()).toHaveText(/^([−+]\d+\.\d|0\.0) %$/);
+  // The cubic fit needs 4 points: a 3-point curve says so in words, not a blank.
+  await bd.getByTestId('bd-method-cubic').click();
+  await expect(bd.getByTestId('bd-problem').first()).toContainText('Too few points');
+  await bd.getByTestId('bd-method-pchip').click();
+
+  // The recommended ladder of the run, top rung first.
+  const ladder = run.getByTestId('run-ladder');
+  const rungs = ladder.getByTestId('recommended-rung');
+  await expect(rungs.first()).toBeVisible();
+  const count = await rungs.count();
+  expect(count).toBeGreaterThanOrEqual(1);
+  const rates = await ladder.getByTestId('recommended-bitrate').allTextContents();
+  const bps = rates.map((t) => {
+    const m = /([\d.]+) (k|M)?b\/s/.exec(t);
+    return m ? Number(m[1]) * (m[2] === 'M' ? 1e6 : m[2] === 'k' ? 1e3 : 1) : Number.NaN;
+  });
+  for (let i = 1; i < bps.length; i++) expect(bps[i]!).toBeLessThan(bps[i - 1]!);
+
+  // Recommend from the current points: the same numbers, computed in the page, live.
+  await panel.getByTestId('pertitle-live').click();
+  const live = panel.getByTestId('live-ladder');
+  await expect(live.getByTestId('recommended-rung').first()).toBeVisible();
+  await panel.getByTestId('pertitle-maxRungs').fill('1');
+  await expect(live.getByTestId('recommended-rung')).toHaveCount(1);
+
+  await page.screenshot({ path: 'test-results/screenshots/analysis.png', fullPage: true });
+
+  // The chart as PNG.
+  const pngDownload = page.waitForEvent('download');
+  await view.getByTestId('analysis-png').click();
+  const pngFile = await pngDownload;
+  await pngFile.saveAs('test-results/screenshots/analysis-chart.png');
+  const png = fs.readFileSync(await pngFile.path());
+  expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+  expect(png.length).toBeGreaterThan(5000);
+
+  // Pooled results as CSV: a header and one line per scored rendition.
+  const csvDownload = page.waitForEvent('download');
+  await view.getByTestId('analysis-export-csv').click();
+  const csv = fs
+    .readFileSync(await (await csvDownload).path(), 'utf8')
+    .trim()
+    .split(/\r?\n/);
+  expect(csv[0]).toContain('bitrate');
+  expect(csv).toHaveLength(7);
+
+  // The self-contained HTML report of the source.
+  const reportDownload = page.waitForEvent('download');
+  await view.getByTestId('analysis-report').click();
+  const report = await reportDownload;
+  expect(report.suggestedFilename()).toMatch(/\.html$/);
+  const html = fs.readFileSync(await report.path(), 'utf8');
+  expect(html).toMatch(/<html/i);
+  expect(html).toContain('bear-vp9.webm');
+
+  // The project file of this source, imported again: everything is already in the library.
+  const projectDownload = page.waitForEvent('download');
+  await view.getByTestId('project-export-source').click();
+  const projectFile = await (await projectDownload).path();
+  expect(fs.readFileSync(projectFile, 'utf8')).toContain('bear-vp9.webm');
+  await view.getByTestId('project-import-file').setInputFiles({
+    name: 'bear.vqproj.json',
+    mimeType: 'application/json',
+    buffer: fs.readFileSync(projectFile),
+  });
+  const summary = view.getByTestId('project-import-summary');
+  await expect(summary).toContainText('Imported bear.vqproj.json');
+  await expect(summary).toContainText('Already in the library: 1 source');
+
+  // Save the run's ladder: it is listed in Ladders.
+  await ladder.getByTestId('save-recommended').click();
+  await expect(page.getByTestId('toast').filter({ hasText: 'Ladder saved' })).toBeVisible();
+  await page.getByTestId('nav-ladders').click();
+  await expect(
+    page.getByTestId('ladder-card').filter({ hasText: 'Per-title: bear-vp9.webm' }),
+  ).toHaveCount(1);
+
+  // Back in Analysis everything is still there. Encode this ladder: the batch is in the Queue.
+  await page.getByTestId('nav-analysis').click();
+  await expect(chart.getByTestId('rd-point')).toHaveCount(6);
+  await ladder.getByTestId('encode-recommended').click();
+  await expect(page.getByTestId('nav-queue')).toHaveAttribute('aria-current', 'page');
+  await expect(
+    page.getByTestId('batch-card').filter({ hasText: 'Per-title: bear-vp9.webm' }),
+  ).toHaveCount(1);
+
+  // A click on a point opens Compare.
+  await page.getByTestId('nav-analysis').click();
+  await expect(chart.getByTestId('rd-point')).toHaveCount(6);
+  const point = chart.getByTestId('rd-point').first();
+  const box = await point.boundingBox();
+  expect(box).not.toBeNull();
+  await page.mouse.click(box!.x + box!.width / 2, box!.y + box!.height / 2);
+  await expect(page.getByTestId('nav-compare')).toHaveAttribute('aria-current', 'page');
+});

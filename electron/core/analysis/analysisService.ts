@@ -1,0 +1,147 @@
+/**
+ * Rate–quality data of a source as the API offers it (`analysis.get`, `analysis.export`): every
+ * rendition of the source with a score against it, as a point with its measured bitrate, the
+ * facts of its rung and the pooled figures of its newest score.
+ */
+import {
+  analysisCsv,
+  analysisJson,
+  type AnalysisData,
+  type RdRendition,
+} from '../../../shared/analysis';
+import { VqError } from '../../../shared/errors';
+import type { Batch, Rendition } from '../../../shared/queue';
+import { describeRateControl } from '../../../shared/rungText';
+import type { ScoreExport, ScoreResultSummary } from '../../../shared/scoreResults';
+import type { JobStore } from '../queue/jobStore';
+import type { LibraryRepo } from '../store/libraryRepo';
+import type { RenditionRepo } from '../store/renditionRepo';
+import type { ScoreRepo } from '../store/scoreRepo';
+
+/** What the analysis service reads. */
+export interface AnalysisServiceDeps {
+  library: LibraryRepo;
+  renditions: RenditionRepo;
+  scores: ScoreRepo;
+  jobs: JobStore;
+}
+
+/**
+ * One rendition and its score as a rate–quality point. The bitrate is the rendition's measured
+ * video bitrate (probe), else the one stored with the score, else file size × 8 over duration.
+ */
+export function rdRendition(
+  rendition: Rendition,
+  score: ScoreResultSummary,
+  batch: Pick<Batch, 'ladder'> | null,
+): RdRendition {
+  const m = score.metrics;
+  const kbps = rendition.bitrateKbps ?? score.bitrateKbps;
+  const duration = rendition.media.durationSeconds;
+  const bitrate =
+    kbps !== null ? kbps * 1000 : duration ? (rendition.sizeBytes * 8) / duration : Number.NaN;
+  return {
+    renditionId: rendition.id,
+    scoreResultId: score.id,
+    batchId: rendition.batchId ?? '',
+    jobId: rendition.jobId,
+    ladderId: batch?.ladder?.id ?? null,
+    ladderName: batch?.ladder?.name ?? null,
+    rungId: rendition.rungId,
+    label: rendition.rungId,
+    encoder: rendition.encoder,
+    width: rendition.width,
+    height: rendition.height,
+    rateControl: describeRateControl(rendition.rung.rateControl),
+    bitrate,
+    sizeBytes: rendition.sizeBytes,
+    metrics: {
+      vmafMean: m.vmaf?.mean ?? null,
+      vmafHmean: m.vmaf?.harmonicMean ?? null,
+      vmafP5: m.vmaf?.p5 ?? null,
+      psnr: m.psnr?.mean ?? null,
+      psnrY: m.psnrY?.mean ?? null,
+      ssim: m.ssim?.mean ?? null,
+      msSsim: m.msSsim?.mean ?? null,
+    },
+    createdAt: score.createdAt,
+  };
+}
+
+/** Reads rate–quality points and exports them. */
+export class AnalysisService {
+  constructor(private readonly deps: AnalysisServiceDeps) {}
+
+  /**
+   * `analysis.get`: every rendition of the source scored against it (newest result per
+   * rendition), by bitrate ascending. Renditions of other sources scored against this one are
+   * left out: they are not points of this source's curves. NOT_FOUND for an unknown source.
+   */
+  get(sourceId: string): AnalysisData {
+    this.requireSource(sourceId);
+    return { sourceId, points: this.points(sourceId) };
+  }
+
+  /** The points of a source, optionally only those of one batch (the per-title grid). */
+  points(sourceId: string, batchId?: string): RdRendition[] {
+    const renditions = new Map(
+      this.deps.renditions.list({ sourceId, batchId }).map((r) => [r.id, r] as const),
+    );
+    const batches = new Map<string, Batch | null>();
+    const batchOf = (id: string | null): Batch | null => {
+      if (id === null) return null;
+      if (!batches.has(id)) batches.set(id, this.deps.jobs.getBatch(id));
+      return batches.get(id) ?? null;
+    };
+    const seen = new Set<string>();
+    const points: RdRendition[] = [];
+    // Newest first, so the first result met for a rendition is its newest.
+    for (const score of this.deps.scores.listByReference(sourceId)) {
+      if (score.target.kind !== 'rendition' || seen.has(score.target.id)) continue;
+      const rendition = renditions.get(score.target.id);
+      if (!rendition) continue;
+      seen.add(rendition.id);
+      points.push(rdRendition(rendition, score, batchOf(rendition.batchId)));
+    }
+    return points.sort(
+      (a, b) => a.bitrate - b.bitrate || a.renditionId.localeCompare(b.renditionId),
+    );
+  }
+
+  /**
+   * `analysis.export`: pooled results per rendition as a download. CSV: one row per rendition,
+   * `bitrate` in bits/s and `quality` = VMAF mean, so one group's rows feed `vq bdrate` as they
+   * are (see `analysisCsv`); JSON: the {@link RdRendition} objects.
+   */
+  export(sourceId: string, format: 'csv' | 'json'): ScoreExport {
+    const source = this.requireSource(sourceId);
+    const data = { sourceId, points: this.points(sourceId) };
+    if (data.points.length === 0) {
+      throw new VqError(
+        'NOT_FOUND',
+        `No rendition of ${source.item.fileName} has been scored yet; there is nothing to export.`,
+        'Encode a ladder with "score after encode", or score its renditions, then export.',
+      );
+    }
+    const base = source.item.fileName.replace(/\.[^.]+$/, '') || 'source';
+    return format === 'csv'
+      ? { fileName: `${base}-pooled.csv`, mimeType: 'text/csv', text: analysisCsv(data.points) }
+      : {
+          fileName: `${base}-pooled.json`,
+          mimeType: 'application/json',
+          text: analysisJson(data, source.item),
+        };
+  }
+
+  private requireSource(id: string): NonNullable<ReturnType<LibraryRepo['get']>> {
+    const source = this.deps.library.get(id);
+    if (!source) {
+      throw new VqError(
+        'NOT_FOUND',
+        `No library item with id ${id}.`,
+        'It may have been removed; refresh the library.',
+      );
+    }
+    return source;
+  }
+}

@@ -1,0 +1,376 @@
+/**
+ * Imports a project file into the library: parse and validate first (nothing is touched when the
+ * file is bad), then insert what is not there yet in ONE SQLite transaction, so a failure half-way
+ * leaves the library as it was. Rules:
+ * - A record whose id is already in the library is skipped ("already in the library").
+ * - A source (or rendition) whose path is already in the library under another id is not added:
+ *   its id is mapped to the existing one and every reference to it (batches, renditions, score
+ *   runs and results, score job plans, per-title runs) follows.
+ * - Jobs are history: a job that was queued or running in the file arrives as `interrupted` (a
+ *   person may retry it; nothing runs by itself), a per-title run still encoding or scoring
+ *   arrives as `failed`.
+ * - Thumbnails are not carried (they are caches); the service makes new ones after the commit.
+ */
+import fs from 'node:fs';
+import { VqError } from '../../../shared/errors';
+import { PRESET_LADDERS } from '../../../shared/presets';
+import {
+  MAX_PROJECT_CHARS,
+  PROJECT_FORMAT,
+  PROJECT_VERSION,
+  ProjectFileSchema,
+  decodeSeriesValue,
+  projectReferenceProblems,
+  schemaProblems,
+  type ImportCount,
+  type ProjectFile,
+  type ProjectImportSummary,
+  type ProjectJob,
+} from '../../../shared/project';
+import { SCORE_SERIES } from '../../../shared/score';
+import { PerTitleRepo } from '../analysis/perTitleRepo';
+import { packSeries } from '../score/frameBlob';
+import type { Db } from '../store/db';
+import { SERIES_COLUMN, hasPerTitleRuns } from './projectRows';
+
+/** Problems listed in an error message before "and N more". */
+const SHOWN_PROBLEMS = 8;
+
+/** Ids of the records an import added, in insertion order (for events). */
+export interface ImportedIds {
+  sources: string[];
+  ladders: string[];
+  batches: string[];
+  jobs: string[];
+  renditions: string[];
+  scoreResults: string[];
+  perTitleRuns: string[];
+}
+
+/**
+ * Parses and validates project text. Throws INVALID_ARGS naming what is wrong: not JSON (with the
+ * position), not a project, an unsupported version, or the bad fields (`scoreResults.3.target.id:
+ * rendition "…" is not in the file`).
+ */
+export function parseProject(text: string): ProjectFile {
+  if (text.length > MAX_PROJECT_CHARS) {
+    throw new VqError('INVALID_ARGS', `The project file is larger than ${MAX_PROJECT_CHARS / 1024 / 1024} MB.`, 'Export fewer sources per file.');
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new VqError(
+      'INVALID_ARGS',
+      `The project file is not valid JSON (${(err as Error).message}).`,
+      'It may be truncated or not a VQ Studio project; export it again.',
+    );
+  }
+  // Say the one thing that matters for a file of another kind or version, not fifty field errors.
+  const head = (typeof json === 'object' && json !== null ? json : {}) as { format?: unknown; version?: unknown };
+  if (head.format !== PROJECT_FORMAT) {
+    throw new VqError(
+      'INVALID_ARGS',
+      `This is not a VQ Studio project: "format" is ${JSON.stringify(head.format) ?? 'missing'}, not "${PROJECT_FORMAT}".`,
+      'Choose a .vqproj.json file exported by VQ Studio.',
+    );
+  }
+  if (head.version !== PROJECT_VERSION) {
+    throw new VqError(
+      'INVALID_ARGS',
+      `Project version ${JSON.stringify(head.version) ?? '(missing)'} is not supported; this app reads version ${PROJECT_VERSION}.`,
+      typeof head.version === 'number' && head.version > PROJECT_VERSION
+        ? 'It was written by a newer VQ Studio: update this app.'
+        : 'Export the project again with this app.',
+    );
+  }
+  const parsed = ProjectFileSchema.safeParse(json);
+  const problems = parsed.success
+    ? projectReferenceProblems(parsed.data)
+    : schemaProblems(parsed.error);
+  if (!parsed.success || problems.length) {
+    const more = problems.length > SHOWN_PROBLEMS ? `; and ${problems.length - SHOWN_PROBLEMS} more` : '';
+    throw new VqError(
+      'INVALID_ARGS',
+      `The project file is not valid: ${problems.slice(0, SHOWN_PROBLEMS).join('; ')}${more}.`,
+      'Nothing was imported. Export the project again, or fix the fields named.',
+    );
+  }
+  return parsed.data;
+}
+
+/** Imports a validated project in one transaction; returns the summary and the ids added. */
+export function importProject(db: Db, p: ProjectFile): { summary: ProjectImportSummary; added: ImportedIds } {
+  const count = (): ImportCount => ({ added: 0, skipped: 0 });
+  const summary: ProjectImportSummary = {
+    sources: count(),
+    ladders: count(),
+    batches: count(),
+    jobs: count(),
+    renditions: count(),
+    scoreRuns: count(),
+    scoreResults: count(),
+    perTitleRuns: count(),
+    remapped: [],
+    interruptedJobs: [],
+    ...fileChecks(p),
+  };
+  const added: ImportedIds = { sources: [], ladders: [], batches: [], jobs: [], renditions: [], scoreResults: [], perTitleRuns: [] };
+  const exists = (table: string, id: string): boolean => Boolean(db.prepare(`SELECT 1 FROM ${table} WHERE id = ?`).get(id));
+
+  db.transaction(() => {
+    // Sources: same id → skip; same path under another id → map to it.
+    const sourceId = new Map<string, string>();
+    const insertSource = db.prepare(
+      `INSERT INTO sources (id, path, file_name, size_bytes, mtime_ms, added_at, media_json, raw_spec, thumb_path)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)`,
+    );
+    for (const s of p.sources) {
+      const atPath = db.prepare('SELECT id FROM sources WHERE path = ?').get(s.path) as { id: string } | undefined;
+      if (exists('sources', s.id)) {
+        sourceId.set(s.id, s.id);
+        summary.sources.skipped++;
+      } else if (atPath) {
+        sourceId.set(s.id, atPath.id);
+        summary.remapped.push({ kind: 'source', fromId: s.id, toId: atPath.id, path: s.path });
+        summary.sources.skipped++;
+      } else {
+        insertSource.run(s.id, s.path, s.fileName, s.sizeBytes, Math.round(s.mtimeMs), s.addedAt, JSON.stringify(s.media), s.raw ? JSON.stringify(s.raw) : null);
+        sourceId.set(s.id, s.id);
+        added.sources.push(s.id);
+        summary.sources.added++;
+      }
+    }
+    const src = (id: string): string => sourceId.get(id) ?? id;
+
+    const builtIn = new Set(PRESET_LADDERS.map((l) => l.ladder.id));
+    for (const l of p.ladders) {
+      if (builtIn.has(l.ladder.id) || exists('ladders', l.ladder.id)) {
+        summary.ladders.skipped++;
+        continue;
+      }
+      db.prepare('INSERT INTO ladders (id, json, updated_at) VALUES (?, ?, ?)').run(l.ladder.id, JSON.stringify(l.ladder), l.updatedAt);
+      added.ladders.push(l.ladder.id);
+      summary.ladders.added++;
+    }
+
+    for (const b of p.batches) {
+      if (exists('batches', b.id)) {
+        summary.batches.skipped++;
+        continue;
+      }
+      db.prepare(
+        `INSERT INTO batches (id, source_id, ladder_json, out_dir, decode_once, skipped_json, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ).run(b.id, src(b.sourceId), JSON.stringify(b.ladder), b.outDir, b.decodeOnce ? 1 : 0, JSON.stringify(b.skipped), b.createdAt);
+      added.batches.push(b.id);
+      summary.batches.added++;
+    }
+
+    // Renditions before jobs' plans are remapped: a rendition at a known path keeps the old id.
+    const renditionId = new Map<string, string>();
+    for (const r of p.renditions) {
+      const atPath = db.prepare('SELECT id FROM renditions WHERE path = ?').get(r.path) as { id: string } | undefined;
+      if (exists('renditions', r.id)) renditionId.set(r.id, r.id);
+      else if (atPath) {
+        renditionId.set(r.id, atPath.id);
+        summary.remapped.push({ kind: 'rendition', fromId: r.id, toId: atPath.id, path: r.path });
+      }
+    }
+    const rend = (id: string): string => renditionId.get(id) ?? id;
+
+    // Jobs keep their relative order, after everything already queued; depends_on is set once all exist.
+    const { m } = db.prepare('SELECT MAX(queue_order) AS m FROM jobs').get() as { m: number | null };
+    let order = (m ?? 0) + 1;
+    const newJobs: ProjectJob[] = [];
+    for (const j of [...p.jobs].sort((a, b) => a.queueOrder - b.queueOrder)) {
+      if (exists('jobs', j.id)) {
+        summary.jobs.skipped++;
+        continue;
+      }
+      const runnable = j.status === 'queued' || j.status === 'running';
+      if (runnable) summary.interruptedJobs.push(j.id);
+      db.prepare(
+        `INSERT INTO jobs (id, batch_id, kind, status, rung_ids, plan_json, depends_on, queue_order, attempts,
+           created_at, started_at, finished_at, binary, command_json, stderr_tail, error, encode_seconds,
+           runner, heartbeat_at, pid)
+         VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL)`,
+      ).run(
+        j.id,
+        j.batchId,
+        j.kind,
+        runnable ? 'interrupted' : j.status,
+        JSON.stringify(j.rungIds),
+        JSON.stringify(remapPlan(j.plan, src, rend)),
+        order++,
+        j.attempts,
+        j.createdAt,
+        j.startedAt,
+        j.finishedAt,
+        j.binary,
+        JSON.stringify(j.commands),
+        j.stderrTail,
+        runnable ? `Imported from a project while it was ${j.status}; it did not run here. Retry it to run it.` : j.error,
+        j.encodeSeconds,
+      );
+      newJobs.push(j);
+      added.jobs.push(j.id);
+      summary.jobs.added++;
+    }
+    for (const j of newJobs) {
+      if (j.dependsOn) db.prepare('UPDATE jobs SET depends_on = ? WHERE id = ?').run(j.dependsOn, j.id);
+    }
+
+    for (const r of p.renditions) {
+      if (renditionId.has(r.id)) {
+        summary.renditions.skipped++;
+        continue;
+      }
+      db.prepare(
+        `INSERT INTO renditions (id, source_id, batch_id, job_id, rung_id, rung_json, path, encoder, width, height,
+           bitrate_kbps, size_bytes, encode_seconds, command_json, media_json, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        r.id,
+        src(r.sourceId),
+        r.batchId,
+        r.jobId,
+        r.rungId,
+        JSON.stringify(r.rung),
+        r.path,
+        r.encoder,
+        r.width,
+        r.height,
+        r.bitrateKbps,
+        r.sizeBytes,
+        r.encodeSeconds,
+        JSON.stringify(r.command),
+        JSON.stringify(r.media),
+        r.createdAt,
+      );
+      added.renditions.push(r.id);
+      summary.renditions.added++;
+    }
+
+    for (const r of p.scoreRuns) {
+      if (exists('score_runs', r.id)) {
+        summary.scoreRuns.skipped++;
+        continue;
+      }
+      db.prepare(
+        `INSERT INTO score_runs (id, job_id, reference_id, reference_path, command_json, ffmpeg_json, model_json,
+           started_at, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        r.id,
+        r.jobId,
+        src(r.referenceId),
+        r.referencePath,
+        JSON.stringify(r.command),
+        JSON.stringify(r.ffmpeg),
+        r.model ? JSON.stringify(r.model) : null,
+        r.startedAt,
+        r.durationMs,
+      );
+      summary.scoreRuns.added++;
+    }
+
+    const seriesColumns = SCORE_SERIES.map((s) => SERIES_COLUMN[s]);
+    const insertResult = db.prepare(
+      `INSERT INTO score_results (id, run_id, reference_id, target_kind, target_id, path, label, encoder, width,
+         height, bitrate_kbps, frames, frame_numbers, ${seriesColumns.join(', ')}, pooled_json, warnings_json,
+         unavailable_json, preflight_json, fixes_json, alignment_json, model_json, created_at)
+       VALUES (${Array.from({ length: 13 + seriesColumns.length + 8 }, () => '?').join(', ')})`,
+    );
+    for (const r of p.scoreResults) {
+      if (exists('score_results', r.id)) {
+        summary.scoreResults.skipped++;
+        continue;
+      }
+      const targetId = r.target.kind === 'source' ? src(r.target.id) : rend(r.target.id);
+      insertResult.run(
+        r.id,
+        r.runId,
+        src(r.referenceId),
+        r.target.kind,
+        targetId,
+        r.path,
+        r.label,
+        r.encoder,
+        r.width,
+        r.height,
+        r.bitrateKbps,
+        r.frames,
+        packSeries(r.frameNumbers),
+        ...SCORE_SERIES.map((s) => {
+          const values = r.series[s];
+          return values ? packSeries(values.map(decodeSeriesValue)) : null;
+        }),
+        JSON.stringify(r.pooled),
+        JSON.stringify(r.warnings),
+        JSON.stringify(r.unavailable),
+        JSON.stringify(r.preflight),
+        JSON.stringify(r.fixes),
+        JSON.stringify(r.alignment),
+        r.model ? JSON.stringify(r.model) : null,
+        r.createdAt,
+      );
+      added.scoreResults.push(r.id);
+      summary.scoreResults.added++;
+    }
+
+    const perTitle = p.perTitleRuns ?? [];
+    if (perTitle.length && hasPerTitleRuns(db)) {
+      const repo = new PerTitleRepo(db);
+      for (const run of perTitle) {
+        if (repo.get(run.id)) {
+          summary.perTitleRuns.skipped++;
+          continue;
+        }
+        const unfinished = run.status === 'encoding' || run.status === 'scoring';
+        repo.insert({
+          ...(run as unknown as Parameters<PerTitleRepo['insert']>[0]),
+          sourceId: src(run.sourceId),
+          ...(unfinished ? { status: 'failed', error: `Imported from a project while it was ${run.status}; it did not run here.` } : {}),
+        });
+        added.perTitleRuns.push(run.id);
+        summary.perTitleRuns.added++;
+      }
+    } else {
+      summary.perTitleRuns.skipped += perTitle.length;
+    }
+  })();
+  return { summary, added };
+}
+
+/** Source and rendition ids inside a score job's plan follow the remapping. */
+function remapPlan(plan: ProjectJob['plan'], src: (id: string) => string, rend: (id: string) => string): ProjectJob['plan'] {
+  if (plan.kind !== 'score') return plan;
+  const out: Record<string, unknown> = { ...plan };
+  if (typeof plan.referenceId === 'string') out.referenceId = src(plan.referenceId);
+  if (Array.isArray(plan.targets)) {
+    out.targets = (plan.targets as { kind?: unknown; id?: unknown }[]).map((t) =>
+      typeof t.id !== 'string' ? t : { ...t, id: t.kind === 'source' ? src(t.id) : t.kind === 'rendition' ? rend(t.id) : t.id },
+    );
+  }
+  return out as ProjectJob['plan'];
+}
+
+/** Which media paths of the project are missing on this machine, or differ from the record. */
+export function fileChecks(p: ProjectFile): { missingFiles: string[]; changedFiles: string[] } {
+  const missingFiles: string[] = [];
+  const changedFiles: string[] = [];
+  const check = (path: string, sizeBytes: number, mtimeMs: number | null): void => {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(path);
+    } catch {
+      missingFiles.push(path);
+      return;
+    }
+    if (!st.isFile()) missingFiles.push(path);
+    else if (st.size !== sizeBytes || (mtimeMs !== null && Math.round(st.mtimeMs) !== Math.round(mtimeMs))) changedFiles.push(path);
+  };
+  for (const s of p.sources) check(s.path, s.sizeBytes, s.mtimeMs);
+  for (const r of p.renditions) check(r.path, r.sizeBytes, r.mtimeMs);
+  return { missingFiles, changedFiles };
+}

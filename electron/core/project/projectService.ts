@@ -1,0 +1,112 @@
+/**
+ * `project.export` / `project.import`: one file with the metadata and results of some sources
+ * (media by path). After an import commits, open clients hear the usual events (`library.added`,
+ * `ladders.changed`, `batch.added`, `job.updated`, `rendition.added`, `score.added`,
+ * `pertitle.updated`) and refresh.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { LadderEntry } from '../../../shared/ladder';
+import type { ProjectExport, ProjectImportSummary } from '../../../shared/project';
+import { PerTitleRepo } from '../analysis/perTitleRepo';
+import type { EventHub } from '../events';
+import { makeThumbnail } from '../ffmpeg/thumbnail';
+import type { SqliteJobStore } from '../queue/sqliteJobStore';
+import type { Db } from '../store/db';
+import type { LibraryRepo } from '../store/libraryRepo';
+import type { RenditionRepo } from '../store/renditionRepo';
+import type { ScoreRepo } from '../store/scoreRepo';
+import type { Toolchain } from '../toolchain';
+import { exportFileName, exportProject } from './exportProject';
+import { importProject, parseProject } from './importProject';
+
+/** What the project service needs. */
+export interface ProjectServiceDeps {
+  db: Db;
+  appVersion: string;
+  thumbsDir: string;
+  library: LibraryRepo;
+  renditions: RenditionRepo;
+  jobs: SqliteJobStore;
+  scores: ScoreRepo;
+  toolchain: Toolchain;
+  events: EventHub;
+  /** Built-in and saved ladders, as `ladders.list` returns them (for `ladders.changed`). */
+  ladderEntries: () => LadderEntry[];
+}
+
+/** Exports and imports project files. */
+export class ProjectService {
+  constructor(private readonly deps: ProjectServiceDeps) {}
+
+  /** The project of the given sources (all when none given) as a JSON download. */
+  export(sourceIds?: readonly string[]): ProjectExport {
+    const file = exportProject(this.deps.db, { sourceIds, appVersion: this.deps.appVersion });
+    return { fileName: exportFileName(file), mimeType: 'application/json', text: JSON.stringify(file) };
+  }
+
+  /**
+   * Imports project text: validates it (INVALID_ARGS naming the bad field, nothing changed), adds
+   * what is new in one transaction, then makes thumbnails for new sources that exist here and
+   * emits the events. Resolves to the summary.
+   */
+  async import(text: string): Promise<ProjectImportSummary> {
+    const { db, events } = this.deps;
+    const file = parseProject(text);
+    const { summary, added } = importProject(db, file);
+
+    const missing = new Set(summary.missingFiles);
+    for (const id of added.sources) {
+      const src = this.deps.library.get(id);
+      if (!src) continue;
+      const thumb = missing.has(src.item.path) ? null : await this.thumbnail(id, src.item.path, src.item.media.durationSeconds, src.raw);
+      if (thumb) db.prepare('UPDATE sources SET thumb_path = ? WHERE id = ?').run(thumb, id);
+      events.emit({ type: 'library.added', item: { ...src.item, hasThumbnail: thumb !== null } });
+    }
+    if (added.ladders.length) events.emit({ type: 'ladders.changed', ladders: this.deps.ladderEntries() });
+    for (const id of added.batches) {
+      const batch = this.deps.jobs.getBatch(id);
+      if (batch) events.emit({ type: 'batch.added', batch });
+    }
+    for (const id of added.jobs) {
+      const job = this.deps.jobs.getJob(id);
+      if (job) events.emit({ type: 'job.updated', job });
+    }
+    for (const id of added.renditions) {
+      const rendition = this.deps.renditions.get(id);
+      if (rendition) events.emit({ type: 'rendition.added', rendition });
+    }
+    for (const id of added.scoreResults) {
+      const result = this.deps.scores.summary(id);
+      if (result) events.emit({ type: 'score.added', result });
+    }
+    if (added.perTitleRuns.length) {
+      const runs = new PerTitleRepo(db);
+      for (const id of added.perTitleRuns) {
+        const run = runs.get(id);
+        if (run) events.emit({ type: 'pertitle.updated', run });
+      }
+    }
+    return summary;
+  }
+
+  // A thumbnail is a convenience (a cache): an import never fails because of it.
+  private async thumbnail(
+    id: string,
+    file: string,
+    duration: number | null,
+    raw: Parameters<typeof makeThumbnail>[0]['raw'],
+  ): Promise<string | null> {
+    try {
+      const ffmpeg = await this.deps.toolchain.binaryFor('decode');
+      await fs.mkdir(this.deps.thumbsDir, { recursive: true });
+      const output = path.join(this.deps.thumbsDir, `${id}.jpg`);
+      const at = duration && duration > 2 ? Math.min(duration * 0.25, 10) : 0;
+      await makeThumbnail({ ffmpeg, input: file, output, atSeconds: at, raw });
+      return output;
+    } catch (err) {
+      console.warn(`thumbnail for ${file} failed:`, err instanceof Error ? err.message : err);
+      return null;
+    }
+  }
+}

@@ -1,0 +1,374 @@
+/**
+ * The report of one source as one self-contained HTML file: inline CSS, inline SVG charts, no
+ * script, no external URL, print-friendly. Pure: {@link ReportData} in, HTML text out. Every piece
+ * of text from files or tools is escaped.
+ *
+ * Sections: source facts, toolchain, ladders, scores table, RD chart with hull and crossovers,
+ * BD-rate table, per-frame charts, and the exact ffmpeg commands.
+ */
+import { RD_QUALITY_LABELS, type RdQuality, type RdRendition } from '../../../shared/analysis';
+import { formatBitrate, formatBytes, formatDuration, formatFps } from '../../../shared/format';
+import type { LibraryItem } from '../../../shared/library';
+import type { Batch, Rendition } from '../../../shared/queue';
+import { bdRate, curvesByEncoder, resolutionGroup, type BdResult, type CurvePoint, type RdPoint } from '../../../shared/rd';
+import { describeRateControl, describeRungSize } from '../../../shared/rungText';
+import type { ScoreResultDetail } from '../../../shared/scoreResults';
+import type { ScoreSeries } from '../../../shared/score';
+import { formatCommand } from '../ffmpeg/process';
+import { esc } from './html';
+import { SERIES_COLORS, perFrameChartSvg, rdChartSvg, type RdSeries } from './svgCharts';
+
+/** An ffmpeg build that took part, and what it did. */
+export interface ReportBinary {
+  role: string;
+  path: string;
+  version: string | null;
+  /** "libvmaf 1.3.9 (API 1)" and the like, when known. */
+  notes: string[];
+}
+
+/** Everything the report shows, gathered by `buildReport`. */
+export interface ReportData {
+  generatedAt: string;
+  appVersion: string;
+  source: LibraryItem;
+  /** The quality figure of the RD chart, hull and BD table. */
+  quality: RdQuality;
+  /** Scored renditions (analysis.get), bitrate ascending. */
+  points: RdRendition[];
+  renditions: Rendition[];
+  /** Score results of the points, by result id. */
+  scores: Map<string, ScoreResultDetail>;
+  /** Batches that made the renditions (their ladders). */
+  batches: Batch[];
+  binaries: ReportBinary[];
+}
+
+/** One row of the BD-rate table. */
+export interface BdRow {
+  curve: string;
+  points: number;
+  result: BdResult | null;
+  error: string | null;
+}
+
+const SERIES_LABEL: Readonly<Record<ScoreSeries, string>> = { vmaf: 'VMAF', psnrY: 'PSNR-Y', psnr: 'PSNR', ssimY: 'SSIM-Y', ssim: 'SSIM', msSsim: 'MS-SSIM' };
+
+function fixed(v: number | null | undefined, digits: number): string {
+  return v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits);
+}
+
+function kbps(bitsPerSecond: number): string {
+  return formatBitrate(bitsPerSecond / 1000);
+}
+
+function table(header: string[], rows: string[][], cls = ''): string {
+  return (
+    `<table${cls ? ` class="${cls}"` : ''}><thead><tr>${header.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead>` +
+    `<tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('')}</tbody></table>`
+  );
+}
+
+function facts(pairs: [string, string][]): string {
+  return `<dl class="facts">${pairs.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}</dl>`;
+}
+
+function encoderName(e: string): string {
+  return e.replace(/^lib/, '');
+}
+
+function qualityOf(p: RdRendition, q: RdQuality): number | null {
+  const v = p.metrics[q];
+  return v !== null && Number.isFinite(v) ? v : null;
+}
+
+/** Curve points of the chosen quality (points without it are left out). */
+export function curvePoints(points: readonly RdRendition[], quality: RdQuality): (CurvePoint & { rendition: RdRendition })[] {
+  const out: (CurvePoint & { rendition: RdRendition })[] = [];
+  for (const p of points) {
+    const q = qualityOf(p, quality);
+    if (q === null || !(p.bitrate > 0)) continue;
+    out.push({ id: p.renditionId, group: resolutionGroup(p.width, p.height), encoder: p.encoder, label: p.label, bitrate: p.bitrate, quality: q, width: p.width, height: p.height, rendition: p });
+  }
+  return out;
+}
+
+/**
+ * BD-rate rows: every encoder's hull against the anchor (x264's hull when present, else the first
+ * encoder's), then, within each encoder, every resolution's curve against that encoder's lowest
+ * resolution with at least 2 points (the hull is monotonic by construction; a resolution's own
+ * points may not be, which the row then says). PCHIP, the default method.
+ */
+export function bdRows(points: readonly CurvePoint[]): { anchor: string | null; rows: BdRow[] } {
+  const curves = curvesByEncoder(points);
+  if (curves.length === 0) return { anchor: null, rows: [] };
+  const anchorCurve = curves.find((c) => c.encoder === 'libx264') ?? curves[0]!;
+  const anchorName = `${encoderName(anchorCurve.encoder)} hull`;
+  const rows: BdRow[] = [];
+  const row = (name: string, anchor: readonly RdPoint[], test: readonly RdPoint[]): BdRow => {
+    try {
+      return { curve: name, points: test.length, result: bdRate(anchor, test), error: null };
+    } catch (err) {
+      return { curve: name, points: test.length, result: null, error: err instanceof Error ? err.message : String(err) };
+    }
+  };
+  for (const c of curves) {
+    if (c === anchorCurve) continue;
+    rows.push(row(`${encoderName(c.encoder)} hull vs ${anchorName}`, anchorCurve.hull, c.hull));
+  }
+  for (const c of [anchorCurve, ...curves.filter((x) => x !== anchorCurve)]) {
+    const groups = new Map<string, CurvePoint[]>();
+    for (const p of c.points) groups.set(p.group, [...(groups.get(p.group) ?? []), p]);
+    // A resolution with one point is no curve; it only takes part through the hull.
+    const ordered = [...groups].filter(([, pts]) => pts.length >= 2).sort((a, b) => (a[1][0]!.height ?? 0) - (b[1][0]!.height ?? 0));
+    if (ordered.length < 2) continue;
+    const [baseGroup, basePoints] = ordered[0]!;
+    for (const [g, pts] of ordered.slice(1)) {
+      rows.push(row(`${encoderName(c.encoder)} ${g} vs ${encoderName(c.encoder)} ${baseGroup}`, basePoints, pts));
+    }
+  }
+  return { anchor: anchorName, rows };
+}
+
+const CSS = `
+:root { color-scheme: light; }
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1b1f24; background: #fff; margin: 0 auto; max-width: 1100px; padding: 24px; }
+h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 28px 0 8px; border-bottom: 1px solid #d0d7de; padding-bottom: 4px; } h3 { font-size: 14px; margin: 16px 0 6px; }
+.muted { color: #57606a; }
+table { border-collapse: collapse; margin: 6px 0 10px; font-size: 13px; }
+th, td { border: 1px solid #d0d7de; padding: 3px 8px; text-align: left; vertical-align: top; }
+th { background: #f6f8fa; } td > .num { display: block; text-align: right; font-variant-numeric: tabular-nums; }
+dl.facts { display: grid; grid-template-columns: max-content auto; gap: 2px 16px; margin: 6px 0; }
+dl.facts dt { color: #57606a; } dl.facts dd { margin: 0; }
+pre.cmd { white-space: pre-wrap; word-break: break-all; background: #f6f8fa; border: 1px solid #d0d7de; padding: 6px 8px; font: 12px/1.4 ui-monospace, Menlo, Consolas, monospace; margin: 4px 0 10px; }
+svg.chart { display: block; max-width: 100%; height: auto; margin: 6px 0 12px; font: 11px system-ui, sans-serif; }
+svg .plot { fill: #fff; stroke: #8c959f; } svg .grid { stroke: #eaeef2; } svg .tick { fill: #57606a; } svg .axis { fill: #1b1f24; }
+svg .hull { fill: none; stroke-width: 2; } svg .point { stroke: #fff; stroke-width: 1; }
+svg .crossover line { stroke-dasharray: 4 3; stroke-width: 1; } svg .crossover text { font-size: 10px; }
+svg .series { fill: none; stroke-width: 1.2; } svg .mean { stroke: #8c959f; stroke-dasharray: 4 3; }
+svg .legend line { stroke-width: 2; } svg .legend text { fill: #1b1f24; }
+.neg { color: #1a7f37; } .pos { color: #cf222e; }
+@media print { body { max-width: none; padding: 0; } h2 { break-after: avoid; } svg.chart, table { break-inside: avoid; } }
+`;
+
+function sourceSection(s: LibraryItem): string {
+  const v = s.media.video;
+  return (
+    `<section id="source"><h2>Source</h2>` +
+    facts([
+      ['File', s.fileName],
+      ['Path', s.path],
+      ['Container', s.media.containerLongName ?? s.media.container],
+      ['Size', formatBytes(s.sizeBytes)],
+      ['Duration', formatDuration(s.media.durationSeconds)],
+      ['Video', `${v.codec}${v.profile ? ` (${v.profile})` : ''}, ${v.width}x${v.height}, ${formatFps(v.frameRate)} fps${v.vfr ? ' (variable)' : ''}`],
+      ['Frames', v.frameCount === null ? '–' : String(v.frameCount)],
+      ['Pixel format', `${v.pixFmt}, ${v.bitDepth}-bit`],
+      ['Colour', [v.colorRange, v.colorPrimaries, v.colorTransfer, v.colorMatrix].map((c) => c ?? '?').join(' / ') + (v.hdr ? ` (HDR ${v.hdr.toUpperCase()})` : '')],
+      ['Bitrate', formatBitrate(s.media.bitrateKbps)],
+      ['Library id', s.id],
+    ]) +
+    `</section>`
+  );
+}
+
+function toolchainSection(d: ReportData): string {
+  const models = new Map<string, string>();
+  for (const r of d.scores.values()) {
+    if (r.model) models.set(`${r.model.name}|${r.model.path ?? ''}`, `${r.model.name}${r.model.path ? ` (${r.model.path})` : ' (built-in)'}${r.model.transform ? ', phone transform' : ''} — ${r.model.reason}`);
+  }
+  const rows = d.binaries.map((b) => [esc(b.role), `<code>${esc(b.path)}</code>`, esc(b.version ?? '?'), esc(b.notes.join('; '))]);
+  return (
+    `<section id="toolchain"><h2>Toolchain</h2>` +
+    (rows.length ? table(['used for', 'binary', 'version', 'notes'], rows) : '<p class="muted">No encode or score runs recorded.</p>') +
+    (models.size ? `<h3>VMAF models</h3><ul>${[...models.values()].map((m) => `<li>${esc(m)}</li>`).join('')}</ul>` : '') +
+    facts([['VQ Studio', d.appVersion], ['Report made', d.generatedAt]]) +
+    `</section>`
+  );
+}
+
+function laddersSection(d: ReportData): string {
+  const withLadder = d.batches.filter((b) => b.ladder);
+  if (withLadder.length === 0) return `<section id="ladders"><h2>Ladders</h2><p class="muted">No ladder batches made these renditions.</p></section>`;
+  const parts = withLadder.map((b) => {
+    const l = b.ladder!;
+    const rows = l.rungs.map((r) => [
+      esc(r.id),
+      esc(describeRungSize(r)),
+      esc(r.encoder),
+      esc(describeRateControl(r.rateControl)),
+      esc(r.preset ?? 'default'),
+      esc(r.gopSeconds === null ? 'default' : `${r.gopSeconds} s${r.fixedGop ? ' fixed' : ''}`),
+      esc(r.pixFmt),
+      esc(r.fpsCap === null ? 'source' : String(r.fpsCap)),
+      esc(r.container),
+    ]);
+    return `<h3>${esc(l.name)} <span class="muted">(${esc(l.id)}; batch ${esc(b.id)}, ${esc(b.createdAt)})</span></h3>` + table(['rung', 'size', 'encoder', 'rate control', 'preset', 'GOP', 'pixel format', 'fps cap', 'container'], rows);
+  });
+  return `<section id="ladders"><h2>Ladders</h2>${parts.join('')}</section>`;
+}
+
+function scoresSection(d: ReportData): string {
+  if (d.points.length === 0) return `<section id="scores"><h2>Scores</h2><p class="muted">No rendition of this source has been scored yet.</p></section>`;
+  const rows = d.points.map((p) => {
+    const r = d.scores.get(p.scoreResultId);
+    const m = r?.metrics;
+    const n = (v: string) => `<span class="num">${v}</span>`;
+    return [
+      esc(p.label),
+      esc(encoderName(p.encoder)),
+      esc(`${p.width}x${p.height}`),
+      esc(p.rateControl),
+      n(esc(kbps(p.bitrate))),
+      n(esc(formatBytes(p.sizeBytes))),
+      n(fixed(p.metrics.vmafMean, 3)),
+      n(fixed(p.metrics.vmafHmean, 3)),
+      n(fixed(p.metrics.vmafP5, 3)),
+      n(fixed(m?.vmaf?.min, 3)),
+      n(fixed(p.metrics.psnrY, 3)),
+      n(fixed(p.metrics.psnr, 3)),
+      n(fixed(p.metrics.ssim, 5)),
+      n(fixed(p.metrics.msSsim, 5)),
+      n(esc(r?.frames ?? '–')),
+    ];
+  });
+  const warnings = new Map<string, string>();
+  for (const r of d.scores.values()) for (const w of r.warnings) warnings.set(w.message, w.reference ? `${w.message} (${w.reference})` : w.message);
+  return (
+    `<section id="scores"><h2>Scores</h2><p class="muted">Pooled over the frames scored, per rendition (newest score against the source). PSNR-Y and PSNR in dB; VMAF harmonic mean as libvmaf defines it (n / Σ 1/(s+1) − 1).</p>` +
+    table(['rendition', 'encoder', 'size', 'rate control', 'bitrate', 'file size', 'VMAF', 'VMAF hmean', 'VMAF p5', 'VMAF min', 'PSNR-Y', 'PSNR', 'SSIM', 'MS-SSIM', 'frames'], rows, 'scores') +
+    (warnings.size ? `<h3>Notes from scoring</h3><ul>${[...warnings.values()].map((w) => `<li>${esc(w)}</li>`).join('')}</ul>` : '') +
+    `</section>`
+  );
+}
+
+function rdSection(d: ReportData): string {
+  const pts = curvePoints(d.points, d.quality);
+  const curves = curvesByEncoder(pts);
+  const series: RdSeries[] = curves.map((c, i) => ({
+    name: encoderName(c.encoder),
+    color: SERIES_COLORS[i % SERIES_COLORS.length]!,
+    points: c.points.map((p) => ({ bitrate: p.bitrate, quality: p.quality, label: `${p.label} ${p.group}` })),
+    hull: c.hull,
+    crossovers: c.crossovers,
+  }));
+  const hullTables = curves.map((c) => {
+    const rows = c.hull.map((p) => [esc(p.label), esc(p.group), `<span class="num">${esc(kbps(p.bitrate))}</span>`, `<span class="num">${fixed(p.quality, 3)}</span>`]);
+    const cross = c.crossovers.length ? c.crossovers.map((x) => `${x.from} → ${x.to} at ${kbps(x.bitrate)}`).join('; ') : 'none (one resolution on the hull)';
+    const picks = c.picks.map((r, k) => [esc(k + 1), esc(r.point.group), `<span class="num">${esc(kbps(r.bitrate))}</span>`, `<span class="num">${fixed(r.quality, 2)}</span>`, esc(r.why)]);
+    return (
+      `<h3>${esc(encoderName(c.encoder))}: ${c.hull.length} of ${c.points.length} points on the hull</h3>` +
+      table(['rendition', 'resolution', 'bitrate', RD_QUALITY_LABELS[d.quality]], rows) +
+      `<p>Best resolution changes: ${esc(cross)} <span class="muted">(crossover drawn at the log-rate midpoint between the neighbouring hull points)</span></p>` +
+      (picks.length ? `<h3>${esc(encoderName(c.encoder))}: recommended ladder from the hull</h3><p class="muted">Default rules: top rung at the first hull point reaching 95 (or the highest), neighbours 1.5–2× apart and at most 6 apart in quality, floor 150 kb/s; bitrates between hull points are interpolated along the hull.</p>` + table(['rung', 'resolution', 'bitrate', 'expected quality', 'why'], picks, 'picks') : '')
+    );
+  });
+  return (
+    `<section id="rd"><h2>Rate–quality chart</h2><p class="muted">${esc(RD_QUALITY_LABELS[d.quality])} against measured bitrate; lines are each encoder's upper convex hull across resolutions, dashed verticals the bitrates where the best resolution changes.</p>` +
+    rdChartSvg(series, RD_QUALITY_LABELS[d.quality]) +
+    hullTables.join('') +
+    `</section>`
+  );
+}
+
+function bdSection(d: ReportData): string {
+  const { anchor, rows } = bdRows(curvePoints(d.points, d.quality));
+  const head = `<section id="bdrate"><h2>BD-rate</h2>`;
+  if (rows.length === 0) {
+    return `${head}<p class="muted">Nothing to compare: BD-rate needs a second encoder, or a second resolution of one encoder, with scored renditions.</p></section>`;
+  }
+  const cells = rows.map((r) => {
+    if (!r.result) return [esc(r.curve), esc(r.points), `<span class="muted">—</span>`, `<span class="muted">—</span>`, '', esc(r.error ?? '')];
+    const cls = r.result.bdRatePercent < 0 ? 'neg' : r.result.bdRatePercent > 0 ? 'pos' : '';
+    return [
+      esc(r.curve),
+      esc(r.points),
+      `<span class="num ${cls}">${r.result.bdRatePercent > 0 ? '+' : ''}${r.result.bdRatePercent.toFixed(2)} %</span>`,
+      `<span class="num">${r.result.bdQuality > 0 ? '+' : ''}${r.result.bdQuality.toFixed(3)}</span>`,
+      esc(`${r.result.overlap[0].toFixed(2)} – ${r.result.overlap[1].toFixed(2)}`),
+      '',
+    ];
+  });
+  return (
+    `${head}<p class="muted">PCHIP over the overlapping ${esc(RD_QUALITY_LABELS[d.quality])} range, log bitrate, exact integral. Negative BD-rate: the curve needs fewer bits than the anchor (${esc(anchor ?? '')}) for the same quality.</p>` +
+    table(['curve', 'points', 'BD-rate', 'BD-quality', 'overlap', 'note'], cells) +
+    `</section>`
+  );
+}
+
+function perFrameSection(d: ReportData): string {
+  const charts: string[] = [];
+  d.points.forEach((p, i) => {
+    const r = d.scores.get(p.scoreResultId);
+    if (!r) return;
+    const series = (['vmaf', 'psnrY', 'psnr', 'ssim', 'msSsim'] as ScoreSeries[]).find((s) => r.perFrame[s]);
+    if (!series) return;
+    charts.push(
+      perFrameChartSvg({
+        title: `${p.label} (${encoderName(p.encoder)} ${p.width}x${p.height}, ${kbps(p.bitrate)})`,
+        seriesLabel: SERIES_LABEL[series],
+        frames: r.frameNumbers,
+        values: r.perFrame[series]!,
+        mean: r.metrics[series]?.mean ?? null,
+        color: SERIES_COLORS[i % SERIES_COLORS.length],
+      }),
+    );
+  });
+  return `<section id="frames"><h2>Per-frame scores</h2>${charts.length ? `<p class="muted">Dashed line: the mean. Long clips are drawn with the lowest and highest value of each pixel column, so single bad frames stay visible.</p>${charts.join('')}` : '<p class="muted">No per-frame scores stored.</p>'}</section>`;
+}
+
+function commandsSection(d: ReportData): string {
+  const shown = new Set(d.points.map((p) => p.renditionId));
+  // A decode-once job writes several renditions with one command: show it once, naming them all.
+  const byCommand = new Map<string, { files: string[]; passes: string[] }>();
+  for (const r of d.renditions.filter((x) => shown.has(x.id) || d.points.length === 0)) {
+    const passes = r.command.map((c) => formatCommand(c));
+    const key = passes.join('\n');
+    const had = byCommand.get(key) ?? { files: [], passes };
+    had.files.push(`${r.rungId} → ${r.fileName}`);
+    byCommand.set(key, had);
+  }
+  const enc = [...byCommand.values()].map(
+    (e) => `<h3>${esc(e.files.join(', '))}</h3>` + e.passes.map((c, i) => `${e.passes.length > 1 ? `<div class="muted">pass ${i + 1}</div>` : ''}<pre class="cmd">${esc(c)}</pre>`).join(''),
+  );
+  const seen = new Set<string>();
+  const score: string[] = [];
+  for (const p of d.points) {
+    const r = d.scores.get(p.scoreResultId);
+    if (!r || seen.has(r.runId)) continue;
+    seen.add(r.runId);
+    const labels = d.points.filter((q) => d.scores.get(q.scoreResultId)?.runId === r.runId).map((q) => q.label);
+    score.push(`<h3>${esc(labels.join(', '))} <span class="muted">(run ${esc(r.runId)})</span></h3><pre class="cmd">${esc(formatCommand(r.command))}</pre>`);
+  }
+  return (
+    `<section id="commands"><h2>ffmpeg commands</h2>` +
+    `<h3>Encoding</h3>${enc.length ? enc.join('') : '<p class="muted">None recorded.</p>'}` +
+    `<h3>Scoring</h3>${score.length ? score.join('') : '<p class="muted">None recorded.</p>'}` +
+    `</section>`
+  );
+}
+
+/** The whole report as one HTML document. */
+export function renderReportHtml(d: ReportData): string {
+  const title = `VQ Studio report — ${d.source.fileName}`;
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en"><head><meta charset="utf-8">',
+    `<meta name="viewport" content="width=device-width, initial-scale=1">`,
+    `<meta name="generator" content="${esc(`VQ Studio ${d.appVersion}`)}">`,
+    `<title>${esc(title)}</title>`,
+    `<style>${CSS}</style>`,
+    '</head><body>',
+    `<header><h1>${esc(title)}</h1><p class="muted">${esc(`${d.points.length} scored rendition${d.points.length === 1 ? '' : 's'}; quality figure for curves: ${RD_QUALITY_LABELS[d.quality]}; made ${d.generatedAt}`)}</p></header>`,
+    sourceSection(d.source),
+    toolchainSection(d),
+    laddersSection(d),
+    scoresSection(d),
+    rdSection(d),
+    bdSection(d),
+    perFrameSection(d),
+    commandsSection(d),
+    '</body></html>',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { bdProblemOf, bdRows, percentText, signedText, type BdCurve } from './bdTable';
+
+// The ETRO barb512 pair of ../shared/reference/bdrate-vectors.json (rates × 1e6 to look like bits/s);
+// VCEG-M33 cubic BD-rate −0.90345 %, BD-PSNR +0.072297 dB.
+const anchor: BdCurve = {
+  key: 'a',
+  label: 'x264 720p',
+  points: [
+    [2.99899, 48.6681],
+    [1.99884, 43.8357],
+    [1.49673, 41.3982],
+    [0.99707, 38.0124],
+    [0.745941, 35.5122],
+    [0.596436, 33.8673],
+    [0.495148, 32.6658],
+    [0.29425, 29.4505],
+    [0.244049, 28.484],
+  ].map(([r, q]) => ({ bitrate: r! * 1e6, quality: q! })),
+};
+const test: BdCurve = {
+  key: 't',
+  label: 'x265 720p',
+  points: [
+    [2.997253, 48.5637],
+    [1.968292, 43.7318],
+    [1.472565, 41.2727],
+    [0.994965, 38.0001],
+    [0.748871, 35.6375],
+    [0.58902, 33.9057],
+    [0.499176, 32.8318],
+    [0.296753, 29.6851],
+    [0.249634, 28.8244],
+  ].map(([r, q]) => ({ bitrate: r! * 1e6, quality: q! })),
+};
+
+describe('bdRows', () => {
+  it('computes every other curve against the anchor', () => {
+    const rows = bdRows([anchor, test], 'a', 'cubic');
+    expect(rows).toHaveLength(1);
+    const row = rows![0]!;
+    expect(row.ok).toBe(true);
+    if (!row.ok) return;
+    expect(row.result.bdRatePercent).toBeCloseTo(-0.90345, 4);
+    expect(row.result.bdQuality).toBeCloseTo(0.072297, 5);
+    expect(row.label).toBe('x265 720p');
+    expect(row.overlapShare).toBeGreaterThan(0.95);
+  });
+
+  it('flips the sign when anchor and test swap', () => {
+    const row = bdRows([anchor, test], 't', 'pchip')![0]!;
+    const back = bdRows([anchor, test], 'a', 'pchip')![0]!;
+    expect(row.ok && back.ok).toBe(true);
+    if (!row.ok || !back.ok) return;
+    expect(Math.sign(row.result.bdRatePercent)).toBe(-Math.sign(back.result.bdRatePercent));
+  });
+
+  it('says in words why a pair has no numbers', () => {
+    const lonely: BdCurve = { key: 'l', label: 'x264 360p', points: [anchor.points[0]!] };
+    const far: BdCurve = {
+      key: 'f',
+      label: 'x264 1080p',
+      points: [
+        { bitrate: 9e6, quality: 60 },
+        { bitrate: 12e6, quality: 70 },
+      ],
+    };
+    const zigzag: BdCurve = {
+      key: 'z',
+      label: 'all of libx264',
+      points: [
+        { bitrate: 1e6, quality: 40 },
+        { bitrate: 2e6, quality: 38 },
+        { bitrate: 3e6, quality: 45 },
+      ],
+    };
+    const rows = bdRows([anchor, lonely, far, zigzag], 'a', 'pchip')!;
+    const byKey = Object.fromEntries(rows.map((r) => [r.key, r]));
+    for (const [key, problem] of [
+      ['l', 'too few points'],
+      ['f', 'no overlap'],
+      ['z', 'not monotonic'],
+    ] as const) {
+      const r = byKey[key]!;
+      expect(r.ok).toBe(false);
+      if (r.ok) continue;
+      expect(r.problem).toBe(problem);
+      expect(r.message.length).toBeGreaterThan(20);
+    }
+    const l = byKey.l!;
+    if (!l.ok) expect(l.message).toContain('x264 360p');
+    // Cubic needs four points: two are too few there.
+    const cubic = bdRows([anchor, far], 'a', 'cubic')![0]!;
+    expect(!cubic.ok && cubic.problem).toBe('too few points');
+  });
+
+  it('is null for an anchor that is not a curve', () => {
+    expect(bdRows([anchor, test], 'gone', 'pchip')).toBeNull();
+  });
+});
+
+describe('texts', () => {
+  it('writes signed percentages and differences', () => {
+    expect(percentText(-12.345)).toBe('−12.3 %');
+    expect(percentText(4)).toBe('+4.0 %');
+    expect(percentText(-0.01)).toBe('0.0 %');
+    expect(signedText(1.254, 2)).toBe('+1.25');
+    expect(signedText(-0.004, 3)).toBe('−0.004');
+    expect(signedText(0.0001, 2)).toBe('0.00');
+  });
+  it('classifies error messages', () => {
+    expect(bdProblemOf('The curves do not overlap in quality')).toBe('no overlap');
+    expect(bdProblemOf('something else')).toBe('cannot compute');
+  });
+});

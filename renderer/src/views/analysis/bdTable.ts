@@ -1,0 +1,111 @@
+/**
+ * The BD-rate table: every curve against a chosen anchor with `bdRate` from shared/rd, computed in
+ * the renderer. A pair that has no BD numbers (too few points, a curve that is not monotonic, no
+ * shared range) keeps its reason in words, so the cell says why instead of staying blank.
+ */
+import { VqError } from '../../../../shared/errors';
+import {
+  bdRate,
+  qualityOverlapShare,
+  type BdMethod,
+  type BdResult,
+  type RdPoint,
+} from '../../../../shared/rd';
+
+/** Below this share of shared quality range the BD numbers rest on little common ground. */
+export const SMALL_OVERLAP = 0.75;
+
+/** A curve as the table needs it. */
+export interface BdCurve {
+  key: string;
+  label: string;
+  points: readonly RdPoint[];
+}
+
+/** Why a pair has no BD numbers, as a short phrase for the cell. */
+export type BdProblem = 'too few points' | 'not monotonic' | 'no overlap' | 'cannot compute';
+
+/** One row of the table: a curve against the anchor. */
+export type BdRow =
+  | {
+      key: string;
+      label: string;
+      points: number;
+      ok: true;
+      result: BdResult;
+      /** Share (0..1) of both curves' quality range they have in common. */
+      overlapShare: number;
+    }
+  | {
+      key: string;
+      label: string;
+      points: number;
+      ok: false;
+      problem: BdProblem;
+      /** The full reason, naming the curve and what to do. */
+      message: string;
+    };
+
+/** The short phrase for a BD error message from shared/rd. */
+export function bdProblemOf(message: string): BdProblem {
+  if (/needs at least|singular/i.test(message)) return 'too few points';
+  if (/not monotonic/i.test(message)) return 'not monotonic';
+  if (/do not overlap/i.test(message)) return 'no overlap';
+  return 'cannot compute';
+}
+
+/** "The anchor curve …" / "The test curve …" in the names the table shows. */
+function named(message: string, anchor: string, test: string): string {
+  return message
+    .replace(/^The anchor curve/, `The anchor curve (${anchor})`)
+    .replace(/^The test curve/, `The curve ${test}`);
+}
+
+/**
+ * Every curve but the anchor against the anchor, in the order given. Null when the anchor is not
+ * among the curves.
+ */
+export function bdRows(
+  curves: readonly BdCurve[],
+  anchorKey: string,
+  method: BdMethod,
+): BdRow[] | null {
+  const anchor = curves.find((c) => c.key === anchorKey);
+  if (!anchor) return null;
+  return curves
+    .filter((c) => c.key !== anchorKey)
+    .map((c): BdRow => {
+      const base = { key: c.key, label: c.label, points: c.points.length };
+      try {
+        return {
+          ...base,
+          ok: true,
+          result: bdRate(anchor.points, c.points, method),
+          overlapShare: qualityOverlapShare(anchor.points, c.points),
+        };
+      } catch (err) {
+        const message = err instanceof VqError || err instanceof Error ? err.message : String(err);
+        const hint = err instanceof VqError && err.hint ? ` ${err.hint}` : '';
+        return {
+          ...base,
+          ok: false,
+          problem: bdProblemOf(message),
+          message: named(message, anchor.label, c.label) + hint,
+        };
+      }
+    });
+}
+
+/** "−12.3 %" / "+4.0 %": signed, one decimal, a real minus sign. */
+export function percentText(v: number): string {
+  const s = Math.abs(v).toFixed(1);
+  if (s === '0.0') return '0.0 %';
+  return `${v < 0 ? '−' : '+'}${s} %`;
+}
+
+/** A signed quality difference with `decimals` decimals: "+1.25", "−0.004". */
+export function signedText(v: number, decimals: number): string {
+  const s = Math.abs(v).toFixed(decimals);
+  if (Number(s) === 0) return s;
+  return `${v < 0 ? '−' : '+'}${s}`;
+}

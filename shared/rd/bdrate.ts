@@ -1,0 +1,253 @@
+/**
+ * Bjøntegaard delta rate and delta quality between two rate–quality curves
+ * (../shared/reference/methods.md §2). Pure; pinned by the public vectors in
+ * ../shared/reference/bdrate-vectors.json.
+ *
+ * - BD-rate: log10(rate) as a function of quality is interpolated for each curve and integrated over
+ *   the overlapping quality range; Δ = (∫L_test − ∫L_anchor) / (hi − lo); BD-rate = (10^Δ − 1)·100 %.
+ *   Negative means the test curve needs fewer bits for the same quality (§2.4).
+ * - BD-quality: quality as a function of log10(rate), integrated over the overlapping log-rate range;
+ *   the mean difference test − anchor (dB for PSNR, VMAF points for VMAF).
+ * - `pchip` (default): monotone piecewise cubic Hermite with Fritsch–Carlson slopes and the end-point
+ *   rule of SciPy's PchipInterpolator / the JCT-VC CTC sheet (§2.2), integrated exactly per segment.
+ * - `cubic`: VCEG-M33, a least-squares third-order polynomial (the interpolating cubic for exactly 4
+ *   points), integrated analytically.
+ *
+ * Input checks (§2.3): every rate finite and > 0, every quality finite; at least 2 points for PCHIP
+ * and 4 for cubic; after sorting by quality the rate must rise strictly (no repeated quality, no
+ * dip); the quality ranges and the rate ranges must overlap.
+ */
+import { VqError } from '../errors';
+import type { RdPoint } from './hull';
+
+/** How the curves are interpolated: PCHIP (JCT-VC/JVET CTC) or the VCEG-M33 cubic fit. */
+export type BdMethod = 'pchip' | 'cubic';
+
+/** Every {@link BdMethod}, for option parsing. */
+export const BD_METHODS: readonly BdMethod[] = ['pchip', 'cubic'];
+
+/** The BD numbers of a test curve against an anchor. */
+export interface BdResult {
+  method: BdMethod;
+  /** Percent bitrate change of test vs anchor at equal quality; negative = test saves bits. */
+  bdRatePercent: number;
+  /** Mean quality difference test − anchor at equal (log) rate. */
+  bdQuality: number;
+  /** The overlapping quality range [lo, hi] the BD-rate integral runs over. */
+  overlap: [number, number];
+}
+
+/** Minimum points per curve for each method. */
+export const BD_MIN_POINTS: Readonly<Record<BdMethod, number>> = { pchip: 2, cubic: 4 };
+
+/** A polynomial piece c0 + c1·s + c2·s² + c3·s³ in s = x − x0, valid on [x0, x1]. */
+interface Piece {
+  x0: number;
+  x1: number;
+  c: [number, number, number, number];
+}
+
+/** A curve y(x) that can be integrated exactly over any sub-range of its support. */
+interface Interpolant {
+  pieces: Piece[];
+}
+
+function pieceIntegral(p: Piece, a: number, b: number): number {
+  const F = (s: number): number => s * (p.c[0] + s * (p.c[1] / 2 + s * (p.c[2] / 3 + s * (p.c[3] / 4))));
+  return F(b - p.x0) - F(a - p.x0);
+}
+
+/** ∫_lo^hi y(x) dx, lo and hi inside the support (the last piece extends if rounding puts hi past it). */
+function integrate(f: Interpolant, lo: number, hi: number): number {
+  let sum = 0;
+  f.pieces.forEach((p, i) => {
+    const first = i === 0;
+    const last = i === f.pieces.length - 1;
+    const a = Math.max(lo, first ? -Infinity : p.x0);
+    const b = Math.min(hi, last ? Infinity : p.x1);
+    if (b > a) sum += pieceIntegral(p, a, b);
+  });
+  return sum;
+}
+
+/** Sign of a number as −1, 0 or 1. */
+function sign(v: number): number {
+  return v > 0 ? 1 : v < 0 ? -1 : 0;
+}
+
+/** Fritsch–Carlson PCHIP slopes with SciPy's three-point end rule (methods.md §2.2). */
+export function pchipSlopes(x: readonly number[], y: readonly number[]): number[] {
+  const n = x.length;
+  const h: number[] = [];
+  const delta: number[] = [];
+  for (let k = 0; k < n - 1; k++) {
+    h.push(x[k + 1]! - x[k]!);
+    delta.push((y[k + 1]! - y[k]!) / h[k]!);
+  }
+  if (n === 2) return [delta[0]!, delta[0]!];
+  const d = new Array<number>(n).fill(0);
+  for (let k = 1; k < n - 1; k++) {
+    const d0 = delta[k - 1]!;
+    const d1 = delta[k]!;
+    if (d0 * d1 <= 0) continue;
+    const w1 = 2 * h[k]! + h[k - 1]!;
+    const w2 = h[k]! + 2 * h[k - 1]!;
+    d[k] = (w1 + w2) / (w1 / d0 + w2 / d1);
+  }
+  const end = (h0: number, h1: number, m0: number, m1: number): number => {
+    let v = ((2 * h0 + h1) * m0 - h0 * m1) / (h0 + h1);
+    if (sign(v) !== sign(m0)) v = 0;
+    else if (sign(m0) !== sign(m1) && Math.abs(v) > 3 * Math.abs(m0)) v = 3 * m0;
+    return v;
+  };
+  d[0] = end(h[0]!, h[1]!, delta[0]!, delta[1]!);
+  d[n - 1] = end(h[n - 2]!, h[n - 3]!, delta[n - 2]!, delta[n - 3]!);
+  return d;
+}
+
+/** The PCHIP through (x, y), x strictly increasing, as cubic pieces. */
+export function pchip(x: readonly number[], y: readonly number[]): Interpolant {
+  const d = pchipSlopes(x, y);
+  const pieces: Piece[] = [];
+  for (let k = 0; k < x.length - 1; k++) {
+    const h = x[k + 1]! - x[k]!;
+    const m = (y[k + 1]! - y[k]!) / h;
+    const d0 = d[k]!;
+    const d1 = d[k + 1]!;
+    pieces.push({ x0: x[k]!, x1: x[k + 1]!, c: [y[k]!, d0, (3 * m - 2 * d0 - d1) / h, (d0 + d1 - 2 * m) / (h * h)] });
+  }
+  return { pieces };
+}
+
+/** Solves the square system A·v = b by Gaussian elimination with partial pivoting. */
+function solve(A: number[][], b: number[]): number[] {
+  const n = b.length;
+  const M = A.map((row, i) => [...row, b[i]!]);
+  for (let col = 0; col < n; col++) {
+    let pivot = col;
+    for (let r = col + 1; r < n; r++) if (Math.abs(M[r]![col]!) > Math.abs(M[pivot]![col]!)) pivot = r;
+    [M[col], M[pivot]] = [M[pivot]!, M[col]!];
+    const p = M[col]![col]!;
+    if (p === 0) throw new VqError('INVALID_CURVE', 'The cubic fit is singular: the curve needs at least 4 distinct values.', "Add points or use --method pchip.");
+    for (let r = col + 1; r < n; r++) {
+      const f = M[r]![col]! / p;
+      for (let c = col; c <= n; c++) M[r]![c]! -= f * M[col]![c]!;
+    }
+  }
+  const v = new Array<number>(n).fill(0);
+  for (let r = n - 1; r >= 0; r--) {
+    let s = M[r]![n]!;
+    for (let c = r + 1; c < n; c++) s -= M[r]![c]! * v[c]!;
+    v[r] = s / M[r]![r]!;
+  }
+  return v;
+}
+
+/**
+ * Least-squares cubic through (x, y) (numpy `polyfit(x, y, 3)`), as one piece over [min x, max x].
+ * The fit is done in a centred, scaled variable so the normal equations stay well conditioned.
+ */
+export function cubicFit(x: readonly number[], y: readonly number[]): Interpolant {
+  const n = x.length;
+  const x0 = x.reduce((a, b) => a + b, 0) / n;
+  const scale = Math.max(...x.map((v) => Math.abs(v - x0))) || 1;
+  const u = x.map((v) => (v - x0) / scale);
+  const A = [0, 1, 2, 3].map((i) => [0, 1, 2, 3].map((j) => u.reduce((s, ui) => s + ui ** (i + j), 0)));
+  const b = [0, 1, 2, 3].map((i) => u.reduce((s, ui, k) => s + ui ** i * y[k]!, 0));
+  const a = solve(A, b);
+  // y = Σ a_i ((x − x0)/scale)^i = Σ (a_i / scale^i) s^i with s = x − x0.
+  const c: [number, number, number, number] = [a[0]!, a[1]! / scale, a[2]! / scale ** 2, a[3]! / scale ** 3];
+  return { pieces: [{ x0, x1: x0, c }] };
+}
+
+function fmt(v: number): string {
+  return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(6)));
+}
+
+/** Checks one curve and returns its points sorted by quality; throws INVALID_CURVE naming the curve. */
+function checkedCurve(name: string, points: readonly RdPoint[], method: BdMethod): RdPoint[] {
+  const min = BD_MIN_POINTS[method];
+  if (points.length < min) {
+    throw new VqError(
+      'INVALID_CURVE',
+      `The ${name} curve has ${points.length} point${points.length === 1 ? '' : 's'}; ${method === 'cubic' ? 'the cubic (VCEG-M33) fit' : 'PCHIP'} needs at least ${min}.`,
+      method === 'cubic' ? 'Add points (encode more rate points) or use the pchip method, which needs 2.' : 'Add rate points to the curve.',
+    );
+  }
+  points.forEach((p, i) => {
+    if (!Number.isFinite(p.bitrate) || p.bitrate <= 0) {
+      throw new VqError('INVALID_CURVE', `The ${name} curve's point ${i + 1} has bitrate ${String(p.bitrate)}; a bitrate must be a number above 0 (its logarithm is taken).`, 'Remove the point or fix its bitrate.');
+    }
+    if (!Number.isFinite(p.quality)) {
+      throw new VqError('INVALID_CURVE', `The ${name} curve's point ${i + 1} has quality ${String(p.quality)}; it must be a finite number.`, 'Remove the point or fix its quality value.');
+    }
+  });
+  const sorted = [...points].sort((a, b) => a.quality - b.quality);
+  for (let i = 1; i < sorted.length; i++) {
+    const a = sorted[i - 1]!;
+    const b = sorted[i]!;
+    if (!(b.quality > a.quality) || !(b.bitrate > a.bitrate)) {
+      throw new VqError(
+        'INVALID_CURVE',
+        `The ${name} curve is not monotonic: quality ${fmt(a.quality)} at bitrate ${fmt(a.bitrate)} and quality ${fmt(b.quality)} at bitrate ${fmt(b.bitrate)} — quality must rise strictly with bitrate.`,
+        'Use one encoder and settings per curve, drop the dominated points (run the convex hull first), and make sure no two points share a quality.',
+      );
+    }
+  }
+  return sorted;
+}
+
+function interpolant(method: BdMethod, x: readonly number[], y: readonly number[]): Interpolant {
+  return method === 'cubic' ? cubicFit(x, y) : pchip(x, y);
+}
+
+/** The overlap [lo, hi] of two value ranges, or a VqError naming the axis. */
+function overlapOf(a: readonly number[], b: readonly number[], axis: string, show: (v: number) => string): [number, number] {
+  const lo = Math.max(Math.min(...a), Math.min(...b));
+  const hi = Math.min(Math.max(...a), Math.max(...b));
+  if (!(hi > lo)) {
+    throw new VqError(
+      'INVALID_CURVE',
+      `The curves do not overlap in ${axis}: anchor ${show(Math.min(...a))}–${show(Math.max(...a))}, test ${show(Math.min(...b))}–${show(Math.max(...b))}. BD numbers only exist over a shared range.`,
+      'Encode more rate points so the two curves cover a common quality range.',
+    );
+  }
+  return [lo, hi];
+}
+
+/**
+ * BD-rate and BD-quality of `test` against `anchor` (methods.md §2.2; default PCHIP). Throws
+ * VqError('INVALID_CURVE') for too few points (< 4 for cubic, < 2 for pchip), a non-monotonic
+ * curve, or no overlap; the message names the curve and what to do.
+ */
+export function bdRate(anchor: readonly RdPoint[], test: readonly RdPoint[], method: BdMethod = 'pchip'): BdResult {
+  const A = checkedCurve('anchor', anchor, method);
+  const B = checkedCurve('test', test, method);
+  const qa = A.map((p) => p.quality);
+  const qb = B.map((p) => p.quality);
+  const la = A.map((p) => Math.log10(p.bitrate));
+  const lb = B.map((p) => Math.log10(p.bitrate));
+
+  const [qLo, qHi] = overlapOf(qa, qb, 'quality', fmt);
+  const [rLo, rHi] = overlapOf(la, lb, 'bitrate', (v) => fmt(10 ** v));
+
+  // BD-rate: log-rate as a function of quality.
+  const dLog = (integrate(interpolant(method, qb, lb), qLo, qHi) - integrate(interpolant(method, qa, la), qLo, qHi)) / (qHi - qLo);
+  // BD-quality: quality as a function of log-rate.
+  const dQ = (integrate(interpolant(method, lb, qb), rLo, rHi) - integrate(interpolant(method, la, qa), rLo, rHi)) / (rHi - rLo);
+  return { method, bdRatePercent: (10 ** dLog - 1) * 100, bdQuality: dQ, overlap: [qLo, qHi] };
+}
+
+/**
+ * Share (0..1) of the union of both curves' quality ranges that they have in common. Below 0.75
+ * the BD numbers rest on little shared ground (FAU-LMS warns there, methods.md §2.3).
+ */
+export function qualityOverlapShare(anchor: readonly RdPoint[], test: readonly RdPoint[]): number {
+  const qa = anchor.map((p) => p.quality);
+  const qb = test.map((p) => p.quality);
+  if (qa.length === 0 || qb.length === 0) return 0;
+  const lo = Math.max(Math.min(...qa), Math.min(...qb));
+  const hi = Math.min(Math.max(...qa), Math.max(...qb));
+  const span = Math.max(...qa, ...qb) - Math.min(...qa, ...qb);
+  return span > 0 ? Math.max(0, hi - lo) / span : 0;
+}

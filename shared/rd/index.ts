@@ -1,0 +1,14 @@
+/** Rate–quality analysis: convex hull, BD-rate, per-title ladder picking, CSV input. Pure. */
+export { upperHull, hullCrossovers, monotonicPoints, type RdPoint, type HullInput, type Crossover } from './hull';
+export { bdRate, qualityOverlapShare, BD_METHODS, BD_MIN_POINTS, type BdMethod, type BdResult } from './bdrate';
+export {
+  recommendLadder,
+  ladderFromPicks,
+  DEFAULT_LADDER_PICK,
+  type LadderPickOptions,
+  type PickedRung,
+  type LadderFromPicksOptions,
+} from './ladderPick';
+export { parseRdCsv } from './csv';
+export { readResultsDocument, type ResultPoint, type ResultsFormat } from './resultsFile';
+export { curvesByEncoder, resolutionGroup, type CurvePoint, type EncoderCurve } from './curves';
