@@ -1,7 +1,7 @@
 /** Score requests started by the person: queue a score, delete a stored score, export scores. */
 import type { VqArgs, VqClient } from '../../../shared/api';
 import type { Job } from '../../../shared/queue';
-import { downloadText } from '../ui/downloadText';
+import { downloadText } from '../ui/download';
 import { pushToast } from './appStore';
 import { failureOf, type Failure } from './failureOf';
 import { rememberScoreJob } from './scoresStore';

@@ -4,7 +4,7 @@ import type { ProjectImportSummary } from '../../../../shared/project';
 import { useClient } from '../../hooks/useClient';
 import { pushToast } from '../../stores/appStore';
 import { failureOf, type Failure } from '../../stores/failureOf';
-import { downloadText } from '../../ui/downloadText';
+import { downloadText } from '../../ui/download';
 import { ErrorPanel } from '../../ui/ErrorPanel';
 import { errorTitle } from '../../ui/errorTitle';
 import { projectSummaryLines } from './projectSummary';

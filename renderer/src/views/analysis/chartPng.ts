@@ -40,20 +40,6 @@ export async function svgToPngBlob(svg: SVGSVGElement, scale = 2): Promise<Blob>
   }
 }
 
-/** Starts the download of a blob as `fileName`. */
-export function downloadBlob(fileName: string, blob: Blob): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  a.style.display = 'none';
-  document.body.append(a);
-  a.click();
-  a.remove();
-  // Revoke after the click has been handled, or some browsers cancel the download.
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
-
 /** A file name from free text: "bbb.mp4 rd vmafMean" → "bbb-mp4-rd-vmafMean.png". */
 export function pngFileName(...parts: string[]): string {
   const base = parts

@@ -23,7 +23,8 @@ import { currentFitScale, type ZoomAnchor } from './PanScroller';
 import { paneColor } from './paneColors';
 import { PixelReadout } from './PixelReadout';
 import { playbackSupport } from './playback';
-import { composeView, downloadBlob } from './saveImages';
+import { composeView } from './saveImages';
+import { downloadBlob } from '../../ui/download';
 import { Timeline } from './Timeline';
 import { useCompareKeys } from './useCompareKeys';
 import { useCompareSelection } from './useCompareSelection';
@@ -212,7 +213,7 @@ export function CompareView(): ReactNode {
     if (!root) return;
     composeView(root, { mode, wipeAt, wipeVertical: opts.wipeVertical, showB: opts.showB })
       .then((blob) => {
-        downloadBlob(blob, `compare-${mode}-frame${drawFrame}.png`);
+        downloadBlob(`compare-${mode}-frame${drawFrame}.png`, blob);
         setSaveError(null);
       })
       .catch((err: unknown) => setSaveError(messageOf(err)));

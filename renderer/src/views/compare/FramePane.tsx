@@ -9,16 +9,16 @@ import {
 import { messageOf } from '../../stores/messageOf';
 import { candidateFacts } from './compareCandidates';
 import { pixelAt } from './compareImage';
-import type { LoadCache, Zoom } from './compareModel';
+import { FIT_MAX_HEIGHT_SHARE, type LoadCache, type Zoom } from './compareModel';
 import { frameFileName, scoresText, type ComparePane } from './comparePane';
 import { PanScroller, type ZoomAnchor } from './PanScroller';
-import { downloadBlob } from './saveImages';
+import { downloadBlob } from '../../ui/download';
 import type { FrameImage } from './useFrameCache';
 
 /** The CSS size of a frame canvas at a zoom ('fit' fills the pane's width). */
 export function canvasStyle(zoom: Zoom, width: number, height: number): CSSProperties {
   if (zoom === 'fit')
-    return { width: '100%', height: 'auto', maxHeight: '70vh', objectFit: 'contain' };
+    return { width: '100%', height: 'auto', maxHeight: `${FIT_MAX_HEIGHT_SHARE * 100}vh`, objectFit: 'contain' };
   return {
     width: `${width * zoom}px`,
     height: `${height * zoom}px`,
@@ -71,7 +71,7 @@ export function PaneLabel({
   const scores = scoresText(pane.scores);
   const save = (): void => {
     const img = cache.peek(pane.url);
-    if (img) downloadBlob(img.blob, frameFileName(c.title, frame));
+    if (img) downloadBlob(frameFileName(c.title, frame), img.blob);
   };
   return (
     <figcaption className="compare-label">

@@ -1,22 +1,9 @@
 /**
- * Saving from the Compare viewer: a blob downloaded under a name (works in a browser and in the
- * desktop app alike), and the current view composed into one PNG from the drawn canvases.
+ * Saving from the Compare viewer: the current view composed into one PNG from the drawn canvases
+ * (downloaded with `ui/download`, which works in a browser and in the desktop app alike).
  */
 import { pictureRect } from './compareImage';
 import type { CompareMode } from './compareModel';
-
-/** Downloads `blob` as `name` through a temporary link. */
-export function downloadBlob(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  // The download has its own copy once started; give it a moment before the URL goes.
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 /**
  * The wipe's split in frame pixels: the divider sits at `wipeAt` % of the stack, and the frame is

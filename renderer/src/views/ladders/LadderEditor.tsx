@@ -4,7 +4,7 @@ import { useClient } from '../../hooks/useClient';
 import { draftSaved, editDraft } from '../../stores/ladderEditorStore';
 import { saveLadder } from '../../stores/laddersStore';
 import type { Failure } from '../../stores/failureOf';
-import { downloadText } from '../../ui/downloadText';
+import { downloadText } from '../../ui/download';
 import { ErrorPanel } from '../../ui/ErrorPanel';
 import { errorTitle } from '../../ui/errorTitle';
 import type { EncoderChoice } from './encoderChoices';
