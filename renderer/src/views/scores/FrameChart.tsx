@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, type ReactNode } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { ScoreSeries } from '../../../../shared/score';
+import { downloadCanvasPng } from '../../ui/download';
 import { alignFrames, frameIndex, yRange, type FrameSeriesInput } from './frameSeries';
 import { scoreText, SERIES_INFO } from './seriesInfo';
 
@@ -202,8 +203,28 @@ export function FrameChart({
       {aligned.frames.length === 0 ? (
         <p className="muted small frame-chart-empty">No per-frame {info.label} values to show.</p>
       ) : (
-        // uPlot owns everything inside this element; React never renders into it.
-        <div className="frame-chart-plot" ref={wrapRef} />
+        <>
+          <button
+            type="button"
+            className="button button-small frame-chart-png"
+            title="Save the chart as a PNG image"
+            onClick={() => {
+              const canvas = plotRef.current?.ctx.canvas;
+              if (canvas) {
+                downloadCanvasPng(
+                  `per-frame-${metric}.png`,
+                  canvas,
+                  cssVar('--bg-sunken', '#0b0d10'),
+                ).catch((err: unknown) => console.error(err));
+              }
+            }}
+            data-testid="frame-chart-png"
+          >
+            PNG
+          </button>
+          {/* uPlot owns everything inside this element; React never renders into it. */}
+          <div className="frame-chart-plot" ref={wrapRef} />
+        </>
       )}
     </div>
   );

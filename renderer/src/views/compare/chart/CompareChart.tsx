@@ -8,6 +8,7 @@ import {
   type ReactNode,
 } from 'react';
 import type { ScoreSeries } from '../../../../../shared/score';
+import { downloadCanvasPng } from '../../../ui/download';
 import { yRange } from '../../scores/frameSeries';
 import { scoreText, SERIES_INFO } from '../../scores/seriesInfo';
 import { plotArea, plotColumns, PLOT_PADDING, xToFrame } from './chartAxes';
@@ -307,6 +308,22 @@ export function CompareChart({
                 .map((h) => `${h.pane.label} ${valueText(series, h.at[series])}`)
                 .join(' · ')}`}
         </span>
+        <button
+          type="button"
+          className="button button-small"
+          title="Save the chart as a PNG image"
+          onClick={() => {
+            const canvas = canvasRef.current;
+            if (canvas) {
+              downloadCanvasPng(`frame-chart-${series}.png`, canvas, cssBackground()).catch(
+                (err: unknown) => console.error(err),
+              );
+            }
+          }}
+          data-testid="compare-chart-png"
+        >
+          PNG
+        </button>
       </div>
       <div
         ref={wrapRef}
@@ -395,4 +412,10 @@ function WorstList({
       )}
     </section>
   );
+}
+
+/** The page's panel background, for saved chart images. */
+function cssBackground(): string {
+  const v = getComputedStyle(document.documentElement).getPropertyValue('--bg-sunken').trim();
+  return v || '#15181e';
 }
