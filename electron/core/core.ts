@@ -29,7 +29,6 @@ import { ScoreService } from './scores/scoreService';
 import { SettingsRepo } from './store/settingsRepo';
 import { Toolchain } from './toolchain';
 import type { VqApi } from '../../shared/api';
-import { PRESET_LADDERS } from '../../shared/presets';
 import { autoConcurrency, type ConcurrencyInfo } from '../../shared/queue';
 import { APP_VERSION } from './version';
 
@@ -173,7 +172,7 @@ export function createCore(opts: CoreOptions): Core {
     scores: scoreRepo,
     toolchain,
     events,
-    ladderEntries: () => [...PRESET_LADDERS, ...ladders.list().map((s) => ({ ladder: s.ladder, builtIn: false }))],
+    ladderEntries: () => ladders.entries(),
   });
   const frames = new FrameService({ cacheDir: layout.cache });
   /** What to decode for a library item or rendition id; null for an unknown id. */

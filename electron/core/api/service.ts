@@ -9,7 +9,6 @@ import path from 'node:path';
 import type { AppInfo, VqApi, VqParsedArgs } from '../../../shared/api';
 import { VqError, toApiError } from '../../../shared/errors';
 import type { FrameInfo } from '../../../shared/frames';
-import type { LadderEntry } from '../../../shared/ladder';
 import type { DirEntry, DirListing, ImportOutcome, LibraryItem } from '../../../shared/library';
 import type { RawVideoSpec } from '../../../shared/media';
 import { PRESET_LADDERS } from '../../../shared/presets';
@@ -74,10 +73,6 @@ const VIDEO_EXTENSIONS = new Set([
 /** Builds the service object that implements every API method. */
 export function createService(deps: ServiceDeps): VqApi {
   const { library, events, toolchain } = deps;
-
-  function ladderEntries(): LadderEntry[] {
-    return [...PRESET_LADDERS, ...deps.ladders.list().map((s) => ({ ladder: s.ladder, builtIn: false }))];
-  }
 
   function refuseBuiltIn(id: string, verb: string): void {
     if (PRESET_LADDERS.some((p) => p.ladder.id === id)) {
@@ -219,20 +214,20 @@ export function createService(deps: ServiceDeps): VqApi {
     },
 
     async 'ladders.list'() {
-      return ladderEntries();
+      return deps.ladders.entries();
     },
 
     async 'ladders.save'(args) {
       refuseBuiltIn(args.ladder.id, 'replaced');
       deps.ladders.save(args.ladder);
-      events.emit({ type: 'ladders.changed', ladders: ladderEntries() });
+      events.emit({ type: 'ladders.changed', ladders: deps.ladders.entries() });
       return { ladder: args.ladder, builtIn: false };
     },
 
     async 'ladders.delete'(args) {
       refuseBuiltIn(args.id, 'deleted');
       if (!deps.ladders.remove(args.id)) throw new VqError('NOT_FOUND', `No saved ladder with id "${args.id}".`);
-      events.emit({ type: 'ladders.changed', ladders: ladderEntries() });
+      events.emit({ type: 'ladders.changed', ladders: deps.ladders.entries() });
       return { id: args.id };
     },
 

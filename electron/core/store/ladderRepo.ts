@@ -1,5 +1,6 @@
 /** Saved ladders: one JSON row each, validated on the way out so a hand-edited row cannot break a list. */
-import { LadderSchema, type Ladder } from '../../../shared/ladder';
+import { LadderSchema, type Ladder, type LadderEntry } from '../../../shared/ladder';
+import { PRESET_LADDERS } from '../../../shared/presets';
 import type { Db } from './db';
 
 /** A saved ladder and when it was last saved. */
@@ -24,6 +25,11 @@ export class LadderRepo {
       if (ladder) out.push({ ladder, updatedAt: r.updated_at });
     }
     return out.sort((a, b) => a.ladder.name.localeCompare(b.ladder.name));
+  }
+
+  /** Every ladder the app offers: the built-in presets, then the saved ladders by name. */
+  entries(): LadderEntry[] {
+    return [...PRESET_LADDERS, ...this.list().map((s) => ({ ladder: s.ladder, builtIn: false }))];
   }
 
   /** One saved ladder by id. */
