@@ -100,6 +100,15 @@ describe('resolvePerTitleOptions', () => {
         .success,
     ).toBe(true);
   });
+
+  it('refuses pick options the picker would refuse, before any grid is encoded', () => {
+    // A step ratio of 1 passed the schema but failed the run only after the whole grid was done.
+    expect(PerTitleOptionsSchema.safeParse({ pick: { minStepRatio: 1 } }).success).toBe(false);
+    // maxStepRatio alone, below the default minStepRatio 1.5: only the filled-in options show it.
+    const e = errorOf(() => resolvePerTitleOptions({ pick: { maxStepRatio: 1.2 } }, src1080));
+    expect(e.code).toBe('INVALID_ARGS');
+    expect(e.message).toMatch(/maxStepRatio/);
+  });
 });
 
 describe('perTitleGridLadder', () => {

@@ -8,7 +8,7 @@ import type { RdQuality } from './analysis';
 import { displaySize, rungSize, type SourceGeometry } from './encodePlan';
 import { VqError } from './errors';
 import { ENCODERS, type Ladder, type Rung, type SoftwareEncoder } from './ladder';
-import type { LadderPickOptions } from './rd';
+import { checkedLadderPickOptions, type LadderPickOptions } from './rd';
 
 /** Standard ladder heights the default grid picks from, highest first. */
 export const PER_TITLE_HEIGHTS = [2160, 1440, 1080, 720, 540, 432, 360, 240] as const;
@@ -44,7 +44,7 @@ const QUALITIES = [
 export const LadderPickOptionsSchema = z
   .object({
     targetQuality: z.number().min(0).max(100),
-    minStepRatio: z.number().min(1).max(10),
+    minStepRatio: z.number().gt(1).max(10),
     maxStepRatio: z.number().min(1).max(10),
     maxQualityGap: z.number().positive().max(100),
     floorBitrate: z.number().min(0).max(1e9),
@@ -184,6 +184,9 @@ export function resolvePerTitleOptions(
     );
   }
   if (crfs.length < 2) throw new VqError('INVALID_ARGS', 'Give at least two different CRF values.');
+  // The picks are made only after the whole grid is encoded and scored: check the pick options
+  // with the defaults filled in now (e.g. maxStepRatio below the default minStepRatio), not then.
+  checkedLadderPickOptions(o.pick);
   return {
     encoder,
     preset,

@@ -48,7 +48,7 @@ function project(): ProjectFile {
         batchId: 'b1',
         jobId: 'j1',
         rungId: 'r',
-        rung: { id: 'r', encoder: 'libx264' },
+        rung: { id: 'r', encoder: 'libx264', rateControl: { mode: 'crf', crf: 23 } },
         path: '/out/r.mp4',
         encoder: 'libx264',
         width: 160,
@@ -152,6 +152,47 @@ describe('projectProblems', () => {
       'scoreResults.0.target.id: rendition "gone" is not in the file',
       'scoreResults.0.series.ssim: 1 values for 2 frames',
     ]);
+  });
+
+  it('needs the rate control mode of a historical rung (analysis.get describes it)', () => {
+    const p = project();
+    (p.renditions[0]!.rung as Record<string, unknown>).rateControl = undefined;
+    expect(projectProblems(p)).toContain('renditions.0.rung.rateControl: missing (expected object)');
+  });
+
+  it('checks the fields of a per-title run the app reads back, not only its ids', () => {
+    const run = {
+      id: 'pt1',
+      sourceId: 's1',
+      batchId: 'b1',
+      status: 'done',
+      options: { encoder: 'libx264', preset: 'medium', heights: [120], crfs: [20, 30], quality: 'vmafMean', pick: {}, outDir: '/out' },
+      ladder: { id: 'pertitle-a', name: 'Per-title: a.mp4', rungs: [] },
+      hull: [{ renditionId: 'r1', group: '120p', width: 160, height: 120, bitrate: 100_000, quality: 90 }],
+      picks: [{ rungId: '120p-100k', renditionId: 'r1', width: 160, height: 120, bitrate: 100_000, quality: 90, why: 'top' }],
+      scoredPoints: 1,
+      error: null,
+      createdAt: 't',
+      updatedAt: 't',
+    };
+    const good = { ...project(), perTitleRuns: [run] };
+    // The ladder must be a real ladder (an empty one is not), as `ladders.save` demands.
+    expect(projectProblems(good).some((p) => p.startsWith('perTitleRuns.0.ladder.rungs'))).toBe(true);
+    const ok = { ...project(), perTitleRuns: [{ ...run, ladder: null, picks: null, hull: null }] };
+    expect(projectProblems(ok)).toEqual([]);
+    // Without options the run used to pass validation and then fail the import with a raw SQLite
+    // error (options_json is NOT NULL) instead of naming the field.
+    const { options: _dropped, ...noOptions } = run;
+    void _dropped;
+    expect(projectProblems({ ...project(), perTitleRuns: [{ ...noOptions, ladder: null }] })).toContain(
+      'perTitleRuns.0.options: missing (expected object)',
+    );
+    expect(projectProblems({ ...project(), perTitleRuns: [{ ...run, ladder: null, status: 'running' }] })[0]).toMatch(
+      /^perTitleRuns\.0\.status/,
+    );
+    expect(projectProblems({ ...project(), perTitleRuns: [{ ...run, ladder: null, picks: 'none' }] })[0]).toMatch(
+      /^perTitleRuns\.0\.picks/,
+    );
   });
 
   it('accepts an unknown target only when the result says it was removed before export', () => {

@@ -60,8 +60,15 @@ const MediaSchema = z.looseObject({
   audio: z.array(z.unknown()),
 });
 
-/** A rung or ladder as it was encoded (historical, so only its shape is checked). */
-const HistoricalRung = z.looseObject({ id: z.string().min(1), encoder: z.string() });
+/**
+ * A rung or ladder as it was encoded (historical, so only its shape is checked). The rate control
+ * must name its mode: the Analysis view and the report describe every rendition's rate control.
+ */
+const HistoricalRung = z.looseObject({
+  id: z.string().min(1),
+  encoder: z.string(),
+  rateControl: z.looseObject({ mode: z.enum(['crf', 'abr', 'cbr']) }),
+});
 const HistoricalLadder = z.looseObject({ id: z.string().min(1), name: z.string(), rungs: z.array(HistoricalRung) });
 
 /** One per-frame value: a number, null (NaN) or "inf" / "-inf". */
@@ -182,11 +189,53 @@ export const ProjectScoreResultSchema = z.strictObject({
   createdAt: Timestamp,
 });
 
+/** A hull point or a pick of a finished per-title run: the numbers the Analysis view shows. */
+const PerTitlePoint = {
+  renditionId: z.string(),
+  width: z.number(),
+  height: z.number(),
+  bitrate: z.number(),
+  quality: z.number(),
+};
+
 /**
- * A per-title run (`PerTitleRun` of shared/analysis.ts): its references are checked, the rest is
- * kept as written. Imported when this library has per-title runs.
+ * A per-title run (`PerTitleRun` of shared/analysis.ts): its references are checked, and every
+ * field the app reads back (status, options, the recommended ladder, hull and picks) must have
+ * its shape, so a hand-edited file cannot store a run that breaks the Analysis view or make the
+ * import fail with a raw SQLite error. Imported when this library has per-title runs.
  */
-export const ProjectPerTitleRunSchema = z.looseObject({ id: Id, sourceId: Id, batchId: Id, status: z.string() });
+export const ProjectPerTitleRunSchema = z.looseObject({
+  id: Id,
+  sourceId: Id,
+  batchId: Id,
+  status: z.enum(['encoding', 'scoring', 'done', 'failed']),
+  options: z.object({
+    encoder: z.string().min(1),
+    preset: z.string(),
+    heights: z.array(z.number()),
+    crfs: z.array(z.number()),
+    quality: z.enum(['vmafMean', 'vmafHmean', 'vmafP5', 'psnrY', 'psnr', 'ssim']),
+    // As stored: a run that failed on its options is history too, so no ranges here.
+    pick: z
+      .object({
+        targetQuality: z.number(),
+        minStepRatio: z.number(),
+        maxStepRatio: z.number(),
+        maxQualityGap: z.number(),
+        floorBitrate: z.number(),
+        maxRungs: z.number(),
+      })
+      .partial(),
+    outDir: z.string().nullable(),
+  }),
+  ladder: LadderSchema.nullable(),
+  hull: z.array(z.object({ ...PerTitlePoint, group: z.string() })).nullable(),
+  picks: z.array(z.object({ ...PerTitlePoint, rungId: z.string(), why: z.string() })).nullable(),
+  scoredPoints: z.number().int().min(0).nullable(),
+  error: z.string().nullable(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
 
 /** The whole project file. */
 export const ProjectFileSchema = z.strictObject({

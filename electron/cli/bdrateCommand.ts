@@ -2,8 +2,8 @@
  * `vq bdrate --anchor A.csv --test B.csv [--method pchip|cubic] [--json]`: BD-rate and BD-quality
  * of the test curve against the anchor (shared/rd). Each CSV has a header with `bitrate` and
  * `quality` columns (others ignored). `--json` prints exactly `{ method, bdRatePercent, bdQuality,
- * overlap: [lo, hi] }`. Exit codes: 0 computed, 1 an invalid file or curve (message says which and
- * why), 2 usage error.
+ * overlap: [lo, hi] }` (bdQuality null when the curves share no bitrate range). Exit codes: 0
+ * computed, 1 an invalid file or curve (message says which and why), 2 usage error.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -59,7 +59,9 @@ export async function bdrateCommand(args: string[]): Promise<number> {
       `BD-rate (${method === 'pchip' ? 'PCHIP, exact integral' : 'cubic fit, VCEG-M33'}) of ${values.test} against ${values.anchor}:`,
       '',
       `  BD-rate     ${signed(r.bdRatePercent, 3)} %   ${r.bdRatePercent < 0 ? `the test curve needs ${(-r.bdRatePercent).toFixed(2)} % fewer bits for the same quality` : r.bdRatePercent > 0 ? `the test curve needs ${r.bdRatePercent.toFixed(2)} % more bits for the same quality` : 'the same bits for the same quality'}`,
-      `  BD-quality  ${signed(r.bdQuality, 4)}     mean quality difference at the same bitrate (log scale)`,
+      r.bdQuality === null
+        ? `  BD-quality  none        the curves share no bitrate range (the BD-rate needs only a shared quality range)`
+        : `  BD-quality  ${signed(r.bdQuality, 4)}     mean quality difference at the same bitrate (log scale)`,
       `  overlap     quality ${r.overlap[0]} – ${r.overlap[1]} (${Math.round(share * 100)} % of the combined range; ${anchor.length} anchor and ${test.length} test points)`,
     ];
     if (share < 0.75) lines.push('', `  note: the curves share less than 75 % of their quality range; the figures rest on a small overlap.`);

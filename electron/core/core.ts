@@ -206,9 +206,12 @@ export function createCore(opts: CoreOptions): Core {
       return source ? { id, ...(await frames.info(source)) } : null;
     },
   });
-  if (mode !== 'off') queue.start();
-  // After the queue's recovery: completes per-title runs whose grid finished while the app was closed.
-  perTitle.resume();
+  if (mode !== 'off') {
+    queue.start();
+    // After the queue's recovery: completes per-title runs whose grid finished while the app was
+    // closed. Not for short CLI commands (queue off): reading must not change the library.
+    perTitle.resume();
+  }
   let closed = false;
   return {
     dataDir: opts.dataDir,

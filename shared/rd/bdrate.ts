@@ -7,7 +7,10 @@
  *   the overlapping quality range; Δ = (∫L_test − ∫L_anchor) / (hi − lo); BD-rate = (10^Δ − 1)·100 %.
  *   Negative means the test curve needs fewer bits for the same quality (§2.4).
  * - BD-quality: quality as a function of log10(rate), integrated over the overlapping log-rate range;
- *   the mean difference test − anchor (dB for PSNR, VMAF points for VMAF).
+ *   the mean difference test − anchor (dB for PSNR, VMAF points for VMAF). Null when the rate
+ *   ranges do not overlap: the BD-rate needs only a common quality range (a test curve at 10× the
+ *   anchor's rates has BD-rate +900 %, as the invariants in the vectors file demand), BD-quality a
+ *   common rate range.
  * - `pchip` (default): monotone piecewise cubic Hermite with Fritsch–Carlson slopes and the end-point
  *   rule of SciPy's PchipInterpolator / the JCT-VC CTC sheet (§2.2), integrated exactly per segment.
  * - `cubic`: VCEG-M33, a least-squares third-order polynomial (the interpolating cubic for exactly 4
@@ -15,7 +18,7 @@
  *
  * Input checks (§2.3): every rate finite and > 0, every quality finite; at least 2 points for PCHIP
  * and 4 for cubic; after sorting by quality the rate must rise strictly (no repeated quality, no
- * dip); the quality ranges and the rate ranges must overlap.
+ * dip); the quality ranges must overlap.
  */
 import { VqError } from '../errors';
 import type { RdPoint } from './hull';
@@ -31,8 +34,8 @@ export interface BdResult {
   method: BdMethod;
   /** Percent bitrate change of test vs anchor at equal quality; negative = test saves bits. */
   bdRatePercent: number;
-  /** Mean quality difference test − anchor at equal (log) rate. */
-  bdQuality: number;
+  /** Mean quality difference test − anchor at equal (log) rate; null when the rate ranges do not overlap. */
+  bdQuality: number | null;
   /** The overlapping quality range [lo, hi] the BD-rate integral runs over. */
   overlap: [number, number];
 }
@@ -201,24 +204,31 @@ function interpolant(method: BdMethod, x: readonly number[], y: readonly number[
   return method === 'cubic' ? cubicFit(x, y) : pchip(x, y);
 }
 
-/** The overlap [lo, hi] of two value ranges, or a VqError naming the axis. */
-function overlapOf(a: readonly number[], b: readonly number[], axis: string, show: (v: number) => string): [number, number] {
+/** The overlap [lo, hi] of two value ranges, or null when they share no range. */
+function overlapRange(a: readonly number[], b: readonly number[]): [number, number] | null {
   const lo = Math.max(Math.min(...a), Math.min(...b));
   const hi = Math.min(Math.max(...a), Math.max(...b));
-  if (!(hi > lo)) {
+  return hi > lo ? [lo, hi] : null;
+}
+
+/** The overlap [lo, hi] of two value ranges, or a VqError naming the axis. */
+function overlapOf(a: readonly number[], b: readonly number[], axis: string, show: (v: number) => string): [number, number] {
+  const range = overlapRange(a, b);
+  if (range === null) {
     throw new VqError(
       'INVALID_CURVE',
       `The curves do not overlap in ${axis}: anchor ${show(Math.min(...a))}–${show(Math.max(...a))}, test ${show(Math.min(...b))}–${show(Math.max(...b))}. BD numbers only exist over a shared range.`,
       'Encode more rate points so the two curves cover a common quality range.',
     );
   }
-  return [lo, hi];
+  return range;
 }
 
 /**
  * BD-rate and BD-quality of `test` against `anchor` (methods.md §2.2; default PCHIP). Throws
  * VqError('INVALID_CURVE') for too few points (< 4 for cubic, < 2 for pchip), a non-monotonic
- * curve, or no overlap; the message names the curve and what to do.
+ * curve, or no common quality range; the message names the curve and what to do. Without a
+ * common rate range the BD-rate stands and `bdQuality` is null.
  */
 export function bdRate(anchor: readonly RdPoint[], test: readonly RdPoint[], method: BdMethod = 'pchip'): BdResult {
   const A = checkedCurve('anchor', anchor, method);
@@ -229,12 +239,15 @@ export function bdRate(anchor: readonly RdPoint[], test: readonly RdPoint[], met
   const lb = B.map((p) => Math.log10(p.bitrate));
 
   const [qLo, qHi] = overlapOf(qa, qb, 'quality', fmt);
-  const [rLo, rHi] = overlapOf(la, lb, 'bitrate', (v) => fmt(10 ** v));
+  const rates = overlapRange(la, lb);
 
   // BD-rate: log-rate as a function of quality.
   const dLog = (integrate(interpolant(method, qb, lb), qLo, qHi) - integrate(interpolant(method, qa, la), qLo, qHi)) / (qHi - qLo);
   // BD-quality: quality as a function of log-rate.
-  const dQ = (integrate(interpolant(method, lb, qb), rLo, rHi) - integrate(interpolant(method, la, qa), rLo, rHi)) / (rHi - rLo);
+  const dQ =
+    rates === null
+      ? null
+      : (integrate(interpolant(method, lb, qb), rates[0], rates[1]) - integrate(interpolant(method, la, qa), rates[0], rates[1])) / (rates[1] - rates[0]);
   return { method, bdRatePercent: (10 ** dLog - 1) * 100, bdQuality: dQ, overlap: [qLo, qHi] };
 }
 

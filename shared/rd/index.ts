@@ -3,6 +3,7 @@ export { upperHull, hullCrossovers, monotonicPoints, type RdPoint, type HullInpu
 export { bdRate, qualityOverlapShare, BD_METHODS, BD_MIN_POINTS, type BdMethod, type BdResult } from './bdrate';
 export {
   recommendLadder,
+  checkedLadderPickOptions,
   ladderFromPicks,
   DEFAULT_LADDER_PICK,
   type LadderPickOptions,

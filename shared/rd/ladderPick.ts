@@ -65,8 +65,12 @@ function q(v: number): string {
   return v.toFixed(1);
 }
 
-/** Checks the options; a VqError names the bad one. */
-function checkedOptions(opts: Partial<LadderPickOptions> | undefined): LadderPickOptions {
+/**
+ * The options in force (defaults filled in), checked; a VqError('INVALID_ARGS') names the bad one.
+ * Callers that act on the options much later (the per-title flow picks after a whole grid has
+ * been encoded) call this up front so a bad option fails before any work is done.
+ */
+export function checkedLadderPickOptions(opts: Partial<LadderPickOptions> | undefined): LadderPickOptions {
   const o = { ...DEFAULT_LADDER_PICK, ...opts };
   const bad = (name: string, why: string): never => {
     throw new VqError('INVALID_ARGS', `Ladder option ${name} ${why}.`, 'Change the option and try again.');
@@ -113,7 +117,7 @@ function nearestPoint<P extends HullInput>(hull: readonly P[], r: number): P {
  * for the rules. An empty hull gives no rungs.
  */
 export function recommendLadder<P extends HullInput>(hull: readonly P[], opts?: Partial<LadderPickOptions>): PickedRung<P>[] {
-  const o = checkedOptions(opts);
+  const o = checkedLadderPickOptions(opts);
   const h = [...hull].sort((a, b) => a.bitrate - b.bitrate);
   if (h.length === 0) return [];
   const topIndex = h.findIndex((p) => p.quality >= o.targetQuality);

@@ -424,6 +424,15 @@ describe('pertitle.start / pertitle.list', () => {
       expect((await c.api['pertitle.list']({ sourceId })).runs).toEqual([]);
       const reply = await c.dispatch('pertitle.start', { sourceId, options: { heights: [241] } });
       expect(reply).toMatchObject({ ok: false, error: { code: 'INVALID_ARGS' } });
+      // Pick options the picker refuses fail now, not after the whole grid was encoded and scored.
+      const step = await errorOf(
+        c.api['pertitle.start']({ sourceId, options: { pick: { maxStepRatio: 1.2 } } }),
+      );
+      expect(step.code).toBe('INVALID_ARGS');
+      expect(step.message).toContain('maxStepRatio');
+      const one = await c.dispatch('pertitle.start', { sourceId, options: { pick: { minStepRatio: 1 } } });
+      expect(one).toMatchObject({ ok: false, error: { code: 'INVALID_ARGS' } });
+      expect((await c.api['queue.snapshot']({})).batches).toEqual([]);
     } finally {
       c.close();
     }

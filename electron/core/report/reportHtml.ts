@@ -284,7 +284,9 @@ function bdSection(d: ReportData): string {
       esc(r.curve),
       esc(r.points),
       `<span class="num ${cls}">${r.result.bdRatePercent > 0 ? '+' : ''}${r.result.bdRatePercent.toFixed(2)} %</span>`,
-      `<span class="num">${r.result.bdQuality > 0 ? '+' : ''}${r.result.bdQuality.toFixed(3)}</span>`,
+      r.result.bdQuality === null
+        ? `<span class="muted" title="The curves share no bitrate range.">no shared bitrates</span>`
+        : `<span class="num">${r.result.bdQuality > 0 ? '+' : ''}${r.result.bdQuality.toFixed(3)}</span>`,
       esc(`${r.result.overlap[0].toFixed(2)} – ${r.result.overlap[1].toFixed(2)}`),
       '',
     ];

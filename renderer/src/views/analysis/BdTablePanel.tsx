@@ -134,7 +134,16 @@ export function BdTablePanel({
                             {percentText(r.result.bdRatePercent)}
                           </td>
                           <td className="num" data-testid="bd-quality">
-                            {signedText(r.result.bdQuality, decimals)}
+                            {r.result.bdQuality === null ? (
+                              <span
+                                className="muted"
+                                title="The curves share no bitrate range, so there is no quality difference at equal bitrate; the BD-rate needs only the shared quality range."
+                              >
+                                no shared bitrates
+                              </span>
+                            ) : (
+                              signedText(r.result.bdQuality, decimals)
+                            )}
                           </td>
                           <td className="muted">
                             {r.result.overlap[0].toFixed(decimals)}–

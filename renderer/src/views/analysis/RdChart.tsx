@@ -180,7 +180,9 @@ export function RdChart({
   const wrapRef = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(800);
   const [hover, setHover] = useState<number | null>(null);
-  const [focusIdx, setFocusIdx] = useState<number | null>(null);
+  // The rendition stepped to with the keys, by id: the points are fetched again while the chart
+  // has focus (a grid scores in bursts), so an index would move to another rendition or past the end.
+  const [focusId, setFocusId] = useState<string | null>(null);
 
   useEffect(() => {
     const wrap = wrapRef.current;
@@ -245,6 +247,8 @@ export function RdChart({
   const keyOrder = flat
     .map((_, i) => i)
     .sort((a, b) => flat[a]!.bitrate - flat[b]!.bitrate || flat[a]!.quality - flat[b]!.quality);
+  const focusAt = focusId === null ? -1 : flat.findIndex((p) => p.rendition.renditionId === focusId);
+  const focusIdx = focusAt >= 0 ? focusAt : null;
   const shown = hover ?? focusIdx;
   const active = shown !== null && shown < flat.length ? flat[shown]! : null;
 
@@ -268,12 +272,12 @@ export function RdChart({
       return;
     } else if (e.key === 'Escape' && focusIdx !== null) {
       e.preventDefault();
-      setFocusIdx(null);
+      setFocusId(null);
       return;
     } else return;
     e.preventDefault();
     setHover(null);
-    setFocusIdx(next);
+    setFocusId(flat[next]!.rendition.renditionId);
   }
 
   const hullPath = hull
@@ -294,7 +298,7 @@ export function RdChart({
         hull ? `, convex hull of ${hull.encoder} with ${hull.points.length} points` : ''
       }. Arrow keys step through the renditions; Enter opens one in Compare.`}
       onKeyDown={onKeyDown}
-      onBlur={() => setFocusIdx(null)}
+      onBlur={() => setFocusId(null)}
       data-testid="rd-chart"
       data-axis={axis}
     >
@@ -481,7 +485,7 @@ export function RdChart({
           const at = legend[i]!;
           const ly = height + at.row * LEGEND_ROW;
           return (
-            <g key={`l${e.label}`} data-testid="rd-legend-item">
+            <g key={`l${i}-${e.label}`} data-testid="rd-legend-item">
               {e.hull ? (
                 <line
                   x1={at.x}

@@ -47,6 +47,16 @@ describe('bdRows', () => {
     expect(row.overlapShare).toBeGreaterThan(0.95);
   });
 
+  it('keeps the BD-rate of curves that share qualities but no bitrates', () => {
+    // The anchor spans 12× in rate; at 20× its rates the test shares every quality, no bitrate.
+    const far: BdCurve = { key: 'f', label: 'far', points: anchor.points.map((p) => ({ ...p, bitrate: p.bitrate * 20 })) };
+    const row = bdRows([anchor, far], 'a', 'pchip')![0]!;
+    expect(row.ok).toBe(true);
+    if (!row.ok) return;
+    expect(row.result.bdRatePercent).toBeCloseTo(1900, 6);
+    expect(row.result.bdQuality).toBeNull();
+  });
+
   it('flips the sign when anchor and test swap', () => {
     const row = bdRows([anchor, test], 't', 'pchip')![0]!;
     const back = bdRows([anchor, test], 'a', 'pchip')![0]!;

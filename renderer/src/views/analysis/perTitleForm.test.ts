@@ -90,6 +90,19 @@ describe('per-title options', () => {
     expect(errors.floorKbps).toBe('enter a number');
   });
 
+  it('refuses step ratios the picker would refuse after the grid is encoded', () => {
+    expect(pickOptionsOf({ ...DEFAULT_PER_TITLE_FORM, minStepRatio: 1 }).errors.minStepRatio).toBe(
+      'above 1',
+    );
+    // An empty smallest step is the default 1.5: a largest step of 1.2 is below it.
+    const { errors } = pickOptionsOf({
+      ...DEFAULT_PER_TITLE_FORM,
+      minStepRatio: null,
+      maxStepRatio: 1.2,
+    });
+    expect(errors.maxStepRatio).toBe('at least the smallest step 1.5');
+  });
+
   it('leaves emptied pick fields to the defaults', () => {
     const { pick, errors } = pickOptionsOf({ ...DEFAULT_PER_TITLE_FORM, targetQuality: null });
     expect(errors).toEqual({});

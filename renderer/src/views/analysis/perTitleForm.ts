@@ -113,12 +113,16 @@ export function pickOptionsOf(form: PerTitleForm): {
     (v) => (pick.floorBitrate = Math.round(v * 1000)),
   );
   check('maxRungs', form.maxRungs, 1, 20, (v) => (pick.maxRungs = v), true);
-  if (
-    pick.minStepRatio !== undefined &&
-    pick.maxStepRatio !== undefined &&
-    pick.minStepRatio > pick.maxStepRatio
-  ) {
-    errors.minStepRatio = 'must not exceed the largest step';
+  // The picker needs a smallest step above 1, and the largest step at least the smallest one in
+  // force (an empty field is the default), or the run fails only after the grid is encoded.
+  if (pick.minStepRatio !== undefined && !(pick.minStepRatio > 1)) {
+    errors.minStepRatio = 'above 1';
+    delete pick.minStepRatio;
+  }
+  const minStep = pick.minStepRatio ?? DEFAULT_LADDER_PICK.minStepRatio;
+  if (pick.maxStepRatio !== undefined && errors.minStepRatio === undefined && minStep > pick.maxStepRatio) {
+    if (pick.minStepRatio !== undefined) errors.minStepRatio = 'must not exceed the largest step';
+    else errors.maxStepRatio = `at least the smallest step ${minStep}`;
   }
   return { pick, errors };
 }

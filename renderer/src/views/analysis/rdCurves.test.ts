@@ -81,6 +81,24 @@ describe('buildCurves', () => {
     expect(curves[0]!.points).toHaveLength(4);
   });
 
+  it('tells apart ladders that share a name (two per-title grids of one source)', () => {
+    const grid = (id: string) => ({ id, name: 'Per-title grid: a.mp4' });
+    const { curves } = buildCurves(
+      [
+        rendition('g1', 'libx264', 360, 400_000, 70, grid('pertitle-grid-1')),
+        rendition('g2', 'libx264', 360, 800_000, 80, grid('pertitle-grid-1')),
+        rendition('h1', 'libx264', 360, 500_000, 72, grid('pertitle-grid-2')),
+        rendition('h2', 'libx264', 360, 900_000, 82, grid('pertitle-grid-2')),
+      ],
+      'ladder',
+      'vmafMean',
+    );
+    expect(curves.map((c) => c.label)).toEqual([
+      'Per-title grid: a.mp4 (pertitle-grid-1)',
+      'Per-title grid: a.mp4 (pertitle-grid-2)',
+    ]);
+  });
+
   it('has no curves when nothing has the figure', () => {
     expect(buildCurves(points, 'encoder', 'vmafP5').curves).toEqual([]);
   });

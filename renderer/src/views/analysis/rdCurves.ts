@@ -99,6 +99,13 @@ export function buildCurves(
       label,
       points: points.sort((a, b) => a.bitrate - b.bitrate || a.quality - b.quality),
     }));
+  // Two ladders may share a name (every per-title grid of a source is "Per-title grid: <file>"):
+  // their curves get the ladder id too, so the legend and the BD-rate table tell them apart.
+  const seen = new Map<string, number>();
+  for (const c of curves) seen.set(c.label, (seen.get(c.label) ?? 0) + 1);
+  for (const c of curves) {
+    if ((seen.get(c.label) ?? 0) > 1) c.label = `${c.label} (${c.key.replace(/^ladder:/, '')})`;
+  }
   return { curves, missing };
 }
 
