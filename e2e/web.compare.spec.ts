@@ -378,6 +378,34 @@ test('aborts the frame requests of frames stepped past', async ({ page }) => {
   await expect(pane).toHaveAttribute('data-frame', '8');
   expect(aborted.length).toBeGreaterThan(0);
   expect(aborted.every((e) => /ABORTED/i.test(e))).toBe(true);
+
+  // Coded 3840x2160 with rotate=90: the frame server autorotates, so the canvas is portrait too
+  // and holds the served frame unstretched.
+  const token = new URL(app.url).searchParams.get('token') ?? '';
+  const id = await pane.getAttribute('data-id');
+  const r = await canvasVsServer(
+    pane.locator('canvas'),
+    `/media/frame/${id}?index=8&token=${token}`,
+    [
+      [0, 0],
+      [1079, 1919],
+      [2159, 3839],
+      [300, 3500],
+    ],
+  );
+  expect(r.size).toEqual([2160, 3840, 2160, 3840]);
+  expect(r.shown).toEqual(r.served);
+
+  // Leaving Compare while a far frame decodes aborts its request too.
+  // (The clip has 18 frames: End asks for frame 17, a new seek.)
+  const far = page.waitForRequest((q) => /\/media\/frame\/.*[?&]index=17(&|$)/.test(q.url()));
+  await page.keyboard.press('End');
+  await far;
+  const before = aborted.length;
+  await page.keyboard.press('Alt+1');
+  await expect(page.getByTestId('compare-view')).toHaveCount(0);
+  await expect.poll(() => aborted.length).toBeGreaterThan(before);
+  expect(aborted.every((e) => /ABORTED/i.test(e))).toBe(true);
 });
 
 test('says why a pane cannot play and still steps exact frames', async ({ page }) => {

@@ -41,6 +41,8 @@ export function inputArgs(input: string, raw?: RawVideoSpec | null): string[] {
 const SHOWINFO_LINE =
   /\bn:\s*(\d+)\s+pts:\s*(-?\d+|NOPTS)\s+pts_time:\s*(\S+).*?\biskey:(\d)(?:\s+type:(\S))?/;
 const SHOWINFO_SIZE = /\bs:(\d+)x(\d+)\b/;
+// [Parsed_showinfo_0 @ 0x…] config in time_base: 1/30000, frame_rate: 30000/1001
+const SHOWINFO_TIME_BASE = /\bconfig in time_base:\s*(\d+)\/(\d+)/;
 
 /** Parses showinfo's per-frame lines into an index (pure; exported for tests). */
 export function parseShowinfo(text: string): FrameIndex {
@@ -48,9 +50,16 @@ export function parseShowinfo(text: string): FrameIndex {
   let secondsPerTick: number | null = null;
   let width: number | null = null;
   let height: number | null = null;
+  // The filter's time base, exact; pts_time is printed with 6 significant digits only, which
+  // would put an hour-long file's later frames milliseconds off.
+  let timeBase: number | null = null;
   for (const line of text.split(/\r?\n/)) {
     const m = SHOWINFO_LINE.exec(line);
-    if (!m) continue;
+    if (!m) {
+      const tb: RegExpExecArray | null = timeBase === null ? SHOWINFO_TIME_BASE.exec(line) : null;
+      if (tb && Number(tb[1]) > 0 && Number(tb[2]) > 0) timeBase = Number(tb[1]) / Number(tb[2]);
+      continue;
+    }
     const n = Number(m[1]);
     if (n !== frames.length) continue; // a repeated or foreign line; n counts output frames
     const pts = m[2] === 'NOPTS' ? null : Number(m[2]);
@@ -65,7 +74,13 @@ export function parseShowinfo(text: string): FrameIndex {
       secondsPerTick = t / pts;
     }
   }
-  return { frames, secondsPerTick, seekable: isSeekable(frames), width, height };
+  return {
+    frames,
+    secondsPerTick: timeBase ?? secondsPerTick,
+    seekable: isSeekable(frames),
+    width,
+    height,
+  };
 }
 
 /** True when every pts is set and strictly increasing. */
@@ -145,7 +160,8 @@ export function timelineOf(index: FrameIndex): {
   return { times, types, keyframes };
 }
 
-const STORED_VERSION = 1;
+// 2: secondsPerTick from the exact time base (1 derived it from the rounded pts_time).
+const STORED_VERSION = 2;
 
 /**
  * An index as compact text for the disk cache (pure): pts as differences to the previous one,

@@ -258,6 +258,27 @@ describe('parseShowinfo', () => {
     expect(ok.seekable).toBe(true);
     expect(parseShowinfo([line(0, '0', 1), line(1, '0', 0)].join('\n')).seekable).toBe(false);
   });
+
+  it('takes seconds per tick from the exact time base, not the rounded pts_time', () => {
+    // ffmpeg prints pts_time with 6 significant digits: 1001/30000 s shows as 0.0333667.
+    const text = [
+      '[Parsed_showinfo_0 @ 0x1] config in time_base: 1/30000, frame_rate: 30000/1001',
+      '[Parsed_showinfo_0 @ 0x1] n:   0 pts:      0 pts_time:0       pos: 48 iskey:1 type:I',
+      '[Parsed_showinfo_0 @ 0x1] n:   1 pts:   1001 pts_time:0.0333667 pos: 90 iskey:0 type:P',
+    ].join('\n');
+    const index = parseShowinfo(text);
+    expect(index.secondsPerTick).toBe(1 / 30000);
+    // An hour in, the rounded value would be off by milliseconds.
+    expect(
+      timelineOf({
+        ...index,
+        frames: [
+          { pts: 0, key: true, type: 'I' },
+          { pts: 108_000_000, key: false, type: 'P' },
+        ],
+      }).times[1],
+    ).toBe(3600);
+  });
 });
 
 /** Frame numbers a person visits: jumps, a run of steps forward, then back past where it began. */

@@ -16,6 +16,9 @@ describe('parseFrameQuery', () => {
     for (const q of [
       '',
       'index=-1',
+      'index=',
+      'index=1e3',
+      'index=%207',
       'index=1.5',
       'index=abc',
       'index=1&width=10',

@@ -14,8 +14,10 @@ export interface FrameQuery {
 export function parseFrameQuery(
   params: URLSearchParams,
 ): { ok: true; query: FrameQuery } | { ok: false; message: string } {
-  const index = Number(params.get('index'));
-  if (!params.has('index') || !Number.isInteger(index) || index < 0) {
+  const raw = params.get('index') ?? '';
+  const index = Number(raw);
+  // Digits only: Number('') is 0, and '1e3' or ' 7' are not how a frame number is written.
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(index)) {
     return { ok: false, message: 'index must be a frame number (0 or more)' };
   }
   const w = params.get('width');

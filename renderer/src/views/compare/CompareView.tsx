@@ -5,10 +5,11 @@ import { useLibraryStore } from '../../stores/libraryStore';
 import { messageOf } from '../../stores/messageOf';
 import { CompareChart } from './chart/CompareChart';
 import { scoreAt } from './chart/useCompareScores';
-import type { CompareCandidate } from './compareCandidates';
+import { liveChecked, toggleChecked, type CompareCandidate } from './compareCandidates';
 import { matrixFor } from './compareImage';
 import {
   clampFrame,
+  displaySize,
   MAX_COMPARED,
   nextZoom,
   type CompareKeyAction,
@@ -91,9 +92,8 @@ export function CompareView(): ReactNode {
     return (mime: string) => probe.canPlayType(mime);
   }, []);
 
-  const size = source
-    ? { width: source.media.video.width, height: source.media.video.height }
-    : { width: 0, height: 0 };
+  // The frame server autorotates: a phone clip tagged rotate=90 comes out portrait.
+  const size = source ? displaySize(source.media.video) : { width: 0, height: 0 };
   const cache = useFrameCache(size.width * size.height);
   const frameCount = info?.count ?? source?.media.video.frameCount ?? 1;
   const fps = source?.media.video.frameRate ?? null;
@@ -200,13 +200,7 @@ export function CompareView(): ReactNode {
     setFrame(0);
   };
   const toggle = (id: string): void => {
-    setChecked((list) =>
-      list.includes(id)
-        ? list.filter((x) => x !== id)
-        : list.length < MAX_COMPARED
-          ? [...list, id]
-          : list,
-    );
+    setChecked((list) => toggleChecked(list, id, candidates, MAX_COMPARED));
   };
   const saveView = (): void => {
     const root = stageRef.current;
@@ -251,7 +245,7 @@ export function CompareView(): ReactNode {
         items={items}
         sourceId={source.id}
         candidates={candidates}
-        checked={checked}
+        checked={liveChecked(checked, candidates)}
         onSource={chooseSource}
         onToggle={toggle}
       />

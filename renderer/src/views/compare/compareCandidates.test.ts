@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { LibraryItem } from '../../../../shared/library';
 import type { Rendition } from '../../../../shared/queue';
-import { candidateFacts, compareCandidates, sourceCandidate } from './compareCandidates';
+import {
+  candidateFacts,
+  compareCandidates,
+  liveChecked,
+  sourceCandidate,
+  toggleChecked,
+} from './compareCandidates';
 
 function item(id: string, frameCount: number | null, width = 352, height = 288): LibraryItem {
   return {
@@ -48,5 +54,20 @@ describe('candidateFacts', () => {
   it('reads resolution and bitrate', () => {
     expect(candidateFacts(sourceCandidate(item('s', 1)))).toBe('352×288 · 800 kb/s');
     expect(candidateFacts({ ...sourceCandidate(item('s', 1)), bitrateKbps: null })).toBe('352×288');
+  });
+});
+
+describe('toggleChecked', () => {
+  const now = [{ id: 'b1' }, { id: 'b2' }, { id: 'b3' }];
+  it('does not count ids of another source or deleted renditions against the limit', () => {
+    // Three renditions of source A were checked; the Library selection moved to source B.
+    const stale = ['a1', 'a2', 'a3'];
+    expect(liveChecked(stale, now)).toEqual([]);
+    expect(toggleChecked(stale, 'b1', now, 3)).toEqual(['b1']);
+    expect(toggleChecked(['a1', 'b1', 'b2'], 'b3', now, 3)).toEqual(['b1', 'b2', 'b3']);
+  });
+  it('unchecks a checked one and refuses a fourth', () => {
+    expect(toggleChecked(['b1', 'b2'], 'b1', now, 3)).toEqual(['b2']);
+    expect(toggleChecked(['b1', 'b2'], 'b3', now, 2)).toEqual(['b1', 'b2']);
   });
 });

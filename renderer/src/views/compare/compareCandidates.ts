@@ -61,6 +61,32 @@ export function compareCandidates(
   return [...own, ...others];
 }
 
+/**
+ * The checked ids that are candidates now: an id checked for another source, or of a rendition
+ * since deleted, is not shown and must not count against the pane limit.
+ */
+export function liveChecked(
+  checked: readonly string[],
+  candidates: readonly Pick<CompareCandidate, 'id'>[],
+): string[] {
+  return checked.filter((id) => candidates.some((c) => c.id === id));
+}
+
+/**
+ * `checked` with `id` toggled: unchecked when checked, else added while fewer than `max` live
+ * candidates are checked. Stale ids (see {@link liveChecked}) are dropped.
+ */
+export function toggleChecked(
+  checked: readonly string[],
+  id: string,
+  candidates: readonly Pick<CompareCandidate, 'id'>[],
+  max: number,
+): string[] {
+  const live = liveChecked(checked, candidates);
+  if (live.includes(id)) return live.filter((x) => x !== id);
+  return live.length < max ? [...live, id] : live;
+}
+
 /** "1280×720 · 2,400 kb/s" for a pane label. */
 export function candidateFacts(c: CompareCandidate): string {
   const rate =

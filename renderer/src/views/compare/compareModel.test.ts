@@ -3,6 +3,7 @@ import {
   clampFrame,
   compareKeyFor,
   createLoadCache,
+  displaySize,
   nextZoom,
   anchoredScroll,
   stepZoom,
@@ -19,6 +20,32 @@ const press = (key: string, more: Partial<CompareKeyPress> = {}): CompareKeyPres
   shiftKey: false,
   inTextField: false,
   ...more,
+});
+
+describe('displaySize', () => {
+  it('swaps width and height for a quarter turn, as the autorotated frames come out', () => {
+    // androidx-media/portrait_4k60.mp4: coded 3840x2160, rotate=90; ffmpeg serves 2160x3840.
+    expect(displaySize({ width: 3840, height: 2160, rotation: 90 })).toEqual({
+      width: 2160,
+      height: 3840,
+    });
+    expect(displaySize({ width: 3840, height: 2160, rotation: 270 })).toEqual({
+      width: 2160,
+      height: 3840,
+    });
+    expect(displaySize({ width: 3840, height: 2160, rotation: -90 })).toEqual({
+      width: 2160,
+      height: 3840,
+    });
+    expect(displaySize({ width: 1920, height: 1080, rotation: 180 })).toEqual({
+      width: 1920,
+      height: 1080,
+    });
+    expect(displaySize({ width: 1920, height: 1080, rotation: 0 })).toEqual({
+      width: 1920,
+      height: 1080,
+    });
+  });
 });
 
 describe('clampFrame', () => {

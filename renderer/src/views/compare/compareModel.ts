@@ -21,6 +21,20 @@ export const ZOOM_STEPS: readonly Zoom[] = ['fit', 1, 2, 4, 8];
 /** Most panes next to the source. */
 export const MAX_COMPARED = 3;
 
+/**
+ * The size frames of a video are served at (see the frame server: ffmpeg autorotates), from its
+ * coded size and display rotation: a quarter turn swaps width and height.
+ */
+export function displaySize(video: { width: number; height: number; rotation?: number | null }): {
+  width: number;
+  height: number;
+} {
+  const quarter = Math.abs(Math.round(video.rotation ?? 0)) % 180 === 90;
+  return quarter
+    ? { width: video.height, height: video.width }
+    : { width: video.width, height: video.height };
+}
+
 /** The frame index moved by `delta`, kept inside 0…frameCount−1. */
 export function clampFrame(index: number, frameCount: number): number {
   if (frameCount <= 0) return 0;

@@ -24,15 +24,38 @@ export interface FrameImage {
 // CSP (connect-src 'self') and its media scheme without CORS can refuse fetch() where <img> works.
 let fetchRefused = false;
 
-/** The frame through an <img> (no cancellation), re-encoded losslessly for saving. */
-async function loadFrameByImage(url: string): Promise<FrameImage> {
+/**
+ * Whether a failed fetch() of frame `url` may be the page refusing it (a URL of another scheme than
+ * the page's, as the desktop app's `vq-media:` from `app:`), so that <img> is worth trying. A
+ * same-scheme URL (`vq serve`) failing is a network error (server gone, connection reset): it is
+ * reported, and the next frame is fetched again, with cancellation.
+ */
+export function fetchMayBeRefused(url: string, pageUrl: string): boolean {
+  try {
+    return new URL(url, pageUrl).protocol !== new URL(pageUrl).protocol;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The frame through an <img>, re-encoded losslessly for saving. An abort drops the image's source,
+ * which cancels its request (the desktop app's frame route then stops the decode).
+ */
+async function loadFrameByImage(url: string, signal: AbortSignal): Promise<FrameImage> {
   const img = new Image();
+  const onAbort = (): void => img.removeAttribute('src');
+  signal.addEventListener('abort', onAbort, { once: true });
   img.src = url;
   try {
     await img.decode();
   } catch {
+    signal.throwIfAborted();
     throw new Error('The frame server did not return this frame.');
+  } finally {
+    signal.removeEventListener('abort', onAbort);
   }
+  signal.throwIfAborted();
   const bitmap = await createImageBitmap(img);
   const canvas = document.createElement('canvas');
   canvas.width = bitmap.width;
@@ -49,14 +72,17 @@ async function loadFrameByImage(url: string): Promise<FrameImage> {
  * connection closes and the server stops decoding it.
  */
 async function loadFrame(url: string, signal: AbortSignal): Promise<FrameImage> {
-  if (fetchRefused) return loadFrameByImage(url);
+  if (fetchRefused) return loadFrameByImage(url, signal);
   let res: Response;
   try {
     res = await fetch(url, { signal, credentials: 'same-origin' });
   } catch (err) {
     if (signal.aborted || !(err instanceof TypeError)) throw err;
+    if (!fetchMayBeRefused(url, window.location.href)) {
+      throw new Error(`The frame server could not be reached (${err.message}).`, { cause: err });
+    }
     fetchRefused = true;
-    return loadFrameByImage(url);
+    return loadFrameByImage(url, signal);
   }
   if (!res.ok) {
     const why = (await res.text().catch(() => '')).trim();
@@ -77,7 +103,10 @@ async function loadFrame(url: string, signal: AbortSignal): Promise<FrameImage> 
  */
 export function useFrameCache(pixels: number): LoadCache<FrameImage> {
   const limit = frameCacheLimit(pixels);
-  return useMemo(() => createLoadCache(limit, loadFrame), [limit]);
+  const cache = useMemo(() => createLoadCache(limit, loadFrame), [limit]);
+  // Leaving the view (or a new size) drops the cache: its loads still in flight are not wanted.
+  useEffect(() => () => void cache.cancelExcept(new Set()), [cache]);
+  return cache;
 }
 
 /**
