@@ -101,7 +101,9 @@ export class AnalysisService {
       const rendition = renditions.get(score.target.id);
       if (!rendition) continue;
       seen.add(rendition.id);
-      points.push(rdRendition(rendition, score, batchOf(rendition.batchId)));
+      const point = rdRendition(rendition, score, batchOf(rendition.batchId));
+      // No measured bitrate, none stored with the score and no duration: not a rate–quality point.
+      if (Number.isFinite(point.bitrate) && point.bitrate > 0) points.push(point);
     }
     return points.sort(
       (a, b) => a.bitrate - b.bitrate || a.renditionId.localeCompare(b.renditionId),

@@ -150,12 +150,15 @@ export function CompareView(): ReactNode {
     setFrame(clampFrame(to, frameCount));
   };
 
+  // Only the panes the mode draws: wipe, flicker, difference and heatmap show A and B, and on two
+  // cores every needless decode slows the ones on screen.
+  const drawn = (mode === 'side' ? panes : [a, b]).filter((p): p is ComparePane => p !== null);
   usePrefetch(
     cache,
     drawFrame,
     frameCount,
-    (index) => panes.map((p) => urlOf(p.candidate, index)),
-    panes.map((p) => p.url).join(),
+    (index) => drawn.map((p) => urlOf(p.candidate, index)),
+    drawn.map((p) => p.url).join(),
   );
 
   // Automatic flicker at the chosen rate.

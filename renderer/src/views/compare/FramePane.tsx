@@ -6,6 +6,7 @@ import {
   type PointerEvent,
   type ReactNode,
 } from 'react';
+import { pushToast } from '../../stores/appStore';
 import { messageOf } from '../../stores/messageOf';
 import { candidateFacts } from './compareCandidates';
 import { pixelAt } from './compareImage';
@@ -18,7 +19,12 @@ import type { FrameImage } from './useFrameCache';
 /** The CSS size of a frame canvas at a zoom ('fit' fills the pane's width). */
 export function canvasStyle(zoom: Zoom, width: number, height: number): CSSProperties {
   if (zoom === 'fit')
-    return { width: '100%', height: 'auto', maxHeight: `${FIT_MAX_HEIGHT_SHARE * 100}vh`, objectFit: 'contain' };
+    return {
+      width: '100%',
+      height: 'auto',
+      maxHeight: `${FIT_MAX_HEIGHT_SHARE * 100}vh`,
+      objectFit: 'contain',
+    };
   return {
     width: `${width * zoom}px`,
     height: `${height * zoom}px`,
@@ -70,8 +76,17 @@ export function PaneLabel({
   const c = pane.candidate;
   const scores = scoresText(pane.scores);
   const save = (): void => {
-    const img = cache.peek(pane.url);
-    if (img) downloadBlob(frameFileName(c.title, frame), img.blob);
+    // The shown frame, or (still loading) the same exact frame once it arrives.
+    cache
+      .get(pane.url)
+      .then((img) => downloadBlob(frameFileName(c.title, frame), img.blob))
+      .catch((err: unknown) =>
+        pushToast({
+          kind: 'error',
+          title: 'The frame could not be saved',
+          message: messageOf(err),
+        }),
+      );
   };
   return (
     <figcaption className="compare-label">
