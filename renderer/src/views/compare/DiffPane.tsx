@@ -9,8 +9,7 @@ import {
   type YuvMatrix,
 } from './compareImage';
 import type { ComparePane } from './comparePane';
-import { canvasStyle, hoverHandler, type PaneContext } from './FramePane';
-import { PanScroller } from './PanScroller';
+import { FrameStage, type PaneContext } from './FramePane';
 
 function pixelsOf(bitmap: ImageBitmap, width: number, height: number): Uint8ClampedArray {
   const canvas = document.createElement('canvas');
@@ -64,7 +63,7 @@ export function DiffPane({
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const [shown, setShown] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const { cache, frame, size, zoom } = ctx;
+  const { cache, frame, size } = ctx;
 
   useEffect(() => {
     let live = true;
@@ -90,7 +89,6 @@ export function DiffPane({
     };
   }, [cache, a.url, b.url, frame, gain, kind, channel, matrix, size.width, size.height]);
 
-  const onHover = hoverHandler(ctx);
   const what =
     kind === 'heatmap'
       ? `|ΔY| heatmap (${matrix.name})`
@@ -110,20 +108,7 @@ export function DiffPane({
         </span>
         {kind === 'heatmap' ? <HeatmapLegend gain={gain} /> : null}
       </figcaption>
-      <PanScroller zoom={zoom} frameSize={size} anchor={ctx.anchor} onWheelZoom={ctx.onWheelZoom}>
-        <div className={`compare-frame-box${zoom === 'fit' ? ' is-fit' : ''}`}>
-          <canvas
-            ref={canvasRef}
-            className="compare-canvas"
-            width={size.width}
-            height={size.height}
-            style={canvasStyle(zoom, size.width, size.height)}
-            onPointerMove={onHover}
-            onPointerLeave={onHover}
-            data-testid={`${kind}-canvas`}
-          />
-        </div>
-      </PanScroller>
+      <FrameStage ctx={ctx} canvasRef={canvasRef} testId={`${kind}-canvas`} />
       {error ? (
         <p className="compare-error" role="alert">
           Frame {frame}: {error}

@@ -5,6 +5,7 @@ import {
   type CSSProperties,
   type PointerEvent,
   type ReactNode,
+  type RefObject,
 } from 'react';
 import { pushToast } from '../../stores/appStore';
 import { messageOf } from '../../stores/messageOf';
@@ -55,6 +56,42 @@ export function hoverHandler(ctx: PaneContext): (e: PointerEvent<HTMLElement>) =
     const r = e.currentTarget.getBoundingClientRect();
     ctx.onHover(pixelAt({ x: e.clientX, y: e.clientY }, r, ctx.size.width, ctx.size.height));
   };
+}
+
+/**
+ * The zoomable, pannable box a pane draws its frame into: the canvas (at the frame's pixel size,
+ * scaled by the zoom) with hover reporting, and anything layered over it (the playback video).
+ */
+export function FrameStage({
+  ctx,
+  canvasRef,
+  testId,
+  children,
+}: {
+  ctx: PaneContext;
+  canvasRef: RefObject<HTMLCanvasElement | null>;
+  testId?: string;
+  children?: ReactNode;
+}): ReactNode {
+  const { zoom, size } = ctx;
+  const onHover = hoverHandler(ctx);
+  return (
+    <PanScroller zoom={zoom} frameSize={size} anchor={ctx.anchor} onWheelZoom={ctx.onWheelZoom}>
+      <div className={`compare-frame-box${zoom === 'fit' ? ' is-fit' : ''}`}>
+        <canvas
+          ref={canvasRef}
+          className="compare-canvas"
+          width={size.width}
+          height={size.height}
+          style={canvasStyle(zoom, size.width, size.height)}
+          onPointerMove={onHover}
+          onPointerLeave={onHover}
+          data-testid={testId}
+        />
+        {children}
+      </div>
+    </PanScroller>
+  );
 }
 
 /** The label over a pane: A/B badge, title, resolution, bitrate, this frame's scores, save. */
@@ -153,7 +190,7 @@ export function FramePane({
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const [shown, setShown] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const { cache, frame, size, zoom } = ctx;
+  const { cache, frame, zoom } = ctx;
   const url = pane.url;
 
   useEffect(() => {
@@ -178,7 +215,6 @@ export function FramePane({
     };
   }, [cache, url, frame]);
 
-  const onHover = hoverHandler(ctx);
   const videoOn = playing && pane.support.playable;
   return (
     <figure
@@ -202,31 +238,20 @@ export function FramePane({
           Playback off: {pane.support.reason} — stepping uses exact frames
         </p>
       )}
-      <PanScroller zoom={zoom} frameSize={size} anchor={ctx.anchor} onWheelZoom={ctx.onWheelZoom}>
-        <div className={`compare-frame-box${zoom === 'fit' ? ' is-fit' : ''}`}>
-          <canvas
-            ref={canvasRef}
-            className="compare-canvas"
-            width={size.width}
-            height={size.height}
-            style={canvasStyle(zoom, size.width, size.height)}
-            onPointerMove={onHover}
-            onPointerLeave={onHover}
+      <FrameStage ctx={ctx} canvasRef={canvasRef}>
+        {pane.support.playable ? (
+          <video
+            ref={videoRef}
+            className={`compare-video${videoOn ? ' is-on' : ''}`}
+            src={pane.fileUrl}
+            muted
+            playsInline
+            preload="auto"
+            style={{ imageRendering: zoom !== 'fit' && zoom > 1 ? 'pixelated' : 'auto' }}
+            data-testid="compare-video"
           />
-          {pane.support.playable ? (
-            <video
-              ref={videoRef}
-              className={`compare-video${videoOn ? ' is-on' : ''}`}
-              src={pane.fileUrl}
-              muted
-              playsInline
-              preload="auto"
-              style={{ imageRendering: zoom !== 'fit' && zoom > 1 ? 'pixelated' : 'auto' }}
-              data-testid="compare-video"
-            />
-          ) : null}
-        </div>
-      </PanScroller>
+        ) : null}
+      </FrameStage>
       {error ? (
         <p className="compare-error" role="alert">
           Frame {frame}: {error}
