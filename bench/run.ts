@@ -1,8 +1,8 @@
 /**
  * Benchmarks (`npm run bench`): each prints the median time of VQ Studio's way of doing a job
  * against the equivalent hand-written ffmpeg/ffprobe command, and their ratio. Speed is measured
- * here, never asserted in timed tests. `VQ_BENCH_ONLY=probe|encode|score|chart|frames` runs one
- * group;
+ * here, never asserted in timed tests. `VQ_BENCH_ONLY=probe|encode|score|chart|frames|faults`
+ * runs one group;
  * `VQ_BENCH_SKIP_ENCODE=1` leaves out the slow ones (encode, score). The chart group times the
  * Compare chart's drawing in Chromium (bench/chart.bench.ts).
  */
@@ -13,6 +13,8 @@ import { runEncodeBenchmarks } from './encode';
 import { runScoreBenchmarks } from './score.bench';
 import { runChartBenchmarks } from './chart.bench';
 import { runFrameBenchmarks } from './frames.bench';
+import { runProjectImportBenchmarks } from './projectImport.bench';
+import { runFaultBenchmarks } from './faults.bench';
 import { Toolchain } from '../electron/core/toolchain';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -32,7 +34,7 @@ async function median(fn: () => Promise<unknown> | unknown): Promise<number> {
 }
 
 /** The benchmark groups, in the order `npm run bench` runs them. */
-const GROUPS = ['probe', 'encode', 'score', 'chart', 'frames'] as const;
+const GROUPS = ['probe', 'encode', 'score', 'chart', 'frames', 'faults', 'import'] as const;
 type Group = (typeof GROUPS)[number];
 
 function selectedGroups(env: NodeJS.ProcessEnv): Group[] {
@@ -43,7 +45,7 @@ function selectedGroups(env: NodeJS.ProcessEnv): Group[] {
     }
     return [only as Group];
   }
-  return env.VQ_BENCH_SKIP_ENCODE === '1' ? ['probe', 'chart'] : [...GROUPS];
+  return env.VQ_BENCH_SKIP_ENCODE === '1' ? ['probe', 'chart', 'import'] : [...GROUPS];
 }
 
 async function main(): Promise<void> {
@@ -53,6 +55,8 @@ async function main(): Promise<void> {
   if (groups.includes('score')) await runScoreBenchmarks();
   if (groups.includes('chart')) await runChartBenchmarks();
   if (groups.includes('frames')) await runFrameBenchmarks();
+  if (groups.includes('import')) await runProjectImportBenchmarks();
+  if (groups.includes('faults')) await runFaultBenchmarks();
 }
 
 async function runProbeBenchmarks(): Promise<void> {

@@ -22,6 +22,10 @@ export const ERROR_CODES = [
   'CANCELED',
   'PREFLIGHT_BLOCKED',
   'INVALID_CURVE',
+  /** The data folder's disk is full (library.db and caches cannot be written). */
+  'DATA_FOLDER_FULL',
+  /** library.db is not a readable SQLite database; `moveDatabaseAside` starts fresh. */
+  'DATABASE_CORRUPT',
   'INTERNAL',
 ] as const;
 

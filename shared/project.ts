@@ -98,7 +98,8 @@ export const ProjectBatchSchema = z.strictObject({
   id: Id,
   sourceId: Id,
   ladder: HistoricalLadder.nullable(),
-  outDir: z.string().min(1),
+  /** Absolute; a retry or re-run writes only `<outDir>/<rung id>.<ext>` (re-derived, never replayed). */
+  outDir: AbsPath,
   decodeOnce: z.boolean(),
   skipped: z.array(z.strictObject({ rungId: z.string(), reason: z.string() })),
   createdAt: Timestamp,

@@ -3,12 +3,13 @@
  * possibly several rungs when the source is decoded once), renditions (finished, probed outputs)
  * and the plan shown before anything runs. Pure types and small pure functions.
  */
+import { z } from 'zod';
 import type { PlannedRung } from './encodePlan';
 import type { Ladder, Rung } from './ladder';
 import type { MediaInfo } from './media';
-import type { FixId } from './preflight';
-import type { ScoreOptions } from './score';
-import type { ScoreTarget } from './scoreResults';
+import { FIX_IDS, type FixId } from './preflight';
+import { ScoreOptionsSchema, type ScoreOptions } from './score';
+import { MAX_DISTORTED, ScoreTargetSchema, type ScoreTarget } from './scoreResults';
 
 /** Every job status. `interrupted`: the app stopped while it ran and the setting said not to re-queue. */
 export const JOB_STATUSES = ['queued', 'running', 'done', 'failed', 'canceled', 'interrupted'] as const;
@@ -63,6 +64,35 @@ export interface ScoreJobPlan {
 
 /** The plan of a job, by kind. */
 export type JobPlan = EncodeJobPlan | ScoreJobPlan;
+
+const RecordId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'not an id (letters, digits, - and _)');
+
+/**
+ * A score job's plan as a run may use it: checked strictly before every run and retry, because a
+ * stored plan may come from an imported project (its options become ffmpeg filter options).
+ */
+export const ScoreJobPlanSchema = z.strictObject({
+  kind: z.literal('score'),
+  referenceId: RecordId,
+  targets: z.array(ScoreTargetSchema).max(MAX_DISTORTED),
+  fromJob: RecordId.nullable(),
+  options: ScoreOptionsSchema,
+  fixes: z.array(z.array(z.enum(FIX_IDS))).max(MAX_DISTORTED),
+});
+
+/**
+ * The score job plan with every field checked, or the problems as `path: message` lines (each
+ * prefixed with `plan.`). A stored plan is never used as is.
+ */
+export function parseScoreJobPlan(plan: unknown): { plan: ScoreJobPlan; problems: [] } | { plan: null; problems: string[] } {
+  const r = ScoreJobPlanSchema.safeParse(plan);
+  if (r.success) return { plan: r.data, problems: [] };
+  return { plan: null, problems: r.error.issues.map((i) => `plan.${i.path.join('.')}: ${i.message}`) };
+}
 
 /** A job in the queue. */
 export interface Job {

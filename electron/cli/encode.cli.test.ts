@@ -1,7 +1,10 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import type { VqEvent } from '../../shared/api';
+import { createCore } from '../core/core';
+import { SqliteJobStore } from '../core/queue/sqliteJobStore';
 import { makeClip, quickLadder, quickRung, videoMd5 } from '../core/testing/clips';
 import { testMedia, useTempDirs } from '../core/testing/tempDir';
 import type { EncodeManifest } from './manifest';
@@ -157,4 +160,97 @@ describe('vq encode', () => {
       ['b', 'canceled'],
     ]);
   });
+});
+
+/** The real `vq encode` as a child process that does not block this one's event loop. */
+function vqAsync(args: string[], dataDir: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.resolve('bin/vq.mjs'), ...args], { env: { ...process.env, VQ_DATA_DIR: dataDir } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('vq encode beside a running vq serve (issue 10 item 5)', () => {
+  it('runs only its own batch and writes its manifest; the server never claims its jobs but shows the batch live', async () => {
+    const dataDir = tempDir();
+    const dir = tempDir();
+    const claims: string[] = [];
+    const realClaim = SqliteJobStore.prototype.claim;
+    const spy = vi.spyOn(SqliteJobStore.prototype, 'claim').mockImplementation(function (this: SqliteJobStore, ...args) {
+      const got = realClaim.apply(this, args);
+      if (got) claims.push(got.id);
+      return got;
+    });
+    // The server: the same core `vq serve` and the app build, queue 'all', one job at a time.
+    const server = createCore({ dataDir, host: { mode: 'web' }, queue: 'all', concurrency: 1 });
+    const seen: VqEvent[] = [];
+    server.events.subscribe((e) => seen.push(e));
+    try {
+      const cliSource = makeClip(dir, { width: 640, height: 360, seconds: 2, name: 'cli.mp4' });
+      const serverSource = makeClip(dir, { width: 640, height: 360, seconds: 2, name: 'server.mp4' });
+      const ladder = writeLadder(
+        dir,
+        quickLadder('beside', [
+          quickRung({ id: 'a', height: 360, preset: 'medium' }),
+          quickRung({ id: 'b', height: 270, preset: 'medium' }),
+          quickRung({ id: 'c', height: 180, preset: 'medium' }),
+        ]),
+      );
+      const out = path.join(dir, 'out');
+      const cli = vqAsync(['encode', cliSource, '--ladder', ladder, '--out', out, '--json', '--concurrency', '1', '--no-decode-once'], dataDir);
+
+      // Once the CLI's batch is queued, the server gets a batch of its own: its queue pumps.
+      let cliBatchId: string | null = null;
+      let cliQueued = 0;
+      const until = Date.now() + 60_000;
+      while (!cliBatchId && Date.now() < until) {
+        const snap = await server.api['queue.snapshot']({});
+        cliBatchId = snap.batches.find((b) => b.outDir === out)?.id ?? null;
+        cliQueued = snap.jobs.filter((j) => j.batchId === cliBatchId && j.status === 'queued').length;
+        if (!cliBatchId) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(cliBatchId).not.toBeNull();
+      expect(cliQueued).toBeGreaterThan(0); // what the server's queue used to take
+      const imported = await server.api['library.import']({ paths: [serverSource] });
+      const serverSourceId = (imported.imported[0] ?? imported.existing[0])!.id;
+      const serverBatch = await server.api['encode.start']({
+        sourceId: serverSourceId,
+        ladder: quickLadder('server', [quickRung({ id: 's1', height: 270 }), quickRung({ id: 's2', height: 180 })]),
+        outDir: path.join(dir, 'server-out'),
+        decodeOnce: false,
+      });
+
+      const r = await cli;
+      expect(r.stderr).not.toMatch(/failed/);
+      expect(r.code).toBe(0);
+      const manifest = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8')) as EncodeManifest;
+      expect(manifest.renditions.map((x) => x.rungId)).toEqual(['a', 'b', 'c']);
+      expect(manifest.failed).toEqual([]);
+      expect(r.stderr).toContain(`VQ Studio (pid ${process.pid}) also uses this data folder`);
+
+      // The server ran only its own jobs.
+      await server.queue.whenIdle();
+      const snap = await server.api['queue.snapshot']({});
+      const cliJobs = snap.jobs.filter((j) => j.batchId === cliBatchId);
+      expect(cliJobs).toHaveLength(3);
+      expect(claims.filter((id) => cliJobs.some((j) => j.id === id))).toEqual([]);
+      expect(snap.jobs.filter((j) => j.batchId === serverBatch.batch.id).map((j) => j.status)).toEqual(['done', 'done']);
+
+      // Its event stream showed the CLI's batch as it ran.
+      await expect.poll(() => seen.filter((e) => e.type === 'rendition.added' && e.rendition.batchId === cliBatchId).length, { timeout: 5000 }).toBe(3);
+      expect(seen.some((e) => e.type === 'batch.added' && e.batch.id === cliBatchId)).toBe(true);
+      for (const j of cliJobs) {
+        const updates = seen.filter((e): e is Extract<VqEvent, { type: 'job.updated' }> => e.type === 'job.updated' && e.job.id === j.id);
+        expect(updates.at(-1)?.job.status).toBe('done');
+      }
+      expect(seen.some((e) => e.type === 'library.added' && e.item.path === fs.realpathSync(cliSource))).toBe(true);
+    } finally {
+      server.close();
+      spy.mockRestore();
+    }
+  }, 120_000);
 });

@@ -163,13 +163,25 @@ async function runBatch(core: Core, request: VqArgs<'encode.start'>, json: boole
         (encodeJobs.length < started.jobs.length ? ', then scoring each against the source' : ''),
     );
     for (const s of plan.skipped) console.error(`vq: skipped ${s.rungId}: ${s.reason}`);
+    const app = core.queue.otherLeaseHolder();
+    if (app) {
+      // Its queue never takes these jobs (they are this process's); it shows them as they run.
+      console.error(`vq: VQ Studio (pid ${app.pid}) also uses this data folder; this batch runs here and shows in its queue.`);
+    }
     if (canceled) await core.queue.cancelAll(batchId, 'Canceled with Ctrl+C.');
     if (!finished.has(batchId)) {
+      // Also read the batch from the database each second: should its last job ever end without
+      // an event here, this still finishes with a manifest. The timer also keeps the process
+      // alive while it waits (Node exits 13 when nothing is left to wait on).
+      let poll: NodeJS.Timeout | null = null;
       await new Promise<void>((resolve) => {
         onFinished = () => {
-          if (finished.has(batchId!)) resolve();
+          if (finished.has(batchId!) || core.queue.isFinished(batchId!)) resolve();
         };
+        poll = setInterval(() => onFinished?.(), 1000);
         onFinished();
+      }).finally(() => {
+        if (poll) clearInterval(poll);
       });
     }
     await core.queue.whenIdle();

@@ -6,14 +6,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { VqError, toApiError, type ApiError } from '../../shared/errors';
+import { toApiError, type ApiError } from '../../shared/errors';
 import { formatBitrate, formatDuration, formatFps } from '../../shared/format';
 import { parseRawSpec } from '../../shared/rawSpec';
 import type { RawVideoSpec } from '../../shared/media';
 import { createCore, type Core } from '../core/core';
 import { defaultDataDir } from '../core/paths';
+import { moveDatabaseAside } from '../core/store/db';
 import { checkInputFile, probeFile } from '../core/probe';
 import { APP_VERSION } from '../core/version';
+import { tokenProblem } from '../server/auth';
 import { startServer } from '../server/server';
 import { describeLadders, describeMedia, describeToolchain } from './describe';
 import { encodeCommand } from './encodeCommand';
@@ -68,6 +70,8 @@ Commands:
                                        ladders, scores, RD chart with hull, BD-rate, per-frame charts
                                        and the exact ffmpeg commands
   serve [--port N] [--host ADDR]       the app's UI in a browser; prints the URL with its access token
+  data move-db-aside                   rename a damaged library.db to library.db.corrupt-<time>
+                                       (nothing is deleted); the next command starts a new library
 
 Environment: VQ_DATA_DIR (library and caches), VQ_FFMPEG / VQ_FFPROBE (binaries to use),
 VQ_VMAF_MODEL_DIR (folders with VMAF models, separated by '${path.delimiter}').`;
@@ -115,6 +119,8 @@ export async function runCli(argv: string[]): Promise<number> {
         return await hullCommand(rest);
       case 'report':
         return await reportCommand(rest);
+      case 'data':
+        return dataCmd(rest);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
@@ -275,15 +281,19 @@ async function serve(args: string[]): Promise<number> {
     options: { port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string' } },
     strict: true,
   });
+  // A guessable token would open the whole API (issue 10 item 7); refused before anything listens.
+  const tokenIssue = values.token === undefined ? null : tokenProblem(values.token);
+  if (tokenIssue) throw new UsageError(`--token: ${tokenIssue}`);
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${values.port} is not a port number`);
   const rendererDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../out/renderer');
-  if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
-    throw new VqError('NOT_FOUND', `The UI is not built (${rendererDir} is missing).`, 'Run `npm run build` first, or use `npm start`.');
-  }
+  // Without a built UI the server still runs its queue, the API and the media routes (a headless
+  // encoding box, the fault-injection tests); the page itself says how to build the UI.
+  const uiBuilt = fs.existsSync(path.join(rendererDir, 'index.html'));
   const core = openCore('all');
   const server = await startServer({ core, rendererDir, port, host: values.host, token: values.token });
   console.log(`VQ Studio is serving the UI at:\n\n    ${server.url}\n\nData: ${core.dataDir}\nPress Ctrl+C to stop.`);
+  if (!uiBuilt) console.error(`vq: the UI is not built (${rendererDir} is missing): the API and media work; run \`npm run build\` for the page.`);
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();
     process.once('SIGINT', stop);
@@ -291,6 +301,15 @@ async function serve(args: string[]): Promise<number> {
   });
   await server.close();
   core.close();
+  return 0;
+}
+
+/** `vq data move-db-aside`: the way out of a damaged library.db that deletes nothing. */
+function dataCmd(args: string[]): number {
+  const { positionals } = parseArgs({ args, options: {}, allowPositionals: true, strict: true });
+  if (positionals.length !== 1 || positionals[0] !== 'move-db-aside') throw new UsageError('usage: vq data move-db-aside');
+  const moved = moveDatabaseAside(defaultDataDir());
+  console.log(`moved the library database aside to ${moved}\nThe next command starts with an empty library; nothing was deleted.`);
   return 0;
 }
 

@@ -17,9 +17,10 @@ import { killAllProcesses } from './ffmpeg/process';
 import { FrameService, type FrameSource } from './frames';
 import { dataLayout } from './paths';
 import { ProjectService } from './project/projectService';
+import { CrossProcessEvents } from './queue/crossProcessEvents';
 import { JobQueue } from './queue/jobQueue';
 import { SqliteJobStore } from './queue/sqliteJobStore';
-import { openDatabase, type Db } from './store/db';
+import { dataFolderError, databaseFile, openDatabase, type Db } from './store/db';
 import { LadderRepo } from './store/ladderRepo';
 import { LibraryRepo } from './store/libraryRepo';
 import { RenditionRepo } from './store/renditionRepo';
@@ -88,9 +89,14 @@ export interface CoreOptions {
 /** Opens the data dir and builds every service. */
 export function createCore(opts: CoreOptions): Core {
   const layout = dataLayout(opts.dataDir);
-  fs.mkdirSync(layout.cache, { recursive: true });
   const env = opts.env ?? process.env;
   const db: Db = openDatabase(opts.dataDir, env.VQ_SQLITE_NATIVE);
+  try {
+    fs.mkdirSync(layout.cache, { recursive: true });
+  } catch (err) {
+    db.close();
+    throw dataFolderError(err, layout.cache) ?? err;
+  }
   const library = new LibraryRepo(db);
   const settings = new SettingsRepo(db);
   const ladders = new LadderRepo(db);
@@ -178,6 +184,7 @@ export function createCore(opts: CoreOptions): Core {
   /** What to decode for a library item or rendition id; null for an unknown id. */
   const frameSource = async (id: string): Promise<FrameSource | null> => {
     const src = library.get(id);
+    if (src?.refused) return null; // an imported source not (yet) probed as video here
     const input = src?.item.path ?? renditions.get(id)?.path ?? null;
     if (!input) return null;
     return { ffmpeg: await toolchain.binaryFor('decode'), input, raw: src?.raw ?? null };
@@ -206,8 +213,14 @@ export function createCore(opts: CoreOptions): Core {
       return source ? { id, ...(await frames.info(source)) } : null;
     },
   });
+  // The app and `vq serve` show batches other processes (`vq encode`) run on the same data folder.
+  const crossProcess =
+    mode === 'all'
+      ? new CrossProcessEvents({ db, jobs, library, renditions, scores: scoreRepo, events, onChange: () => queue.pump() })
+      : null;
   if (mode !== 'off') {
     queue.start();
+    crossProcess?.start();
     // After the queue's recovery: completes per-title runs whose grid finished while the app was
     // closed. Not for short CLI commands (queue off): reading must not change the library.
     perTitle.resume();
@@ -216,7 +229,9 @@ export function createCore(opts: CoreOptions): Core {
   return {
     dataDir: opts.dataDir,
     api,
-    dispatch: createDispatcher(api),
+    // SQLite errors met after start-up (a page damaged later, a disk filled meanwhile) name the
+    // database file and say what to do, as they do at start-up.
+    dispatch: createDispatcher(api, (err) => (isSqliteError(err) ? dataFolderError(err, databaseFile(opts.dataDir)) : null)),
     events,
     library,
     toolchain,
@@ -227,6 +242,7 @@ export function createCore(opts: CoreOptions): Core {
     perTitle,
     mediaPath(kind, id) {
       const src = library.get(id);
+      if (src?.refused) return null; // an imported source not (yet) probed as video here
       if (src) return kind === 'file' ? src.item.path : src.thumbPath;
       const rendition = kind === 'file' ? renditions.get(id) : null;
       return rendition?.path ?? null;
@@ -241,10 +257,17 @@ export function createCore(opts: CoreOptions): Core {
       if (closed) return;
       closed = true;
       perTitle.close();
+      crossProcess?.close();
       queue.close();
       frames.close();
       killAllProcesses();
       db.close();
     },
   };
+}
+
+/** True for an error better-sqlite3 raised (its codes start with SQLITE_). */
+function isSqliteError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_');
 }

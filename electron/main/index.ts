@@ -5,7 +5,9 @@
 import { app, BrowserWindow, dialog, Menu, session, type OpenDialogOptions } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { toApiError } from '../../shared/errors';
 import { createCore, type Core } from '../core/core';
+import { moveDatabaseAside } from '../core/store/db';
 import { APP_VERSION } from '../core/version';
 import { bindIpc, type IpcBridge } from './ipc';
 import { buildAppMenu } from './menu';
@@ -13,6 +15,7 @@ import { notifyFinishedBatches } from './notifications';
 import { trustedOrigins } from './origins';
 import { permissionAllowed } from './permissions';
 import { handleProtocols, registerPrivilegedSchemes } from './protocols';
+import { startupFailureDialog } from './startupFailure';
 import { createMainWindow, guardWebContents } from './window';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -67,7 +70,7 @@ async function pickFiles(): Promise<string[] | null> {
 }
 
 function openMainWindow(): BrowserWindow {
-  const win = createMainWindow({ preloadPath: PRELOAD_PATH, devServerUrl });
+  const win = createMainWindow({ preloadPath: PRELOAD_PATH, devServerUrl, isPackaged: app.isPackaged });
   ipc?.attachWindow(win);
   win.on('closed', () => {
     if (mainWindow === win) mainWindow = null;
@@ -116,39 +119,71 @@ function start(dataDir: string): void {
     .whenReady()
     .then(() => {
       lockDownSession();
-      core = createCore({ dataDir, host: { mode: 'electron', pickFiles } });
-      const services = core;
-      handleProtocols({
-        rendererDir: RENDERER_DIR,
-        resolveMedia: (kind, id) => services.mediaPath(kind, id),
-        frames: (id, index, size, signal) => services.framePng(id, index, size, signal),
-      });
-      ipc = bindIpc(services, origins);
-      notifyFinishedBatches(services);
-      app.setAboutPanelOptions({ applicationName: 'VQ Studio', applicationVersion: APP_VERSION });
-      Menu.setApplicationMenu(
-        buildAppMenu({
-          isDev: !app.isPackaged,
-          importFiles: () => {
-            void services.dispatch('library.importWithDialog', {}).then((result) => {
-              if (!result.ok) console.error('Import failed:', result.error.message);
-            });
-          },
-        }),
-      );
-      openMainWindow();
-      app.on('activate', () => {
-        if (BrowserWindow.getAllWindows().length === 0) openMainWindow();
-      });
+      launch(dataDir);
     })
-    .catch((err: unknown) => {
-      console.error('VQ Studio could not start:', err);
-      dialog.showErrorBox(
-        'VQ Studio could not start',
-        err instanceof Error ? err.message : String(err),
-      );
-      app.exit(1);
-    });
+    .catch((err: unknown) => onStartFailure(dataDir, err))
+    .catch(() => app.exit(1));
+}
+
+/** Opens the core over `dataDir`, installs protocols, IPC and the menu, and opens the window. */
+function launch(dataDir: string): void {
+  core = createCore({ dataDir, host: { mode: 'electron', pickFiles } });
+  const services = core;
+  handleProtocols({
+    rendererDir: RENDERER_DIR,
+    resolveMedia: (kind, id) => services.mediaPath(kind, id),
+    frames: (id, index, size, signal) => services.framePng(id, index, size, signal),
+    origins,
+  });
+  ipc = bindIpc(services, origins);
+  notifyFinishedBatches(services);
+  app.setAboutPanelOptions({ applicationName: 'VQ Studio', applicationVersion: APP_VERSION });
+  Menu.setApplicationMenu(
+    buildAppMenu({
+      isPackaged: app.isPackaged,
+      importFiles: () => {
+        void services.dispatch('library.importWithDialog', {}).then((result) => {
+          if (!result.ok) console.error('Import failed:', result.error.message);
+        });
+      },
+    }),
+  );
+  openMainWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) openMainWindow();
+  });
+}
+
+/**
+ * Start-up failed (data folder read-only or full, damaged database, …): say why and what to do. A
+ * damaged library.db can be moved aside (renamed, nothing deleted) and the app starts fresh.
+ */
+async function onStartFailure(dataDir: string, err: unknown): Promise<void> {
+  console.error('VQ Studio could not start:', err);
+  const failure = startupFailureDialog(err);
+  const { response } = await dialog.showMessageBox({
+    type: 'error',
+    title: failure.title,
+    message: failure.message,
+    detail: failure.detail,
+    buttons: failure.buttons,
+    defaultId: failure.buttons.length - 1,
+    cancelId: failure.buttons.length - 1,
+    noLink: true,
+  });
+  if (failure.offerMoveAside && response === 0) {
+    try {
+      const moved = moveDatabaseAside(dataDir);
+      console.warn(`Moved the damaged library database aside to ${moved}`);
+      launch(dataDir);
+      return;
+    } catch (again: unknown) {
+      console.error('VQ Studio could not start after moving the database aside:', again);
+      const e = toApiError(again);
+      dialog.showErrorBox('VQ Studio could not start', e.hint ? `${e.message}\n\n${e.hint}` : e.message);
+    }
+  }
+  app.exit(1);
 }
 
 registerPrivilegedSchemes();

@@ -9,7 +9,8 @@ import { z } from 'zod';
 import type { Core } from '../core/core';
 import type { Envelope } from '../../shared/errors';
 import { isTrustedUrl } from './origins';
-import { isTrustedSender, type SenderFacts } from './senderTrust';
+import { RefusalLog } from './refusalLog';
+import { senderRefusal, type SenderFacts } from './senderTrust';
 
 /** Renderer → main: `(method, args)` → result envelope. */
 export const INVOKE_CHANNEL = 'vq:invoke';
@@ -56,18 +57,24 @@ function senderFacts(event: IpcMainInvokeEvent): SenderFacts {
 export function bindIpc(
   core: Pick<Core, 'dispatch' | 'events'>,
   origins: readonly string[],
+  refusals: RefusalLog = new RefusalLog(),
 ): IpcBridge {
   const windowIds = new Set<number>();
-  const trusted = (event: IpcMainInvokeEvent): boolean =>
-    isTrustedSender(senderFacts(event), { origins, windowIds });
+  // A refused sender leaves a line in the log with the reason (rate-limited, see refusalLog.ts).
+  const trusted = (channel: string, event: IpcMainInvokeEvent): boolean => {
+    const reason = senderRefusal(senderFacts(event), { origins, windowIds });
+    if (reason === null) return true;
+    refusals.refused(channel, reason);
+    return false;
+  };
 
   ipcMain.handle(INVOKE_CHANNEL, async (event, method: unknown, args: unknown) => {
-    if (!trusted(event)) return UNTRUSTED_SENDER;
+    if (!trusted(INVOKE_CHANNEL, event)) return UNTRUSTED_SENDER;
     return core.dispatch(method, args);
   });
 
   ipcMain.handle(DROP_CHANNEL, async (event, paths: unknown) => {
-    if (!trusted(event)) return UNTRUSTED_SENDER;
+    if (!trusted(DROP_CHANNEL, event)) return UNTRUSTED_SENDER;
     const parsed = DroppedPaths.safeParse(paths);
     if (!parsed.success) {
       return {

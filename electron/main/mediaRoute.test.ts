@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,6 +19,9 @@ const resolver: MediaResolver = (kind, id) => {
   if (kind === 'file' && id === 'clip1') return clip;
   if (kind === 'file' && id === 'empty') return empty;
   if (kind === 'file' && id === 'gone') return path.join(tmp, 'deleted.mp4');
+  if (kind === 'file' && id === 'fifo') return path.join(tmp, 'fifo.mp4');
+  if (kind === 'file' && id === 'dir') return tmp;
+  if (kind === 'file' && id === 'device') return '/dev/zero';
   if (kind === 'thumb' && id === 'clip1') return path.join(tmp, 'thumb.jpg');
   return null;
 };
@@ -30,6 +34,7 @@ beforeAll(() => {
   empty = path.join(tmp, 'empty.mp4');
   fs.writeFileSync(empty, '');
   fs.writeFileSync(path.join(tmp, 'thumb.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xd9]));
+  execFileSync('mkfifo', [path.join(tmp, 'fifo.mp4')]);
 });
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -108,6 +113,18 @@ describe('serveMedia', () => {
     expect((await get('vq-media://other/clip1')).status).toBe(404);
     expect((await get('vq-media://file/')).status).toBe(404);
     expect((await get('vq-media://file/clip1', {}, 'POST')).status).toBe(405);
+  });
+
+  it('refuses a FIFO, a folder or a device at a library path with 403, never blocking (issue 10)', async () => {
+    // More requests than libuv has threads: a blocking open() of the FIFO would take one each.
+    for (let i = 0; i < 6; i++) {
+      for (const id of ['fifo', 'dir', 'device']) {
+        const res = await get(`vq-media://file/${id}`);
+        expect(res.status, id).toBe(403);
+        expect(await res.text(), id).toMatch(/not a regular file/i);
+      }
+    }
+    expect((await get('vq-media://file/clip1', { Range: 'bytes=0-9' })).status).toBe(206);
   });
 
   it('never turns the URL into a path: only well-formed ids reach the resolver', async () => {

@@ -5,9 +5,9 @@
  * the byte slice, because a handler that ignores Range makes `<video>` seeking snap back to 0
  * (https://github.com/electron/electron/issues/38749). Runs and is tested without Electron.
  */
-import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { contentTypeFor, parseRange, rangeResponseHead } from '../core/media/range';
+import { openRegularFile } from '../core/media/regularFile';
 
 /** The two kinds of media URL. */
 export type MediaKind = 'file' | 'thumb';
@@ -47,24 +47,26 @@ export async function serveMedia(request: Request, resolve: MediaResolver): Prom
   if (!target) return notFound('Not a library media URL');
   const file = resolve(target.kind, target.id);
   if (!file) return notFound('No such library item');
-  let size: number;
-  try {
-    const stat = await fs.promises.stat(file);
-    if (!stat.isFile()) return notFound('Not a file');
-    size = stat.size;
-  } catch {
-    return notFound('The file is no longer on disk');
+  // Only regular files, opened so that a FIFO at the path can never block (regularFile.ts).
+  const opened = await openRegularFile(file);
+  if (!opened.ok) {
+    return new Response(opened.message, {
+      status: opened.status,
+      headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+    });
   }
+  const { handle, size } = opened;
   const range = parseRange(request.headers.get('range'), size);
   const head = rangeResponseHead(range, size, contentTypeFor(file));
   if (range === 'unsatisfiable' || request.method === 'HEAD' || size === 0) {
+    await handle.close();
     return new Response(null, head);
   }
   const start = range?.start ?? 0;
   const end = range?.end ?? size - 1;
   // Readable.toWeb propagates a cancel (the player seeking away) to the file stream, which closes.
   const stream = Readable.toWeb(
-    fs.createReadStream(file, { start, end }),
+    handle.createReadStream({ start, end }),
   ) as ReadableStream<Uint8Array>;
   return new Response(stream, head);
 }

@@ -1,32 +1,20 @@
 /**
  * The two custom schemes: `app:` serves the built renderer (so the UI never runs from `file://`,
  * security checklist item 18) and `vq-media:` serves library media by id with Range support. The
- * request → response logic lives in rendererFiles.ts and mediaRoute.ts, which run without Electron.
+ * request → response logic lives in rendererFiles.ts, mediaRoute.ts, frameRoute.ts and the scheme
+ * privileges and origin rule in mediaScheme.ts, which all run without Electron.
  */
 import { protocol } from 'electron';
 import { isFrameUrl, serveFrame, type FrameSource } from './frameRoute';
 import { serveMedia, type MediaResolver } from './mediaRoute';
+import { APP_SCHEME, MEDIA_SCHEME, PRIVILEGED_SCHEMES, mediaOriginRefusal, withMediaCors } from './mediaScheme';
 import { serveRendererFile } from './rendererFiles';
 
-/** Scheme of the renderer (`app://vq/index.html`). */
-export const APP_SCHEME = 'app';
-
-/** Scheme of library media (`vq-media://file/<id>`, `vq-media://thumb/<id>`). */
-export const MEDIA_SCHEME = 'vq-media';
+export { APP_SCHEME, MEDIA_SCHEME };
 
 /** Registers both schemes as privileged. Electron only accepts this before the app is ready. */
 export function registerPrivilegedSchemes(): void {
-  protocol.registerSchemesAsPrivileged([
-    // standard: relative URLs and a real origin for CSP 'self'; secure: no mixed-content blocks;
-    // supportFetchAPI: module scripts and fetch() load from it.
-    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
-    // stream: <video> expects a streamed response instead of buffering the whole file first.
-    // No corsEnabled: it would let any origin read media cross-origin (electron/electron#52912).
-    {
-      scheme: MEDIA_SCHEME,
-      privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true },
-    },
-  ]);
+  protocol.registerSchemesAsPrivileged([...PRIVILEGED_SCHEMES]);
 }
 
 /** Where the protocol handlers read from. */
@@ -37,6 +25,8 @@ export interface ProtocolSources {
   resolveMedia: MediaResolver;
   /** The core's frame decoder by id (`vq-media://frame/<id>?index=N`). */
   frames: FrameSource;
+  /** The renderer origins that may fetch() media (see mediaScheme.ts). */
+  origins: readonly string[];
 }
 
 /** Installs the handlers on the default session; call once the app is ready. */
@@ -44,12 +34,15 @@ export function handleProtocols(sources: ProtocolSources): void {
   protocol.handle(APP_SCHEME, (request) =>
     serveRendererFile(request, sources.rendererDir).catch((err: unknown) => failed(request, err)),
   );
-  protocol.handle(MEDIA_SCHEME, (request) =>
-    (isFrameUrl(request.url)
+  protocol.handle(MEDIA_SCHEME, async (request) => {
+    const refused = mediaOriginRefusal(request, sources.origins);
+    if (refused) return refused;
+    const response = await (isFrameUrl(request.url)
       ? serveFrame(request, sources.frames)
       : serveMedia(request, sources.resolveMedia)
-    ).catch((err: unknown) => failed(request, err)),
-  );
+    ).catch((err: unknown) => failed(request, err));
+    return withMediaCors(response, request, sources.origins);
+  });
 }
 
 function failed(request: Request, err: unknown): Response {

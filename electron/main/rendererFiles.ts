@@ -7,14 +7,18 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 
-/** The renderer's CSP: only our own code; media and images also from `vq-media:` and blob/data. */
+/**
+ * The renderer's CSP: only our own code; media and images also from `vq-media:` and blob/data;
+ * fetch() also from `vq-media:`, so frames are fetched with an AbortSignal (cancelable) instead of
+ * falling back to <img>.
+ */
 export const RENDERER_CSP = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob: vq-media:",
   "media-src 'self' blob: vq-media:",
-  "connect-src 'self'",
+  "connect-src 'self' vq-media:",
   "object-src 'none'",
   "base-uri 'none'",
   "frame-ancestors 'none'",

@@ -29,8 +29,27 @@ export interface TrustPolicy {
  * (https://github.com/microsoft/vscode/issues/147301).
  */
 export function isTrustedSender(facts: SenderFacts, policy: TrustPolicy): boolean {
-  if (!facts.hasFrame || !facts.isMainFrame) return false;
-  if (!policy.windowIds.has(facts.webContentsId)) return false;
-  if (facts.frameUrl === '') return true;
-  return isTrustedUrl(facts.frameUrl, policy.origins);
+  return senderRefusal(facts, policy) === null;
+}
+
+/**
+ * Why a sender is refused, in words for the log; null when it is trusted ({@link isTrustedSender}).
+ * The frame URL is cut to its origin and path: a query may carry anything.
+ */
+export function senderRefusal(facts: SenderFacts, policy: TrustPolicy): string | null {
+  if (!facts.hasFrame) return `no sender frame (webContents ${facts.webContentsId}; it navigated away or was destroyed)`;
+  if (!facts.isMainFrame) return `a subframe (${shortUrl(facts.frameUrl)}) in webContents ${facts.webContentsId}`;
+  if (!policy.windowIds.has(facts.webContentsId)) return `webContents ${facts.webContentsId} is not a window of this app (${shortUrl(facts.frameUrl)})`;
+  if (facts.frameUrl === '' || isTrustedUrl(facts.frameUrl, policy.origins)) return null;
+  return `untrusted origin ${shortUrl(facts.frameUrl)} in webContents ${facts.webContentsId}`;
+}
+
+function shortUrl(url: string): string {
+  if (url === '') return 'no URL';
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}`.slice(0, 200);
+  } catch {
+    return JSON.stringify(url.slice(0, 200));
+  }
 }

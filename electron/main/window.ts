@@ -13,6 +13,8 @@ export interface MainWindowSource {
   preloadPath: string;
   /** The electron-vite dev server URL in development; undefined in a build. */
   devServerUrl?: string;
+  /** `app.isPackaged`: no DevTools at all. */
+  isPackaged: boolean;
 }
 
 const guarded = new WeakSet<WebContents>();
@@ -46,8 +48,13 @@ export function guardWebContents(contents: WebContents, origins: readonly string
 
 /** Creates the main window, shows it once its first frame is ready, and loads the renderer. */
 export function createMainWindow(source: MainWindowSource): BrowserWindow {
-  const win = new BrowserWindow(mainWindowOptions(source.preloadPath));
+  const win = new BrowserWindow(mainWindowOptions(source.preloadPath, source.isPackaged));
   guardWebContents(win.webContents, trustedOrigins(source.devServerUrl));
+  // webPreferences.devTools=false already refuses them; closing any that open anyway is the
+  // second lock (an accelerator or a future API that bypasses the preference).
+  if (source.isPackaged) {
+    win.webContents.on('devtools-opened', () => win.webContents.closeDevTools());
+  }
   win.once('ready-to-show', () => win.show());
   // The title follows the page's <title> ('VQ Studio — Library'): Electron's default, kept.
   win.loadURL(source.devServerUrl ?? APP_INDEX_URL).catch((err: unknown) => {

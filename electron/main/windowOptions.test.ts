@@ -4,7 +4,7 @@ import { mainWindowOptions } from './windowOptions';
 // Pins every security preference of the one window factory, so none can drift unnoticed
 // (https://www.electronjs.org/docs/latest/tutorial/security).
 describe('mainWindowOptions', () => {
-  const options = mainWindowOptions('/app/out/preload/index.cjs');
+  const options = mainWindowOptions('/app/out/preload/index.cjs', true);
   const prefs = options.webPreferences ?? {};
 
   it('isolates and sandboxes the renderer', () => {
@@ -32,6 +32,7 @@ describe('mainWindowOptions', () => {
       [
         'allowRunningInsecureContent',
         'contextIsolation',
+        'devTools',
         'experimentalFeatures',
         'navigateOnDragDrop',
         'nodeIntegration',
@@ -44,6 +45,11 @@ describe('mainWindowOptions', () => {
         'webviewTag',
       ].sort(),
     );
+  });
+
+  it('has no DevTools in a packaged build, and DevTools in development', () => {
+    expect(prefs.devTools).toBe(false);
+    expect(mainWindowOptions('/p.cjs', false).webPreferences?.devTools).toBe(true);
   });
 
   it('opens hidden on a dark background with a usable minimum size', () => {

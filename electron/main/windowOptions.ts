@@ -8,8 +8,14 @@ import type { BrowserWindowConstructorOptions } from 'electron';
 /** Background painted before the first frame, so the dark UI does not flash white. */
 export const WINDOW_BACKGROUND = '#0f1115';
 
-/** Options for the main window; `preloadPath` is the absolute path of out/preload/index.cjs. */
-export function mainWindowOptions(preloadPath: string): BrowserWindowConstructorOptions {
+/**
+ * Options for the main window; `preloadPath` is the absolute path of out/preload/index.cjs.
+ * `isPackaged` (`app.isPackaged`) turns DevTools off: a packaged build cannot open them at all.
+ */
+export function mainWindowOptions(
+  preloadPath: string,
+  isPackaged: boolean,
+): BrowserWindowConstructorOptions {
   return {
     width: 1400,
     height: 900,
@@ -32,6 +38,7 @@ export function mainWindowOptions(preloadPath: string): BrowserWindowConstructor
       experimentalFeatures: false,
       navigateOnDragDrop: false,
       spellcheck: false,
+      devTools: !isPackaged,
     },
   };
 }

@@ -4,14 +4,33 @@
  */
 import fs from 'node:fs';
 import http from 'node:http';
+import type { Duplex } from 'node:stream';
+import { pipeline } from 'node:stream';
 import path from 'node:path';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { frameErrorStatus, parseFrameQuery } from '../core/media/frameRequest';
 import { contentTypeFor, parseRange, rangeResponseHead } from '../core/media/range';
-import { MAX_PROJECT_CHARS } from '../../shared/project';
-import { toApiError } from '../../shared/errors';
+import { openRegularFile } from '../core/media/regularFile';
+import { toApiError, type Envelope } from '../../shared/errors';
+import {
+  MAX_WIRE_MESSAGE_BYTES,
+  REQUEST_HEAD_CHARS,
+  checkMessageSize,
+  encodeEvent,
+  encodeResult,
+  parseClientRequest,
+} from '../../shared/wire';
 import type { Core } from '../core/core';
-import { TOKEN_COOKIE, hostAllowed, newToken, presentedToken, tokenMatches } from './auth';
+import {
+  fetchSiteAllowed,
+  hostAllowed,
+  newToken,
+  originAllowed,
+  presentedToken,
+  tokenCookieName,
+  tokenMatches,
+  tokenProblem,
+} from './auth';
 
 /** Options for {@link startServer}. */
 export interface ServerOptions {
@@ -20,7 +39,7 @@ export interface ServerOptions {
   host?: string;
   /** Port; 0 picks a free one. */
   port?: number;
-  /** Fixed token (tests); a random one by default. */
+  /** Fixed token (tests, `--token`); a random one by default. Refused when under 128 bits. */
   token?: string;
   /** Folder of the built renderer (out/renderer). */
   rendererDir: string;
@@ -35,18 +54,15 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/**
- * Largest WebSocket message: a whole project file travels in one `project.import` call, so the
- * limit follows the project size limit (plus room for the envelope and multi-byte characters).
- * Only token-authenticated loopback clients get this far.
- */
-const MAX_MESSAGE_BYTES = MAX_PROJECT_CHARS + 16 * 1024 * 1024;
-
-/** Starts the HTTP + WebSocket server and resolves when it listens. */
+/** Starts the HTTP + WebSocket server and resolves when it listens; throws for a short token. */
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1';
   const token = opts.token ?? newToken();
+  const problem = tokenProblem(token);
+  if (problem) throw new Error(`Refusing to serve: ${problem}.`);
   const { core } = opts;
+  // Known once listening; the Host, Origin and cookie checks all use the real port.
+  let port = 0;
 
   const server = http.createServer((req, res) => {
     void handleHttp(req, res).catch((err: unknown) => {
@@ -57,10 +73,16 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   });
 
   async function handleHttp(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (!hostAllowed(req.headers.host, host))
+    const url = requestUrl(req);
+    if (!url) return send(res, 400, 'Bad request target.');
+    if (!hostAllowed(req.headers.host, host, port))
       return send(res, 421, 'Misdirected request: unknown Host header.');
-    const given = presentedToken(url, req.headers);
+    // Browsers send Origin on cross-origin fetches; only this server's own pages may read it.
+    if (!originAllowed(req.headers.origin, req.headers.host))
+      return send(res, 403, 'Forbidden: requests from other origins are refused.');
+    if (!fetchSiteAllowed(req.headers))
+      return send(res, 403, 'Forbidden: pages of other sites or ports cannot load from VQ Studio.');
+    const given = presentedToken(url, req.headers, tokenCookieName(port));
     if (!tokenMatches(token, given)) {
       return send(
         res,
@@ -72,7 +94,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       // Later requests (scripts, styles, media) carry the cookie instead of the query.
       res.setHeader(
         'Set-Cookie',
-        `${TOKEN_COOKIE}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict`,
+        `${tokenCookieName(port)}=${token}; Path=/; HttpOnly; SameSite=Strict`,
       );
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed');
@@ -84,21 +106,19 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     return serveStatic(req, res, url.pathname);
   }
 
-  function serveMedia(
+  async function serveMedia(
     req: http.IncomingMessage,
     res: http.ServerResponse,
     kind: 'file' | 'thumb',
     id: string,
-  ): void {
+  ): Promise<void> {
     // Files are found by library id only; a path never comes from the URL.
     const file = core.mediaPath(kind, id);
     if (!file) return send(res, 404, 'No such library item');
-    let size: number;
-    try {
-      size = fs.statSync(file).size;
-    } catch {
-      return send(res, 404, 'The file is no longer on disk');
-    }
+    // Only regular files, opened so that a FIFO at the path can never block (regularFile.ts).
+    const opened = await openRegularFile(file);
+    if (!opened.ok) return send(res, opened.status, opened.message);
+    const { handle, size } = opened;
     const range = parseRange(req.headers.range, size);
     const head = rangeResponseHead(range, size, contentTypeFor(file));
     res.writeHead(head.status, {
@@ -106,13 +126,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       'Cache-Control': 'no-store',
       'X-Content-Type-Options': 'nosniff',
     });
-    if (req.method === 'HEAD' || head.status === 416) return void res.end();
-    const stream =
-      range && range !== 'unsatisfiable'
-        ? fs.createReadStream(file, range)
-        : fs.createReadStream(file);
-    stream.on('error', () => res.destroy());
-    stream.pipe(res);
+    if (req.method === 'HEAD' || range === 'unsatisfiable' || size === 0) {
+      await handle.close();
+      return void res.end();
+    }
+    const stream = handle.createReadStream(range ?? {});
+    // pipeline closes the file when the client goes away mid-stream (a seeking player does).
+    pipeline(stream, res, () => undefined);
   }
 
   async function serveFrame(
@@ -185,47 +205,95 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     res.end(req.method === 'HEAD' ? undefined : body);
   }
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  // The transport takes the largest message any method may send; each method's own, smaller
+  // limit is checked from the message's first bytes before it is parsed (shared/wire.ts).
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WIRE_MESSAGE_BYTES });
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const originOk = !req.headers.origin || hostAllowed(new URL(req.headers.origin).host, host);
-    if (
-      url.pathname !== '/api' ||
-      !hostAllowed(req.headers.host, host) ||
-      !originOk ||
-      !tokenMatches(token, presentedToken(url, req.headers))
-    ) {
-      socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
-      socket.destroy();
-      return;
+    // Node removes its own error listener from an upgraded socket; without one, a client that
+    // resets the connection while we answer would throw an uncaught error.
+    socket.on('error', () => undefined);
+    try {
+      handleUpgrade(req, socket, head);
+    } catch (err) {
+      console.error('upgrade failed:', err);
+      refuseUpgrade(socket, '400 Bad Request');
+    }
+  });
+
+  function handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = requestUrl(req);
+    if (!url) return refuseUpgrade(socket, '400 Bad Request');
+    if (url.pathname !== '/api') return refuseUpgrade(socket, '404 Not Found');
+    if (!hostAllowed(req.headers.host, host, port))
+      return refuseUpgrade(socket, '421 Misdirected Request');
+    // A browser always sends Origin on a WebSocket; a page elsewhere (another port too) is refused.
+    if (!originAllowed(req.headers.origin, req.headers.host))
+      return refuseUpgrade(socket, '403 Forbidden');
+    if (!tokenMatches(token, presentedToken(url, req.headers, tokenCookieName(port)))) {
+      return refuseUpgrade(socket, '401 Unauthorized');
     }
     wss.handleUpgrade(req, socket, head, (ws) => attachClient(ws));
-  });
+  }
 
   function attachClient(ws: WebSocket): void {
     const unsubscribe = core.events.subscribe((event) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ event }));
+      if (ws.readyState === ws.OPEN) ws.send(encodeEvent(event));
     });
     ws.on('close', unsubscribe);
     ws.on('error', unsubscribe);
-    ws.on('message', (data) => {
-      let msg: { id?: unknown; method?: unknown; args?: unknown };
+    ws.on('message', (data, isBinary) => {
       try {
-        msg = JSON.parse(String(data)) as typeof msg;
-      } catch {
-        ws.send(
-          JSON.stringify({
-            id: null,
-            result: { ok: false, error: { code: 'INVALID_ARGS', message: 'Message is not JSON.' } },
-          }),
-        );
-        return;
+        handleMessage(ws, data, isBinary);
+      } catch (err) {
+        // Nothing a client sends may stop the server; a bug here answers INTERNAL instead.
+        console.error('message failed:', err);
+        reply(ws, null, { ok: false, error: toApiError(err) });
       }
-      const id = typeof msg.id === 'number' || typeof msg.id === 'string' ? msg.id : null;
-      void core.dispatch(msg.method, msg.args).then((result) => {
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id, result }));
-      });
     });
+  }
+
+  function handleMessage(ws: WebSocket, data: RawData, isBinary: boolean): void {
+    // ws hands over a Buffer by default; no copy of a message that may be 200 MB.
+    const bytes = Buffer.isBuffer(data)
+      ? data
+      : Array.isArray(data)
+        ? Buffer.concat(data)
+        : Buffer.from(data);
+    if (isBinary) {
+      return reply(ws, null, {
+        ok: false,
+        error: { code: 'INVALID_ARGS', message: 'Binary messages are not part of the API.' },
+      });
+    }
+    // The method's limit is checked on the first bytes, before the whole message becomes a string.
+    const size = checkMessageSize(
+      bytes.subarray(0, REQUEST_HEAD_CHARS).toString('latin1'),
+      bytes.length,
+    );
+    if (!size.ok) return reply(ws, size.id, { ok: false, error: size.error });
+    const parsed = parseClientRequest(bytes.toString('utf8'));
+    if (!parsed.ok) return reply(ws, parsed.id, { ok: false, error: parsed.error });
+    const { id, method, args } = parsed.request;
+    void core
+      .dispatch(method, args)
+      .catch((err: unknown): Envelope<unknown> => ({ ok: false, error: toApiError(err) }))
+      .then((result) => reply(ws, id, result));
+  }
+
+  /** Sends an answer; a result that cannot be sent (not JSON-able) becomes an INTERNAL error. */
+  function reply(ws: WebSocket, id: number | null, result: Envelope<unknown>): void {
+    if (ws.readyState !== ws.OPEN) return;
+    let text: string;
+    try {
+      text = encodeResult(id, result);
+    } catch (err) {
+      console.error('answer could not be encoded:', err);
+      text = encodeResult(id, {
+        ok: false,
+        error: { code: 'INTERNAL', message: 'The answer could not be encoded.' },
+      });
+    }
+    ws.send(text);
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -233,7 +301,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     server.listen(opts.port ?? 0, host, () => resolve());
   });
   const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : (opts.port ?? 0);
+  port = typeof address === 'object' && address ? address.port : (opts.port ?? 0);
   const urlHost =
     host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   return {
@@ -248,6 +316,23 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         server.close(() => resolve());
       }),
   };
+}
+
+/** The request target as a URL, or null when it cannot be one (answered 400). */
+function requestUrl(req: http.IncomingMessage): URL | null {
+  try {
+    return new URL(req.url ?? '/', 'http://localhost');
+  } catch {
+    return null;
+  }
+}
+
+/** Answers a refused upgrade with a status line and closes once it is written. */
+function refuseUpgrade(socket: Duplex, status: string): void {
+  if (socket.destroyed) return;
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () =>
+    socket.destroy(),
+  );
 }
 
 function send(res: http.ServerResponse, status: number, text: string): void {

@@ -12,7 +12,7 @@ import type { FrameInfo } from '../../../shared/frames';
 import type { DirEntry, DirListing, ImportOutcome, LibraryItem } from '../../../shared/library';
 import type { RawVideoSpec } from '../../../shared/media';
 import { PRESET_LADDERS } from '../../../shared/presets';
-import type { ConcurrencyInfo } from '../../../shared/queue';
+import { isRetryable, type ConcurrencyInfo } from '../../../shared/queue';
 import type { AnalysisService } from '../analysis/analysisService';
 import type { PerTitleService } from '../analysis/perTitleService';
 import type { EncodeService } from '../encode/encodeService';
@@ -24,6 +24,7 @@ import type { JobQueue } from '../queue/jobQueue';
 import type { JobStore } from '../queue/jobStore';
 import type { ScoreService } from '../scores/scoreService';
 import type { LadderRepo } from '../store/ladderRepo';
+import { dataFolderError } from '../store/db';
 import type { LibraryRepo } from '../store/libraryRepo';
 import type { RenditionRepo } from '../store/renditionRepo';
 import type { SettingsRepo } from '../store/settingsRepo';
@@ -100,7 +101,20 @@ export function createService(deps: ServiceDeps): VqApi {
       media,
       hasThumbnail: thumbPath !== null,
     };
-    library.insert({ item, thumbPath, raw: raw ?? null, mtimeMs: stat.mtimeMs });
+    // Another process (a second `vq import`, the app) may have imported the same file meanwhile:
+    // its row wins, and our thumbnail, named by our id, is deleted so none is left orphaned.
+    let saved: ReturnType<LibraryRepo['insertOrGet']>;
+    try {
+      saved = library.insertOrGet({ item, thumbPath, raw: raw ?? null, mtimeMs: stat.mtimeMs });
+    } catch (err) {
+      if (thumbPath) await fs.rm(thumbPath, { force: true });
+      throw dataFolderError(err, path.join(deps.dataDir, 'library.db')) ?? err;
+    }
+    const { stored, inserted } = saved;
+    if (!inserted) {
+      if (thumbPath) await fs.rm(thumbPath, { force: true });
+      return { item: stored.item, existed: true };
+    }
     events.emit({ type: 'library.added', item });
     return { item, existed: false };
   }
@@ -260,7 +274,25 @@ export function createService(deps: ServiceDeps): VqApi {
     },
 
     async 'queue.retry'(args) {
-      return deps.queue.retry(args.jobId);
+      // What a retry runs is planned again now, by the same code the run uses, and shown on the
+      // job before it is queued; a job whose stored data is not valid (an imported project) is
+      // refused with the reason. The stored plan stays as history.
+      const job = deps.jobs.getJob(args.jobId);
+      if (!job || !isRetryable(job.status)) return deps.queue.retry(args.jobId);
+      let fresh: { binary: string | null; commands: string[][] };
+      try {
+        fresh = job.kind === 'encode' ? await deps.encode.retryCommands(job) : await deps.scores.retryCommands(job);
+      } catch (err) {
+        const e = toApiError(err);
+        throw new VqError('INVALID_ARGS', `Job ${job.id} cannot be retried: ${e.message}`, e.hint);
+      }
+      deps.jobs.update(job.id, fresh);
+      try {
+        return deps.queue.retry(args.jobId);
+      } catch (err) {
+        deps.jobs.update(job.id, { binary: job.binary, commands: job.commands });
+        throw err;
+      }
     },
 
     async 'queue.rerunRung'(args) {

@@ -19,11 +19,10 @@ import type { JobExecutor, JobOutcome, JobRunContext } from '../queue/jobQueue';
 import type { LibraryRepo } from '../store/libraryRepo';
 import type { RenditionRepo } from '../store/renditionRepo';
 import type { Toolchain } from '../toolchain';
-import { chooseEncodeBinary } from './chooseBinary';
+import { deriveEncodeJob, encodeJobOutputs, type DerivedEncodeJob } from './deriveJob';
 import { describeEncodeFailure } from './failure';
-import { jobCommands, withFinalOutputs } from './jobCommands';
+import { withFinalOutputs } from './jobCommands';
 import { partFileJobId, passLogDir, tempOutputPath } from './jobFiles';
-import { commandInput } from './planBatch';
 import { ensureWritableDir } from './outDir';
 
 /** What the executor needs. */
@@ -51,8 +50,7 @@ export class EncodeExecutor implements JobExecutor {
       stderrTail,
       encodeSeconds,
     });
-    const { plan } = job;
-    if (plan.kind !== 'encode') return failed(`Job ${job.id} is not an encode job.`);
+    if (job.plan.kind !== 'encode') return failed(`Job ${job.id} is not an encode job.`);
     const batch = this.deps.store.getBatch(job.batchId);
     if (!batch) return failed('The batch of this job no longer exists.');
     const source = this.deps.library.get(batch.sourceId);
@@ -63,23 +61,21 @@ export class EncodeExecutor implements JobExecutor {
     } catch {
       return failed(`The source file ${sourcePath} is gone (deleted or moved after the job was queued).`);
     }
-    const outDirs = [...new Set(plan.outputs.map((o) => path.dirname(o.path)))];
+    // The stored plan is history (it may come from an imported project): what runs is planned
+    // again here from the batch's ladder, the job's rung ids and the source as it is now.
+    let derived: DerivedEncodeJob;
     try {
-      for (const d of outDirs) await ensureWritableDir(d);
+      derived = deriveEncodeJob(batch, job, source, await this.deps.toolchain.report(), this.deps.tmpDir);
+    } catch (err) {
+      const e = toApiError(err);
+      return failed(e.hint ? `${e.message} ${e.hint}` : e.message);
+    }
+    const { plan, binary, commands, finals, temps, passDir } = derived;
+    try {
+      await ensureWritableDir(batch.outDir);
     } catch (err) {
       return failed(toApiError(err).message);
     }
-    let binary: string;
-    try {
-      binary = chooseEncodeBinary(await this.deps.toolchain.report(), [...new Set(plan.rungs.map((r) => r.rung.encoder))]);
-    } catch (err) {
-      return failed(toApiError(err).message);
-    }
-
-    const finals = plan.outputs.map((o) => o.path);
-    const temps = plan.outputs.map((o) => tempOutputPath(o.path, o.rungId, job.id));
-    const passDir = passLogDir(job.id, this.deps.tmpDir);
-    const commands = jobCommands(binary, commandInput({ path: sourcePath, media: source.item.media, raw: source.raw }), plan.rungs, temps, passDir);
     ctx.commandsChosen(binary, commands);
 
     const media = source.item.media;
@@ -122,7 +118,7 @@ export class EncodeExecutor implements JobExecutor {
         }
         if (r.code !== 0) {
           removeTemps();
-          return failed(describeEncodeFailure(r, { sourcePath, outDir: outDirs.join(', ') }), stderrTail, encodeSeconds);
+          return failed(describeEncodeFailure(r, { sourcePath, outDir: batch.outDir }), stderrTail, encodeSeconds);
         }
       }
       for (let i = 0; i < temps.length; i++) await fsp.rename(temps[i]!, finals[i]!);
@@ -171,20 +167,22 @@ export class EncodeExecutor implements JobExecutor {
 
   removeLeftovers(job: Job, isLive?: (jobId: string) => boolean): void {
     if (job.plan.kind !== 'encode') return;
-    for (const o of job.plan.outputs) fs.rmSync(tempOutputPath(o.path, o.rungId, job.id), { force: true });
     fs.rmSync(passLogDir(job.id, this.deps.tmpDir), { recursive: true, force: true });
+    // Only files inside the batch's own (validated) output folder, never paths a stored plan names.
+    const batch = this.deps.store.getBatch(job.batchId);
+    const outputs = batch ? encodeJobOutputs(batch, job.rungIds) : null;
+    if (!batch || !outputs) return;
+    for (const o of outputs) fs.rmSync(tempOutputPath(o.path, o.rungId, job.id), { force: true });
     if (!isLive) return;
-    for (const dir of new Set(job.plan.outputs.map((o) => path.dirname(o.path)))) {
-      let names: string[];
-      try {
-        names = fs.readdirSync(dir);
-      } catch {
-        continue;
-      }
-      for (const name of names) {
-        const owner = partFileJobId(name);
-        if (owner !== null && !isLive(owner)) fs.rmSync(path.join(dir, name), { force: true });
-      }
+    let names: string[];
+    try {
+      names = fs.readdirSync(batch.outDir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const owner = partFileJobId(name);
+      if (owner !== null && !isLive(owner)) fs.rmSync(path.join(batch.outDir, name), { force: true });
     }
   }
 }

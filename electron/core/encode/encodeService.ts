@@ -19,6 +19,7 @@ import type { ScoreService } from '../scores/scoreService';
 import type { Toolchain } from '../toolchain';
 import { jobCommands } from './jobCommands';
 import { passLogDir, tempOutputPath } from './jobFiles';
+import { deriveEncodeJob, planSourceOf, refuseUnreadable } from './deriveJob';
 import { ensureWritableDir } from './outDir';
 import { commandInput, planBatch, plannedJobs, type BatchPlan, type PlannedGroup, type PlanSource } from './planBatch';
 
@@ -109,22 +110,41 @@ export class EncodeService {
     return { batch, jobs: this.deps.queue.submit(batch, jobs) };
   }
 
-  /** `queue.rerunRung`: one rung of a batch again, as a new job. */
+  /**
+   * `queue.rerunRung`: one rung of a batch again, as a new job. Planned by {@link deriveEncodeJob}
+   * like every run, so a batch whose stored ladder or folder is not valid (an imported project)
+   * is refused here with the reason.
+   */
   async rerunRung(batchId: string, rungId: string): Promise<Job> {
     const batch = this.deps.store.getBatch(batchId);
     if (!batch) throw new VqError('NOT_FOUND', `No batch with id ${batchId}.`);
-    if (!batch.ladder) throw new VqError('INVALID_ARGS', `Batch ${batchId} is a scoring batch; it has no rungs to encode.`);
-    const rung = batch.ladder.rungs.find((x) => x.id === rungId);
-    if (!rung) throw new VqError('NOT_FOUND', `Batch ${batchId} has no rung "${rungId}".`);
     const source = this.requireSource(batch.sourceId);
-    const planSource = toPlanSource(source);
-    const single: Ladder = { ...batch.ladder, rungs: [rung] };
-    const plan = planBatch(planSource, single, { decodeOnce: false, outDir: batch.outDir }, await this.deps.toolchain.report());
-    const skipped = plan.ladderPlan.skipped[0];
-    if (skipped) throw new VqError('INVALID_ARGS', `Rung ${rungId} is skipped for this source: ${skipped.reason}.`);
+    const id = newId();
+    const derived = deriveEncodeJob(batch, { id, rungIds: [rungId] }, source, await this.deps.toolchain.report(), this.deps.tmpDir);
     await ensureWritableDir(batch.outDir);
-    this.refuseBusyOutputs(plan.groups);
-    return this.deps.queue.add(this.newJob(batch.id, plan.groups[0]!, planSource));
+    this.refuseBusyOutputs([{ outputs: derived.plan.outputs }]);
+    return this.deps.queue.add({
+      id,
+      batchId: batch.id,
+      kind: 'encode',
+      rungIds: [rungId],
+      plan: derived.plan,
+      dependsOn: null,
+      binary: derived.binary,
+      commands: derived.commands,
+    });
+  }
+
+  /**
+   * The binary and commands a retry of this encode job will run, planned again now (the same
+   * derivation the run uses); throws with the reason when the job's stored data is not valid.
+   */
+  async retryCommands(job: Job): Promise<{ binary: string; commands: string[][] }> {
+    const batch = this.deps.store.getBatch(job.batchId);
+    if (!batch) throw new VqError('NOT_FOUND', `The batch of job ${job.id} no longer exists.`);
+    const source = this.requireSource(batch.sourceId);
+    const { binary, commands } = deriveEncodeJob(batch, job, source, await this.deps.toolchain.report(), this.deps.tmpDir);
+    return { binary, commands };
   }
 
   private async resolve(args: EncodeArgs): Promise<Resolved> {
@@ -141,7 +161,7 @@ export class EncodeService {
     }
     const outDir = path.resolve(args.outDir ?? this.defaultOutDir(source.item.id, ladder.id));
     const decodeOnce = args.decodeOnce ?? true;
-    const planSource = toPlanSource(source);
+    const planSource = planSourceOf(source);
     const plan = planBatch(planSource, ladder, { decodeOnce, outDir }, await this.deps.toolchain.report());
     return { source, planSource, ladder, outDir, decodeOnce, plan };
   }
@@ -149,11 +169,12 @@ export class EncodeService {
   private requireSource(id: string): StoredSource {
     const s = this.deps.library.get(id);
     if (!s) throw new VqError('UNKNOWN_ITEM', `No library item with id ${id}.`, 'It may have been removed; refresh the library.');
+    refuseUnreadable(s);
     return s;
   }
 
   /** Two jobs writing one file would race for the rename; the second request is refused. */
-  private refuseBusyOutputs(groups: PlannedGroup[]): void {
+  private refuseBusyOutputs(groups: Pick<PlannedGroup, 'outputs'>[]): void {
     const busy = new Map<string, Job>();
     for (const j of this.deps.store.listJobs({ statuses: ['queued', 'running'] })) {
       if (j.plan.kind === 'encode') for (const o of j.plan.outputs) busy.set(o.path, j);
@@ -186,10 +207,6 @@ export class EncodeService {
       commands: jobCommands(g.binary, commandInput(source), g.rungs, temps, passLogDir(id, this.deps.tmpDir)),
     };
   }
-}
-
-function toPlanSource(s: StoredSource): PlanSource {
-  return { path: s.item.path, media: s.item.media, raw: s.raw };
 }
 
 function newId(): string {

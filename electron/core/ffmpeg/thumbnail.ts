@@ -26,7 +26,17 @@ export interface ThumbnailOptions {
  * display. Writes to a temporary name and renames, so a half-written file is never used.
  */
 export async function makeThumbnail(opts: ThumbnailOptions): Promise<void> {
-  const tmp = `${opts.output}.part.jpg`;
+  // Unique per process, so two imports of one file never write the same temporary file.
+  const tmp = `${opts.output}.${process.pid}.part.jpg`;
+  try {
+    await writeThumbnail(opts, tmp);
+  } catch (err) {
+    await fs.rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+async function writeThumbnail(opts: ThumbnailOptions, tmp: string): Promise<void> {
   const width = opts.width ?? 320;
   await new Promise<void>((resolve, reject) => {
     const cmd = ffmpeg().setFfmpegPath(opts.ffmpeg);
@@ -69,9 +79,6 @@ export async function makeThumbnail(opts: ThumbnailOptions): Promise<void> {
     cmd.run();
   });
   const stat = await fs.stat(tmp).catch(() => null);
-  if (!stat || stat.size === 0) {
-    await fs.rm(tmp, { force: true });
-    throw new Error('ffmpeg wrote no thumbnail frame');
-  }
+  if (!stat || stat.size === 0) throw new Error('ffmpeg wrote no thumbnail frame');
   await fs.rename(tmp, opts.output);
 }

@@ -12,13 +12,22 @@
  * - Thumbnails are not carried (they are caches); the service makes new ones after the commit.
  */
 import fs from 'node:fs';
+import { z } from 'zod';
 import { VqError } from '../../../shared/errors';
 import { PRESET_LADDERS } from '../../../shared/presets';
 import {
   MAX_PROJECT_CHARS,
   PROJECT_FORMAT,
   PROJECT_VERSION,
+  ProjectBatchSchema,
   ProjectFileSchema,
+  ProjectJobSchema,
+  ProjectLadderSchema,
+  ProjectPerTitleRunSchema,
+  ProjectRenditionSchema,
+  ProjectScoreResultSchema,
+  ProjectScoreRunSchema,
+  ProjectSourceSchema,
   decodeSeriesValue,
   projectReferenceProblems,
   schemaProblems,
@@ -31,7 +40,11 @@ import { SCORE_SERIES } from '../../../shared/score';
 import { PerTitleRepo } from '../analysis/perTitleRepo';
 import { packSeries } from '../score/frameBlob';
 import type { Db } from '../store/db';
+import { REFUSED_KEY } from '../store/libraryRepo';
 import { SERIES_COLUMN, hasPerTitleRuns } from './projectRows';
+
+/** Why an imported source is not read until its file has been probed on this machine. */
+export const NOT_YET_PROBED = 'This source came from a project file and has not been checked on this machine yet.';
 
 /** Problems listed in an error message before "and N more". */
 const SHOWN_PROBLEMS = 8;
@@ -52,7 +65,7 @@ export interface ImportedIds {
  * position), not a project, an unsupported version, or the bad fields (`scoreResults.3.target.id:
  * rendition "…" is not in the file`).
  */
-export function parseProject(text: string): ProjectFile {
+export async function parseProject(text: string): Promise<ProjectFile> {
   if (text.length > MAX_PROJECT_CHARS) {
     throw new VqError('INVALID_ARGS', `The project file is larger than ${MAX_PROJECT_CHARS / 1024 / 1024} MB.`, 'Export fewer sources per file.');
   }
@@ -84,11 +97,8 @@ export function parseProject(text: string): ProjectFile {
         : 'Export the project again with this app.',
     );
   }
-  const parsed = ProjectFileSchema.safeParse(json);
-  const problems = parsed.success
-    ? projectReferenceProblems(parsed.data)
-    : schemaProblems(parsed.error);
-  if (!parsed.success || problems.length) {
+  const { file, problems } = await validateInSlices(json);
+  if (!file || problems.length) {
     const more = problems.length > SHOWN_PROBLEMS ? `; and ${problems.length - SHOWN_PROBLEMS} more` : '';
     throw new VqError(
       'INVALID_ARGS',
@@ -96,11 +106,76 @@ export function parseProject(text: string): ProjectFile {
       'Nothing was imported. Export the project again, or fix the fields named.',
     );
   }
-  return parsed.data;
+  return file;
 }
 
-/** Imports a validated project in one transaction; returns the summary and the ids added. */
-export function importProject(db: Db, p: ProjectFile): { summary: ProjectImportSummary; added: ImportedIds } {
+/** The record arrays of a project and the schema of one element of each. */
+const RECORD_ARRAYS = {
+  sources: ProjectSourceSchema,
+  ladders: ProjectLadderSchema,
+  batches: ProjectBatchSchema,
+  jobs: ProjectJobSchema,
+  renditions: ProjectRenditionSchema,
+  scoreRuns: ProjectScoreRunSchema,
+  scoreResults: ProjectScoreResultSchema,
+  perTitleRuns: ProjectPerTitleRunSchema,
+} as const;
+
+/** The file's frame with every record array left unchecked (each record is checked on its own). */
+const ProjectFrameSchema = ProjectFileSchema.extend({
+  sources: z.array(z.unknown()),
+  ladders: z.array(z.unknown()),
+  batches: z.array(z.unknown()),
+  jobs: z.array(z.unknown()),
+  renditions: z.array(z.unknown()),
+  scoreRuns: z.array(z.unknown()),
+  scoreResults: z.array(z.unknown()),
+  perTitleRuns: z.array(z.unknown()).optional(),
+});
+
+/** Records checked between two yields to the event loop (validation and inserts alike). */
+export const IMPORT_SLICE = 500;
+
+/** Lets other requests run: an import of a large file never holds the event loop for long. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * {@link ProjectFileSchema} applied record by record, yielding between slices, with the same
+ * problems (`sources.3.path: …`) a whole-file parse gives; then the references between records.
+ */
+async function validateInSlices(json: unknown): Promise<{ file: ProjectFile | null; problems: string[] }> {
+  const frame = ProjectFrameSchema.safeParse(json);
+  if (!frame.success) return { file: null, problems: schemaProblems(frame.error) };
+  const problems: string[] = [];
+  const out: Record<string, unknown> = { ...frame.data };
+  let done = 0;
+  for (const [key, schema] of Object.entries(RECORD_ARRAYS) as [keyof typeof RECORD_ARRAYS, z.ZodType][]) {
+    const list = frame.data[key];
+    if (list === undefined) continue;
+    const parsed: unknown[] = new Array(list.length);
+    for (let i = 0; i < list.length; i++) {
+      const r = schema.safeParse(list[i]);
+      if (r.success) parsed[i] = r.data;
+      else problems.push(...schemaProblems(new z.ZodError(r.error.issues.map((issue) => ({ ...issue, path: [key, i, ...issue.path] })))));
+      if (++done % IMPORT_SLICE === 0) await yieldToEventLoop();
+    }
+    out[key] = parsed;
+  }
+  if (problems.length) return { file: null, problems };
+  const file = out as ProjectFile;
+  await yieldToEventLoop();
+  return { file, problems: projectReferenceProblems(file) };
+}
+
+/**
+ * Imports a validated project; returns the summary and the ids added. Records are inserted in
+ * short transactions of {@link IMPORT_SLICE} rows with a yield to the event loop between them, so
+ * a large file never freezes the server; when any insert fails, every row this import added is
+ * deleted again (one transaction), so the library ends as it was. Callers run one import at a time.
+ */
+export async function importProject(db: Db, p: ProjectFile): Promise<{ summary: ProjectImportSummary; added: ImportedIds }> {
   const count = (): ImportCount => ({ added: 0, skipped: 0 });
   const summary: ProjectImportSummary = {
     sources: count(),
@@ -113,19 +188,30 @@ export function importProject(db: Db, p: ProjectFile): { summary: ProjectImportS
     perTitleRuns: count(),
     remapped: [],
     interruptedJobs: [],
-    ...fileChecks(p),
+    ...(await fileChecksInSlices(p)),
   };
   const added: ImportedIds = { sources: [], ladders: [], batches: [], jobs: [], renditions: [], scoreResults: [], perTitleRuns: [] };
+  const addedScoreRuns: string[] = [];
+  /** Runs `fn` on every item, a slice per transaction, yielding between slices. */
+  const inSlices = async <T,>(items: readonly T[], fn: (item: T) => void): Promise<void> => {
+    for (let i = 0; i < items.length; i += IMPORT_SLICE) {
+      const slice = items.slice(i, i + IMPORT_SLICE);
+      db.transaction(() => {
+        for (const item of slice) fn(item);
+      })();
+      await yieldToEventLoop();
+    }
+  };
   const exists = (table: string, id: string): boolean => Boolean(db.prepare(`SELECT 1 FROM ${table} WHERE id = ?`).get(id));
 
-  db.transaction(() => {
+  try {
     // Sources: same id → skip; same path under another id → map to it.
     const sourceId = new Map<string, string>();
     const insertSource = db.prepare(
       `INSERT INTO sources (id, path, file_name, size_bytes, mtime_ms, added_at, media_json, raw_spec, thumb_path)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)`,
     );
-    for (const s of p.sources) {
+    await inSlices(p.sources, (s) => {
       const atPath = db.prepare('SELECT id FROM sources WHERE path = ?').get(s.path) as { id: string } | undefined;
       if (exists('sources', s.id)) {
         sourceId.set(s.id, s.id);
@@ -135,29 +221,31 @@ export function importProject(db: Db, p: ProjectFile): { summary: ProjectImportS
         summary.remapped.push({ kind: 'source', fromId: s.id, toId: atPath.id, path: s.path });
         summary.sources.skipped++;
       } else {
-        insertSource.run(s.id, s.path, s.fileName, s.sizeBytes, Math.round(s.mtimeMs), s.addedAt, JSON.stringify(s.media), s.raw ? JSON.stringify(s.raw) : null);
+        // Refused for reading until the service has probed the file here (see verifySources).
+        const media = { ...s.media, [REFUSED_KEY]: NOT_YET_PROBED };
+        insertSource.run(s.id, s.path, s.fileName, s.sizeBytes, Math.round(s.mtimeMs), s.addedAt, JSON.stringify(media), s.raw ? JSON.stringify(s.raw) : null);
         sourceId.set(s.id, s.id);
         added.sources.push(s.id);
         summary.sources.added++;
       }
-    }
+    });
     const src = (id: string): string => sourceId.get(id) ?? id;
 
     const builtIn = new Set(PRESET_LADDERS.map((l) => l.ladder.id));
-    for (const l of p.ladders) {
+    await inSlices(p.ladders, (l) => {
       if (builtIn.has(l.ladder.id) || exists('ladders', l.ladder.id)) {
         summary.ladders.skipped++;
-        continue;
+        return;
       }
       db.prepare('INSERT INTO ladders (id, json, updated_at) VALUES (?, ?, ?)').run(l.ladder.id, JSON.stringify(l.ladder), l.updatedAt);
       added.ladders.push(l.ladder.id);
       summary.ladders.added++;
-    }
+    });
 
-    for (const b of p.batches) {
+    await inSlices(p.batches, (b) => {
       if (exists('batches', b.id)) {
         summary.batches.skipped++;
-        continue;
+        return;
       }
       db.prepare(
         `INSERT INTO batches (id, source_id, ladder_json, out_dir, decode_once, skipped_json, created_at)
@@ -165,28 +253,28 @@ export function importProject(db: Db, p: ProjectFile): { summary: ProjectImportS
       ).run(b.id, src(b.sourceId), JSON.stringify(b.ladder), b.outDir, b.decodeOnce ? 1 : 0, JSON.stringify(b.skipped), b.createdAt);
       added.batches.push(b.id);
       summary.batches.added++;
-    }
+    });
 
     // Renditions before jobs' plans are remapped: a rendition at a known path keeps the old id.
     const renditionId = new Map<string, string>();
-    for (const r of p.renditions) {
+    await inSlices(p.renditions, (r) => {
       const atPath = db.prepare('SELECT id FROM renditions WHERE path = ?').get(r.path) as { id: string } | undefined;
       if (exists('renditions', r.id)) renditionId.set(r.id, r.id);
       else if (atPath) {
         renditionId.set(r.id, atPath.id);
         summary.remapped.push({ kind: 'rendition', fromId: r.id, toId: atPath.id, path: r.path });
       }
-    }
+    });
     const rend = (id: string): string => renditionId.get(id) ?? id;
 
     // Jobs keep their relative order, after everything already queued; depends_on is set once all exist.
     const { m } = db.prepare('SELECT MAX(queue_order) AS m FROM jobs').get() as { m: number | null };
     let order = (m ?? 0) + 1;
     const newJobs: ProjectJob[] = [];
-    for (const j of [...p.jobs].sort((a, b) => a.queueOrder - b.queueOrder)) {
+    await inSlices([...p.jobs].sort((a, b) => a.queueOrder - b.queueOrder), (j) => {
       if (exists('jobs', j.id)) {
         summary.jobs.skipped++;
-        continue;
+        return;
       }
       const runnable = j.status === 'queued' || j.status === 'running';
       if (runnable) summary.interruptedJobs.push(j.id);
@@ -216,15 +304,15 @@ export function importProject(db: Db, p: ProjectFile): { summary: ProjectImportS
       newJobs.push(j);
       added.jobs.push(j.id);
       summary.jobs.added++;
-    }
-    for (const j of newJobs) {
+    });
+    await inSlices(newJobs, (j) => {
       if (j.dependsOn) db.prepare('UPDATE jobs SET depends_on = ? WHERE id = ?').run(j.dependsOn, j.id);
-    }
+    });
 
-    for (const r of p.renditions) {
+    await inSlices(p.renditions, (r) => {
       if (renditionId.has(r.id)) {
         summary.renditions.skipped++;
-        continue;
+        return;
       }
       db.prepare(
         `INSERT INTO renditions (id, source_id, batch_id, job_id, rung_id, rung_json, path, encoder, width, height,
@@ -250,12 +338,12 @@ export function importProject(db: Db, p: ProjectFile): { summary: ProjectImportS
       );
       added.renditions.push(r.id);
       summary.renditions.added++;
-    }
+    });
 
-    for (const r of p.scoreRuns) {
+    await inSlices(p.scoreRuns, (r) => {
       if (exists('score_runs', r.id)) {
         summary.scoreRuns.skipped++;
-        continue;
+        return;
       }
       db.prepare(
         `INSERT INTO score_runs (id, job_id, reference_id, reference_path, command_json, ffmpeg_json, model_json,
@@ -271,8 +359,9 @@ export function importProject(db: Db, p: ProjectFile): { summary: ProjectImportS
         r.startedAt,
         r.durationMs,
       );
+      addedScoreRuns.push(r.id);
       summary.scoreRuns.added++;
-    }
+    });
 
     const seriesColumns = SCORE_SERIES.map((s) => SERIES_COLUMN[s]);
     const insertResult = db.prepare(
@@ -281,10 +370,10 @@ export function importProject(db: Db, p: ProjectFile): { summary: ProjectImportS
          unavailable_json, preflight_json, fixes_json, alignment_json, model_json, created_at)
        VALUES (${Array.from({ length: 13 + seriesColumns.length + 8 }, () => '?').join(', ')})`,
     );
-    for (const r of p.scoreResults) {
+    await inSlices(p.scoreResults, (r) => {
       if (exists('score_results', r.id)) {
         summary.scoreResults.skipped++;
-        continue;
+        return;
       }
       const targetId = r.target.kind === 'source' ? src(r.target.id) : rend(r.target.id);
       insertResult.run(
@@ -316,15 +405,15 @@ export function importProject(db: Db, p: ProjectFile): { summary: ProjectImportS
       );
       added.scoreResults.push(r.id);
       summary.scoreResults.added++;
-    }
+    });
 
     const perTitle = p.perTitleRuns ?? [];
     if (perTitle.length && hasPerTitleRuns(db)) {
       const repo = new PerTitleRepo(db);
-      for (const run of perTitle) {
+      await inSlices(perTitle, (run) => {
         if (repo.get(run.id)) {
           summary.perTitleRuns.skipped++;
-          continue;
+          return;
         }
         const unfinished = run.status === 'encoding' || run.status === 'scoring';
         repo.insert({
@@ -334,11 +423,28 @@ export function importProject(db: Db, p: ProjectFile): { summary: ProjectImportS
         });
         added.perTitleRuns.push(run.id);
         summary.perTitleRuns.added++;
-      }
+      });
     } else {
       summary.perTitleRuns.skipped += perTitle.length;
     }
-  })();
+  } catch (err) {
+    // Undo: every row this import added goes again (children first), and the error stands.
+    db.transaction(() => {
+      const drop = (table: string, ids: readonly string[]): void => {
+        const stmt = db.prepare(`DELETE FROM ${table} WHERE id = ?`);
+        for (const id of ids) stmt.run(id);
+      };
+      if (hasPerTitleRuns(db)) drop('pertitle_runs', added.perTitleRuns);
+      drop('score_results', added.scoreResults);
+      drop('score_runs', addedScoreRuns);
+      drop('renditions', added.renditions);
+      drop('jobs', added.jobs);
+      drop('batches', added.batches);
+      drop('ladders', added.ladders);
+      drop('sources', added.sources);
+    })();
+    throw err;
+  }
   return { summary, added };
 }
 
@@ -356,7 +462,7 @@ function remapPlan(plan: ProjectJob['plan'], src: (id: string) => string, rend: 
 }
 
 /** Which media paths of the project are missing on this machine, or differ from the record. */
-export function fileChecks(p: ProjectFile): { missingFiles: string[]; changedFiles: string[] } {
+export async function fileChecksInSlices(p: ProjectFile): Promise<{ missingFiles: string[]; changedFiles: string[] }> {
   const missingFiles: string[] = [];
   const changedFiles: string[] = [];
   const check = (path: string, sizeBytes: number, mtimeMs: number | null): void => {
@@ -370,7 +476,10 @@ export function fileChecks(p: ProjectFile): { missingFiles: string[]; changedFil
     if (!st.isFile()) missingFiles.push(path);
     else if (st.size !== sizeBytes || (mtimeMs !== null && Math.round(st.mtimeMs) !== Math.round(mtimeMs))) changedFiles.push(path);
   };
-  for (const s of p.sources) check(s.path, s.sizeBytes, s.mtimeMs);
-  for (const r of p.renditions) check(r.path, r.sizeBytes, r.mtimeMs);
+  const files = [...p.sources.map((s) => [s.path, s.sizeBytes, s.mtimeMs] as const), ...p.renditions.map((r) => [r.path, r.sizeBytes, r.mtimeMs] as const)];
+  for (let i = 0; i < files.length; i++) {
+    check(...files[i]!);
+    if ((i + 1) % IMPORT_SLICE === 0) await yieldToEventLoop();
+  }
   return { missingFiles, changedFiles };
 }

@@ -6,19 +6,21 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { VqError, toApiError } from '../../../shared/errors';
 import type { LadderEntry } from '../../../shared/ladder';
 import type { ProjectExport, ProjectImportSummary } from '../../../shared/project';
 import { PerTitleRepo } from '../analysis/perTitleRepo';
 import type { EventHub } from '../events';
 import { makeThumbnail } from '../ffmpeg/thumbnail';
+import { checkInputFile, probeFile } from '../probe';
 import type { SqliteJobStore } from '../queue/sqliteJobStore';
 import type { Db } from '../store/db';
-import type { LibraryRepo } from '../store/libraryRepo';
+import { REFUSED_KEY, type LibraryRepo } from '../store/libraryRepo';
 import type { RenditionRepo } from '../store/renditionRepo';
 import type { ScoreRepo } from '../store/scoreRepo';
 import type { Toolchain } from '../toolchain';
 import { exportFileName, exportProject } from './exportProject';
-import { importProject, parseProject } from './importProject';
+import { IMPORT_SLICE, importProject, parseProject } from './importProject';
 
 /** What the project service needs. */
 export interface ProjectServiceDeps {
@@ -45,21 +47,31 @@ export class ProjectService {
     return { fileName: exportFileName(file), mimeType: 'application/json', text: JSON.stringify(file) };
   }
 
+  /** The import in progress: imports run one at a time (each is written in several transactions). */
+  private importing: Promise<unknown> = Promise.resolve();
+
   /**
    * Imports project text: validates it (INVALID_ARGS naming the bad field, nothing changed), adds
-   * what is new in one transaction, then makes thumbnails for new sources that exist here and
-   * emits the events. Resolves to the summary.
+   * what is new (in slices, undone on failure), probes every new source on this machine (a source
+   * whose file is missing, not a regular file or not a video stays as history but is refused for
+   * reading), makes thumbnails for the readable ones and emits the events. Resolves to the summary.
    */
-  async import(text: string): Promise<ProjectImportSummary> {
-    const { db, events } = this.deps;
-    const file = parseProject(text);
-    const { summary, added } = importProject(db, file);
+  import(text: string): Promise<ProjectImportSummary> {
+    const run = this.importing.then(() => this.importNow(text));
+    this.importing = run.catch(() => undefined);
+    return run;
+  }
 
-    const missing = new Set(summary.missingFiles);
+  private async importNow(text: string): Promise<ProjectImportSummary> {
+    const { db, events } = this.deps;
+    const file = await parseProject(text);
+    const { summary, added } = await importProject(db, file);
+
+    await this.verifySources(added.sources);
     for (const id of added.sources) {
       const src = this.deps.library.get(id);
       if (!src) continue;
-      const thumb = missing.has(src.item.path) ? null : await this.thumbnail(id, src.item.path, src.item.media.durationSeconds, src.raw);
+      const thumb = src.refused ? null : await this.thumbnail(id, src.item.path, src.item.media.durationSeconds, src.raw);
       if (thumb) db.prepare('UPDATE sources SET thumb_path = ? WHERE id = ?').run(thumb, id);
       events.emit({ type: 'library.added', item: { ...src.item, hasThumbnail: thumb !== null } });
     }
@@ -88,6 +100,37 @@ export class ProjectService {
       }
     }
     return summary;
+  }
+
+  /**
+   * Probes imported sources here: a regular file that ffprobe reads as video gets its fresh media
+   * facts (the project's are replaced) and becomes readable; any other stays refused, with why.
+   */
+  private async verifySources(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    let ffprobe: string | null = null;
+    for (const [n, id] of ids.entries()) {
+      const src = this.deps.library.get(id);
+      if (!src) continue;
+      let reason: string;
+      try {
+        const checked = await checkInputFile(src.item.path, { raw: src.raw ?? undefined });
+        if (checked.realPath !== src.item.path) throw new VqError('INVALID_ARGS', `${src.item.path} is a link to ${checked.realPath}.`);
+        ffprobe ??= await this.deps.toolchain.binaryFor('probe');
+        const media = await probeFile(checked.realPath, { ffprobe, raw: src.raw ?? undefined });
+        const st = await fs.stat(checked.realPath);
+        this.deps.db
+          .prepare('UPDATE sources SET media_json = ?, size_bytes = ?, mtime_ms = ? WHERE id = ?')
+          .run(JSON.stringify(media), checked.sizeBytes, Math.round(st.mtimeMs), id);
+        continue;
+      } catch (err) {
+        reason = `Not read: ${toApiError(err).message}`;
+      }
+      this.deps.db
+        .prepare('UPDATE sources SET media_json = ? WHERE id = ?')
+        .run(JSON.stringify({ ...src.item.media, [REFUSED_KEY]: reason }), id);
+      if ((n + 1) % IMPORT_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   // A thumbnail is a convenience (a cache): an import never fails because of it.

@@ -199,8 +199,8 @@ describe('JobQueue', () => {
     before.queue.close();
     before.store.addBatch(batch('b1'), [job('dead', 'b1'), job('alive', 'b1'), job('after', 'b1', 'dead')]);
     // A runner whose process is gone (pid beyond pid_max), and one that is alive (pid 1, init).
-    before.store.claim('dead', '4194399:abc', new Date().toISOString());
-    before.store.claim('alive', '1:def', new Date().toISOString());
+    before.store.claim('dead', { runner: '4194399:abc', unowned: true }, new Date().toISOString());
+    before.store.claim('alive', { runner: '1:def', unowned: true }, new Date().toISOString());
     before.db.close();
 
     const t = setup({ dir, concurrency: 2 });
@@ -218,7 +218,7 @@ describe('JobQueue', () => {
     before.queue.close();
     before.store.addBatch(batch('b1'), [job('stale', 'b1')]);
     // pid 1 exists, but the runner last beat two minutes ago: a pid handed out again after a reboot.
-    before.store.claim('stale', '1:old', new Date(Date.now() - 120_000).toISOString());
+    before.store.claim('stale', { runner: '1:old', unowned: true }, new Date(Date.now() - 120_000).toISOString());
     before.db.close();
     const t = setup({ dir });
     expect(t.executor.leftovers).toEqual(['stale']);
@@ -232,7 +232,7 @@ describe('JobQueue', () => {
     const before = setup({ dir });
     before.queue.close();
     before.store.addBatch(batch('b1'), [job('dead', 'b1'), job('after', 'b1', 'dead')]);
-    before.store.claim('dead', '4194399:abc', new Date().toISOString());
+    before.store.claim('dead', { runner: '4194399:abc', unowned: true }, new Date().toISOString());
     before.db.close();
 
     const t = setup({ dir, onRestart: 'mark-interrupted' });
@@ -257,5 +257,111 @@ describe('JobQueue', () => {
     expect(second.executor.running()).toEqual(['j1']);
     second.queue.close();
     second.db.close();
+  });
+});
+
+describe('one queue runner per data folder', () => {
+  it('claims atomically only what the claimant may take: its own jobs, and unowned ones for the lease holder', () => {
+    const { db, store, queue } = setup();
+    queue.close();
+    store.addBatch(batch('b1'), [{ ...job('theirs', 'b1'), owner: '4194399:cli' }, job('unowned', 'b1')]);
+    const at = new Date().toISOString();
+    expect(store.claim('theirs', { runner: '1:app', unowned: true }, at)).toBeNull();
+    expect(store.listJobs({ statuses: ['queued'], claimableBy: { runner: '1:app', unowned: true } }).map((j) => j.id)).toEqual(['unowned']);
+    expect(store.claim('unowned', { runner: '4194399:cli', unowned: false }, at)).toBeNull();
+    expect(store.claim('theirs', { runner: '4194399:cli', unowned: false }, at)).toMatchObject({ id: 'theirs', status: 'running' });
+    expect(store.claim('unowned', { runner: '1:app', unowned: true }, at)).toMatchObject({ id: 'unowned', status: 'running' });
+    db.close();
+  });
+
+  it('a second "all" queue neither recovers nor runs the holder\'s jobs, runs its own, and takes over when the holder stops', async () => {
+    const dir = tempDir();
+    const before = setup({ dir });
+    before.queue.close();
+    before.store.addBatch(batch('b0'), [job('orphan', 'b0')]);
+    before.store.claim('orphan', { runner: '4194399:gone', unowned: true }, new Date().toISOString());
+    before.db.close();
+
+    const first = setup({ dir });
+    expect(first.queue.role).toBe('holder');
+    expect(first.executor.leftovers).toEqual(['orphan']);
+    expect(first.executor.running()).toEqual(['orphan']);
+
+    const second = setup({ dir });
+    expect(second.queue.role).toBe('follower');
+    expect(second.executor.leftovers).toEqual([]); // only the holder recovers
+    first.queue.submit(batch('b1'), [job('a1', 'b1')]); // queued behind the orphan's re-run
+    second.queue.submit(batch('b2'), [job('s1', 'b2')]);
+    second.queue.refresh();
+    expect(second.executor.started).toEqual(['s1']); // never a1, though a slot is free
+    first.queue.pump();
+    expect(first.executor.started).toEqual(['orphan']);
+    await expect(first.queue.cancel('s1')).rejects.toThrow(/another VQ Studio process/);
+
+    // The holder stops with 'orphan' running; the follower takes the lease and recovers it.
+    first.queue.close();
+    second.queue.refresh();
+    expect(second.queue.role).toBe('holder');
+    expect(second.executor.leftovers).toEqual(['orphan']);
+    await second.executor.finish('s1');
+    expect(second.executor.running()).toEqual(['orphan']);
+    await second.executor.finish('orphan');
+    expect(second.executor.running()).toEqual(['a1']);
+    await second.executor.finish('a1');
+    second.queue.close();
+    second.db.close();
+    first.db.close();
+  });
+
+  it('takes over the lease of a holder whose process is gone or whose heartbeat is stale', () => {
+    const dir = tempDir();
+    const t0 = setup({ dir });
+    t0.queue.close();
+    const lease = t0.db.prepare('INSERT OR REPLACE INTO queue_lease (id, runner, pid, acquired_at, heartbeat_at) VALUES (1, ?, ?, ?, ?)');
+    const now = new Date().toISOString();
+    lease.run('4194399:gone', 4194399, now, now); // no such process
+    const a = setup({ dir });
+    expect(a.queue.role).toBe('holder');
+    expect(a.store.leaseHolder()?.runner).toBe(a.queue.runnerId);
+    a.queue.close();
+    const old = new Date(Date.now() - 120_000).toISOString();
+    lease.run('1:stale', 1, old, old); // pid 1 exists, but it stopped saying so two minutes ago
+    const b = setup({ dir });
+    expect(b.queue.role).toBe('holder');
+    lease.run('1:live', 1, now, now); // a live holder in another process
+    const c = setup({ dir });
+    expect(c.queue.role).toBe('follower');
+    for (const t of [b, c]) t.queue.close();
+    for (const t of [t0, a, b, c]) t.db.close();
+  });
+
+  it('leaves the jobs of a live `vq encode` alone and recovers them once it dies', async () => {
+    for (const policy of ['requeue', 'mark-interrupted'] as const) {
+      const dir = tempDir();
+      const app = setup({ dir, onRestart: policy });
+      const cli = setup({ dir, mode: 'own' });
+      cli.queue.submit(batch('cli'), [job('c1', 'cli'), job('c2', 'cli')]);
+      expect(cli.executor.running()).toEqual(['c1']);
+      app.queue.refresh();
+      expect(app.executor.started).toEqual([]);
+      expect(app.executor.leftovers).toEqual([]);
+
+      cli.queue.close(); // as if killed: c1 stays 'running', c2 'queued', both its own
+      app.queue.refresh();
+      expect(app.executor.leftovers).toEqual(['c1']);
+      if (policy === 'requeue') {
+        expect(app.executor.running()).toEqual(['c1']);
+        await app.executor.finish('c1');
+        await app.executor.finish('c2');
+        expect(statuses(app.store)).toEqual({ c1: 'done', c2: 'done' });
+      } else {
+        expect(statuses(app.store)).toEqual({ c1: 'interrupted', c2: 'interrupted' });
+        expect(app.store.getJob('c2')?.error).toMatch(/stopped before it ran/);
+        expect(app.seen.filter((e) => e.type === 'batch.finished')).toEqual([expect.objectContaining({ batchId: 'cli', failed: 2 })]);
+      }
+      app.queue.close();
+      app.db.close();
+      cli.db.close();
+    }
   });
 });

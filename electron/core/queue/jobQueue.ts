@@ -2,13 +2,18 @@
  * The batch queue runner: starts queued jobs (at most `concurrency` at once, each after the job it
  * depends on is done), cancels and retries them, recovers jobs a stopped app left running, and
  * turns every change into events. What a job does is up to the executor of its kind.
+ *
+ * One runner per data folder: the first 'all' queue takes the folder's lease and runs unowned
+ * jobs; every other queue (`vq encode`, a second app or server) owns the jobs it submits and runs
+ * only those, so no process ever takes another live process's jobs. When a runner dies, the lease
+ * holder recovers its jobs like any orphan; when the holder dies, a waiting 'all' queue takes over.
  */
 import { randomBytes } from 'node:crypto';
 import { VqError, toApiError } from '../../../shared/errors';
 import { batchTally, isRetryable, type Batch, type Job, type JobKind } from '../../../shared/queue';
 import { etaSeconds } from '../ffmpeg/progress';
 import type { EventHub } from '../events';
-import type { JobStore, NewJob } from './jobStore';
+import type { Claimant, JobStore, NewJob, RunnerRecord, RunningJob } from './jobStore';
 import { killOrphan, processExists } from './orphans';
 
 /** What an executor may report while a job runs. */
@@ -58,9 +63,16 @@ export interface JobQueueOptions {
    * 'all': run every queued job in the store and recover orphans (the app, `vq serve`).
    * 'own': run only batches submitted through this instance (`vq encode`, which must not pick up
    * the app's queue and must not touch jobs another process runs).
+   * An 'all' queue that finds another live 'all' queue holding the data folder's lease behaves
+   * like 'own' until the holder stops.
    */
   mode: 'all' | 'own';
+  /** How often the runner says it is alive and looks for dead runners (default 10 s). */
+  heartbeatMs?: number;
 }
+
+/** What a queue is in its data folder. */
+export type QueueRole = 'holder' | 'follower' | 'own';
 
 interface ActiveRun {
   job: Job;
@@ -93,28 +105,76 @@ export class JobQueue {
   readonly runnerId = `${process.pid}:${randomBytes(6).toString('hex')}`;
   private readonly opts: JobQueueOptions;
   private readonly active = new Map<string, ActiveRun>();
-  private readonly ownBatches = new Set<string>();
+  /** 'all' mode starts as holder until start() learns whether another queue holds the lease. */
+  private roleValue: QueueRole;
   /** Batches whose batch.finished was sent; a job queued again in one takes it out. */
   private readonly announced = new Set<string>();
   private closed = false;
   private started = false;
+  /** The log said once that another process holds the lease. */
+  private leaseNoted = false;
   private heartbeatTimer: NodeJS.Timeout | null = null;
 
   constructor(opts: JobQueueOptions) {
     this.opts = opts;
+    this.roleValue = opts.mode === 'own' ? 'own' : 'holder';
     liveRunners.add(this.runnerId);
   }
 
-  /** Recovers what a stopped app left running (mode 'all'), then starts queued jobs. */
+  /**
+   * Registers this runner; in mode 'all' takes the data folder's lease and recovers what a stopped
+   * process left running (or, when a live process holds the lease, says so and runs only its own
+   * batches). Then starts queued jobs.
+   */
   start(): void {
     if (this.started || this.closed) return;
     this.started = true;
-    if (this.opts.mode === 'all') this.recover();
-    this.heartbeatTimer = setInterval(() => {
-      if (this.active.size > 0 && !this.closed) this.opts.store.heartbeat(this.runnerId, new Date().toISOString());
-    }, HEARTBEAT_MS);
+    this.opts.store.registerRunner({ runner: this.runnerId, pid: process.pid, heartbeatAt: new Date().toISOString(), mode: this.opts.mode });
+    if (this.opts.mode === 'all') this.tryLease();
+    this.heartbeatTimer = setInterval(() => this.refresh(), this.opts.heartbeatMs ?? HEARTBEAT_MS);
     this.heartbeatTimer.unref(); // never what keeps a process alive
     this.pump();
+  }
+
+  /** 'holder' runs the data folder's queue; 'follower' and 'own' run only the jobs they submitted. */
+  get role(): QueueRole {
+    return this.roleValue;
+  }
+
+  /**
+   * The periodic work (also run on a timer): says this runner and its jobs are alive; a follower
+   * takes over the lease when its holder is gone; the holder recovers jobs of runners that died.
+   */
+  refresh(): void {
+    if (this.closed || !this.started) return;
+    const store = this.opts.store;
+    try {
+      store.heartbeat(this.runnerId, new Date().toISOString());
+      if (this.opts.mode === 'all') {
+        if (this.roleValue === 'holder' && store.leaseHolder()?.runner !== this.runnerId) {
+          // Taken over while this process did not say it was alive (a suspended laptop).
+          this.roleValue = 'follower';
+          this.leaseNoted = false;
+        }
+        if (this.roleValue === 'follower') this.tryLease();
+        else this.recover();
+      }
+    } catch (err) {
+      // A busy database is retried on the next tick; the queue itself keeps running.
+      console.warn('queue: refresh failed:', err instanceof Error ? err.message : err);
+    }
+    this.pump();
+  }
+
+  /** The live runner of another process that holds the data folder's lease (null: none, or this one). */
+  otherLeaseHolder(): RunnerRecord | null {
+    const holder = this.opts.store.leaseHolder();
+    return holder && holder.runner !== this.runnerId && runnerRecordAlive(holder) ? holder : null;
+  }
+
+  /** True when every job of the batch has finished (whoever ran them). */
+  isFinished(batchId: string): boolean {
+    return batchTally(this.opts.store.listJobs({ batchId })).finished;
   }
 
   /** Jobs running in this process now. */
@@ -125,8 +185,11 @@ export class JobQueue {
   /** Adds a batch with its jobs and starts what can start. */
   submit(batch: Batch, jobs: NewJob[]): Job[] {
     this.assertOpen();
-    const added = this.opts.store.addBatch(batch, jobs);
-    this.ownBatches.add(batch.id);
+    const owner = this.newOwner();
+    const added = this.opts.store.addBatch(
+      batch,
+      jobs.map((j) => ({ ...j, owner })),
+    );
     this.announced.delete(batch.id);
     this.opts.events.emit({ type: 'batch.added', batch });
     for (const j of added) this.opts.events.emit({ type: 'job.updated', job: j });
@@ -137,8 +200,7 @@ export class JobQueue {
   /** Adds one job to an existing batch (re-run a rung) and starts it when it can. */
   add(job: NewJob): Job {
     this.assertOpen();
-    const added = this.opts.store.addJob(job);
-    this.ownBatches.add(job.batchId);
+    const added = this.opts.store.addJob({ ...job, owner: this.newOwner() });
     this.announced.delete(job.batchId);
     this.opts.events.emit({ type: 'job.updated', job: added });
     this.pump();
@@ -158,7 +220,15 @@ export class JobQueue {
       await run.done;
       return this.requireJob(jobId);
     }
-    if (job.status === 'queued') return this.finishQueued(job, reason);
+    if (job.status === 'queued') {
+      if (this.ownedByOtherLiveRunner(job.id)) {
+        throw new VqError(
+          'UNSUPPORTED',
+          'This job belongs to another VQ Studio process (a `vq encode` or a second app); cancel it there (Ctrl+C for `vq encode`).',
+        );
+      }
+      return this.finishQueued(job, reason);
+    }
     if (job.status === 'running') {
       // Running under another process (`vq encode` or a second app): that process owns the kill.
       throw new VqError(
@@ -172,7 +242,7 @@ export class JobQueue {
   /** Cancels every queued and running job (of one batch when given); returns their ids. */
   async cancelAll(batchId?: string, reason = 'Canceled.'): Promise<string[]> {
     const store = this.opts.store;
-    const queued = store.listJobs({ batchId, statuses: ['queued'] });
+    const queued = store.listJobs({ batchId, statuses: ['queued'] }).filter((j) => !this.ownedByOtherLiveRunner(j.id));
     const running = [...this.active.values()]
       .map((r) => r.job)
       .filter((j) => batchId === undefined || j.batchId === batchId);
@@ -198,8 +268,7 @@ export class JobQueue {
         throw new VqError('INVALID_ARGS', `Job ${jobId} needs job ${dep.id}, which is ${dep.status}.`, `Retry job ${dep.id} first.`);
       }
     }
-    const requeued = this.opts.store.requeue(jobId, true);
-    this.ownBatches.add(requeued.batchId);
+    const requeued = this.opts.store.requeue(jobId, true, this.newOwner());
     this.announced.delete(requeued.batchId);
     this.opts.events.emit({ type: 'job.updated', job: requeued });
     this.pump();
@@ -213,7 +282,7 @@ export class JobQueue {
     while (this.active.size < limit) {
       const next = this.nextRunnable();
       if (!next) return;
-      const claimed = this.opts.store.claim(next.id, this.runnerId, new Date().toISOString());
+      const claimed = this.opts.store.claim(next.id, this.claimant(), new Date().toISOString());
       if (claimed) this.launch(claimed);
     }
   }
@@ -232,6 +301,14 @@ export class JobQueue {
     this.closed = true;
     liveRunners.delete(this.runnerId);
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    if (this.started) {
+      try {
+        // Gives up the lease now, so a waiting queue need not wait for the heartbeat to go stale.
+        this.opts.store.unregisterRunner(this.runnerId);
+      } catch {
+        // The database may be closed already; a stale registration is judged dead by its pid.
+      }
+    }
     for (const run of this.active.values()) {
       run.abort.abort();
       try {
@@ -239,6 +316,48 @@ export class JobQueue {
       } catch {
         // Best effort at quit; the next start deletes what is left.
       }
+    }
+  }
+
+  /** Who owns the jobs this queue submits: nobody (the lease holder's queue) or this runner. */
+  private newOwner(): string | null {
+    return this.roleValue === 'holder' ? null : this.runnerId;
+  }
+
+  private claimant(): Claimant {
+    return { runner: this.runnerId, unowned: this.roleValue === 'holder' };
+  }
+
+  private ownedByOtherLiveRunner(jobId: string): boolean {
+    const owner = this.opts.store.ownerOf(jobId);
+    return owner !== null && owner !== this.runnerId && this.ownerAlive(owner);
+  }
+
+  /** True when the runner that owns jobs still runs: registered, its process there, its heartbeat fresh. */
+  private ownerAlive(owner: string): boolean {
+    if (owner === this.runnerId) return !this.closed;
+    const record = this.opts.store.getRunner(owner);
+    if (!record) return Number(owner.split(':')[0]) === process.pid && liveRunners.has(owner);
+    return runnerRecordAlive(record);
+  }
+
+  /** Takes the lease when it is free or its holder is gone; otherwise follows (once said in the log). */
+  private tryLease(): void {
+    const was = this.roleValue;
+    const holder = this.opts.store.takeLease({ runner: this.runnerId, pid: process.pid, heartbeatAt: new Date().toISOString() }, runnerRecordAlive);
+    if (holder.runner === this.runnerId) {
+      this.roleValue = 'holder';
+      if (was === 'follower') console.warn(`queue: the process that ran this data folder's queue stopped; process ${process.pid} runs it now.`);
+      this.recover();
+      return;
+    }
+    this.roleValue = 'follower';
+    if (!this.leaseNoted) {
+      this.leaseNoted = true;
+      console.warn(
+        `queue: another VQ Studio process (pid ${holder.pid}) runs the queue of this data folder; ` +
+          'this one runs only the batches started here and takes over when that process stops.',
+      );
     }
   }
 
@@ -261,8 +380,7 @@ export class JobQueue {
   /** The first queued job whose dependency is done; dependants of failed jobs are canceled on the way. */
   private nextRunnable(): Job | null {
     const store = this.opts.store;
-    for (const job of store.listJobs({ statuses: ['queued'] })) {
-      if (this.opts.mode === 'own' && !this.ownBatches.has(job.batchId)) continue;
+    for (const job of store.listJobs({ statuses: ['queued'], claimableBy: this.claimant() })) {
       if (!job.dependsOn) return job;
       const dep = store.getJob(job.dependsOn);
       if (!dep || dep.status === 'done') return job;
@@ -365,36 +483,46 @@ export class JobQueue {
     this.opts.events.emit({ type: 'batch.finished', batchId, done: tally.done, failed: tally.failed, canceled: tally.canceled });
   }
 
-  /** Jobs left 'running' by a queue that is gone: kill leftovers, delete partials, re-queue or mark. */
+  /**
+   * Jobs of runners that are gone (a stopped app, a killed `vq encode`): running ones get their
+   * leftover ffmpeg killed and partial outputs deleted; running and queued ones are re-queued for
+   * this queue or marked interrupted, per the setting. Only the lease holder calls it.
+   */
   private recover(): void {
     const store = this.opts.store;
-    const running = store.running();
     const now = Date.now();
-    const liveIds = new Set(
-      running
-        .filter((r) => r.runner !== null && runnerAlive(r.runner))
-        .filter((r) => r.heartbeatAt !== null && now - Date.parse(r.heartbeatAt) < STALE_AFTER_MS)
-        .map((r) => r.job.id),
-    );
+    const isLive = (r: RunningJob): boolean =>
+      r.runner !== null && runnerAlive(r.runner) && r.heartbeatAt !== null && now - Date.parse(r.heartbeatAt) < STALE_AFTER_MS;
+    const dead = store.running().filter((r) => !isLive(r));
+    const owners = new Map<string, boolean>();
+    const deadOwned = store.owned().filter(({ job, owner }) => {
+      if (job.status !== 'queued') return false;
+      if (!owners.has(owner)) owners.set(owner, this.ownerAlive(owner));
+      return !owners.get(owner);
+    });
+    if (dead.length === 0 && deadOwned.length === 0) return;
     const policy = this.opts.onRestart();
+    const deadIds = new Set(dead.map((r) => r.job.id));
+    // A stray temporary file is kept while its job runs anywhere (read now, not before the kills).
+    const liveElsewhere = (id: string): boolean => !deadIds.has(id) && store.getJob(id)?.status === 'running';
     const touched = new Set<string>();
-    for (const r of running) {
-      if (liveIds.has(r.job.id)) continue;
+    for (const r of dead) {
       if (r.pid !== null) killOrphan(r.pid, r.job.id);
       try {
-        this.executorFor(r.job).removeLeftovers(r.job, (id) => liveIds.has(id));
+        this.executorFor(r.job).removeLeftovers(r.job, liveElsewhere);
       } catch (err) {
         console.warn(`queue: cleaning up after job ${r.job.id} failed:`, err instanceof Error ? err.message : err);
       }
       const job =
         policy === 'requeue'
-          ? store.requeue(r.job.id, false)
+          ? store.requeue(r.job.id, false, null)
           : store.update(r.job.id, {
               status: 'interrupted',
               finishedAt: new Date().toISOString(),
               error: 'VQ Studio stopped while this job was running. Retry it to encode again.',
               runner: null,
               pid: null,
+              owner: null,
             });
       this.opts.events.emit({ type: 'job.updated', job });
       if (job.status === 'interrupted') {
@@ -402,12 +530,35 @@ export class JobQueue {
         touched.add(job.batchId);
       }
     }
+    for (const { job: stale } of deadOwned) {
+      const job = store.getJob(stale.id);
+      if (job?.status !== 'queued') continue; // canceled above with the job it needs
+      if (policy === 'requeue') {
+        store.update(job.id, { owner: null }); // this queue runs it now; the job itself is unchanged
+        continue;
+      }
+      const marked = store.update(job.id, {
+        status: 'interrupted',
+        finishedAt: new Date().toISOString(),
+        error: 'The VQ Studio process that queued this job stopped before it ran. Retry it to run it here.',
+        owner: null,
+      });
+      this.opts.events.emit({ type: 'job.updated', job: marked });
+      this.cancelDependants(marked);
+      touched.add(marked.batchId);
+    }
     for (const b of touched) this.announceIfFinished(b);
   }
 }
 
 function dependencyReason(dep: Job): string {
   return `Canceled because job ${dep.id}, which it needs, ${dep.status === 'canceled' ? 'was canceled' : dep.status === 'interrupted' ? 'was interrupted' : 'failed'}.`;
+}
+
+/** True when a registered runner (or the lease holder) still runs: its process exists and its heartbeat is fresh. */
+function runnerRecordAlive(record: RunnerRecord): boolean {
+  if (record.pid === process.pid) return liveRunners.has(record.runner);
+  return processExists(record.pid) && Date.now() - Date.parse(record.heartbeatAt) < STALE_AFTER_MS;
 }
 
 /** True when the queue instance that claimed a job still exists. */

@@ -15,6 +15,8 @@ export interface NewJob {
   dependsOn: string | null;
   binary: string | null;
   commands: string[][];
+  /** The runner that alone may run it while it lives (`vq encode`); null: the lease holder's. */
+  owner?: string | null;
 }
 
 /** Fields a runner changes on a job. */
@@ -31,6 +33,8 @@ export interface JobPatch {
   runner?: string | null;
   /** The ffmpeg process id while it runs, so a restart can find an orphaned process. */
   pid?: number | null;
+  /** Who may run it; null hands it to the data folder's lease holder. */
+  owner?: string | null;
 }
 
 /** A running job with who runs it (restart recovery needs both). */
@@ -40,6 +44,23 @@ export interface RunningJob {
   pid: number | null;
   /** When its runner last said it is alive (ISO). */
   heartbeatAt: string | null;
+  /** The runner it belongs to (null: the lease holder's). */
+  owner: string | null;
+}
+
+/** A queue runner as other processes see it: who, which process, when it last said it is alive. */
+export interface RunnerRecord {
+  /** `pid:random`, as in {@link JobPatch.runner}. */
+  runner: string;
+  pid: number;
+  /** ISO time. */
+  heartbeatAt: string;
+}
+
+/** Which queued jobs a runner may take: its own, and unowned ones when it holds the lease. */
+export interface Claimant {
+  runner: string;
+  unowned: boolean;
 }
 
 /** Storage of the queue. Every method is atomic on its own. */
@@ -55,17 +76,37 @@ export interface JobStore {
   /** One job by id. */
   getJob(id: string): Job | null;
   /** Jobs in queue order, optionally of one batch and/or in some statuses. */
-  listJobs(filter?: { batchId?: string; statuses?: readonly JobStatus[] }): Job[];
+  listJobs(filter?: { batchId?: string; statuses?: readonly JobStatus[]; claimableBy?: Claimant }): Job[];
   /** Jobs that depend on the given one. */
   dependants(jobId: string): Job[];
-  /** Queued → running for this runner, or null when the job is no longer queued (taken elsewhere). */
-  claim(id: string, runner: string, startedAt: string): Job | null;
+  /**
+   * Queued → running for this runner, or null when the job is no longer queued (taken elsewhere)
+   * or is not the claimant's to take (owned by another runner; unowned and not the lease holder).
+   */
+  claim(id: string, claimant: Claimant, startedAt: string): Job | null;
   /** Applies a patch and returns the job. */
   update(id: string, patch: JobPatch): Job;
-  /** Back to queued at the end of the queue (retry); clears the outcome of the last run. */
-  requeue(id: string, atEnd: boolean): Job;
+  /** Back to queued at the end of the queue (retry); clears the outcome of the last run and sets the owner. */
+  requeue(id: string, atEnd: boolean, owner: string | null): Job;
   /** Running jobs with their runner and process id. */
   running(): RunningJob[];
-  /** Marks every job this runner runs as alive now. */
+  /** Queued and running jobs that belong to a runner, with it. */
+  owned(): { job: Job; owner: string }[];
+  /** The owner of a job (null: unowned or no such job). */
+  ownerOf(jobId: string): string | null;
+  /** Marks this runner, the jobs it runs and its lease (if it holds it) as alive now. */
   heartbeat(runner: string, at: string): void;
+  /** Records a started runner, so other processes can tell whether the jobs it owns are alive. */
+  registerRunner(record: RunnerRecord & { mode: string }): void;
+  /** Forgets a runner that stops, and gives up its lease. */
+  unregisterRunner(runner: string): void;
+  /** A registered runner (null when it stopped cleanly or never registered). */
+  getRunner(runner: string): RunnerRecord | null;
+  /**
+   * Takes the data folder's queue lease for `candidate` when nobody holds it, it already does, or
+   * `holderAlive` says the holder is gone; atomically. Returns the holder afterwards.
+   */
+  takeLease(candidate: RunnerRecord, holderAlive: (holder: RunnerRecord) => boolean): RunnerRecord;
+  /** Who holds the lease now. */
+  leaseHolder(): RunnerRecord | null;
 }

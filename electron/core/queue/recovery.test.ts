@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { VqEvent } from '../../../shared/api';
 import { createCore } from '../core';
 import { makeClip, quickLadder, quickRung } from '../testing/clips';
 import { useTempDirs } from '../testing/tempDir';
@@ -102,4 +103,59 @@ describe('restart after a crash', () => {
       core.close();
     }
   });
+
+  it('a server recovers the jobs of a `vq encode` killed beside it, without a restart, and shows them', async () => {
+    const dataDir = tempDir();
+    const work = tempDir();
+    const source = makeClip(work, { width: 1280, height: 720, seconds: 2 });
+    const ladderFile = path.join(work, 'ladder.json');
+    fs.writeFileSync(
+      ladderFile,
+      JSON.stringify(quickLadder('beside', [quickRung({ id: 'hd', height: 720, preset: 'slow' }), quickRung({ id: 'sd', height: 180 })])),
+    );
+    const outDir = path.join(work, 'out');
+    const server = createCore({ dataDir, host: { mode: 'web' }, queue: 'all', concurrency: 1 });
+    const seen: VqEvent[] = [];
+    server.events.subscribe((e) => seen.push(e));
+    try {
+      const child = spawn(
+        process.execPath,
+        [path.resolve('bin/vq.mjs'), 'encode', source, '--ladder', ladderFile, '--out', outDir, '--concurrency', '1', '--no-decode-once'],
+        { env: { ...process.env, VQ_DATA_DIR: dataDir }, stdio: 'ignore' },
+      );
+      const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+      // Generous: a fresh data dir probes every ffmpeg build first, slow on a busy machine.
+      const running = await waitForRunningJob(dataDir, 90_000);
+      await new Promise((r) => setTimeout(r, 300));
+      child.kill('SIGKILL');
+      expect(await exited).toBe('SIGKILL');
+      const batchId = (await server.api['queue.snapshot']({})).jobs.find((j) => j.id === running.id)!.batchId;
+      // Its queued job stays its own while it lives; now the server's next heartbeat finds it gone.
+      await new Promise<void>((resolve) => {
+        const done = (): boolean => seen.some((e) => e.type === 'batch.finished' && e.batchId === batchId);
+        if (done()) return resolve();
+        const off = server.events.subscribe(() => {
+          if (done()) {
+            off();
+            resolve();
+          }
+        });
+      });
+      await server.queue.whenIdle();
+      const snap = await server.api['queue.snapshot']({});
+      const jobs = snap.jobs.filter((j) => j.batchId === batchId);
+      expect(jobs.map((j) => [j.rungIds[0], j.status])).toEqual([
+        ['hd', 'done'],
+        ['sd', 'done'],
+      ]);
+      expect(jobs[0]!.attempts).toBe(2);
+      expect(alive(running.pid!)).toBe(false);
+      expect(fs.readdirSync(outDir).sort()).toEqual(['hd.mp4', 'sd.mp4']);
+      // The server's clients saw the CLI's batch and its first run before the kill.
+      expect(seen.some((e) => e.type === 'batch.added' && e.batch.id === batchId)).toBe(true);
+      expect(seen.some((e) => e.type === 'job.updated' && e.job.id === running.id && e.job.status === 'running' && e.job.attempts === 1)).toBe(true);
+    } finally {
+      server.close();
+    }
+  }, 180_000);
 });

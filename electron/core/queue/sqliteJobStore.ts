@@ -2,7 +2,7 @@
 import type { Ladder } from '../../../shared/ladder';
 import type { Batch, Job, JobKind, JobPlan, JobStatus, SkippedRung } from '../../../shared/queue';
 import type { Db } from '../store/db';
-import type { JobPatch, JobStore, NewJob, RunningJob } from './jobStore';
+import type { Claimant, JobPatch, JobStore, NewJob, RunnerRecord, RunningJob } from './jobStore';
 
 interface BatchRow {
   id: string;
@@ -35,6 +35,13 @@ interface JobRow {
   runner: string | null;
   heartbeat_at: string | null;
   pid: number | null;
+  owner: string | null;
+}
+
+interface RunnerRow {
+  runner: string;
+  pid: number;
+  heartbeat_at: string;
 }
 
 const PATCH_COLUMNS: Record<keyof JobPatch, string> = {
@@ -48,6 +55,7 @@ const PATCH_COLUMNS: Record<keyof JobPatch, string> = {
   encodeSeconds: 'encode_seconds',
   runner: 'runner',
   pid: 'pid',
+  owner: 'owner',
 };
 
 /** {@link JobStore} over SQLite (better-sqlite3 is synchronous, so each method is one transaction). */
@@ -95,9 +103,9 @@ export class SqliteJobStore implements JobStore {
     return row ? jobFromRow(row) : null;
   }
 
-  listJobs(filter: { batchId?: string; statuses?: readonly JobStatus[] } = {}): Job[] {
+  listJobs(filter: { batchId?: string; statuses?: readonly JobStatus[]; claimableBy?: Claimant } = {}): Job[] {
     const where: string[] = [];
-    const params: string[] = [];
+    const params: (string | number)[] = [];
     if (filter.batchId !== undefined) {
       where.push('batch_id = ?');
       params.push(filter.batchId);
@@ -106,6 +114,10 @@ export class SqliteJobStore implements JobStore {
       if (filter.statuses.length === 0) return [];
       where.push(`status IN (${filter.statuses.map(() => '?').join(', ')})`);
       params.push(...filter.statuses);
+    }
+    if (filter.claimableBy) {
+      where.push(CLAIMABLE);
+      params.push(filter.claimableBy.runner, filter.claimableBy.unowned ? 1 : 0);
     }
     const sql = `SELECT * FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY queue_order`;
     return (this.db.prepare(sql).all(...params) as JobRow[]).map(jobFromRow);
@@ -118,14 +130,15 @@ export class SqliteJobStore implements JobStore {
     return rows.map(jobFromRow);
   }
 
-  claim(id: string, runner: string, startedAt: string): Job | null {
+  claim(id: string, claimant: Claimant, startedAt: string): Job | null {
+    // One statement: a job another process owns, or took a moment ago, is never taken here.
     const changed = this.db
       .prepare(
         `UPDATE jobs SET status = 'running', runner = ?, started_at = ?, heartbeat_at = ?, finished_at = NULL,
            attempts = attempts + 1, error = NULL, stderr_tail = NULL, encode_seconds = NULL, pid = NULL
-         WHERE id = ? AND status = 'queued'`,
+         WHERE id = ? AND status = 'queued' AND ${CLAIMABLE}`,
       )
-      .run(runner, startedAt, startedAt, id).changes;
+      .run(claimant.runner, startedAt, startedAt, id, claimant.runner, claimant.unowned ? 1 : 0).changes;
     return changed === 1 ? this.getJob(id) : null;
   }
 
@@ -143,16 +156,17 @@ export class SqliteJobStore implements JobStore {
     return job;
   }
 
-  requeue(id: string, atEnd: boolean): Job {
+  requeue(id: string, atEnd: boolean, owner: string | null): Job {
     this.db.transaction(() => {
       const order = atEnd ? this.nextOrder() : null;
       this.db
         .prepare(
           `UPDATE jobs SET status = 'queued', queue_order = COALESCE(?, queue_order), started_at = NULL,
-             finished_at = NULL, error = NULL, stderr_tail = NULL, encode_seconds = NULL, runner = NULL, pid = NULL
+             finished_at = NULL, error = NULL, stderr_tail = NULL, encode_seconds = NULL, runner = NULL, pid = NULL,
+             owner = ?
            WHERE id = ?`,
         )
-        .run(order, id);
+        .run(order, owner, id);
     })();
     return this.update(id, {});
   }
@@ -161,11 +175,77 @@ export class SqliteJobStore implements JobStore {
     const rows = this.db
       .prepare(`SELECT * FROM jobs WHERE status = 'running' ORDER BY queue_order`)
       .all() as JobRow[];
-    return rows.map((r) => ({ job: jobFromRow(r), runner: r.runner, pid: r.pid, heartbeatAt: r.heartbeat_at }));
+    return rows.map((r) => ({ job: jobFromRow(r), runner: r.runner, pid: r.pid, heartbeatAt: r.heartbeat_at, owner: r.owner }));
+  }
+
+  owned(): { job: Job; owner: string }[] {
+    const rows = this.db
+      .prepare(`SELECT * FROM jobs WHERE owner IS NOT NULL AND status IN ('queued', 'running') ORDER BY queue_order`)
+      .all() as JobRow[];
+    return rows.map((r) => ({ job: jobFromRow(r), owner: r.owner! }));
+  }
+
+  ownerOf(jobId: string): string | null {
+    const row = this.db.prepare('SELECT owner FROM jobs WHERE id = ?').get(jobId) as { owner: string | null } | undefined;
+    return row?.owner ?? null;
   }
 
   heartbeat(runner: string, at: string): void {
-    this.db.prepare(`UPDATE jobs SET heartbeat_at = ? WHERE runner = ? AND status = 'running'`).run(at, runner);
+    this.db.transaction(() => {
+      this.db.prepare(`UPDATE jobs SET heartbeat_at = ? WHERE runner = ? AND status = 'running'`).run(at, runner);
+      this.db.prepare('UPDATE queue_runners SET heartbeat_at = ? WHERE runner = ?').run(at, runner);
+      this.db.prepare('UPDATE queue_lease SET heartbeat_at = ? WHERE runner = ?').run(at, runner);
+    })();
+  }
+
+  registerRunner(record: RunnerRecord & { mode: string }): void {
+    this.db
+      .prepare(
+        `INSERT INTO queue_runners (runner, pid, mode, started_at, heartbeat_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT(runner) DO UPDATE SET heartbeat_at = excluded.heartbeat_at`,
+      )
+      .run(record.runner, record.pid, record.mode, record.heartbeatAt, record.heartbeatAt);
+  }
+
+  unregisterRunner(runner: string): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM queue_lease WHERE runner = ?').run(runner);
+      this.db.prepare('DELETE FROM queue_runners WHERE runner = ?').run(runner);
+    })();
+  }
+
+  getRunner(runner: string): RunnerRecord | null {
+    const row = this.db.prepare('SELECT runner, pid, heartbeat_at FROM queue_runners WHERE runner = ?').get(runner) as
+      | RunnerRow
+      | undefined;
+    return row ? runnerFromRow(row) : null;
+  }
+
+  takeLease(candidate: RunnerRecord, holderAlive: (holder: RunnerRecord) => boolean): RunnerRecord {
+    // IMMEDIATE: the write lock is taken before the read, so two processes cannot both see the
+    // lease free and both take it.
+    return this.db
+      .transaction((): RunnerRecord => {
+        const holder = this.leaseHolder();
+        if (holder && holder.runner !== candidate.runner && holderAlive(holder)) return holder;
+        this.db
+          .prepare(
+            `INSERT INTO queue_lease (id, runner, pid, acquired_at, heartbeat_at) VALUES (1, ?, ?, ?, ?)
+             ON CONFLICT(id) DO UPDATE SET runner = excluded.runner, pid = excluded.pid,
+               acquired_at = CASE WHEN runner = excluded.runner THEN acquired_at ELSE excluded.acquired_at END,
+               heartbeat_at = excluded.heartbeat_at`,
+          )
+          .run(candidate.runner, candidate.pid, candidate.heartbeatAt, candidate.heartbeatAt);
+        return candidate;
+      })
+      .immediate();
+  }
+
+  leaseHolder(): RunnerRecord | null {
+    const row = this.db.prepare('SELECT runner, pid, heartbeat_at FROM queue_lease WHERE id = 1').get() as
+      | RunnerRow
+      | undefined;
+    return row ? runnerFromRow(row) : null;
   }
 
   private nextOrder(): number {
@@ -177,8 +257,8 @@ export class SqliteJobStore implements JobStore {
     this.db
       .prepare(
         `INSERT INTO jobs (id, batch_id, kind, status, rung_ids, plan_json, depends_on, queue_order,
-           attempts, created_at, binary, command_json)
-         VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, 0, ?, ?, ?)`,
+           attempts, created_at, binary, command_json, owner)
+         VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, 0, ?, ?, ?, ?)`,
       )
       .run(
         j.id,
@@ -191,9 +271,17 @@ export class SqliteJobStore implements JobStore {
         createdAt,
         j.binary,
         JSON.stringify(j.commands),
+        j.owner ?? null,
       );
     return this.getJob(j.id)!;
   }
+}
+
+/** Jobs a claimant may take: parameters (runner, 1 when it may take unowned jobs). */
+const CLAIMABLE = '(owner = ? OR (? = 1 AND owner IS NULL))';
+
+function runnerFromRow(row: RunnerRow): RunnerRecord {
+  return { runner: row.runner, pid: row.pid, heartbeatAt: row.heartbeat_at };
 }
 
 function batchFromRow(row: BatchRow): Batch {

@@ -145,6 +145,9 @@ export function libvmafFilter(v: VmafFilterSpec, logPath: string, subsample: num
     if (v.msSsim) opts.push(`feature=${filterValue('name=float_ms_ssim')}`);
     opts.push('log_fmt=json', `log_path=${filterValue(logPath)}`);
   }
+  // Numbers go into the graph as numbers: anything else could smuggle in filter options.
+  if (!Number.isInteger(v.threads) || v.threads < 1) throw new Error(`libvmaf threads must be a whole number ≥ 1, not ${JSON.stringify(v.threads)}`);
+  if (!Number.isInteger(subsample) || subsample < 1) throw new Error(`subsample must be a whole number ≥ 1, not ${JSON.stringify(subsample)}`);
   opts.push(`n_threads=${v.threads}`);
   if (subsample > 1) opts.push(`n_subsample=${subsample}`);
   // End with the shorter input instead of repeating its last frame against the rest
@@ -153,10 +156,20 @@ export function libvmafFilter(v: VmafFilterSpec, logPath: string, subsample: num
   return `libvmaf=${opts.join(':')}`;
 }
 
+/** Refuses a count that is not a whole number ≥ 0 (it is written into the graph as text). */
+function wholeNumbers(values: Record<string, number>): void {
+  for (const [name, v] of Object.entries(values)) {
+    if (!Number.isSafeInteger(v) || v < 0) throw new Error(`${name} must be a whole number, not ${JSON.stringify(v)}`);
+  }
+}
+
 /** Builds the filtergraph of one run. */
 export function buildScoreGraph(spec: ScoreGraphSpec): BuiltGraph {
   const n = spec.pairs.length;
   if (n === 0) throw new Error('a score graph needs at least one distorted video');
+  wholeNumbers({ width: spec.width, height: spec.height, startFrame: spec.startFrame, subsample: spec.subsample });
+  if (spec.frames !== null) wholeNumbers({ frames: spec.frames });
+  for (const p of spec.pairs) if (p.trimFrames !== null) wholeNumbers({ trimFrames: p.trimFrames });
   const parts: string[] = [];
   const outputs: string[] = [];
   const size = `${spec.width}:${spec.height}`;

@@ -6,18 +6,17 @@
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import { VqError, toApiError } from '../../../shared/errors';
-import type { Job, ScoreJobPlan } from '../../../shared/queue';
+import { toApiError } from '../../../shared/errors';
+import type { Job } from '../../../shared/queue';
 import type { EventHub } from '../events';
 import type { JobExecutor, JobOutcome, JobRunContext } from '../queue/jobQueue';
-import { executeScorePlans, planScoreProcesses } from '../score';
+import { executeScorePlans } from '../score';
 import type { LibraryRepo } from '../store/libraryRepo';
 import type { RenditionRepo } from '../store/renditionRepo';
 import type { ScoreRepo } from '../store/scoreRepo';
 import type { Toolchain } from '../toolchain';
-import { scoreLogDir, scoreRequest } from './scoreService';
-import { resolveReference, resolveTarget, type ResolvedTarget } from './scoreTargets';
-import { blockedError } from './scoreViews';
+import { deriveScoreJob } from './deriveScoreJob';
+import { scoreLogDir } from './scoreService';
 
 /** What the executor needs. */
 export interface ScoreExecutorDeps {
@@ -35,31 +34,14 @@ export class ScoreExecutor implements JobExecutor {
 
   async run(job: Job, ctx: JobRunContext): Promise<JobOutcome> {
     if (job.plan.kind !== 'score') return failed(`Job ${job.id} is not a score job.`);
-    const plan = job.plan;
     const logDir = scoreLogDir(this.deps.dataDir, job.id);
     // A retry starts clean: logs of an earlier attempt must not be read as this run's.
     fs.rmSync(logDir, { recursive: true, force: true });
     let seconds: number | null = null;
     try {
-      const repos = { library: this.deps.library, renditions: this.deps.renditions };
-      const ref = resolveReference(repos, plan.referenceId);
-      const targets = this.targetsOf(job, plan);
-      const fixes = plan.fromJob ? [] : plan.fixes;
-      const { plan: scorePlan, processes } = await planScoreProcesses(
-        scoreRequest(ref, targets, plan.options, fixes),
-        { toolchain: this.deps.toolchain, logDir },
-        ctx.signal,
-      );
-      if (scorePlan.blocked) {
-        throw blockedError(
-          scorePlan,
-          targets.map((t) => t.scored.label),
-        );
-      }
-      ctx.commandsChosen(
-        scorePlan.binary.path,
-        processes.map((p) => p.command),
-      );
+      // Planned again from the strictly parsed plan: a stored plan may come from an imported project.
+      const { ref, targets, processes, binary, commands } = await deriveScoreJob(job, this.deps, ctx.signal);
+      ctx.commandsChosen(binary, commands);
       const run = await executeScorePlans(processes, {
         signal: ctx.signal,
         onProgress: (p) => ctx.progress(p),
@@ -100,23 +82,6 @@ export class ScoreExecutor implements JobExecutor {
 
   removeLeftovers(job: Job): void {
     fs.rmSync(scoreLogDir(this.deps.dataDir, job.id), { recursive: true, force: true });
-  }
-
-  /** The job's targets; after an encode, the renditions that job made, in rung order. */
-  private targetsOf(job: Job, plan: ScoreJobPlan): ResolvedTarget[] {
-    const repos = { library: this.deps.library, renditions: this.deps.renditions };
-    if (!plan.fromJob) return plan.targets.map((t) => resolveTarget(repos, t));
-    const made = this.deps.renditions.list({ jobId: plan.fromJob });
-    if (made.length === 0) {
-      throw new VqError('NOT_FOUND', `Encode job ${plan.fromJob} left no rendition to score.`);
-    }
-    const order = (rungId: string): number => {
-      const i = job.rungIds.indexOf(rungId);
-      return i < 0 ? Number.MAX_SAFE_INTEGER : i;
-    };
-    return made
-      .sort((a, b) => order(a.rungId) - order(b.rungId))
-      .map((r) => resolveTarget(repos, { kind: 'rendition', id: r.id }));
   }
 }
 

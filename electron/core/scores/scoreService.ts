@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { VqParsedArgs } from '../../../shared/api';
 import { VqError } from '../../../shared/errors';
 import type { FixId } from '../../../shared/preflight';
-import type { Batch, Job } from '../../../shared/queue';
+import { parseScoreJobPlan, type Batch, type Job } from '../../../shared/queue';
 import { SCORE_METRICS, type ScoreOptions } from '../../../shared/score';
 import type {
   ScoreExport,
@@ -39,6 +39,7 @@ import {
   type ResolvedReference,
   type ResolvedTarget,
 } from './scoreTargets';
+import { deriveScoreJob, invalidScorePlanMessage } from './deriveScoreJob';
 import { blockedError, exportScores, planView, resultDetail } from './scoreViews';
 
 /** What the score service needs. */
@@ -171,6 +172,23 @@ export class ScoreService {
       binary,
       commands: [],
     };
+  }
+
+  /**
+   * The binary and commands a retry of this score job will run, planned again now by the same
+   * derivation as the run; throws with the reason when the stored plan is not valid. A job that
+   * scores what its encode job makes keeps its current commands until that job is done.
+   */
+  async retryCommands(job: Job): Promise<{ binary: string | null; commands: string[][] }> {
+    const checked = parseScoreJobPlan(job.plan);
+    if (!checked.plan) {
+      throw new VqError('INVALID_ARGS', invalidScorePlanMessage(checked.problems), 'It may come from an imported project; score the renditions again from Compare.');
+    }
+    if (checked.plan.fromJob && this.deps.renditions.list({ jobId: checked.plan.fromJob }).length === 0) {
+      return { binary: job.binary, commands: [] };
+    }
+    const { binary, commands } = await deriveScoreJob(job, this.deps);
+    return { binary, commands };
   }
 
   /** `scores.list`. */

@@ -8,6 +8,7 @@ import type { LibraryItem } from '../../../shared/library';
 import type { ScoreTarget } from '../../../shared/scoreResults';
 import type { ScoreSource } from '../score';
 import type { LibraryRepo } from '../store/libraryRepo';
+import { refuseUnreadable } from '../encode/deriveJob';
 import type { RenditionRepo } from '../store/renditionRepo';
 import type { ScoredTarget } from '../store/scoreRepo';
 
@@ -39,6 +40,7 @@ export function resolveReference(repos: TargetRepos, id: string): ResolvedRefere
       'It may have been removed; refresh the library.',
     );
   }
+  refuseUnreadable(found);
   return {
     item: found.item,
     source: { path: found.item.path, raw: found.raw, media: found.item.media },
@@ -56,6 +58,7 @@ export function resolveTarget(repos: TargetRepos, t: ScoreTarget): ResolvedTarge
         'It may have been removed; refresh the library.',
       );
     }
+    refuseUnreadable(found);
     const m = found.item.media;
     return {
       scored: {

@@ -21,7 +21,15 @@ export interface StoredSource {
   thumbPath: string | null;
   raw: RawVideoSpec | null;
   mtimeMs: number;
+  /**
+   * Why the file must not be read, or null. Sources a project import adds stay refused until a
+   * fresh probe shows a regular video file (the project's media facts are never trusted).
+   */
+  refused?: string | null;
 }
+
+/** The key in `media_json` that marks a source refused for reading (see {@link StoredSource.refused}). */
+export const REFUSED_KEY = 'vqRefused';
 
 /** Reads and writes library sources. */
 export class LibraryRepo {
@@ -55,6 +63,24 @@ export class LibraryRepo {
       .run(toRow(src));
   }
 
+  /**
+   * Inserts a source unless one with the same path exists (another process importing the same
+   * file at the same moment), then reads the row back: `inserted` says whose row it is. Never
+   * fails with a UNIQUE constraint on the path.
+   */
+  insertOrGet(src: StoredSource): { stored: StoredSource; inserted: boolean } {
+    const changes = this.db
+      .prepare(
+        `INSERT INTO sources (id, path, file_name, size_bytes, mtime_ms, added_at, media_json, raw_spec, thumb_path)
+         VALUES (@id, @path, @file_name, @size_bytes, @mtime_ms, @added_at, @media_json, @raw_spec, @thumb_path)
+         ON CONFLICT(path) DO NOTHING`,
+      )
+      .run(toRow(src)).changes;
+    const stored = this.getByPath(src.item.path);
+    if (!stored) throw new Error(`The library row of ${src.item.path} vanished while it was imported.`);
+    return { stored, inserted: changes > 0 };
+  }
+
   /** Deletes a source row; returns whether it existed. Never touches the file. */
   remove(id: string): boolean {
     return this.db.prepare('DELETE FROM sources WHERE id = ?').run(id).changes > 0;
@@ -62,7 +88,7 @@ export class LibraryRepo {
 }
 
 function fromRow(row: SourceRow): StoredSource {
-  const media = JSON.parse(row.media_json) as MediaInfo;
+  const { [REFUSED_KEY]: refused, ...media } = JSON.parse(row.media_json) as MediaInfo & { [REFUSED_KEY]?: unknown };
   return {
     item: {
       id: row.id,
@@ -76,6 +102,7 @@ function fromRow(row: SourceRow): StoredSource {
     thumbPath: row.thumb_path,
     raw: row.raw_spec ? (JSON.parse(row.raw_spec) as RawVideoSpec) : null,
     mtimeMs: row.mtime_ms,
+    refused: typeof refused === 'string' ? refused : null,
   };
 }
 

@@ -2,11 +2,23 @@ import { describe, expect, it } from 'vitest';
 import { encodeRequest, parseServerMessage } from './wsProtocol';
 
 describe('WebSocket protocol', () => {
-  it('encodes a request as { id, method, args }', () => {
+  it('encodes a request as { id, method, args }, in that order', () => {
     expect(JSON.parse(encodeRequest(7, 'library.list', {}))).toEqual({
       id: 7,
       method: 'library.list',
       args: {},
+    });
+    // The server reads the method from the first bytes to apply its size limit (shared/wire.ts).
+    expect(encodeRequest(7, 'library.list', { b: 1, a: 2 })).toBe(
+      '{"id":7,"method":"library.list","args":{"b":1,"a":2}}',
+    );
+  });
+
+  it('settles a request whose answer has a broken envelope, instead of leaving it waiting', () => {
+    expect(parseServerMessage('{"id":4,"result":{"ok":"yes"}}')).toMatchObject({
+      kind: 'result',
+      id: 4,
+      result: { ok: false, error: { code: 'INTERNAL' } },
     });
   });
 

@@ -18,6 +18,8 @@ const TITLES: Record<string, string> = {
   CANCELED: 'Canceled',
   PREFLIGHT_BLOCKED: 'The pre-flight check blocks scoring',
   INVALID_CURVE: 'Cannot compare these curves',
+  DATA_FOLDER_FULL: 'The data folder is full',
+  DATABASE_CORRUPT: 'The library database is damaged',
   INTERNAL: 'Unexpected error',
 };
 

@@ -20,8 +20,9 @@ export interface FrameImage {
   bitmap: ImageBitmap;
 }
 
-// Set once fetch() of a frame URL fails as a network error (not an HTTP status): the desktop app's
-// CSP (connect-src 'self') and its media scheme without CORS can refuse fetch() where <img> works.
+// Set once fetch() of a frame URL fails as a network error (not an HTTP status). The desktop app
+// allows fetch() of `vq-media:` (CSP connect-src, a CORS-enabled scheme that checks the origin
+// itself); this fallback to <img> stays for an older shell or a policy that still refuses it.
 let fetchRefused = false;
 
 /**

@@ -1,0 +1,159 @@
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { VqError } from '../../../shared/errors';
+import { useTempDirs } from '../testing/tempDir';
+import { dataFolderError, moveDatabaseAside, openDatabase } from './db';
+
+// Issue 10, 7b: a data folder that cannot be used answers with the file and what to do. Each error
+// below is produced by a real better-sqlite3 or fs call where this machine can produce it (tests
+// run as root here, so chmod cannot make a folder read-only: EACCES and EROFS are built by hand).
+const tempDir = useTempDirs();
+
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (err) {
+    return err;
+  }
+  throw new Error('expected a throw');
+}
+
+function vqError(err: unknown): VqError {
+  expect(err).toBeInstanceOf(VqError);
+  return err as VqError;
+}
+
+describe('openDatabase on a damaged library.db', () => {
+  it('SQLITE_NOTADB (a file that is not a database) → DATABASE_CORRUPT naming the file and the way out', () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'library.db'), 'not sqlite\n'.repeat(500));
+    const e = vqError(thrown(() => openDatabase(dir)));
+    expect(e.code).toBe('DATABASE_CORRUPT');
+    expect(e.message).toContain(path.join(dir, 'library.db'));
+    expect(e.message).toContain('file is not a database');
+    expect(e.hint).toContain('vq data move-db-aside');
+  });
+
+  it('SQLITE_CORRUPT (a valid header over damaged pages) → DATABASE_CORRUPT', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'library.db');
+    const db = new Database(file);
+    db.exec('CREATE TABLE t(a); INSERT INTO t VALUES (1);');
+    db.close();
+    const bytes = fs.readFileSync(file);
+    bytes.fill(0xff, 100, 4096); // keep the 100-byte header, damage the schema page
+    fs.writeFileSync(file, bytes);
+    const e = vqError(thrown(() => openDatabase(dir)));
+    expect(e.code).toBe('DATABASE_CORRUPT');
+    expect(e.message).toContain(file);
+  });
+});
+
+describe('dataFolderError', () => {
+  it('SQLITE_READONLY from a real write to a read-only connection → PERMISSION_DENIED with a hint', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'library.db');
+    new Database(file).exec('CREATE TABLE t(a)');
+    const ro = new Database(file, { readonly: true });
+    const err = thrown(() => ro.exec('INSERT INTO t VALUES (1)'));
+    ro.close();
+    expect((err as { code: string }).code).toBe('SQLITE_READONLY');
+    const e = dataFolderError(err, file)!;
+    expect(e.code).toBe('PERMISSION_DENIED');
+    expect(e.message).toContain(file);
+    expect(e.hint).toMatch(/writable folder/);
+  });
+
+  it('SQLITE_CANTOPEN from a real open under a file → PERMISSION_DENIED', () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'plain'), 'x');
+    const file = path.join(dir, 'plain', 'library.db');
+    const err = thrown(() => new Database(file));
+    expect((err as { code: string }).code).toBe('SQLITE_CANTOPEN');
+    expect(dataFolderError(err, file)?.code).toBe('PERMISSION_DENIED');
+  });
+
+  it('ENOTDIR / EEXIST from a real mkdir where a file is → "is a file, not a folder"', () => {
+    const dir = tempDir();
+    const plain = path.join(dir, 'plain');
+    fs.writeFileSync(plain, 'x');
+    for (const target of [plain, path.join(plain, 'below')]) {
+      expect(() => openDatabase(target)).toThrow(/is a file, not a folder/);
+      const e = vqError(thrown(() => openDatabase(target)));
+      expect(e.code).toBe('PERMISSION_DENIED');
+      expect(e.hint).toContain('VQ_DATA_DIR');
+    }
+  });
+
+  it('SQLITE_FULL from a real insert past max_page_count → DATA_FOLDER_FULL', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'library.db');
+    const db = new Database(file);
+    db.exec('CREATE TABLE t(a)');
+    db.pragma('max_page_count = 3');
+    const err = thrown(() => {
+      for (let i = 0; i < 100; i++) db.prepare('INSERT INTO t VALUES (?)').run('x'.repeat(4000));
+    });
+    db.close();
+    expect((err as { code: string }).code).toBe('SQLITE_FULL');
+    const e = dataFolderError(err, file)!;
+    expect(e.code).toBe('DATA_FOLDER_FULL');
+    expect(e.message).toContain(file);
+    expect(e.hint).toMatch(/Free some space/);
+  });
+
+  it.runIf(fs.existsSync('/dev/full'))('ENOSPC from a real write to /dev/full → DATA_FOLDER_FULL', () => {
+    const err = thrown(() => fs.writeFileSync('/dev/full', 'x'));
+    expect((err as { code: string }).code).toBe('ENOSPC');
+    expect(dataFolderError(err, '/data/library.db')?.code).toBe('DATA_FOLDER_FULL');
+  });
+
+  it('EACCES, EROFS and extended SQLite codes (not reproducible as root) map by their code', () => {
+    const errno = (code: string): Error => Object.assign(new Error(`${code}: denied`), { code });
+    expect(dataFolderError(errno('EACCES'), '/d/library.db')?.code).toBe('PERMISSION_DENIED');
+    expect(dataFolderError(errno('EROFS'), '/d/library.db')?.code).toBe('PERMISSION_DENIED');
+    expect(dataFolderError(errno('SQLITE_READONLY_DBMOVED'), '/d/library.db')?.code).toBe('PERMISSION_DENIED');
+    expect(dataFolderError(errno('SQLITE_CORRUPT_INDEX'), '/d/library.db')?.code).toBe('DATABASE_CORRUPT');
+  });
+
+  it('leaves other errors alone', () => {
+    expect(dataFolderError(new Error('boom'), '/d/library.db')).toBeNull();
+    expect(dataFolderError(Object.assign(new Error('x'), { code: 'SQLITE_CONSTRAINT_UNIQUE' }), '/d/library.db')).toBeNull();
+    expect(dataFolderError('text', '/d/library.db')).toBeNull();
+  });
+});
+
+describe('moveDatabaseAside', () => {
+  it('renames library.db with its -wal and -shm, deletes nothing, and a new library opens', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'library.db');
+    fs.writeFileSync(file, 'damaged');
+    fs.writeFileSync(`${file}-wal`, 'wal');
+    fs.writeFileSync(`${file}-shm`, 'shm');
+    const moved = moveDatabaseAside(dir, new Date('2026-03-04T05:06:07.089Z'));
+    expect(moved).toBe(path.join(dir, 'library.db.corrupt-2026-03-04T05-06-07-089Z'));
+    expect(fs.readFileSync(moved, 'utf8')).toBe('damaged');
+    expect(fs.readFileSync(`${moved}-wal`, 'utf8')).toBe('wal');
+    expect(fs.readFileSync(`${moved}-shm`, 'utf8')).toBe('shm');
+    expect(fs.existsSync(file)).toBe(false);
+    openDatabase(dir).close();
+  });
+
+  it('never overwrites an earlier moved-aside file', () => {
+    const dir = tempDir();
+    const at = new Date('2026-03-04T05:06:07.089Z');
+    fs.writeFileSync(path.join(dir, 'library.db'), 'one');
+    const first = moveDatabaseAside(dir, at);
+    fs.writeFileSync(path.join(dir, 'library.db'), 'two');
+    const second = moveDatabaseAside(dir, at);
+    expect(second).not.toBe(first);
+    expect(fs.readFileSync(first, 'utf8')).toBe('one');
+    expect(fs.readFileSync(second, 'utf8')).toBe('two');
+  });
+
+  it('says NOT_FOUND when there is no library.db', () => {
+    expect(vqError(thrown(() => moveDatabaseAside(tempDir()))).code).toBe('NOT_FOUND');
+  });
+});
