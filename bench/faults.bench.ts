@@ -6,7 +6,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { FAULT_KINDS, makeFaultFixture, runFaultTrials } from '../electron/core/testing/faultTrials';
+import {
+  FAULT_KINDS,
+  makeFaultFixture,
+  runFaultTrials,
+} from '../electron/core/testing/faultTrials';
 
 /** Runs the fault trials and prints the tally. */
 export async function runFaultBenchmarks(): Promise<void> {
@@ -17,10 +21,14 @@ export async function runFaultBenchmarks(): Promise<void> {
     console.log(`faults: ${trials} trials, seed ${seed} (replay with VQ_FAULT_SEED=${seed})`);
     const fx = await makeFaultFixture(root);
     const results = await runFaultTrials(fx, { trials, seed, log: (l) => console.log(`  ${l}`) });
-    console.log('\n  | kind | trials | killed before finishing | with problems |\n  | --- | --- | --- | --- |');
+    console.log(
+      '\n  | kind | trials | killed before finishing | with problems |\n  | --- | --- | --- | --- |',
+    );
     for (const kind of FAULT_KINDS) {
       const mine = results.filter((r) => r.kind === kind);
-      console.log(`  | ${kind} | ${mine.length} | ${mine.filter((r) => !r.finishedFirst).length} | ${mine.filter((r) => r.problems.length).length} |`);
+      console.log(
+        `  | ${kind} | ${mine.length} | ${mine.filter((r) => !r.finishedFirst).length} | ${mine.filter((r) => r.problems.length).length} |`,
+      );
     }
     if (results.some((r) => r.problems.length)) process.exitCode = 1;
   } finally {

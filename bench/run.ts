@@ -1,7 +1,7 @@
 /**
  * Benchmarks (`npm run bench`): each prints the median time of VQ Studio's way of doing a job
  * against the equivalent hand-written ffmpeg/ffprobe command, and their ratio. Speed is measured
- * here, never asserted in timed tests. `VQ_BENCH_ONLY=probe|encode|score|chart|frames|faults`
+ * here, never asserted in timed tests. `VQ_BENCH_ONLY=probe|encode|score|chart|frames|faults|import`
  * runs one group;
  * `VQ_BENCH_SKIP_ENCODE=1` leaves out the slow ones (encode, score). The chart group times the
  * Compare chart's drawing in Chromium (bench/chart.bench.ts).

@@ -79,11 +79,19 @@ test('the Toolchain panel lists both ffmpeg builds and libvmaf', async ({ page }
   await page.screenshot({ path: 'test-results/screenshots/toolchain.png', fullPage: true });
 });
 
-test('every request without the token is refused', async ({ request }) => {
+test('the library is refused without the token; the page says to open the printed URL', async ({ request, browser }) => {
   const base = new URL(app.url);
-  const bare = `${base.origin}/`;
-  const res = await request.get(bare, { headers: { cookie: '' } });
-  expect(res.status()).toBe(401);
-  const media = await request.get(`${base.origin}/media/thumb/abc`, { headers: { cookie: '' } });
+  const media = await request.get(`${base.origin}/media/thumb/abc`);
   expect(media.status()).toBe(401);
+  const upload = await request.post(`${base.origin}/api/project-import`, { data: '{}' });
+  expect(upload.status()).toBe(401);
+  // No token cookie is ever set (a cookie would reach every port of this host).
+  const first = await request.get(app.url);
+  expect(first.headers()['set-cookie']).toBeUndefined();
+  // A new tab without the token gets the page, which cannot connect and says what to do.
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${base.origin}/`);
+  await expect(page.getByTestId('connection-banner')).toContainText('Open the exact URL it printed');
+  await context.close();
 });

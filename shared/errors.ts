@@ -26,6 +26,8 @@ export const ERROR_CODES = [
   'DATA_FOLDER_FULL',
   /** library.db is not a readable SQLite database; `moveDatabaseAside` starts fresh. */
   'DATABASE_CORRUPT',
+  /** library.db stayed locked by another VQ Studio process (the app, `vq serve`, `vq encode`). */
+  'DATABASE_BUSY',
   'INTERNAL',
 ] as const;
 

@@ -8,7 +8,6 @@
 import { z } from 'zod';
 import type { VqEvent, VqMethod } from './api';
 import { ERROR_CODES, type ApiError, type Envelope } from './errors';
-import { MAX_PROJECT_CHARS } from './project';
 
 /** A request id: the client counts up from 1. */
 export const RequestIdSchema = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
@@ -78,11 +77,12 @@ export const ResultMessageSchema = z
 export const EventMessageSchema = z.object({ event: EventSchema }).strict();
 
 /**
- * Largest WebSocket message the transport takes: a whole project file travels in one
- * `project.import` call, so this follows the project size limit plus room for the envelope and
- * escaped or multi-byte characters. Every other method has a far smaller limit below.
+ * Largest WebSocket message the transport takes. A project file larger than this is uploaded with
+ * `POST /api/project-import` and read as it arrives (the browser client always does so); a message
+ * is held whole in memory, several times over while it is parsed, so it stays small. Every method
+ * but `project.import` has a far smaller limit below.
  */
-export const MAX_WIRE_MESSAGE_BYTES = MAX_PROJECT_CHARS + 16 * 1024 * 1024;
+export const MAX_WIRE_MESSAGE_BYTES = 32 * 1024 * 1024;
 
 /** Limit for a method without its own entry: far above any real call, far below the transport's. */
 export const DEFAULT_MESSAGE_LIMIT_BYTES = 1024 * 1024;
@@ -164,6 +164,9 @@ export function checkMessageSize(
     error: {
       code: 'INVALID_ARGS',
       message: `${what} may be at most ${mib(limit)}; this one is ${mib(byteLength)}.`,
+      ...(head?.method === 'project.import'
+        ? { hint: 'Upload a large project file with POST /api/project-import (the web UI does).' }
+        : {}),
     },
   };
 }

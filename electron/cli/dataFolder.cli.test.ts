@@ -3,7 +3,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../core/store/db';
 import { makeClip } from '../core/testing/clips';
+import { damagePagesOf } from '../core/testing/damage';
 import { useTempDirs } from '../core/testing/tempDir';
 
 // The real `vq` command in child processes, each test over its own data dir.
@@ -116,4 +118,83 @@ describe('a data folder that cannot be used (issue 10, 7b)', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/no library database/);
   });
+});
+
+/** Starts `vq serve` on `dataDir` and resolves once it prints its URL (it then holds library.db). */
+function startServe(dataDir: string): Promise<{ child: ReturnType<typeof spawn>; exited: Promise<void> }> {
+  const child = spawn(process.execPath, [path.resolve('bin/vq.mjs'), 'serve', '--port', '0'], { env: env(dataDir) });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (/\?token=/.test(out)) resolve({ child, exited });
+    });
+    child.once('exit', (code) => reject(new Error(`vq serve exited with ${code}: ${err}`)));
+  });
+}
+
+describe('a damaged library.db and `vq data move-db-aside` (review of issue 10, findings 1 and 2)', () => {
+  it('damage met by a command after opening answers DATABASE_CORRUPT with the hint, not INTERNAL', () => {
+    const dataDir = tempDir();
+    openDatabase(dataDir).close();
+    damagePagesOf(dataDir, 'sources');
+    for (const args of [['list'], ['import', path.join(dataDir, 'library.db')]]) {
+      const r = vq(args, dataDir);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr, args.join(' ')).toContain('[DATABASE_CORRUPT]');
+      expect(r.stderr, args.join(' ')).toContain(`vq data move-db-aside --data-dir '${dataDir}'`);
+      expect(r.stderr, args.join(' ')).not.toMatch(/INTERNAL/);
+    }
+  });
+
+  it('--data-dir names the folder (the data folder of the app is not the default of the CLI), and the command in the hint works', () => {
+    const appData = tempDir();
+    fs.writeFileSync(path.join(appData, 'library.db'), 'this is not a database\n'.repeat(200));
+    const other = tempDir(); // what VQ_DATA_DIR says for the CLI
+    const r = vq(['list'], appData);
+    const command = /`(vq data move-db-aside --data-dir '[^']+')`/.exec(r.stderr)?.[1];
+    expect(command).toBe(`vq data move-db-aside --data-dir '${appData}'`);
+    // Run the hint's command through a real shell, with VQ_DATA_DIR pointing elsewhere.
+    const moved = spawnSync('sh', ['-c', command!.replace(/^vq /, `"${process.execPath}" "${path.resolve('bin/vq.mjs')}" `)], {
+      env: env(other),
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(moved.status, moved.stderr).toBe(0);
+    expect(fs.existsSync(path.join(appData, 'library.db'))).toBe(false);
+    expect(fs.readdirSync(appData).some((f) => f.startsWith('library.db.corrupt-'))).toBe(true);
+    expect(fs.readdirSync(other)).toEqual([]);
+  });
+
+  it('refuses a healthy library.db unless --force', () => {
+    const dataDir = tempDir();
+    openDatabase(dataDir).close();
+    const r = vq(['data', 'move-db-aside'], dataDir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/not damaged/);
+    expect(r.stderr).toContain('--force');
+    expect(fs.readdirSync(dataDir).filter((f) => f.startsWith('library.db'))).toEqual(['library.db']);
+    expect(vq(['data', 'move-db-aside', '--force'], dataDir).code).toBe(0);
+    expect(fs.existsSync(path.join(dataDir, 'library.db'))).toBe(false);
+  });
+
+  it('refuses, even with --force, while `vq serve` runs on the data folder, and renames nothing', async () => {
+    const dataDir = tempDir();
+    const served = await startServe(dataDir);
+    try {
+      const before = fs.readdirSync(dataDir).filter((f) => f.startsWith('library.db')).sort();
+      const r = vq(['data', 'move-db-aside', '--force'], dataDir);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('[DATABASE_BUSY]');
+      expect(r.stderr).toMatch(new RegExp(`in use by process ${served.child.pid}`));
+      expect(fs.readdirSync(dataDir).filter((f) => f.startsWith('library.db')).sort()).toEqual(before);
+    } finally {
+      served.child.kill('SIGTERM');
+      await served.exited;
+    }
+    expect(vq(['data', 'move-db-aside', '--force'], dataDir).code).toBe(0);
+  }, 120_000);
 });

@@ -69,12 +69,21 @@ Commands:
                                        one self-contained HTML report of a source: facts, toolchain,
                                        ladders, scores, RD chart with hull, BD-rate, per-frame charts
                                        and the exact ffmpeg commands
-  serve [--port N] [--host ADDR]       the app's UI in a browser; prints the URL with its access token
-  data move-db-aside                   rename a damaged library.db to library.db.corrupt-<time>
-                                       (nothing is deleted); the next command starts a new library
+  serve [--port N] [--host ADDR] [--token T]
+                                       the app's UI in a browser; prints the URL with its access token
+                                       (random, or VQ_SERVE_TOKEN: at least 32 of [A-Za-z0-9_-]);
+                                       --token T also works but other users of this machine can
+                                       read it in the process list, VQ_SERVE_TOKEN they cannot
+  data move-db-aside [--data-dir DIR] [--force]
+                                       rename a damaged library.db to library.db.corrupt-<time>
+                                       (nothing is deleted); the next command starts a new library.
+                                       DIR: the data folder (default: VQ_DATA_DIR or the CLI's own).
+                                       Refused while a VQ Studio process uses it, and when it is not
+                                       damaged (passes quick_check) unless --force
 
 Environment: VQ_DATA_DIR (library and caches), VQ_FFMPEG / VQ_FFPROBE (binaries to use),
-VQ_VMAF_MODEL_DIR (folders with VMAF models, separated by '${path.delimiter}').`;
+VQ_VMAF_MODEL_DIR (folders with VMAF models, separated by '${path.delimiter}'), VQ_SERVE_TOKEN (the
+access token of \`vq serve\`).`;
 
 /** Runs the CLI with the given arguments; resolves to the exit code. */
 export async function runCli(argv: string[]): Promise<number> {
@@ -281,19 +290,36 @@ async function serve(args: string[]): Promise<number> {
     options: { port: { type: 'string' }, host: { type: 'string' }, token: { type: 'string' } },
     strict: true,
   });
-  // A guessable token would open the whole API (issue 10 item 7); refused before anything listens.
-  const tokenIssue = values.token === undefined ? null : tokenProblem(values.token);
-  if (tokenIssue) throw new UsageError(`--token: ${tokenIssue}`);
+  // A fixed token comes preferably from the environment: a command line is readable by every user
+  // of the machine (ps, /proc/<pid>/cmdline), a process's environment only by its owner. --token
+  // wins when both are given. A guessable token would open the whole API (issue 10 item 7), so
+  // either is refused before anything listens.
+  const fromEnv = process.env.VQ_SERVE_TOKEN;
+  // Not passed on: every ffmpeg this server starts inherits the environment.
+  delete process.env.VQ_SERVE_TOKEN;
+  const tokenSource = values.token !== undefined ? '--token' : fromEnv ? 'VQ_SERVE_TOKEN' : null;
+  const token = values.token ?? (fromEnv || undefined);
+  const tokenIssue = token === undefined ? null : tokenProblem(token);
+  if (tokenIssue) throw new UsageError(`${tokenSource}: ${tokenIssue}`);
   const port = values.port === undefined ? 0 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${values.port} is not a port number`);
-  const rendererDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../out/renderer');
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port ${values.port} is not a port number`);
+  const rendererDir = path.resolve(
+    path.dirname(fileURLToPath(import.meta.url)),
+    '../../out/renderer',
+  );
   // Without a built UI the server still runs its queue, the API and the media routes (a headless
   // encoding box, the fault-injection tests); the page itself says how to build the UI.
   const uiBuilt = fs.existsSync(path.join(rendererDir, 'index.html'));
   const core = openCore('all');
-  const server = await startServer({ core, rendererDir, port, host: values.host, token: values.token });
-  console.log(`VQ Studio is serving the UI at:\n\n    ${server.url}\n\nData: ${core.dataDir}\nPress Ctrl+C to stop.`);
-  if (!uiBuilt) console.error(`vq: the UI is not built (${rendererDir} is missing): the API and media work; run \`npm run build\` for the page.`);
+  const server = await startServer({ core, rendererDir, port, host: values.host, token });
+  console.log(
+    `VQ Studio is serving the UI at:\n\n    ${server.url}\n\nData: ${core.dataDir}\nPress Ctrl+C to stop.`,
+  );
+  if (!uiBuilt)
+    console.error(
+      `vq: the UI is not built (${rendererDir} is missing): the API and media work; run \`npm run build\` for the page.`,
+    );
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();
     process.once('SIGINT', stop);
@@ -304,12 +330,30 @@ async function serve(args: string[]): Promise<number> {
   return 0;
 }
 
-/** `vq data move-db-aside`: the way out of a damaged library.db that deletes nothing. */
+/**
+ * `vq data move-db-aside [--data-dir DIR] [--force]`: the way out of a damaged library.db that
+ * deletes nothing. --data-dir because the app's data folder (Electron's userData) is not the CLI's
+ * default; the app's error hint names it.
+ */
 function dataCmd(args: string[]): number {
-  const { positionals } = parseArgs({ args, options: {}, allowPositionals: true, strict: true });
-  if (positionals.length !== 1 || positionals[0] !== 'move-db-aside') throw new UsageError('usage: vq data move-db-aside');
-  const moved = moveDatabaseAside(defaultDataDir());
-  console.log(`moved the library database aside to ${moved}\nThe next command starts with an empty library; nothing was deleted.`);
+  const { values, positionals } = parseArgs({
+    args,
+    options: { 'data-dir': { type: 'string' }, force: { type: 'boolean' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (positionals.length !== 1 || positionals[0] !== 'move-db-aside') {
+    throw new UsageError('usage: vq data move-db-aside [--data-dir DIR] [--force]');
+  }
+  const dataDir =
+    values['data-dir'] !== undefined ? path.resolve(values['data-dir']) : defaultDataDir();
+  const moved = moveDatabaseAside(dataDir, {
+    force: values.force,
+    nativeBinding: process.env.VQ_SQLITE_NATIVE,
+  });
+  console.log(
+    `moved the library database aside to ${moved}\nThe next command starts with an empty library; nothing was deleted.`,
+  );
   return 0;
 }
 

@@ -8,6 +8,7 @@ import os from 'node:os';
 import { AnalysisService } from './analysis/analysisService';
 import { PerTitleRepo } from './analysis/perTitleRepo';
 import { PerTitleService } from './analysis/perTitleService';
+import { describeDatabaseError, withDatabaseErrors } from './api/databaseErrors';
 import { createDispatcher, type Dispatch } from './api/dispatch';
 import { createService, type HostHooks } from './api/service';
 import { EncodeExecutor } from './encode/encodeExecutor';
@@ -16,11 +17,12 @@ import { EventHub } from './events';
 import { killAllProcesses } from './ffmpeg/process';
 import { FrameService, type FrameSource } from './frames';
 import { dataLayout } from './paths';
+import type { ProjectText } from './project/importProject';
 import { ProjectService } from './project/projectService';
 import { CrossProcessEvents } from './queue/crossProcessEvents';
 import { JobQueue } from './queue/jobQueue';
 import { SqliteJobStore } from './queue/sqliteJobStore';
-import { dataFolderError, databaseFile, openDatabase, type Db } from './store/db';
+import { dataFolderError, databaseFile, isSqliteError, openDatabase, type Db } from './store/db';
 import { LadderRepo } from './store/ladderRepo';
 import { LibraryRepo } from './store/libraryRepo';
 import { RenditionRepo } from './store/renditionRepo';
@@ -30,6 +32,8 @@ import { ScoreService } from './scores/scoreService';
 import { SettingsRepo } from './store/settingsRepo';
 import { Toolchain } from './toolchain';
 import type { VqApi } from '../../shared/api';
+import type { ProjectImportSummary } from '../../shared/project';
+import type { VqError } from '../../shared/errors';
 import { autoConcurrency, type ConcurrencyInfo } from '../../shared/queue';
 import { APP_VERSION } from './version';
 
@@ -65,6 +69,11 @@ export interface Core {
   ): Promise<Buffer | null>;
   /** The frame server: running decoders, frame caches (memory and `cache/frames`), indexes. */
   frames: FrameService;
+  /**
+   * Imports a project file given as text or as text chunks arriving over time (an HTTP upload),
+   * parsed piece by piece so the event loop is never held for long (`project.import` takes text).
+   */
+  importProject(text: ProjectText): Promise<ProjectImportSummary>;
   /** Kills running ffmpeg processes, deletes their partial outputs and closes the database. */
   close(): void;
 }
@@ -84,17 +93,44 @@ export interface CoreOptions {
   concurrency?: number;
   /** Where two-pass logs go (default: the OS temp folder). */
   tmpDir?: string;
+  /**
+   * Hears every database error an API method met after start-up, already described (DATABASE_CORRUPT,
+   * DATA_FOLDER_FULL, …): the app offers to move a damaged database aside, as at start-up.
+   */
+  onDatabaseError?: (err: VqError) => void;
 }
 
-/** Opens the data dir and builds every service. */
+/**
+ * Opens the data dir and builds every service. openDatabase reads only the schema, so damage in a
+ * data page shows up while the services start (the queue's recovery, per-title resume): then
+ * whatever started is stopped, the database is closed, and the error names library.db.
+ */
 export function createCore(opts: CoreOptions): Core {
-  const layout = dataLayout(opts.dataDir);
   const env = opts.env ?? process.env;
   const db: Db = openDatabase(opts.dataDir, env.VQ_SQLITE_NATIVE);
+  const started: (() => void)[] = [];
+  try {
+    return buildCore(opts, db, started);
+  } catch (err) {
+    for (const stop of started.reverse()) {
+      try {
+        stop();
+      } catch (again) {
+        console.error('stopping a half-started core failed:', again);
+      }
+    }
+    db.close();
+    throw isSqliteError(err) ? (dataFolderError(err, databaseFile(opts.dataDir)) ?? err) : err;
+  }
+}
+
+/** createCore after the database opened; `started` collects what to stop if a later step fails. */
+function buildCore(opts: CoreOptions, db: Db, started: (() => void)[]): Core {
+  const layout = dataLayout(opts.dataDir);
+  const env = opts.env ?? process.env;
   try {
     fs.mkdirSync(layout.cache, { recursive: true });
   } catch (err) {
-    db.close();
     throw dataFolderError(err, layout.cache) ?? err;
   }
   const library = new LibraryRepo(db);
@@ -185,11 +221,12 @@ export function createCore(opts: CoreOptions): Core {
   const frameSource = async (id: string): Promise<FrameSource | null> => {
     const src = library.get(id);
     if (src?.refused) return null; // an imported source not (yet) probed as video here
+    if (!src && renditions.refusal(id)) return null; // an imported rendition not (yet) probed here
     const input = src?.item.path ?? renditions.get(id)?.path ?? null;
     if (!input) return null;
     return { ffmpeg: await toolchain.binaryFor('decode'), input, raw: src?.raw ?? null };
   };
-  const api = createService({
+  const service = createService({
     dataDir: opts.dataDir,
     thumbsDir: layout.thumbs,
     version: APP_VERSION,
@@ -213,25 +250,33 @@ export function createCore(opts: CoreOptions): Core {
       return source ? { id, ...(await frames.info(source)) } : null;
     },
   });
+  // Every caller (dispatcher and CLI alike) gets database errors described, mapped once here.
+  const api = withDatabaseErrors(service, databaseFile(opts.dataDir), opts.onDatabaseError);
   // The app and `vq serve` show batches other processes (`vq encode`) run on the same data folder.
   const crossProcess =
     mode === 'all'
       ? new CrossProcessEvents({ db, jobs, library, renditions, scores: scoreRepo, events, onChange: () => queue.pump() })
       : null;
+  started.push(
+    () => perTitle.close(),
+    () => frames.close(),
+    () => queue.close(),
+  );
   if (mode !== 'off') {
     queue.start();
+    started.push(() => crossProcess?.close());
     crossProcess?.start();
     // After the queue's recovery: completes per-title runs whose grid finished while the app was
     // closed. Not for short CLI commands (queue off): reading must not change the library.
     perTitle.resume();
+    // A project import killed half-way is rolled back (its rows were journaled as they went in).
+    project.recoverImports().catch((err: unknown) => console.warn('project import recovery failed:', err instanceof Error ? err.message : err));
   }
   let closed = false;
   return {
     dataDir: opts.dataDir,
     api,
-    // SQLite errors met after start-up (a page damaged later, a disk filled meanwhile) name the
-    // database file and say what to do, as they do at start-up.
-    dispatch: createDispatcher(api, (err) => (isSqliteError(err) ? dataFolderError(err, databaseFile(opts.dataDir)) : null)),
+    dispatch: createDispatcher(api),
     events,
     library,
     toolchain,
@@ -244,7 +289,7 @@ export function createCore(opts: CoreOptions): Core {
       const src = library.get(id);
       if (src?.refused) return null; // an imported source not (yet) probed as video here
       if (src) return kind === 'file' ? src.item.path : src.thumbPath;
-      const rendition = kind === 'file' ? renditions.get(id) : null;
+      const rendition = kind === 'file' && !renditions.refusal(id) ? renditions.get(id) : null;
       return rendition?.path ?? null;
     },
     async framePng(id, index, size, signal) {
@@ -253,6 +298,10 @@ export function createCore(opts: CoreOptions): Core {
       return frames.frame({ ...source, index, size, format: 'png', signal });
     },
     frames,
+    importProject: (text) =>
+      project.import(text).catch((err: unknown) => {
+        throw describeDatabaseError(err, databaseFile(opts.dataDir), opts.onDatabaseError);
+      }),
     close() {
       if (closed) return;
       closed = true;
@@ -264,10 +313,4 @@ export function createCore(opts: CoreOptions): Core {
       db.close();
     },
   };
-}
-
-/** True for an error better-sqlite3 raised (its codes start with SQLITE_). */
-function isSqliteError(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code.startsWith('SQLITE_');
 }

@@ -9,6 +9,7 @@ import { toApiError } from '../../shared/errors';
 import { createCore, type Core } from '../core/core';
 import { moveDatabaseAside } from '../core/store/db';
 import { APP_VERSION } from '../core/version';
+import { offerToMoveDamagedDatabase } from './damagedDatabase';
 import { bindIpc, type IpcBridge } from './ipc';
 import { buildAppMenu } from './menu';
 import { notifyFinishedBatches } from './notifications';
@@ -70,7 +71,11 @@ async function pickFiles(): Promise<string[] | null> {
 }
 
 function openMainWindow(): BrowserWindow {
-  const win = createMainWindow({ preloadPath: PRELOAD_PATH, devServerUrl, isPackaged: app.isPackaged });
+  const win = createMainWindow({
+    preloadPath: PRELOAD_PATH,
+    devServerUrl,
+    isPackaged: app.isPackaged,
+  });
   ipc?.attachWindow(win);
   win.on('closed', () => {
     if (mainWindow === win) mainWindow = null;
@@ -125,9 +130,60 @@ function start(dataDir: string): void {
     .catch(() => app.exit(1));
 }
 
+/**
+ * moveDatabaseAside with the better-sqlite3 build this app opens the database with. Forced past
+ * quick_check: the app offers it only after SQLite itself answered DATABASE_CORRUPT, and damage in
+ * an index can pass quick_check. It is still refused while another process has the file open.
+ */
+function moveAside(dataDir: string): string {
+  return moveDatabaseAside(dataDir, { force: true, nativeBinding: process.env.VQ_SQLITE_NATIVE });
+}
+
+/** A damaged library.db met at run time: the start-up offer (move aside), then a restart. */
+function damagedDatabaseHandler(dataDir: string): ReturnType<typeof offerToMoveDamagedDatabase> {
+  return offerToMoveDamagedDatabase({
+    ask: async (failure) => {
+      const options = {
+        type: 'error' as const,
+        title: failure.title,
+        message: failure.message,
+        detail: failure.detail,
+        buttons: failure.buttons,
+        defaultId: failure.buttons.length - 1,
+        cancelId: failure.buttons.length - 1,
+        noLink: true,
+      };
+      const parent = mainWindow ?? BrowserWindow.getFocusedWindow();
+      const { response } = parent
+        ? await dialog.showMessageBox(parent, options)
+        : await dialog.showMessageBox(options);
+      return response;
+    },
+    closeCore: () => core?.close(),
+    moveAside: () => moveAside(dataDir),
+    restart: () => {
+      app.relaunch();
+      app.exit(0);
+    },
+    failed: (err) => {
+      console.error('Moving the damaged library database aside failed:', err);
+      const e = toApiError(err);
+      dialog.showErrorBox(
+        'VQ Studio could not move the library database aside',
+        e.hint ? `${e.message}\n\n${e.hint}` : e.message,
+      );
+      app.exit(1);
+    },
+  });
+}
+
 /** Opens the core over `dataDir`, installs protocols, IPC and the menu, and opens the window. */
 function launch(dataDir: string): void {
-  core = createCore({ dataDir, host: { mode: 'electron', pickFiles } });
+  core = createCore({
+    dataDir,
+    host: { mode: 'electron', pickFiles },
+    onDatabaseError: damagedDatabaseHandler(dataDir),
+  });
   const services = core;
   handleProtocols({
     rendererDir: RENDERER_DIR,
@@ -173,14 +229,17 @@ async function onStartFailure(dataDir: string, err: unknown): Promise<void> {
   });
   if (failure.offerMoveAside && response === 0) {
     try {
-      const moved = moveDatabaseAside(dataDir);
+      const moved = moveAside(dataDir);
       console.warn(`Moved the damaged library database aside to ${moved}`);
       launch(dataDir);
       return;
     } catch (again: unknown) {
       console.error('VQ Studio could not start after moving the database aside:', again);
       const e = toApiError(again);
-      dialog.showErrorBox('VQ Studio could not start', e.hint ? `${e.message}\n\n${e.hint}` : e.message);
+      dialog.showErrorBox(
+        'VQ Studio could not start',
+        e.hint ? `${e.message}\n\n${e.hint}` : e.message,
+      );
     }
   }
   app.exit(1);

@@ -2,7 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RENDERER_CSP, rendererFileFor, serveRendererFile } from './rendererFiles';
+import {
+  RENDERER_CSP,
+  RENDERER_META_CSP,
+  rendererFileFor,
+  serveRendererFile,
+} from './rendererFiles';
 
 let tmp: string;
 let root: string;
@@ -80,5 +85,34 @@ describe('rendererFileFor', () => {
     expect(rendererFileFor('app://vq/../secret.txt', root)).toBe(path.join(root, 'secret.txt'));
     expect(rendererFileFor('app://vq/..%2fsecret.txt', root)).toBeNull();
     expect(rendererFileFor('app://vq/..%2frenderer-evil/x.js', root)).toBeNull();
+  });
+});
+
+describe('the renderer CSP', () => {
+  /** The directives of a policy as name → sorted sources. */
+  function directives(policy: string): Map<string, string[]> {
+    return new Map(
+      policy.split(';').map((d) => {
+        const [name, ...sources] = d.trim().split(/\s+/);
+        return [name!, sources.sort()];
+      }),
+    );
+  }
+
+  it('renderer/index.html carries exactly RENDERER_META_CSP, the header policy plus the web-mode additions', () => {
+    const html = fs.readFileSync(path.resolve('renderer/index.html'), 'utf8');
+    const metas = [
+      ...html.matchAll(/<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]*)"/g),
+    ];
+    expect(metas).toHaveLength(1);
+    expect(metas[0]![1]).toBe(RENDERER_META_CSP);
+
+    // The only differences from the Electron header, each on purpose (see RENDERER_META_CSP).
+    const header = directives(RENDERER_CSP);
+    const meta = directives(RENDERER_META_CSP);
+    expect(header.get('frame-ancestors')).toEqual(["'none'"]);
+    header.delete('frame-ancestors');
+    header.set('connect-src', [...header.get('connect-src')!, 'ws:', 'wss:'].sort());
+    expect(meta).toEqual(header);
   });
 });

@@ -8,21 +8,40 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 
 /**
- * The renderer's CSP: only our own code; media and images also from `vq-media:` and blob/data;
- * fetch() also from `vq-media:`, so frames are fetched with an AbortSignal (cancelable) instead of
- * falling back to <img>.
+ * The renderer's CSP, one list for both places it is set: only our own code; media and images also
+ * from `vq-media:` and blob/data; fetch() also from `vq-media:`, so frames are fetched with an
+ * AbortSignal (cancelable) instead of falling back to <img>.
  */
-export const RENDERER_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob: vq-media:",
-  "media-src 'self' blob: vq-media:",
-  "connect-src 'self' vq-media:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+const CSP_DIRECTIVES: readonly (readonly [string, string])[] = [
+  ['default-src', "'self'"],
+  ['script-src', "'self'"],
+  ['style-src', "'self' 'unsafe-inline'"],
+  ['img-src', "'self' data: blob: vq-media:"],
+  ['media-src', "'self' blob: vq-media:"],
+  ['connect-src', "'self' vq-media:"],
+  ['object-src', "'none'"],
+  ['base-uri', "'none'"],
+  ['frame-ancestors', "'none'"],
+];
+
+function serializeCsp(directives: readonly (readonly [string, string])[]): string {
+  return directives.map(([name, value]) => `${name} ${value}`).join('; ');
+}
+
+/** The CSP header of every `app:` response in Electron. */
+export const RENDERER_CSP = serializeCsp(CSP_DIRECTIVES);
+
+/**
+ * The CSP of renderer/index.html's <meta> tag, the only CSP in web mode (`vq serve` sends no
+ * header), derived from the same list (a test pins the file to it): connect-src adds `ws: wss:`
+ * for the API's WebSocket in web mode (in Electron the header's connect-src still forbids it, as
+ * both policies apply), and frame-ancestors is left out because a <meta> policy ignores it.
+ */
+export const RENDERER_META_CSP = serializeCsp(
+  CSP_DIRECTIVES.filter(([name]) => name !== 'frame-ancestors').map(([name, value]) =>
+    name === 'connect-src' ? ([name, `${value} ws: wss:`] as const) : ([name, value] as const),
+  ),
+);
 
 /** The host of every renderer URL (`app://vq/...`). */
 export const APP_HOST = 'vq';

@@ -1,20 +1,14 @@
 /**
- * Web mode access control. `vq serve` prints a URL with a random token (as Jupyter does); every
- * request must carry it, in the query (`?token=`), a cookie set from the first valid visit, or an
- * `Authorization: Bearer` header. Host and Origin must name this exact server (scheme, host and
- * port), so neither a page on another site (DNS rebinding) nor a page on another port of the same
- * machine can use it. Every function here is total: headers are attacker-written text.
+ * Web mode access control. `vq serve` prints a URL with a random token (as Jupyter does); the API,
+ * the media and the project upload need it in the query (`?token=`) or an `Authorization: Bearer`
+ * header. There is no token cookie: browsers send a host's cookies to every port of that host, so
+ * any other server on another loopback port could read it. The page keeps the token in its session
+ * storage instead, and the page itself (the built UI, no data) needs none. Host and Origin must name
+ * this exact server (scheme, host and port), so neither a page on another site (DNS rebinding) nor a
+ * page on another port of the same machine can use it. Every function here is total: headers are
+ * attacker-written text.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-
-/**
- * The cookie that carries the token after the first visit. Browsers send a host's cookies to every
- * port of that host, so the name carries the port: a cookie set by another port's server (or
- * planted by a page there) is never read as this server's token.
- */
-export function tokenCookieName(port: number): string {
-  return `vq_token_${port}`;
-}
 
 /** Fewest characters a token may have: 32 of [A-Za-z0-9_-] carry at least 128 bits when random. */
 export const MIN_TOKEN_CHARS = 32;
@@ -26,7 +20,7 @@ export function newToken(): string {
   return randomBytes(16).toString('hex');
 }
 
-/** Why a chosen token is refused, or null when it is long enough and URL- and cookie-safe. */
+/** Why a chosen token is refused, or null when it is long enough and safe in a URL and a header. */
 export function tokenProblem(token: string): string | null {
   if (!TOKEN_SHAPE.test(token)) {
     return `the token may contain only A-Z, a-z, 0-9, _ and - (at least ${MIN_TOKEN_CHARS} characters)`;
@@ -48,23 +42,12 @@ export function tokenMatches(expected: string, given: string | null | undefined)
 
 type Headers = Record<string, string | string[] | undefined>;
 
-/**
- * The token a request presents: query first, then bearer header, then this port's cookie. Cookie
- * values are compared as sent (a valid token needs no escaping), so a malformed `%` escape is just
- * a wrong token instead of an exception.
- */
-export function presentedToken(url: URL, headers: Headers, cookieName: string): string | null {
+/** The token a request presents: the query first, then a bearer header. Cookies are never read. */
+export function presentedToken(url: URL, headers: Headers): string | null {
   const q = url.searchParams.get('token');
   if (q) return q;
   const auth = headers['authorization'];
   if (typeof auth === 'string' && auth.startsWith('Bearer ')) return auth.slice(7).trim();
-  const cookie = headers['cookie'];
-  if (typeof cookie === 'string') {
-    for (const part of cookie.split(';')) {
-      const eq = part.indexOf('=');
-      if (eq > 0 && part.slice(0, eq).trim() === cookieName) return part.slice(eq + 1).trim();
-    }
-  }
   return null;
 }
 
@@ -127,10 +110,10 @@ export function originAllowed(originHeader: unknown, hostHeader: unknown): boole
 
 /**
  * False for a subresource request a browser says comes from another site or another port of this
- * host (`Sec-Fetch-Site: same-site | cross-site`). Cookies are sent to every port of a host, so a
- * page on another loopback port could otherwise embed `/media/...` with the user's cookie. A
- * top-level navigation (a person opening the printed URL from a link) stays allowed; requests
- * without the header (the CLI, scripts, older browsers) are judged by the other checks.
+ * host (`Sec-Fetch-Site: same-site | cross-site`): a page elsewhere cannot embed even the public
+ * UI in a frame or as a script. A top-level navigation (a person opening the printed URL from a
+ * link) stays allowed; requests without the header (the CLI, scripts, older browsers) are judged by
+ * the other checks.
  */
 export function fetchSiteAllowed(headers: Headers): boolean {
   const site = headers['sec-fetch-site'];

@@ -392,6 +392,9 @@ const httpPath = (): fc.Arbitrary<string> =>
       '/media/file/',
       '/media/thumb/nope',
       '/media/frame/nope?index=0',
+      '/api/project-import',
+      '/api/project-import',
+      '/api/nope',
       '*',
       'http://[/',
       '//evil/x',
@@ -470,7 +473,8 @@ function rawHttp(upgrade: boolean): fc.Arbitrary<RawRequest> {
         `https://${okHost()}`,
         `http://${okHost()}/`,
       ]),
-      // The token travels in the query, the bearer header or the cookie; most requests carry one.
+      // The token travels in the query or the bearer header; most requests carry one. Cookies are
+      // never read (there is no token cookie): these check that one changes nothing.
       cookie: headerValue(null, [
         `vq_token_${server.port}=__TOKEN__`,
         `vq_token_${server.port + 1}=__TOKEN__`,
@@ -485,6 +489,24 @@ function rawHttp(upgrade: boolean): fc.Arbitrary<RawRequest> {
         `Bearer ${'0'.repeat(32)}`,
       ]),
       range: rangeValue,
+      // A body (a project upload, or anything): sent with its Content-Length.
+      body: upgrade
+        ? fc.constant<string | null>(null)
+        : fc.oneof(
+            { weight: 6, arbitrary: fc.constant<string | null>(null) },
+            {
+              weight: 1,
+              arbitrary: fc.constantFrom(
+                '{"format":"vq-studio-project","version":1}',
+                '{"format":"vq-studio-project","version":1,"exportedAt":"x","app":{},"sources":[0,0,0],"ladders":[],"batches":[],"jobs":[],"renditions":[],"scoreRuns":[],"scoreResults":[]}',
+                '{"format":',
+                '[]',
+                '{"__proto__":{"x":1}}',
+                '\u00ff\ufffe',
+              ),
+            },
+            { weight: 1, arbitrary: fc.string({ maxLength: 200 }) },
+          ),
       // Extra headers with any name and value: most requests have none, so the routes are reached.
       extra: fc.oneof(
         { weight: 4, arbitrary: fc.constant<Array<[string, string]>>([]) },
@@ -509,6 +531,7 @@ function rawHttp(upgrade: boolean): fc.Arbitrary<RawRequest> {
       add('Cookie', r.cookie);
       add('Authorization', r.authorization);
       add('Range', r.range);
+      if (r.body !== null) add('Content-Length', String(Buffer.byteLength(r.body)));
       if (upgrade) {
         lines.push(
           'Connection: Upgrade',
@@ -521,7 +544,10 @@ function rawHttp(upgrade: boolean): fc.Arbitrary<RawRequest> {
       }
       for (const [k, v] of r.extra)
         lines.push(`${k.replace(/[\r\n:]/g, '')}: ${v.replace(/[\r\n]/g, ' ')}`);
-      const text = (lines.join('\r\n') + '\r\n\r\n').replaceAll('__TOKEN__', server.token);
+      const text = (lines.join('\r\n') + '\r\n\r\n' + (r.body ?? '')).replaceAll(
+        '__TOKEN__',
+        server.token,
+      );
       return { text, describe: JSON.stringify(text.slice(0, 300)) };
     });
 }
@@ -739,13 +765,11 @@ describe('vq serve under generated requests', () => {
             `{"id":4,"method":"app.info","args":{"s":"${'\\u0000'.repeat(1000)}"}}`,
           )
           .map((data) => ({ data, binary: false, kind: 'edge' })),
-        fc
-          .constantFrom(2 * 1024 * 1024, 1024 * 1024 + 1)
-          .map((n) => ({
-            data: `{"id":5,"method":"library.list","args":{"p":"${'a'.repeat(n)}"}}`,
-            binary: false,
-            kind: 'oversized',
-          })),
+        fc.constantFrom(2 * 1024 * 1024, 1024 * 1024 + 1).map((n) => ({
+          data: `{"id":5,"method":"library.list","args":{"p":"${'a'.repeat(n)}"}}`,
+          binary: false,
+          kind: 'oversized',
+        })),
         fc
           .uint8Array({ maxLength: 40 })
           .map((a) => ({ data: Buffer.from(a), binary: true, kind: 'binary' })),

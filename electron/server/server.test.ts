@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createCore, type Core } from '../core/core';
+import { quickLadder, quickRung } from '../core/testing/clips';
 import { testMedia, useTempDirs } from '../core/testing/tempDir';
 import { startServer, type RunningServer } from './server';
 
@@ -50,24 +51,114 @@ function rpc(
 }
 
 describe('vq serve', () => {
-  it('prints a loopback URL with a token and serves the UI only with it', async () => {
+  it('prints a loopback URL with a token; the page is public, the library needs the token, no cookie', async () => {
     const { server, base } = await start();
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{32}$/);
-    expect((await fetch(`${base}/`)).status).toBe(401);
-    expect((await fetch(`${base}/assets/app.js`)).status).toBe(401);
-    const ok = await fetch(server.url);
-    expect(ok.status).toBe(200);
-    expect(await ok.text()).toContain('VQ Studio');
-    // The first visit sets a cookie so scripts and media load without the query.
-    const cookie = ok.headers.get('set-cookie')!.split(';')[0]!;
-    expect((await fetch(`${base}/assets/app.js`, { headers: { cookie } })).status).toBe(200);
+    // The built UI holds no data: it loads without the token (a reload after the page removed the
+    // token from the address bar still works) and keeps the token in its session storage.
+    const page = await fetch(`${base}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('VQ Studio');
+    expect((await fetch(`${base}/assets/app.js`)).status).toBe(200);
+    // No cookie: browsers would send it to every port of this host.
+    expect((await fetch(server.url)).headers.get('set-cookie')).toBeNull();
+    // What reaches the library needs the token, in the query or a bearer header.
+    expect((await fetch(`${base}/media/thumb/x`)).status).toBe(401);
+    expect((await fetch(`${base}/api/project-import`, { method: 'POST', body: '{}' })).status).toBe(
+      401,
+    );
+    expect((await fetch(`${base}/media/thumb/x?token=${server.token}`)).status).toBe(404);
     expect(
       (
-        await fetch(`${base}/assets/app.js`, {
+        await fetch(`${base}/media/thumb/x`, {
           headers: { authorization: `Bearer ${server.token}` },
         })
       ).status,
-    ).toBe(200);
+    ).toBe(404);
+  });
+
+  it('imports a project POSTed to /api/project-import, read as it arrives, with the API envelope', async () => {
+    const { server, base, core } = await start();
+    const auth = { authorization: `Bearer ${server.token}` };
+    const bad = await fetch(`${base}/api/project-import`, {
+      method: 'POST',
+      headers: auth,
+      body: '{"format":',
+    });
+    expect(await bad.json()).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_ARGS', message: expect.stringMatching(/not valid JSON/) },
+    });
+    const wrong = await fetch(`${base}/api/project-import`, { method: 'GET', headers: auth });
+    expect(wrong.status).toBe(405);
+    const ladder = quickLadder('unicode-ladder', [quickRung({ id: 'r90', height: 90 })]);
+    const name = 'Ünïcødé ladder 🎬 — 日本語';
+    const project = JSON.stringify({
+      format: 'vq-studio-project',
+      version: 1,
+      exportedAt: new Date().toISOString(),
+      app: { name: 'VQ Studio', version: '0.1.0' },
+      sources: [],
+      ladders: [{ ladder: { ...ladder, name }, updatedAt: new Date().toISOString() }],
+      batches: [],
+      jobs: [],
+      renditions: [],
+      scoreRuns: [],
+      scoreResults: [],
+    });
+    // Streamed in 7-byte pieces: several of them end inside a multi-byte character.
+    const stream = (bytes: Buffer): ReadableStream<Uint8Array> =>
+      new ReadableStream<Uint8Array>({
+        start(c) {
+          for (let i = 0; i < bytes.length; i += 7) c.enqueue(bytes.subarray(i, i + 7));
+          c.close();
+        },
+      });
+    const post = async (
+      body: ReadableStream<Uint8Array> | string,
+      headers: Record<string, string> = {},
+    ): Promise<Response> =>
+      fetch(`${base}/api/project-import`, {
+        method: 'POST',
+        headers: { ...auth, ...headers },
+        body,
+        duplex: 'half',
+      } as RequestInit);
+    const ok = (await (await post(stream(Buffer.from(project)))).json()) as {
+      ok: boolean;
+      value?: { ladders: { added: number } };
+      error?: unknown;
+    };
+    expect(ok.error).toBeUndefined();
+    expect(ok).toMatchObject({ ok: true, value: { ladders: { added: 1, skipped: 0 } } });
+    const saved = (await core.api['ladders.list']({})).find(
+      (e) => e.ladder.id === 'unicode-ladder',
+    );
+    expect(saved?.ladder.name).toBe(name);
+    // Bytes that are not UTF-8 are refused, not replaced.
+    const broken = Buffer.concat([
+      Buffer.from(project.slice(0, 40)),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from(project.slice(40)),
+    ]);
+    expect(await (await post(stream(broken))).json()).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_ARGS', message: expect.stringMatching(/not UTF-8/) },
+    });
+    // A declared size over the limit is refused before a byte is read.
+    const tooLarge = await new Promise<number>((resolve, reject) => {
+      const req = http.request(
+        `${base}/api/project-import`,
+        { method: 'POST', headers: { ...auth, 'content-length': String(300 * 1024 * 1024) } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject);
+      req.write('{');
+    });
+    expect(tooLarge).toBe(413);
   });
 
   it('refuses foreign Host headers and path traversal', async () => {

@@ -11,7 +11,8 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { frameErrorStatus, parseFrameQuery } from '../core/media/frameRequest';
 import { contentTypeFor, parseRange, rangeResponseHead } from '../core/media/range';
 import { openRegularFile } from '../core/media/regularFile';
-import { toApiError, type Envelope } from '../../shared/errors';
+import { VqError, toApiError, type Envelope } from '../../shared/errors';
+import { MAX_PROJECT_CHARS } from '../../shared/project';
 import {
   MAX_WIRE_MESSAGE_BYTES,
   REQUEST_HEAD_CHARS,
@@ -27,7 +28,6 @@ import {
   newToken,
   originAllowed,
   presentedToken,
-  tokenCookieName,
   tokenMatches,
   tokenProblem,
 } from './auth';
@@ -39,7 +39,7 @@ export interface ServerOptions {
   host?: string;
   /** Port; 0 picks a free one. */
   port?: number;
-  /** Fixed token (tests, `--token`); a random one by default. Refused when under 128 bits. */
+  /** Fixed token (tests, VQ_SERVE_TOKEN or `--token`); a random one by default. Refused when under 128 bits. */
   token?: string;
   /** Folder of the built renderer (out/renderer). */
   rendererDir: string;
@@ -82,28 +82,51 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       return send(res, 403, 'Forbidden: requests from other origins are refused.');
     if (!fetchSiteAllowed(req.headers))
       return send(res, 403, 'Forbidden: pages of other sites or ports cannot load from VQ Studio.');
-    const given = presentedToken(url, req.headers, tokenCookieName(port));
-    if (!tokenMatches(token, given)) {
+    // The page itself (the built UI) holds no data and needs no token: it reads the token from
+    // the printed URL into its session storage. Everything that reaches the library needs it.
+    const guarded = url.pathname.startsWith('/media/') || url.pathname.startsWith('/api/');
+    if (guarded && !tokenMatches(token, presentedToken(url, req.headers))) {
       return send(
         res,
         401,
         'VQ Studio: open the URL that `vq serve` printed (it carries the access token).',
       );
     }
-    if (url.searchParams.get('token')) {
-      // Later requests (scripts, styles, media) carry the cookie instead of the query.
-      res.setHeader(
-        'Set-Cookie',
-        `${tokenCookieName(port)}=${token}; Path=/; HttpOnly; SameSite=Strict`,
-      );
-    }
+    if (url.pathname === PROJECT_IMPORT_PATH) return importProjectUpload(req, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed');
 
     const media = /^\/media\/(file|thumb)\/([A-Za-z0-9_-]{1,64})$/.exec(url.pathname);
     if (media) return serveMedia(req, res, media[1] as 'file' | 'thumb', media[2]!);
     const frame = /^\/media\/frame\/([A-Za-z0-9_-]{1,64})$/.exec(url.pathname);
     if (frame) return serveFrame(res, frame[1]!, url.searchParams);
+    if (guarded) return send(res, 404, 'Not found');
     return serveStatic(req, res, url.pathname);
+  }
+
+  /**
+   * `POST /api/project-import`: a project file as the request body, read as it arrives and parsed
+   * piece by piece (a 200 MB file never sits in one WebSocket message or one JSON.parse). Answers
+   * with the same result envelope as the API: `{ ok: true, value: summary }` or `{ ok: false, error }`.
+   */
+  async function importProjectUpload(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (req.method !== 'POST') return send(res, 405, 'Method not allowed: POST the project file.');
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > MAX_PROJECT_UPLOAD_BYTES) {
+      return send(res, 413, `The project file is larger than ${MAX_PROJECT_CHARS / 1024 / 1024} MB.`);
+    }
+    let result: Envelope<unknown>;
+    try {
+      result = { ok: true, value: await core.importProject(utf8Chunks(req, MAX_PROJECT_UPLOAD_BYTES)) };
+    } catch (err) {
+      result = { ok: false, error: toApiError(err) };
+    }
+    if (!req.complete) {
+      // Refused before the whole body arrived (too large, not JSON): say so, then drop the rest.
+      res.setHeader('Connection', 'close');
+    }
+    const body = JSON.stringify(result);
+    res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store' });
+    res.end(body);
   }
 
   async function serveMedia(
@@ -229,7 +252,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     // A browser always sends Origin on a WebSocket; a page elsewhere (another port too) is refused.
     if (!originAllowed(req.headers.origin, req.headers.host))
       return refuseUpgrade(socket, '403 Forbidden');
-    if (!tokenMatches(token, presentedToken(url, req.headers, tokenCookieName(port)))) {
+    if (!tokenMatches(token, presentedToken(url, req.headers))) {
       return refuseUpgrade(socket, '401 Unauthorized');
     }
     wss.handleUpgrade(req, socket, head, (ws) => attachClient(ws));
@@ -333,6 +356,38 @@ function refuseUpgrade(socket: Duplex, status: string): void {
   socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () =>
     socket.destroy(),
   );
+}
+
+/** Where a browser POSTs a project file (web mode's way to import one; see importProjectUpload). */
+export const PROJECT_IMPORT_PATH = '/api/project-import';
+
+/** Largest project upload in bytes: the project limit, in UTF-8 with room for multi-byte text. */
+const MAX_PROJECT_UPLOAD_BYTES = MAX_PROJECT_CHARS + 16 * 1024 * 1024;
+
+/**
+ * A request body as UTF-8 text chunks (a character split across two packets stays whole). Bytes
+ * that are not UTF-8 are refused, not replaced: a path in a project must arrive as it was written.
+ */
+async function* utf8Chunks(req: http.IncomingMessage, maxBytes: number): AsyncIterable<string> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let bytes = 0;
+  const decode = (buf?: Buffer): string => {
+    try {
+      return buf ? decoder.decode(buf, { stream: true }) : decoder.decode();
+    } catch {
+      throw new VqError('INVALID_ARGS', `The project file is not UTF-8 text (near byte ${bytes}).`, 'Export it again from VQ Studio.');
+    }
+  };
+  for await (const buf of req as AsyncIterable<Buffer>) {
+    bytes += buf.length;
+    if (bytes > maxBytes) {
+      throw new VqError('INVALID_ARGS', `The project file is larger than ${MAX_PROJECT_CHARS / 1024 / 1024} MB.`, 'Export fewer sources per file.');
+    }
+    const text = decode(buf);
+    if (text) yield text;
+  }
+  const rest = decode();
+  if (rest) yield rest;
 }
 
 function send(res: http.ServerResponse, status: number, text: string): void {

@@ -1,11 +1,6 @@
-import Database from 'better-sqlite3';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { VqApi } from '../../../shared/api';
 import { VqError } from '../../../shared/errors';
-import { dataFolderError } from '../store/db';
 import { createDispatcher } from './dispatch';
 
 // A service whose methods record their arguments; only the dispatcher is under test here.
@@ -64,22 +59,4 @@ describe('createDispatcher', () => {
     expect(r).toEqual({ ok: false, error: { code: 'INTERNAL', message: 'disk on fire' } });
   });
 
-  it('lets the host describe a database error a method met (a real SQLITE_READONLY)', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vq-dispatch-'));
-    const file = path.join(dir, 'library.db');
-    new Database(file).exec('CREATE TABLE t (x)');
-    const readOnly = new Database(file, { readonly: true });
-    const service = new Proxy({} as VqApi, {
-      get: () => async () => readOnly.exec('INSERT INTO t VALUES (1)'),
-    });
-    try {
-      const r = await createDispatcher(service, (err) => dataFolderError(err, file))('library.list', {});
-      expect(!r.ok && r.error.code).toBe('PERMISSION_DENIED');
-      expect(!r.ok && r.error.message).toContain(file);
-      expect(!r.ok && r.error.hint).toMatch(/writable/);
-    } finally {
-      readOnly.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
 });

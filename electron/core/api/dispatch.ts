@@ -4,16 +4,16 @@
  * envelope. Nothing untyped reaches a service.
  */
 import { isVqMethod, requestSchemas, type VqApi, type VqMethod } from '../../../shared/api';
-import { toApiError, type Envelope, type VqError } from '../../../shared/errors';
+import { toApiError, type Envelope } from '../../../shared/errors';
 
 /** Calls one API method from untrusted input; always resolves to an envelope. */
 export type Dispatch = (method: unknown, args: unknown) => Promise<Envelope<unknown>>;
 
 /**
- * Builds the dispatcher over a service implementation. `describeError` may turn an error a service
- * threw into one that says what to do (a damaged or full database found after start-up).
+ * Builds the dispatcher over a service implementation (createCore's, whose database errors are
+ * already described: api/databaseErrors.ts).
  */
-export function createDispatcher(service: VqApi, describeError?: (err: unknown) => VqError | null): Dispatch {
+export function createDispatcher(service: VqApi): Dispatch {
   return async (method, args) => {
     if (!isVqMethod(method)) {
       return {
@@ -36,7 +36,7 @@ export function createDispatcher(service: VqApi, describeError?: (err: unknown) 
       const value = await call(parsed.data);
       return { ok: true, value };
     } catch (err) {
-      const error = toApiError(describeError?.(err) ?? err);
+      const error = toApiError(err);
       if (error.code === 'INTERNAL') console.error(`${method as VqMethod} failed:`, err);
       return { ok: false, error };
     }

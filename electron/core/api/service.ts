@@ -24,8 +24,8 @@ import type { JobQueue } from '../queue/jobQueue';
 import type { JobStore } from '../queue/jobStore';
 import type { ScoreService } from '../scores/scoreService';
 import type { LadderRepo } from '../store/ladderRepo';
-import { dataFolderError } from '../store/db';
-import type { LibraryRepo } from '../store/libraryRepo';
+import { isSqliteError } from '../store/db';
+import type { LibraryRepo, StoredSource } from '../store/libraryRepo';
 import type { RenditionRepo } from '../store/renditionRepo';
 import type { SettingsRepo } from '../store/settingsRepo';
 import type { Toolchain } from '../toolchain';
@@ -85,6 +85,8 @@ export function createService(deps: ServiceDeps): VqApi {
     const absolute = path.resolve(inputPath);
     const checked = await checkInputFile(absolute, { raw });
     const existing = library.getByPath(checked.realPath);
+    if (existing?.refused)
+      return { item: await reprobe(existing, checked.realPath, checked.sizeBytes), existed: true };
     if (existing) return { item: existing.item, existed: true };
 
     const ffprobe = await toolchain.binaryFor('probe');
@@ -108,7 +110,7 @@ export function createService(deps: ServiceDeps): VqApi {
       saved = library.insertOrGet({ item, thumbPath, raw: raw ?? null, mtimeMs: stat.mtimeMs });
     } catch (err) {
       if (thumbPath) await fs.rm(thumbPath, { force: true });
-      throw dataFolderError(err, path.join(deps.dataDir, 'library.db')) ?? err;
+      throw err;
     }
     const { stored, inserted } = saved;
     if (!inserted) {
@@ -117,6 +119,25 @@ export function createService(deps: ServiceDeps): VqApi {
     }
     events.emit({ type: 'library.added', item });
     return { item, existed: false };
+  }
+
+  /**
+   * A source a project import added but could not read here (missing, not a regular file, not a
+   * video) becomes readable when the person imports its file by hand: it is probed again and, when
+   * it now is a video, its fresh facts replace the refused mark. A failed probe throws as for a
+   * new file, and the row stays refused.
+   */
+  async function reprobe(src: StoredSource, file: string, sizeBytes: number): Promise<LibraryItem> {
+    const raw = src.raw ?? undefined;
+    const ffprobe = await toolchain.binaryFor('probe');
+    const media = await probeFile(file, { ffprobe, raw });
+    const stat = await fs.stat(file);
+    const thumbPath =
+      src.thumbPath ?? (await thumbnailFor(src.item.id, file, media.durationSeconds, src.raw));
+    const stored = library.replaceMedia(src.item.id, media, sizeBytes, stat.mtimeMs, thumbPath);
+    if (!stored) throw unknownItem(src.item.id); // removed meanwhile
+    events.emit({ type: 'library.added', item: stored.item });
+    return stored.item;
   }
 
   // A thumbnail is a convenience: an import never fails because of it.
@@ -141,6 +162,9 @@ export function createService(deps: ServiceDeps): VqApi {
         const { item, existed } = await importOne(p, raw);
         (existed ? outcome.existing : outcome.imported).push(item);
       } catch (err) {
+        // A database that cannot be read or written fails the whole call (described once, by
+        // api/databaseErrors.ts): no later file would fare better.
+        if (isSqliteError(err)) throw err;
         const error = toApiError(err);
         outcome.failed.push({ path: p, ...error });
         events.emit({ type: 'library.importFailed', path: p, error });
@@ -275,8 +299,10 @@ export function createService(deps: ServiceDeps): VqApi {
 
     async 'queue.retry'(args) {
       // What a retry runs is planned again now, by the same code the run uses, and shown on the
-      // job before it is queued; a job whose stored data is not valid (an imported project) is
-      // refused with the reason. The stored plan stays as history.
+      // job as it is queued; a job whose stored data is not valid (an imported project) is
+      // refused with the reason. The stored plan stays as history. The new commands are written
+      // by the requeue itself, only while the job is still retryable: a retry that loses a race
+      // (another process retried and started it meanwhile) changes nothing.
       const job = deps.jobs.getJob(args.jobId);
       if (!job || !isRetryable(job.status)) return deps.queue.retry(args.jobId);
       let fresh: { binary: string | null; commands: string[][] };
@@ -286,13 +312,7 @@ export function createService(deps: ServiceDeps): VqApi {
         const e = toApiError(err);
         throw new VqError('INVALID_ARGS', `Job ${job.id} cannot be retried: ${e.message}`, e.hint);
       }
-      deps.jobs.update(job.id, fresh);
-      try {
-        return deps.queue.retry(args.jobId);
-      } catch (err) {
-        deps.jobs.update(job.id, { binary: job.binary, commands: job.commands });
-        throw err;
-      }
+      return deps.queue.retry(args.jobId, fresh);
     },
 
     async 'queue.rerunRung'(args) {

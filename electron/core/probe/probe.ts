@@ -48,6 +48,44 @@ export function ffmpegInputUrl(realPath: string): string {
   return `file:${realPath}`;
 }
 
+/**
+ * Input options that keep ffprobe and ffmpeg on local files: no network protocol, even for a
+ * resource a file names inside it. Placed before `-i`.
+ */
+export const LOCAL_ONLY_ARGS = ['-protocol_whitelist', 'file,pipe'] as const;
+
+/**
+ * Demuxers that read other files or addresses a file names (playlists, concat lists, session
+ * descriptions). A "video" that is one of these could make every later decode read whatever it
+ * lists, so the library refuses it; users encode or score the media itself.
+ */
+const INDIRECT_FORMATS = new Set(['hls', 'applehttp', 'dash', 'concat', 'ffconcat', 'sdp', 'rtp', 'rtsp', 'imf', 'mpegdash', 'avisynth', 'vapoursynth']);
+
+/** Script formats ffmpeg picks by extension on builds that have them: their scripts run code. */
+const SCRIPT_EXTENSIONS: Record<string, string> = { '.avs': 'avisynth', '.avsi': 'avisynth', '.vpy': 'vapoursynth' };
+
+/** The indirect format a file's first bytes announce (HLS, ffconcat, SDP), or null. */
+export function sniffIndirection(head: Uint8Array): string | null {
+  const text = Buffer.from(head).toString('latin1').replace(/^\xef\xbb\xbf/, '').trimStart();
+  if (text.startsWith('#EXTM3U')) return 'hls';
+  if (text.startsWith('ffconcat version')) return 'ffconcat';
+  if (/^v=0\r?\n/.test(text)) return 'sdp';
+  return null;
+}
+
+/** Throws when the file is a playlist or list of other resources (by its bytes or ffprobe's word). */
+export function refuseIndirection(formatName: string | null | undefined, fileName: string): void {
+  const names = (formatName ?? '').split(',');
+  const hit = names.find((n) => INDIRECT_FORMATS.has(n.trim()));
+  if (hit) {
+    throw new VqError(
+      'NOT_MEDIA',
+      `${fileName} is a ${hit} ${hit === 'avisynth' || hit === 'vapoursynth' ? 'script' : 'playlist or list of other files'}, not a video file.`,
+      'Open the media file itself (for HLS/DASH, one of its renditions joined into one file).',
+    );
+  }
+}
+
 /** ffprobe demuxer options for headerless raw video, placed before `-i`. */
 export function rawInputArgs(raw: RawVideoSpec): string[] {
   return [
@@ -65,7 +103,7 @@ export function rawInputArgs(raw: RawVideoSpec): string[] {
 async function readHead(realPath: string): Promise<Uint8Array> {
   const handle = await open(realPath, 'r');
   try {
-    const buf = new Uint8Array(16);
+    const buf = new Uint8Array(64);
     const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
     return buf.subarray(0, bytesRead);
   } finally {
@@ -143,10 +181,12 @@ export async function probeFile(filePath: string, opts: ProbeOptions): Promise<M
   const raw = opts.raw ?? null;
   const { sizeBytes, realPath } = await checkInputFile(filePath, { raw: opts.raw });
   const ext = path.extname(fileName).toLowerCase();
-  const inputArgs = [...(raw ? rawInputArgs(raw) : []), '-i', ffmpegInputUrl(realPath)];
-  const magic: ContainerMagic | undefined = raw
-    ? undefined
-    : sniffContainer(await readHead(realPath));
+  // Local files only, even for what a file names inside it (a playlist's http:// segments).
+  const inputArgs = [...LOCAL_ONLY_ARGS, ...(raw ? rawInputArgs(raw) : []), '-i', ffmpegInputUrl(realPath)];
+  const head = raw ? null : await readHead(realPath);
+  // A playlist, list of files or script is refused before ffprobe reads anything it names or runs.
+  if (head) refuseIndirection(SCRIPT_EXTENSIONS[ext] ?? sniffIndirection(head), fileName);
+  const magic: ContainerMagic | undefined = head ? sniffContainer(head) : undefined;
   const failureContext = { sizeBytes, ext, fileName, magic };
 
   throwIfAborted(opts.signal, fileName);
@@ -161,6 +201,7 @@ export async function probeFile(filePath: string, opts: ProbeOptions): Promise<M
   if (mentionsTruncation(r.stderrTail)) throw classifyProbeFailure(r.stderrTail, failureContext);
 
   const doc = parseFfprobeJson(r.stdout);
+  refuseIndirection(doc.format?.format_name, fileName);
   const vs = pickVideoStream(doc, fileName);
   const codec = vs.codec_name ?? 'unknown';
 

@@ -44,11 +44,16 @@ export function exportProject(db: Db, opts: ExportOptions): ProjectFile {
   const all = opts.sourceIds === undefined;
   const chosen = new Set<string>();
   if (all) {
-    for (const r of db.prepare('SELECT id FROM sources').all() as { id: string }[]) chosen.add(r.id);
+    for (const r of db.prepare('SELECT id FROM sources').all() as { id: string }[])
+      chosen.add(r.id);
   } else {
     for (const id of opts.sourceIds!) {
       if (!db.prepare('SELECT 1 FROM sources WHERE id = ?').get(id)) {
-        throw new VqError('UNKNOWN_ITEM', `No library item with id ${id} to export.`, 'See the library (`vq list`) for the ids.');
+        throw new VqError(
+          'UNKNOWN_ITEM',
+          `No library item with id ${id} to export.`,
+          'See the library (`vq list`) for the ids.',
+        );
       }
       chosen.add(id);
     }
@@ -56,18 +61,50 @@ export function exportProject(db: Db, opts: ExportOptions): ProjectFile {
   closeOverScoreTargets(db, chosen);
   const ids = [...chosen];
 
-  const sourceRows = selectIn(db, 'SELECT * FROM sources WHERE id IN', ids, 'ORDER BY added_at, rowid');
-  const batchRows = selectIn(db, 'SELECT * FROM batches WHERE source_id IN', ids, 'ORDER BY created_at, rowid');
+  const sourceRows = selectIn(
+    db,
+    'SELECT * FROM sources WHERE id IN',
+    ids,
+    'ORDER BY added_at, rowid',
+  );
+  const batchRows = selectIn(
+    db,
+    'SELECT * FROM batches WHERE source_id IN',
+    ids,
+    'ORDER BY created_at, rowid',
+  );
   const batchIds = batchRows.map((b) => b.id as string);
-  const jobRows = selectIn(db, 'SELECT * FROM jobs WHERE batch_id IN', batchIds, 'ORDER BY queue_order');
-  const renditionRows = selectIn(db, 'SELECT * FROM renditions WHERE source_id IN', ids, 'ORDER BY created_at, rowid');
-  const runRows = selectIn(db, 'SELECT * FROM score_runs WHERE reference_id IN', ids, 'ORDER BY started_at, rowid');
+  const jobRows = selectIn(
+    db,
+    'SELECT * FROM jobs WHERE batch_id IN',
+    batchIds,
+    'ORDER BY queue_order',
+  );
+  const renditionRows = selectIn(
+    db,
+    'SELECT * FROM renditions WHERE source_id IN',
+    ids,
+    'ORDER BY created_at, rowid',
+  );
+  const runRows = selectIn(
+    db,
+    'SELECT * FROM score_runs WHERE reference_id IN',
+    ids,
+    'ORDER BY started_at, rowid',
+  );
   const runIds = runRows.map((r) => r.id as string);
-  const resultRows = selectIn(db, 'SELECT * FROM score_results WHERE run_id IN', runIds, 'ORDER BY created_at, rowid');
+  const resultRows = selectIn(
+    db,
+    'SELECT * FROM score_results WHERE run_id IN',
+    runIds,
+    'ORDER BY created_at, rowid',
+  );
 
   const renditionIds = new Set(renditionRows.map((r) => r.id as string));
   const ladderIdsUsed = new Set(
-    batchRows.map((b) => (JSON.parse(b.ladder_json as string) as { id?: string } | null)?.id).filter(Boolean),
+    batchRows
+      .map((b) => (JSON.parse(b.ladder_json as string) as { id?: string } | null)?.id)
+      .filter(Boolean),
   );
   const ladders = new LadderRepo(db)
     .list()
@@ -94,7 +131,11 @@ export function exportProject(db: Db, opts: ExportOptions): ProjectFile {
   // Never write a file this app would refuse to import.
   const problems = projectReferenceProblems(file);
   if (problems.length) {
-    throw new VqError('INTERNAL', `The library's records do not fit together: ${problems.slice(0, 5).join('; ')}`, 'Please report this.');
+    throw new VqError(
+      'INTERNAL',
+      `The library's records do not fit together: ${problems.slice(0, 5).join('; ')}`,
+      'Please report this.',
+    );
   }
   return file;
 }
@@ -103,7 +144,9 @@ export function exportProject(db: Db, opts: ExportOptions): ProjectFile {
 export function exportFileName(file: ProjectFile): string {
   const stamp = file.exportedAt.replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   const base =
-    file.sources.length === 1 ? file.sources[0]!.fileName.replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9._-]+/g, '_') : 'vq-project';
+    file.sources.length === 1
+      ? file.sources[0]!.fileName.replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9._-]+/g, '_')
+      : 'vq-project';
   return `${base || 'vq-project'}-${stamp}.vqproj.json`;
 }
 
@@ -122,9 +165,15 @@ function closeOverScoreTargets(db: Db, chosen: Set<string>): void {
       const sourceId =
         t.target_kind === 'source'
           ? (t.target_id as string)
-          : ((db.prepare('SELECT source_id FROM renditions WHERE id = ?').get(t.target_id) as { source_id: string } | undefined)
-              ?.source_id ?? null);
-      if (sourceId && !chosen.has(sourceId) && db.prepare('SELECT 1 FROM sources WHERE id = ?').get(sourceId)) {
+          : ((
+              db.prepare('SELECT source_id FROM renditions WHERE id = ?').get(t.target_id) as
+                { source_id: string } | undefined
+            )?.source_id ?? null);
+      if (
+        sourceId &&
+        !chosen.has(sourceId) &&
+        db.prepare('SELECT 1 FROM sources WHERE id = ?').get(sourceId)
+      ) {
         chosen.add(sourceId);
         grew = true;
       }
@@ -137,7 +186,11 @@ function selectIn(db: Db, head: string, ids: readonly string[], tail: string): R
   const out: Row[] = [];
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500);
-    out.push(...(db.prepare(`${head} (${chunk.map(() => '?').join(', ')}) ${tail}`).all(...chunk) as Row[]));
+    out.push(
+      ...(db
+        .prepare(`${head} (${chunk.map(() => '?').join(', ')}) ${tail}`)
+        .all(...chunk) as Row[]),
+    );
   }
   return out;
 }
@@ -231,7 +284,11 @@ function runOf(r: Row): ProjectScoreRun {
   };
 }
 
-function resultOf(r: Row, sources: ReadonlySet<string>, renditions: ReadonlySet<string>): ProjectScoreResult {
+function resultOf(
+  r: Row,
+  sources: ReadonlySet<string>,
+  renditions: ReadonlySet<string>,
+): ProjectScoreResult {
   const kind = r.target_kind as 'source' | 'rendition';
   const targetId = r.target_id as string;
   const present = kind === 'source' ? sources.has(targetId) : renditions.has(targetId);
@@ -261,7 +318,9 @@ function resultOf(r: Row, sources: ReadonlySet<string>, renditions: ReadonlySet<
     preflight: JSON.parse(r.preflight_json as string) as ProjectScoreResult['preflight'],
     fixes: JSON.parse(r.fixes_json as string) as string[],
     alignment: JSON.parse(r.alignment_json as string) as ProjectScoreResult['alignment'],
-    model: r.model_json ? (JSON.parse(r.model_json as string) as ProjectScoreResult['model']) : null,
+    model: r.model_json
+      ? (JSON.parse(r.model_json as string) as ProjectScoreResult['model'])
+      : null,
     createdAt: r.created_at as string,
   };
 }

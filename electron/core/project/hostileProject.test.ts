@@ -22,7 +22,11 @@ let srcId: string;
 beforeAll(async () => {
   clips = fs.mkdtempSync(path.join(os.tmpdir(), 'vq-hostile-clips-'));
   const src = makeClip(clips, { width: 320, height: 240, fps: 24, seconds: 1 });
-  const a = createCore({ dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'vq-hostile-a-')), host: { mode: 'web' }, queue: 'off' });
+  const a = createCore({
+    dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'vq-hostile-a-')),
+    host: { mode: 'web' },
+    queue: 'off',
+  });
   const out = await a.api['library.import']({ paths: [src] });
   srcId = out.imported[0]!.id;
   base = JSON.parse((await a.api['project.export']({})).text) as ProjectFile;
@@ -37,11 +41,22 @@ function injection(file: string): string {
 }
 
 /** The project with one encode batch (one job) and one score batch (one job), as the test edits them. */
-function hostileProject(o: { outDir: string; evilDir: string; ladderWidth: unknown; threads: unknown }): string {
+function hostileProject(o: {
+  outDir: string;
+  evilDir: string;
+  ladderWidth: unknown;
+  threads: unknown;
+}): string {
   const rung = { ...quickRung({ id: 'r90', height: 90 }), width: o.ladderWidth };
   const ladder = { ...quickLadder('evil', []), rungs: [rung] };
   const now = new Date().toISOString();
-  const job = (id: string, batchId: string, kind: 'encode' | 'score', plan: Record<string, unknown>, order: number) => ({
+  const job = (
+    id: string,
+    batchId: string,
+    kind: 'encode' | 'score',
+    plan: Record<string, unknown>,
+    order: number,
+  ) => ({
     id,
     batchId,
     kind,
@@ -63,8 +78,24 @@ function hostileProject(o: { outDir: string; evilDir: string; ladderWidth: unkno
   const p = {
     ...base,
     batches: [
-      { id: 'benc', sourceId: srcId, ladder, outDir: o.outDir, decodeOnce: true, skipped: [], createdAt: now },
-      { id: 'bscore', sourceId: srcId, ladder: null, outDir: path.join(o.outDir, 'score'), decodeOnce: true, skipped: [], createdAt: now },
+      {
+        id: 'benc',
+        sourceId: srcId,
+        ladder,
+        outDir: o.outDir,
+        decodeOnce: true,
+        skipped: [],
+        createdAt: now,
+      },
+      {
+        id: 'bscore',
+        sourceId: srcId,
+        ladder: null,
+        outDir: path.join(o.outDir, 'score'),
+        decodeOnce: true,
+        skipped: [],
+        createdAt: now,
+      },
     ],
     jobs: [
       job(
@@ -73,7 +104,17 @@ function hostileProject(o: { outDir: string; evilDir: string; ladderWidth: unkno
         'encode',
         {
           kind: 'encode',
-          rungs: [{ rung, width: injection(path.join(o.evilDir, 'filter.txt')), height: 90, fps: null, fpsValue: 24, keyint: 24, twoPass: false }],
+          rungs: [
+            {
+              rung,
+              width: injection(path.join(o.evilDir, 'filter.txt')),
+              height: 90,
+              fps: null,
+              fpsValue: 24,
+              keyint: 24,
+              twoPass: false,
+            },
+          ],
           outputs: [{ rungId: 'r90', path: path.join(o.evilDir, 'evil.mp4') }],
           twoPass: false,
         },
@@ -119,7 +160,14 @@ async function job(c: Core, id: string): Promise<Job> {
 describe('an imported project never runs what it stores', () => {
   it('refuses retry and re-run of a batch whose ladder carries filter text, and writes nothing', async () => {
     const { c, outDir, evilDir } = await fresh();
-    await c.api['project.import']({ text: hostileProject({ outDir, evilDir, ladderWidth: injection(path.join(evilDir, 'filter.txt')), threads: 1 }) });
+    await c.api['project.import']({
+      text: hostileProject({
+        outDir,
+        evilDir,
+        ladderWidth: injection(path.join(evilDir, 'filter.txt')),
+        threads: 1,
+      }),
+    });
 
     const retry = await refusal(c.api['queue.retry']({ jobId: 'jenc' }));
     expect(retry.code).toBe('INVALID_ARGS');
@@ -138,7 +186,9 @@ describe('an imported project never runs what it stores', () => {
 
   it('re-derives a retried encode from the ladder: outputs only inside outDir, shown = run', async () => {
     const { c, outDir, evilDir } = await fresh();
-    await c.api['project.import']({ text: hostileProject({ outDir, evilDir, ladderWidth: null, threads: 1 }) });
+    await c.api['project.import']({
+      text: hostileProject({ outDir, evilDir, ladderWidth: null, threads: 1 }),
+    });
 
     const requeued = await c.api['queue.retry']({ jobId: 'jenc' });
     const shown = requeued.commands;
@@ -161,28 +211,39 @@ describe('an imported project never runs what it stores', () => {
 
   it('refuses an output folder that is not absolute at import', async () => {
     const { c, evilDir } = await fresh();
-    const err = await refusal(c.api['project.import']({ text: hostileProject({ outDir: 'relative/../out', evilDir, ladderWidth: null, threads: 1 }) }));
+    const err = await refusal(
+      c.api['project.import']({
+        text: hostileProject({ outDir: 'relative/../out', evilDir, ladderWidth: null, threads: 1 }),
+      }),
+    );
     expect(err.code).toBe('INVALID_ARGS');
     expect(err.message).toMatch(/batches\.0\.outDir: not an absolute path/);
     c.close();
   });
 
-  it.each([['1:log_path=/tmp/x'], [1.5]])('refuses to retry a score job whose threads are %j', async (threads) => {
-    const { c, outDir, evilDir } = await fresh();
-    await c.api['project.import']({ text: hostileProject({ outDir, evilDir, ladderWidth: null, threads }) });
-    const err = await refusal(c.api['queue.retry']({ jobId: 'jscore' }));
-    expect(err.code).toBe('INVALID_ARGS');
-    expect(err.message).toMatch(/plan\.options\.threads/);
-    await c.queue.whenIdle();
-    const j = await job(c, 'jscore');
-    expect(j.status).toBe('failed');
-    expect(fs.readdirSync(evilDir)).toEqual([]);
-    c.close();
-  });
+  it.each([['1:log_path=/tmp/x'], [1.5]])(
+    'refuses to retry a score job whose threads are %j',
+    async (threads) => {
+      const { c, outDir, evilDir } = await fresh();
+      await c.api['project.import']({
+        text: hostileProject({ outDir, evilDir, ladderWidth: null, threads }),
+      });
+      const err = await refusal(c.api['queue.retry']({ jobId: 'jscore' }));
+      expect(err.code).toBe('INVALID_ARGS');
+      expect(err.message).toMatch(/plan\.options\.threads/);
+      await c.queue.whenIdle();
+      const j = await job(c, 'jscore');
+      expect(j.status).toBe('failed');
+      expect(fs.readdirSync(evilDir)).toEqual([]);
+      c.close();
+    },
+  );
 
   it('retries a valid imported score job with commands planned now, and they are what ran', async () => {
     const { c, outDir, evilDir } = await fresh();
-    await c.api['project.import']({ text: hostileProject({ outDir, evilDir, ladderWidth: null, threads: 1 }) });
+    await c.api['project.import']({
+      text: hostileProject({ outDir, evilDir, ladderWidth: null, threads: 1 }),
+    });
     const requeued = await c.api['queue.retry']({ jobId: 'jscore' });
     expect(requeued.commands.flat()).not.toContain('/bin/sh');
     await c.queue.whenIdle();
@@ -194,25 +255,93 @@ describe('an imported project never runs what it stores', () => {
   });
 
   it('the libvmaf filter builder refuses a thread count that is not a whole number', () => {
-    const model = { name: 'vmaf_v0.6.1', path: null, transform: false } as Parameters<typeof libvmafFilter>[0]['model'];
+    const model = { name: 'vmaf_v0.6.1', path: null, transform: false } as Parameters<
+      typeof libvmafFilter
+    >[0]['model'];
     for (const threads of [1.5, 0, Number.NaN, '1:log_path=/x' as unknown as number]) {
-      expect(() => libvmafFilter({ api: 2, model, threads, msSsim: false }, '/t/v.json', 1)).toThrow(/threads/);
+      expect(() =>
+        libvmafFilter({ api: 2, model, threads, msSsim: false }, '/t/v.json', 1),
+      ).toThrow(/threads/);
     }
   });
 
   it('keeps an imported source that is not a video file as history, refused for reading', async () => {
     const { c } = await fresh();
-    const fake = { ...base.sources[0]!, id: 'passwd', path: '/etc/passwd', fileName: 'passwd', media: { ...base.sources[0]!.media, path: '/etc/passwd' } };
+    const fake = {
+      ...base.sources[0]!,
+      id: 'passwd',
+      path: '/etc/passwd',
+      fileName: 'passwd',
+      media: { ...base.sources[0]!.media, path: '/etc/passwd' },
+    };
     const text = JSON.stringify({ ...base, sources: [...base.sources, fake] });
     const summary = await c.api['project.import']({ text });
     expect(summary.sources.added).toBe(2);
     expect(c.mediaPath('file', 'passwd')).toBeNull();
     expect(c.mediaPath('file', srcId)).toBe(base.sources[0]!.path);
-    expect(await c.api['frames.info']({ id: 'passwd' }).catch((e: VqError) => e.code)).toBe('NOT_FOUND');
-    const enc = await refusal(c.api['encode.start']({ sourceId: 'passwd', ladder: quickLadder('x', [quickRung({ id: 'a', height: 90 })]) }));
+    expect(await c.api['frames.info']({ id: 'passwd' }).catch((e: VqError) => e.code)).toBe(
+      'NOT_FOUND',
+    );
+    const enc = await refusal(
+      c.api['encode.start']({
+        sourceId: 'passwd',
+        ladder: quickLadder('x', [quickRung({ id: 'a', height: 90 })]),
+      }),
+    );
     expect(enc.message).toMatch(/passwd cannot be read: Not read/);
-    const score = await refusal(c.api['score.plan']({ referenceId: 'passwd', distorted: [{ kind: 'source', id: srcId }] }));
+    const score = await refusal(
+      c.api['score.plan']({ referenceId: 'passwd', distorted: [{ kind: 'source', id: srcId }] }),
+    );
     expect(score.message).toMatch(/cannot be read/);
+    c.close();
+  });
+
+  it('serves, decodes or scores an imported rendition only after its file probed as video here', async () => {
+    const { c } = await fresh();
+    const now = new Date().toISOString();
+    const rung = quickRung({ id: 'r90', height: 90 });
+    const rendition = (id: string, file: string) => ({
+      id,
+      sourceId: srcId,
+      batchId: null,
+      jobId: null,
+      rungId: 'r90',
+      rung,
+      path: file,
+      encoder: 'libx264',
+      width: 160,
+      height: 90,
+      bitrateKbps: 100,
+      sizeBytes: 1,
+      mtimeMs: null,
+      encodeSeconds: null,
+      command: [['/bin/sh', '-c', 'true']],
+      media: base.sources[0]!.media,
+      createdAt: now,
+    });
+    const real = makeClip(tempDir(), { width: 160, height: 90, seconds: 1 });
+    const text = JSON.stringify({
+      ...base,
+      renditions: [rendition('rpasswd', '/etc/passwd'), rendition('rreal', real)],
+    });
+    expect((await c.api['project.import']({ text })).renditions.added).toBe(2);
+    // /etc/passwd: kept as history, never served, decoded or scored.
+    expect(c.mediaPath('file', 'rpasswd')).toBeNull();
+    expect(await c.api['frames.info']({ id: 'rpasswd' }).catch((e: VqError) => e.code)).toBe(
+      'NOT_FOUND',
+    );
+    const score = await refusal(
+      c.api['score.plan']({
+        referenceId: srcId,
+        distorted: [{ kind: 'rendition', id: 'rpasswd' }],
+      }),
+    );
+    expect(score.message).toMatch(/cannot be read: Not read/);
+    // A real video: its facts come from the probe here, and it is served.
+    expect(c.mediaPath('file', 'rreal')).toBe(real);
+    const listed = (await c.api['queue.snapshot']({})).renditions.find((r) => r.id === 'rreal')!;
+    expect(listed.media.path).toBe(real);
+    expect(JSON.stringify(listed.media)).not.toContain('vqRefused');
     c.close();
   });
 });

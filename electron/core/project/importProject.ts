@@ -1,7 +1,8 @@
 /**
  * Imports a project file into the library: parse and validate first (nothing is touched when the
- * file is bad), then insert what is not there yet in ONE SQLite transaction, so a failure half-way
- * leaves the library as it was. Rules:
+ * file is bad), then insert what is not there yet in short transactions (the event loop is never
+ * held for long), journaled so that a failure half-way — or a crash — leaves the library as it was
+ * (importJournal.ts). Rules:
  * - A record whose id is already in the library is skipped ("already in the library").
  * - A source (or rendition) whose path is already in the library under another id is not added:
  *   its id is mapped to the existing one and every reference to it (batches, renditions, score
@@ -14,6 +15,7 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import { VqError } from '../../../shared/errors';
+import { JsonPieceError, JsonPieceReader, assemblePiece } from '../../../shared/jsonPieces';
 import { PRESET_LADDERS } from '../../../shared/presets';
 import {
   MAX_PROJECT_CHARS,
@@ -41,10 +43,12 @@ import { PerTitleRepo } from '../analysis/perTitleRepo';
 import { packSeries } from '../score/frameBlob';
 import type { Db } from '../store/db';
 import { REFUSED_KEY } from '../store/libraryRepo';
+import type { ImportJournal, ImportTable } from './importJournal';
 import { SERIES_COLUMN, hasPerTitleRuns } from './projectRows';
 
 /** Why an imported source is not read until its file has been probed on this machine. */
-export const NOT_YET_PROBED = 'This source came from a project file and has not been checked on this machine yet.';
+export const NOT_YET_PROBED =
+  'This file came from a project file and has not been checked on this machine yet.';
 
 /** Problems listed in an error message before "and N more". */
 const SHOWN_PROBLEMS = 8;
@@ -60,27 +64,79 @@ export interface ImportedIds {
   perTitleRuns: string[];
 }
 
+/** Characters of project text read between two yields to the event loop. */
+const TEXT_SLICE = 256 * 1024;
+
+/**
+ * Largest single record (one source, one score result with its per-frame series…). Each record is
+ * parsed in one step: a score result of a 2-hour 60 fps title is ~25 MB and takes ~150 ms.
+ */
+const MAX_RECORD_CHARS = 64 * 1024 * 1024;
+
+/** Project text as a whole string, or as chunks that arrive over time (an upload being read). */
+export type ProjectText = string | AsyncIterable<string>;
+
 /**
  * Parses and validates project text. Throws INVALID_ARGS naming what is wrong: not JSON (with the
  * position), not a project, an unsupported version, or the bad fields (`scoreResults.3.target.id:
- * rendition "…" is not in the file`).
+ * rendition "…" is not in the file`). The text is read piece by piece (jsonPieces.ts) with yields
+ * between slices, so even a 200 MB file never holds the event loop in one `JSON.parse`.
  */
-export async function parseProject(text: string): Promise<ProjectFile> {
-  if (text.length > MAX_PROJECT_CHARS) {
-    throw new VqError('INVALID_ARGS', `The project file is larger than ${MAX_PROJECT_CHARS / 1024 / 1024} MB.`, 'Export fewer sources per file.');
-  }
-  let json: unknown;
+export async function parseProject(text: ProjectText): Promise<ProjectFile> {
+  const json: Record<string, unknown> = {};
+  const reader = new JsonPieceReader((piece) => assemblePiece(json, piece), MAX_RECORD_CHARS);
+  let chars = 0;
+  const tooLarge = (): VqError =>
+    new VqError(
+      'INVALID_ARGS',
+      `The project file is larger than ${MAX_PROJECT_CHARS / 1024 / 1024} MB.`,
+      'Export fewer sources per file.',
+    );
   try {
-    json = JSON.parse(text);
+    if (typeof text === 'string') {
+      if (text.length > MAX_PROJECT_CHARS) throw tooLarge();
+      for (let at = 0; at < text.length; at += TEXT_SLICE) {
+        reader.push(text.slice(at, at + TEXT_SLICE));
+        await yieldToEventLoop();
+      }
+    } else {
+      for await (const chunk of text) {
+        chars += chunk.length;
+        if (chars > MAX_PROJECT_CHARS) throw tooLarge();
+        for (let at = 0; at < chunk.length; at += TEXT_SLICE)
+          reader.push(chunk.slice(at, at + TEXT_SLICE));
+        await yieldToEventLoop();
+      }
+    }
+    reader.end();
   } catch (err) {
+    if (!(err instanceof JsonPieceError)) throw err;
+    if (err.message.startsWith('A value longer')) {
+      throw new VqError(
+        'INVALID_ARGS',
+        `One record of the project file is larger than ${MAX_RECORD_CHARS / 1024 / 1024} MB (at position ${err.position}).`,
+        'Export fewer sources or fewer scores per file.',
+      );
+    }
+    // A JSON document that is not an object (an array, a string…) is no project, whatever it is.
+    if (!reader.started && !/end of JSON input/.test(err.message)) {
+      throw new VqError(
+        'INVALID_ARGS',
+        'This is not a VQ Studio project: the file is not a JSON object.',
+        'Choose a .vqproj.json file exported by VQ Studio.',
+      );
+    }
     throw new VqError(
       'INVALID_ARGS',
-      `The project file is not valid JSON (${(err as Error).message}).`,
+      `The project file is not valid JSON (${err.message}).`,
       'It may be truncated or not a VQ Studio project; export it again.',
     );
   }
   // Say the one thing that matters for a file of another kind or version, not fifty field errors.
-  const head = (typeof json === 'object' && json !== null ? json : {}) as { format?: unknown; version?: unknown };
+  const head = (typeof json === 'object' && json !== null ? json : {}) as {
+    format?: unknown;
+    version?: unknown;
+  };
   if (head.format !== PROJECT_FORMAT) {
     throw new VqError(
       'INVALID_ARGS',
@@ -99,7 +155,8 @@ export async function parseProject(text: string): Promise<ProjectFile> {
   }
   const { file, problems } = await validateInSlices(json);
   if (!file || problems.length) {
-    const more = problems.length > SHOWN_PROBLEMS ? `; and ${problems.length - SHOWN_PROBLEMS} more` : '';
+    const more =
+      problems.length > SHOWN_PROBLEMS ? `; and ${problems.length - SHOWN_PROBLEMS} more` : '';
     throw new VqError(
       'INVALID_ARGS',
       `The project file is not valid: ${problems.slice(0, SHOWN_PROBLEMS).join('; ')}${more}.`,
@@ -121,17 +178,8 @@ const RECORD_ARRAYS = {
   perTitleRuns: ProjectPerTitleRunSchema,
 } as const;
 
-/** The file's frame with every record array left unchecked (each record is checked on its own). */
-const ProjectFrameSchema = ProjectFileSchema.extend({
-  sources: z.array(z.unknown()),
-  ladders: z.array(z.unknown()),
-  batches: z.array(z.unknown()),
-  jobs: z.array(z.unknown()),
-  renditions: z.array(z.unknown()),
-  scoreRuns: z.array(z.unknown()),
-  scoreResults: z.array(z.unknown()),
-  perTitleRuns: z.array(z.unknown()).optional(),
-});
+/** Problems collected before validation stops: a file of a million bad records says so in eight. */
+const MAX_PROBLEMS = 100;
 
 /** Records checked between two yields to the event loop (validation and inserts alike). */
 export const IMPORT_SLICE = 500;
@@ -145,20 +193,43 @@ function yieldToEventLoop(): Promise<void> {
  * {@link ProjectFileSchema} applied record by record, yielding between slices, with the same
  * problems (`sources.3.path: …`) a whole-file parse gives; then the references between records.
  */
-async function validateInSlices(json: unknown): Promise<{ file: ProjectFile | null; problems: string[] }> {
-  const frame = ProjectFrameSchema.safeParse(json);
+async function validateInSlices(
+  json: Record<string, unknown>,
+): Promise<{ file: ProjectFile | null; problems: string[] }> {
+  // The frame (format, version, app…) is checked with every record array emptied: checking 100M
+  // array elements in one zod call would hold the event loop; each record is checked below.
+  const lists: Partial<Record<keyof typeof RECORD_ARRAYS, unknown[]>> = {};
+  const frameOnly: Record<string, unknown> = { ...json };
+  for (const key of Object.keys(RECORD_ARRAYS) as (keyof typeof RECORD_ARRAYS)[]) {
+    const value = json[key];
+    if (Array.isArray(value)) {
+      lists[key] = value;
+      frameOnly[key] = [];
+    }
+  }
+  const frame = ProjectFileSchema.safeParse(frameOnly);
   if (!frame.success) return { file: null, problems: schemaProblems(frame.error) };
   const problems: string[] = [];
   const out: Record<string, unknown> = { ...frame.data };
   let done = 0;
-  for (const [key, schema] of Object.entries(RECORD_ARRAYS) as [keyof typeof RECORD_ARRAYS, z.ZodType][]) {
-    const list = frame.data[key];
+  for (const [key, schema] of Object.entries(RECORD_ARRAYS) as [
+    keyof typeof RECORD_ARRAYS,
+    z.ZodType,
+  ][]) {
+    const list = lists[key];
     if (list === undefined) continue;
     const parsed: unknown[] = new Array(list.length);
-    for (let i = 0; i < list.length; i++) {
+    for (let i = 0; i < list.length && problems.length < MAX_PROBLEMS; i++) {
       const r = schema.safeParse(list[i]);
       if (r.success) parsed[i] = r.data;
-      else problems.push(...schemaProblems(new z.ZodError(r.error.issues.map((issue) => ({ ...issue, path: [key, i, ...issue.path] })))));
+      else
+        problems.push(
+          ...schemaProblems(
+            new z.ZodError(
+              r.error.issues.map((issue) => ({ ...issue, path: [key, i, ...issue.path] })),
+            ),
+          ),
+        );
       if (++done % IMPORT_SLICE === 0) await yieldToEventLoop();
     }
     out[key] = parsed;
@@ -172,10 +243,18 @@ async function validateInSlices(json: unknown): Promise<{ file: ProjectFile | nu
 /**
  * Imports a validated project; returns the summary and the ids added. Records are inserted in
  * short transactions of {@link IMPORT_SLICE} rows with a yield to the event loop between them, so
- * a large file never freezes the server; when any insert fails, every row this import added is
- * deleted again (one transaction), so the library ends as it was. Callers run one import at a time.
+ * a large file never freezes the server. Every added row is journaled ({@link ImportJournal}):
+ * when an insert fails the rows go again, and when the process dies the next recovery removes
+ * them, so the library ends as it was. One import runs per data folder (`journal.begin` refuses a
+ * second while another live process imports).
  */
-export async function importProject(db: Db, p: ProjectFile): Promise<{ summary: ProjectImportSummary; added: ImportedIds }> {
+export async function importProject(
+  db: Db,
+  p: ProjectFile,
+  journaling: { journal: ImportJournal; runner: string; isAlive: (runner: string) => boolean },
+): Promise<{ summary: ProjectImportSummary; added: ImportedIds }> {
+  const { journal } = journaling;
+  const importId = journal.begin(journaling.runner, journaling.isAlive);
   const count = (): ImportCount => ({ added: 0, skipped: 0 });
   const summary: ProjectImportSummary = {
     sources: count(),
@@ -190,19 +269,31 @@ export async function importProject(db: Db, p: ProjectFile): Promise<{ summary: 
     interruptedJobs: [],
     ...(await fileChecksInSlices(p)),
   };
-  const added: ImportedIds = { sources: [], ladders: [], batches: [], jobs: [], renditions: [], scoreResults: [], perTitleRuns: [] };
-  const addedScoreRuns: string[] = [];
+  const added: ImportedIds = {
+    sources: [],
+    ladders: [],
+    batches: [],
+    jobs: [],
+    renditions: [],
+    scoreResults: [],
+    perTitleRuns: [],
+  };
   /** Runs `fn` on every item, a slice per transaction, yielding between slices. */
-  const inSlices = async <T,>(items: readonly T[], fn: (item: T) => void): Promise<void> => {
+  const inSlices = async <T>(items: readonly T[], fn: (item: T) => void): Promise<void> => {
     for (let i = 0; i < items.length; i += IMPORT_SLICE) {
       const slice = items.slice(i, i + IMPORT_SLICE);
+      // IMMEDIATE: each slice reads (is this id there?) and then writes; taking the write lock first
+      // keeps another process's write from landing between the two (SQLITE_BUSY_SNAPSHOT in WAL).
       db.transaction(() => {
         for (const item of slice) fn(item);
-      })();
+      }).immediate();
       await yieldToEventLoop();
     }
   };
-  const exists = (table: string, id: string): boolean => Boolean(db.prepare(`SELECT 1 FROM ${table} WHERE id = ?`).get(id));
+  const exists = (table: string, id: string): boolean =>
+    Boolean(db.prepare(`SELECT 1 FROM ${table} WHERE id = ?`).get(id));
+  /** Journals a row this import added (inside the slice's transaction). */
+  const addedRow = (table: ImportTable, id: string): void => journal.record(importId, table, id);
 
   try {
     // Sources: same id → skip; same path under another id → map to it.
@@ -212,7 +303,8 @@ export async function importProject(db: Db, p: ProjectFile): Promise<{ summary: 
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)`,
     );
     await inSlices(p.sources, (s) => {
-      const atPath = db.prepare('SELECT id FROM sources WHERE path = ?').get(s.path) as { id: string } | undefined;
+      const atPath = db.prepare('SELECT id FROM sources WHERE path = ?').get(s.path) as
+        { id: string } | undefined;
       if (exists('sources', s.id)) {
         sourceId.set(s.id, s.id);
         summary.sources.skipped++;
@@ -223,8 +315,18 @@ export async function importProject(db: Db, p: ProjectFile): Promise<{ summary: 
       } else {
         // Refused for reading until the service has probed the file here (see verifySources).
         const media = { ...s.media, [REFUSED_KEY]: NOT_YET_PROBED };
-        insertSource.run(s.id, s.path, s.fileName, s.sizeBytes, Math.round(s.mtimeMs), s.addedAt, JSON.stringify(media), s.raw ? JSON.stringify(s.raw) : null);
+        insertSource.run(
+          s.id,
+          s.path,
+          s.fileName,
+          s.sizeBytes,
+          Math.round(s.mtimeMs),
+          s.addedAt,
+          JSON.stringify(media),
+          s.raw ? JSON.stringify(s.raw) : null,
+        );
         sourceId.set(s.id, s.id);
+        addedRow('sources', s.id);
         added.sources.push(s.id);
         summary.sources.added++;
       }
@@ -237,7 +339,12 @@ export async function importProject(db: Db, p: ProjectFile): Promise<{ summary: 
         summary.ladders.skipped++;
         return;
       }
-      db.prepare('INSERT INTO ladders (id, json, updated_at) VALUES (?, ?, ?)').run(l.ladder.id, JSON.stringify(l.ladder), l.updatedAt);
+      db.prepare('INSERT INTO ladders (id, json, updated_at) VALUES (?, ?, ?)').run(
+        l.ladder.id,
+        JSON.stringify(l.ladder),
+        l.updatedAt,
+      );
+      addedRow('ladders', l.ladder.id);
       added.ladders.push(l.ladder.id);
       summary.ladders.added++;
     });
@@ -250,7 +357,16 @@ export async function importProject(db: Db, p: ProjectFile): Promise<{ summary: 
       db.prepare(
         `INSERT INTO batches (id, source_id, ladder_json, out_dir, decode_once, skipped_json, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      ).run(b.id, src(b.sourceId), JSON.stringify(b.ladder), b.outDir, b.decodeOnce ? 1 : 0, JSON.stringify(b.skipped), b.createdAt);
+      ).run(
+        b.id,
+        src(b.sourceId),
+        JSON.stringify(b.ladder),
+        b.outDir,
+        b.decodeOnce ? 1 : 0,
+        JSON.stringify(b.skipped),
+        b.createdAt,
+      );
+      addedRow('batches', b.id);
       added.batches.push(b.id);
       summary.batches.added++;
     });
@@ -258,7 +374,8 @@ export async function importProject(db: Db, p: ProjectFile): Promise<{ summary: 
     // Renditions before jobs' plans are remapped: a rendition at a known path keeps the old id.
     const renditionId = new Map<string, string>();
     await inSlices(p.renditions, (r) => {
-      const atPath = db.prepare('SELECT id FROM renditions WHERE path = ?').get(r.path) as { id: string } | undefined;
+      const atPath = db.prepare('SELECT id FROM renditions WHERE path = ?').get(r.path) as
+        { id: string } | undefined;
       if (exists('renditions', r.id)) renditionId.set(r.id, r.id);
       else if (atPath) {
         renditionId.set(r.id, atPath.id);
@@ -268,45 +385,54 @@ export async function importProject(db: Db, p: ProjectFile): Promise<{ summary: 
     const rend = (id: string): string => renditionId.get(id) ?? id;
 
     // Jobs keep their relative order, after everything already queued; depends_on is set once all exist.
-    const { m } = db.prepare('SELECT MAX(queue_order) AS m FROM jobs').get() as { m: number | null };
+    const { m } = db.prepare('SELECT MAX(queue_order) AS m FROM jobs').get() as {
+      m: number | null;
+    };
     let order = (m ?? 0) + 1;
     const newJobs: ProjectJob[] = [];
-    await inSlices([...p.jobs].sort((a, b) => a.queueOrder - b.queueOrder), (j) => {
-      if (exists('jobs', j.id)) {
-        summary.jobs.skipped++;
-        return;
-      }
-      const runnable = j.status === 'queued' || j.status === 'running';
-      if (runnable) summary.interruptedJobs.push(j.id);
-      db.prepare(
-        `INSERT INTO jobs (id, batch_id, kind, status, rung_ids, plan_json, depends_on, queue_order, attempts,
+    await inSlices(
+      [...p.jobs].sort((a, b) => a.queueOrder - b.queueOrder),
+      (j) => {
+        if (exists('jobs', j.id)) {
+          summary.jobs.skipped++;
+          return;
+        }
+        const runnable = j.status === 'queued' || j.status === 'running';
+        if (runnable) summary.interruptedJobs.push(j.id);
+        db.prepare(
+          `INSERT INTO jobs (id, batch_id, kind, status, rung_ids, plan_json, depends_on, queue_order, attempts,
            created_at, started_at, finished_at, binary, command_json, stderr_tail, error, encode_seconds,
            runner, heartbeat_at, pid)
          VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL)`,
-      ).run(
-        j.id,
-        j.batchId,
-        j.kind,
-        runnable ? 'interrupted' : j.status,
-        JSON.stringify(j.rungIds),
-        JSON.stringify(remapPlan(j.plan, src, rend)),
-        order++,
-        j.attempts,
-        j.createdAt,
-        j.startedAt,
-        j.finishedAt,
-        j.binary,
-        JSON.stringify(j.commands),
-        j.stderrTail,
-        runnable ? `Imported from a project while it was ${j.status}; it did not run here. Retry it to run it.` : j.error,
-        j.encodeSeconds,
-      );
-      newJobs.push(j);
-      added.jobs.push(j.id);
-      summary.jobs.added++;
-    });
+        ).run(
+          j.id,
+          j.batchId,
+          j.kind,
+          runnable ? 'interrupted' : j.status,
+          JSON.stringify(j.rungIds),
+          JSON.stringify(remapPlan(j.plan, src, rend)),
+          order++,
+          j.attempts,
+          j.createdAt,
+          j.startedAt,
+          j.finishedAt,
+          j.binary,
+          JSON.stringify(j.commands),
+          j.stderrTail,
+          runnable
+            ? `Imported from a project while it was ${j.status}; it did not run here. Retry it to run it.`
+            : j.error,
+          j.encodeSeconds,
+        );
+        newJobs.push(j);
+        addedRow('jobs', j.id);
+        added.jobs.push(j.id);
+        summary.jobs.added++;
+      },
+    );
     await inSlices(newJobs, (j) => {
-      if (j.dependsOn) db.prepare('UPDATE jobs SET depends_on = ? WHERE id = ?').run(j.dependsOn, j.id);
+      if (j.dependsOn)
+        db.prepare('UPDATE jobs SET depends_on = ? WHERE id = ?').run(j.dependsOn, j.id);
     });
 
     await inSlices(p.renditions, (r) => {
@@ -333,9 +459,11 @@ export async function importProject(db: Db, p: ProjectFile): Promise<{ summary: 
         r.sizeBytes,
         r.encodeSeconds,
         JSON.stringify(r.command),
-        JSON.stringify(r.media),
+        // Refused for reading until the service has probed the file here (see verifyRenditions).
+        JSON.stringify({ ...r.media, [REFUSED_KEY]: NOT_YET_PROBED }),
         r.createdAt,
       );
+      addedRow('renditions', r.id);
       added.renditions.push(r.id);
       summary.renditions.added++;
     });
@@ -359,7 +487,7 @@ export async function importProject(db: Db, p: ProjectFile): Promise<{ summary: 
         r.startedAt,
         r.durationMs,
       );
-      addedScoreRuns.push(r.id);
+      addedRow('score_runs', r.id);
       summary.scoreRuns.added++;
     });
 
@@ -403,6 +531,7 @@ export async function importProject(db: Db, p: ProjectFile): Promise<{ summary: 
         r.model ? JSON.stringify(r.model) : null,
         r.createdAt,
       );
+      addedRow('score_results', r.id);
       added.scoreResults.push(r.id);
       summary.scoreResults.added++;
     });
@@ -419,50 +548,72 @@ export async function importProject(db: Db, p: ProjectFile): Promise<{ summary: 
         repo.insert({
           ...(run as unknown as Parameters<PerTitleRepo['insert']>[0]),
           sourceId: src(run.sourceId),
-          ...(unfinished ? { status: 'failed', error: `Imported from a project while it was ${run.status}; it did not run here.` } : {}),
+          ...(unfinished
+            ? {
+                status: 'failed',
+                error: `Imported from a project while it was ${run.status}; it did not run here.`,
+              }
+            : {}),
         });
+        addedRow('pertitle_runs', run.id);
         added.perTitleRuns.push(run.id);
         summary.perTitleRuns.added++;
       });
     } else {
       summary.perTitleRuns.skipped += perTitle.length;
     }
+    journal.commit(importId);
   } catch (err) {
-    // Undo: every row this import added goes again (children first), and the error stands.
-    db.transaction(() => {
-      const drop = (table: string, ids: readonly string[]): void => {
-        const stmt = db.prepare(`DELETE FROM ${table} WHERE id = ?`);
-        for (const id of ids) stmt.run(id);
-      };
-      if (hasPerTitleRuns(db)) drop('pertitle_runs', added.perTitleRuns);
-      drop('score_results', added.scoreResults);
-      drop('score_runs', addedScoreRuns);
-      drop('renditions', added.renditions);
-      drop('jobs', added.jobs);
-      drop('batches', added.batches);
-      drop('ladders', added.ladders);
-      drop('sources', added.sources);
-    })();
+    // Undo: every row this import added goes again (children first), and the error stands. An
+    // undo that fails itself is finished by the next recovery (the journal is still there).
+    await journal
+      .rollBack(importId)
+      .catch((undoErr: unknown) =>
+        console.warn(
+          `project import: undoing import ${importId} failed, recovery will finish it:`,
+          undoErr instanceof Error ? undoErr.message : undoErr,
+        ),
+      );
     throw err;
   }
+  // Committed: a journal left behind here is only forgotten by the next recovery.
+  await journal
+    .forget(importId)
+    .catch((e: unknown) =>
+      console.warn(
+        `project import: clearing the journal of ${importId} failed:`,
+        e instanceof Error ? e.message : e,
+      ),
+    );
   return { summary, added };
 }
 
 /** Source and rendition ids inside a score job's plan follow the remapping. */
-function remapPlan(plan: ProjectJob['plan'], src: (id: string) => string, rend: (id: string) => string): ProjectJob['plan'] {
+function remapPlan(
+  plan: ProjectJob['plan'],
+  src: (id: string) => string,
+  rend: (id: string) => string,
+): ProjectJob['plan'] {
   if (plan.kind !== 'score') return plan;
   const out: Record<string, unknown> = { ...plan };
   if (typeof plan.referenceId === 'string') out.referenceId = src(plan.referenceId);
   if (Array.isArray(plan.targets)) {
     out.targets = (plan.targets as { kind?: unknown; id?: unknown }[]).map((t) =>
-      typeof t.id !== 'string' ? t : { ...t, id: t.kind === 'source' ? src(t.id) : t.kind === 'rendition' ? rend(t.id) : t.id },
+      typeof t.id !== 'string'
+        ? t
+        : {
+            ...t,
+            id: t.kind === 'source' ? src(t.id) : t.kind === 'rendition' ? rend(t.id) : t.id,
+          },
     );
   }
   return out as ProjectJob['plan'];
 }
 
 /** Which media paths of the project are missing on this machine, or differ from the record. */
-export async function fileChecksInSlices(p: ProjectFile): Promise<{ missingFiles: string[]; changedFiles: string[] }> {
+export async function fileChecksInSlices(
+  p: ProjectFile,
+): Promise<{ missingFiles: string[]; changedFiles: string[] }> {
   const missingFiles: string[] = [];
   const changedFiles: string[] = [];
   const check = (path: string, sizeBytes: number, mtimeMs: number | null): void => {
@@ -474,9 +625,16 @@ export async function fileChecksInSlices(p: ProjectFile): Promise<{ missingFiles
       return;
     }
     if (!st.isFile()) missingFiles.push(path);
-    else if (st.size !== sizeBytes || (mtimeMs !== null && Math.round(st.mtimeMs) !== Math.round(mtimeMs))) changedFiles.push(path);
+    else if (
+      st.size !== sizeBytes ||
+      (mtimeMs !== null && Math.round(st.mtimeMs) !== Math.round(mtimeMs))
+    )
+      changedFiles.push(path);
   };
-  const files = [...p.sources.map((s) => [s.path, s.sizeBytes, s.mtimeMs] as const), ...p.renditions.map((r) => [r.path, r.sizeBytes, r.mtimeMs] as const)];
+  const files = [
+    ...p.sources.map((s) => [s.path, s.sizeBytes, s.mtimeMs] as const),
+    ...p.renditions.map((r) => [r.path, r.sizeBytes, r.mtimeMs] as const),
+  ];
   for (let i = 0; i < files.length; i++) {
     check(...files[i]!);
     if ((i + 1) % IMPORT_SLICE === 0) await yieldToEventLoop();

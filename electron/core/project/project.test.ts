@@ -40,7 +40,8 @@ async function libraryView(c: Core): Promise<unknown> {
   const scores: unknown[] = [];
   for (const item of items) {
     const { results } = await c.api['scores.list']({ sourceId: item.id });
-    for (const r of results) scores.push({ summary: r, detail: await c.api['scores.get']({ resultId: r.id }) });
+    for (const r of results)
+      scores.push({ summary: r, detail: await c.api['scores.get']({ resultId: r.id }) });
   }
   const ladders = (await c.api['ladders.list']({})).filter((l) => !l.builtIn);
   return { items, renditions, scores, ladders };
@@ -82,7 +83,13 @@ beforeAll(async () => {
   clips = fs.mkdtempSync(path.join(os.tmpdir(), 'vq-project-clips-'));
   dirA = fs.mkdtempSync(path.join(os.tmpdir(), 'vq-project-a-'));
   const src = makeClip(clips, { width: 320, height: 240, fps: 24, seconds: 1 });
-  const other = makeClip(clips, { width: 320, height: 240, fps: 24, seconds: 1, name: 'other.mp4' });
+  const other = makeClip(clips, {
+    width: 320,
+    height: 240,
+    fps: 24,
+    seconds: 1,
+    name: 'other.mp4',
+  });
   a = core(dirA, 'all');
   srcId = await importClip(a, src);
   otherId = await importClip(a, other);
@@ -100,7 +107,11 @@ beforeAll(async () => {
   let encodeBatch: string | null = null;
   const encoded = done(() => encodeBatch);
   encodeBatch = (
-    await a.api['encode.start']({ sourceId: srcId, ladderId: 'proj', scoreAfterEncode: { options: { metrics: ['vmaf', 'psnr'] } } })
+    await a.api['encode.start']({
+      sourceId: srcId,
+      ladderId: 'proj',
+      scoreAfterEncode: { options: { metrics: ['vmaf', 'psnr'] } },
+    })
   ).batch.id;
   await encoded;
   // A source scored against itself: PSNR is +∞ on every frame (the series must survive JSON).
@@ -130,7 +141,11 @@ afterAll(() => {
 describe('project.export', () => {
   it('writes every record of the library with series and media paths', async () => {
     const p = JSON.parse(exported) as ProjectFile;
-    expect(p).toMatchObject({ format: 'vq-studio-project', version: 1, app: { version: expect.any(String) } });
+    expect(p).toMatchObject({
+      format: 'vq-studio-project',
+      version: 1,
+      app: { version: expect.any(String) },
+    });
     expect(p.sources.map((s) => s.id).sort()).toEqual([srcId, otherId].sort());
     expect(p.ladders.map((l) => l.ladder.id)).toEqual(['proj']);
     expect(p.batches).toHaveLength(2);
@@ -146,19 +161,27 @@ describe('project.export', () => {
     expect(self.series.psnr).toHaveLength(24);
     expect(self.series.psnr!.every((v) => v === 'inf')).toBe(true);
     const rendition = p.scoreResults.find((r) => r.target.kind === 'rendition')!;
-    expect(rendition.series.vmaf!.every((v) => typeof v === 'number' && v > 0 && v <= 100)).toBe(true);
+    expect(rendition.series.vmaf!.every((v) => typeof v === 'number' && v > 0 && v <= 100)).toBe(
+      true,
+    );
   });
 
   it('exports one source with the sources its scores refer to; an unknown id is refused', async () => {
-    const p = JSON.parse((await a.api['project.export']({ sourceIds: [srcId] })).text) as ProjectFile;
+    const p = JSON.parse(
+      (await a.api['project.export']({ sourceIds: [srcId] })).text,
+    ) as ProjectFile;
     // `other` was scored against the source, so it comes along (the file stays self-contained).
     expect(p.sources.map((s) => s.id).sort()).toEqual([srcId, otherId].sort());
-    const onlyOther = JSON.parse((await a.api['project.export']({ sourceIds: [otherId] })).text) as ProjectFile;
+    const onlyOther = JSON.parse(
+      (await a.api['project.export']({ sourceIds: [otherId] })).text,
+    ) as ProjectFile;
     expect(onlyOther.sources.map((s) => s.id)).toEqual([otherId]);
     expect(onlyOther.renditions).toEqual([]);
     expect(onlyOther.scoreResults).toEqual([]);
     expect(onlyOther.ladders).toEqual([]);
-    await expect(a.api['project.export']({ sourceIds: ['nope'] })).rejects.toMatchObject({ code: 'UNKNOWN_ITEM' });
+    await expect(a.api['project.export']({ sourceIds: ['nope'] })).rejects.toMatchObject({
+      code: 'UNKNOWN_ITEM',
+    });
   });
 });
 
@@ -217,21 +240,36 @@ describe('project.import', () => {
     expect(localId).not.toBe(srcId);
     const summary = await d.api['project.import']({ text: exported });
     expect(summary.sources).toEqual({ added: 1, skipped: 1 });
-    expect(summary.remapped).toEqual([{ kind: 'source', fromId: srcId, toId: localId, path: srcPath }]);
+    expect(summary.remapped).toEqual([
+      { kind: 'source', fromId: srcId, toId: localId, path: srcPath },
+    ]);
     const { renditions } = await d.api['renditions.list']({ sourceId: localId });
     expect(renditions).toHaveLength(2);
     const { results } = await d.api['scores.list']({ sourceId: localId });
     expect(results).toHaveLength(4);
-    const self = results.find((r) => r.target.kind === 'source' && r.label === path.basename(srcPath))!;
+    const self = results.find(
+      (r) => r.target.kind === 'source' && r.label === path.basename(srcPath),
+    )!;
     expect(self.target.id).toBe(localId);
-    expect(results.filter((r) => r.target.kind === 'rendition').map((r) => r.target.id).sort()).toEqual(
-      renditions.map((r) => r.id).sort(),
+    expect(
+      results
+        .filter((r) => r.target.kind === 'rendition')
+        .map((r) => r.target.id)
+        .sort(),
+    ).toEqual(renditions.map((r) => r.id).sort());
+    expect((await d.api['library.list']({})).items.map((i) => i.id).sort()).toEqual(
+      [localId, otherId].sort(),
     );
-    expect((await d.api['library.list']({})).items.map((i) => i.id).sort()).toEqual([localId, otherId].sort());
     const snap = await d.api['queue.snapshot']({});
     expect(snap.batches.every((b) => b.sourceId === localId)).toBe(true);
     const scoreJob = snap.jobs.find((j) => j.plan.kind === 'score' && j.plan.targets.length === 2)!;
-    expect(scoreJob.plan).toMatchObject({ referenceId: localId, targets: [{ kind: 'source', id: localId }, { kind: 'source', id: otherId }] });
+    expect(scoreJob.plan).toMatchObject({
+      referenceId: localId,
+      targets: [
+        { kind: 'source', id: localId },
+        { kind: 'source', id: otherId },
+      ],
+    });
     d.close();
   });
 
@@ -282,7 +320,11 @@ describe('project.import', () => {
     // Not even a restart of the queue picks them up.
     const again = core(dataDir, 'all');
     await again.queue.whenIdle();
-    expect((await again.api['queue.snapshot']({})).jobs.map((j) => j.status)).toEqual(['interrupted', 'interrupted', 'done']);
+    expect((await again.api['queue.snapshot']({})).jobs.map((j) => j.status)).toEqual([
+      'interrupted',
+      'interrupted',
+      'done',
+    ]);
     again.close();
   });
 
@@ -290,8 +332,16 @@ describe('project.import', () => {
     const c = core();
     await importClip(c, JSON.parse(exported).sources[0].path);
     const p = (): ProjectFile => JSON.parse(exported) as ProjectFile;
-    await expectInvalid(c, JSON.stringify({ ...p(), format: 'something-else' }), /not a VQ Studio project.*"something-else"/);
-    await expectInvalid(c, JSON.stringify({ ...p(), version: 99 }), /version 99 is not supported; this app reads version 1/);
+    await expectInvalid(
+      c,
+      JSON.stringify({ ...p(), format: 'something-else' }),
+      /not a VQ Studio project.*"something-else"/,
+    );
+    await expectInvalid(
+      c,
+      JSON.stringify({ ...p(), version: 99 }),
+      /version 99 is not supported; this app reads version 1/,
+    );
     // Cut off half-way, as a broken download would be.
     await expectInvalid(c, exported.slice(0, Math.floor(exported.length / 2)), /not valid JSON/);
     const unknownTarget = p();
@@ -300,7 +350,9 @@ describe('project.import', () => {
     await expectInvalid(
       c,
       JSON.stringify(unknownTarget),
-      new RegExp(`scoreResults\\.${i}\\.target\\.id: rendition "no-such-rendition" is not in the file`),
+      new RegExp(
+        `scoreResults\\.${i}\\.target\\.id: rendition "no-such-rendition" is not in the file`,
+      ),
     );
     const badField = p();
     (badField.renditions[1] as { width: unknown }).width = 'wide';
@@ -315,7 +367,9 @@ describe('project.import', () => {
     const c = core(dataDir);
     // A second connection makes the last table refuse inserts, as a full disk or a constraint would.
     const db = openDatabase(dataDir);
-    db.exec(`CREATE TRIGGER refuse BEFORE INSERT ON score_results BEGIN SELECT RAISE(ABORT, 'refused by test'); END`);
+    db.exec(
+      `CREATE TRIGGER refuse BEFORE INSERT ON score_results BEGIN SELECT RAISE(ABORT, 'refused by test'); END`,
+    );
     const before = await counts(c);
     await expect(c.api['project.import']({ text: exported })).rejects.toThrow(/refused by test/);
     expect(await counts(c)).toEqual(before);
@@ -354,7 +408,9 @@ describe('project.import', () => {
     });
     db.close();
     const text = (await a.api['project.export']({ sourceIds: [srcId] })).text;
-    expect((JSON.parse(text) as ProjectFile).perTitleRuns?.map((r) => r.id)).toEqual(['pt-scoring']);
+    expect((JSON.parse(text) as ProjectFile).perTitleRuns?.map((r) => r.id)).toEqual([
+      'pt-scoring',
+    ]);
 
     const c = core(tempDir(), 'all');
     const events: VqEvent[] = [];
@@ -365,8 +421,13 @@ describe('project.import', () => {
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ id: 'pt-scoring', status: 'failed', batchId: batch.id });
     expect(runs[0]!.error).toMatch(/while it was scoring/);
-    expect(events.some((e) => e.type === 'pertitle.updated' && e.run.id === 'pt-scoring')).toBe(true);
-    expect((await c.api['project.import']({ text })).perTitleRuns).toEqual({ added: 0, skipped: 1 });
+    expect(events.some((e) => e.type === 'pertitle.updated' && e.run.id === 'pt-scoring')).toBe(
+      true,
+    );
+    expect((await c.api['project.import']({ text })).perTitleRuns).toEqual({
+      added: 0,
+      skipped: 1,
+    });
     c.close();
   });
 });

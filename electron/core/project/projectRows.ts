@@ -17,5 +17,7 @@ export const SERIES_COLUMN: Readonly<Record<ScoreSeries, string>> = {
 
 /** True when the library has the per-title table (schema migration 4 and later). */
 export function hasPerTitleRuns(db: Db): boolean {
-  return Boolean(db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'pertitle_runs'`).get());
+  return Boolean(
+    db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'pertitle_runs'`).get(),
+  );
 }

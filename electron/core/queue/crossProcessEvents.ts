@@ -2,14 +2,21 @@
  * Events for what another process wrote to the same data folder. A `vq encode` beside the app or
  * `vq serve` runs its own batch in its own process; open clients of the app learn of it only from
  * the database. SQLite's `PRAGMA data_version` changes when another connection commits, so a poll
- * costs one pragma while nothing happens; when it changes, the rows that are new or changed since
- * the last look become the usual events (`library.added`, `batch.added`, `job.updated`,
- * `rendition.added`, `score.added`). What this process said itself is remembered from its own
- * event stream and not said again. (Live progress of another process's job is not in the
- * database: its job shows as running until it ends.)
+ * costs one pragma while nothing happens. When it changes, the jobs, renditions, score results,
+ * library sources and batches whose entry in the `changes` table (stamped by triggers with a
+ * counter that never goes back, migration 7) is newer than the last look become the usual events
+ * (`job.updated`, `rendition.added`/`removed`, `score.added`/`removed`, `library.added`/`removed`,
+ * `batch.added`). Nothing else is read: a write no client sees (another queue's heartbeat) costs
+ * one query that finds no entry, however large the library. At most {@link SLICE} entries are
+ * turned into events per look; the rest follow right after (setImmediate), so another process's
+ * import of 100k sources never holds the event loop in one piece. What this process said itself
+ * is remembered from its own event stream and not said again. (Live progress of another process's
+ * job is not in the database: its job shows as running until it ends.)
  */
+import { createHash } from 'node:crypto';
 import type { VqEvent } from '../../../shared/api';
-import type { Job, JobStatus } from '../../../shared/queue';
+import type { LibraryItem } from '../../../shared/library';
+import type { Job } from '../../../shared/queue';
 import type { EventHub } from '../events';
 import type { Db } from '../store/db';
 import type { LibraryRepo } from '../store/libraryRepo';
@@ -27,158 +34,261 @@ export interface CrossProcessEventsDeps {
   events: EventHub;
   /** Called after another process changed the database (the queue may have work now). */
   onChange?: () => void;
+  /** Entries of `changes` turned into events per look (default {@link SLICE}). */
+  slice?: number;
 }
 
-const OPEN: readonly JobStatus[] = ['queued', 'running'];
+/** Tombstones of deleted rows are kept this long, for processes that look rarely. */
+const TOMBSTONE_MS = 60 * 60 * 1000;
+
+/** Entries handled per look: a few milliseconds of reads, however many another process wrote. */
+export const SLICE = 500;
+
+interface ChangeRow {
+  kind: 'job' | 'rendition' | 'score' | 'source' | 'batch';
+  id: string;
+  seq: number;
+  removed_at: number | null;
+}
 
 /** Turns other processes' writes into events, polling `PRAGMA data_version`. */
 export class CrossProcessEvents {
   private dataVersion: number;
-  /** Queued or running jobs as last told (JSON), so a change shows and a repeat does not. */
+  /** The change counter at the last look: every entry above it is new. */
+  private lastSeq: number;
+  /** True while entries above {@link lastSeq} are left for the next look (a burst in slices). */
+  private backlog = false;
+  /** What each job looked like when last told (a hash of its JSON), so a repeat is not told. */
   private readonly toldJobs = new Map<string, string>();
-  private readonly batches = new Set<string>();
-  private readonly sources = new Set<string>();
+  /**
+   * Sources this process told as added (a hash of the item, so another process's later change
+   * to the same source is still told) or removed, until a scan meets them.
+   */
+  private readonly toldSources = new Map<string, string>();
+  private readonly toldSourcesRemoved = new Set<string>();
+  /** Batches, renditions and scores this process told as added or removed, until a scan meets them. */
+  private readonly toldBatches = new Set<string>();
   private readonly toldRenditions = new Set<string>();
+  private readonly toldRenditionsRemoved = new Set<string>();
   private readonly toldScores = new Set<string>();
-  private lastRenditionRow: number;
-  private lastScoreRow: number;
+  private readonly toldScoresRemoved = new Set<string>();
+  private lastPruneMs = 0;
   private timer: NodeJS.Timeout | null = null;
+  /** The look that continues a backlog right after this one, while the timer runs. */
+  private soon: NodeJS.Immediate | null = null;
+  /** The last failure of the poll timer said in the log (said once until a poll works again). */
+  private troubleSaid: string | null = null;
   private readonly unsubscribe: () => void;
 
   constructor(private readonly deps: CrossProcessEventsDeps) {
-    const { db } = deps;
     this.dataVersion = this.readDataVersion();
-    for (const id of ids(db, 'SELECT id FROM batches')) this.batches.add(id);
-    for (const id of ids(db, 'SELECT id FROM sources')) this.sources.add(id);
-    for (const j of deps.jobs.listJobs({ statuses: OPEN })) this.toldJobs.set(j.id, JSON.stringify(j));
-    this.lastRenditionRow = maxRow(db, 'renditions');
-    this.lastScoreRow = maxRow(db, 'score_results');
+    this.lastSeq = this.readSeq();
     this.unsubscribe = deps.events.subscribe((e) => this.remember(e));
   }
 
-  /** Polls every `intervalMs` (default 1 s) until {@link close}. */
+  /**
+   * Polls every `intervalMs` (default 1 s) until {@link close}, and right after a look that left a
+   * backlog; never throws from the timer.
+   */
   start(intervalMs = 1000): void {
     if (this.timer) return;
-    this.timer = setInterval(() => {
-      try {
-        this.poll();
-      } catch (err) {
-        // A busy or closing database: the next poll tries again.
-        console.warn('queue: reading changes of other processes failed:', err instanceof Error ? err.message : err);
-      }
-    }, intervalMs);
+    this.timer = setInterval(() => this.tick(), intervalMs);
     this.timer.unref();
   }
 
-  /** Looks once; true when another process had written since the last look. */
+  /**
+   * Looks once: true when another process had written since the last look, or a backlog was
+   * continued. Handles at most one slice of entries; {@link pending} says whether more wait.
+   */
   poll(): boolean {
     const version = this.readDataVersion();
-    if (version === this.dataVersion) return false;
+    const changed = version !== this.dataVersion;
+    if (!changed && !this.backlog) return false;
+    // One read transaction: the entries and the rows they stamp are read from the same snapshot.
+    this.deps.db.transaction(() => this.scan())();
     this.dataVersion = version;
-    this.scan();
-    this.deps.onChange?.();
+    this.pruneTombstones(); // a write: outside the read transaction
+    if (changed) this.deps.onChange?.();
     return true;
+  }
+
+  /** True when the last look left entries for the next one. */
+  get pending(): boolean {
+    return this.backlog;
   }
 
   /** Stops polling and listening. */
   close(): void {
     if (this.timer) clearInterval(this.timer);
+    if (this.soon) clearImmediate(this.soon);
     this.timer = null;
+    this.soon = null;
     this.unsubscribe();
+  }
+
+  private tick(): void {
+    try {
+      this.poll();
+      this.troubleSaid = null;
+    } catch (err) {
+      // A busy or closing database: the next poll tries again. Said once, not every second.
+      const message = err instanceof Error ? err.message : String(err);
+      if (this.troubleSaid === message) return;
+      this.troubleSaid = message;
+      console.warn(
+        'queue: reading changes of other processes failed (tried again every second):',
+        message,
+      );
+      return;
+    }
+    // The rest of a burst after whatever else waits in the event loop, not a second later.
+    if (this.backlog && this.timer && !this.soon) {
+      this.soon = setImmediate(() => {
+        this.soon = null;
+        this.tick();
+      });
+      this.soon.unref();
+    }
   }
 
   private readDataVersion(): number {
     return this.deps.db.pragma('data_version', { simple: true }) as number;
   }
 
+  private readSeq(): number {
+    const row = this.deps.db.prepare('SELECT seq FROM change_counter WHERE id = 1').get() as
+      { seq: number } | undefined;
+    return row?.seq ?? 0;
+  }
+
   /** Records what this process told, so a scan does not say it again. */
   private remember(e: VqEvent): void {
     switch (e.type) {
       case 'job.updated':
-        if (OPEN.includes(e.job.status)) this.toldJobs.set(e.job.id, JSON.stringify(e.job));
-        else this.toldJobs.delete(e.job.id); // a finished job comes back only by being queued again
+        this.toldJobs.set(e.job.id, jobHash(e.job));
         break;
       case 'batch.added':
-        this.batches.add(e.batch.id);
+        this.toldBatches.add(e.batch.id);
         break;
       case 'library.added':
-        this.sources.add(e.item.id);
+        this.toldSourcesRemoved.delete(e.item.id);
+        this.toldSources.set(e.item.id, itemHash(e.item));
         break;
       case 'library.removed':
-        this.sources.delete(e.id);
+        this.toldSources.delete(e.id);
+        this.toldSourcesRemoved.add(e.id);
         break;
       case 'rendition.added':
         this.toldRenditions.add(e.rendition.id);
         break;
+      case 'rendition.removed':
+        this.toldRenditionsRemoved.add(e.id);
+        break;
       case 'score.added':
         this.toldScores.add(e.result.id);
+        break;
+      case 'score.removed':
+        this.toldScoresRemoved.add(e.id);
         break;
       default:
         break;
     }
   }
 
+  /** Turns the next slice of entries (in counter order) into events. */
   private scan(): void {
     const { db, jobs, library, renditions, scores, events } = this.deps;
-    const known = new Set<string>();
-    for (const id of ids(db, 'SELECT id FROM sources')) {
-      known.add(id);
-      if (this.sources.has(id)) continue;
-      const src = library.get(id);
-      if (src) events.emit({ type: 'library.added', item: src.item });
+    const limit = Math.max(1, this.deps.slice ?? SLICE);
+    const changed = db
+      .prepare('SELECT kind, id, seq, removed_at FROM changes WHERE seq > ? ORDER BY seq LIMIT ?')
+      .all(this.lastSeq, limit) as ChangeRow[];
+    const changedJobs: Job[] = [];
+    for (const c of changed) {
+      const removed = c.removed_at !== null;
+      switch (c.kind) {
+        case 'job': {
+          const j = removed ? null : jobs.getJob(c.id);
+          if (j) changedJobs.push(j);
+          else this.toldJobs.delete(c.id); // no event says a job is gone (its batch went with it)
+          break;
+        }
+        case 'batch':
+          // No event says a batch is gone: only a rolled-back project import removes one, and its
+          // jobs (removed with it) are what a client shows.
+          if (!this.toldBatches.delete(c.id) && !removed) {
+            const batch = jobs.getBatch(c.id);
+            if (batch) events.emit({ type: 'batch.added', batch });
+          }
+          break;
+        case 'source':
+          if (removed) {
+            this.toldSources.delete(c.id);
+            if (!this.toldSourcesRemoved.delete(c.id))
+              events.emit({ type: 'library.removed', id: c.id });
+          } else {
+            // Added, or changed (verified or probed again): `library.added` replaces a known item.
+            const told = this.toldSources.get(c.id);
+            this.toldSources.delete(c.id);
+            this.toldSourcesRemoved.delete(c.id);
+            const src = library.get(c.id);
+            if (src && told !== itemHash(src.item))
+              events.emit({ type: 'library.added', item: src.item });
+          }
+          break;
+        case 'rendition':
+          if (removed) {
+            this.toldRenditions.delete(c.id);
+            if (!this.toldRenditionsRemoved.delete(c.id))
+              events.emit({ type: 'rendition.removed', id: c.id });
+          } else if (!this.toldRenditions.delete(c.id)) {
+            const rendition = renditions.get(c.id);
+            if (rendition) events.emit({ type: 'rendition.added', rendition });
+          }
+          break;
+        case 'score':
+          if (removed) {
+            this.toldScores.delete(c.id);
+            if (!this.toldScoresRemoved.delete(c.id))
+              events.emit({ type: 'score.removed', id: c.id });
+          } else if (!this.toldScores.delete(c.id)) {
+            const result = scores.summary(c.id);
+            if (result) events.emit({ type: 'score.added', result });
+          }
+          break;
+        default:
+          break;
+      }
     }
-    for (const id of [...this.sources]) if (!known.has(id)) events.emit({ type: 'library.removed', id });
 
-    const candidates = new Map<string, Job>();
-    for (const id of ids(db, 'SELECT id FROM batches ORDER BY created_at, rowid')) {
-      if (this.batches.has(id)) continue;
-      const batch = jobs.getBatch(id);
-      if (!batch) continue;
-      events.emit({ type: 'batch.added', batch });
-      // All its jobs, also those that finished between two looks.
-      for (const j of jobs.listJobs({ batchId: id })) candidates.set(j.id, j);
-    }
-    for (const j of jobs.listJobs({ statuses: OPEN })) candidates.set(j.id, j);
-    for (const id of this.toldJobs.keys()) {
-      if (candidates.has(id)) continue;
-      const j = jobs.getJob(id);
-      if (j) candidates.set(id, j);
-      else this.toldJobs.delete(id);
-    }
-
-    const newRenditions = db
-      .prepare('SELECT rowid AS r, id FROM renditions WHERE rowid > ? ORDER BY rowid')
-      .all(this.lastRenditionRow) as { r: number; id: string }[];
-    for (const row of newRenditions) {
-      this.lastRenditionRow = Math.max(this.lastRenditionRow, row.r);
-      if (this.toldRenditions.delete(row.id)) continue;
-      const rendition = renditions.get(row.id);
-      if (rendition) events.emit({ type: 'rendition.added', rendition });
-    }
-    const newScores = db
-      .prepare('SELECT rowid AS r, id FROM score_results WHERE rowid > ? ORDER BY rowid')
-      .all(this.lastScoreRow) as { r: number; id: string }[];
-    for (const row of newScores) {
-      this.lastScoreRow = Math.max(this.lastScoreRow, row.r);
-      if (this.toldScores.delete(row.id)) continue;
-      const result = scores.summary(row.id);
-      if (result) events.emit({ type: 'score.added', result });
-    }
-
-    // Jobs last: a client then has the batch and the rendition when it sees a job done.
-    const ordered = [...candidates.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-    for (const j of ordered) {
-      if (this.toldJobs.get(j.id) === JSON.stringify(j)) continue;
+    // Jobs last: a client then has the batch and the rendition when it sees a job done (their
+    // entries are older, so an earlier slice or this one told them).
+    changedJobs.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    for (const j of changedJobs) {
+      const hash = jobHash(j);
+      if (this.toldJobs.get(j.id) === hash) continue;
+      this.toldJobs.set(j.id, hash);
       events.emit({ type: 'job.updated', job: j });
     }
+    // Last: a scan that fails midway is done again from the same point (a repeat, never a gap).
+    this.backlog = changed.length === limit;
+    if (changed.length > 0) this.lastSeq = changed[changed.length - 1]!.seq;
+  }
+
+  /** Deletes tombstones older than {@link TOMBSTONE_MS}, at most once a minute. */
+  private pruneTombstones(): void {
+    const now = Date.now();
+    if (now - this.lastPruneMs < 60_000) return;
+    this.lastPruneMs = now;
+    this.deps.db
+      .prepare('DELETE FROM changes WHERE removed_at IS NOT NULL AND removed_at < ?')
+      .run(now - TOMBSTONE_MS);
   }
 }
 
-function ids(db: Db, sql: string): string[] {
-  return (db.prepare(sql).all() as { id: string }[]).map((r) => r.id);
+function jobHash(job: Job): string {
+  return createHash('sha1').update(JSON.stringify(job)).digest('base64');
 }
 
-function maxRow(db: Db, table: 'renditions' | 'score_results'): number {
-  const row = db.prepare(`SELECT MAX(rowid) AS m FROM ${table}`).get() as { m: number | null };
-  return row.m ?? 0;
+function itemHash(item: LibraryItem): string {
+  return createHash('sha1').update(JSON.stringify(item)).digest('base64');
 }

@@ -9,12 +9,22 @@
  * holder recovers its jobs like any orphan; when the holder dies, a waiting 'all' queue takes over.
  */
 import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { VqError, toApiError } from '../../../shared/errors';
-import { batchTally, isRetryable, type Batch, type Job, type JobKind } from '../../../shared/queue';
+import {
+  batchTally,
+  isRetryable,
+  type Batch,
+  type Job,
+  type JobKind,
+  type JobStatus,
+} from '../../../shared/queue';
 import { etaSeconds } from '../ffmpeg/progress';
 import type { EventHub } from '../events';
-import type { Claimant, JobStore, NewJob, RunnerRecord, RunningJob } from './jobStore';
-import { killOrphan, processExists } from './orphans';
+import type { Claimant, JobStore, NewJob, RunnerRecord } from './jobStore';
+import { killOrphan } from './orphans';
+import { lookAtProcess, ownIdentity, type ProcessLook } from '../processIdentity';
+import { RunnerLiveness } from './runnerLiveness';
 
 /** What an executor may report while a job runs. */
 export interface JobRunContext {
@@ -44,10 +54,17 @@ export interface JobExecutor {
   run(job: Job, ctx: JobRunContext): Promise<JobOutcome>;
   /**
    * Deletes what runs of this job may have left (temporary outputs, pass logs). With `isLive`, also
-   * other stray temporary files in its output folders whose job is not live (restart recovery).
-   * Synchronous: close() uses it while the process may be about to exit.
+   * other stray temporary files in its output folders for which `isLive(jobId)` is false (restart
+   * recovery; it is true, "keep", for a job id this database does not know). Synchronous: close()
+   * uses it while the process may be about to exit.
    */
   removeLeftovers(job: Job, isLive?: (jobId: string) => boolean): void;
+}
+
+/** The binary and commands a retry planned again, written on the job with its requeue. */
+export interface RetryCommands {
+  binary: string | null;
+  commands: string[][];
 }
 
 /** Options of {@link JobQueue}. */
@@ -69,6 +86,10 @@ export interface JobQueueOptions {
   mode: 'all' | 'own';
   /** How often the runner says it is alive and looks for dead runners (default 10 s). */
   heartbeatMs?: number;
+  /** Tests only: what the machine says about other processes (default: /proc, see processIdentity.ts). */
+  lookAtProcess?: (pid: number) => ProcessLook;
+  /** Tests only: this process's clocks (default: Date.now and performance.now). */
+  clock?: { wallMs(): number; monotonicMs(): number };
 }
 
 /** What a queue is in its data folder. */
@@ -94,10 +115,22 @@ const liveRunners = new Set<string>();
 const HEARTBEAT_MS = 10_000;
 
 /**
- * A running job whose runner has not marked it alive for this long is orphaned even if a process
- * with the runner's pid exists: after a reboot, pids are handed out again to other programs.
+ * Where a runner's process identity cannot be checked (no /proc), a runner whose heartbeat has not
+ * changed for this long of this process's monotonic time counts as dead even if a process with its
+ * pid exists (after a reboot, pids are handed out again to other programs). Also: a timer of this
+ * process that fires this much late means the process (or the machine) was paused.
  */
 const STALE_AFTER_MS = 60_000;
+
+/** Statuses a retry starts from. */
+const RETRYABLE: readonly JobStatus[] = ['failed', 'canceled', 'interrupted'];
+
+/** A finished run whose outcome could not be written yet (a busy database); written on the next tick. */
+interface UnsavedOutcome {
+  run: ActiveRun;
+  outcome: JobOutcome;
+  finishedAt: string;
+}
 
 /** The queue runner over a {@link JobStore}. */
 export class JobQueue {
@@ -114,10 +147,25 @@ export class JobQueue {
   /** The log said once that another process holds the lease. */
   private leaseNoted = false;
   private heartbeatTimer: NodeJS.Timeout | null = null;
+  private readonly liveness: RunnerLiveness;
+  private readonly clock: { wallMs(): number; monotonicMs(): number };
+  /** When refresh() last ran, by both clocks: a long gap means this process was paused. */
+  private lastTick: { wall: number; mono: number } | null = null;
+  /** Outcomes of finished runs still to be written (the database was busy). */
+  private readonly unsaved = new Map<string, UnsavedOutcome>();
+  /** Kinds of trouble already in the log, so a busy database is said once, not every tick. */
+  private readonly troubleSaid = new Set<string>();
 
   constructor(opts: JobQueueOptions) {
     this.opts = opts;
     this.roleValue = opts.mode === 'own' ? 'own' : 'holder';
+    this.clock = opts.clock ?? { wallMs: () => Date.now(), monotonicMs: () => performance.now() };
+    this.liveness = new RunnerLiveness({
+      look: opts.lookAtProcess ?? lookAtProcess,
+      monotonicMs: () => this.clock.monotonicMs(),
+      localRunnerOpen: (runner) => liveRunners.has(runner),
+      staleAfterMs: STALE_AFTER_MS,
+    });
     liveRunners.add(this.runnerId);
   }
 
@@ -129,8 +177,9 @@ export class JobQueue {
   start(): void {
     if (this.started || this.closed) return;
     this.started = true;
-    this.opts.store.registerRunner({ runner: this.runnerId, pid: process.pid, heartbeatAt: new Date().toISOString(), mode: this.opts.mode });
+    this.opts.store.registerRunner({ ...this.record(), mode: this.opts.mode });
     if (this.opts.mode === 'all') this.tryLease();
+    this.lastTick = { wall: this.clock.wallMs(), mono: this.clock.monotonicMs() };
     this.heartbeatTimer = setInterval(() => this.refresh(), this.opts.heartbeatMs ?? HEARTBEAT_MS);
     this.heartbeatTimer.unref(); // never what keeps a process alive
     this.pump();
@@ -143,12 +192,15 @@ export class JobQueue {
 
   /**
    * The periodic work (also run on a timer): says this runner and its jobs are alive; a follower
-   * takes over the lease when its holder is gone; the holder recovers jobs of runners that died.
+   * takes over the lease when its holder is gone; the holder recovers jobs of runners that died;
+   * outcomes a busy database refused are written; queued jobs start. Never throws: each step that
+   * fails (a busy or closing database) is said once in the log and tried again on the next tick.
    */
   refresh(): void {
     if (this.closed || !this.started) return;
+    this.noteTimerGap();
     const store = this.opts.store;
-    try {
+    this.attempt('heartbeat', () => {
       store.heartbeat(this.runnerId, new Date().toISOString());
       if (this.opts.mode === 'all') {
         if (this.roleValue === 'holder' && store.leaseHolder()?.runner !== this.runnerId) {
@@ -159,17 +211,15 @@ export class JobQueue {
         if (this.roleValue === 'follower') this.tryLease();
         else this.recover();
       }
-    } catch (err) {
-      // A busy database is retried on the next tick; the queue itself keeps running.
-      console.warn('queue: refresh failed:', err instanceof Error ? err.message : err);
-    }
-    this.pump();
+    });
+    this.attempt('saving outcomes', () => this.saveOutcomes());
+    this.attempt('starting jobs', () => this.pump());
   }
 
   /** The live runner of another process that holds the data folder's lease (null: none, or this one). */
   otherLeaseHolder(): RunnerRecord | null {
     const holder = this.opts.store.leaseHolder();
-    return holder && holder.runner !== this.runnerId && runnerRecordAlive(holder) ? holder : null;
+    return holder && holder.runner !== this.runnerId && this.liveness.alive(holder) ? holder : null;
   }
 
   /** True when every job of the batch has finished (whoever ran them). */
@@ -227,7 +277,14 @@ export class JobQueue {
           'This job belongs to another VQ Studio process (a `vq encode` or a second app); cancel it there (Ctrl+C for `vq encode`).',
         );
       }
-      return this.finishQueued(job, reason);
+      const canceled = this.finishQueued(job, reason);
+      if (canceled) return canceled;
+      // It left the queue meanwhile (started here or in another process, or canceled there):
+      // decide again on what it is now, so a cancel is never silently lost.
+      const now = this.requireJob(jobId);
+      if (now.status === 'queued')
+        throw new VqError('UNSUPPORTED', `Job ${jobId} changed while it was canceled; try again.`);
+      return this.cancel(jobId, reason);
     }
     if (job.status === 'running') {
       // Running under another process (`vq encode` or a second app): that process owns the kill.
@@ -242,33 +299,58 @@ export class JobQueue {
   /** Cancels every queued and running job (of one batch when given); returns their ids. */
   async cancelAll(batchId?: string, reason = 'Canceled.'): Promise<string[]> {
     const store = this.opts.store;
-    const queued = store.listJobs({ batchId, statuses: ['queued'] }).filter((j) => !this.ownedByOtherLiveRunner(j.id));
+    const queued = store
+      .listJobs({ batchId, statuses: ['queued'] })
+      .filter((j) => !this.ownedByOtherLiveRunner(j.id));
     const running = [...this.active.values()]
       .map((r) => r.job)
       .filter((j) => batchId === undefined || j.batchId === batchId);
     // Queued first, so no queued job starts in a slot a killed one frees.
     for (const j of queued) {
       const fresh = store.getJob(j.id);
-      if (fresh?.status === 'queued') this.finishQueued(fresh, reason);
+      if (fresh?.status === 'queued') this.finishQueued(fresh, reason); // null: it started meanwhile
     }
     await Promise.all(running.map((j) => this.cancel(j.id, reason)));
     return [...queued, ...running].map((j) => j.id);
   }
 
-  /** Queues a failed, canceled or interrupted job again, at the end of the queue. */
-  retry(jobId: string): Job {
+  /**
+   * Queues a failed, canceled or interrupted job again, at the end of the queue, with the commands
+   * planned again for it when given (written in the same step, only if the job is still retryable).
+   */
+  retry(jobId: string, fresh?: RetryCommands): Job {
     this.assertOpen();
     const job = this.requireJob(jobId);
     if (!isRetryable(job.status)) {
-      throw new VqError('INVALID_ARGS', `Job ${jobId} is ${job.status}; only failed, canceled or interrupted jobs can be retried.`);
+      throw new VqError(
+        'INVALID_ARGS',
+        `Job ${jobId} is ${job.status}; only failed, canceled or interrupted jobs can be retried.`,
+      );
     }
     if (job.dependsOn) {
       const dep = this.opts.store.getJob(job.dependsOn);
       if (dep && isRetryable(dep.status)) {
-        throw new VqError('INVALID_ARGS', `Job ${jobId} needs job ${dep.id}, which is ${dep.status}.`, `Retry job ${dep.id} first.`);
+        throw new VqError(
+          'INVALID_ARGS',
+          `Job ${jobId} needs job ${dep.id}, which is ${dep.status}.`,
+          `Retry job ${dep.id} first.`,
+        );
       }
     }
-    const requeued = this.opts.store.requeue(jobId, true, this.newOwner());
+    const requeued = this.opts.store.requeue(
+      jobId,
+      { status: RETRYABLE },
+      { atEnd: true, owner: this.newOwner(), ...fresh },
+    );
+    if (!requeued) {
+      // Another process (or another click) retried it between the read above and this write.
+      const now = this.requireJob(jobId);
+      throw new VqError(
+        'INVALID_ARGS',
+        `Job ${jobId} is ${now.status} now: it was retried meanwhile (here or by another VQ Studio process), so it is not queued again.`,
+        'Refresh the queue.',
+      );
+    }
     this.announced.delete(requeued.batchId);
     this.opts.events.emit({ type: 'job.updated', job: requeued });
     this.pump();
@@ -279,7 +361,8 @@ export class JobQueue {
   pump(): void {
     if (this.closed || !this.started) return;
     const limit = Math.max(1, this.opts.concurrency());
-    while (this.active.size < limit) {
+    // An outcome not written yet still holds its slot: its row says running.
+    while (this.active.size + this.unsaved.size < limit) {
       const next = this.nextRunnable();
       if (!next) return;
       const claimed = this.opts.store.claim(next.id, this.claimant(), new Date().toISOString());
@@ -319,6 +402,48 @@ export class JobQueue {
     }
   }
 
+  /** This runner as other processes see it. */
+  private record(): RunnerRecord {
+    return {
+      runner: this.runnerId,
+      pid: process.pid,
+      heartbeatAt: new Date().toISOString(),
+      identity: ownIdentity(),
+    };
+  }
+
+  /** Runs one step of the periodic work; a failure is said once per kind and retried next tick. */
+  private attempt(step: string, work: () => void): void {
+    try {
+      work();
+      for (const said of [...this.troubleSaid]) {
+        if (said.startsWith(`${step}:`)) this.troubleSaid.delete(said);
+      }
+    } catch (err) {
+      const code = (err as { code?: unknown } | null)?.code;
+      const kind = `${step}:${typeof code === 'string' ? code : err instanceof Error ? err.name : 'error'}`;
+      if (this.troubleSaid.has(kind)) return;
+      this.troubleSaid.add(kind);
+      console.warn(
+        `queue: ${step} failed (tried again every tick; said once):`,
+        err instanceof Error ? err.message : err,
+      );
+    }
+  }
+
+  /**
+   * A timer that fires a stale period late means this process was paused (its event loop blocked,
+   * or the machine asleep): heartbeats it saw before may span that pause, so none is judged stale
+   * until it has watched for another period.
+   */
+  private noteTimerGap(): void {
+    const now = { wall: this.clock.wallMs(), mono: this.clock.monotonicMs() };
+    const last = this.lastTick;
+    this.lastTick = now;
+    if (last && Math.max(now.wall - last.wall, now.mono - last.mono) > STALE_AFTER_MS)
+      this.liveness.noteStall();
+  }
+
   /** Who owns the jobs this queue submits: nobody (the lease holder's queue) or this runner. */
   private newOwner(): string | null {
     return this.roleValue === 'holder' ? null : this.runnerId;
@@ -330,24 +455,31 @@ export class JobQueue {
 
   private ownedByOtherLiveRunner(jobId: string): boolean {
     const owner = this.opts.store.ownerOf(jobId);
-    return owner !== null && owner !== this.runnerId && this.ownerAlive(owner);
+    return owner !== null && owner !== this.runnerId && this.runnerAlive(owner);
   }
 
-  /** True when the runner that owns jobs still runs: registered, its process there, its heartbeat fresh. */
-  private ownerAlive(owner: string): boolean {
-    if (owner === this.runnerId) return !this.closed;
-    const record = this.opts.store.getRunner(owner);
-    if (!record) return Number(owner.split(':')[0]) === process.pid && liveRunners.has(owner);
-    return runnerRecordAlive(record);
+  /**
+   * True while a runner (an owner of jobs, or the runner of a running job) still runs: registered
+   * and judged alive by {@link RunnerLiveness}. A runner that is not registered stopped (close()
+   * unregisters) or was found dead and pruned, unless it is an open queue of this process.
+   */
+  private runnerAlive(runner: string): boolean {
+    if (runner === this.runnerId) return !this.closed;
+    const record = this.opts.store.getRunner(runner);
+    if (!record) return liveRunners.has(runner);
+    return this.liveness.alive(record);
   }
 
   /** Takes the lease when it is free or its holder is gone; otherwise follows (once said in the log). */
   private tryLease(): void {
     const was = this.roleValue;
-    const holder = this.opts.store.takeLease({ runner: this.runnerId, pid: process.pid, heartbeatAt: new Date().toISOString() }, runnerRecordAlive);
+    const holder = this.opts.store.takeLease(this.record(), (h) => this.liveness.alive(h));
     if (holder.runner === this.runnerId) {
       this.roleValue = 'holder';
-      if (was === 'follower') console.warn(`queue: the process that ran this data folder's queue stopped; process ${process.pid} runs it now.`);
+      if (was === 'follower')
+        console.warn(
+          `queue: the process that ran this data folder's queue stopped; process ${process.pid} runs it now.`,
+        );
       this.recover();
       return;
     }
@@ -367,7 +499,12 @@ export class JobQueue {
 
   private requireJob(jobId: string): Job {
     const job = this.opts.store.getJob(jobId);
-    if (!job) throw new VqError('NOT_FOUND', `No job with id ${jobId}.`, 'It may belong to another data folder; refresh the queue.');
+    if (!job)
+      throw new VqError(
+        'NOT_FOUND',
+        `No job with id ${jobId}.`,
+        'It may belong to another data folder; refresh the queue.',
+      );
     return job;
   }
 
@@ -385,7 +522,7 @@ export class JobQueue {
       const dep = store.getJob(job.dependsOn);
       if (!dep || dep.status === 'done') return job;
       if (dep.status !== 'queued' && dep.status !== 'running') {
-        this.finishQueued(job, dependencyReason(dep));
+        this.finishQueued(job, dependencyReason(dep)); // null: it left the queue meanwhile
       }
     }
     return null;
@@ -394,7 +531,14 @@ export class JobQueue {
   private launch(job: Job): void {
     const abort = new AbortController();
     const now = Date.now();
-    const run: ActiveRun = { job, abort, done: Promise.resolve(), startedMs: now, lastProgressMs: 0, cancelReason: null };
+    const run: ActiveRun = {
+      job,
+      abort,
+      done: Promise.resolve(),
+      startedMs: now,
+      lastProgressMs: 0,
+      cancelReason: null,
+    };
     this.active.set(job.id, run);
     this.opts.events.emit({ type: 'job.updated', job });
     const store = this.opts.store;
@@ -403,11 +547,13 @@ export class JobQueue {
       progress: (p) => this.progress(run, p),
       commandsChosen: (binary, commands) => {
         if (this.closed) return;
-        run.job = store.update(job.id, { binary, commands });
+        const updated = store.update(job.id, { binary, commands }, this.ownRun());
+        if (!updated) return this.lostRun(run);
+        run.job = updated;
         this.opts.events.emit({ type: 'job.updated', job: run.job });
       },
       processStarted: (pid) => {
-        if (!this.closed) store.update(job.id, { pid });
+        if (!this.closed && !store.update(job.id, { pid }, this.ownRun())) this.lostRun(run);
       },
     };
     let outcome: Promise<JobOutcome>;
@@ -417,12 +563,20 @@ export class JobQueue {
       outcome = Promise.reject(err);
     }
     run.done = outcome
-      .catch((err: unknown): JobOutcome => ({ status: 'failed', error: toApiError(err).message, stderrTail: null, encodeSeconds: null }))
+      .catch((err: unknown): JobOutcome => ({
+        status: 'failed',
+        error: toApiError(err).message,
+        stderrTail: null,
+        encodeSeconds: null,
+      }))
       .then((o) => this.finishRun(run, o))
       .catch((err: unknown) => console.error(`queue: finishing job ${job.id} failed:`, err));
   }
 
-  private progress(run: ActiveRun, p: { fraction: number | null; fps: number | null; speed: number | null }): void {
+  private progress(
+    run: ActiveRun,
+    p: { fraction: number | null; fps: number | null; speed: number | null },
+  ): void {
     if (this.closed || !this.active.has(run.job.id)) return;
     const now = Date.now();
     if (p.fraction !== 1 && now - run.lastProgressMs < PROGRESS_INTERVAL_MS) return;
@@ -438,32 +592,73 @@ export class JobQueue {
     });
   }
 
+  /** What a write of this queue's own run requires: the job still running, under this runner. */
+  private ownRun(): { status: 'running'; runner: string } {
+    return { status: 'running', runner: this.runnerId };
+  }
+
+  /** The row says this run is no longer ours (recovered by the holder while this process was judged dead): stop it. */
+  private lostRun(run: ActiveRun): void {
+    if (run.abort.signal.aborted) return;
+    console.warn(
+      `queue: job ${run.job.id} was taken over by another VQ Studio process; stopping its run here.`,
+    );
+    run.cancelReason = 'Taken over by another VQ Studio process.';
+    run.abort.abort();
+  }
+
   private finishRun(run: ActiveRun, outcome: JobOutcome): void {
     this.active.delete(run.job.id);
     if (this.closed) return; // the database may be closed; the next start recovers the row
-    const error =
-      outcome.status === 'done' ? null : outcome.status === 'canceled' ? (run.cancelReason ?? outcome.error) : outcome.error;
-    const job = this.opts.store.update(run.job.id, {
-      status: outcome.status,
-      finishedAt: new Date().toISOString(),
-      error,
-      stderrTail: outcome.stderrTail,
-      encodeSeconds: outcome.encodeSeconds,
-      runner: null,
-      pid: null,
-    });
-    this.opts.events.emit({ type: 'job.updated', job });
-    if (job.status !== 'done') this.cancelDependants(job);
-    this.announceIfFinished(job.batchId);
-    this.pump();
+    this.unsaved.set(run.job.id, { run, outcome, finishedAt: new Date().toISOString() });
+    this.attempt('saving outcomes', () => this.saveOutcomes());
+    this.attempt('starting jobs', () => this.pump());
   }
 
-  private finishQueued(job: Job, reason: string): Job {
-    const updated = this.opts.store.update(job.id, {
-      status: 'canceled',
-      finishedAt: new Date().toISOString(),
-      error: reason,
-    });
+  /** Writes the outcomes of finished runs; each only while its row is still this runner's run. */
+  private saveOutcomes(): void {
+    for (const [id, { run, outcome, finishedAt }] of [...this.unsaved]) {
+      const error =
+        outcome.status === 'done'
+          ? null
+          : outcome.status === 'canceled'
+            ? (run.cancelReason ?? outcome.error)
+            : outcome.error;
+      const job = this.opts.store.update(
+        id,
+        {
+          status: outcome.status,
+          finishedAt,
+          error,
+          stderrTail: outcome.stderrTail,
+          encodeSeconds: outcome.encodeSeconds,
+          runner: null,
+          pid: null,
+        },
+        this.ownRun(),
+      );
+      this.unsaved.delete(id);
+      if (!job) {
+        // Recovered by the lease holder meanwhile and queued or run again: that row is not ours to end.
+        console.warn(
+          `queue: job ${id} was taken over by another VQ Studio process; the outcome of its run here is not recorded.`,
+        );
+        continue;
+      }
+      this.opts.events.emit({ type: 'job.updated', job });
+      if (job.status !== 'done') this.cancelDependants(job);
+      this.announceIfFinished(job.batchId);
+    }
+  }
+
+  /** Cancels a job that is still queued; null when it left the queue meanwhile (nothing written). */
+  private finishQueued(job: Job, reason: string): Job | null {
+    const updated = this.opts.store.update(
+      job.id,
+      { status: 'canceled', finishedAt: new Date().toISOString(), error: reason },
+      { status: 'queued' },
+    );
+    if (!updated) return null;
     this.opts.events.emit({ type: 'job.updated', job: updated });
     this.cancelDependants(updated);
     this.announceIfFinished(updated.batchId);
@@ -480,91 +675,111 @@ export class JobQueue {
     const tally = batchTally(this.opts.store.listJobs({ batchId }));
     if (!tally.finished || this.announced.has(batchId)) return;
     this.announced.add(batchId);
-    this.opts.events.emit({ type: 'batch.finished', batchId, done: tally.done, failed: tally.failed, canceled: tally.canceled });
+    this.opts.events.emit({
+      type: 'batch.finished',
+      batchId,
+      done: tally.done,
+      failed: tally.failed,
+      canceled: tally.canceled,
+    });
   }
 
   /**
    * Jobs of runners that are gone (a stopped app, a killed `vq encode`): running ones get their
    * leftover ffmpeg killed and partial outputs deleted; running and queued ones are re-queued for
-   * this queue or marked interrupted, per the setting. Only the lease holder calls it.
+   * this queue or marked interrupted, per the setting. Then forgets the dead runners. Only the
+   * lease holder calls it. Every change is a compare-and-set against what was read, so a job its
+   * runner ends (or another process takes) meanwhile is left as it is.
    */
   private recover(): void {
     const store = this.opts.store;
-    const now = Date.now();
-    const isLive = (r: RunningJob): boolean =>
-      r.runner !== null && runnerAlive(r.runner) && r.heartbeatAt !== null && now - Date.parse(r.heartbeatAt) < STALE_AFTER_MS;
-    const dead = store.running().filter((r) => !isLive(r));
-    const owners = new Map<string, boolean>();
-    const deadOwned = store.owned().filter(({ job, owner }) => {
-      if (job.status !== 'queued') return false;
-      if (!owners.has(owner)) owners.set(owner, this.ownerAlive(owner));
-      return !owners.get(owner);
-    });
-    if (dead.length === 0 && deadOwned.length === 0) return;
-    const policy = this.opts.onRestart();
-    const deadIds = new Set(dead.map((r) => r.job.id));
-    // A stray temporary file is kept while its job runs anywhere (read now, not before the kills).
-    const liveElsewhere = (id: string): boolean => !deadIds.has(id) && store.getJob(id)?.status === 'running';
+    const verdicts = new Map<string, boolean>();
+    const alive = (runner: string | null): boolean => {
+      if (runner === null) return false;
+      if (!verdicts.has(runner)) verdicts.set(runner, this.runnerAlive(runner));
+      return verdicts.get(runner)!;
+    };
+    const dead = store.running().filter((r) => !alive(r.runner));
+    const deadOwned = store
+      .owned()
+      .filter(({ job, owner }) => job.status === 'queued' && !alive(owner));
+    const policy = dead.length || deadOwned.length ? this.opts.onRestart() : 'requeue';
+    const recovered = new Set<string>();
+    // A stray temporary file is deleted only when its job is one of this database's and nothing can
+    // write it any more (recovered just now, or finished); a job id this database does not know is
+    // another data folder's, whose `vq encode` may be writing into the same output folder.
+    const keep = (id: string): boolean => {
+      if (recovered.has(id)) return false;
+      const job = store.getJob(id);
+      return !job || job.status === 'queued' || job.status === 'running';
+    };
     const touched = new Set<string>();
     for (const r of dead) {
-      if (r.pid !== null) killOrphan(r.pid, r.job.id);
-      try {
-        this.executorFor(r.job).removeLeftovers(r.job, liveElsewhere);
-      } catch (err) {
-        console.warn(`queue: cleaning up after job ${r.job.id} failed:`, err instanceof Error ? err.message : err);
-      }
+      const guard = { status: 'running' as const, runner: r.runner };
       const job =
         policy === 'requeue'
-          ? store.requeue(r.job.id, false, null)
-          : store.update(r.job.id, {
-              status: 'interrupted',
-              finishedAt: new Date().toISOString(),
-              error: 'VQ Studio stopped while this job was running. Retry it to encode again.',
-              runner: null,
-              pid: null,
-              owner: null,
-            });
+          ? store.requeue(r.job.id, guard, { atEnd: false, owner: null })
+          : store.update(
+              r.job.id,
+              {
+                status: 'interrupted',
+                finishedAt: new Date().toISOString(),
+                error: 'VQ Studio stopped while this job was running. Retry it to encode again.',
+                runner: null,
+                pid: null,
+                owner: null,
+              },
+              guard,
+            );
+      if (!job) continue; // ended or taken meanwhile
+      recovered.add(job.id);
+      if (r.pid !== null) killOrphan(r.pid, r.job.id);
+      try {
+        this.executorFor(r.job).removeLeftovers(r.job, keep);
+      } catch (err) {
+        console.warn(
+          `queue: cleaning up after job ${r.job.id} failed:`,
+          err instanceof Error ? err.message : err,
+        );
+      }
       this.opts.events.emit({ type: 'job.updated', job });
       if (job.status === 'interrupted') {
         this.cancelDependants(job);
         touched.add(job.batchId);
       }
     }
-    for (const { job: stale } of deadOwned) {
-      const job = store.getJob(stale.id);
-      if (job?.status !== 'queued') continue; // canceled above with the job it needs
+    for (const { job: stale, owner } of deadOwned) {
+      const guard = { status: 'queued' as const, owner };
       if (policy === 'requeue') {
-        store.update(job.id, { owner: null }); // this queue runs it now; the job itself is unchanged
+        store.update(stale.id, { owner: null }, guard); // this queue runs it now; the job itself is unchanged
         continue;
       }
-      const marked = store.update(job.id, {
-        status: 'interrupted',
-        finishedAt: new Date().toISOString(),
-        error: 'The VQ Studio process that queued this job stopped before it ran. Retry it to run it here.',
-        owner: null,
-      });
+      const marked = store.update(
+        stale.id,
+        {
+          status: 'interrupted',
+          finishedAt: new Date().toISOString(),
+          error:
+            'The VQ Studio process that queued this job stopped before it ran. Retry it to run it here.',
+          owner: null,
+        },
+        guard,
+      );
+      if (!marked) continue; // canceled above with the job it needs, or taken meanwhile
       this.opts.events.emit({ type: 'job.updated', job: marked });
       this.cancelDependants(marked);
       touched.add(marked.batchId);
     }
     for (const b of touched) this.announceIfFinished(b);
+    // Dead runners' records go last: their jobs were judged by them above.
+    for (const record of store.runners()) {
+      if (record.runner === this.runnerId || this.liveness.alive(record)) continue;
+      store.unregisterRunner(record.runner);
+      this.liveness.forget(record.runner);
+    }
   }
 }
 
 function dependencyReason(dep: Job): string {
   return `Canceled because job ${dep.id}, which it needs, ${dep.status === 'canceled' ? 'was canceled' : dep.status === 'interrupted' ? 'was interrupted' : 'failed'}.`;
-}
-
-/** True when a registered runner (or the lease holder) still runs: its process exists and its heartbeat is fresh. */
-function runnerRecordAlive(record: RunnerRecord): boolean {
-  if (record.pid === process.pid) return liveRunners.has(record.runner);
-  return processExists(record.pid) && Date.now() - Date.parse(record.heartbeatAt) < STALE_AFTER_MS;
-}
-
-/** True when the queue instance that claimed a job still exists. */
-function runnerAlive(runner: string): boolean {
-  const pid = Number(runner.split(':')[0]);
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  if (pid === process.pid) return liveRunners.has(runner);
-  return processExists(pid);
 }

@@ -37,6 +37,30 @@ export interface JobPatch {
   owner?: string | null;
 }
 
+/**
+ * What a job must still be for a write to apply: every change of a job's state is a
+ * compare-and-set, so a process that read the job a moment ago never undoes what another did since.
+ */
+export interface JobGuard {
+  /** The job's status must be this one, or one of these. */
+  status: JobStatus | readonly JobStatus[];
+  /** The runner that must be running it (null: none). */
+  runner?: string | null;
+  /** The owner it must have (null: unowned). */
+  owner?: string | null;
+}
+
+/** How {@link JobStore.requeue} queues a job again. */
+export interface RequeueOptions {
+  /** At the end of the queue (a retry), or in its old place (recovery). */
+  atEnd: boolean;
+  /** Who may run it now (null: the lease holder). */
+  owner: string | null;
+  /** The binary and commands planned again for this run, written with the requeue. */
+  binary?: string | null;
+  commands?: string[][];
+}
+
 /** A running job with who runs it (restart recovery needs both). */
 export interface RunningJob {
   job: Job;
@@ -55,9 +79,14 @@ export interface RunnerRecord {
   pid: number;
   /** ISO time. */
   heartbeatAt: string;
+  /** Which process that pid was (boot id and start time, see processIdentity.ts); null: unknown. */
+  identity: string | null;
 }
 
-/** Which queued jobs a runner may take: its own, and unowned ones when it holds the lease. */
+/**
+ * Which queued jobs a runner may take: its own, and unowned ones when `unowned` and it holds the
+ * lease at the moment of the claim (checked in the same statement).
+ */
 export interface Claimant {
   runner: string;
   unowned: boolean;
@@ -76,7 +105,11 @@ export interface JobStore {
   /** One job by id. */
   getJob(id: string): Job | null;
   /** Jobs in queue order, optionally of one batch and/or in some statuses. */
-  listJobs(filter?: { batchId?: string; statuses?: readonly JobStatus[]; claimableBy?: Claimant }): Job[];
+  listJobs(filter?: {
+    batchId?: string;
+    statuses?: readonly JobStatus[];
+    claimableBy?: Claimant;
+  }): Job[];
   /** Jobs that depend on the given one. */
   dependants(jobId: string): Job[];
   /**
@@ -84,10 +117,13 @@ export interface JobStore {
    * or is not the claimant's to take (owned by another runner; unowned and not the lease holder).
    */
   claim(id: string, claimant: Claimant, startedAt: string): Job | null;
-  /** Applies a patch and returns the job. */
-  update(id: string, patch: JobPatch): Job;
-  /** Back to queued at the end of the queue (retry); clears the outcome of the last run and sets the owner. */
-  requeue(id: string, atEnd: boolean, owner: string | null): Job;
+  /** Applies a patch when the job still matches `guard`; the job afterwards, or null when it did not match. */
+  update(id: string, patch: JobPatch, guard: JobGuard): Job | null;
+  /**
+   * Back to queued when the job still matches `guard`; clears the outcome of the last run and sets
+   * the owner (and the commands planned again, when given). Null when it did not match.
+   */
+  requeue(id: string, guard: JobGuard, opts: RequeueOptions): Job | null;
   /** Running jobs with their runner and process id. */
   running(): RunningJob[];
   /** Queued and running jobs that belong to a runner, with it. */
@@ -102,6 +138,8 @@ export interface JobStore {
   unregisterRunner(runner: string): void;
   /** A registered runner (null when it stopped cleanly or never registered). */
   getRunner(runner: string): RunnerRecord | null;
+  /** Every registered runner. */
+  runners(): RunnerRecord[];
   /**
    * Takes the data folder's queue lease for `candidate` when nobody holds it, it already does, or
    * `holderAlive` says the holder is gone; atomically. Returns the holder afterwards.

@@ -4,16 +4,6 @@
  */
 import fs from 'node:fs';
 
-/** True when a process with this id exists (EPERM means it exists but is not ours to signal). */
-export function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Kills a leftover ffmpeg of a job. The pid may have been reused by an unrelated program, so it is
  * killed only when its command line names the job (its temporary outputs and pass logs carry the

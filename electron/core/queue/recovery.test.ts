@@ -26,7 +26,9 @@ async function waitForRunningJob(dataDir: string, timeoutMs: number): Promise<Ru
     if (fs.existsSync(file)) {
       const db = new Database(file, { readonly: true, fileMustExist: true });
       try {
-        const row = db.prepare(`SELECT id, pid, status FROM jobs WHERE status = 'running' AND pid IS NOT NULL`).get() as RunningRow | undefined;
+        const row = db
+          .prepare(`SELECT id, pid, status FROM jobs WHERE status = 'running' AND pid IS NOT NULL`)
+          .get() as RunningRow | undefined;
         if (row) return row;
       } catch {
         // the tables appear with the first migration
@@ -37,6 +39,24 @@ async function waitForRunningJob(dataDir: string, timeoutMs: number): Promise<Ru
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error('no job started running in time');
+}
+
+/** Waits until `cond` holds, polling every 20 ms (a condition, never a fixed sleep standing in for one). */
+async function waitFor(cond: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** True once ffmpeg has written part of the output (the file exists and is not empty). */
+function written(file: string): boolean {
+  try {
+    return fs.statSync(file).size > 0;
+  } catch {
+    return false;
+  }
 }
 
 /** True while the process exists and is not a zombie (a container's init may not reap it at once). */
@@ -55,22 +75,42 @@ describe('restart after a crash', () => {
     const work = tempDir();
     const source = makeClip(work, { width: 1280, height: 720, seconds: 4 });
     const ladderFile = path.join(work, 'ladder.json');
-    fs.writeFileSync(ladderFile, JSON.stringify(quickLadder('crash', [quickRung({ id: 'hd', height: 720, preset: 'slow', rateControl: { mode: 'crf', crf: 23 } })])));
+    fs.writeFileSync(
+      ladderFile,
+      JSON.stringify(
+        quickLadder('crash', [
+          quickRung({
+            id: 'hd',
+            height: 720,
+            preset: 'slow',
+            rateControl: { mode: 'crf', crf: 23 },
+          }),
+        ]),
+      ),
+    );
     const outDir = path.join(work, 'out');
-    // A stray temporary file of some other job that died long ago: recovery deletes it too.
+    // A temporary file of a job this data folder does not know: another data folder's `vq encode`
+    // may be writing it into the same output folder, so recovery keeps it.
     fs.mkdirSync(outDir);
-    fs.writeFileSync(path.join(outDir, '.old.0123456789abcdef.part.mp4'), 'half');
+    const foreign = path.join(outDir, '.old.0123456789abcdef.part.mp4');
+    fs.writeFileSync(foreign, 'half');
 
-    const child = spawn(process.execPath, [path.resolve('bin/vq.mjs'), 'encode', source, '--ladder', ladderFile, '--out', outDir], {
-      env: { ...process.env, VQ_DATA_DIR: dataDir },
-      stdio: 'ignore',
-    });
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    const child = spawn(
+      process.execPath,
+      [path.resolve('bin/vq.mjs'), 'encode', source, '--ladder', ladderFile, '--out', outDir],
+      {
+        env: { ...process.env, VQ_DATA_DIR: dataDir },
+        stdio: 'ignore',
+      },
+    );
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on('exit', (_code, signal) => resolve(signal)),
+    );
     const running = await waitForRunningJob(dataDir, 60_000);
-    await new Promise((r) => setTimeout(r, 300)); // let ffmpeg write some of the output
+    const part = path.join(outDir, `.hd.${running.id}.part.mp4`);
+    await waitFor(() => written(part), 'ffmpeg to write some of the output');
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
-    const part = path.join(outDir, `.hd.${running.id}.part.mp4`);
     expect(fs.existsSync(part)).toBe(true);
     // ffmpeg ignores SIGPIPE: it outlives its parent and keeps encoding.
     expect(alive(running.pid!)).toBe(true);
@@ -78,9 +118,10 @@ describe('restart after a crash', () => {
     const core = createCore({ dataDir, host: { mode: 'web' } });
     try {
       // Recovery is synchronous inside createCore; the re-run's ffmpeg has not started yet.
-      expect(fs.readdirSync(outDir).filter((n) => n.includes('.part.'))).toEqual([]);
-      await new Promise((r) => setTimeout(r, 200));
-      expect(alive(running.pid!)).toBe(false);
+      expect(fs.readdirSync(outDir).filter((n) => n.includes('.part.'))).toEqual([
+        path.basename(foreign),
+      ]);
+      await waitFor(() => !alive(running.pid!), 'the orphaned ffmpeg to die');
 
       const snap = await core.api['queue.snapshot']({});
       const job = snap.jobs.find((j) => j.id === running.id)!;
@@ -96,9 +137,12 @@ describe('restart after a crash', () => {
       });
       await core.queue.whenIdle();
       const after = await core.api['queue.snapshot']({});
-      expect(after.jobs.find((j) => j.id === running.id)).toMatchObject({ status: 'done', error: null });
+      expect(after.jobs.find((j) => j.id === running.id)).toMatchObject({
+        status: 'done',
+        error: null,
+      });
       expect(after.renditions.map((r) => r.path)).toEqual([path.join(outDir, 'hd.mp4')]);
-      expect(fs.readdirSync(outDir)).toEqual(['hd.mp4']);
+      expect(fs.readdirSync(outDir).sort()).toEqual([path.basename(foreign), 'hd.mp4'].sort());
     } finally {
       core.close();
     }
@@ -111,7 +155,12 @@ describe('restart after a crash', () => {
     const ladderFile = path.join(work, 'ladder.json');
     fs.writeFileSync(
       ladderFile,
-      JSON.stringify(quickLadder('beside', [quickRung({ id: 'hd', height: 720, preset: 'slow' }), quickRung({ id: 'sd', height: 180 })])),
+      JSON.stringify(
+        quickLadder('beside', [
+          quickRung({ id: 'hd', height: 720, preset: 'slow' }),
+          quickRung({ id: 'sd', height: 180 }),
+        ]),
+      ),
     );
     const outDir = path.join(work, 'out');
     const server = createCore({ dataDir, host: { mode: 'web' }, queue: 'all', concurrency: 1 });
@@ -120,19 +169,43 @@ describe('restart after a crash', () => {
     try {
       const child = spawn(
         process.execPath,
-        [path.resolve('bin/vq.mjs'), 'encode', source, '--ladder', ladderFile, '--out', outDir, '--concurrency', '1', '--no-decode-once'],
+        [
+          path.resolve('bin/vq.mjs'),
+          'encode',
+          source,
+          '--ladder',
+          ladderFile,
+          '--out',
+          outDir,
+          '--concurrency',
+          '1',
+          '--no-decode-once',
+        ],
         { env: { ...process.env, VQ_DATA_DIR: dataDir }, stdio: 'ignore' },
       );
-      const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+      const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+        child.on('exit', (_code, signal) => resolve(signal)),
+      );
       // Generous: a fresh data dir probes every ffmpeg build first, slow on a busy machine.
       const running = await waitForRunningJob(dataDir, 90_000);
-      await new Promise((r) => setTimeout(r, 300));
+      const shownRunning = (): boolean =>
+        seen.some(
+          (e) =>
+            e.type === 'job.updated' &&
+            e.job.id === running.id &&
+            e.job.status === 'running' &&
+            e.job.attempts === 1,
+        );
+      await waitFor(shownRunning, "the server's clients to see the CLI's job run");
       child.kill('SIGKILL');
       expect(await exited).toBe('SIGKILL');
-      const batchId = (await server.api['queue.snapshot']({})).jobs.find((j) => j.id === running.id)!.batchId;
+      const batchId = (await server.api['queue.snapshot']({})).jobs.find(
+        (j) => j.id === running.id,
+      )!.batchId;
       // Its queued job stays its own while it lives; now the server's next heartbeat finds it gone.
       await new Promise<void>((resolve) => {
-        const done = (): boolean => seen.some((e) => e.type === 'batch.finished' && e.batchId === batchId);
+        const done = (): boolean =>
+          seen.some((e) => e.type === 'batch.finished' && e.batchId === batchId);
         if (done()) return resolve();
         const off = server.events.subscribe(() => {
           if (done()) {
@@ -151,9 +224,18 @@ describe('restart after a crash', () => {
       expect(jobs[0]!.attempts).toBe(2);
       expect(alive(running.pid!)).toBe(false);
       expect(fs.readdirSync(outDir).sort()).toEqual(['hd.mp4', 'sd.mp4']);
+      // The killed process's runner record is pruned once its jobs are recovered.
+      const db = new Database(path.join(dataDir, 'library.db'), { readonly: true });
+      try {
+        expect(db.prepare('SELECT runner FROM queue_runners').all()).toEqual([
+          { runner: server.queue.runnerId },
+        ]);
+      } finally {
+        db.close();
+      }
       // The server's clients saw the CLI's batch and its first run before the kill.
       expect(seen.some((e) => e.type === 'batch.added' && e.batch.id === batchId)).toBe(true);
-      expect(seen.some((e) => e.type === 'job.updated' && e.job.id === running.id && e.job.status === 'running' && e.job.attempts === 1)).toBe(true);
+      expect(shownRunning()).toBe(true);
     } finally {
       server.close();
     }

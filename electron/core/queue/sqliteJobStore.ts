@@ -2,7 +2,16 @@
 import type { Ladder } from '../../../shared/ladder';
 import type { Batch, Job, JobKind, JobPlan, JobStatus, SkippedRung } from '../../../shared/queue';
 import type { Db } from '../store/db';
-import type { Claimant, JobPatch, JobStore, NewJob, RunnerRecord, RunningJob } from './jobStore';
+import type {
+  Claimant,
+  JobGuard,
+  JobPatch,
+  JobStore,
+  NewJob,
+  RequeueOptions,
+  RunnerRecord,
+  RunningJob,
+} from './jobStore';
 
 interface BatchRow {
   id: string;
@@ -42,6 +51,7 @@ interface RunnerRow {
   runner: string;
   pid: number;
   heartbeat_at: string;
+  identity: string | null;
 }
 
 const PATCH_COLUMNS: Record<keyof JobPatch, string> = {
@@ -58,36 +68,45 @@ const PATCH_COLUMNS: Record<keyof JobPatch, string> = {
   owner: 'owner',
 };
 
-/** {@link JobStore} over SQLite (better-sqlite3 is synchronous, so each method is one transaction). */
+/**
+ * {@link JobStore} over SQLite (better-sqlite3 is synchronous, so each method is one transaction).
+ * Every transaction that writes begins IMMEDIATE (takes the write lock before its first read): in
+ * WAL mode a deferred transaction that read first and then writes fails at once with
+ * SQLITE_BUSY_SNAPSHOT when another process committed in between (the busy timeout cannot help),
+ * while BEGIN IMMEDIATE waits out the other writer.
+ */
 export class SqliteJobStore implements JobStore {
   constructor(private readonly db: Db) {}
 
   addBatch(batch: Batch, jobs: NewJob[]): Job[] {
-    return this.db.transaction(() => {
-      this.db
-        .prepare(
-          `INSERT INTO batches (id, source_id, ladder_json, out_dir, decode_once, skipped_json, created_at)
+    return this.db
+      .transaction(() => {
+        this.db
+          .prepare(
+            `INSERT INTO batches (id, source_id, ladder_json, out_dir, decode_once, skipped_json, created_at)
            VALUES (?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          batch.id,
-          batch.sourceId,
-          JSON.stringify(batch.ladder),
-          batch.outDir,
-          batch.decodeOnce ? 1 : 0,
-          JSON.stringify(batch.skipped),
-          batch.createdAt,
-        );
-      return jobs.map((j) => this.insertJob(j, batch.createdAt));
-    })();
+          )
+          .run(
+            batch.id,
+            batch.sourceId,
+            JSON.stringify(batch.ladder),
+            batch.outDir,
+            batch.decodeOnce ? 1 : 0,
+            JSON.stringify(batch.skipped),
+            batch.createdAt,
+          );
+        return jobs.map((j) => this.insertJob(j, batch.createdAt));
+      })
+      .immediate();
   }
 
   addJob(job: NewJob): Job {
-    return this.db.transaction(() => this.insertJob(job, new Date().toISOString()))();
+    return this.db.transaction(() => this.insertJob(job, new Date().toISOString())).immediate();
   }
 
   getBatch(id: string): Batch | null {
-    const row = this.db.prepare('SELECT * FROM batches WHERE id = ?').get(id) as BatchRow | undefined;
+    const row = this.db.prepare('SELECT * FROM batches WHERE id = ?').get(id) as
+      BatchRow | undefined;
     return row ? batchFromRow(row) : null;
   }
 
@@ -103,7 +122,9 @@ export class SqliteJobStore implements JobStore {
     return row ? jobFromRow(row) : null;
   }
 
-  listJobs(filter: { batchId?: string; statuses?: readonly JobStatus[]; claimableBy?: Claimant } = {}): Job[] {
+  listJobs(
+    filter: { batchId?: string; statuses?: readonly JobStatus[]; claimableBy?: Claimant } = {},
+  ): Job[] {
     const where: string[] = [];
     const params: (string | number)[] = [];
     if (filter.batchId !== undefined) {
@@ -117,7 +138,7 @@ export class SqliteJobStore implements JobStore {
     }
     if (filter.claimableBy) {
       where.push(CLAIMABLE);
-      params.push(filter.claimableBy.runner, filter.claimableBy.unowned ? 1 : 0);
+      params.push(...claimableParams(filter.claimableBy));
     }
     const sql = `SELECT * FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY queue_order`;
     return (this.db.prepare(sql).all(...params) as JobRow[]).map(jobFromRow);
@@ -131,18 +152,23 @@ export class SqliteJobStore implements JobStore {
   }
 
   claim(id: string, claimant: Claimant, startedAt: string): Job | null {
-    // One statement: a job another process owns, or took a moment ago, is never taken here.
-    const changed = this.db
-      .prepare(
-        `UPDATE jobs SET status = 'running', runner = ?, started_at = ?, heartbeat_at = ?, finished_at = NULL,
-           attempts = attempts + 1, error = NULL, stderr_tail = NULL, encode_seconds = NULL, pid = NULL
-         WHERE id = ? AND status = 'queued' AND ${CLAIMABLE}`,
-      )
-      .run(claimant.runner, startedAt, startedAt, id, claimant.runner, claimant.unowned ? 1 : 0).changes;
-    return changed === 1 ? this.getJob(id) : null;
+    // One statement decides: a job another process owns, or took a moment ago, is never taken
+    // here. In the same transaction as the read back, so the job returned is the one claimed.
+    return this.db
+      .transaction(() => {
+        const changed = this.db
+          .prepare(
+            `UPDATE jobs SET status = 'running', runner = ?, started_at = ?, heartbeat_at = ?, finished_at = NULL,
+               attempts = attempts + 1, error = NULL, stderr_tail = NULL, encode_seconds = NULL, pid = NULL
+             WHERE id = ? AND status = 'queued' AND ${CLAIMABLE}`,
+          )
+          .run(claimant.runner, startedAt, startedAt, id, ...claimableParams(claimant)).changes;
+        return changed === 1 ? this.getJob(id) : null;
+      })
+      .immediate();
   }
 
-  update(id: string, patch: JobPatch): Job {
+  update(id: string, patch: JobPatch, guard: JobGuard): Job | null {
     const sets: string[] = [];
     const params: (string | number | null)[] = [];
     for (const [key, value] of Object.entries(patch) as [keyof JobPatch, unknown][]) {
@@ -150,75 +176,128 @@ export class SqliteJobStore implements JobStore {
       sets.push(`${PATCH_COLUMNS[key]} = ?`);
       params.push(key === 'commands' ? JSON.stringify(value) : (value as string | number | null));
     }
-    if (sets.length) this.db.prepare(`UPDATE jobs SET ${sets.join(', ')} WHERE id = ?`).run(...params, id);
-    const job = this.getJob(id);
-    if (!job) throw new Error(`job ${id} vanished`);
-    return job;
+    const where = guardSql(guard);
+    const tx = this.db.transaction(() => {
+      const matched = sets.length
+        ? this.db
+            .prepare(`UPDATE jobs SET ${sets.join(', ')} WHERE id = ? AND ${where.sql}`)
+            .run(...params, id, ...where.params).changes === 1
+        : this.db
+            .prepare(`SELECT 1 FROM jobs WHERE id = ? AND ${where.sql}`)
+            .get(id, ...where.params) !== undefined;
+      return matched ? this.getJob(id) : null;
+    });
+    // Only reads when there is nothing to set: no write lock then.
+    return sets.length ? tx.immediate() : tx.deferred();
   }
 
-  requeue(id: string, atEnd: boolean, owner: string | null): Job {
-    this.db.transaction(() => {
-      const order = atEnd ? this.nextOrder() : null;
-      this.db
-        .prepare(
-          `UPDATE jobs SET status = 'queued', queue_order = COALESCE(?, queue_order), started_at = NULL,
+  requeue(id: string, guard: JobGuard, opts: RequeueOptions): Job | null {
+    const where = guardSql(guard);
+    // IMMEDIATE: nextOrder() reads before the UPDATE writes.
+    return this.db
+      .transaction(() => {
+        const order = opts.atEnd ? this.nextOrder() : null;
+        const commands = opts.commands === undefined ? null : JSON.stringify(opts.commands);
+        const changed = this.db
+          .prepare(
+            `UPDATE jobs SET status = 'queued', queue_order = COALESCE(?, queue_order), started_at = NULL,
              finished_at = NULL, error = NULL, stderr_tail = NULL, encode_seconds = NULL, runner = NULL, pid = NULL,
-             owner = ?
-           WHERE id = ?`,
-        )
-        .run(order, owner, id);
-    })();
-    return this.update(id, {});
+             owner = ?, binary = CASE WHEN ? THEN ? ELSE binary END, command_json = COALESCE(?, command_json)
+           WHERE id = ? AND ${where.sql}`,
+          )
+          .run(
+            order,
+            opts.owner,
+            opts.binary !== undefined ? 1 : 0,
+            opts.binary ?? null,
+            commands,
+            id,
+            ...where.params,
+          ).changes;
+        return changed === 1 ? this.getJob(id) : null;
+      })
+      .immediate();
   }
 
   running(): RunningJob[] {
     const rows = this.db
       .prepare(`SELECT * FROM jobs WHERE status = 'running' ORDER BY queue_order`)
       .all() as JobRow[];
-    return rows.map((r) => ({ job: jobFromRow(r), runner: r.runner, pid: r.pid, heartbeatAt: r.heartbeat_at, owner: r.owner }));
+    return rows.map((r) => ({
+      job: jobFromRow(r),
+      runner: r.runner,
+      pid: r.pid,
+      heartbeatAt: r.heartbeat_at,
+      owner: r.owner,
+    }));
   }
 
   owned(): { job: Job; owner: string }[] {
     const rows = this.db
-      .prepare(`SELECT * FROM jobs WHERE owner IS NOT NULL AND status IN ('queued', 'running') ORDER BY queue_order`)
+      .prepare(
+        `SELECT * FROM jobs WHERE owner IS NOT NULL AND status IN ('queued', 'running') ORDER BY queue_order`,
+      )
       .all() as JobRow[];
     return rows.map((r) => ({ job: jobFromRow(r), owner: r.owner! }));
   }
 
   ownerOf(jobId: string): string | null {
-    const row = this.db.prepare('SELECT owner FROM jobs WHERE id = ?').get(jobId) as { owner: string | null } | undefined;
+    const row = this.db.prepare('SELECT owner FROM jobs WHERE id = ?').get(jobId) as
+      { owner: string | null } | undefined;
     return row?.owner ?? null;
   }
 
   heartbeat(runner: string, at: string): void {
-    this.db.transaction(() => {
-      this.db.prepare(`UPDATE jobs SET heartbeat_at = ? WHERE runner = ? AND status = 'running'`).run(at, runner);
-      this.db.prepare('UPDATE queue_runners SET heartbeat_at = ? WHERE runner = ?').run(at, runner);
-      this.db.prepare('UPDATE queue_lease SET heartbeat_at = ? WHERE runner = ?').run(at, runner);
-    })();
+    this.db
+      .transaction(() => {
+        this.db
+          .prepare(`UPDATE jobs SET heartbeat_at = ? WHERE runner = ? AND status = 'running'`)
+          .run(at, runner);
+        this.db
+          .prepare('UPDATE queue_runners SET heartbeat_at = ? WHERE runner = ?')
+          .run(at, runner);
+        this.db.prepare('UPDATE queue_lease SET heartbeat_at = ? WHERE runner = ?').run(at, runner);
+      })
+      .immediate();
   }
 
   registerRunner(record: RunnerRecord & { mode: string }): void {
     this.db
       .prepare(
-        `INSERT INTO queue_runners (runner, pid, mode, started_at, heartbeat_at) VALUES (?, ?, ?, ?, ?)
+        `INSERT INTO queue_runners (runner, pid, mode, started_at, heartbeat_at, identity) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT(runner) DO UPDATE SET heartbeat_at = excluded.heartbeat_at`,
       )
-      .run(record.runner, record.pid, record.mode, record.heartbeatAt, record.heartbeatAt);
+      .run(
+        record.runner,
+        record.pid,
+        record.mode,
+        record.heartbeatAt,
+        record.heartbeatAt,
+        record.identity,
+      );
   }
 
   unregisterRunner(runner: string): void {
-    this.db.transaction(() => {
-      this.db.prepare('DELETE FROM queue_lease WHERE runner = ?').run(runner);
-      this.db.prepare('DELETE FROM queue_runners WHERE runner = ?').run(runner);
-    })();
+    this.db
+      .transaction(() => {
+        this.db.prepare('DELETE FROM queue_lease WHERE runner = ?').run(runner);
+        this.db.prepare('DELETE FROM queue_runners WHERE runner = ?').run(runner);
+      })
+      .immediate();
   }
 
   getRunner(runner: string): RunnerRecord | null {
-    const row = this.db.prepare('SELECT runner, pid, heartbeat_at FROM queue_runners WHERE runner = ?').get(runner) as
-      | RunnerRow
-      | undefined;
+    const row = this.db
+      .prepare('SELECT runner, pid, heartbeat_at, identity FROM queue_runners WHERE runner = ?')
+      .get(runner) as RunnerRow | undefined;
     return row ? runnerFromRow(row) : null;
+  }
+
+  runners(): RunnerRecord[] {
+    const rows = this.db
+      .prepare('SELECT runner, pid, heartbeat_at, identity FROM queue_runners')
+      .all() as RunnerRow[];
+    return rows.map(runnerFromRow);
   }
 
   takeLease(candidate: RunnerRecord, holderAlive: (holder: RunnerRecord) => boolean): RunnerRecord {
@@ -230,26 +309,34 @@ export class SqliteJobStore implements JobStore {
         if (holder && holder.runner !== candidate.runner && holderAlive(holder)) return holder;
         this.db
           .prepare(
-            `INSERT INTO queue_lease (id, runner, pid, acquired_at, heartbeat_at) VALUES (1, ?, ?, ?, ?)
+            `INSERT INTO queue_lease (id, runner, pid, acquired_at, heartbeat_at, identity) VALUES (1, ?, ?, ?, ?, ?)
              ON CONFLICT(id) DO UPDATE SET runner = excluded.runner, pid = excluded.pid,
                acquired_at = CASE WHEN runner = excluded.runner THEN acquired_at ELSE excluded.acquired_at END,
-               heartbeat_at = excluded.heartbeat_at`,
+               heartbeat_at = excluded.heartbeat_at, identity = excluded.identity`,
           )
-          .run(candidate.runner, candidate.pid, candidate.heartbeatAt, candidate.heartbeatAt);
+          .run(
+            candidate.runner,
+            candidate.pid,
+            candidate.heartbeatAt,
+            candidate.heartbeatAt,
+            candidate.identity,
+          );
         return candidate;
       })
       .immediate();
   }
 
   leaseHolder(): RunnerRecord | null {
-    const row = this.db.prepare('SELECT runner, pid, heartbeat_at FROM queue_lease WHERE id = 1').get() as
-      | RunnerRow
-      | undefined;
+    const row = this.db
+      .prepare('SELECT runner, pid, heartbeat_at, identity FROM queue_lease WHERE id = 1')
+      .get() as RunnerRow | undefined;
     return row ? runnerFromRow(row) : null;
   }
 
   private nextOrder(): number {
-    const row = this.db.prepare('SELECT MAX(queue_order) AS m FROM jobs').get() as { m: number | null };
+    const row = this.db.prepare('SELECT MAX(queue_order) AS m FROM jobs').get() as {
+      m: number | null;
+    };
     return (row.m ?? 0) + 1;
   }
 
@@ -277,11 +364,46 @@ export class SqliteJobStore implements JobStore {
   }
 }
 
-/** Jobs a claimant may take: parameters (runner, 1 when it may take unowned jobs). */
-const CLAIMABLE = '(owner = ? OR (? = 1 AND owner IS NULL))';
+/**
+ * Jobs a claimant may take: its own, and unowned ones while it holds the lease (read in the same
+ * statement, so a holder that lost the lease a moment ago takes nothing more). Parameters:
+ * {@link claimableParams}.
+ */
+const CLAIMABLE = `(owner = ? OR (? = 1 AND owner IS NULL
+  AND EXISTS (SELECT 1 FROM queue_lease WHERE id = 1 AND runner = ?)))`;
+
+function claimableParams(c: Claimant): (string | number)[] {
+  return [c.runner, c.unowned ? 1 : 0, c.runner];
+}
+
+/** The WHERE condition (without `id = ?`) a {@link JobGuard} asks for. */
+function guardSql(guard: JobGuard): { sql: string; params: string[] } {
+  const statuses: readonly string[] =
+    typeof guard.status === 'string' ? [guard.status] : guard.status;
+  const parts = [`status IN (${statuses.map(() => '?').join(', ')})`];
+  const params = [...statuses];
+  for (const [column, value] of [
+    ['runner', guard.runner],
+    ['owner', guard.owner],
+  ] as const) {
+    if (value === undefined) continue;
+    if (value === null) {
+      parts.push(`${column} IS NULL`);
+    } else {
+      parts.push(`${column} = ?`);
+      params.push(value);
+    }
+  }
+  return { sql: parts.join(' AND '), params };
+}
 
 function runnerFromRow(row: RunnerRow): RunnerRecord {
-  return { runner: row.runner, pid: row.pid, heartbeatAt: row.heartbeat_at };
+  return {
+    runner: row.runner,
+    pid: row.pid,
+    heartbeatAt: row.heartbeat_at,
+    identity: row.identity,
+  };
 }
 
 function batchFromRow(row: BatchRow): Batch {

@@ -81,6 +81,10 @@ export function resolveTarget(repos: TargetRepos, t: ScoreTarget): ResolvedTarge
       'It may have been replaced by a re-run; refresh the queue.',
     );
   }
+  const refusal = repos.renditions.refusal(r.id);
+  if (refusal) {
+    throw new VqError('INVALID_ARGS', `${r.fileName} cannot be read: ${refusal}`, 'Encode the rung again here, or import the project again once its files are on this machine.');
+  }
   return {
     scored: {
       target: t,

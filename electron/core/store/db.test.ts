@@ -54,6 +54,25 @@ describe('openDatabase', () => {
   });
 });
 
+describe('change tracking (migration 7)', () => {
+  it('records a delete of a job another job depends on (a foreign-key action fires the triggers)', () => {
+    const db = openDatabase(tempDir());
+    db.prepare(`INSERT INTO batches (id, source_id, ladder_json, out_dir, decode_once, skipped_json, created_at) VALUES ('b', 's', 'null', '/o', 1, '[]', '')`).run();
+    const job = db.prepare(`INSERT INTO jobs (id, batch_id, kind, status, rung_ids, plan_json, queue_order, created_at, depends_on) VALUES (?, 'b', 'encode', 'done', '[]', '{}', ?, '', ?)`);
+    job.run('enc', 1, null);
+    job.run('score', 2, 'enc');
+    // Deleting `enc` sets score.depends_on to NULL: both triggers must upsert their change rows.
+    db.prepare('DELETE FROM jobs WHERE id = ?').run('enc');
+    const rows = db.prepare(`SELECT id, removed_at IS NOT NULL AS removed FROM changes WHERE kind = 'job' ORDER BY seq`).all();
+    expect(rows).toEqual([
+      { id: 'score', removed: 0 },
+      { id: 'enc', removed: 1 },
+    ]);
+    expect((db.prepare(`SELECT depends_on FROM jobs WHERE id = 'score'`).get() as { depends_on: string | null }).depends_on).toBeNull();
+    db.close();
+  });
+});
+
 describe('LibraryRepo', () => {
   it('inserts, lists newest first, finds by id and path, and removes', () => {
     const db = openDatabase(tempDir());

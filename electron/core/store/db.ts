@@ -4,9 +4,11 @@
  * a migration never changes once released.
  */
 import Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { VqError } from '../../../shared/errors';
+import { processExists } from '../processIdentity';
 
 /** The open database handle type. */
 export type Db = Database.Database;
@@ -187,6 +189,129 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE jobs ADD COLUMN owner TEXT;
   CREATE INDEX jobs_owner ON jobs(owner) WHERE owner IS NOT NULL;
   `,
+  // 6: the journal that makes a project import (written in many short transactions) all or
+  // nothing across crashes: each added row is listed with its import, and an import whose process
+  // died before it was marked committed is rolled back by the next process (importJournal.ts).
+  `
+  CREATE TABLE project_imports (
+    id          TEXT PRIMARY KEY,
+    runner      TEXT NOT NULL,
+    started_at  TEXT NOT NULL,
+    committed   INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE TABLE project_import_rows (
+    import_id  TEXT NOT NULL,
+    tbl        TEXT NOT NULL,
+    row_id     TEXT NOT NULL
+  );
+  CREATE INDEX project_import_rows_import ON project_import_rows(import_id, tbl);
+  `,
+  // 7: queue runners are recognised by process identity (boot id and start time, not a wall-clock
+  // heartbeat), and other processes' changes are found by a change counter. Every insert, visible
+  // update and delete of a job, rendition, score result, library source or batch stamps the row's
+  // entry in `changes` with the next value of change_counter.seq (never reused, unlike a rowid); a
+  // delete keeps the entry as a tombstone (removed_at, ms since 1970) until it is pruned. Only
+  // columns a client sees count as an update: not the runner, pid, owner and heartbeat columns of
+  // jobs (a queue's heartbeat stamps nothing), not a source's mtime_ms or raw_spec, and a source
+  // update that leaves every counted column as it was stamps nothing either. The triggers upsert rather than
+  // INSERT OR REPLACE: fired by a foreign-key action (deleting a job another depends on sets its
+  // depends_on to NULL), a trigger's OR REPLACE gives way to the action's ABORT.
+  `
+  ALTER TABLE queue_runners ADD COLUMN identity TEXT;
+  ALTER TABLE queue_lease ADD COLUMN identity TEXT;
+  CREATE TABLE change_counter (
+    id   INTEGER PRIMARY KEY CHECK (id = 1),
+    seq  INTEGER NOT NULL
+  );
+  INSERT INTO change_counter (id, seq) VALUES (1, 0);
+  CREATE TABLE changes (
+    kind        TEXT NOT NULL,
+    id          TEXT NOT NULL,
+    seq         INTEGER NOT NULL,
+    removed_at  INTEGER,
+    PRIMARY KEY (kind, id)
+  ) WITHOUT ROWID;
+  CREATE INDEX changes_seq ON changes(seq);
+  CREATE INDEX changes_removed ON changes(removed_at) WHERE removed_at IS NOT NULL;
+  CREATE TRIGGER jobs_changed_insert AFTER INSERT ON jobs BEGIN
+    UPDATE change_counter SET seq = seq + 1 WHERE id = 1;
+    INSERT INTO changes (kind, id, seq, removed_at)
+      VALUES ('job', NEW.id, (SELECT seq FROM change_counter WHERE id = 1), NULL)
+      ON CONFLICT (kind, id) DO UPDATE SET seq = excluded.seq, removed_at = excluded.removed_at;
+  END;
+  CREATE TRIGGER jobs_changed_update AFTER UPDATE OF status, queue_order, attempts, started_at,
+    finished_at, binary, command_json, stderr_tail, error, encode_seconds, rung_ids, plan_json,
+    depends_on, batch_id ON jobs BEGIN
+    UPDATE change_counter SET seq = seq + 1 WHERE id = 1;
+    INSERT INTO changes (kind, id, seq, removed_at)
+      VALUES ('job', NEW.id, (SELECT seq FROM change_counter WHERE id = 1), NULL)
+      ON CONFLICT (kind, id) DO UPDATE SET seq = excluded.seq, removed_at = excluded.removed_at;
+  END;
+  CREATE TRIGGER jobs_changed_delete AFTER DELETE ON jobs BEGIN
+    UPDATE change_counter SET seq = seq + 1 WHERE id = 1;
+    INSERT INTO changes (kind, id, seq, removed_at)
+      VALUES ('job', OLD.id, (SELECT seq FROM change_counter WHERE id = 1), CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))
+      ON CONFLICT (kind, id) DO UPDATE SET seq = excluded.seq, removed_at = excluded.removed_at;
+  END;
+  CREATE TRIGGER renditions_changed_insert AFTER INSERT ON renditions BEGIN
+    UPDATE change_counter SET seq = seq + 1 WHERE id = 1;
+    INSERT INTO changes (kind, id, seq, removed_at)
+      VALUES ('rendition', NEW.id, (SELECT seq FROM change_counter WHERE id = 1), NULL)
+      ON CONFLICT (kind, id) DO UPDATE SET seq = excluded.seq, removed_at = excluded.removed_at;
+  END;
+  CREATE TRIGGER renditions_changed_delete AFTER DELETE ON renditions BEGIN
+    UPDATE change_counter SET seq = seq + 1 WHERE id = 1;
+    INSERT INTO changes (kind, id, seq, removed_at)
+      VALUES ('rendition', OLD.id, (SELECT seq FROM change_counter WHERE id = 1), CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))
+      ON CONFLICT (kind, id) DO UPDATE SET seq = excluded.seq, removed_at = excluded.removed_at;
+  END;
+  CREATE TRIGGER score_results_changed_insert AFTER INSERT ON score_results BEGIN
+    UPDATE change_counter SET seq = seq + 1 WHERE id = 1;
+    INSERT INTO changes (kind, id, seq, removed_at)
+      VALUES ('score', NEW.id, (SELECT seq FROM change_counter WHERE id = 1), NULL)
+      ON CONFLICT (kind, id) DO UPDATE SET seq = excluded.seq, removed_at = excluded.removed_at;
+  END;
+  CREATE TRIGGER score_results_changed_delete AFTER DELETE ON score_results BEGIN
+    UPDATE change_counter SET seq = seq + 1 WHERE id = 1;
+    INSERT INTO changes (kind, id, seq, removed_at)
+      VALUES ('score', OLD.id, (SELECT seq FROM change_counter WHERE id = 1), CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))
+      ON CONFLICT (kind, id) DO UPDATE SET seq = excluded.seq, removed_at = excluded.removed_at;
+  END;
+  CREATE TRIGGER sources_changed_insert AFTER INSERT ON sources BEGIN
+    UPDATE change_counter SET seq = seq + 1 WHERE id = 1;
+    INSERT INTO changes (kind, id, seq, removed_at)
+      VALUES ('source', NEW.id, (SELECT seq FROM change_counter WHERE id = 1), NULL)
+      ON CONFLICT (kind, id) DO UPDATE SET seq = excluded.seq, removed_at = excluded.removed_at;
+  END;
+  CREATE TRIGGER sources_changed_update AFTER UPDATE OF path, file_name, added_at, size_bytes,
+    media_json, thumb_path ON sources
+    WHEN OLD.path IS NOT NEW.path OR OLD.file_name IS NOT NEW.file_name
+      OR OLD.added_at IS NOT NEW.added_at OR OLD.size_bytes IS NOT NEW.size_bytes
+      OR OLD.media_json IS NOT NEW.media_json OR OLD.thumb_path IS NOT NEW.thumb_path BEGIN
+    UPDATE change_counter SET seq = seq + 1 WHERE id = 1;
+    INSERT INTO changes (kind, id, seq, removed_at)
+      VALUES ('source', NEW.id, (SELECT seq FROM change_counter WHERE id = 1), NULL)
+      ON CONFLICT (kind, id) DO UPDATE SET seq = excluded.seq, removed_at = excluded.removed_at;
+  END;
+  CREATE TRIGGER sources_changed_delete AFTER DELETE ON sources BEGIN
+    UPDATE change_counter SET seq = seq + 1 WHERE id = 1;
+    INSERT INTO changes (kind, id, seq, removed_at)
+      VALUES ('source', OLD.id, (SELECT seq FROM change_counter WHERE id = 1), CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))
+      ON CONFLICT (kind, id) DO UPDATE SET seq = excluded.seq, removed_at = excluded.removed_at;
+  END;
+  CREATE TRIGGER batches_changed_insert AFTER INSERT ON batches BEGIN
+    UPDATE change_counter SET seq = seq + 1 WHERE id = 1;
+    INSERT INTO changes (kind, id, seq, removed_at)
+      VALUES ('batch', NEW.id, (SELECT seq FROM change_counter WHERE id = 1), NULL)
+      ON CONFLICT (kind, id) DO UPDATE SET seq = excluded.seq, removed_at = excluded.removed_at;
+  END;
+  CREATE TRIGGER batches_changed_delete AFTER DELETE ON batches BEGIN
+    UPDATE change_counter SET seq = seq + 1 WHERE id = 1;
+    INSERT INTO changes (kind, id, seq, removed_at)
+      VALUES ('batch', OLD.id, (SELECT seq FROM change_counter WHERE id = 1), CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))
+      ON CONFLICT (kind, id) DO UPDATE SET seq = excluded.seq, removed_at = excluded.removed_at;
+  END;
+  `,
 ];
 
 /** The database file of a data dir. */
@@ -221,31 +346,74 @@ export function openDatabase(dataDir: string, nativeBinding?: string): Db {
   }
 }
 
-const READ_ONLY_CODES = new Set(['EACCES', 'EPERM', 'EROFS', 'SQLITE_READONLY', 'SQLITE_CANTOPEN', 'SQLITE_PERM', 'SQLITE_AUTH']);
+const READ_ONLY_CODES = new Set([
+  'EACCES',
+  'EPERM',
+  'EROFS',
+  'SQLITE_READONLY',
+  'SQLITE_CANTOPEN',
+  'SQLITE_PERM',
+  'SQLITE_AUTH',
+]);
 const FULL_CODES = new Set(['ENOSPC', 'EDQUOT', 'SQLITE_FULL']);
 const CORRUPT_CODES = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB']);
 
-/** The command that moves a damaged database aside (electron/cli/main.ts). */
-export const MOVE_DB_ASIDE_COMMAND = 'vq data move-db-aside';
+/** True for an error better-sqlite3 raised (its codes start with SQLITE_). */
+export function isSqliteError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_');
+}
+
+/** SQLite's primary code of an error (SQLITE_BUSY for SQLITE_BUSY_SNAPSHOT), or its errno code. */
+function primaryCode(err: unknown): string | null {
+  const raw = (err as { code?: unknown } | null)?.code;
+  if (typeof raw !== 'string') return null;
+  return /^SQLITE_[A-Z]+/.exec(raw)?.[0] ?? raw;
+}
+
+/** `arg` quoted for the shell a person on `platform` types commands into. */
+export function shellQuote(arg: string, platform: NodeJS.Platform = process.platform): string {
+  // cmd.exe and PowerShell both take a double-quoted path, and a Windows path cannot contain `"`.
+  if (platform === 'win32') return `"${arg}"`;
+  return `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The command that moves the damaged database of `dataDir` aside (electron/cli/main.ts). It names
+ * the folder: the app's data folder (Electron's userData) is not the CLI's default one.
+ */
+export function moveDbAsideCommand(
+  dataDir: string,
+  platform: NodeJS.Platform = process.platform,
+): string {
+  return `vq data move-db-aside --data-dir ${shellQuote(dataDir, platform)}`;
+}
 
 /**
  * The error a person can act on for a failure to open or write the data folder: read-only or not a
  * folder → PERMISSION_DENIED, disk full → DATA_FOLDER_FULL, damaged database → DATABASE_CORRUPT,
- * each naming `file`. Null for any other error. SQLite's extended codes (SQLITE_READONLY_DBMOVED,
- * SQLITE_CANTOPEN_ISDIR, SQLITE_CORRUPT_VTAB, …) count as their primary code.
+ * locked by another process past the busy timeout → DATABASE_BUSY, each naming `file`. Null for any
+ * other error. SQLite's extended codes (SQLITE_READONLY_DBMOVED, SQLITE_CANTOPEN_ISDIR,
+ * SQLITE_CORRUPT_VTAB, …) count as their primary code.
  */
 export function dataFolderError(err: unknown, file: string): VqError | null {
   if (err instanceof VqError) return err;
-  const raw = (err as { code?: unknown } | null)?.code;
-  if (typeof raw !== 'string') return null;
-  const code = /^SQLITE_[A-Z]+/.exec(raw)?.[0] ?? raw;
-  const reason = err instanceof Error ? err.message : raw;
+  const code = primaryCode(err);
+  if (code === null) return null;
+  const reason = err instanceof Error ? err.message : code;
   const dir = path.dirname(file);
   if (CORRUPT_CODES.has(code)) {
     return new VqError(
       'DATABASE_CORRUPT',
       `The library database ${file} is damaged or is not a VQ Studio database (${reason}).`,
-      `Run \`${MOVE_DB_ASIDE_COMMAND}\` to rename it to library.db.corrupt-<time> (nothing is deleted) and start with an empty library, or point VQ_DATA_DIR at another folder.`,
+      `Quit VQ Studio (and any \`vq serve\` on this folder), then run \`${moveDbAsideCommand(dir)}\` to rename it to library.db.corrupt-<time> (nothing is deleted) and start with an empty library, or point VQ_DATA_DIR at another folder.`,
+    );
+  }
+  if (code === 'SQLITE_BUSY') {
+    return new VqError(
+      'DATABASE_BUSY',
+      `The library is busy in another VQ Studio process: ${file} stayed locked (${reason}).`,
+      'Try again in a moment; if it stays busy, look for a VQ Studio app, `vq serve` or `vq encode` using this data folder.',
     );
   }
   if (FULL_CODES.has(code)) {
@@ -272,29 +440,248 @@ export function dataFolderError(err: unknown, file: string): VqError | null {
   return null;
 }
 
+/** Options for {@link moveDatabaseAside}. */
+export interface MoveAsideOptions {
+  /** The time in the new name (default: now). */
+  now?: Date;
+  /** Move the file even though it opens and passes `PRAGMA quick_check`. */
+  force?: boolean;
+  /** better-sqlite3 addon for another runtime, as for {@link openDatabase}. */
+  nativeBinding?: string;
+}
+
 /**
- * Moves a damaged `library.db` (with its `-wal` and `-shm` files) aside as
+ * Moves a damaged `library.db` (with its `-wal`, `-shm` and `-journal` files) aside as
  * `library.db.corrupt-<timestamp>`, so the next start creates an empty library. Nothing is deleted.
- * Returns the new path of the database file; NOT_FOUND when there is no library.db.
+ * Refused (DATABASE_BUSY) while another connection — another process, or one this process left
+ * open — has the file open or a live queue runner is registered in it; refused (INVALID_ARGS) when
+ * the file opens and passes `PRAGMA quick_check`, unless `force`. Returns the new path of the
+ * database file; NOT_FOUND when there is no library.db.
  */
-export function moveDatabaseAside(dataDir: string, now: Date = new Date()): string {
+export function moveDatabaseAside(dataDir: string, opts: MoveAsideOptions = {}): string {
   const file = databaseFile(dataDir);
   if (!fs.existsSync(file)) {
-    throw new VqError('NOT_FOUND', `There is no library database at ${file}.`, 'Nothing to move aside.');
+    throw new VqError(
+      'NOT_FOUND',
+      `There is no library database at ${file}.`,
+      'Nothing to move aside.',
+    );
   }
-  const stamp = now.toISOString().replace(/[:.]/g, '-');
+  const state = inspectDatabase(file, opts.nativeBinding);
+  if (state.inUse) {
+    const who = state.users.length ? ` by ${state.users.join(', ')}` : ' by another connection';
+    throw new VqError(
+      'DATABASE_BUSY',
+      `The library database ${file} is in use${who}; it was not moved.`,
+      'Quit VQ Studio and stop any `vq serve` or `vq encode` on this data folder, then run it again.',
+    );
+  }
+  if (state.damage === null && !opts.force) {
+    throw new VqError(
+      'INVALID_ARGS',
+      `The library database ${file} is not damaged: it opens and passes SQLite's quick_check. Nothing was moved.`,
+      'To start with an empty library anyway, run it again with --force (the file is renamed, nothing is deleted).',
+    );
+  }
+  const stamp = (opts.now ?? new Date()).toISOString().replace(/[:.]/g, '-');
+  // A rollback journal too: left beside a new empty library.db, SQLite would apply it there.
+  const SIDE_FILES = ['-wal', '-shm', '-journal'];
+  const free = (t: string): boolean => !['', ...SIDE_FILES].some((s) => fs.existsSync(t + s));
   let target = `${file}.corrupt-${stamp}`;
-  for (let n = 2; fs.existsSync(target); n++) target = `${file}.corrupt-${stamp}-${n}`;
+  for (let n = 2; !free(target); n++) target = `${file}.corrupt-${stamp}-${n}`;
+  // The side files first: a database renamed without its WAL would lose the WAL's pages.
+  const moves = SIDE_FILES
+    .filter((s) => fs.existsSync(file + s))
+    .map((s) => ({ from: file + s, to: target + s }));
+  renameAll([...moves, { from: file, to: target }], file);
+  return target;
+}
+
+/**
+ * Renames each pair in order; when one fails, the ones already renamed go back (so a database is
+ * never left beside another one's WAL) and the error is thrown, described for `file`.
+ */
+export function renameAll(moves: readonly { from: string; to: string }[], file: string): void {
+  const done: { from: string; to: string }[] = [];
   try {
-    // The side files first: a database renamed without its WAL would lose the WAL's pages.
-    for (const suffix of ['-wal', '-shm']) {
-      if (fs.existsSync(file + suffix)) fs.renameSync(file + suffix, target + suffix);
+    for (const m of moves) {
+      fs.renameSync(m.from, m.to);
+      done.push(m);
     }
-    fs.renameSync(file, target);
   } catch (err) {
+    for (const m of done.reverse()) {
+      try {
+        fs.renameSync(m.to, m.from);
+      } catch (undo) {
+        console.error(`could not rename ${m.to} back to ${m.from}:`, undo);
+      }
+    }
     throw dataFolderError(err, file) ?? err;
   }
-  return target;
+}
+
+/** How long the move waits for another connection to let go of the file. */
+const LOCK_WAIT_MS = 250;
+
+/** What {@link moveDatabaseAside} needs to know about a database file. */
+interface DatabaseState {
+  /** Another connection has the file open, or a live runner is registered in it. */
+  inUse: boolean;
+  /** The live runners registered in the file (pid and mode), for the message. */
+  users: string[];
+  /** Why the file is damaged; null when it opens and passes quick_check. */
+  damage: string | null;
+}
+
+/**
+ * Checks `file` without touching its `-wal` and `-shm`. A connection on the file's own path would,
+ * when it closes as the last one, checkpoint the WAL and delete it (or drop a WAL whose header is
+ * damaged): so the checks run on a hard link to the file, whose WAL is one of its own. Locks belong
+ * to the file, not the name: in WAL mode every open connection holds a shared lock on the file for
+ * its whole life, and with `locking_mode = EXCLUSIVE` the first read takes an exclusive lock, so
+ * BEGIN EXCLUSIVE fails with SQLITE_BUSY while any other connection (another process, or one of
+ * this process) has the database open, a reader too; in rollback mode BEGIN EXCLUSIVE waits out
+ * readers the same way. quick_check then reads the database file itself (pages still only in the
+ * WAL are not seen). A file too damaged to take the lock is judged by the runners it lists.
+ */
+function inspectDatabase(file: string, nativeBinding?: string): DatabaseState {
+  const probe = `${file}.check-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    fs.linkSync(file, probe);
+  } catch {
+    // No hard links on this file system (FAT, some network shares): what the file lists is all.
+    const users = liveRunners(file, nativeBinding);
+    return {
+      inUse: users.length > 0,
+      users,
+      damage: 'not checked (no hard links on this file system)',
+    };
+  }
+  try {
+    const { locked, damage } = lockAndCheck(probe, file, nativeBinding);
+    if (locked) return { inUse: false, users: [], damage };
+    // A copy of the WAL beside the link, so the runner rows written since the last checkpoint count.
+    try {
+      if (fs.existsSync(`${file}-wal`)) fs.copyFileSync(`${file}-wal`, `${probe}-wal`);
+    } catch {
+      // the rows in the database file still count
+    }
+    const users = liveRunners(probe, nativeBinding);
+    return { inUse: locked === false || users.length > 0, users, damage };
+  } finally {
+    // The link and whatever SQLite left beside it are ours; the database's own files are untouched.
+    for (const suffix of ['', '-wal', '-shm', '-journal'])
+      fs.rmSync(probe + suffix, { force: true });
+  }
+}
+
+/**
+ * Takes the exclusive lock on `probe` (a link to `file`) and runs quick_check. `locked`: true when
+ * the lock was taken (nobody else has the file open), false when another connection holds it, null
+ * when the file is too damaged to tell. `damage`: why the file is damaged, null when it passes.
+ */
+function lockAndCheck(
+  probe: string,
+  file: string,
+  nativeBinding?: string,
+): { locked: boolean | null; damage: string | null } {
+  let db: Db;
+  try {
+    db = new Database(probe, {
+      fileMustExist: true,
+      timeout: LOCK_WAIT_MS,
+      ...(nativeBinding ? { nativeBinding } : {}),
+    });
+  } catch (err) {
+    if (!isCorrupt(err)) throw dataFolderError(err, file) ?? err;
+    return { locked: null, damage: messageOf(err) };
+  }
+  try {
+    db.pragma('locking_mode = EXCLUSIVE');
+    try {
+      db.exec('BEGIN EXCLUSIVE');
+    } catch (err) {
+      if (primaryCode(err) === 'SQLITE_BUSY') return { locked: false, damage: null };
+      if (!isCorrupt(err)) throw dataFolderError(err, file) ?? err;
+      return { locked: null, damage: messageOf(err) };
+    }
+    try {
+      const findings = (db.pragma('quick_check(20)') as { quick_check: string }[]).map(
+        (r) => r.quick_check,
+      );
+      return {
+        locked: true,
+        damage: findings.length === 1 && findings[0] === 'ok' ? null : findings.join('; '),
+      };
+    } catch (err) {
+      if (!isCorrupt(err)) throw dataFolderError(err, file) ?? err;
+      return { locked: true, damage: messageOf(err) };
+    }
+  } finally {
+    try {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      db.close();
+    } catch {
+      // a damaged file may fail to roll back; the link is removed either way
+    }
+  }
+}
+
+/**
+ * The queue runners (the app, `vq serve`, `vq encode`) a database lists whose process exists,
+ * other than this process, as "process 123 (the app or vq serve)". By pid alone, not by heartbeat:
+ * a runner whose heartbeat cannot be written (the file is damaged) still runs. Read through a read-only connection, which never
+ * checkpoints or deletes a WAL; every read may fail on a damaged file, and what cannot be read
+ * counts as no runner.
+ */
+function liveRunners(file: string, nativeBinding?: string): string[] {
+  let db: Db;
+  try {
+    db = new Database(file, {
+      readonly: true,
+      fileMustExist: true,
+      timeout: LOCK_WAIT_MS,
+      ...(nativeBinding ? { nativeBinding } : {}),
+    });
+  } catch {
+    return [];
+  }
+  const found = new Map<number, string>();
+  const read = (sql: string): void => {
+    try {
+      for (const row of db.prepare(sql).all() as { pid: unknown; mode: unknown }[]) {
+        const { pid } = row;
+        if (typeof pid !== 'number' || !Number.isInteger(pid) || pid <= 0) continue;
+        if (pid === process.pid || found.has(pid) || !processExists(pid)) continue;
+        found.set(
+          pid,
+          `process ${pid}${row.mode === 'own' ? ' (vq encode)' : ' (the app or vq serve)'}`,
+        );
+      }
+    } catch {
+      // unreadable table or page: nothing learned from it
+    }
+  };
+  try {
+    read('SELECT pid, mode FROM queue_runners');
+    read('SELECT pid, NULL AS mode FROM queue_lease');
+  } finally {
+    try {
+      db.close();
+    } catch {
+      // nothing to keep
+    }
+  }
+  return [...found.values()];
+}
+
+function isCorrupt(err: unknown): boolean {
+  const code = primaryCode(err);
+  return code !== null && CORRUPT_CODES.has(code);
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 /**

@@ -85,6 +85,25 @@ export class LibraryRepo {
   remove(id: string): boolean {
     return this.db.prepare('DELETE FROM sources WHERE id = ?').run(id).changes > 0;
   }
+
+  /**
+   * Replaces a source's media facts with a fresh probe's (which clears a refused mark), its size,
+   * mtime and thumbnail; returns the stored source, null for an unknown id.
+   */
+  replaceMedia(
+    id: string,
+    media: MediaInfo,
+    sizeBytes: number,
+    mtimeMs: number,
+    thumbPath: string | null,
+  ): StoredSource | null {
+    this.db
+      .prepare(
+        'UPDATE sources SET media_json = ?, size_bytes = ?, mtime_ms = ?, thumb_path = ? WHERE id = ?',
+      )
+      .run(JSON.stringify(media), sizeBytes, Math.round(mtimeMs), thumbPath, id);
+    return this.get(id);
+  }
 }
 
 function fromRow(row: SourceRow): StoredSource {

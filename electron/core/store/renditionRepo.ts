@@ -1,5 +1,6 @@
 /** Rows of the `renditions` table: finished outputs, one per file path. */
 import type { Rung } from '../../../shared/ladder';
+import { REFUSED_KEY } from './libraryRepo';
 import type { MediaInfo } from '../../../shared/media';
 import type { Rendition } from '../../../shared/queue';
 import type { Db } from './db';
@@ -48,6 +49,30 @@ export class RenditionRepo {
     return (this.db.prepare(sql).all(...params) as RenditionRow[]).map(fromRow);
   }
 
+  /**
+   * Why a rendition's file must not be read or served, or null. Renditions a project import adds
+   * carry the same mark as its sources until their file is probed on this machine.
+   */
+  refusal(id: string): string | null {
+    const row = this.db.prepare('SELECT media_json FROM renditions WHERE id = ?').get(id) as { media_json: string } | undefined;
+    if (!row) return null;
+    const reason = (JSON.parse(row.media_json) as Record<string, unknown>)[REFUSED_KEY];
+    return typeof reason === 'string' ? reason : null;
+  }
+
+  /** Replaces a rendition's media facts and size with a fresh probe's (clears a refused mark). */
+  replaceMedia(id: string, media: MediaInfo, sizeBytes: number): void {
+    this.db.prepare('UPDATE renditions SET media_json = ?, size_bytes = ? WHERE id = ?').run(JSON.stringify(media), sizeBytes, id);
+  }
+
+  /** Marks a rendition refused for reading, with why (its media facts stay as they were). */
+  refuse(id: string, reason: string): void {
+    const row = this.db.prepare('SELECT media_json FROM renditions WHERE id = ?').get(id) as { media_json: string } | undefined;
+    if (!row) return;
+    const media = { ...(JSON.parse(row.media_json) as Record<string, unknown>), [REFUSED_KEY]: reason };
+    this.db.prepare('UPDATE renditions SET media_json = ? WHERE id = ?').run(JSON.stringify(media), id);
+  }
+
   /** One rendition by id. */
   get(id: string): Rendition | null {
     const row = this.db.prepare('SELECT * FROM renditions WHERE id = ?').get(id) as
@@ -75,12 +100,13 @@ export class RenditionRepo {
         )
         .run(toRow(r));
       return { replacedId: old?.id ?? null };
-    })();
+    }).immediate(); // reads, then writes: see SqliteJobStore (SQLITE_BUSY_SNAPSHOT in WAL)
   }
 }
 
 function fromRow(row: RenditionRow): Rendition {
-  const media = JSON.parse(row.media_json) as MediaInfo;
+  // The refusal mark is the repo's business (see refusal()); clients get the media facts alone.
+  const { [REFUSED_KEY]: _refused, ...media } = JSON.parse(row.media_json) as MediaInfo & { [REFUSED_KEY]?: unknown };
   return {
     id: row.id,
     sourceId: row.source_id,

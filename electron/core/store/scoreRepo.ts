@@ -243,7 +243,7 @@ export class ScoreRepo {
         .get(row.run_id) as { n: number };
       if (left.n === 0) this.db.prepare('DELETE FROM score_runs WHERE id = ?').run(row.run_id);
       return { runId: row.run_id, jobId: row.job_id, runRemoved: left.n === 0 };
-    })();
+    }).immediate(); // reads, then writes: see SqliteJobStore (SQLITE_BUSY_SNAPSHOT in WAL)
   }
 }
 

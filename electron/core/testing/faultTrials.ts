@@ -32,6 +32,8 @@ export interface TrialResult {
   killAfterMs: number;
   /** True when the process had already exited by itself before the kill. */
   finishedFirst: boolean;
+  /** What the data folder held right after the kill, before the restart (jobs by status, sources). */
+  atKill: string;
   /** What was wrong; empty when every check held. */
   problems: string[];
   /** Job statuses after the restart, by status. */
@@ -69,7 +71,13 @@ export interface FaultFixture {
 /** Makes the clip, ladder and a project file of `projectSources` sources under `root`. */
 export async function makeFaultFixture(root: string, projectSources = 2000): Promise<FaultFixture> {
   const source = makeClip(root, { width: 480, height: 270, seconds: 1, name: 'fault-src.mp4' });
-  const distorted = makeClip(root, { width: 480, height: 270, fps: 30, seconds: 1, name: 'fault-dist.mp4' });
+  const distorted = makeClip(root, {
+    width: 480,
+    height: 270,
+    fps: 30,
+    seconds: 1,
+    name: 'fault-dist.mp4',
+  });
   const ladderFile = path.join(root, 'fault-ladder.json');
   const rungs = [
     quickRung({ id: 'r90', height: 90 }),
@@ -82,17 +90,36 @@ export async function makeFaultFixture(root: string, projectSources = 2000): Pro
   await vqRun(['import', source], scratch);
   const projectFile = path.join(root, 'fault.vqproj.json');
   await vqRun(['project', 'export', '--out', projectFile], scratch);
-  const project = JSON.parse(fs.readFileSync(projectFile, 'utf8')) as { sources: { id: string; path: string; fileName: string }[] };
+  const project = JSON.parse(fs.readFileSync(projectFile, 'utf8')) as {
+    sources: { id: string; path: string; fileName: string }[];
+  };
   const first = project.sources[0]!;
   for (let i = 1; i < projectSources; i++) {
-    project.sources.push({ ...first, id: `fault-${i}`, path: path.join(root, 'missing', `clip-${i}.mp4`), fileName: `clip-${i}.mp4` });
+    project.sources.push({
+      ...first,
+      id: `fault-${i}`,
+      path: path.join(root, 'missing', `clip-${i}.mp4`),
+      fileName: `clip-${i}.mp4`,
+    });
   }
   fs.writeFileSync(projectFile, JSON.stringify(project));
-  return { root, source, distorted, ladderFile, jobsPerBatch: rungs.length * 2, projectFile, projectSources };
+  return {
+    root,
+    source,
+    distorted,
+    ladderFile,
+    jobsPerBatch: rungs.length * 2,
+    projectFile,
+    projectSources,
+  };
 }
 
 /** Runs `vq …` to its end. */
-export function vqRun(args: string[], dataDir: string, timeoutMs = 120_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function vqRun(
+  args: string[],
+  dataDir: string,
+  timeoutMs = 120_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawnVq(args, dataDir);
     let stdout = '';
@@ -149,7 +176,11 @@ async function startServe(dataDir: string): Promise<Served> {
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   const url = await new Promise<URL>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`vq serve did not start in 60 s: ${err}`)), 60_000);
+    const timer = setTimeout(() => {
+      // Never leave it behind: a server that did not start is stopped here.
+      child.kill('SIGKILL');
+      reject(new Error(`vq serve did not start in 60 s: ${err}`));
+    }, 60_000);
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /(http:\/\/\S+\?token=\S+)/.exec(out);
@@ -167,8 +198,12 @@ async function startServe(dataDir: string): Promise<Served> {
 }
 
 /** A token holder's WebSocket to `vq serve`, with one call at a time. */
-async function connect(served: Served): Promise<{ call(method: string, args: unknown): Promise<unknown>; close(): void }> {
-  const ws = new WebSocket(`ws://${served.url.host}/api?token=${served.url.searchParams.get('token')}`);
+async function connect(
+  served: Served,
+): Promise<{ call(method: string, args: unknown): Promise<unknown>; close(): void }> {
+  const ws = new WebSocket(
+    `ws://${served.url.host}/api?token=${served.url.searchParams.get('token')}`,
+  );
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
     ws.once('error', reject);
@@ -176,7 +211,10 @@ async function connect(served: Served): Promise<{ call(method: string, args: unk
   let nextId = 1;
   const waiting = new Map<number, (r: unknown) => void>();
   ws.on('message', (data) => {
-    const msg = JSON.parse(String(data)) as { id?: number; result?: { ok: boolean; value?: unknown; error?: { message: string } } };
+    const msg = JSON.parse(String(data)) as {
+      id?: number;
+      result?: { ok: boolean; value?: unknown; error?: { message: string } };
+    };
     if (typeof msg.id === 'number' && msg.result) waiting.get(msg.id)?.(msg.result);
   });
   return {
@@ -203,13 +241,14 @@ async function restartAndSettle(dataDir: string, settleMs = 90_000): Promise<voi
   try {
     while (Date.now() < until) {
       const busy = jobStatuses(dataDir);
-      if ((busy.queued ?? 0) + (busy.running ?? 0) === 0) break;
+      if ((busy.queued ?? 0) + (busy.running ?? 0) === 0 && pendingImports(dataDir) === 0) break;
       await sleep(250);
     }
   } finally {
     served.child.kill('SIGTERM');
     await Promise.race([exited(served.child), sleep(10_000)]);
-    if (served.child.exitCode === null && served.child.signalCode === null) served.child.kill('SIGKILL');
+    if (served.child.exitCode === null && served.child.signalCode === null)
+      served.child.kill('SIGKILL');
     await exited(served.child);
   }
 }
@@ -224,7 +263,10 @@ function jobStatuses(dataDir: string): Record<string, number> {
   const db = openDb(dataDir);
   if (!db) return {};
   try {
-    const rows = db.prepare('SELECT status, count(*) AS n FROM jobs GROUP BY status').all() as { status: string; n: number }[];
+    const rows = db.prepare('SELECT status, count(*) AS n FROM jobs GROUP BY status').all() as {
+      status: string;
+      n: number;
+    }[];
     return Object.fromEntries(rows.map((r) => [r.status, r.n]));
   } finally {
     db.close();
@@ -245,7 +287,9 @@ export function ffmpegUnder(root: string): number[] {
     const argv0 = path.basename(cmd.split('\0')[0] ?? '');
     if (/^ff(mpeg|probe)/.test(argv0) && cmd.includes(root)) {
       // A zombie has exited; only its parent has not reaped it yet.
-      const stat = fs.existsSync(`/proc/${name}/stat`) ? fs.readFileSync(`/proc/${name}/stat`, 'utf8') : '';
+      const stat = fs.existsSync(`/proc/${name}/stat`)
+        ? fs.readFileSync(`/proc/${name}/stat`, 'utf8')
+        : '';
       if (!/\) Z /.test(stat)) found.push(Number(name));
     }
   }
@@ -253,7 +297,12 @@ export function ffmpegUnder(root: string): number[] {
 }
 
 /** Every check of the data folder after a restart; returns the problems found. */
-export async function checkDataFolder(dataDir: string, outDirs: string[], root: string, jobsPerBatch: number | null): Promise<{ problems: string[]; jobs: Record<string, number> }> {
+export async function checkDataFolder(
+  dataDir: string,
+  outDirs: string[],
+  root: string,
+  jobsPerBatch: number | null,
+): Promise<{ problems: string[]; jobs: Record<string, number> }> {
   const problems: string[] = [];
   const db = openDb(dataDir);
   let jobs: Record<string, number> = {};
@@ -261,20 +310,30 @@ export async function checkDataFolder(dataDir: string, outDirs: string[], root: 
     try {
       const integrity = db.pragma('integrity_check', { simple: true });
       if (integrity !== 'ok') problems.push(`integrity_check: ${String(integrity)}`);
-      const rows = db.prepare('SELECT id, batch_id, status FROM jobs').all() as { id: string; batch_id: string; status: string }[];
+      const rows = db.prepare('SELECT id, batch_id, status FROM jobs').all() as {
+        id: string;
+        batch_id: string;
+        status: string;
+      }[];
       for (const r of rows) jobs[r.status] = (jobs[r.status] ?? 0) + 1;
       const bad = rows.filter((r) => !['done', 'queued', 'interrupted'].includes(r.status));
       for (const r of bad) problems.push(`job ${r.id} is ${r.status}`);
       if (jobsPerBatch !== null) {
         const perBatch = new Map<string, number>();
         for (const r of rows) perBatch.set(r.batch_id, (perBatch.get(r.batch_id) ?? 0) + 1);
-        for (const [b, n] of perBatch) if (n !== jobsPerBatch) problems.push(`batch ${b} has ${n} jobs, not ${jobsPerBatch}`);
+        for (const [b, n] of perBatch)
+          if (n !== jobsPerBatch) problems.push(`batch ${b} has ${n} jobs, not ${jobsPerBatch}`);
       }
-      const renditions = db.prepare('SELECT id, path FROM renditions').all() as { id: string; path: string }[];
+      const renditions = db.prepare('SELECT id, path FROM renditions').all() as {
+        id: string;
+        path: string;
+      }[];
       const paths = new Set<string>();
       for (const r of renditions) {
-        if (/\.part\./.test(path.basename(r.path))) problems.push(`rendition ${r.id} lists a .part file`);
-        if (!fs.existsSync(r.path)) problems.push(`rendition ${r.id} lists a missing file ${r.path}`);
+        if (/\.part\./.test(path.basename(r.path)))
+          problems.push(`rendition ${r.id} lists a .part file`);
+        if (!fs.existsSync(r.path))
+          problems.push(`rendition ${r.id} lists a missing file ${r.path}`);
         if (paths.has(r.path)) problems.push(`two renditions list ${r.path}`);
         paths.add(r.path);
       }
@@ -286,7 +345,8 @@ export async function checkDataFolder(dataDir: string, outDirs: string[], root: 
   }
   for (const dir of outDirs) {
     if (!fs.existsSync(dir)) continue;
-    for (const name of fs.readdirSync(dir)) if (name.includes('.part.')) problems.push(`${name} left in ${dir}`);
+    for (const name of fs.readdirSync(dir))
+      if (name.includes('.part.')) problems.push(`${name} left in ${dir}`);
   }
   // ffmpeg whose parent died stops at its next write to the closed progress pipe (≤ 0.5 s).
   let stray = ffmpegUnder(root);
@@ -296,6 +356,19 @@ export async function checkDataFolder(dataDir: string, outDirs: string[], root: 
   }
   if (stray.length) problems.push(`ffmpeg still running: pids ${stray.join(', ')}`);
   return { problems, jobs };
+}
+
+/** Project imports not yet finished or rolled back (the journal of migration 6). */
+function pendingImports(dataDir: string): number {
+  const db = openDb(dataDir);
+  if (!db) return 0;
+  try {
+    return (db.prepare('SELECT count(*) AS n FROM project_imports').get() as { n: number }).n;
+  } catch {
+    return 0; // no such table yet: the killed process never migrated the database
+  } finally {
+    db.close();
+  }
 }
 
 function sourcesIn(dataDir: string): number {
@@ -312,35 +385,78 @@ function sourcesIn(dataDir: string): number {
 export type Calibration = Record<FaultKind, number>;
 
 /** Runs one trial of `kind`; `fraction` in [0, 1) places the kill within the calibrated time. */
-export async function runTrial(fx: FaultFixture, kind: FaultKind, trial: number, fraction: number, calibration: Calibration): Promise<TrialResult> {
+export async function runTrial(
+  fx: FaultFixture,
+  kind: FaultKind,
+  trial: number,
+  fraction: number,
+  calibration: Calibration,
+): Promise<TrialResult> {
   const dir = fs.mkdtempSync(path.join(fx.root, `${kind}-${trial}-`));
   const dataDir = path.join(dir, 'data');
   const outDir = path.join(dir, 'out');
   const killAfterMs = Math.round(fraction * calibration[kind]);
   let finishedFirst = false;
+  let atKill = '';
   let jobsPerBatch: number | null = fx.jobsPerBatch;
   const problems: string[] = [];
   switch (kind) {
     case 'encode': {
-      const child = spawnVq(['encode', fx.source, '--ladder', fx.ladderFile, '--out', outDir, '--no-decode-once', '--score', '--concurrency', '1'], dataDir);
+      const child = spawnVq(
+        [
+          'encode',
+          fx.source,
+          '--ladder',
+          fx.ladderFile,
+          '--out',
+          outDir,
+          '--no-decode-once',
+          '--score',
+          '--concurrency',
+          '1',
+        ],
+        dataDir,
+      );
       finishedFirst = await killAfter(child, killAfterMs);
+      atKill = JSON.stringify(jobStatuses(dataDir));
       await restartAndSettle(dataDir);
       break;
     }
     case 'serve': {
       const served = await startServe(dataDir);
       const api = await connect(served);
-      const imported = (await api.call('library.import', { paths: [fx.source] })) as { imported: { id: string }[] };
+      const imported = (await api.call('library.import', { paths: [fx.source] })) as {
+        imported: { id: string }[];
+      };
       const ladder = JSON.parse(fs.readFileSync(fx.ladderFile, 'utf8')) as unknown;
-      await api.call('encode.start', { sourceId: imported.imported[0]!.id, ladder, outDir, decodeOnce: false, scoreAfterEncode: {} });
+      await api.call('encode.start', {
+        sourceId: imported.imported[0]!.id,
+        ladder,
+        outDir,
+        decodeOnce: false,
+        scoreAfterEncode: {},
+      });
       api.close();
       finishedFirst = await killAfter(served.child, killAfterMs);
+      atKill = JSON.stringify(jobStatuses(dataDir));
       await restartAndSettle(dataDir);
       break;
     }
     case 'score': {
       jobsPerBatch = null;
-      const child = spawnVq(['score', '--ref', fx.source, '--dist', fx.distorted, '--metrics', 'vmaf,psnr,ssim', '--json'], dataDir);
+      const child = spawnVq(
+        [
+          'score',
+          '--ref',
+          fx.source,
+          '--dist',
+          fx.distorted,
+          '--metrics',
+          'vmaf,psnr,ssim',
+          '--json',
+        ],
+        dataDir,
+      );
       finishedFirst = await killAfter(child, killAfterMs);
       break;
     }
@@ -348,19 +464,28 @@ export async function runTrial(fx: FaultFixture, kind: FaultKind, trial: number,
       jobsPerBatch = null;
       const child = spawnVq(['project', 'import', fx.projectFile, '--json'], dataDir);
       finishedFirst = await killAfter(child, killAfterMs);
+      atKill = `sources ${sourcesIn(dataDir)}/${fx.projectSources}`;
+      // Starting the app again finishes or rolls back what the killed import left: all or nothing.
+      await restartAndSettle(dataDir);
       const n = sourcesIn(dataDir);
-      if (n !== 0 && n !== fx.projectSources) problems.push(`a killed import left ${n} of ${fx.projectSources} sources`);
+      atKill += `, after the restart sources ${n}/${fx.projectSources}`;
+      if (n !== 0 && n !== fx.projectSources)
+        problems.push(
+          `after the restart a killed import left ${n} of ${fx.projectSources} sources`,
+        );
       // The import again completes it: nothing a killed import left stands in the way.
       const again = await vqRun(['project', 'import', fx.projectFile, '--json'], dataDir);
-      if (again.code !== 0) problems.push(`import after the kill failed (${again.code}): ${again.stderr.trim()}`);
-      else if (sourcesIn(dataDir) !== fx.projectSources) problems.push(`import after the kill left ${sourcesIn(dataDir)} sources`);
+      if (again.code !== 0)
+        problems.push(`import after the kill failed (${again.code}): ${again.stderr.trim()}`);
+      else if (sourcesIn(dataDir) !== fx.projectSources)
+        problems.push(`import after the kill left ${sourcesIn(dataDir)} sources`);
       break;
     }
   }
   const checked = await checkDataFolder(dataDir, [outDir], dir, jobsPerBatch);
   problems.push(...checked.problems);
   if (problems.length === 0) fs.rmSync(dir, { recursive: true, force: true });
-  return { kind, trial, killAfterMs, finishedFirst, problems, jobs: checked.jobs };
+  return { kind, trial, killAfterMs, finishedFirst, atKill, problems, jobs: checked.jobs };
 }
 
 /** Times one undisturbed run of each kind (ms), the range the kill moments are drawn from. */
@@ -377,24 +502,67 @@ export async function calibrate(fx: FaultFixture): Promise<Calibration> {
     if (r.code !== 0) throw new Error(`${what} failed (${r.code}) without any fault: ${r.stderr}`);
   };
   const encode = await timed(async (d, o) =>
-    must(await vqRun(['encode', fx.source, '--ladder', fx.ladderFile, '--out', o, '--no-decode-once', '--score', '--concurrency', '1'], d), 'vq encode'),
+    must(
+      await vqRun(
+        [
+          'encode',
+          fx.source,
+          '--ladder',
+          fx.ladderFile,
+          '--out',
+          o,
+          '--no-decode-once',
+          '--score',
+          '--concurrency',
+          '1',
+        ],
+        d,
+      ),
+      'vq encode',
+    ),
   );
-  const score = await timed(async (d) => must(await vqRun(['score', '--ref', fx.source, '--dist', fx.distorted, '--metrics', 'vmaf,psnr,ssim', '--json'], d), 'vq score'));
-  const imp = await timed(async (d) => must(await vqRun(['project', 'import', fx.projectFile, '--json'], d), 'vq project import'));
+  const score = await timed(async (d) =>
+    must(
+      await vqRun(
+        [
+          'score',
+          '--ref',
+          fx.source,
+          '--dist',
+          fx.distorted,
+          '--metrics',
+          'vmaf,psnr,ssim',
+          '--json',
+        ],
+        d,
+      ),
+      'vq score',
+    ),
+  );
+  const imp = await timed(async (d) =>
+    must(await vqRun(['project', 'import', fx.projectFile, '--json'], d), 'vq project import'),
+  );
   // serve: the encode runs inside the server after the request; the same span as `vq encode`.
   return { encode, score, serve: encode, import: imp };
 }
 
 /** Runs `trials` trials, kinds in turn, kill moments from `seed`. */
-export async function runFaultTrials(fx: FaultFixture, opts: { trials: number; seed: number; log?: (line: string) => void }): Promise<TrialResult[]> {
+export async function runFaultTrials(
+  fx: FaultFixture,
+  opts: { trials: number; seed: number; log?: (line: string) => void },
+): Promise<TrialResult[]> {
   const calibration = await calibrate(fx);
-  opts.log?.(`calibration (ms): ${JSON.stringify(Object.fromEntries(Object.entries(calibration).map(([k, v]) => [k, Math.round(v)])))}`);
+  opts.log?.(
+    `calibration (ms): ${JSON.stringify(Object.fromEntries(Object.entries(calibration).map(([k, v]) => [k, Math.round(v)])))}`,
+  );
   const random = seededRandom(opts.seed);
   const results: TrialResult[] = [];
   for (let i = 0; i < opts.trials; i++) {
     const kind = FAULT_KINDS[i % FAULT_KINDS.length]!;
     const r = await runTrial(fx, kind, i, random(), calibration);
-    opts.log?.(`trial ${i} ${kind} kill at ${r.killAfterMs} ms${r.finishedFirst ? ' (finished first)' : ''}: ${r.problems.length ? r.problems.join('; ') : 'ok'} ${JSON.stringify(r.jobs)}`);
+    opts.log?.(
+      `trial ${i} ${kind} kill at ${r.killAfterMs} ms${r.finishedFirst ? ' (finished first)' : ''}, at the kill ${r.atKill || '-'}: ${r.problems.length ? r.problems.join('; ') : 'ok'}, after the restart ${JSON.stringify(r.jobs)}`,
+    );
     results.push(r);
   }
   return results;

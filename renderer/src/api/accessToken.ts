@@ -22,7 +22,7 @@ export function establishToken(win: Window = window): string | null {
     try {
       win.sessionStorage.setItem(STORAGE_KEY, token);
     } catch {
-      // Storage can be disabled; the cookie the server set still authenticates this tab.
+      // Storage can be disabled: this tab works until it is reloaded (there is no token cookie).
     }
     win.history.replaceState(win.history.state, '', cleanUrl);
     return token;

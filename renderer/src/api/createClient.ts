@@ -12,6 +12,7 @@ export function webEndpoints(
   token: string | null,
 ): {
   apiUrl: string;
+  projectImportUrl: string;
   mediaUrl: (kind: 'file' | 'thumb', id: string) => string;
   frameUrl: (id: string, index: number, size?: { width: number; height: number }) => string;
 } {
@@ -19,6 +20,7 @@ export function webEndpoints(
   const query = token ? `?token=${encodeURIComponent(token)}` : '';
   return {
     apiUrl: `${scheme}//${location.host}/api${query}`,
+    projectImportUrl: `/api/project-import${query}`,
     mediaUrl: (kind, id) => `/media/${kind}/${encodeURIComponent(id)}${query}`,
     frameUrl: (id, index, size) =>
       `/media/frame/${encodeURIComponent(id)}${frameQuery(index, size)}${
@@ -32,6 +34,6 @@ export async function createClient(win: Window = window): Promise<RendererClient
   const bridge = preloadBridge(win);
   if (bridge) return createIpcClient(bridge);
   const token = establishToken(win);
-  const { apiUrl, mediaUrl, frameUrl } = webEndpoints(win.location, token);
-  return createWsClient({ url: apiUrl, mediaUrl, frameUrl });
+  const { apiUrl, projectImportUrl, mediaUrl, frameUrl } = webEndpoints(win.location, token);
+  return createWsClient({ url: apiUrl, projectImportUrl, mediaUrl, frameUrl });
 }

@@ -1,5 +1,6 @@
 /** The desktop transport: the preload's `window.vq` and the `vq-media://` protocol. */
 import type { VqArgs, VqMethod, VqResults } from '../../../shared/api';
+import type { ProjectImportSummary } from '../../../shared/project';
 import { frameQuery } from './frameQuery';
 import { unwrapEnvelope } from './envelope';
 import { isVqEvent } from './eventShape';
@@ -25,6 +26,9 @@ export function createIpcClient(bridge: VqBridge): RendererClient {
     },
     frameUrl(id, index, size) {
       return `vq-media://frame/${encodeURIComponent(id)}${frameQuery(index, size)}`;
+    },
+    async importProject(file) {
+      return unwrapEnvelope<ProjectImportSummary>(await bridge.invoke('project.import', { text: await file.text() }));
     },
     connection: () => OPEN,
     onConnection: () => () => undefined,

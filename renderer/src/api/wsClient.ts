@@ -5,6 +5,7 @@
  */
 import type { VqArgs, VqEvent, VqMethod, VqResults } from '../../../shared/api';
 import { VqError } from '../../../shared/errors';
+import type { ProjectImportSummary } from '../../../shared/project';
 import { unwrapEnvelope } from './envelope';
 import { reconnectDelayMs } from './reconnectDelay';
 import type { ConnectionState, RendererClient } from './rendererClient';
@@ -29,6 +30,10 @@ export interface WsClientOptions {
   mediaUrl: (kind: 'file' | 'thumb', id: string) => string;
   /** Frame URL builder (see {@link VqClient.frameUrl}). */
   frameUrl: (id: string, index: number, size?: { width: number; height: number }) => string;
+  /** Where project files are POSTed, token included. */
+  projectImportUrl?: string;
+  /** fetch() for the project upload; defaults to the browser's. */
+  fetchImpl?: typeof fetch;
   /** Opens a socket; defaults to the browser's WebSocket. */
   openSocket?: (url: string) => SocketLike;
   /** Jitter source for the backoff. */
@@ -151,6 +156,12 @@ export function createWsClient(opts: WsClientOptions): RendererClient {
     },
     mediaUrl: opts.mediaUrl,
     frameUrl: opts.frameUrl,
+    async importProject(file) {
+      if (!opts.projectImportUrl) throw new VqError('UNSUPPORTED', 'This page cannot upload project files.');
+      const res = await (opts.fetchImpl ?? fetch)(opts.projectImportUrl, { method: 'POST', body: file, headers: { 'Content-Type': 'application/json' } });
+      if (!res.ok) throw new VqError('INVALID_ARGS', `The server refused the project file (${res.status}): ${(await res.text()).trim()}`);
+      return unwrapEnvelope<ProjectImportSummary>(await res.json());
+    },
     connection: () => state,
     onConnection(cb) {
       connectionListeners.add(cb);

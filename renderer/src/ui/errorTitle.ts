@@ -20,6 +20,7 @@ const TITLES: Record<string, string> = {
   INVALID_CURVE: 'Cannot compare these curves',
   DATA_FOLDER_FULL: 'The data folder is full',
   DATABASE_CORRUPT: 'The library database is damaged',
+  DATABASE_BUSY: 'The library is busy',
   INTERNAL: 'Unexpected error',
 };
 

@@ -65,8 +65,7 @@ export function ExportPanel({ source, hasPoints }: ExportPanelProps): ReactNode 
     setImportError(null);
     setSummary(null);
     try {
-      const text = await file.text();
-      const result: ProjectImportSummary = await client.call('project.import', { text });
+      const result: ProjectImportSummary = await client.importProject(file);
       setSummary({ file: file.name, lines: projectSummaryLines(result) });
     } catch (err) {
       setImportError(failureOf(err));
