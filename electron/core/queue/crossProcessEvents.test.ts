@@ -1,44 +1,19 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { VqEvent } from '../../../shared/api';
-import type { Batch, Rendition } from '../../../shared/queue';
+import type { Rendition } from '../../../shared/queue';
 import { EventHub } from '../events';
 import { openDatabase } from '../store/db';
 import { LibraryRepo, type StoredSource } from '../store/libraryRepo';
 import { RenditionRepo } from '../store/renditionRepo';
 import { ScoreRepo } from '../store/scoreRepo';
+import { testBatch as batch, testJob as job } from '../testing/queueRecords';
 import { useTempDirs } from '../testing/tempDir';
 import { CrossProcessEvents, SLICE } from './crossProcessEvents';
-import type { NewJob } from './jobStore';
 import { SqliteJobStore } from './sqliteJobStore';
 
 // Two connections to one real library.db stand for two processes: what "the other" writes must
 // reach this side's event stream once, and what this side said itself must not be said again.
 const tempDir = useTempDirs();
-
-function batch(id: string): Batch {
-  return {
-    id,
-    sourceId: 'src',
-    ladder: { id: 'l', name: 'l', rungs: [] },
-    outDir: '/tmp/none',
-    decodeOnce: true,
-    createdAt: new Date().toISOString(),
-    skipped: [],
-  };
-}
-
-function job(id: string, batchId: string): NewJob {
-  return {
-    id,
-    batchId,
-    kind: 'encode',
-    rungIds: [id],
-    plan: { kind: 'encode', rungs: [], outputs: [], twoPass: false },
-    dependsOn: null,
-    binary: null,
-    commands: [],
-  };
-}
 
 function renditionOf(id: string, fileName: string): Rendition {
   return {

@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { describe, expect, it, vi } from 'vitest';
 import type { VqEvent } from '../../../shared/api';
-import type { Batch, Job } from '../../../shared/queue';
+import type { Job } from '../../../shared/queue';
 import { EventHub } from '../events';
 import { openDatabase, type Db } from '../store/db';
+import { testBatch as batch, testJob as job } from '../testing/queueRecords';
 import { useTempDirs } from '../testing/tempDir';
 import {
   JobQueue,
@@ -12,7 +13,7 @@ import {
   type JobQueueOptions,
   type JobRunContext,
 } from './jobQueue';
-import type { JobStore, NewJob } from './jobStore';
+import type { JobStore } from './jobStore';
 import { lookAtProcess } from '../processIdentity';
 import { SqliteJobStore } from './sqliteJobStore';
 
@@ -106,31 +107,6 @@ function setup(opts: SetupOptions = {}) {
   });
   queue.start();
   return { dir, db, store, events, seen, executor, queue };
-}
-
-function batch(id: string): Batch {
-  return {
-    id,
-    sourceId: 'src',
-    ladder: { id: 'l', name: 'l', rungs: [] },
-    outDir: '/tmp/none',
-    decodeOnce: true,
-    createdAt: new Date().toISOString(),
-    skipped: [],
-  };
-}
-
-function job(id: string, batchId: string, dependsOn: string | null = null): NewJob {
-  return {
-    id,
-    batchId,
-    kind: 'encode',
-    rungIds: [id],
-    plan: { kind: 'encode', rungs: [], outputs: [], twoPass: false },
-    dependsOn,
-    binary: null,
-    commands: [],
-  };
 }
 
 /** Leaves a job running under `runner`, as a process that then died (or still runs) would. */

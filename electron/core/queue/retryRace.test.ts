@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createCore } from '../core';
 import { openDatabase } from '../store/db';
+import { testBatch, testJob } from '../testing/queueRecords';
 import { useTempDirs } from '../testing/tempDir';
 import { SqliteJobStore } from './sqliteJobStore';
 
@@ -21,29 +22,9 @@ describe("'queue.retry' that loses a race", () => {
         { runner, pid: 1, heartbeatAt: new Date().toISOString(), identity: null },
         () => false,
       );
-      other.addBatch(
-        {
-          id: 'b',
-          sourceId: 'src',
-          ladder: { id: 'l', name: 'l', rungs: [] },
-          outDir: '/tmp/none',
-          decodeOnce: true,
-          createdAt: new Date().toISOString(),
-          skipped: [],
-        },
-        [
-          {
-            id: 'j1',
-            batchId: 'b',
-            kind: 'encode',
-            rungIds: ['hd'],
-            plan: { kind: 'encode', rungs: [], outputs: [], twoPass: false },
-            dependsOn: null,
-            binary: '/old/ffmpeg',
-            commands: [['old']],
-          },
-        ],
-      );
+      other.addBatch(testBatch('b'), [
+        { ...testJob('j1', 'b'), rungIds: ['hd'], binary: '/old/ffmpeg', commands: [['old']] },
+      ]);
       other.claim('j1', { runner, unowned: true }, new Date().toISOString());
       other.update(
         'j1',

@@ -1,9 +1,8 @@
 import type { Statement } from 'better-sqlite3';
 import { describe, expect, it, vi } from 'vitest';
-import type { Batch } from '../../../shared/queue';
 import { openDatabase, type Db } from '../store/db';
+import { testBatch as batch, testJob as job } from '../testing/queueRecords';
 import { useTempDirs } from '../testing/tempDir';
-import type { NewJob } from './jobStore';
 import { SqliteJobStore } from './sqliteJobStore';
 
 // Two connections to one library.db stand for two processes. In WAL mode a deferred transaction
@@ -11,31 +10,6 @@ import { SqliteJobStore } from './sqliteJobStore';
 // other process committed between its read and its write; an IMMEDIATE one holds the write lock
 // from the start, so the other process waits (here, with no busy timeout, it is refused).
 const tempDir = useTempDirs();
-
-function batch(id: string): Batch {
-  return {
-    id,
-    sourceId: 'src',
-    ladder: { id: 'l', name: 'l', rungs: [] },
-    outDir: '/tmp/none',
-    decodeOnce: true,
-    createdAt: new Date().toISOString(),
-    skipped: [],
-  };
-}
-
-function job(id: string, batchId: string): NewJob {
-  return {
-    id,
-    batchId,
-    kind: 'encode',
-    rungIds: [id],
-    plan: { kind: 'encode', rungs: [], outputs: [], twoPass: false },
-    dependsOn: null,
-    binary: null,
-    commands: [],
-  };
-}
 
 /**
  * Runs `between` once, just before the first run of a statement of `db` whose SQL matches

@@ -16,6 +16,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import WebSocket from 'ws';
+import { seededRandom } from '../../../shared/seededRandom';
 import { makeClip, quickLadder, quickRung } from './clips';
 
 /** The kinds of process a trial kills. */
@@ -40,18 +41,6 @@ export interface TrialResult {
   jobs: Record<string, number>;
 }
 
-/** A small deterministic generator (mulberry32), so a seed replays the same kill moments. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const VQ = path.resolve('bin/vq.mjs');
 
 /** The folder a trial set works in, with its clip, ladder and project file. */
@@ -69,7 +58,7 @@ export interface FaultFixture {
 }
 
 /** Makes the clip, ladder and a project file of `projectSources` sources under `root`. */
-export async function makeFaultFixture(root: string, projectSources = 2000): Promise<FaultFixture> {
+export async function makeFaultFixture(root: string, projectSources = 6000): Promise<FaultFixture> {
   const source = makeClip(root, { width: 480, height: 270, seconds: 1, name: 'fault-src.mp4' });
   const distorted = makeClip(root, {
     width: 480,
@@ -259,9 +248,18 @@ function openDb(dataDir: string): Database.Database | null {
   return new Database(file, { fileMustExist: true });
 }
 
+function hasTable(db: Database.Database, name: string): boolean {
+  return Boolean(
+    db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name),
+  );
+}
+
 function jobStatuses(dataDir: string): Record<string, number> {
   const db = openDb(dataDir);
-  if (!db) return {};
+  if (!db || !hasTable(db, 'jobs')) {
+    db?.close();
+    return {}; // killed before it created or migrated library.db
+  }
   try {
     const rows = db.prepare('SELECT status, count(*) AS n FROM jobs GROUP BY status').all() as {
       status: string;
@@ -373,7 +371,10 @@ function pendingImports(dataDir: string): number {
 
 function sourcesIn(dataDir: string): number {
   const db = openDb(dataDir);
-  if (!db) return 0;
+  if (!db || !hasTable(db, 'sources')) {
+    db?.close();
+    return 0;
+  }
   try {
     return (db.prepare('SELECT count(*) AS n FROM sources').get() as { n: number }).n;
   } finally {
@@ -458,6 +459,8 @@ export async function runTrial(
         dataDir,
       );
       finishedFirst = await killAfter(child, killAfterMs);
+      // Killed at any point, even while creating or migrating library.db: the app starts on it.
+      await restartAndSettle(dataDir);
       break;
     }
     case 'import': {

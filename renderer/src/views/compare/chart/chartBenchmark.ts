@@ -5,6 +5,7 @@
  * `getImageData`, which makes Chromium rasterize the recorded path — without it only the recording
  * of canvas commands would be timed. Not imported by the app.
  */
+import { seededRandom as random } from '../../../../../shared/seededRandom';
 import { plotArea, plotColumns } from './chartAxes';
 import { decimate } from './decimate';
 import { drawFrameChart, type FrameChartSeries } from './drawFrameChart';
@@ -48,18 +49,6 @@ export interface ChartBenchResult {
 }
 
 const COLORS = ['#56b4e9', '#e69f00', '#cc79a7', '#6cc08b'];
-
-/** A deterministic pseudo-random generator (mulberry32) so every run draws the same data. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A VMAF-like series: a slow random walk between 60 and 98 with frame-to-frame noise, short dips
