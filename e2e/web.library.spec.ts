@@ -43,6 +43,42 @@ test('imports a real file by path and shows its facts and thumbnail', async ({ p
   await page.screenshot({ path: 'test-results/screenshots/library.png', fullPage: true });
 });
 
+test('the shell never scrolls away: in every view the document is one screen (issue 11)', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.goto(app.url);
+  // A library with rows (their visually hidden labels used to stretch the document).
+  await page.getByTestId('import-path').fill(media('androidx-media/bear-vp9.webm'));
+  await page.getByTestId('import-button').click();
+  await expect(page.getByTestId('library-row').first()).toBeVisible();
+  const views = ['Library', 'Ladders', 'Queue', 'Compare', 'Analysis', 'Toolchain', 'Settings'];
+  for (const [i, name] of views.entries()) {
+    const view = i + 1;
+    await page.keyboard.press(`Alt+${view}`);
+    await expect(page).toHaveTitle(new RegExp(`VQ Studio — ${name}`));
+    // A wheel over the navigation must not move the document (it used to by 600 px).
+    await page.locator('nav.sidebar').hover();
+    await page.mouse.wheel(0, 1200);
+    const m = await page.evaluate(() => {
+      // The e2e code is typed for Node; the page's globals are read through one narrow type.
+      const w = globalThis as unknown as {
+        scrollY: number;
+        innerHeight: number;
+        document: {
+          documentElement: { scrollHeight: number };
+          querySelector(s: string): { getBoundingClientRect(): { top: number } } | null;
+        };
+      };
+      return {
+        scrollY: w.scrollY,
+        scrollHeight: w.document.documentElement.scrollHeight,
+        innerHeight: w.innerHeight,
+        headerTop: w.document.querySelector('.header')?.getBoundingClientRect().top ?? -1,
+      };
+    });
+    expect(m, `view ${view}`).toEqual({ scrollY: 0, scrollHeight: m.innerHeight, innerHeight: m.innerHeight, headerTop: 0 });
+  }
+});
+
 test('an HDR 10-bit clip shows its badge and bit depth', async ({ page }) => {
   await page.goto(app.url);
   await page.getByTestId('import-path').fill(media('androidx-media/hlg10-color-test.mp4'));

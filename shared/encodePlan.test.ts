@@ -12,7 +12,14 @@ import {
 import type { Ladder, Rung } from './ladder';
 import { PRESET_LADDERS } from './presets';
 
-const src1080: SourceGeometry = { width: 1920, height: 1080, sar: '1:1', rotation: 0, frameRate: '30/1', hasAudio: true };
+const src1080: SourceGeometry = {
+  width: 1920,
+  height: 1080,
+  sar: '1:1',
+  rotation: 0,
+  frameRate: '30/1',
+  hasAudio: true,
+};
 
 function rung(p: Partial<Rung> = {}): Rung {
   return {
@@ -78,12 +85,65 @@ describe('planLadder sizes', () => {
     const portrait: SourceGeometry = { ...src1080, width: 3840, height: 2160, rotation: 90 };
     expect(displaySize(portrait)).toEqual({ width: 2160, height: 3840 });
     expect(planned(rung({ height: 640 }), portrait)).toMatchObject({ width: 360, height: 640 });
-    const wide = planLadder(ladder(rung({ width: 3840, height: 2160 })), portrait);
-    expect(wide.skipped).toHaveLength(1);
+    // A 16:9 box turns with the source: a 4K rung on a 4K portrait clip is 2160×3840, not skipped.
+    expect(planned(rung({ width: 3840, height: 2160 }), portrait)).toMatchObject({
+      width: 2160,
+      height: 3840,
+    });
+  });
+
+  it('fits preset boxes to the source aspect: 3:2 and 4:3 keep the height, scope keeps the width (issue 11)', () => {
+    const hls = (id: string): Rung => PRESET_LADDERS[0]!.ladder.rungs.find((r) => r.id === id)!;
+    const threeTwo: SourceGeometry = { ...src1080, width: 720, height: 480 };
+    // 416×234 was `scale=416:234` (squashed); the picture keeps 3:2.
+    expect(planned(hls('234p-145k'), threeTwo)).toMatchObject({ width: 352, height: 234 });
+    expect(planned(hls('360p-365k'), threeTwo)).toMatchObject({ width: 540, height: 360 });
+    const fourThree: SourceGeometry = { ...src1080, width: 1440, height: 1080 };
+    expect(planned(rung({ width: 1280, height: 720 }), fourThree)).toMatchObject({
+      width: 960,
+      height: 720,
+    });
+    const scope: SourceGeometry = { ...src1080, width: 1920, height: 800 };
+    expect(planned(rung({ width: 1280, height: 720 }), scope)).toMatchObject({
+      width: 1280,
+      height: 534,
+    });
+    // Within 1 % of 16:9 the box is kept as it is.
+    expect(
+      planned(rung({ width: 1920, height: 1080 }), { ...src1080, height: 1088 }),
+    ).toMatchObject({ width: 1920, height: 1080 });
+    for (const src of [threeTwo, fourThree, scope]) {
+      for (const p of planLadder(PRESET_LADDERS[0]!.ladder, src).rungs) {
+        // Each rendition keeps the source's display aspect within the rounding to even sizes.
+        expect(Math.abs(p.width / p.height - src.width / src.height)).toBeLessThan(2.5 / p.height);
+      }
+    }
+  });
+
+  it('gives a portrait source portrait rungs, and never upscales on either side', () => {
+    const phone: SourceGeometry = { ...src1080, width: 720, height: 1280 };
+    const p = planLadder(PRESET_LADDERS[0]!.ladder, phone);
+    expect(p.rungs.map((r) => `${r.width}x${r.height}`)).toEqual([
+      '234x416',
+      '360x640',
+      '432x768',
+      '432x768',
+      '540x960',
+      '720x1280',
+      '720x1280',
+    ]);
+    // 1080×1920 is wider than the 720-wide source: skipped, although it is not taller than 1920.
+    expect(p.skipped).toHaveLength(2);
+    expect(p.skipped[0]!.reason).toMatch(/1080x1920 is larger than the source \(720x1280\)/);
+    expect(p.rungs.every((r) => r.width <= 720 && r.height <= 1280)).toBe(true);
   });
 
   it('sets square pixels and scales to the exact size in the filter chain', () => {
-    const args = buildEncodeCommand({ inputArgs: [], input: 'file:/a.mp4' }, [planned(rung())], ['/o.mp4']);
+    const args = buildEncodeCommand(
+      { inputArgs: [], input: 'file:/a.mp4' },
+      [planned(rung())],
+      ['/o.mp4'],
+    );
     expect(after(args, '-filter_complex')).toBe('[0:v:0]scale=640:360:flags=bicubic,setsar=1[v0]');
   });
 });
@@ -98,8 +158,13 @@ describe('frame-rate cap and GOP', () => {
   });
 
   it('keeps NTSC rates exact (59.94 → 29.97) and leaves a rate under the cap alone', () => {
-    expect(planned(rung({ fpsCap: 30 }), { ...src1080, frameRate: '60000/1001' })).toMatchObject({ fps: '60000/2002' });
-    expect(planned(rung({ fpsCap: 30 }), { ...src1080, frameRate: '30000/1001' })).toMatchObject({ fps: null, keyint: 60 });
+    expect(planned(rung({ fpsCap: 30 }), { ...src1080, frameRate: '60000/1001' })).toMatchObject({
+      fps: '60000/2002',
+    });
+    expect(planned(rung({ fpsCap: 30 }), { ...src1080, frameRate: '30000/1001' })).toMatchObject({
+      fps: null,
+      keyint: 60,
+    });
     expect(planned(rung({ fpsCap: 30 }), { ...src1080, frameRate: 29.97 }).keyint).toBe(60);
   });
 
@@ -129,38 +194,91 @@ describe('frame-rate cap and GOP', () => {
 describe('encoder and rate-control arguments', () => {
   it('x264 CRF, capped CRF, ABR with VBV and CBR with HRD', () => {
     expect(rungOutputArgs(planned(rung()))).toEqual(
-      expect.arrayContaining(['-c:v', 'libx264', '-preset', 'fast', '-crf', '23', '-pix_fmt', 'yuv420p']),
+      expect.arrayContaining([
+        '-c:v',
+        'libx264',
+        '-preset',
+        'fast',
+        '-crf',
+        '23',
+        '-pix_fmt',
+        'yuv420p',
+      ]),
     );
-    const capped = rungOutputArgs(planned(rung({ rateControl: { mode: 'crf', crf: 23, maxrateKbps: 3000 } })));
+    const capped = rungOutputArgs(
+      planned(rung({ rateControl: { mode: 'crf', crf: 23, maxrateKbps: 3000 } })),
+    );
     expect([after(capped, '-maxrate'), after(capped, '-bufsize')]).toEqual(['3000k', '6000k']);
-    const abr = rungOutputArgs(planned(rung({ rateControl: { mode: 'abr', bitrateKbps: 2000, maxrateKbps: 3000, bufsizeKbps: 4000 } })));
-    expect([after(abr, '-b:v'), after(abr, '-maxrate'), after(abr, '-bufsize')]).toEqual(['2000k', '3000k', '4000k']);
+    const abr = rungOutputArgs(
+      planned(
+        rung({
+          rateControl: { mode: 'abr', bitrateKbps: 2000, maxrateKbps: 3000, bufsizeKbps: 4000 },
+        }),
+      ),
+    );
+    expect([after(abr, '-b:v'), after(abr, '-maxrate'), after(abr, '-bufsize')]).toEqual([
+      '2000k',
+      '3000k',
+      '4000k',
+    ]);
     expect(abr).not.toContain('-crf');
     const cbr = rungOutputArgs(planned(rung({ rateControl: { mode: 'cbr', bitrateKbps: 1500 } })));
-    expect([after(cbr, '-b:v'), after(cbr, '-minrate'), after(cbr, '-maxrate'), after(cbr, '-bufsize'), after(cbr, '-x264-params')]).toEqual([
-      '1500k',
-      '1500k',
-      '1500k',
-      '1500k',
-      'nal-hrd=cbr',
-    ]);
+    expect([
+      after(cbr, '-b:v'),
+      after(cbr, '-minrate'),
+      after(cbr, '-maxrate'),
+      after(cbr, '-bufsize'),
+      after(cbr, '-x264-params'),
+    ]).toEqual(['1500k', '1500k', '1500k', '1500k', 'nal-hrd=cbr']);
   });
 
   it('x265 takes its GOP and log level in -x265-params and is tagged hvc1 in MP4', () => {
-    const args = rungOutputArgs(planned(rung({ encoder: 'libx265', rateControl: { mode: 'crf', crf: 28 } })));
+    const args = rungOutputArgs(
+      planned(rung({ encoder: 'libx265', rateControl: { mode: 'crf', crf: 28 } })),
+    );
     expect(after(args, '-c:v')).toBe('libx265');
     expect(after(args, '-crf')).toBe('28');
     expect(after(args, '-tag:v')).toBe('hvc1');
-    expect(rungOutputArgs(planned(rung({ encoder: 'libx265', container: 'mkv' })))).not.toContain('-tag:v');
+    expect(rungOutputArgs(planned(rung({ encoder: 'libx265', container: 'mkv' })))).not.toContain(
+      '-tag:v',
+    );
   });
 
   it('SVT-AV1 uses -preset and -g; libaom and VP9 use -cpu-used, row-mt and -b:v 0 for pure CRF', () => {
-    const svt = rungOutputArgs(planned(rung({ encoder: 'libsvtav1', preset: '10', rateControl: { mode: 'crf', crf: 35 } })));
-    expect([after(svt, '-preset'), after(svt, '-crf'), after(svt, '-g')]).toEqual(['10', '35', '60']);
-    const aom = rungOutputArgs(planned(rung({ encoder: 'libaom-av1', preset: '8', rateControl: { mode: 'crf', crf: 40 } })));
-    expect([after(aom, '-cpu-used'), after(aom, '-row-mt'), after(aom, '-crf'), after(aom, '-b:v')]).toEqual(['8', '1', '40', '0']);
-    const vp9 = rungOutputArgs(planned(rung({ encoder: 'libvpx-vp9', preset: '5', container: 'webm', rateControl: { mode: 'crf', crf: 32, maxrateKbps: 800 } })));
-    expect([after(vp9, '-deadline'), after(vp9, '-cpu-used'), after(vp9, '-crf'), after(vp9, '-b:v'), after(vp9, '-f')]).toEqual([
+    const svt = rungOutputArgs(
+      planned(rung({ encoder: 'libsvtav1', preset: '10', rateControl: { mode: 'crf', crf: 35 } })),
+    );
+    expect([after(svt, '-preset'), after(svt, '-crf'), after(svt, '-g')]).toEqual([
+      '10',
+      '35',
+      '60',
+    ]);
+    const aom = rungOutputArgs(
+      planned(rung({ encoder: 'libaom-av1', preset: '8', rateControl: { mode: 'crf', crf: 40 } })),
+    );
+    expect([
+      after(aom, '-cpu-used'),
+      after(aom, '-row-mt'),
+      after(aom, '-crf'),
+      after(aom, '-b:v'),
+    ]).toEqual(['8', '1', '40', '0']);
+    const vp9 = rungOutputArgs(
+      planned(
+        rung({
+          encoder: 'libvpx-vp9',
+          preset: '5',
+          container: 'webm',
+          rateControl: { mode: 'crf', crf: 32, maxrateKbps: 800 },
+        }),
+      ),
+    );
+    expect([
+      after(vp9, '-deadline'),
+      after(vp9, '-cpu-used'),
+      after(vp9, '-crf'),
+      after(vp9, '-b:v'),
+      after(vp9, '-f'),
+    ]).toEqual([
       'good',
       '5',
       '32',
@@ -176,7 +294,15 @@ describe('encoder and rate-control arguments', () => {
   });
 
   it('hardware encoders get bitrate modes and -g only', () => {
-    const nv = rungOutputArgs(planned(rung({ encoder: 'h264_nvenc', preset: null, rateControl: { mode: 'abr', bitrateKbps: 3000 } })));
+    const nv = rungOutputArgs(
+      planned(
+        rung({
+          encoder: 'h264_nvenc',
+          preset: null,
+          rateControl: { mode: 'abr', bitrateKbps: 3000 },
+        }),
+      ),
+    );
     expect(nv.slice(0, 4)).toEqual(['-c:v', 'h264_nvenc', '-b:v', '3000k']);
     expect(nv).not.toContain('-preset');
   });
@@ -185,22 +311,35 @@ describe('encoder and rate-control arguments', () => {
     expect(rungOutputArgs(planned(rung()))).toContain('-an');
     expect(after(rungOutputArgs(planned(rung({ audio: { mode: 'copy' } }))), '-c:a')).toBe('copy');
     const aac = rungOutputArgs(planned(rung({ audio: { mode: 'aac', bitrateKbps: 128 } })));
-    expect([after(aac, '-c:a'), after(aac, '-b:a'), after(aac, '-movflags'), after(aac, '-f')]).toEqual(['aac', '128k', '+faststart', 'mp4']);
+    expect([
+      after(aac, '-c:a'),
+      after(aac, '-b:a'),
+      after(aac, '-movflags'),
+      after(aac, '-f'),
+    ]).toEqual(['aac', '128k', '+faststart', 'mp4']);
     expect(after(rungOutputArgs(planned(rung({ container: 'mkv' }))), '-f')).toBe('matroska');
     expect(containerExtension('mkv')).toBe('mkv');
   });
 });
 
 describe('two-pass', () => {
-  const twoPass = rung({ rateControl: { mode: 'abr', bitrateKbps: 1000, twoPass: true }, audio: { mode: 'aac', bitrateKbps: 96 } });
+  const twoPass = rung({
+    rateControl: { mode: 'abr', bitrateKbps: 1000, twoPass: true },
+    audio: { mode: 'aac', bitrateKbps: 96 },
+  });
 
   it('pass 1 writes analysis only (null muxer, no audio); pass 2 writes the file', () => {
     const p = planned(twoPass);
     expect(p.twoPass).toBe(true);
     const input = { inputArgs: [], input: 'file:/a.mp4' };
     const one = buildEncodeCommand(input, [p], ['-'], { pass: 1, passLogFiles: ['/tmp/log/r'] });
-    const two = buildEncodeCommand(input, [p], ['/o.mp4'], { pass: 2, passLogFiles: ['/tmp/log/r'] });
-    expect([after(one, '-pass'), after(one, '-passlogfile'), after(one, '-f'), one.at(-1)]).toEqual(['1', '/tmp/log/r', 'null', '-']);
+    const two = buildEncodeCommand(input, [p], ['/o.mp4'], {
+      pass: 2,
+      passLogFiles: ['/tmp/log/r'],
+    });
+    expect([after(one, '-pass'), after(one, '-passlogfile'), after(one, '-f'), one.at(-1)]).toEqual(
+      ['1', '/tmp/log/r', 'null', '-'],
+    );
     expect(one).toContain('-an');
     expect(one).not.toContain('0:a:0?');
     expect([after(two, '-pass'), after(two, '-c:a'), two.at(-1)]).toEqual(['2', 'aac', '/o.mp4']);
@@ -219,27 +358,47 @@ describe('two-pass', () => {
 describe('decode once, encode many', () => {
   const a = rung({ id: 'a', height: 360 });
   const b = rung({ id: 'b', height: 540, encoder: 'libx265' });
-  const c = rung({ id: 'c', height: 720, rateControl: { mode: 'abr', bitrateKbps: 2000, twoPass: true } });
+  const c = rung({
+    id: 'c',
+    height: 720,
+    rateControl: { mode: 'abr', bitrateKbps: 2000, twoPass: true },
+  });
   const plan = planLadder(ladder(a, b, c), src1080);
 
   it('groups every single-pass rung in one process and keeps two-pass rungs alone', () => {
-    expect(groupForDecodeOnce(plan.rungs, true).map((g) => g.map((p) => p.rung.id))).toEqual([['a', 'b'], ['c']]);
-    expect(groupForDecodeOnce(plan.rungs, false).map((g) => g.map((p) => p.rung.id))).toEqual([['a'], ['b'], ['c']]);
+    expect(groupForDecodeOnce(plan.rungs, true).map((g) => g.map((p) => p.rung.id))).toEqual([
+      ['a', 'b'],
+      ['c'],
+    ]);
+    expect(groupForDecodeOnce(plan.rungs, false).map((g) => g.map((p) => p.rung.id))).toEqual([
+      ['a'],
+      ['b'],
+      ['c'],
+    ]);
   });
 
   it('splits the decoded video once and gives each output the same chain and arguments as alone', () => {
     const input = { inputArgs: [], input: 'file:/a.mp4' };
-    const shared = buildEncodeCommand(input, [plan.rungs[0]!, plan.rungs[1]!], ['/a.mp4', '/b.mp4']);
+    const shared = buildEncodeCommand(
+      input,
+      [plan.rungs[0]!, plan.rungs[1]!],
+      ['/a.mp4', '/b.mp4'],
+    );
     expect(after(shared, '-filter_complex')).toBe(
       '[0:v:0]split=2[sv0][sv1];[sv0]scale=640:360:flags=bicubic,setsar=1[v0];[sv1]scale=960:540:flags=bicubic,setsar=1[v1]',
     );
     const alone = buildEncodeCommand(input, [plan.rungs[1]!], ['/b.mp4']);
-    const outputArgs = (args: string[], file: string): string[] => args.slice(args.lastIndexOf('-map', args.indexOf(file)) + 2, args.indexOf(file));
+    const outputArgs = (args: string[], file: string): string[] =>
+      args.slice(args.lastIndexOf('-map', args.indexOf(file)) + 2, args.indexOf(file));
     expect(outputArgs(shared, '/b.mp4')).toEqual(outputArgs(alone, '/b.mp4'));
   });
 
   it('puts raw-video geometry before -i', () => {
-    const args = buildEncodeCommand({ inputArgs: ['-f', 'rawvideo', '-video_size', '320x192'], input: 'file:/a.yuv' }, [plan.rungs[0]!], ['/o.mp4']);
+    const args = buildEncodeCommand(
+      { inputArgs: ['-f', 'rawvideo', '-video_size', '320x192'], input: 'file:/a.yuv' },
+      [plan.rungs[0]!],
+      ['/o.mp4'],
+    );
     expect(args.indexOf('-video_size')).toBeLessThan(args.indexOf('-i'));
   });
 });

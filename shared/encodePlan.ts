@@ -91,16 +91,33 @@ export function planLadder(ladder: Ladder, src: SourceGeometry): LadderPlan {
 }
 
 /**
- * Width and height of a rung, deriving a missing side from the display aspect (even numbers). A
- * derived side that rounds up past the source (853 px displayed → 854) is rounded down instead, so
- * a rung at the source's own height is not mistaken for an upscale.
+ * Width and height of a rung on a source of the given display size (even numbers, square pixels).
+ * - A rung with one side gives that side; the other comes from the display aspect.
+ * - A rung with both sides is a box drawn for 16:9 landscape, as presets' sizes are. The picture
+ *   is fitted inside the box at the source's display aspect: a 3:2 or 4:3 source keeps the box's
+ *   height (720×480 in a 640×360 box → 540×360), a wider one its width. A source within 1 % of the
+ *   box's aspect gets the box itself (1920×1088 → 1920×1080), so ladders keep their usual sizes.
+ * - A portrait source turns the box (640×360 → 360×640): portrait sources get portrait rungs.
+ * A derived side that rounds up past the source (853 px displayed → 854) is rounded down instead,
+ * so a rung at the source's own size is not mistaken for an upscale.
  */
 export function rungSize(rung: Rung, display: { width: number; height: number }): { width: number; height: number } {
   const aspect = display.width / display.height;
-  if (rung.width !== null && rung.height !== null) return { width: rung.width, height: rung.height };
+  if (rung.width !== null && rung.height !== null) {
+    const portrait = display.height > display.width;
+    const box = portrait ? { width: rung.height, height: rung.width } : { width: rung.width, height: rung.height };
+    const boxAspect = box.width / box.height;
+    if (Math.abs(boxAspect - aspect) / aspect <= ASPECT_SLACK) return box;
+    return boxAspect > aspect
+      ? { width: evenWithin(box.height * aspect, display.width), height: box.height }
+      : { width: box.width, height: evenWithin(box.width / aspect, display.height) };
+  }
   if (rung.height !== null) return { width: evenWithin(rung.height * aspect, display.width), height: rung.height };
   return { width: rung.width!, height: evenWithin(rung.width! / aspect, display.height) };
 }
+
+/** A box whose aspect is this close to the source's (relative) is used as it is. */
+const ASPECT_SLACK = 0.01;
 
 function evenWithin(v: number, limit: number): number {
   const rounded = even(v);

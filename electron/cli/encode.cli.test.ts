@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { VqEvent } from '../../shared/api';
 import { createCore } from '../core/core';
 import { SqliteJobStore } from '../core/queue/sqliteJobStore';
-import { makeClip, quickLadder, quickRung, videoMd5 } from '../core/testing/clips';
+import { makeClip, quickLadder, quickRung, streamFacts, videoMd5 } from '../core/testing/clips';
 import { testMedia, useTempDirs } from '../core/testing/tempDir';
 import type { EncodeManifest } from './manifest';
 
@@ -95,9 +95,31 @@ describe('vq encode', () => {
   });
 
   it('takes a preset id and says when every rung is larger than the source (exit 1)', () => {
-    const r = vq(['encode', testMedia('androidx-media/bt601.mp4'), '--ladder', 'hls-h264', '--out', path.join(tempDir(), 'o')]);
+    const small = makeClip(tempDir(), { width: 320, height: 180, seconds: 0.5 });
+    const r = vq(['encode', small, '--ladder', 'hls-h264', '--out', path.join(tempDir(), 'o')]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/Nothing to encode: every rung of "Apple HLS — H\.264" is larger than the source \(360x240\)/);
+    expect(r.stderr).toMatch(/Nothing to encode: every rung of "Apple HLS — H\.264" is larger than the source \(320x180\)/);
+  });
+
+  it('keeps a 3:2 and a portrait source\'s display aspect and orientation with a 16:9 preset (issue 11)', () => {
+    // bt601.mp4 is 360×240 (3:2): the 416×234 rung used to be squashed to 16:9.
+    const threeTwo = path.join(tempDir(), 'o');
+    expect(vq(['encode', testMedia('androidx-media/bt601.mp4'), '--ladder', 'hls-h264', '--out', threeTwo]).code).toBe(0);
+    expect(fs.readdirSync(threeTwo).filter((f) => f.endsWith('.mp4'))).toEqual(['234p-145k.mp4']);
+    const a = streamFacts(path.join(threeTwo, '234p-145k.mp4'));
+    expect([a.width, a.height]).toEqual([352, 234]);
+    expect(Math.abs(a.width / a.height - 360 / 240)).toBeLessThan(0.01);
+    // A portrait phone clip gets portrait renditions.
+    const phone = makeClip(tempDir(), { width: 360, height: 640, seconds: 0.5 });
+    const portrait = path.join(tempDir(), 'p');
+    expect(vq(['encode', phone, '--ladder', 'hls-h264', '--out', portrait]).code).toBe(0);
+    const sizes = fs
+      .readdirSync(portrait)
+      .filter((f) => f.endsWith('.mp4'))
+      .sort()
+      .map((f) => streamFacts(path.join(portrait, f)))
+      .map((f) => `${f.width}x${f.height}`);
+    expect(sizes).toEqual(['234x416', '360x640']);
   });
 
   it('exits 1 with the reason when a rung fails, keeping the others and listing the failure', () => {
