@@ -110,6 +110,8 @@ test('per-title from the Analysis view: grid, RD chart with hull, BD-rate, recom
 
   // BD-rate: the hull is a curve too, so every resolution has numbers against it.
   const bd = view.getByTestId('bd-panel');
+  // The anchor defaults to the hull, not to a curve too short to compare against (issue 11).
+  await expect(bd.getByTestId('bd-anchor')).toHaveValue('hull');
   await bd.getByTestId('bd-anchor').selectOption('hull');
   await expect(bd.getByTestId('bd-row')).toHaveCount(2);
   const bdRate = bd.getByTestId('bd-rate');

@@ -1,11 +1,18 @@
 import { useMemo, type ReactNode } from 'react';
 import { BD_MIN_POINTS, type BdMethod } from '../../../../shared/rd';
-import { bdRows, percentText, signedText, SMALL_OVERLAP, type BdCurve } from './bdTable';
+import {
+  bdRows,
+  defaultAnchorKey,
+  percentText,
+  signedText,
+  SMALL_OVERLAP,
+  type BdCurve,
+} from './bdTable';
 
 /** Props of {@link BdTablePanel}. */
 export interface BdTablePanelProps {
   curves: readonly (BdCurve & { color?: string })[];
-  /** The anchor chosen; null or a key no longer shown picks the first curve. */
+  /** The anchor chosen; null or a key no longer shown picks {@link defaultAnchorKey}'s. */
   anchorKey: string | null;
   method: BdMethod;
   /** Name of the quality figure ("VMAF (mean)"). */
@@ -36,7 +43,10 @@ export function BdTablePanel({
   onAnchor,
   onMethod,
 }: BdTablePanelProps): ReactNode {
-  const anchor = curves.find((c) => c.key === anchorKey) ?? curves[0] ?? null;
+  const anchor =
+    curves.find((c) => c.key === anchorKey) ??
+    curves.find((c) => c.key === defaultAnchorKey(curves, method)) ??
+    null;
   const rows = useMemo(
     () => (anchor ? (bdRows(curves, anchor.key, method) ?? []) : []),
     [curves, anchor, method],

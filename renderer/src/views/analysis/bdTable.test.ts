@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { bdProblemOf, bdRows, percentText, signedText, type BdCurve } from './bdTable';
+import {
+  bdProblemOf,
+  bdRows,
+  defaultAnchorKey,
+  percentText,
+  signedText,
+  type BdCurve,
+} from './bdTable';
 
 // The ETRO barb512 pair of ../shared/reference/bdrate-vectors.json (rates × 1e6 to look like bits/s);
 // VCEG-M33 cubic BD-rate −0.90345 %, BD-PSNR +0.072297 dB.
@@ -49,7 +56,11 @@ describe('bdRows', () => {
 
   it('keeps the BD-rate of curves that share qualities but no bitrates', () => {
     // The anchor spans 12× in rate; at 20× its rates the test shares every quality, no bitrate.
-    const far: BdCurve = { key: 'f', label: 'far', points: anchor.points.map((p) => ({ ...p, bitrate: p.bitrate * 20 })) };
+    const far: BdCurve = {
+      key: 'f',
+      label: 'far',
+      points: anchor.points.map((p) => ({ ...p, bitrate: p.bitrate * 20 })),
+    };
     const row = bdRows([anchor, far], 'a', 'pchip')![0]!;
     expect(row.ok).toBe(true);
     if (!row.ok) return;
@@ -121,5 +132,28 @@ describe('texts', () => {
   it('classifies error messages', () => {
     expect(bdProblemOf('The curves do not overlap in quality')).toBe('no overlap');
     expect(bdProblemOf('something else')).toBe('cannot compute');
+  });
+});
+
+describe('defaultAnchorKey (issue 11: the anchor defaulted to a one-point curve)', () => {
+  const curve = (key: string, n: number): BdCurve => ({
+    key,
+    label: key,
+    points: Array.from({ length: n }, (_, i) => ({ bitrate: (i + 1) * 1e5, quality: 40 + i })),
+  });
+  it('prefers the hull, then the curve with the most points that has enough, then the first', () => {
+    expect(
+      defaultAnchorKey([curve('x264 120p', 1), curve('x264 240p', 3), curve('hull', 4)], 'pchip'),
+    ).toBe('hull');
+    expect(
+      defaultAnchorKey(
+        [curve('x264 120p', 1), curve('x264 240p', 3), curve('x265 240p', 2)],
+        'pchip',
+      ),
+    ).toBe('x264 240p');
+    // The hull with 3 points is too short for the cubic method: a 5-point curve anchors instead.
+    expect(defaultAnchorKey([curve('a', 1), curve('hull', 3), curve('b', 5)], 'cubic')).toBe('b');
+    expect(defaultAnchorKey([curve('a', 1), curve('b', 1)], 'pchip')).toBe('a');
+    expect(defaultAnchorKey([], 'pchip')).toBeNull();
   });
 });

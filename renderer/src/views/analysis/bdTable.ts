@@ -5,6 +5,7 @@
  */
 import { VqError } from '../../../../shared/errors';
 import {
+  BD_MIN_POINTS,
   bdRate,
   qualityOverlapShare,
   type BdMethod,
@@ -108,4 +109,19 @@ export function signedText(v: number, decimals: number): string {
   const s = Math.abs(v).toFixed(decimals);
   if (Number(s) === 0) return s;
   return `${v < 0 ? '−' : '+'}${s}`;
+}
+
+/**
+ * The anchor when none was chosen (or the chosen one is no longer shown): the convex hull when it
+ * has enough points for `method`, else the curve with the most points that has enough, else the
+ * first curve. A one-point curve as the anchor would make every row say "too few points".
+ */
+export function defaultAnchorKey(curves: readonly BdCurve[], method: BdMethod): string | null {
+  const min = BD_MIN_POINTS[method];
+  const hull = curves.find((c) => c.key === 'hull' && c.points.length >= min);
+  if (hull) return hull.key;
+  let best: BdCurve | null = null;
+  for (const c of curves)
+    if (c.points.length >= min && (!best || c.points.length > best.points.length)) best = c;
+  return (best ?? curves[0])?.key ?? null;
 }
