@@ -78,3 +78,19 @@ export interface MediaInfo {
   /** Container tags worth showing (title, encoder, creation time). */
   tags: Record<string, string>;
 }
+
+/**
+ * File extensions (lower case, no dot) of the video files VQ Studio expects: the open dialog's
+ * filter, the file browser's "looks like video" mark and the wording of a refusal.
+ */
+// prettier-ignore
+export const VIDEO_EXTENSIONS: readonly string[] = [
+  'mp4', 'm4v', 'mov', 'mkv', 'webm', 'avi', 'ts', 'm2ts', 'mts', 'mxf', 'y4m', 'yuv',
+  '264', 'h264', '265', 'h265', 'hevc', 'ivf', 'obu', 'flv', 'wmv', 'mpg', 'mpeg', '3gp',
+];
+
+/** True for a file name whose extension is one of {@link VIDEO_EXTENSIONS}. */
+export function hasVideoExtension(fileName: string): boolean {
+  const dot = fileName.lastIndexOf('.');
+  return dot > 0 && VIDEO_EXTENSIONS.includes(fileName.slice(dot + 1).toLowerCase());
+}

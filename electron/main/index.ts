@@ -3,6 +3,7 @@
  * sandboxed renderer reaches it only through the preload's `window.vq` and the two custom schemes.
  */
 import { app, BrowserWindow, dialog, Menu, session, type OpenDialogOptions } from 'electron';
+import { VIDEO_EXTENSIONS } from '../../shared/media';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { toApiError } from '../../shared/errors';
@@ -28,13 +29,6 @@ const PRELOAD_PATH = path.join(here, '../preload/index.cjs');
 const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL || undefined;
 const origins = trustedOrigins(devServerUrl);
 
-/** Extensions offered by the open dialog's video filter (the importer decides what is media). */
-// prettier-ignore
-const VIDEO_EXTENSIONS = [
-  'mp4', 'm4v', 'mov', 'mkv', 'webm', 'avi', 'ts', 'm2ts', 'mts', 'mxf', 'y4m', 'yuv',
-  '264', 'h264', '265', 'h265', 'hevc', 'ivf', 'obu', 'flv', 'wmv', 'mpg', 'mpeg', '3gp',
-];
-
 /**
  * The data dir: VQ_DATA_DIR, else Electron's userData. With VQ_DATA_DIR, Chromium's profile and the
  * single-instance lock move inside it too, so e2e runs and second profiles never meet the
@@ -59,7 +53,7 @@ async function pickFiles(): Promise<string[] | null> {
     title: 'Import video files',
     properties: ['openFile', 'multiSelections'],
     filters: [
-      { name: 'Video files', extensions: VIDEO_EXTENSIONS },
+      { name: 'Video files', extensions: [...VIDEO_EXTENSIONS] },
       { name: 'All files', extensions: ['*'] },
     ],
   };

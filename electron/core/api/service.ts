@@ -3,6 +3,7 @@
  * same methods; nothing here knows which one is asking.
  */
 import { randomUUID } from 'node:crypto';
+import { hasVideoExtension } from '../../../shared/media';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -66,10 +67,6 @@ export interface ServiceDeps {
   frameInfo: (id: string) => Promise<FrameInfo | null>;
 }
 
-const VIDEO_EXTENSIONS = new Set([
-  '.mp4', '.m4v', '.mov', '.mkv', '.webm', '.avi', '.ts', '.m2ts', '.mts', '.mxf', '.y4m', '.yuv',
-  '.264', '.h264', '.265', '.h265', '.hevc', '.ivf', '.obu', '.flv', '.wmv', '.mpg', '.mpeg', '.3gp',
-]);
 
 /** Builds the service object that implements every API method. */
 export function createService(deps: ServiceDeps): VqApi {
@@ -418,7 +415,7 @@ export async function listDirectory(dir: string, showHidden: boolean): Promise<D
       name: d.name,
       kind: isDir ? 'dir' : 'file',
       sizeBytes: size,
-      looksLikeVideo: !isDir && VIDEO_EXTENSIONS.has(path.extname(d.name).toLowerCase()),
+      looksLikeVideo: !isDir && hasVideoExtension(d.name),
     });
   }
   entries.sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind === 'dir' ? -1 : 1));

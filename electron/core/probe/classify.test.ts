@@ -65,6 +65,26 @@ describe('classifyProbeFailure', () => {
     expect(e.code).toBe('NOT_MEDIA');
     expect(e.message).toMatch(/is not a video file ffmpeg can read/);
   });
+  it('does not say a .md file "does not look like a .md file": it is simply not a video (issue 11)', () => {
+    const invalid = 'file:/tmp/README.md: Invalid data found when processing input\n';
+    const md = classifyProbeFailure(invalid, {
+      sizeBytes: 100,
+      ext: '.md',
+      fileName: 'README.md',
+      magic: 'other',
+    });
+    expect(md.code).toBe('NOT_MEDIA');
+    expect(md.hint).not.toMatch(/does not look like/);
+    expect(md.hint).toMatch(/Choose a video file/);
+    // A video extension over other content was renamed or damaged, and says so.
+    const renamed = classifyProbeFailure(invalid, {
+      sizeBytes: 100,
+      ext: '.mkv',
+      fileName: 'a.mkv',
+      magic: 'other',
+    });
+    expect(renamed.hint).toMatch(/does not look like a \.mkv file/);
+  });
   it('explains an unknown raw pixel format', () => {
     const e = classifyProbeFailure(PIXFMT, { sizeBytes: 1000, ext: '.yuv', fileName: 'a.yuv' });
     expect(e.code).toBe('RAW_NEEDS_FORMAT');

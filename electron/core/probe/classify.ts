@@ -3,6 +3,7 @@
  * is pinned by a unit test with the exact text ffprobe 5.1 prints.
  */
 import { VqError } from '../../../shared/errors';
+import { hasVideoExtension } from '../../../shared/media';
 import { lastLines } from '../ffmpeg/process';
 
 /** What the first bytes of a file say about its container, from {@link sniffContainer}. */
@@ -148,12 +149,16 @@ export function classifyProbeFailure(stderr: string, ctx: ProbeFailureContext): 
 }
 
 function notMedia(name: string, ext: string): VqError {
+  // A video extension whose content is something else was renamed or damaged; any other
+  // extension (.md, .pdf, .txt) is simply not a video, and saying it "does not look like a .md
+  // file" would be wrong.
+  const videoExt = ext !== '' && hasVideoExtension(`x${ext}`);
   return new VqError(
     'NOT_MEDIA',
     `${name} is not a video file ffmpeg can read.`,
-    ext
+    videoExt
       ? `Its content does not look like a ${ext} file. Check that it is a video (e.g. .mp4, .mkv, ` +
           '.webm, .mov) and was not renamed from another kind of file.'
-      : 'Check that it is a video (e.g. .mp4, .mkv, .webm, .mov).',
+      : 'Choose a video file (e.g. .mp4, .mkv, .webm, .mov).',
   );
 }
