@@ -22,7 +22,7 @@ import { ProjectService } from './project/projectService';
 import { CrossProcessEvents } from './queue/crossProcessEvents';
 import { JobQueue } from './queue/jobQueue';
 import { SqliteJobStore } from './queue/sqliteJobStore';
-import { dataFolderError, databaseFile, isSqliteError, openDatabase, type Db } from './store/db';
+import { dataFolderError, databaseFile, openDatabase, type Db } from './store/db';
 import { LadderRepo } from './store/ladderRepo';
 import { LibraryRepo } from './store/libraryRepo';
 import { RenditionRepo } from './store/renditionRepo';
@@ -120,7 +120,7 @@ export function createCore(opts: CoreOptions): Core {
       }
     }
     db.close();
-    throw isSqliteError(err) ? (dataFolderError(err, databaseFile(opts.dataDir)) ?? err) : err;
+    throw describeDatabaseError(err, databaseFile(opts.dataDir));
   }
 }
 
@@ -255,7 +255,15 @@ function buildCore(opts: CoreOptions, db: Db, started: (() => void)[]): Core {
   // The app and `vq serve` show batches other processes (`vq encode`) run on the same data folder.
   const crossProcess =
     mode === 'all'
-      ? new CrossProcessEvents({ db, jobs, library, renditions, scores: scoreRepo, events, onChange: () => queue.pump() })
+      ? new CrossProcessEvents({
+          db,
+          jobs,
+          library,
+          renditions,
+          scores: scoreRepo,
+          events,
+          onChange: () => queue.pump(),
+        })
       : null;
   started.push(
     () => perTitle.close(),
@@ -270,7 +278,11 @@ function buildCore(opts: CoreOptions, db: Db, started: (() => void)[]): Core {
     // closed. Not for short CLI commands (queue off): reading must not change the library.
     perTitle.resume();
     // A project import killed half-way is rolled back (its rows were journaled as they went in).
-    project.recoverImports().catch((err: unknown) => console.warn('project import recovery failed:', err instanceof Error ? err.message : err));
+    project
+      .recoverImports()
+      .catch((err: unknown) =>
+        console.warn('project import recovery failed:', err instanceof Error ? err.message : err),
+      );
   }
   let closed = false;
   return {

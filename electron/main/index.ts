@@ -161,11 +161,7 @@ function damagedDatabaseHandler(dataDir: string): ReturnType<typeof offerToMoveD
     },
     failed: (err) => {
       console.error('Moving the damaged library database aside failed:', err);
-      const e = toApiError(err);
-      dialog.showErrorBox(
-        'VQ Studio could not move the library database aside',
-        e.hint ? `${e.message}\n\n${e.hint}` : e.message,
-      );
+      showErrorBox('VQ Studio could not move the library database aside', err);
       app.exit(1);
     },
   });
@@ -229,14 +225,16 @@ async function onStartFailure(dataDir: string, err: unknown): Promise<void> {
       return;
     } catch (again: unknown) {
       console.error('VQ Studio could not start after moving the database aside:', again);
-      const e = toApiError(again);
-      dialog.showErrorBox(
-        'VQ Studio could not start',
-        e.hint ? `${e.message}\n\n${e.hint}` : e.message,
-      );
+      showErrorBox('VQ Studio could not start', again);
     }
   }
   app.exit(1);
+}
+
+/** An error box with the error's message and, below it, what to do. */
+function showErrorBox(title: string, err: unknown): void {
+  const e = toApiError(err);
+  dialog.showErrorBox(title, e.hint ? `${e.message}\n\n${e.hint}` : e.message);
 }
 
 registerPrivilegedSchemes();

@@ -124,6 +124,41 @@ export function vqRun(
   });
 }
 
+/** The `vq encode` a trial runs (and kills): 3 rungs, one process each, scored after encoding. */
+function encodeArgs(fx: FaultFixture, outDir: string): string[] {
+  return [
+    'encode',
+    fx.source,
+    '--ladder',
+    fx.ladderFile,
+    '--out',
+    outDir,
+    '--no-decode-once',
+    '--score',
+    '--concurrency',
+    '1',
+  ];
+}
+
+/** The `vq score` a trial runs. */
+function scoreArgs(fx: FaultFixture): string[] {
+  return [
+    'score',
+    '--ref',
+    fx.source,
+    '--dist',
+    fx.distorted,
+    '--metrics',
+    'vmaf,psnr,ssim',
+    '--json',
+  ];
+}
+
+/** The `vq project import` a trial runs. */
+function importArgs(fx: FaultFixture): string[] {
+  return ['project', 'import', fx.projectFile, '--json'];
+}
+
 function spawnVq(args: string[], dataDir: string): ChildProcess {
   return spawn(process.execPath, [VQ, ...args], {
     env: { ...process.env, VQ_DATA_DIR: dataDir },
@@ -403,21 +438,7 @@ export async function runTrial(
   const problems: string[] = [];
   switch (kind) {
     case 'encode': {
-      const child = spawnVq(
-        [
-          'encode',
-          fx.source,
-          '--ladder',
-          fx.ladderFile,
-          '--out',
-          outDir,
-          '--no-decode-once',
-          '--score',
-          '--concurrency',
-          '1',
-        ],
-        dataDir,
-      );
+      const child = spawnVq(encodeArgs(fx, outDir), dataDir);
       finishedFirst = await killAfter(child, killAfterMs);
       atKill = JSON.stringify(jobStatuses(dataDir));
       await restartAndSettle(dataDir);
@@ -445,19 +466,7 @@ export async function runTrial(
     }
     case 'score': {
       jobsPerBatch = null;
-      const child = spawnVq(
-        [
-          'score',
-          '--ref',
-          fx.source,
-          '--dist',
-          fx.distorted,
-          '--metrics',
-          'vmaf,psnr,ssim',
-          '--json',
-        ],
-        dataDir,
-      );
+      const child = spawnVq(scoreArgs(fx), dataDir);
       finishedFirst = await killAfter(child, killAfterMs);
       // Killed at any point, even while creating or migrating library.db: the app starts on it.
       await restartAndSettle(dataDir);
@@ -465,7 +474,7 @@ export async function runTrial(
     }
     case 'import': {
       jobsPerBatch = null;
-      const child = spawnVq(['project', 'import', fx.projectFile, '--json'], dataDir);
+      const child = spawnVq(importArgs(fx), dataDir);
       finishedFirst = await killAfter(child, killAfterMs);
       atKill = `sources ${sourcesIn(dataDir)}/${fx.projectSources}`;
       // Starting the app again finishes or rolls back what the killed import left: all or nothing.
@@ -477,7 +486,7 @@ export async function runTrial(
           `after the restart a killed import left ${n} of ${fx.projectSources} sources`,
         );
       // The import again completes it: nothing a killed import left stands in the way.
-      const again = await vqRun(['project', 'import', fx.projectFile, '--json'], dataDir);
+      const again = await vqRun(importArgs(fx), dataDir);
       if (again.code !== 0)
         problems.push(`import after the kill failed (${again.code}): ${again.stderr.trim()}`);
       else if (sourcesIn(dataDir) !== fx.projectSources)
@@ -504,47 +513,9 @@ export async function calibrate(fx: FaultFixture): Promise<Calibration> {
   const must = (r: { code: number | null; stderr: string }, what: string): void => {
     if (r.code !== 0) throw new Error(`${what} failed (${r.code}) without any fault: ${r.stderr}`);
   };
-  const encode = await timed(async (d, o) =>
-    must(
-      await vqRun(
-        [
-          'encode',
-          fx.source,
-          '--ladder',
-          fx.ladderFile,
-          '--out',
-          o,
-          '--no-decode-once',
-          '--score',
-          '--concurrency',
-          '1',
-        ],
-        d,
-      ),
-      'vq encode',
-    ),
-  );
-  const score = await timed(async (d) =>
-    must(
-      await vqRun(
-        [
-          'score',
-          '--ref',
-          fx.source,
-          '--dist',
-          fx.distorted,
-          '--metrics',
-          'vmaf,psnr,ssim',
-          '--json',
-        ],
-        d,
-      ),
-      'vq score',
-    ),
-  );
-  const imp = await timed(async (d) =>
-    must(await vqRun(['project', 'import', fx.projectFile, '--json'], d), 'vq project import'),
-  );
+  const encode = await timed(async (d, o) => must(await vqRun(encodeArgs(fx, o), d), 'vq encode'));
+  const score = await timed(async (d) => must(await vqRun(scoreArgs(fx), d), 'vq score'));
+  const imp = await timed(async (d) => must(await vqRun(importArgs(fx), d), 'vq project import'));
   // serve: the encode runs inside the server after the request; the same span as `vq encode`.
   return { encode, score, serve: encode, import: imp };
 }
