@@ -221,7 +221,9 @@ describe('restart after a crash', () => {
         ['hd', 'done'],
         ['sd', 'done'],
       ]);
-      expect(jobs[0]!.attempts).toBe(2);
+      // The job the kill interrupted ran again: usually hd, but on a busy machine hd may finish
+      // between the check above and the kill, and then it is sd. Exactly one job ran twice.
+      expect(jobs.map((j) => j.attempts).sort()).toEqual([1, 2]);
       expect(alive(running.pid!)).toBe(false);
       expect(fs.readdirSync(outDir).sort()).toEqual(['hd.mp4', 'sd.mp4']);
       // The killed process's runner record is pruned once its jobs are recovered.
