@@ -1,6 +1,9 @@
 import { expect, test } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { makeClip, quickLadder, quickRung } from '../electron/core/testing/clips';
 import { serveApp, type ServedApp } from './webServer';
 import { importFile } from './library';
 
@@ -66,17 +69,27 @@ test('per-title from the Analysis view: grid, RD chart with hull, BD-rate, recom
   await expect(run).toContainText('ultrafast');
   await expect(run).toHaveAttribute('data-status', 'done', { timeout: 360_000 });
 
-  // The chart: 6 renditions in two curves (one per resolution), the hull over them.
+  // The chart: 6 renditions of one encoder setting — by default one curve, the grid, drawn
+  // through its hull; split by resolution, two curves; the hull over them.
   const chart = view.getByTestId('rd-chart');
   await expect(chart.getByTestId('rd-point')).toHaveCount(6);
+  await expect(chart.getByTestId('rd-curve')).toHaveCount(1);
+  await expect(chart.getByTestId('rd-curve')).toHaveAttribute(
+    'data-curve',
+    'libx264 ultrafast CRF',
+  );
+  await view.getByTestId('analysis-grouping').selectOption('settingsResolution');
   await expect(chart.getByTestId('rd-curve')).toHaveCount(2);
-  await expect(chart.locator('[data-testid="rd-curve"][data-curve="libx264 120p"]')).toHaveCount(1);
-  await expect(chart.locator('[data-testid="rd-curve"][data-curve="libx264 240p"]')).toHaveCount(1);
+  for (const height of [120, 240]) {
+    await expect(
+      chart.locator(`[data-testid="rd-curve"][data-curve="libx264 ultrafast CRF ${height}p"]`),
+    ).toHaveCount(1);
+  }
   const hull = chart.getByTestId('rd-hull');
   await expect(hull).toHaveCount(1);
   expect(Number(await hull.getAttribute('data-points'))).toBeGreaterThanOrEqual(2);
   await expect(
-    chart.getByTestId('rd-legend-item').filter({ hasText: 'Convex hull (libx264)' }),
+    chart.getByTestId('rd-legend-item').filter({ hasText: 'Convex hull (libx264 ultrafast CRF)' }),
   ).toHaveCount(1);
   // The best resolution changes once along the hull: a labelled guide.
   await expect(chart.getByTestId('rd-crossover')).toHaveCount(1);
@@ -87,7 +100,7 @@ test('per-title from the Analysis view: grid, RD chart with hull, BD-rate, recom
   await expect(chart.getByTestId('rd-point')).toHaveCount(6);
   await view.getByTestId('analysis-grouping').selectOption('ladder');
   await expect(chart.getByTestId('rd-curve')).toHaveCount(1);
-  await view.getByTestId('analysis-grouping').selectOption('encoderResolution');
+  await view.getByTestId('analysis-grouping').selectOption('settingsResolution');
   await view.getByTestId('analysis-quality').selectOption('vmafMean');
   await expect(chart.getByTestId('rd-curve')).toHaveCount(2);
 
@@ -210,4 +223,116 @@ test('per-title from the Analysis view: grid, RD chart with hull, BD-rate, recom
   expect(box).not.toBeNull();
   await page.mouse.click(box!.x + box!.width / 2, box!.y + box!.height / 2);
   await expect(page.getByTestId('nav-compare')).toHaveAttribute('aria-current', 'page');
+});
+
+// Issue 11, item 6: curves grouped by encoder × resolution mixed a veryfast ABR ladder and an
+// ultrafast CRF grid into one curve and one hull, and the BD-rate anchor defaulted to a one-point
+// curve (every row "too few points"). Two real ladders on a generated 1 s clip, encoded and scored
+// by `vq encode --score` into the served data folder, then read in the page.
+test('BD-rate defaults on a mixed library', async ({ page }) => {
+  test.setTimeout(240_000);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vq-e2e-mixed-'));
+  try {
+    const clip = makeClip(dir, { width: 320, height: 180, seconds: 1, fps: 24, name: 'mixed.mp4' });
+    const encode = (name: string, ladder: ReturnType<typeof quickLadder>): void => {
+      const file = path.join(dir, `${name}.json`);
+      fs.writeFileSync(file, JSON.stringify(ladder));
+      execFileSync(
+        process.execPath,
+        ['bin/vq.mjs', 'encode', clip, '--ladder', file, '--out', path.join(dir, name), '--score'],
+        { env: { ...process.env, VQ_DATA_DIR: app.dataDir }, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+    };
+    // A veryfast ABR ladder: one rung per height.
+    const abr = (id: string, height: number, kbps: number) =>
+      quickRung({
+        id,
+        height,
+        preset: 'veryfast',
+        rateControl: { mode: 'abr', bitrateKbps: kbps },
+      });
+    encode(
+      'abr',
+      quickLadder('abr-ladder', [
+        abr('abr-180', 180, 300),
+        abr('abr-120', 120, 120),
+        abr('abr-90', 90, 50),
+      ]),
+    );
+    // An ultrafast CRF grid: two heights × two CRFs.
+    const crf = (id: string, height: number, value: number) =>
+      quickRung({ id, height, preset: 'ultrafast', rateControl: { mode: 'crf', crf: value } });
+    encode(
+      'grid',
+      quickLadder('crf-grid', [
+        crf('g180-24', 180, 24),
+        crf('g180-36', 180, 36),
+        crf('g120-24', 120, 24),
+        crf('g120-36', 120, 36),
+      ]),
+    );
+
+    await page.goto(app.url);
+    await page.getByTestId('nav-analysis').click();
+    const view = page.getByTestId('analysis-view');
+    await view.getByTestId('analysis-source').selectOption({ label: 'mixed.mp4 — 320×180' });
+    const chart = view.getByTestId('rd-chart');
+    await expect(chart.getByTestId('rd-point')).toHaveCount(7);
+
+    // Two curves, one per encoder setting — never one curve pooling both.
+    const curves = chart.getByTestId('rd-curve');
+    await expect(curves).toHaveCount(2);
+    expect(await curves.evaluateAll((els) => els.map((e) => e.getAttribute('data-curve')))).toEqual(
+      ['libx264 ultrafast CRF', 'libx264 veryfast ABR'],
+    );
+
+    // The BD-rate anchor is a curve with enough points, and the other curve has numbers.
+    const bd = view.getByTestId('bd-panel');
+    const anchorText = await bd.getByTestId('bd-anchor').evaluate((el) => {
+      const select = el as unknown as { selectedOptions: { textContent: string | null }[] };
+      return select.selectedOptions[0]?.textContent ?? '';
+    });
+    const anchorPoints = Number(/\((\d+) points?\)/.exec(anchorText)?.[1]);
+    expect(anchorPoints).toBeGreaterThanOrEqual(2);
+    await expect(bd.getByTestId('bd-row')).toHaveCount(1);
+    await expect(bd.getByTestId('bd-problem')).toHaveCount(0);
+    await expect(bd.getByTestId('bd-rate')).toHaveText(/^([−+]\d+\.\d|0\.0) %$/);
+
+    // The hull is one setting's: the grid by default (most points). The ladder's hull has one
+    // point per resolution, so no crossover is claimed on it.
+    const hullOf = view.getByTestId('analysis-hull-settings');
+    await expect(hullOf.locator('option')).toHaveCount(2);
+    await expect(hullOf.locator('option:checked')).toHaveText('libx264 ultrafast CRF (4 points)');
+    const hull = chart.getByTestId('rd-hull');
+    await page.screenshot({ path: 'test-results/analysis-mixed.png', fullPage: true });
+    console.log(`screenshot: ${path.resolve('test-results/analysis-mixed.png')}`);
+    await hullOf.selectOption({ label: 'libx264 veryfast ABR (3 points)' });
+    await expect(
+      chart.getByTestId('rd-legend-item').filter({ hasText: 'Convex hull (libx264 veryfast ABR)' }),
+    ).toHaveCount(1);
+    await expect(hull).toHaveAttribute('data-points', '3');
+    await expect(chart.getByTestId('rd-crossover')).toHaveCount(0);
+
+    // Split by resolution, the ladder's rungs are one-point curves: they say so, but the anchor
+    // stays the hull and the grid's resolutions still have numbers.
+    await view.getByTestId('analysis-grouping').selectOption('settingsResolution');
+    await expect(curves).toHaveCount(5);
+    await expect(bd.getByTestId('bd-anchor')).toHaveValue('hull');
+    await expect(bd.getByTestId('bd-rate').first()).toBeVisible();
+
+    // The report groups the same way: no BD-rate between pooled curves.
+    const reportDownload = page.waitForEvent('download');
+    await view.getByTestId('analysis-report').click();
+    const html = fs.readFileSync(await (await reportDownload).path(), 'utf8');
+    const bdSection = html.slice(
+      html.indexOf('<section id="bdrate">'),
+      html.indexOf('<section id="frames">'),
+    );
+    expect(bdSection).toMatch(
+      /x264 (veryfast ABR vs x264 ultrafast CRF|ultrafast CRF vs x264 veryfast ABR)/,
+    );
+    expect(bdSection).not.toContain(' hull vs ');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

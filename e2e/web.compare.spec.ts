@@ -209,9 +209,15 @@ test('steps frames exactly, switches modes, reads pixels, zooms, plays and saves
   ]);
   expect(viewDownload.suggestedFilename()).toBe('compare-side-frame3.png');
   const viewPng = Buffer.concat(await (await viewDownload.createReadStream()).toArray());
-  // PNG IHDR: two frames side by side with a 4 px gap.
+  // PNG IHDR: two frames side by side with a 4 px gap, under a caption strip (LABEL_HEIGHT, 20 px)
+  // naming the mode, each pane and the frame.
   expect(viewPng.readUInt32BE(16)).toBe(2 * width + 4);
-  expect(viewPng.readUInt32BE(20)).toBe(height);
+  expect(viewPng.readUInt32BE(20)).toBe(height + 20);
+  const across = Array.from({ length: 40 }, (_, i): [number, number] => [4 + i * 3, 10]);
+  const strip = await pngPixels(page, viewPng, [[0, 0], ...across]);
+  expect(strip[0]).toEqual([0, 0, 0, 255]);
+  // White caption text crosses the strip's middle row.
+  expect(strip.filter((p) => p[0]! > 128).length).toBeGreaterThan(3);
 
   await page.getByTestId('mode-wipe').click();
   await expect(page.getByTestId('mode-wipe')).toHaveAttribute('aria-pressed', 'true');
@@ -243,7 +249,11 @@ test('steps frames exactly, switches modes, reads pixels, zooms, plays and saves
     [0, 70],
     [width - 1, 70],
   ];
-  const wipeShown = await pngPixels(page, wipePng, edges);
+  const wipeShown = await pngPixels(
+    page,
+    wipePng,
+    edges.map(([x, y]): [number, number] => [x, y + 20]),
+  );
   const servedA = await canvasVsServer(panes.nth(0).locator('canvas'), frameUrl(0, 3), edges);
   const servedB = await canvasVsServer(panes.nth(1).locator('canvas'), frameUrl(1, 3), edges);
   expect(wipeShown[0]).toEqual(servedA.served[0]);

@@ -23,6 +23,8 @@ function point(p: Partial<RdRendition> & { renditionId: string; bitrate: number 
     width: 640,
     height: 360,
     rateControl: 'CRF 23',
+    preset: 'medium',
+    rateMode: 'crf',
     sizeBytes: 1000,
     metrics: {
       vmafMean: 80,
@@ -34,6 +36,7 @@ function point(p: Partial<RdRendition> & { renditionId: string; bitrate: number 
       msSsim: 0.98,
     },
     createdAt: '2026-01-01T00:00:00.000Z',
+    stale: null,
     ...p,
   };
 }

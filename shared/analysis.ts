@@ -4,8 +4,9 @@
  * recommended ladder. Pure types and small pure functions, shared by the main-side analysis
  * service, the CLI and the renderer's Analysis view.
  */
-import type { Ladder } from './ladder';
+import type { Ladder, RateControl } from './ladder';
 import type { PerTitleSettings } from './perTitle';
+import type { ScoreStale } from './scoreResults';
 
 /** One scored rendition of a source as a point for rate–quality analysis. */
 export interface RdRendition {
@@ -27,6 +28,10 @@ export interface RdRendition {
   height: number;
   /** The rung's rate control in words, e.g. "CRF 23", "ABR 3000k" (shared/rungText.ts). */
   rateControl: string;
+  /** The rung's encoder preset; null = the encoder's default. Curves group by it (shared/rd). */
+  preset: string | null;
+  /** The rung's rate-control mode; its family (CRF vs ABR/CBR) groups curves (shared/rd). */
+  rateMode: RateControl['mode'];
   /** Measured video bitrate, bits/s (probe; file size over duration when the probe had none). */
   bitrate: number;
   sizeBytes: number;
@@ -46,6 +51,11 @@ export interface RdRendition {
   };
   /** When the score result was stored (ISO). */
   createdAt: string;
+  /**
+   * Null when the score measured the file as it is; else why it no longer does (the rendition was
+   * encoded again, its file changed or is missing). Stale points are never drawn or computed from.
+   */
+  stale: ScoreStale;
 }
 
 /** The quality figures a rate–quality curve can be drawn against. */
@@ -74,7 +84,13 @@ export const RD_QUALITY_LABELS: Readonly<Record<RdQuality, string>> = {
 /** `analysis.get`: the scored renditions of one source, by measured bitrate ascending. */
 export interface AnalysisData {
   sourceId: string;
+  /** Points whose scores describe the files as they are: curves, hull and BD-rate use these. */
   points: RdRendition[];
+  /**
+   * Points whose score is stale (`stale` says why), by bitrate: shown as left out, never drawn
+   * into a curve, a hull or a BD-rate.
+   */
+  stalePoints: RdRendition[];
 }
 
 /** The value of a quality figure for a point, or null when that figure was not measured. */
@@ -200,7 +216,10 @@ export function analysisCsv(points: readonly RdRendition[]): string {
 }
 
 /** Pooled results as JSON: the source, then one object per rendition ({@link RdRendition}). */
-export function analysisJson(data: AnalysisData, source: { fileName: string }): string {
+export function analysisJson(
+  data: Pick<AnalysisData, 'sourceId' | 'points'>,
+  source: { fileName: string },
+): string {
   return `${JSON.stringify({ sourceId: data.sourceId, source: source.fileName, bitrateUnit: 'bit/s', renditions: data.points }, null, 2)}\n`;
 }
 

@@ -7,8 +7,8 @@
 import { z } from 'zod';
 import type { AnalysisData, PerTitleRun } from './analysis';
 import type { ApiError } from './errors';
-import { LadderSchema, type LadderEntry } from './ladder';
-import type { FrameInfo } from './frames';
+import { HdrHandlingSchema, LadderSchema, type LadderEntry } from './ladder';
+import type { FrameInfo, FrameSamples } from './frames';
 import type { DirListing, ImportOutcome, LibraryItem } from './library';
 import { PerTitleOptionsSchema } from './perTitle';
 import { MAX_PROJECT_CHARS, type ProjectExport, type ProjectImportSummary } from './project';
@@ -50,6 +50,13 @@ const EncodeRequest = z
     outDir: PathArg.optional(),
     /** After each encode job, a score job scores its renditions against the source. */
     scoreAfterEncode: ScoreAfterEncodeSchema.optional(),
+    /**
+     * Replace renditions that already exist in the output folder. Without it, `encode.start`
+     * refuses (OUTPUT_EXISTS) when any output file exists: nothing is overwritten silently.
+     */
+    overwrite: z.boolean().optional(),
+    /** An HDR source: keep it HDR or tone-map it to SDR (default: the ladder's, else keep). */
+    hdr: HdrHandlingSchema.optional(),
   })
   .strict()
   .refine((r) => (r.ladderId === undefined) !== (r.ladder === undefined), {
@@ -100,6 +107,8 @@ export const requestSchemas = {
     .strict(),
   /** Electron only: show the native open dialog and import what the person picks. */
   'library.importWithDialog': z.object({}).strict(),
+  /** Which library items' files are gone from disk (deleted, moved, or no longer a regular file). */
+  'library.check': z.object({}).strict(),
   /** Remove an item from the library. The file on disk is never touched. */
   'library.remove': z.object({ id: IdArg }).strict(),
   /** Server-side file browser (web mode): list a directory; default is the home directory. */
@@ -128,6 +137,14 @@ export const requestSchemas = {
   'queue.retry': z.object({ jobId: QueueIdArg }).strict(),
   /** Encode one rung of a batch again, as a new job. */
   'queue.rerunRung': z.object({ batchId: QueueIdArg, rungId: z.string().min(1).max(48) }).strict(),
+  /** Pause the queue (no new job starts; running ones finish) or resume it. */
+  'queue.pause': z.object({ paused: z.boolean() }).strict(),
+  /** Move a queued job one place earlier or later in the queue, or before every other queued job. */
+  'queue.move': z.object({ jobId: QueueIdArg, to: z.enum(['up', 'down', 'first']) }).strict(),
+  /** Put the queued jobs of a batch before every other queued job. */
+  'queue.runBatchNext': z.object({ batchId: QueueIdArg }).strict(),
+  /** Remove the batches whose every job finished from the queue; renditions and scores stay. */
+  'queue.clearFinished': z.object({}).strict(),
   /** Finished renditions, newest first; of one source when given. */
   'renditions.list': z.object({ sourceId: IdArg.optional() }).strict(),
   /** What `score.start` would run: pre-flight findings per pair, the exact command, the model. */
@@ -156,6 +173,15 @@ export const requestSchemas = {
   'pertitle.list': z.object({ sourceId: IdArg }).strict(),
   /** Frame count, presentation times, picture types and keyframes of a library item or rendition. */
   'frames.info': z.object({ id: IdArg }).strict(),
+  /** Decoded sample values (Y′/U/V or R/G/B, the decoder's own codes) of pixel x, y of frame `index`. */
+  'frames.samples': z
+    .object({
+      id: IdArg,
+      index: z.number().int().min(0).max(100_000_000),
+      x: z.number().int().min(0).max(16383),
+      y: z.number().int().min(0).max(16383),
+    })
+    .strict(),
   /** One project file (`.vqproj.json`) with the metadata and results of some sources (all when none given); media by path. */
   'project.export': z.object({ sourceIds: z.array(IdArg).min(1).max(10_000).optional() }).strict(),
   /** Import a project file's text: adds what the library lacks in one transaction (all or nothing). */
@@ -199,6 +225,7 @@ export interface VqResults {
   'library.get': LibraryItem;
   'library.import': ImportOutcome;
   'library.importWithDialog': ImportOutcome & { canceled: boolean };
+  'library.check': { missing: string[] };
   'library.remove': { id: string };
   'fs.list': DirListing;
   'settings.get': Settings;
@@ -213,6 +240,10 @@ export interface VqResults {
   'queue.cancelAll': { canceled: string[] };
   'queue.retry': Job;
   'queue.rerunRung': Job;
+  'queue.pause': { paused: boolean };
+  'queue.move': Job;
+  'queue.runBatchNext': { moved: string[] };
+  'queue.clearFinished': { removed: string[] };
   'renditions.list': { renditions: Rendition[]; seq: number };
   'score.plan': ScorePlanView;
   'score.start': { job: Job };
@@ -225,6 +256,7 @@ export interface VqResults {
   'pertitle.start': { run: PerTitleRun; batch: Batch; jobs: Job[] };
   'pertitle.list': { runs: PerTitleRun[] };
   'frames.info': FrameInfo;
+  'frames.samples': FrameSamples;
   'project.export': ProjectExport;
   'project.import': ProjectImportSummary;
   'report.html': { fileName: string; html: string };
@@ -239,6 +271,10 @@ export type VqEvent =
   | { seq: number; type: 'settings.changed'; settings: Settings }
   | { seq: number; type: 'ladders.changed'; ladders: LadderEntry[] }
   | { seq: number; type: 'batch.added'; batch: Batch }
+  /** A finished batch was cleared from the queue, with its jobs (its renditions stay). */
+  | { seq: number; type: 'batch.removed'; batchId: string }
+  /** The queue was paused or resumed (here or by another process of the same data folder). */
+  | { seq: number; type: 'queue.paused'; paused: boolean }
   | { seq: number; type: 'job.updated'; job: Job }
   | ({ seq: number; type: 'job.progress' } & JobProgress)
   | { seq: number; type: 'rendition.added'; rendition: Rendition }

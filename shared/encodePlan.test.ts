@@ -84,7 +84,8 @@ describe('planLadder sizes', () => {
   it('swaps the sides of a source rotated by 90° (portrait phone video)', () => {
     const portrait: SourceGeometry = { ...src1080, width: 3840, height: 2160, rotation: 90 };
     expect(displaySize(portrait)).toEqual({ width: 2160, height: 3840 });
-    expect(planned(rung({ height: 640 }), portrait)).toMatchObject({ width: 360, height: 640 });
+    // "640p" is a size class: on a portrait source it is the short side (issue 11).
+    expect(planned(rung({ height: 640 }), portrait)).toMatchObject({ width: 640, height: 1138 });
     // A 16:9 box turns with the source: a 4K rung on a 4K portrait clip is 2160×3840, not skipped.
     expect(planned(rung({ width: 3840, height: 2160 }), portrait)).toMatchObject({
       width: 2160,
@@ -118,6 +119,44 @@ describe('planLadder sizes', () => {
         expect(Math.abs(p.width / p.height - src.width / src.height)).toBeLessThan(2.5 / p.height);
       }
     }
+  });
+
+  it('reads a one-sided rung as a size class: the short side (height) or long side (width) of a portrait source', () => {
+    const phone: SourceGeometry = { ...src1080, width: 720, height: 1280 };
+    // 720p on a 720×1280 phone clip is the clip's own size, not 406×720.
+    expect(planned(rung({ height: 720 }), phone)).toMatchObject({ width: 720, height: 1280 });
+    expect(planned(rung({ height: 360 }), phone)).toMatchObject({ width: 360, height: 640 });
+    // A width-only rung names the long side: 640 wide on landscape is 640 tall on portrait.
+    expect(planned(rung({ width: 640, height: null }), phone)).toMatchObject({
+      width: 360,
+      height: 640,
+    });
+    // 1080p needs 1080 pixels across the short side: an upscale of a 720-wide clip, skipped.
+    const skipped = planLadder(ladder(rung({ height: 1080 })), phone).skipped;
+    expect(skipped[0]!.reason).toMatch(/1080x1920 is larger than the source \(720x1280\)/);
+    // Landscape sources read one-sided rungs as before.
+    expect(planned(rung({ height: 720 }), src1080)).toMatchObject({ width: 1280, height: 720 });
+    expect(planned(rung({ width: 640, height: null }), src1080)).toMatchObject({
+      width: 640,
+      height: 360,
+    });
+    // A square source is not portrait.
+    const square: SourceGeometry = { ...src1080, width: 720, height: 720 };
+    expect(planned(rung({ height: 360 }), square)).toMatchObject({ width: 360, height: 360 });
+  });
+
+  it('turns a box only when its orientation differs from the source', () => {
+    const phone: SourceGeometry = { ...src1080, width: 1080, height: 1920 };
+    // A portrait box (a per-title grid made for this source) stays as it is.
+    expect(planned(rung({ width: 720, height: 1280 }), phone)).toMatchObject({
+      width: 720,
+      height: 1280,
+    });
+    // ... and is turned for a landscape source.
+    expect(planned(rung({ width: 720, height: 1280 }), src1080)).toMatchObject({
+      width: 1280,
+      height: 720,
+    });
   });
 
   it('gives a portrait source portrait rungs, and never upscales on either side', () => {
@@ -400,5 +439,99 @@ describe('decode once, encode many', () => {
       ['/o.mp4'],
     );
     expect(args.indexOf('-video_size')).toBeLessThan(args.indexOf('-i'));
+  });
+});
+
+describe('HDR sources: kept HDR or tone-mapped, never flattened (issue 11)', () => {
+  const pq: SourceGeometry = { ...src1080, hdr: 'pq' };
+  const hlg: SourceGeometry = { ...src1080, hdr: 'hlg' };
+  const x265 = rung({ id: 'x265', encoder: 'libx265', preset: 'ultrafast' });
+
+  it('keeps an HDR source HDR by default: 10-bit, BT.2020 and its transfer, in the x265 VUI too', () => {
+    const p = planned(x265, pq);
+    expect(p.colour).toEqual({
+      dynamicRange: 'hdr',
+      pixFmt: 'yuv420p10le',
+      tags: { primaries: 'bt2020', transfer: 'smpte2084', matrix: 'bt2020nc' },
+      toneMapFrom: null,
+    });
+    const args = rungOutputArgs(p);
+    expect(after(args, '-pix_fmt')).toBe('yuv420p10le');
+    expect(after(args, '-color_primaries')).toBe('bt2020');
+    expect(after(args, '-color_trc')).toBe('smpte2084');
+    expect(after(args, '-colorspace')).toBe('bt2020nc');
+    expect(after(args, '-color_range')).toBe('tv');
+    expect(after(args, '-x265-params')).toContain(
+      'colorprim=bt2020:transfer=smpte2084:colormatrix=bt2020nc:range=limited',
+    );
+    expect(after(rungOutputArgs(planned(x265, hlg)), '-color_trc')).toBe('arib-std-b67');
+    // VP9 and AV1 carry it too (VP9 picks profile 2 from the 10-bit format).
+    for (const encoder of ['libvpx-vp9', 'libsvtav1', 'libaom-av1'] as const) {
+      const r = rung({ encoder, preset: null, container: 'webm' });
+      expect(after(rungOutputArgs(planned(r, pq)), '-color_trc')).toBe('smpte2084');
+    }
+  });
+
+  it('refuses to keep HDR in x264 or a hardware encoder, naming the rung, instead of flattening', () => {
+    const plan = planLadder(
+      ladder(
+        x265,
+        rung({ id: 'avc' }),
+        rung({
+          id: 'nv',
+          encoder: 'h264_nvenc',
+          preset: null,
+          rateControl: { mode: 'abr', bitrateKbps: 900 },
+        }),
+      ),
+      pq,
+    );
+    expect(plan.rungs.map((r) => r.rung.id)).toEqual(['x265']);
+    expect(plan.refused).toEqual([
+      { rungId: 'avc', reason: 'x264 (H.264/AVC) cannot carry HDR' },
+      { rungId: 'nv', reason: 'h264_nvenc cannot carry HDR' },
+    ]);
+    expect(plan).toMatchObject({ hdr: 'pq', hdrHandling: 'keep' });
+  });
+
+  it('tone-maps to SDR BT.709 on request, after the scale, in the rung’s pixel format', () => {
+    const l: Ladder = { ...ladder(rung({ id: 'avc' })), hdr: 'tonemap' };
+    const p = planLadder(l, pq).rungs[0]!;
+    expect(p.colour).toMatchObject({
+      dynamicRange: 'tonemapped',
+      pixFmt: 'yuv420p',
+      toneMapFrom: 'pq',
+    });
+    const args = buildEncodeCommand({ inputArgs: [], input: 'file:/a.mp4' }, [p], ['/o.mp4']);
+    expect(after(args, '-filter_complex')).toBe(
+      '[0:v:0]scale=640:360:flags=bicubic,setsar=1,' +
+        'zscale=tin=smpte2084:pin=bt2020:min=bt2020nc:rin=tv:t=linear:npl=100,format=gbrpf32le,' +
+        'zscale=p=bt709,tonemap=tonemap=hable:desat=0,zscale=t=bt709:m=bt709:r=tv,format=yuv420p[v0]',
+    );
+    expect(after(args, '-color_trc')).toBe('bt709');
+    expect(after(args, '-pix_fmt')).toBe('yuv420p');
+    expect(
+      after(
+        buildEncodeCommand({ inputArgs: [], input: 'f' }, planLadder(l, hlg).rungs, ['/o']),
+        '-filter_complex',
+      ),
+    ).toContain('tin=arib-std-b67');
+  });
+
+  it('leaves an SDR source as it was: the rung’s pixel format, no tags, no tone mapping', () => {
+    const p = planned(rung({ id: 'avc' }));
+    expect(p.colour).toEqual({
+      dynamicRange: 'sdr',
+      pixFmt: 'yuv420p',
+      tags: null,
+      toneMapFrom: null,
+    });
+    const args = buildEncodeCommand({ inputArgs: [], input: 'f' }, [p], ['/o.mp4']);
+    expect(args).not.toContain('-color_trc');
+    expect(after(args, '-filter_complex')).not.toContain('zscale');
+    // The choice means nothing for SDR: a tone-mapping ladder encodes an SDR source as it is.
+    expect(
+      planLadder({ ...ladder(rung()), hdr: 'tonemap' }, src1080).rungs[0]!.colour.dynamicRange,
+    ).toBe('sdr');
   });
 });

@@ -5,9 +5,14 @@
  * Decode once, encode many: rungs that share a pass go through one process whose filter graph
  * splits the decoded video into one chain per rung. A single-rung run uses the same per-rung chain
  * (through -filter_complex too), so both ways give each output identical settings.
+ *
+ * An HDR source (PQ or HLG) is never flattened silently: the ladder either keeps it HDR (10-bit,
+ * BT.2020 and the source's transfer, in an encoder that carries HDR) or tone-maps it to SDR BT.709
+ * (zscale + tonemap), and a rung that cannot do what the ladder asks is refused with the reason.
  */
-import type { Ladder, RateControl, Rung } from './ladder';
+import type { HdrHandling, Ladder, RateControl, Rung } from './ladder';
 import { ENCODERS, isSoftwareEncoder } from './ladder';
+import type { HdrKind } from './media';
 
 /** What planning needs to know about the source. */
 export interface SourceGeometry {
@@ -20,6 +25,27 @@ export interface SourceGeometry {
   /** Frame rate as "N/D" (avg_frame_rate, else r_frame_rate) or a number. */
   frameRate: string | number | null;
   hasAudio: boolean;
+  /** The source's HDR transfer (PQ or HLG); absent or null for SDR. */
+  hdr?: HdrKind;
+}
+
+/** Colour tags written on an output (ffmpeg's names, also x265's). */
+export interface ColourTags {
+  primaries: 'bt2020' | 'bt709';
+  transfer: 'smpte2084' | 'arib-std-b67' | 'bt709';
+  matrix: 'bt2020nc' | 'bt709';
+}
+
+/** What one output does with the source's colour. */
+export interface RungColour {
+  /** sdr: an SDR source encoded as it is; hdr: kept HDR; tonemapped: HDR made SDR BT.709. */
+  dynamicRange: 'sdr' | 'hdr' | 'tonemapped';
+  /** The output's pixel format: the rung's, or its 10-bit twin to keep HDR. */
+  pixFmt: Rung['pixFmt'];
+  /** Tags written on the output (limited range); null leaves an SDR source's as ffmpeg passes them. */
+  tags: ColourTags | null;
+  /** The HDR transfer tone-mapped from, or null. */
+  toneMapFrom: 'pq' | 'hlg' | null;
 }
 
 /** A rung resolved against one source. */
@@ -35,14 +61,20 @@ export interface PlannedRung {
   keyint: number | null;
   /** Two-pass rungs cannot share a process. */
   twoPass: boolean;
+  colour: RungColour;
 }
 
 /** The plan for a ladder on a source: what will be encoded and what is skipped, with why. */
 export interface LadderPlan {
   rungs: PlannedRung[];
   skipped: { rungId: string; reason: string }[];
+  /** Rungs that cannot be encoded as the ladder asks (an HDR source kept HDR by x264), and why. */
+  refused: { rungId: string; reason: string }[];
   /** The source's display size (after SAR and rotation). */
   display: { width: number; height: number };
+  /** The source's HDR transfer (null for SDR) and what the ladder does with it. */
+  hdr: HdrKind;
+  hdrHandling: HdrHandling;
 }
 
 /** A frame rate up to 2 % over a cap is taken as at the cap (60.06 is "60 fps"). */
@@ -58,12 +90,22 @@ export function displaySize(src: SourceGeometry): { width: number; height: numbe
   return rot === 90 || rot === 270 ? { width: h, height: w } : { width: w, height: h };
 }
 
-/** Resolves every rung of a ladder against a source; rungs larger than the source are skipped. */
+/**
+ * Resolves every rung of a ladder against a source: rungs larger than the source are skipped, rungs
+ * that cannot keep an HDR source HDR are refused.
+ */
 export function planLadder(ladder: Ladder, src: SourceGeometry): LadderPlan {
   const display = displaySize(src);
-  const plan: LadderPlan = { rungs: [], skipped: [], display };
+  const hdr = src.hdr ?? null;
+  const hdrHandling = ladder.hdr ?? 'keep';
+  const plan: LadderPlan = { rungs: [], skipped: [], refused: [], display, hdr, hdrHandling };
   const rate = parseRate(src.frameRate);
   for (const rung of ladder.rungs) {
+    if (hdr !== null && hdrHandling === 'keep' && !carriesHdr(rung.encoder)) {
+      const label = isSoftwareEncoder(rung.encoder) ? ENCODERS[rung.encoder].label : rung.encoder;
+      plan.refused.push({ rungId: rung.id, reason: `${label} cannot carry HDR` });
+      continue;
+    }
     const { width, height } = rungSize(rung, display);
     if (width > display.width || height > display.height) {
       plan.skipped.push({
@@ -85,35 +127,91 @@ export function planLadder(ladder: Ladder, src: SourceGeometry): LadderPlan {
     }
     const keyint = rung.gopSeconds !== null && fpsValue !== null ? Math.max(1, Math.round(fpsValue * rung.gopSeconds)) : null;
     const rc = rung.rateControl;
-    plan.rungs.push({ rung, width, height, fps, fpsValue, keyint, twoPass: rc.mode === 'abr' && rc.twoPass === true });
+    const colour = rungColour(rung, hdr, hdrHandling);
+    plan.rungs.push({ rung, width, height, fps, fpsValue, keyint, twoPass: rc.mode === 'abr' && rc.twoPass === true, colour });
   }
   return plan;
 }
 
+/** True for an encoder that carries HDR here (see `hdr` in {@link ENCODERS}). */
+export function carriesHdr(encoder: Rung['encoder']): boolean {
+  return isSoftwareEncoder(encoder) && ENCODERS[encoder].hdr;
+}
+
+/**
+ * The colour of one output. An SDR source keeps the rung's pixel format and its own tags. An HDR
+ * source kept HDR is encoded 10-bit with BT.2020 and its transfer tagged (a rung asking for 8-bit
+ * gets the 10-bit twin: 8 bits band visibly under PQ); tone-mapped, it is SDR BT.709 in the rung's
+ * pixel format.
+ */
+export function rungColour(rung: Rung, hdr: HdrKind, handling: HdrHandling): RungColour {
+  if (hdr === null) return { dynamicRange: 'sdr', pixFmt: rung.pixFmt, tags: null, toneMapFrom: null };
+  if (handling === 'tonemap') {
+    return {
+      dynamicRange: 'tonemapped',
+      pixFmt: rung.pixFmt,
+      tags: { primaries: 'bt709', transfer: 'bt709', matrix: 'bt709' },
+      toneMapFrom: hdr,
+    };
+  }
+  return {
+    dynamicRange: 'hdr',
+    pixFmt: 'yuv420p10le',
+    tags: { primaries: 'bt2020', transfer: HDR_TRANSFER[hdr], matrix: 'bt2020nc' },
+    toneMapFrom: null,
+  };
+}
+
+/** ffmpeg's (and x265's) name of each HDR transfer. */
+const HDR_TRANSFER = { pq: 'smpte2084', hlg: 'arib-std-b67' } as const;
+
 /**
  * Width and height of a rung on a source of the given display size (even numbers, square pixels).
- * - A rung with one side gives that side; the other comes from the display aspect.
- * - A rung with both sides is a box drawn for 16:9 landscape, as presets' sizes are. The picture
- *   is fitted inside the box at the source's display aspect: a 3:2 or 4:3 source keeps the box's
- *   height (720×480 in a 640×360 box → 540×360), a wider one its width. A source within 1 % of the
- *   box's aspect gets the box itself (1920×1088 → 1920×1080), so ladders keep their usual sizes.
- * - A portrait source turns the box (640×360 → 360×640): portrait sources get portrait rungs.
+ * A ladder's sizes describe the landscape case, so on a portrait source each rung is turned:
+ * - A rung with one side names a size class, as "720p" does: on a landscape source the height
+ *   (width-only: the width) is that side and the other comes from the display aspect; on a portrait
+ *   source a height-only rung gives the short side, the width (720p on 1080×1920 → 720×1280), and a
+ *   width-only rung the long side, the height.
+ * - A rung with both sides is a box, drawn for 16:9 landscape as presets' sizes are. A box of the
+ *   other orientation than the source is turned (640×360 → 360×640 on a portrait source). The
+ *   picture is fitted inside the box at the source's display aspect: a 3:2 or 4:3 source keeps the
+ *   box's height (720×480 in a 640×360 box → 540×360), a wider one its width. A source within 1 %
+ *   of the box's aspect gets the box itself (1920×1088 → 1920×1080), so ladders keep their usual
+ *   sizes.
  * A derived side that rounds up past the source (853 px displayed → 854) is rounded down instead,
  * so a rung at the source's own size is not mistaken for an upscale.
  */
 export function rungSize(rung: Rung, display: { width: number; height: number }): { width: number; height: number } {
   const aspect = display.width / display.height;
+  const portrait = display.height > display.width;
   if (rung.width !== null && rung.height !== null) {
-    const portrait = display.height > display.width;
-    const box = portrait ? { width: rung.height, height: rung.width } : { width: rung.width, height: rung.height };
+    const turn = rung.width !== rung.height && (rung.height > rung.width) !== portrait;
+    const box = turn ? { width: rung.height, height: rung.width } : { width: rung.width, height: rung.height };
     const boxAspect = box.width / box.height;
     if (Math.abs(boxAspect - aspect) / aspect <= ASPECT_SLACK) return box;
     return boxAspect > aspect
-      ? { width: evenWithin(box.height * aspect, display.width), height: box.height }
-      : { width: box.width, height: evenWithin(box.width / aspect, display.height) };
+      ? { width: widthAtHeight(box.height, display), height: box.height }
+      : { width: box.width, height: heightAtWidth(box.width, display) };
   }
-  if (rung.height !== null) return { width: evenWithin(rung.height * aspect, display.width), height: rung.height };
-  return { width: rung.width!, height: evenWithin(rung.width! / aspect, display.height) };
+  if (rung.height !== null) {
+    return portrait
+      ? { width: rung.height, height: heightAtWidth(rung.height, display) }
+      : { width: widthAtHeight(rung.height, display), height: rung.height };
+  }
+  const side = rung.width!;
+  return portrait
+    ? { width: widthAtHeight(side, display), height: side }
+    : { width: side, height: heightAtWidth(side, display) };
+}
+
+/** The even width of a picture `height` lines high at the display aspect, never past the source. */
+export function widthAtHeight(height: number, display: { width: number; height: number }): number {
+  return evenWithin((height * display.width) / display.height, display.width);
+}
+
+/** The even height of a picture `width` pixels wide at the display aspect, never past the source. */
+function heightAtWidth(width: number, display: { width: number; height: number }): number {
+  return evenWithin((width * display.height) / display.width, display.height);
 }
 
 /** A box whose aspect is this close to the source's (relative) is used as it is. */
@@ -124,12 +222,33 @@ function evenWithin(v: number, limit: number): number {
   return rounded > limit && v <= limit + 1e-6 ? Math.max(2, Math.floor(v / 2) * 2) : rounded;
 }
 
-/** The per-rung filter chain: frame-rate cap, then bicubic scale to the exact size, square pixels. */
+/**
+ * The per-rung filter chain: frame-rate cap, then bicubic scale to the exact size, square pixels,
+ * then tone mapping when the rung makes an HDR source SDR.
+ */
 export function rungFilterChain(p: PlannedRung): string {
   const parts: string[] = [];
   if (p.fps) parts.push(`fps=${p.fps}`);
   parts.push(`scale=${p.width}:${p.height}:flags=bicubic`, 'setsar=1');
+  if (p.colour.toneMapFrom) parts.push(...toneMapFilters(p.colour.toneMapFrom, p.colour.pixFmt));
   return parts.join(',');
+}
+
+/**
+ * HDR (BT.2020 PQ or HLG) to SDR BT.709: zscale (libzimg) linearises the light (100 nits is SDR
+ * white), converts the primaries in float RGB, the hable curve of ffmpeg's tonemap filter brings
+ * highlights into range (desat=0 keeps bright colours' saturation), and zscale applies BT.709's
+ * transfer and matrix in limited range. After the scale, so each rung tone-maps only its own pixels.
+ */
+export function toneMapFilters(from: 'pq' | 'hlg', pixFmt: string): string[] {
+  return [
+    `zscale=tin=${HDR_TRANSFER[from]}:pin=bt2020:min=bt2020nc:rin=tv:t=linear:npl=100`,
+    'format=gbrpf32le',
+    'zscale=p=bt709',
+    'tonemap=tonemap=hable:desat=0',
+    'zscale=t=bt709:m=bt709:r=tv',
+    `format=${pixFmt}`,
+  ];
 }
 
 /** Encoder, rate control, GOP, pixel format, audio and container arguments of one output. */
@@ -138,6 +257,7 @@ export function rungOutputArgs(p: PlannedRung, opts: { pass?: 1 | 2; passLogFile
   const args: string[] = ['-c:v', rung.encoder];
   const preset = rung.preset ?? (isSoftwareEncoder(rung.encoder) ? ENCODERS[rung.encoder].defaultPreset : null);
   const x265Params: string[] = ['log-level=error'];
+  const tags = p.colour.tags;
   switch (rung.encoder) {
     case 'libx264':
       if (preset) args.push('-preset', preset);
@@ -151,6 +271,8 @@ export function rungOutputArgs(p: PlannedRung, opts: { pass?: 1 | 2; passLogFile
       if (p.keyint !== null) x265Params.push(`keyint=${p.keyint}`, `min-keyint=${p.keyint}`);
       if (rung.fixedGop) x265Params.push('scenecut=0');
       if (opts.pass) x265Params.push(`pass=${opts.pass}`, `stats=${opts.passLogFile ?? 'x265_2pass.log'}`);
+      // x265 writes its own VUI: the tags go in its parameters too, not only on the stream.
+      if (tags) x265Params.push(`colorprim=${tags.primaries}`, `transfer=${tags.transfer}`, `colormatrix=${tags.matrix}`, 'range=limited');
       if (rung.container === 'mp4') args.push('-tag:v', 'hvc1'); // Apple players need hvc1
       break;
     case 'libsvtav1':
@@ -178,7 +300,8 @@ export function rungOutputArgs(p: PlannedRung, opts: { pass?: 1 | 2; passLogFile
     args.push('-pass', String(opts.pass));
     if (opts.passLogFile) args.push('-passlogfile', opts.passLogFile);
   }
-  args.push('-pix_fmt', rung.pixFmt);
+  args.push('-pix_fmt', p.colour.pixFmt);
+  if (tags) args.push('-color_primaries', tags.primaries, '-color_trc', tags.transfer, '-colorspace', tags.matrix, '-color_range', 'tv');
   if (opts.pass === 1) {
     args.push('-an', '-f', 'null');
     return args;

@@ -22,6 +22,8 @@ export const ERROR_CODES = [
   'CANCELED',
   'PREFLIGHT_BLOCKED',
   'INVALID_CURVE',
+  /** Output files of an encode already exist; replacing them needs `overwrite` (`--overwrite`). */
+  'OUTPUT_EXISTS',
   /** The data folder's disk is full (library.db and caches cannot be written). */
   'DATA_FOLDER_FULL',
   /** library.db is not a readable SQLite database; `moveDatabaseAside` starts fresh. */

@@ -4,7 +4,10 @@
  */
 import { z } from 'zod';
 
-/** Software encoders the presets use, with what each supports. */
+/**
+ * Software encoders the presets use, with what each supports. `hdr`: it carries HDR here (10-bit,
+ * BT.2020 and PQ/HLG colour tags that players honour); H.264 HDR is not what players expect.
+ */
 export const ENCODERS = {
   libx264: {
     label: 'x264 (H.264/AVC)',
@@ -15,6 +18,7 @@ export const ENCODERS = {
     twoPass: true,
     cbr: true,
     tenBit: true,
+    hdr: false,
     containers: ['mp4', 'mkv'],
   },
   libx265: {
@@ -26,6 +30,7 @@ export const ENCODERS = {
     twoPass: true,
     cbr: false,
     tenBit: true,
+    hdr: true,
     containers: ['mp4', 'mkv'],
   },
   libsvtav1: {
@@ -37,6 +42,7 @@ export const ENCODERS = {
     twoPass: false,
     cbr: false,
     tenBit: true,
+    hdr: true,
     containers: ['mp4', 'mkv', 'webm'],
   },
   'libaom-av1': {
@@ -48,6 +54,7 @@ export const ENCODERS = {
     twoPass: true,
     cbr: true,
     tenBit: true,
+    hdr: true,
     containers: ['mp4', 'mkv', 'webm'],
   },
   'libvpx-vp9': {
@@ -59,6 +66,7 @@ export const ENCODERS = {
     twoPass: true,
     cbr: true,
     tenBit: true,
+    hdr: true,
     containers: ['webm', 'mkv', 'mp4'],
   },
 } as const;
@@ -186,6 +194,16 @@ export const RungSchema = z
 /** One rendition's settings. */
 export type Rung = z.infer<typeof RungSchema>;
 
+/**
+ * What a ladder does with an HDR (PQ or HLG) source: keep it HDR (10-bit, BT.2020, the source's
+ * transfer; needs an encoder that carries HDR) or tone-map it to SDR BT.709. Never flattened
+ * silently: absent means keep.
+ */
+export const HdrHandlingSchema = z.enum(['keep', 'tonemap']);
+
+/** A {@link HdrHandlingSchema} value. */
+export type HdrHandling = z.infer<typeof HdrHandlingSchema>;
+
 /** A named ladder. */
 export const LadderSchema = z
   .object({
@@ -193,6 +211,8 @@ export const LadderSchema = z
     name: z.string().min(1).max(120),
     description: z.string().max(2000).optional(),
     rungs: z.array(RungSchema).min(1, 'a ladder needs at least one rung').max(200),
+    /** HDR sources: keep HDR (default) or tone-map to SDR; an encode may choose for its batch. */
+    hdr: HdrHandlingSchema.optional(),
   })
   .strict()
   .superRefine((l, ctx) => {

@@ -94,3 +94,32 @@ export function hasVideoExtension(fileName: string): boolean {
   const dot = fileName.lastIndexOf('.');
   return dot > 0 && VIDEO_EXTENSIONS.includes(fileName.slice(dot + 1).toLowerCase());
 }
+
+/** Codecs of still pictures: a file of one such frame is a photo or a screenshot, not a video. */
+const STILL_CODECS = new Set([
+  'mjpeg',
+  'png',
+  'bmp',
+  'tiff',
+  'webp',
+  'gif',
+  'jpeg2000',
+  'jpegls',
+  'jpegxl',
+  'qoi',
+]);
+
+/**
+ * True for a still image (a JPEG, PNG, …) that ffprobe reads as a one-frame video: the image
+ * demuxers (`image2`, `*_pipe`) or a picture codec, and at most one frame. It can be imported and
+ * compared, but is no video to encode a ladder from, and a person should be told.
+ */
+export function isStillImage(media: Pick<MediaInfo, 'container' | 'video'>): boolean {
+  const { container, video } = media;
+  if (video.frameCount !== null && video.frameCount > 1) return false;
+  const imageDemuxer = container === 'image2' || /(^|,)\w+_pipe(,|$)/.test(container);
+  return imageDemuxer || (video.frameCount === 1 && STILL_CODECS.has(video.codec));
+}
+
+/** What is said about a still image once it is in the library. */
+export const STILL_IMAGE_REMARK = 'a still image: imported as a one-frame video';

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { RdQuality } from './analysis';
-import { displaySize, rungSize, type SourceGeometry } from './encodePlan';
+import { displaySize, widthAtHeight, type SourceGeometry } from './encodePlan';
 import { VqError } from './errors';
 import { ENCODERS, type Ladder, type Rung, type SoftwareEncoder } from './ladder';
 import { checkedLadderPickOptions, type LadderPickOptions } from './rd';
@@ -219,7 +219,7 @@ export function perTitleGridLadder(
         `Height ${height} is above the source (${display.height}); VQ Studio never upscales.`,
       );
     }
-    const { width } = rungSize({ width: null, height } as Rung, display);
+    const width = widthAtHeight(height, display);
     for (const crf of s.crfs) {
       rungs.push({
         id: `${short}-${height}p-crf${String(crf).replace('.', '_')}`,

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { PlannedRung } from './encodePlan';
+import type { EncodeFinding } from './encodePreflight';
 import type { Ladder, Rung } from './ladder';
 import type { MediaInfo } from './media';
 import { FIX_IDS, type FixId } from './preflight';
@@ -104,6 +105,8 @@ export interface Job {
   plan: JobPlan;
   /** A job that must be done before this one starts (score after encode); null when none. */
   dependsOn: string | null;
+  /** Its place in the queue: queued jobs start in increasing order (a retry goes to the end). */
+  queueOrder: number;
   /** How many times the job has been started. */
   attempts: number;
   /** ISO timestamps. */
@@ -157,7 +160,11 @@ export interface Rendition {
   /** Video bit rate measured from the output (probe; packet sizes where the container is silent). */
   bitrateKbps: number | null;
   sizeBytes: number;
-  /** Wall time of the job that made it; a decode-once job shares it among its rungs. */
+  /**
+   * Wall time of the job that made it. A decode-once job makes several renditions in one ffmpeg
+   * process, which cannot tell what each output cost: they share this time
+   * ({@link renditionsMadeTogether}), it is not each one's.
+   */
   encodeSeconds: number | null;
   /**
    * The commands that produce this file (every pass, binary first), written with the final output
@@ -196,6 +203,8 @@ export interface QueueSnapshot {
   jobs: Job[];
   renditions: Rendition[];
   concurrency: ConcurrencyInfo;
+  /** True while the queue is paused: no new job starts. */
+  paused: boolean;
   seq: number;
 }
 
@@ -225,6 +234,23 @@ export interface EncodePlan {
   jobs: PlannedJob[];
   /** Score options when each encode job is followed by a score job (score after encode). */
   scoreAfterEncode?: ScoreOptions | null;
+  /** Output files that already exist: `encode.start` replaces them only with `overwrite`. */
+  existing: ExistingOutput[];
+  /** A fresh folder for this batch inside the output folder, offered instead of replacing. */
+  newOutDir: string;
+  /** The encode's pre-flight: what the plan does to this source, and what scoring would find. */
+  findings: EncodeFinding[];
+}
+
+/** An output file of a plan that is already on disk. */
+export interface ExistingOutput {
+  rungId: string;
+  path: string;
+  fileName: string;
+  /** The library's rendition at that path; null for a file the library does not know. */
+  renditionId: string | null;
+  /** How many stored scores measured that rendition (they turn stale once it is replaced). */
+  scores: number;
 }
 
 /**
@@ -256,4 +282,21 @@ export function batchTally(jobs: readonly Pick<Job, 'status'>[]): {
     else active++;
   }
   return { done, failed, canceled, active, finished: active === 0 };
+}
+
+/**
+ * How many renditions the ffmpeg run that made a rendition made together (decode once: one
+ * decode, one encoder per output, all in one process), read from its exact command: one `-c:v` per
+ * output. Their encode time is shared: a process-wide clock (wall or CPU time) cannot be split
+ * among encoders that run at once in threads of the same process.
+ */
+export function renditionsMadeTogether(command: readonly (readonly string[])[]): number {
+  const last = command[command.length - 1] ?? [];
+  return Math.max(1, last.filter((arg) => arg === '-c:v').length);
+}
+
+/** Said beside a rendition's encode time when others share it ("shared by 3 renditions (decode once)"); null when it is its own. */
+export function renditionTimeNote(rendition: Pick<Rendition, 'command'>): string | null {
+  const together = renditionsMadeTogether(rendition.command);
+  return together > 1 ? `shared by ${together} renditions (decode once)` : null;
 }

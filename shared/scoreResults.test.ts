@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pool } from './pooling';
-import { ScoreStartSchema, pooledView, worstFrames } from './scoreResults';
+import { ScoreStartSchema, currentScores, pooledView, worstFrames } from './scoreResults';
 
 describe('worstFrames', () => {
   it('ranks by VMAF when present, worst first, ties by frame, and reports every series', () => {
@@ -53,5 +53,24 @@ describe('ScoreStartSchema', () => {
     expect(ScoreStartSchema.safeParse(tooMany).success).toBe(false);
     const badFix = { referenceId: 'r', distorted: [target], fixes: [['make-it-right']] };
     expect(ScoreStartSchema.safeParse(badFix).success).toBe(false);
+  });
+});
+
+describe('currentScores', () => {
+  it('keeps the newest result of each target in the given order; a tie keeps the first met', () => {
+    const r = (id: string, kind: 'rendition' | 'source', target: string, createdAt: string) => ({
+      id,
+      target: { kind, id: target },
+      createdAt,
+    });
+    const list = [
+      r('new-a', 'rendition', 'a', '2026-01-03'),
+      r('b', 'rendition', 'b', '2026-01-02'),
+      r('same-id-source', 'source', 'a', '2026-01-02'),
+      r('old-a', 'rendition', 'a', '2026-01-01'),
+      r('tie-b', 'rendition', 'b', '2026-01-02'),
+    ];
+    expect(currentScores(list).map((x) => x.id)).toEqual(['new-a', 'b', 'same-id-source']);
+    expect(currentScores([list[3]!, list[0]!]).map((x) => x.id)).toEqual(['new-a']);
   });
 });

@@ -154,6 +154,33 @@ export interface ScoreResultSummary {
   /** Pre-flight fixes applied to this pair (the person's recorded choice). */
   fixes: FixId[];
   createdAt: string;
+  /**
+   * Null while the scored files are the bytes this score measured; else why the numbers no longer
+   * describe them (the rendition was encoded again, a file is missing or changed). Judged on read.
+   */
+  stale: ScoreStale;
+}
+
+/** Why a stored score no longer describes its files, or null when it still does. */
+export type ScoreStale = { reason: string } | null;
+
+/**
+ * The scores a reference's views show: the newest result of each target (a rendition or library
+ * item), newest first. The Library's Scores table and Analysis both read this selection, so they
+ * show the same numbers; an older result of a target is history, kept but not shown.
+ */
+export function currentScores<T extends Pick<ScoreResultSummary, 'target' | 'createdAt'>>(
+  results: readonly T[],
+): T[] {
+  const newest = new Map<string, T>();
+  for (const r of results) {
+    const key = `${r.target.kind}:${r.target.id}`;
+    const had = newest.get(key);
+    // A strictly later createdAt wins; a tie keeps the row met first (the list's own order).
+    if (!had || r.createdAt > had.createdAt) newest.set(key, r);
+  }
+  const kept = new Set(newest.values());
+  return results.filter((r) => kept.has(r));
 }
 
 /** One of the worst frames: its number and the value of every series there (null = +∞ / NaN). */

@@ -46,8 +46,13 @@ export interface BinaryInfo {
   version: string | null;
   /** Major version number, when it could be read. */
   major: number | null;
-  /** Video encoders (ffmpeg only). */
+  /**
+   * Video encoders this build can use (ffmpeg only): compiled in, and for hardware ones a test
+   * encode worked.
+   */
   encoders: string[];
+  /** Hardware encoders compiled in that this machine cannot run, and why (no GPU, driver, device). */
+  unusableEncoders?: { encoder: string; reason: string }[];
   /** Filters of interest present in this build: libvmaf, psnr, ssim, xpsnr, scale, zscale, … */
   filters: string[];
   libvmaf: LibvmafInfo | null;
@@ -75,6 +80,8 @@ export interface ToolchainReport {
   modelFiles: VmafModel[];
   /** Human advice: what is missing and how to get it. */
   advice: string[];
+  /** Why each binary was or was not selected for each task, aligned with `binaries`. */
+  reasons: string[][];
 }
 
 /** Encoders the ladder presets know about, in the order the doctor lists them. */

@@ -44,6 +44,8 @@ const EVENT_TYPE_SET: Record<VqEvent['type'], true> = {
   'settings.changed': true,
   'ladders.changed': true,
   'batch.added': true,
+  'batch.removed': true,
+  'queue.paused': true,
   'job.updated': true,
   'job.progress': true,
   'rendition.added': true,

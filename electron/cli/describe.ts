@@ -48,15 +48,17 @@ export function describeToolchain(r: ToolchainReport): string {
   ]);
   const out: string[] = [];
   out.push(renderTable(['kind', 'version', 'from', 'scoring', 'path'], rows));
-  for (const b of r.binaries) {
+  r.binaries.forEach((b, i) => {
     if (b.error) out.push(`  ✗ ${b.path}: ${b.error}`);
     else if (b.kind === 'ffmpeg') {
       const enc = b.encoders.filter((e) => known.has(e));
       out.push(`  ${b.path}
       encoders: ${enc.join(' ') || '–'}
       filters:  ${b.filters.join(' ') || '–'}`);
-    }
-  }
+      for (const u of b.unusableEncoders ?? []) out.push(`      ✗ ${u.encoder}: ${u.reason}`);
+    } else out.push(`  ${b.path}`);
+    for (const why of r.reasons[i] ?? []) out.push(`      ${why}`);
+  });
   out.push('');
   out.push(
     renderFacts([

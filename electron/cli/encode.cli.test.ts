@@ -129,18 +129,65 @@ describe('vq encode', () => {
       dir,
       quickLadder('gpu', [
         quickRung({ id: 'cpu' }),
-        // Compiled into Debian's ffmpeg, but there is no NVIDIA GPU here: it fails when it runs.
-        quickRung({ id: 'nvenc', encoder: 'h264_nvenc', preset: null, rateControl: { mode: 'abr', bitrateKbps: 500 } }),
+        // A valid rung that SVT-AV1 itself refuses when it runs: it needs at least 64×64.
+        quickRung({ id: 'tiny', encoder: 'libsvtav1', width: 32, height: 32, preset: '12', container: 'mkv', rateControl: { mode: 'crf', crf: 40 } }),
       ]),
     );
     const out = path.join(dir, 'out');
     const r = vq(['encode', source, '--ladder', ladder, '--out', out, '--no-decode-once']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/nvenc failed: ffmpeg failed \(exit code 1\)/);
+    expect(r.stderr).toMatch(/tiny failed: ffmpeg failed \(exit code 1\)/);
     const manifest = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8')) as EncodeManifest;
     expect(manifest.renditions.map((x) => x.rungId)).toEqual(['cpu']);
-    expect(manifest.failed).toEqual([{ rungId: 'nvenc', status: 'failed', reason: expect.stringMatching(/exit code 1/), stderrTail: expect.any(String) }]);
+    expect(manifest.failed).toEqual([{ rungId: 'tiny', status: 'failed', reason: expect.stringMatching(/exit code 1/), stderrTail: expect.any(String) }]);
     expect(fs.readdirSync(out).sort()).toEqual(['cpu.mp4', 'manifest.json']);
+  });
+
+  it('never replaces renditions in --out without --overwrite; with it, their old scores show stale (issue 11)', async () => {
+    const dir = tempDir();
+    const dataDir = tempDir();
+    const source = makeClip(dir, { width: 320, height: 180, seconds: 0.5 });
+    const rungs = (lowKbps: number) => [
+      quickRung({ id: 'low', height: 90, rateControl: { mode: 'abr', bitrateKbps: lowKbps } }),
+      quickRung({ id: 'high', height: 180, rateControl: { mode: 'abr', bitrateKbps: 400 } }),
+    ];
+    const out = path.join(dir, 'out');
+    const first = vq(['encode', source, '--ladder', writeLadder(dir, quickLadder('re', rungs(145))), '--out', out, '--score'], dataDir);
+    expect(first.stderr).not.toMatch(/failed/);
+    expect(first.code).toBe(0);
+    const low = path.join(out, 'low.mp4');
+    const bytes = fs.readFileSync(low);
+
+    // The same ladder again into the same folder: refused, naming the files, their scores and the flag.
+    const edited = writeLadder(dir, quickLadder('re', rungs(300)));
+    const refused = vq(['encode', source, '--ladder', edited, '--out', out], dataDir);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`2 output files of "Test re" already exist in ${out}: low.mp4 (scored 1×), high.mp4 (scored 1×).`);
+    expect(refused.stderr).toMatch(/--overwrite/);
+    expect(refused.stderr).toMatch(/\[OUTPUT_EXISTS\]/);
+    expect(fs.readFileSync(low).equals(bytes)).toBe(true);
+
+    // With --overwrite the files are replaced, and the numbers of the old bytes say they are stale.
+    const replaced = vq(['encode', source, '--ladder', edited, '--out', out, '--overwrite'], dataDir);
+    expect(replaced.code).toBe(0);
+    expect(fs.readFileSync(low).equals(bytes)).toBe(false);
+    const c = createCore({ dataDir, host: { mode: 'web' }, queue: 'off' });
+    try {
+      const sourceId = (await c.api['library.list']({})).items[0]!.id;
+      const { results } = await c.api['scores.list']({ sourceId });
+      expect(results.map((r) => r.label).sort()).toEqual(['high', 'low']);
+      for (const r of results) expect(r.stale).toEqual({ reason: 'the file was encoded again after this score' });
+      const analysis = await c.api['analysis.get']({ sourceId });
+      expect(analysis.points).toEqual([]);
+      expect(analysis.stalePoints.map((p) => p.label).sort()).toEqual(['high', 'low']);
+      expect(analysis.stalePoints.find((p) => p.label === 'low')!.scoreResultId).toBe(results.find((r) => r.label === 'low')!.id);
+      // The report lists them apart, marked with why, and draws nothing from them.
+      const { html } = await c.api['report.html']({ sourceId });
+      expect(html).toContain('Stale scores (2), left out of every chart and BD-rate');
+      expect(html).toContain('the file was encoded again after this score');
+    } finally {
+      c.close();
+    }
   });
 
   it('exits 2 on usage errors and 1 on an invalid ladder file', () => {

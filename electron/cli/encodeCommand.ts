@@ -1,10 +1,12 @@
 /**
- * `vq encode SOURCE --ladder ID|FILE.json --out DIR [--score]`: imports the source (or reuses it),
- * runs the ladder through the same queue as the app, in this process, shows progress on stderr
- * and writes `DIR/manifest.json`. With `--score`, each encode job is followed by a score job and
- * the manifest carries each rendition's pooled scores. Exit codes: 0 every rung encoded (and
- * scored), 1 a rung or its scoring failed (reasons printed), 2 usage error, 130 canceled with
- * Ctrl+C (ffmpeg killed, partial outputs deleted).
+ * `vq encode SOURCE --ladder ID|FILE.json --out DIR [--score [--metrics LIST]] [--overwrite]
+ * [--hdr keep|tonemap]`: imports the source
+ * (or reuses it), runs the ladder through the same queue as the app, in this process, shows
+ * progress on stderr and writes `DIR/manifest.json`. With `--score`, each encode job is followed
+ * by a score job and the manifest carries each rendition's pooled scores. Renditions already in
+ * DIR are never replaced without `--overwrite` (exit 1 naming them). Exit codes: 0 every rung
+ * encoded (and scored), 1 a rung or its scoring failed or outputs exist (reasons printed), 2 usage
+ * error, 130 canceled with Ctrl+C (ffmpeg killed, partial outputs deleted).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,10 +14,12 @@ import { parseArgs } from 'node:util';
 import type { VqArgs, VqEvent } from '../../shared/api';
 import { VqError } from '../../shared/errors';
 import { formatBitrate, formatBytes } from '../../shared/format';
-import { LadderSchema, ladderProblems } from '../../shared/ladder';
+import { HdrHandlingSchema, LadderSchema, ladderProblems } from '../../shared/ladder';
+import { renditionsMadeTogether } from '../../shared/queue';
 import { parseRawSpec } from '../../shared/rawSpec';
 import { createCore, type Core } from '../core/core';
 import { formatCommand } from '../core/ffmpeg/process';
+import { parseMetricsArg } from '../core/score';
 import { defaultDataDir } from '../core/paths';
 import { BatchProgress, ProgressPainter, clock } from './batchProgress';
 import { buildManifest, type EncodeManifest } from './manifest';
@@ -37,6 +41,9 @@ export async function encodeCommand(args: string[]): Promise<number> {
       json: { type: 'boolean' },
       raw: { type: 'string' },
       score: { type: 'boolean' },
+      overwrite: { type: 'boolean' },
+      hdr: { type: 'string' },
+      metrics: { type: 'string' },
     },
     allowPositionals: true,
     strict: true,
@@ -59,6 +66,11 @@ export async function encodeCommand(args: string[]): Promise<number> {
   }
   const outDir = path.resolve(values.out);
   const json = values.json === true;
+  const hdr = values.hdr === undefined ? undefined : HdrHandlingSchema.safeParse(values.hdr).data;
+  if (values.hdr !== undefined && !hdr) throw new UsageError(`--hdr ${values.hdr}: give keep (HDR renditions) or tonemap (SDR renditions)`);
+  if (values.metrics !== undefined && !values.score) throw new UsageError('--metrics chooses what --score measures; give --score too');
+  const metrics = values.metrics === undefined ? undefined : parseMetricsArg(values.metrics);
+  if (metrics && !metrics.ok) throw new UsageError(`--metrics: ${metrics.message}`);
 
   const core = createCore({ dataDir: defaultDataDir(), host: { mode: 'web' }, queue: 'own', concurrency });
   try {
@@ -74,7 +86,9 @@ export async function encodeCommand(args: string[]): Promise<number> {
         ...ladderArg,
         outDir,
         decodeOnce: values['no-decode-once'] !== true,
-        ...(values.score ? { scoreAfterEncode: {} } : {}),
+        ...(values.score ? { scoreAfterEncode: metrics?.ok ? { options: { metrics: metrics.value } } : {} } : {}),
+        ...(hdr ? { hdr } : {}),
+        ...(values.overwrite ? { overwrite: true } : {}),
       },
       json,
     );
@@ -151,7 +165,14 @@ async function runBatch(core: Core, request: VqArgs<'encode.start'>, json: boole
   process.on('SIGTERM', onSigint);
   try {
     if (canceled) return EXIT_CANCELED;
-    const started = await core.api['encode.start'](request);
+    const started = await core.api['encode.start'](request).catch((err: unknown) => {
+      if (!(err instanceof VqError) || err.code !== 'OUTPUT_EXISTS') throw err;
+      throw new VqError(
+        err.code,
+        err.message,
+        'Run it again with --overwrite to replace them (their scores turn stale), or give another --out folder.',
+      );
+    });
     batchId = started.batch.id;
     progress = new BatchProgress(batchId, started.jobs);
     for (const e of early) progress.apply(e);
@@ -230,6 +251,12 @@ function writeManifest(outDir: string, manifest: EncodeManifest): void {
   fs.renameSync(tmp, file);
 }
 
+/** A decode-once time is the process's, shared by its renditions: "0:04 (shared by 3)". */
+function sharedTime(time: string, command: string[][]): string {
+  const together = renditionsMadeTogether(command);
+  return together > 1 ? `${time} (shared by ${together})` : time;
+}
+
 function describeManifest(m: EncodeManifest, file: string): string {
   const scored = m.renditions.some((r) => r.scores);
   const fig = (v: number | null | undefined, digits: number): string =>
@@ -240,7 +267,7 @@ function describeManifest(m: EncodeManifest, file: string): string {
     r.encoder,
     formatBitrate(r.bitrateKbps),
     formatBytes(r.sizeBytes),
-    r.encodeSeconds === null ? '–' : clock(r.encodeSeconds),
+    r.encodeSeconds === null ? '–' : sharedTime(clock(r.encodeSeconds), r.passes ?? [r.command]),
     ...(scored
       ? [
           fig(r.scores?.metrics.vmaf?.mean, 2),

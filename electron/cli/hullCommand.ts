@@ -1,12 +1,15 @@
 /**
  * `vq hull RESULTS.json`: the convex hull of a source's renditions across resolutions (one per
- * encoder), the bitrates where the best resolution changes, and the recommended per-title ladder.
+ * encoder setting — encoder, preset, rate-control family — when the file names them, as the pooled
+ * JSON export does; else one per encoder), the bitrates where the best resolution changes, and the
+ * recommended per-title ladder.
  * RESULTS.json is what `vq score --json` printed (the renditions are probed for bitrate and size),
  * the `manifest.json` of `vq encode --score`, the pooled JSON export, or an array of
- * `{ bitrate, quality, width?, height?, label?, encoder? }` (bitrate in bits/s).
+ * `{ bitrate, quality, width?, height?, label?, encoder?, preset?, rateMode? }` (bitrate in bits/s).
  * Options: `--quality` (vmafMean, vmafHmean, vmafP5, psnrY, psnr, ssim), `--target`, `--floor`
  * (bits/s, or with k/M), `--max-rungs`, `--encoder` (pick one encoder, or name the encoder of
- * points that have none), `--save-ladder FILE.json` (the ladder in the app's format, for
+ * points that have none), `--settings NAME` (pick one encoder setting by the name the output
+ * prints, e.g. "libx264 veryfast ABR"), `--save-ladder FILE.json` (the ladder in the app's format, for
  * `vq encode --ladder`), `--json`. Exit codes: 0 ok, 1 unusable file, 2 usage error.
  */
 import fs from 'node:fs';
@@ -18,13 +21,13 @@ import { formatBitrate } from '../../shared/format';
 import type { Ladder } from '../../shared/ladder';
 import {
   DEFAULT_LADDER_PICK,
-  curvesByEncoder,
+  curvesBySettings,
   ladderFromPicks,
   readResultsDocument,
   resolutionGroup,
   type CurvePoint,
-  type EncoderCurve,
   type LadderPickOptions,
+  type SettingsCurve,
   type ResultPoint,
 } from '../../shared/rd';
 import { createCore } from '../core/core';
@@ -99,15 +102,19 @@ async function measure(points: ResultPoint[], baseDir: string): Promise<ResultPo
   }
 }
 
-function ladderId(encoder: string): string {
-  return `per-title-${encoder.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'ladder'}`.slice(0, 64);
+function ladderId(settings: string): string {
+  return `per-title-${settings.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'ladder'}`.slice(0, 64);
 }
 
-/** The recommended ladder of a curve in the app's format, or why there is none. */
-function ladderOf(curve: EncoderCurve<HullPoint>, file: string): { ladder: Ladder | null; reason: string | null } {
+/** The recommended ladder of a curve in the app's format (its setting's preset), or why there is none. */
+function ladderOf(curve: SettingsCurve<HullPoint>, file: string): { ladder: Ladder | null; reason: string | null } {
   if (!curve.encoder) return { ladder: null, reason: 'the results do not name the encoder; pass --encoder NAME' };
+  const preset = curve.points[0]!.preset;
   try {
-    return { ladder: ladderFromPicks(curve.picks, { id: ladderId(curve.encoder), name: `Per-title ${curve.encoder} from ${path.basename(file)}`, encoder: curve.encoder }), reason: null };
+    return {
+      ladder: ladderFromPicks(curve.picks, { id: ladderId(curve.label), name: `Per-title ${curve.label} from ${path.basename(file)}`, encoder: curve.encoder, ...(preset !== undefined ? { preset } : {}) }),
+      reason: null,
+    };
   } catch (err) {
     return { ladder: null, reason: toApiError(err).message };
   }
@@ -131,6 +138,7 @@ export async function hullCommand(args: string[]): Promise<number> {
       floor: { type: 'string' },
       'max-rungs': { type: 'string' },
       encoder: { type: 'string' },
+      settings: { type: 'string' },
       'save-ladder': { type: 'string' },
       json: { type: 'boolean' },
     },
@@ -160,6 +168,8 @@ export async function hullCommand(args: string[]): Promise<number> {
           label: p.label,
           group: resolutionGroup(p.width, p.height),
           encoder: p.encoder ?? values.encoder ?? '',
+          ...(p.preset !== undefined ? { preset: p.preset } : {}),
+          ...(p.rateMode !== undefined ? { rateMode: p.rateMode } : {}),
           bitrate: p.bitrate,
           quality: p.quality,
           ...(p.width !== null ? { width: p.width } : {}),
@@ -175,10 +185,14 @@ export async function hullCommand(args: string[]): Promise<number> {
     if (chosen.length === 0) {
       throw new VqError('INVALID_ARGS', `${file} has no rendition with both a bitrate and ${RD_QUALITY_LABELS[quality]}.`, 'Score the renditions (vq encode --score), or choose another --quality.');
     }
-    const curves = curvesByEncoder(chosen, pick);
+    const all = curvesBySettings(chosen, pick);
+    const curves = values.settings === undefined ? all : all.filter((c) => c.label === values.settings);
+    if (curves.length === 0) {
+      throw new VqError('INVALID_ARGS', `No rendition in ${file} was made with the setting "${values.settings}".`, `The file has ${all.map((c) => `"${c.label}"`).join(', ')}.`);
+    }
     const ladders = curves.map((c) => ladderOf(c, file));
     if (values['save-ladder']) {
-      if (curves.length !== 1) throw new UsageError(`--save-ladder: the file has ${curves.length} encoders (${curves.map((c) => c.encoder).join(', ')}); choose one with --encoder`);
+      if (curves.length !== 1) throw new UsageError(`--save-ladder: the file has ${curves.length} encoder settings (${curves.map((c) => `"${c.label}"`).join(', ')}); choose one with --settings NAME`);
       const l = ladders[0]!;
       if (!l.ladder) throw new VqError('INVALID_ARGS', `No ladder to save: ${l.reason}.`, 'See the hull printed above.');
       fs.writeFileSync(path.resolve(values['save-ladder']), `${JSON.stringify(l.ladder, null, 2)}\n`);
@@ -194,6 +208,7 @@ export async function hullCommand(args: string[]): Promise<number> {
             options,
             curves: curves.map((c, i) => ({
               encoder: c.encoder,
+              settings: c.label,
               points: c.points.length,
               hull: c.hull.map((p) => ({ label: p.label, bitrate: p.bitrate, quality: p.quality, width: p.width ?? null, height: p.height ?? null, group: p.group })),
               crossovers: c.crossovers,
@@ -211,10 +226,17 @@ export async function hullCommand(args: string[]): Promise<number> {
     const out: string[] = [];
     curves.forEach((c, i) => {
       if (i > 0) out.push('');
-      out.push(`${c.encoder || 'Renditions'}: ${c.points.length} point${c.points.length === 1 ? '' : 's'}, ${c.hull.length} on the convex hull (${RD_QUALITY_LABELS[quality]})`, '');
+      out.push(`${c.encoder ? c.label : 'Renditions'}: ${c.points.length} point${c.points.length === 1 ? '' : 's'}, ${c.hull.length} on the convex hull (${RD_QUALITY_LABELS[quality]})`, '');
       out.push(renderTable(['bitrate', 'quality', 'resolution', 'rendition'], c.hull.map((p) => [kbps(p.bitrate), p.quality.toFixed(3), resolutionOf(p), p.label])));
       out.push('');
-      out.push(c.crossovers.length ? `Best resolution changes: ${c.crossovers.map((x) => `${x.from} → ${x.to} at ${kbps(x.bitrate)}`).join('; ')}` : 'Best resolution changes: none (one resolution on the hull)');
+      const resolutions = new Set(c.hull.map((p) => p.group)).size;
+      out.push(
+        c.crossovers.length
+          ? `Best resolution changes: ${c.crossovers.map((x) => `${x.from} → ${x.to} at ${kbps(x.bitrate)}`).join('; ')}`
+          : resolutions > 1
+            ? 'Best resolution changes: none claimed (the hull changes resolution only between resolutions of a single point each: no curves cross there)'
+            : 'Best resolution changes: none (one resolution on the hull)',
+      );
       out.push('', `Recommended ladder (top at quality ${options.targetQuality}, steps ${options.minStepRatio}–${options.maxStepRatio}×, ≤ ${options.maxQualityGap} apart, floor ${kbps(options.floorBitrate)}, ≤ ${options.maxRungs} rungs):`, '');
       out.push(renderTable(['rung', 'resolution', 'bitrate', 'quality', 'why'], c.picks.map((r, k) => [String(k + 1), resolutionOf(r.point), kbps(r.bitrate), r.quality.toFixed(2), r.why])));
       const l = ladders[i]!;

@@ -41,8 +41,14 @@ Commands:
   remove ID                            remove an item from the library (the file stays on disk)
   ladders [--json]                     built-in and saved encoding ladders with their rungs
   encode SOURCE --ladder ID|FILE.json --out DIR [--concurrency N] [--no-decode-once] [--score]
-         [--json]                      encode a ladder (progress on stderr, DIR/manifest.json);
-                                       --score scores each rendition against the source;
+         [--overwrite] [--hdr keep|tonemap] [--metrics LIST] [--json]
+                                       encode a ladder (progress on stderr, DIR/manifest.json);
+                                       --score scores each rendition against the source
+                                       (--metrics vmaf,psnr,ssim,ms_ssim: which ones);
+                                       an HDR source is kept HDR (x265/AV1/VP9 rungs) unless
+                                       --hdr tonemap makes SDR BT.709 renditions;
+                                       renditions already in DIR are replaced only with
+                                       --overwrite (else exit 1, naming them);
                                        exit 1 if a rung (or its scoring) failed, 130 after Ctrl+C
   score --ref REF --dist D1 [--dist D2 …] [--metrics vmaf,psnr,ssim,ms_ssim] [--model NAME|PATH]
         [--scale auto|WxH] [--start S] [--frames N] [--subsample N] [--threads N] [--fix NAME …]
@@ -61,8 +67,9 @@ Commands:
                                        BD-rate and BD-quality of two rate–quality curves (CSV with
                                        bitrate and quality columns); exit 1 on an invalid curve
   hull RESULTS.json [--quality vmafMean|vmafHmean|vmafP5|psnrY|psnr|ssim] [--target Q]
-       [--floor RATE] [--max-rungs N] [--encoder NAME] [--save-ladder F.json] [--json]
-                                       convex hull across resolutions, crossover bitrates and the
+       [--floor RATE] [--max-rungs N] [--encoder NAME] [--settings NAME] [--save-ladder F.json]
+       [--json]                        convex hull across resolutions per encoder setting (encoder,
+                                       preset, rate control), crossover bitrates and the
                                        recommended per-title ladder (score JSON, manifest.json,
                                        pooled JSON export, or [{bitrate, quality, width, height}])
   report SOURCE_ID|FILE --out REPORT.html

@@ -113,6 +113,7 @@ interface HullJson {
   format: string;
   curves: {
     encoder: string;
+    settings: string;
     points: number;
     hull: { label: string; bitrate: number; group: string }[];
     crossovers: { bitrate: number; from: string; to: string }[];
@@ -213,6 +214,32 @@ describe('vq hull', () => {
     expect(e.format).toBe('analysis');
     expect(e.curves[0]!.hull.map((p) => p.label)).toEqual(['360p', '720p']);
     expect(e.curves[0]!.ladder).not.toBeNull();
+  });
+
+  it('keeps encoder settings apart: a veryfast ABR ladder and an ultrafast CRF grid are two hulls', () => {
+    const dir = tempDir();
+    const abr = (height: number, kbps: number, q: number) => ({ bitrate: kbps * 1000, quality: q, height, encoder: 'libx264', preset: 'veryfast', rateMode: 'abr', label: `abr-${height}` });
+    const crf = (height: number, kbps: number, q: number) => ({ bitrate: kbps * 1000, quality: q, height, encoder: 'libx264', preset: 'ultrafast', rateMode: 'crf', label: `crf-${height}-${kbps}` });
+    const file = path.join(dir, 'mixed.json');
+    fs.writeFileSync(file, JSON.stringify([abr(234, 145, 60), abr(360, 365, 75), abr(540, 730, 86), crf(240, 120, 55), crf(240, 260, 62), crf(480, 500, 80), crf(480, 1100, 91)]));
+    const out = JSON.parse(vq(['hull', file, '--json']).stdout) as HullJson;
+    expect(out.curves.map((c) => [c.settings, c.points])).toEqual([
+      ['libx264 ultrafast CRF', 4],
+      ['libx264 veryfast ABR', 3],
+    ]);
+    // The ladder's rungs are one per resolution: no crossover is claimed between them.
+    expect(out.curves[1]!.crossovers).toEqual([]);
+    expect(out.curves[0]!.crossovers.map((x) => [x.from, x.to])).toEqual([['240p', '480p']]);
+    // One encoder, two settings: --save-ladder needs --settings, and the ladder keeps that preset.
+    const ladderFile = path.join(dir, 'ladder.json');
+    const refused = vq(['hull', file, '--save-ladder', ladderFile]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/2 encoder settings \("libx264 ultrafast CRF", "libx264 veryfast ABR"\); choose one with --settings NAME/);
+    expect(vq(['hull', file, '--settings', 'libx264 slow CRF']).stderr).toMatch(/The file has "libx264 ultrafast CRF", "libx264 veryfast ABR"/);
+    const saved = vq(['hull', file, '--settings', 'libx264 ultrafast CRF', '--save-ladder', ladderFile, '--floor', '50k']);
+    expect(saved.code).toBe(0);
+    const ladder = LadderSchema.parse(JSON.parse(fs.readFileSync(ladderFile, 'utf8')));
+    expect(new Set(ladder.rungs.map((r) => r.preset))).toEqual(new Set(['ultrafast']));
   });
 
   it('probes the renditions of `vq score --json` output for bitrate and size', () => {

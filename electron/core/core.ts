@@ -249,6 +249,10 @@ function buildCore(opts: CoreOptions, db: Db, started: (() => void)[]): Core {
       const source = await frameSource(id);
       return source ? { id, ...(await frames.info(source)) } : null;
     },
+    frameSamples: async ({ id, index, x, y }) => {
+      const source = await frameSource(id);
+      return source ? { id, ...(await frames.samples({ ...source, index, x, y })) } : null;
+    },
   });
   // Every caller (dispatcher and CLI alike) gets database errors described, mapped once here.
   const api = withDatabaseErrors(service, databaseFile(opts.dataDir), opts.onDatabaseError);

@@ -1,23 +1,30 @@
 /**
- * Rate–quality curves of one source, one per encoder: the points, their convex hull across
- * resolutions, its crossovers, and the recommended ladder. Pure; the CLI (`vq hull`) and the HTML
- * report draw from it.
+ * Rate–quality curves of one source, one per encoder setting (encoder, preset, rate-control
+ * family; see groupCurves.ts): the points, their convex hull across resolutions, its crossovers,
+ * and the recommended ladder. Pure; the CLI (`vq hull`) and the HTML report draw from it.
  */
-import { hullCrossovers, upperHull, type Crossover, type HullInput } from './hull';
+import { groupCurves, settingsHull, type GroupablePoint, type LineKind } from './groupCurves';
+import type { Crossover } from './hull';
 import { recommendLadder, type LadderPickOptions, type PickedRung } from './ladderPick';
 
 /** A point with what the curves need to know about it. */
-export interface CurvePoint extends HullInput {
-  /** Encoder, or "" when unknown. */
-  encoder: string;
+export interface CurvePoint extends GroupablePoint {
   label: string;
 }
 
-/** The curve of one encoder. */
-export interface EncoderCurve<P extends CurvePoint = CurvePoint> {
+/** The curve of one encoder setting. */
+export interface SettingsCurve<P extends CurvePoint = CurvePoint> {
+  /** The setting's key (groupCurves.ts `settingsOf`). */
+  key: string;
+  /** "libx264 veryfast ABR"; just the encoder when the points do not say more. */
+  label: string;
+  /** Encoder, or "" when unknown. */
   encoder: string;
   /** Every usable point, by bitrate ascending. */
   points: P[];
+  /** What is compared (BD-rate): the points, or their hull for a grid (groupCurves.ts). */
+  line: P[];
+  lineKind: LineKind;
   hull: P[];
   crossovers: Crossover[];
   /** Recommended ladder from the hull, top first. */
@@ -32,23 +39,21 @@ export function resolutionGroup(width: number | null | undefined, height: number
 }
 
 /**
- * One curve per encoder (in order of first appearance), each with its hull across resolutions,
+ * One curve per encoder setting (in curve order), each with its hull across resolutions,
  * crossovers and recommended ladder.
  */
-export function curvesByEncoder<P extends CurvePoint>(points: readonly P[], pick?: Partial<LadderPickOptions>): EncoderCurve<P>[] {
-  const byEncoder = new Map<string, P[]>();
-  for (const p of points) {
-    const list = byEncoder.get(p.encoder) ?? [];
-    list.push(p);
-    byEncoder.set(p.encoder, list);
-  }
-  return [...byEncoder].map(([encoder, list]) => {
-    const hull = upperHull(list);
+export function curvesBySettings<P extends CurvePoint>(points: readonly P[], pick?: Partial<LadderPickOptions>): SettingsCurve<P>[] {
+  return groupCurves(points, 'settings').map((c) => {
+    const { hull, crossovers } = settingsHull(c.points);
     return {
-      encoder,
-      points: [...list].sort((a, b) => a.bitrate - b.bitrate),
+      key: c.key,
+      label: c.label,
+      encoder: c.points[0]!.encoder,
+      points: c.points,
+      line: c.line,
+      lineKind: c.lineKind,
       hull,
-      crossovers: hullCrossovers(hull),
+      crossovers,
       picks: recommendLadder(hull, pick),
     };
   });

@@ -12,4 +12,20 @@ export {
 } from './ladderPick';
 export { parseRdCsv } from './csv';
 export { readResultsDocument, type ResultPoint, type ResultsFormat } from './resultsFile';
-export { curvesByEncoder, resolutionGroup, type CurvePoint, type EncoderCurve } from './curves';
+export { curvesBySettings, resolutionGroup, type CurvePoint, type SettingsCurve } from './curves';
+export {
+  CURVE_GROUPINGS,
+  defaultSettingsKey,
+  groupCurves,
+  lineOf,
+  rateFamilyOf,
+  settingsChoices,
+  settingsHull,
+  settingsOf,
+  type CurveGroup,
+  type CurveGrouping,
+  type GroupablePoint,
+  type LineKind,
+  type RateFamily,
+  type SettingsHull,
+} from './groupCurves';

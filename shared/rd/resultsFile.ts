@@ -7,7 +7,11 @@
  * - `encode-manifest`: `DIR/manifest.json` of `vq encode --score` (`bitrateKbps`, `scores.metrics`).
  * - `score-json`: what `vq score --json` prints. It has no bitrate or size: the points come back
  *   with `bitrate: null` and the file path, and the caller measures the files (the CLI probes them).
- * - `points`: a plain array of `{ bitrate, quality, width?, height?, label?, encoder? }`.
+ * - `points`: a plain array of `{ bitrate, quality, width?, height?, label?, encoder?, preset?,
+ *   rateMode? }`.
+ *
+ * The analysis JSON and plain points may name each rendition's preset and rate-control mode: the
+ * curves are then one per encoder setting (groupCurves.ts), else one per encoder.
  */
 import { z } from 'zod';
 import type { RdQuality } from '../analysis';
@@ -26,6 +30,22 @@ export interface ResultPoint {
   quality: number | null;
   /** The rendition's file, when the file names it. */
   path: string | null;
+  /** The rung's preset (null: the encoder's default), when the file says. */
+  preset?: string | null;
+  /** The rung's rate-control mode, when the file says. */
+  rateMode?: RateMode;
+}
+
+const RateModeSchema = z.enum(['crf', 'abr', 'cbr']);
+type RateMode = z.infer<typeof RateModeSchema>;
+const settingsFields = {
+  preset: z.string().max(16).nullable().optional(),
+  rateMode: RateModeSchema.optional(),
+};
+
+/** The preset and rate mode a file gave, as optional fields (absent when it gave none). */
+function settingsFrom(r: { preset?: string | null; rateMode?: RateMode }): Pick<ResultPoint, 'preset' | 'rateMode'> {
+  return { ...(r.preset !== undefined ? { preset: r.preset } : {}), ...(r.rateMode !== undefined ? { rateMode: r.rateMode } : {}) };
 }
 
 /** Which shape a results file had. */
@@ -44,6 +64,7 @@ const AnalysisRendition = z
     height: z.number(),
     bitrate: z.number().nullable(),
     metrics: z.object({ vmafMean: num, vmafHmean: num, vmafP5: num, psnrY: num, psnr: num, ssim: num }).passthrough(),
+    ...settingsFields,
   })
   .passthrough();
 const AnalysisExportDoc = z.object({ sourceId: z.string(), renditions: z.array(AnalysisRendition) }).passthrough();
@@ -83,6 +104,7 @@ const PlainPoint = z
     height: z.number().int().positive().optional(),
     label: z.string().optional(),
     encoder: z.string().optional(),
+    ...settingsFields,
   })
   .passthrough();
 
@@ -120,11 +142,11 @@ export function readResultsDocument(doc: unknown, quality: RdQuality): { format:
           throw new VqError(
             'INVALID_ARGS',
             `Point ${i + 1} of the array is not usable: ${issue ? `${issue.path.join('.') || 'value'}: ${issue.message}` : 'wrong shape'}.`,
-            'Each point needs a numeric bitrate (bits/s, above 0) and quality; width, height, label and encoder are optional.',
+            'Each point needs a numeric bitrate (bits/s, above 0) and quality; width, height, label, encoder, preset and rateMode (crf, abr or cbr) are optional.',
           );
         }
         const p = r.data;
-        return { label: p.label ?? `#${i + 1}`, encoder: p.encoder ?? null, width: p.width ?? null, height: p.height ?? null, bitrate: p.bitrate, quality: p.quality, path: null };
+        return { label: p.label ?? `#${i + 1}`, encoder: p.encoder ?? null, width: p.width ?? null, height: p.height ?? null, bitrate: p.bitrate, quality: p.quality, path: null, ...settingsFrom(p) };
       }),
     };
   }
@@ -144,6 +166,7 @@ export function readResultsDocument(doc: unknown, quality: RdQuality): { format:
           bitrate: r.bitrate !== null && Number.isFinite(r.bitrate) ? r.bitrate : null,
           quality: typeof v === 'number' && Number.isFinite(v) ? v : null,
           path: null,
+          ...settingsFrom(r),
         };
       }),
     };

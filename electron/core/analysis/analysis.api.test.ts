@@ -162,6 +162,8 @@ describe('analysis.get / analysis.export on two scored renditions', () => {
     const [low, high] = data.points;
     expect(low!.rateControl).toBe('CRF 36');
     expect(high!.rateControl).toBe('CRF 24');
+    // What curves group by (shared/rd/groupCurves.ts): the rung's preset and rate-control mode.
+    expect([low!.preset, low!.rateMode]).toEqual(['ultrafast', 'crf']);
     expect(low!.width).toBe(160);
     expect(high!.bitrate).toBeGreaterThan(low!.bitrate);
     expect(high!.metrics.vmafMean!).toBeGreaterThan(low!.metrics.vmafMean!);

@@ -53,6 +53,8 @@ export function rdRendition(
     width: rendition.width,
     height: rendition.height,
     rateControl: describeRateControl(rendition.rung.rateControl),
+    preset: rendition.rung.preset,
+    rateMode: rendition.rung.rateControl.mode,
     bitrate,
     sizeBytes: rendition.sizeBytes,
     metrics: {
@@ -65,6 +67,7 @@ export function rdRendition(
       msSsim: m.msSsim?.mean ?? null,
     },
     createdAt: score.createdAt,
+    stale: score.stale,
   };
 }
 
@@ -74,33 +77,56 @@ export class AnalysisService {
 
   /**
    * `analysis.get`: every rendition of the source scored against it (newest result per
-   * rendition), by bitrate ascending. Renditions of other sources scored against this one are
-   * left out: they are not points of this source's curves. NOT_FOUND for an unknown source.
+   * rendition), by bitrate ascending; those whose score is stale apart, in `stalePoints`.
+   * Renditions of other sources scored against this one are left out: they are not points of
+   * this source's curves. NOT_FOUND for an unknown source.
    */
   get(sourceId: string): AnalysisData {
     this.requireSource(sourceId);
-    return { sourceId, points: this.points(sourceId) };
+    const all = this.allPoints(sourceId);
+    return {
+      sourceId,
+      points: all.filter((p) => p.stale === null),
+      stalePoints: all.filter((p) => p.stale !== null),
+    };
   }
 
-  /** The points of a source, optionally only those of one batch (the per-title grid). */
+  /**
+   * The points of a source whose scores are fresh, optionally only those of one batch (the
+   * per-title grid): what curves, hulls, BD-rates and exports are computed from.
+   */
   points(sourceId: string, batchId?: string): RdRendition[] {
+    return this.allPoints(sourceId, batchId).filter((p) => p.stale === null);
+  }
+
+  /**
+   * Every point of a source, stale ones too: the renditions of the Library's selection of scores
+   * ({@link ScoreRepo.currentByReference}). A rendition a new encode replaced is read as it was
+   * (its score is stale), so it shows as left out instead of vanishing.
+   */
+  private allPoints(sourceId: string, batchId?: string): RdRendition[] {
     const renditions = new Map(
       this.deps.renditions.list({ sourceId, batchId }).map((r) => [r.id, r] as const),
     );
+    const renditionOf = (id: string): Rendition | null => {
+      const found = renditions.get(id);
+      if (found) return found;
+      const replaced = this.deps.renditions.replaced(id);
+      const ours =
+        replaced?.sourceId === sourceId && (batchId === undefined || replaced.batchId === batchId);
+      return ours ? replaced : null;
+    };
     const batches = new Map<string, Batch | null>();
     const batchOf = (id: string | null): Batch | null => {
       if (id === null) return null;
       if (!batches.has(id)) batches.set(id, this.deps.jobs.getBatch(id));
       return batches.get(id) ?? null;
     };
-    const seen = new Set<string>();
     const points: RdRendition[] = [];
-    // Newest first, so the first result met for a rendition is its newest.
-    for (const score of this.deps.scores.listByReference(sourceId)) {
-      if (score.target.kind !== 'rendition' || seen.has(score.target.id)) continue;
-      const rendition = renditions.get(score.target.id);
+    for (const score of this.deps.scores.currentByReference(sourceId)) {
+      if (score.target.kind !== 'rendition') continue;
+      const rendition = renditionOf(score.target.id);
       if (!rendition) continue;
-      seen.add(rendition.id);
       const point = rdRendition(rendition, score, batchOf(rendition.batchId));
       // No measured bitrate, none stored with the score and no duration: not a rate–quality point.
       if (Number.isFinite(point.bitrate) && point.bitrate > 0) points.push(point);

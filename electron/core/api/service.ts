@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AppInfo, VqApi, VqParsedArgs } from '../../../shared/api';
 import { VqError, toApiError } from '../../../shared/errors';
-import type { FrameInfo } from '../../../shared/frames';
+import type { FrameInfo, FrameSamples } from '../../../shared/frames';
 import type { DirEntry, DirListing, ImportOutcome, LibraryItem } from '../../../shared/library';
 import type { RawVideoSpec } from '../../../shared/media';
 import { PRESET_LADDERS } from '../../../shared/presets';
@@ -65,6 +65,8 @@ export interface ServiceDeps {
   concurrency: () => ConcurrencyInfo;
   /** The frame timeline of a library item or rendition; null for an unknown id. */
   frameInfo: (id: string) => Promise<FrameInfo | null>;
+  /** Decoded values of one pixel of a frame (see `frames.samples`); null for an unknown id. */
+  frameSamples: (args: { id: string; index: number; x: number; y: number }) => Promise<FrameSamples | null>;
 }
 
 
@@ -217,6 +219,10 @@ export function createService(deps: ServiceDeps): VqApi {
       return { ...(await importMany(picked, undefined)), canceled: false };
     },
 
+    async 'library.check'() {
+      return { missing: await missingSources(library.list().map((s) => s.item)) };
+    },
+
     async 'library.remove'(args) {
       const found = library.get(args.id);
       if (!found) throw unknownItem(args.id);
@@ -282,6 +288,7 @@ export function createService(deps: ServiceDeps): VqApi {
         jobs: deps.jobs.listJobs(),
         renditions: deps.renditions.list(),
         concurrency: deps.concurrency(),
+        paused: deps.queue.paused,
         seq,
       };
     },
@@ -314,6 +321,22 @@ export function createService(deps: ServiceDeps): VqApi {
 
     async 'queue.rerunRung'(args) {
       return deps.encode.rerunRung(args.batchId, args.rungId);
+    },
+
+    async 'queue.pause'(args) {
+      return { paused: deps.queue.setPaused(args.paused) };
+    },
+
+    async 'queue.move'(args) {
+      return deps.queue.move(args.jobId, args.to);
+    },
+
+    async 'queue.runBatchNext'(args) {
+      return { moved: deps.queue.runBatchNext(args.batchId) };
+    },
+
+    async 'queue.clearFinished'() {
+      return { removed: deps.queue.clearFinished() };
     },
 
     async 'renditions.list'(args) {
@@ -378,7 +401,31 @@ export function createService(deps: ServiceDeps): VqApi {
       if (!info) throw new VqError('NOT_FOUND', `No library item or rendition with id ${args.id}.`, 'It may have been removed; refresh the library.');
       return info;
     },
+
+    async 'frames.samples'(args) {
+      const samples = await deps.frameSamples(args);
+      if (!samples) throw new VqError('NOT_FOUND', `No library item or rendition with id ${args.id}.`, 'It may have been removed; refresh the library.');
+      return samples;
+    },
   };
+}
+
+/**
+ * Ids of the items whose file is not a regular file at its path any more (deleted or moved since
+ * the import), checked with one stat each, a few at a time.
+ */
+async function missingSources(items: readonly LibraryItem[]): Promise<string[]> {
+  const missing: string[] = [];
+  for (let at = 0; at < items.length; at += 32) {
+    const slice = items.slice(at, at + 32);
+    const found = await Promise.all(
+      slice.map((item) => fs.stat(item.path).then((st) => st.isFile(), () => false)),
+    );
+    slice.forEach((item, i) => {
+      if (!found[i]) missing.push(item.id);
+    });
+  }
+  return missing;
 }
 
 function unknownItem(id: string): VqError {

@@ -7,7 +7,7 @@ function bin(p: Partial<BinaryInfo> & { path: string; encoders: string[] }): Bin
 }
 
 function report(binaries: BinaryInfo[], encode: string | null): ToolchainReport {
-  return { binaries, selected: { encode, score: null, probe: null, decode: encode }, modelDirs: [], modelFiles: [], advice: [] };
+  return { binaries, selected: { encode, score: null, probe: null, decode: encode }, modelDirs: [], modelFiles: [], advice: [], reasons: [] };
 }
 
 // The shape of this machine: Debian's ffmpeg has SVT-AV1, the npm build does not.
@@ -38,6 +38,13 @@ describe('chooseEncodeBinary', () => {
       expect(err).toMatchObject({ code: 'UNSUPPORTED' });
       expect((err as Error).message).toMatch(/no ffmpeg on this machine has h264_videotoolbox; ffmpeg builds found: \/nm\/ffmpeg \(N-1\), \/usr\/bin\/ffmpeg \(5\.1\)/);
     }
+  });
+
+  it('names the missing hardware for an encoder compiled in but failing its test encode', () => {
+    const noGpu = { ...debian, unusableEncoders: [{ encoder: 'h264_nvenc', reason: 'needs an NVIDIA GPU and its driver — none found' }] };
+    expect(() => chooseEncodeBinary(report([npm, noGpu], '/usr/bin/ffmpeg'), ['h264_nvenc'])).toThrow(
+      /^h264_nvenc cannot run here: needs an NVIDIA GPU and its driver — none found\.$/,
+    );
   });
 
   it('ignores builds that failed to probe', () => {

@@ -22,10 +22,22 @@ export function chooseEncodeBinary(report: ToolchainReport, encoders: readonly s
   const missing = encoders.filter((e) => !(selected ?? { encoders: [] as string[] }).encoders.includes(e));
   const lacking = missing.length ? missing : [...encoders];
   const owners = (e: string): string[] => ffmpegs.filter((b) => b.encoders.includes(e)).map(describe);
+  // A hardware encoder compiled in but failing its test encode: say why, not "no ffmpeg has it".
+  const unusable = (e: string): string | null =>
+    ffmpegs.flatMap((b) => b.unusableEncoders ?? []).find((u) => u.encoder === e)?.reason ?? null;
   const lines = lacking.map((e) => {
     const have = owners(e);
-    return have.length ? `${e} is in ${have.join(', ')}` : `no ffmpeg on this machine has ${e}`;
+    if (have.length) return `${e} is in ${have.join(', ')}`;
+    const why = unusable(e);
+    return why ? `${e} cannot run here: ${why}` : `no ffmpeg on this machine has ${e}`;
   });
+  if (lacking.every((e) => owners(e).length === 0 && unusable(e) !== null)) {
+    throw new VqError(
+      'UNSUPPORTED',
+      `${lines.join('; ')}.`,
+      'Edit the ladder to use a software encoder (x264, x265, SVT-AV1, libaom, VP9), or run it on a machine with that hardware.',
+    );
+  }
   if (explicit && selected) {
     throw new VqError(
       'UNSUPPORTED',

@@ -49,10 +49,10 @@ function whenFinished(c: Core, batchId: () => string | null): Promise<{ jobs: Jo
   });
 }
 
-async function encode(c: Core, sourceId: string, ladder: Ladder, opts: { decodeOnce?: boolean; outDir?: string } = {}) {
+async function encode(c: Core, sourceId: string, ladder: Ladder, opts: { decodeOnce?: boolean; outDir?: string; overwrite?: boolean } = {}) {
   let id: string | null = null;
   const done = whenFinished(c, () => id);
-  const started = await c.api['encode.start']({ sourceId, ladder, decodeOnce: opts.decodeOnce, outDir: opts.outDir });
+  const started = await c.api['encode.start']({ sourceId, ladder, decodeOnce: opts.decodeOnce, outDir: opts.outDir, overwrite: opts.overwrite });
   id = started.batch.id;
   const result = await done;
   await c.queue.whenIdle();
@@ -156,7 +156,8 @@ describe('real encodes', () => {
   it('caps the frame rate and follows rotation (4K 60 fps portrait phone clip)', async () => {
     const c = core();
     const id = await importClip(c, testMedia('androidx-media/portrait_4k60.mp4'));
-    const ladder = quickLadder('portrait', [quickRung({ id: 'p640', height: 640, fpsCap: 30, gopSeconds: 1, audio: { mode: 'copy' } })]);
+    // 360p on a portrait source is 360 wide: the size class is the short side.
+    const ladder = quickLadder('portrait', [quickRung({ id: 'p360', height: 360, fpsCap: 30, gopSeconds: 1, audio: { mode: 'copy' } })]);
     const { jobs, renditions } = await encode(c, id, ladder);
     expect(jobs[0]?.status).toBe('done');
     const r = renditions[0]!;
@@ -259,6 +260,59 @@ describe('refused at submit', () => {
     expect(!r.ok && r.error).toMatchObject({ code: 'PERMISSION_DENIED', message: expect.stringMatching(/cannot be written: part of the path is a file/) });
     expect((await c.api['queue.snapshot']({})).batches).toEqual([]);
     c.close();
+  });
+
+  it('never replaces renditions silently: OUTPUT_EXISTS unless overwrite, a fresh folder offered (issue 11)', async () => {
+    const c = core();
+    const id = await importClip(c, src360);
+    const ladder = quickLadder('twice', [quickRung({ id: 'a' }), quickRung({ id: 'b', height: 360 })]);
+    const outDir = path.join(tempDir(), 'out');
+    await encode(c, id, ladder, { outDir });
+    fs.writeFileSync(path.join(outDir, 'notes.txt'), 'mine'); // not an output: never in the way
+
+    const plan = await c.api['encode.plan']({ sourceId: id, ladder, outDir });
+    const first = (await c.api['renditions.list']({ sourceId: id })).renditions;
+    expect(plan.existing).toEqual(
+      ['a', 'b'].map((rung) => ({
+        rungId: rung,
+        path: path.join(outDir, `${rung}.mp4`),
+        fileName: `${rung}.mp4`,
+        renditionId: first.find((r) => r.rungId === rung)!.id,
+        scores: 0,
+      })),
+    );
+    expect(path.dirname(plan.newOutDir)).toBe(outDir);
+    expect(path.basename(plan.newOutDir)).toMatch(/^twice-\d{8}-\d{6}$/);
+
+    const refused = await c.dispatch('encode.start', { sourceId: id, ladder, outDir });
+    expect(!refused.ok && refused.error).toMatchObject({
+      code: 'OUTPUT_EXISTS',
+      message: `2 output files of "Test twice" already exist in ${outDir}: a.mp4, b.mp4. Encoding would replace them.`,
+      hint: expect.stringMatching(/new folder .*overwrite/),
+    });
+    expect((await c.api['queue.snapshot']({})).batches).toHaveLength(1);
+
+    // The fresh folder: a batch of its own beside the first one's files.
+    const fresh = await encode(c, id, ladder, { outDir: plan.newOutDir });
+    expect(fresh.renditions.map((r) => path.dirname(r.path))).toEqual([plan.newOutDir, plan.newOutDir]);
+    expect(fs.readdirSync(outDir).sort()).toEqual(['a.mp4', 'b.mp4', 'notes.txt', path.basename(plan.newOutDir)]);
+
+    // Asked for: the files are replaced, and the renditions at those paths are new rows.
+    const replaced = await encode(c, id, ladder, { outDir, overwrite: true });
+    expect(replaced.jobs.map((j) => j.status)).toEqual(['done']);
+    const ids = replaced.renditions.map((r) => r.id);
+    for (const old of first) expect(ids).not.toContain(old.id);
+    c.close();
+  });
+
+  it('offers a fresh folder whose name is free', async () => {
+    const { freshBatchDir } = await import('./outDir');
+    const dir = tempDir();
+    const at = new Date(2026, 0, 2, 3, 4, 5);
+    expect(freshBatchDir(dir, 'hls h264/x', at)).toBe(path.join(dir, 'hls_h264_x-20260102-030405'));
+    fs.mkdirSync(path.join(dir, 'l-20260102-030405'));
+    fs.mkdirSync(path.join(dir, 'l-20260102-030405-2'));
+    expect(freshBatchDir(dir, 'l', at)).toBe(path.join(dir, 'l-20260102-030405-3'));
   });
 
   it('refuses a second batch writing the same files while the first is queued', async () => {

@@ -4,12 +4,13 @@
  * so a missing encoder or an unwritable folder fails the request instead of a job later.
  */
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { VqParsedArgs } from '../../../shared/api';
 import { VqError } from '../../../shared/errors';
 import type { Ladder } from '../../../shared/ladder';
 import { PRESET_LADDERS } from '../../../shared/presets';
-import type { Batch, EncodePlan, Job } from '../../../shared/queue';
+import type { Batch, EncodePlan, ExistingOutput, Job } from '../../../shared/queue';
 import { dataLayout } from '../paths';
 import type { JobQueue } from '../queue/jobQueue';
 import type { JobStore, NewJob } from '../queue/jobStore';
@@ -20,8 +21,8 @@ import type { Toolchain } from '../toolchain';
 import { jobCommands } from './jobCommands';
 import { passLogDir, tempOutputPath } from './jobFiles';
 import { deriveEncodeJob, planSourceOf, refuseUnreadable } from './deriveJob';
-import { ensureWritableDir } from './outDir';
-import { commandInput, planBatch, plannedJobs, type BatchPlan, type PlannedGroup, type PlanSource } from './planBatch';
+import { ensureWritableDir, freshBatchDir } from './outDir';
+import { commandInput, planBatch, planFindings, plannedJobs, type BatchPlan, type PlannedGroup, type PlanSource } from './planBatch';
 
 /** What the encode service needs. */
 export interface EncodeServiceDeps {
@@ -74,6 +75,9 @@ export class EncodeService {
       skipped: r.plan.ladderPlan.skipped,
       jobs: plannedJobs(r.plan, r.planSource),
       scoreAfterEncode: args.scoreAfterEncode ? (args.scoreAfterEncode.options ?? {}) : null,
+      existing: this.existingOutputs(r.plan.groups),
+      newOutDir: freshBatchDir(r.outDir, r.ladder.id),
+      findings: planFindings(r.plan, r.planSource, args.scoreAfterEncode ? (args.scoreAfterEncode.options ?? {}) : null),
     };
   }
 
@@ -89,6 +93,7 @@ export class EncodeService {
     }
     await ensureWritableDir(r.outDir);
     this.refuseBusyOutputs(r.plan.groups);
+    if (!args.overwrite) this.refuseExistingOutputs(r);
     const after = args.scoreAfterEncode;
     const scoreBinary = after ? await this.deps.scores.checkScorable(after.options ?? {}) : null;
     const batch: Batch = {
@@ -159,6 +164,9 @@ export class EncodeService {
     } else {
       ladder = args.ladder!;
     }
+    // The HDR choice of this encode is kept with the batch's copy of the ladder, so every run and
+    // retry re-derives the same commands.
+    if (args.hdr !== undefined) ladder = { ...ladder, hdr: args.hdr };
     const outDir = path.resolve(args.outDir ?? this.defaultOutDir(source.item.id, ladder.id));
     const decodeOnce = args.decodeOnce ?? true;
     const planSource = planSourceOf(source);
@@ -191,6 +199,42 @@ export class EncodeService {
         }
       }
     }
+  }
+
+  /** Output files of the plan already on disk, with the rendition and scores at each. */
+  private existingOutputs(groups: Pick<PlannedGroup, 'outputs'>[]): ExistingOutput[] {
+    return groups.flatMap((g) =>
+      g.outputs
+        .filter((o) => fs.existsSync(o.path))
+        .map((o) => ({
+          rungId: o.rungId,
+          path: o.path,
+          fileName: path.basename(o.path),
+          ...this.deps.scores.scoresOfFile(o.path),
+        })),
+    );
+  }
+
+  /**
+   * Nothing is overwritten silently: OUTPUT_EXISTS naming every output file already there (and
+   * whether scores measured it) unless the request says `overwrite`.
+   */
+  private refuseExistingOutputs(r: Resolved): void {
+    const existing = this.existingOutputs(r.plan.groups);
+    if (existing.length === 0) return;
+    const scored = existing.filter((e) => e.scores > 0).length;
+    const SHOWN = 8;
+    const note = (e: ExistingOutput): string =>
+      e.scores ? ` (scored ${e.scores}×)` : e.renditionId ? '' : ' (not in the library)';
+    const names = existing.slice(0, SHOWN).map((e) => `${e.fileName}${note(e)}`);
+    if (existing.length > SHOWN) names.push(`and ${existing.length - SHOWN} more`);
+    const n = existing.length;
+    throw new VqError(
+      'OUTPUT_EXISTS',
+      `${n} output file${n === 1 ? '' : 's'} of "${r.ladder.name}" already exist${n === 1 ? 's' : ''} in ${r.outDir}: ${names.join(', ')}. ` +
+        `Encoding would replace ${n === 1 ? 'it' : 'them'}${scored ? `, and the scores of ${scored} would no longer describe the file` : ''}.`,
+      `Encode into a new folder (for example ${freshBatchDir(r.outDir, r.ladder.id)}), or confirm that they are to be replaced (overwrite).`,
+    );
   }
 
   private newJob(batchId: string, g: PlannedGroup, source: PlanSource): NewJob {

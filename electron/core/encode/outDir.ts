@@ -1,8 +1,24 @@
 /** Checks that an output folder can be written, creating it first; a failure says why in words. */
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { VqError } from '../../../shared/errors';
+
+/**
+ * A new folder for one batch inside `outDir`: `<ladder id>-<YYYYMMDD-HHMMSS>` in local time, with
+ * `-2`, `-3`… when that name is taken. Offered when the output folder already holds renditions.
+ */
+export function freshBatchDir(outDir: string, ladderId: string, now = new Date()): string {
+  const two = (n: number): string => String(n).padStart(2, '0');
+  const stamp =
+    `${now.getFullYear()}${two(now.getMonth() + 1)}${two(now.getDate())}-` +
+    `${two(now.getHours())}${two(now.getMinutes())}${two(now.getSeconds())}`;
+  const base = path.join(outDir, `${ladderId.replace(/[^A-Za-z0-9._-]+/g, '_')}-${stamp}`);
+  let dir = base;
+  for (let n = 2; existsSync(dir); n++) dir = `${base}-${n}`;
+  return dir;
+}
 
 /** Creates the folder (with parents) and writes and deletes a test file in it. */
 export async function ensureWritableDir(dir: string): Promise<void> {

@@ -1,7 +1,8 @@
 /**
  * From a source, a ladder and the options to the jobs a batch will run: the ladder resolved
- * against the source (never upscale), each rung given the ffmpeg that has its encoder, and rungs
- * grouped into processes (decode once, encode many, per binary). Pure apart from the inputs.
+ * against the source (never upscale; an HDR source kept HDR or tone-mapped, never flattened), each
+ * rung given the ffmpeg that has its encoder, and rungs grouped into processes (decode once, encode
+ * many, per binary). Pure apart from the inputs.
  */
 import {
   groupForDecodeOnce,
@@ -11,10 +12,12 @@ import {
   type PlannedRung,
   type SourceGeometry,
 } from '../../../shared/encodePlan';
+import { encodePreflight, type EncodeFinding } from '../../../shared/encodePreflight';
 import { VqError } from '../../../shared/errors';
 import type { Ladder } from '../../../shared/ladder';
 import type { MediaInfo, RawVideoSpec } from '../../../shared/media';
 import type { JobOutput, PlannedJob } from '../../../shared/queue';
+import type { ScoreOptions } from '../../../shared/score';
 import type { ToolchainReport } from '../../../shared/toolchain';
 import { ffmpegInputUrl, rawInputArgs } from '../probe';
 import { chooseEncodeBinary } from './chooseBinary';
@@ -54,6 +57,7 @@ export function sourceGeometry(media: MediaInfo, raw: RawVideoSpec | null): Sour
     rotation: v.rotation,
     frameRate: raw ? raw.fps : valid(v.avgFrameRate) ? v.avgFrameRate : valid(v.rFrameRate) ? v.rFrameRate : v.frameRate,
     hasAudio: media.audio.length > 0,
+    hdr: raw ? null : v.hdr,
   };
 }
 
@@ -62,7 +66,10 @@ export function commandInput(source: PlanSource): CommandInput {
   return { inputArgs: source.raw ? rawInputArgs(source.raw) : [], input: ffmpegInputUrl(source.path) };
 }
 
-/** Resolves, assigns binaries and groups; throws UNSUPPORTED when an encoder is in no usable ffmpeg. */
+/**
+ * Resolves, assigns binaries and groups. Throws INVALID_ARGS when a rung cannot keep an HDR source
+ * HDR, UNSUPPORTED when an encoder (or the tone-mapping filter) is in no usable ffmpeg.
+ */
 export function planBatch(
   source: PlanSource,
   ladder: Ladder,
@@ -70,6 +77,7 @@ export function planBatch(
   report: ToolchainReport,
 ): BatchPlan {
   const ladderPlan = planLadder(ladder, sourceGeometry(source.media, source.raw));
+  refuseFlatteningHdr(ladderPlan);
   const byBinary = new Map<string, PlannedRung[]>();
   const missing = new Set<string>();
   for (const p of ladderPlan.rungs) {
@@ -83,6 +91,7 @@ export function planBatch(
   }
   // One error naming every missing encoder, with the builds that have each.
   if (missing.size) chooseEncodeBinary(report, [...missing]);
+  if (ladderPlan.hdrHandling === 'tonemap' && ladderPlan.hdr !== null) refuseWithoutZscale(report, [...byBinary.keys()]);
   const groups: PlannedGroup[] = [];
   for (const [binary, rungs] of byBinary) {
     for (const g of groupForDecodeOnce(rungs, opts.decodeOnce)) {
@@ -96,6 +105,48 @@ export function planBatch(
     }
   }
   return { ladderPlan, groups };
+}
+
+/**
+ * An HDR source kept HDR by a rung whose encoder cannot carry HDR: refused, naming the rungs, with
+ * the two ways out. Encoding it would silently flatten the picture to 8-bit SDR-tagged video.
+ */
+function refuseFlatteningHdr(plan: LadderPlan): void {
+  if (plan.refused.length === 0) return;
+  const byReason = new Map<string, string[]>();
+  for (const r of plan.refused) byReason.set(r.reason, [...(byReason.get(r.reason) ?? []), r.rungId]);
+  const what = [...byReason].map(([reason, ids]) => `${reason} (rung${ids.length === 1 ? '' : 's'} ${ids.join(', ')})`);
+  throw new VqError(
+    'INVALID_ARGS',
+    `The source is HDR (${plan.hdr === 'pq' ? 'PQ' : 'HLG'}) and the ladder keeps HDR, but ${what.join('; ')}.`,
+    'Choose "Tone-map to SDR" for this encode (vq encode --hdr tonemap), or switch those rungs to x265, SVT-AV1, libaom or VP9.',
+  );
+}
+
+/** Tone mapping needs the zscale filter (libzimg) in every ffmpeg that will encode. */
+function refuseWithoutZscale(report: ToolchainReport, binaries: readonly string[]): void {
+  const lacking = binaries.filter((path) => !report.binaries.find((b) => b.path === path)?.filters.includes('zscale'));
+  if (lacking.length === 0) return;
+  const have = report.binaries.filter((b) => b.kind === 'ffmpeg' && b.filters.includes('zscale')).map((b) => b.path);
+  throw new VqError(
+    'UNSUPPORTED',
+    `Tone mapping HDR to SDR needs ffmpeg's zscale filter (libzimg), which ${lacking.join(', ')} does not have.`,
+    have.length
+      ? `${have.join(', ')} has it: choose it in Settings, or keep the renditions HDR.`
+      : 'Install an ffmpeg built with libzimg (`vq doctor` lists each build\'s filters), or keep the renditions HDR.',
+  );
+}
+
+/**
+ * The encode's pre-flight for a planned batch (see shared/encodePreflight.ts): what the plan does
+ * to this source, and what the score pre-flight would find on each rendition.
+ */
+export function planFindings(plan: BatchPlan, source: PlanSource, scoreAfterEncode: ScoreOptions | null): EncodeFinding[] {
+  return encodePreflight(source.media, plan.ladderPlan, {
+    scoreAfterEncode: scoreAfterEncode
+      ? { vmaf: (scoreAfterEncode.metrics ?? ['vmaf']).includes('vmaf'), fixes: scoreAfterEncode.fixes ?? [] }
+      : null,
+  });
 }
 
 /** The plan as shown before anything runs: exact commands with the final output names. */

@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { VqError } from '../../../shared/errors';
-import type { FrameInfo } from '../../../shared/frames';
+import type { FrameInfo, FrameSamples } from '../../../shared/frames';
 import { DecodeSession, type SessionPixFmt } from './decodeSession';
 import { DiskFrameCache, MemoryFrameCache } from './frameCache';
 import { timelineOf, type FrameIndex } from './frameIndex';
@@ -17,7 +17,14 @@ import {
   sourceIdentity,
   type FrameSource,
 } from './frameIndexStore';
-import { checkFrameArgs, checkFrameInRange, extractFrame, type FrameFormat } from './frameServer';
+import { decodeNativeFrame, frameSamplesOf, type NativeFrame } from './frameSamples';
+import {
+  checkFrameArgs,
+  checkFrameInRange,
+  extractFrame,
+  planFrame,
+  type FrameFormat,
+} from './frameServer';
 import { encodePng } from './png';
 
 /** Bounds and places of a {@link FrameService}. */
@@ -50,6 +57,9 @@ export interface FrameRequest extends FrameSource {
 /** Frame indexes kept in memory (a few MB each for hour-long files). */
 const MAX_INDEXES = 32;
 
+/** Natively decoded frames kept for pixel readouts (a cursor moving over one frame asks often). */
+const MAX_NATIVE_FRAMES = 6;
+
 /** Neighbours prefetched (decoded and encoded) after a frame is served, in the stepping direction. */
 const PREFETCH_ENCODED = 2;
 
@@ -78,6 +88,7 @@ export class FrameService {
   private readonly sessions = new Map<string, SessionEntry>();
   private readonly inflight = new Map<string, Promise<Buffer>>();
   private readonly indexes = new Map<string, Promise<FrameIndex>>();
+  private readonly nativeFrames = new Map<string, Promise<NativeFrame>>();
   private sweeper: NodeJS.Timeout | null = null;
   private closed = false;
 
@@ -173,11 +184,37 @@ export class FrameService {
     return bytes;
   }
 
+  /**
+   * The decoded values of pixel (x, y) of frame `index`, in the decoder's own pixel format and
+   * size (see frameSamples.ts). The frame is decoded once and kept for the next pixels asked.
+   */
+  async samples(
+    source: FrameSource & { index: number; x: number; y: number },
+  ): Promise<Omit<FrameSamples, 'id'>> {
+    checkFrameArgs(source);
+    const { identity, index } = await this.index(source);
+    checkFrameInRange(source, index);
+    const key = `${identity}|${source.index}`;
+    let frame = this.nativeFrames.get(key);
+    if (frame) {
+      this.nativeFrames.delete(key);
+    } else {
+      frame = decodeNativeFrame(source, planFrame(index, source.index), source.index);
+      frame.catch(() => this.nativeFrames.delete(key));
+    }
+    this.nativeFrames.set(key, frame);
+    while (this.nativeFrames.size > MAX_NATIVE_FRAMES) {
+      this.nativeFrames.delete(this.nativeFrames.keys().next().value!);
+    }
+    return frameSamplesOf(await frame, source.index, source.x, source.y);
+  }
+
   /** Empties the memory and disk frame caches and stops every decoder (indexes stay). */
   async clearCaches(): Promise<void> {
     for (const e of this.sessions.values()) this.closeSession(e);
     this.memory.clear();
     this.inflight.clear();
+    this.nativeFrames.clear();
     await this.disk?.clear();
   }
 

@@ -26,3 +26,4 @@ export {
 export { sourceIdentity, storedIndexPath, type FrameSource } from './frameIndexStore';
 export { FrameService, type FrameRequest, type FrameServiceOptions } from './frameService';
 export { encodePng } from './png';
+export { frameBytes, pixelLayout, samplesAt, type PixelLayout } from './frameSamples';

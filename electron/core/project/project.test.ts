@@ -292,8 +292,13 @@ describe('project.import', () => {
     expect(summary.remapped.map((m) => [m.kind, m.fromId, m.toId])).toEqual(
       [...renamed].map(([was, now]) => ['rendition', now, was]),
     );
-    const { results } = await d.api['scores.list']({ sourceId: srcId });
-    const fresh = results.filter((r) => r.id.startsWith('other-') && r.target.kind === 'rendition');
+    // scores.list shows the newest result per rendition (these tie with the first import's), so
+    // the imported results are read one by one.
+    const fresh = await Promise.all(
+      p.scoreResults
+        .filter((r) => r.target.kind === 'rendition')
+        .map((r) => d.api['scores.get']({ resultId: r.id })),
+    );
     expect(fresh.map((r) => r.target.id).sort()).toEqual([...renamed.keys()].sort());
     d.close();
   });

@@ -6,7 +6,7 @@
  * library sources and batches whose entry in the `changes` table (stamped by triggers with a
  * counter that never goes back, migration 7) is newer than the last look become the usual events
  * (`job.updated`, `rendition.added`/`removed`, `score.added`/`removed`, `library.added`/`removed`,
- * `batch.added`). Nothing else is read: a write no client sees (another queue's heartbeat) costs
+ * `batch.added`/`removed`), and a pause or resume of the queue becomes `queue.paused`. Nothing else is read: a write no client sees (another queue's heartbeat) costs
  * one query that finds no entry, however large the library. At most {@link SLICE} entries are
  * turned into events per look; the rest follow right after (setImmediate), so another process's
  * import of 100k sources never holds the event loop in one piece. What this process said itself
@@ -68,6 +68,9 @@ export class CrossProcessEvents {
   private readonly toldSourcesRemoved = new Set<string>();
   /** Batches, renditions and scores this process told as added or removed, until a scan meets them. */
   private readonly toldBatches = new Set<string>();
+  private readonly toldBatchesRemoved = new Set<string>();
+  /** Whether the queue was paused when last told (read from the database, told on a change). */
+  private toldPaused: boolean;
   private readonly toldRenditions = new Set<string>();
   private readonly toldRenditionsRemoved = new Set<string>();
   private readonly toldScores = new Set<string>();
@@ -83,6 +86,7 @@ export class CrossProcessEvents {
   constructor(private readonly deps: CrossProcessEventsDeps) {
     this.dataVersion = this.readDataVersion();
     this.lastSeq = this.readSeq();
+    this.toldPaused = deps.jobs.isPaused();
     this.unsubscribe = deps.events.subscribe((e) => this.remember(e));
   }
 
@@ -170,6 +174,12 @@ export class CrossProcessEvents {
       case 'batch.added':
         this.toldBatches.add(e.batch.id);
         break;
+      case 'batch.removed':
+        this.toldBatchesRemoved.add(e.batchId);
+        break;
+      case 'queue.paused':
+        this.toldPaused = e.paused;
+        break;
       case 'library.added':
         this.toldSourcesRemoved.delete(e.item.id);
         this.toldSources.set(e.item.id, itemHash(e.item));
@@ -213,9 +223,13 @@ export class CrossProcessEvents {
           break;
         }
         case 'batch':
-          // No event says a batch is gone: only a rolled-back project import removes one, and its
-          // jobs (removed with it) are what a client shows.
-          if (!this.toldBatches.delete(c.id) && !removed) {
+          // A batch is removed when the queue is cleared of finished batches (its jobs go with
+          // it), or by a rolled-back project import.
+          if (removed) {
+            this.toldBatches.delete(c.id);
+            if (!this.toldBatchesRemoved.delete(c.id))
+              events.emit({ type: 'batch.removed', batchId: c.id });
+          } else if (!this.toldBatches.delete(c.id)) {
             const batch = jobs.getBatch(c.id);
             if (batch) events.emit({ type: 'batch.added', batch });
           }
@@ -268,6 +282,12 @@ export class CrossProcessEvents {
       if (this.toldJobs.get(j.id) === hash) continue;
       this.toldJobs.set(j.id, hash);
       events.emit({ type: 'job.updated', job: j });
+    }
+    // The pause is a row of its own (no entry in `changes`): one read per look tells a change.
+    const paused = jobs.isPaused();
+    if (paused !== this.toldPaused) {
+      this.toldPaused = paused;
+      events.emit({ type: 'queue.paused', paused });
     }
     // Last: a scan that fails midway is done again from the same point (a repeat, never a gap).
     this.backlog = changed.length === limit;

@@ -357,9 +357,61 @@ export class JobQueue {
     return requeued;
   }
 
-  /** Starts queued jobs while slots are free. Safe to call any time. */
+  /** True while the data folder's queue is paused. */
+  get paused(): boolean {
+    return this.opts.store.isPaused();
+  }
+
+  /**
+   * Pauses or resumes the data folder's queue. Paused, no 'all' queue (the app, `vq serve`, in
+   * any process) starts a job; running ones finish. A `vq encode` runs its own batch regardless:
+   * it was started to run it, and Ctrl+C stops it.
+   */
+  setPaused(paused: boolean): boolean {
+    this.opts.store.setPaused(paused);
+    this.opts.events.emit({ type: 'queue.paused', paused });
+    if (!paused) this.pump();
+    return paused;
+  }
+
+  /** Moves a queued job up, down or to the front of the queue; refused for a job that is not queued. */
+  move(jobId: string, to: 'up' | 'down' | 'first'): Job {
+    const moved = this.opts.store.move(jobId, to);
+    if (moved === null) {
+      const job = this.requireJob(jobId);
+      throw new VqError(
+        'INVALID_ARGS',
+        `Job ${jobId} is ${job.status}; only queued jobs can be moved.`,
+        'Refresh the queue.',
+      );
+    }
+    for (const j of moved) this.opts.events.emit({ type: 'job.updated', job: j });
+    return this.requireJob(jobId);
+  }
+
+  /** Puts the queued jobs of a batch before every other queued job; the ids of those moved. */
+  runBatchNext(batchId: string): string[] {
+    if (!this.opts.store.getBatch(batchId))
+      throw new VqError('NOT_FOUND', `No batch with id ${batchId}.`, 'Refresh the queue.');
+    const moved = this.opts.store.moveBatchFirst(batchId);
+    for (const j of moved) this.opts.events.emit({ type: 'job.updated', job: j });
+    return moved.map((j) => j.id);
+  }
+
+  /** Clears the finished batches from the queue (see {@link JobStore.removeFinishedBatches}). */
+  clearFinished(): string[] {
+    const removed = this.opts.store.removeFinishedBatches();
+    for (const batchId of removed) {
+      this.announced.delete(batchId);
+      this.opts.events.emit({ type: 'batch.removed', batchId });
+    }
+    return removed;
+  }
+
+  /** Starts queued jobs while slots are free (none while the queue is paused). Safe to call any time. */
   pump(): void {
     if (this.closed || !this.started) return;
+    if (this.opts.mode === 'all' && this.opts.store.isPaused()) return;
     const limit = Math.max(1, this.opts.concurrency());
     // An outcome not written yet still holds its slot: its row says running.
     while (this.active.size + this.unsaved.size < limit) {

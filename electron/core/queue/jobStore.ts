@@ -147,4 +147,22 @@ export interface JobStore {
   takeLease(candidate: RunnerRecord, holderAlive: (holder: RunnerRecord) => boolean): RunnerRecord;
   /** Who holds the lease now. */
   leaseHolder(): RunnerRecord | null;
+  /**
+   * Moves a queued job one place earlier or later among the queued jobs, or before all of them
+   * (`first`), in one step. The jobs whose place changed (empty at either end); null when the
+   * job is not queued (any more).
+   */
+  move(jobId: string, to: 'up' | 'down' | 'first'): Job[] | null;
+  /** Puts the queued jobs of a batch before every other queued job, in their order; those moved. */
+  moveBatchFirst(batchId: string): Job[];
+  /**
+   * Removes the batches whose every job has finished, with their jobs (renditions and scores stay,
+   * no longer tied to a batch). A batch stays while a per-title run still follows it or a job of
+   * another batch that is still queued or running needs one of its jobs. The ids removed.
+   */
+  removeFinishedBatches(): string[];
+  /** True while the data folder's queue is paused: no new job starts; running ones finish. */
+  isPaused(): boolean;
+  /** Pauses or resumes the data folder's queue. */
+  setPaused(paused: boolean): void;
 }

@@ -333,6 +333,96 @@ export class SqliteJobStore implements JobStore {
     return row ? runnerFromRow(row) : null;
   }
 
+  move(jobId: string, to: 'up' | 'down' | 'first'): Job[] | null {
+    // IMMEDIATE: the neighbour is read and both places written with no other writer in between.
+    return this.db
+      .transaction((): Job[] | null => {
+        const row = this.db
+          .prepare(`SELECT queue_order FROM jobs WHERE id = ? AND status = 'queued'`)
+          .get(jobId) as { queue_order: number } | undefined;
+        if (!row) return null;
+        const order = row.queue_order;
+        if (to === 'first') {
+          const first = this.db
+            .prepare(`SELECT MIN(queue_order) AS m FROM jobs WHERE status = 'queued'`)
+            .get() as { m: number };
+          if (first.m === order) return [];
+          this.db.prepare('UPDATE jobs SET queue_order = ? WHERE id = ?').run(first.m - 1, jobId);
+          return [this.getJob(jobId)!];
+        }
+        const neighbour = this.db
+          .prepare(
+            to === 'up'
+              ? `SELECT id, queue_order FROM jobs WHERE status = 'queued' AND queue_order < ? ORDER BY queue_order DESC LIMIT 1`
+              : `SELECT id, queue_order FROM jobs WHERE status = 'queued' AND queue_order > ? ORDER BY queue_order LIMIT 1`,
+          )
+          .get(order) as { id: string; queue_order: number } | undefined;
+        if (!neighbour) return [];
+        const set = this.db.prepare('UPDATE jobs SET queue_order = ? WHERE id = ?');
+        set.run(neighbour.queue_order, jobId);
+        set.run(order, neighbour.id);
+        return [this.getJob(jobId)!, this.getJob(neighbour.id)!];
+      })
+      .immediate();
+  }
+
+  moveBatchFirst(batchId: string): Job[] {
+    return this.db
+      .transaction((): Job[] => {
+        const queued = this.listJobs({ batchId, statuses: ['queued'] });
+        if (queued.length === 0) return [];
+        const others = this.db
+          .prepare(
+            `SELECT MIN(queue_order) AS m FROM jobs WHERE status = 'queued' AND batch_id <> ?`,
+          )
+          .get(batchId) as { m: number | null };
+        if (others.m === null || queued[queued.length - 1]!.queueOrder < others.m) return [];
+        const set = this.db.prepare('UPDATE jobs SET queue_order = ? WHERE id = ?');
+        queued.forEach((j, i) => set.run(others.m! - queued.length + i, j.id));
+        return queued.map((j) => this.getJob(j.id)!);
+      })
+      .immediate();
+  }
+
+  removeFinishedBatches(): string[] {
+    return this.db
+      .transaction((): string[] => {
+        const ids = (
+          this.db
+            .prepare(
+              `SELECT id FROM batches b
+               WHERE NOT EXISTS (SELECT 1 FROM jobs j WHERE j.batch_id = b.id AND j.status IN ('queued', 'running'))
+                 AND NOT EXISTS (SELECT 1 FROM jobs d JOIN jobs j ON d.depends_on = j.id
+                   WHERE j.batch_id = b.id AND d.batch_id <> b.id AND d.status IN ('queued', 'running'))
+                 AND NOT EXISTS (SELECT 1 FROM pertitle_runs p
+                   WHERE p.batch_id = b.id AND p.status NOT IN ('done', 'failed'))
+               ORDER BY created_at`,
+            )
+            .all() as { id: string }[]
+        ).map((r) => r.id);
+        // The jobs go with their batch (ON DELETE CASCADE); renditions and score runs keep their
+        // rows with the batch and job set to NULL.
+        const remove = this.db.prepare('DELETE FROM batches WHERE id = ?');
+        for (const id of ids) remove.run(id);
+        return ids;
+      })
+      .immediate();
+  }
+
+  isPaused(): boolean {
+    const row = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(PAUSED_KEY) as
+      { value: string } | undefined;
+    return row?.value === 'true';
+  }
+
+  setPaused(paused: boolean): void {
+    this.db
+      .prepare(
+        'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+      )
+      .run(PAUSED_KEY, JSON.stringify(paused));
+  }
+
   private nextOrder(): number {
     const row = this.db.prepare('SELECT MAX(queue_order) AS m FROM jobs').get() as {
       m: number | null;
@@ -363,6 +453,12 @@ export class SqliteJobStore implements JobStore {
     return this.getJob(j.id)!;
   }
 }
+
+/**
+ * Where the pause of the data folder's queue is kept: a row of the settings table (not one of the
+ * person's settings, which settingsRepo reads by their own keys), so every process sees it.
+ */
+const PAUSED_KEY = 'queue.paused';
 
 /**
  * Jobs a claimant may take: its own, and unowned ones while it holds the lease (read in the same
@@ -427,6 +523,7 @@ function jobFromRow(row: JobRow): Job {
     rungIds: JSON.parse(row.rung_ids) as string[],
     plan: JSON.parse(row.plan_json) as JobPlan,
     dependsOn: row.depends_on,
+    queueOrder: row.queue_order,
     attempts: row.attempts,
     createdAt: row.created_at,
     startedAt: row.started_at,

@@ -36,7 +36,7 @@ export interface ReportDeps {
 export async function gatherReport(deps: ReportDeps, sourceId: string): Promise<ReportData> {
   const stored = deps.library.get(sourceId);
   if (!stored) throw new VqError('NOT_FOUND', `No library item with id ${sourceId}.`, 'See `vq list` for the ids, or pass the file path.');
-  const { points } = deps.analysis.get(sourceId);
+  const { points, stalePoints } = deps.analysis.get(sourceId);
   const renditions = deps.renditions.list({ sourceId });
   const scores = new Map<string, ScoreResultDetail>();
   for (const p of points) {
@@ -81,6 +81,7 @@ export async function gatherReport(deps: ReportDeps, sourceId: string): Promise<
     source: stored.item,
     quality,
     points,
+    stalePoints,
     renditions,
     scores,
     batches,

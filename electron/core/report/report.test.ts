@@ -93,7 +93,7 @@ describe('report.html', () => {
     expect(hulls.length).toBeGreaterThanOrEqual(1);
     for (const d of hulls) expect(d).toMatch(/^M[\d.]+,[\d.]+ L[\d.]+,[\d.]+/);
     const bd = html.slice(html.indexOf('<section id="bdrate">'), html.indexOf('<section id="frames">'));
-    expect(bd).toContain('x265 hull vs x264 hull');
+    expect(bd).toContain('x265 ultrafast CRF vs x264 ultrafast CRF');
   });
 
   it('draws a per-frame chart per rendition and lists the exact commands', () => {
@@ -127,4 +127,66 @@ describe('report.html of a source with nothing encoded yet', () => {
       other.close();
     }
   });
+});
+
+describe('report.html of a mixed library', () => {
+  it('keeps a veryfast ABR ladder and an ultrafast CRF grid apart: no BD-rate from pooled curves', async () => {
+    const mixed = createCore({ dataDir: path.join(dir, 'data-mixed'), host: { mode: 'web' } });
+    try {
+      const { imported } = await mixed.api['library.import']({ paths: [clip] });
+      const id = imported[0]!.id;
+      const encode = async (ladder: ReturnType<typeof quickLadder>): Promise<void> => {
+        let batchId: string | null = null;
+        const done = new Promise<void>((resolve) => {
+          const off = mixed.events.subscribe((e) => {
+            if (e.type === 'batch.finished' && e.batchId === batchId) {
+              off();
+              resolve();
+            }
+          });
+        });
+        const started = await mixed.api['encode.start']({
+          sourceId: id,
+          ladder,
+          scoreAfterEncode: { options: { metrics: ['psnr'] } },
+        });
+        batchId = started.batch.id;
+        await done;
+        await mixed.queue.whenIdle();
+      };
+      const abr = (rid: string, height: number, kbps: number) =>
+        quickRung({ id: rid, height, preset: 'veryfast', rateControl: { mode: 'abr', bitrateKbps: kbps } });
+      await encode(quickLadder('abr-ladder', [abr('abr-180', 180, 300), abr('abr-120', 120, 120), abr('abr-90', 90, 50)]));
+      const crf = (rid: string, height: number, value: number) =>
+        quickRung({ id: rid, height, rateControl: { mode: 'crf', crf: value } });
+      await encode(quickLadder('crf-grid', [crf('g180-24', 180, 24), crf('g180-36', 180, 36), crf('g120-24', 120, 24), crf('g120-36', 120, 36)]));
+
+      const { points } = await mixed.api['analysis.get']({ sourceId: id });
+      expect(points).toHaveLength(7);
+      expect(new Set(points.map((p) => `${p.preset} ${p.rateMode}`))).toEqual(new Set(['veryfast abr', 'ultrafast crf']));
+
+      const { html: report } = await mixed.api['report.html']({ sourceId: id });
+      const rd = report.slice(report.indexOf('<section id="rd">'), report.indexOf('<section id="bdrate">'));
+      // One hull per setting, never one across both.
+      expect(rd).toContain('<h3>x264 ultrafast CRF: ');
+      expect(rd).toContain('<h3>x264 veryfast ABR: ');
+      expect(rd).not.toMatch(/<h3>x264: /);
+      // The ladder's hull changes resolution at every rung, but with one point per resolution no
+      // crossover is claimed for it.
+      const ladderPart = rd.slice(rd.indexOf('<h3>x264 veryfast ABR: '));
+      expect(ladderPart).toMatch(/Best resolution changes: none claimed/);
+      const bd = report.slice(report.indexOf('<section id="bdrate">'), report.indexOf('<section id="frames">'));
+      const curveCells = [...bd.matchAll(/<tr><td>([^<]+)<\/td>/g)].map((m) => m[1]!);
+      expect(curveCells.length).toBeGreaterThan(0);
+      // Every row compares one setting with one setting (or a resolution within a setting).
+      for (const name of curveCells) {
+        const [test, anchor] = name.split(' vs ');
+        expect(test).toMatch(/^x264 (ultrafast CRF|veryfast ABR)( \d+x\d+)?$/);
+        expect(anchor).toMatch(/^x264 (ultrafast CRF|veryfast ABR)( \d+x\d+)?$/);
+      }
+      expect(curveCells.some((n) => /^x264 veryfast ABR vs x264 ultrafast CRF$|^x264 ultrafast CRF vs x264 veryfast ABR$/.test(n))).toBe(true);
+    } finally {
+      mixed.close();
+    }
+  }, 120_000);
 });

@@ -10,7 +10,7 @@ import { RD_QUALITY_LABELS, type RdQuality, type RdRendition } from '../../../sh
 import { formatBitrate, formatBytes, formatDuration, formatFps } from '../../../shared/format';
 import type { LibraryItem } from '../../../shared/library';
 import type { Batch, Rendition } from '../../../shared/queue';
-import { bdRate, curvesByEncoder, resolutionGroup, type BdResult, type CurvePoint, type RdPoint } from '../../../shared/rd';
+import { bdRate, curvesBySettings, resolutionGroup, type BdResult, type CurvePoint, type RdPoint } from '../../../shared/rd';
 import { describeRateControl, describeRungSize } from '../../../shared/rungText';
 import type { ScoreResultDetail } from '../../../shared/scoreResults';
 import type { ScoreSeries } from '../../../shared/score';
@@ -36,6 +36,11 @@ export interface ReportData {
   quality: RdQuality;
   /** Scored renditions (analysis.get), bitrate ascending. */
   points: RdRendition[];
+  /**
+   * Renditions whose score is stale (analysis.get's `stalePoints`): listed, marked with why, and
+   * left out of every chart, hull and BD-rate.
+   */
+  stalePoints?: RdRendition[];
   renditions: Rendition[];
   /** Score results of the points, by result id. */
   scores: Map<string, ScoreResultDetail>;
@@ -88,22 +93,45 @@ export function curvePoints(points: readonly RdRendition[], quality: RdQuality):
   for (const p of points) {
     const q = qualityOf(p, quality);
     if (q === null || !(p.bitrate > 0)) continue;
-    out.push({ id: p.renditionId, group: resolutionGroup(p.width, p.height), encoder: p.encoder, label: p.label, bitrate: p.bitrate, quality: q, width: p.width, height: p.height, rendition: p });
+    out.push({
+      id: p.renditionId,
+      group: resolutionGroup(p.width, p.height),
+      encoder: p.encoder,
+      preset: p.preset,
+      rateMode: p.rateMode,
+      ladderId: p.ladderId,
+      ladderName: p.ladderName,
+      label: p.label,
+      bitrate: p.bitrate,
+      quality: q,
+      width: p.width,
+      height: p.height,
+      rendition: p,
+    });
   }
   return out;
 }
 
+/** A setting's name as the report writes it: "x264 veryfast ABR". */
+function settingsName(label: string): string {
+  return encoderName(label);
+}
+
 /**
- * BD-rate rows: every encoder's hull against the anchor (x264's hull when present, else the first
- * encoder's), then, within each encoder, every resolution's curve against that encoder's lowest
- * resolution with at least 2 points (the hull is monotonic by construction; a resolution's own
- * points may not be, which the row then says). PCHIP, the default method.
+ * BD-rate rows, like with like (the grouping of shared/rd/groupCurves.ts, the same as the
+ * Analysis view's): every encoder setting's curve — encoder, preset and rate-control family; its
+ * rungs, or its hull when it is a grid of rates × resolutions — against the anchor setting's,
+ * then, within each setting, every resolution's curve against that setting's lowest resolution
+ * with at least 2 points. The anchor is the setting with the most points on its line (the first
+ * of a tie), as the view's default. PCHIP, the default method. A pair without numbers (too few
+ * points, not monotonic, no shared quality range) keeps its row and says why; no curve ever holds
+ * points of two settings.
  */
 export function bdRows(points: readonly CurvePoint[]): { anchor: string | null; rows: BdRow[] } {
-  const curves = curvesByEncoder(points);
+  const curves = curvesBySettings(points);
   if (curves.length === 0) return { anchor: null, rows: [] };
-  const anchorCurve = curves.find((c) => c.encoder === 'libx264') ?? curves[0]!;
-  const anchorName = `${encoderName(anchorCurve.encoder)} hull`;
+  const anchorCurve = curves.reduce((best, c) => (c.line.length > best.line.length ? c : best), curves[0]!);
+  const anchorName = settingsName(anchorCurve.label);
   const rows: BdRow[] = [];
   const row = (name: string, anchor: readonly RdPoint[], test: readonly RdPoint[]): BdRow => {
     try {
@@ -114,7 +142,7 @@ export function bdRows(points: readonly CurvePoint[]): { anchor: string | null; 
   };
   for (const c of curves) {
     if (c === anchorCurve) continue;
-    rows.push(row(`${encoderName(c.encoder)} hull vs ${anchorName}`, anchorCurve.hull, c.hull));
+    rows.push(row(`${settingsName(c.label)} vs ${anchorName}`, anchorCurve.line, c.line));
   }
   for (const c of [anchorCurve, ...curves.filter((x) => x !== anchorCurve)]) {
     const groups = new Map<string, CurvePoint[]>();
@@ -124,7 +152,7 @@ export function bdRows(points: readonly CurvePoint[]): { anchor: string | null; 
     if (ordered.length < 2) continue;
     const [baseGroup, basePoints] = ordered[0]!;
     for (const [g, pts] of ordered.slice(1)) {
-      rows.push(row(`${encoderName(c.encoder)} ${g} vs ${encoderName(c.encoder)} ${baseGroup}`, basePoints, pts));
+      rows.push(row(`${settingsName(c.label)} ${g} vs ${settingsName(c.label)} ${baseGroup}`, basePoints, pts));
     }
   }
   return { anchor: anchorName, rows };
@@ -135,6 +163,7 @@ const CSS = `
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1b1f24; background: #fff; margin: 0 auto; max-width: 1100px; padding: 24px; }
 h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 28px 0 8px; border-bottom: 1px solid #d0d7de; padding-bottom: 4px; } h3 { font-size: 14px; margin: 16px 0 6px; }
 .muted { color: #57606a; }
+.stale { color: #9a6700; font-size: 11px; border: 1px solid #d4a72c; border-radius: 8px; padding: 0 5px; }
 table { border-collapse: collapse; margin: 6px 0 10px; font-size: 13px; }
 th, td { border: 1px solid #d0d7de; padding: 3px 8px; text-align: left; vertical-align: top; }
 th { background: #f6f8fa; } td > .num { display: block; text-align: right; font-variant-numeric: tabular-nums; }
@@ -209,7 +238,10 @@ function laddersSection(d: ReportData): string {
 }
 
 function scoresSection(d: ReportData): string {
-  if (d.points.length === 0) return `<section id="scores"><h2>Scores</h2><p class="muted">No rendition of this source has been scored yet.</p></section>`;
+  if (d.points.length === 0) {
+    const none = d.stalePoints?.length ? 'No rendition of this source has a score of the file as it is now.' : 'No rendition of this source has been scored yet.';
+    return `<section id="scores"><h2>Scores</h2><p class="muted">${none}</p>${staleScores(d)}</section>`;
+  }
   const rows = d.points.map((p) => {
     const r = d.scores.get(p.scoreResultId);
     const m = r?.metrics;
@@ -238,15 +270,36 @@ function scoresSection(d: ReportData): string {
     `<section id="scores"><h2>Scores</h2><p class="muted">Pooled over the frames scored, per rendition (newest score against the source). PSNR-Y and PSNR in dB; VMAF harmonic mean as libvmaf defines it (n / Σ 1/(s+1) − 1).</p>` +
     table(['rendition', 'encoder', 'size', 'rate control', 'bitrate', 'file size', 'VMAF', 'VMAF hmean', 'VMAF p5', 'VMAF min', 'PSNR-Y', 'PSNR', 'SSIM', 'MS-SSIM', 'frames'], rows, 'scores') +
     (warnings.size ? `<h3>Notes from scoring</h3><ul>${[...warnings.values()].map((w) => `<li>${esc(w)}</li>`).join('')}</ul>` : '') +
+    staleScores(d) +
     `</section>`
+  );
+}
+
+/** The stale scores, marked with why: numbers of bytes that are no longer there (issue 11). */
+function staleScores(d: ReportData): string {
+  const stale = d.stalePoints ?? [];
+  if (stale.length === 0) return '';
+  const n = (v: string) => `<span class="num">${v}</span>`;
+  const rows = stale.map((p) => [
+    `${esc(p.label)} <span class="stale">stale</span>`,
+    esc(`${p.width}x${p.height}`),
+    n(esc(kbps(p.bitrate))),
+    n(fixed(p.metrics.vmafMean, 3)),
+    n(fixed(p.metrics.psnrY, 3)),
+    esc(p.stale?.reason ?? ''),
+  ]);
+  return (
+    `<h3 id="stale-scores">Stale scores (${stale.length}), left out of every chart and BD-rate</h3>` +
+    `<p class="muted">These scores measured files that have since been encoded again, changed or gone; their numbers do not describe the files there now.</p>` +
+    table(['rendition', 'size', 'bitrate', 'VMAF', 'PSNR-Y', 'why stale'], rows, 'stale-scores')
   );
 }
 
 function rdSection(d: ReportData): string {
   const pts = curvePoints(d.points, d.quality);
-  const curves = curvesByEncoder(pts);
+  const curves = curvesBySettings(pts);
   const series: RdSeries[] = curves.map((c, i) => ({
-    name: encoderName(c.encoder),
+    name: settingsName(c.label),
     color: SERIES_COLORS[i % SERIES_COLORS.length]!,
     points: c.points.map((p) => ({ bitrate: p.bitrate, quality: p.quality, label: `${p.label} ${p.group}` })),
     hull: c.hull,
@@ -254,17 +307,22 @@ function rdSection(d: ReportData): string {
   }));
   const hullTables = curves.map((c) => {
     const rows = c.hull.map((p) => [esc(p.label), esc(p.group), `<span class="num">${esc(kbps(p.bitrate))}</span>`, `<span class="num">${fixed(p.quality, 3)}</span>`]);
-    const cross = c.crossovers.length ? c.crossovers.map((x) => `${x.from} → ${x.to} at ${kbps(x.bitrate)}`).join('; ') : 'none (one resolution on the hull)';
+    const resolutions = new Set(c.hull.map((p) => p.group)).size;
+    const cross = c.crossovers.length
+      ? c.crossovers.map((x) => `${x.from} → ${x.to} at ${kbps(x.bitrate)}`).join('; ')
+      : resolutions > 1
+        ? 'none claimed (the hull changes resolution only between resolutions of a single point each: no curves cross there)'
+        : 'none (one resolution on the hull)';
     const picks = c.picks.map((r, k) => [esc(k + 1), esc(r.point.group), `<span class="num">${esc(kbps(r.bitrate))}</span>`, `<span class="num">${fixed(r.quality, 2)}</span>`, esc(r.why)]);
     return (
-      `<h3>${esc(encoderName(c.encoder))}: ${c.hull.length} of ${c.points.length} points on the hull</h3>` +
+      `<h3>${esc(settingsName(c.label))}: ${c.hull.length} of ${c.points.length} points on the hull</h3>` +
       table(['rendition', 'resolution', 'bitrate', RD_QUALITY_LABELS[d.quality]], rows) +
       `<p>Best resolution changes: ${esc(cross)} <span class="muted">(crossover drawn at the log-rate midpoint between the neighbouring hull points)</span></p>` +
-      (picks.length ? `<h3>${esc(encoderName(c.encoder))}: recommended ladder from the hull</h3><p class="muted">Default rules: top rung at the first hull point reaching 95 (or the highest), neighbours 1.5–2× apart and at most 6 apart in quality, floor 150 kb/s; bitrates between hull points are interpolated along the hull.</p>` + table(['rung', 'resolution', 'bitrate', 'expected quality', 'why'], picks, 'picks') : '')
+      (picks.length ? `<h3>${esc(settingsName(c.label))}: recommended ladder from the hull</h3><p class="muted">Default rules: top rung at the first hull point reaching 95 (or the highest), neighbours 1.5–2× apart and at most 6 apart in quality, floor 150 kb/s; bitrates between hull points are interpolated along the hull.</p>` + table(['rung', 'resolution', 'bitrate', 'expected quality', 'why'], picks, 'picks') : '')
     );
   });
   return (
-    `<section id="rd"><h2>Rate–quality chart</h2><p class="muted">${esc(RD_QUALITY_LABELS[d.quality])} against measured bitrate; lines are each encoder's upper convex hull across resolutions, dashed verticals the bitrates where the best resolution changes.</p>` +
+    `<section id="rd"><h2>Rate–quality chart</h2><p class="muted">${esc(RD_QUALITY_LABELS[d.quality])} against measured bitrate, one series per encoder setting (encoder, preset, rate-control family: CRF, or ABR/CBR); lines are each setting's upper convex hull across resolutions — never one hull across settings —, dashed verticals the bitrates where the best resolution changes (claimed only between resolutions with 2 points or more).</p>` +
     rdChartSvg(series, RD_QUALITY_LABELS[d.quality]) +
     hullTables.join('') +
     `</section>`
@@ -275,7 +333,7 @@ function bdSection(d: ReportData): string {
   const { anchor, rows } = bdRows(curvePoints(d.points, d.quality));
   const head = `<section id="bdrate"><h2>BD-rate</h2>`;
   if (rows.length === 0) {
-    return `${head}<p class="muted">Nothing to compare: BD-rate needs a second encoder, or a second resolution of one encoder, with scored renditions.</p></section>`;
+    return `${head}<p class="muted">Nothing to compare: BD-rate needs a second encoder setting (encoder, preset, rate control), or a second resolution of one setting, with scored renditions.</p></section>`;
   }
   const cells = rows.map((r) => {
     if (!r.result) return [esc(r.curve), esc(r.points), `<span class="muted">—</span>`, `<span class="muted">—</span>`, '', esc(r.error ?? '')];
@@ -292,7 +350,7 @@ function bdSection(d: ReportData): string {
     ];
   });
   return (
-    `${head}<p class="muted">PCHIP over the overlapping ${esc(RD_QUALITY_LABELS[d.quality])} range, log bitrate, exact integral. Negative BD-rate: the curve needs fewer bits than the anchor (${esc(anchor ?? '')}) for the same quality.</p>` +
+    `${head}<p class="muted">Like with like: one curve per encoder setting (encoder, preset, rate-control family) — a ladder's rungs, or a grid's convex hull. PCHIP over the overlapping ${esc(RD_QUALITY_LABELS[d.quality])} range, log bitrate, exact integral. Negative BD-rate: the curve needs fewer bits than the anchor (${esc(anchor ?? '')}) for the same quality. A row without numbers says why.</p>` +
     table(['curve', 'points', 'BD-rate', 'BD-quality', 'overlap', 'note'], cells) +
     `</section>`
   );

@@ -16,6 +16,7 @@ import type { RenditionRepo } from '../store/renditionRepo';
 import type { ScoreRepo } from '../store/scoreRepo';
 import type { Toolchain } from '../toolchain';
 import { deriveScoreJob } from './deriveScoreJob';
+import { fileIdentities } from './fileIdentity';
 import { scoreLogDir } from './scoreService';
 
 /** What the executor needs. */
@@ -42,6 +43,9 @@ export class ScoreExecutor implements JobExecutor {
       // Planned again from the strictly parsed plan: a stored plan may come from an imported project.
       const { ref, targets, processes, binary, commands } = await deriveScoreJob(job, this.deps, ctx.signal);
       ctx.commandsChosen(binary, commands);
+      // The files as they are when measured: a score is stale once they change (scoreFreshness.ts).
+      const referenceIdentity = fileIdentities.of(ref.item.path);
+      const identities = targets.map((t) => fileIdentities.of(t.scored.path));
       const run = await executeScorePlans(processes, {
         signal: ctx.signal,
         onProgress: (p) => ctx.progress(p),
@@ -60,12 +64,14 @@ export class ScoreExecutor implements JobExecutor {
           model: run.model,
           startedAt: run.startedAt,
           durationMs: run.durationMs,
+          referenceIdentity,
         },
         run.results.map((score, i) => ({
           id: newId(),
           scored: targets[i]!.scored,
           score,
           createdAt,
+          identity: identities[i] ?? null,
         })),
       );
       for (const result of summaries) this.deps.events.emit({ type: 'score.added', result });

@@ -191,11 +191,24 @@ export class ScoreService {
     return { binary, commands };
   }
 
-  /** `scores.list`. */
+  /**
+   * The library's rendition at a file path and how many stored scores measured it: what an encode
+   * writing that path would make stale.
+   */
+  scoresOfFile(file: string): { renditionId: string | null; scores: number } {
+    const rendition = this.deps.renditions.atPath(file);
+    if (!rendition) return { renditionId: null, scores: 0 };
+    return {
+      renditionId: rendition.id,
+      scores: this.deps.scores.countByTarget({ kind: 'rendition', id: rendition.id }),
+    };
+  }
+
+  /** `scores.list`: the newest result of each target, each judged fresh or stale. */
   list(sourceId: string): { results: ScoreResultSummary[]; seq: number } {
     // Read seq first: an event emitted after this point is newer than the snapshot.
     const seq = this.deps.events.seq;
-    return { results: this.deps.scores.listByReference(sourceId), seq };
+    return { results: this.deps.scores.currentByReference(sourceId), seq };
   }
 
   /** `scores.get`. */

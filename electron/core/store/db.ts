@@ -312,6 +312,28 @@ export const MIGRATIONS: readonly string[] = [
       ON CONFLICT (kind, id) DO UPDATE SET seq = excluded.seq, removed_at = excluded.removed_at;
   END;
   `,
+  // 8: a number belongs to the bytes it measured (issue 11). Each score result records the scored
+  // file's identity (size, mtime in ms, a partial content hash: scores/fileIdentity.ts) and each
+  // run its reference's, so a score whose file changed since is shown stale (scoreFreshness.ts).
+  // Rows stored before this carry NULLs: their identity is unknown, not stale. A rendition
+  // replaced by a new encode at the same path is kept in replaced_renditions (its last row as
+  // JSON and the id of the one that replaced it), so its old scores still show, marked stale.
+  `
+  ALTER TABLE score_results ADD COLUMN file_size INTEGER;
+  ALTER TABLE score_results ADD COLUMN file_mtime_ms INTEGER;
+  ALTER TABLE score_results ADD COLUMN file_hash TEXT;
+  ALTER TABLE score_runs ADD COLUMN reference_size INTEGER;
+  ALTER TABLE score_runs ADD COLUMN reference_mtime_ms INTEGER;
+  ALTER TABLE score_runs ADD COLUMN reference_hash TEXT;
+  CREATE TABLE replaced_renditions (
+    id              TEXT PRIMARY KEY,
+    path            TEXT NOT NULL,
+    replaced_by     TEXT NOT NULL,
+    replaced_at     TEXT NOT NULL,
+    rendition_json  TEXT NOT NULL
+  );
+  CREATE INDEX replaced_renditions_path ON replaced_renditions(path);
+  `,
 ];
 
 /** The database file of a data dir. */

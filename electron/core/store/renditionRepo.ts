@@ -73,6 +73,22 @@ export class RenditionRepo {
     this.db.prepare('UPDATE renditions SET media_json = ? WHERE id = ?').run(JSON.stringify(media), id);
   }
 
+  /** A rendition that a new encode at its path replaced, as it was; null when there is none. */
+  replaced(id: string): Rendition | null {
+    const row = this.db
+      .prepare('SELECT rendition_json FROM replaced_renditions WHERE id = ?')
+      .get(id) as { rendition_json: string } | undefined;
+    return row ? fromRow(JSON.parse(row.rendition_json) as RenditionRow) : null;
+  }
+
+  /** The rendition recorded at a file path, or null. */
+  atPath(file: string): Rendition | null {
+    const row = this.db.prepare('SELECT * FROM renditions WHERE path = ?').get(file) as
+      | RenditionRow
+      | undefined;
+    return row ? fromRow(row) : null;
+  }
+
   /** One rendition by id. */
   get(id: string): Rendition | null {
     const row = this.db.prepare('SELECT * FROM renditions WHERE id = ?').get(id) as
@@ -83,14 +99,23 @@ export class RenditionRepo {
 
   /**
    * Inserts a rendition. A rendition already recorded at the same path (the file was just
-   * overwritten by a re-run) is replaced; its id is returned so clients can drop it.
+   * overwritten by a re-run) is replaced; its id is returned so clients can drop it. The replaced
+   * row is kept in `replaced_renditions`, so its scores still show, marked stale.
    */
   insert(r: Rendition): { replacedId: string | null } {
     return this.db.transaction(() => {
-      const old = this.db.prepare('SELECT id FROM renditions WHERE path = ?').get(r.path) as
-        | { id: string }
+      const old = this.db.prepare('SELECT * FROM renditions WHERE path = ?').get(r.path) as
+        | RenditionRow
         | undefined;
-      if (old) this.db.prepare('DELETE FROM renditions WHERE id = ?').run(old.id);
+      if (old) {
+        this.db
+          .prepare(
+            `INSERT OR REPLACE INTO replaced_renditions (id, path, replaced_by, replaced_at, rendition_json)
+             VALUES (?, ?, ?, ?, ?)`,
+          )
+          .run(old.id, old.path, r.id, new Date().toISOString(), JSON.stringify(old));
+        this.db.prepare('DELETE FROM renditions WHERE id = ?').run(old.id);
+      }
       this.db
         .prepare(
           `INSERT INTO renditions (id, source_id, batch_id, job_id, rung_id, rung_json, path, encoder,

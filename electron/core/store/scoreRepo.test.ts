@@ -91,7 +91,9 @@ describe('ScoreRepo', () => {
     expect(got.perFrame.psnr![1]).toBe(1 / 3);
     expect(got.perFrame.psnr![3]).toBe(0.30000000000000004);
     expect(got.perFrame.vmaf).toBeUndefined();
-    expect(got.run).toEqual(run);
+    expect(got.run).toEqual({ ...run, referenceIdentity: null });
+    // Neither file exists here: the score says so wherever it is read.
+    expect(summary!.stale).toEqual({ reason: 'the scored file is missing' });
     expect(repo.listByReference('ref')).toEqual([summary]);
     expect(repo.listByReference('other')).toEqual([]);
     expect(repo.remove('res1')).toEqual({ runId: 'run1', jobId: null, runRemoved: true });

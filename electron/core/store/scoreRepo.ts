@@ -15,12 +15,15 @@ import {
   type UnavailableMetric,
 } from '../../../shared/score';
 import {
+  currentScores,
   pooledView,
   type PooledView,
   type ScoreResultSummary,
   type ScoreTarget,
 } from '../../../shared/scoreResults';
 import { packSeries, unpackSeries } from '../score/frameBlob';
+import type { FileIdentity } from '../scores/fileIdentity';
+import { ScoreFreshness } from '../scores/scoreFreshness';
 import type { Db } from './db';
 
 /** The column of each series. */
@@ -44,6 +47,8 @@ export interface ScoreRunRecord {
   model: ModelUsed | null;
   startedAt: string;
   durationMs: number;
+  /** The reference file as it was scored; null when not recorded (older rows, imports). */
+  referenceIdentity?: FileIdentity | null;
 }
 
 /** What was scored, as it was when it was scored (the rendition or item may go later). */
@@ -63,6 +68,8 @@ export interface NewScoreResult {
   scored: ScoredTarget;
   score: DistortedScore;
   createdAt: string;
+  /** The distorted file as it was scored; null when not recorded. */
+  identity?: FileIdentity | null;
 }
 
 /** A stored result with its per-frame series and its run (for `scores.get` and export). */
@@ -96,6 +103,13 @@ interface SummaryRow {
   fixes_json: string;
   model_json: string | null;
   created_at: string;
+  file_size: number | null;
+  file_mtime_ms: number | null;
+  file_hash: string | null;
+  reference_path: string;
+  reference_size: number | null;
+  reference_mtime_ms: number | null;
+  reference_hash: string | null;
 }
 
 type FullRow = SummaryRow & {
@@ -120,15 +134,23 @@ interface RunRow {
   model_json: string | null;
   started_at: string;
   duration_ms: number;
+  reference_size: number | null;
+  reference_mtime_ms: number | null;
+  reference_hash: string | null;
 }
 
 const SUMMARY_COLUMNS = `r.id, r.run_id, u.job_id, r.reference_id, r.target_kind, r.target_id, r.path,
   r.label, r.encoder, r.width, r.height, r.bitrate_kbps, r.frames, r.pooled_json, r.warnings_json,
-  r.unavailable_json, r.fixes_json, r.model_json, r.created_at`;
+  r.unavailable_json, r.fixes_json, r.model_json, r.created_at, r.file_size, r.file_mtime_ms,
+  r.file_hash, u.reference_path, u.reference_size, u.reference_mtime_ms, u.reference_hash`;
 
 /** Reads and writes stored scores. */
 export class ScoreRepo {
-  constructor(private readonly db: Db) {}
+  /** `freshness` judges every summary read (default: against this database and the files). */
+  constructor(
+    private readonly db: Db,
+    private readonly freshness: ScoreFreshness = new ScoreFreshness(db),
+  ) {}
 
   /** Stores one run and its results in one transaction; returns their summaries. */
   insertRun(run: ScoreRunRecord, results: NewScoreResult[]): ScoreResultSummary[] {
@@ -136,8 +158,9 @@ export class ScoreRepo {
       this.db
         .prepare(
           `INSERT INTO score_runs (id, job_id, reference_id, reference_path, command_json,
-             ffmpeg_json, model_json, started_at, duration_ms)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             ffmpeg_json, model_json, started_at, duration_ms, reference_size,
+             reference_mtime_ms, reference_hash)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           run.id,
@@ -149,16 +172,20 @@ export class ScoreRepo {
           run.model ? JSON.stringify(run.model) : null,
           run.startedAt,
           Math.round(run.durationMs),
+          run.referenceIdentity?.sizeBytes ?? null,
+          run.referenceIdentity?.mtimeMs ?? null,
+          run.referenceIdentity?.hash ?? null,
         );
       const insert = this.db.prepare(
         `INSERT INTO score_results (id, run_id, reference_id, target_kind, target_id, path, label,
            encoder, width, height, bitrate_kbps, frames, frame_numbers, vmaf, psnr_y, psnr, ssim_y,
            ssim, ms_ssim, pooled_json, warnings_json, unavailable_json, preflight_json, fixes_json,
-           alignment_json, model_json, created_at)
+           alignment_json, model_json, created_at, file_size, file_mtime_ms, file_hash)
          VALUES (@id, @run_id, @reference_id, @target_kind, @target_id, @path, @label, @encoder,
            @width, @height, @bitrate_kbps, @frames, @frame_numbers, @vmaf, @psnr_y, @psnr, @ssim_y,
            @ssim, @ms_ssim, @pooled_json, @warnings_json, @unavailable_json, @preflight_json,
-           @fixes_json, @alignment_json, @model_json, @created_at)`,
+           @fixes_json, @alignment_json, @model_json, @created_at, @file_size, @file_mtime_ms,
+           @file_hash)`,
       );
       for (const r of results) insert.run(toRow(run, r));
     })();
@@ -167,13 +194,38 @@ export class ScoreRepo {
 
   /** Summaries of results with this library item as the reference, newest first. */
   listByReference(referenceId: string): ScoreResultSummary[] {
-    const rows = this.db
+    return this.referenceRows(referenceId).map((row) => this.summaryOf(row));
+  }
+
+  /**
+   * The results a reference's views show ({@link currentScores}: the newest of each target),
+   * newest first: the Library's Scores table and Analysis read this, so they agree. Only these
+   * are judged (older results of a target are not read).
+   */
+  currentByReference(referenceId: string): ScoreResultSummary[] {
+    const rows = this.referenceRows(referenceId).map((row) => ({
+      row,
+      target: { kind: row.target_kind as ScoreTarget['kind'], id: row.target_id },
+      createdAt: row.created_at,
+    }));
+    return currentScores(rows).map((r) => this.summaryOf(r.row));
+  }
+
+  private referenceRows(referenceId: string): SummaryRow[] {
+    return this.db
       .prepare(
         `SELECT ${SUMMARY_COLUMNS} FROM score_results r JOIN score_runs u ON u.id = r.run_id
          WHERE r.reference_id = ? ORDER BY r.created_at DESC, r.rowid ASC`,
       )
       .all(referenceId) as SummaryRow[];
-    return rows.map(summaryFromRow);
+  }
+
+  /** How many stored results measured this target, against any reference. */
+  countByTarget(target: ScoreTarget): number {
+    const row = this.db
+      .prepare('SELECT COUNT(*) AS n FROM score_results WHERE target_kind = ? AND target_id = ?')
+      .get(target.kind, target.id) as { n: number };
+    return row.n;
   }
 
   /** Summaries of the results a queue job stored. */
@@ -184,7 +236,7 @@ export class ScoreRepo {
          WHERE u.job_id = ? ORDER BY r.rowid ASC`,
       )
       .all(jobId) as SummaryRow[];
-    return rows.map(summaryFromRow);
+    return rows.map((row) => this.summaryOf(row));
   }
 
   /** One summary by id. */
@@ -195,14 +247,15 @@ export class ScoreRepo {
          WHERE r.id = ?`,
       )
       .get(id) as SummaryRow | undefined;
-    return row ? summaryFromRow(row) : null;
+    return row ? this.summaryOf(row) : null;
   }
 
   /** One result with its series and run, or null. */
   get(id: string): StoredScoreResult | null {
     const row = this.db
       .prepare(
-        `SELECT r.*, u.job_id FROM score_results r JOIN score_runs u ON u.id = r.run_id
+        `SELECT r.*, u.job_id, u.reference_path, u.reference_size, u.reference_mtime_ms,
+           u.reference_hash FROM score_results r JOIN score_runs u ON u.id = r.run_id
          WHERE r.id = ?`,
       )
       .get(id) as FullRow | undefined;
@@ -214,7 +267,7 @@ export class ScoreRepo {
       if (blob) perFrame[s] = unpackSeries(blob);
     }
     return {
-      summary: summaryFromRow(row),
+      summary: this.summaryOf(row),
       path: row.path,
       run: runFromRow(run),
       frameNumbers: unpackSeries(row.frame_numbers),
@@ -245,6 +298,29 @@ export class ScoreRepo {
       return { runId: row.run_id, jobId: row.job_id, runRemoved: left.n === 0 };
     }).immediate(); // reads, then writes: see SqliteJobStore (SQLITE_BUSY_SNAPSHOT in WAL)
   }
+
+  /** A row as a summary, judged fresh or stale now. */
+  private summaryOf(row: SummaryRow): ScoreResultSummary {
+    const summary = summaryFromRow(row);
+    summary.stale = this.freshness.judge({
+      target: summary.target,
+      path: row.path,
+      identity: identityOf(row.file_size, row.file_mtime_ms, row.file_hash),
+      referencePath: row.reference_path,
+      referenceIdentity: identityOf(row.reference_size, row.reference_mtime_ms, row.reference_hash),
+    });
+    return summary;
+  }
+}
+
+function identityOf(
+  sizeBytes: number | null,
+  mtimeMs: number | null,
+  hash: string | null,
+): FileIdentity | null {
+  return sizeBytes === null || mtimeMs === null || hash === null
+    ? null
+    : { sizeBytes, mtimeMs, hash };
 }
 
 function toRow(run: ScoreRunRecord, r: NewScoreResult): Record<string, unknown> {
@@ -276,6 +352,9 @@ function toRow(run: ScoreRunRecord, r: NewScoreResult): Record<string, unknown> 
     alignment_json: JSON.stringify(s.alignment),
     model_json: s.model ? JSON.stringify(s.model) : null,
     created_at: r.createdAt,
+    file_size: r.identity?.sizeBytes ?? null,
+    file_mtime_ms: r.identity?.mtimeMs ?? null,
+    file_hash: r.identity?.hash ?? null,
   };
   for (const key of SCORE_SERIES) {
     const values = s.perFrame[key];
@@ -303,6 +382,7 @@ function summaryFromRow(row: SummaryRow): ScoreResultSummary {
     model: row.model_json ? (JSON.parse(row.model_json) as ModelUsed) : null,
     fixes: JSON.parse(row.fixes_json) as FixId[],
     createdAt: row.created_at,
+    stale: null,
   };
 }
 
@@ -317,5 +397,6 @@ function runFromRow(row: RunRow): ScoreRunRecord {
     model: row.model_json ? (JSON.parse(row.model_json) as ModelUsed) : null,
     startedAt: row.started_at,
     durationMs: row.duration_ms,
+    referenceIdentity: identityOf(row.reference_size, row.reference_mtime_ms, row.reference_hash),
   };
 }

@@ -18,6 +18,8 @@ export class SettingsRepo {
     const rows = this.db.prepare('SELECT key, value FROM settings').all() as { key: string; value: string }[];
     const stored: Record<string, unknown> = {};
     for (const r of rows) {
+      // The table also keeps state that is not a setting (the queue's pause, see sqliteJobStore.ts).
+      if (!Object.prototype.hasOwnProperty.call(DEFAULTS, r.key)) continue;
       try {
         stored[r.key] = JSON.parse(r.value);
       } catch {

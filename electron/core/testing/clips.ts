@@ -14,17 +14,29 @@ export interface ClipOptions {
   audio?: boolean;
   /** Sample aspect ratio "N/D" to store (anamorphic sources). */
   sar?: string;
+  /** An HDR clip: x265 10-bit, tagged BT.2020 with the PQ or HLG transfer. */
+  hdr?: 'pq' | 'hlg';
   name?: string;
 }
 
-/** Writes an H.264 clip of testsrc2 (high quality, so rungs have detail) and returns its path. */
+/**
+ * Writes an H.264 clip of testsrc2 (high quality, so rungs have detail; HEVC 10-bit for an HDR
+ * clip) and returns its path.
+ */
 export function makeClip(dir: string, o: ClipOptions = {}): string {
   const { width = 640, height = 360, fps = 30, seconds = 1 } = o;
   const file = path.join(dir, o.name ?? `src-${width}x${height}-${fps}-${seconds}.mp4`);
   const args = ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=s=${width}x${height}:r=${fps}:d=${seconds}`];
   if (o.audio) args.push('-f', 'lavfi', '-i', `sine=f=440:d=${seconds}`);
   if (o.sar) args.push('-vf', `setsar=${o.sar}`);
-  args.push('-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '16', '-pix_fmt', 'yuv420p');
+  if (o.hdr) {
+    const trc = o.hdr === 'pq' ? 'smpte2084' : 'arib-std-b67';
+    const x265 = `log-level=error:colorprim=bt2020:transfer=${trc}:colormatrix=bt2020nc:range=limited`;
+    args.push('-c:v', 'libx265', '-preset', 'ultrafast', '-crf', '16', '-x265-params', x265, '-pix_fmt', 'yuv420p10le');
+    args.push('-color_primaries', 'bt2020', '-color_trc', trc, '-colorspace', 'bt2020nc', '-color_range', 'tv');
+  } else {
+    args.push('-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '16', '-pix_fmt', 'yuv420p');
+  }
   if (o.audio) args.push('-c:a', 'aac', '-shortest');
   args.push(file);
   execFileSync('ffmpeg', args);

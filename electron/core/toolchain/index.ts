@@ -11,7 +11,7 @@ import { defectsFor } from './defects';
 import { modelDirCandidates, modelsForApi, scanModelDirs } from './models';
 import { DEFAULT_PROBE_TIMEOUT_MS, probeBinary, type ProbeData } from './probeBinary';
 import { ProbeCache } from './probeCache';
-import { selectBinaries } from './select';
+import { selectBinaries, selectionReasons } from './select';
 
 export type { ToolchainSettings } from './discover';
 export { CACHE_FILE_NAME } from './probeCache';
@@ -102,13 +102,19 @@ export class Toolchain {
       const libvmaf = data?.libvmafApi
         ? { api: data.libvmafApi, models: modelsForApi(data.libvmafApi, scan.modelFiles) }
         : null;
+      // A hardware encoder whose test encode failed is compiled in but not usable here.
+      const unusableEncoders = Object.entries(data?.hardware ?? {}).flatMap(([encoder, reason]) =>
+        reason === null ? [] : [{ encoder, reason }],
+      );
+      const unusable = new Set(unusableEncoders.map((u) => u.encoder));
       return {
         kind: cand.kind,
         path: cand.path,
         source: cand.source,
         version: data?.version ?? null,
         major: data?.major ?? null,
-        encoders: data?.encoders ?? [],
+        encoders: (data?.encoders ?? []).filter((e) => !unusable.has(e)),
+        unusableEncoders,
         filters: data?.filters ?? [],
         libvmaf,
         defects: data ? defectsFor(data) : [],
@@ -126,6 +132,7 @@ export class Toolchain {
     return {
       binaries,
       selected,
+      reasons: selectionReasons(binaries, selected),
       modelDirs: scan.modelDirs,
       modelFiles: scan.modelFiles,
       advice: adviceFor({ binaries, selected, modelAdvice: scan.advice }),

@@ -2,7 +2,8 @@
  * Runs one ffmpeg or ffprobe a few times (`-version`, `-encoders`, `-filters`, `-h filter=libvmaf`)
  * to learn what it can do. Parsing lives in ./parse so it can be tested on captured text.
  */
-import { runToolChecked } from '../ffmpeg/process';
+import { KNOWN_VIDEO_ENCODERS } from '../../../shared/toolchain';
+import { runTool, runToolChecked } from '../ffmpeg/process';
 import type { BinaryKind } from './discover';
 import {
   filtersOfInterest,
@@ -26,6 +27,96 @@ export interface ProbeData {
   filters: string[];
   /** libvmaf filter API generation, null without libvmaf (or when its options were unreadable). */
   libvmafApi: 1 | 2 | null;
+  /**
+   * Hardware encoders compiled in, by name: null when a one-frame test encode worked, else why
+   * it did not (no such GPU, no driver, no device). Compiled in is not usable.
+   */
+  hardware: Record<string, string | null>;
+}
+
+/** Hardware encoder families, and what each needs, in a person's words. */
+const HARDWARE_FAMILIES: readonly { suffix: string; needs: string }[] = [
+  { suffix: '_nvenc', needs: 'needs an NVIDIA GPU and its driver' },
+  { suffix: '_qsv', needs: 'needs an Intel GPU with Quick Sync Video' },
+  { suffix: '_vaapi', needs: 'needs a VAAPI device (/dev/dri/renderD128)' },
+  { suffix: '_amf', needs: 'needs an AMD GPU and its driver' },
+  { suffix: '_videotoolbox', needs: 'needs macOS VideoToolbox' },
+];
+
+/** What a hardware encoder needs, or null for a software encoder. */
+export function hardwareNeeds(encoder: string): string | null {
+  return HARDWARE_FAMILIES.find((f) => encoder.endsWith(f.suffix))?.needs ?? null;
+}
+
+/**
+ * The first thing ffmpeg said, which names the cause ("Cannot load libcuda.so.1", "No VA display
+ * found for device …"); the lines after it only say that opening the encoder failed.
+ */
+export function firstCause(stderr: string): string {
+  const line = stderr.split(/\r?\n/).find((l) => l.trim() !== '') ?? '';
+  return line
+    .replace(/^\[[^\]]*@ 0x[0-9a-f]+\]\s*/i, '')
+    .trim()
+    .slice(0, 200);
+}
+
+/** A test encode of a hardware encoder ends well within this (it fails in milliseconds without one). */
+const HARDWARE_TEST_TIMEOUT_MS = 8000;
+
+/**
+ * Encodes one black frame to nothing with each hardware encoder the ladders know that the build
+ * has: the only way to learn whether the GPU, driver and device are there. VAAPI needs its device
+ * and frames uploaded to it. Null per encoder when it worked, else the reason and ffmpeg's word.
+ */
+async function testHardwareEncoders(
+  binary: string,
+  encoders: readonly string[],
+): Promise<Record<string, string | null>> {
+  const known = new Set<string>(KNOWN_VIDEO_ENCODERS);
+  const hardware = encoders.filter((e) => known.has(e) && hardwareNeeds(e) !== null);
+  const results = await Promise.all(
+    hardware.map(async (encoder): Promise<[string, string | null]> => {
+      const vaapi = encoder.endsWith('_vaapi');
+      const args = [
+        '-hide_banner',
+        '-nostdin',
+        '-loglevel',
+        'error',
+        ...(vaapi
+          ? ['-init_hw_device', 'vaapi=va:/dev/dri/renderD128', '-filter_hw_device', 'va']
+          : []),
+        '-f',
+        'lavfi',
+        '-i',
+        'color=black:s=256x256:r=25:d=0.04',
+        ...(vaapi ? ['-vf', 'format=nv12,hwupload'] : []),
+        '-frames:v',
+        '1',
+        '-c:v',
+        encoder,
+        '-f',
+        'null',
+        '-',
+      ];
+      try {
+        const r = await runTool(binary, args, {
+          timeoutMs: HARDWARE_TEST_TIMEOUT_MS,
+          collectStdout: false,
+          stderrTailBytes: 2048,
+        });
+        if (r.code === 0) return [encoder, null];
+        const said = firstCause(r.stderrTail);
+        const found = r.timedOut ? 'the test encode did not finish' : 'none found';
+        return [encoder, `${hardwareNeeds(encoder)} — ${found}${said ? ` (ffmpeg: ${said})` : ''}`];
+      } catch (err) {
+        return [
+          encoder,
+          `${hardwareNeeds(encoder)} — the test encode could not run (${err instanceof Error ? err.message : String(err)})`,
+        ];
+      }
+    }),
+  );
+  return Object.fromEntries(results);
 }
 
 /** Result of {@link probeBinary}: data when it worked, else an error a person can read. */
@@ -68,6 +159,7 @@ export async function probeBinary(
           encoders: [],
           filters: [],
           libvmafApi: null,
+          hardware: {},
         },
         error: null,
       };
@@ -80,14 +172,16 @@ export async function probeBinary(
         parseFilterOptions(await run(['-h', 'filter=libvmaf']), 'libvmaf'),
       );
     }
+    const encoders = parseEncoders(encText);
     return {
       data: {
         program: kind,
         version: v.version,
         major,
-        encoders: parseEncoders(encText),
+        encoders,
         filters,
         libvmafApi,
+        hardware: await testHardwareEncoders(binary, encoders),
       },
       error: null,
     };

@@ -12,6 +12,7 @@ const DATA: ProbeData = {
   encoders: ['libx264'],
   filters: ['psnr', 'ssim'],
   libvmafApi: null,
+  hardware: {},
 };
 
 describe('ProbeCache', () => {

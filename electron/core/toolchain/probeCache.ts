@@ -112,6 +112,9 @@ function isProbeData(v: unknown): v is ProbeData {
     (typeof d.major === 'number' || d.major === null) &&
     Array.isArray(d.encoders) &&
     Array.isArray(d.filters) &&
-    (d.libvmafApi === 1 || d.libvmafApi === 2 || d.libvmafApi === null)
+    (d.libvmafApi === 1 || d.libvmafApi === 2 || d.libvmafApi === null) &&
+    // Entries from before hardware encoders were test-encoded lack it: probed again.
+    typeof d.hardware === 'object' &&
+    d.hardware !== null
   );
 }

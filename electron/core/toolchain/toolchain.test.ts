@@ -1,6 +1,7 @@
 // Integration test over the real binaries of the dev/CI machine: Debian's ffmpeg 5.1 (no libvmaf)
 // and the npm @ffmpeg-installer build (ffmpeg 4.x with libvmaf 1.3.7). It must fail, not skip, when
 // libvmaf or the models are missing: the project's CI relies on it.
+import { existsSync } from 'node:fs';
 import { mkdtemp, realpath, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -81,6 +82,32 @@ describe('Toolchain on this machine', () => {
     expect(await first.binaryFor('score')).toBe(inst?.path);
     expect(report.modelDirs[0]).toEqual({ path: MODEL_DIR, exists: true });
     expect(report.modelFiles.length).toBeGreaterThanOrEqual(8);
+  });
+
+  it('says why each build was or was not selected, task by task', () => {
+    const at = (source: string): string[] =>
+      report.reasons[report.binaries.findIndex((b) => b.kind === 'ffmpeg' && b.source === source)]!;
+    expect(at('@ffmpeg-installer')).toContain(
+      'selected for scoring: has libvmaf (1.x, model_path=)',
+    );
+    expect(at('path')).toContain('not selected for scoring: no libvmaf');
+    expect(at('path')).toContain('selected for encoding: has 5 of the 5 ladder encoders');
+    expect(at('@ffmpeg-installer')).toContain('not selected for encoding: no libsvtav1');
+    expect(report.reasons).toHaveLength(report.binaries.length);
+  });
+
+  it('lists a hardware encoder as usable only when a test encode on this machine worked', () => {
+    const debian = report.binaries.find((b) => b.kind === 'ffmpeg' && b.source === 'path')!;
+    // Debian's ffmpeg has NVENC, QSV and VAAPI compiled in; this machine has none of the hardware.
+    expect(existsSync('/dev/nvidia0')).toBe(false);
+    expect(debian.encoders).not.toContain('h264_nvenc');
+    expect(debian.encoders).not.toContain('h264_vaapi');
+    const nvenc = debian.unusableEncoders!.find((u) => u.encoder === 'h264_nvenc');
+    expect(nvenc?.reason).toMatch(
+      /^needs an NVIDIA GPU and its driver — none found \(ffmpeg: .*libcuda/,
+    );
+    const vaapi = debian.unusableEncoders!.find((u) => u.encoder === 'hevc_vaapi');
+    expect(vaapi?.reason).toMatch(/^needs a VAAPI device/);
   });
 
   it('finds ffprobe builds', () => {

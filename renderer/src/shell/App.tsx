@@ -1,5 +1,6 @@
 import { useCallback, type ReactNode } from 'react';
 import { useDocumentTitle } from '../hooks/useDocumentTitle';
+import { useClient } from '../hooks/useClient';
 import { useGlobalShortcuts } from '../hooks/useGlobalShortcuts';
 import { useWindowDrop } from '../hooks/useWindowDrop';
 import { pushToast, setShortcutsOpen, useAppStore } from '../stores/appStore';
@@ -16,6 +17,7 @@ import { Header } from './Header';
 import { ShortcutSheet } from './ShortcutSheet';
 import { Sidebar } from './Sidebar';
 import { ToastArea } from './ToastArea';
+import { useHashRoute } from './useHashRoute';
 import type { ViewId } from './viewList';
 
 function CurrentView({ view }: { view: ViewId }): ReactNode {
@@ -44,6 +46,7 @@ export function App(): ReactNode {
   const dropImport = useAppStore((s) => s.appInfo?.capabilities.dropImport ?? false);
   useDocumentTitle(view);
   useGlobalShortcuts();
+  useHashRoute(useClient());
   const onDrop = useCallback(() => {
     // The desktop preload imports dropped files itself; a browser page never learns their paths.
     if (dropImport) return;
@@ -58,7 +61,15 @@ export function App(): ReactNode {
 
   return (
     <div className="app">
-      <a className="skip-link" href="#main">
+      <a
+        className="skip-link"
+        href="#main"
+        onClick={(e) => {
+          // Focus, not navigation: the hash is the page's address (useHashRoute.ts).
+          e.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
         Skip to content
       </a>
       <Header />

@@ -69,6 +69,14 @@ export const SHORTCUT_SHEET: readonly { keys: string[][]; what: string }[] = [
     keys: [['Delete'], ['Backspace']],
     what: 'Cancel the focused queued or running job (Queue; asks first)',
   },
+  {
+    keys: [
+      ['Alt', '↑'],
+      ['Alt', '↓'],
+      ['Alt', 'Home'],
+    ],
+    what: 'Move the focused queued job earlier / later / to the front of the queue (Queue)',
+  },
   { keys: [['Space']], what: 'Play / pause in sync; pausing shows exact frames (Compare)' },
   { keys: [['←'], ['→']], what: 'Previous / next frame (Compare)' },
   {

@@ -26,8 +26,8 @@ export interface AnalysisState {
   quality: RdQuality;
   grouping: RdGrouping;
   axis: AxisKind;
-  /** The encoder whose renditions the hull is drawn over; null picks the first. */
-  hullEncoder: string | null;
+  /** The encoder setting (shared/rd `settingsOf` key) the hull is drawn over; null: the default. */
+  hullSettings: string | null;
   /** The curve key of the BD-rate anchor; null picks the first curve. */
   anchorKey: string | null;
   bdMethod: BdMethod;
@@ -42,9 +42,9 @@ export const useAnalysisStore = create<AnalysisState>()(() => ({
   runs: [],
   runsError: null,
   quality: 'vmafMean',
-  grouping: 'encoderResolution',
+  grouping: 'settings',
   axis: 'log',
-  hullEncoder: null,
+  hullSettings: null,
   anchorKey: null,
   bdMethod: 'pchip',
 }));
@@ -52,7 +52,7 @@ export const useAnalysisStore = create<AnalysisState>()(() => ({
 /** Changes chart or table choices. */
 export function setAnalysisChoice(
   choice: Partial<
-    Pick<AnalysisState, 'quality' | 'grouping' | 'axis' | 'hullEncoder' | 'anchorKey' | 'bdMethod'>
+    Pick<AnalysisState, 'quality' | 'grouping' | 'axis' | 'hullSettings' | 'anchorKey' | 'bdMethod'>
   >,
 ): void {
   useAnalysisStore.setState(choice);
@@ -103,7 +103,7 @@ export function showAnalysisOf(client: VqClient, sourceId: string | null): void 
     runs: [],
     loadError: null,
     runsError: null,
-    hullEncoder: null,
+    hullSettings: null,
     anchorKey: null,
   });
   void refreshAnalysis(client);
@@ -137,7 +137,9 @@ export function touchesAnalysis(
     case 'rendition.added':
       return event.rendition.sourceId === sourceId;
     case 'score.removed':
-      return data?.points.some((p) => p.scoreResultId === event.id) ?? false;
+      return [...(data?.points ?? []), ...(data?.stalePoints ?? [])].some(
+        (p) => p.scoreResultId === event.id,
+      );
     case 'rendition.removed':
       return data?.points.some((p) => p.renditionId === event.id) ?? false;
     case 'pertitle.updated':

@@ -1,6 +1,8 @@
 /**
- * A pending request to open renditions in Compare, set by other views (the Analysis chart's click)
- * and taken once by the Compare view when it shows: the source and the renditions to compare.
+ * A pending request to open renditions in Compare, set by other views (the Analysis chart's click,
+ * a worst frame in the Library, the page's address) and taken once by the Compare view when it
+ * shows: the source, the renditions to compare and the frame. Compare in turn says what it shows,
+ * for the page's address (shell/useHashRoute.ts).
  */
 import { create } from 'zustand';
 import { showView } from './appStore';
@@ -11,6 +13,8 @@ export interface CompareRequest {
   sourceId: string;
   /** Rendition ids, in the order they should be compared. */
   renditionIds: string[];
+  /** The frame to show (presentation order of the source, 0-based). */
+  frame: number;
   /** Bumped per request, so asking twice for the same renditions is still a new request. */
   id: number;
 }
@@ -25,10 +29,10 @@ export const useCompareRequestStore = create<CompareRequestState>()(() => ({ req
 
 let nextId = 1;
 
-/** Asks Compare to show these renditions of the source, and switches to Compare. */
-export function openInCompare(sourceId: string, renditionIds: readonly string[]): void {
+/** Asks Compare to show these renditions of the source (at a frame), and switches to Compare. */
+export function openInCompare(sourceId: string, renditionIds: readonly string[], frame = 0): void {
   useCompareRequestStore.setState({
-    request: { sourceId, renditionIds: [...renditionIds], id: nextId++ },
+    request: { sourceId, renditionIds: [...renditionIds], frame, id: nextId++ },
   });
   showView('compare');
 }
@@ -38,4 +42,29 @@ export function takeCompareRequest(): CompareRequest | null {
   const { request } = useCompareRequestStore.getState();
   if (request) useCompareRequestStore.setState({ request: null });
   return request;
+}
+
+/** What Compare shows now: the source, the renditions next to it and the frame. */
+export interface CompareShown {
+  sourceId: string | null;
+  renditionIds: readonly string[];
+  frame: number;
+}
+
+/** The zustand store of what Compare shows (null until Compare has shown something). */
+export const useCompareShownStore = create<{ shown: CompareShown | null }>()(() => ({
+  shown: null,
+}));
+
+/** Compare says what it shows; only a change is stored. */
+export function compareShown(shown: CompareShown): void {
+  const was = useCompareShownStore.getState().shown;
+  if (
+    was &&
+    was.sourceId === shown.sourceId &&
+    was.frame === shown.frame &&
+    was.renditionIds.join() === shown.renditionIds.join()
+  )
+    return;
+  useCompareShownStore.setState({ shown });
 }

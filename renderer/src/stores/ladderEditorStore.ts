@@ -4,8 +4,9 @@
  */
 import { create } from 'zustand';
 import type { VqClient } from '../../../shared/api';
-import type { Ladder, LadderEntry } from '../../../shared/ladder';
+import type { HdrHandling, Ladder, LadderEntry } from '../../../shared/ladder';
 import { PRESET_LADDERS } from '../../../shared/presets';
+import { SCORE_METRICS, type ScoreMetric } from '../../../shared/score';
 import type { ScoreAfterEncode } from '../../../shared/scoreResults';
 import { startDraft, type LadderChoice, type LadderDraft } from '../views/ladders/ladderDraft';
 import { showView } from './appStore';
@@ -23,6 +24,10 @@ export interface LadderEditorState {
   decodeOnce: boolean;
   /** Queue a score job after each encode job (its renditions against the source). */
   scoreAfterEncode: boolean;
+  /** What score after encode measures. */
+  scoreMetrics: ScoreMetric[];
+  /** An HDR source: keep it HDR or tone-map it to SDR (asked only for HDR sources). */
+  hdr: HdrHandling;
   /** Output folder as typed; empty for the default. */
   outDir: string;
   /** Bumped when the Library's Encode… opens this view, so the view can focus the encode form. */
@@ -38,6 +43,8 @@ export const useLadderEditorStore = create<LadderEditorState>()(() => ({
   sourceId: null,
   decodeOnce: true,
   scoreAfterEncode: false,
+  scoreMetrics: [...SCORE_METRICS],
+  hdr: 'keep',
   outDir: '',
   encodeRequest: 0,
   submitting: false,
@@ -84,6 +91,8 @@ export function setEncodeSource(sourceId: string | null): void {
 export function setEncodeOptions(options: {
   decodeOnce?: boolean;
   scoreAfterEncode?: boolean;
+  scoreMetrics?: ScoreMetric[];
+  hdr?: HdrHandling;
   outDir?: string;
 }): void {
   useLadderEditorStore.setState({ ...options, submitError: null });
@@ -107,6 +116,9 @@ export async function startEncode(
     decodeOnce: boolean;
     outDir?: string;
     scoreAfterEncode?: ScoreAfterEncode;
+    hdr?: HdrHandling;
+    /** Replace renditions already in the folder (asked first: stores/encodeOverwrite.ts). */
+    overwrite?: boolean;
   },
 ): Promise<boolean> {
   useLadderEditorStore.setState({ submitting: true, submitError: null });

@@ -1,4 +1,7 @@
-/** Library requests started by the person: import by path, import with the native dialog, remove. */
+/**
+ * Library requests: import by path, import with the native dialog, remove, and the check for
+ * sources whose file is gone from disk.
+ */
 import type { VqClient } from '../../../shared/api';
 import { VqError } from '../../../shared/errors';
 import type { ImportOutcome } from '../../../shared/library';
@@ -90,5 +93,20 @@ export async function removeItem(client: VqClient, id: string, fileName: string)
       hint: e.hint,
     });
     return false;
+  }
+}
+
+/**
+ * Asks which sources' files are gone from disk (deleted or moved since the import) and marks them;
+ * a failed check leaves the marks as they were (it is tried again on the next look).
+ */
+export async function checkSources(client: VqClient): Promise<void> {
+  try {
+    const { missing } = await client.call('library.check', {});
+    const before = useLibraryStore.getState().missing;
+    if (missing.length === before.size && missing.every((id) => before.has(id))) return;
+    useLibraryStore.setState({ missing: new Set(missing) });
+  } catch {
+    // Not worth a toast: the marks are a hint, and the actions that need the file say so too.
   }
 }

@@ -36,6 +36,8 @@ export interface LibraryState {
   importFailures: ImportFailure[];
   /** A one-line summary of the last import. */
   importNotice: string | null;
+  /** Ids of the items whose file was gone from disk at the last check. */
+  missing: ReadonlySet<string>;
 }
 
 /** The zustand store of the library. */
@@ -49,6 +51,7 @@ export const useLibraryStore = create<LibraryState>()(() => ({
   dialogImporting: false,
   importFailures: [],
   importNotice: null,
+  missing: new Set(),
 }));
 
 /** Feeds one event to the reducer (library events only change items; the rest only advance seq). */

@@ -17,6 +17,7 @@ const snapshot = (seq: number, jobs: Job[] = []): QueueSnapshot => ({
   jobs,
   renditions: [],
   concurrency: { setting: null, auto: 1, effective: 1 },
+  paused: false,
   seq,
 });
 const updated = (seq: number, j: Job): VqEvent => ({ seq, type: 'job.updated', job: j });
@@ -69,6 +70,32 @@ describe('queue reducer', () => {
     expect(d.renditions.map((r) => r.id)).toEqual(['r2', 'r1']);
     d = applyQueueEvent(d, { seq: 4, type: 'rendition.removed', id: 'r1' });
     expect(d.renditions.map((r) => r.id)).toEqual(['r2']);
+  });
+
+  it('keeps jobs in queue order when a move changes their places', () => {
+    const at = (id: string, queueOrder: number): Job => ({ ...job(id, 'queued'), queueOrder });
+    let d = applyQueueSnapshot(initialQueueData, snapshot(0, [at('a', 1), at('b', 2), at('c', 3)]));
+    d = applyQueueEvent(d, updated(1, at('c', 0)));
+    expect(d.jobs.map((j) => j.id)).toEqual(['c', 'a', 'b']);
+  });
+
+  it('drops a cleared batch with its jobs and their progress, and follows the pause', () => {
+    const other = { ...job('k', 'done'), batchId: 'b2' };
+    let d = applyQueueSnapshot(initialQueueData, {
+      ...snapshot(0, [job('j1', 'running'), other]),
+      batches: [batch('b'), batch('b2')],
+    });
+    d = applyQueueEvent(d, progress(1, 'j1', 0.5));
+    d = applyQueueEvent(d, { seq: 2, type: 'batch.removed', batchId: 'b2' });
+    expect(d.batches.map((b) => b.id)).toEqual(['b']);
+    expect(d.jobs.map((j) => j.id)).toEqual(['j1']);
+    expect(Object.keys(d.progress)).toEqual(['j1']);
+    d = applyQueueEvent(d, { seq: 3, type: 'batch.removed', batchId: 'b' });
+    expect(d.jobs).toEqual([]);
+    expect(d.progress).toEqual({});
+    expect(d.paused).toBe(false);
+    d = applyQueueEvent(d, { seq: 4, type: 'queue.paused', paused: true });
+    expect(d.paused).toBe(true);
   });
 
   it('follows the concurrency setting', () => {

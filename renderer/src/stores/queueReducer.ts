@@ -23,6 +23,8 @@ export interface QueueData {
   /** Latest progress of each running job, by job id. */
   progress: Record<string, JobProgress>;
   concurrency: ConcurrencyInfo | null;
+  /** True while the queue is paused: no new job starts. */
+  paused: boolean;
   /** The seq the data is current to; null while waiting for a snapshot. */
   seq: number | null;
   /** Events received while waiting for a snapshot. */
@@ -36,6 +38,7 @@ export const initialQueueData: QueueData = {
   renditions: [],
   progress: {},
   concurrency: null,
+  paused: false,
   seq: null,
   pending: [],
 };
@@ -55,16 +58,36 @@ function withoutKey<V>(record: Record<string, V>, key: string): Record<string, V
   return next;
 }
 
+/** Jobs sorted by their place in the queue, as the snapshot lists them (a move changes places). */
+function inQueueOrder(jobs: Job[]): Job[] {
+  for (let i = 1; i < jobs.length; i++) {
+    if (jobs[i - 1]!.queueOrder > jobs[i]!.queueOrder)
+      return jobs.slice().sort((a, b) => a.queueOrder - b.queueOrder);
+  }
+  return jobs;
+}
+
 type Contents = Omit<QueueData, 'seq' | 'pending'>;
 
 function applyToContents(d: Contents, event: VqEvent): Contents {
   switch (event.type) {
     case 'batch.added':
       return { ...d, batches: upsert(d.batches, event.batch) };
+    case 'batch.removed': {
+      const gone = new Set(d.jobs.filter((j) => j.batchId === event.batchId).map((j) => j.id));
+      return {
+        ...d,
+        batches: d.batches.filter((b) => b.id !== event.batchId),
+        jobs: d.jobs.filter((j) => !gone.has(j.id)),
+        progress: Object.fromEntries(Object.entries(d.progress).filter(([id]) => !gone.has(id))),
+      };
+    }
+    case 'queue.paused':
+      return { ...d, paused: event.paused };
     case 'job.updated':
       return {
         ...d,
-        jobs: upsert(d.jobs, event.job),
+        jobs: inQueueOrder(upsert(d.jobs, event.job)),
         progress:
           event.job.status === 'running' ? d.progress : withoutKey(d.progress, event.job.id),
       };
@@ -115,6 +138,7 @@ export function applyQueueSnapshot(data: QueueData, snapshot: QueueSnapshot): Qu
     renditions: snapshot.renditions,
     progress: {},
     concurrency: snapshot.concurrency,
+    paused: snapshot.paused,
     seq: snapshot.seq,
     pending: [],
   };

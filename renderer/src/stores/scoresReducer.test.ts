@@ -8,8 +8,14 @@ import {
   initialScoresData,
 } from './scoresReducer';
 
-const result = (id: string, referenceId = 'src'): ScoreResultSummary =>
-  ({ id, referenceId, label: id }) as unknown as ScoreResultSummary;
+const result = (id: string, referenceId = 'src', target = `r-${id}`): ScoreResultSummary =>
+  ({
+    id,
+    referenceId,
+    label: id,
+    target: { kind: 'rendition', id: target },
+    createdAt: `2026-01-01T00:00:00.${id.length}Z`,
+  }) as unknown as ScoreResultSummary;
 const added = (seq: number, id: string, referenceId = 'src'): VqEvent => ({
   seq,
   type: 'score.added',
@@ -78,5 +84,14 @@ describe('scores reducer', () => {
     expect(ids(awaitScoresSnapshot(d, 'other'))).toEqual([]);
     d = applyScoresEvent(d, { seq: 6, type: 'library.removed', id: 'src' });
     expect(ids(d)).toEqual([]);
+  });
+
+  it('a new score of a target replaces its older one, as scores.list selects (issue 11)', () => {
+    let d = applyScoresSnapshot(awaitScoresSnapshot(initialScoresData, 'src'), 'src', {
+      results: [result('a', 'src', 'r1'), result('b', 'src', 'r2')],
+      seq: 5,
+    });
+    d = applyScoresEvent(d, { seq: 6, type: 'score.added', result: result('a2', 'src', 'r1') });
+    expect(ids(d)).toEqual(['a2', 'b']);
   });
 });

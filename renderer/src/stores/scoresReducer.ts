@@ -5,7 +5,7 @@
  * references pass by (they only advance `seq`).
  */
 import type { VqEvent } from '../../../shared/api';
-import type { ScoreResultSummary } from '../../../shared/scoreResults';
+import { currentScores, type ScoreResultSummary } from '../../../shared/scoreResults';
 
 /** The scores of one reference as the renderer knows them. */
 export interface ScoresData {
@@ -36,7 +36,8 @@ function applyToResults(
     case 'score.added': {
       if (event.result.referenceId !== sourceId) return results;
       const at = results.findIndex((r) => r.id === event.result.id);
-      if (at === -1) return [event.result, ...results];
+      // A new score of a target replaces its older one, as in `scores.list` (currentScores).
+      if (at === -1) return currentScores([event.result, ...results]);
       const next = results.slice();
       next[at] = event.result;
       return next;

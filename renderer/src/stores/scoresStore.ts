@@ -42,6 +42,11 @@ export interface ScoresState {
   details: Record<string, DetailEntry>;
   /** Score jobs queued from this window, newest last. */
   ownJobIds: string[];
+  /**
+   * Bumped when a rendition that a shown score measured is replaced or removed: the list is then
+   * fetched again, and the server judges that score stale (ScoresPanel does the fetch).
+   */
+  staleChecks: number;
 }
 
 /** The zustand store of scores. */
@@ -53,6 +58,7 @@ export const useScoresStore = create<ScoresState>()(() => ({
   colors: {},
   details: {},
   ownJobIds: [],
+  staleChecks: 0,
 }));
 
 /** The state change for a new selection: the selection and its chart colours. */
@@ -66,6 +72,12 @@ function select(
 /** Feeds one event to the reducer; a new result of the reference shown is checked. */
 export function scoresEventArrived(event: VqEvent): void {
   useScoresStore.setState((s) => {
+    const measured =
+      event.type === 'rendition.removed' &&
+      s.data.results.some(
+        (r) => r.target.kind === 'rendition' && r.target.id === event.id && r.stale === null,
+      );
+    if (measured) return { staleChecks: s.staleChecks + 1 };
     const data = applyScoresEvent(s.data, event);
     if (data === s.data) return {};
     let selection = s.selection;

@@ -5,7 +5,7 @@ export interface ProgressBarProps {
   /** 0..1; null shows an indeterminate bar (running, no figure yet). */
   fraction: number | null;
   label: string;
-  tone?: 'accent' | 'ok' | 'danger' | 'muted';
+  tone?: 'accent' | 'ok' | 'warn' | 'danger' | 'muted';
   size?: 'small' | 'large';
   testId?: string;
 }

@@ -18,6 +18,7 @@ const TITLES: Record<string, string> = {
   CANCELED: 'Canceled',
   PREFLIGHT_BLOCKED: 'The pre-flight check blocks scoring',
   INVALID_CURVE: 'Cannot compare these curves',
+  OUTPUT_EXISTS: 'The renditions already exist',
   DATA_FOLDER_FULL: 'The data folder is full',
   DATABASE_CORRUPT: 'The library database is damaged',
   DATABASE_BUSY: 'The library is busy',

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { RD_QUALITIES, type RdRendition } from '../../../../shared/analysis';
-import { hullCrossovers, upperHull } from '../../../../shared/rd';
+import { defaultSettingsKey, settingsHull } from '../../../../shared/rd';
 import { useClient } from '../../hooks/useClient';
 import { isTextField } from '../../hooks/useGlobalShortcuts';
 import { pushToast, showView } from '../../stores/appStore';
@@ -21,15 +21,22 @@ import { ExportPanel } from './ExportPanel';
 import { PerTitlePanel } from './PerTitlePanel';
 import { figureInfo, renditionFigures } from './qualityFigures';
 import { RdChart, type ChartCurve, type ChartHull } from './RdChart';
+import { StalePointsNote } from './StalePointsNote';
 import { useAnalysisSync } from './useAnalysisSync';
-import { buildCurves, encodersOf, hullCandidates, RD_GROUPINGS, type RdGrouping } from './rdCurves';
+import {
+  buildCurves,
+  hullCandidates,
+  hullChoicesOf,
+  RD_GROUPINGS,
+  type RdGrouping,
+} from './rdCurves';
 import './analysis.css';
 
 /**
  * Analysis: the rate–quality picture of one source — every scored rendition on a chart of bitrate
- * against a quality figure, one curve per group, the convex hull of one encoder with the bitrates
- * where the best resolution changes; BD-rate of each curve against an anchor; the per-title flow
- * and its recommended ladder; exports.
+ * against a quality figure, one curve per encoder setting (or per resolution of it, or per
+ * ladder), the convex hull of one setting with the bitrates where the best resolution changes;
+ * BD-rate of each curve against an anchor; the per-title flow and its recommended ladder; exports.
  */
 export function AnalysisView(): ReactNode {
   const client = useClient();
@@ -46,7 +53,7 @@ export function AnalysisView(): ReactNode {
     quality,
     grouping,
     axis,
-    hullEncoder,
+    hullSettings,
     anchorKey,
     bdMethod,
   } = useAnalysisStore();
@@ -92,30 +99,33 @@ export function AnalysisView(): ReactNode {
     () => curves.map((c) => ({ ...c, color: colors[c.key]! })),
     [curves, colors],
   );
-  const encoders = useMemo(() => encodersOf(points), [points]);
-  const hullEnc =
-    hullEncoder !== null && encoders.includes(hullEncoder) ? hullEncoder : (encoders[0] ?? null);
+  // The hull is one encoder setting's, across resolutions (shared/rd/groupCurves.ts says why).
+  const hullChoices = useMemo(() => hullChoicesOf(points, quality), [points, quality]);
+  const hullChoice =
+    hullChoices.find((c) => c.key === hullSettings) ??
+    hullChoices.find((c) => c.key === defaultSettingsKey(hullChoices)) ??
+    null;
   const candidates = useMemo(
-    () => (hullEnc ? hullCandidates(points, hullEnc, quality) : []),
-    [points, hullEnc, quality],
+    () => (hullChoice ? hullCandidates(points, hullChoice.key, quality) : []),
+    [points, hullChoice, quality],
   );
   const hull = useMemo<ChartHull | null>(() => {
-    if (!hullEnc || candidates.length === 0) return null;
-    const h = upperHull(candidates);
-    return { encoder: hullEnc, points: h, crossovers: hullCrossovers(h) };
-  }, [candidates, hullEnc]);
+    if (!hullChoice || candidates.length === 0) return null;
+    const { hull: points, crossovers } = settingsHull(candidates);
+    return { label: hullChoice.label, points, crossovers };
+  }, [candidates, hullChoice]);
 
   // The hull is a curve for BD-rate too: how many bits each curve spends above the best mix of
-  // resolutions.
+  // resolutions. Not when the curves are the settings themselves: the hull's setting is then a
+  // curve already (a grid's line is its hull).
   const bdCurves = useMemo(
-    () =>
-      hull && hull.points.length >= 2
-        ? [
-            ...chartCurves,
-            { key: 'hull', label: `Convex hull (${hull.encoder})`, points: hull.points },
-          ]
-        : chartCurves,
-    [chartCurves, hull],
+    () => [
+      ...chartCurves.map((c) => ({ ...c, points: c.line, mixed: c.mixed !== null })),
+      ...(hull && hull.points.length >= 2 && grouping !== 'settings'
+        ? [{ key: 'hull', label: `Convex hull (${hull.label})`, points: hull.points, mixed: false }]
+        : []),
+    ],
+    [chartCurves, hull, grouping],
   );
 
   async function savePng(): Promise<void> {
@@ -146,9 +156,9 @@ export function AnalysisView(): ReactNode {
         <div>
           <h1>Analysis</h1>
           <p className="view-lead">
-            Quality against bitrate for every scored rendition of a source: curves per encoder,
-            resolution or ladder, the convex hull, BD-rate, and a per-title ladder picked from the
-            hull.
+            Quality against bitrate for every scored rendition of a source: a curve per encoder
+            setting (encoder, preset, rate control) or per ladder, the convex hull of a setting,
+            BD-rate, and a per-title ladder picked from the hull.
           </p>
         </div>
       </header>
@@ -218,15 +228,16 @@ export function AnalysisView(): ReactNode {
                 <span className="field-label">Hull of</span>
                 <select
                   className="input"
-                  value={hullEnc ?? ''}
-                  disabled={encoders.length < 2}
-                  onChange={(e) => setAnalysisChoice({ hullEncoder: e.target.value })}
-                  data-testid="analysis-hull-encoder"
+                  value={hullChoice?.key ?? ''}
+                  disabled={hullChoices.length < 2}
+                  title="The convex hull of one encoder setting across resolutions"
+                  onChange={(e) => setAnalysisChoice({ hullSettings: e.target.value })}
+                  data-testid="analysis-hull-settings"
                 >
-                  {encoders.length === 0 ? <option value="">–</option> : null}
-                  {encoders.map((e) => (
-                    <option key={e} value={e}>
-                      {e}
+                  {hullChoices.length === 0 ? <option value="">–</option> : null}
+                  {hullChoices.map((c) => (
+                    <option key={c.key} value={c.key}>
+                      {c.label} ({c.points} point{c.points === 1 ? '' : 's'})
                     </option>
                   ))}
                 </select>
@@ -269,6 +280,10 @@ export function AnalysisView(): ReactNode {
               />
             ) : null}
 
+            <StalePointsNote
+              points={data && source && data.sourceId === source.id ? data.stalePoints : []}
+            />
+
             {curves.length ? (
               <>
                 <RdChart
@@ -289,7 +304,7 @@ export function AnalysisView(): ReactNode {
                     ? ` (${missing} without ${info.label} or a measured bitrate, not drawn)`
                     : ''}
                   {hull
-                    ? ` · hull of ${hull.encoder}: ${hull.points.length} of ${candidates.length} points across resolutions${
+                    ? ` · hull of ${hull.label}: ${hull.points.length} of ${candidates.length} points across resolutions${
                         hull.crossovers.length
                           ? `; the best resolution changes ${hull.crossovers.length} time${hull.crossovers.length === 1 ? '' : 's'}`
                           : ''
@@ -338,7 +353,9 @@ export function AnalysisView(): ReactNode {
             runs={runs}
             runsError={runsError}
             hull={candidates}
-            hullEncoder={hullEnc}
+            hullEncoder={hullChoice ? (candidates[0]?.encoder ?? null) : null}
+            hullPreset={candidates[0]?.preset ?? null}
+            hullLabel={hullChoice?.label ?? null}
             quality={quality}
           />
 

@@ -179,7 +179,9 @@ export function BdTablePanel({
                                 ? 'Not monotonic'
                                 : r.problem === 'no overlap'
                                   ? 'No overlap with the anchor'
-                                  : 'Cannot compute'}
+                                  : r.problem === 'mixed settings'
+                                    ? 'Mixed encoder settings'
+                                    : 'Cannot compute'}
                           </strong>
                           <span className="muted small"> — {r.message}</span>
                         </td>

@@ -41,9 +41,12 @@ export interface PerTitlePanelProps {
   source: LibraryItem;
   runs: readonly PerTitleRun[];
   runsError: string | null;
-  /** The hull of the chart (its encoder, its figure), for "Recommend from current points". */
+  /** The hull of the chart (its setting, its figure), for "Recommend from current points". */
   hull: readonly HullCandidate[];
+  /** The encoder and preset of the hull's setting, and its name ("libx264 ultrafast CRF"). */
   hullEncoder: string | null;
+  hullPreset: string | null;
+  hullLabel: string | null;
   quality: RdQuality;
 }
 
@@ -140,6 +143,8 @@ export function PerTitlePanel({
   runsError,
   hull,
   hullEncoder,
+  hullPreset,
+  hullLabel,
   quality,
 }: PerTitlePanelProps): ReactNode {
   const client = useClient();
@@ -180,10 +185,10 @@ export function PerTitlePanel({
         ladder = ladderFromPicks(picks, {
           ...liveLadderIdentity(source, hullEncoder),
           encoder: hullEncoder,
-          ...(form.preset.trim() && hullEncoder === form.encoder
-            ? { preset: form.preset.trim() }
-            : {}),
-          description: `Recommended from the convex hull of ${hull.length} scored ${hullEncoder} renditions of ${source.fileName} (${info.label}).`,
+          // The hull's own preset (null: the encoder's default), so the ladder is encoded the
+          // way its points were.
+          preset: hullPreset,
+          description: `Recommended from the convex hull of ${hull.length} scored ${hullLabel ?? hullEncoder} renditions of ${source.fileName} (${info.label}).`,
         });
       } catch (err) {
         ladder = failureOf(err).message;
@@ -192,7 +197,7 @@ export function PerTitlePanel({
     } catch (err) {
       return { error: failureOf(err).message };
     }
-  }, [live, hull, hullEncoder, form, source, info.label]);
+  }, [live, hull, hullEncoder, hullPreset, hullLabel, form, source, info.label]);
 
   async function run(): Promise<void> {
     setStarting(true);
@@ -409,7 +414,7 @@ export function PerTitlePanel({
           <h3>
             From current points{' '}
             <span className="muted">
-              hull of {hullEncoder} on {info.label}, {hull.length} points
+              hull of {hullLabel ?? hullEncoder} on {info.label}, {hull.length} points
             </span>
           </h3>
           {'error' in liveResult ? (

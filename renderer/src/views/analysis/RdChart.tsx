@@ -24,18 +24,25 @@ import {
   type ScreenPoint,
 } from './rdChartModel';
 
+/** A rendition on the chart. */
+type ChartPoint = { bitrate: number; quality: number; rendition: RdRendition };
+
 /** One curve as drawn: its points by bitrate ascending, a colour and a legend label. */
 export interface ChartCurve {
   key: string;
   label: string;
   color: string;
-  points: readonly { bitrate: number; quality: number; rendition: RdRendition }[];
+  points: readonly ChartPoint[];
+  /** The line through the curve (its points, or their hull for a grid); empty draws none. */
+  line: readonly ChartPoint[];
+  /** The settings of a curve that mixes them (no line is drawn); null when it does not. */
+  mixed: readonly string[] | null;
 }
 
 /** The convex hull drawn over the curves. */
 export interface ChartHull {
-  /** Whose renditions it is computed over ("libx264"). */
-  encoder: string;
+  /** Whose renditions it is computed over ("libx264 ultrafast CRF"). */
+  label: string;
   points: readonly { bitrate: number; quality: number }[];
   crossovers: readonly Crossover[];
 }
@@ -160,7 +167,8 @@ function legendLayout(
 
 /**
  * The rate–quality chart (SVG): bitrate on a linear or log axis against the chosen quality figure,
- * one line with markers per curve, the convex hull as a thick dashed line, and the crossover
+ * one line with markers per curve (a grid's line is its hull; a curve mixing encoder settings has
+ * markers only), the convex hull as a thick dashed line, and the crossover
  * bitrates as labelled vertical guides. Hover (or arrow keys when focused) shows a rendition;
  * click (or Enter) opens it in Compare.
  */
@@ -200,9 +208,14 @@ export function RdChart({
   const colors = useMemo(() => themeColors(), []);
   const legendEntries = useMemo(
     () => [
-      ...curves.map((c, i) => ({ label: c.label, color: c.color, shape: i, hull: false })),
+      ...curves.map((c, i) => ({
+        label: c.mixed ? `${c.label} (mixed settings: no line)` : c.label,
+        color: c.color,
+        shape: i,
+        hull: false,
+      })),
       ...(hull
-        ? [{ label: `Convex hull (${hull.encoder})`, color: colors.hull, shape: 0, hull: true }]
+        ? [{ label: `Convex hull (${hull.label})`, color: colors.hull, shape: 0, hull: true }]
         : []),
     ],
     [curves, hull, colors],
@@ -247,7 +260,8 @@ export function RdChart({
   const keyOrder = flat
     .map((_, i) => i)
     .sort((a, b) => flat[a]!.bitrate - flat[b]!.bitrate || flat[a]!.quality - flat[b]!.quality);
-  const focusAt = focusId === null ? -1 : flat.findIndex((p) => p.rendition.renditionId === focusId);
+  const focusAt =
+    focusId === null ? -1 : flat.findIndex((p) => p.rendition.renditionId === focusId);
   const focusIdx = focusAt >= 0 ? focusAt : null;
   const shown = hover ?? focusIdx;
   const active = shown !== null && shown < flat.length ? flat[shown]! : null;
@@ -295,7 +309,7 @@ export function RdChart({
       aria-label={`${qualityLabel} against bitrate (${axis} axis): ${curves.length} curve${
         curves.length === 1 ? '' : 's'
       }, ${flat.length} rendition${flat.length === 1 ? '' : 's'}${
-        hull ? `, convex hull of ${hull.encoder} with ${hull.points.length} points` : ''
+        hull ? `, convex hull of ${hull.label} with ${hull.points.length} points` : ''
       }. Arrow keys step through the renditions; Enter opens one in Compare.`}
       onKeyDown={onKeyDown}
       onBlur={() => setFocusId(null)}
@@ -414,11 +428,15 @@ export function RdChart({
 
         {/* Curves */}
         {curves.map((c, ci) => (
-          <g key={c.key} data-testid="rd-curve" data-curve={c.label}>
+          <g
+            key={c.key}
+            data-testid="rd-curve"
+            data-curve={c.label}
+            data-line={c.line.length}
+            data-mixed={c.mixed ? 'true' : undefined}
+          >
             <path
-              d={polylinePath(
-                c.points.map((p) => ({ x: x.toPx(p.bitrate), y: y.toPx(p.quality) })),
-              )}
+              d={polylinePath(c.line.map((p) => ({ x: x.toPx(p.bitrate), y: y.toPx(p.quality) })))}
               fill="none"
               stroke={c.color}
               strokeWidth={1.5}
@@ -536,6 +554,8 @@ export function RdChart({
             </dd>
             <dt>Encoder</dt>
             <dd>{active.rendition.encoder}</dd>
+            <dt>Preset</dt>
+            <dd>{active.rendition.preset ?? 'encoder default'}</dd>
             <dt>Rate control</dt>
             <dd>{active.rendition.rateControl}</dd>
             <dt>Bitrate</dt>

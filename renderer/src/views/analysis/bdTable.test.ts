@@ -115,6 +115,17 @@ describe('bdRows', () => {
     expect(!cubic.ok && cubic.problem).toBe('too few points');
   });
 
+  it('computes nothing from a curve that mixes encoder settings, on either side', () => {
+    const mixed: BdCurve = { ...test, key: 'm', label: 'Mixed ladder', mixed: true };
+    const row = bdRows([anchor, mixed], 'a', 'pchip')![0]!;
+    expect(row.ok).toBe(false);
+    if (row.ok) return;
+    expect(row.problem).toBe('mixed settings');
+    expect(row.message).toContain('Mixed ladder');
+    const asAnchor = bdRows([anchor, mixed], 'm', 'pchip')![0]!;
+    expect(!asAnchor.ok && asAnchor.problem).toBe('mixed settings');
+  });
+
   it('is null for an anchor that is not a curve', () => {
     expect(bdRows([anchor, test], 'gone', 'pchip')).toBeNull();
   });
@@ -154,6 +165,10 @@ describe('defaultAnchorKey (issue 11: the anchor defaulted to a one-point curve)
     // The hull with 3 points is too short for the cubic method: a 5-point curve anchors instead.
     expect(defaultAnchorKey([curve('a', 1), curve('hull', 3), curve('b', 5)], 'cubic')).toBe('b');
     expect(defaultAnchorKey([curve('a', 1), curve('b', 1)], 'pchip')).toBe('a');
+    // A curve mixing encoder settings is never the default anchor, however long.
+    expect(defaultAnchorKey([{ ...curve('mix', 6), mixed: true }, curve('b', 3)], 'pchip')).toBe(
+      'b',
+    );
     expect(defaultAnchorKey([], 'pchip')).toBeNull();
   });
 });

@@ -20,11 +20,15 @@ export const SMALL_OVERLAP = 0.75;
 export interface BdCurve {
   key: string;
   label: string;
+  /** The curve's line (shared/rd groupCurves.ts): its points, or their hull for a grid. */
   points: readonly RdPoint[];
+  /** Points of more than one encoder setting: no BD numbers, whichever side it is on. */
+  mixed?: boolean;
 }
 
 /** Why a pair has no BD numbers, as a short phrase for the cell. */
-export type BdProblem = 'too few points' | 'not monotonic' | 'no overlap' | 'cannot compute';
+export type BdProblem =
+  'too few points' | 'not monotonic' | 'no overlap' | 'mixed settings' | 'cannot compute';
 
 /** One row of the table: a curve against the anchor. */
 export type BdRow =
@@ -77,6 +81,15 @@ export function bdRows(
     .filter((c) => c.key !== anchorKey)
     .map((c): BdRow => {
       const base = { key: c.key, label: c.label, points: c.points.length };
+      const mixed = c.mixed ? c : anchor.mixed ? anchor : null;
+      if (mixed) {
+        return {
+          ...base,
+          ok: false,
+          problem: 'mixed settings',
+          message: `${mixed.label} holds renditions of more than one encoder setting (encoder, preset, rate control); a BD-rate of such a curve would compare unlike things. Group the curves by encoder setting.`,
+        };
+      }
       try {
         return {
           ...base,
@@ -113,8 +126,9 @@ export function signedText(v: number, decimals: number): string {
 
 /**
  * The anchor when none was chosen (or the chosen one is no longer shown): the convex hull when it
- * has enough points for `method`, else the curve with the most points that has enough, else the
- * first curve. A one-point curve as the anchor would make every row say "too few points".
+ * has enough points for `method`, else the curve with the most points that has enough and is not
+ * mixed, else the first curve. A one-point curve as the anchor would make every row say "too few
+ * points", a mixed one "mixed settings".
  */
 export function defaultAnchorKey(curves: readonly BdCurve[], method: BdMethod): string | null {
   const min = BD_MIN_POINTS[method];
@@ -122,6 +136,7 @@ export function defaultAnchorKey(curves: readonly BdCurve[], method: BdMethod): 
   if (hull) return hull.key;
   let best: BdCurve | null = null;
   for (const c of curves)
-    if (c.points.length >= min && (!best || c.points.length > best.points.length)) best = c;
+    if (!c.mixed && c.points.length >= min && (!best || c.points.length > best.points.length))
+      best = c;
   return (best ?? curves[0])?.key ?? null;
 }

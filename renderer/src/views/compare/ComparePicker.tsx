@@ -20,7 +20,7 @@ export function ComparePicker({
   onToggle: (id: string) => void;
 }): ReactNode {
   return (
-    <section className="panel compare-controls">
+    <section className="compare-controls">
       <label className="field">
         <span className="field-label">Source</span>
         <select

@@ -31,21 +31,27 @@ export interface ToolbarState {
   selectedTitle: string | null;
 }
 
-/** Modes, zoom, the mode's own options, play and save. */
+/**
+ * Modes, zoom, play and save, then the mode's own options: one row of fixed height that never
+ * wraps, the options last, so switching modes moves nothing above or beside the viewer.
+ */
 export function CompareToolbar({
   s,
   set,
   onPlay,
   onSaveView,
+  saveError,
 }: {
   s: ToolbarState;
   set: (change: Partial<ToolbarState>) => void;
   onPlay: () => void;
   onSaveView: () => void;
+  /** Why the last Save view failed, shown at the row's end. */
+  saveError: string | null;
 }): ReactNode {
   const mode = s.mode;
   return (
-    <div className="compare-toolbar">
+    <div className="compare-toolbar" data-testid="compare-toolbar">
       <button
         type="button"
         className="button button-small"
@@ -88,81 +94,6 @@ export function CompareToolbar({
           </button>
         ))}
       </div>
-      {mode !== 'side' && s.selectedTitle ? (
-        <span className="small muted" data-testid="b-pane">
-          B = <strong>{s.selectedTitle}</strong> (1–4 to choose)
-        </span>
-      ) : null}
-      {mode === 'wipe' ? (
-        <button
-          type="button"
-          className="button button-small"
-          onClick={() => set({ wipeVertical: !s.wipeVertical })}
-          data-testid="wipe-orientation"
-        >
-          {s.wipeVertical ? 'Vertical split' : 'Horizontal split'}
-        </button>
-      ) : null}
-      {mode === 'flicker' ? (
-        <>
-          <button
-            type="button"
-            className="button button-small"
-            onClick={() => set({ showB: !s.showB })}
-            data-testid="flicker-toggle"
-          >
-            Showing {s.showB ? 'B' : 'A'} · F to switch
-          </button>
-          <label className="inline-actions small">
-            Auto
-            <select
-              className="input"
-              value={s.flickerHz}
-              onChange={(e) => set({ flickerHz: Number(e.target.value) })}
-              data-testid="flicker-rate"
-            >
-              {FLICKER_RATES.map((r) => (
-                <option key={r} value={r}>
-                  {r === 0 ? 'off' : `${r} /s`}
-                </option>
-              ))}
-            </select>
-          </label>
-        </>
-      ) : null}
-      {mode === 'diff' || mode === 'heatmap' ? (
-        <label className="inline-actions small">
-          Gain
-          <select
-            className="input"
-            value={s.gain}
-            onChange={(e) => set({ gain: Number(e.target.value) })}
-            data-testid="diff-gain"
-          >
-            {GAINS.map((g) => (
-              <option key={g} value={g}>
-                ×{g}
-              </option>
-            ))}
-          </select>
-        </label>
-      ) : null}
-      {mode === 'diff' ? (
-        <div className="segmented" role="group" aria-label="Difference of">
-          {(['rgb', 'luma'] as const).map((c) => (
-            <button
-              key={c}
-              type="button"
-              className="segment"
-              aria-pressed={s.channel === c}
-              onClick={() => set({ channel: c })}
-              data-testid={`diff-${c}`}
-            >
-              {c === 'rgb' ? 'RGB' : 'Luma'}
-            </button>
-          ))}
-        </div>
-      ) : null}
       <button
         type="button"
         className="button button-small compare-save-view"
@@ -172,6 +103,88 @@ export function CompareToolbar({
       >
         Save view
       </button>
+      <div className="compare-toolbar-options">
+        {mode !== 'side' && s.selectedTitle ? (
+          <span className="small muted" data-testid="b-pane">
+            B = <strong>{s.selectedTitle}</strong> (1–4 to choose)
+          </span>
+        ) : null}
+        {mode === 'wipe' ? (
+          <button
+            type="button"
+            className="button button-small"
+            onClick={() => set({ wipeVertical: !s.wipeVertical })}
+            data-testid="wipe-orientation"
+          >
+            {s.wipeVertical ? 'Vertical split' : 'Horizontal split'}
+          </button>
+        ) : null}
+        {mode === 'flicker' ? (
+          <>
+            <button
+              type="button"
+              className="button button-small"
+              onClick={() => set({ showB: !s.showB })}
+              data-testid="flicker-toggle"
+            >
+              Showing {s.showB ? 'B' : 'A'} · F to switch
+            </button>
+            <label className="inline-actions small">
+              Auto
+              <select
+                className="input"
+                value={s.flickerHz}
+                onChange={(e) => set({ flickerHz: Number(e.target.value) })}
+                data-testid="flicker-rate"
+              >
+                {FLICKER_RATES.map((r) => (
+                  <option key={r} value={r}>
+                    {r === 0 ? 'off' : `${r} /s`}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </>
+        ) : null}
+        {mode === 'diff' || mode === 'heatmap' ? (
+          <label className="inline-actions small">
+            Gain
+            <select
+              className="input"
+              value={s.gain}
+              onChange={(e) => set({ gain: Number(e.target.value) })}
+              data-testid="diff-gain"
+            >
+              {GAINS.map((g) => (
+                <option key={g} value={g}>
+                  ×{g}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
+        {mode === 'diff' ? (
+          <div className="segmented" role="group" aria-label="Difference of">
+            {(['rgb', 'luma'] as const).map((c) => (
+              <button
+                key={c}
+                type="button"
+                className="segment"
+                aria-pressed={s.channel === c}
+                onClick={() => set({ channel: c })}
+                data-testid={`diff-${c}`}
+              >
+                {c === 'rgb' ? 'RGB' : 'Luma'}
+              </button>
+            ))}
+          </div>
+        ) : null}
+      </div>
+      {saveError ? (
+        <span className="compare-error compare-toolbar-error" role="alert" title={saveError}>
+          Save view: {saveError}
+        </span>
+      ) : null}
     </div>
   );
 }

@@ -1,6 +1,10 @@
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useClient } from '../../hooks/useClient';
-import { takeCompareRequest, useCompareRequestStore } from '../../stores/compareRequest';
+import {
+  compareShown,
+  takeCompareRequest,
+  useCompareRequestStore,
+} from '../../stores/compareRequest';
 import { useLibraryStore } from '../../stores/libraryStore';
 import { messageOf } from '../../stores/messageOf';
 import { CompareChart } from './chart/CompareChart';
@@ -59,7 +63,6 @@ export function CompareView(): ReactNode {
   const [sourceChoice, setSourceChoice] = useState<string | null>(null);
   const [checked, setChecked] = useState<string[]>([]);
   const [frame, setFrame] = useState(0);
-  const [held, setHeld] = useState(0);
   const [opts, setOpts] = useState<ViewOptions>(INITIAL);
   const [wipeAt, setWipeAt] = useState(50);
   const [selected, setSelected] = useState(1);
@@ -73,7 +76,7 @@ export function CompareView(): ReactNode {
     setTakenRequest(request.id);
     setSourceChoice(request.sourceId);
     setChecked(request.renditionIds.slice(0, MAX_COMPARED));
-    setFrame(0);
+    setFrame(request.frame);
   }
   useEffect(() => {
     // Cleared once applied, so showing Compare again later keeps the person's own choice.
@@ -98,19 +101,38 @@ export function CompareView(): ReactNode {
   const frameCount = info?.count ?? source?.media.video.frameCount ?? 1;
   const fps = source?.media.video.frameRate ?? null;
   const shownFrame = clampFrame(frame, frameCount);
+  // What is shown, for the page's address (a reload comes back to it).
+  const comparedKey = compared.map((c) => c.id).join(',');
+  useEffect(() => {
+    compareShown({
+      sourceId: source?.id ?? null,
+      renditionIds: comparedKey ? comparedKey.split(',') : [],
+      frame: shownFrame,
+    });
+  }, [source?.id, comparedKey, shownFrame]);
   const twoUp = compared.length > 0;
   const mode: CompareMode = twoUp ? opts.mode : 'side';
   const matrix = matrixFor(source?.media.video.colorMatrix);
 
   const urlOf = (c: CompareCandidate, index: number): string =>
     c.kind === 'source' ? client.frameUrl(c.id, index) : client.frameUrl(c.id, index, size);
+  // Zoomed in past 100 %, a rendition of another size shows its own pixels (nearest-neighbour).
+  const nativeSizeOf = (c: CompareCandidate): { width: number; height: number } | undefined => {
+    if (opts.zoom === 'fit' || opts.zoom <= 1 || c.kind === 'source') return undefined;
+    const own = displaySize(c.media.video);
+    return own.width === size.width && own.height === size.height ? undefined : own;
+  };
+  const drawUrlOf = (c: CompareCandidate, index: number): string =>
+    nativeSizeOf(c) ? client.frameUrl(c.id, index) : urlOf(c, index);
   const panes: ComparePane[] = chosen.map((c, index) => {
     const s = scores.get(c.id);
     return {
       candidate: c,
       index,
       color: paneColor(index),
-      url: '',
+      url: urlOf(c, shownFrame),
+      drawUrl: drawUrlOf(c, shownFrame),
+      drawSize: nativeSizeOf(c),
       fileUrl: client.mediaUrl('file', c.id),
       support: playbackSupport(c.media, canPlayType),
       scores: s ? scoreAt(s, shownFrame) : null,
@@ -130,10 +152,8 @@ export function CompareView(): ReactNode {
     times: info?.times ?? null,
     fps,
     allowed: mode === 'side' || mode === 'wipe' || mode === 'flicker',
+    size,
   });
-  // While playing, the canvases keep the frame playback started from (the videos are on top).
-  const drawFrame = playback.playing ? held : shownFrame;
-  for (const p of panes) p.url = urlOf(p.candidate, drawFrame);
 
   const playOff =
     mode === 'diff' || mode === 'heatmap'
@@ -141,24 +161,28 @@ export function CompareView(): ReactNode {
       : playableIds.length === 0
         ? 'None of these panes can play in Chromium; step through exact frames instead'
         : null;
-  const onPlay = (): void => {
-    if (!playback.playing) setHeld(shownFrame);
-    playback.toggle();
-  };
+  const onPlay = (): void => playback.toggle();
   const seek = (to: number): void => {
     playback.pause();
     setFrame(clampFrame(to, frameCount));
   };
 
   // Only the panes the mode draws: wipe, flicker, difference and heatmap show A and B, and on two
-  // cores every needless decode slows the ones on screen.
-  const drawn = (mode === 'side' ? panes : [a, b]).filter((p): p is ComparePane => p !== null);
+  // cores every needless decode slows the ones on screen. While playing, only the panes that
+  // cannot play fetch frames (the others draw what their video presents), and no neighbours.
+  const shown = (mode === 'side' ? panes : [a, b]).filter((p): p is ComparePane => p !== null);
+  const fetched = playback.playing ? shown.filter((p) => !p.support.playable) : shown;
+  const computed = mode === 'diff' || mode === 'heatmap';
   usePrefetch(
     cache,
-    drawFrame,
+    shownFrame,
     frameCount,
-    (index) => drawn.map((p) => urlOf(p.candidate, index)),
-    drawn.map((p) => p.url).join(),
+    (index) =>
+      fetched.flatMap((p) =>
+        computed ? [urlOf(p.candidate, index)] : [drawUrlOf(p.candidate, index)],
+      ),
+    `${fetched.map((p) => (computed ? p.url : p.drawUrl)).join()}|${playback.playing}`,
+    playback.playing ? 0 : 1,
   );
 
   // Automatic flicker at the chosen rate.
@@ -208,9 +232,16 @@ export function CompareView(): ReactNode {
   const saveView = (): void => {
     const root = stageRef.current;
     if (!root) return;
-    composeView(root, { mode, wipeAt, wipeVertical: opts.wipeVertical, showB: opts.showB })
+    const how = {
+      mode,
+      frame: shownFrame,
+      wipeAt,
+      wipeVertical: opts.wipeVertical,
+      showB: opts.showB,
+    };
+    composeView(root, how)
       .then((blob) => {
-        downloadBlob(`compare-${mode}-frame${drawFrame}.png`, blob);
+        downloadBlob(`compare-${mode}-frame${shownFrame}.png`, blob);
         setSaveError(null);
       })
       .catch((err: unknown) => setSaveError(messageOf(err)));
@@ -219,12 +250,13 @@ export function CompareView(): ReactNode {
   if (!source || !a) return <NoSources />;
 
   const ctx: PaneContext = {
-    frame: drawFrame,
+    frame: shownFrame,
     size,
     zoom: opts.zoom,
     anchor,
     cache,
     onHover: setHover,
+    pictureOf: playback.pictureOf,
     onWheelZoom: (direction, pixel, cursor) => {
       const zoom = nextZoom(opts.zoom, direction, currentFitScale(size.width, size.height));
       setAnchor({ zoom, pixel, cursor });
@@ -234,24 +266,25 @@ export function CompareView(): ReactNode {
 
   return (
     <div className="view compare-view" data-testid="compare-view">
-      <header className="view-header">
-        <div>
-          <h1>Compare</h1>
-          <p className="view-lead">
-            Exact frames from the frame server; renditions are scaled to the source size with
-            bicubic, as the scorer sees them. Ctrl+wheel zooms at the cursor; drag to pan.
-          </p>
-        </div>
+      <header className="compare-head">
+        <h1
+          title={
+            'Exact frames from the frame server; renditions are scaled to the source size with ' +
+            'bicubic, as the scorer sees them (zoomed past 100 %, their own pixels). ' +
+            'Ctrl+wheel zooms at the cursor; drag to pan.'
+          }
+        >
+          Compare
+        </h1>
+        <ComparePicker
+          items={items}
+          sourceId={source.id}
+          candidates={candidates}
+          checked={liveChecked(checked, candidates)}
+          onSource={chooseSource}
+          onToggle={toggle}
+        />
       </header>
-
-      <ComparePicker
-        items={items}
-        sourceId={source.id}
-        candidates={candidates}
-        checked={liveChecked(checked, candidates)}
-        onSource={chooseSource}
-        onToggle={toggle}
-      />
 
       <CompareToolbar
         s={{
@@ -265,12 +298,8 @@ export function CompareView(): ReactNode {
         set={set}
         onPlay={onPlay}
         onSaveView={saveView}
+        saveError={saveError}
       />
-      {saveError ? (
-        <p className="compare-error" role="alert">
-          Save view: {saveError}
-        </p>
-      ) : null}
 
       <CompareStage
         ref={stageRef}
@@ -297,21 +326,24 @@ export function CompareView(): ReactNode {
         playing={playback.playing}
         onSeek={seek}
       />
-      <PixelReadout
-        pixel={playback.playing ? null : hover}
-        source={a}
-        selected={panes[selectedIndex] ?? null}
-        cache={cache}
-        matrix={matrix}
-      />
-      <CompareChart
-        sourceId={source.id}
-        panes={chartPanes}
-        frame={shownFrame}
-        frameCount={frameCount}
-        onSeek={seek}
-        scores={scores}
-      />
+      <div className="compare-bottom">
+        <PixelReadout
+          pixel={playback.playing ? null : hover}
+          frame={shownFrame}
+          size={size}
+          source={a}
+          selected={panes[selectedIndex] ?? null}
+          cache={cache}
+        />
+        <CompareChart
+          sourceId={source.id}
+          panes={chartPanes}
+          frame={shownFrame}
+          frameCount={frameCount}
+          onSeek={seek}
+          scores={scores}
+        />
+      </div>
     </div>
   );
 }

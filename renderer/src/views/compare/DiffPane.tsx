@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { messageOf } from '../../stores/messageOf';
 import {
   diffPixels,
@@ -9,7 +9,7 @@ import {
   type YuvMatrix,
 } from './compareImage';
 import type { ComparePane } from './comparePane';
-import { FrameStage, type PaneContext } from './FramePane';
+import { FrameStage, loadingText, type PaneContext } from './FramePane';
 
 function pixelsOf(bitmap: ImageBitmap, width: number, height: number): Uint8ClampedArray {
   const canvas = document.createElement('canvas');
@@ -61,23 +61,28 @@ export function DiffPane({
   matrix: YuvMatrix;
 }): ReactNode {
   const canvasRef = useRef<HTMLCanvasElement>(null);
+  const figureRef = useRef<HTMLElement>(null);
   const [shown, setShown] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const { cache, frame, size } = ctx;
 
-  useEffect(() => {
+  useLayoutEffect(() => {
     let live = true;
     Promise.all([cache.get(a.url), cache.get(b.url)])
       .then(([imgA, imgB]) => {
         const canvas = canvasRef.current;
         const c2d = canvas?.getContext('2d');
-        if (!live || !canvas || !c2d) return;
+        const figure = figureRef.current;
+        if (!live || !canvas || !c2d || !figure) return;
         const out = c2d.createImageData(size.width, size.height);
         const pa = pixelsOf(imgA.bitmap, size.width, size.height);
         const pb = pixelsOf(imgB.bitmap, size.width, size.height);
         if (kind === 'heatmap') heatmapPixels(pa, pb, gain, out.data, matrix);
         else diffPixels(pa, pb, gain, out.data, channel, matrix);
         c2d.putImageData(out, 0, 0);
+        // Both frames are the same exact frame: the image is of that frame, and says so at once.
+        figure.dataset.frame = String(frame);
+        figure.dataset.exact = 'true';
         setShown(frame);
         setError(null);
       })
@@ -93,13 +98,10 @@ export function DiffPane({
     kind === 'heatmap'
       ? `|ΔY| heatmap (${matrix.name})`
       : `|A−B| × ${gain}${channel === 'luma' ? ` luma (${matrix.name})` : ' RGB'}`;
+  const loading = loadingText(shown === null ? null : { frame: shown, exact: true }, frame, false);
   return (
-    <figure
-      className="compare-pane"
-      data-testid="compare-pane"
-      data-kind={kind}
-      data-frame={shown ?? undefined}
-    >
+    <figure ref={figureRef} className="compare-pane" data-testid="compare-pane" data-kind={kind}>
+      <FrameStage ctx={ctx} canvasRef={canvasRef} testId={`${kind}-canvas`} />
       <figcaption className="compare-label">
         <span className="pill">{what}</span>
         <span className="compare-title">
@@ -108,7 +110,11 @@ export function DiffPane({
         </span>
         {kind === 'heatmap' ? <HeatmapLegend gain={gain} /> : null}
       </figcaption>
-      <FrameStage ctx={ctx} canvasRef={canvasRef} testId={`${kind}-canvas`} />
+      {loading && !error ? (
+        <span className="compare-loading" data-testid="pane-loading" data-frame={frame}>
+          {loading}
+        </span>
+      ) : null}
       {error ? (
         <p className="compare-error" role="alert">
           Frame {frame}: {error}

@@ -1,5 +1,5 @@
 import {
-  useEffect,
+  useLayoutEffect,
   useRef,
   useState,
   type CSSProperties,
@@ -11,21 +11,19 @@ import { pushToast } from '../../stores/appStore';
 import { messageOf } from '../../stores/messageOf';
 import { candidateFacts } from './compareCandidates';
 import { pixelAt } from './compareImage';
-import { FIT_MAX_HEIGHT_SHARE, type LoadCache, type Zoom } from './compareModel';
+import type { LoadCache, Zoom } from './compareModel';
 import { frameFileName, scoresText, type ComparePane } from './comparePane';
 import { PanScroller, type ZoomAnchor } from './PanScroller';
 import { downloadBlob } from '../../ui/download';
 import type { FrameImage } from './useFrameCache';
 
-/** The CSS size of a frame canvas at a zoom ('fit' fills the pane's width). */
+/**
+ * The CSS size of a frame canvas at a zoom: 'fit' fills the pane keeping the aspect (the picture
+ * is centred, object-fit: contain); a zoom above 100 % is drawn nearest-neighbour, so a codec's
+ * blocks show as blocks, not as a bicubic blur.
+ */
 export function canvasStyle(zoom: Zoom, width: number, height: number): CSSProperties {
-  if (zoom === 'fit')
-    return {
-      width: '100%',
-      height: 'auto',
-      maxHeight: `${FIT_MAX_HEIGHT_SHARE * 100}vh`,
-      objectFit: 'contain',
-    };
+  if (zoom === 'fit') return { width: '100%', height: '100%', objectFit: 'contain' };
   return {
     width: `${width * zoom}px`,
     height: `${height * zoom}px`,
@@ -47,6 +45,8 @@ export interface PaneContext {
   cache: LoadCache<FrameImage>;
   /** The source pixel under the cursor, or null when it leaves the picture. */
   onHover: (pixel: { x: number; y: number } | null) => void;
+  /** During playback, the picture pane `id` presented for `frame` (see usePlayback), else null. */
+  pictureOf: (id: string, frame: number) => CanvasImageSource | null;
 }
 
 /** Reports the source pixel under the pointer on a frame canvas. */
@@ -65,11 +65,14 @@ export function hoverHandler(ctx: PaneContext): (e: PointerEvent<HTMLElement>) =
 export function FrameStage({
   ctx,
   canvasRef,
+  pixels,
   testId,
   children,
 }: {
   ctx: PaneContext;
   canvasRef: RefObject<HTMLCanvasElement | null>;
+  /** The canvas's own pixel size when it differs from the frame size (a rendition's native pixels). */
+  pixels?: { width: number; height: number };
   testId?: string;
   children?: ReactNode;
 }): ReactNode {
@@ -81,8 +84,8 @@ export function FrameStage({
         <canvas
           ref={canvasRef}
           className="compare-canvas"
-          width={size.width}
-          height={size.height}
+          width={(pixels ?? size).width}
+          height={(pixels ?? size).height}
           style={canvasStyle(zoom, size.width, size.height)}
           onPointerMove={onHover}
           onPointerLeave={onHover}
@@ -160,10 +163,28 @@ export function PaneLabel({
   );
 }
 
+/** What a pane has drawn: which frame, and whether it is the frame server's exact picture. */
+interface Drawn {
+  frame: number;
+  exact: boolean;
+}
+
 /**
- * One pane: a frame drawn on a canvas at the reference size, labelled; while playing, its
- * `<video>` on top. `data-frame` says which exact frame is drawn; a response for a frame the user
- * has stepped past is never drawn.
+ * The mark over a pane that does not (yet) show the viewer's frame exactly: "Loading frame N"
+ * while it still shows another frame, "Loading exact frame N" while it shows playback's picture
+ * of N. Null when the pane shows what the counter says.
+ */
+export function loadingText(drawn: Drawn | null, frame: number, playing: boolean): string | null {
+  if (drawn && drawn.frame === frame && (drawn.exact || playing)) return null;
+  if (drawn && drawn.frame === frame) return `Loading exact frame ${frame}…`;
+  return `Loading frame ${frame}…${drawn ? ` (showing ${drawn.frame})` : ''}`;
+}
+
+/**
+ * One pane: a frame drawn on a canvas at the reference size, labelled over the picture. While
+ * playing, it draws the pictures playback hands it (its `<video>` decodes underneath); paused, the
+ * exact frame from the frame server. `data-frame` and `data-exact` say what the canvas holds, set
+ * when it is drawn; a pane that does not show the counter's frame says so over the picture.
  */
 export function FramePane({
   pane,
@@ -188,43 +209,71 @@ export function FramePane({
   style?: CSSProperties;
 }): ReactNode {
   const canvasRef = useRef<HTMLCanvasElement>(null);
-  const [shown, setShown] = useState<number | null>(null);
+  const figureRef = useRef<HTMLElement>(null);
+  const [drawn, setDrawn] = useState<Drawn | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const { cache, frame, zoom } = ctx;
-  const url = pane.url;
+  const { cache, frame, pictureOf } = ctx;
+  const url = pane.drawUrl;
+  const id = pane.candidate.id;
+  const playingHere = playing && pane.support.playable;
 
-  useEffect(() => {
+  // Layout effects: the canvas, its data attributes and the counter change in one commit.
+  useLayoutEffect(() => {
+    const draw = (img: CanvasImageSource, exact: boolean): void => {
+      const canvas = canvasRef.current;
+      const c2d = canvas?.getContext('2d');
+      const figure = figureRef.current;
+      if (!canvas || !c2d || !figure) return;
+      // Native pixels of a rendition (zoomed in) are the canvas's own size: no resampling.
+      c2d.imageSmoothingEnabled = false;
+      c2d.drawImage(img, 0, 0, canvas.width, canvas.height);
+      figure.dataset.frame = String(frame);
+      figure.dataset.exact = String(exact);
+      setDrawn({ frame, exact });
+      setError(null);
+    };
+    const picture = pictureOf(id, frame);
+    if (playingHere) {
+      if (picture) draw(picture, false);
+      return;
+    }
+    const ready = cache.peek(url);
+    if (ready) return draw(ready.bitmap, true);
+    // Just paused: playback's picture of this frame until the exact one arrives.
+    if (picture) draw(picture, false);
     let live = true;
     cache.get(url).then(
-      (img) => {
-        const canvas = canvasRef.current;
-        const c2d = canvas?.getContext('2d');
-        if (!live || !canvas || !c2d) return;
-        c2d.imageSmoothingEnabled = true;
-        c2d.imageSmoothingQuality = 'high';
-        c2d.drawImage(img.bitmap, 0, 0, canvas.width, canvas.height);
-        setShown(frame);
-        setError(null);
-      },
-      (err: unknown) => {
-        if (live) setError(messageOf(err));
-      },
+      (img) => live && draw(img.bitmap, true),
+      (err: unknown) => live && setError(messageOf(err)),
     );
     return () => {
       live = false;
     };
-  }, [cache, url, frame]);
+  }, [cache, url, frame, playingHere, pictureOf, id]);
 
-  const videoOn = playing && pane.support.playable;
+  const loading = loadingText(drawn, frame, playingHere);
   return (
     <figure
+      ref={figureRef}
       className={`compare-pane${selected ? ' is-selected' : ''}${className ? ` ${className}` : ''}`}
       style={{ ...style, borderTopColor: pane.color }}
       data-testid="compare-pane"
-      data-id={pane.candidate.id}
-      data-frame={shown ?? undefined}
+      data-id={id}
       data-selected={selected || undefined}
     >
+      <FrameStage ctx={ctx} canvasRef={canvasRef} pixels={pane.drawSize}>
+        {pane.support.playable ? (
+          <video
+            ref={videoRef}
+            className="compare-video"
+            src={pane.fileUrl}
+            muted
+            playsInline
+            preload="auto"
+            data-testid="compare-video"
+          />
+        ) : null}
+      </FrameStage>
       <PaneLabel
         pane={pane}
         frame={frame}
@@ -233,25 +282,16 @@ export function FramePane({
         onSelect={onSelect}
         cache={cache}
       />
+      {loading && !error ? (
+        <span className="compare-loading" data-testid="pane-loading" data-frame={frame}>
+          {loading}
+        </span>
+      ) : null}
       {pane.support.playable ? null : (
         <p className="compare-note" data-testid="playback-off">
           Playback off: {pane.support.reason} — stepping uses exact frames
         </p>
       )}
-      <FrameStage ctx={ctx} canvasRef={canvasRef}>
-        {pane.support.playable ? (
-          <video
-            ref={videoRef}
-            className={`compare-video${videoOn ? ' is-on' : ''}`}
-            src={pane.fileUrl}
-            muted
-            playsInline
-            preload="auto"
-            style={{ imageRendering: zoom !== 'fit' && zoom > 1 ? 'pixelated' : 'auto' }}
-            data-testid="compare-video"
-          />
-        ) : null}
-      </FrameStage>
       {error ? (
         <p className="compare-error" role="alert">
           Frame {frame}: {error}

@@ -6,7 +6,7 @@ import {
   type ReactNode,
   type UIEvent,
 } from 'react';
-import { anchoredScroll, FIT_MAX_HEIGHT_SHARE, type Zoom } from './compareModel';
+import { anchoredScroll, type Zoom } from './compareModel';
 
 /** Every pan scroller of the page follows the one the user scrolls or drags (synced pan). */
 function syncScroll(from: HTMLElement): void {
@@ -27,11 +27,11 @@ export interface ZoomAnchor {
   cursor: { x: number; y: number };
 }
 
-/** The scale 'fit' shows a w×h frame at in the first pane (its box width, at most FIT_MAX_HEIGHT_SHARE of the window height). */
+/** The scale 'fit' shows a w×h frame at in the first pane (contained in its box). */
 export function currentFitScale(w: number, h: number): number {
   const box = document.querySelector<HTMLElement>('.compare-scroll');
-  if (!box || w <= 0 || h <= 0) return 1;
-  return Math.min(box.clientWidth / w, (window.innerHeight * FIT_MAX_HEIGHT_SHARE) / h);
+  if (!box || w <= 0 || h <= 0 || box.clientHeight <= 0) return 1;
+  return Math.min(box.clientWidth / w, box.clientHeight / h);
 }
 
 /**

@@ -9,12 +9,6 @@ export type CompareMode = 'side' | 'wipe' | 'flicker' | 'diff' | 'heatmap';
 /** Zoom: 'fit' scales the frame to the pane; a number is a scale factor (1 = 100 %). */
 export type Zoom = 'fit' | 1 | 2 | 4 | 8;
 
-/**
- * The largest share of the window height a fitted frame takes, so the timeline and the per-frame
- * chart under the viewer stay in reach.
- */
-export const FIT_MAX_HEIGHT_SHARE = 0.55;
-
 /** Zoom steps in order, for +/−. */
 export const ZOOM_STEPS: readonly Zoom[] = ['fit', 1, 2, 4, 8];
 

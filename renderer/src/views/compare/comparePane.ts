@@ -10,8 +10,15 @@ export interface ComparePane {
   index: number;
   /** Its colour in labels and in the per-frame chart. */
   color: string;
-  /** URL of the exact frame shown now (renditions scaled to the source size). */
+  /** URL of the exact frame now, scaled to the source size as the scorer sees it. */
   url: string;
+  /**
+   * URL of the exact frame the pane draws: {@link url}, or zoomed in past 100 % a rendition's
+   * native frame, drawn nearest-neighbour so its codec's blocks show.
+   */
+  drawUrl: string;
+  /** The drawn frame's pixel size when it is not the source's (native pixels), else undefined. */
+  drawSize?: { width: number; height: number };
   /** URL of the whole file, for `<video>` playback. */
   fileUrl: string;
   support: PlaybackSupport;

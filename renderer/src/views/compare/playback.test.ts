@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  commonFrame,
   frameAtTime,
   frameTypeAt,
   playbackSupport,
@@ -72,5 +73,25 @@ describe('frame ↔ time', () => {
     expect(frameTypeAt(1, 'IBP')).toBe('B');
     expect(frameTypeAt(5, 'IBP')).toBe('?');
     expect(frameTypeAt(0, undefined)).toBe('?');
+  });
+});
+
+describe('commonFrame', () => {
+  it('picks the newest frame every pane has, only if newer than the one shown', () => {
+    expect(
+      commonFrame(
+        [
+          [10, 11, 12, 13],
+          [9, 10, 11, 12],
+          [11, 12],
+        ],
+        9,
+      ),
+    ).toBe(12);
+    // The slowest pane holds the others back: frame 13 waits until all have it.
+    expect(commonFrame([[13, 14], [12]], 11)).toBeNull();
+    expect(commonFrame([[5, 6], [5, 6]], 6)).toBeNull();
+    expect(commonFrame([[7]], 3)).toBe(7);
+    expect(commonFrame([], 0)).toBeNull();
   });
 });

@@ -123,3 +123,23 @@ export function frameTypeAt(index: number, types: string | null | undefined): st
   const c = types?.[index];
   return c && /[IPB]/.test(c) ? c : '?';
 }
+
+/**
+ * The frame every playing pane has a picture of, newest first, if newer than `after`: what the
+ * viewer shows next during playback. A pane that lags holds the others back (frames are dropped,
+ * panes never drift apart); null while no newer frame is common to all.
+ */
+export function commonFrame(
+  framesPerPane: readonly (readonly number[])[],
+  after: number,
+): number | null {
+  if (framesPerPane.length === 0) return null;
+  const [first, ...rest] = framesPerPane;
+  let best: number | null = null;
+  for (const f of first!) {
+    if (f > after && (best === null || f > best) && rest.every((list) => list.includes(f))) {
+      best = f;
+    }
+  }
+  return best;
+}

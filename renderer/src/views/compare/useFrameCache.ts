@@ -111,9 +111,10 @@ export function useFrameCache(pixels: number): LoadCache<FrameImage> {
 }
 
 /**
- * Keeps the frames at `frame` and its neighbours loading (so a step draws from memory) and aborts
- * loads of every other frame still in flight: frames the user has stepped past. `urlsAt` gives
- * every pane's URL of a frame; `key` changes whenever those URLs would (panes, size, frame).
+ * Keeps the frames at `frame` and its `neighbours` on each side loading (so a step draws from
+ * memory) and aborts loads of every other frame still in flight: frames the user has stepped past.
+ * `urlsAt` gives every pane's URL of a frame; `key` changes whenever those URLs would (panes, size,
+ * frame).
  */
 export function usePrefetch(
   cache: LoadCache<FrameImage>,
@@ -121,15 +122,18 @@ export function usePrefetch(
   frameCount: number,
   urlsAt: (index: number) => string[],
   key: string,
+  neighbours = 1,
 ): void {
   useEffect(() => {
     const keep = new Set<string>();
-    for (const index of [frame, frame + 1, frame - 1]) {
+    const around = [frame];
+    for (let d = 1; d <= neighbours; d++) around.push(frame + d, frame - d);
+    for (const index of around) {
       if (index >= 0 && index < frameCount) for (const url of urlsAt(index)) keep.add(url);
     }
     cache.cancelExcept(keep);
     for (const url of keep) cache.get(url).catch(() => undefined);
     // urlsAt is rebuilt each render; key stands for it.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [cache, key, frame, frameCount]);
+  }, [cache, key, frame, frameCount, neighbours]);
 }

@@ -1,11 +1,17 @@
 import { useId, type ReactNode, type RefObject } from 'react';
+import type { HdrHandling } from '../../../../shared/ladder';
 import type { LibraryItem } from '../../../../shared/library';
 import type { EncodePlan } from '../../../../shared/queue';
+import type { ScoreMetric } from '../../../../shared/score';
 import { showView } from '../../stores/appStore';
 import type { Failure } from '../../stores/failureOf';
 import { setEncodeOptions, setEncodeSource } from '../../stores/ladderEditorStore';
 import { ErrorPanel } from '../../ui/ErrorPanel';
 import { errorTitle } from '../../ui/errorTitle';
+import { metricsText } from '../scores/scoreOptionsText';
+import { EncodeChoices } from './EncodeChoices';
+import { OverwriteConfirm } from './OverwriteConfirm';
+import { PlanFindings } from './PlanFindings';
 
 /** Props of {@link EncodePanel}. */
 export interface EncodePanelProps {
@@ -17,6 +23,10 @@ export interface EncodePanelProps {
   decodeOnce: boolean;
   /** Score each encode job's renditions against the source once it is done. */
   scoreAfterEncode: boolean;
+  /** What score after encode measures. */
+  scoreMetrics: readonly ScoreMetric[];
+  /** What an HDR source becomes. */
+  hdr: HdrHandling;
   outDir: string;
   plan: EncodePlan | null;
   /** True when planning failed (the Commands panel says why). */
@@ -32,7 +42,7 @@ export interface EncodePanelProps {
 }
 
 const SCORE_AFTER_HINT =
-  'After each encode job, a score job measures its renditions against the source (VMAF, PSNR, SSIM, MS-SSIM with the automatic model). The scores appear in the Library, below the sources.';
+  'After each encode job, a score job measures its renditions against the source (the metrics chosen below, with the automatic VMAF model). The scores appear in the Library, below the sources.';
 
 const DECODE_ONCE_HINT =
   'One ffmpeg process decodes the source once and encodes every single-pass rung from it (split → scale → encode). Each output gets exactly the settings of a separate run; only the decoding is shared. Two-pass rungs always run on their own.';
@@ -43,7 +53,11 @@ function planSummary(plan: EncodePlan): string {
   const parts = [
     `${renditions} rendition${renditions === 1 ? '' : 's'} in ${processes} ffmpeg process${processes === 1 ? '' : 'es'}`,
   ];
-  if (plan.scoreAfterEncode) parts.push('each rendition then scored against the source');
+  if (plan.scoreAfterEncode) {
+    parts.push(
+      `each rendition then scored against the source (${metricsText(plan.scoreAfterEncode.metrics)})`,
+    );
+  }
   if (plan.skipped.length) {
     parts.push(
       `${plan.skipped.length} rung${plan.skipped.length === 1 ? '' : 's'} skipped (larger than the source)`,
@@ -60,6 +74,8 @@ export function EncodePanel({
   ladderEdited,
   decodeOnce,
   scoreAfterEncode,
+  scoreMetrics,
+  hdr,
   outDir,
   plan,
   planFailed,
@@ -71,6 +87,7 @@ export function EncodePanel({
   sourceRef,
 }: EncodePanelProps): ReactNode {
   const hintId = useId();
+  const source = items.find((i) => i.id === sourceId) ?? null;
   return (
     <section className="panel encode-panel" aria-label="Encode" data-testid="encode-panel">
       <div className="encode-grid">
@@ -164,6 +181,12 @@ export function EncodePanel({
           {submitting ? 'Queuing…' : 'Encode'}
         </button>
       </div>
+      <EncodeChoices
+        sourceHdr={source?.media.raw ? null : (source?.media.video.hdr ?? null)}
+        hdr={hdr}
+        scoreAfterEncode={scoreAfterEncode}
+        scoreMetrics={scoreMetrics}
+      />
       <p className="field-note" id={hintId}>
         {decodeOnce
           ? 'Decode once: one ffmpeg process reads the source once and encodes all single-pass rungs from it — same settings per output, less decoding.'
@@ -177,6 +200,7 @@ export function EncodePanel({
               ? 'This ladder cannot be planned for this source — the Commands panel says why.'
               : 'Planning…')}
       </p>
+      {plan && !blocked ? <PlanFindings findings={plan.findings} /> : null}
       {submitError ? (
         <ErrorPanel
           title={`Could not encode: ${errorTitle(submitError.code)}`}
@@ -186,6 +210,7 @@ export function EncodePanel({
           testId="encode-error"
         />
       ) : null}
+      <OverwriteConfirm />
     </section>
   );
 }

@@ -4,15 +4,15 @@ import { useClient } from '../../hooks/useClient';
 import {
   showListedLadder,
   showNewDraft,
-  startEncode,
   useLadderEditorStore,
 } from '../../stores/ladderEditorStore';
+import { encodeOrAsk } from '../../stores/encodeOverwrite';
 import { deleteLadder, useLaddersStore } from '../../stores/laddersStore';
 import { useLibraryStore } from '../../stores/libraryStore';
 import { pushToast } from '../../stores/appStore';
 import { useToolchainStore } from '../../stores/toolchainStore';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
-import { availableEncoders, encoderChoices } from './encoderChoices';
+import { availableEncoders, encoderChoices, unusableEncoders } from './encoderChoices';
 import { EncodePanel } from './EncodePanel';
 import { ladderChoice } from './ladderDraft';
 import { LadderEditor } from './LadderEditor';
@@ -39,6 +39,8 @@ export function LaddersView(): ReactNode {
     sourceId,
     decodeOnce,
     scoreAfterEncode,
+    scoreMetrics,
+    hdr,
     outDir,
     encodeRequest,
     submitting,
@@ -54,7 +56,10 @@ export function LaddersView(): ReactNode {
   const shownEntry = listed ?? (draft ? null : (entries[0] ?? null));
   const ladder = draft?.ladder ?? shownEntry?.ladder ?? null;
 
-  const choices = useMemo(() => encoderChoices(availableEncoders(report)), [report]);
+  const choices = useMemo(
+    () => encoderChoices(availableEncoders(report), unusableEncoders(report)),
+    [report],
+  );
   const issues = useMemo<LadderIssue[]>(() => {
     if (!draft) return [];
     const found = ladderIssues(draft.ladder);
@@ -79,7 +84,9 @@ export function LaddersView(): ReactNode {
     ? 'Import a source in the Library to plan and encode.'
     : !choice
       ? 'Fix the problems of the ladder to plan and encode it.'
-      : null;
+      : scoreAfterEncode && scoreMetrics.length === 0
+        ? 'Choose at least one metric for score after encode.'
+        : null;
   const request =
     source && choice
       ? {
@@ -87,7 +94,9 @@ export function LaddersView(): ReactNode {
           ...choice,
           decodeOnce,
           ...(outDir.trim() ? { outDir: outDir.trim() } : {}),
-          ...(scoreAfterEncode ? { scoreAfterEncode: {} } : {}),
+          ...(scoreAfterEncode ? { scoreAfterEncode: { options: { metrics: scoreMetrics } } } : {}),
+          // Asked only of an HDR source; kept with the batch's copy of the ladder.
+          ...(source.media.video.hdr && !source.media.raw ? { hdr } : {}),
         }
       : null;
   const planState = useEncodePlan(request);
@@ -141,6 +150,8 @@ export function LaddersView(): ReactNode {
         ladderEdited={draft !== null && (draft.dirty || draft.savedId === null)}
         decodeOnce={decodeOnce}
         scoreAfterEncode={scoreAfterEncode}
+        scoreMetrics={scoreMetrics}
+        hdr={hdr}
         outDir={outDir}
         plan={planState.plan}
         planFailed={planState.failure !== null}
@@ -150,7 +161,7 @@ export function LaddersView(): ReactNode {
         sourceRef={sourceRef}
         onDismissError={() => useLadderEditorStore.setState({ submitError: null })}
         onEncode={() => {
-          if (request) void startEncode(client, request);
+          if (request) void encodeOrAsk(client, request);
         }}
       />
 

@@ -1,4 +1,4 @@
-import type { KeyboardEvent, ReactNode } from 'react';
+import { useState, type KeyboardEvent, type ReactNode } from 'react';
 import { ENCODERS, isSoftwareEncoder, type Encoder, type Rung } from '../../../../shared/ladder';
 import { NumberField } from '../../ui/NumberField';
 import type { EncoderChoice } from './encoderChoices';
@@ -49,7 +49,12 @@ export function RungRow({
   onRemove,
 }: RungRowProps): ReactNode {
   const n = index + 1;
-  const set = (next: Rung): void => onChange(index, next);
+  // What the last rate-mode change kept or dropped; cleared by the next edit of the rung.
+  const [rateNote, setRateNote] = useState<string | null>(null);
+  const set = (next: Rung): void => {
+    setRateNote(null);
+    onChange(index, next);
+  };
   const at = (field: string): string[] => messagesAt(issues, index, field);
   const errId = (field: string): string => `rung-${index}-${field}-error`;
   const described = (field: string): string | undefined =>
@@ -152,7 +157,7 @@ export function RungRow({
           </optgroup>
         </select>
         {choice?.available === false ? (
-          <div className="cell-warn">No ffmpeg on this machine has it</div>
+          <div className="cell-warn">{choice.why ?? 'No ffmpeg on this machine has it'}</div>
         ) : (
           <div className="cell-sub">{info ? info.label : 'hardware'}</div>
         )}
@@ -165,7 +170,11 @@ export function RungRow({
             value={rc.mode}
             aria-label={`Rung ${n} rate control`}
             title={RATE_MODES.find((m) => m.mode === rc.mode)?.title}
-            onChange={(e) => set(changeRateMode(rung, e.target.value as RateMode))}
+            onChange={(e) => {
+              const change = changeRateMode(rung, e.target.value as RateMode);
+              onChange(index, change.rung);
+              setRateNote(change.note);
+            }}
             data-testid="rung-rate-mode"
           >
             {RATE_MODES.map((m) => (
@@ -239,6 +248,11 @@ export function RungRow({
             />
             Two-pass
           </label>
+        ) : null}
+        {rateNote ? (
+          <div className="cell-note" role="status" data-testid="rung-rate-note">
+            {rateNote}
+          </div>
         ) : null}
         <Messages messages={rateMessages} id={errId('rateControl')} />
       </td>

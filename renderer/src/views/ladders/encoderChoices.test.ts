@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BinaryInfo, ToolchainReport } from '../../../../shared/toolchain';
-import { availableEncoders, encoderChoices } from './encoderChoices';
+import { availableEncoders, encoderChoices, unusableEncoders } from './encoderChoices';
 
 const ffmpeg = (encoders: string[], error: string | null = null): BinaryInfo => ({
   kind: 'ffmpeg',
@@ -19,6 +19,7 @@ const report = (binaries: BinaryInfo[]): ToolchainReport => ({
   binaries,
   selected: { encode: null, score: null, probe: null, decode: null },
   modelDirs: [],
+  reasons: [],
   modelFiles: [],
   advice: [],
 });
@@ -41,5 +42,21 @@ describe('encoder choices', () => {
       available: true,
     });
     expect(encoderChoices(null).every((c) => c.available === null)).toBe(true);
+  });
+
+  it('says why a hardware encoder compiled in cannot run here', () => {
+    const reason = 'needs an NVIDIA GPU and its driver — none found';
+    const r = report([
+      { ...ffmpeg(['libx264']), unusableEncoders: [{ encoder: 'h264_nvenc', reason }] },
+    ]);
+    const choices = encoderChoices(availableEncoders(r), unusableEncoders(r));
+    expect(choices.find((c) => c.encoder === 'h264_nvenc')).toMatchObject({
+      available: false,
+      why: reason,
+    });
+    expect(choices.find((c) => c.encoder === 'hevc_qsv')).toMatchObject({
+      available: false,
+      why: null,
+    });
   });
 });

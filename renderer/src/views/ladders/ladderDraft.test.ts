@@ -24,6 +24,20 @@ describe('ladder draft', () => {
     expect(hls.rungs[0]!.id).toBe('234p-145k');
   });
 
+  it('lets a derived rung id follow a bitrate edit and keeps a typed one', () => {
+    const d = startDraft(hls, null);
+    const first = d.ladder.rungs[0]!;
+    const bitrate = { ...first, rateControl: { ...first.rateControl, bitrateKbps: 300 } };
+    expect(ids(replaceRung(d, 0, bitrate))[0]).toBe('234p-300k');
+    const typed = replaceRung(d, 0, { ...first, id: 'phone' });
+    expect(ids(replaceRung(typed, 0, { ...bitrate, id: 'phone' }))[0]).toBe('phone');
+    // Typed here, even in the derived form: it stays what the person typed.
+    const typedDerived = replaceRung(d, 0, { ...first, id: '234p-145k-2' });
+    expect(ids(replaceRung(typedDerived, 0, { ...bitrate, id: '234p-145k-2' }))[0]).toBe(
+      '234p-145k-2',
+    );
+  });
+
   it('moves a rung and its key together, and ignores moves past either end', () => {
     const d = startDraft(hls, null);
     const down = moveRung(d, 0, 1);

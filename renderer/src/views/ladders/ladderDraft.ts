@@ -4,7 +4,7 @@
  * Every edit returns a new draft.
  */
 import type { Ladder, Rung } from '../../../../shared/ladder';
-import { copyOfRung, newRung } from './rungEdits';
+import { copyOfRung, followDerivedId, newRung } from './rungEdits';
 
 /** A ladder in the editor. */
 export interface LadderDraft {
@@ -15,6 +15,8 @@ export interface LadderDraft {
   savedId: string | null;
   /** True once anything was edited since it was loaded or saved. */
   dirty: boolean;
+  /** Keys of the rungs whose id the person typed here: such an id never follows other edits. */
+  typedIds: ReadonlySet<string>;
 }
 
 let keyCounter = 0;
@@ -30,6 +32,7 @@ export function startDraft(ladder: Ladder, savedId: string | null, dirty = false
     keys: ladder.rungs.map(() => nextKey()),
     savedId,
     dirty,
+    typedIds: new Set(),
   };
 }
 
@@ -47,12 +50,20 @@ export function editLadderFields(
   return { ...draft, ladder, dirty: true };
 }
 
-/** Replaces rung `index`. */
+/**
+ * Replaces rung `index`. An id derived from the rung's size and rate follows the edit, unless the
+ * person typed that id here (then it is theirs, even when it reads like a derived one).
+ */
 export function replaceRung(draft: LadderDraft, index: number, rung: Rung): LadderDraft {
-  if (!draft.ladder.rungs[index]) return draft;
+  const before = draft.ladder.rungs[index];
+  const key = draft.keys[index];
+  if (!before || key === undefined) return draft;
   const rungs = draft.ladder.rungs.slice();
-  rungs[index] = rung;
-  return withRungs(draft, rungs, draft.keys);
+  const others = rungs.filter((_, i) => i !== index).map((r) => r.id);
+  const typed = rung.id !== before.id || draft.typedIds.has(key);
+  rungs[index] = typed ? rung : followDerivedId(before, rung, others);
+  const typedIds = rung.id !== before.id ? new Set(draft.typedIds).add(key) : draft.typedIds;
+  return { ...withRungs(draft, rungs, draft.keys), typedIds };
 }
 
 /** Appends a new rung modelled on the last one. */

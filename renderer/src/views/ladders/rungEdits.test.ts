@@ -7,6 +7,8 @@ import {
   changeRateMode,
   copyOfLadder,
   copyOfRung,
+  followDerivedId,
+  hasDerivedId,
   newLadder,
   newRung,
   suggestedRungId,
@@ -135,36 +137,79 @@ describe('changeEncoder', () => {
 describe('changeRateMode', () => {
   it('CRF → ABR starts from a typical bitrate for the height, and back to the encoder CRF', () => {
     const r = changeRateMode({ ...crfRung, height: 360 }, 'abr');
-    expect(r.rateControl).toEqual({ mode: 'abr', bitrateKbps: 700 });
-    expect(changeRateMode(r, 'crf').rateControl).toEqual({ mode: 'crf', crf: 23 });
+    expect(r.rung.rateControl).toEqual({ mode: 'abr', bitrateKbps: 700 });
+    expect(r.note).toBeNull();
+    expect(changeRateMode(r.rung, 'crf')).toEqual({
+      rung: { ...r.rung, rateControl: { mode: 'crf', crf: 23 } },
+      note: null,
+    });
   });
 
-  it('carries a cap from capped CRF to ABR and from ABR to CRF', () => {
+  it('carries a cap from capped CRF to ABR, and from ABR to CRF with a note that it is capped CRF', () => {
     const capped: Rung = {
       ...crfRung,
       rateControl: { mode: 'crf', crf: 23, maxrateKbps: 3000, bufsizeKbps: 6000 },
     };
-    expect(changeRateMode(capped, 'abr').rateControl).toEqual({
+    expect(changeRateMode(capped, 'abr').rung.rateControl).toEqual({
       mode: 'abr',
       bitrateKbps: 3000,
       maxrateKbps: 3000,
       bufsizeKbps: 6000,
     });
-    expect(changeRateMode(abrRung, 'crf').rateControl).toEqual({
+    const toCrf = changeRateMode(abrRung, 'crf');
+    expect(toCrf.rung.rateControl).toEqual({
       mode: 'crf',
       crf: 23,
       maxrateKbps: 218,
       bufsizeKbps: 290,
     });
+    expect(toCrf.note).toBe(
+      'Maxrate 218 kb/s and bufsize 290 kb/s kept: this rung is now capped CRF. Clear maxrate for plain CRF.',
+    );
   });
 
-  it('ABR → CBR keeps bitrate and bufsize; the same mode changes nothing', () => {
-    expect(changeRateMode(abrRung, 'cbr').rateControl).toEqual({
-      mode: 'cbr',
-      bitrateKbps: 145,
-      bufsizeKbps: 290,
-    });
-    expect(changeRateMode(abrRung, 'abr')).toBe(abrRung);
+  it('names what the new mode drops: two-pass, a maxrate under CBR, a bufsize without a cap', () => {
+    const twoPass: Rung = {
+      ...abrRung,
+      rateControl: { mode: 'abr', bitrateKbps: 900, twoPass: true },
+    };
+    const crf = changeRateMode(twoPass, 'crf');
+    expect(crf.rung.rateControl).toEqual({ mode: 'crf', crf: 23 });
+    expect(crf.note).toBe('Dropped: two-pass (ABR only).');
+    const cbr = changeRateMode(abrRung, 'cbr');
+    expect(cbr.rung.rateControl).toEqual({ mode: 'cbr', bitrateKbps: 145, bufsizeKbps: 290 });
+    expect(cbr.note).toBe('Dropped: maxrate 218 kb/s (CBR holds the bitrate).');
+    const fromCbr = changeRateMode(cbr.rung, 'crf');
+    expect(fromCbr.rung.rateControl).toEqual({ mode: 'crf', crf: 23 });
+    expect(fromCbr.note).toBe('Dropped: bufsize 290 kb/s (no maxrate to buffer).');
+  });
+
+  it('the same mode changes nothing', () => {
+    expect(changeRateMode(abrRung, 'abr')).toEqual({ rung: abrRung, note: null });
+  });
+});
+
+describe('rung ids that follow edits', () => {
+  it('tells a derived id (numbered or not) from a typed one', () => {
+    expect(hasDerivedId(abrRung)).toBe(true); // 234p-145k
+    expect(hasDerivedId({ ...abrRung, id: '234p-145k-2' })).toBe(true);
+    expect(hasDerivedId({ ...abrRung, id: '234p-145k-copy' })).toBe(false);
+    expect(hasDerivedId({ ...abrRung, id: 'mobile' })).toBe(false);
+  });
+
+  it('renames a derived id when the bitrate or the height changes', () => {
+    const edited = withRateField(abrRung, 'bitrateKbps', 300);
+    expect(followDerivedId(abrRung, edited, ['360p-365k']).id).toBe('234p-300k');
+    expect(followDerivedId(abrRung, { ...abrRung, height: 270 }, []).id).toBe('270p-145k');
+    expect(followDerivedId(abrRung, edited, ['234p-300k']).id).toBe('234p-300k-2');
+  });
+
+  it('keeps a typed id, an id changed in the same edit, and the id when nothing it names changed', () => {
+    const typed = { ...abrRung, id: 'mobile' };
+    expect(followDerivedId(typed, withRateField(typed, 'bitrateKbps', 300), []).id).toBe('mobile');
+    const renamed = { ...withRateField(abrRung, 'bitrateKbps', 300), id: 'my-id' };
+    expect(followDerivedId(abrRung, renamed, []).id).toBe('my-id');
+    expect(followDerivedId(abrRung, { ...abrRung, preset: 'slow' }, []).id).toBe('234p-145k');
   });
 });
 

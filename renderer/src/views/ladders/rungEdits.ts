@@ -137,33 +137,78 @@ function onePass(rc: Extract<RateControl, { mode: 'abr' }>): RateControl {
   return rest;
 }
 
+/** A rung after a rate-mode change, and what the change kept or dropped that the person should know. */
+export interface RateModeChange {
+  rung: Rung;
+  /** Said next to the mode: a cap kept (capped CRF) or settings dropped; null when nothing was. */
+  note: string | null;
+}
+
 /**
- * The rung with another rate-control mode. A cap carries over (CRF ↔ ABR); a new bitrate starts
- * from the cap or a typical value for the height; a new CRF from the encoder's default.
+ * The rung with another rate-control mode. A cap carries over (CRF ↔ ABR), so ABR with a maxrate
+ * becomes capped CRF, and the note says so; a new bitrate starts from the cap or a typical value for
+ * the height; a new CRF from the encoder's default. What the new mode cannot keep (two-pass, a
+ * maxrate under CBR, a bufsize without a cap) is dropped and named in the note.
  */
-export function changeRateMode(rung: Rung, mode: RateMode): Rung {
+export function changeRateMode(rung: Rung, mode: RateMode): RateModeChange {
   const rc = rung.rateControl;
-  if (rc.mode === mode) return rung;
+  if (rc.mode === mode) return { rung, note: null };
   const info = isSoftwareEncoder(rung.encoder) ? ENCODERS[rung.encoder] : null;
   const maxrate = rc.mode === 'cbr' ? undefined : rc.maxrateKbps;
   const bufsize = rc.bufsizeKbps;
   const bitrate = rc.mode === 'crf' ? (maxrate ?? typicalBitrateKbps(rung.height)) : rc.bitrateKbps;
+  const dropped: string[] = [];
+  if (rc.mode === 'abr' && rc.twoPass) dropped.push('two-pass (ABR only)');
   let next: RateControl;
+  let kept: string | null = null;
   if (mode === 'crf') {
     next = { mode: 'crf', crf: info ? info.crf.default : 23 };
-    if (maxrate !== undefined) next.maxrateKbps = maxrate;
-    if (maxrate !== undefined && bufsize !== undefined) next.bufsizeKbps = bufsize;
+    if (maxrate !== undefined) {
+      next.maxrateKbps = maxrate;
+      if (bufsize !== undefined) next.bufsizeKbps = bufsize;
+      kept =
+        `Maxrate ${maxrate} kb/s${bufsize !== undefined ? ` and bufsize ${bufsize} kb/s` : ''} kept: ` +
+        'this rung is now capped CRF. Clear maxrate for plain CRF.';
+    } else if (bufsize !== undefined) {
+      dropped.push(`bufsize ${bufsize} kb/s (no maxrate to buffer)`);
+    }
   } else if (mode === 'abr') {
     next = { mode: 'abr', bitrateKbps: bitrate };
     if (maxrate !== undefined && maxrate >= bitrate) {
       next.maxrateKbps = maxrate;
       if (bufsize !== undefined) next.bufsizeKbps = bufsize;
+    } else if (bufsize !== undefined) {
+      dropped.push(`bufsize ${bufsize} kb/s (no maxrate to buffer)`);
     }
   } else {
     next = { mode: 'cbr', bitrateKbps: bitrate };
     if (bufsize !== undefined) next.bufsizeKbps = bufsize;
+    if (maxrate !== undefined) dropped.push(`maxrate ${maxrate} kb/s (CBR holds the bitrate)`);
   }
-  return { ...rung, rateControl: next };
+  const droppedText = dropped.length ? `Dropped: ${dropped.join(', ')}.` : null;
+  const note = [kept, droppedText].filter((t): t is string => t !== null).join(' ');
+  return { rung: { ...rung, rateControl: next }, note: note || null };
+}
+
+/** True when a rung's id is the one its size and rate suggest (numbered or not): made, not typed. */
+export function hasDerivedId(rung: Pick<Rung, 'id' | 'width' | 'height' | 'rateControl'>): boolean {
+  const base = suggestedRungId(rung);
+  return (
+    rung.id === base ||
+    (rung.id.startsWith(`${base}-`) && /^\d+$/.test(rung.id.slice(base.length + 1)))
+  );
+}
+
+/**
+ * The edited rung with its id following the edit: an id derived from the old size and rate
+ * (`234p-145k`) becomes the one the new values suggest (`234p-300k`), so file names and charts do
+ * not carry a stale bitrate. An id the person typed, or changed in this edit, is kept.
+ */
+export function followDerivedId(before: Rung, after: Rung, takenIds: Iterable<string>): Rung {
+  if (after.id !== before.id || !hasDerivedId(before)) return after;
+  const base = suggestedRungId(after);
+  if (base === suggestedRungId(before)) return after;
+  return { ...after, id: uniqueId(base, takenIds) };
 }
 
 /** True when the encoder can run the rung's ABR in two passes. */

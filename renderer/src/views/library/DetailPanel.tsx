@@ -6,6 +6,7 @@ import { chromaOf } from '../../../../shared/pixfmt';
 import { openEncodeFor } from '../../stores/ladderEditorStore';
 import { CopyButton } from '../../ui/CopyButton';
 import { FactList } from '../../ui/FactList';
+import { MissingBadge } from './LibraryRow';
 import { MediaBadges } from './MediaBadges';
 import {
   channelsText,
@@ -29,9 +30,12 @@ function secondsText(s: number | null): string | null {
 /** Everything probe knows about the selected source, with Encode… and the button to remove it. */
 export function DetailPanel({
   item,
+  missing,
   onRequestRemove,
 }: {
   item: LibraryItem;
+  /** True when the file was gone from disk at the last check: nothing can read it. */
+  missing: boolean;
   onRequestRemove: () => void;
 }): ReactNode {
   const { media } = item;
@@ -49,6 +53,7 @@ export function DetailPanel({
       </div>
       <div className="detail-title">
         <h2 title={item.fileName}>{item.fileName}</h2>
+        {missing ? <MissingBadge path={item.path} /> : null}
         <MediaBadges media={media} />
       </div>
       <div className="detail-path">
@@ -57,16 +62,29 @@ export function DetailPanel({
         </code>
         <CopyButton text={item.path} label="Copy path" />
       </div>
+      {missing ? (
+        <div className="notice notice-warning" role="status" data-testid="source-missing">
+          <strong>The file is gone.</strong> Nothing is at {item.path} any more (deleted or moved),
+          so it cannot be encoded, scored or compared. Put it back there, or import it from where it
+          is now; its renditions and scores stay in the library.
+        </div>
+      ) : null}
       <div className="detail-encode">
         <button
           type="button"
           className="button button-primary"
           onClick={() => openEncodeFor(item.id)}
+          disabled={missing}
+          title={missing ? `The file is gone: nothing is at ${item.path}` : undefined}
           data-testid="encode-button"
         >
           Encode…
         </button>
-        <span className="muted small">Pick a ladder and see the exact ffmpeg commands.</span>
+        <span className="muted small">
+          {missing
+            ? 'Needs the file: put it back at its path first.'
+            : 'Pick a ladder and see the exact ffmpeg commands.'}
+        </span>
       </div>
 
       <section className="detail-section">

@@ -10,13 +10,21 @@ import { Thumbnail } from './Thumbnail';
 export interface LibraryRowProps {
   item: LibraryItem;
   selected: boolean;
+  /** True when the file was gone from disk at the last check. */
+  missing: boolean;
   /** True for the one row in the Tab order. */
   tabbable: boolean;
   rowRef: (el: HTMLTableRowElement | null) => void;
 }
 
 /** One source in the library table. */
-export function LibraryRow({ item, selected, tabbable, rowRef }: LibraryRowProps): ReactNode {
+export function LibraryRow({
+  item,
+  selected,
+  missing,
+  tabbable,
+  rowRef,
+}: LibraryRowProps): ReactNode {
   const { media } = item;
   const { video } = media;
   return (
@@ -31,6 +39,7 @@ export function LibraryRow({ item, selected, tabbable, rowRef }: LibraryRowProps
       }}
       data-testid="library-row"
       data-id={item.id}
+      data-missing={missing || undefined}
     >
       <td className="col-thumb">
         <Thumbnail item={item} size="row" />
@@ -41,6 +50,7 @@ export function LibraryRow({ item, selected, tabbable, rowRef }: LibraryRowProps
         </div>
         <div className="cell-sub cell-sub-row">
           <span>{media.container.split(',')[0]}</span>
+          {missing ? <MissingBadge path={item.path} /> : null}
           <MediaBadges media={media} />
         </div>
       </td>
@@ -68,5 +78,18 @@ export function LibraryRow({ item, selected, tabbable, rowRef }: LibraryRowProps
       <td className="num col-duration">{formatDuration(media.durationSeconds)}</td>
       <td className="num col-bitrate">{formatBitrate(media.bitrateKbps)}</td>
     </tr>
+  );
+}
+
+/** Marks a source whose file is gone from disk. */
+export function MissingBadge({ path }: { path: string }): ReactNode {
+  return (
+    <span
+      className="badge badge-danger"
+      title={`The file is not at ${path} any more (deleted or moved)`}
+      data-testid="badge-missing"
+    >
+      MISSING
+    </span>
   );
 }

@@ -1,6 +1,6 @@
 import { useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
 import type { LibraryItem } from '../../../../shared/library';
-import { selectItem } from '../../stores/libraryStore';
+import { selectItem, useLibraryStore } from '../../stores/libraryStore';
 import { LIBRARY_COLUMNS, nextSort, type SortSpec } from './libraryColumns';
 import { LibraryRow } from './LibraryRow';
 
@@ -28,6 +28,7 @@ export function LibraryTable({
   onRequestRemove,
   focusRequest,
 }: LibraryTableProps): ReactNode {
+  const missing = useLibraryStore((s) => s.missing);
   const rowRefs = useRef(new Map<string, HTMLTableRowElement>());
   const focusAfterMove = useRef(false);
 
@@ -108,6 +109,7 @@ export function LibraryTable({
               key={item.id}
               item={item}
               selected={item.id === selectedId}
+              missing={missing.has(item.id)}
               tabbable={item.id === tabStop}
               rowRef={(el) => {
                 if (el) rowRefs.current.set(item.id, el);

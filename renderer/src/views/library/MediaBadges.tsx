@@ -1,8 +1,8 @@
 import type { ReactNode } from 'react';
-import type { MediaInfo } from '../../../../shared/media';
+import { isStillImage, STILL_IMAGE_REMARK, type MediaInfo } from '../../../../shared/media';
 import { hdrDescription, hdrLabel } from './mediaText';
 
-/** HDR (PQ / HLG), VFR, interlaced and RAW badges for one source. */
+/** HDR (PQ / HLG), VFR, interlaced, RAW and still-image badges for one source. */
 export function MediaBadges({ media }: { media: MediaInfo }): ReactNode {
   const { video } = media;
   const hdr = hdrLabel(video.hdr);
@@ -33,6 +33,15 @@ export function MediaBadges({ media }: { media: MediaInfo }): ReactNode {
       {interlaced ? (
         <span className="badge" title={`Interlaced (${video.fieldOrder})`}>
           INT
+        </span>
+      ) : null}
+      {isStillImage(media) ? (
+        <span
+          className="badge badge-warn"
+          title={`${media.fileName} is ${STILL_IMAGE_REMARK}`}
+          data-testid="badge-still"
+        >
+          STILL
         </span>
       ) : null}
       {media.raw ? (

@@ -7,7 +7,8 @@ import type { JobNames } from './jobText';
 import { JobRow } from './JobRow';
 import {
   batchEtaSeconds,
-  batchFraction,
+  batchOutcome,
+  batchProgress,
   clockDuration,
   percentText,
   rungTally,
@@ -30,6 +31,10 @@ export interface BatchCardProps {
   onRequestCancelBatch: (batch: Batch) => void;
   onRetry: (job: Job) => void;
   onRerun: (batch: Batch, rungId: string) => void;
+  /** Places of the queued jobs in the whole queue (1: next), and how many are queued. */
+  places: ReadonlyMap<string, number>;
+  onMove: (job: Job, to: 'up' | 'down' | 'first') => void;
+  onRunNext: (batch: Batch) => void;
   /** Names of the renditions, sources and jobs score jobs refer to. */
   names: JobNames;
 }
@@ -53,6 +58,9 @@ export function BatchCard({
   onRequestCancelBatch,
   onRetry,
   onRerun,
+  places,
+  onMove,
+  onRunNext,
   names,
 }: BatchCardProps): ReactNode {
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set());
@@ -62,7 +70,6 @@ export function BatchCard({
   const tally = rungTally(batch.ladder ? encodeJobs : scoreJobs);
   const scoresLine = batch.ladder ? scoreTallyText(rungTally(scoreJobs)) : null;
   const anyActive = jobs.some((j) => j.status === 'queued' || j.status === 'running');
-  const anyFailed = jobs.some((j) => j.status === 'failed' || j.status === 'interrupted');
   // Renditions in ladder order (they arrive newest first).
   const rungOrder = batch.ladder?.rungs.map((r) => r.id) ?? [];
   const title = batch.ladder?.name ?? 'Scoring';
@@ -71,7 +78,12 @@ export function BatchCard({
     .slice()
     .sort((x, y) => rungOrder.indexOf(x.rungId) - rungOrder.indexOf(y.rungId));
   const active = anyActive;
-  const fraction = batchFraction(jobs, progress);
+  const parts = batchProgress(jobs, progress);
+  const fraction = parts.overall;
+  const outcome = batchOutcome(jobs);
+  // Queued jobs of other batches start before some of this one's: "Run next" would change that.
+  const myPlaces = jobs.flatMap((j) => places.get(j.id) ?? []);
+  const behindOthers = myPlaces.length > 0 && Math.max(...myPlaces) > myPlaces.length;
   const eta = active ? batchEtaSeconds(jobs, progress, concurrency, now) : null;
   const toggle = (id: string): void =>
     setExpanded((s) => {
@@ -128,6 +140,17 @@ export function BatchCard({
               Show scores
             </button>
           ) : null}
+          {behindOthers ? (
+            <button
+              type="button"
+              className="button button-small"
+              onClick={() => onRunNext(batch)}
+              title="Start the queued jobs of this batch before every other queued job"
+              data-testid="run-batch-next"
+            >
+              Run next
+            </button>
+          ) : null}
           {active ? (
             <button
               type="button"
@@ -145,11 +168,26 @@ export function BatchCard({
         <ProgressBar
           fraction={fraction ?? 0}
           label={`Progress of the batch ${title}`}
-          tone={active ? 'accent' : anyFailed ? 'danger' : tally.done > 0 ? 'ok' : 'muted'}
+          tone={outcome?.tone ?? 'accent'}
           size="large"
           testId="batch-progress"
         />
-        <span className="batch-percent">{percentText(fraction)}</span>
+        <span
+          className="batch-percent"
+          title={
+            parts.scores !== null && parts.encodes !== null
+              ? 'Encodes and scores together, weighted by the videos each job carries'
+              : undefined
+          }
+          data-testid="batch-percent"
+        >
+          {percentText(fraction)}
+        </span>
+        {parts.scores !== null && parts.encodes !== null ? (
+          <span className="batch-parts" data-testid="batch-parts">
+            encodes {percentText(parts.encodes)} · scores {percentText(parts.scores)}
+          </span>
+        ) : null}
         <div className="batch-tally" data-testid="batch-tally">
           <span className="tally tally-done">{tally.done} done</span>
           <span className={`tally ${tally.failed ? 'tally-failed' : ''}`}>
@@ -168,14 +206,12 @@ export function BatchCard({
             </span>
           ) : null}
         </div>
-        <span className="batch-eta" title="Estimated time until the whole batch is done">
-          {active
-            ? eta === null
-              ? 'ETA —'
-              : `ETA ${clockDuration(eta)}`
-            : tally.done === 0 && tally.failed === 0
-              ? 'Canceled'
-              : 'Finished'}
+        <span
+          className={`batch-eta ${outcome ? `batch-outcome-${outcome.tone}` : ''}`}
+          title={outcome ? undefined : 'Estimated time until the whole batch is done'}
+          data-testid="batch-outcome"
+        >
+          {outcome ? outcome.label : eta === null ? 'ETA —' : `ETA ${clockDuration(eta)}`}
         </span>
       </div>
 
@@ -221,6 +257,8 @@ export function BatchCard({
                 onRequestCancel={() => onRequestCancel(job)}
                 onRetry={() => onRetry(job)}
                 onRerun={(rungId) => onRerun(batch, rungId)}
+                place={places.has(job.id) ? { at: places.get(job.id)!, of: places.size } : null}
+                onMove={(to) => onMove(job, to)}
               />
             ))}
           </tbody>

@@ -4,7 +4,14 @@ import { formatFps } from '../../../../shared/format';
 import { ProgressBar } from '../../ui/ProgressBar';
 import { JobDetails } from './JobDetails';
 import { jobText, type JobNames } from './jobText';
-import { clockDuration, encodeTimeText, jobFraction, percentText, speedText } from './queueFigures';
+import {
+  clockDuration,
+  encodeTimeText,
+  jobFraction,
+  percentText,
+  placeText,
+  speedText,
+} from './queueFigures';
 import { StatusChip } from './StatusChip';
 
 /** Props of {@link JobRow}. */
@@ -17,6 +24,10 @@ export interface JobRowProps {
   onRequestCancel: () => void;
   onRetry: () => void;
   onRerun: (rungId: string) => void;
+  /** Its place among all queued jobs (1: starts next), and how many are queued; null unless queued. */
+  place: { at: number; of: number } | null;
+  /** Moves it (queued jobs only): one place earlier or later, or to the front of the queue. */
+  onMove: (to: 'up' | 'down' | 'first') => void;
   /** Number of columns, for the details row. */
   columns: number;
   /** Names of the renditions, sources and jobs a score job refers to. */
@@ -35,7 +46,7 @@ const TONES = {
 /**
  * One job: its rungs (or, for a score job, the videos it scores), status, live progress (percent,
  * fps, speed, ETA) and its actions. The row takes focus: Enter shows the details, Delete or
- * Backspace asks to cancel a queued or running job.
+ * Backspace asks to cancel a queued or running job, Alt+↑ / Alt+↓ / Alt+Home move a queued one.
  */
 export function JobRow({
   job,
@@ -46,6 +57,8 @@ export function JobRow({
   onRequestCancel,
   onRetry,
   onRerun,
+  place,
+  onMove,
   columns,
   names,
 }: JobRowProps): ReactNode {
@@ -55,7 +68,10 @@ export function JobRow({
 
   function onKeyDown(e: KeyboardEvent<HTMLTableRowElement>): void {
     if (e.target !== e.currentTarget) return;
-    if ((e.key === 'Delete' || e.key === 'Backspace') && active) {
+    if (e.altKey && place && (e.key === 'ArrowUp' || e.key === 'ArrowDown' || e.key === 'Home')) {
+      e.preventDefault();
+      onMove(e.key === 'ArrowUp' ? 'up' : e.key === 'ArrowDown' ? 'down' : 'first');
+    } else if ((e.key === 'Delete' || e.key === 'Backspace') && active) {
       e.preventDefault();
       onRequestCancel();
     } else if (e.key === 'Enter' || e.key === ' ') {
@@ -106,6 +122,11 @@ export function JobRow({
         <td className="job-status">
           <StatusChip status={job.status} />
           {job.attempts > 1 ? <div className="cell-sub">attempt {job.attempts}</div> : null}
+          {place ? (
+            <div className="cell-sub" data-testid="job-place" title="Its place in the whole queue">
+              {placeText(place.at, place.of)}
+            </div>
+          ) : null}
         </td>
         <td className="job-progress-cell">
           <div className="job-progress-line">
@@ -139,6 +160,42 @@ export function JobRow({
         </td>
         <td className="job-actions">
           <div className="row-buttons">
+            {place ? (
+              <>
+                <button
+                  type="button"
+                  className="icon-button icon-small"
+                  onClick={() => onMove('up')}
+                  disabled={place.at === 1}
+                  aria-label={`Move ${text.title} earlier in the queue`}
+                  title="Earlier in the queue (Alt+↑)"
+                  data-testid="move-job-up"
+                >
+                  ↑
+                </button>
+                <button
+                  type="button"
+                  className="icon-button icon-small"
+                  onClick={() => onMove('down')}
+                  disabled={place.at === place.of}
+                  aria-label={`Move ${text.title} later in the queue`}
+                  title="Later in the queue (Alt+↓)"
+                  data-testid="move-job-down"
+                >
+                  ↓
+                </button>
+                <button
+                  type="button"
+                  className="button button-small"
+                  onClick={() => onMove('first')}
+                  disabled={place.at === 1}
+                  title="Before every other queued job (Alt+Home)"
+                  data-testid="run-job-next"
+                >
+                  Run next
+                </button>
+              </>
+            ) : null}
             {active ? (
               <button
                 type="button"

@@ -4,12 +4,22 @@ import { useClient } from '../../hooks/useClient';
 import { useNow } from '../../hooks/useNow';
 import { showView } from '../../stores/appStore';
 import { useLibraryStore } from '../../stores/libraryStore';
-import { cancelAll, cancelJob, rerunRung, retryJob } from '../../stores/queueActions';
+import {
+  cancelAll,
+  cancelJob,
+  clearFinished,
+  moveJob,
+  pauseQueue,
+  rerunRung,
+  retryJob,
+  runBatchNext,
+} from '../../stores/queueActions';
 import { focusBatch, useQueueStore } from '../../stores/queueStore';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { ErrorPanel } from '../../ui/ErrorPanel';
 import { BatchCard } from './BatchCard';
 import { jobText, type JobNames } from './jobText';
+import { queuePlaces } from './queueFigures';
 import { RenditionTable } from './RenditionTable';
 
 type Confirming =
@@ -42,6 +52,10 @@ export function QueueView(): ReactNode {
     () => groupBy(data.renditions, (r) => r.batchId),
     [data.renditions],
   );
+  const places = useMemo(() => queuePlaces(data.jobs), [data.jobs]);
+  const finishedBatches = batches.filter((b) =>
+    (jobsByBatch.get(b.id) ?? []).every((j) => j.status !== 'queued' && j.status !== 'running'),
+  ).length;
   const batchIds = new Set(batches.map((b) => b.id));
   const loose: Rendition[] = data.renditions.filter(
     (r) => r.batchId === null || !batchIds.has(r.batchId),
@@ -96,6 +110,30 @@ export function QueueView(): ReactNode {
           ) : null}
           <button
             type="button"
+            className="button"
+            disabled={finishedBatches === 0}
+            onClick={() => void clearFinished(client)}
+            title="Remove the batches whose every job has finished from this list; their renditions and scores stay in the Library"
+            data-testid="clear-finished"
+          >
+            Clear finished
+          </button>
+          <button
+            type="button"
+            className="button"
+            aria-pressed={data.paused}
+            onClick={() => void pauseQueue(client, !data.paused)}
+            title={
+              data.paused
+                ? 'Start queued jobs again'
+                : 'Start no new job; running jobs finish (a `vq encode` in a terminal runs on)'
+            }
+            data-testid="pause-queue"
+          >
+            {data.paused ? 'Resume queue' : 'Pause queue'}
+          </button>
+          <button
+            type="button"
             className="button button-danger-quiet"
             disabled={activeJobs.length === 0}
             onClick={() => setConfirming({ kind: 'all' })}
@@ -112,6 +150,15 @@ export function QueueView(): ReactNode {
           message={loadError}
           testId="queue-error"
         />
+      ) : null}
+
+      {data.paused ? (
+        <div className="notice notice-warning" role="status" data-testid="queue-paused">
+          <strong>The queue is paused.</strong>{' '}
+          {data.jobs.some((j) => j.status === 'running')
+            ? 'Running jobs finish; no queued job starts until you resume.'
+            : 'No queued job starts until you resume.'}
+        </div>
       ) : null}
 
       {!loading && batches.length === 0 && loose.length === 0 && !loadError ? (
@@ -146,6 +193,9 @@ export function QueueView(): ReactNode {
           onRequestCancelBatch={(b) => setConfirming({ kind: 'batch', batch: b })}
           onRetry={(job) => void retryJob(client, job.id)}
           onRerun={(b, rungId) => void rerunRung(client, b.id, rungId)}
+          places={places}
+          onMove={(job, to) => void moveJob(client, job.id, to)}
+          onRunNext={(b) => void runBatchNext(client, b.id)}
           names={names}
         />
       ))}

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { formatBitrate, formatBytes } from '../../../../shared/format';
-import type { Rendition } from '../../../../shared/queue';
+import { renditionTimeNote, type Rendition } from '../../../../shared/queue';
 import { CopyButton } from '../../ui/CopyButton';
 import { encodeTimeText } from './queueFigures';
 
@@ -52,16 +52,7 @@ export function RenditionTable({ renditions, onRerun }: RenditionTableProps): Re
                 {formatBitrate(r.bitrateKbps)}
               </td>
               <td className="num">{formatBytes(r.sizeBytes)}</td>
-              <td
-                className="num"
-                title={
-                  r.encodeSeconds !== null
-                    ? 'Wall time of the job; a decode-once job shares it among its rungs'
-                    : undefined
-                }
-              >
-                {encodeTimeText(r.encodeSeconds)}
-              </td>
+              <RenditionTime rendition={r} />
               <td className="rendition-file">
                 <span className="mono" title={r.path}>
                   {r.fileName}
@@ -85,5 +76,27 @@ export function RenditionTable({ renditions, onRerun }: RenditionTableProps): Re
         </tbody>
       </table>
     </div>
+  );
+}
+
+/**
+ * The encode time of a rendition. A decode-once process makes several renditions at once and
+ * cannot tell what each cost, so its time is shown as theirs together, not as each one's.
+ */
+function RenditionTime({ rendition }: { rendition: Rendition }): ReactNode {
+  const shared = rendition.encodeSeconds !== null ? renditionTimeNote(rendition) : null;
+  return (
+    <td
+      className="num"
+      title={
+        shared
+          ? 'One ffmpeg process decoded the source once and encoded these renditions together; what each one cost cannot be measured apart'
+          : undefined
+      }
+      data-testid="rendition-time"
+    >
+      {encodeTimeText(rendition.encodeSeconds)}
+      {shared ? <div className="cell-sub">{shared}</div> : null}
+    </td>
   );
 }

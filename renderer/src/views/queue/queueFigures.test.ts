@@ -3,10 +3,14 @@ import type { Job, JobProgress } from '../../../../shared/queue';
 import {
   batchEtaSeconds,
   batchFraction,
+  batchOutcome,
+  batchProgress,
   clockDuration,
   encodeTimeText,
   jobFraction,
   percentText,
+  placeText,
+  queuePlaces,
   rungTally,
   scoreTallyText,
   speedText,
@@ -60,6 +64,50 @@ describe('job and batch progress', () => {
   });
 });
 
+describe('a batch with score jobs', () => {
+  const kinded = (id: string, kind: Job['kind'], status: Job['status'], rungs = 1) => ({
+    ...job(id, status, rungs),
+    kind,
+  });
+
+  it('shows encodes and scores apart, so the batch percent reads against its running job', () => {
+    // The issue: one 3-rung encode job at 42 %, its score job queued; the batch said 21 %.
+    const jobs = [kinded('e', 'encode', 'running', 3), kinded('s', 'score', 'queued', 3)];
+    const parts = batchProgress(jobs, { e: prog('e', 0.42, 5) });
+    expect(parts.encodes).toBeCloseTo(0.42);
+    expect(parts.scores).toBe(0);
+    expect(parts.overall).toBeCloseTo(0.21);
+    expect(batchProgress([kinded('e', 'encode', 'done')], {})).toEqual({
+      overall: 1,
+      encodes: 1,
+      scores: null,
+    });
+  });
+
+  it('is not a green "Finished" when its scores were canceled', () => {
+    expect(batchOutcome([kinded('e', 'encode', 'done'), kinded('s', 'score', 'canceled')])).toEqual(
+      { label: 'Finished, scores canceled', tone: 'warn' },
+    );
+    expect(batchOutcome([kinded('e', 'encode', 'done'), kinded('s', 'score', 'done')])).toEqual({
+      label: 'Finished',
+      tone: 'ok',
+    });
+    expect(
+      batchOutcome([kinded('e', 'encode', 'done'), kinded('f', 'encode', 'canceled')]),
+    ).toEqual({ label: 'Finished, some encodes canceled', tone: 'warn' });
+    expect(
+      batchOutcome([kinded('e', 'encode', 'interrupted'), kinded('s', 'score', 'canceled')]),
+    ).toEqual({ label: 'Finished, 1 failed', tone: 'danger' });
+    expect(batchOutcome([kinded('e', 'encode', 'canceled')])).toEqual({
+      label: 'Canceled',
+      tone: 'muted',
+    });
+    expect(
+      batchOutcome([kinded('e', 'encode', 'done'), kinded('s', 'score', 'queued')]),
+    ).toBeNull();
+  });
+});
+
 describe('batchEtaSeconds', () => {
   const now = Date.parse('2025-01-01T00:00:10Z');
 
@@ -86,6 +134,29 @@ describe('batchEtaSeconds', () => {
     ];
     // 6 s elapsed + 4 s left = 10 s per rung; 4 + 10.
     expect(batchEtaSeconds(jobs, { a: prog('a', 0.6, 4) }, { effective: 1 }, now)).toBe(14);
+  });
+});
+
+describe('places in the queue', () => {
+  it('numbers queued jobs by queue order, across batches', () => {
+    const places = queuePlaces([
+      { id: 'a', status: 'running', queueOrder: 1 },
+      { id: 'b', status: 'queued', queueOrder: 5 },
+      { id: 'c', status: 'queued', queueOrder: -1 },
+      { id: 'd', status: 'done', queueOrder: 2 },
+    ]);
+    expect([...places]).toEqual([
+      ['c', 1],
+      ['b', 2],
+    ]);
+  });
+
+  it('says the place in words', () => {
+    expect(placeText(1, 3)).toBe('next');
+    expect(placeText(2, 3)).toBe('2nd of 3');
+    expect(placeText(3, 3)).toBe('3rd of 3');
+    expect(placeText(11, 12)).toBe('11th of 12');
+    expect(placeText(22, 30)).toBe('22nd of 30');
   });
 });
 

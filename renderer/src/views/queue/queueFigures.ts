@@ -72,6 +72,63 @@ export function batchFraction(
   return total === 0 ? null : reached / total;
 }
 
+/** A batch's progress: its encodes and its scores apart, and both together (weighted by videos). */
+export interface BatchProgress {
+  /** What the batch's bar and percent show: every encode and score job, by the videos each carries. */
+  overall: number | null;
+  /** The encode jobs alone; null when there are none (a batch of score jobs) or all were canceled. */
+  encodes: number | null;
+  /** The score jobs alone; null when there are none or all were canceled. */
+  scores: number | null;
+}
+
+/**
+ * The progress of a batch with its parts, so the batch's percent can be read against its jobs': a
+ * ladder with "score after encode" is half done when its encodes are, and says so.
+ */
+export function batchProgress(
+  jobs: readonly Pick<Job, 'id' | 'status' | 'rungIds' | 'kind'>[],
+  progress: Readonly<Record<string, JobProgress>>,
+): BatchProgress {
+  const encodeJobs = jobs.filter((j) => j.kind !== 'score');
+  const scoreJobs = jobs.filter((j) => j.kind === 'score');
+  return {
+    overall: batchFraction(jobs, progress),
+    encodes: encodeJobs.length ? batchFraction(encodeJobs, progress) : null,
+    scores: scoreJobs.length ? batchFraction(scoreJobs, progress) : null,
+  };
+}
+
+/** How a finished batch ended, in a word and a tone. */
+export interface BatchOutcome {
+  label: string;
+  tone: 'ok' | 'warn' | 'danger' | 'muted';
+}
+
+/**
+ * How a batch ended; null while a job is queued or running. "Finished" (green) only when nothing
+ * was canceled or failed: a ladder whose encodes were done but whose scores were canceled says so.
+ */
+export function batchOutcome(jobs: readonly Pick<Job, 'status' | 'kind'>[]): BatchOutcome | null {
+  if (jobs.some((j) => j.status === 'queued' || j.status === 'running')) return null;
+  const failed = jobs.filter((j) => j.status === 'failed' || j.status === 'interrupted').length;
+  const done = jobs.some((j) => j.status === 'done');
+  if (!done && failed === 0) return { label: 'Canceled', tone: 'muted' };
+  if (failed > 0) return { label: `Finished, ${failed} failed`, tone: 'danger' };
+  const canceled = (kind: 'encode' | 'score'): boolean =>
+    jobs.some((j) => j.status === 'canceled' && (j.kind === 'score') === (kind === 'score'));
+  const hasEncodes = jobs.some((j) => j.kind !== 'score');
+  if (canceled('encode') && canceled('score'))
+    return { label: 'Finished, some encodes and scores canceled', tone: 'warn' };
+  if (canceled('encode')) return { label: 'Finished, some encodes canceled', tone: 'warn' };
+  if (canceled('score'))
+    return {
+      label: hasEncodes ? 'Finished, scores canceled' : 'Finished, some canceled',
+      tone: 'warn',
+    };
+  return { label: 'Finished', tone: 'ok' };
+}
+
 /**
  * Seconds until a batch is done, or null when it cannot be told yet. Running jobs give their own
  * ETA; queued rungs are costed at the seconds per rung seen so far in this batch (finished jobs,
@@ -144,6 +201,23 @@ export function scoreTallyText(tally: RungTally): string | null {
     .filter(([, n]) => n > 0)
     .map(([word, n]) => `${n} ${word}`);
   return `Scores: ${parts.join(' · ')}`;
+}
+
+/** Places of the queued jobs in the whole queue (1: starts next), by job id. */
+export function queuePlaces(
+  jobs: readonly Pick<Job, 'id' | 'status' | 'queueOrder'>[],
+): ReadonlyMap<string, number> {
+  const queued = jobs.filter((j) => j.status === 'queued');
+  queued.sort((a, b) => a.queueOrder - b.queueOrder);
+  return new Map(queued.map((j, i) => [j.id, i + 1]));
+}
+
+/** A queued job's place in words: "next", "2nd of 5". */
+export function placeText(place: number, queued: number): string {
+  if (place === 1) return 'next';
+  const tens = place % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][place % 10] ?? 'th');
+  return `${place}${suffix} of ${queued}`;
 }
 
 /** 0.423 → "42%"; null → "–". */

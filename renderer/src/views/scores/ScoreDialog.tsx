@@ -13,11 +13,11 @@ import { Dialog } from '../../ui/Dialog';
 import { ErrorPanel } from '../../ui/ErrorPanel';
 import { errorTitle } from '../../ui/errorTitle';
 import { NumberField } from '../../ui/NumberField';
+import { MetricChoices } from './MetricChoices';
 import { PreflightView } from './PreflightView';
 import {
   chooseFix,
   INITIAL_FORM,
-  METRIC_CHOICES,
   MODEL_CHOICES,
   scoreFormProblems,
   scoreRequest,
@@ -275,25 +275,11 @@ export function ScoreDialog({ reference, onClose }: ScoreDialogProps): ReactNode
         <div className="score-options">
           <fieldset className="field">
             <legend className="field-label">Metrics</legend>
-            <div className="inline-actions">
-              {METRIC_CHOICES.map((m) => (
-                <label key={m.value} className="check">
-                  <input
-                    type="checkbox"
-                    checked={form.metrics.includes(m.value)}
-                    onChange={(e) =>
-                      change({
-                        metrics: METRIC_CHOICES.map((c) => c.value).filter((v) =>
-                          v === m.value ? e.target.checked : form.metrics.includes(v),
-                        ),
-                      })
-                    }
-                    data-testid={`score-metric-${m.value}`}
-                  />
-                  {m.label}
-                </label>
-              ))}
-            </div>
+            <MetricChoices
+              value={form.metrics}
+              onChange={(metrics) => change({ metrics })}
+              testIdPrefix="score-metric"
+            />
             {problemAt('metrics') ? (
               <p className="field-note text-danger">{problemAt('metrics')}</p>
             ) : null}

@@ -166,13 +166,17 @@ export function ScoreTable({
                   if (el) rowRefs.current.set(r.id, el);
                   else rowRefs.current.delete(r.id);
                 }}
-                className={isFocused ? 'is-selected' : undefined}
+                className={
+                  [isFocused ? 'is-selected' : '', r.stale ? 'is-stale' : ''].join(' ').trim() ||
+                  undefined
+                }
                 aria-selected={isFocused}
                 tabIndex={isFocused || (focused === null && r === sorted[0]) ? 0 : -1}
                 onClick={() => onFocus(r.id)}
                 data-testid="score-row"
                 data-result-id={r.id}
                 data-label={r.label}
+                data-stale={r.stale ? 'true' : undefined}
               >
                 <td className="col-check">
                   <input
@@ -200,6 +204,15 @@ export function ScoreTable({
                       <>
                         <div className="cell-name mono" title={r.label}>
                           {r.label}
+                          {r.stale ? (
+                            <span
+                              className="pill pill-warn score-stale"
+                              title={`Stale: ${r.stale.reason}. These numbers describe bytes that are no longer there; score the file again.`}
+                              data-testid="score-stale"
+                            >
+                              stale
+                            </span>
+                          ) : null}
                         </div>
                         <div
                           className="cell-sub"

@@ -4,11 +4,13 @@ import { DEFAULT_THRESHOLDS } from '../../../../shared/pooling';
 import { SCORE_SERIES, type ScoreSeries } from '../../../../shared/score';
 import type { ScoreResultSummary } from '../../../../shared/scoreResults';
 import { useClient } from '../../hooks/useClient';
+import { openInCompare } from '../../stores/compareRequest';
 import { deleteScore, exportScores } from '../../stores/scoreActions';
 import {
   checkScore,
   focusScore,
   loadScoreDetail,
+  resyncScores,
   setScoresChecked,
   showScoresOf,
   toggleScoreChecked,
@@ -28,6 +30,11 @@ import { WorstFrames } from './WorstFrames';
 
 // uPlot loads with the first chart, not with the app.
 const FrameChart = lazy(() => import('./FrameChart').then((m) => ({ default: m.FrameChart })));
+
+/** Why some rows are marked stale, and what to do. */
+function staleNote(n: number): string {
+  return `${n} score${n === 1 ? ' is' : 's are'} stale: the file was encoded again, changed or is missing since it was scored (hover "stale" for why). Score it again for numbers that belong to it.`;
+}
 
 /**
  * The Scores of the selected source, under the library table: Score… (choose videos, pre-flight,
@@ -50,6 +57,11 @@ export function ScoresPanel({ item }: { item: LibraryItem }): ReactNode {
   const [exporting, setExporting] = useState(false);
 
   useEffect(() => showScoresOf(client, item.id), [client, item.id]);
+  // A rendition a shown score measured was encoded again: the list comes again, judged anew.
+  const staleChecks = useScoresStore((s) => s.staleChecks);
+  useEffect(() => {
+    if (staleChecks > 0) resyncScores(client);
+  }, [client, staleChecks]);
 
   const results = useMemo(
     () => (data.sourceId === item.id ? data.results : []),
@@ -194,6 +206,11 @@ export function ScoresPanel({ item }: { item: LibraryItem }): ReactNode {
           onFocus={focusScore}
         />
       )}
+      {results.some((r) => r.stale) ? (
+        <p className="muted small" data-testid="scores-stale-note">
+          {staleNote(results.filter((r) => r.stale).length)}
+        </p>
+      ) : null}
 
       {checked.length ? (
         <div className="chart-block">
@@ -263,6 +280,10 @@ export function ScoresPanel({ item }: { item: LibraryItem }): ReactNode {
                 onShowFrame={(frame) => {
                   checkScore(focused.id);
                   setHighlight({ id: focused.id, frame });
+                }}
+                onOpenInCompare={(frame) => {
+                  const d = focusedDetail.detail;
+                  openInCompare(d.referenceId, [d.target.id], d.alignment.startFrame + frame);
                 }}
               />
               <ScoreDetails

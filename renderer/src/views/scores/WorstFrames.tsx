@@ -9,13 +9,20 @@ export interface WorstFramesProps {
   /** The frame marked in the chart, if any. */
   highlighted: number | null;
   onShowFrame: (frame: number) => void;
+  /** Opens Compare on this video and its reference at a worst frame (numbered as in the table). */
+  onOpenInCompare?: (frame: number) => void;
 }
 
 /**
  * The frames of one result that score lowest (in VMAF, else PSNR, else SSIM), worst first, with
- * every series' value there; clicking one marks it in the chart.
+ * every series' value there; clicking one marks it in the chart, "Compare" opens it in Compare.
  */
-export function WorstFrames({ detail, highlighted, onShowFrame }: WorstFramesProps): ReactNode {
+export function WorstFrames({
+  detail,
+  highlighted,
+  onShowFrame,
+  onOpenInCompare,
+}: WorstFramesProps): ReactNode {
   const by = detail.worstBy;
   const shown: ScoreSeries[] = SCORE_SERIES.filter(
     (s) => s !== 'psnr' && s !== 'ssim' && detail.worstFrames.some((f) => s in f),
@@ -41,6 +48,11 @@ export function WorstFrames({ detail, highlighted, onShowFrame }: WorstFramesPro
                   {SERIES_INFO[s].label}
                 </th>
               ))}
+              {onOpenInCompare ? (
+                <th scope="col">
+                  <span className="visually-hidden">Open in Compare</span>
+                </th>
+              ) : null}
             </tr>
           </thead>
           <tbody>
@@ -70,6 +82,19 @@ export function WorstFrames({ detail, highlighted, onShowFrame }: WorstFramesPro
                       : scoreText(s, f[s] ?? null)}
                   </td>
                 ))}
+                {onOpenInCompare ? (
+                  <td className="row-actions">
+                    <button
+                      type="button"
+                      className="button button-small"
+                      title={`Open frame ${detail.alignment.startFrame + f.frame} of the reference in Compare, next to ${detail.label}`}
+                      onClick={() => onOpenInCompare(f.frame)}
+                      data-testid="worst-frame-compare"
+                    >
+                      Compare
+                    </button>
+                  </td>
+                ) : null}
               </tr>
             ))}
           </tbody>

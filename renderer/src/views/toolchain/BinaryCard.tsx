@@ -6,13 +6,19 @@ import {
 } from '../../../../shared/toolchain';
 import { sourceLabel, splitEncoders, tasksOf } from './toolchainFacts';
 
-/** One probed ffmpeg/ffprobe: where it is, what it can do, and what is wrong with it. */
+/**
+ * One probed ffmpeg/ffprobe: where it is, why it was (not) selected for each job, what it can do
+ * (hardware encoders this machine cannot run apart, with the reason), and what is wrong with it.
+ */
 export function BinaryCard({
   binary,
   selection,
+  reasons,
 }: {
   binary: BinaryInfo;
   selection: ToolchainSelection;
+  /** Why it was or was not selected, job by job. */
+  reasons: readonly string[];
 }): ReactNode {
   const tasks = tasksOf(selection, binary.path);
   const { known, others } = splitEncoders(binary.encoders);
@@ -36,6 +42,15 @@ export function BinaryCard({
         )}
       </header>
       <div className="binary-path mono break">{binary.path}</div>
+      {reasons.length ? (
+        <ul className="binary-reasons" data-testid="binary-reasons">
+          {reasons.map((r) => (
+            <li key={r} className={r.startsWith('selected') ? 'is-selected' : undefined}>
+              {r}
+            </li>
+          ))}
+        </ul>
+      ) : null}
 
       {binary.error ? (
         <p className="binary-error" role="note">
@@ -58,6 +73,15 @@ export function BinaryCard({
                   </span>
                 ))}
               </span>
+              {binary.unusableEncoders?.length ? (
+                <ul className="binary-unusable" data-testid="unusable-encoders">
+                  {binary.unusableEncoders.map((u) => (
+                    <li key={u.encoder}>
+                      <span className="chip chip-off mono">✕ {u.encoder}</span> {u.reason}
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
               {others.length ? (
                 <details className="more">
                   <summary>{others.length} other video encoders</summary>

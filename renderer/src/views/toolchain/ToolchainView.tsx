@@ -57,8 +57,13 @@ export function ToolchainView(): ReactNode {
               Binaries <span className="muted">{report.binaries.length} found</span>
             </h2>
             <div className="binary-list">
-              {report.binaries.map((b) => (
-                <BinaryCard key={`${b.kind}:${b.path}`} binary={b} selection={report.selected} />
+              {report.binaries.map((b, i) => (
+                <BinaryCard
+                  key={`${b.kind}:${b.path}`}
+                  binary={b}
+                  selection={report.selected}
+                  reasons={report.reasons[i] ?? []}
+                />
               ))}
             </div>
           </section>

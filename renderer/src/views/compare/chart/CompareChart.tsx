@@ -47,7 +47,7 @@ export interface CompareChartProps {
 }
 
 /** CSS px height of the plot canvas. */
-const CHART_HEIGHT = 220;
+const CHART_HEIGHT = 104;
 
 /** Worst frames listed per pane. */
 const WORST_LISTED = 8;

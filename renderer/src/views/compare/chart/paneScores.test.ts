@@ -33,6 +33,7 @@ function summary(
     model: null,
     fixes: [],
     createdAt,
+    stale: null,
   };
 }
 

@@ -1,0 +1,236 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FrameService, frameBytes, pixelLayout } from '.';
+
+// Decoded values are the decoder's own codes: checked against ffmpeg's rawvideo output of the same
+// frame, read here by hand (plane offsets written out, not taken from the module under test).
+let dir: string;
+let h264: string;
+let ffv1Ten: string;
+let ffv1Rgb: string;
+let rgbH264: string;
+const service = new FrameService({ cacheDir: null });
+
+function ffmpeg(args: string[]): Buffer {
+  return execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args]);
+}
+
+/** Frame `n` of `file` as ffmpeg's rawvideo in `pixFmt` (the decoder's own format). */
+function rawFrame(file: string, n: number, pixFmt: string): Buffer {
+  return ffmpeg([
+    '-i',
+    file,
+    '-vf',
+    `select=eq(n\\,${n})`,
+    '-frames:v',
+    '1',
+    '-pix_fmt',
+    pixFmt,
+    '-f',
+    'rawvideo',
+    '-',
+  ]);
+}
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vq-samples-'));
+  h264 = path.join(dir, 'h264.mp4');
+  ffmpeg([
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=s=64x36:r=25:d=1',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-g',
+    '10',
+    '-pix_fmt',
+    'yuv420p',
+    h264,
+  ]);
+  // Odd size and 10 bits: chroma planes round up (32×18 for 63×35), samples are 16-bit LE.
+  ffv1Ten = path.join(dir, 'ten.mkv');
+  ffmpeg([
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=s=64x36:r=25:d=0.4',
+    '-vf',
+    'scale=63:35,format=yuv420p10le',
+    '-c:v',
+    'ffv1',
+    ffv1Ten,
+  ]);
+  // Lossless RGB H.264 decodes to planar gbrp; 8-bit RGB FFV1 to packed bgr0.
+  rgbH264 = path.join(dir, 'rgb.mkv');
+  ffmpeg([
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=s=40x30:r=25:d=0.4',
+    '-c:v',
+    'libx264rgb',
+    '-qp',
+    '0',
+    rgbH264,
+  ]);
+  ffv1Rgb = path.join(dir, 'bgr0.mkv');
+  ffmpeg([
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=s=40x30:r=25:d=0.4',
+    '-c:v',
+    'ffv1',
+    '-pix_fmt',
+    'bgr0',
+    ffv1Rgb,
+  ]);
+});
+
+afterAll(() => {
+  service.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const source = (input: string) => ({ ffmpeg: 'ffmpeg', input, raw: null });
+
+describe('frames.samples: decoded values of one pixel', () => {
+  it('reads 8-bit 4:2:0 Y, U and V of H.264 at the subsampled chroma position', async () => {
+    const n = 17; // past a keyframe (GOP 10): the frame is found by seeking
+    const raw = rawFrame(h264, n, 'yuv420p');
+    const w = 64;
+    const h = 36;
+    expect(raw.length).toBe(w * h * 1.5);
+    for (const [x, y] of [
+      [0, 0],
+      [13, 7],
+      [63, 35],
+      [40, 21],
+    ] as const) {
+      const got = await service.samples({ ...source(h264), index: n, x, y });
+      const cw = w / 2;
+      const ch = h / 2;
+      const yv = raw[y * w + x]!;
+      const uv = raw[w * h + Math.floor(y / 2) * cw + Math.floor(x / 2)]!;
+      const vv = raw[w * h + cw * ch + Math.floor(y / 2) * cw + Math.floor(x / 2)]!;
+      expect(got).toMatchObject({
+        index: n,
+        x,
+        y,
+        pixFmt: 'yuv420p',
+        bitDepth: 8,
+        width: w,
+        height: h,
+      });
+      expect(got.samples).toEqual([
+        { name: 'Y', value: yv },
+        { name: 'U', value: uv },
+        { name: 'V', value: vv },
+      ]);
+    }
+  });
+
+  it('reads 10-bit samples of an odd-sized frame (chroma rounded up), not 8-bit RGB', async () => {
+    const n = 6;
+    const raw = rawFrame(ffv1Ten, n, 'yuv420p10le');
+    const w = 63;
+    const h = 35;
+    const cw = 32;
+    const ch = 18;
+    expect(raw.length).toBe((w * h + 2 * cw * ch) * 2);
+    const x = 62;
+    const y = 34;
+    const got = await service.samples({ ...source(ffv1Ten), index: n, x, y });
+    const at = (sample: number): number => raw.readUInt16LE(sample * 2);
+    expect(got.pixFmt).toBe('yuv420p10le');
+    expect(got.bitDepth).toBe(10);
+    expect(got.samples).toEqual([
+      { name: 'Y', value: at(y * w + x) },
+      { name: 'U', value: at(w * h + 17 * cw + 31) },
+      { name: 'V', value: at(w * h + cw * ch + 17 * cw + 31) },
+    ]);
+    // 10-bit codes: testsrc2's white and colours use the top of the range, beyond 8 bits.
+    const all = await Promise.all(
+      [0, 10, 20, 30, 40, 50, 60].map((px) =>
+        service.samples({ ...source(ffv1Ten), index: n, x: px, y: 20 }),
+      ),
+    );
+    expect(Math.max(...all.map((s) => s.samples[0]!.value))).toBeGreaterThan(255);
+  });
+
+  it('names planar RGB planes G, B, R as ffmpeg stores them', async () => {
+    const raw = rawFrame(rgbH264, 3, 'gbrp');
+    const w = 40;
+    const h = 30;
+    const got = await service.samples({ ...source(rgbH264), index: 3, x: 5, y: 9 });
+    const i = 9 * w + 5;
+    expect(got.pixFmt).toBe('gbrp');
+    expect(got.samples).toEqual([
+      { name: 'G', value: raw[i] },
+      { name: 'B', value: raw[w * h + i] },
+      { name: 'R', value: raw[2 * w * h + i] },
+    ]);
+  });
+
+  it('reads packed RGB (bgr0) pixel by pixel, skipping the padding byte', async () => {
+    const raw = rawFrame(ffv1Rgb, 2, 'bgr0');
+    const i = (11 * 40 + 33) * 4;
+    const got = await service.samples({ ...source(ffv1Rgb), index: 2, x: 33, y: 11 });
+    expect(got.pixFmt).toBe('bgr0');
+    expect(got.samples).toEqual([
+      { name: 'B', value: raw[i] },
+      { name: 'G', value: raw[i + 1] },
+      { name: 'R', value: raw[i + 2] },
+    ]);
+  });
+
+  it('refuses a pixel outside the frame and a frame past the end, saying what is valid', async () => {
+    await expect(service.samples({ ...source(h264), index: 2, x: 64, y: 0 })).rejects.toMatchObject(
+      {
+        code: 'INVALID_ARGS',
+        message: 'Pixel 64,0 is outside frame 2, which is 64×36.',
+      },
+    );
+    await expect(service.samples({ ...source(h264), index: 25, x: 0, y: 0 })).rejects.toMatchObject(
+      {
+        code: 'INVALID_ARGS',
+        message: expect.stringMatching(/^Frame 25 does not exist: .* has 25 frames \(0–24\)\.$/),
+      },
+    );
+    await expect(service.samples({ ...source(h264), index: -1, x: 0, y: 0 })).rejects.toMatchObject(
+      {
+        code: 'INVALID_ARGS',
+      },
+    );
+  });
+});
+
+describe('pixelLayout', () => {
+  it('knows planar YUV, RGB and grey formats and their sample sizes', () => {
+    expect(pixelLayout('yuv422p10le')).toMatchObject({
+      bitDepth: 10,
+      bytes: 2,
+      littleEndian: true,
+    });
+    expect(pixelLayout('yuv422p10le')!.planes.map((p) => [p.name, p.shiftX, p.shiftY])).toEqual([
+      ['Y', 0, 0],
+      ['U', 1, 0],
+      ['V', 1, 0],
+    ]);
+    expect(pixelLayout('yuvj444p')).toMatchObject({ bitDepth: 8, bytes: 1 });
+    expect(pixelLayout('yuva420p')!.planes.map((p) => p.name)).toEqual(['Y', 'U', 'V', 'A']);
+    expect(pixelLayout('gray12be')).toMatchObject({ bitDepth: 12, bytes: 2, littleEndian: false });
+    expect(frameBytes(pixelLayout('yuv420p')!, 5, 3)).toBe(15 + 2 * 3 * 2);
+  });
+
+  it('refuses semi-planar and packed YUV formats rather than misreading them', () => {
+    for (const f of ['nv12', 'p010le', 'yuyv422', 'uyvy422', 'rgb48le'])
+      expect(pixelLayout(f)).toBeNull();
+  });
+});
