@@ -1,12 +1,14 @@
 /**
  * What the Compare specs share: a generated source and two renditions of it (real ffmpeg,
- * testsrc2, so every frame is different), Compare opened on the three, and reading pixels back.
+ * testsrc2, so every frame is different), Compare opened on the three, and reading pixels back
+ * (a canvas against the frame server's PNG).
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, type Locator, type Page } from '@playwright/test';
+import { importFile } from './library';
 
 /** The generated clips: a 320×180 source at 30 fps and two renditions of it. */
 export interface CompareClips {
@@ -14,6 +16,8 @@ export interface CompareClips {
   source: string;
   renditions: string[];
   frames: number;
+  /** Deletes the temp folder (call it after the server that imported them has stopped). */
+  remove(): void;
 }
 
 function ffmpeg(args: string[]): void {
@@ -75,23 +79,18 @@ export function makeCompareClips(seconds = 6): CompareClips {
     'yuv420p',
     vp9,
   ]);
-  return { dir, source, renditions: [small, vp9], frames: seconds * 30 };
-}
-
-/** Imports a file by path through the Library and waits for its row. */
-export async function importPath(page: Page, file: string): Promise<void> {
-  const row = page.getByTestId('library-row').filter({ hasText: path.basename(file) });
-  if ((await row.count()) === 0) {
-    await page.getByTestId('import-path').fill(file);
-    await page.getByTestId('import-button').click();
-  }
-  await expect(row).toBeVisible();
+  return {
+    dir,
+    source,
+    renditions: [small, vp9],
+    frames: seconds * 30,
+    remove: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 /** Imports the clips and opens Compare with the source and both renditions (three panes). */
 export async function openThreePanes(page: Page, clips: CompareClips): Promise<Locator> {
-  await expect(page.getByTestId('import-path')).toBeVisible();
-  for (const file of [clips.source, ...clips.renditions]) await importPath(page, file);
+  for (const file of [clips.source, ...clips.renditions]) await importFile(page, file);
   await page.keyboard.press('Alt+4');
   await expect(page.getByTestId('compare-view')).toBeVisible();
   await page.getByTestId('compare-source').selectOption({ label: path.basename(clips.source) });
@@ -103,4 +102,64 @@ export async function openThreePanes(page: Page, clips: CompareClips): Promise<L
   await expect(panes).toHaveCount(3);
   for (let n = 0; n < 3; n++) await expect(panes.nth(n)).toHaveAttribute('data-frame', '0');
   return panes;
+}
+
+// The page's DOM as far as the pixel check reads it (this file compiles without the DOM lib).
+interface Ctx2d {
+  drawImage(img: unknown, x: number, y: number): void;
+  getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> };
+}
+export interface CanvasLike {
+  width: number;
+  height: number;
+  getContext(kind: '2d'): Ctx2d | null;
+}
+interface ImageLike {
+  src: string;
+  naturalWidth: number;
+  naturalHeight: number;
+  decode(): Promise<void>;
+}
+/** The page's globals the pixel checks use. */
+export interface PixelGlobals {
+  Image: new () => ImageLike;
+  document: { createElement(tag: 'canvas'): CanvasLike };
+}
+
+/** Reads pixels of a page canvas and of the server's PNG at `url` at the same points. */
+export async function canvasVsServer(
+  canvas: Locator,
+  url: string,
+  pts?: [number, number][],
+): Promise<{ size: number[]; shown: number[][]; served: number[][] }> {
+  return canvas.evaluate(
+    async (el, [src, given]) => {
+      const g = globalThis as unknown as PixelGlobals;
+      const c = el as unknown as CanvasLike;
+      const img = new g.Image();
+      img.src = src as string;
+      await img.decode();
+      const off = g.document.createElement('canvas');
+      off.width = img.naturalWidth;
+      off.height = img.naturalHeight;
+      const octx = off.getContext('2d')!;
+      octx.drawImage(img, 0, 0);
+      const ctx = c.getContext('2d')!;
+      const w = c.width;
+      const h = c.height;
+      const points = (given as [number, number][] | null) ?? [
+        [0, 0],
+        [17, 33],
+        [Math.floor(w / 2), Math.floor(h / 2)],
+        [Math.floor(w / 3), Math.floor((h * 3) / 4)],
+        [w - 1, h - 1],
+      ];
+      return {
+        size: [c.width, c.height, off.width, off.height],
+        shown: points.map(([x, y]) => Array.from(ctx.getImageData(x, y, 1, 1).data)),
+        served: points.map(([x, y]) => Array.from(octx.getImageData(x, y, 1, 1).data)),
+      };
+    },
+    [url, pts ?? null] as const,
+  );
 }

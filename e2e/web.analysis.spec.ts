@@ -6,6 +6,7 @@ import path from 'node:path';
 import { makeClip, quickLadder, quickRung } from '../electron/core/testing/clips';
 import { serveApp, type ServedApp } from './webServer';
 import { importFile } from './library';
+import { callApi } from './pageApi';
 
 // The web project: the real UI in Debian Chromium against `vq serve`. The per-title flow runs for
 // real: a 2 × 3 CRF grid of x264 encodes (ultrafast) of a 2.7 s 320×240 clip, each rendition
@@ -211,9 +212,22 @@ test('per-title from the Analysis view: grid, RD chart with hull, BD-rate, recom
   await expect(chart.getByTestId('rd-point')).toHaveCount(6);
   await ladder.getByTestId('encode-recommended').click();
   await expect(page.getByTestId('nav-queue')).toHaveAttribute('aria-current', 'page');
-  await expect(
-    page.getByTestId('batch-card').filter({ hasText: 'Per-title: bear-vp9.webm' }),
-  ).toHaveCount(1);
+  const encoded = page.getByTestId('batch-card').filter({ hasText: 'Per-title: bear-vp9.webm' });
+  await expect(encoded).toHaveCount(1);
+  await expect(encoded.getByTestId('batch-outcome')).toHaveText('Finished', { timeout: 120_000 });
+
+  // Encoded again into the same folder: the same question as the Ladders view asks, not an error.
+  await page.getByTestId('nav-analysis').click();
+  await ladder.getByTestId('encode-recommended').click();
+  const confirm = page.getByRole('alertdialog');
+  await expect(confirm.getByTestId('overwrite-confirm')).toContainText(
+    `Encoding would replace ${count === 1 ? 'this file' : 'these files'}`,
+  );
+  await expect(confirm.getByTestId('overwrite-new-folder')).toBeFocused();
+  await confirm.getByRole('button', { name: 'Cancel', exact: true }).click();
+  await expect(confirm).toHaveCount(0);
+  await expect(page.getByTestId('toast').filter({ hasText: 'Could not encode' })).toHaveCount(0);
+  await expect(page.getByTestId('nav-analysis')).toHaveAttribute('aria-current', 'page');
 
   // A click on a point opens Compare.
   await page.getByTestId('nav-analysis').click();
@@ -335,4 +349,63 @@ test('BD-rate defaults on a mixed library', async ({ page }) => {
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+// Per-title on an HDR source (issue 11, item 3): the grid is kept HDR unless tone-mapping is
+// chosen, as in the Ladders view, and x264 (which cannot carry HDR) is not offered to keep it.
+test('per-title on an HDR source asks: kept HDR, or tone-mapped to SDR', async ({ page }) => {
+  test.setTimeout(240_000);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vq-e2e-hdr-'));
+  try {
+    const clip = makeClip(dir, { width: 320, height: 180, seconds: 1, hdr: 'pq', name: 'pq.mp4' });
+    await page.goto(app.url);
+    await page.getByTestId('import-path').fill(clip);
+    await page.getByTestId('import-button').click();
+    const row = page.getByTestId('library-row').filter({ hasText: 'pq.mp4' });
+    await row.click();
+    const src = (await row.getAttribute('data-id'))!;
+    await page.getByTestId('nav-analysis').click();
+    const panel = page.getByTestId('pertitle-panel');
+    await expect(panel).toContainText('for pq.mp4');
+    await expect(panel.getByTestId('pertitle-hdr-choice')).toContainText('BT.2020 PQ');
+    await expect(panel.getByTestId('pertitle-hdr-keep')).toBeChecked();
+    // x264 is the default encoder: it cannot keep HDR, and the form says so before the server.
+    await expect(panel.getByTestId('pertitle-hdr-error')).toContainText(
+      'x264 (H.264/AVC) cannot carry HDR',
+    );
+    await expect(panel.getByTestId('pertitle-start')).toBeDisabled();
+    await panel.getByTestId('pertitle-encoder').selectOption('libx265');
+    await expect(panel.getByTestId('pertitle-hdr-error')).toHaveCount(0);
+    await expect(panel.getByTestId('pertitle-start')).toBeEnabled();
+
+    // Tone-mapped with x264: the run starts and keeps the choice.
+    await panel.getByTestId('pertitle-encoder').selectOption('libx264');
+    await panel.getByTestId('pertitle-hdr-tonemap').check();
+    await expect(panel.getByTestId('pertitle-hdr-error')).toHaveCount(0);
+    await panel.getByTestId('pertitle-preset').selectOption('ultrafast');
+    await panel.getByTestId('pertitle-crfs').fill('24 36');
+    await panel.getByTestId('pertitle-heights').fill('120');
+    await panel.getByTestId('pertitle-start').click();
+    await expect(panel.getByTestId('pertitle-start-error')).toHaveCount(0);
+    await expect(panel.getByTestId('pertitle-run').first()).toBeVisible();
+    const { runs } = await callApi<{ runs: { options: { hdr?: string | null } }[] }>(
+      page,
+      'pertitle.list',
+      { sourceId: src },
+    );
+    expect(runs[0]!.options.hdr).toBe('tonemap');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('per-title on an SDR source asks nothing about HDR', async ({ page }) => {
+  await page.goto(app.url);
+  await importFile(page, CLIP);
+  await page.getByTestId('nav-analysis').click();
+  const view = page.getByTestId('analysis-view');
+  await view.getByTestId('analysis-source').selectOption({ label: 'bear-vp9.webm — 320×240' });
+  const panel = page.getByTestId('pertitle-panel');
+  await expect(panel).toContainText('for bear-vp9.webm');
+  await expect(panel.getByTestId('pertitle-hdr-choice')).toHaveCount(0);
 });

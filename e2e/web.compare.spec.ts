@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import path from 'node:path';
 import { serveApp, type ServedApp } from './webServer';
+import { canvasVsServer, type CanvasLike, type PixelGlobals } from './compareClips';
 import { importFile } from './library';
 
 // Compare in the web project: two real clips of the same length, exact frames from the frame
@@ -8,70 +9,11 @@ import { importFile } from './library';
 // The server inherits this: scoring with ffmpeg 4.1's libvmaf 1.x needs the model files.
 process.env.VQ_VMAF_MODEL_DIR ??= path.resolve('../shared/vmaf-models');
 
-// The page's DOM as far as the pixel check reads it (this file compiles without the DOM lib).
-interface Ctx2d {
-  drawImage(img: unknown, x: number, y: number): void;
-  getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> };
-}
-interface CanvasLike {
-  width: number;
-  height: number;
-  getContext(kind: '2d'): Ctx2d | null;
-}
-interface ImageLike {
-  src: string;
-  naturalWidth: number;
-  naturalHeight: number;
-  decode(): Promise<void>;
-}
-interface PageGlobals {
-  Image: new () => ImageLike;
-  document: { createElement(tag: 'canvas'): CanvasLike };
-}
-
-/** Reads pixels of a page canvas and of the server's PNG at `url` at the same points. */
-async function canvasVsServer(
-  canvas: ReturnType<Page['locator']>,
-  url: string,
-  pts?: [number, number][],
-): Promise<{ size: number[]; shown: number[][]; served: number[][] }> {
-  return canvas.evaluate(
-    async (el, [src, given]) => {
-      const g = globalThis as unknown as PageGlobals;
-      const c = el as unknown as CanvasLike;
-      const img = new g.Image();
-      img.src = src as string;
-      await img.decode();
-      const off = g.document.createElement('canvas');
-      off.width = img.naturalWidth;
-      off.height = img.naturalHeight;
-      const octx = off.getContext('2d')!;
-      octx.drawImage(img, 0, 0);
-      const ctx = c.getContext('2d')!;
-      const w = c.width;
-      const h = c.height;
-      const points = (given as [number, number][] | null) ?? [
-        [0, 0],
-        [17, 33],
-        [Math.floor(w / 2), Math.floor(h / 2)],
-        [Math.floor(w / 3), Math.floor((h * 3) / 4)],
-        [w - 1, h - 1],
-      ];
-      return {
-        size: [c.width, c.height, off.width, off.height],
-        shown: points.map(([x, y]) => Array.from(ctx.getImageData(x, y, 1, 1).data)),
-        served: points.map(([x, y]) => Array.from(octx.getImageData(x, y, 1, 1).data)),
-      };
-    },
-    [url, pts ?? null] as const,
-  );
-}
-
 /** Pixels of a PNG (bytes from a download) at the given points, decoded by the page. */
 async function pngPixels(page: Page, png: Buffer, pts: [number, number][]): Promise<number[][]> {
   return page.evaluate(
     async ([b64, points]) => {
-      const g = globalThis as unknown as PageGlobals;
+      const g = globalThis as unknown as PixelGlobals;
       const img = new g.Image();
       img.src = `data:image/png;base64,${b64}`;
       await img.decode();
@@ -309,17 +251,20 @@ test('steps frames exactly, switches modes, reads pixels, zooms, plays and saves
   await expect
     .poll(async () => Number(await page.getByTestId('frame-number').textContent()))
     .toBeGreaterThan(20);
-  // The follower plays in step with the leader (drift over half a frame is corrected).
-  const times = await page
-    .getByTestId('compare-video')
-    .evaluateAll((els) => els.map((e) => (e as unknown as { currentTime: number }).currentTime));
-  expect(times).toHaveLength(2);
-  expect(Math.abs(times[0]! - times[1]!)).toBeLessThan(0.07);
+  // The panes play in step: both draw the same frame (playback shows only frames all have).
+  const drawing = await panes.evaluateAll((els) =>
+    els.map((e) => (e as unknown as { dataset: Record<string, string> }).dataset.frame),
+  );
+  expect(drawing).toHaveLength(2);
+  expect(drawing[0], `pane frames ${drawing.join(', ')}`).toBe(drawing[1]);
   await page.keyboard.press('Space');
   await expect(page.getByTestId('play-button')).toHaveText('Play');
   const paused = await page.getByTestId('frame-number').textContent();
-  await expect(panes.nth(0)).toHaveAttribute('data-frame', paused!);
-  await expect(panes.nth(1)).toHaveAttribute('data-frame', paused!);
+  // Playback's picture first, then the frame server's exact frame: compare pixels once exact.
+  for (const n of [0, 1]) {
+    await expect(panes.nth(n)).toHaveAttribute('data-frame', paused!);
+    await expect(panes.nth(n)).toHaveAttribute('data-exact', 'true');
+  }
   const afterPlay = await canvasVsServer(
     panes.nth(1).locator('canvas'),
     frameUrl(1, Number(paused)),

@@ -113,6 +113,7 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => {
   await app?.stop();
+  clips?.remove();
 });
 
 test('every pane shows the counter’s frame while playing and after pausing (issue 11)', async ({
@@ -222,12 +223,68 @@ test('a pane still loading its frame says so, and the counter waits for no pane'
   await expect(panes.nth(0)).toHaveAttribute('data-frame', '5');
   await expect(panes.nth(2).getByTestId('pane-loading')).toHaveText('Loading frame 5… (showing 0)');
   await expect(panes.nth(2)).toHaveAttribute('data-frame', '0');
-  // Saving the view now would mix frames: it is refused with the reason.
+  // Saving the view now would mix frames: it is refused with the reason, in view.
   await page.getByTestId('save-view').click();
-  await expect(page.getByRole('alert').filter({ hasText: 'Save view' })).toContainText(
-    'does not show frame 5 yet',
-  );
+  const refused = page.getByTestId('toast').filter({ hasText: 'The view could not be saved' });
+  await expect(refused).toContainText('does not show frame 5 yet');
+  await expect(refused).toBeInViewport({ ratio: 1 });
   release();
   await expect(panes.nth(2)).toHaveAttribute('data-frame', '5');
   await expect(panes.nth(2).getByTestId('pane-loading')).toHaveCount(0);
+});
+
+test('changing panes or mode while playing pauses cleanly on the frame shown', async ({ page }) => {
+  await page.goto(app.url);
+  const panes = await openThreePanes(page, clips);
+  const play = page.getByTestId('play-button');
+  const counter = async (): Promise<number> =>
+    Number(await page.getByTestId('frame-number').textContent());
+
+  /**
+   * Playing is over at once (well before the clip's end would stop it): the button says Play,
+   * the counter stays, every pane shows its frame exactly.
+   */
+  const expectPausedCleanly = async (what: string, count: number): Promise<void> => {
+    await expect(play, what).toHaveText('Play', { timeout: 3000 });
+    await expect(panes).toHaveCount(count);
+    const at = await counter();
+    for (let n = 0; n < count; n++) {
+      await expect(panes.nth(n), `${what}: pane ${n + 1}`).toHaveAttribute(
+        'data-frame',
+        String(at),
+      );
+      await expect(panes.nth(n), `${what}: pane ${n + 1}`).toHaveAttribute('data-exact', 'true');
+    }
+    await page.waitForTimeout(500);
+    expect(await counter(), `${what}: the counter stays`).toBe(at);
+  };
+  const playUntil = async (frame: number): Promise<void> => {
+    await page.keyboard.press('Space');
+    await expect(play).toHaveText('Pause');
+    await expect.poll(counter).toBeGreaterThanOrEqual(frame);
+  };
+
+  // Unticking a rendition while playing: its video goes, so playback stops on the frame shown.
+  await playUntil(10);
+  await page.getByTestId('compare-rendition').nth(1).uncheck();
+  await expectPausedCleanly('a pane unticked', 2);
+  // Ticking it again while playing: a new video joins, which the run never started.
+  const from = await counter();
+  await playUntil(from + 10);
+  await page.getByTestId('compare-rendition').nth(1).check();
+  await expectPausedCleanly('a pane ticked', 3);
+  // W while playing lays the panes out anew (new videos): playback pauses too.
+  await playUntil((await counter()) + 10);
+  await page.keyboard.press('w');
+  await expect(page.getByTestId('mode-wipe')).toHaveAttribute('aria-pressed', 'true');
+  await expectPausedCleanly('wipe chosen', 2);
+  await page.keyboard.press('s');
+  await expect(panes).toHaveCount(3);
+
+  // Space twice in quick succession: the second press pauses the start, it does not restart.
+  await page.getByTestId('timeline-scrubber').fill('0');
+  await expect(panes.nth(0)).toHaveAttribute('data-frame', '0');
+  await page.keyboard.press('Space');
+  await page.keyboard.press('Space');
+  await expectPausedCleanly('Space pressed twice', 3);
 });

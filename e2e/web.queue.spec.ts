@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { quickLadder, quickRung } from '../electron/core/testing/clips';
 import { importFile } from './library';
 import { callApi } from './pageApi';
 import { serveApp, type ServedApp } from './webServer';
@@ -24,23 +25,6 @@ interface Job {
   startedAt: string | null;
 }
 
-function rung(id: string, height: number) {
-  return {
-    id,
-    width: null,
-    height,
-    encoder: 'libx264',
-    rateControl: { mode: 'crf', crf: 30 },
-    preset: 'ultrafast',
-    gopSeconds: 2,
-    fixedGop: false,
-    pixFmt: 'yuv420p',
-    fpsCap: null,
-    audio: { mode: 'none' },
-    container: 'mp4',
-  };
-}
-
 async function sourceId(page: Page): Promise<string> {
   const row = page.getByTestId('library-row').filter({ hasText: 'bigbuckbunny.mp4' });
   return (await row.getAttribute('data-id'))!;
@@ -53,19 +37,22 @@ test('pause, reorder and clear finished, all kept by the data folder', async ({ 
   await page.goto(app.url);
   await importFile(page, CLIP);
   const src = await sourceId(page);
+  // One job at a time, whatever the machine's cores: the start order below is then the order
+  // the jobs were claimed in, never two starts in the same millisecond.
+  await callApi(page, 'settings.set', { concurrency: 1 });
 
   await page.getByTestId('nav-queue').click();
   await expect(page).toHaveTitle(/VQ Studio — Queue/);
+  await expect(page.getByTestId('pause-queue')).toHaveText('Pause queue');
   await page.getByTestId('pause-queue').click();
   await expect(page.getByTestId('queue-paused')).toContainText('The queue is paused');
   await expect(page.getByTestId('pause-queue')).toHaveText('Resume queue');
 
   // Three jobs (one process per rung), queued while paused: none starts.
-  const ladder = {
-    id: 'q3',
-    name: 'Queue test',
-    rungs: [rung('r144', 144), rung('r180', 180), rung('r216', 216)],
-  };
+  const ladder = quickLadder(
+    'q3',
+    [144, 180, 216].map((height) => quickRung({ id: `r${height}`, height })),
+  );
   await callApi(page, 'encode.start', { sourceId: src, ladder, decodeOnce: false });
   await expect(page.getByTestId('job-row')).toHaveCount(3);
   await expect(page.locator('[data-testid="job-row"][data-status="queued"]')).toHaveCount(3);
@@ -73,14 +60,24 @@ test('pause, reorder and clear finished, all kept by the data folder', async ({ 
   await expect(jobRow(page, 'r216').getByTestId('job-place')).toHaveText('3rd of 3');
 
   // Alt+Home puts the focused job first; Alt+↓ moves it one later; the button moves it first.
+  // The row keeps the focus through each move, also to a later place (its element is then
+  // re-inserted, and React gives the focus back), so the keys go on working without it being
+  // focused again.
   await jobRow(page, 'r216').focus();
   await page.keyboard.press('Alt+Home');
   await expect(jobRow(page, 'r216').getByTestId('job-place')).toHaveText('next');
   await expect(jobRow(page, 'r144').getByTestId('job-place')).toHaveText('2nd of 3');
-  await jobRow(page, 'r216').focus();
+  await expect(jobRow(page, 'r216')).toBeFocused();
   await page.keyboard.press('Alt+ArrowDown');
   await expect(jobRow(page, 'r216').getByTestId('job-place')).toHaveText('2nd of 3');
   await expect(jobRow(page, 'r144').getByTestId('job-place')).toHaveText('next');
+  await expect(jobRow(page, 'r216')).toBeFocused();
+  await page.keyboard.press('Alt+ArrowDown');
+  await expect(jobRow(page, 'r216').getByTestId('job-place')).toHaveText('3rd of 3');
+  await expect(jobRow(page, 'r216')).toBeFocused();
+  await page.keyboard.press('Alt+ArrowUp');
+  await expect(jobRow(page, 'r216').getByTestId('job-place')).toHaveText('2nd of 3');
+  await expect(jobRow(page, 'r216')).toBeFocused();
   await jobRow(page, 'r180').getByTestId('move-job-up').click();
   await expect(jobRow(page, 'r180').getByTestId('job-place')).toHaveText('2nd of 3');
   await expect(jobRow(page, 'r216').getByTestId('job-place')).toHaveText('3rd of 3');
@@ -127,13 +124,12 @@ test('a decode-once encode time is shown as shared, not as each rendition’s', 
   await importFile(page, CLIP);
   const src = await sourceId(page);
   await page.getByTestId('nav-queue').click();
-  const ladder = {
-    id: 'q2',
-    name: 'Decode once test',
-    rungs: [rung('d144', 144), rung('d180', 180)],
-  };
+  const ladder = quickLadder('q2', [
+    quickRung({ id: 'd144', height: 144 }),
+    quickRung({ id: 'd180', height: 180 }),
+  ]);
   await callApi(page, 'encode.start', { sourceId: src, ladder, decodeOnce: true });
-  const card = page.getByTestId('batch-card').filter({ hasText: 'Decode once test' });
+  const card = page.getByTestId('batch-card').filter({ hasText: ladder.name });
   await expect(card.getByTestId('rendition-row')).toHaveCount(2, { timeout: 90_000 });
   for (const row of await card.getByTestId('rendition-time').all()) {
     await expect(row).toContainText('shared by 2 renditions (decode once)');

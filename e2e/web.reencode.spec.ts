@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { serveApp, type ServedApp } from './webServer';
 import { importFile } from './library';
+import { callApi } from './pageApi';
 
 // Issue 11, item 1 — "a number always belongs to the bytes it measured". The issue's flow in
 // Chromium against `vq serve`, with real x264 encodes and real scoring: a saved two-rung ladder is
@@ -87,6 +88,9 @@ test('encoding a scored ladder again into its folder asks first; the replaced sc
   const low = page.locator('[data-testid="rung-row"][data-rung-id="low"]');
   await low.getByTestId('rung-bitrate').fill('300');
   await expect(page.getByTestId('plan-command').first()).toContainText('-b:v 300k');
+  const jobCount = async (): Promise<number> =>
+    (await callApi<{ jobs: unknown[] }>(page, 'queue.snapshot', {})).jobs.length;
+  const jobsBefore = await jobCount();
   await page.getByTestId('start-encode').click();
   const confirm = page.getByRole('alertdialog');
   await expect(confirm.getByTestId('overwrite-confirm')).toContainText('low.mp4');
@@ -99,9 +103,15 @@ test('encoding a scored ladder again into its folder asks first; the replaced sc
   // The safe answer has the focus: Enter never replaces by accident.
   await expect(confirm.getByTestId('overwrite-new-folder')).toBeFocused();
   await page.screenshot({ path: 'test-results/screenshots/reencode-confirm.png' });
-  // Nothing was queued while the question is open.
+  // Nothing is queued while the question is open (given time to be), nor after Cancel.
+  await page.waitForTimeout(1000);
+  expect(await jobCount()).toBe(jobsBefore);
+  await confirm.getByRole('button', { name: 'Cancel', exact: true }).click();
+  await expect(confirm).toHaveCount(0);
   await expect(page).toHaveTitle(/VQ Studio — Ladders/);
+  expect(await jobCount()).toBe(jobsBefore);
 
+  await page.getByTestId('start-encode').click();
   await confirm.getByTestId('overwrite-replace').click();
   await expect(page).toHaveTitle(/VQ Studio — Queue/);
 
@@ -127,8 +137,8 @@ test('encoding a scored ladder again into its folder asks first; the replaced sc
   await panel.scrollIntoViewIfNeeded();
   await page.screenshot({ path: 'test-results/screenshots/reencode-library.png' });
 
-  // Analysis reads the same rows: the two current scores are the points drawn, the two stale
-  // ones are left out of every curve, hull and BD-rate, and it says so.
+  // Analysis reads the same rows: the two current scores are the points on the curves, the two
+  // stale ones are marked apart on the chart (on no curve, in no hull or BD-rate), and it says so.
   await page.getByTestId('nav-analysis').click();
   const view = page.getByTestId('analysis-view');
   await expect(view.getByTestId('analysis-source')).toContainText(path.basename(CLIP));
@@ -136,6 +146,16 @@ test('encoding a scored ladder again into its folder asks first; the replaced sc
   await expect(note).toContainText('2 stale points left out');
   for (const label of staleLabels) await expect(note).toContainText(`${label} (${ENCODED_AGAIN})`);
   await expect(view.getByTestId('rd-point')).toHaveCount(2);
+  const staleMarks = view.getByTestId('rd-stale-point');
+  await expect(staleMarks).toHaveCount(2);
+  // The old "low" (145 kb/s) sits apart from the new one (300 kb/s): its tooltip says why. (The
+  // chart finds the point nearest the pointer; a hollow marker's middle is not its element.)
+  const oldLow = await view
+    .locator('[data-testid="rd-stale-point"][data-label="low"]')
+    .boundingBox();
+  expect(oldLow).not.toBeNull();
+  await page.mouse.move(oldLow!.x + oldLow!.width / 2, oldLow!.y + oldLow!.height / 2);
+  await expect(view.getByTestId('rd-tooltip-stale')).toHaveText(`stale: ${ENCODED_AGAIN}`);
   await page.screenshot({ path: 'test-results/screenshots/reencode-analysis.png' });
 
   // Once more, answered with Enter: the safe default, a fresh folder; nothing is replaced.

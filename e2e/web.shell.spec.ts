@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { quickLadder, quickRung } from '../electron/core/testing/clips';
 import { importFile, media } from './library';
 import { callApi } from './pageApi';
 import { serveApp, type ServedApp } from './webServer';
@@ -59,32 +60,42 @@ test('each view has an address: reload lands there, back and forward step throug
   await expect.poll(() => hash(page)).toBe(`#/analysis?source=${src}`);
 });
 
+test('Back to the address of a removed source shows no selection, and the address drops it', async ({
+  page,
+}) => {
+  const copy = path.join(work, 'removed-later.mp4');
+  fs.copyFileSync(media(CLIP), copy);
+  await page.goto(app.url);
+  await page.getByTestId('import-path').fill(copy);
+  await page.getByTestId('import-button').click();
+  const row = page.getByTestId('library-row').filter({ hasText: 'removed-later.mp4' });
+  await row.click();
+  const id = await rowId(page, 'removed-later.mp4');
+  await expect.poll(() => hash(page)).toBe(`#/library?item=${id}`);
+  await page.getByTestId('nav-queue').click();
+  await expect.poll(() => hash(page)).toBe('#/queue');
+
+  // Removed elsewhere (another tab, the CLI) while this window shows the Queue.
+  await callApi(page, 'library.remove', { id });
+  await page.goBack();
+  await expect(page).toHaveTitle(/VQ Studio — Library/);
+  await expect(row).toHaveCount(0);
+  await expect(page.getByTestId('detail-panel')).toHaveCount(0);
+  await expect.poll(() => hash(page)).toBe('#/library');
+  // Forward still goes where it went.
+  await page.goForward();
+  await expect(page).toHaveTitle(/VQ Studio — Queue/);
+});
+
 test('a worst frame opens Compare on that rendition at that frame; the address keeps it', async ({
   page,
 }) => {
   await page.goto(app.url);
   await importFile(page, CLIP);
   const src = await rowId(page, 'bigbuckbunny.mp4');
-  const ladder = {
-    id: 'wf',
-    name: 'Worst frames',
-    rungs: [
-      {
-        id: 'tiny',
-        width: null,
-        height: 144,
-        encoder: 'libx264',
-        rateControl: { mode: 'crf', crf: 40 },
-        preset: 'ultrafast',
-        gopSeconds: 2,
-        fixedGop: false,
-        pixFmt: 'yuv420p',
-        fpsCap: null,
-        audio: { mode: 'none' },
-        container: 'mp4',
-      },
-    ],
-  };
+  const ladder = quickLadder('wf', [
+    quickRung({ id: 'tiny', height: 144, rateControl: { mode: 'crf', crf: 40 } }),
+  ]);
   await callApi(page, 'encode.start', {
     sourceId: src,
     ladder,
@@ -128,9 +139,20 @@ test('a source whose file is gone is marked, and Encode says it needs the file',
   const row = page.getByTestId('library-row').filter({ hasText: 'soon-gone.mp4' });
   await expect(row).toBeVisible();
   await expect(row.getByTestId('badge-missing')).toHaveCount(0);
+  const id = await rowId(page, 'soon-gone.mp4');
 
+  // Gone, and the window opens on Ladders, not on the Library: Encode there knows it too.
   fs.rmSync(copy);
+  await page.getByTestId('nav-ladders').click();
   await page.reload();
+  await expect(page).toHaveTitle(/VQ Studio — Ladders/);
+  await page.getByTestId('encode-source').selectOption(id);
+  await expect(page.getByTestId('start-encode')).toBeDisabled();
+  await expect(page.getByTestId('encode-panel').locator('.encode-summary')).toContainText(
+    `The source file is gone: nothing is at ${copy}`,
+  );
+
+  await page.getByTestId('nav-library').click();
   await expect(row.getByTestId('badge-missing')).toBeVisible();
   await row.click();
   await expect(page.getByTestId('source-missing')).toContainText(`Nothing is at ${copy}`);

@@ -271,7 +271,11 @@ export type VqEvent =
   | { seq: number; type: 'settings.changed'; settings: Settings }
   | { seq: number; type: 'ladders.changed'; ladders: LadderEntry[] }
   | { seq: number; type: 'batch.added'; batch: Batch }
-  /** A finished batch was cleared from the queue, with its jobs (its renditions stay). */
+  /**
+   * A finished batch was cleared from the queue, with its jobs. Its renditions stay but lose their
+   * batch and job links (`batchId` and `jobId` become null in the database, with no event of their
+   * own): a client drops those links on this event.
+   */
   | { seq: number; type: 'batch.removed'; batchId: string }
   /** The queue was paused or resumed (here or by another process of the same data folder). */
   | { seq: number; type: 'queue.paused'; paused: boolean }

@@ -52,6 +52,7 @@ describe('resolvePerTitleOptions', () => {
       crfs: [...PER_TITLE_CRFS.libx264],
       quality: 'vmafMean',
       pick: {},
+      hdr: null,
       outDir: null,
     });
     expect(resolvePerTitleOptions({ encoder: 'libsvtav1' }, src1080)).toMatchObject({
@@ -108,6 +109,48 @@ describe('resolvePerTitleOptions', () => {
     const e = errorOf(() => resolvePerTitleOptions({ pick: { maxStepRatio: 1.2 } }, src1080));
     expect(e.code).toBe('INVALID_ARGS');
     expect(e.message).toMatch(/maxStepRatio/);
+  });
+});
+
+describe('per-title on an HDR source', () => {
+  const pq: SourceGeometry = { ...src1080, hdr: 'pq' };
+
+  it('refuses x264 without a choice, naming both ways out: an encoder that keeps HDR, or tone-mapping', () => {
+    for (const opts of [{}, { hdr: 'keep' as const }]) {
+      const e = errorOf(() => resolvePerTitleOptions(opts, pq));
+      expect(e.code).toBe('INVALID_ARGS');
+      expect(e.message).toBe(
+        'The source is HDR (PQ) and x264 (H.264/AVC) cannot carry HDR, so a per-title grid with it cannot keep the source HDR.',
+      );
+      expect(e.hint).toMatch(
+        /x265 \(H\.265\/HEVC\), SVT-AV1 \(AV1\).*Tone-map to SDR.*hdr: "tonemap"/,
+      );
+    }
+  });
+
+  it('keeps HDR by default with an encoder that carries it; tone-maps when asked; the grid carries the choice', () => {
+    const kept = resolvePerTitleOptions({ encoder: 'libx265', heights: [720], crfs: [24, 32] }, pq);
+    expect(kept.hdr).toBe('keep');
+    const keptPlan = planLadder(perTitleGridLadder(pq, kept, ids), pq);
+    expect(keptPlan.refused).toEqual([]);
+    expect(keptPlan.rungs.every((r) => r.colour.dynamicRange === 'hdr')).toBe(true);
+
+    const mapped = resolvePerTitleOptions({ hdr: 'tonemap', heights: [720], crfs: [24, 32] }, pq);
+    expect(mapped.hdr).toBe('tonemap');
+    const grid = perTitleGridLadder(pq, mapped, ids);
+    expect(grid.hdr).toBe('tonemap');
+    expect(LadderSchema.safeParse(grid).success).toBe(true);
+    expect(planLadder(grid, pq).rungs.every((r) => r.colour.dynamicRange === 'tonemapped')).toBe(
+      true,
+    );
+  });
+
+  it('ignores the choice on an SDR source and rejects an unknown one', () => {
+    expect(resolvePerTitleOptions({ hdr: 'tonemap' }, src1080).hdr).toBeNull();
+    expect(
+      perTitleGridLadder(src1080, resolvePerTitleOptions({}, src1080), ids).hdr,
+    ).toBeUndefined();
+    expect(PerTitleOptionsSchema.safeParse({ hdr: 'flatten' }).success).toBe(false);
   });
 });
 

@@ -7,7 +7,15 @@ import { z } from 'zod';
 import type { RdQuality } from './analysis';
 import { displaySize, widthAtHeight, type SourceGeometry } from './encodePlan';
 import { VqError } from './errors';
-import { ENCODERS, type Ladder, type Rung, type SoftwareEncoder } from './ladder';
+import {
+  ENCODERS,
+  HdrHandlingSchema,
+  type HdrHandling,
+  type Ladder,
+  type Rung,
+  type SoftwareEncoder,
+} from './ladder';
+import type { HdrKind } from './media';
 import { checkedLadderPickOptions, type LadderPickOptions } from './rd';
 
 /** Standard ladder heights the default grid picks from, highest first. */
@@ -89,7 +97,16 @@ export const PerTitleOptionsSchema = z
     quality: z.enum(QUALITIES).optional(),
     /** Ladder pick options (targetQuality, step ratios, quality gap, floor bitrate, max rungs). */
     pick: LadderPickOptionsSchema.optional(),
-    /** Output folder (default `<dataDir>/renditions/<sourceId>/<grid ladder id>/`). */
+    /**
+     * An HDR source: keep the grid HDR (needs an encoder that carries HDR: x265, SVT-AV1, libaom,
+     * VP9; the default for those) or tone-map it to SDR. Required for an HDR source with x264.
+     * Ignored for an SDR source.
+     */
+    hdr: HdrHandlingSchema.optional(),
+    /**
+     * Folder the run's grid folder is made in: each run encodes into a new `<outDir>/<grid ladder
+     * id>/` (default `<dataDir>/renditions/<sourceId>/`), so a run never replaces another's files.
+     */
     outDir: z
       .string()
       .min(1)
@@ -113,6 +130,8 @@ export interface PerTitleSettings {
   quality: RdQuality;
   /** As given; `recommendLadder` fills the rest from `DEFAULT_LADDER_PICK`. */
   pick: Partial<LadderPickOptions>;
+  /** What the grid (and the recommended ladder) does with an HDR source; null for SDR (and runs stored before it). */
+  hdr?: HdrHandling | null;
   outDir: string | null;
 }
 
@@ -194,19 +213,46 @@ export function resolvePerTitleOptions(
     crfs,
     quality: o.quality ?? 'vmafMean',
     pick: o.pick ?? {},
+    hdr: perTitleHdr(o.hdr, encoder, src.hdr ?? null),
     outDir: o.outDir ?? null,
   };
+}
+
+/**
+ * What a per-title run does with the source's HDR: null for an SDR source; the choice given; else
+ * keep, when the encoder carries HDR. An HDR source kept HDR by an encoder that cannot carry it
+ * (x264) is refused naming the two ways out a per-title run has: another encoder, or tone-mapping.
+ */
+function perTitleHdr(
+  choice: HdrHandling | undefined,
+  encoder: SoftwareEncoder,
+  hdr: HdrKind,
+): HdrHandling | null {
+  if (hdr === null) return null;
+  const handling = choice ?? 'keep';
+  if (handling === 'keep' && !ENCODERS[encoder].hdr) {
+    const carriers = Object.values(ENCODERS)
+      .filter((e) => e.hdr)
+      .map((e) => e.label);
+    throw new VqError(
+      'INVALID_ARGS',
+      `The source is HDR (${hdr === 'pq' ? 'PQ' : 'HLG'}) and ${ENCODERS[encoder].label} cannot carry HDR, so a per-title grid with it cannot keep the source HDR.`,
+      `Choose an encoder that keeps HDR (${carriers.join(', ')}), or tone-map the grid to SDR ("Tone-map to SDR", option hdr: "tonemap").`,
+    );
+  }
+  return handling;
 }
 
 /**
  * The CRF grid ladder: every height × every CRF, highest height and lowest CRF first. Widths come
  * from the source's display aspect (SAR and rotation applied), rounded to even numbers and never
  * past the source; fixed {@link PER_TITLE_GOP_SECONDS} GOP (keyint = fps × 2, from the source's
- * frame rate at plan time), 8-bit 4:2:0, no audio.
+ * frame rate at plan time), 8-bit 4:2:0 (10-bit when an HDR source is kept HDR), no audio; the
+ * settings' HDR handling goes with the ladder.
  */
 export function perTitleGridLadder(
   src: SourceGeometry,
-  s: Pick<PerTitleSettings, 'encoder' | 'preset' | 'heights' | 'crfs'>,
+  s: Pick<PerTitleSettings, 'encoder' | 'preset' | 'heights' | 'crfs' | 'hdr'>,
   o: { id: string; name: string },
 ): Ladder {
   const display = displaySize(src);
@@ -242,5 +288,6 @@ export function perTitleGridLadder(
     name: o.name,
     description: `Per-title CRF grid: ${s.heights.map((h) => `${h}p`).join(', ')} × CRF ${s.crfs.join(', ')} (${ENCODERS[s.encoder].label}, preset ${s.preset}).`,
     rungs,
+    ...(s.hdr ? { hdr: s.hdr } : {}),
   };
 }

@@ -154,6 +154,26 @@ describe('projectProblems', () => {
     ]);
   });
 
+  it('checks recorded file identities strictly: whole numbers from 0, the hash format scoring writes', () => {
+    const hash = `p1:${'0a'.repeat(32)}`;
+    const p = project();
+    p.scoreRuns[0]!.referenceIdentity = { sizeBytes: 10, mtimeMs: 1_700_000_000_000, hash };
+    p.scoreResults[0]!.identity = { sizeBytes: 0, mtimeMs: 0, hash };
+    expect(projectProblems(p)).toEqual([]);
+    const bad = (identity: unknown): string[] => {
+      const q = project();
+      (q.scoreResults[0] as Record<string, unknown>).identity = identity;
+      return projectProblems(q);
+    };
+    expect(bad({ sizeBytes: -1, mtimeMs: 0, hash })[0]).toMatch(/^scoreResults\.0\.identity\.sizeBytes: /);
+    expect(bad({ sizeBytes: 1, mtimeMs: 1.5, hash })[0]).toMatch(/^scoreResults\.0\.identity\.mtimeMs: /);
+    for (const h of [`p1:${'0A'.repeat(32)}`, `p2:${'0a'.repeat(32)}`, `p1:${'0a'.repeat(31)}`, 'x'])
+      expect(bad({ sizeBytes: 1, mtimeMs: 0, hash: h })).toContain(
+        'scoreResults.0.identity.hash: not a file hash (p1: and 64 hex digits)',
+      );
+    expect(bad({ sizeBytes: 1, mtimeMs: 0, hash, extra: 1 }).some((m) => m.includes('extra'))).toBe(true);
+  });
+
   it('needs the rate control mode of a historical rung (analysis.get describes it)', () => {
     const p = project();
     (p.renditions[0]!.rung as Record<string, unknown>).rateControl = undefined;

@@ -18,7 +18,7 @@
  *   (path, label, size) and says so with `targetRemoved: true`.
  */
 import { z } from 'zod';
-import { LadderSchema } from './ladder';
+import { HdrHandlingSchema, LadderSchema } from './ladder';
 import { JOB_STATUSES } from './queue';
 import { SCORE_SERIES, type ScoreSeries } from './score';
 
@@ -70,6 +70,16 @@ const HistoricalRung = z.looseObject({
   rateControl: z.looseObject({ mode: z.enum(['crf', 'abr', 'cbr']) }),
 });
 const HistoricalLadder = z.looseObject({ id: z.string().min(1), name: z.string(), rungs: z.array(HistoricalRung) });
+
+/**
+ * What a scored file was when it was measured (electron/core/scores/fileIdentity.ts): its size,
+ * its mtime in whole ms, and the sampled content hash `p1:` + 64 lower-case hex digits.
+ */
+export const FileIdentitySchema = z.strictObject({
+  sizeBytes: Count,
+  mtimeMs: Count,
+  hash: z.string().regex(/^p1:[0-9a-f]{64}$/, 'not a file hash (p1: and 64 hex digits)'),
+});
 
 /** One per-frame value: a number, null (NaN) or "inf" / "-inf". */
 export const SeriesValueSchema = z.union([z.number(), z.null(), z.literal('inf'), z.literal('-inf')]);
@@ -160,6 +170,8 @@ export const ProjectScoreRunSchema = z.strictObject({
   model: z.looseObject({ name: z.string() }).nullable(),
   startedAt: Timestamp,
   durationMs: Count,
+  /** The reference file as it was scored; absent for runs scored before identities were kept. */
+  referenceIdentity: FileIdentitySchema.optional(),
 });
 
 /** One scored video of a run, with every per-frame series it computed. */
@@ -188,6 +200,8 @@ export const ProjectScoreResultSchema = z.strictObject({
   alignment: z.looseObject({ width: z.number(), height: z.number() }),
   model: z.looseObject({ name: z.string() }).nullable(),
   createdAt: Timestamp,
+  /** The scored file as it was scored; absent for scores stored before identities were kept. */
+  identity: FileIdentitySchema.optional(),
 });
 
 /** A hull point or a pick of a finished per-title run: the numbers the Analysis view shows. */
@@ -227,6 +241,7 @@ export const ProjectPerTitleRunSchema = z.looseObject({
         maxRungs: z.number(),
       })
       .partial(),
+    hdr: HdrHandlingSchema.nullable().optional(),
     outDir: z.string().nullable(),
   }),
   ladder: LadderSchema.nullable(),

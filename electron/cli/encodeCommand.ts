@@ -15,14 +15,14 @@ import type { VqArgs, VqEvent } from '../../shared/api';
 import { VqError } from '../../shared/errors';
 import { formatBitrate, formatBytes } from '../../shared/format';
 import { HdrHandlingSchema, LadderSchema, ladderProblems } from '../../shared/ladder';
-import { renditionsMadeTogether } from '../../shared/queue';
+import { renditionsMadeTogether, type Job, type Rendition } from '../../shared/queue';
 import { parseRawSpec } from '../../shared/rawSpec';
 import { createCore, type Core } from '../core/core';
 import { formatCommand } from '../core/ffmpeg/process';
 import { parseMetricsArg } from '../core/score';
 import { defaultDataDir } from '../core/paths';
 import { BatchProgress, ProgressPainter, clock } from './batchProgress';
-import { buildManifest, type EncodeManifest } from './manifest';
+import { batchRecord, buildManifest, type EncodeManifest } from './manifest';
 import { renderTable } from './table';
 import { UsageError } from './usageError';
 
@@ -129,7 +129,13 @@ async function runBatch(core: Core, request: VqArgs<'encode.start'>, json: boole
   const tty = process.stderr.isTTY === true;
   const painter = tty ? new ProgressPainter(process.stderr) : null;
   let lastLogMs = 0;
+  // What this process learned of its batch as it ran: the manifest is written from it should the
+  // batch be gone from the database by the end (cleared from another app's queue).
+  const seenJobs = new Map<string, Job>();
+  const seenRenditions = new Map<string, Rendition>();
   const unsubscribe = core.events.subscribe((e) => {
+    if (e.type === 'job.updated') seenJobs.set(e.job.id, e.job);
+    if (e.type === 'rendition.added') seenRenditions.set(e.rendition.id, e.rendition);
     if (e.type === 'batch.finished') {
       finished.add(e.batchId);
       onFinished?.();
@@ -209,22 +215,20 @@ async function runBatch(core: Core, request: VqArgs<'encode.start'>, json: boole
     if (painter) painter.paint(progress.lines(), true);
 
     const snap = await core.api['queue.snapshot']({});
-    const batch = snap.batches.find((b) => b.id === batchId)!;
+    const record = batchRecord(snap, plan, { jobs: seenJobs.values(), renditions: seenRenditions.values() });
+    const { batch, jobs, renditions } = record;
     const source = core.library.get(batch.sourceId)!.item;
-    const jobs = snap.jobs.filter((j) => j.batchId === batchId);
     const scoreJobIds = new Set(jobs.filter((j) => j.kind === 'score').map((j) => j.id));
+    const renditionIds = new Set(renditions.map((r) => r.id));
     const scores = scoreJobIds.size
-      ? (await core.api['scores.list']({ sourceId: batch.sourceId })).results.filter(
-          (s) => s.jobId !== null && scoreJobIds.has(s.jobId),
+      ? (await core.api['scores.list']({ sourceId: batch.sourceId })).results.filter((s) =>
+          record.stored
+            ? s.jobId !== null && scoreJobIds.has(s.jobId)
+            : s.target.kind === 'rendition' && renditionIds.has(s.target.id),
         )
       : [];
-    const manifest = buildManifest(
-      source,
-      batch,
-      jobs,
-      snap.renditions.filter((r) => r.batchId === batchId),
-      scores,
-    );
+    if (!record.stored) console.error('vq: the batch was cleared from the queue meanwhile; the manifest is written from what this run saw.');
+    const manifest = buildManifest(source, batch, jobs, renditions, scores);
     writeManifest(plan.outDir, manifest);
     if (json) console.log(JSON.stringify(manifest, null, 2));
     else console.log(describeManifest(manifest, path.join(plan.outDir, 'manifest.json')));

@@ -5,7 +5,7 @@
  */
 import type { Ladder } from '../../shared/ladder';
 import type { LibraryItem } from '../../shared/library';
-import type { Batch, Job, Rendition, SkippedRung } from '../../shared/queue';
+import type { Batch, Job, QueueSnapshot, Rendition, SkippedRung } from '../../shared/queue';
 import type { ScoreSeries } from '../../shared/score';
 import type { PooledView, ScoreResultSummary } from '../../shared/scoreResults';
 
@@ -62,6 +62,25 @@ export interface EncodeManifest {
   failed: { rungId: string; status: string; reason: string; stderrTail: string | null }[];
   /** Score jobs that did not finish (`--score`): the rungs they were to score and why. */
   scoreFailed?: { rungIds: string[]; status: string; reason: string }[];
+}
+
+/**
+ * The batch, jobs and renditions a manifest is built from: as stored in the snapshot, or — when
+ * the batch is gone from it (cleared from another process's queue; its jobs went with it and its
+ * renditions lost their batch link) — the batch as planned with the jobs and renditions this run
+ * was told of (`seen`). `stored` says which.
+ */
+export function batchRecord(
+  snapshot: Pick<QueueSnapshot, 'batches' | 'jobs' | 'renditions'>,
+  plan: Batch,
+  seen: { jobs: Iterable<Job>; renditions: Iterable<Rendition> },
+): { stored: boolean; batch: Batch; jobs: Job[]; renditions: Rendition[] } {
+  const stored = snapshot.batches.find((b) => b.id === plan.id);
+  const ours = <T extends { batchId: string | null }>(list: Iterable<T>): T[] =>
+    [...list].filter((x) => x.batchId === plan.id);
+  return stored
+    ? { stored: true, batch: stored, jobs: ours(snapshot.jobs), renditions: ours(snapshot.renditions) }
+    : { stored: false, batch: plan, jobs: ours(seen.jobs), renditions: ours(seen.renditions) };
 }
 
 /** Builds the manifest of a finished batch; renditions follow the ladder's rung order. */

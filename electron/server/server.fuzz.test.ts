@@ -212,6 +212,23 @@ function template(method: VqMethod): fc.Arbitrary<unknown> {
     case 'library.get':
     case 'frames.info':
       return idValue().map((id) => ({ id }));
+    case 'frames.samples':
+      // The clip is 320x240 with 82 frames: inside, at the edges and past them.
+      return fc.record({
+        id: idValue(),
+        index: fc.oneof(fc.integer({ min: 0, max: 90 }), fc.constantFrom(81, 82, 100_000_000)),
+        x: fc.oneof(fc.integer({ min: 0, max: 330 }), fc.constantFrom(319, 320, 16383)),
+        y: fc.oneof(fc.integer({ min: 0, max: 250 }), fc.constantFrom(239, 240, 16383)),
+      });
+    case 'library.check':
+    case 'queue.clearFinished':
+      return fc.constant({});
+    case 'queue.pause':
+      return fc.boolean().map((paused) => ({ paused }));
+    case 'queue.move':
+      return fc.record({ jobId: idValue(), to: fc.constantFrom('up', 'down', 'first', 'last') });
+    case 'queue.runBatchNext':
+      return idValue().map((batchId) => ({ batchId }));
     case 'library.remove':
       // Not the clip: the media and frame routes need it for the whole run.
       return fc.constantFrom('nope', 'a'.repeat(64), '').map((id) => ({ id }));
@@ -233,7 +250,15 @@ function template(method: VqMethod): fc.Arbitrary<unknown> {
       return fc.string({ maxLength: 70 }).map((id) => ({ id }));
     case 'encode.plan':
     case 'encode.start':
-      return idValue().map((sourceId) => ({ sourceId, ladderId: preset.id }));
+      return fc.record(
+        {
+          sourceId: idValue(),
+          ladderId: fc.constant(preset.id),
+          hdr: fc.constantFrom('keep', 'tonemap'),
+          overwrite: fc.boolean(),
+        },
+        { requiredKeys: ['sourceId', 'ladderId'] },
+      );
     case 'queue.cancel':
     case 'queue.retry':
       return idValue().map((jobId) => ({ jobId }));
@@ -246,8 +271,19 @@ function template(method: VqMethod): fc.Arbitrary<unknown> {
     case 'report.html':
     case 'analysis.get':
     case 'pertitle.list':
-    case 'pertitle.start':
       return idValue().map((sourceId) => ({ sourceId }));
+    case 'pertitle.start':
+      return fc.record({
+        sourceId: idValue(),
+        options: fc.record(
+          {
+            encoder: fc.constantFrom('libx264', 'libx265'),
+            hdr: fc.constantFrom('keep', 'tonemap'),
+            outDir: fuzzPath,
+          },
+          { requiredKeys: [] },
+        ),
+      });
     case 'analysis.export':
       return idValue().map((sourceId) => ({ sourceId, format: 'csv' }));
     case 'score.plan':

@@ -12,7 +12,7 @@ import { LadderSchema } from '../../../shared/ladder';
 import type { PerTitleOptions } from '../../../shared/perTitle';
 import { parseRdCsv } from '../../../shared/rd';
 import { createCore, type Core } from '../core';
-import { quickLadder, quickRung } from '../testing/clips';
+import { makeClip, quickLadder, quickRung } from '../testing/clips';
 import { testMedia, useTempDirs } from '../testing/tempDir';
 
 const tempDir = useTempDirs('vq-analysis-');
@@ -409,6 +409,53 @@ describe('pertitle.start / pertitle.list', () => {
       expect(LadderSchema.safeParse(run!.ladder).success).toBe(true);
     } finally {
       b.close();
+    }
+  });
+
+  it('encodes each run into a new folder inside the given outDir, so running again needs no overwrite', async () => {
+    const c = core();
+    try {
+      const sourceId = await importClip(c);
+      const outDir = path.join(tempDir(), 'grids');
+      const opts: PerTitleOptions = { ...QUICK, heights: [120], crfs: [24, 36], outDir };
+      const first = await startAndWait(c, sourceId, opts);
+      expect(first.status).toBe('done');
+      expect(first.options.outDir).toBe(path.join(outDir, `pertitle-grid-${first.id}`));
+      expect(fs.readdirSync(first.options.outDir!).filter((f) => f.endsWith('.mp4'))).toHaveLength(2);
+      // The same options again: not OUTPUT_EXISTS, and the first run's files stay as they were.
+      const again = await c.api['pertitle.start']({ sourceId, options: opts });
+      expect(again.batch.outDir).toBe(path.join(outDir, `pertitle-grid-${again.run.id}`));
+      expect(again.batch.outDir).not.toBe(first.options.outDir);
+      await c.queue.cancelAll(again.batch.id);
+      await c.queue.whenIdle();
+    } finally {
+      c.close();
+    }
+  });
+
+  it('on an HDR source: refuses x264 naming both ways out; tone-maps or keeps HDR when one is taken', async () => {
+    const c = core();
+    try {
+      const clip = makeClip(tempDir(), { width: 320, height: 180, seconds: 0.5, hdr: 'pq' });
+      const sourceId = (await c.api['library.import']({ paths: [clip] })).imported[0]!.id;
+      const grid = { preset: 'ultrafast', heights: [90], crfs: [30, 40] };
+      const e = await errorOf(c.api['pertitle.start']({ sourceId, options: grid }));
+      expect(e.code).toBe('INVALID_ARGS');
+      expect(e.message).toContain('cannot carry HDR');
+      expect(e.hint).toMatch(/x265.*SVT-AV1.*tone-map/);
+      expect((await c.api['queue.snapshot']({})).batches).toEqual([]);
+      const mapped = await c.api['pertitle.start']({ sourceId, options: { ...grid, hdr: 'tonemap' } });
+      expect(mapped.batch.ladder?.hdr).toBe('tonemap');
+      expect(mapped.run.options.hdr).toBe('tonemap');
+      const kept = await c.api['pertitle.start']({
+        sourceId,
+        options: { ...grid, encoder: 'libx265' },
+      });
+      expect(kept.batch.ladder?.hdr).toBe('keep');
+      await c.queue.cancelAll();
+      await c.queue.whenIdle();
+    } finally {
+      c.close();
     }
   });
 

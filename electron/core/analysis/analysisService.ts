@@ -3,6 +3,7 @@
  * rendition of the source with a score against it, as a point with its measured bitrate, the
  * facts of its rung and the pooled figures of its newest score.
  */
+import { z } from 'zod';
 import {
   analysisCsv,
   analysisJson,
@@ -10,6 +11,7 @@ import {
   type RdRendition,
 } from '../../../shared/analysis';
 import { VqError } from '../../../shared/errors';
+import { RateControlSchema } from '../../../shared/ladder';
 import type { Batch, Rendition } from '../../../shared/queue';
 import { describeRateControl } from '../../../shared/rungText';
 import type { ScoreExport, ScoreResultSummary } from '../../../shared/scoreResults';
@@ -26,15 +28,43 @@ export interface AnalysisServiceDeps {
   jobs: JobStore;
 }
 
+const RateModeSchema = z.enum(['crf', 'abr', 'cbr']);
+
+/**
+ * The facts of a rendition's rung a point shows and curves group by. A rung may come from an
+ * imported project, where only its shape was checked: each fact is taken only when it has today's
+ * type (a preset that is not a short string reads as the encoder's default, rate-control settings
+ * that do not parse as unreadable). Null when even the rate-control mode is not one VQ Studio knows.
+ */
+function rungFacts(
+  rung: Rendition['rung'],
+): Pick<RdRendition, 'rateControl' | 'preset' | 'rateMode'> | null {
+  const rc: unknown = (rung as { rateControl?: unknown }).rateControl;
+  const mode = RateModeSchema.safeParse((rc as { mode?: unknown } | null)?.mode);
+  if (!mode.success) return null;
+  const parsed = RateControlSchema.safeParse(rc);
+  const preset: unknown = (rung as { preset?: unknown }).preset;
+  return {
+    rateControl: parsed.success
+      ? describeRateControl(parsed.data)
+      : `${mode.data.toUpperCase()} (settings not readable)`,
+    preset: typeof preset === 'string' && preset.length <= 16 ? preset : null,
+    rateMode: mode.data,
+  };
+}
+
 /**
  * One rendition and its score as a rate–quality point. The bitrate is the rendition's measured
  * video bitrate (probe), else the one stored with the score, else file size × 8 over duration.
+ * Null when its rung's rate-control mode cannot be read ({@link rungFacts}).
  */
 export function rdRendition(
   rendition: Rendition,
   score: ScoreResultSummary,
   batch: Pick<Batch, 'ladder'> | null,
-): RdRendition {
+): RdRendition | null {
+  const facts = rungFacts(rendition.rung);
+  if (!facts) return null;
   const m = score.metrics;
   const kbps = rendition.bitrateKbps ?? score.bitrateKbps;
   const duration = rendition.media.durationSeconds;
@@ -52,9 +82,7 @@ export function rdRendition(
     encoder: rendition.encoder,
     width: rendition.width,
     height: rendition.height,
-    rateControl: describeRateControl(rendition.rung.rateControl),
-    preset: rendition.rung.preset,
-    rateMode: rendition.rung.rateControl.mode,
+    ...facts,
     bitrate,
     sizeBytes: rendition.sizeBytes,
     metrics: {
@@ -129,7 +157,7 @@ export class AnalysisService {
       if (!rendition) continue;
       const point = rdRendition(rendition, score, batchOf(rendition.batchId));
       // No measured bitrate, none stored with the score and no duration: not a rate–quality point.
-      if (Number.isFinite(point.bitrate) && point.bitrate > 0) points.push(point);
+      if (point && Number.isFinite(point.bitrate) && point.bitrate > 0) points.push(point);
     }
     return points.sort(
       (a, b) => a.bitrate - b.bitrate || a.renditionId.localeCompare(b.renditionId),

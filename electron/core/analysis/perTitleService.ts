@@ -6,6 +6,7 @@
  * whose batch finished while the app was closed.
  */
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import type {
   PerTitleHullPoint,
   PerTitlePick,
@@ -94,7 +95,11 @@ export class PerTitleService {
       id: `pertitle-grid-${id}`,
       name: `Per-title grid: ${source.item.fileName}`,
     });
-    const outDir = settings.outDir ?? this.deps.encode.defaultOutDir(sourceId, grid.id);
+    // A new folder per run, named after its grid (the run id is in it): a run never meets another
+    // run's files, so nothing needs overwriting.
+    const outDir = settings.outDir
+      ? path.join(path.resolve(settings.outDir), grid.id)
+      : this.deps.encode.defaultOutDir(sourceId, grid.id);
     const { batch, jobs } = await this.deps.encode.start({
       sourceId,
       ladder: grid,
@@ -230,13 +235,15 @@ export class PerTitleService {
     const hull = upperHull(points);
     const picked = recommendLadder(hull, s.pick);
     const fileName = this.deps.library.get(run.sourceId)?.item.fileName ?? run.sourceId;
-    const ladder = ladderFromPicks(picked, {
+    const picks = ladderFromPicks(picked, {
       id: `pertitle-${slug(fileName)}-${run.id.slice(0, 6)}`,
       name: `Per-title: ${fileName}`,
       encoder: s.encoder,
       preset: s.preset,
       description: `Recommended from ${points.length} scored points of a ${s.heights.length}×${s.crfs.length} CRF grid (${RD_QUALITY_LABELS[s.quality]}); per-title run ${run.id}.`,
     });
+    // Its bitrates were measured with the grid's HDR handling: the ladder carries it.
+    const ladder = s.hdr ? { ...picks, hdr: s.hdr } : picks;
     return {
       ladder,
       hull: hull.map((h) => ({

@@ -23,6 +23,7 @@ import { checkInputFile, probeFile } from '../probe';
 import type { ProjectService } from '../project/projectService';
 import type { JobQueue } from '../queue/jobQueue';
 import type { JobStore } from '../queue/jobStore';
+import { fileStatOf } from '../scores/fileIdentity';
 import type { ScoreService } from '../scores/scoreService';
 import type { LadderRepo } from '../store/ladderRepo';
 import { isSqliteError } from '../store/db';
@@ -419,7 +420,7 @@ async function missingSources(items: readonly LibraryItem[]): Promise<string[]> 
   for (let at = 0; at < items.length; at += 32) {
     const slice = items.slice(at, at + 32);
     const found = await Promise.all(
-      slice.map((item) => fs.stat(item.path).then((st) => st.isFile(), () => false)),
+      slice.map((item) => fs.stat(item.path).then((st) => fileStatOf(st) !== null, () => false)),
     );
     slice.forEach((item, i) => {
       if (!found[i]) missing.push(item.id);

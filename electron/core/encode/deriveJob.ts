@@ -17,7 +17,7 @@ import type { ToolchainReport } from '../../../shared/toolchain';
 import type { StoredSource } from '../store/libraryRepo';
 import { jobCommands } from './jobCommands';
 import { finalOutputPath, passLogDir, tempOutputPath } from './jobFiles';
-import { commandInput, planBatch, type PlanSource } from './planBatch';
+import { commandInput, planBatch, sourceHdr, type PlanSource } from './planBatch';
 
 /** Everything one run of an encode job needs, derived from validated data only. */
 export interface DerivedEncodeJob {
@@ -95,6 +95,23 @@ export function refuseUnreadable(source: StoredSource): void {
   }
 }
 
+/**
+ * Every batch of an HDR source queued since HDR is kept records its choice (keep or tone-map) in
+ * its ladder (encodeService). One without it was queued before: its renditions were flattened to
+ * 8-bit SDR-tagged video, which is no longer done, and guessing a choice would make its rungs
+ * differ from those already encoded. So running, retrying or re-running such a batch is refused
+ * with what to do instead.
+ */
+function refusePreHdrBatch(ladder: Ladder, source: PlanSource): void {
+  const hdr = sourceHdr(source);
+  if (ladder.hdr !== undefined || hdr === null) return;
+  throw new VqError(
+    'INVALID_ARGS',
+    `This batch was queued before VQ Studio kept HDR: its source is HDR (${hdr === 'pq' ? 'PQ' : 'HLG'}) and its renditions were flattened to 8-bit SDR-tagged video, which VQ Studio no longer does.`,
+    `Encode the ladder "${ladder.name}" again from Ladders and choose Keep HDR or Tone-map to SDR.`,
+  );
+}
+
 /** What planning reads of a library source. */
 export function planSourceOf(s: StoredSource): PlanSource {
   return { path: s.item.path, media: s.item.media, raw: s.raw };
@@ -118,6 +135,7 @@ export function deriveEncodeJob(
   const ladder = checkedLadder(batch);
   const rungs = pickRungs(ladder, job.rungIds);
   const planSource = planSourceOf(source);
+  refusePreHdrBatch(ladder, planSource);
   const { ladderPlan, groups } = planBatch(planSource, { ...ladder, rungs }, { decodeOnce: true, outDir }, report);
   const skipped = ladderPlan.skipped[0];
   if (skipped) throw new VqError('INVALID_ARGS', `Rung ${skipped.rungId} is skipped for this source: ${skipped.reason}.`);

@@ -22,7 +22,7 @@ import { jobCommands } from './jobCommands';
 import { passLogDir, tempOutputPath } from './jobFiles';
 import { deriveEncodeJob, planSourceOf, refuseUnreadable } from './deriveJob';
 import { ensureWritableDir, freshBatchDir } from './outDir';
-import { commandInput, planBatch, planFindings, plannedJobs, type BatchPlan, type PlannedGroup, type PlanSource } from './planBatch';
+import { commandInput, planBatch, planFindings, plannedJobs, sourceHdr, type BatchPlan, type PlannedGroup, type PlanSource } from './planBatch';
 
 /** What the encode service needs. */
 export interface EncodeServiceDeps {
@@ -164,12 +164,14 @@ export class EncodeService {
     } else {
       ladder = args.ladder!;
     }
-    // The HDR choice of this encode is kept with the batch's copy of the ladder, so every run and
-    // retry re-derives the same commands.
-    if (args.hdr !== undefined) ladder = { ...ladder, hdr: args.hdr };
+    // The HDR choice of this encode is kept with the batch's copy of the ladder — for an HDR
+    // source always, the default too — so every run and retry re-derives the same commands (and
+    // a batch of an HDR source without it predates HDR handling: see deriveEncodeJob).
+    const planSource = planSourceOf(source);
+    if (args.hdr !== undefined || sourceHdr(planSource) !== null)
+      ladder = { ...ladder, hdr: args.hdr ?? ladder.hdr ?? 'keep' };
     const outDir = path.resolve(args.outDir ?? this.defaultOutDir(source.item.id, ladder.id));
     const decodeOnce = args.decodeOnce ?? true;
-    const planSource = planSourceOf(source);
     const plan = planBatch(planSource, ladder, { decodeOnce, outDir }, await this.deps.toolchain.report());
     return { source, planSource, ladder, outDir, decodeOnce, plan };
   }

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ladder } from '../../../shared/ladder';
 import type { Batch, Job, Rendition } from '../../../shared/queue';
 import { createCore, type Core } from '../core';
+import { openDatabase } from '../store/db';
 import { makeClip, quickLadder, quickRung } from '../testing/clips';
 import { useTempDirs } from '../testing/tempDir';
 
@@ -130,7 +131,9 @@ describe('HDR sources', () => {
       expect(ids).toEqual(expect.arrayContaining(['portrait', 'hdr-kept', 'hdr-ten-bit']));
       expect(plan.findings.find((f) => f.id === 'hdr-ten-bit')!.rungIds).toEqual(['x265']);
 
-      const { renditions } = await encode(c, { sourceId, ladder });
+      const { batch, renditions } = await encode(c, { sourceId, ladder });
+      // The default is recorded with the batch like a choice, so a retry derives the same.
+      expect(batch.ladder?.hdr).toBe('keep');
       expect(renditions).toHaveLength(2);
       for (const r of renditions) {
         const facts = colourFacts(r.path);
@@ -227,6 +230,30 @@ describe('HDR sources', () => {
       const retry = await c.encode.retryCommands(jobs[0]!);
       expect(retry.commands[0]!.join(' ')).toContain('tonemap=tonemap=hable');
       expect(retry.commands).toEqual(jobs[0]!.commands);
+
+      // The same batch as one queued before HDR was kept (no choice in its ladder): its renditions
+      // were flattened, which is no longer done, so a retry or re-run is refused saying what to do.
+      const db = openDatabase(c.dataDir);
+      const { hdr: _hdr, ...old } = batch.ladder!;
+      db.prepare('UPDATE batches SET ladder_json = ? WHERE id = ?').run(
+        JSON.stringify(old),
+        batch.id,
+      );
+      db.close();
+      for (const attempt of [
+        () => c.encode.retryCommands(jobs[0]!),
+        () => c.api['queue.rerunRung']({ batchId: batch.id, rungId: 'avc-180' }),
+      ]) {
+        const err = await attempt().then(
+          () => null,
+          (e: unknown) => e as { code: string; message: string; hint?: string },
+        );
+        expect(err?.code).toBe('INVALID_ARGS');
+        expect(err?.message).toMatch(/queued before VQ Studio kept HDR.*HDR \(PQ\)/);
+        expect(err?.hint).toBe(
+          'Encode the ladder "Test avc" again from Ladders and choose Keep HDR or Tone-map to SDR.',
+        );
+      }
     } finally {
       c.close();
     }

@@ -15,7 +15,7 @@ import {
 import { encodePreflight, type EncodeFinding } from '../../../shared/encodePreflight';
 import { VqError } from '../../../shared/errors';
 import type { Ladder } from '../../../shared/ladder';
-import type { MediaInfo, RawVideoSpec } from '../../../shared/media';
+import type { HdrKind, MediaInfo, RawVideoSpec } from '../../../shared/media';
 import type { JobOutput, PlannedJob } from '../../../shared/queue';
 import type { ScoreOptions } from '../../../shared/score';
 import type { ToolchainReport } from '../../../shared/toolchain';
@@ -59,6 +59,11 @@ export function sourceGeometry(media: MediaInfo, raw: RawVideoSpec | null): Sour
     hasAudio: media.audio.length > 0,
     hdr: raw ? null : v.hdr,
   };
+}
+
+/** The source's HDR kind: null for SDR, and for a raw file (its colour is not known). */
+export function sourceHdr(source: PlanSource): HdrKind {
+  return sourceGeometry(source.media, source.raw).hdr ?? null;
 }
 
 /** How ffmpeg reads the source. */

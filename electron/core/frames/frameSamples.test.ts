@@ -3,7 +3,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FrameService, frameBytes, pixelLayout } from '.';
+import {
+  FrameService,
+  SAMPLE_BLOCK,
+  blockOrigin,
+  decodeSampleBlock,
+  frameBytes,
+  pixelLayout,
+  planFrame,
+} from '.';
 
 // Decoded values are the decoder's own codes: checked against ffmpeg's rawvideo output of the same
 // frame, read here by hand (plane offsets written out, not taken from the module under test).
@@ -12,6 +20,8 @@ let h264: string;
 let ffv1Ten: string;
 let ffv1Rgb: string;
 let rgbH264: string;
+let bigTen: string;
+let fourOneOne: string;
 const service = new FrameService({ cacheDir: null });
 
 function ffmpeg(args: string[]): Buffer {
@@ -78,6 +88,32 @@ beforeAll(() => {
     '-qp',
     '0',
     rgbH264,
+  ]);
+  // Larger than one block, odd-sized, 10 bits: blocks at the right and bottom edges are partial.
+  bigTen = path.join(dir, 'big-ten.mkv');
+  ffmpeg([
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=s=160x100:r=25:d=0.2',
+    '-vf',
+    'scale=149:99,format=yuv420p10le',
+    '-c:v',
+    'ffv1',
+    bigTen,
+  ]);
+  // 4:1:1: a chroma sample covers 4 columns, so a block must start on a multiple of 4.
+  fourOneOne = path.join(dir, '411.mkv');
+  ffmpeg([
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=s=136x20:r=25:d=0.2',
+    '-vf',
+    'format=yuv411p',
+    '-c:v',
+    'ffv1',
+    fourOneOne,
   ]);
   ffv1Rgb = path.join(dir, 'bgr0.mkv');
   ffmpeg([
@@ -208,6 +244,132 @@ describe('frames.samples: decoded values of one pixel', () => {
         code: 'INVALID_ARGS',
       },
     );
+  });
+});
+
+/** The Y, U, V samples of (x, y) read by hand from a whole planar 4:2:0 / 4:1:1 raw frame. */
+function planarAt(
+  raw: Buffer,
+  w: number,
+  h: number,
+  shift: [number, number],
+  bytes: 1 | 2,
+  x: number,
+  y: number,
+): number[] {
+  const cw = Math.ceil(w / (1 << shift[0]));
+  const ch = Math.ceil(h / (1 << shift[1]));
+  const read = (i: number): number => (bytes === 1 ? raw[i]! : raw.readUInt16LE(i * 2));
+  const c = (y >> shift[1]) * cw + (x >> shift[0]);
+  return [read(y * w + x), read(w * h + c), read(w * h + cw * ch + c)];
+}
+
+describe('frames.samples: only a small block around the pixel is decoded out', () => {
+  it('writes a block of at most 64×64, cut exactly at odd right and bottom edges', async () => {
+    const { index } = await service.index(source(bigTen));
+    const layout = pixelLayout('yuv420p10le')!;
+    const plan = planFrame(index, 2);
+    const inner = await decodeSampleBlock(source(bigTen), plan, 2, { x0: 64, y0: 0 });
+    expect(inner).toMatchObject({ pixFmt: 'yuv420p10le', width: 149, height: 99, x0: 64, y0: 0 });
+    expect(inner.raw.length).toBe(frameBytes(layout, SAMPLE_BLOCK, SAMPLE_BLOCK));
+    // The corner block: 149 − 128 = 21 columns and 99 − 64 = 35 rows, odd both ways.
+    const corner = await decodeSampleBlock(source(bigTen), plan, 2, blockOrigin(148, 98));
+    expect(corner.raw.length).toBe(frameBytes(layout, 21, 35));
+    expect(corner.raw.length).toBeLessThan(frameBytes(layout, 149, 99) / 4);
+  });
+
+  it('gives the whole frame’s values at block edges, odd edges and the last pixel (10-bit 4:2:0)', async () => {
+    const n = 3;
+    const raw = rawFrame(bigTen, n, 'yuv420p10le');
+    const points = [
+      [0, 0],
+      [63, 63],
+      [64, 63],
+      [63, 64],
+      [64, 64],
+      [127, 1],
+      [128, 97],
+      [148, 98],
+      [147, 65],
+      [65, 98],
+    ] as const;
+    for (const [x, y] of points) {
+      const got = await service.samples({ ...source(bigTen), index: n, x, y });
+      expect(got).toMatchObject({ width: 149, height: 99, bitDepth: 10, x, y });
+      expect(
+        got.samples.map((s) => s.value),
+        `${x},${y}`,
+      ).toEqual(planarAt(raw, 149, 99, [1, 1], 2, x, y));
+    }
+  });
+
+  it('starts each block on a chroma sample of 4:1:1 (4 columns per chroma sample)', async () => {
+    const raw = rawFrame(fourOneOne, 1, 'yuv411p');
+    for (const [x, y] of [
+      [63, 0],
+      [64, 5],
+      [66, 19],
+      [131, 7],
+      [135, 19],
+    ] as const) {
+      const got = await service.samples({ ...source(fourOneOne), index: 1, x, y });
+      expect(got.pixFmt).toBe('yuv411p');
+      expect(
+        got.samples.map((s) => s.value),
+        `${x},${y}`,
+      ).toEqual(planarAt(raw, 136, 20, [2, 0], 1, x, y));
+    }
+  });
+
+  it('refuses a pixel past a frame larger than one block by the frame’s own size', async () => {
+    await expect(
+      service.samples({ ...source(bigTen), index: 0, x: 149, y: 10 }),
+    ).rejects.toMatchObject({
+      code: 'INVALID_ARGS',
+      message: 'Pixel 149,10 is outside frame 0, which is 149×99.',
+    });
+    await expect(
+      service.samples({ ...source(bigTen), index: 0, x: 500, y: 400 }),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGS' });
+  });
+
+  it('decodes one block of a file at a time: a newer request pushes the oldest waiting one out', async () => {
+    const own = new FrameService({ cacheDir: null });
+    try {
+      await own.index(source(bigTen));
+      // Four blocks at once: one decodes, two wait, the oldest waiting gives way to the fourth.
+      const asks = [
+        [0, 0],
+        [64, 0],
+        [128, 0],
+        [0, 64],
+      ].map(([x, y]) => own.samples({ ...source(bigTen), index: 4, x: x!, y: y! }));
+      const settled = await Promise.allSettled(asks);
+      const canceled = settled.filter(
+        (r) => r.status === 'rejected' && (r.reason as { code?: string }).code === 'CANCELED',
+      );
+      expect(canceled).toHaveLength(1);
+      expect(settled.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
+      // Asked again, the same block comes from memory with the same values.
+      const again = await own.samples({ ...source(bigTen), index: 4, x: 0, y: 64 });
+      expect(again.samples.map((s) => s.value)).toEqual(
+        planarAt(rawFrame(bigTen, 4, 'yuv420p10le'), 149, 99, [1, 1], 2, 0, 64),
+      );
+    } finally {
+      own.close();
+    }
+  });
+
+  it('stops waiting when the asker’s signal aborts, and close() stops a decode under way', async () => {
+    const own = new FrameService({ cacheDir: null });
+    const gone = new AbortController();
+    gone.abort();
+    await expect(
+      own.samples({ ...source(bigTen), index: 1, x: 0, y: 0, signal: gone.signal }),
+    ).rejects.toMatchObject({ code: 'CANCELED' });
+    const running = own.samples({ ...source(bigTen), index: 1, x: 0, y: 0 });
+    own.close();
+    await expect(running).rejects.toMatchObject({ code: 'CANCELED' });
   });
 });
 

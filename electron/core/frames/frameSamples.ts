@@ -1,8 +1,9 @@
 /**
  * Decoded sample values of one pixel of an exact frame: the Y′, Cb and Cr (or R, G, B, or grey)
  * codes the decoder produced, in the decoder's own pixel format and bit depth — not values
- * recomputed from an RGB picture. The frame is decoded once at its native size (after autorotate)
- * without any conversion (`-f rawvideo`, no `-pix_fmt`); showinfo names the format and size.
+ * recomputed from an RGB picture. The frame is decoded at its native size (after autorotate)
+ * without any conversion (`-f rawvideo`, no `-pix_fmt`); showinfo names the format and size, and
+ * only a small block around the pixel is written out ({@link SAMPLE_BLOCK}).
  */
 import { VqError } from '../../../shared/errors';
 import type { FrameSamples } from '../../../shared/frames';
@@ -152,11 +153,31 @@ export function samplesAt(
   return out;
 }
 
-/** A frame as the decoder produced it: its pix_fmt, native size and raw planes. */
-export interface NativeFrame {
+/**
+ * Side of the square block of a frame that is decoded for a pixel readout: a multiple of every
+ * chroma subsampling step (4 at most, 4:1:1), so a block that starts at a multiple of it starts on
+ * a chroma sample, and its chroma planes are the frame's own samples. Its raw planes are at most
+ * 64 × 64 × 4 planes × 2 bytes = 32 KiB, whatever the frame size.
+ */
+export const SAMPLE_BLOCK = 64;
+
+/** The top-left corner of the block that holds pixel (x, y). */
+export function blockOrigin(x: number, y: number): { x0: number; y0: number } {
+  return { x0: x - (x % SAMPLE_BLOCK), y0: y - (y % SAMPLE_BLOCK) };
+}
+
+/**
+ * A block of a frame as the decoder produced it: the frame's pix_fmt and native size, and the raw
+ * planes of the block at (x0, y0) (at most {@link SAMPLE_BLOCK} square, less at the right and
+ * bottom edges).
+ */
+export interface SampleBlock {
   pixFmt: string;
+  /** The whole frame's size. */
   width: number;
   height: number;
+  x0: number;
+  y0: number;
   raw: Buffer;
 }
 
@@ -164,17 +185,25 @@ export interface NativeFrame {
 const SHOWINFO_FORMAT = /\bfmt:(\S+)\s.*?\bs:(\d+)x(\d+)\b/;
 
 /**
- * Decodes one planned frame natively: the decoder's pix_fmt at its own size, nothing converted.
- * Refuses pixel formats whose planes it cannot cut, naming the format.
+ * Decodes one planned frame natively (the decoder's pix_fmt at its own size, nothing converted)
+ * and has ffmpeg cut the block at (x0, y0) out of it before it is written, so the output is a few
+ * KiB for any frame size. `crop` with `exact=1` cuts at exactly those numbers (it would round a
+ * subsampled format's odd edge down otherwise); an origin past the frame is clamped to its last
+ * pixel, so the crop is always valid and the caller refuses the pixel by the frame's size.
  */
-export async function decodeNativeFrame(
+export async function decodeSampleBlock(
   source: FrameSource,
   plan: FramePlan,
   n: number,
+  origin: { x0: number; y0: number },
   signal?: AbortSignal,
-): Promise<NativeFrame> {
+): Promise<SampleBlock> {
   const seek =
     plan.seekSeconds === null ? [] : ['-noaccurate_seek', '-ss', plan.seekSeconds.toFixed(6)];
+  const { x0, y0 } = origin;
+  const crop =
+    `crop=w=max(1\\,min(${SAMPLE_BLOCK}\\,iw-${x0})):h=max(1\\,min(${SAMPLE_BLOCK}\\,ih-${y0}))` +
+    `:x=min(${x0}\\,iw-1):y=min(${y0}\\,ih-1):exact=1`;
   const args = [
     '-hide_banner',
     '-nostats',
@@ -187,7 +216,7 @@ export async function decodeNativeFrame(
     '-vsync',
     'passthrough',
     '-vf',
-    `select=${plan.select},showinfo`,
+    `select=${plan.select},showinfo,${crop}`,
     '-frames:v',
     '1',
     '-f',
@@ -207,7 +236,7 @@ export async function decodeNativeFrame(
   const raw = Buffer.concat(chunks);
   if ((!m || raw.length === 0) && plan.seekSeconds !== null) {
     // The seek landed past the frame (a demuxer that seeks imprecisely): decode from the start.
-    return decodeNativeFrame(source, { seekSeconds: null, select: plan.select }, n, signal);
+    return decodeSampleBlock(source, { seekSeconds: null, select: plan.select }, n, origin, signal);
   }
   if (!m || raw.length === 0) {
     throw new VqError(
@@ -215,45 +244,50 @@ export async function decodeNativeFrame(
       `ffmpeg returned no picture for frame ${n} of ${source.input}.`,
     );
   }
-  return { pixFmt: m[1]!, width: Number(m[2]), height: Number(m[3]), raw };
+  return { pixFmt: m[1]!, width: Number(m[2]), height: Number(m[3]), x0, y0, raw };
 }
 
-/** The samples of pixel (x, y) of a natively decoded frame, checked against its size and format. */
-export function frameSamplesOf(
-  frame: NativeFrame,
+/** The samples of pixel (x, y) of frame `n` from the decoded block that holds it, checked. */
+export function blockSamples(
+  block: SampleBlock,
   n: number,
   x: number,
   y: number,
 ): Omit<FrameSamples, 'id'> {
-  const layout = pixelLayout(frame.pixFmt);
+  const layout = pixelLayout(block.pixFmt);
   if (!layout) {
     throw new VqError(
       'UNSUPPORTED',
-      `Decoded values cannot be read from ${frame.pixFmt} frames (a semi-planar or packed YUV format).`,
+      `Decoded values cannot be read from ${block.pixFmt} frames (a semi-planar or packed YUV format).`,
       'The RGB values of the shown frame are still exact.',
     );
   }
-  if (frame.raw.length < frameBytes(layout, frame.width, frame.height)) {
-    throw new VqError(
-      'FFMPEG_FAILED',
-      `ffmpeg returned a short ${frame.pixFmt} frame for frame ${n}.`,
-    );
-  }
-  if (x >= frame.width || y >= frame.height) {
+  if (x >= block.width || y >= block.height) {
     throw new VqError(
       'INVALID_ARGS',
-      `Pixel ${x},${y} is outside frame ${n}, which is ${frame.width}×${frame.height}.`,
-      `Ask for x 0–${frame.width - 1} and y 0–${frame.height - 1}.`,
+      `Pixel ${x},${y} is outside frame ${n}, which is ${block.width}×${block.height}.`,
+      `Ask for x 0–${block.width - 1} and y 0–${block.height - 1}.`,
+    );
+  }
+  const bw = Math.min(SAMPLE_BLOCK, block.width - block.x0);
+  const bh = Math.min(SAMPLE_BLOCK, block.height - block.y0);
+  if (x < block.x0 || y < block.y0 || x >= block.x0 + bw || y >= block.y0 + bh) {
+    throw new Error(`pixel ${x},${y} is not in the block at ${block.x0},${block.y0}`);
+  }
+  if (block.raw.length !== frameBytes(layout, bw, bh)) {
+    throw new VqError(
+      'FFMPEG_FAILED',
+      `ffmpeg returned ${block.raw.length} bytes for a ${bw}×${bh} ${block.pixFmt} block of frame ${n}, not ${frameBytes(layout, bw, bh)}.`,
     );
   }
   return {
     index: n,
     x,
     y,
-    pixFmt: frame.pixFmt,
+    pixFmt: block.pixFmt,
     bitDepth: layout.bitDepth,
-    width: frame.width,
-    height: frame.height,
-    samples: samplesAt(frame.raw, layout, frame.width, frame.height, x, y),
+    width: block.width,
+    height: block.height,
+    samples: samplesAt(block.raw, layout, bw, bh, x - block.x0, y - block.y0),
   };
 }

@@ -17,7 +17,7 @@ import {
   sourceIdentity,
   type FrameSource,
 } from './frameIndexStore';
-import { decodeNativeFrame, frameSamplesOf, type NativeFrame } from './frameSamples';
+import { blockOrigin, blockSamples, decodeSampleBlock, type SampleBlock } from './frameSamples';
 import {
   checkFrameArgs,
   checkFrameInRange,
@@ -57,8 +57,29 @@ export interface FrameRequest extends FrameSource {
 /** Frame indexes kept in memory (a few MB each for hour-long files). */
 const MAX_INDEXES = 32;
 
-/** Natively decoded frames kept for pixel readouts (a cursor moving over one frame asks often). */
-const MAX_NATIVE_FRAMES = 6;
+/**
+ * Decoded blocks kept for pixel readouts (a cursor moving over one frame asks often), at most this
+ * many bytes of raw samples (a block is at most 32 KiB).
+ */
+const SAMPLE_CACHE_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Block decodes of one file waiting for their turn, at most: a newer request pushes the oldest
+ * waiting one out (CANCELED), since a cursor moving on no longer wants it.
+ */
+const MAX_WAITING_SAMPLES = 2;
+
+interface CachedBlock {
+  block: Promise<SampleBlock>;
+  /** Raw bytes once decoded (0 before). */
+  bytes: number;
+}
+
+/** Pixel-readout decodes of one file: one runs at a time, the next ones wait in order. */
+interface SampleLine {
+  busy: boolean;
+  waiting: { go: () => void; drop: (err: VqError) => void }[];
+}
 
 /** Neighbours prefetched (decoded and encoded) after a frame is served, in the stepping direction. */
 const PREFETCH_ENCODED = 2;
@@ -88,7 +109,10 @@ export class FrameService {
   private readonly sessions = new Map<string, SessionEntry>();
   private readonly inflight = new Map<string, Promise<Buffer>>();
   private readonly indexes = new Map<string, Promise<FrameIndex>>();
-  private readonly nativeFrames = new Map<string, Promise<NativeFrame>>();
+  private readonly sampleBlocks = new Map<string, CachedBlock>();
+  private readonly sampleLines = new Map<string, SampleLine>();
+  /** Aborted by close(): stops the pixel-readout decodes still running. */
+  private readonly closing = new AbortController();
   private sweeper: NodeJS.Timeout | null = null;
   private closed = false;
 
@@ -186,27 +210,99 @@ export class FrameService {
 
   /**
    * The decoded values of pixel (x, y) of frame `index`, in the decoder's own pixel format and
-   * size (see frameSamples.ts). The frame is decoded once and kept for the next pixels asked.
+   * size (see frameSamples.ts). Only the block around the pixel is kept (by bytes, for the next
+   * pixels asked); one decode per file runs at a time, the same block is decoded once for every
+   * asker, and a request whose `signal` aborts stops waiting (CANCELED).
    */
   async samples(
-    source: FrameSource & { index: number; x: number; y: number },
+    source: FrameSource & { index: number; x: number; y: number; signal?: AbortSignal },
   ): Promise<Omit<FrameSamples, 'id'>> {
     checkFrameArgs(source);
     const { identity, index } = await this.index(source);
     checkFrameInRange(source, index);
-    const key = `${identity}|${source.index}`;
-    let frame = this.nativeFrames.get(key);
-    if (frame) {
-      this.nativeFrames.delete(key);
+    throwIfAborted(source.signal, source.index);
+    const origin = blockOrigin(source.x, source.y);
+    const key = `${identity}|${source.index}|${origin.x0},${origin.y0}`;
+    let cached = this.sampleBlocks.get(key);
+    if (cached) {
+      this.sampleBlocks.delete(key);
     } else {
-      frame = decodeNativeFrame(source, planFrame(index, source.index), source.index);
-      frame.catch(() => this.nativeFrames.delete(key));
+      const decoded = this.inTurn(identity, source.index, () =>
+        decodeSampleBlock(
+          source,
+          planFrame(index, source.index),
+          source.index,
+          origin,
+          this.closing.signal,
+        ),
+      );
+      const entry: CachedBlock = { block: decoded, bytes: 0 };
+      decoded.then(
+        (b) => {
+          entry.bytes = b.raw.length;
+          this.trimSampleBlocks();
+        },
+        () => {
+          if (this.sampleBlocks.get(key) === entry) this.sampleBlocks.delete(key);
+        },
+      );
+      cached = entry;
     }
-    this.nativeFrames.set(key, frame);
-    while (this.nativeFrames.size > MAX_NATIVE_FRAMES) {
-      this.nativeFrames.delete(this.nativeFrames.keys().next().value!);
+    this.sampleBlocks.set(key, cached);
+    const block = await raceSignal(cached.block, source.signal, source.index);
+    return blockSamples(block, source.index, source.x, source.y);
+  }
+
+  /**
+   * Runs a pixel-readout decode of file `identity` once the one before it has ended. Waiting ones
+   * beyond {@link MAX_WAITING_SAMPLES} are dropped, oldest first, with CANCELED.
+   */
+  private async inTurn<T>(identity: string, n: number, work: () => Promise<T>): Promise<T> {
+    let line = this.sampleLines.get(identity);
+    if (!line) {
+      line = { busy: false, waiting: [] };
+      this.sampleLines.set(identity, line);
     }
-    return frameSamplesOf(await frame, source.index, source.x, source.y);
+    const queue = line;
+    if (queue.busy) {
+      await new Promise<void>((go, drop) => {
+        queue.waiting.push({ go, drop });
+        while (queue.waiting.length > MAX_WAITING_SAMPLES) {
+          queue.waiting
+            .shift()!
+            .drop(
+              new VqError(
+                'CANCELED',
+                `The pixel values of frame ${n} were asked for again elsewhere before these were read.`,
+              ),
+            );
+        }
+      });
+    }
+    queue.busy = true;
+    try {
+      throwIfAborted(this.closing.signal, n);
+      return await work();
+    } finally {
+      const next = queue.waiting.shift();
+      if (next) next.go();
+      else {
+        queue.busy = false;
+        this.sampleLines.delete(identity);
+      }
+    }
+  }
+
+  /** Forgets the least recently used decoded blocks past {@link SAMPLE_CACHE_BYTES}. */
+  private trimSampleBlocks(): void {
+    let total = 0;
+    for (const e of this.sampleBlocks.values()) total += e.bytes;
+    for (const [key, e] of this.sampleBlocks) {
+      if (total <= SAMPLE_CACHE_BYTES) break;
+      if (e.bytes === 0) continue; // still decoding: kept for those waiting on it
+      this.sampleBlocks.delete(key);
+      total -= e.bytes;
+    }
   }
 
   /** Empties the memory and disk frame caches and stops every decoder (indexes stay). */
@@ -214,13 +310,14 @@ export class FrameService {
     for (const e of this.sessions.values()) this.closeSession(e);
     this.memory.clear();
     this.inflight.clear();
-    this.nativeFrames.clear();
+    this.sampleBlocks.clear();
     await this.disk?.clear();
   }
 
   /** Stops every decoder. */
   close(): void {
     this.closed = true;
+    this.closing.abort();
     for (const e of this.sessions.values()) this.closeSession(e);
     if (this.sweeper) clearInterval(this.sweeper);
     this.sweeper = null;

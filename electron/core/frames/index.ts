@@ -26,4 +26,12 @@ export {
 export { sourceIdentity, storedIndexPath, type FrameSource } from './frameIndexStore';
 export { FrameService, type FrameRequest, type FrameServiceOptions } from './frameService';
 export { encodePng } from './png';
-export { frameBytes, pixelLayout, samplesAt, type PixelLayout } from './frameSamples';
+export {
+  SAMPLE_BLOCK,
+  blockOrigin,
+  decodeSampleBlock,
+  frameBytes,
+  pixelLayout,
+  samplesAt,
+  type PixelLayout,
+} from './frameSamples';

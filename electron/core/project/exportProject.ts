@@ -4,7 +4,6 @@
  * ladders, and per-title runs when the library has them. Reads the rows directly, so nothing is
  * lost or recomputed on the way (series come out of their float64 BLOBs bit for bit).
  */
-import fs from 'node:fs';
 import { VqError } from '../../../shared/errors';
 import {
   PROJECT_FORMAT,
@@ -21,7 +20,9 @@ import {
 } from '../../../shared/project';
 import { SCORE_SERIES, type ScoreSeries } from '../../../shared/score';
 import { unpackSeries } from '../score/frameBlob';
+import { statFile, type FileIdentity } from '../scores/fileIdentity';
 import type { Db } from '../store/db';
+import { identityOf } from '../store/scoreRepo';
 import { LadderRepo } from '../store/ladderRepo';
 import { PerTitleRepo } from '../analysis/perTitleRepo';
 import { SERIES_COLUMN, hasPerTitleRuns, type Row } from './projectRows';
@@ -245,9 +246,9 @@ function jobOf(r: Row): ProjectJob {
 function renditionOf(r: Row): ProjectRendition {
   let mtimeMs: number | null = null;
   try {
-    mtimeMs = Math.round(fs.statSync(r.path as string).mtimeMs);
+    mtimeMs = statFile(r.path as string)?.mtimeMs ?? null;
   } catch {
-    // Missing at export: the import will list it as missing too.
+    // Unreadable at export: no time to compare with on import.
   }
   return {
     id: r.id as string,
@@ -281,7 +282,23 @@ function runOf(r: Row): ProjectScoreRun {
     model: r.model_json ? (JSON.parse(r.model_json as string) as ProjectScoreRun['model']) : null,
     startedAt: r.started_at as string,
     durationMs: r.duration_ms as number,
+    ...optionalIdentity(
+      'referenceIdentity',
+      identityOf(
+        r.reference_size as number | null,
+        r.reference_mtime_ms as number | null,
+        r.reference_hash as string | null,
+      ),
+    ),
   };
+}
+
+/** `{ [key]: identity }`, or nothing for a row stored before identities were recorded. */
+function optionalIdentity<K extends string>(
+  key: K,
+  identity: FileIdentity | null,
+): Partial<Record<K, FileIdentity>> {
+  return identity ? ({ [key]: identity } as Record<K, FileIdentity>) : {};
 }
 
 function resultOf(
@@ -322,5 +339,13 @@ function resultOf(
       ? (JSON.parse(r.model_json as string) as ProjectScoreResult['model'])
       : null,
     createdAt: r.created_at as string,
+    ...optionalIdentity(
+      'identity',
+      identityOf(
+        r.file_size as number | null,
+        r.file_mtime_ms as number | null,
+        r.file_hash as string | null,
+      ),
+    ),
   };
 }

@@ -12,7 +12,6 @@
  *   arrives as `failed`.
  * - Thumbnails are not carried (they are caches); the service makes new ones after the commit.
  */
-import fs from 'node:fs';
 import { z } from 'zod';
 import { VqError } from '../../../shared/errors';
 import { JsonPieceError, JsonPieceReader, assemblePiece } from '../../../shared/jsonPieces';
@@ -41,6 +40,7 @@ import {
 import { SCORE_SERIES } from '../../../shared/score';
 import { PerTitleRepo } from '../analysis/perTitleRepo';
 import { packSeries } from '../score/frameBlob';
+import { statFile, wholeMs, type FileIdentity, type FileStat } from '../scores/fileIdentity';
 import type { Db } from '../store/db';
 import { REFUSED_KEY } from '../store/libraryRepo';
 import type { ImportJournal, ImportTable } from './importJournal';
@@ -320,7 +320,7 @@ export async function importProject(
           s.path,
           s.fileName,
           s.sizeBytes,
-          Math.round(s.mtimeMs),
+          wholeMs(s.mtimeMs),
           s.addedAt,
           JSON.stringify(media),
           s.raw ? JSON.stringify(s.raw) : null,
@@ -475,7 +475,8 @@ export async function importProject(
       }
       db.prepare(
         `INSERT INTO score_runs (id, job_id, reference_id, reference_path, command_json, ffmpeg_json, model_json,
-           started_at, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           started_at, duration_ms, reference_size, reference_mtime_ms, reference_hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
         r.id,
         r.jobId,
@@ -486,6 +487,7 @@ export async function importProject(
         r.model ? JSON.stringify(r.model) : null,
         r.startedAt,
         r.durationMs,
+        ...identityColumns(r.referenceIdentity),
       );
       addedRow('score_runs', r.id);
       summary.scoreRuns.added++;
@@ -495,8 +497,9 @@ export async function importProject(
     const insertResult = db.prepare(
       `INSERT INTO score_results (id, run_id, reference_id, target_kind, target_id, path, label, encoder, width,
          height, bitrate_kbps, frames, frame_numbers, ${seriesColumns.join(', ')}, pooled_json, warnings_json,
-         unavailable_json, preflight_json, fixes_json, alignment_json, model_json, created_at)
-       VALUES (${Array.from({ length: 13 + seriesColumns.length + 8 }, () => '?').join(', ')})`,
+         unavailable_json, preflight_json, fixes_json, alignment_json, model_json, created_at,
+         file_size, file_mtime_ms, file_hash)
+       VALUES (${Array.from({ length: 13 + seriesColumns.length + 8 + 3 }, () => '?').join(', ')})`,
     );
     await inSlices(p.scoreResults, (r) => {
       if (exists('score_results', r.id)) {
@@ -530,6 +533,7 @@ export async function importProject(
         JSON.stringify(r.alignment),
         r.model ? JSON.stringify(r.model) : null,
         r.createdAt,
+        ...identityColumns(r.identity),
       );
       addedRow('score_results', r.id);
       added.scoreResults.push(r.id);
@@ -610,6 +614,13 @@ function remapPlan(
   return out as ProjectJob['plan'];
 }
 
+/** The size, mtime and hash columns of a recorded file identity (NULLs when the file has none). */
+function identityColumns(
+  identity: FileIdentity | undefined,
+): [number | null, number | null, string | null] {
+  return identity ? [identity.sizeBytes, identity.mtimeMs, identity.hash] : [null, null, null];
+}
+
 /** Which media paths of the project are missing on this machine, or differ from the record. */
 export async function fileChecksInSlices(
   p: ProjectFile,
@@ -617,18 +628,15 @@ export async function fileChecksInSlices(
   const missingFiles: string[] = [];
   const changedFiles: string[] = [];
   const check = (path: string, sizeBytes: number, mtimeMs: number | null): void => {
-    let st: fs.Stats;
+    let st: FileStat | null;
     try {
-      st = fs.statSync(path);
+      st = statFile(path);
     } catch {
-      missingFiles.push(path);
-      return;
+      st = null; // there but unreadable: as good as missing here
     }
-    if (!st.isFile()) missingFiles.push(path);
-    else if (
-      st.size !== sizeBytes ||
-      (mtimeMs !== null && Math.round(st.mtimeMs) !== Math.round(mtimeMs))
-    )
+    if (!st) missingFiles.push(path);
+    // Whole ms on both sides: rounded down now, to the nearest by earlier exports (within 1 ms).
+    else if (st.sizeBytes !== sizeBytes || (mtimeMs !== null && Math.abs(st.mtimeMs - mtimeMs) > 1))
       changedFiles.push(path);
   };
   const files = [

@@ -11,6 +11,7 @@ import type { ProjectFile } from '../../../shared/project';
 import { resolvePerTitleOptions } from '../../../shared/perTitle';
 import { PerTitleRepo } from '../analysis/perTitleRepo';
 import { createCore, type Core } from '../core';
+import { FileIdentities, statFile } from '../scores/fileIdentity';
 import { openDatabase } from '../store/db';
 import { makeClip, quickLadder, quickRung } from '../testing/clips';
 import { useTempDirs } from '../testing/tempDir';
@@ -153,13 +154,17 @@ describe('project.export', () => {
     expect(p.renditions).toHaveLength(2);
     for (const r of p.renditions) {
       expect(path.isAbsolute(r.path)).toBe(true);
-      expect(r.mtimeMs).toBe(Math.round(fs.statSync(r.path).mtimeMs));
+      expect(r.mtimeMs).toBe(statFile(r.path)!.mtimeMs);
       expect(r.sizeBytes).toBe(fs.statSync(r.path).size);
     }
     expect(p.scoreResults).toHaveLength(4);
     const self = p.scoreResults.find((r) => r.target.kind === 'source' && r.target.id === srcId)!;
     expect(self.series.psnr).toHaveLength(24);
     expect(self.series.psnr!.every((v) => v === 'inf')).toBe(true);
+    // Each score carries the identity of the files it measured, as scoring recorded them.
+    const files = new FileIdentities();
+    for (const r of p.scoreResults) expect(r.identity, r.path).toEqual(files.of(r.path));
+    for (const u of p.scoreRuns) expect(u.referenceIdentity).toEqual(files.of(u.referencePath));
     const rendition = p.scoreResults.find((r) => r.target.kind === 'rendition')!;
     expect(rendition.series.vmaf!.every((v) => typeof v === 'number' && v > 0 && v <= 100)).toBe(
       true,
@@ -205,6 +210,12 @@ describe('project.import', () => {
       changedFiles: [],
     });
     expect(await libraryView(b)).toEqual(await libraryView(a));
+    // The scored files' identities came along (the export of B below has them too): the scores
+    // are fresh here, and a file changed later would show them stale.
+    for (const id of [srcId, otherId]) {
+      const { results } = await b.api['scores.list']({ sourceId: id });
+      expect(results.map((s) => s.stale)).toEqual(results.map(() => null));
+    }
     // Bit for bit: exporting B gives the same file (the +∞ PSNR series included).
     expect(withoutStamp((await b.api['project.export']({})).text)).toEqual(withoutStamp(exported));
     const types = events.map((e) => e.type);

@@ -14,6 +14,7 @@ import type { EventHub } from '../events';
 import { makeThumbnail } from '../ffmpeg/thumbnail';
 import { checkInputFile, probeFile } from '../probe';
 import type { SqliteJobStore } from '../queue/sqliteJobStore';
+import { wholeMs } from '../scores/fileIdentity';
 import type { Db } from '../store/db';
 import { REFUSED_KEY, type LibraryRepo } from '../store/libraryRepo';
 import type { RenditionRepo } from '../store/renditionRepo';
@@ -189,7 +190,7 @@ export class ProjectService {
         const st = await fs.stat(checked.realPath);
         this.deps.db
           .prepare('UPDATE sources SET media_json = ?, size_bytes = ?, mtime_ms = ? WHERE id = ?')
-          .run(JSON.stringify(media), checked.sizeBytes, Math.round(st.mtimeMs), id);
+          .run(JSON.stringify(media), checked.sizeBytes, wholeMs(st.mtimeMs), id);
         continue;
       } catch (err) {
         reason = `Not read: ${toApiError(err).message}`;

@@ -398,9 +398,16 @@ export class JobQueue {
     return moved.map((j) => j.id);
   }
 
-  /** Clears the finished batches from the queue (see {@link JobStore.removeFinishedBatches}). */
+  /**
+   * Clears the finished batches from the queue (see {@link JobStore.removeFinishedBatches}), but
+   * not those of another live process (a `vq encode` reads its batch back when it ends). Clients
+   * told `batch.removed` also drop the batch and job links of the batch's renditions (the database
+   * sets them to NULL).
+   */
   clearFinished(): string[] {
-    const removed = this.opts.store.removeFinishedBatches();
+    const removed = this.opts.store.removeFinishedBatches(
+      (owner) => owner === this.runnerId || !this.runnerAlive(owner),
+    );
     for (const batchId of removed) {
       this.announced.delete(batchId);
       this.opts.events.emit({ type: 'batch.removed', batchId });

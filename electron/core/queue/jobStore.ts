@@ -157,10 +157,12 @@ export interface JobStore {
   moveBatchFirst(batchId: string): Job[];
   /**
    * Removes the batches whose every job has finished, with their jobs (renditions and scores stay,
-   * no longer tied to a batch). A batch stays while a per-title run still follows it or a job of
-   * another batch that is still queued or running needs one of its jobs. The ids removed.
+   * no longer tied to a batch). A batch stays while it has no job yet or is part of a project
+   * import not committed yet (it is still being written), while a per-title run still follows it
+   * or a job of another batch that is still queued or running needs one of its jobs, and while a
+   * job of it is owned by a runner for which `ownerGone` is false. The ids removed.
    */
-  removeFinishedBatches(): string[];
+  removeFinishedBatches(ownerGone: (owner: string) => boolean): string[];
   /** True while the data folder's queue is paused: no new job starts; running ones finish. */
   isPaused(): boolean;
   /** Pauses or resumes the data folder's queue. */

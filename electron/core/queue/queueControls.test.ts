@@ -149,7 +149,11 @@ describe('queue controls', () => {
     expect(order(t.store)).toEqual(['c', 'a', 'b', 'd']);
     t.queue.move('d', 'first');
     expect(order(t.store)).toEqual(['d', 'c', 'a', 'b']);
-    expect(t.queue.move('d', 'up').queueOrder).toBe(t.store.getJob('d')!.queueOrder); // at the top
+    // At the top already: nothing moves and nobody is told of a change.
+    t.seen.length = 0;
+    expect(t.queue.move('d', 'up').id).toBe('d');
+    expect(order(t.store)).toEqual(['d', 'c', 'a', 'b']);
+    expect(t.seen.filter((e) => e.type === 'job.updated')).toEqual([]);
     expect(() => t.queue.move('run', 'up')).toThrow(/running; only queued jobs can be moved/);
     // The queue starts them in the new order.
     await t.executor.finish('run');
@@ -186,5 +190,75 @@ describe('queue controls', () => {
     await t.executor.finish('n1');
     expect(t.queue.clearFinished()).toEqual(['busy']);
     t.close();
+  });
+
+  it('keeps a finished batch another batch’s queued job depends on, until that job ends', async () => {
+    const t = setup();
+    t.queue.submit(batch('first'), [job('f1', 'first')]);
+    await t.executor.finish('f1');
+    // A score job in another batch needs f1 (the dependency crosses batches).
+    t.queue.submit(batch('later'), [job('l1', 'later', 'f1')]);
+    expect(t.queue.clearFinished()).toEqual([]);
+    expect(t.store.getBatch('first')).not.toBeNull();
+    await t.executor.finish('l1');
+    expect(t.queue.clearFinished()).toEqual(['first', 'later']);
+    t.close();
+  });
+
+  it('keeps a finished batch an unfinished per-title run follows', async () => {
+    const t = setup();
+    t.queue.submit(batch('grid'), [job('g1', 'grid')]);
+    await t.executor.finish('g1');
+    const now = new Date().toISOString();
+    t.db
+      .prepare(
+        `INSERT INTO pertitle_runs (id, source_id, batch_id, options_json, status, created_at, updated_at)
+         VALUES ('run', 'src', 'grid', '{}', 'scoring', ?, ?)`,
+      )
+      .run(now, now);
+    expect(t.queue.clearFinished()).toEqual([]);
+    t.db.prepare(`UPDATE pertitle_runs SET status = 'done' WHERE id = 'run'`).run();
+    expect(t.queue.clearFinished()).toEqual(['grid']);
+    t.close();
+  });
+
+  it('keeps a batch a project import is still writing: no jobs yet, or journaled and not committed', () => {
+    const t = setup();
+    // Written by an import in progress: the batch first, its jobs in a later slice.
+    t.store.addBatch(batch('empty'), []);
+    t.store.addBatch(batch('imported'), [job('i1', 'imported')]);
+    t.db.prepare(`UPDATE jobs SET status = 'done' WHERE id = 'i1'`).run();
+    t.db
+      .prepare(
+        `INSERT INTO project_imports (id, runner, started_at, committed) VALUES ('imp', 'r', ?, 0)`,
+      )
+      .run(new Date().toISOString());
+    const journal = t.db.prepare(
+      `INSERT INTO project_import_rows (import_id, tbl, row_id) VALUES ('imp', ?, ?)`,
+    );
+    journal.run('batches', 'imported');
+    journal.run('jobs', 'i1');
+    expect(t.queue.clearFinished()).toEqual([]);
+    // Committed: the imported batch is an ordinary finished batch; the one without jobs stays.
+    t.db.prepare(`UPDATE project_imports SET committed = 1 WHERE id = 'imp'`).run();
+    expect(t.queue.clearFinished()).toEqual(['imported']);
+    expect(t.store.getBatch('empty')).not.toBeNull();
+    t.close();
+  });
+
+  it('keeps the finished batch of a live `vq encode` until that process stops', async () => {
+    const dir = tempDir();
+    const app = setup(dir);
+    const cli = setup(dir, 'own');
+    cli.queue.submit(batch('cli'), [job('c1', 'cli')]);
+    await cli.executor.finish('c1');
+    app.queue.submit(batch('app'), [job('a1', 'app')]);
+    await app.executor.finish('a1');
+    // The CLI is between "batch finished" and reading its batch back for the manifest.
+    expect(app.queue.clearFinished()).toEqual(['app']);
+    expect(cli.store.getBatch('cli')).not.toBeNull();
+    cli.close();
+    expect(app.queue.clearFinished()).toEqual(['cli']);
+    app.close();
   });
 });

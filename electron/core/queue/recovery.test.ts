@@ -151,7 +151,9 @@ describe('restart after a crash', () => {
   it('a server recovers the jobs of a `vq encode` killed beside it, without a restart, and shows them', async () => {
     const dataDir = tempDir();
     const work = tempDir();
-    const source = makeClip(work, { width: 1280, height: 720, seconds: 2 });
+    // Long enough that the hd job spans several of the server's once-a-second looks at the
+    // database (2 s of video encoded in under one: the job could start and end between two looks).
+    const source = makeClip(work, { width: 1280, height: 720, seconds: 6 });
     const ladderFile = path.join(work, 'ladder.json');
     fs.writeFileSync(
       ladderFile,

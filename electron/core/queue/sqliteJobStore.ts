@@ -384,22 +384,34 @@ export class SqliteJobStore implements JobStore {
       .immediate();
   }
 
-  removeFinishedBatches(): string[] {
+  removeFinishedBatches(ownerGone: (owner: string) => boolean): string[] {
     return this.db
       .transaction((): string[] => {
-        const ids = (
-          this.db
-            .prepare(
-              `SELECT id FROM batches b
-               WHERE NOT EXISTS (SELECT 1 FROM jobs j WHERE j.batch_id = b.id AND j.status IN ('queued', 'running'))
+        // A batch with no job yet is being written (a project import adds a batch and its jobs in
+        // separate slices), not finished; so is any row of an import not committed yet.
+        const rows = this.db
+          .prepare(
+            `SELECT b.id AS id, (SELECT json_group_array(DISTINCT o.owner) FROM jobs o
+                 WHERE o.batch_id = b.id AND o.owner IS NOT NULL) AS owners
+               FROM batches b
+               WHERE EXISTS (SELECT 1 FROM jobs j WHERE j.batch_id = b.id)
+                 AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.batch_id = b.id AND j.status IN ('queued', 'running'))
                  AND NOT EXISTS (SELECT 1 FROM jobs d JOIN jobs j ON d.depends_on = j.id
                    WHERE j.batch_id = b.id AND d.batch_id <> b.id AND d.status IN ('queued', 'running'))
                  AND NOT EXISTS (SELECT 1 FROM pertitle_runs p
                    WHERE p.batch_id = b.id AND p.status NOT IN ('done', 'failed'))
-               ORDER BY created_at`,
-            )
-            .all() as { id: string }[]
-        ).map((r) => r.id);
+                 AND NOT EXISTS (SELECT 1 FROM project_import_rows r
+                   JOIN project_imports i ON i.id = r.import_id AND i.committed = 0
+                   WHERE (r.tbl = 'batches' AND r.row_id = b.id)
+                     OR (r.tbl = 'jobs' AND r.row_id IN (SELECT id FROM jobs WHERE batch_id = b.id)))
+               ORDER BY b.created_at`,
+          )
+          .all() as { id: string; owners: string }[];
+        // A batch of a live runner of another process (a `vq encode` about to write its manifest
+        // from it) stays until that process has stopped.
+        const ids = rows
+          .filter((r) => (JSON.parse(r.owners) as string[]).every(ownerGone))
+          .map((r) => r.id);
         // The jobs go with their batch (ON DELETE CASCADE); renditions and score runs keep their
         // rows with the batch and job set to NULL.
         const remove = this.db.prepare('DELETE FROM batches WHERE id = ?');

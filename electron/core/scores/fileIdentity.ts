@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 
-/** A file's identity as recorded beside a score. */
+/** A file's identity as recorded beside a score (its format: `FileIdentitySchema` of shared/project.ts). */
 export interface FileIdentity {
   sizeBytes: number;
   /** Whole milliseconds. */
@@ -22,12 +22,24 @@ const SAMPLE_BYTES = 1024 * 1024;
 /** Hashes kept, by path; a hash is reused while the file's size and mtime stay the same. */
 const CACHE_LIMIT = 4096;
 
-/** Stats a file; null when it does not exist (or a folder on its path is a file). */
+/** A modification time as VQ Studio records it: whole milliseconds, rounded down. */
+export function wholeMs(mtimeMs: number): number {
+  return Math.floor(mtimeMs);
+}
+
+/** Size and whole-ms mtime of what a stat found; null when it is not a regular file. */
+export function fileStatOf(s: fs.Stats): FileStat | null {
+  return s.isFile() ? { sizeBytes: s.size, mtimeMs: wholeMs(s.mtimeMs) } : null;
+}
+
+/**
+ * Stats a file; null when there is no regular file at `file` (nothing there, a folder on its path
+ * is a file, or it is a folder or device). Throws for a file that is there but cannot be looked at
+ * (EACCES, ELOOP, …).
+ */
 export function statFile(file: string): FileStat | null {
   try {
-    const s = fs.statSync(file);
-    if (!s.isFile()) return null;
-    return { sizeBytes: s.size, mtimeMs: Math.floor(s.mtimeMs) };
+    return fileStatOf(fs.statSync(file));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return null;
@@ -67,13 +79,13 @@ function sampledHash(file: string, size: number): string {
 export class FileIdentities {
   private readonly cache = new Map<string, FileIdentity>();
 
-  /** The identity of the file now; null when it does not exist. */
+  /** The identity of the file now; null when it does not exist. Throws when it cannot be read. */
   of(file: string): FileIdentity | null {
     const stat = statFile(file);
     return stat ? { ...stat, hash: this.hashOf(file, stat) } : null;
   }
 
-  /** The content hash of a file whose stat was just taken. */
+  /** The content hash of a file whose stat was just taken; throws when it cannot be read. */
   hashOf(file: string, stat: FileStat): string {
     const known = this.cache.get(file);
     if (known && known.sizeBytes === stat.sizeBytes && known.mtimeMs === stat.mtimeMs) {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { poolAll } from '../../../shared/pooling';
+import { FileIdentitySchema } from '../../../shared/project';
 import type { Rendition } from '../../../shared/queue';
 import type { DistortedScore } from '../../../shared/score';
 import { openDatabase } from '../store/db';
@@ -28,7 +29,7 @@ describe('fileChange (real files)', () => {
     const files = new FileIdentities();
     const recorded = files.of(file)!;
     expect(recorded).toMatchObject({ sizeBytes: 5000, mtimeMs: 1_700_000_000_000 });
-    expect(recorded.hash).toMatch(/^p1:[0-9a-f]{64}$/);
+    expect(FileIdentitySchema.parse(recorded)).toEqual(recorded); // the format project files check
     expect(fileChange(file, recorded, files)).toBeNull();
 
     // touch: new mtime, same bytes
@@ -37,14 +38,14 @@ describe('fileChange (real files)', () => {
 
     // rewritten with the same size, other bytes, other mtime
     writeFile(file, 5000, 2, 1_700_000_200);
-    expect(fileChange(file, recorded, files)).toBe('content');
+    expect(fileChange(file, recorded, files)).toEqual({ kind: 'content' });
 
     // another size
     writeFile(file, 5001, 1, 1_700_000_000);
-    expect(fileChange(file, recorded, files)).toBe('size');
+    expect(fileChange(file, recorded, files)).toEqual({ kind: 'size' });
 
     fs.rmSync(file);
-    expect(fileChange(file, recorded, files)).toBe('missing');
+    expect(fileChange(file, recorded, files)).toEqual({ kind: 'missing' });
   });
 
   it('without a recorded identity (scores stored before it was kept), only a missing file counts', () => {
@@ -53,8 +54,39 @@ describe('fileChange (real files)', () => {
     writeFile(file, 100, 1, 1_700_000_000);
     expect(fileChange(file, null)).toBeNull();
     fs.rmSync(file);
-    expect(fileChange(file, null)).toBe('missing');
+    expect(fileChange(file, null)).toEqual({ kind: 'missing' });
   });
+
+  it('never throws: a file that cannot be looked at is unreadable, with the reason code', () => {
+    const dir = tempDir();
+    // A symbolic link to itself: stat fails with ELOOP (for root too).
+    const loop = path.join(dir, 'loop.mp4');
+    fs.symlinkSync(loop, loop);
+    expect(fileChange(loop, null)).toEqual({ kind: 'unreadable', code: 'ELOOP' });
+    // A file where a folder should be, and a folder where the file should be: no file there.
+    const file = path.join(dir, 'f.mp4');
+    writeFile(file, 10, 1, 1_700_000_000);
+    expect(fileChange(path.join(file, 'inner.mp4'), null)).toEqual({ kind: 'missing' });
+    expect(fileChange(dir, null)).toEqual({ kind: 'missing' });
+  });
+
+  it.skipIf(process.getuid?.() === 0)(
+    'a file whose bytes cannot be read (no permission) is unreadable, not an error',
+    () => {
+      const dir = tempDir();
+      const file = path.join(dir, 'locked.mp4');
+      writeFile(file, 100, 1, 1_700_000_000);
+      const files = new FileIdentities();
+      const recorded = files.of(file)!;
+      fs.utimesSync(file, 1_700_000_100, 1_700_000_100); // another mtime: the hash is needed
+      fs.chmodSync(file, 0o000);
+      try {
+        expect(fileChange(file, recorded, files)).toEqual({ kind: 'unreadable', code: 'EACCES' });
+      } finally {
+        fs.chmodSync(file, 0o600);
+      }
+    },
+  );
 
   it('samples the middle of a large file: a change there is seen', () => {
     const dir = tempDir();
@@ -66,7 +98,7 @@ describe('fileChange (real files)', () => {
     fs.writeSync(fd, Buffer.from([9, 9, 9]), 0, 3, 4 * MiB);
     fs.closeSync(fd);
     fs.utimesSync(file, 1_700_000_300, 1_700_000_300);
-    expect(fileChange(file, recorded, files)).toBe('content');
+    expect(fileChange(file, recorded, files)).toEqual({ kind: 'content' });
   });
 });
 
@@ -191,6 +223,61 @@ describe('ScoreFreshness with the library database', () => {
     expect(repo.get('s1')!.summary.stale).toEqual(stale);
     expect(renditions.replaced('r1')).toMatchObject({ id: 'r1', path: out, bitrateKbps: 145 });
     expect(renditions.get('r1')).toBeNull();
+    db.close();
+  });
+
+  it('one unreadable file makes its own score stale, and the list of scores still reads', () => {
+    const dir = tempDir();
+    const db = openDatabase(path.join(dir, 'data'));
+    const files = new FileIdentities();
+    const repo = new ScoreRepo(db, new ScoreFreshness(db, files));
+    const ref = path.join(dir, 'ref.mp4');
+    const good = path.join(dir, 'good.mp4');
+    const bad = path.join(dir, 'bad.mp4');
+    writeFile(ref, 3000, 3, 1_700_000_000);
+    writeFile(good, 1000, 4, 1_700_000_000);
+    writeFile(bad, 1000, 5, 1_700_000_000);
+    const scored = (id: string, file: string) => ({
+      id,
+      scored: {
+        target: { kind: 'source' as const, id },
+        path: file,
+        label: id,
+        encoder: 'libx264',
+        width: 426,
+        height: 240,
+        bitrateKbps: 145,
+      },
+      score: score(),
+      createdAt: '2026-01-01T00:00:01.000Z',
+      identity: files.of(file),
+    });
+    repo.insertRun(
+      {
+        id: 'run1',
+        jobId: null,
+        referenceId: 'src',
+        referencePath: ref,
+        command: [],
+        ffmpeg: score().ffmpeg,
+        model: null,
+        startedAt: '2026-01-01T00:00:00.000Z',
+        durationMs: 10,
+        referenceIdentity: files.of(ref),
+      },
+      [scored('s-good', good), scored('s-bad', bad)],
+    );
+    // The scored file is replaced by a link that cannot be followed (ELOOP).
+    fs.rmSync(bad);
+    fs.symlinkSync(bad, bad);
+    const stale = Object.fromEntries(repo.currentByReference('src').map((s) => [s.id, s.stale]));
+    expect(stale).toEqual({
+      's-good': null,
+      's-bad': { reason: 'the scored file cannot be read (ELOOP)' },
+    });
+    expect(repo.get('s-bad')!.summary.stale).toEqual({
+      reason: 'the scored file cannot be read (ELOOP)',
+    });
     db.close();
   });
 

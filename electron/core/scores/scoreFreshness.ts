@@ -24,25 +24,47 @@ export interface ScoredFiles {
 /** The reason shown for a score of a rendition that a new encode replaced. */
 export const ENCODED_AGAIN = 'the file was encoded again after this score';
 
-/** How a file differs from its recorded identity, or null when it is (or may be) the same. */
+/** How a file differs from its recorded identity. */
+export type FileChange =
+  | { kind: 'missing' | 'size' | 'content' }
+  /** It is there but cannot be looked at or read (`code`: EACCES, ELOOP, EIO, …). */
+  | { kind: 'unreadable'; code: string };
+
+/**
+ * How a file differs from its recorded identity, or null when it is (or may be) the same. Never
+ * throws: a file that cannot be stat'ed or read is a change of its own, so one such file never
+ * breaks a whole list of scores.
+ */
 export function fileChange(
   file: string,
   recorded: FileIdentity | null,
   files: FileIdentities = fileIdentities,
-): 'missing' | 'size' | 'content' | null {
-  const now = statFile(file);
-  if (!now) return 'missing';
-  if (!recorded) return null;
-  if (now.sizeBytes !== recorded.sizeBytes) return 'size';
-  if (now.mtimeMs === recorded.mtimeMs) return null;
-  return files.hashOf(file, now) === recorded.hash ? null : 'content';
+): FileChange | null {
+  try {
+    const now = statFile(file);
+    if (!now) return { kind: 'missing' };
+    if (!recorded) return null;
+    if (now.sizeBytes !== recorded.sizeBytes) return { kind: 'size' };
+    if (now.mtimeMs === recorded.mtimeMs) return null;
+    return files.hashOf(file, now) === recorded.hash ? null : { kind: 'content' };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException | null)?.code;
+    return { kind: 'unreadable', code: typeof code === 'string' ? code : String(err) };
+  }
 }
 
-const FILE_WORDS = {
-  missing: 'is missing',
-  size: 'changed after this score (its size is different)',
-  content: 'changed after this score (its content is different)',
-} as const;
+function fileWords(change: FileChange): string {
+  switch (change.kind) {
+    case 'missing':
+      return 'is missing';
+    case 'size':
+      return 'changed after this score (its size is different)';
+    case 'content':
+      return 'changed after this score (its content is different)';
+    case 'unreadable':
+      return `cannot be read (${change.code})`;
+  }
+}
 
 /** Judges stored scores against the library's renditions and the files on disk. */
 export class ScoreFreshness {
@@ -58,9 +80,9 @@ export class ScoreFreshness {
       if (replaced) return { reason: replaced };
     }
     const target = fileChange(s.path, s.identity, this.files);
-    if (target) return { reason: `the scored file ${FILE_WORDS[target]}` };
+    if (target) return { reason: `the scored file ${fileWords(target)}` };
     const reference = fileChange(s.referencePath, s.referenceIdentity, this.files);
-    if (reference) return { reason: `the reference ${FILE_WORDS[reference]}` };
+    if (reference) return { reason: `the reference ${fileWords(reference)}` };
     return null;
   }
 

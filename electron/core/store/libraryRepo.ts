@@ -1,6 +1,7 @@
 /** Rows of the `sources` table as library items. */
 import type { LibraryItem } from '../../../shared/library';
 import type { MediaInfo, RawVideoSpec } from '../../../shared/media';
+import { wholeMs } from '../scores/fileIdentity';
 import type { Db } from './db';
 
 interface SourceRow {
@@ -101,7 +102,7 @@ export class LibraryRepo {
       .prepare(
         'UPDATE sources SET media_json = ?, size_bytes = ?, mtime_ms = ?, thumb_path = ? WHERE id = ?',
       )
-      .run(JSON.stringify(media), sizeBytes, Math.round(mtimeMs), thumbPath, id);
+      .run(JSON.stringify(media), sizeBytes, wholeMs(mtimeMs), thumbPath, id);
     return this.get(id);
   }
 }
@@ -131,7 +132,7 @@ function toRow(src: StoredSource): SourceRow {
     path: src.item.path,
     file_name: src.item.fileName,
     size_bytes: src.item.sizeBytes,
-    mtime_ms: Math.round(src.mtimeMs),
+    mtime_ms: wholeMs(src.mtimeMs),
     added_at: src.item.addedAt,
     media_json: JSON.stringify(src.item.media),
     raw_spec: src.raw ? JSON.stringify(src.raw) : null,

@@ -313,7 +313,8 @@ export class ScoreRepo {
   }
 }
 
-function identityOf(
+/** A recorded identity from its three columns; null unless all three are set. */
+export function identityOf(
   sizeBytes: number | null,
   mtimeMs: number | null,
   hash: string | null,

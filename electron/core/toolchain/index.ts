@@ -29,6 +29,8 @@ export interface ToolchainOptions {
   env?: NodeJS.ProcessEnv;
   /** Limit for each probe run of a binary, in milliseconds (default 15 s). */
   probeTimeoutMs?: number;
+  /** Limit for each hardware encoder's test encode, in milliseconds (default 8 s). */
+  hardwareTestTimeoutMs?: number;
   /** How the npm binary packages are loaded; defaults to Node's require (tests replace it). */
   requireModule?: (id: string) => unknown;
 }
@@ -161,9 +163,11 @@ export class Toolchain {
     this.probed++;
     const out = await probeBinary(cand.path, cand.kind, {
       timeoutMs: this.opts.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS,
+      hardwareTimeoutMs: this.opts.hardwareTestTimeoutMs,
     });
-    // Failures are not cached: a timeout on a busy machine should not stick until the file changes.
-    if (out.data) cache.set(key, stamp, out.data);
+    // Failures are not cached: a timeout on a busy machine (of the probe, or of a hardware test
+    // encode) should not stick until the file changes.
+    if (out.data && out.cacheable) cache.set(key, stamp, out.data);
     return { cand, data: out.data, error: out.error };
   }
 }

@@ -61,19 +61,46 @@ export function firstCause(stderr: string): string {
 }
 
 /** A test encode of a hardware encoder ends well within this (it fails in milliseconds without one). */
-const HARDWARE_TEST_TIMEOUT_MS = 8000;
+export const HARDWARE_TEST_TIMEOUT_MS = 8000;
+
+/** The end of the last hardware test encode of this process: the next one starts after it. */
+let hardwareTurn: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs `test` after every hardware test encode started before it: one GPU test at a time in the
+ * process (several builds are probed at once), so none waits on another's driver and times out.
+ */
+function inTurn<T>(test: () => Promise<T>): Promise<T> {
+  const run = hardwareTurn.then(test);
+  hardwareTurn = run.catch(() => undefined);
+  return run;
+}
+
+/** What the hardware test encodes found. */
+interface HardwareFindings {
+  /** Per encoder: null when its test encode worked, else why not (see {@link ProbeData}). */
+  hardware: Record<string, string | null>;
+  /**
+   * True when every test gave an answer of its own: the encode worked, or ffmpeg said why not. A
+   * test that timed out or could not start says nothing about the machine for later.
+   */
+  settled: boolean;
+}
 
 /**
  * Encodes one black frame to nothing with each hardware encoder the ladders know that the build
- * has: the only way to learn whether the GPU, driver and device are there. VAAPI needs its device
- * and frames uploaded to it. Null per encoder when it worked, else the reason and ffmpeg's word.
+ * has, one test at a time: the only way to learn whether the GPU, driver and device are there.
+ * VAAPI needs its device and frames uploaded to it. Null per encoder when it worked, else the
+ * reason and ffmpeg's word.
  */
 async function testHardwareEncoders(
   binary: string,
   encoders: readonly string[],
-): Promise<Record<string, string | null>> {
+  timeoutMs: number,
+): Promise<HardwareFindings> {
   const known = new Set<string>(KNOWN_VIDEO_ENCODERS);
   const hardware = encoders.filter((e) => known.has(e) && hardwareNeeds(e) !== null);
+  let settled = true;
   const results = await Promise.all(
     hardware.map(async (encoder): Promise<[string, string | null]> => {
       const vaapi = encoder.endsWith('_vaapi');
@@ -99,16 +126,16 @@ async function testHardwareEncoders(
         '-',
       ];
       try {
-        const r = await runTool(binary, args, {
-          timeoutMs: HARDWARE_TEST_TIMEOUT_MS,
-          collectStdout: false,
-          stderrTailBytes: 2048,
-        });
+        const r = await inTurn(() =>
+          runTool(binary, args, { timeoutMs, collectStdout: false, stderrTailBytes: 2048 }),
+        );
         if (r.code === 0) return [encoder, null];
+        if (r.timedOut) settled = false;
         const said = firstCause(r.stderrTail);
         const found = r.timedOut ? 'the test encode did not finish' : 'none found';
         return [encoder, `${hardwareNeeds(encoder)} — ${found}${said ? ` (ffmpeg: ${said})` : ''}`];
       } catch (err) {
+        settled = false;
         return [
           encoder,
           `${hardwareNeeds(encoder)} — the test encode could not run (${err instanceof Error ? err.message : String(err)})`,
@@ -116,11 +143,16 @@ async function testHardwareEncoders(
       }
     }),
   );
-  return Object.fromEntries(results);
+  return { hardware: Object.fromEntries(results), settled };
 }
 
-/** Result of {@link probeBinary}: data when it worked, else an error a person can read. */
-export type ProbeOutcome = { data: ProbeData; error: null } | { data: null; error: string };
+/**
+ * Result of {@link probeBinary}: data when it worked, else an error a person can read.
+ * `cacheable`: false when a hardware test timed out or could not run (its answer is not the
+ * machine's, so it is asked again next time rather than kept until the binary changes).
+ */
+export type ProbeOutcome =
+  { data: ProbeData; error: null; cacheable: boolean } | { data: null; error: string };
 
 /** Default limit for each probe run: a healthy ffmpeg answers these in well under a second. */
 export const DEFAULT_PROBE_TIMEOUT_MS = 15_000;
@@ -129,7 +161,7 @@ export const DEFAULT_PROBE_TIMEOUT_MS = 15_000;
 export async function probeBinary(
   binary: string,
   kind: BinaryKind,
-  opts: { timeoutMs?: number } = {},
+  opts: { timeoutMs?: number; hardwareTimeoutMs?: number } = {},
 ): Promise<ProbeOutcome> {
   const run = async (args: string[]): Promise<string> =>
     (
@@ -162,6 +194,7 @@ export async function probeBinary(
           hardware: {},
         },
         error: null,
+        cacheable: true,
       };
     }
     const [encText, filtText] = await Promise.all([run(['-encoders']), run(['-filters'])]);
@@ -173,17 +206,15 @@ export async function probeBinary(
       );
     }
     const encoders = parseEncoders(encText);
+    const { hardware, settled } = await testHardwareEncoders(
+      binary,
+      encoders,
+      opts.hardwareTimeoutMs ?? HARDWARE_TEST_TIMEOUT_MS,
+    );
     return {
-      data: {
-        program: kind,
-        version: v.version,
-        major,
-        encoders,
-        filters,
-        libvmafApi,
-        hardware: await testHardwareEncoders(binary, encoders),
-      },
+      data: { program: kind, version: v.version, major, encoders, filters, libvmafApi, hardware },
       error: null,
+      cacheable: settled,
     };
   } catch (err) {
     return {

@@ -47,7 +47,7 @@ describe('ProbeCache', () => {
     await c.load();
     expect(await c.save()).toBe(true);
     const text = await readFile(path.join(dir, 'sub', CACHE_FILE_NAME), 'utf8');
-    expect(JSON.parse(text)).toEqual({ schema: 1, entries: {} });
+    expect(JSON.parse(text)).toEqual({ schema: 2, entries: {} });
   });
 
   it('keeps entries of other binaries that still exist', async () => {
@@ -68,14 +68,14 @@ describe('ProbeCache', () => {
   });
 
   it('treats a corrupt or foreign file as empty', async () => {
-    await writeFile(path.join(dir, CACHE_FILE_NAME), '{"schema": 1, "entries": ');
+    await writeFile(path.join(dir, CACHE_FILE_NAME), '{"schema": 2, "entries": ');
     const d = new ProbeCache(dir);
     await d.load();
     expect(d.get('ffmpeg:/x', { size: 10, mtimeMs: 1000 })).toBeNull();
     await writeFile(
       path.join(dir, CACHE_FILE_NAME),
       JSON.stringify({
-        schema: 1,
+        schema: 2,
         entries: { k: { size: 1, mtimeMs: 1, data: { program: 'x' } } },
       }),
     );

@@ -9,8 +9,11 @@ import type { ProbeData } from './probeBinary';
 /** The cache file name inside the cache dir. */
 export const CACHE_FILE_NAME = 'toolchain-cache.json';
 
-/** Bump when {@link ProbeData} changes meaning, so old entries are ignored rather than misread. */
-const SCHEMA = 1;
+/**
+ * Bump when {@link ProbeData} changes meaning, so old entries are ignored rather than misread.
+ * 2: entries of schema 1 may hold a hardware test that timed out, which is no longer cached.
+ */
+const SCHEMA = 2;
 
 /** Size and modification time of a binary: a replaced or upgraded file changes at least one. */
 export interface FileStamp {

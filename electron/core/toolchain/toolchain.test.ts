@@ -2,7 +2,7 @@
 // and the npm @ffmpeg-installer build (ffmpeg 4.x with libvmaf 1.3.7). It must fail, not skip, when
 // libvmaf or the models are missing: the project's CI relies on it.
 import { existsSync } from 'node:fs';
-import { mkdtemp, realpath, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, realpath, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -108,6 +108,40 @@ describe('Toolchain on this machine', () => {
     );
     const vaapi = debian.unusableEncoders!.find((u) => u.encoder === 'hevc_vaapi');
     expect(vaapi?.reason).toMatch(/^needs a VAAPI device/);
+  });
+
+  it('does not cache a hardware test encode that timed out: the next start asks again', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'vq-toolchain-busy-'));
+    try {
+      // A machine too busy to finish a test encode in time (1 ms here).
+      const busy = new Toolchain({ cacheDir: dir, env: testEnv(), hardwareTestTimeoutMs: 1 });
+      const r = await busy.report();
+      const debian = r.binaries.find((b) => b.kind === 'ffmpeg' && b.source === 'path')!;
+      expect(debian.unusableEncoders!.find((u) => u.encoder === 'h264_nvenc')?.reason).toMatch(
+        /^needs an NVIDIA GPU and its driver — the test encode did not finish/,
+      );
+      // ffprobe builds have no hardware test: cached. Builds whose hardware test timed out: not.
+      const cached = Object.keys(
+        (
+          JSON.parse(await readFile(path.join(dir, CACHE_FILE_NAME), 'utf8')) as {
+            entries: object;
+          }
+        ).entries,
+      );
+      expect(cached.some((k) => k.startsWith('ffprobe:'))).toBe(true);
+      expect(cached).not.toContain(`ffmpeg:${await realpath(debian.path)}`);
+      // The next start probes that build again and gets the machine's own answer.
+      const next = new Toolchain({ cacheDir: dir, env: testEnv() });
+      const again = (await next.report()).binaries.find(
+        (b) => b.kind === 'ffmpeg' && b.source === 'path',
+      )!;
+      expect(next.probeCount).toBeGreaterThanOrEqual(1);
+      expect(again.unusableEncoders!.find((u) => u.encoder === 'h264_nvenc')?.reason).toMatch(
+        /^needs an NVIDIA GPU and its driver — none found/,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('finds ffprobe builds', () => {

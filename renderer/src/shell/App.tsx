@@ -14,6 +14,7 @@ import { ToolchainView } from '../views/toolchain/ToolchainView';
 import { ConnectionBanner } from './ConnectionBanner';
 import { DropOverlay } from './DropOverlay';
 import { Header } from './Header';
+import { OverwriteConfirm } from './OverwriteConfirm';
 import { ShortcutSheet } from './ShortcutSheet';
 import { Sidebar } from './Sidebar';
 import { ToastArea } from './ToastArea';
@@ -81,6 +82,7 @@ export function App(): ReactNode {
         </main>
       </div>
       <ToastArea />
+      <OverwriteConfirm />
       {shortcutsOpen ? <ShortcutSheet onClose={() => setShortcutsOpen(false)} /> : null}
       {dragging ? <DropOverlay canImport={dropImport} /> : null}
     </div>

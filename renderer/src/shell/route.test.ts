@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRoute, routeHash, type Route } from './route';
+import { knownRoute, parseRoute, routeHash, type Route } from './route';
 
 describe('hash routes', () => {
   it('round-trips every view with its selections', () => {
@@ -34,5 +34,43 @@ describe('hash routes', () => {
     });
     expect(parseRoute('#/compare?frame=1e400')).toMatchObject({ frame: 0 });
     expect(parseRoute('#/analysis?source=%E0%A4%A')).toEqual({ view: 'analysis', source: null });
+  });
+
+  it('drops ids that name nothing loaded, and keeps them while their list is loading', () => {
+    const known = { items: new Set(['src1', 'item2']), renditions: new Set(['r1']) };
+    expect(knownRoute({ view: 'library', item: 'gone' }, known)).toEqual({
+      view: 'library',
+      item: null,
+    });
+    expect(knownRoute({ view: 'library', item: 'src1' }, known)).toEqual({
+      view: 'library',
+      item: 'src1',
+    });
+    expect(knownRoute({ view: 'analysis', source: 'gone' }, known)).toEqual({
+      view: 'analysis',
+      source: null,
+    });
+    expect(
+      knownRoute({ view: 'compare', ref: 'src1', with: ['r1', 'gone', 'item2'], frame: 5 }, known),
+    ).toEqual({ view: 'compare', ref: 'src1', with: ['r1', 'item2'], frame: 5 });
+    expect(knownRoute({ view: 'compare', ref: 'gone', with: ['r1'], frame: 5 }, known)).toEqual({
+      view: 'compare',
+      ref: null,
+      with: [],
+      frame: 5,
+    });
+    expect(knownRoute({ view: 'queue' }, known)).toEqual({ view: 'queue' });
+
+    const loading = { items: null, renditions: null };
+    expect(knownRoute({ view: 'library', item: 'x' }, loading)).toEqual({
+      view: 'library',
+      item: 'x',
+    });
+    expect(
+      knownRoute(
+        { view: 'compare', ref: 'src1', with: ['maybe'], frame: 0 },
+        { items: known.items, renditions: null },
+      ),
+    ).toEqual({ view: 'compare', ref: 'src1', with: ['maybe'], frame: 0 });
   });
 });

@@ -57,6 +57,39 @@ export function parseRoute(hash: string): Route | null {
   }
 }
 
+/** The ids a window has loaded; null while a list is still loading (then none of its ids is dropped). */
+export interface KnownIds {
+  items: ReadonlySet<string> | null;
+  renditions: ReadonlySet<string> | null;
+}
+
+/**
+ * The route without the ids that name nothing loaded: an address from history (Back) can name an
+ * item or rendition removed since. Compare's panes go with an unknown source; a pane may be a
+ * rendition or another library item.
+ */
+export function knownRoute(route: Route, known: KnownIds): Route {
+  const item = (id: string | null): string | null =>
+    id !== null && (known.items === null || known.items.has(id)) ? id : null;
+  switch (route.view) {
+    case 'library':
+      return { ...route, item: item(route.item) };
+    case 'analysis':
+      return { ...route, source: item(route.source) };
+    case 'compare': {
+      const ref = item(route.ref);
+      const pane = (id: string): boolean =>
+        known.items === null ||
+        known.renditions === null ||
+        known.items.has(id) ||
+        known.renditions.has(id);
+      return { ...route, ref, with: ref === null ? [] : route.with.filter(pane) };
+    }
+    default:
+      return route;
+  }
+}
+
 /** The hash of a route (`#/compare?ref=a&with=b,c&frame=12`); selections left out when empty. */
 export function routeHash(route: Route): string {
   const params = new URLSearchParams();

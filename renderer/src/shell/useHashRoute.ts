@@ -12,9 +12,13 @@ import { showView, useAppStore } from '../stores/appStore';
 import { openInCompare, useCompareShownStore } from '../stores/compareRequest';
 import { selectItem, useLibraryStore } from '../stores/libraryStore';
 import { useQueueStore } from '../stores/queueStore';
-import { parseRoute, routeHash, type Route } from './route';
+import { knownRoute, parseRoute, routeHash, type KnownIds, type Route } from './route';
 
-/** How long a selection must hold before the address follows (playback steps 30 frames a second). */
+/**
+ * The address follows a selection at most this often (a throttle, not a debounce: playback steps
+ * 30 frames a second and queue progress changes the stores all the time, so a debounce would
+ * hold the address back for as long as either goes on).
+ */
 const SETTLE_MS = 250;
 
 /** The route of what the stores say is shown. */
@@ -39,8 +43,24 @@ function currentRoute(): Route {
   }
 }
 
-/** Shows what a route names. */
-function applyRoute(route: Route, client: VqClient): void {
+/** The ids loaded (null for a list not loaded yet or not at all: the address may name its ids). */
+function knownIds(): KnownIds {
+  const library = useLibraryStore.getState();
+  const queue = useQueueStore.getState();
+  const loaded = (s: { loading: boolean; loadError: string | null }): boolean =>
+    !s.loading && s.loadError === null;
+  return {
+    items: loaded(library) ? new Set(library.data.items.map((i) => i.id)) : null,
+    renditions: loaded(queue) ? new Set(queue.data.renditions.map((r) => r.id)) : null,
+  };
+}
+
+/**
+ * Shows what a route names, leaving out ids that name nothing (removed since it was written);
+ * true when some were left out.
+ */
+function applyRoute(named: Route, client: VqClient): boolean {
+  const route = knownRoute(named, knownIds());
   switch (route.view) {
     case 'library':
       if (route.item) selectItem(route.item);
@@ -57,6 +77,7 @@ function applyRoute(route: Route, client: VqClient): void {
     default:
       showView(route.view);
   }
+  return routeHash(route) !== routeHash(named);
 }
 
 /** Binds the hash to the stores for the life of the app shell. */
@@ -96,12 +117,15 @@ export function useHashRoute(client: VqClient): void {
       // The stores change one by one while a route is applied: nothing is written in between
       // (a half-applied state would push an entry and break Forward).
       applying = true;
+      let dropped: boolean;
       try {
-        applyRoute(route, client);
+        dropped = applyRoute(route, client);
       } finally {
         applying = false;
       }
       shownView = useAppStore.getState().view;
+      // The entry named something gone: it is rewritten to what is shown instead.
+      if (dropped) schedule();
     };
 
     write();

@@ -7,7 +7,8 @@ import { perTitleRunArrived, touchesAnalysis, useAnalysisStore } from './analysi
 
 const data = {
   sourceId: 'src1',
-  points: [{ renditionId: 'r1', scoreResultId: 's1' }],
+  points: [{ renditionId: 'r1', scoreResultId: 's1', batchId: 'b1' }],
+  stalePoints: [{ renditionId: 'r2', scoreResultId: 's2', batchId: 'b2' }],
 } as unknown as AnalysisData;
 
 function run(id: string, sourceId: string, status: PerTitleRun['status']): PerTitleRun {
@@ -44,6 +45,19 @@ describe('touchesAnalysis', () => {
     expect(touchesAnalysis({ seq: 6, type: 'rendition.removed', id: 'r1' }, 'src1', data)).toBe(
       true,
     );
+    expect(touchesAnalysis({ seq: 6, type: 'rendition.removed', id: 'r2' }, 'src1', data)).toBe(
+      true,
+    );
+    expect(touchesAnalysis({ seq: 6, type: 'rendition.removed', id: 'r9' }, 'src1', data)).toBe(
+      false,
+    );
+  });
+
+  it('is true for a cleared batch only when a point (current or stale) came from it', () => {
+    const removed = (batchId: string): VqEvent => ({ seq: 9, type: 'batch.removed', batchId });
+    expect(touchesAnalysis(removed('b1'), 'src1', data)).toBe(true);
+    expect(touchesAnalysis(removed('b2'), 'src1', data)).toBe(true);
+    expect(touchesAnalysis(removed('b9'), 'src1', data)).toBe(false);
   });
 
   it('is false with no source shown and for other events', () => {

@@ -123,7 +123,8 @@ export function perTitleRunArrived(run: PerTitleRun): void {
 
 /**
  * True when an event changes what the Analysis view shows of `sourceId`: a score or rendition of
- * that source came or went, or one of its per-title runs moved on.
+ * that source came or went, the batch of one of its points was cleared, or one of its per-title
+ * runs moved on.
  */
 export function touchesAnalysis(
   event: VqEvent,
@@ -141,7 +142,14 @@ export function touchesAnalysis(
         (p) => p.scoreResultId === event.id,
       );
     case 'rendition.removed':
-      return data?.points.some((p) => p.renditionId === event.id) ?? false;
+      return [...(data?.points ?? []), ...(data?.stalePoints ?? [])].some(
+        (p) => p.renditionId === event.id,
+      );
+    case 'batch.removed':
+      // Its points lose their batch and ladder (the database unlinks them), as a reload shows.
+      return [...(data?.points ?? []), ...(data?.stalePoints ?? [])].some(
+        (p) => p.batchId === event.batchId,
+      );
     case 'pertitle.updated':
       return event.run.sourceId === sourceId;
     default:

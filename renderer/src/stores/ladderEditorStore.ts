@@ -5,6 +5,8 @@
 import { create } from 'zustand';
 import type { VqClient } from '../../../shared/api';
 import type { HdrHandling, Ladder, LadderEntry } from '../../../shared/ladder';
+import type { LibraryItem } from '../../../shared/library';
+import type { HdrKind } from '../../../shared/media';
 import { PRESET_LADDERS } from '../../../shared/presets';
 import { SCORE_METRICS, type ScoreMetric } from '../../../shared/score';
 import type { ScoreAfterEncode } from '../../../shared/scoreResults';
@@ -96,6 +98,33 @@ export function setEncodeOptions(options: {
   outDir?: string;
 }): void {
   useLadderEditorStore.setState({ ...options, submitError: null });
+}
+
+/** The HDR transfer of a source, or null for SDR (a raw file's is not known: treated as SDR). */
+export function sourceHdr(item: LibraryItem): HdrKind {
+  return item.media.raw ? null : item.media.video.hdr;
+}
+
+/**
+ * The encode options of the Ladders view as `encode.start` takes them for this source: every
+ * Encode (Ladders, a recommended ladder in Analysis) queues with the same ones.
+ */
+export function encodeOptionsFor(
+  s: Pick<LadderEditorState, 'decodeOnce' | 'outDir' | 'scoreAfterEncode' | 'scoreMetrics' | 'hdr'>,
+  source: LibraryItem,
+): {
+  decodeOnce: boolean;
+  outDir?: string;
+  scoreAfterEncode?: ScoreAfterEncode;
+  hdr?: HdrHandling;
+} {
+  return {
+    decodeOnce: s.decodeOnce,
+    ...(s.outDir.trim() ? { outDir: s.outDir.trim() } : {}),
+    ...(s.scoreAfterEncode ? { scoreAfterEncode: { options: { metrics: s.scoreMetrics } } } : {}),
+    // Asked only of an HDR source; kept with the batch's copy of the ladder.
+    ...(sourceHdr(source) ? { hdr: s.hdr } : {}),
+  };
 }
 
 /** The Library's Encode…: opens the Ladders view with this source chosen. */

@@ -101,6 +101,10 @@ export async function removeItem(client: VqClient, id: string, fileName: string)
  * a failed check leaves the marks as they were (it is tried again on the next look).
  */
 export async function checkSources(client: VqClient): Promise<void> {
+  if (useLibraryStore.getState().data.items.length === 0) {
+    if (useLibraryStore.getState().missing.size) useLibraryStore.setState({ missing: new Set() });
+    return;
+  }
   try {
     const { missing } = await client.call('library.check', {});
     const before = useLibraryStore.getState().missing;
@@ -109,4 +113,29 @@ export async function checkSources(client: VqClient): Promise<void> {
   } catch {
     // Not worth a toast: the marks are a hint, and the actions that need the file say so too.
   }
+}
+
+/**
+ * Keeps the marks of {@link checkSources} current for every view (Library, Ladders, Analysis…,
+ * whichever the window opened on): checks once the library is loaded, whenever its list of items
+ * changes, and when the window comes back (a file may have been deleted or moved meanwhile).
+ * Returns the teardown.
+ */
+export function watchSources(client: VqClient): () => void {
+  let checkedIds: string | null = null;
+  const offStore = useLibraryStore.subscribe((s, before) => {
+    if (s.loading || (s.data.items === before.data.items && checkedIds !== null)) return;
+    const ids = s.data.items.map((i) => i.id).join();
+    if (ids === checkedIds) return;
+    checkedIds = ids;
+    void checkSources(client);
+  });
+  const onFocus = (): void => {
+    if (!useLibraryStore.getState().loading) void checkSources(client);
+  };
+  window.addEventListener('focus', onFocus);
+  return () => {
+    offStore();
+    window.removeEventListener('focus', onFocus);
+  };
 }

@@ -98,6 +98,25 @@ describe('queue reducer', () => {
     expect(d.paused).toBe(true);
   });
 
+  it('unlinks the renditions of a cleared batch, as the database does, and keeps the others', () => {
+    const made = (id: string, batchId: string | null): Rendition =>
+      ({ id, batchId, jobId: batchId ? `job-of-${id}` : null }) as unknown as Rendition;
+    let d = applyQueueSnapshot(initialQueueData, {
+      ...snapshot(0),
+      batches: [batch('b'), batch('b2')],
+      renditions: [made('r1', 'b2'), made('r2', 'b'), made('r3', null)],
+    });
+    d = applyQueueEvent(d, { seq: 1, type: 'batch.removed', batchId: 'b2' });
+    expect(d.renditions.map((r) => [r.id, r.batchId, r.jobId])).toEqual([
+      ['r1', null, null],
+      ['r2', 'b', 'job-of-r2'],
+      ['r3', null, null],
+    ]);
+    const before = d.renditions;
+    d = applyQueueEvent(d, { seq: 2, type: 'batch.removed', batchId: 'gone' });
+    expect(d.renditions).toBe(before);
+  });
+
   it('follows the concurrency setting', () => {
     let d = applyQueueSnapshot(initialQueueData, snapshot(0));
     d = applyQueueEvent(d, {

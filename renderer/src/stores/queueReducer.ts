@@ -80,6 +80,12 @@ function applyToContents(d: Contents, event: VqEvent): Contents {
         batches: d.batches.filter((b) => b.id !== event.batchId),
         jobs: d.jobs.filter((j) => !gone.has(j.id)),
         progress: Object.fromEntries(Object.entries(d.progress).filter(([id]) => !gone.has(id))),
+        // Its renditions stay, without the batch and job (the database sets both to NULL).
+        renditions: d.renditions.some((r) => r.batchId === event.batchId)
+          ? d.renditions.map((r) =>
+              r.batchId === event.batchId ? { ...r, batchId: null, jobId: null } : r,
+            )
+          : d.renditions,
       };
     }
     case 'queue.paused':

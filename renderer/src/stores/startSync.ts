@@ -8,6 +8,7 @@ import type { RendererClient } from '../api/rendererClient';
 import { pushToast, useAppStore } from './appStore';
 import { batchFinishedToast, scoreBatchFinishedToast } from './batchToast';
 import { laddersChanged, loadLadders } from './laddersStore';
+import { watchSources } from './libraryActions';
 import {
   isOwnImport,
   libraryEventArrived,
@@ -132,8 +133,10 @@ export function startSync(client: RendererClient): () => void {
   void loadLadders(client);
   void loadSettings(client);
   void loadToolchain(client);
+  const offSources = watchSources(client);
   return () => {
     offEvents();
     offConnection();
+    offSources();
   };
 }

@@ -28,6 +28,7 @@ import {
   hullCandidates,
   hullChoicesOf,
   RD_GROUPINGS,
+  stalePlotPoints,
   type RdGrouping,
 } from './rdCurves';
 import './analysis.css';
@@ -89,6 +90,11 @@ export function AnalysisView(): ReactNode {
     () => (data && source && data.sourceId === source.id ? data.points : []),
     [data, source],
   );
+  const stalePoints = useMemo(
+    () => (data && source && data.sourceId === source.id ? data.stalePoints : []),
+    [data, source],
+  );
+  const staleMarks = useMemo(() => stalePlotPoints(stalePoints, quality), [stalePoints, quality]);
   const info = figureInfo(quality);
   const { curves, missing } = useMemo(
     () => buildCurves(points, grouping, quality),
@@ -263,7 +269,7 @@ export function AnalysisView(): ReactNode {
               <button
                 type="button"
                 className="button button-small analysis-png"
-                disabled={curves.length === 0 || exporting}
+                disabled={(curves.length === 0 && staleMarks.length === 0) || exporting}
                 onClick={() => void savePng()}
                 title="Save the chart as it is shown, as a PNG image"
                 data-testid="analysis-png"
@@ -280,15 +286,14 @@ export function AnalysisView(): ReactNode {
               />
             ) : null}
 
-            <StalePointsNote
-              points={data && source && data.sourceId === source.id ? data.stalePoints : []}
-            />
+            <StalePointsNote points={stalePoints} />
 
-            {curves.length ? (
+            {curves.length || staleMarks.length ? (
               <>
                 <RdChart
                   curves={chartCurves}
                   hull={hull}
+                  stale={staleMarks}
                   axis={axis}
                   qualityLabel={info.label}
                   title={`${source.fileName} — ${info.label} against bitrate`}

@@ -1,6 +1,11 @@
 import { useId, useMemo, useState, type ReactNode } from 'react';
 import type { PerTitleRun, RdQuality } from '../../../../shared/analysis';
-import { ENCODERS, type Ladder, type SoftwareEncoder } from '../../../../shared/ladder';
+import {
+  ENCODERS,
+  type HdrHandling,
+  type Ladder,
+  type SoftwareEncoder,
+} from '../../../../shared/ladder';
 import type { LibraryItem } from '../../../../shared/library';
 import { defaultPerTitleHeights } from '../../../../shared/perTitle';
 import {
@@ -14,6 +19,7 @@ import { useNow } from '../../hooks/useNow';
 import { perTitleRunArrived } from '../../stores/analysisStore';
 import { showView } from '../../stores/appStore';
 import { failureOf, type Failure } from '../../stores/failureOf';
+import { sourceHdr } from '../../stores/ladderEditorStore';
 import { focusBatch, useQueueStore } from '../../stores/queueStore';
 import { useToolchainStore } from '../../stores/toolchainStore';
 import { ErrorPanel } from '../../ui/ErrorPanel';
@@ -21,6 +27,7 @@ import { errorTitle } from '../../ui/errorTitle';
 import { NumberField } from '../../ui/NumberField';
 import { ProgressBar } from '../../ui/ProgressBar';
 import { availableEncoders, encoderChoices } from '../ladders/encoderChoices';
+import { HdrChoice } from '../ladders/HdrChoice';
 import { batchFraction, rungTally } from '../queue/queueFigures';
 import { timeText } from '../queue/timeText';
 import {
@@ -155,6 +162,13 @@ export function PerTitlePanel({
   const [starting, setStarting] = useState(false);
   const [startError, setStartError] = useState<Failure | null>(null);
   const [live, setLive] = useState(false);
+  // An HDR source's grid: kept HDR unless tone-mapping is chosen (asked only of an HDR source).
+  const [hdr, setHdr] = useState<HdrHandling>('keep');
+  const hdrKind = sourceHdr(source);
+  const hdrError =
+    hdrKind && hdr === 'keep' && !ENCODERS[form.encoder].hdr
+      ? `${ENCODERS[form.encoder].label} cannot carry HDR: choose an encoder that keeps it, or tone-map to SDR.`
+      : undefined;
 
   const choices = useMemo(
     () => encoderChoices(availableEncoders(report)).filter((c) => !c.hardware),
@@ -163,7 +177,7 @@ export function PerTitlePanel({
   const { options, errors } = useMemo(() => perTitleOptionsOf(form), [form]);
   const defaultHeights = defaultPerTitleHeights(source.media.video.height);
   const encodes = gridSize(form, defaultHeights.length);
-  const hasErrors = Object.keys(errors).length > 0;
+  const hasErrors = Object.keys(errors).length > 0 || hdrError !== undefined;
   const set = (patch: Partial<PerTitleForm>): void => setForm((f) => ({ ...f, ...patch }));
   const info = figureInfo(quality);
 
@@ -203,7 +217,10 @@ export function PerTitlePanel({
     setStarting(true);
     setStartError(null);
     try {
-      const started = await client.call('pertitle.start', { sourceId: source.id, options });
+      const started = await client.call('pertitle.start', {
+        sourceId: source.id,
+        options: hdrKind ? { ...options, hdr } : options,
+      });
       perTitleRunArrived(started.run);
     } catch (err) {
       setStartError(failureOf(err));
@@ -370,6 +387,15 @@ export function PerTitlePanel({
         )}
         {numberField('floorKbps', 'Floor (kb/s)', 'No rung below this bitrate')}
         {numberField('maxRungs', 'Most rungs', 'At most this many rungs')}
+        {hdrKind ? (
+          <HdrChoice
+            kind={hdrKind}
+            value={hdr}
+            onChange={setHdr}
+            testIdPrefix="pertitle-hdr"
+            error={hdrError}
+          />
+        ) : null}
       </form>
 
       <div className="inline-actions pertitle-actions">
@@ -423,7 +449,7 @@ export function PerTitlePanel({
             <RecommendedLadder
               rows={liveResult.rows}
               ladder={liveResult.ladder}
-              sourceId={source.id}
+              source={source}
               qualityLabel={info.label}
               decimals={info.decimals}
               testId="live-ladder"
@@ -475,7 +501,7 @@ export function PerTitlePanel({
                       <RecommendedLadder
                         rows={runRows(r)}
                         ladder={r.ladder}
-                        sourceId={source.id}
+                        source={source}
                         qualityLabel={q.label}
                         decimals={q.decimals}
                         testId="run-ladder"

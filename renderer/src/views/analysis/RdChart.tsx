@@ -51,6 +51,11 @@ export interface ChartHull {
 export interface RdChartProps {
   curves: readonly ChartCurve[];
   hull: ChartHull | null;
+  /**
+   * Renditions whose score is stale (`rendition.stale` says why): hollow grey markers on no curve,
+   * in no hull; the tooltip says why, and they do not open in Compare.
+   */
+  stale: readonly ChartPoint[];
   axis: AxisKind;
   /** Axis title of the quality figure: "VMAF (mean)". */
   qualityLabel: string;
@@ -168,13 +173,14 @@ function legendLayout(
 /**
  * The rate–quality chart (SVG): bitrate on a linear or log axis against the chosen quality figure,
  * one line with markers per curve (a grid's line is its hull; a curve mixing encoder settings has
- * markers only), the convex hull as a thick dashed line, and the crossover
- * bitrates as labelled vertical guides. Hover (or arrow keys when focused) shows a rendition;
- * click (or Enter) opens it in Compare.
+ * markers only), stale scores as hollow grey markers joined to nothing, the convex hull as a thick
+ * dashed line, and the crossover bitrates as labelled vertical guides. Hover (or arrow keys when
+ * focused) shows a rendition; click (or Enter) opens it in Compare (not a stale one).
  */
 export function RdChart({
   curves,
   hull,
+  stale,
   axis,
   qualityLabel,
   title,
@@ -212,20 +218,37 @@ export function RdChart({
         label: c.mixed ? `${c.label} (mixed settings: no line)` : c.label,
         color: c.color,
         shape: i,
-        hull: false,
+        kind: 'curve' as const,
       })),
       ...(hull
-        ? [{ label: `Convex hull (${hull.label})`, color: colors.hull, shape: 0, hull: true }]
+        ? [
+            {
+              label: `Convex hull (${hull.label})`,
+              color: colors.hull,
+              shape: 0,
+              kind: 'hull' as const,
+            },
+          ]
+        : []),
+      ...(stale.length
+        ? [
+            {
+              label: 'Stale score (left out)',
+              color: colors.faint,
+              shape: 0,
+              kind: 'stale' as const,
+            },
+          ]
         : []),
     ],
-    [curves, hull, colors],
+    [curves, hull, stale.length, colors],
   );
   const legend = legendLayout(legendEntries, width);
   const legendRows = legend.length ? Math.max(...legend.map((l) => l.row)) + 1 : 0;
   const plotBottom = height - MARGIN.bottom;
   const svgHeight = height + legendRows * LEGEND_ROW + 6;
 
-  const all = useMemo(() => curves.flatMap((c) => c.points), [curves]);
+  const all = useMemo(() => [...curves.flatMap((c) => c.points), ...stale], [curves, stale]);
   const xDomain = useMemo(
     () =>
       bitrateDomain(
@@ -251,10 +274,15 @@ export function RdChart({
       : linearTicks(xDomain, Math.max(2, Math.floor(width / 110)), bitrateText);
   const yTicks = linearTicks(yDomain, 6, (v) => (decimals > 2 ? v.toFixed(2) : String(v)));
 
-  // Every point in one list (curve order), for hover, keyboard and click.
-  const flat = curves.flatMap((c, ci) =>
-    c.points.map((p) => ({ ...p, curve: ci, sx: x.toPx(p.bitrate), sy: y.toPx(p.quality) })),
-  );
+  // Every point in one list (curve order, the stale ones last), for hover, keyboard and click.
+  const flat: (ChartPoint & { curve: number | null; sx: number; sy: number })[] = [
+    ...curves.flatMap((c, ci) =>
+      c.points.map((p) => ({ ...p, curve: ci, sx: x.toPx(p.bitrate), sy: y.toPx(p.quality) })),
+    ),
+    ...stale.map((p) => ({ ...p, curve: null, sx: x.toPx(p.bitrate), sy: y.toPx(p.quality) })),
+  ];
+  // A stale score is not the file's: Compare would show other bytes than it measured.
+  const openable = (i: number): boolean => flat[i]!.curve !== null;
   const screen: ScreenPoint[] = flat.map((p) => ({ x: p.sx, y: p.sy }));
   // Keyboard order: by bitrate, then quality.
   const keyOrder = flat
@@ -282,7 +310,7 @@ export function RdChart({
     else if (e.key === 'End') next = keyOrder[keyOrder.length - 1]!;
     else if (e.key === 'Enter' && focusIdx !== null) {
       e.preventDefault();
-      onOpen(flat[focusIdx]!.rendition);
+      if (openable(focusIdx)) onOpen(flat[focusIdx]!.rendition);
       return;
     } else if (e.key === 'Escape' && focusIdx !== null) {
       e.preventDefault();
@@ -308,9 +336,11 @@ export function RdChart({
       role="figure"
       aria-label={`${qualityLabel} against bitrate (${axis} axis): ${curves.length} curve${
         curves.length === 1 ? '' : 's'
-      }, ${flat.length} rendition${flat.length === 1 ? '' : 's'}${
-        hull ? `, convex hull of ${hull.label} with ${hull.points.length} points` : ''
-      }. Arrow keys step through the renditions; Enter opens one in Compare.`}
+      }, ${flat.length - stale.length} rendition${flat.length - stale.length === 1 ? '' : 's'}${
+        stale.length
+          ? ` and ${stale.length} stale score${stale.length === 1 ? '' : 's'} (left out)`
+          : ''
+      }${hull ? `, convex hull of ${hull.label} with ${hull.points.length} points` : ''}. Arrow keys step through the renditions; Enter opens one in Compare.`}
       onKeyDown={onKeyDown}
       onBlur={() => setFocusId(null)}
       data-testid="rd-chart"
@@ -332,9 +362,9 @@ export function RdChart({
         onClick={(e) => {
           const { lx, ly } = localPoint(e);
           const hit = nearestPoint(screen, lx, ly, HIT_RADIUS);
-          if (hit !== null) onOpen(flat[hit]!.rendition);
+          if (hit !== null && openable(hit)) onOpen(flat[hit]!.rendition);
         }}
-        style={{ cursor: hover !== null ? 'pointer' : 'default' }}
+        style={{ cursor: hover !== null && openable(hover) ? 'pointer' : 'default' }}
       >
         <rect x={0} y={0} width={width} height={svgHeight} fill={colors.bg} />
         <text x={MARGIN.left} y={16} fill={colors.text} fontSize={12} fontWeight={600}>
@@ -460,6 +490,22 @@ export function RdChart({
           </g>
         ))}
 
+        {/* Stale scores: hollow and grey, joined to nothing */}
+        {stale.map((p) => (
+          <circle
+            key={p.rendition.scoreResultId}
+            cx={x.toPx(p.bitrate)}
+            cy={y.toPx(p.quality)}
+            r={4}
+            fill="none"
+            stroke={colors.faint}
+            strokeWidth={1.5}
+            data-testid="rd-stale-point"
+            data-rendition-id={p.rendition.renditionId}
+            data-label={p.rendition.label}
+          />
+        ))}
+
         {/* Hull over everything */}
         {hull && hull.points.length ? (
           <g data-testid="rd-hull" data-points={hull.points.length} pointerEvents="none">
@@ -504,7 +550,7 @@ export function RdChart({
           const ly = height + at.row * LEGEND_ROW;
           return (
             <g key={`l${i}-${e.label}`} data-testid="rd-legend-item">
-              {e.hull ? (
+              {e.kind === 'hull' ? (
                 <line
                   x1={at.x}
                   x2={at.x + 18}
@@ -513,6 +559,15 @@ export function RdChart({
                   stroke={e.color}
                   strokeWidth={2.5}
                   strokeDasharray="6 3"
+                />
+              ) : e.kind === 'stale' ? (
+                <circle
+                  cx={at.x + 9}
+                  cy={ly}
+                  r={4}
+                  fill="none"
+                  stroke={e.color}
+                  strokeWidth={1.5}
                 />
               ) : (
                 <>
@@ -546,7 +601,15 @@ export function RdChart({
           }}
         >
           <strong>{active.rendition.label}</strong>
-          <span className="muted"> · {curves[active.curve]?.label}</span>
+          <span className="muted">
+            {' '}
+            · {active.curve === null ? 'left out of every curve' : curves[active.curve]?.label}
+          </span>
+          {active.curve === null ? (
+            <p className="rd-tooltip-stale" data-testid="rd-tooltip-stale">
+              stale: {active.rendition.stale?.reason ?? 'the score no longer describes the file'}
+            </p>
+          ) : null}
           <dl>
             <dt>Resolution</dt>
             <dd>
@@ -565,7 +628,9 @@ export function RdChart({
             ))}
           </dl>
           <p className="rd-tooltip-hint">
-            Click{focusIdx !== null ? ' or Enter' : ''} to open in Compare
+            {active.curve === null
+              ? 'Score the rendition again to draw it on its curve'
+              : `Click${focusIdx !== null ? ' or Enter' : ''} to open in Compare`}
           </p>
         </div>
       ) : null}

@@ -1,8 +1,10 @@
 import { useState, type ReactNode } from 'react';
 import type { Ladder } from '../../../../shared/ladder';
+import type { LibraryItem } from '../../../../shared/library';
 import { useClient } from '../../hooks/useClient';
 import { pushToast } from '../../stores/appStore';
-import { startEncode, useLadderEditorStore } from '../../stores/ladderEditorStore';
+import { encodeOrAsk } from '../../stores/encodeOverwrite';
+import { encodeOptionsFor, useLadderEditorStore } from '../../stores/ladderEditorStore';
 import { saveLadder, useLaddersStore } from '../../stores/laddersStore';
 import { bitrateText } from './rdChartModel';
 
@@ -23,7 +25,7 @@ export interface RecommendedLadderProps {
   rows: readonly RecommendedRow[];
   /** The ladder to save or encode; a string says why there is none. */
   ladder: Ladder | string;
-  sourceId: string;
+  source: LibraryItem;
   qualityLabel: string;
   decimals: number;
   testId?: string;
@@ -37,7 +39,7 @@ export interface RecommendedLadderProps {
 export function RecommendedLadder({
   rows,
   ladder,
-  sourceId,
+  source,
   qualityLabel,
   decimals,
   testId,
@@ -70,24 +72,25 @@ export function RecommendedLadder({
 
   async function encode(l: Ladder): Promise<void> {
     setBusy('encode');
-    const { decodeOnce, scoreAfterEncode, outDir } = useLadderEditorStore.getState();
-    const ok = await startEncode(client, {
-      sourceId,
-      ladder: l,
-      decodeOnce,
-      ...(outDir.trim() ? { outDir: outDir.trim() } : {}),
-      ...(scoreAfterEncode ? { scoreAfterEncode: {} } : {}),
-    });
+    // The same flow and options as the Ladders view's Encode (files already in the folder are
+    // asked about); a ladder that says what it does with HDR (a per-title run's) keeps that.
+    await encodeOrAsk(
+      client,
+      {
+        sourceId: source.id,
+        ladder: l,
+        ...encodeOptionsFor(useLadderEditorStore.getState(), source),
+        ...(l.hdr ? { hdr: l.hdr } : {}),
+      },
+      (f) =>
+        pushToast({
+          kind: 'error',
+          title: `Could not encode ${l.name}`,
+          message: f.message,
+          hint: f.hint,
+        }),
+    );
     setBusy(null);
-    if (!ok) {
-      const f = useLadderEditorStore.getState().submitError;
-      pushToast({
-        kind: 'error',
-        title: `Could not encode ${l.name}`,
-        message: f?.message,
-        hint: f?.hint,
-      });
-    }
   }
 
   return (

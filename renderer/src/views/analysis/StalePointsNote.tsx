@@ -6,7 +6,8 @@ const NAMED = 6;
 
 /**
  * The renditions whose score is stale (encoded again, changed or missing since it was scored):
- * left out of every curve, hull and BD-rate, and said so, with why for each.
+ * left out of every curve, hull and BD-rate (the chart marks them apart), and said so, with why
+ * for each.
  */
 export function StalePointsNote({ points }: { points: readonly RdRendition[] }): ReactNode {
   if (points.length === 0) return null;
@@ -18,8 +19,9 @@ export function StalePointsNote({ points }: { points: readonly RdRendition[] }):
       <span className="pill pill-warn">
         {n} stale point{n === 1 ? '' : 's'} left out
       </span>{' '}
-      {named.join('; ')}. Their scores measured files that are no longer there: score the renditions
-      again to draw them.
+      {named.join('; ')}. Their scores measured files that are no longer there: the chart marks them
+      hollow and grey, on no curve and in no hull or BD-rate. Score the renditions again to draw
+      them on their curves.
     </p>
   );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RdRendition } from '../../../../shared/analysis';
-import { buildCurves, hullCandidates, hullChoicesOf } from './rdCurves';
+import { buildCurves, hullCandidates, hullChoicesOf, stalePlotPoints } from './rdCurves';
 
 type Rung = Pick<RdRendition, 'encoder' | 'preset' | 'rateMode'>;
 const crfUltrafast: Rung = { encoder: 'libx264', preset: 'ultrafast', rateMode: 'crf' };
@@ -160,5 +160,31 @@ describe('hull candidates', () => {
       'g360a',
       'g360b',
     ]);
+  });
+});
+
+describe('stalePlotPoints', () => {
+  it('places stale renditions that have the figure and a bitrate, and no others', () => {
+    const stale = (r: RdRendition): RdRendition => ({
+      ...r,
+      stale: { reason: 'the file was encoded again after this score' },
+    });
+    const marked = stalePlotPoints(
+      [
+        stale(rendition('old720', crfUltrafast, 720, 1_800_000, 89)),
+        stale(rendition('oldnovmaf', crfUltrafast, 720, 1_000_000, null)),
+        stale(rendition('oldnorate', crfUltrafast, 360, 0, 70)),
+      ],
+      'vmafMean',
+    );
+    expect(marked.map((p) => [p.rendition.renditionId, p.bitrate, p.quality])).toEqual([
+      ['old720', 1_800_000, 89],
+    ]);
+    expect(
+      stalePlotPoints(
+        marked.map((p) => p.rendition),
+        'vmafP5',
+      ),
+    ).toEqual([]);
   });
 });

@@ -121,6 +121,14 @@ export function buildCurves(
   return { curves, missing };
 }
 
+/**
+ * Renditions whose score is stale, as the chart marks them: on no curve, in no hull or BD-rate,
+ * and only where they have the figure and a measured bitrate.
+ */
+export function stalePlotPoints(stale: readonly RdRendition[], quality: RdQuality): CurvePoint[] {
+  return usablePoints(stale, quality).points.map(plain);
+}
+
 /** The encoder settings of the renditions with the figure, as hull choices in curve order. */
 export function hullChoicesOf(
   renditions: readonly RdRendition[],

@@ -33,21 +33,19 @@ export interface ToolbarState {
 
 /**
  * Modes, zoom, play and save, then the mode's own options: one row of fixed height that never
- * wraps, the options last, so switching modes moves nothing above or beside the viewer.
+ * wraps, the options last, so switching modes moves nothing above or beside the viewer. The
+ * options fit at 1280 px; only the name of pane B gives way (ellipsis) when space is short.
  */
 export function CompareToolbar({
   s,
   set,
   onPlay,
   onSaveView,
-  saveError,
 }: {
   s: ToolbarState;
   set: (change: Partial<ToolbarState>) => void;
   onPlay: () => void;
   onSaveView: () => void;
-  /** Why the last Save view failed, shown at the row's end. */
-  saveError: string | null;
 }): ReactNode {
   const mode = s.mode;
   return (
@@ -180,11 +178,6 @@ export function CompareToolbar({
           </div>
         ) : null}
       </div>
-      {saveError ? (
-        <span className="compare-error compare-toolbar-error" role="alert" title={saveError}>
-          Save view: {saveError}
-        </span>
-      ) : null}
     </div>
   );
 }

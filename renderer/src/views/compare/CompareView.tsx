@@ -6,8 +6,10 @@ import {
   useCompareRequestStore,
 } from '../../stores/compareRequest';
 import { useLibraryStore } from '../../stores/libraryStore';
+import { pushToast } from '../../stores/appStore';
 import { messageOf } from '../../stores/messageOf';
 import { CompareChart } from './chart/CompareChart';
+import { CompareHelp } from './CompareHelp';
 import { scoreAt } from './chart/useCompareScores';
 import { liveChecked, toggleChecked, type CompareCandidate } from './compareCandidates';
 import { matrixFor } from './compareImage';
@@ -27,7 +29,7 @@ import type { PaneContext } from './FramePane';
 import { currentFitScale, type ZoomAnchor } from './PanScroller';
 import { paneColor } from './paneColors';
 import { PixelReadout } from './PixelReadout';
-import { playbackSupport } from './playback';
+import { modePlays, playbackSupport } from './playback';
 import { composeView } from './saveImages';
 import { downloadBlob } from '../../ui/download';
 import { Timeline } from './Timeline';
@@ -68,7 +70,6 @@ export function CompareView(): ReactNode {
   const [selected, setSelected] = useState(1);
   const [hover, setHover] = useState<{ x: number; y: number } | null>(null);
   const [anchor, setAnchor] = useState<ZoomAnchor | null>(null);
-  const [saveError, setSaveError] = useState<string | null>(null);
   // Another view (the Analysis chart) asked to show renditions of a source: take it once.
   const request = useCompareRequestStore((s) => s.request);
   const [takenRequest, setTakenRequest] = useState<number | null>(null);
@@ -136,6 +137,7 @@ export function CompareView(): ReactNode {
       fileUrl: client.mediaUrl('file', c.id),
       support: playbackSupport(c.media, canPlayType),
       scores: s ? scoreAt(s, shownFrame) : null,
+      stale: s?.stale ?? null,
     };
   });
   const selectedIndex = Math.min(selected, Math.max(0, panes.length - 1));
@@ -151,16 +153,15 @@ export function CompareView(): ReactNode {
     setFrame,
     times: info?.times ?? null,
     fps,
-    allowed: mode === 'side' || mode === 'wipe' || mode === 'flicker',
+    mode,
     size,
   });
 
-  const playOff =
-    mode === 'diff' || mode === 'heatmap'
-      ? 'Difference and heatmap need exact frames: switch to side by side, wipe or flicker to play'
-      : playableIds.length === 0
-        ? 'None of these panes can play in Chromium; step through exact frames instead'
-        : null;
+  const playOff = !modePlays(mode)
+    ? 'Difference and heatmap need exact frames: switch to side by side, wipe or flicker to play'
+    : playableIds.length === 0
+      ? 'None of these panes can play in Chromium; step through exact frames instead'
+      : null;
   const onPlay = (): void => playback.toggle();
   const seek = (to: number): void => {
     playback.pause();
@@ -173,15 +174,25 @@ export function CompareView(): ReactNode {
   const shown = (mode === 'side' ? panes : [a, b]).filter((p): p is ComparePane => p !== null);
   const fetched = playback.playing ? shown.filter((p) => !p.support.playable) : shown;
   const computed = mode === 'diff' || mode === 'heatmap';
+  const selectedPane = panes[selectedIndex] ?? null;
+  const readoutPixel = playback.playing ? null : hover;
+  // The readout reads the frames as scored (`url`); zoomed in, the panes draw others (`drawUrl`).
+  const readoutUrls = readoutPixel && a ? [...new Set([a.url, selectedPane?.url ?? a.url])] : [];
   usePrefetch(
     cache,
     shownFrame,
     frameCount,
-    (index) =>
-      fetched.flatMap((p) =>
+    (index) => [
+      ...fetched.flatMap((p) =>
         computed ? [urlOf(p.candidate, index)] : [drawUrlOf(p.candidate, index)],
       ),
-    `${fetched.map((p) => (computed ? p.url : p.drawUrl)).join()}|${playback.playing}`,
+      ...(index === shownFrame ? readoutUrls : []),
+    ],
+    [
+      ...fetched.map((p) => (computed ? p.url : p.drawUrl)),
+      ...readoutUrls,
+      playback.playing,
+    ].join(),
     playback.playing ? 0 : 1,
   );
 
@@ -240,11 +251,10 @@ export function CompareView(): ReactNode {
       showB: opts.showB,
     };
     composeView(root, how)
-      .then((blob) => {
-        downloadBlob(`compare-${mode}-frame${shownFrame}.png`, blob);
-        setSaveError(null);
-      })
-      .catch((err: unknown) => setSaveError(messageOf(err)));
+      .then((blob) => downloadBlob(`compare-${mode}-frame${shownFrame}.png`, blob))
+      .catch((err: unknown) =>
+        pushToast({ kind: 'error', title: 'The view could not be saved', message: messageOf(err) }),
+      );
   };
 
   if (!source || !a) return <NoSources />;
@@ -267,15 +277,8 @@ export function CompareView(): ReactNode {
   return (
     <div className="view compare-view" data-testid="compare-view">
       <header className="compare-head">
-        <h1
-          title={
-            'Exact frames from the frame server; renditions are scaled to the source size with ' +
-            'bicubic, as the scorer sees them (zoomed past 100 %, their own pixels). ' +
-            'Ctrl+wheel zooms at the cursor; drag to pan.'
-          }
-        >
-          Compare
-        </h1>
+        <h1>Compare</h1>
+        <CompareHelp />
         <ComparePicker
           items={items}
           sourceId={source.id}
@@ -298,7 +301,6 @@ export function CompareView(): ReactNode {
         set={set}
         onPlay={onPlay}
         onSaveView={saveView}
-        saveError={saveError}
       />
 
       <CompareStage
@@ -328,11 +330,11 @@ export function CompareView(): ReactNode {
       />
       <div className="compare-bottom">
         <PixelReadout
-          pixel={playback.playing ? null : hover}
+          pixel={readoutPixel}
           frame={shownFrame}
           size={size}
           source={a}
-          selected={panes[selectedIndex] ?? null}
+          selected={selectedPane}
           cache={cache}
         />
         <CompareChart

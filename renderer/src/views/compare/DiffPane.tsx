@@ -8,8 +8,8 @@ import {
   type DiffChannel,
   type YuvMatrix,
 } from './compareImage';
-import type { ComparePane } from './comparePane';
-import { FrameStage, loadingText, type PaneContext } from './FramePane';
+import { loadingText, type ComparePane, type Drawn } from './comparePane';
+import { FrameStage, markDrawn, PaneStatus, type PaneContext } from './FramePane';
 
 function pixelsOf(bitmap: ImageBitmap, width: number, height: number): Uint8ClampedArray {
   const canvas = document.createElement('canvas');
@@ -62,9 +62,11 @@ export function DiffPane({
 }): ReactNode {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const figureRef = useRef<HTMLElement>(null);
-  const [shown, setShown] = useState<number | null>(null);
+  const [drawn, setDrawn] = useState<Drawn | null>(null);
   const [error, setError] = useState<string | null>(null);
   const { cache, frame, size } = ctx;
+  // The picture is computed from both frames and the settings: all of them name it.
+  const want = [kind, gain, channel, matrix.name, a.url, b.url].join(' ');
 
   useLayoutEffect(() => {
     let live = true;
@@ -81,9 +83,9 @@ export function DiffPane({
         else diffPixels(pa, pb, gain, out.data, channel, matrix);
         c2d.putImageData(out, 0, 0);
         // Both frames are the same exact frame: the image is of that frame, and says so at once.
-        figure.dataset.frame = String(frame);
-        figure.dataset.exact = 'true';
-        setShown(frame);
+        const now = { url: want, frame, exact: true };
+        markDrawn(figure, now);
+        setDrawn(now);
         setError(null);
       })
       .catch((err: unknown) => {
@@ -92,15 +94,21 @@ export function DiffPane({
     return () => {
       live = false;
     };
-  }, [cache, a.url, b.url, frame, gain, kind, channel, matrix, size.width, size.height]);
+  }, [cache, a.url, b.url, frame, gain, kind, channel, matrix, size.width, size.height, want]);
 
   const what =
     kind === 'heatmap'
       ? `|ΔY| heatmap (${matrix.name})`
       : `|A−B| × ${gain}${channel === 'luma' ? ` luma (${matrix.name})` : ' RGB'}`;
-  const loading = loadingText(shown === null ? null : { frame: shown, exact: true }, frame, false);
+  const loading = loadingText(drawn, want, frame, false);
   return (
-    <figure ref={figureRef} className="compare-pane" data-testid="compare-pane" data-kind={kind}>
+    <figure
+      ref={figureRef}
+      className="compare-pane"
+      data-testid="compare-pane"
+      data-kind={kind}
+      data-want={want}
+    >
       <FrameStage ctx={ctx} canvasRef={canvasRef} testId={`${kind}-canvas`} />
       <figcaption className="compare-label">
         <span className="pill">{what}</span>
@@ -110,16 +118,7 @@ export function DiffPane({
         </span>
         {kind === 'heatmap' ? <HeatmapLegend gain={gain} /> : null}
       </figcaption>
-      {loading && !error ? (
-        <span className="compare-loading" data-testid="pane-loading" data-frame={frame}>
-          {loading}
-        </span>
-      ) : null}
-      {error ? (
-        <p className="compare-error" role="alert">
-          Frame {frame}: {error}
-        </p>
-      ) : null}
+      <PaneStatus loading={loading} error={error} frame={frame} />
     </figure>
   );
 }

@@ -12,8 +12,15 @@ import { messageOf } from '../../stores/messageOf';
 import { candidateFacts } from './compareCandidates';
 import { pixelAt } from './compareImage';
 import type { LoadCache, Zoom } from './compareModel';
-import { frameFileName, scoresText, type ComparePane } from './comparePane';
+import {
+  frameFileName,
+  loadingText,
+  scoresText,
+  type ComparePane,
+  type Drawn,
+} from './comparePane';
 import { PanScroller, type ZoomAnchor } from './PanScroller';
+import { StalePill } from './StalePill';
 import { downloadBlob } from '../../ui/download';
 import type { FrameImage } from './useFrameCache';
 
@@ -146,10 +153,14 @@ export function PaneLabel({
       </span>
       <span className="muted">{candidateFacts(c)}</span>
       {scores ? (
-        <span className="compare-scores" data-testid="pane-scores">
+        <span
+          className={`compare-scores${pane.stale ? ' is-stale' : ''}`}
+          data-testid="pane-scores"
+        >
           {scores}
         </span>
       ) : null}
+      {pane.stale ? <StalePill reason={pane.stale.reason} /> : null}
       <button
         type="button"
         className="button button-small compare-save"
@@ -163,21 +174,39 @@ export function PaneLabel({
   );
 }
 
-/** What a pane has drawn: which frame, and whether it is the frame server's exact picture. */
-interface Drawn {
-  frame: number;
-  exact: boolean;
+/**
+ * Records on `figure` what its canvas holds now (set in the same task as the drawing, so a reader
+ * never sees a canvas and attributes that disagree); `data-want` names what it should hold.
+ * Save view (saveImages.ts) and the specs read these.
+ */
+export function markDrawn(figure: HTMLElement, drawn: Drawn): void {
+  figure.dataset.url = drawn.url;
+  figure.dataset.frame = String(drawn.frame);
+  figure.dataset.exact = String(drawn.exact);
 }
 
-/**
- * The mark over a pane that does not (yet) show the viewer's frame exactly: "Loading frame N"
- * while it still shows another frame, "Loading exact frame N" while it shows playback's picture
- * of N. Null when the pane shows what the counter says.
- */
-export function loadingText(drawn: Drawn | null, frame: number, playing: boolean): string | null {
-  if (drawn && drawn.frame === frame && (drawn.exact || playing)) return null;
-  if (drawn && drawn.frame === frame) return `Loading exact frame ${frame}…`;
-  return `Loading frame ${frame}…${drawn ? ` (showing ${drawn.frame})` : ''}`;
+/** Over a pane: what it is still loading, or why its frame failed. */
+export function PaneStatus({
+  loading,
+  error,
+  frame,
+}: {
+  loading: string | null;
+  error: string | null;
+  frame: number;
+}): ReactNode {
+  if (error) {
+    return (
+      <p className="compare-error" role="alert">
+        Frame {frame}: {error}
+      </p>
+    );
+  }
+  return loading ? (
+    <span className="compare-loading" data-testid="pane-loading" data-frame={frame}>
+      {loading}
+    </span>
+  ) : null;
 }
 
 /**
@@ -227,9 +256,9 @@ export function FramePane({
       // Native pixels of a rendition (zoomed in) are the canvas's own size: no resampling.
       c2d.imageSmoothingEnabled = false;
       c2d.drawImage(img, 0, 0, canvas.width, canvas.height);
-      figure.dataset.frame = String(frame);
-      figure.dataset.exact = String(exact);
-      setDrawn({ frame, exact });
+      const now = { url, frame, exact };
+      markDrawn(figure, now);
+      setDrawn(now);
       setError(null);
     };
     const picture = pictureOf(id, frame);
@@ -251,7 +280,7 @@ export function FramePane({
     };
   }, [cache, url, frame, playingHere, pictureOf, id]);
 
-  const loading = loadingText(drawn, frame, playingHere);
+  const loading = loadingText(drawn, url, frame, playingHere);
   return (
     <figure
       ref={figureRef}
@@ -259,6 +288,7 @@ export function FramePane({
       style={{ ...style, borderTopColor: pane.color }}
       data-testid="compare-pane"
       data-id={id}
+      data-want={url}
       data-selected={selected || undefined}
     >
       <FrameStage ctx={ctx} canvasRef={canvasRef} pixels={pane.drawSize}>
@@ -282,21 +312,12 @@ export function FramePane({
         onSelect={onSelect}
         cache={cache}
       />
-      {loading && !error ? (
-        <span className="compare-loading" data-testid="pane-loading" data-frame={frame}>
-          {loading}
-        </span>
-      ) : null}
       {pane.support.playable ? null : (
         <p className="compare-note" data-testid="playback-off">
           Playback off: {pane.support.reason} — stepping uses exact frames
         </p>
       )}
-      {error ? (
-        <p className="compare-error" role="alert">
-          Frame {frame}: {error}
-        </p>
-      ) : null}
+      <PaneStatus loading={loading} error={error} frame={frame} />
     </figure>
   );
 }

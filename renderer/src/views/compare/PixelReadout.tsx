@@ -49,19 +49,19 @@ export function samplesText(s: FrameSamples): string {
 type Decoded = { key: string; samples: FrameSamples } | { key: string; error: string };
 
 /**
- * The decoded values of one pane's pixel at frame `frame` (`frames.samples`), asked once the
- * cursor rests and once the pane's frame has arrived; null while none are known for this key.
+ * The decoded values of one pane's pixel at frame `frame` (`frames.samples`, which decodes the
+ * file itself: it waits for no picture), asked once the cursor rests; null while none are known
+ * for this key.
  */
 function useDecoded(
   pane: ComparePane,
   frame: number,
   at: { x: number; y: number } | null,
-  ready: boolean,
 ): Decoded | null {
   const client = useClient();
   const [got, setGot] = useState<Decoded | null>(null);
   const id = pane.candidate.id;
-  const key = at && ready ? `${id}|${frame}|${at.x}|${at.y}` : null;
+  const key = at ? `${id}|${frame}|${at.x}|${at.y}` : null;
   useEffect(() => {
     if (!key || !at) return;
     let live = true;
@@ -98,7 +98,7 @@ function Row({
   const rgb = img ? rgbAt(img.bitmap, pixel.x, pixel.y) : null;
   const own = displaySize(pane.candidate.media.video);
   const at = ownPixel(pixel, size, own);
-  const decoded = useDecoded(pane, frame, at, img !== undefined);
+  const decoded = useDecoded(pane, frame, at);
   const moved = at.x !== pixel.x || at.y !== pixel.y;
   return (
     <tr data-testid="readout-row" data-id={pane.candidate.id}>

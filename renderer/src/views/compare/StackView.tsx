@@ -43,6 +43,7 @@ export function StackView({
   return (
     <div className="compare-stack" data-testid={`compare-${mode}`}>
       <FramePane
+        key={a.candidate.id}
         pane={a}
         ctx={ctx}
         playing={playing}
@@ -52,7 +53,9 @@ export function StackView({
         badge="A"
         style={mode === 'flicker' && showB ? { visibility: 'hidden' } : undefined}
       />
+      {/* Another B is another pane: its own canvas, video and record of what is drawn. */}
       <FramePane
+        key={b.candidate.id}
         pane={b}
         ctx={ctx}
         playing={playing}

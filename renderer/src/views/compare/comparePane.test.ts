@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { frameFileName, scoresText } from './comparePane';
+import { frameFileName, loadingText, scoresText } from './comparePane';
 
 describe('scoresText', () => {
   it('shows the run metrics of a frame, Y series first', () => {
@@ -22,5 +22,37 @@ describe('frameFileName', () => {
     expect(frameFileName('carphone pristine.mp4', 0)).toBe('carphone_pristine-frame0.png');
     expect(frameFileName('../../x', 3)).toBe('x-frame3.png');
     expect(frameFileName('///', 3)).toBe('frame-frame3.png');
+  });
+});
+
+describe('loadingText', () => {
+  const scaled = '/media/frame/r1?index=7&width=320&height=180';
+  const native = '/media/frame/r1?index=7';
+  it('is quiet when the pane holds the wanted picture of the frame', () => {
+    expect(loadingText({ url: scaled, frame: 7, exact: true }, scaled, 7, false)).toBeNull();
+    // While playing, playback's picture of the frame is what is wanted.
+    expect(loadingText({ url: scaled, frame: 7, exact: false }, scaled, 7, true)).toBeNull();
+  });
+  it('names the exact frame still on its way after playback', () => {
+    expect(loadingText({ url: scaled, frame: 7, exact: false }, scaled, 7, false)).toBe(
+      'Loading exact frame 7…',
+    );
+  });
+  it('does not take another picture of the same frame for the wanted one', () => {
+    // Zoomed past 100 %: the scaled picture of frame 7 is still drawn, the native one is wanted.
+    expect(loadingText({ url: scaled, frame: 7, exact: true }, native, 7, false)).toBe(
+      'Loading frame 7…',
+    );
+    // Another B chosen in wipe or flicker: the old pane's frame 7 is not the new one's.
+    const other = '/media/frame/r2?index=7&width=320&height=180';
+    expect(loadingText({ url: scaled, frame: 7, exact: true }, other, 7, false)).toBe(
+      'Loading frame 7…',
+    );
+  });
+  it('says which frame it still shows, or that it shows none yet', () => {
+    expect(loadingText({ url: '/f?index=3', frame: 3, exact: true }, scaled, 7, false)).toBe(
+      'Loading frame 7… (showing 3)',
+    );
+    expect(loadingText(null, scaled, 7, false)).toBe('Loading frame 7…');
   });
 });

@@ -1,5 +1,6 @@
 /** One pane of the Compare viewer as data, and the texts its label and its saved PNG carry. */
 import type { ScoreSeries } from '../../../../shared/score';
+import type { ScoreStale } from '../../../../shared/scoreResults';
 import type { CompareCandidate } from './compareCandidates';
 import type { PlaybackSupport } from './playback';
 
@@ -24,6 +25,8 @@ export interface ComparePane {
   support: PlaybackSupport;
   /** This frame's scores against the source; null for the source or when it has none stored. */
   scores: Partial<Record<ScoreSeries, number | null>> | null;
+  /** Why those scores no longer describe the files (changed, encoded again), or null. */
+  stale: ScoreStale;
 }
 
 const SHOWN: readonly {
@@ -56,6 +59,35 @@ export function scoresText(
     parts.push(`${s.label} ${text}${v === null || v === undefined ? '' : s.unit}`);
   }
   return parts.length ? parts.join(' · ') : null;
+}
+
+/**
+ * What a pane's canvas holds: the picture it was drawn from (`url`: the frame's URL, or for a
+ * computed picture everything it was computed from), which frame, and whether it is the frame
+ * server's exact picture (not playback's).
+ */
+export interface Drawn {
+  url: string;
+  frame: number;
+  exact: boolean;
+}
+
+/**
+ * The mark over a pane that does not (yet) show the viewer's frame exactly as wanted (`want`:
+ * the picture it should hold): "Loading frame N" while it still shows another frame or another
+ * picture of N (another pane, another size), "Loading exact frame N" while it shows playback's
+ * picture of N. Null when the pane shows what the counter says.
+ */
+export function loadingText(
+  drawn: Drawn | null,
+  want: string,
+  frame: number,
+  playing: boolean,
+): string | null {
+  const same = drawn !== null && drawn.url === want && drawn.frame === frame;
+  if (same && (drawn.exact || playing)) return null;
+  if (same) return `Loading exact frame ${frame}…`;
+  return `Loading frame ${frame}…${drawn && drawn.frame !== frame ? ` (showing ${drawn.frame})` : ''}`;
 }
 
 /** "720p-frame42.png": a file name from a pane label, safe on every file system. */

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import type { CompareMode } from './compareModel';
 import {
   commonFrame,
   frameAtTime,
   frameTypeAt,
+  modePlays,
   playbackSupport,
   secondsText,
   seekTimeFor,
@@ -90,8 +92,23 @@ describe('commonFrame', () => {
     ).toBe(12);
     // The slowest pane holds the others back: frame 13 waits until all have it.
     expect(commonFrame([[13, 14], [12]], 11)).toBeNull();
-    expect(commonFrame([[5, 6], [5, 6]], 6)).toBeNull();
+    expect(
+      commonFrame(
+        [
+          [5, 6],
+          [5, 6],
+        ],
+        6,
+      ),
+    ).toBeNull();
     expect(commonFrame([[7]], 3)).toBe(7);
     expect(commonFrame([], 0)).toBeNull();
+  });
+});
+
+describe('modePlays', () => {
+  it('plays side by side, wiped and flickered; difference and heatmap need exact frames', () => {
+    const modes: CompareMode[] = ['side', 'wipe', 'flicker', 'diff', 'heatmap'];
+    expect(modes.map(modePlays)).toEqual([true, true, true, false, false]);
   });
 });

@@ -3,6 +3,7 @@
  * media time through the frame index's own timestamps (VFR-correct), and the timeline's texts.
  */
 import type { MediaInfo } from '../../../../shared/media';
+import type { CompareMode } from './compareModel';
 
 /** Whether a pane can play in Chromium, and if not, the words for why. */
 export type PlaybackSupport = { playable: true } | { playable: false; reason: string };
@@ -58,6 +59,11 @@ export function playbackSupport(
   }
   if (canPlayType && canPlayType(probe) === '') return off(`this browser does not decode ${name}`);
   return { playable: true };
+}
+
+/** Whether the viewer can play in `mode`: difference and heatmap need exact frames. */
+export function modePlays(mode: CompareMode): boolean {
+  return mode === 'side' || mode === 'wipe' || mode === 'flicker';
 }
 
 /** The frame on screen at media time `t`: the last frame whose timestamp is ≤ t (1 ms slack). */

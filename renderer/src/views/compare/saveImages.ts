@@ -51,7 +51,8 @@ interface DrawnPane {
 
 /**
  * The panes under `root` with their canvases, refusing a pane that does not show the viewer's
- * frame exactly (still loading, or playback's picture): a saved view never mixes frames.
+ * frame exactly as it should (still loading, playback's picture, or the picture of another pane
+ * or size still on its canvas; see `markDrawn`): a saved view never mixes frames.
  */
 function drawnPanes(root: HTMLElement, frame: number): DrawnPane[] {
   const figures = [...root.querySelectorAll<HTMLElement>('[data-testid="compare-pane"]')];
@@ -62,7 +63,12 @@ function drawnPanes(root: HTMLElement, frame: number): DrawnPane[] {
       figure.querySelector('.compare-title')?.textContent?.trim() ||
       caption?.textContent?.trim() ||
       'pane';
-    if (!canvas || figure.dataset.frame !== String(frame) || figure.dataset.exact !== 'true') {
+    const shows =
+      figure.dataset.url !== undefined &&
+      figure.dataset.url === figure.dataset.want &&
+      figure.dataset.frame === String(frame) &&
+      figure.dataset.exact === 'true';
+    if (!canvas || !shows) {
       throw new Error(
         `${title} does not show frame ${frame} yet (it is still loading): save again once every pane shows it.`,
       );

@@ -1,9 +1,10 @@
-import { useId, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import type { HdrHandling } from '../../../../shared/ladder';
 import type { HdrKind } from '../../../../shared/media';
 import type { ScoreMetric } from '../../../../shared/score';
 import { setEncodeOptions } from '../../stores/ladderEditorStore';
 import { MetricChoices } from '../scores/MetricChoices';
+import { HdrChoice } from './HdrChoice';
 
 /** Props of {@link EncodeChoices}. */
 export interface EncodeChoicesProps {
@@ -26,40 +27,16 @@ export function EncodeChoices({
   scoreAfterEncode,
   scoreMetrics,
 }: EncodeChoicesProps): ReactNode {
-  const name = useId();
   if (sourceHdr === null && !scoreAfterEncode) return null;
-  const kind = sourceHdr === 'pq' ? 'PQ' : 'HLG';
   return (
     <div className="encode-choices">
       {sourceHdr !== null ? (
-        <fieldset className="field" data-testid="hdr-choice">
-          <legend className="field-label">HDR source (BT.2020 {kind})</legend>
-          <div className="inline-actions">
-            <label
-              className="check"
-              title="x265, SVT-AV1, libaom and VP9 rungs carry HDR; x264 cannot."
-            >
-              <input
-                type="radio"
-                name={name}
-                checked={hdr === 'keep'}
-                onChange={() => setEncodeOptions({ hdr: 'keep' })}
-                data-testid="hdr-keep"
-              />
-              Keep HDR <span className="muted">10-bit, BT.2020 {kind}</span>
-            </label>
-            <label className="check" title="zscale + tonemap (hable): for SDR screens and x264.">
-              <input
-                type="radio"
-                name={name}
-                checked={hdr === 'tonemap'}
-                onChange={() => setEncodeOptions({ hdr: 'tonemap' })}
-                data-testid="hdr-tonemap"
-              />
-              Tone-map to SDR <span className="muted">BT.709</span>
-            </label>
-          </div>
-        </fieldset>
+        <HdrChoice
+          kind={sourceHdr}
+          value={hdr}
+          onChange={(value) => setEncodeOptions({ hdr: value })}
+          testIdPrefix="hdr"
+        />
       ) : null}
       {scoreAfterEncode ? (
         <fieldset className="field" data-testid="score-after-metrics">

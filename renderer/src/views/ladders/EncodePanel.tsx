@@ -5,12 +5,11 @@ import type { EncodePlan } from '../../../../shared/queue';
 import type { ScoreMetric } from '../../../../shared/score';
 import { showView } from '../../stores/appStore';
 import type { Failure } from '../../stores/failureOf';
-import { setEncodeOptions, setEncodeSource } from '../../stores/ladderEditorStore';
+import { setEncodeOptions, setEncodeSource, sourceHdr } from '../../stores/ladderEditorStore';
 import { ErrorPanel } from '../../ui/ErrorPanel';
 import { errorTitle } from '../../ui/errorTitle';
 import { metricsText } from '../scores/scoreOptionsText';
 import { EncodeChoices } from './EncodeChoices';
-import { OverwriteConfirm } from './OverwriteConfirm';
 import { PlanFindings } from './PlanFindings';
 
 /** Props of {@link EncodePanel}. */
@@ -182,7 +181,7 @@ export function EncodePanel({
         </button>
       </div>
       <EncodeChoices
-        sourceHdr={source?.media.raw ? null : (source?.media.video.hdr ?? null)}
+        sourceHdr={source ? sourceHdr(source) : null}
         hdr={hdr}
         scoreAfterEncode={scoreAfterEncode}
         scoreMetrics={scoreMetrics}
@@ -210,7 +209,6 @@ export function EncodePanel({
           testId="encode-error"
         />
       ) : null}
-      <OverwriteConfirm />
     </section>
   );
 }

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { LadderEntry } from '../../../../shared/ladder';
 import { useClient } from '../../hooks/useClient';
 import {
+  encodeOptionsFor,
   showListedLadder,
   showNewDraft,
   useLadderEditorStore,
@@ -32,6 +33,7 @@ export function LaddersView(): ReactNode {
   const laddersError = useLaddersStore((s) => s.error);
   const items = useLibraryStore((s) => s.data.items);
   const librarySelected = useLibraryStore((s) => s.selectedId);
+  const missing = useLibraryStore((s) => s.missing);
   const report = useToolchainStore((s) => s.report);
   const {
     listedId,
@@ -82,21 +84,19 @@ export function LaddersView(): ReactNode {
   const choice = ladderChoice(shownEntry?.ladder.id ?? null, draft, issues.length === 0);
   const blocked = !source
     ? 'Import a source in the Library to plan and encode.'
-    : !choice
-      ? 'Fix the problems of the ladder to plan and encode it.'
-      : scoreAfterEncode && scoreMetrics.length === 0
-        ? 'Choose at least one metric for score after encode.'
-        : null;
+    : missing.has(source.id)
+      ? `The source file is gone: nothing is at ${source.path} any more. Put it back there, or import it from where it is now.`
+      : !choice
+        ? 'Fix the problems of the ladder to plan and encode it.'
+        : scoreAfterEncode && scoreMetrics.length === 0
+          ? 'Choose at least one metric for score after encode.'
+          : null;
   const request =
     source && choice
       ? {
           sourceId: source.id,
           ...choice,
-          decodeOnce,
-          ...(outDir.trim() ? { outDir: outDir.trim() } : {}),
-          ...(scoreAfterEncode ? { scoreAfterEncode: { options: { metrics: scoreMetrics } } } : {}),
-          // Asked only of an HDR source; kept with the batch's copy of the ladder.
-          ...(source.media.video.hdr && !source.media.raw ? { hdr } : {}),
+          ...encodeOptionsFor({ decodeOnce, outDir, scoreAfterEncode, scoreMetrics, hdr }, source),
         }
       : null;
   const planState = useEncodePlan(request);

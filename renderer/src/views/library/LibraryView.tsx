@@ -1,7 +1,7 @@
-import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import type { LibraryItem } from '../../../../shared/library';
 import { useClient } from '../../hooks/useClient';
-import { checkSources, removeItem } from '../../stores/libraryActions';
+import { removeItem } from '../../stores/libraryActions';
 import { selectItem, useLibraryStore } from '../../stores/libraryStore';
 import { ScoresPanel } from '../scores/ScoresPanel';
 import { DetailPanel } from './DetailPanel';
@@ -27,16 +27,6 @@ export function LibraryView(): ReactNode {
   const sorted = useMemo(() => sortItems(items, sort), [items, sort]);
   const selected = items.find((i) => i.id === selectedId) ?? null;
   const missing = useLibraryStore((s) => s.missing);
-
-  // Whether each source's file is still there: when the Library shows, when the list changes, and
-  // when the window comes back (the person may have deleted or moved a file meanwhile).
-  useEffect(() => {
-    if (items.length === 0) return;
-    void checkSources(client);
-    const onFocus = (): void => void checkSources(client);
-    window.addEventListener('focus', onFocus);
-    return () => window.removeEventListener('focus', onFocus);
-  }, [client, items.length]);
 
   async function remove(target: LibraryItem): Promise<void> {
     // Keep the keyboard flow: the row below (or above) takes the selection and the focus.

@@ -121,7 +121,6 @@ export function QueueView(): ReactNode {
           <button
             type="button"
             className="button"
-            aria-pressed={data.paused}
             onClick={() => void pauseQueue(client, !data.paused)}
             title={
               data.paused

@@ -17,6 +17,7 @@ import { decimate } from './decimate';
 import { DARK_CHART_THEME, drawFrameChart, type ChartTheme } from './drawFrameChart';
 import { scoreAt, seriesOnViewerFrames, type PaneScores } from './paneScores';
 import { scoresPending, useCompareScores } from './useCompareScores';
+import { StalePill } from '../StalePill';
 import './chart.css';
 
 /** One pane of the viewer as the chart shows it. */
@@ -297,7 +298,10 @@ export function CompareChart({
             <li key={pane.id} data-testid="chart-legend" data-pane={pane.id}>
               <span className="compare-chart-swatch" style={{ background: pane.color }} />
               <span className="compare-chart-name">{pane.label}</span>
-              <span className="mono">{valueText(series, scoreAt(p, frame)[series])}</span>
+              <span className={`mono${p.stale ? ' compare-stale-value' : ''}`}>
+                {valueText(series, scoreAt(p, frame)[series])}
+              </span>
+              {p.stale ? <StalePill reason={p.stale.reason} /> : null}
             </li>
           ))}
         </ul>

@@ -17,6 +17,7 @@ function pane(over: Partial<PaneScores>): PaneScores {
     perFrame: { vmaf: [90, 80, 70] },
     worstFrames: [],
     worstBy: 'vmaf',
+    stale: null,
     ...over,
   };
 }

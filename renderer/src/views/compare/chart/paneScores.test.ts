@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { ScoreResultSummary } from '../../../../../shared/scoreResults';
+import type { Alignment } from '../../../../../shared/score';
+import type { ScoreResultDetail, ScoreResultSummary } from '../../../../../shared/scoreResults';
 import {
   newestResultOfPanes,
+  paneScoresOf,
   sampleIndexAt,
   scoreAt,
   seriesOnViewerFrames,
@@ -46,6 +48,7 @@ function pane(over: Partial<PaneScores>): PaneScores {
     perFrame: { vmaf: [90, 80, 70] },
     worstFrames: [],
     worstBy: 'vmaf',
+    stale: null,
     ...over,
   };
 }
@@ -73,6 +76,42 @@ describe('newestResultOfPanes', () => {
       summary('new', 'r1', '2026-03-01T00:00:00Z'),
     ];
     expect(newestResultOfPanes(results, ['r1'], 'src').get('r1')?.id).toBe('new');
+  });
+});
+
+describe('paneScoresOf', () => {
+  function detail(stale: ScoreResultDetail['stale']): ScoreResultDetail {
+    return {
+      ...summary('res', 'r1', '2026-01-01T00:00:00Z'),
+      stale,
+      frameNumbers: [0, 2, 4],
+      perFrame: { vmaf: [90, null, 70] },
+      alignment: { startFrame: 5 } as Alignment,
+      command: [],
+      ffmpeg: { path: 'ffmpeg', version: null, libvmafApi: null, libvmafVersion: null },
+      preflight: [],
+      worstBy: 'vmaf',
+      worstFrames: [{ frame: 4, vmaf: 70 }],
+    };
+  }
+
+  it('carries the per-frame values, the alignment and the worst frames of the details', () => {
+    expect(paneScoresOf('r1', { stale: null }, detail(null))).toEqual({
+      paneId: 'r1',
+      resultId: 'res',
+      startFrame: 5,
+      frameNumbers: [0, 2, 4],
+      perFrame: { vmaf: [90, null, 70] },
+      worstFrames: [{ frame: 4, vmaf: 70 }],
+      worstBy: 'vmaf',
+      stale: null,
+    });
+  });
+
+  it('takes staleness from the list row, judged now, not from cached details', () => {
+    const reason = 'the scored file changed after this score (its size is different)';
+    expect(paneScoresOf('r1', { stale: { reason } }, detail(null)).stale).toEqual({ reason });
+    expect(paneScoresOf('r1', { stale: null }, detail({ reason: 'old' })).stale).toBeNull();
   });
 });
 

@@ -7,6 +7,7 @@ import type { ScoreSeries } from '../../../../../shared/score';
 import type {
   ScoreResultDetail,
   ScoreResultSummary,
+  ScoreStale,
   WorstFrame,
 } from '../../../../../shared/scoreResults';
 
@@ -24,6 +25,8 @@ export interface PaneScores {
   /** The lowest frames in `worstBy`, worst first; `frame` is relative to `startFrame`. */
   worstFrames: WorstFrame[];
   worstBy: ScoreSeries | null;
+  /** Null while the score describes the files shown; else why its numbers no longer do. */
+  stale: ScoreStale;
 }
 
 /**
@@ -46,8 +49,15 @@ export function newestResultOfPanes(
   return out;
 }
 
-/** A pane's scores from a result's details. */
-export function paneScoresOf(paneId: string, detail: ScoreResultDetail): PaneScores {
+/**
+ * A pane's scores from a result's details and its row in `scores.list`. Staleness comes from the
+ * row: it is judged when the list is read, while details are cached (their numbers never change).
+ */
+export function paneScoresOf(
+  paneId: string,
+  summary: Pick<ScoreResultSummary, 'stale'>,
+  detail: ScoreResultDetail,
+): PaneScores {
   return {
     paneId,
     resultId: detail.id,
@@ -56,6 +66,7 @@ export function paneScoresOf(paneId: string, detail: ScoreResultDetail): PaneSco
     perFrame: detail.perFrame,
     worstFrames: detail.worstFrames,
     worstBy: detail.worstBy,
+    stale: summary.stale,
   };
 }
 

@@ -73,7 +73,7 @@ export function useCompareScores(
         const newest = newestResultOfPanes(results, panes, sourceId);
         const entries = await Promise.all(
           [...newest].map(async ([paneId, r]) =>
-            paneScoresOf(paneId, await fetchDetail(client, r.id)),
+            paneScoresOf(paneId, r, await fetchDetail(client, r.id)),
           ),
         );
         if (!alive || mine !== generation) return;

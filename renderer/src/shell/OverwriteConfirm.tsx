@@ -1,7 +1,7 @@
 import { useId, type ReactNode } from 'react';
-import { useClient } from '../../hooks/useClient';
-import { answerOverwrite, replaceLabel, useEncodeOverwrite } from '../../stores/encodeOverwrite';
-import { Dialog } from '../../ui/Dialog';
+import { useClient } from '../hooks/useClient';
+import { answerOverwrite, replaceLabel, useEncodeOverwrite } from '../stores/encodeOverwrite';
+import { Dialog } from '../ui/Dialog';
 
 /** Most file names listed; the rest are counted. */
 const LISTED = 8;
@@ -9,6 +9,7 @@ const LISTED = 8;
 /**
  * The question Encode asks when renditions of the plan already exist in the output folder: a new
  * folder for this batch (the default button) or replacing them, whose scores then show as stale.
+ * One for the app: every view's Encode asks through stores/encodeOverwrite.ts.
  */
 export function OverwriteConfirm(): ReactNode {
   const client = useClient();
