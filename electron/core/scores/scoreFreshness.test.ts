@@ -70,24 +70,6 @@ describe('fileChange (real files)', () => {
     expect(fileChange(dir, null)).toEqual({ kind: 'missing' });
   });
 
-  it.skipIf(process.getuid?.() === 0)(
-    'a file whose bytes cannot be read (no permission) is unreadable, not an error',
-    () => {
-      const dir = tempDir();
-      const file = path.join(dir, 'locked.mp4');
-      writeFile(file, 100, 1, 1_700_000_000);
-      const files = new FileIdentities();
-      const recorded = files.of(file)!;
-      fs.utimesSync(file, 1_700_000_100, 1_700_000_100); // another mtime: the hash is needed
-      fs.chmodSync(file, 0o000);
-      try {
-        expect(fileChange(file, recorded, files)).toEqual({ kind: 'unreadable', code: 'EACCES' });
-      } finally {
-        fs.chmodSync(file, 0o600);
-      }
-    },
-  );
-
   it('samples the middle of a large file: a change there is seen', () => {
     const dir = tempDir();
     const file = path.join(dir, 'big.mkv');

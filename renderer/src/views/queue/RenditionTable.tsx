@@ -90,7 +90,7 @@ function RenditionTime({ rendition }: { rendition: Rendition }): ReactNode {
       className="num"
       title={
         shared
-          ? 'One ffmpeg process decoded the source once and encoded these renditions together; what each one cost cannot be measured apart'
+          ? 'One ffmpeg process decoded the source once and encoded these renditions together; what each one cost cannot be measured apart. Encode without "Decode once" to time each rendition.'
           : undefined
       }
       data-testid="rendition-time"
