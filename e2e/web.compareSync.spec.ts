@@ -245,7 +245,7 @@ test('changing panes or mode while playing pauses cleanly on the frame shown', a
    * the counter stays, every pane shows its frame exactly.
    */
   const expectPausedCleanly = async (what: string, count: number): Promise<void> => {
-    await expect(play, what).toHaveText('Play', { timeout: 3000 });
+    await expect(play, what).toHaveText('Play');
     await expect(panes).toHaveCount(count);
     const at = await counter();
     for (let n = 0; n < count; n++) {

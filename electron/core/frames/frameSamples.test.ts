@@ -95,9 +95,9 @@ beforeAll(() => {
     '-f',
     'lavfi',
     '-i',
-    'testsrc2=s=160x100:r=25:d=0.2',
+    'testsrc2=s=352x288:r=25:d=0.2',
     '-vf',
-    'scale=149:99,format=yuv420p10le',
+    'scale=341:291,format=yuv420p10le',
     '-c:v',
     'ffv1',
     bigTen,
@@ -108,7 +108,7 @@ beforeAll(() => {
     '-f',
     'lavfi',
     '-i',
-    'testsrc2=s=136x20:r=25:d=0.2',
+    'testsrc2=s=328x20:r=25:d=0.2',
     '-vf',
     'format=yuv411p',
     '-c:v',
@@ -265,17 +265,17 @@ function planarAt(
 }
 
 describe('frames.samples: only a small block around the pixel is decoded out', () => {
-  it('writes a block of at most 64×64, cut exactly at odd right and bottom edges', async () => {
+  it('writes a block of at most SAMPLE_BLOCK square, cut exactly at odd right and bottom edges', async () => {
     const { index } = await service.index(source(bigTen));
     const layout = pixelLayout('yuv420p10le')!;
     const plan = planFrame(index, 2);
-    const inner = await decodeSampleBlock(source(bigTen), plan, 2, { x0: 64, y0: 0 });
-    expect(inner).toMatchObject({ pixFmt: 'yuv420p10le', width: 149, height: 99, x0: 64, y0: 0 });
+    const inner = await decodeSampleBlock(source(bigTen), plan, 2, { x0: 0, y0: 0 });
+    expect(inner).toMatchObject({ pixFmt: 'yuv420p10le', width: 341, height: 291, x0: 0, y0: 0 });
     expect(inner.raw.length).toBe(frameBytes(layout, SAMPLE_BLOCK, SAMPLE_BLOCK));
-    // The corner block: 149 − 128 = 21 columns and 99 − 64 = 35 rows, odd both ways.
-    const corner = await decodeSampleBlock(source(bigTen), plan, 2, blockOrigin(148, 98));
-    expect(corner.raw.length).toBe(frameBytes(layout, 21, 35));
-    expect(corner.raw.length).toBeLessThan(frameBytes(layout, 149, 99) / 4);
+    // The corner block: 341 − 256 = 85 columns and 291 − 256 = 35 rows, odd both ways.
+    const corner = await decodeSampleBlock(source(bigTen), plan, 2, blockOrigin(340, 290));
+    expect(corner.raw.length).toBe(frameBytes(layout, 85, 35));
+    expect(corner.raw.length).toBeLessThan(frameBytes(layout, 341, 291) / 4);
   });
 
   it('gives the whole frame’s values at block edges, odd edges and the last pixel (10-bit 4:2:0)', async () => {
@@ -283,50 +283,50 @@ describe('frames.samples: only a small block around the pixel is decoded out', (
     const raw = rawFrame(bigTen, n, 'yuv420p10le');
     const points = [
       [0, 0],
-      [63, 63],
-      [64, 63],
-      [63, 64],
-      [64, 64],
-      [127, 1],
-      [128, 97],
-      [148, 98],
-      [147, 65],
-      [65, 98],
+      [255, 255],
+      [256, 255],
+      [255, 256],
+      [256, 256],
+      [319, 1],
+      [320, 289],
+      [340, 290],
+      [339, 257],
+      [257, 290],
     ] as const;
     for (const [x, y] of points) {
       const got = await service.samples({ ...source(bigTen), index: n, x, y });
-      expect(got).toMatchObject({ width: 149, height: 99, bitDepth: 10, x, y });
+      expect(got).toMatchObject({ width: 341, height: 291, bitDepth: 10, x, y });
       expect(
         got.samples.map((s) => s.value),
         `${x},${y}`,
-      ).toEqual(planarAt(raw, 149, 99, [1, 1], 2, x, y));
+      ).toEqual(planarAt(raw, 341, 291, [1, 1], 2, x, y));
     }
   });
 
   it('starts each block on a chroma sample of 4:1:1 (4 columns per chroma sample)', async () => {
     const raw = rawFrame(fourOneOne, 1, 'yuv411p');
     for (const [x, y] of [
-      [63, 0],
-      [64, 5],
-      [66, 19],
-      [131, 7],
-      [135, 19],
+      [255, 0],
+      [256, 5],
+      [258, 19],
+      [323, 7],
+      [327, 19],
     ] as const) {
       const got = await service.samples({ ...source(fourOneOne), index: 1, x, y });
       expect(got.pixFmt).toBe('yuv411p');
       expect(
         got.samples.map((s) => s.value),
         `${x},${y}`,
-      ).toEqual(planarAt(raw, 136, 20, [2, 0], 1, x, y));
+      ).toEqual(planarAt(raw, 328, 20, [2, 0], 1, x, y));
     }
   });
 
   it('refuses a pixel past a frame larger than one block by the frame’s own size', async () => {
     await expect(
-      service.samples({ ...source(bigTen), index: 0, x: 149, y: 10 }),
+      service.samples({ ...source(bigTen), index: 0, x: 341, y: 10 }),
     ).rejects.toMatchObject({
       code: 'INVALID_ARGS',
-      message: 'Pixel 149,10 is outside frame 0, which is 149×99.',
+      message: 'Pixel 341,10 is outside frame 0, which is 341×291.',
     });
     await expect(
       service.samples({ ...source(bigTen), index: 0, x: 500, y: 400 }),
@@ -340,9 +340,9 @@ describe('frames.samples: only a small block around the pixel is decoded out', (
       // Four blocks at once: one decodes, two wait, the oldest waiting gives way to the fourth.
       const asks = [
         [0, 0],
-        [64, 0],
-        [128, 0],
-        [0, 64],
+        [256, 0],
+        [0, 256],
+        [256, 256],
       ].map(([x, y]) => own.samples({ ...source(bigTen), index: 4, x: x!, y: y! }));
       const settled = await Promise.allSettled(asks);
       const canceled = settled.filter(
@@ -351,9 +351,9 @@ describe('frames.samples: only a small block around the pixel is decoded out', (
       expect(canceled).toHaveLength(1);
       expect(settled.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
       // Asked again, the same block comes from memory with the same values.
-      const again = await own.samples({ ...source(bigTen), index: 4, x: 0, y: 64 });
+      const again = await own.samples({ ...source(bigTen), index: 4, x: 256, y: 256 });
       expect(again.samples.map((s) => s.value)).toEqual(
-        planarAt(rawFrame(bigTen, 4, 'yuv420p10le'), 149, 99, [1, 1], 2, 0, 64),
+        planarAt(rawFrame(bigTen, 4, 'yuv420p10le'), 341, 291, [1, 1], 2, 256, 256),
       );
     } finally {
       own.close();

@@ -157,9 +157,10 @@ export function samplesAt(
  * Side of the square block of a frame that is decoded for a pixel readout: a multiple of every
  * chroma subsampling step (4 at most, 4:1:1), so a block that starts at a multiple of it starts on
  * a chroma sample, and its chroma planes are the frame's own samples. Its raw planes are at most
- * 64 × 64 × 4 planes × 2 bytes = 32 KiB, whatever the frame size.
+ * 256 × 256 × 4 planes × 2 bytes = 512 KiB, whatever the frame size; large enough that a cursor
+ * moving over a frame is answered from one decode for most of its way.
  */
-export const SAMPLE_BLOCK = 64;
+export const SAMPLE_BLOCK = 256;
 
 /** The top-left corner of the block that holds pixel (x, y). */
 export function blockOrigin(x: number, y: number): { x0: number; y0: number } {

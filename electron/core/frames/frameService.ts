@@ -59,9 +59,9 @@ const MAX_INDEXES = 32;
 
 /**
  * Decoded blocks kept for pixel readouts (a cursor moving over one frame asks often), at most this
- * many bytes of raw samples (a block is at most 32 KiB).
+ * many bytes of raw samples (a block is at most 512 KiB).
  */
-const SAMPLE_CACHE_BYTES = 4 * 1024 * 1024;
+const SAMPLE_CACHE_BYTES = 16 * 1024 * 1024;
 
 /**
  * Block decodes of one file waiting for their turn, at most: a newer request pushes the oldest

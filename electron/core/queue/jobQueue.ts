@@ -400,7 +400,9 @@ export class JobQueue {
 
   /**
    * Clears the finished batches from the queue (see {@link JobStore.removeFinishedBatches}), but
-   * not those of another live process (a `vq encode` reads its batch back when it ends). Clients
+   * not those with a job run by another live process. A `vq encode` that held the lease submits
+   * its jobs unowned, so its batch can be cleared once finished; it then writes its manifest from
+   * what it saw (`batchRecord` in the CLI's manifest), not from the database. Clients
    * told `batch.removed` also drop the batch and job links of the batch's renditions (the database
    * sets them to NULL).
    */

@@ -63,17 +63,25 @@ export function firstCause(stderr: string): string {
 /** A test encode of a hardware encoder ends well within this (it fails in milliseconds without one). */
 export const HARDWARE_TEST_TIMEOUT_MS = 8000;
 
-/** The end of the last hardware test encode of this process: the next one starts after it. */
-let hardwareTurn: Promise<unknown> = Promise.resolve();
+/** Per hardware family (encoder suffix), the end of its last test encode in this process. */
+const hardwareTurns = new Map<string, Promise<unknown>>();
 
 /**
- * Runs `test` after every hardware test encode started before it: one GPU test at a time in the
- * process (several builds are probed at once), so none waits on another's driver and times out.
+ * Runs `test` after every test encode of the same hardware family started before it: one test at
+ * a time per driver (several builds are probed at once), so none waits on another's session and
+ * times out; families (NVENC, QSV, VAAPI, …) test side by side.
  */
-function inTurn<T>(test: () => Promise<T>): Promise<T> {
-  const run = hardwareTurn.then(test);
-  hardwareTurn = run.catch(() => undefined);
+function inTurn<T>(family: string, test: () => Promise<T>): Promise<T> {
+  const run = (hardwareTurns.get(family) ?? Promise.resolve()).then(test);
+  hardwareTurns.set(
+    family,
+    run.catch(() => undefined),
+  );
   return run;
+}
+
+function familyOf(encoder: string): string {
+  return HARDWARE_FAMILIES.find((f) => encoder.endsWith(f.suffix))?.suffix ?? encoder;
 }
 
 /** What the hardware test encodes found. */
@@ -101,6 +109,9 @@ async function testHardwareEncoders(
   const known = new Set<string>(KNOWN_VIDEO_ENCODERS);
   const hardware = encoders.filter((e) => known.has(e) && hardwareNeeds(e) !== null);
   let settled = true;
+  // A family whose test did not finish (a hung driver) is not tested again for its other
+  // encoders: that would only wait out the same timeout once per encoder.
+  const hung = new Set<string>();
   const results = await Promise.all(
     hardware.map(async (encoder): Promise<[string, string | null]> => {
       const vaapi = encoder.endsWith('_vaapi');
@@ -125,12 +136,24 @@ async function testHardwareEncoders(
         'null',
         '-',
       ];
+      const family = familyOf(encoder);
       try {
-        const r = await inTurn(() =>
-          runTool(binary, args, { timeoutMs, collectStdout: false, stderrTailBytes: 2048 }),
+        const r = await inTurn(family, async () =>
+          hung.has(family)
+            ? null
+            : runTool(binary, args, { timeoutMs, collectStdout: false, stderrTailBytes: 2048 }),
         );
+        if (r === null) {
+          return [
+            encoder,
+            `${hardwareNeeds(encoder)} — not tested: another ${family.slice(1)} test did not finish`,
+          ];
+        }
         if (r.code === 0) return [encoder, null];
-        if (r.timedOut) settled = false;
+        if (r.timedOut) {
+          settled = false;
+          hung.add(family);
+        }
         const said = firstCause(r.stderrTail);
         const found = r.timedOut ? 'the test encode did not finish' : 'none found';
         return [encoder, `${hardwareNeeds(encoder)} — ${found}${said ? ` (ffmpeg: ${said})` : ''}`];

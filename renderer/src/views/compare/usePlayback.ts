@@ -88,6 +88,8 @@ export function usePlayback(input: PlaybackInput): Playback {
   const phase = useRef<Phase>('paused');
   /** The frame the panes show during playback: the counter's, or the one it is about to name. */
   const shown = useRef<number | null>(null);
+  /** Removes the current run's `ended` listener from its leading video (set while playing). */
+  const offEnded = useRef<(() => void) | null>(null);
 
   const active = useCallback(
     (): [string, HTMLVideoElement][] =>
@@ -102,6 +104,8 @@ export function usePlayback(input: PlaybackInput): Playback {
     // Frame callbacks of the run that ends do nothing from here on.
     run.current++;
     phase.current = 'paused';
+    offEnded.current?.();
+    offEnded.current = null;
     for (const [, v] of active()) v.pause();
     setPlaying(false);
     // A frame callback's setFrame may still be pending (it is not urgent; a key press is): this
@@ -178,13 +182,13 @@ export function usePlayback(input: PlaybackInput): Playback {
       };
     for (const [id, v] of list) v.requestVideoFrameCallback(onFrame(id, v));
     await Promise.all(list.map(([, v]) => v.play().catch(() => undefined)));
-    leader[1].addEventListener(
-      'ended',
-      () => {
-        if (mine === run.current) pause();
-      },
-      { once: true },
-    );
+    if (mine !== run.current) return;
+    const leadVideo = leader[1];
+    const onEnded = (): void => {
+      if (mine === run.current) pause();
+    };
+    leadVideo.addEventListener('ended', onEnded, { once: true });
+    offEnded.current = () => leadVideo.removeEventListener('ended', onEnded);
   }, [active, pause]);
 
   const toggle = useCallback(() => {
