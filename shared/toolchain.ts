@@ -7,6 +7,8 @@ export type BinarySource =
   | 'ffmpeg-static'
   | '@ffmpeg-installer'
   | '@ffprobe-installer'
+  /** A folder listed in VQ_FFMPEG_DIRS (searched like PATH, before the packages and PATH). */
+  | 'env-dirs'
   | 'path';
 
 /** A VMAF model file or a libvmaf built-in model. */
@@ -27,6 +29,15 @@ export interface LibvmafInfo {
   api: 1 | 2;
   /** Models this build can load: matching files from the model dirs plus built-ins. */
   models: VmafModel[];
+  /** libvmaf's own version ("3.2.0") from a one-frame run's JSON log; libvmaf ≥ 2 only. */
+  version?: string | null;
+  /**
+   * Features a one-frame run proved: adm, adm3, motion, motion3, vif, cambi, float_ms_ssim.
+   * libvmaf ≥ 2 only; absent for 1.x (its MS-SSIM is the `ms_ssim=1` option).
+   */
+  features?: string[];
+  /** Why the one-frame libvmaf run failed (then no model or feature is claimed). */
+  probeError?: string | null;
 }
 
 /** A known defect of a build that would make a number wrong. */

@@ -43,7 +43,13 @@ export function describeToolchain(r: ToolchainReport): string {
     b.kind,
     b.version ?? '?',
     b.source,
-    b.error ? 'ERROR' : b.libvmaf ? `libvmaf api ${b.libvmaf.api}, ${b.libvmaf.models.length} models` : b.kind === 'ffmpeg' ? 'no libvmaf' : '',
+    b.error
+      ? 'ERROR'
+      : b.libvmaf
+        ? `libvmaf ${b.libvmaf.version ?? `api ${b.libvmaf.api}`}, ${b.libvmaf.models.length} models`
+        : b.kind === 'ffmpeg'
+          ? 'no libvmaf'
+          : '',
     b.path,
   ]);
   const out: string[] = [];
@@ -55,6 +61,8 @@ export function describeToolchain(r: ToolchainReport): string {
       out.push(`  ${b.path}
       encoders: ${enc.join(' ') || '–'}
       filters:  ${b.filters.join(' ') || '–'}`);
+      if (b.libvmaf) out.push(...describeLibvmaf(b));
+      out.push(`      xpsnr:    ${b.filters.includes('xpsnr') ? 'yes (ffmpeg filter)' : 'no'}`);
       for (const u of b.unusableEncoders ?? []) out.push(`      ✗ ${u.encoder}: ${u.reason}`);
     } else out.push(`  ${b.path}`);
     for (const why of r.reasons[i] ?? []) out.push(`      ${why}`);
@@ -74,6 +82,22 @@ export function describeToolchain(r: ToolchainReport): string {
   if (r.modelFiles.length) out.push('VMAF models:', ...r.modelFiles.map((m) => `  ${m.name} (${m.format}) ${m.path ?? ''}`));
   if (r.advice.length) out.push('', 'Advice:', ...r.advice.map((a) => `  • ${a}`));
   return out.join('\n');
+}
+
+/** The libvmaf lines of one ffmpeg in `vq doctor`: version, built-in models, features. */
+function describeLibvmaf(b: ToolchainReport['binaries'][number]): string[] {
+  const v = b.libvmaf;
+  if (!v) return [];
+  if (v.api === 1) return ['      libvmaf:  1.x (model_path=, .pkl model files, no built-in models)'];
+  const out = [`      libvmaf:  ${v.version ?? 'version unknown'} (model=)`];
+  if (v.probeError) {
+    out.push(`      ✗ libvmaf test run: ${v.probeError}`);
+    return out;
+  }
+  const builtins = v.models.filter((m) => m.format === 'builtin').map((m) => m.name);
+  out.push(`      built-in models: ${builtins.join(' ') || '–'}`);
+  out.push(`      features: ${(v.features ?? []).join(' ') || '–'}`);
+  return out;
 }
 
 /** The `vq ladders` listing: each ladder with a table of its rungs. */

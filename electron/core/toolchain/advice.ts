@@ -11,6 +11,50 @@ export interface AdviceInput {
   selected: ToolchainSelection;
   /** Advice from the model folder scan, appended as is. */
   modelAdvice: readonly string[];
+  /** The OS as /etc/os-release names it (Linux), for advice that names a way to get libvmaf. */
+  os?: OsRelease | null;
+}
+
+/** The fields of /etc/os-release the advice reads. */
+export interface OsRelease {
+  /** ID, e.g. "debian", "ubuntu". */
+  id: string;
+  /** ID_LIKE entries, e.g. ["debian"] on Ubuntu and its derivatives. */
+  idLike: string[];
+  /** PRETTY_NAME, e.g. "Debian GNU/Linux 12 (bookworm)". */
+  prettyName: string;
+}
+
+/** Parses /etc/os-release (KEY=value lines, values optionally quoted). */
+export function parseOsRelease(text: string): OsRelease {
+  const fields: Record<string, string> = {};
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^([A-Z_]+)=(.*)$/.exec(line.trim());
+    if (m) fields[m[1] as string] = (m[2] as string).replace(/^(["'])(.*)\1$/, '$2');
+  }
+  return {
+    id: (fields.ID ?? '').toLowerCase(),
+    idLike: (fields.ID_LIKE ?? '').toLowerCase().split(/\s+/).filter(Boolean),
+    prettyName: fields.PRETTY_NAME ?? fields.NAME ?? 'Linux',
+  };
+}
+
+/**
+ * A way to get an ffmpeg with libvmaf on Debian, Ubuntu and their derivatives, or null elsewhere.
+ * BtbN/FFmpeg-Builds configures every ffmpeg ≥ 5.1 it builds with --enable-libvmaf and libvmaf's
+ * built-in models (scripts.d/45-vmaf.sh), for Linux and Windows, as ready-to-run archives.
+ */
+export function debianLibvmafAdvice(os: OsRelease | null | undefined): string | null {
+  if (!os || !(os.id === 'debian' || os.id === 'ubuntu' || os.idLike.includes('debian'))) {
+    return null;
+  }
+  return (
+    `On ${os.prettyName}, get an ffmpeg with libvmaf 2 or later without replacing the system ` +
+    'one: download a Linux "gpl" build of ffmpeg 7.1 or later from ' +
+    'https://github.com/BtbN/FFmpeg-Builds/releases (built with --enable-libvmaf and its ' +
+    'built-in models), unpack it, and add its bin folder to VQ_FFMPEG_DIRS (or set VQ_FFMPEG to ' +
+    'its ffmpeg). The doctor then prefers it for scoring and keeps the system ffmpeg for the rest.'
+  );
 }
 
 /** Advice when no working ffmpeg exists (also the hint of NO_FFMPEG). */
@@ -43,6 +87,8 @@ export function adviceFor(input: AdviceInput): string[] {
       const what =
         b.source === 'env' ? (b.kind === 'ffmpeg' ? 'VQ_FFMPEG' : 'VQ_FFPROBE') : 'the setting';
       out.push(`${b.error} Fix or clear ${what}; until then the other builds found are used.`);
+    } else if (b.source === 'env-dirs' && b.error.startsWith('VQ_FFMPEG_DIRS')) {
+      out.push(`${b.error} Fix that entry of VQ_FFMPEG_DIRS; the other builds found are used.`);
     } else {
       out.push(`${b.path} (found via ${b.source}) cannot be used: ${b.error}`);
     }
@@ -52,7 +98,11 @@ export function adviceFor(input: AdviceInput): string[] {
   if (!working.some((b) => b.kind === 'ffprobe')) out.push(NO_FFPROBE_ADVICE);
   if (ffmpegs.length === 0) return [...out, ...input.modelAdvice];
 
-  if (!ffmpegs.some((b) => b.libvmaf !== null)) out.push(NO_LIBVMAF_ADVICE);
+  if (!ffmpegs.some((b) => b.libvmaf !== null)) {
+    out.push(NO_LIBVMAF_ADVICE);
+    const debian = debianLibvmafAdvice(input.os);
+    if (debian) out.push(debian);
+  }
   for (const b of ffmpegs) {
     if (b.filters.includes('libvmaf') && b.libvmaf === null) {
       out.push(

@@ -66,6 +66,41 @@ export async function discoverCandidates(opts: DiscoverOptions): Promise<Candida
     found.push(await explicitCandidate(kind, source, value.trim(), label, pathDirs, platform));
   }
 
+  // VQ_FFMPEG_DIRS: extra folders searched like PATH (ffmpeg, then ffprobe), before the packages
+  // and PATH; a listed folder that cannot be searched is reported rather than skipped.
+  const extraDirs = splitExtraDirs(opts.env.VQ_FFMPEG_DIRS ?? '', platform);
+  for (const entry of extraDirs) {
+    const problem = await dirProblem(entry);
+    if (problem) {
+      found.push({
+        kind: 'ffmpeg',
+        path: entry,
+        source: 'env-dirs',
+        error: `VQ_FFMPEG_DIRS lists "${entry}", ${problem}.`,
+      });
+    }
+  }
+  const searched = new Set<string>();
+  for (const kind of ['ffmpeg', 'ffprobe'] as const) {
+    for (const dir of extraDirs) {
+      if (!path.isAbsolute(dir)) continue;
+      const p = path.join(dir, exeName(kind, platform));
+      if (await isExecutableFile(p, platform)) {
+        found.push({ kind, path: p, source: 'env-dirs', error: null });
+        searched.add(dir);
+      }
+    }
+  }
+  for (const dir of extraDirs) {
+    if (searched.has(dir) || (await dirProblem(dir))) continue;
+    found.push({
+      kind: 'ffmpeg',
+      path: dir,
+      source: 'env-dirs',
+      error: `VQ_FFMPEG_DIRS lists "${dir}", which holds no ${exeName('ffmpeg', platform)} or ${exeName('ffprobe', platform)} program that can be run.`,
+    });
+  }
+
   const packages: [BinaryKind, BinarySource, string | null][] = [
     ['ffmpeg', 'ffmpeg-static', packagePath(req, 'ffmpeg-static')],
     ['ffmpeg', '@ffmpeg-installer', packagePath(req, '@ffmpeg-installer/ffmpeg')],
@@ -172,6 +207,31 @@ function splitPathList(value: string, platform: NodeJS.Platform): string[] {
     .split(delim)
     .map((d) => d.trim().replace(/^"(.*)"$/, '$1'))
     .filter((d) => d && path.isAbsolute(d));
+}
+
+/** VQ_FFMPEG_DIRS entries as written (trimmed, unquoted, empty ones dropped), in order. */
+function splitExtraDirs(value: string, platform: NodeJS.Platform): string[] {
+  const delim = platform === 'win32' ? ';' : ':';
+  return [
+    ...new Set(
+      value
+        .split(delim)
+        .map((d) => d.trim().replace(/^"(.*)"$/, '$1'))
+        .filter((d) => d !== ''),
+    ),
+  ];
+}
+
+/** Why a VQ_FFMPEG_DIRS entry cannot be searched, or null when it is a folder. */
+async function dirProblem(dir: string): Promise<string | null> {
+  // A relative entry would depend on the folder the app was started from.
+  if (!path.isAbsolute(dir)) return 'which is not an absolute path';
+  try {
+    if (!(await stat(dir)).isDirectory()) return 'which is a file, not a folder';
+  } catch {
+    return 'which does not exist';
+  }
+  return null;
 }
 
 function exeName(kind: BinaryKind, platform: NodeJS.Platform): string {

@@ -2,10 +2,22 @@
  * The toolchain doctor: finds every ffmpeg/ffprobe, probes each once (cached on disk), finds VMAF
  * models, flags known defects and picks the binary per task. `vq doctor` prints its report.
  */
-import { realpath, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { VqError } from '../../../shared/errors';
-import type { BinaryInfo, ToolchainReport, ToolchainSelection } from '../../../shared/toolchain';
-import { NO_FFMPEG_ADVICE, NO_FFPROBE_ADVICE, adviceFor } from './advice';
+import type {
+  BinaryInfo,
+  LibvmafInfo,
+  ToolchainReport,
+  ToolchainSelection,
+  VmafModel,
+} from '../../../shared/toolchain';
+import {
+  NO_FFMPEG_ADVICE,
+  NO_FFPROBE_ADVICE,
+  adviceFor,
+  parseOsRelease,
+  type OsRelease,
+} from './advice';
 import { discoverCandidates, type Candidate, type ToolchainSettings } from './discover';
 import { defectsFor } from './defects';
 import { modelDirCandidates, modelsForApi, scanModelDirs } from './models';
@@ -93,17 +105,16 @@ export class Toolchain {
     const env = this.opts.env ?? process.env;
     const settings = this.opts.settings?.() ?? null;
     const dirs = modelDirCandidates(env);
-    const [candidates, scan, cache] = await Promise.all([
+    const [candidates, scan, cache, os] = await Promise.all([
       discoverCandidates({ env, settings, requireModule: this.opts.requireModule }),
       scanModelDirs(dirs, env),
       loadCache(this.opts.cacheDir),
+      readOsRelease(),
     ]);
 
     const probed = await Promise.all(candidates.map((c) => this.probeCandidate(c, cache, refresh)));
     const binaries: BinaryInfo[] = probed.map(({ cand, data, error }) => {
-      const libvmaf = data?.libvmafApi
-        ? { api: data.libvmafApi, models: modelsForApi(data.libvmafApi, scan.modelFiles) }
-        : null;
+      const libvmaf = data?.libvmafApi ? libvmafInfo(data, scan.modelFiles) : null;
       // A hardware encoder whose test encode failed is compiled in but not usable here.
       const unusableEncoders = Object.entries(data?.hardware ?? {}).flatMap(([encoder, reason]) =>
         reason === null ? [] : [{ encoder, reason }],
@@ -137,7 +148,7 @@ export class Toolchain {
       reasons: selectionReasons(binaries, selected),
       modelDirs: scan.modelDirs,
       modelFiles: scan.modelFiles,
-      advice: adviceFor({ binaries, selected, modelAdvice: scan.advice }),
+      advice: adviceFor({ binaries, selected, modelAdvice: scan.advice, os }),
     };
   }
 
@@ -169,6 +180,31 @@ export class Toolchain {
     // encode) should not stick until the file changes.
     if (out.data && out.cacheable) cache.set(key, stamp, out.data);
     return { cand, data: out.data, error: out.error };
+  }
+}
+
+/** libvmaf as the probe found it; built-ins only as far as a run proved them (libvmaf ≥ 2). */
+function libvmafInfo(data: ProbeData, modelFiles: readonly VmafModel[]): LibvmafInfo | null {
+  const api = data.libvmafApi;
+  if (api === null) return null;
+  const b = data.libvmafBuild;
+  if (api === 1 || !b) return { api, models: modelsForApi(api, modelFiles) };
+  return {
+    api,
+    models: modelsForApi(api, modelFiles, b.builtinModels),
+    version: b.version,
+    features: b.features,
+    probeError: b.error,
+  };
+}
+
+/** The Linux distribution from /etc/os-release; null elsewhere or when unreadable. */
+async function readOsRelease(): Promise<OsRelease | null> {
+  if (process.platform !== 'linux') return null;
+  try {
+    return parseOsRelease(await readFile('/etc/os-release', 'utf8'));
+  } catch {
+    return null;
   }
 }
 

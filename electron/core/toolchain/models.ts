@@ -128,9 +128,14 @@ export async function isJsonModel(file: string): Promise<boolean> {
 
 /**
  * The models a libvmaf of API generation `api` can load: `.pkl` files for 1.x; `.json` files plus
- * the built-ins for 2+. The first file of a name wins, because folders are in precedence order.
+ * the built-ins for 2+ (`builtins`: those a run proved, else the three every libvmaf 2 has). The
+ * first file of a name wins, because folders are in precedence order.
  */
-export function modelsForApi(api: 1 | 2, modelFiles: readonly VmafModel[]): VmafModel[] {
+export function modelsForApi(
+  api: 1 | 2,
+  modelFiles: readonly VmafModel[],
+  builtins: readonly string[] = BUILTIN_MODELS,
+): VmafModel[] {
   const want = api === 1 ? 'pkl' : 'json';
   const seen = new Set<string>();
   const out: VmafModel[] = [];
@@ -140,7 +145,7 @@ export function modelsForApi(api: 1 | 2, modelFiles: readonly VmafModel[]): Vmaf
     out.push(m);
   }
   if (api === 2) {
-    for (const name of BUILTIN_MODELS)
+    for (const name of builtins)
       out.push({ name, path: null, format: 'builtin', from: 'built-in' });
   }
   return out;

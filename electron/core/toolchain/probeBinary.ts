@@ -5,6 +5,8 @@
 import { KNOWN_VIDEO_ENCODERS } from '../../../shared/toolchain';
 import { runTool, runToolChecked } from '../ffmpeg/process';
 import type { BinaryKind } from './discover';
+import { probeLibvmafBuild, type LibvmafBuildFacts } from './libvmafProbe';
+import { describeLoaderFailure } from './loaderError';
 import {
   filtersOfInterest,
   libvmafApiFromOptions,
@@ -27,6 +29,11 @@ export interface ProbeData {
   filters: string[];
   /** libvmaf filter API generation, null without libvmaf (or when its options were unreadable). */
   libvmafApi: 1 | 2 | null;
+  /**
+   * For a libvmaf ≥ 2 filter, what one-frame runs proved: libvmaf's version, built-in models,
+   * features. Null for libvmaf 1.x (no version in its log, no built-ins) and without libvmaf.
+   */
+  libvmafBuild: LibvmafBuildFacts | null;
   /**
    * Hardware encoders compiled in, by name: null when a one-frame test encode worked, else why
    * it did not (no such GPU, no driver, no device). Compiled in is not usable.
@@ -214,6 +221,7 @@ export async function probeBinary(
           encoders: [],
           filters: [],
           libvmafApi: null,
+          libvmafBuild: null,
           hardware: {},
         },
         error: null,
@@ -229,20 +237,29 @@ export async function probeBinary(
       );
     }
     const encoders = parseEncoders(encText);
-    const { hardware, settled } = await testHardwareEncoders(
-      binary,
-      encoders,
-      opts.hardwareTimeoutMs ?? HARDWARE_TEST_TIMEOUT_MS,
-    );
+    const [{ hardware, settled }, libvmafBuild] = await Promise.all([
+      testHardwareEncoders(binary, encoders, opts.hardwareTimeoutMs ?? HARDWARE_TEST_TIMEOUT_MS),
+      libvmafApi === 2
+        ? probeLibvmafBuild(binary, { timeoutMs: opts.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS })
+        : Promise.resolve(null),
+    ]);
     return {
-      data: { program: kind, version: v.version, major, encoders, filters, libvmafApi, hardware },
+      data: {
+        program: kind,
+        version: v.version,
+        major,
+        encoders,
+        filters,
+        libvmafApi,
+        libvmafBuild,
+        hardware,
+      },
       error: null,
-      cacheable: settled,
+      // A libvmaf run that timed out says nothing lasting about the build: ask again next time.
+      cacheable: settled && !(libvmafBuild?.error ?? '').includes('did not finish'),
     };
   } catch (err) {
-    return {
-      data: null,
-      error: err instanceof Error ? err.message : String(err),
-    };
+    const message = err instanceof Error ? err.message : String(err);
+    return { data: null, error: describeLoaderFailure(binary, message) ?? message };
   }
 }

@@ -12,6 +12,7 @@ const DATA: ProbeData = {
   encoders: ['libx264'],
   filters: ['psnr', 'ssim'],
   libvmafApi: null,
+  libvmafBuild: null,
   hardware: {},
 };
 
@@ -47,7 +48,7 @@ describe('ProbeCache', () => {
     await c.load();
     expect(await c.save()).toBe(true);
     const text = await readFile(path.join(dir, 'sub', CACHE_FILE_NAME), 'utf8');
-    expect(JSON.parse(text)).toEqual({ schema: 2, entries: {} });
+    expect(JSON.parse(text)).toEqual({ schema: 3, entries: {} });
   });
 
   it('keeps entries of other binaries that still exist', async () => {

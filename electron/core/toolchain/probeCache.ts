@@ -12,8 +12,9 @@ export const CACHE_FILE_NAME = 'toolchain-cache.json';
 /**
  * Bump when {@link ProbeData} changes meaning, so old entries are ignored rather than misread.
  * 2: entries of schema 1 may hold a hardware test that timed out, which is no longer cached.
+ * 3: ffmpeg entries carry `libvmafBuild` (libvmaf version, built-in models, features).
  */
-const SCHEMA = 2;
+const SCHEMA = 3;
 
 /** Size and modification time of a binary: a replaced or upgraded file changes at least one. */
 export interface FileStamp {
@@ -116,8 +117,22 @@ function isProbeData(v: unknown): v is ProbeData {
     Array.isArray(d.encoders) &&
     Array.isArray(d.filters) &&
     (d.libvmafApi === 1 || d.libvmafApi === 2 || d.libvmafApi === null) &&
+    (d.libvmafBuild === null || isLibvmafBuild(d.libvmafBuild)) &&
     // Entries from before hardware encoders were test-encoded lack it: probed again.
     typeof d.hardware === 'object' &&
     d.hardware !== null
+  );
+}
+
+function isLibvmafBuild(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null) return false;
+  const b = v as Record<string, unknown>;
+  return (
+    (typeof b.version === 'string' || b.version === null) &&
+    Array.isArray(b.builtinModels) &&
+    b.builtinModels.every((m) => typeof m === 'string') &&
+    Array.isArray(b.features) &&
+    b.features.every((f) => typeof f === 'string') &&
+    (typeof b.error === 'string' || b.error === null)
   );
 }

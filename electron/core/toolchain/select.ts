@@ -53,7 +53,10 @@ export function selectBinaries(binaries: readonly BinaryInfo[]): ToolchainSelect
   } else if (withVmaf.length > 0) {
     score = best(
       withVmaf,
-      (x, y) => (y.b.libvmaf?.api ?? 0) - (x.b.libvmaf?.api ?? 0) || byMajor(x, y),
+      (x, y) =>
+        libvmafRank(y.b) - libvmafRank(x.b) ||
+        compareVersions(y.b.libvmaf?.version ?? null, x.b.libvmaf?.version ?? null) ||
+        byMajor(x, y),
     );
   } else {
     score = best(
@@ -75,6 +78,31 @@ export function selectBinaries(binaries: readonly BinaryInfo[]): ToolchainSelect
 interface Ranked {
   b: BinaryInfo;
   order: number;
+}
+
+/**
+ * How good a build's libvmaf is for scoring: a libvmaf ≥ 2 whose one-frame run worked (NEG,
+ * native 10-bit), then libvmaf 1.x (worked around), then a libvmaf ≥ 2 whose run failed.
+ */
+export function libvmafRank(b: BinaryInfo): number {
+  const v = b.libvmaf;
+  if (!v) return 0;
+  if (v.api === 1) return 2;
+  return v.probeError ? 1 : 3;
+}
+
+/** Compares dotted version strings numerically ("3.2.0" > "2.3.1"); an unknown one is lowest. */
+export function compareVersions(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null) return -1;
+  if (b === null) return 1;
+  const pa = a.split('.').map((n) => Number.parseInt(n, 10) || 0);
+  const pb = b.split('.').map((n) => Number.parseInt(n, 10) || 0);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
 }
 
 function isExplicit(b: BinaryInfo): boolean {
@@ -103,8 +131,30 @@ function explicitText(b: BinaryInfo): string {
 }
 
 function libvmafText(b: BinaryInfo): string {
-  const api = b.libvmaf?.api;
-  return api === 2 ? 'libvmaf (2.x, model=)' : 'libvmaf (1.x, model_path=)';
+  const v = b.libvmaf;
+  if (v?.api !== 2) return 'libvmaf (1.x, model_path=)';
+  if (v.probeError) return 'libvmaf (2.x or later, model=), whose test run failed';
+  return v.version ? `libvmaf ${v.version} (model=)` : 'libvmaf (2.x or later, model=)';
+}
+
+/** What a libvmaf ≥ 2 build was proven to do that a 1.x one cannot, for the selection reason. */
+export function libvmafStrengths(b: BinaryInfo): string[] {
+  const v = b.libvmaf;
+  if (v?.api !== 2 || v.probeError) return [];
+  const out: string[] = [];
+  if (v.models.some((m) => m.format === 'builtin' && m.name.includes('neg'))) out.push('NEG');
+  if (!b.defects.some((d) => d.id === 'libvmaf-10bit')) out.push('native 10-bit');
+  if (v.models.some((m) => m.format === 'builtin' && m.name.startsWith('vmaf_v1.')))
+    out.push('VMAF v1 models');
+  if (v.features?.includes('cambi')) out.push('CAMBI');
+  if (v.features?.includes('float_ms_ssim')) out.push('MS-SSIM');
+  if (b.filters.includes('xpsnr')) out.push('XPSNR');
+  return out;
+}
+
+function strengthsText(b: BinaryInfo): string {
+  const s = libvmafStrengths(b);
+  return s.length ? `: ${s.join(', ')}` : '';
 }
 
 /** Why `b` was chosen for `task`, or why `chosen` was chosen instead. */
@@ -123,7 +173,7 @@ function reasonFor(
       }
       case 'score':
         return b.libvmaf
-          ? `selected for ${what}: has ${libvmafText(b)}`
+          ? `selected for ${what}: has ${libvmafText(b)}${strengthsText(b)}`
           : `selected for ${what}: PSNR and SSIM only — no build here has libvmaf`;
       default:
         return `selected for ${what}: ${b.version ? `version ${b.version}, ` : ''}the newest working one`;
@@ -142,8 +192,15 @@ function reasonFor(
     }
     case 'score':
       if (!b.libvmaf && chosen.libvmaf) return `${not}: no libvmaf`;
-      if (b.libvmaf && chosen.libvmaf && b.libvmaf.api < chosen.libvmaf.api)
-        return `${not}: ${libvmafText(b)}, older than ${chosen.path}'s ${libvmafText(chosen)}`;
+      if (b.libvmaf && chosen.libvmaf && libvmafRank(b) < libvmafRank(chosen))
+        return `${not}: it has ${libvmafText(b)}; ${chosen.path} has ${libvmafText(chosen)}${strengthsText(chosen)}`;
+      if (
+        b.libvmaf &&
+        chosen.libvmaf &&
+        libvmafRank(b) === libvmafRank(chosen) &&
+        compareVersions(b.libvmaf.version ?? null, chosen.libvmaf.version ?? null) < 0
+      )
+        return `${not}: ${chosen.path} has a newer ${libvmafText(chosen)}`;
       if (!b.libvmaf && !hasPsnrSsim(b)) return `${not}: no libvmaf, psnr or ssim filters`;
       break;
     default:

@@ -1,0 +1,218 @@
+/**
+ * What a libvmaf ≥ 2 inside one ffmpeg can really do, learned by running it: a one-frame libvmaf
+ * run on two generated grey frames whose JSON log carries libvmaf's own `"version"` and one
+ * metric per model and feature that ran. Only what ran is claimed; a build that refuses a model
+ * or a feature (older libvmaf, a build without float features) is asked about each one alone.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { runTool } from '../ffmpeg/process';
+import { filterValue, libvmafDictValue } from '../score/escape';
+
+/** What the one-frame runs found (stored in the probe cache). */
+export interface LibvmafBuildFacts {
+  /** libvmaf's version from its JSON log ("3.2.0"), null when no run worked. */
+  version: string | null;
+  /** Built-in models (of {@link BUILTIN_MODEL_CANDIDATES}) that loaded and scored a frame. */
+  builtinModels: string[];
+  /** Features (of {@link FEATURES_OF_INTEREST} and those a model pulls in) that ran. */
+  features: string[];
+  /** Why no run worked, in ffmpeg's words; null when the base run worked. */
+  error: string | null;
+}
+
+/**
+ * Built-in model names libvmaf 2.x/3.x releases have compiled in: each is tried, and only those
+ * that load and score are reported. The bootstrap collections (vmaf_b_v0.6.3,
+ * vmaf_float_b_v0.6.3) are left out: FFmpeg's filter loads single models only and refuses them.
+ */
+export const BUILTIN_MODEL_CANDIDATES = [
+  'vmaf_v0.6.1',
+  'vmaf_v0.6.1neg',
+  'vmaf_4k_v0.6.1',
+  'vmaf_4k_v0.6.1neg',
+  'vmaf_float_v0.6.1',
+  'vmaf_float_v0.6.1neg',
+  'vmaf_float_4k_v0.6.1',
+  'vmaf_v1.0.16_3d0h',
+  'vmaf_v1.0.16_5d0h',
+  'vmaf_v1.0.16_3d0h_2160',
+  'vmaf_v1.0.16_1d5h_2160',
+  'vmaf_v1.0.16_hfr_3d0h',
+  'vmaf_v1.0.16_hfr_5d0h',
+  'vmaf_v1.0.16_hfr_3d0h_2160',
+  'vmaf_v1.0.16_hfr_1d5h_2160',
+] as const;
+
+/** Features asked for by name (`feature=name=…`); adm and motion come with the default model. */
+export const FEATURES_OF_INTEREST = ['cambi', 'float_ms_ssim'] as const;
+
+/**
+ * Metric keys of the JSON log that prove a feature ran, by the name the doctor reports. adm3 and
+ * motion3 are computed by libvmaf ≥ 3 for the default model's extractors.
+ */
+const FEATURE_KEYS: readonly [string, RegExp][] = [
+  ['adm', /^integer_adm2$/],
+  ['adm3', /^integer_adm3$/],
+  ['motion', /^integer_motion2?$/],
+  ['motion3', /^integer_motion3$/],
+  ['vif', /^integer_vif_scale0$/],
+  ['cambi', /^cambi$/],
+  ['float_ms_ssim', /^float_ms_ssim$/],
+];
+
+/** What one libvmaf JSON log says: libvmaf's version and the metric keys of its first frame. */
+export interface LibvmafLogFacts {
+  version: string | null;
+  metrics: string[];
+}
+
+/** Reads libvmaf's version and first-frame metric names from its JSON log; null when not one. */
+export function parseLibvmafLog(text: string): LibvmafLogFacts | null {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof v !== 'object' || v === null) return null;
+  const log = v as { version?: unknown; frames?: unknown };
+  if (!Array.isArray(log.frames)) return null;
+  const first = log.frames[0] as { metrics?: unknown } | undefined;
+  const metrics =
+    first && typeof first.metrics === 'object' && first.metrics !== null
+      ? Object.keys(first.metrics)
+      : [];
+  return { version: typeof log.version === 'string' ? log.version : null, metrics };
+}
+
+/** The doctor's feature names proven by a log's metric keys, in {@link FEATURE_KEYS} order. */
+export function featuresFromMetrics(metrics: readonly string[]): string[] {
+  return FEATURE_KEYS.filter(([, re]) => metrics.some((m) => re.test(m))).map(([name]) => name);
+}
+
+/** The libvmaf filter of a one-frame run computing `models` (by built-in name) and `features`. */
+export function probeFilter(
+  models: readonly string[],
+  features: readonly string[],
+  logPath: string,
+): string {
+  const opts = ['log_fmt=json', `log_path=${filterValue(logPath)}`, 'n_threads=1'];
+  if (models.length > 0) {
+    const dicts = models.map((m) => `version=${libvmafDictValue(m)}:name=${libvmafDictValue(m)}`);
+    opts.push(`model=${filterValue(dicts.join('|'))}`);
+  }
+  if (features.length > 0) {
+    opts.push(`feature=${filterValue(features.map((f) => `name=${f}`).join('|'))}`);
+  }
+  return `libvmaf=${opts.join(':')}`;
+}
+
+/**
+ * 640×360: MS-SSIM and CAMBI refuse frames below about 176 and 256 pixels, and libvmaf 3.2's SpEED
+ * feature (v1 models vmaf_v1.0.16_5d0h, _3d0h_2160) crashes ffmpeg (SIGSEGV, "image too small")
+ * on a 256×256 frame; one 640×360 frame runs every model in about 0.1 s.
+ */
+const FRAME = 'color=gray:s=640x360:r=25:d=0.04';
+
+/** One one-frame run: the log's facts, or ffmpeg's first words on why it failed. */
+async function runOnce(
+  binary: string,
+  models: readonly string[],
+  features: readonly string[],
+  dir: string,
+  n: number,
+  timeoutMs: number,
+): Promise<LibvmafLogFacts | string> {
+  const log = path.join(dir, `probe-${n}.json`);
+  const args = [
+    '-hide_banner',
+    '-nostdin',
+    '-loglevel',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    FRAME,
+    '-f',
+    'lavfi',
+    '-i',
+    FRAME,
+    '-lavfi',
+    `[0:v][1:v]${probeFilter(models, features, log)}`,
+    '-f',
+    'null',
+    '-',
+  ];
+  const r = await runTool(binary, args, {
+    timeoutMs,
+    collectStdout: false,
+    stderrTailBytes: 4096,
+  });
+  if (r.timedOut) return `the one-frame libvmaf run did not finish within ${timeoutMs} ms`;
+  if (r.code !== 0) {
+    const said = r.stderrTail
+      .split(/\r?\n/)
+      .map((l) => l.replace(/^\[[^\]]*@ 0x[0-9a-f]+\]\s*/i, '').trim())
+      .find((l) => l !== '');
+    return `the one-frame libvmaf run failed (exit ${r.code ?? r.signal})${said ? `: ${said}` : ''}`;
+  }
+  let text: string;
+  try {
+    text = await readFile(log, 'utf8');
+  } catch {
+    return 'the one-frame libvmaf run wrote no log';
+  }
+  return parseLibvmafLog(text) ?? 'the one-frame libvmaf run wrote a log that is not libvmaf JSON';
+}
+
+/**
+ * Runs libvmaf (API 2 filter) once on one generated frame with every candidate model and feature;
+ * when that fails, asks each alone so one missing model costs only itself. Never throws.
+ */
+export async function probeLibvmafBuild(
+  binary: string,
+  opts: { timeoutMs: number },
+): Promise<LibvmafBuildFacts> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'vq-libvmaf-probe-'));
+  let n = 0;
+  const run = (models: readonly string[], features: readonly string[]) =>
+    runOnce(binary, models, features, dir, n++, opts.timeoutMs);
+  try {
+    const all = await run(BUILTIN_MODEL_CANDIDATES, FEATURES_OF_INTEREST);
+    if (typeof all !== 'string') return factsFrom(all, BUILTIN_MODEL_CANDIDATES);
+    const base = await run([], []);
+    if (typeof base === 'string') {
+      return { version: null, builtinModels: [], features: [], error: base };
+    }
+    const models: string[] = [];
+    for (const m of BUILTIN_MODEL_CANDIDATES) {
+      const r = await run([m], []);
+      if (typeof r !== 'string' && r.metrics.includes(m)) models.push(m);
+    }
+    const metrics = new Set(base.metrics);
+    for (const f of FEATURES_OF_INTEREST) {
+      const r = await run([], [f]);
+      if (typeof r !== 'string') for (const k of r.metrics) metrics.add(k);
+    }
+    return {
+      version: base.version,
+      builtinModels: models,
+      features: featuresFromMetrics([...metrics]),
+      error: null,
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function factsFrom(log: LibvmafLogFacts, models: readonly string[]): LibvmafBuildFacts {
+  return {
+    version: log.version,
+    // A model's score is logged under the name it was given, so its key proves it ran.
+    builtinModels: models.filter((m) => log.metrics.includes(m)),
+    features: featuresFromMetrics(log.metrics),
+    error: null,
+  };
+}
