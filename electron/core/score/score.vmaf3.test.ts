@@ -6,6 +6,7 @@
 // FAILS (never skips) when the shared build is missing.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScoreRunResult } from '../../../shared/score';
@@ -31,7 +32,7 @@ beforeAll(async () => {
   b = sharedVmaf3Build();
   // Probes and scoring runs spawn with process.env: give them the library path the build needs.
   if (b.env.LD_LIBRARY_PATH) process.env.LD_LIBRARY_PATH = b.env.LD_LIBRARY_PATH;
-  media = fs.mkdtempSync('/tmp/vq-score-v3-media-');
+  media = fs.mkdtempSync(path.join(os.tmpdir(), 'vq-score-v3-media-'));
   toolchain = new Toolchain({
     cacheDir: path.join(media, 'cache'),
     env: scoreEnv({ VQ_FFMPEG: b.ffmpeg, VQ_FFPROBE: b.ffprobe }),
@@ -170,7 +171,7 @@ describe('built-in models by version equal the hand-written FFmpeg 7.1 command (
     expect(Object.keys(neg.libvmafFeatures).some((k) => k.endsWith('_egl_1'))).toBe(true);
     const gaps = neg.perFrame.vmaf!.map((v, i) => regular.perFrame.vmaf![i]! - v);
     expect(Math.max(...gaps.map(Math.abs))).toBeGreaterThan(0.1);
-    // NEG never rewards a frame above the regular model (it only removes enhancement gain).
+    // On this clip NEG scores no frame above the regular model (it removes enhancement gain).
     expect(Math.min(...gaps)).toBeGreaterThan(-1e-6);
   });
 

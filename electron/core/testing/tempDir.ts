@@ -68,6 +68,7 @@ export function sharedVmaf3Build(): Vmaf3Build {
     const target = fs.readFileSync(soname, 'utf8').trim();
     if (fs.statSync(soname).size < 64 && /^libvmaf\.so[\w.]*$/.test(target)) {
       const links = fs.mkdtempSync(path.join(os.tmpdir(), 'vq-libvmaf3-'));
+      process.once('exit', () => fs.rmSync(links, { recursive: true, force: true }));
       fs.symlinkSync(path.join(lib, target), path.join(links, 'libvmaf.so.3'));
       env.LD_LIBRARY_PATH = [links, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':');
     }

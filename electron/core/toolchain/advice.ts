@@ -53,7 +53,7 @@ export function debianLibvmafAdvice(os: OsRelease | null | undefined): string | 
     'one: download a Linux "gpl" build of ffmpeg 7.1 or later from ' +
     'https://github.com/BtbN/FFmpeg-Builds/releases (built with --enable-libvmaf and its ' +
     'built-in models), unpack it, and add its bin folder to VQ_FFMPEG_DIRS (or set VQ_FFMPEG to ' +
-    'its ffmpeg). The doctor then prefers it for scoring and keeps the system ffmpeg for the rest.'
+    'its ffmpeg). The doctor then prefers it for scoring; other tasks use the best build found.'
   );
 }
 

@@ -20,7 +20,15 @@ export interface LibvmafBuildFacts {
   features: string[];
   /** Why no run worked, in ffmpeg's words; null when the base run worked. */
   error: string | null;
+  /**
+   * True when a run was cut short for a reason of the moment (timed out, killed, no log written,
+   * could not start): the facts may be incomplete and are not cached.
+   */
+  transient?: boolean;
 }
+
+/** The probe's whole budget: past it, what is left is not asked and the answer is not cached. */
+export const LIBVMAF_PROBE_BUDGET_MS = 20_000;
 
 /**
  * Built-in model names libvmaf 2.x/3.x releases have compiled in: each is tried, and only those
@@ -116,7 +124,13 @@ export function probeFilter(
  */
 const FRAME = 'color=gray:s=640x360:r=25:d=0.04';
 
-/** One one-frame run: the log's facts, or ffmpeg's first words on why it failed. */
+/** A failed run: ffmpeg's first words on why, and whether the cause is of the moment. */
+interface RunFailure {
+  error: string;
+  transient: boolean;
+}
+
+/** One one-frame run: the log's facts, or why it failed. */
 async function runOnce(
   binary: string,
   models: readonly string[],
@@ -124,7 +138,7 @@ async function runOnce(
   dir: string,
   n: number,
   timeoutMs: number,
-): Promise<LibvmafLogFacts | string> {
+): Promise<LibvmafLogFacts | RunFailure> {
   const log = path.join(dir, `probe-${n}.json`);
   const args = [
     '-hide_banner',
@@ -150,60 +164,115 @@ async function runOnce(
     collectStdout: false,
     stderrTailBytes: 4096,
   });
-  if (r.timedOut) return `the one-frame libvmaf run did not finish within ${timeoutMs} ms`;
+  if (r.timedOut) {
+    return {
+      error: `the one-frame libvmaf run did not finish within ${timeoutMs} ms`,
+      transient: true,
+    };
+  }
   if (r.code !== 0) {
     const said = r.stderrTail
       .split(/\r?\n/)
       .map((l) => l.replace(/^\[[^\]]*@ 0x[0-9a-f]+\]\s*/i, '').trim())
       .find((l) => l !== '');
-    return `the one-frame libvmaf run failed (exit ${r.code ?? r.signal})${said ? `: ${said}` : ''}`;
+    return {
+      error: `the one-frame libvmaf run failed (exit ${r.code ?? r.signal})${said ? `: ${said}` : ''}`,
+      // Killed by a signal other than a crash of its own (SIGKILL of a quit, OOM): ask again.
+      transient: r.code === null && r.signal !== 'SIGSEGV' && r.signal !== 'SIGFPE',
+    };
   }
   let text: string;
   try {
     text = await readFile(log, 'utf8');
   } catch {
-    return 'the one-frame libvmaf run wrote no log';
+    // A full or read-only temporary folder: nothing about the build.
+    return { error: 'the one-frame libvmaf run wrote no log', transient: true };
   }
-  return parseLibvmafLog(text) ?? 'the one-frame libvmaf run wrote a log that is not libvmaf JSON';
+  return (
+    parseLibvmafLog(text) ?? {
+      error: 'the one-frame libvmaf run wrote a log that is not libvmaf JSON',
+      transient: false,
+    }
+  );
+}
+
+function failed(r: LibvmafLogFacts | RunFailure): r is RunFailure {
+  return 'error' in r;
 }
 
 /**
  * Runs libvmaf (API 2 filter) once on one generated frame with every candidate model and feature;
- * when that fails, asks each alone so one missing model costs only itself. Never throws.
+ * when that fails, asks each alone so one missing model costs only itself, within
+ * {@link LIBVMAF_PROBE_BUDGET_MS} in all. Never throws: a failure to run at all is an error.
  */
 export async function probeLibvmafBuild(
   binary: string,
-  opts: { timeoutMs: number },
+  opts: { timeoutMs: number; budgetMs?: number },
 ): Promise<LibvmafBuildFacts> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'vq-libvmaf-probe-'));
-  let n = 0;
-  const run = (models: readonly string[], features: readonly string[]) =>
-    runOnce(binary, models, features, dir, n++, opts.timeoutMs);
+  const deadline = Date.now() + (opts.budgetMs ?? LIBVMAF_PROBE_BUDGET_MS);
+  let transient = false;
+  let dir: string | null = null;
   try {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'vq-libvmaf-probe-'));
+    const logDir = dir;
+    let n = 0;
+    /** One run, or null when the budget is spent (then the answer is incomplete). */
+    const run = async (
+      models: readonly string[],
+      features: readonly string[],
+    ): Promise<LibvmafLogFacts | RunFailure | null> => {
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        transient = true;
+        return null;
+      }
+      const r = await runOnce(
+        binary,
+        models,
+        features,
+        logDir,
+        n++,
+        Math.min(opts.timeoutMs, left),
+      );
+      if (failed(r) && r.transient) transient = true;
+      return r;
+    };
     const all = await run(BUILTIN_MODEL_CANDIDATES, FEATURES_OF_INTEREST);
-    if (typeof all !== 'string') return factsFrom(all, BUILTIN_MODEL_CANDIDATES);
+    if (all && !failed(all)) return factsFrom(all, BUILTIN_MODEL_CANDIDATES);
     const base = await run([], []);
-    if (typeof base === 'string') {
-      return { version: null, builtinModels: [], features: [], error: base };
+    if (!base || failed(base)) {
+      const error = base ? base.error : 'the libvmaf runs did not finish in time';
+      return { version: null, builtinModels: [], features: [], error, transient };
     }
     const models: string[] = [];
     for (const m of BUILTIN_MODEL_CANDIDATES) {
       const r = await run([m], []);
-      if (typeof r !== 'string' && r.metrics.includes(m)) models.push(m);
+      if (r && !failed(r) && r.metrics.includes(m)) models.push(m);
     }
     const metrics = new Set(base.metrics);
     for (const f of FEATURES_OF_INTEREST) {
       const r = await run([], [f]);
-      if (typeof r !== 'string') for (const k of r.metrics) metrics.add(k);
+      if (r && !failed(r)) for (const k of r.metrics) metrics.add(k);
     }
     return {
       version: base.version,
       builtinModels: models,
       features: featuresFromMetrics([...metrics]),
       error: null,
+      transient,
+    };
+  } catch (err) {
+    // Could not make a folder or start ffmpeg (EAGAIN, ENOMEM): nothing lasting about the build.
+    const why = err instanceof Error ? err.message : String(err);
+    return {
+      version: null,
+      builtinModels: [],
+      features: [],
+      error: `the one-frame libvmaf run could not start: ${why}`,
+      transient: true,
     };
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    if (dir) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
   }
 }
 
@@ -214,5 +283,6 @@ function factsFrom(log: LibvmafLogFacts, models: readonly string[]): LibvmafBuil
     builtinModels: models.filter((m) => log.metrics.includes(m)),
     features: featuresFromMetrics(log.metrics),
     error: null,
+    transient: false,
   };
 }

@@ -31,6 +31,13 @@ export function describeLoaderFailure(binary: string, stderr: string): string | 
       'LD_LIBRARY_PATH.'
     );
   }
+  if (/cannot open shared object file/i.test(f.reason) && /^libvmaf\./.test(name)) {
+    return (
+      `${head} No system package provides it (Debian's and Ubuntu's ffmpeg have no libvmaf): ` +
+      `the build's own lib folder is missing or incomplete. Reinstall the build whole, or put a ` +
+      `folder holding its ${name} on LD_LIBRARY_PATH.`
+    );
+  }
   if (/cannot open shared object file/i.test(f.reason)) {
     return (
       `${head} It is not installed or not where the program looks: install the package that ` +

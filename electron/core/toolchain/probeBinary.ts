@@ -255,8 +255,8 @@ export async function probeBinary(
         hardware,
       },
       error: null,
-      // A libvmaf run that timed out says nothing lasting about the build: ask again next time.
-      cacheable: settled && !(libvmafBuild?.error ?? '').includes('did not finish'),
+      // A libvmaf run cut short says nothing lasting about the build: ask again next time.
+      cacheable: settled && libvmafBuild?.transient !== true,
     };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

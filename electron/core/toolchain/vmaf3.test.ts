@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BinaryInfo, ToolchainReport } from '../../../shared/toolchain';
 import { sharedVmaf3Build, useTempDirs, type Vmaf3Build } from '../testing/tempDir';
 import { Toolchain } from './index';
-import { BUILTIN_MODEL_CANDIDATES } from './libvmafProbe';
+import { BUILTIN_MODEL_CANDIDATES, probeLibvmafBuild } from './libvmafProbe';
 
 const MODEL_DIR = path.resolve('../shared/vmaf-models');
 
@@ -95,6 +95,22 @@ describe('the FFmpeg 7.1 + libvmaf 3.2 build through VQ_FFMPEG_DIRS', () => {
     else process.env.LD_LIBRARY_PATH = savedLibraryPath;
     await rm(cacheDir, { recursive: true, force: true });
   });
+
+  it('a probe that ran whole is complete; one out of time is marked transient and not cached', async () => {
+    const ffmpeg = path.join(build.dir, 'bin', 'ffmpeg');
+    const whole = await probeLibvmafBuild(ffmpeg, { timeoutMs: 30_000 });
+    expect(whole).toMatchObject({ version: '3.2.0', error: null, transient: false });
+    const late = await probeLibvmafBuild(ffmpeg, { timeoutMs: 30_000, budgetMs: 0 });
+    expect(late).toMatchObject({ builtinModels: [], transient: true });
+    expect(late.error).toContain('did not finish in time');
+    // The cached report came from a whole probe: a second Toolchain reads the same facts.
+    const again = await new Toolchain({
+      cacheDir,
+      env: testEnv({ VQ_FFMPEG_DIRS: path.join(build.dir, 'bin') }),
+    }).report();
+    const cached = again.binaries.find((b) => b.path === ffmpeg);
+    expect(cached?.libvmaf?.version).toBe('3.2.0');
+  }, 60_000);
 
   it('finds its ffmpeg and ffprobe in the listed folder', () => {
     expect(v3.source).toBe('env-dirs');
@@ -239,12 +255,14 @@ describe('a build whose libvmaf cannot be loaded', () => {
     );
   });
 
-  it('names the library and says to install it when it is missing', async () => {
+  it('names the library and says the build is incomplete when it is missing', async () => {
     const bin = brokenBuild('missing');
     const r = await reportFor(bin);
     const b = r.binaries.find((x) => x.path === path.join(bin, 'ffmpeg'));
     expect(b?.error).toContain('could not load its library libvmaf.so.3');
     expect(b?.error).toContain('cannot open shared object file');
-    expect(b?.error).toContain('install the package that provides libvmaf.so.3');
+    // No distribution package provides libvmaf for such a build: apt is not the answer.
+    expect(b?.error).toContain("the build's own lib folder is missing or incomplete");
+    expect(b?.error).not.toContain('apt-get');
   });
 });
