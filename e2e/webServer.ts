@@ -14,11 +14,14 @@ export interface ServedApp {
   stop(): Promise<void>;
 }
 
-/** Starts `vq serve --port 0` and resolves once it prints its URL. */
-export async function serveApp(): Promise<ServedApp> {
+/**
+ * Starts `vq serve --port 0` and resolves once it prints its URL. `env` replaces this process's
+ * environment for the server (e.g. to put another ffmpeg build in reach).
+ */
+export async function serveApp(env: NodeJS.ProcessEnv = process.env): Promise<ServedApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vq-e2e-'));
   const child: ChildProcess = spawn(process.execPath, ['bin/vq.mjs', 'serve', '--port', '0'], {
-    env: { ...process.env, VQ_DATA_DIR: dataDir },
+    env: { ...env, VQ_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

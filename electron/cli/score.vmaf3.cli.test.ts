@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScoreJson } from '../core/score';
 import { parseLibvmafJson } from '../core/score/logs';
 import { makeDistorted, makeReference } from '../core/score/scoreFixtures';
-import { sharedVmaf3Build, useTempDirs, type Vmaf3Build } from '../core/testing/tempDir';
+import { useTempDirs } from '../core/testing/tempDir';
+import { sharedVmaf3Build, type Vmaf3Build } from '../core/testing/vmaf3Build';
 
 const tempDir = useTempDirs('vq-score-v3-cli-');
 let b: Vmaf3Build;

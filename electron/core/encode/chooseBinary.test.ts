@@ -47,6 +47,18 @@ describe('chooseEncodeBinary', () => {
     );
   });
 
+  it('prefers a build that also has the filters asked for (zscale to tone-map), else the encoders decide', () => {
+    const v7 = bin({ path: '/v7/ffmpeg', major: 7, encoders: ['libx264', 'libx265'], filters: ['libvmaf'] });
+    const zimg = { ...debian, filters: ['zscale'] };
+    expect(chooseEncodeBinary(report([v7, zimg], '/v7/ffmpeg'), ['libx264'])).toBe('/v7/ffmpeg');
+    expect(chooseEncodeBinary(report([v7, zimg], '/v7/ffmpeg'), ['libx264'], ['zscale'])).toBe('/usr/bin/ffmpeg');
+    // None has it: the selected build, and the caller refuses the missing filter.
+    expect(chooseEncodeBinary(report([v7, debian], '/v7/ffmpeg'), ['libx264'], ['zscale'])).toBe('/v7/ffmpeg');
+    // An explicit choice is respected.
+    const mine = { ...v7, source: 'env' as const };
+    expect(chooseEncodeBinary(report([mine, zimg], '/v7/ffmpeg'), ['libx264'], ['zscale'])).toBe('/v7/ffmpeg');
+  });
+
   it('ignores builds that failed to probe', () => {
     const broken = { ...debian, error: 'crashed' };
     expect(() => chooseEncodeBinary(report([npm, broken], '/nm/ffmpeg'), ['libsvtav1'])).toThrow(/no ffmpeg on this machine has libsvtav1/);

@@ -6,14 +6,26 @@
 import { VqError } from '../../../shared/errors';
 import type { BinaryInfo, ToolchainReport } from '../../../shared/toolchain';
 
-/** The ffmpeg path that has every encoder in `encoders`, or throws UNSUPPORTED naming what is missing. */
-export function chooseEncodeBinary(report: ToolchainReport, encoders: readonly string[]): string {
+/**
+ * The ffmpeg path that has every encoder in `encoders`, or throws UNSUPPORTED naming what is
+ * missing. A build that also has every filter in `filters` (zscale for tone mapping) is preferred;
+ * when none has both, the encoders decide and the caller refuses the missing filter in its words.
+ */
+export function chooseEncodeBinary(
+  report: ToolchainReport,
+  encoders: readonly string[],
+  filters: readonly string[] = [],
+): string {
   const ffmpegs = report.binaries.filter((b) => b.kind === 'ffmpeg' && b.error === null);
   const selected = ffmpegs.find((b) => b.path === report.selected.encode) ?? null;
   const hasAll = (b: BinaryInfo): boolean => encoders.every((e) => b.encoders.includes(e));
-  if (selected && hasAll(selected)) return selected.path;
+  const hasFilters = (b: BinaryInfo): boolean => filters.every((f) => b.filters.includes(f));
+  if (selected && hasAll(selected) && hasFilters(selected)) return selected.path;
 
   const explicit = selected !== null && (selected.source === 'env' || selected.source === 'setting');
+  const whole = explicit ? null : ffmpegs.find((b) => hasAll(b) && hasFilters(b));
+  if (whole) return whole.path;
+  if (selected && hasAll(selected)) return selected.path;
   if (!explicit) {
     const other = ffmpegs.find(hasAll);
     if (other) return other.path;

@@ -85,9 +85,10 @@ export function planBatch(
   refuseFlatteningHdr(ladderPlan);
   const byBinary = new Map<string, PlannedRung[]>();
   const missing = new Set<string>();
+  const toneMaps = ladderPlan.hdrHandling === 'tonemap' && ladderPlan.hdr !== null;
   for (const p of ladderPlan.rungs) {
     try {
-      const binary = chooseEncodeBinary(report, [p.rung.encoder]);
+      const binary = chooseEncodeBinary(report, [p.rung.encoder], toneMaps ? ['zscale'] : []);
       byBinary.set(binary, [...(byBinary.get(binary) ?? []), p]);
     } catch (err) {
       if (!(err instanceof VqError)) throw err;
@@ -96,7 +97,7 @@ export function planBatch(
   }
   // One error naming every missing encoder, with the builds that have each.
   if (missing.size) chooseEncodeBinary(report, [...missing]);
-  if (ladderPlan.hdrHandling === 'tonemap' && ladderPlan.hdr !== null) refuseWithoutZscale(report, [...byBinary.keys()]);
+  if (toneMaps) refuseWithoutZscale(report, [...byBinary.keys()]);
   const groups: PlannedGroup[] = [];
   for (const [binary, rungs] of byBinary) {
     for (const g of groupForDecodeOnce(rungs, opts.decodeOnce)) {

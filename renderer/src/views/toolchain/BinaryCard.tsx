@@ -121,7 +121,8 @@ export function BinaryCard({
             <dd>
               {binary.libvmaf ? (
                 <>
-                  <span>
+                  <span data-testid="libvmaf-version">
+                    {binary.libvmaf.version ? `libvmaf ${binary.libvmaf.version} · ` : null}
                     API {binary.libvmaf.api}{' '}
                     <span className="muted">
                       (
@@ -129,6 +130,24 @@ export function BinaryCard({
                       )
                     </span>
                   </span>
+                  {binary.libvmaf.features?.length ? (
+                    <span className="chips" data-testid="libvmaf-features">
+                      {binary.libvmaf.features.map((f) => (
+                        <span
+                          key={f}
+                          className="chip chip-on mono"
+                          title="proven by a one-frame libvmaf run"
+                        >
+                          {f}
+                        </span>
+                      ))}
+                    </span>
+                  ) : null}
+                  {binary.libvmaf.probeError ? (
+                    <span className="text-warn" role="note">
+                      The one-frame libvmaf run failed: {binary.libvmaf.probeError}
+                    </span>
+                  ) : null}
                   <span className="chips">
                     {binary.libvmaf.models.map((m) => (
                       <span

@@ -46,6 +46,8 @@ export function sourceLabel(source: BinaryInfo['source']): string {
       return 'Settings';
     case 'path':
       return 'PATH';
+    case 'env-dirs':
+      return 'VQ_FFMPEG_DIRS';
     default:
       return `npm ${source}`;
   }
