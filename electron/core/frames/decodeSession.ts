@@ -14,7 +14,7 @@ import type { ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { VqError } from '../../../shared/errors';
 import { lastLines, runTool } from '../ffmpeg/process';
-import { inputArgs, type FrameIndex } from './frameIndex';
+import { seekedInputArgs, type FrameIndex } from './frameIndex';
 import type { FrameSource } from './frameIndexStore';
 import { FROM_START, keyframeAtOrBefore, planSession, type SessionPlan } from './sessionPlan';
 
@@ -274,19 +274,8 @@ export class DecodeSession {
       'showinfo=checksum=0',
       ...(s.scaled ? [`scale=${s.width}:${s.height}:flags=bicubic`] : []),
     ];
-    const seek =
-      plan.seekSeconds === null ? [] : ['-noaccurate_seek', '-ss', plan.seekSeconds.toFixed(6)];
     const args = [
-      '-hide_banner',
-      '-nostats',
-      '-loglevel',
-      'info',
-      ...seek,
-      ...inputArgs(s.source.input, s.source.raw),
-      '-map',
-      '0:v:0',
-      '-vsync',
-      'passthrough',
+      ...seekedInputArgs(s.source.input, s.source.raw, plan.seekSeconds, 'info'),
       '-vf',
       filters.join(','),
       '-pix_fmt',

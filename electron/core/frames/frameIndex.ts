@@ -38,6 +38,33 @@ export function inputArgs(input: string, raw?: RawVideoSpec | null): string[] {
   return ['-copyts', ...(raw ? rawInputArgs(raw) : []), '-i', ffmpegInputUrl(input)];
 }
 
+/**
+ * Everything of a frame extractor's command before its filter graph: a seek to the keyframe a
+ * plan names (-noaccurate_seek: no trim at the seek point; a select on the exact pts does the
+ * choosing), the input decoded as the index decoded it, and its first video stream with its own
+ * timestamps. `loglevel` is `info` where showinfo's lines are read.
+ */
+export function seekedInputArgs(
+  input: string,
+  raw: RawVideoSpec | null | undefined,
+  seekSeconds: number | null,
+  loglevel: 'error' | 'info',
+): string[] {
+  const seek = seekSeconds === null ? [] : ['-noaccurate_seek', '-ss', seekSeconds.toFixed(6)];
+  return [
+    '-hide_banner',
+    '-nostats',
+    '-loglevel',
+    loglevel,
+    ...seek,
+    ...inputArgs(input, raw),
+    '-map',
+    '0:v:0',
+    '-vsync',
+    'passthrough',
+  ];
+}
+
 const SHOWINFO_LINE =
   /\bn:\s*(\d+)\s+pts:\s*(-?\d+|NOPTS)\s+pts_time:\s*(\S+).*?\biskey:(\d)(?:\s+type:(\S))?/;
 const SHOWINFO_SIZE = /\bs:(\d+)x(\d+)\b/;

@@ -8,7 +8,7 @@
 import { VqError } from '../../../shared/errors';
 import type { FrameSamples } from '../../../shared/frames';
 import { lastLines, runTool } from '../ffmpeg/process';
-import { inputArgs } from './frameIndex';
+import { seekedInputArgs } from './frameIndex';
 import type { FramePlan } from './frameServer';
 import type { FrameSource } from './frameIndexStore';
 
@@ -199,23 +199,12 @@ export async function decodeSampleBlock(
   origin: { x0: number; y0: number },
   signal?: AbortSignal,
 ): Promise<SampleBlock> {
-  const seek =
-    plan.seekSeconds === null ? [] : ['-noaccurate_seek', '-ss', plan.seekSeconds.toFixed(6)];
   const { x0, y0 } = origin;
   const crop =
     `crop=w=max(1\\,min(${SAMPLE_BLOCK}\\,iw-${x0})):h=max(1\\,min(${SAMPLE_BLOCK}\\,ih-${y0}))` +
     `:x=min(${x0}\\,iw-1):y=min(${y0}\\,ih-1):exact=1`;
   const args = [
-    '-hide_banner',
-    '-nostats',
-    '-loglevel',
-    'info',
-    ...seek,
-    ...inputArgs(source.input, source.raw),
-    '-map',
-    '0:v:0',
-    '-vsync',
-    'passthrough',
+    ...seekedInputArgs(source.input, source.raw, plan.seekSeconds, 'info'),
     '-vf',
     `select=${plan.select},showinfo,${crop}`,
     '-frames:v',

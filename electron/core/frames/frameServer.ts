@@ -13,7 +13,7 @@
 import { VqError } from '../../../shared/errors';
 import type { RawVideoSpec } from '../../../shared/media';
 import { lastLines, runTool } from '../ffmpeg/process';
-import { inputArgs, type FrameIndex } from './frameIndex';
+import { seekedInputArgs, type FrameIndex } from './frameIndex';
 import { loadOrBuildFrameIndex, sourceIdentity } from './frameIndexStore';
 
 /** Output pixel layout of a served frame. */
@@ -151,24 +151,12 @@ export function checkFrameInRange(o: { index: number; input: string }, index: Fr
 export function frameArgs(o: ExtractFrameOptions, plan: FramePlan): string[] {
   const filters = [`select=${plan.select}`];
   if (o.size) filters.push(`scale=${o.size.width}:${o.size.height}:flags=bicubic`);
-  const seek =
-    plan.seekSeconds === null ? [] : ['-noaccurate_seek', '-ss', plan.seekSeconds.toFixed(6)];
   const output =
     o.format === 'png'
       ? ['-pix_fmt', 'rgb24', '-f', 'image2pipe', '-vcodec', 'png']
       : ['-pix_fmt', 'rgba', '-f', 'rawvideo'];
   return [
-    '-hide_banner',
-    '-nostats',
-    '-loglevel',
-    'error',
-    // -noaccurate_seek: no trim at the seek point; the select on the exact pts does the choosing.
-    ...seek,
-    ...inputArgs(o.input, o.raw),
-    '-map',
-    '0:v:0',
-    '-vsync',
-    'passthrough',
+    ...seekedInputArgs(o.input, o.raw, plan.seekSeconds, 'error'),
     '-vf',
     filters.join(','),
     '-frames:v',
