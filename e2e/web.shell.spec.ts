@@ -1,9 +1,8 @@
 import { expect, test, type Page } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { quickLadder, quickRung } from '../electron/core/testing/clips';
+import { makeStill, quickLadder, quickRung } from '../electron/core/testing/clips';
 import { importFile, media } from './library';
 import { callApi } from './pageApi';
 import { serveApp, type ServedApp } from './webServer';
@@ -172,19 +171,7 @@ test('a source whose file is gone is marked, and Encode says it needs the file',
 });
 
 test('a JPEG imports as a one-frame video, and says so', async ({ page }) => {
-  const jpeg = path.join(work, 'photo.jpg');
-  execFileSync('ffmpeg', [
-    '-v',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    'testsrc2=s=320x240',
-    '-frames:v',
-    '1',
-    jpeg,
-  ]);
+  const jpeg = makeStill(work, 'photo.jpg');
   await page.goto(app.url);
   await page.getByTestId('import-path').fill(jpeg);
   await page.getByTestId('import-button').click();

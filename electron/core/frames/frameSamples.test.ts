@@ -45,14 +45,16 @@ function rawFrame(file: string, n: number, pixFmt: string): Buffer {
   ]);
 }
 
+/** Writes `name` in the temp folder from testsrc2 with `source` ("s=…:r=…:d=…") and `args`. */
+function testsrc(name: string, source: string, args: string[]): string {
+  const file = path.join(dir, name);
+  ffmpeg(['-f', 'lavfi', '-i', `testsrc2=${source}`, ...args, file]);
+  return file;
+}
+
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vq-samples-'));
-  h264 = path.join(dir, 'h264.mp4');
-  ffmpeg([
-    '-f',
-    'lavfi',
-    '-i',
-    'testsrc2=s=64x36:r=25:d=1',
+  h264 = testsrc('h264.mp4', 's=64x36:r=25:d=1', [
     '-c:v',
     'libx264',
     '-preset',
@@ -61,72 +63,26 @@ beforeAll(() => {
     '10',
     '-pix_fmt',
     'yuv420p',
-    h264,
   ]);
   // Odd size and 10 bits: chroma planes round up (32×18 for 63×35), samples are 16-bit LE.
-  ffv1Ten = path.join(dir, 'ten.mkv');
-  ffmpeg([
-    '-f',
-    'lavfi',
-    '-i',
-    'testsrc2=s=64x36:r=25:d=0.4',
+  ffv1Ten = testsrc('ten.mkv', 's=64x36:r=25:d=0.4', [
     '-vf',
     'scale=63:35,format=yuv420p10le',
     '-c:v',
     'ffv1',
-    ffv1Ten,
   ]);
   // Lossless RGB H.264 decodes to planar gbrp; 8-bit RGB FFV1 to packed bgr0.
-  rgbH264 = path.join(dir, 'rgb.mkv');
-  ffmpeg([
-    '-f',
-    'lavfi',
-    '-i',
-    'testsrc2=s=40x30:r=25:d=0.4',
-    '-c:v',
-    'libx264rgb',
-    '-qp',
-    '0',
-    rgbH264,
-  ]);
+  rgbH264 = testsrc('rgb.mkv', 's=40x30:r=25:d=0.4', ['-c:v', 'libx264rgb', '-qp', '0']);
   // Larger than one block, odd-sized, 10 bits: blocks at the right and bottom edges are partial.
-  bigTen = path.join(dir, 'big-ten.mkv');
-  ffmpeg([
-    '-f',
-    'lavfi',
-    '-i',
-    'testsrc2=s=352x288:r=25:d=0.2',
+  bigTen = testsrc('big-ten.mkv', 's=352x288:r=25:d=0.2', [
     '-vf',
     'scale=341:291,format=yuv420p10le',
     '-c:v',
     'ffv1',
-    bigTen,
   ]);
   // 4:1:1: a chroma sample covers 4 columns, so a block must start on a multiple of 4.
-  fourOneOne = path.join(dir, '411.mkv');
-  ffmpeg([
-    '-f',
-    'lavfi',
-    '-i',
-    'testsrc2=s=328x20:r=25:d=0.2',
-    '-vf',
-    'format=yuv411p',
-    '-c:v',
-    'ffv1',
-    fourOneOne,
-  ]);
-  ffv1Rgb = path.join(dir, 'bgr0.mkv');
-  ffmpeg([
-    '-f',
-    'lavfi',
-    '-i',
-    'testsrc2=s=40x30:r=25:d=0.4',
-    '-c:v',
-    'ffv1',
-    '-pix_fmt',
-    'bgr0',
-    ffv1Rgb,
-  ]);
+  fourOneOne = testsrc('411.mkv', 's=328x20:r=25:d=0.2', ['-vf', 'format=yuv411p', '-c:v', 'ffv1']);
+  ffv1Rgb = testsrc('bgr0.mkv', 's=40x30:r=25:d=0.4', ['-c:v', 'ffv1', '-pix_fmt', 'bgr0']);
 });
 
 afterAll(() => {

@@ -1,8 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isStillImage } from '../../../shared/media';
-import { makeClip } from '../testing/clips';
+import { makeClip, makeStill } from '../testing/clips';
 import { useTempDirs } from '../testing/tempDir';
 import { probeFile } from './index';
 
@@ -12,28 +10,11 @@ const tempDir = useTempDirs();
 const FFPROBE = process.env['VQ_FFPROBE'] ?? 'ffprobe';
 const FFMPEG = process.env['VQ_FFMPEG'] ?? 'ffmpeg';
 
-function still(dir: string, name: string): string {
-  const file = path.join(dir, name);
-  execFileSync(FFMPEG, [
-    '-v',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    'testsrc2=s=320x240',
-    '-frames:v',
-    '1',
-    file,
-  ]);
-  return file;
-}
-
 describe('still images', () => {
   it('tells a JPEG and a PNG from videos, as ffprobe reads them', async () => {
     const dir = tempDir();
     for (const name of ['photo.jpg', 'screen.png']) {
-      const media = await probeFile(still(dir, name), { ffprobe: FFPROBE });
+      const media = await probeFile(makeStill(dir, name, { ffmpeg: FFMPEG }), { ffprobe: FFPROBE });
       expect(media.video.frameCount).toBe(1);
       expect(isStillImage(media)).toBe(true);
     }
@@ -41,21 +22,7 @@ describe('still images', () => {
       ffprobe: FFPROBE,
     });
     expect(isStillImage(video)).toBe(false);
-    const oneFrame = path.join(dir, 'one-frame.mp4');
-    execFileSync(FFMPEG, [
-      '-v',
-      'error',
-      '-y',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc2=s=320x240',
-      '-frames:v',
-      '1',
-      '-c:v',
-      'libx264',
-      oneFrame,
-    ]);
+    const oneFrame = makeStill(dir, 'one-frame.mp4', { codec: 'libx264', ffmpeg: FFMPEG });
     expect(isStillImage(await probeFile(oneFrame, { ffprobe: FFPROBE }))).toBe(false);
   });
 });

@@ -62,29 +62,9 @@ describe("'queue.retry' that loses a race", () => {
     const db = openDatabase(dataDir);
     const store = new SqliteJobStore(db);
     try {
-      store.addBatch(
-        {
-          id: 'b',
-          sourceId: 'src',
-          ladder: { id: 'l', name: 'l', rungs: [] },
-          outDir: '/tmp/none',
-          decodeOnce: true,
-          createdAt: new Date().toISOString(),
-          skipped: [],
-        },
-        [
-          {
-            id: 'j1',
-            batchId: 'b',
-            kind: 'encode',
-            rungIds: ['hd'],
-            plan: { kind: 'encode', rungs: [], outputs: [], twoPass: false },
-            dependsOn: null,
-            binary: '/old/ffmpeg',
-            commands: [['old']],
-          },
-        ],
-      );
+      store.addBatch(testBatch('b'), [
+        { ...testJob('j1', 'b'), rungIds: ['hd'], binary: '/old/ffmpeg', commands: [['old']] },
+      ]);
       store.update('j1', { status: 'failed', error: 'x' }, { status: 'queued' });
       vi.spyOn(core.encode, 'retryCommands').mockResolvedValue({
         binary: '/mine/ffmpeg',

@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { poolAll } from '../../../shared/pooling';
 import { FileIdentitySchema } from '../../../shared/project';
 import type { Rendition } from '../../../shared/queue';
 import type { DistortedScore } from '../../../shared/score';
 import { openDatabase } from '../store/db';
 import { RenditionRepo } from '../store/renditionRepo';
-import { ScoreRepo } from '../store/scoreRepo';
+import { ScoreRepo, type ScoreRunRecord } from '../store/scoreRepo';
+import { testScore } from '../testing/scores';
 import { useTempDirs } from '../testing/tempDir';
 import { FileIdentities } from './fileIdentity';
 import { ENCODED_AGAIN, ScoreFreshness, fileChange } from './scoreFreshness';
@@ -85,36 +85,22 @@ describe('fileChange (real files)', () => {
 });
 
 function score(): DistortedScore {
-  const perFrame = { psnr: [40, 41] };
+  return testScore({ psnr: [40, 41] }, [0, 1]);
+}
+
+/** The run that scored against `ref`, with the identity `files` records for it now. */
+function run(ref: string, files: FileIdentities): ScoreRunRecord {
   return {
-    distorted: 'x',
-    frames: 2,
-    frameNumbers: [0, 1],
-    perFrame,
-    metrics: poolAll(perFrame),
-    libvmafFeatures: {},
-    warnings: [],
-    unavailable: [],
-    preflight: [],
-    fixes: [],
-    alignment: {
-      width: 64,
-      height: 48,
-      scaler: 'bicubic',
-      pixFmt: 'yuv420p',
-      vmafPixFmt: null,
-      frameRate: '24/1',
-      referenceTiming: 'index',
-      distortedTiming: 'index',
-      startFrame: 0,
-      frames: null,
-      subsample: 1,
-      rangeConversion: null,
-      matrixConversion: null,
-    },
+    id: 'run1',
+    jobId: null,
+    referenceId: 'src',
+    referencePath: ref,
+    command: [],
+    ffmpeg: score().ffmpeg,
     model: null,
-    command: ['ffmpeg'],
-    ffmpeg: { path: 'ffmpeg', version: '7.1', libvmafApi: null, libvmafVersion: null },
+    startedAt: '2026-01-01T00:00:00.000Z',
+    durationMs: 10,
+    referenceIdentity: files.of(ref),
   };
 }
 
@@ -152,37 +138,23 @@ describe('ScoreFreshness with the library database', () => {
     writeFile(ref, 3000, 3, 1_700_000_000);
     writeFile(out, 1000, 4, 1_700_000_000);
     renditions.insert(rendition('r1', out));
-    repo.insertRun(
+    repo.insertRun(run(ref, files), [
       {
-        id: 'run1',
-        jobId: null,
-        referenceId: 'src',
-        referencePath: ref,
-        command: [],
-        ffmpeg: score().ffmpeg,
-        model: null,
-        startedAt: '2026-01-01T00:00:00.000Z',
-        durationMs: 10,
-        referenceIdentity: files.of(ref),
-      },
-      [
-        {
-          id: 's1',
-          scored: {
-            target: { kind: 'rendition', id: 'r1' },
-            path: out,
-            label: '240p',
-            encoder: 'libx264',
-            width: 426,
-            height: 240,
-            bitrateKbps: 145,
-          },
-          score: score(),
-          createdAt: '2026-01-01T00:00:01.000Z',
-          identity: files.of(out),
+        id: 's1',
+        scored: {
+          target: { kind: 'rendition', id: 'r1' },
+          path: out,
+          label: '240p',
+          encoder: 'libx264',
+          width: 426,
+          height: 240,
+          bitrateKbps: 145,
         },
-      ],
-    );
+        score: score(),
+        createdAt: '2026-01-01T00:00:01.000Z',
+        identity: files.of(out),
+      },
+    ]);
     expect(repo.summary('s1')!.stale).toBeNull();
 
     // The reference touched: still fresh. Rewritten: stale, and says which file.
@@ -234,21 +206,7 @@ describe('ScoreFreshness with the library database', () => {
       createdAt: '2026-01-01T00:00:01.000Z',
       identity: files.of(file),
     });
-    repo.insertRun(
-      {
-        id: 'run1',
-        jobId: null,
-        referenceId: 'src',
-        referencePath: ref,
-        command: [],
-        ffmpeg: score().ffmpeg,
-        model: null,
-        startedAt: '2026-01-01T00:00:00.000Z',
-        durationMs: 10,
-        referenceIdentity: files.of(ref),
-      },
-      [scored('s-good', good), scored('s-bad', bad)],
-    );
+    repo.insertRun(run(ref, files), [scored('s-good', good), scored('s-bad', bad)]);
     // The scored file is replaced by a link that cannot be followed (ELOOP).
     fs.rmSync(bad);
     fs.symlinkSync(bad, bad);

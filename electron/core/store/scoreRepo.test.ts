@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { poolAll } from '../../../shared/pooling';
 import type { DistortedScore } from '../../../shared/score';
+import { testScore } from '../testing/scores';
 import { useTempDirs } from '../testing/tempDir';
 import { openDatabase } from './db';
 import { ScoreRepo, type ScoreRunRecord } from './scoreRepo';
@@ -8,36 +8,13 @@ import { ScoreRepo, type ScoreRunRecord } from './scoreRepo';
 const tempDir = useTempDirs();
 
 function score(perFrame: DistortedScore['perFrame'], frameNumbers: number[]): DistortedScore {
-  return {
+  return testScore(perFrame, frameNumbers, {
     distorted: '/v/d.mp4',
-    frames: frameNumbers.length,
-    frameNumbers,
-    perFrame,
-    metrics: poolAll(perFrame),
-    libvmafFeatures: {},
     warnings: [{ id: 'w', message: 'a note' }],
-    unavailable: [],
-    preflight: [],
     fixes: ['trim-to-shortest'],
-    alignment: {
-      width: 64,
-      height: 48,
-      scaler: 'bicubic',
-      pixFmt: 'yuv420p',
-      vmafPixFmt: null,
-      frameRate: '24/1',
-      referenceTiming: 'index',
-      distortedTiming: 'index',
-      startFrame: 0,
-      frames: null,
-      subsample: 1,
-      rangeConversion: null,
-      matrixConversion: null,
-    },
-    model: null,
     command: ['ffmpeg', '-i', 'x'],
     ffmpeg: { path: '/bin/ffmpeg', version: '7.1', libvmafApi: null, libvmafVersion: null },
-  };
+  });
 }
 
 const run: ScoreRunRecord = {

@@ -43,6 +43,25 @@ export function makeClip(dir: string, o: ClipOptions = {}): string {
   return file;
 }
 
+/** Options of {@link makeStill}. */
+export interface StillOptions {
+  /** Encode with this video codec (e.g. libx264 for a one-frame video); default: by extension. */
+  codec?: string;
+  /** The ffmpeg binary (default: ffmpeg on PATH). */
+  ffmpeg?: string;
+}
+
+/**
+ * Writes one 320×240 frame of testsrc2 as `name` in `dir` (a JPEG or PNG by its extension, or a
+ * one-frame video with `codec`) and returns its path.
+ */
+export function makeStill(dir: string, name: string, o: StillOptions = {}): string {
+  const file = path.join(dir, name);
+  const codec = o.codec ? ['-c:v', o.codec] : [];
+  execFileSync(o.ffmpeg ?? 'ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=s=320x240', '-frames:v', '1', ...codec, file]);
+  return file;
+}
+
 /** A rung with quick defaults (x264 ultrafast CRF, 1 s fixed GOP, MP4, no audio). */
 export function quickRung(p: Partial<Rung> & { id: string }): Rung {
   return {
