@@ -179,7 +179,7 @@ test('an HDR source shows the pre-flight and the choice: kept HDR where the code
   await page.getByTestId('after-metric-ssim').uncheck();
   await expect(page.getByTestId('start-encode')).toBeDisabled();
   await expect(page.getByTestId('encode-panel')).toContainText(
-    'Choose at least one metric for score after encode.',
+    'Choose at least one metric for score after encode that the scoring ffmpeg computes.',
   );
   await page.screenshot({ path: 'test-results/screenshots/ladders-hdr-tonemap.png' });
 });

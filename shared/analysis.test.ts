@@ -3,7 +3,10 @@ import {
   ANALYSIS_CSV_COLUMNS,
   analysisCsv,
   analysisJson,
+  ladderQualityProblem,
+  rdQualityDirection,
   rdQualityOf,
+  rdQualityTitle,
   RD_QUALITIES,
   RD_QUALITY_LABELS,
   type RdRendition,
@@ -34,6 +37,8 @@ function point(p: Partial<RdRendition> & { renditionId: string; bitrate: number 
       psnrY: 37,
       ssim: 0.97,
       msSsim: 0.98,
+      xpsnr: 39.5,
+      cambi: 1.25,
     },
     createdAt: '2026-01-01T00:00:00.000Z',
     stale: null,
@@ -56,13 +61,15 @@ describe('analysisCsv', () => {
           psnrY: 39,
           ssim: 0.98,
           msSsim: 0.99,
+          xpsnr: 41,
+          cambi: 0.5,
         },
       }),
     ]);
     const lines = csv.split('\n');
     expect(lines[0]).toBe(ANALYSIS_CSV_COLUMNS.join(','));
     expect(lines[1]).toBe(
-      'a,r,My ladder,libx264,640,360,CRF 23,500000,1000,80,80,79.5,70,38,37,0.97,0.98,s-a,b1,2026-01-01T00:00:00.000Z',
+      'a,r,My ladder,libx264,640,360,CRF 23,500000,1000,80,80,79.5,70,38,37,0.97,0.98,39.5,1.25,s-a,b1,2026-01-01T00:00:00.000Z',
     );
     expect(csv.endsWith('\n')).toBe(true);
     expect(parseRdCsv(csv)).toEqual([
@@ -86,13 +93,15 @@ describe('analysisCsv', () => {
           psnrY: 34,
           ssim: null,
           msSsim: null,
+          xpsnr: null,
+          cambi: null,
         },
       }),
       point({ renditionId: 'b', bitrate: 400_000, ladderName: null }),
     ]);
     const [, a, b] = csv.split('\n');
     expect(a).toBe(
-      'a,r,"HLS, ""tall""",libx264,640,360,"ABR 2000k (max 3000k, buf 4000k)",300000,1000,,,,,35,34,,,s-a,b1,2026-01-01T00:00:00.000Z',
+      'a,r,"HLS, ""tall""",libx264,640,360,"ABR 2000k (max 3000k, buf 4000k)",300000,1000,,,,,35,34,,,,,s-a,b1,2026-01-01T00:00:00.000Z',
     );
     expect(b!.split(',')[2]).toBe('');
   });
@@ -111,7 +120,22 @@ describe('analysisJson and quality figures', () => {
 
   it('reads each quality figure from the matching metric, labelled', () => {
     const p = point({ renditionId: 'a', bitrate: 1 });
-    expect(RD_QUALITIES.map((q) => rdQualityOf(p, q))).toEqual([80, 79.5, 70, 37, 38, 0.97]);
+    expect(RD_QUALITIES.map((q) => rdQualityOf(p, q))).toEqual([
+      80, 79.5, 70, 37, 38, 0.97, 0.98, 39.5, 1.25,
+    ]);
     for (const q of RD_QUALITIES) expect(RD_QUALITY_LABELS[q]).toBeTruthy();
+  });
+
+  it('says CAMBI is lower-is-better and no ladder target; every other figure is higher-is-better', () => {
+    expect(RD_QUALITIES.filter((q) => rdQualityDirection(q) === 'lower')).toEqual(['cambi']);
+    // The plain name in text ("CAMBI cannot pick a ladder"); axis titles and pickers say which way.
+    expect(RD_QUALITY_LABELS.cambi).toBe('CAMBI');
+    expect(rdQualityTitle('cambi')).toBe('CAMBI (lower is better)');
+    expect(rdQualityTitle('vmafMean')).toBe(RD_QUALITY_LABELS.vmafMean);
+    expect(ladderQualityProblem('cambi')).toMatch(/^CAMBI cannot pick a ladder: .*a blurred rung/);
+    expect(ladderQualityProblem('cambi')).not.toMatch(/blocky/);
+    for (const q of RD_QUALITIES.filter((x) => x !== 'cambi')) {
+      expect(ladderQualityProblem(q)).toBeNull();
+    }
   });
 });

@@ -6,13 +6,25 @@
  */
 import type { Ladder, RateControl } from './ladder';
 import type { PerTitleSettings } from './perTitle';
+import type { QualityDirection } from './rd/hull';
+import { LOWER_IS_BETTER, type ScoreSeries } from './score';
 import type { ScoreStale } from './scoreResults';
 
 /** One scored rendition of a source as a point for rate–quality analysis. */
 export interface RdRendition {
   renditionId: string;
-  /** The newest score result of this rendition against the source. */
+  /**
+   * The newest score result the point's figures come from: the newest result of this rendition
+   * against the source, unless that one is stale and an older one is not (a stale result never
+   * gives a figure to a fresh point). Older results may give figures it lacks: `scoreResultIds`.
+   */
   scoreResultId: string;
+  /**
+   * Every result a figure of the point comes from, newest first (`scoreResultId` first): several
+   * when a later score measured other metrics (CAMBI, XPSNR asked for later). Absent in data stored
+   * before points could merge results.
+   */
+  scoreResultIds?: string[];
   batchId: string;
   /** The encode job that made the rendition; null when it is not known any more. */
   jobId: string | null;
@@ -36,9 +48,11 @@ export interface RdRendition {
   bitrate: number;
   sizeBytes: number;
   /**
-   * Pooled figures of the score result (null when not computed or not finite): VMAF mean,
+   * Pooled figures, each from the newest fresh result that has its series (of a stale point: the
+   * newest result that has it; null when none computed it, or it is not finite): VMAF mean,
    * libvmaf's harmonic mean and 5th percentile; `psnr` is ffmpeg's psnr_avg and `psnrY` the luma
-   * PSNR, `ssim` the ssim filter's All figure, `msSsim` libvmaf's MS-SSIM — each the mean over frames.
+   * PSNR, `ssim` the ssim filter's All figure, `msSsim` libvmaf's MS-SSIM, `xpsnr` the luma XPSNR
+   * (dB) and `cambi` libvmaf's CAMBI banding index (lower is better) — each the mean over frames.
    */
   metrics: {
     vmafMean: number | null;
@@ -48,18 +62,27 @@ export interface RdRendition {
     psnrY: number | null;
     ssim: number | null;
     msSsim: number | null;
+    xpsnr: number | null;
+    cambi: number | null;
   };
-  /** When the score result was stored (ISO). */
+  /**
+   * The VMAF model of the result that gave the VMAF figures, the top of its scale (100; 110 for
+   * the 4K VMAF v1 models) and `transform: true` when its score transform was on (the phone model:
+   * the same model, other numbers); null when VMAF was not computed. Absent in data stored before
+   * it was recorded.
+   */
+  vmafModel?: { name: string; maxScore: number; transform?: boolean } | null;
+  /** When the `scoreResultId` result was stored (ISO). */
   createdAt: string;
   /**
-   * Null when the score measured the file as it is; else why it no longer does (the rendition was
+   * Null when a score measured the file as it is; else why none does any more (the rendition was
    * encoded again, its file changed or is missing). Stale points are never drawn or computed from.
    */
   stale: ScoreStale;
 }
 
 /** The quality figures a rate–quality curve can be drawn against. */
-export type RdQuality = 'vmafMean' | 'vmafHmean' | 'vmafP5' | 'psnrY' | 'psnr' | 'ssim';
+export type RdQuality = keyof RdRendition['metrics'];
 
 /** Every {@link RdQuality}, in the order a picker lists them. */
 export const RD_QUALITIES: readonly RdQuality[] = [
@@ -69,9 +92,15 @@ export const RD_QUALITIES: readonly RdQuality[] = [
   'psnrY',
   'psnr',
   'ssim',
+  'msSsim',
+  'xpsnr',
+  'cambi',
 ];
 
-/** A label for each {@link RdQuality} (axis titles, pickers). */
+/**
+ * The name of each {@link RdQuality} in running text, headings and table columns. Axis titles and
+ * pickers add which way is better: {@link rdQualityTitle}.
+ */
 export const RD_QUALITY_LABELS: Readonly<Record<RdQuality, string>> = {
   vmafMean: 'VMAF (mean)',
   vmafHmean: 'VMAF (harmonic mean)',
@@ -79,7 +108,50 @@ export const RD_QUALITY_LABELS: Readonly<Record<RdQuality, string>> = {
   psnrY: 'PSNR-Y (dB)',
   psnr: 'PSNR (dB)',
   ssim: 'SSIM',
+  msSsim: 'MS-SSIM',
+  xpsnr: 'XPSNR-Y (dB)',
+  cambi: 'CAMBI',
 };
+
+/** The score series each figure is pooled from. */
+export const RD_QUALITY_SERIES: Readonly<Record<RdQuality, ScoreSeries>> = {
+  vmafMean: 'vmaf',
+  vmafHmean: 'vmaf',
+  vmafP5: 'vmaf',
+  psnrY: 'psnrY',
+  psnr: 'psnr',
+  ssim: 'ssim',
+  msSsim: 'msSsim',
+  xpsnr: 'xpsnr',
+  cambi: 'cambi',
+};
+
+/**
+ * Which way a figure is better: 'lower' for CAMBI (shared/score.ts `LOWER_IS_BETTER`), else
+ * 'higher'. Hulls, curves and BD-rate take it (shared/rd).
+ */
+export function rdQualityDirection(quality: RdQuality): QualityDirection {
+  return LOWER_IS_BETTER.has(RD_QUALITY_SERIES[quality]) ? 'lower' : 'higher';
+}
+
+/**
+ * A figure as an axis title or picker option names it: its label, plus "(lower is better)" for a
+ * lower-is-better one ("CAMBI (lower is better)"), where nothing else near it says so.
+ */
+export function rdQualityTitle(quality: RdQuality): string {
+  const label = RD_QUALITY_LABELS[quality];
+  return rdQualityDirection(quality) === 'lower' ? `${label} (lower is better)` : label;
+}
+
+/**
+ * Why a figure cannot be the target of a recommended ladder, or null when it can. CAMBI cannot:
+ * it rates banding of the encode alone, with no reference, so a blurred rung can score 0, and it
+ * has no target or just-noticeable step like VMAF's (shared/rd/ladderPick.ts).
+ */
+export function ladderQualityProblem(quality: RdQuality): string | null {
+  if (rdQualityDirection(quality) === 'higher') return null;
+  return `${RD_QUALITY_LABELS[quality]} cannot pick a ladder: it rates banding of the encode alone (no reference), so a blurred rung can score 0, and a lower-is-better figure has no target quality like VMAF 95. Pick the ladder on VMAF and read CAMBI beside it.`;
+}
 
 /** `analysis.get`: the scored renditions of one source, by measured bitrate ascending. */
 export interface AnalysisData {
@@ -172,6 +244,8 @@ export const ANALYSIS_CSV_COLUMNS = [
   'psnr_y',
   'ssim',
   'ms_ssim',
+  'xpsnr_y',
+  'cambi',
   'score_result_id',
   'batch_id',
   'created_at',
@@ -206,6 +280,8 @@ export function analysisCsv(points: readonly RdRendition[]): string {
         csvNumber(m.psnrY),
         csvNumber(m.ssim),
         csvNumber(m.msSsim),
+        csvNumber(m.xpsnr),
+        csvNumber(m.cambi),
         csvText(p.scoreResultId),
         csvText(p.batchId),
         csvText(p.createdAt),

@@ -154,7 +154,13 @@ export const requestSchemas = {
   /** Stored scores with this library item as the reference, newest first. */
   'scores.list': z.object({ sourceId: IdArg }).strict(),
   /** One stored score with its per-frame values, worst frames and how it was computed. */
-  'scores.get': z.object({ resultId: QueueIdArg }).strict(),
+  'scores.get': z
+    .object({
+      resultId: QueueIdArg,
+      /** Also send libvmaf's elementary features per frame (default: no, they are large). */
+      features: z.boolean().optional(),
+    })
+    .strict(),
   /** Delete one stored score. */
   'scores.delete': z.object({ resultId: QueueIdArg }).strict(),
   /** Per-frame CSV or JSON of stored scores, as text the renderer offers as a download. */

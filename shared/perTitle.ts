@@ -17,6 +17,7 @@ import {
 } from './ladder';
 import type { HdrKind } from './media';
 import { checkedLadderPickOptions, type LadderPickOptions } from './rd';
+import type { ScoreMetric } from './score';
 
 /** Standard ladder heights the default grid picks from, highest first. */
 export const PER_TITLE_HEIGHTS = [2160, 1440, 1080, 720, 540, 432, 360, 240] as const;
@@ -39,7 +40,13 @@ export const PER_TITLE_CRFS: Readonly<Record<SoftwareEncoder, readonly number[]>
 /** Keyframe interval of the grid and of the recommended ladder (fixed GOP, as segmenters want). */
 export const PER_TITLE_GOP_SECONDS = 2;
 
-const QUALITIES = [
+/**
+ * The figures a per-title run can pick its ladder on: those its grid is scored for
+ * ({@link PER_TITLE_SCORE_METRICS}). Not MS-SSIM (slow, and it cannot be computed below 176 px,
+ * which small grid rungs reach), not XPSNR (FFmpeg 7.1 or later only), and never CAMBI, which
+ * rates banding of the encode alone and is no ladder target (shared/rd/ladderPick.ts).
+ */
+export const PER_TITLE_QUALITIES = [
   'vmafMean',
   'vmafHmean',
   'vmafP5',
@@ -47,6 +54,12 @@ const QUALITIES = [
   'psnr',
   'ssim',
 ] as const satisfies readonly RdQuality[];
+
+/** One of {@link PER_TITLE_QUALITIES}. */
+export type PerTitleQuality = (typeof PER_TITLE_QUALITIES)[number];
+
+/** What the grid's score jobs measure: VMAF (model from the source size), PSNR and SSIM. */
+export const PER_TITLE_SCORE_METRICS: readonly ScoreMetric[] = ['vmaf', 'psnr', 'ssim'];
 
 /** `LadderPickOptions` of shared/rd, every field optional (defaults: `DEFAULT_LADDER_PICK`). */
 export const LadderPickOptionsSchema = z
@@ -94,7 +107,7 @@ export const PerTitleOptionsSchema = z
     /** CRF values of the grid (default per encoder: {@link PER_TITLE_CRFS}). */
     crfs: z.array(z.number().min(0).max(63)).min(2).max(12).optional(),
     /** The quality figure the hull and ladder are computed on (default VMAF mean). */
-    quality: z.enum(QUALITIES).optional(),
+    quality: z.enum(PER_TITLE_QUALITIES).optional(),
     /** Ladder pick options (targetQuality, step ratios, quality gap, floor bitrate, max rungs). */
     pick: LadderPickOptionsSchema.optional(),
     /**
@@ -127,7 +140,7 @@ export interface PerTitleSettings {
   heights: number[];
   /** Ascending. */
   crfs: number[];
-  quality: RdQuality;
+  quality: PerTitleQuality;
   /** As given; `recommendLadder` fills the rest from `DEFAULT_LADDER_PICK`. */
   pick: Partial<LadderPickOptions>;
   /** What the grid (and the recommended ladder) does with an HDR source; null for SDR (and runs stored before it). */

@@ -15,6 +15,10 @@
  *   ffmpeg-quality-metrics reports it): the frames scored are the whole clip, not a sample.
  * - below: share (0..1) of frames strictly below a threshold (default VMAF 80, none otherwise).
  *
+ * The figures are the same for every series; for a lower-is-better one (CAMBI, shared/score.ts
+ * LOWER_IS_BETTER) min, p1, p5 and the harmonic mean describe its BEST frames and max its worst,
+ * and no "below" threshold is accepted for it (ScoreOptionsSchema).
+ *
  * Values that are not numbers (NaN: libvmaf 2 writes null for NaN/Inf) are left out and counted in
  * `skipped`. +Infinity is kept: ffmpeg's psnr filter reports `inf` for identical frames, and a mean
  * of +Infinity is the honest answer there (JSON carries it as null).

@@ -134,7 +134,7 @@ describe('projectProblems', () => {
 
   it('refuses a wrong format tag and another version', () => {
     expect(projectProblems({ ...project(), format: 'x' })[0]).toMatch(/^format: not a VQ Studio project/);
-    expect(projectProblems({ ...project(), version: 2 })[0]).toMatch(/^version: version 2 is not supported/);
+    expect(projectProblems({ ...project(), version: 3 })[0]).toMatch(/^version: version 3 is not supported/);
   });
 
   it('finds references that do not resolve, duplicates and series of the wrong length', () => {

@@ -13,20 +13,35 @@
  * - Per-frame values are numbers; JSON has no NaN or ±Infinity, so NaN is written as null and
  *   ±Infinity (the PSNR of a frame identical to the reference) as the strings "inf" / "-inf",
  *   the spelling ffmpeg uses. An export→import round trip is therefore bit-exact.
+ * - libvmaf's elementary features (`integer_adm2`, `integer_motion2`…) travel as records of
+ *   their own (`scoreFeatures`: one feature of one result each), so no single record grows with
+ *   the number of features; their values are finite numbers or null (libvmaf logs no infinity).
+ *   Files without features (written before they were kept) have no `scoreFeatures`.
+ * - Pooled figures are re-derived from the per-frame series at import (with the file's "share
+ *   below" thresholds), never taken from the file: a hand-edited mean cannot disagree with its
+ *   frames.
  * - References must resolve inside the file (a batch's source, a job's batch, a result's run…).
  *   A score result whose target was removed from the library before export keeps its snapshot
  *   (path, label, size) and says so with `targetRemoved: true`.
  */
 import { z } from 'zod';
 import { HdrHandlingSchema, LadderSchema } from './ladder';
+import { PER_TITLE_QUALITIES } from './perTitle';
 import { JOB_STATUSES } from './queue';
 import { SCORE_SERIES, type ScoreSeries } from './score';
 
 /** The format tag every project file starts with. */
 export const PROJECT_FORMAT = 'vq-studio-project';
 
-/** The format version this app writes and reads. */
-export const PROJECT_VERSION = 1;
+/**
+ * The format version this app writes. Version 2 added XPSNR and CAMBI series, the VMAF v1 scale
+ * and libvmaf's elementary features (`scoreFeatures`); an app that reads only version 1 then says
+ * the file is newer instead of failing on an unknown key.
+ */
+export const PROJECT_VERSION = 2;
+
+/** The format versions this app reads: version 1 files are version 2 files without the additions. */
+export const READABLE_PROJECT_VERSIONS: readonly number[] = [1, 2];
 
 /** File name suffix of project files. */
 export const PROJECT_EXTENSION = '.vqproj.json';
@@ -159,6 +174,13 @@ export const ProjectRenditionSchema = z.strictObject({
   createdAt: Timestamp,
 });
 
+/** The model a score used, as stored: its name and, when not 100, the top of its scale. */
+const ProjectModelSchema = z.looseObject({
+  name: z.string(),
+  /** 110 for the VMAF v1 4K-at-3H models (3d0h_2160); absent = 100. */
+  maxScore: z.union([z.literal(100), z.literal(110)]).optional(),
+});
+
 /** One scoring process. */
 export const ProjectScoreRunSchema = z.strictObject({
   id: Id,
@@ -167,7 +189,7 @@ export const ProjectScoreRunSchema = z.strictObject({
   referencePath: z.string().min(1),
   command: Command,
   ffmpeg: z.looseObject({ path: z.string(), version: z.string().nullable() }),
-  model: z.looseObject({ name: z.string() }).nullable(),
+  model: ProjectModelSchema.nullable(),
   startedAt: Timestamp,
   durationMs: Count,
   /** The reference file as it was scored; absent for runs scored before identities were kept. */
@@ -191,17 +213,51 @@ export const ProjectScoreResultSchema = z.strictObject({
   frames: Count,
   frameNumbers: z.array(z.number().int()),
   series: z.partialRecord(z.enum(SCORE_SERIES), z.array(SeriesValueSchema)),
-  /** Pooled figures per series, as stored (`PooledView`). */
-  pooled: z.partialRecord(z.enum(SCORE_SERIES), z.looseObject({ count: z.number(), mean: z.number().nullable() })),
+  /**
+   * Pooled figures per series as stored (`PooledView`). Only the "share below" threshold is read
+   * back: the figures are pooled again from `series` at import.
+   */
+  pooled: z.partialRecord(
+    z.enum(SCORE_SERIES),
+    z.looseObject({
+      count: z.number(),
+      mean: z.number().nullable(),
+      below: z.looseObject({ threshold: z.number() }).nullable().optional(),
+    }),
+  ),
   warnings: z.array(z.looseObject({ id: z.string(), message: z.string() })),
   unavailable: z.array(z.looseObject({ metric: z.string(), reason: z.string() })),
   preflight: z.array(z.looseObject({ id: z.string() })),
   fixes: z.array(z.string()),
   alignment: z.looseObject({ width: z.number(), height: z.number() }),
-  model: z.looseObject({ name: z.string() }).nullable(),
+  model: ProjectModelSchema.nullable(),
   createdAt: Timestamp,
   /** The scored file as it was scored; absent for scores stored before identities were kept. */
   identity: FileIdentitySchema.optional(),
+});
+
+/** Most elementary features one score result may carry (libvmaf logs about 10 to 20). */
+export const MAX_FEATURES_PER_RESULT = 256;
+
+/**
+ * A libvmaf elementary feature name as libvmaf logs it: `integer_adm2`,
+ * `VMAF_integer_feature_motion_sad_score_mmxv_18`, `cambi_hrs_1080_cmxv_17_vlt_0.06`.
+ */
+export const FeatureNameSchema = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(
+    /^[A-Za-z][A-Za-z0-9_.-]*$/,
+    'not a libvmaf feature name (a letter, then letters, digits, "_", "." and "-")',
+  );
+
+/** One libvmaf elementary feature of one score result, per frame. */
+export const ProjectScoreFeatureSchema = z.strictObject({
+  resultId: Id,
+  name: FeatureNameSchema,
+  /** One value per frame of the result (aligned with its `frameNumbers`), encoded as series are. */
+  values: z.array(SeriesValueSchema),
 });
 
 /** A hull point or a pick of a finished per-title run: the numbers the Analysis view shows. */
@@ -229,7 +285,7 @@ export const ProjectPerTitleRunSchema = z.looseObject({
     preset: z.string(),
     heights: z.array(z.number()),
     crfs: z.array(z.number()),
-    quality: z.enum(['vmafMean', 'vmafHmean', 'vmafP5', 'psnrY', 'psnr', 'ssim']),
+    quality: z.enum(PER_TITLE_QUALITIES),
     // As stored: a run that failed on its options is history too, so no ranges here.
     pick: z
       .object({
@@ -256,8 +312,8 @@ export const ProjectPerTitleRunSchema = z.looseObject({
 /** The whole project file. */
 export const ProjectFileSchema = z.strictObject({
   format: z.literal(PROJECT_FORMAT, { error: `not a VQ Studio project (format must be "${PROJECT_FORMAT}")` }),
-  version: z.literal(PROJECT_VERSION, {
-    error: (i) => `version ${JSON.stringify(i.input)} is not supported (this app reads version ${PROJECT_VERSION})`,
+  version: z.union([z.literal(1), z.literal(PROJECT_VERSION)], {
+    error: (i) => `version ${JSON.stringify(i.input)} is not supported (this app reads versions ${READABLE_PROJECT_VERSIONS.join(' and ')})`,
   }),
   exportedAt: Timestamp,
   app: z.looseObject({ version: z.string() }),
@@ -268,6 +324,8 @@ export const ProjectFileSchema = z.strictObject({
   renditions: z.array(ProjectRenditionSchema),
   scoreRuns: z.array(ProjectScoreRunSchema),
   scoreResults: z.array(ProjectScoreResultSchema),
+  /** Elementary features of the score results; absent when no result has any. */
+  scoreFeatures: z.array(ProjectScoreFeatureSchema).optional(),
   perTitleRuns: z.array(ProjectPerTitleRunSchema).optional(),
 });
 
@@ -285,6 +343,8 @@ export type ProjectRendition = z.infer<typeof ProjectRenditionSchema>;
 export type ProjectScoreRun = z.infer<typeof ProjectScoreRunSchema>;
 /** A score result of a project. */
 export type ProjectScoreResult = z.infer<typeof ProjectScoreResultSchema>;
+/** An elementary feature of a project. */
+export type ProjectScoreFeature = z.infer<typeof ProjectScoreFeatureSchema>;
 /** A per-frame value as the file carries it. */
 export type SeriesValue = z.infer<typeof SeriesValueSchema>;
 
@@ -372,7 +432,7 @@ export function projectReferenceProblems(p: ProjectFile): string[] {
   const jobs = ids('jobs', p.jobs);
   const renditions = ids('renditions', p.renditions);
   const runs = ids('scoreRuns', p.scoreRuns);
-  ids('scoreResults', p.scoreResults);
+  const results = ids('scoreResults', p.scoreResults);
   ids('perTitleRuns', p.perTitleRuns ?? []);
   const ladderIds = new Set<string>();
   p.ladders.forEach((l, i) => {
@@ -421,6 +481,26 @@ export function projectReferenceProblems(p: ProjectFile): string[] {
     for (const [s, values] of Object.entries(r.series) as [ScoreSeries, SeriesValue[]][]) {
       if (values.length !== n) out.push(`${at}.series.${s}: ${values.length} values for ${n} frames`);
     }
+  });
+  const featuresOf = new Map<string, Set<string>>();
+  (p.scoreFeatures ?? []).forEach((f, i) => {
+    const at = `scoreFeatures.${i}`;
+    const result = results.get(f.resultId);
+    if (!result) {
+      out.push(`${at}.resultId: score result "${f.resultId}" is not in the file`);
+      return;
+    }
+    const names = featuresOf.get(f.resultId) ?? new Set<string>();
+    featuresOf.set(f.resultId, names);
+    if (names.has(f.name)) {
+      out.push(`${at}.name: "${f.name}" appears twice for score result "${f.resultId}"`);
+    } else if (names.size === MAX_FEATURES_PER_RESULT) {
+      const many = `more than ${MAX_FEATURES_PER_RESULT} features`;
+      out.push(`${at}: score result "${f.resultId}" has ${many}`);
+    }
+    names.add(f.name);
+    const n = result.frameNumbers.length;
+    if (f.values.length !== n) out.push(`${at}.values: ${f.values.length} values for ${n} frames`);
   });
   // A per-title run's batch may be gone (pertitle_runs has no foreign keys); its source may not.
   (p.perTitleRuns ?? []).forEach((r, i) => need(`perTitleRuns.${i}.sourceId`, 'source', r.sourceId, sources));

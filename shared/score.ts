@@ -13,6 +13,10 @@
  * - `ssim`: ffmpeg's `ssim` filter `All:` (plane-size-weighted mean of the plane SSIMs): the
  *   headline number of that filter, as `psnr` is for the psnr filter.
  * - `msSsim`: libvmaf's MS-SSIM (luma; `ms_ssim=1` on libvmaf 1.x, `float_ms_ssim` on 2.x).
+ * - `cambi`: libvmaf's CAMBI banding index of the distorted video (feature `cambi`, libvmaf ≥ 2):
+ *   0 = no visible banding, up to 24; LOWER IS BETTER.
+ * - `xpsnr`, `xpsnrU`, `xpsnrV`: FFmpeg's `xpsnr` filter (FFmpeg ≥ 7.1), the perceptually
+ *   weighted PSNR of the luma, Cb and Cr planes in dB (ITU-T P.1401 / JVET-H0047's XPSNR).
  * Pooled means are means of per-frame values (see shared/pooling.ts).
  */
 import { z } from 'zod';
@@ -20,13 +24,30 @@ import type { PooledStats } from './pooling';
 import { FIX_IDS, type FixId, type PreflightFinding } from './preflight';
 
 /** Metrics a person can ask for (`vq score --metrics`). */
-export const SCORE_METRICS = ['vmaf', 'psnr', 'ssim', 'ms_ssim'] as const;
+export const SCORE_METRICS = ['vmaf', 'psnr', 'ssim', 'ms_ssim', 'cambi', 'xpsnr'] as const;
 
 /** One of {@link SCORE_METRICS}. */
 export type ScoreMetric = (typeof SCORE_METRICS)[number];
 
+/**
+ * Metrics computed when a request names none: the four every build with libvmaf computes.
+ * CAMBI and XPSNR are asked for by name (they need libvmaf ≥ 2 and FFmpeg ≥ 7.1).
+ */
+export const DEFAULT_SCORE_METRICS: readonly ScoreMetric[] = ['vmaf', 'psnr', 'ssim', 'ms_ssim'];
+
 /** Per-frame series a run can return, in display order. */
-export const SCORE_SERIES = ['vmaf', 'psnrY', 'psnr', 'ssimY', 'ssim', 'msSsim'] as const;
+export const SCORE_SERIES = [
+  'vmaf',
+  'psnrY',
+  'psnr',
+  'ssimY',
+  'ssim',
+  'msSsim',
+  'xpsnr',
+  'xpsnrU',
+  'xpsnrV',
+  'cambi',
+] as const;
 
 /** One of {@link SCORE_SERIES}. */
 export type ScoreSeries = (typeof SCORE_SERIES)[number];
@@ -37,10 +58,51 @@ export const SERIES_OF_METRIC: Readonly<Record<ScoreMetric, readonly ScoreSeries
   psnr: ['psnrY', 'psnr'],
   ssim: ['ssimY', 'ssim'],
   ms_ssim: ['msSsim'],
+  cambi: ['cambi'],
+  xpsnr: ['xpsnr', 'xpsnrU', 'xpsnrV'],
 };
+
+/** The name of each series in tables, charts and messages: "PSNR-Y", "XPSNR-Y", "CAMBI". */
+export const SERIES_LABELS: Readonly<Record<ScoreSeries, string>> = {
+  vmaf: 'VMAF',
+  psnrY: 'PSNR-Y',
+  psnr: 'PSNR',
+  ssimY: 'SSIM-Y',
+  ssim: 'SSIM',
+  msSsim: 'MS-SSIM',
+  xpsnr: 'XPSNR-Y',
+  xpsnrU: 'XPSNR-U',
+  xpsnrV: 'XPSNR-V',
+  cambi: 'CAMBI',
+};
+
+/** Series where a lower value is better (CAMBI: less banding). Every other series: higher. */
+export const LOWER_IS_BETTER: ReadonlySet<ScoreSeries> = new Set<ScoreSeries>(['cambi']);
 
 /** VMAF model variants: the regular model, NEG (no enhancement gain) and phone (transform). */
 export const MODEL_VARIANTS = ['default', 'neg', 'phone'] as const;
+
+/**
+ * VMAF v1 models built into libvmaf 3.2 and later (Netflix/vmaf resource/doc/models_v1.md): `3d0h`
+ * and `5d0h` are viewing distances in picture heights on a 1080p display, `_2160` the 4K display
+ * versions, and `_hfr_` their high-frame-rate twins. `3d0h_2160` (and its hfr twin) score from 0 to
+ * 110; the others from 0 to 100 ({@link ModelUsed.maxScore}).
+ */
+export const VMAF_V1_MODELS = [
+  'vmaf_v1.0.16_3d0h',
+  'vmaf_v1.0.16_5d0h',
+  'vmaf_v1.0.16_3d0h_2160',
+  'vmaf_v1.0.16_1d5h_2160',
+  'vmaf_v1.0.16_hfr_3d0h',
+  'vmaf_v1.0.16_hfr_5d0h',
+  'vmaf_v1.0.16_hfr_3d0h_2160',
+  'vmaf_v1.0.16_hfr_1d5h_2160',
+] as const;
+
+/** True for one of the {@link VMAF_V1_MODELS} names. */
+export function isVmafV1Model(name: string): name is (typeof VMAF_V1_MODELS)[number] {
+  return (VMAF_V1_MODELS as readonly string[]).includes(name);
+}
 
 /** Which VMAF model to use. `size: 'auto'` picks 4K for references above 2560×1440. */
 export const ModelRequestSchema = z.union([
@@ -48,6 +110,19 @@ export const ModelRequestSchema = z.union([
     .object({
       variant: z.enum(MODEL_VARIANTS),
       size: z.enum(['auto', '1080p', '4k']),
+    })
+    .strict(),
+  z
+    .object({
+      /**
+       * A model by the name libvmaf knows it (a libvmaf ≥ 2 built-in such as the VMAF v1 models,
+       * or a `.json` file of that name in a model folder).
+       */
+      name: z
+        .string()
+        .min(1)
+        .max(100)
+        .regex(/^[A-Za-z0-9_.-]+$/, 'a model name has only letters, digits, "_", "." and "-"'),
     })
     .strict(),
   z
@@ -80,7 +155,7 @@ export type ScaleRequest = z.infer<typeof ScaleRequestSchema>;
 /** Options of one scoring run (API/CLI input; validated with zod at the boundary). */
 export const ScoreOptionsSchema = z
   .object({
-    /** Metrics to compute (default: all four). */
+    /** Metrics to compute (default: {@link DEFAULT_SCORE_METRICS}). */
     metrics: z.array(z.enum(SCORE_METRICS)).min(1).optional(),
     /** VMAF model (default: v0.6.1, 4K for references above 2560×1440). */
     model: ModelRequestSchema.optional(),
@@ -96,8 +171,23 @@ export const ScoreOptionsSchema = z
     threads: z.number().int().min(1).max(1024).optional(),
     /** Pre-flight fixes chosen for every pair they apply to. */
     fixes: z.array(z.enum(FIX_IDS)).optional(),
-    /** "Share of frames below" thresholds per series (default: VMAF 80). */
-    thresholds: z.partialRecord(z.enum(SCORE_SERIES), z.number()).optional(),
+    /**
+     * "Share of frames below" thresholds per series (default: VMAF 80). None for a lower-is-better
+     * series (CAMBI): the frames below a threshold are its good ones.
+     */
+    thresholds: z
+      .partialRecord(z.enum(SCORE_SERIES), z.number())
+      .superRefine((t, ctx) => {
+        for (const series of LOWER_IS_BETTER) {
+          if (t[series] === undefined) continue;
+          ctx.addIssue({
+            code: 'custom',
+            path: [series],
+            message: `${SERIES_LABELS[series]} is lower-is-better; a 'share below' threshold would count the good frames. Leave out its threshold.`,
+          });
+        }
+      })
+      .optional(),
   })
   .strict();
 
@@ -115,6 +205,8 @@ export interface ModelUsed {
   transform: boolean;
   /** Why this model: "requested", "auto: reference above 2560×1440", … */
   reason: string;
+  /** The top of the model's scale: 110 for VMAF v1 `3d0h_2160` (and its hfr twin), else 100. Absent = 100. */
+  maxScore?: number;
 }
 
 /** How the two videos of a pair were aligned (stored with every result: reproducible). */
@@ -126,7 +218,10 @@ export interface Alignment {
   scaler: 'bicubic';
   /** Pixel format both were converted to for PSNR/SSIM (and VMAF unless `vmafPixFmt` says). */
   pixFmt: string;
-  /** Pixel format libvmaf saw; differs from pixFmt only for the 10-bit workaround. */
+  /**
+   * Pixel format libvmaf saw; differs from pixFmt for the 10-bit workaround of libvmaf 1.x (8 bits)
+   * and for the VMAF v1 models (10 bits, as Netflix recommends).
+   */
   vmafPixFmt: string | null;
   /** The frame rate both inputs were read at (`-r` before `-i`), as "N/D". */
   frameRate: string | null;

@@ -16,6 +16,7 @@ import { z } from 'zod';
 import type { PooledStats } from './pooling';
 import { FIX_IDS, type FixId, type PreflightFinding } from './preflight';
 import {
+  LOWER_IS_BETTER,
   ScoreOptionsSchema,
   type Alignment,
   type ModelUsed,
@@ -164,23 +165,78 @@ export interface ScoreResultSummary {
 /** Why a stored score no longer describes its files, or null when it still does. */
 export type ScoreStale = { reason: string } | null;
 
+/** What {@link currentScores} reads of a result: its target, when, and which series it has. */
+export type ScoreCandidate = Pick<ScoreResultSummary, 'target' | 'createdAt'> & {
+  metrics: Partial<Record<ScoreSeries, unknown>>;
+};
+
+/** The series a result computed: those with pooled figures. */
+export function seriesOf(result: Pick<ScoreCandidate, 'metrics'>): ScoreSeries[] {
+  return (Object.keys(result.metrics) as ScoreSeries[]).filter(
+    (s) => result.metrics[s] !== undefined,
+  );
+}
+
 /**
- * The scores a reference's views show: the newest result of each target (a rendition or library
- * item), newest first. The Library's Scores table and Analysis both read this selection, so they
- * show the same numbers; an older result of a target is history, kept but not shown.
+ * The results of each target (rendition or library item), newest first: a strictly later
+ * `createdAt` is newer; a tie counts the result met first in `results` as the newer.
  */
-export function currentScores<T extends Pick<ScoreResultSummary, 'target' | 'createdAt'>>(
-  results: readonly T[],
-): T[] {
-  const newest = new Map<string, T>();
+function byTargetNewestFirst<T extends ScoreCandidate>(results: readonly T[]): T[][] {
+  const groups = new Map<string, T[]>();
   for (const r of results) {
     const key = `${r.target.kind}:${r.target.id}`;
-    const had = newest.get(key);
-    // A strictly later createdAt wins; a tie keeps the row met first (the list's own order).
-    if (!had || r.createdAt > had.createdAt) newest.set(key, r);
+    const group = groups.get(key);
+    if (group) group.push(r);
+    else groups.set(key, [r]);
   }
-  const kept = new Set(newest.values());
+  // Array.prototype.sort is stable: ties keep the order of `results`.
+  return [...groups.values()].map((g) =>
+    g.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0)),
+  );
+}
+
+/**
+ * The scores a reference's views show: the newest result of each target (a rendition or library
+ * item), plus every older result of it that still has a series no newer result of that target
+ * has — "the newest result per target and series" — in the order of `results`. So a later score
+ * of only CAMBI or XPSNR (metrics asked for by name) hides neither the VMAF, PSNR and SSIM of the
+ * earlier score nor its rate–quality point. An older result whose every series a newer one has is
+ * history, kept but not shown. The Library's Scores table and Analysis both read this selection,
+ * so they show the same numbers; staleness is judged per result, not here.
+ */
+export function currentScores<T extends ScoreCandidate>(results: readonly T[]): T[] {
+  const kept = new Set<T>();
+  for (const group of byTargetNewestFirst(results)) {
+    const covered = new Set<ScoreSeries>();
+    group.forEach((r, i) => {
+      const series = seriesOf(r);
+      if (i === 0 || series.some((s) => !covered.has(s))) kept.add(r);
+      for (const s of series) covered.add(s);
+    });
+  }
   return results.filter((r) => kept.has(r));
+}
+
+/**
+ * For each result (by id) with a newer result of the same target in `results` (an earlier score
+ * that {@link currentScores} kept): its series that a newer one has too, maybe none. The Scores
+ * table marks such a row as an earlier score and shows those figures as replaced; a result absent
+ * from the map is the newest of its target.
+ */
+export function replacedSeries<T extends ScoreCandidate & { id: string }>(
+  results: readonly T[],
+): Map<string, ScoreSeries[]> {
+  const out = new Map<string, ScoreSeries[]>();
+  for (const group of byTargetNewestFirst(results)) {
+    const covered = new Set<ScoreSeries>();
+    group.forEach((r, i) => {
+      const series = seriesOf(r);
+      const replaced = series.filter((s) => covered.has(s));
+      if (i > 0) out.set(r.id, replaced);
+      for (const s of series) covered.add(s);
+    });
+  }
+  return out;
 }
 
 /** One of the worst frames: its number and the value of every series there (null = +∞ / NaN). */
@@ -192,15 +248,23 @@ export interface ScoreResultDetail extends ScoreResultSummary {
   frameNumbers: number[];
   /** Per-frame values aligned with `frameNumbers`; null where not finite. */
   perFrame: Partial<Record<ScoreSeries, (number | null)[]>>;
+  /**
+   * libvmaf's elementary features per frame, aligned with `frameNumbers` (null where not
+   * finite): the ADM, VIF and motion values a VMAF score is made of. Empty when not stored.
+   */
+  features: Record<string, (number | null)[]>;
   alignment: Alignment;
   /** The exact command, binary first. */
   command: string[];
   ffmpeg: ScoreBuild;
   /** Every pre-flight finding of the pair. */
   preflight: PreflightFinding[];
-  /** The series the worst frames are ranked by: VMAF, else PSNR, else SSIM, else MS-SSIM. */
+  /**
+   * The series the worst frames are ranked by: VMAF, else PSNR, else SSIM, else MS-SSIM, else
+   * XPSNR, else CAMBI ({@link WORST_BY_ORDER}).
+   */
   worstBy: ScoreSeries | null;
-  /** The 10 frames lowest in `worstBy`, worst first. */
+  /** The 10 worst frames in `worstBy` (lowest; highest for CAMBI), worst first. */
   worstFrames: WorstFrame[];
 }
 
@@ -211,7 +275,10 @@ export interface ScoreExport {
   text: string;
 }
 
-/** Order in which a series ranks the worst frames. */
+/**
+ * Order in which a series ranks the worst frames: the first one a result has. CAMBI comes last:
+ * it measures banding only, so any fidelity metric says more about a frame.
+ */
 export const WORST_BY_ORDER: readonly ScoreSeries[] = [
   'vmaf',
   'psnrY',
@@ -219,7 +286,23 @@ export const WORST_BY_ORDER: readonly ScoreSeries[] = [
   'ssimY',
   'ssim',
   'msSsim',
+  'xpsnr',
+  'cambi',
 ];
+
+/**
+ * The "share below" thresholds pooled figures were computed with, by series: pooling the
+ * per-frame values again with them gives the same figures (an export, a project import).
+ */
+export function thresholdsOf(
+  metrics: Partial<Record<ScoreSeries, { below?: { threshold: number } | null }>>,
+): Partial<Record<ScoreSeries, number>> {
+  const out: Partial<Record<ScoreSeries, number>> = {};
+  for (const [k, v] of Object.entries(metrics)) {
+    if (v?.below) out[k as ScoreSeries] = v.below.threshold;
+  }
+  return out;
+}
 
 /** A number as JSON can carry it: non-finite values become null. */
 export function finiteOrNull(v: number): number | null {
@@ -243,8 +326,9 @@ export function pooledView(s: PooledStats): PooledView {
 }
 
 /**
- * The `count` frames lowest in the first series of {@link WORST_BY_ORDER} that is present, worst
- * first (ties by frame number). NaN never ranks; +∞ (identical frames) ranks last.
+ * The `count` worst frames in the first series of {@link WORST_BY_ORDER} that is present, worst
+ * first (ties by frame number): the lowest values, or the highest for a series where lower is
+ * better ({@link LOWER_IS_BETTER}: CAMBI). NaN never ranks; +∞ (identical frames) ranks last.
  */
 export function worstFrames(
   frameNumbers: readonly number[],
@@ -254,10 +338,11 @@ export function worstFrames(
   const by = WORST_BY_ORDER.find((s) => perFrame[s] !== undefined) ?? null;
   if (by === null) return { by, frames: [] };
   const values = perFrame[by]!;
+  const worse = LOWER_IS_BETTER.has(by) ? -1 : 1;
   const order = frameNumbers
     .map((_, i) => i)
     .filter((i) => !Number.isNaN(values[i]))
-    .sort((a, b) => values[a]! - values[b]! || a - b)
+    .sort((a, b) => worse * (values[a]! - values[b]!) || a - b)
     .slice(0, count);
   const series = Object.keys(perFrame) as ScoreSeries[];
   return {

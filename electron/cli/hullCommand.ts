@@ -6,7 +6,9 @@
  * RESULTS.json is what `vq score --json` printed (the renditions are probed for bitrate and size),
  * the `manifest.json` of `vq encode --score`, the pooled JSON export, or an array of
  * `{ bitrate, quality, width?, height?, label?, encoder?, preset?, rateMode? }` (bitrate in bits/s).
- * Options: `--quality` (vmafMean, vmafHmean, vmafP5, psnrY, psnr, ssim), `--target`, `--floor`
+ * Options: `--quality` (vmafMean, vmafHmean, vmafP5, psnrY, psnr, ssim, msSsim, xpsnr, cambi; CAMBI
+ * is lower-is-better: its hull is the lower envelope, and no ladder is picked on it, so the ladder
+ * options `--target`, `--floor` and `--max-rungs` are usage errors with it), `--target`, `--floor`
  * (bits/s, or with k/M), `--max-rungs`, `--encoder` (pick one encoder, or name the encoder of
  * points that have none), `--settings NAME` (pick one encoder setting by the name the output
  * prints, e.g. "libx264 veryfast ABR"), `--save-ladder FILE.json` (the ladder in the app's format, for
@@ -15,7 +17,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { RD_QUALITIES, RD_QUALITY_LABELS, type RdQuality } from '../../shared/analysis';
+import {
+  ladderQualityProblem,
+  rdQualityDirection,
+  RD_QUALITIES,
+  RD_QUALITY_LABELS,
+  type RdQuality,
+} from '../../shared/analysis';
 import { VqError, toApiError } from '../../shared/errors';
 import { formatBitrate } from '../../shared/format';
 import type { Ladder } from '../../shared/ladder';
@@ -107,7 +115,9 @@ function ladderId(settings: string): string {
 }
 
 /** The recommended ladder of a curve in the app's format (its setting's preset), or why there is none. */
-function ladderOf(curve: SettingsCurve<HullPoint>, file: string): { ladder: Ladder | null; reason: string | null } {
+function ladderOf(curve: SettingsCurve<HullPoint>, file: string, quality: RdQuality): { ladder: Ladder | null; reason: string | null } {
+  const problem = ladderQualityProblem(quality);
+  if (problem) return { ladder: null, reason: problem.replace(/\.$/, '') };
   if (!curve.encoder) return { ladder: null, reason: 'the results do not name the encoder; pass --encoder NAME' };
   const preset = curve.points[0]!.preset;
   try {
@@ -149,6 +159,13 @@ export async function hullCommand(args: string[]): Promise<number> {
   const quality = (values.quality ?? 'vmafMean') as RdQuality;
   if (!RD_QUALITIES.includes(quality)) throw new UsageError(`--quality ${values.quality}: use one of ${RD_QUALITIES.join(', ')}`);
   const pick: Partial<LadderPickOptions> = {};
+  // The pick options only shape the recommended ladder: refused where no ladder is picked (CAMBI).
+  const pickFlags = (['target', 'floor', 'max-rungs'] as const).filter((f) => values[f] !== undefined);
+  if (pickFlags.length && ladderQualityProblem(quality)) {
+    throw new UsageError(
+      `${pickFlags.map((f) => `--${f}`).join(', ')}: no ladder is picked on ${RD_QUALITY_LABELS[quality]} (lower is better, with no target like VMAF 95), so ${pickFlags.length === 1 ? 'this option shapes' : 'these options shape'} nothing; leave ${pickFlags.length === 1 ? 'it' : 'them'} out, or pick the ladder on --quality vmafMean`,
+    );
+  }
   if (values.target !== undefined) pick.targetQuality = numberFlag('--target', values.target, 0, 1000);
   if (values.floor !== undefined) pick.floorBitrate = parseRate('--floor', values.floor);
   if (values['max-rungs'] !== undefined) pick.maxRungs = numberFlag('--max-rungs', values['max-rungs'], 1, 50, true);
@@ -185,12 +202,13 @@ export async function hullCommand(args: string[]): Promise<number> {
     if (chosen.length === 0) {
       throw new VqError('INVALID_ARGS', `${file} has no rendition with both a bitrate and ${RD_QUALITY_LABELS[quality]}.`, 'Score the renditions (vq encode --score), or choose another --quality.');
     }
-    const all = curvesBySettings(chosen, pick);
+    const direction = rdQualityDirection(quality);
+    const all = curvesBySettings(chosen, pick, direction);
     const curves = values.settings === undefined ? all : all.filter((c) => c.label === values.settings);
     if (curves.length === 0) {
       throw new VqError('INVALID_ARGS', `No rendition in ${file} was made with the setting "${values.settings}".`, `The file has ${all.map((c) => `"${c.label}"`).join(', ')}.`);
     }
-    const ladders = curves.map((c) => ladderOf(c, file));
+    const ladders = curves.map((c) => ladderOf(c, file, quality));
     if (values['save-ladder']) {
       if (curves.length !== 1) throw new UsageError(`--save-ladder: the file has ${curves.length} encoder settings (${curves.map((c) => `"${c.label}"`).join(', ')}); choose one with --settings NAME`);
       const l = ladders[0]!;
@@ -205,6 +223,7 @@ export async function hullCommand(args: string[]): Promise<number> {
             file,
             format,
             quality,
+            direction,
             options,
             curves: curves.map((c, i) => ({
               encoder: c.encoder,
@@ -226,7 +245,7 @@ export async function hullCommand(args: string[]): Promise<number> {
     const out: string[] = [];
     curves.forEach((c, i) => {
       if (i > 0) out.push('');
-      out.push(`${c.encoder ? c.label : 'Renditions'}: ${c.points.length} point${c.points.length === 1 ? '' : 's'}, ${c.hull.length} on the convex hull (${RD_QUALITY_LABELS[quality]})`, '');
+      out.push(`${c.encoder ? c.label : 'Renditions'}: ${c.points.length} point${c.points.length === 1 ? '' : 's'}, ${c.hull.length} on the convex hull (${RD_QUALITY_LABELS[quality]}${direction === 'lower' ? '; lower is better: the lower envelope' : ''})`, '');
       out.push(renderTable(['bitrate', 'quality', 'resolution', 'rendition'], c.hull.map((p) => [kbps(p.bitrate), p.quality.toFixed(3), resolutionOf(p), p.label])));
       out.push('');
       const resolutions = new Set(c.hull.map((p) => p.group)).size;
@@ -237,9 +256,13 @@ export async function hullCommand(args: string[]): Promise<number> {
             ? 'Best resolution changes: none claimed (the hull changes resolution only between resolutions of a single point each: no curves cross there)'
             : 'Best resolution changes: none (one resolution on the hull)',
       );
+      const l = ladders[i]!;
+      if (direction === 'lower') {
+        out.push('', `No recommended ladder: ${l.reason}.`);
+        return;
+      }
       out.push('', `Recommended ladder (top at quality ${options.targetQuality}, steps ${options.minStepRatio}–${options.maxStepRatio}×, ≤ ${options.maxQualityGap} apart, floor ${kbps(options.floorBitrate)}, ≤ ${options.maxRungs} rungs):`, '');
       out.push(renderTable(['rung', 'resolution', 'bitrate', 'quality', 'why'], c.picks.map((r, k) => [String(k + 1), resolutionOf(r.point), kbps(r.bitrate), r.quality.toFixed(2), r.why])));
-      const l = ladders[i]!;
       if (!l.ladder) out.push('', `No ladder file: ${l.reason}.`);
       else if (values['save-ladder']) out.push('', `Ladder "${l.ladder.id}" saved to ${values['save-ladder']} (vq encode SOURCE --ladder ${values['save-ladder']} …).`);
     });

@@ -44,18 +44,21 @@ Commands:
          [--overwrite] [--hdr keep|tonemap] [--metrics LIST] [--json]
                                        encode a ladder (progress on stderr, DIR/manifest.json);
                                        --score scores each rendition against the source
-                                       (--metrics vmaf,psnr,ssim,ms_ssim: which ones);
+                                       (--metrics vmaf,psnr,ssim,ms_ssim,cambi,xpsnr: which
+                                       ones, see \`vq score --help\`);
                                        an HDR source is kept HDR (x265/AV1/VP9 rungs) unless
                                        --hdr tonemap makes SDR BT.709 renditions;
                                        renditions already in DIR are replaced only with
                                        --overwrite (else exit 1, naming them);
                                        exit 1 if a rung (or its scoring) failed, 130 after Ctrl+C
-  score --ref REF --dist D1 [--dist D2 …] [--metrics vmaf,psnr,ssim,ms_ssim] [--model NAME|PATH]
-        [--scale auto|WxH] [--start S] [--frames N] [--subsample N] [--threads N] [--fix NAME …]
-        [--per-frame FILE.csv] [--ref-raw WxH:pix_fmt:fps] [--dist-raw WxH:pix_fmt:fps] [--json]
+  score --ref REF --dist D1 [--dist D2 …] [--metrics vmaf,psnr,ssim,ms_ssim,cambi,xpsnr]
+        [--model NAME|PATH] [--scale auto|WxH] [--start S] [--frames N] [--subsample N]
+        [--threads N] [--fix NAME …] [--per-frame FILE.csv] [--ref-raw WxH:pix_fmt:fps]
+        [--dist-raw WxH:pix_fmt:fps] [--json]
                                        quality of files against a reference in one ffmpeg process;
                                        pre-flight findings first; exit 1 when a pair is blocked
-                                       (choose a --fix), 130 after Ctrl+C
+                                       (choose a --fix), 130 after Ctrl+C; \`vq score --help\`
+                                       says what each metric and model needs
   frame FILE --index N --out F.png [--size WxH] [--raw WxH:pix_fmt:fps]
                                        write frame N (0-based, presentation order) as an RGB PNG
   project export [--out F|-] [SOURCE_ID…]

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import type { LibraryItem } from '../../shared/library';
 import type { Job, Rendition } from '../../shared/queue';
+import { openDatabase } from '../core/store/db';
+import { ScoreRepo } from '../core/store/scoreRepo';
 import { testBatch } from '../core/testing/queueRecords';
-import { batchRecord } from './manifest';
+import { testFullScore } from '../core/testing/scores';
+import { useTempDirs } from '../core/testing/tempDir';
+import { batchRecord, buildManifest } from './manifest';
 
 // What `vq encode` writes its manifest from when its batch was cleared from another app's queue
 // between "batch finished" and reading it back.
@@ -53,5 +58,74 @@ describe('batchRecord', () => {
     expect(r.batch).toBe(plan);
     expect(r.jobs.map((j) => j.id)).toEqual(['j1']);
     expect(r.renditions.map((x) => x.id)).toEqual(['r1']);
+  });
+});
+
+describe('buildManifest', () => {
+  const tempDir = useTempDirs('vq-manifest-');
+
+  it('carries the pooled XPSNR and CAMBI of a scored rendition and the VMAF v1 scale', () => {
+    const db = openDatabase(tempDir());
+    const [summary] = new ScoreRepo(db).insertRun(
+      {
+        id: 'run',
+        jobId: null,
+        referenceId: 'src',
+        referencePath: '/v/src.mp4',
+        command: ['ffmpeg'],
+        ffmpeg: { path: 'ffmpeg', version: '7.1.5', libvmafApi: 2, libvmafVersion: '3.2.0' },
+        model: null,
+        startedAt: 't',
+        durationMs: 1,
+      },
+      [
+        {
+          id: 'res',
+          scored: {
+            target: { kind: 'rendition', id: 'r1' },
+            path: '/out/r1.mp4',
+            label: 'r1',
+            encoder: 'libx264',
+            width: 64,
+            height: 48,
+            bitrateKbps: 100,
+          },
+          score: testFullScore(),
+          createdAt: 't',
+        },
+      ],
+    );
+    db.close();
+    const source = {
+      path: '/v/src.mp4',
+      media: {
+        durationSeconds: 1,
+        bitrateKbps: 1,
+        video: {
+          codec: 'h264',
+          width: 64,
+          height: 48,
+          frameRate: 24,
+          frameCount: 24,
+          pixFmt: 'yuv420p',
+          bitDepth: 8,
+        },
+      },
+    } as LibraryItem;
+    const r1 = {
+      ...rendition('r1', 'b'),
+      path: '/out/r1.mp4',
+      encoder: 'libx264',
+      command: [['ffmpeg']],
+      createdAt: 't',
+    } as Rendition;
+    const m = buildManifest(source, testBatch('b'), [job('r1', 'b')], [r1], [summary!]);
+    const scores = m.renditions[0]!.scores!;
+    expect(Object.keys(scores.metrics)).toEqual(
+      expect.arrayContaining(['xpsnr', 'xpsnrU', 'xpsnrV', 'cambi']),
+    );
+    expect(scores.metrics.cambi).toEqual(summary!.metrics.cambi);
+    expect(scores.model).toBe('vmaf_v1.0.16_3d0h_2160');
+    expect(scores.vmafMaxScore).toBe(110);
   });
 });

@@ -14,9 +14,14 @@ export interface ManifestScores {
   /** Stored result id (`scores.get`). */
   resultId: string;
   frames: number;
-  /** Pooled figures per series: vmaf, psnrY, psnr, ssimY, ssim, msSsim (null = +∞). */
+  /**
+   * Pooled figures per series computed: vmaf, psnrY, psnr, ssimY, ssim, msSsim, xpsnr (luma, dB),
+   * xpsnrU, xpsnrV, cambi (lower is better); null = +∞.
+   */
   metrics: Partial<Record<ScoreSeries, PooledView>>;
   model: string | null;
+  /** The top of the VMAF model's scale when it is not 100 (110 for the VMAF v1 4K-at-3H models, 3d0h_2160). */
+  vmafMaxScore?: number;
   warnings: string[];
 }
 
@@ -162,6 +167,9 @@ function manifestScores(s: ScoreResultSummary): ManifestScores {
     frames: s.frames,
     metrics: s.metrics,
     model: s.model ? (s.model.path ?? s.model.name) : null,
+    ...(s.model?.maxScore !== undefined && s.model.maxScore !== 100
+      ? { vmafMaxScore: s.model.maxScore }
+      : {}),
     warnings: s.warnings.map((w) => w.message),
   };
 }

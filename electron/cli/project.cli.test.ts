@@ -66,7 +66,7 @@ describe('vq project', () => {
     fs.writeFileSync(bad, JSON.stringify({ format: 'vq-studio-project', version: 99 }));
     const r = vq(['project', 'import', bad], data);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/Project version 99 is not supported; this app reads version 1\.\n.*newer VQ Studio.*\[INVALID_ARGS\]/);
+    expect(r.stderr).toMatch(/Project version 99 is not supported; this app reads versions 1 and 2\.\n.*newer VQ Studio.*\[INVALID_ARGS\]/);
     expect(vq(['project', 'import'], data).code).toBe(2);
     expect(vq(['project', 'import', path.join(dir, 'nope.json')], data).stderr).toMatch(/File not found/);
     expect(vq(['project', 'frobnicate'], data).code).toBe(2);

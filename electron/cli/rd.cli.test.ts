@@ -88,6 +88,45 @@ describe('vq bdrate', () => {
     expect(missing.stderr).toMatch(/nope\.csv does not exist/);
   });
 
+  it('compares lower-is-better curves (CAMBI) with --lower-is-better', () => {
+    const dir = tempDir();
+    // CAMBI 1..4 at 8000/4000/2000/1000 bit/s; the test curve at half the rates: log-rate is
+    // linear in CAMBI, so BD-rate is exactly −50 % and BD-quality −1 (one CAMBI less banding).
+    const anchor: [number, number][] = [[8000, 1], [4000, 2], [2000, 3], [1000, 4]];
+    const test = anchor.map(([r, q]) => [r / 2, q] as [number, number]);
+    const args = ['bdrate', '--anchor', csv(dir, 'a.csv', anchor), '--test', csv(dir, 'b.csv', test)];
+    const r = vq([...args, '--lower-is-better', '--json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { bdRatePercent: number; bdQuality: number; overlap: number[] };
+    expect(out.bdRatePercent).toBeCloseTo(-50, 9);
+    expect(out.bdQuality).toBeCloseTo(-1, 9);
+    expect(out.overlap).toEqual([1, 4]);
+    expect(vq([...args, '--lower-is-better']).stdout).toMatch(/lower is better, so negative means the test curve is better/);
+    // Read as higher-is-better, CAMBI falling with bitrate is not a rate–quality curve; the
+    // hint names the flag.
+    const plain = vq(args);
+    expect(plain.code).toBe(1);
+    expect(plain.stderr).toMatch(/not monotonic.*quality must rise strictly with bitrate/s);
+    expect(plain.stderr).toMatch(/If lower is better for this figure \(CAMBI\), pass --lower-is-better/);
+  });
+
+  it('uses only the cheapest point where a CAMBI curve reaches its lowest value at several bitrates', () => {
+    const dir = tempDir();
+    // The top rungs of both ladders show no banding: 0 at three bitrates each.
+    const anchor: [number, number][] = [[1000, 4], [2000, 2], [4000, 0], [6000, 0], [8000, 0]];
+    const test = anchor.map(([r, q]) => [r / 2, q] as [number, number]);
+    const args = ['bdrate', '--anchor', csv(dir, 'a.csv', anchor), '--test', csv(dir, 'b.csv', test), '--lower-is-better'];
+    const r = vq([...args, '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { bdRatePercent: number; overlap: number[] };
+    expect(out.bdRatePercent).toBeCloseTo(-50, 9);
+    expect(out.overlap).toEqual([0, 4]);
+    const text = vq(args).stdout;
+    expect(text).toMatch(/the anchor curve reaches its lowest value \(0\) at 3 bitrates; only the cheapest is used/);
+    expect(text).toMatch(/the test curve reaches its lowest value \(0\) at 3 bitrates/);
+  });
+
   it('exits 2 on usage errors', () => {
     expect(vq(['bdrate', '--anchor', 'a.csv']).code).toBe(2);
     const m = vq(['bdrate', '--anchor', 'a.csv', '--test', 'b.csv', '--method', 'akima']);
@@ -262,6 +301,44 @@ describe('vq hull', () => {
     const groups = out.curves[0]!.hull.map((p) => p.group);
     expect(groups).toContain('854x480');
     for (const p of out.curves[0]!.hull) expect(p.bitrate).toBeGreaterThan(0);
+  });
+
+  it('takes CAMBI (lower is better): the hull is the lower envelope and no ladder is picked', () => {
+    const dir = tempDir();
+    const r = (label: string, height: number, kbps: number, cambi: number) => ({
+      renditionId: label, label, encoder: 'libx264', preset: 'medium', rateMode: 'crf', width: (height * 16) / 9, height,
+      bitrate: kbps * 1000, metrics: { vmafMean: 80, vmafHmean: 79, vmafP5: 70, psnr: 35, psnrY: 34, ssim: 0.9, msSsim: null, xpsnr: 36, cambi },
+    });
+    // 360@400 lies above the chord 360@200 → 720@800 (3.67 at 400 kbit/s); 720@200 bands more than 360@200.
+    const exported = { sourceId: 's1', source: 'x.mp4', bitrateUnit: 'bit/s', renditions: [
+      r('360-a', 360, 100, 8), r('360-b', 360, 200, 5), r('360-c', 360, 400, 4.8), r('720-a', 720, 200, 9), r('720-b', 720, 800, 1), r('720-c', 720, 1600, 0.5),
+    ] };
+    const file = path.join(dir, 'pooled.json');
+    fs.writeFileSync(file, JSON.stringify(exported));
+    const out = JSON.parse(vq(['hull', file, '--json', '--quality', 'cambi']).stdout) as HullJson & { direction: string };
+    expect(out.direction).toBe('lower');
+    expect(out.curves[0]!.hull.map((p) => p.label)).toEqual(['360-a', '360-b', '720-b', '720-c']);
+    expect(out.curves[0]!.crossovers.map((x) => [x.from, x.to])).toEqual([['640x360', '1280x720']]);
+    expect(out.curves[0]!.recommended).toEqual([]);
+    expect(out.curves[0]!.ladder).toBeNull();
+    const text = vq(['hull', file, '--quality', 'cambi']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/No recommended ladder: CAMBI cannot pick a ladder/);
+    expect(text.stdout).toMatch(/on the convex hull \(CAMBI; lower is better: the lower envelope\)/);
+    expect(text.stdout).not.toMatch(/CAMBI \(lower is better\)/);
+    // The ladder options shape nothing on CAMBI: a usage error naming why, never silently ignored.
+    const target = vq(['hull', file, '--quality', 'cambi', '--target', '5']);
+    expect(target.code).toBe(2);
+    expect(target.stderr).toMatch(/--target: no ladder is picked on CAMBI .*leave it out/);
+    const both = vq(['hull', file, '--quality', 'cambi', '--floor', '100k', '--max-rungs', '4']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--floor, --max-rungs: no ladder is picked on CAMBI/);
+    const saved = vq(['hull', file, '--quality', 'cambi', '--save-ladder', path.join(dir, 'l.json')]);
+    expect(saved.code).toBe(1);
+    expect(saved.stderr).toMatch(/No ladder to save: CAMBI .*cannot pick a ladder/);
+    // XPSNR is an ordinary higher-is-better figure read from the same file.
+    const x = JSON.parse(vq(['hull', file, '--json', '--quality', 'xpsnr']).stdout) as HullJson;
+    expect(x.curves[0]!.points).toBe(6);
   });
 
   it('refuses a file that is not a results file', () => {

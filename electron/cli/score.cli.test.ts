@@ -61,7 +61,11 @@ describe('vq score', () => {
     expect(res.warnings).toEqual([]);
 
     const lines = fs.readFileSync(csv, 'utf8').trim().split('\n');
-    expect(lines[0]).toBe('distorted,frame,vmaf,psnr_y,psnr,ssim_y,ssim,ms_ssim');
+    // The series, then libvmaf 1.3.7's elementary features (score/export.ts perFrameCsv).
+    expect(lines[0]).toBe(
+      'distorted,frame,vmaf,psnr_y,psnr,ssim_y,ssim,ms_ssim,' +
+        'adm2,motion2,vif_scale0,vif_scale1,vif_scale2,vif_scale3',
+    );
     expect(lines.slice(1).map((l) => Number(l.split(',')[2]))).toEqual([
       15.44212, 15.85038, 15.63546,
     ]);

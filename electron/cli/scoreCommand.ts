@@ -1,6 +1,6 @@
 /**
- * `vq score --ref REF --dist D1 [--dist D2 …]`: VMAF, PSNR, SSIM and MS-SSIM of files given by
- * path, without the library, in one ffmpeg process. Prints the pre-flight findings first and
+ * `vq score --ref REF --dist D1 [--dist D2 …]`: VMAF, PSNR, SSIM and MS-SSIM (and on request
+ * CAMBI and XPSNR) of files given by path, without the library, in one ffmpeg process. Prints the pre-flight findings first and
  * refuses a pair they block unless a `--fix` resolves it; a progress bar on a TTY; then a table,
  * or `--json` (the issue's shape, see score/export.ts). `--per-frame FILE.csv` writes every frame.
  * Exit codes: 0 scored, 1 failed or blocked (findings printed), 2 usage error, 130 after Ctrl+C.
@@ -13,6 +13,7 @@ import type { RawVideoSpec } from '../../shared/media';
 import type { FixId, PreflightFinding } from '../../shared/preflight';
 import { parseRawSpec } from '../../shared/rawSpec';
 import {
+  SERIES_LABELS,
   ScoreOptionsSchema,
   type ScoreOptions,
   type ScoreRunResult,
@@ -40,6 +41,37 @@ import { EXIT_CANCELED } from './encodeCommand';
 import { renderTable } from './table';
 import { UsageError } from './usageError';
 
+/** `vq score --help`: the flags, and which metric needs what of the ffmpeg build. */
+export const SCORE_HELP = `Usage: vq score --ref REF --dist D1 [--dist D2 …] [options]
+
+Quality of files against a reference in one ffmpeg process; pre-flight findings first.
+
+  --metrics LIST     comma-separated, default vmaf,psnr,ssim,ms_ssim:
+                       vmaf      VMAF (needs an ffmpeg with libvmaf)
+                       psnr      PSNR, luma and all planes (any ffmpeg)
+                       ssim      SSIM, luma and all planes (any ffmpeg)
+                       ms_ssim   MS-SSIM (libvmaf; skipped below 176 pixels)
+                       cambi     CAMBI banding index 0..24, lower is better (libvmaf 2 or later;
+                                 skipped when the longer side is below 216 pixels)
+                       xpsnr     XPSNR of Y, U and V in dB (FFmpeg 7.1 or later; needs the
+                                 videos' frame rate)
+                     a metric this ffmpeg cannot compute is listed as unavailable with the
+                     reason; asking only for such metrics is an error (exit 1)
+  --model NAME|PATH  VMAF model: auto, vmaf_v0.6.1, 4k, neg, phone, a .json/.pkl file, or a
+                     model libvmaf has built in, e.g. vmaf_v1.0.16_3d0h (VMAF v1, libvmaf 3.2
+                     or later, measured at 10 bits as Netflix recommends); \`vq doctor\` lists
+                     the built-in models of each ffmpeg
+  --scale auto|WxH   compare at this size (default: the reference's)
+  --start S          first second scored;  --frames N  frames scored;  --subsample N  every n-th
+  --threads N        libvmaf threads (default: all cores, shared among the --dist files; one
+                     thread per video when the title is too long for libvmaf's frame queue)
+  --fix NAME         apply a pre-flight fix (repeatable)
+  --per-frame F.csv  every frame's values;  --json  the result as JSON on stdout
+  --ref-raw / --dist-raw WxH:pix_fmt:fps   geometry of headerless raw video
+
+Exit codes: 0 scored, 1 failed or blocked (choose a --fix), 2 usage error, 130 after Ctrl+C.
+\`vq doctor\` shows what the ffmpeg builds on this machine can measure.`;
+
 /** Runs `vq score`; resolves to the exit code. */
 export async function scoreCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -59,10 +91,15 @@ export async function scoreCommand(args: string[]): Promise<number> {
       'per-frame': { type: 'string' },
       'ref-raw': { type: 'string' },
       'dist-raw': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: true,
     strict: true,
   });
+  if (values.help) {
+    console.log(SCORE_HELP);
+    return 0;
+  }
   if (positionals.length > 0) {
     throw new UsageError(`score takes its files as --ref and --dist, not "${positionals[0]}"`);
   }
@@ -147,7 +184,7 @@ function readOptions(v: ScoreFlags): ScoreOptions {
     const model = parseModelArg(v.model);
     if (!model) {
       throw new UsageError(
-        `--model ${v.model}: not a model name (auto, vmaf_v0.6.1, 4k, neg, phone) or a .json/.pkl file`,
+        `--model ${v.model}: not a model name (letters, digits, "_", "." and "-": auto, vmaf_v0.6.1, 4k, neg, phone, vmaf_v1.0.16_3d0h or another built-in name \`vq doctor\` lists) or a .json/.pkl file`,
       );
     }
     o.model = model;
@@ -282,7 +319,13 @@ function fig(
   return v.toFixed(digits);
 }
 
+/** Columns shown only when a result has the series: the metrics asked for by name. */
+const OPTIONAL_COLUMNS: readonly { series: ScoreSeries; title: string; digits: number }[] = (
+  ['xpsnr', 'xpsnrU', 'xpsnrV', 'cambi'] as const
+).map((series) => ({ series, title: SERIES_LABELS[series], digits: 3 }));
+
 function describeRun(run: ScoreRunResult, perFrameFile: string | null): string {
+  const optional = OPTIONAL_COLUMNS.filter((c) => run.results.some((r) => r.metrics[c.series]));
   const rows = run.results.map((r) => [
     path.basename(r.distorted),
     String(r.frames),
@@ -295,6 +338,7 @@ function describeRun(run: ScoreRunResult, perFrameFile: string | null): string {
     fig(r, 'ssimY', 'mean', 5),
     fig(r, 'ssim', 'mean', 5),
     fig(r, 'msSsim', 'mean', 5),
+    ...optional.map((c) => fig(r, c.series, 'mean', c.digits)),
   ]);
   const out = [
     `Scores against ${run.reference}`,
@@ -312,10 +356,14 @@ function describeRun(run: ScoreRunResult, perFrameFile: string | null): string {
         'SSIM-Y',
         'SSIM',
         'MS-SSIM',
+        ...optional.map((c) => c.title),
       ],
       rows,
     ),
   ];
+  if (optional.some((c) => c.series === 'cambi')) {
+    out.push('', 'CAMBI: mean banding index, 0 (none) to 24; lower is better.');
+  }
   const notes = new Map<string, string>();
   for (const r of run.results) {
     for (const w of r.warnings)

@@ -19,9 +19,18 @@
  * Input checks (§2.3): every rate finite and > 0, every quality finite; at least 2 points for PCHIP
  * and 4 for cubic; after sorting by quality the rate must rise strictly (no repeated quality, no
  * dip); the quality ranges must overlap.
+ *
+ * A lower-is-better figure (CAMBI) is compared as it is: the rate must then fall strictly as the
+ * figure rises. The BD-rate is still the bitrate difference at equal quality (the integral of
+ * log-rate over the shared figure range does not care which way is better), and BD-quality is
+ * still test − anchor in the figure's units, so a NEGATIVE BD-quality is the better one there
+ * (less banding at the same rate). Both equal what the higher-is-better computation gives on the
+ * negated figure, with BD-quality's sign turned back (the tests pin it). Such a curve often
+ * repeats its best value (CAMBI 0 at every top rung); `withoutRepeatedBest` keeps only the cheapest
+ * of those points, and the BD table and `vq bdrate --lower-is-better` use it and say so.
  */
 import { VqError } from '../errors';
-import type { RdPoint } from './hull';
+import type { QualityDirection, RdPoint } from './hull';
 
 /** How the curves are interpolated: PCHIP (JCT-VC/JVET CTC) or the VCEG-M33 cubic fit. */
 export type BdMethod = 'pchip' | 'cubic';
@@ -34,7 +43,11 @@ export interface BdResult {
   method: BdMethod;
   /** Percent bitrate change of test vs anchor at equal quality; negative = test saves bits. */
   bdRatePercent: number;
-  /** Mean quality difference test − anchor at equal (log) rate; null when the rate ranges do not overlap. */
+  /**
+   * Mean quality difference test − anchor at equal (log) rate, in the figure's units; null when the
+   * rate ranges do not overlap. Positive is better for a higher-is-better figure, negative for a
+   * lower-is-better one (CAMBI).
+   */
   bdQuality: number | null;
   /** The overlapping quality range [lo, hi] the BD-rate integral runs over. */
   overlap: [number, number];
@@ -167,8 +180,11 @@ function fmt(v: number): string {
   return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(6)));
 }
 
-/** Checks one curve and returns its points sorted by quality; throws INVALID_CURVE naming the curve. */
-function checkedCurve(name: string, points: readonly RdPoint[], method: BdMethod): RdPoint[] {
+/**
+ * Checks one curve and returns its points sorted by quality ascending; throws INVALID_CURVE naming
+ * the curve. The rate must rise with the quality, or fall with it for a lower-is-better figure.
+ */
+function checkedCurve(name: string, points: readonly RdPoint[], method: BdMethod, direction: QualityDirection): RdPoint[] {
   const min = BD_MIN_POINTS[method];
   if (points.length < min) {
     throw new VqError(
@@ -186,18 +202,60 @@ function checkedCurve(name: string, points: readonly RdPoint[], method: BdMethod
     }
   });
   const sorted = [...points].sort((a, b) => a.quality - b.quality);
+  const lower = direction === 'lower';
   for (let i = 1; i < sorted.length; i++) {
     const a = sorted[i - 1]!;
     const b = sorted[i]!;
-    if (!(b.quality > a.quality) || !(b.bitrate > a.bitrate)) {
+    const rateFollows = lower ? b.bitrate < a.bitrate : b.bitrate > a.bitrate;
+    if (!(b.quality > a.quality) || !rateFollows) {
       throw new VqError(
         'INVALID_CURVE',
-        `The ${name} curve is not monotonic: quality ${fmt(a.quality)} at bitrate ${fmt(a.bitrate)} and quality ${fmt(b.quality)} at bitrate ${fmt(b.bitrate)} — quality must rise strictly with bitrate.`,
-        'Use one encoder and settings per curve, drop the dominated points (run the convex hull first), and make sure no two points share a quality.',
+        `The ${name} curve is not monotonic: quality ${fmt(a.quality)} at bitrate ${fmt(a.bitrate)} and quality ${fmt(b.quality)} at bitrate ${fmt(b.bitrate)} — ${lower ? 'a lower-is-better figure must fall strictly as the bitrate rises' : 'quality must rise strictly with bitrate'}.`,
+        `Use one encoder and settings per curve, drop the dominated points (run the convex hull first), and make sure no two points share a quality.${wrongDirectionHint(sorted, direction)}`,
       );
     }
   }
   return sorted;
+}
+
+/**
+ * " If lower is better …" when a curve sorted by quality runs the other way overall (its rate falls
+ * as the figure rises, or rises for a lower-is-better figure): the figure was most likely given
+ * the wrong direction, e.g. CAMBI without `--lower-is-better`. Empty otherwise.
+ */
+function wrongDirectionHint(sorted: readonly RdPoint[], direction: QualityDirection): string {
+  const first = sorted[0]!.bitrate;
+  const last = sorted[sorted.length - 1]!.bitrate;
+  if (direction === 'higher' && last < first) {
+    return ' If lower is better for this figure (CAMBI), pass --lower-is-better (vq bdrate).';
+  }
+  if (direction === 'lower' && last > first) {
+    return ' If higher is better for this figure, leave out --lower-is-better (vq bdrate).';
+  }
+  return '';
+}
+
+/**
+ * A curve of a lower-is-better figure without its repeats of the best value: CAMBI reaches its
+ * floor (0, no banding) at several bitrates of a ladder's top rungs, and a curve that stays at one
+ * value while the bitrate rises is not monotonic, so it would have no BD numbers. Only the
+ * cheapest point at the curve's lowest value is kept: the higher rates buy no less banding. Other
+ * repeats stay, for {@link bdRate} to refuse with the reason. A higher-is-better curve is returned
+ * as it is. `dropped` lists the points left out, so a caller can say so.
+ */
+export function withoutRepeatedBest<P extends RdPoint>(
+  points: readonly P[],
+  direction: QualityDirection,
+): { points: P[]; dropped: P[] } {
+  if (direction === 'higher' || points.length < 2) return { points: [...points], dropped: [] };
+  const best = Math.min(...points.map((p) => p.quality));
+  const atBest = points.filter((p) => p.quality === best);
+  if (atBest.length < 2) return { points: [...points], dropped: [] };
+  const cheapest = atBest.reduce((a, b) => (b.bitrate < a.bitrate ? b : a));
+  return {
+    points: points.filter((p) => p.quality !== best || p === cheapest),
+    dropped: atBest.filter((p) => p !== cheapest),
+  };
 }
 
 function interpolant(method: BdMethod, x: readonly number[], y: readonly number[]): Interpolant {
@@ -225,14 +283,20 @@ function overlapOf(a: readonly number[], b: readonly number[], axis: string, sho
 }
 
 /**
- * BD-rate and BD-quality of `test` against `anchor` (methods.md §2.2; default PCHIP). Throws
+ * BD-rate and BD-quality of `test` against `anchor` (methods.md §2.2; default PCHIP) for a figure
+ * that is better higher (default) or lower (`direction`, see the module comment). Throws
  * VqError('INVALID_CURVE') for too few points (< 4 for cubic, < 2 for pchip), a non-monotonic
  * curve, or no common quality range; the message names the curve and what to do. Without a
  * common rate range the BD-rate stands and `bdQuality` is null.
  */
-export function bdRate(anchor: readonly RdPoint[], test: readonly RdPoint[], method: BdMethod = 'pchip'): BdResult {
-  const A = checkedCurve('anchor', anchor, method);
-  const B = checkedCurve('test', test, method);
+export function bdRate(
+  anchor: readonly RdPoint[],
+  test: readonly RdPoint[],
+  method: BdMethod = 'pchip',
+  direction: QualityDirection = 'higher',
+): BdResult {
+  const A = checkedCurve('anchor', anchor, method, direction);
+  const B = checkedCurve('test', test, method, direction);
   const qa = A.map((p) => p.quality);
   const qb = B.map((p) => p.quality);
   const la = A.map((p) => Math.log10(p.bitrate));
@@ -241,13 +305,17 @@ export function bdRate(anchor: readonly RdPoint[], test: readonly RdPoint[], met
   const [qLo, qHi] = overlapOf(qa, qb, 'quality', fmt);
   const rates = overlapRange(la, lb);
 
-  // BD-rate: log-rate as a function of quality.
+  // BD-rate: log-rate as a function of quality (ascending quality either way).
   const dLog = (integrate(interpolant(method, qb, lb), qLo, qHi) - integrate(interpolant(method, qa, la), qLo, qHi)) / (qHi - qLo);
-  // BD-quality: quality as a function of log-rate.
+  // BD-quality: quality as a function of log-rate, which must ascend: a lower-is-better curve
+  // sorted by quality has its rates descending, so it is read backwards.
+  const byRate = (x: number[]): number[] => (direction === 'lower' ? [...x].reverse() : x);
   const dQ =
     rates === null
       ? null
-      : (integrate(interpolant(method, lb, qb), rates[0], rates[1]) - integrate(interpolant(method, la, qa), rates[0], rates[1])) / (rates[1] - rates[0]);
+      : (integrate(interpolant(method, byRate(lb), byRate(qb)), rates[0], rates[1]) -
+          integrate(interpolant(method, byRate(la), byRate(qa)), rates[0], rates[1])) /
+        (rates[1] - rates[0]);
   return { method, bdRatePercent: (10 ** dLog - 1) * 100, bdQuality: dQ, overlap: [qLo, qHi] };
 }
 

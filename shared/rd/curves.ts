@@ -4,7 +4,7 @@
  * and the recommended ladder. Pure; the CLI (`vq hull`) and the HTML report draw from it.
  */
 import { groupCurves, settingsHull, type GroupablePoint, type LineKind } from './groupCurves';
-import type { Crossover } from './hull';
+import type { Crossover, QualityDirection } from './hull';
 import { recommendLadder, type LadderPickOptions, type PickedRung } from './ladderPick';
 
 /** A point with what the curves need to know about it. */
@@ -27,7 +27,10 @@ export interface SettingsCurve<P extends CurvePoint = CurvePoint> {
   lineKind: LineKind;
   hull: P[];
   crossovers: Crossover[];
-  /** Recommended ladder from the hull, top first. */
+  /**
+   * Recommended ladder from the hull, top first; none on a lower-is-better figure (the picker's
+   * rules are written for a figure that rises with quality: ladderPick.ts).
+   */
   picks: PickedRung<P>[];
 }
 
@@ -39,12 +42,16 @@ export function resolutionGroup(width: number | null | undefined, height: number
 }
 
 /**
- * One curve per encoder setting (in curve order), each with its hull across resolutions,
- * crossovers and recommended ladder.
+ * One curve per encoder setting (in curve order), each with its hull across resolutions (on the
+ * figure's better side: `direction`), crossovers and recommended ladder.
  */
-export function curvesBySettings<P extends CurvePoint>(points: readonly P[], pick?: Partial<LadderPickOptions>): SettingsCurve<P>[] {
-  return groupCurves(points, 'settings').map((c) => {
-    const { hull, crossovers } = settingsHull(c.points);
+export function curvesBySettings<P extends CurvePoint>(
+  points: readonly P[],
+  pick?: Partial<LadderPickOptions>,
+  direction: QualityDirection = 'higher',
+): SettingsCurve<P>[] {
+  return groupCurves(points, 'settings', direction).map((c) => {
+    const { hull, crossovers } = settingsHull(c.points, direction);
     return {
       key: c.key,
       label: c.label,
@@ -54,7 +61,7 @@ export function curvesBySettings<P extends CurvePoint>(points: readonly P[], pic
       lineKind: c.lineKind,
       hull,
       crossovers,
-      picks: recommendLadder(hull, pick),
+      picks: direction === 'higher' ? recommendLadder(hull, pick) : [],
     };
   });
 }

@@ -9,7 +9,8 @@
  *
  * The line of a curve is its points in bitrate order when they are one resolution or one point per
  * resolution (a ladder). Several rates at several resolutions (a per-title grid) are a cloud, not a
- * curve: its line is its upper convex hull, the best that setting reaches. A curve whose points
+ * curve: its line is its convex hull, the best that setting reaches (the upper envelope, or the
+ * lower one for a lower-is-better figure such as CAMBI: hull.ts). A curve whose points
  * come from more than one setting (a ladder mixing encoders) gets no line and no BD-rate.
  *
  * The convex hull is taken per setting, across resolutions: it then says which resolution one
@@ -20,7 +21,13 @@
  * resolutions that each have a curve of their own (2 points or more): between single points the
  * change is just the shape of a ladder, not two curves crossing.
  */
-import { hullCrossovers, upperHull, type Crossover, type HullInput } from './hull';
+import {
+  convexHull,
+  hullCrossovers,
+  type Crossover,
+  type HullInput,
+  type QualityDirection,
+} from './hull';
 
 /** Rate-control family: constant quality (CRF) or a target bitrate (ABR, CBR). */
 export type RateFamily = 'quality' | 'bitrate';
@@ -102,29 +109,33 @@ function heightOf(p: GroupablePoint): number {
 }
 
 /**
- * The line of a curve's points: none when they are mixed; their upper hull when they hold several
- * rates at several resolutions (a grid); else the points themselves by bitrate.
+ * The line of a curve's points: none when they are mixed; their convex hull (on the figure's
+ * better side) when they hold several rates at several resolutions (a grid); else the points
+ * themselves by bitrate.
  */
 export function lineOf<P extends GroupablePoint>(
   points: readonly P[],
   mixed: boolean,
+  direction: QualityDirection = 'higher',
 ): { line: P[]; lineKind: LineKind } {
   if (mixed) return { line: [], lineKind: 'none' };
   const perGroup = new Map<string, number>();
   for (const p of points) perGroup.set(p.group, (perGroup.get(p.group) ?? 0) + 1);
   const grid = perGroup.size > 1 && [...perGroup.values()].some((n) => n > 1);
-  if (grid) return { line: upperHull(points), lineKind: 'hull' };
+  if (grid) return { line: convexHull(points, direction), lineKind: 'hull' };
   return { line: [...points].sort((a, b) => a.bitrate - b.bitrate), lineKind: 'points' };
 }
 
 /**
  * Curves of points under a grouping (see the module comment), ordered by encoder, preset, rate
  * family, then resolution (height ascending), then label; points by bitrate ascending. Two ladders
- * of the same name get their ids in the label.
+ * of the same name get their ids in the label. `direction` says which way the quality is better
+ * (a grid's line is its hull on that side).
  */
 export function groupCurves<P extends GroupablePoint>(
   points: readonly P[],
   grouping: CurveGrouping,
+  direction: QualityDirection = 'higher',
 ): CurveGroup<P>[] {
   const byKey = new Map<string, P[]>();
   const keyOf = (p: P): string => {
@@ -162,7 +173,7 @@ export function groupCurves<P extends GroupablePoint>(
       points: sorted,
       settings: names,
       mixed,
-      ...lineOf(sorted, mixed),
+      ...lineOf(sorted, mixed, direction),
       sort: grouping === 'ladder' ? label : key.split('|').slice(0, 3).join('|'),
       height: grouping === 'settingsResolution' ? heightOf(first) : 0,
     };
@@ -187,11 +198,15 @@ export interface SettingsHull<P extends GroupablePoint> {
 }
 
 /**
- * The upper hull of points (one setting's, across resolutions) and the bitrates where the best
- * resolution changes along it, left out where either resolution has fewer than 2 points.
+ * The convex hull of points (one setting's, across resolutions) on the figure's better side, and
+ * the bitrates where the best resolution changes along it, left out where either resolution has
+ * fewer than 2 points.
  */
-export function settingsHull<P extends GroupablePoint>(points: readonly P[]): SettingsHull<P> {
-  const hull = upperHull(points);
+export function settingsHull<P extends GroupablePoint>(
+  points: readonly P[],
+  direction: QualityDirection = 'higher',
+): SettingsHull<P> {
+  const hull = convexHull(points, direction);
   const perGroup = new Map<string, number>();
   for (const p of points) perGroup.set(p.group, (perGroup.get(p.group) ?? 0) + 1);
   const isCurve = (group: string): boolean => (perGroup.get(group) ?? 0) >= 2;

@@ -1,17 +1,26 @@
 /**
- * The upper convex hull of (bitrate, quality) points pooled across resolutions, and the bitrates
- * where the best resolution changes along it (../shared/reference/methods.md §1.2).
+ * The convex hull of (bitrate, quality) points pooled across resolutions, and the bitrates where
+ * the best resolution changes along it (../shared/reference/methods.md §1.2).
  *
  * Method, restated from Netflix's `convex_hull.py` description:
  * 1. Points with a non-finite or non-positive bitrate or a non-finite quality are left out.
- * 2. Sort by bitrate ascending (ties: higher quality first) and keep a point only if its quality is
- *    strictly higher than the last kept point's. Ties are resolved in favour of efficiency: of two
+ * 2. Sort by bitrate ascending (ties: better quality first) and keep a point only if its quality is
+ *    strictly better than the last kept point's. Ties are resolved in favour of efficiency: of two
  *    points at the same quality the cheaper one stays, of two at the same bitrate the better one.
  *    (Netflix keeps equal-quality points at this step; a point that costs more for the same
  *    quality is not Pareto-efficient, so it is dropped here.)
- * 3. Andrew's monotone chain on the upper side, in linear rate: a point on or below the chord between
- *    its neighbours is removed, so the slopes ΔQ/ΔR strictly decrease as the rate grows.
+ * 3. Andrew's monotone chain on the better side, in linear rate: a point on or behind the chord
+ *    between its neighbours is removed.
+ *
+ * "Better" is higher for VMAF, PSNR, SSIM and XPSNR: the hull is the upper envelope of the points
+ * and its slopes ΔQ/ΔR strictly decrease as the rate grows. For a lower-is-better figure (CAMBI, a
+ * banding index) it is the lower envelope: the figure falls as the rate grows, ever more slowly.
+ * The two are one computation on the figure with its sign turned (−CAMBI is higher-is-better),
+ * which the tests pin.
  */
+
+/** Which way a quality figure is better: 'higher' (VMAF, PSNR, SSIM, XPSNR) or 'lower' (CAMBI). */
+export type QualityDirection = 'higher' | 'lower';
 
 /** A point on a rate–quality curve: bitrate in bits/s (any unit for BD-rate), quality e.g. VMAF. */
 export interface RdPoint {
@@ -39,29 +48,40 @@ function cross(o: RdPoint, a: RdPoint, b: RdPoint): number {
   return (a.bitrate - o.bitrate) * (b.quality - o.quality) - (a.quality - o.quality) * (b.bitrate - o.bitrate);
 }
 
-/** The monotonic filter of step 2: sorted by bitrate, each point strictly better than the one before. */
-export function monotonicPoints<P extends RdPoint>(points: readonly P[]): P[] {
+/** +1 when higher is better, −1 when lower is: quality × this is higher-is-better. */
+function sense(direction: QualityDirection): 1 | -1 {
+  return direction === 'lower' ? -1 : 1;
+}
+
+/**
+ * The monotonic filter of step 2: sorted by bitrate, each point strictly better than the one
+ * before (higher quality, or lower for a lower-is-better figure).
+ */
+export function monotonicPoints<P extends RdPoint>(points: readonly P[], direction: QualityDirection = 'higher'): P[] {
+  const s = sense(direction);
   const usable = points.filter((p) => Number.isFinite(p.bitrate) && p.bitrate > 0 && Number.isFinite(p.quality));
-  const sorted = [...usable].sort((a, b) => a.bitrate - b.bitrate || b.quality - a.quality);
+  const sorted = [...usable].sort((a, b) => a.bitrate - b.bitrate || s * (b.quality - a.quality));
   const kept: P[] = [];
   for (const p of sorted) {
     const last = kept[kept.length - 1];
-    if (last === undefined || p.quality > last.quality) kept.push(p);
+    if (last === undefined || s * (p.quality - last.quality) > 0) kept.push(p);
   }
   return kept;
 }
 
 /**
- * Upper convex hull in (rate, quality) per methods.md §1.2: monotonic filter, then Andrew's monotone
- * chain on the upper side; sorted by bitrate ascending. Collinear points are not on the hull.
+ * The convex hull in (rate, quality) per methods.md §1.2 on the figure's better side (see the
+ * module comment): monotonic filter, then Andrew's monotone chain; sorted by bitrate ascending.
+ * Collinear points are not on the hull. The caller's objects come back, not copies.
  */
-export function upperHull<P extends RdPoint>(points: readonly P[]): P[] {
-  const mono = monotonicPoints(points);
+export function convexHull<P extends RdPoint>(points: readonly P[], direction: QualityDirection = 'higher'): P[] {
+  const s = sense(direction);
+  const mono = monotonicPoints(points, direction);
   const hull: P[] = [];
-  // Walk from the highest rate down; pop while the last hull point is on or below the chord.
+  // Walk from the highest rate down; pop while the last hull point is on or behind the chord.
   for (let i = mono.length - 1; i >= 0; i--) {
     const p = mono[i]!;
-    while (hull.length >= 2 && cross(hull[hull.length - 2]!, hull[hull.length - 1]!, p) <= 0) hull.pop();
+    while (hull.length >= 2 && s * cross(hull[hull.length - 2]!, hull[hull.length - 1]!, p) <= 0) hull.pop();
     hull.push(p);
   }
   return hull.reverse();

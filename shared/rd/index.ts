@@ -1,6 +1,6 @@
 /** Rate–quality analysis: convex hull, BD-rate, per-title ladder picking, CSV input. Pure. */
-export { upperHull, hullCrossovers, monotonicPoints, type RdPoint, type HullInput, type Crossover } from './hull';
-export { bdRate, qualityOverlapShare, BD_METHODS, BD_MIN_POINTS, type BdMethod, type BdResult } from './bdrate';
+export { convexHull, hullCrossovers, monotonicPoints, type RdPoint, type HullInput, type Crossover, type QualityDirection } from './hull';
+export { bdRate, qualityOverlapShare, withoutRepeatedBest, BD_METHODS, BD_MIN_POINTS, type BdMethod, type BdResult } from './bdrate';
 export {
   recommendLadder,
   checkedLadderPickOptions,

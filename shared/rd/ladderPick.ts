@@ -18,6 +18,12 @@
  * Below the top rung the bitrate is interpolated along the hull, which is piecewise linear in
  * (rate, quality): `bitrate` and `quality` are the interpolated values, and `point` is the hull
  * point nearer in log-rate, whose resolution the rung takes.
+ *
+ * The figure must be one where higher is better (VMAF, PSNR, SSIM, XPSNR). A lower-is-better figure
+ * such as CAMBI is never a target here: CAMBI rates one artefact (banding) of the encode alone,
+ * with no reference, so a blurred rung can score 0 — a ladder picked on it would avoid
+ * banding, not look like the source — and it has no target or just-noticeable step like VMAF's
+ * 95 and 6. It is a check to read beside a VMAF ladder (shared/analysis.ts `ladderQualityProblem`).
  */
 import { VqError } from '../errors';
 import { EncoderSchema, ENCODERS, isSoftwareEncoder, LadderSchema, type Ladder, type Rung } from '../ladder';
@@ -113,7 +119,7 @@ function nearestPoint<P extends HullInput>(hull: readonly P[], r: number): P {
 }
 
 /**
- * Recommended rungs from a hull (pass {@link upperHull}'s output), top first; see the module comment
+ * Recommended rungs from a hull (pass {@link convexHull}'s output), top first; see the module comment
  * for the rules. An empty hull gives no rungs.
  */
 export function recommendLadder<P extends HullInput>(hull: readonly P[], opts?: Partial<LadderPickOptions>): PickedRung<P>[] {

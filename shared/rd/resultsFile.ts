@@ -14,7 +14,7 @@
  * curves are then one per encoder setting (groupCurves.ts), else one per encoder.
  */
 import { z } from 'zod';
-import type { RdQuality } from '../analysis';
+import { RD_QUALITY_SERIES, type RdQuality } from '../analysis';
 import { VqError } from '../errors';
 
 /** One rendition read from a results file. */
@@ -53,7 +53,9 @@ export type ResultsFormat = 'analysis' | 'encode-manifest' | 'score-json' | 'poi
 
 const num = z.number().nullable().optional();
 const Pooled = z.object({ mean: num, harmonicMean: num, p5: num }).passthrough();
-const SeriesMetrics = z.object({ vmaf: Pooled.optional(), psnrY: Pooled.optional(), psnr: Pooled.optional(), ssim: Pooled.optional() }).passthrough();
+const SeriesMetrics = z
+  .object({ vmaf: Pooled.optional(), psnrY: Pooled.optional(), psnr: Pooled.optional(), ssim: Pooled.optional(), msSsim: Pooled.optional(), xpsnr: Pooled.optional(), cambi: Pooled.optional() })
+  .passthrough();
 
 const AnalysisRendition = z
   .object({
@@ -63,7 +65,7 @@ const AnalysisRendition = z
     width: z.number(),
     height: z.number(),
     bitrate: z.number().nullable(),
-    metrics: z.object({ vmafMean: num, vmafHmean: num, vmafP5: num, psnrY: num, psnr: num, ssim: num }).passthrough(),
+    metrics: z.object({ vmafMean: num, vmafHmean: num, vmafP5: num, psnrY: num, psnr: num, ssim: num, msSsim: num, xpsnr: num, cambi: num }).passthrough(),
     ...settingsFields,
   })
   .passthrough();
@@ -114,12 +116,9 @@ type Series = z.infer<typeof SeriesMetrics>;
 function fromSeries(m: Series | undefined, quality: RdQuality): number | null {
   if (!m) return null;
   const v =
-    quality === 'vmafMean' ? m.vmaf?.mean
-    : quality === 'vmafHmean' ? m.vmaf?.harmonicMean
+    quality === 'vmafHmean' ? m.vmaf?.harmonicMean
     : quality === 'vmafP5' ? m.vmaf?.p5
-    : quality === 'psnrY' ? m.psnrY?.mean
-    : quality === 'psnr' ? m.psnr?.mean
-    : m.ssim?.mean;
+    : (m[RD_QUALITY_SERIES[quality] as keyof Series] as z.infer<typeof Pooled> | undefined)?.mean;
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 

@@ -157,7 +157,10 @@ describe('analysis.get / analysis.export on two scored renditions', () => {
         psnrY: s.metrics.psnrY!.mean,
         ssim: s.metrics.ssim!.mean,
         msSsim: null, // not asked for
+        xpsnr: null,
+        cambi: null,
       });
+      expect(p.vmafModel).toEqual({ name: s.model!.name, maxScore: 100 });
     }
     const [low, high] = data.points;
     expect(low!.rateControl).toBe('CRF 36');
@@ -169,7 +172,7 @@ describe('analysis.get / analysis.export on two scored renditions', () => {
     expect(high!.metrics.vmafMean!).toBeGreaterThan(low!.metrics.vmafMean!);
   });
 
-  it('takes the newest score of a rendition that was scored twice', async () => {
+  it('takes each figure of a rendition scored twice from the newest score that has it', async () => {
     const before = await c.api['analysis.get']({ sourceId });
     const target = before.points[0]!;
     let id: string | null = null;
@@ -181,20 +184,32 @@ describe('analysis.get / analysis.export on two scored renditions', () => {
         }
       });
     });
+    // SSIM again on the first 30 frames only: a figure the first score's SSIM is not.
     const { job } = await c.api['score.start']({
       referenceId: sourceId,
       distorted: [{ kind: 'rendition', id: target.renditionId }],
-      options: { metrics: ['psnr'] },
+      options: { metrics: ['ssim'], frames: 30 },
     });
     id = job.id;
     await done;
     await c.queue.whenIdle();
+    // The Scores list keeps the first score's row: its VMAF and PSNR are the only ones.
+    const { results } = await c.api['scores.list']({ sourceId });
+    const ofTarget = results.filter((r) => r.target.id === target.renditionId);
+    expect(ofTarget.map((r) => r.id)).toEqual([ofTarget[0]!.id, target.scoreResultId]);
+    const newer = ofTarget[0]!;
+    expect(newer.frames).toBe(30);
     const after = await c.api['analysis.get']({ sourceId });
     expect(after.points).toHaveLength(2);
     const again = after.points.find((p) => p.renditionId === target.renditionId)!;
-    expect(again.scoreResultId).not.toBe(target.scoreResultId);
-    expect(again.metrics.vmafMean).toBeNull(); // the newer score measured PSNR only
-    expect(again.metrics.psnrY).toBe(target.metrics.psnrY);
+    expect(again.scoreResultId).toBe(newer.id);
+    expect(again.scoreResultIds).toEqual([newer.id, target.scoreResultId]);
+    expect(again.metrics).toEqual({
+      ...target.metrics,
+      ssim: newer.metrics.ssim!.mean,
+    });
+    expect(again.metrics.ssim).not.toBe(target.metrics.ssim);
+    expect(again.vmafModel).toEqual(target.vmafModel);
     // Restore: delete the newer score, the older one is the newest again.
     await c.api['scores.delete']({ resultId: again.scoreResultId });
     expect((await c.api['analysis.get']({ sourceId })).points).toEqual(before.points);
@@ -207,7 +222,7 @@ describe('analysis.get / analysis.export on two scored renditions', () => {
     expect(csv.mimeType).toBe('text/csv');
     const lines = csv.text.trimEnd().split('\n');
     expect(lines[0]).toBe(
-      'rendition_id,label,ladder,encoder,width,height,rate_control,bitrate,size_bytes,quality,vmaf_mean,vmaf_hmean,vmaf_p5,psnr,psnr_y,ssim,ms_ssim,score_result_id,batch_id,created_at',
+      'rendition_id,label,ladder,encoder,width,height,rate_control,bitrate,size_bytes,quality,vmaf_mean,vmaf_hmean,vmaf_p5,psnr,psnr_y,ssim,ms_ssim,xpsnr_y,cambi,score_result_id,batch_id,created_at',
     );
     expect(lines).toHaveLength(3);
     expect(lines[1]!.split(',').slice(0, 7)).toEqual([

@@ -1,7 +1,7 @@
 /**
  * Rate–quality data of a source as the API offers it (`analysis.get`, `analysis.export`): every
- * rendition of the source with a score against it, as a point with its measured bitrate, the
- * facts of its rung and the pooled figures of its newest score.
+ * rendition of the source with a score against it, as one point with its measured bitrate, the
+ * facts of its rung and, per figure, the pooled value of the newest fresh score that has it.
  */
 import { z } from 'zod';
 import {
@@ -14,7 +14,8 @@ import { VqError } from '../../../shared/errors';
 import { RateControlSchema } from '../../../shared/ladder';
 import type { Batch, Rendition } from '../../../shared/queue';
 import { describeRateControl } from '../../../shared/rungText';
-import type { ScoreExport, ScoreResultSummary } from '../../../shared/scoreResults';
+import type { ScoreSeries } from '../../../shared/score';
+import type { PooledView, ScoreExport, ScoreResultSummary } from '../../../shared/scoreResults';
 import type { JobStore } from '../queue/jobStore';
 import type { LibraryRepo } from '../store/libraryRepo';
 import type { RenditionRepo } from '../store/renditionRepo';
@@ -54,25 +55,63 @@ function rungFacts(
 }
 
 /**
- * One rendition and its score as a rate–quality point. The bitrate is the rendition's measured
- * video bitrate (probe), else the one stored with the score, else file size × 8 over duration.
- * Null when its rung's rate-control mode cannot be read ({@link rungFacts}).
+ * The results a point's figures come from, out of a rendition's current results (newest first):
+ * the fresh ones, or all of them when none is fresh (the point is then stale). A stale result never
+ * gives a figure to a fresh point: its numbers describe bytes that are no longer there.
+ */
+export function feedingResults(
+  scores: readonly ScoreResultSummary[],
+): readonly ScoreResultSummary[] {
+  const fresh = scores.filter((s) => s.stale === null);
+  return fresh.length ? fresh : scores;
+}
+
+/**
+ * One rendition and its current scores (newest first; shared/scoreResults.ts `currentScores`) as
+ * a rate–quality point. Each figure comes from the newest {@link feedingResults} result that has
+ * its series, the VMAF model from the result that gave VMAF; the point is stale only when no fresh
+ * result is left. The bitrate is the rendition's measured video bitrate (probe), else the one
+ * stored with the newest feeding result, else file size × 8 over duration. Null without scores or
+ * when its rung's rate-control mode cannot be read ({@link rungFacts}).
  */
 export function rdRendition(
   rendition: Rendition,
-  score: ScoreResultSummary,
+  scores: readonly ScoreResultSummary[],
   batch: Pick<Batch, 'ladder'> | null,
 ): RdRendition | null {
   const facts = rungFacts(rendition.rung);
-  if (!facts) return null;
-  const m = score.metrics;
-  const kbps = rendition.bitrateKbps ?? score.bitrateKbps;
+  const feeding = feedingResults(scores);
+  const newest = feeding[0];
+  if (!facts || !newest) return null;
+  const given = new Set<ScoreResultSummary>();
+  const from = (series: ScoreSeries): ScoreResultSummary | undefined => {
+    const r = feeding.find((x) => x.metrics[series] !== undefined);
+    if (r) given.add(r);
+    return r;
+  };
+  const pooled = (series: ScoreSeries): PooledView | undefined => from(series)?.metrics[series];
+  const vmafFrom = from('vmaf');
+  const vmaf = vmafFrom?.metrics.vmaf;
+  const metrics: RdRendition['metrics'] = {
+    vmafMean: vmaf?.mean ?? null,
+    vmafHmean: vmaf?.harmonicMean ?? null,
+    vmafP5: vmaf?.p5 ?? null,
+    psnr: pooled('psnr')?.mean ?? null,
+    psnrY: pooled('psnrY')?.mean ?? null,
+    ssim: pooled('ssim')?.mean ?? null,
+    msSsim: pooled('msSsim')?.mean ?? null,
+    xpsnr: pooled('xpsnr')?.mean ?? null,
+    cambi: pooled('cambi')?.mean ?? null,
+  };
+  const model = vmafFrom?.model;
+  const kbps = rendition.bitrateKbps ?? newest.bitrateKbps;
   const duration = rendition.media.durationSeconds;
   const bitrate =
     kbps !== null ? kbps * 1000 : duration ? (rendition.sizeBytes * 8) / duration : Number.NaN;
   return {
     renditionId: rendition.id,
-    scoreResultId: score.id,
+    scoreResultId: newest.id,
+    scoreResultIds: feeding.filter((r) => r === newest || given.has(r)).map((r) => r.id),
     batchId: rendition.batchId ?? '',
     jobId: rendition.jobId,
     ladderId: batch?.ladder?.id ?? null,
@@ -85,17 +124,10 @@ export function rdRendition(
     ...facts,
     bitrate,
     sizeBytes: rendition.sizeBytes,
-    metrics: {
-      vmafMean: m.vmaf?.mean ?? null,
-      vmafHmean: m.vmaf?.harmonicMean ?? null,
-      vmafP5: m.vmaf?.p5 ?? null,
-      psnr: m.psnr?.mean ?? null,
-      psnrY: m.psnrY?.mean ?? null,
-      ssim: m.ssim?.mean ?? null,
-      msSsim: m.msSsim?.mean ?? null,
-    },
-    createdAt: score.createdAt,
-    stale: score.stale,
+    metrics,
+    vmafModel: model ? { name: model.name, maxScore: model.maxScore ?? 100, ...(model.transform ? { transform: true } : {}) } : null,
+    createdAt: newest.createdAt,
+    stale: newest.stale,
   };
 }
 
@@ -104,8 +136,9 @@ export class AnalysisService {
   constructor(private readonly deps: AnalysisServiceDeps) {}
 
   /**
-   * `analysis.get`: every rendition of the source scored against it (newest result per
-   * rendition), by bitrate ascending; those whose score is stale apart, in `stalePoints`.
+   * `analysis.get`: every rendition of the source scored against it (one point each, its figures
+   * from its newest fresh results: {@link rdRendition}), by bitrate ascending; those with no
+   * fresh score apart, in `stalePoints`.
    * Renditions of other sources scored against this one are left out: they are not points of
    * this source's curves. NOT_FOUND for an unknown source.
    */
@@ -150,12 +183,19 @@ export class AnalysisService {
       if (!batches.has(id)) batches.set(id, this.deps.jobs.getBatch(id));
       return batches.get(id) ?? null;
     };
-    const points: RdRendition[] = [];
+    // The current results of each rendition, newest first (the order of currentByReference).
+    const scoresOf = new Map<string, ScoreResultSummary[]>();
     for (const score of this.deps.scores.currentByReference(sourceId)) {
       if (score.target.kind !== 'rendition') continue;
-      const rendition = renditionOf(score.target.id);
+      const had = scoresOf.get(score.target.id);
+      if (had) had.push(score);
+      else scoresOf.set(score.target.id, [score]);
+    }
+    const points: RdRendition[] = [];
+    for (const [id, scores] of scoresOf) {
+      const rendition = renditionOf(id);
       if (!rendition) continue;
-      const point = rdRendition(rendition, score, batchOf(rendition.batchId));
+      const point = rdRendition(rendition, scores, batchOf(rendition.batchId));
       // No measured bitrate, none stored with the score and no duration: not a rate–quality point.
       if (point && Number.isFinite(point.bitrate) && point.bitrate > 0) points.push(point);
     }

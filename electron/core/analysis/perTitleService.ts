@@ -17,6 +17,7 @@ import { rdQualityOf, RD_QUALITY_LABELS } from '../../../shared/analysis';
 import type { VqEvent } from '../../../shared/api';
 import { VqError, toApiError } from '../../../shared/errors';
 import {
+  PER_TITLE_SCORE_METRICS,
   perTitleGridLadder,
   resolvePerTitleOptions,
   type PerTitleOptions,
@@ -24,7 +25,7 @@ import {
 } from '../../../shared/perTitle';
 import type { Batch, Job } from '../../../shared/queue';
 import { batchTally } from '../../../shared/queue';
-import { ladderFromPicks, recommendLadder, upperHull, type HullInput } from '../../../shared/rd';
+import { ladderFromPicks, recommendLadder, convexHull, type HullInput } from '../../../shared/rd';
 import type { ScoreOptions } from '../../../shared/score';
 import type { EncodeService } from '../encode/encodeService';
 import { sourceGeometry } from '../encode/planBatch';
@@ -45,11 +46,10 @@ export interface PerTitleServiceDeps {
 }
 
 /**
- * What the grid's score jobs measure: VMAF (model chosen from the source size), PSNR and SSIM.
- * MS-SSIM is left out: it adds time and is not a per-title figure here, and it cannot be computed
- * below 176 px, which small grid rungs reach.
+ * What the grid's score jobs measure (shared/perTitle.ts `PER_TITLE_SCORE_METRICS` says why these):
+ * VMAF with the model chosen from the source size, PSNR and SSIM.
  */
-export const PER_TITLE_SCORE_OPTIONS: ScoreOptions = { metrics: ['vmaf', 'psnr', 'ssim'] };
+export const PER_TITLE_SCORE_OPTIONS: ScoreOptions = { metrics: [...PER_TITLE_SCORE_METRICS] };
 
 /** Runs and follows per-title runs. */
 export class PerTitleService {
@@ -232,7 +232,7 @@ export class PerTitleService {
         'Check the score jobs of the grid batch in the queue, then start the per-title run again.',
       );
     }
-    const hull = upperHull(points);
+    const hull = convexHull(points);
     const picked = recommendLadder(hull, s.pick);
     const fileName = this.deps.library.get(run.sourceId)?.item.fileName ?? run.sourceId;
     const picks = ladderFromPicks(picked, {

@@ -358,7 +358,7 @@ export function createService(deps: ServiceDeps): VqApi {
     },
 
     async 'scores.get'(args) {
-      return deps.scores.get(args.resultId);
+      return deps.scores.get(args.resultId, { features: args.features === true });
     },
 
     async 'scores.delete'(args) {

@@ -1,8 +1,9 @@
 /**
  * Reads everything the library holds about some sources into a {@link ProjectFile}: the sources,
- * their batches and jobs, renditions, score runs and results (with per-frame series), the saved
- * ladders, and per-title runs when the library has them. Reads the rows directly, so nothing is
- * lost or recomputed on the way (series come out of their float64 BLOBs bit for bit).
+ * their batches and jobs, renditions, score runs and results (with per-frame series and libvmaf's
+ * elementary features), the saved ladders, and per-title runs when the library has them. Reads
+ * the rows directly, so nothing is lost or recomputed on the way (series come out of their
+ * float64 BLOBs bit for bit).
  */
 import { VqError } from '../../../shared/errors';
 import {
@@ -14,6 +15,7 @@ import {
   type ProjectFile,
   type ProjectJob,
   type ProjectRendition,
+  type ProjectScoreFeature,
   type ProjectScoreResult,
   type ProjectScoreRun,
   type ProjectSource,
@@ -22,10 +24,10 @@ import { SCORE_SERIES, type ScoreSeries } from '../../../shared/score';
 import { unpackSeries } from '../score/frameBlob';
 import { statFile, type FileIdentity } from '../scores/fileIdentity';
 import type { Db } from '../store/db';
-import { identityOf } from '../store/scoreRepo';
+import { SERIES_COLUMN, identityOf, readFeatures } from '../store/scoreRepo';
 import { LadderRepo } from '../store/ladderRepo';
 import { PerTitleRepo } from '../analysis/perTitleRepo';
-import { SERIES_COLUMN, hasPerTitleRuns, type Row } from './projectRows';
+import { hasPerTitleRuns, type Row } from './projectRows';
 
 /** Options of {@link exportProject}. */
 export interface ExportOptions {
@@ -125,6 +127,9 @@ export function exportProject(db: Db, opts: ExportOptions): ProjectFile {
     scoreRuns: runRows.map(runOf),
     scoreResults: resultRows.map((r) => resultOf(r, chosen, renditionIds)),
   };
+  const features = resultRows.flatMap((r) => featuresOf(db, r.id as string));
+  // Only when there are any: a file without them stays readable by apps that keep none.
+  if (features.length) file.scoreFeatures = features;
   if (hasPerTitleRuns(db)) {
     const repo = new PerTitleRepo(db);
     file.perTitleRuns = ids.flatMap((id) => repo.listBySource(id).reverse());
@@ -291,6 +296,15 @@ function runOf(r: Row): ProjectScoreRun {
       ),
     ),
   };
+}
+
+/** The elementary features of one stored result, by name; non-finite values as null. */
+function featuresOf(db: Db, resultId: string): ProjectScoreFeature[] {
+  return Object.entries(readFeatures(db, resultId)).map(([name, values]) => ({
+    resultId,
+    name,
+    values: values.map(encodeSeriesValue),
+  }));
 }
 
 /** `{ [key]: identity }`, or nothing for a row stored before identities were recorded. */

@@ -254,11 +254,11 @@ describe('an imported project never runs what it stores', () => {
     c.close();
   });
 
-  it('the libvmaf filter builder refuses a thread count that is not a whole number', () => {
+  it('the libvmaf filter builder refuses a thread count that is not a whole number ≥ 0', () => {
     const model = { name: 'vmaf_v0.6.1', path: null, transform: false } as Parameters<
       typeof libvmafFilter
     >[0]['model'];
-    for (const threads of [1.5, 0, Number.NaN, '1:log_path=/x' as unknown as number]) {
+    for (const threads of [1.5, -1, Number.NaN, '1:log_path=/x' as unknown as number]) {
       expect(() =>
         libvmafFilter({ api: 2, model, threads, msSsim: false }, '/t/v.json', 1),
       ).toThrow(/threads/);

@@ -20,12 +20,14 @@ import {
   MAX_PROJECT_CHARS,
   PROJECT_FORMAT,
   PROJECT_VERSION,
+  READABLE_PROJECT_VERSIONS,
   ProjectBatchSchema,
   ProjectFileSchema,
   ProjectJobSchema,
   ProjectLadderSchema,
   ProjectPerTitleRunSchema,
   ProjectRenditionSchema,
+  ProjectScoreFeatureSchema,
   ProjectScoreResultSchema,
   ProjectScoreRunSchema,
   ProjectSourceSchema,
@@ -36,15 +38,19 @@ import {
   type ProjectFile,
   type ProjectImportSummary,
   type ProjectJob,
+  type ProjectScoreResult,
 } from '../../../shared/project';
-import { SCORE_SERIES } from '../../../shared/score';
+import { poolAll } from '../../../shared/pooling';
+import { SCORE_SERIES, type ScoreSeries } from '../../../shared/score';
+import { pooledView, thresholdsOf, type PooledView } from '../../../shared/scoreResults';
 import { PerTitleRepo } from '../analysis/perTitleRepo';
 import { packSeries } from '../score/frameBlob';
 import { statFile, wholeMs, type FileIdentity, type FileStat } from '../scores/fileIdentity';
 import type { Db } from '../store/db';
 import { REFUSED_KEY } from '../store/libraryRepo';
+import { SERIES_COLUMN, insertFeatures } from '../store/scoreRepo';
 import type { ImportJournal, ImportTable } from './importJournal';
-import { SERIES_COLUMN, hasPerTitleRuns } from './projectRows';
+import { hasPerTitleRuns } from './projectRows';
 
 /** Why an imported source is not read until its file has been probed on this machine. */
 export const NOT_YET_PROBED =
@@ -144,10 +150,10 @@ export async function parseProject(text: ProjectText): Promise<ProjectFile> {
       'Choose a .vqproj.json file exported by VQ Studio.',
     );
   }
-  if (head.version !== PROJECT_VERSION) {
+  if (typeof head.version !== 'number' || !READABLE_PROJECT_VERSIONS.includes(head.version)) {
     throw new VqError(
       'INVALID_ARGS',
-      `Project version ${JSON.stringify(head.version) ?? '(missing)'} is not supported; this app reads version ${PROJECT_VERSION}.`,
+      `Project version ${JSON.stringify(head.version) ?? '(missing)'} is not supported; this app reads versions ${READABLE_PROJECT_VERSIONS.join(' and ')}.`,
       typeof head.version === 'number' && head.version > PROJECT_VERSION
         ? 'It was written by a newer VQ Studio: update this app.'
         : 'Export the project again with this app.',
@@ -175,6 +181,7 @@ const RECORD_ARRAYS = {
   renditions: ProjectRenditionSchema,
   scoreRuns: ProjectScoreRunSchema,
   scoreResults: ProjectScoreResultSchema,
+  scoreFeatures: ProjectScoreFeatureSchema,
   perTitleRuns: ProjectPerTitleRunSchema,
 } as const;
 
@@ -507,6 +514,7 @@ export async function importProject(
         return;
       }
       const targetId = r.target.kind === 'source' ? src(r.target.id) : rend(r.target.id);
+      const series = decodedSeries(r);
       insertResult.run(
         r.id,
         r.runId,
@@ -522,10 +530,10 @@ export async function importProject(
         r.frames,
         packSeries(r.frameNumbers),
         ...SCORE_SERIES.map((s) => {
-          const values = r.series[s];
-          return values ? packSeries(values.map(decodeSeriesValue)) : null;
+          const values = series[s];
+          return values ? packSeries(values) : null;
         }),
-        JSON.stringify(r.pooled),
+        JSON.stringify(pooledOf(series, r)),
         JSON.stringify(r.warnings),
         JSON.stringify(r.unavailable),
         JSON.stringify(r.preflight),
@@ -538,6 +546,16 @@ export async function importProject(
       addedRow('score_results', r.id);
       added.scoreResults.push(r.id);
       summary.scoreResults.added++;
+    });
+
+    // Features of the results this import added (a result already here keeps its own). They need
+    // no journal: undoing the import deletes their result, and they go with it (ON DELETE CASCADE).
+    const framesOf = new Map(p.scoreResults.map((r) => [r.id, r.frameNumbers.length]));
+    const addedResults = new Set(added.scoreResults);
+    await inSlices(p.scoreFeatures ?? [], (f) => {
+      if (!addedResults.has(f.resultId)) return;
+      const values = f.values.map(decodeSeriesValue);
+      insertFeatures(db, f.resultId, { [f.name]: values }, framesOf.get(f.resultId) ?? -1);
     });
 
     const perTitle = p.perTitleRuns ?? [];
@@ -590,6 +608,25 @@ export async function importProject(
       ),
     );
   return { summary, added };
+}
+
+/** The per-frame series of a result as numbers (NaN for null, ±Infinity for "inf"). */
+function decodedSeries(r: ProjectScoreResult): Partial<Record<ScoreSeries, number[]>> {
+  const series = Object.entries(r.series);
+  return Object.fromEntries(series.map(([k, values]) => [k, values!.map(decodeSeriesValue)]));
+}
+
+/**
+ * The pooled figures of a result, pooled again from its series with the file's "share below"
+ * thresholds: the file's own figures are not trusted (a hand edit could make them disagree with
+ * the frames they summarise).
+ */
+function pooledOf(
+  series: Partial<Record<ScoreSeries, number[]>>,
+  r: ProjectScoreResult,
+): Partial<Record<ScoreSeries, PooledView>> {
+  const pooled = Object.entries(poolAll(series, thresholdsOf(r.pooled)));
+  return Object.fromEntries(pooled.map(([k, stats]) => [k, pooledView(stats!)]));
 }
 
 /** Source and rendition ids inside a score job's plan follow the remapping. */

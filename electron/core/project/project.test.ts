@@ -144,7 +144,7 @@ describe('project.export', () => {
     const p = JSON.parse(exported) as ProjectFile;
     expect(p).toMatchObject({
       format: 'vq-studio-project',
-      version: 1,
+      version: 2,
       app: { version: expect.any(String) },
     });
     expect(p.sources.map((s) => s.id).sort()).toEqual([srcId, otherId].sort());
@@ -169,6 +169,11 @@ describe('project.export', () => {
     expect(rendition.series.vmaf!.every((v) => typeof v === 'number' && v > 0 && v <= 100)).toBe(
       true,
     );
+    // libvmaf's elementary features of the VMAF scores travel too, one record per feature.
+    const features = (p.scoreFeatures ?? []).filter((f) => f.resultId === rendition.id);
+    expect(features.map((f) => f.name)).toEqual(expect.arrayContaining([expect.stringMatching(/adm2$/)]));
+    for (const f of features) expect(f.values).toHaveLength(rendition.frameNumbers.length);
+    expect((p.scoreFeatures ?? []).some((f) => f.resultId === self.id)).toBe(false); // PSNR/SSIM only
   });
 
   it('exports one source with the sources its scores refer to; an unknown id is refused', async () => {
@@ -191,6 +196,13 @@ describe('project.export', () => {
 });
 
 describe('project.import', () => {
+  it('reads a version 1 file (written before features and the new series)', async () => {
+    const v1 = JSON.parse(exported) as ProjectFile & { scoreFeatures?: unknown };
+    delete v1.scoreFeatures;
+    const summary = await core().api['project.import']({ text: JSON.stringify({ ...v1, version: 1 }) });
+    expect(summary.scoreResults).toEqual({ added: 4, skipped: 0 });
+  });
+
   it('round-trips into a fresh data dir: library, renditions, scores and series equal; events sent', async () => {
     const b = core();
     const events: VqEvent[] = [];
@@ -297,6 +309,7 @@ describe('project.import', () => {
       r.runId = `other-${r.runId}`;
       if (r.target.kind === 'rendition') r.target.id = renamed.get(r.target.id)!;
     }
+    for (const f of p.scoreFeatures ?? []) f.resultId = `other-${f.resultId}`;
     const summary = await d.api['project.import']({ text: JSON.stringify(p) });
     expect(summary.renditions).toEqual({ added: 0, skipped: 2 });
     expect(summary.scoreResults).toEqual({ added: 4, skipped: 0 });
@@ -356,7 +369,7 @@ describe('project.import', () => {
     await expectInvalid(
       c,
       JSON.stringify({ ...p(), version: 99 }),
-      /version 99 is not supported; this app reads version 1/,
+      /version 99 is not supported; this app reads versions 1 and 2/,
     );
     // Cut off half-way, as a broken download would be.
     await expectInvalid(c, exported.slice(0, Math.floor(exported.length / 2)), /not valid JSON/);

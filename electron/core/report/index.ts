@@ -4,7 +4,7 @@
  * per-frame values and commands, the batches and ladders that made them, the ffmpeg builds — and
  * renders it with {@link renderReportHtml}.
  */
-import type { RdQuality } from '../../../shared/analysis';
+import { RD_QUALITIES, rdQualityDirection, type RdQuality } from '../../../shared/analysis';
 import { VqError } from '../../../shared/errors';
 import type { Batch } from '../../../shared/queue';
 import type { ScoreResultDetail } from '../../../shared/scoreResults';
@@ -40,10 +40,14 @@ export async function gatherReport(deps: ReportDeps, sourceId: string): Promise<
   const renditions = deps.renditions.list({ sourceId });
   const scores = new Map<string, ScoreResultDetail>();
   for (const p of points) {
-    try {
-      scores.set(p.scoreResultId, deps.scores.get(p.scoreResultId));
-    } catch {
-      // deleted between the two reads: the row still shows its pooled figures
+    // A point's figures can come from several results (an earlier score kept a series).
+    for (const id of p.scoreResultIds ?? [p.scoreResultId]) {
+      if (scores.has(id)) continue;
+      try {
+        scores.set(id, deps.scores.get(id));
+      } catch {
+        // deleted between the two reads: the row still shows its pooled figures
+      }
     }
   }
   const batchIds = [...new Set(renditions.map((r) => r.batchId).filter((id): id is string => id !== null))];
@@ -73,8 +77,11 @@ export async function gatherReport(deps: ReportDeps, sourceId: string): Promise<
     const vmaf = b.libvmafApi ? `libvmaf ${b.libvmafVersion ?? '?'} (filter API ${b.libvmafApi})` : undefined;
     add('scoring', b.path, b.version ?? versions.get(b.path) ?? null, vmaf);
   }
-  const hasVmaf = points.some((p) => p.metrics.vmafMean !== null);
-  const quality: RdQuality = hasVmaf ? 'vmafMean' : points.some((p) => p.metrics.psnrY !== null) ? 'psnrY' : 'ssim';
+  // The first higher-is-better figure some point has (VMAF first); its curves, hull and BD-rate
+  // are drawn. CAMBI is never the report's figure: it rates banding alone (see ladderQualityProblem).
+  const quality: RdQuality =
+    RD_QUALITIES.find((q) => rdQualityDirection(q) === 'higher' && points.some((p) => p.metrics[q] !== null)) ??
+    'vmafMean';
   return {
     generatedAt: new Date().toISOString(),
     appVersion: deps.version,

@@ -1,6 +1,16 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { RdRendition } from '../../../shared/analysis';
+import type { LibraryItem } from '../../../shared/library';
 import { bdRate, type CurvePoint } from '../../../shared/rd';
-import { bdRows } from './reportHtml';
+import { createCore } from '../core';
+import { resultDetail } from '../scores/scoreViews';
+import { openDatabase } from '../store/db';
+import { ScoreRepo } from '../store/scoreRepo';
+import { makeClip } from '../testing/clips';
+import { TEST_V1_MODEL, testFullScore, testScore } from '../testing/scores';
+import { useTempDirs } from '../testing/tempDir';
+import { bdRows, renderReportHtml } from './reportHtml';
 
 const pt = (
   encoder: string,
@@ -70,5 +80,176 @@ describe('bdRows', () => {
   it('has nothing to compare for one setting at one resolution', () => {
     expect(bdRows([pt('libx264', 360, 100, 60), pt('libx264', 360, 200, 70)]).rows).toEqual([]);
     expect(bdRows([])).toEqual({ anchor: null, rows: [] });
+  });
+});
+
+describe('the report of scores with XPSNR, CAMBI and VMAF v1', () => {
+  const tempDir = useTempDirs('vq-report-new-');
+
+  /** A rendition point of the report's source, scored by result `resultId`. */
+  function point(resultId: string, label: string, kbps: number, vmafMean: number): RdRendition {
+    return {
+      renditionId: `r-${label}`,
+      scoreResultId: resultId,
+      batchId: 'b',
+      jobId: null,
+      ladderId: 'l',
+      ladderName: 'L',
+      rungId: label,
+      label,
+      encoder: 'libx264',
+      width: 320,
+      height: 240,
+      rateControl: 'CRF 23',
+      preset: 'ultrafast',
+      rateMode: 'crf',
+      bitrate: kbps * 1000,
+      sizeBytes: kbps * 125,
+      metrics: {
+        vmafMean,
+        vmafHmean: null,
+        vmafP5: null,
+        psnr: null,
+        psnrY: null,
+        ssim: null,
+        msSsim: null,
+        xpsnr: null,
+        cambi: null,
+      },
+      createdAt: 't',
+      stale: null,
+    };
+  }
+
+  it('lists the new series (CAMBI lower is better), charts them per frame, and draws VMAF v1 on 0–110', async () => {
+    const dir = tempDir();
+    const clip = makeClip(dir, { width: 320, height: 240, fps: 24, seconds: 1 });
+    const c = createCore({ dataDir: path.join(dir, 'data'), host: { mode: 'web' }, queue: 'off' });
+    let source: LibraryItem;
+    try {
+      source = (await c.api['library.import']({ paths: [clip] })).imported[0]!;
+    } finally {
+      c.close();
+    }
+    // Two scores stored in a real library file: one with every new series and the v1 model, one
+    // of VMAF v0.6.1 alone (its chart keeps fitting its values).
+    const db = openDatabase(path.join(dir, 'data'));
+    const repo = new ScoreRepo(db);
+    const run = {
+      id: 'run1',
+      jobId: null,
+      referenceId: source.id,
+      referencePath: clip,
+      command: ['ffmpeg'],
+      ffmpeg: { path: 'ffmpeg', version: '7.1.5', libvmafApi: 2 as const, libvmafVersion: '3.2.0' },
+      model: null,
+      startedAt: 't',
+      durationMs: 1,
+    };
+    const scored = {
+      target: { kind: 'source' as const, id: source.id },
+      path: clip,
+      label: 'x',
+      encoder: null,
+      width: 320,
+      height: 240,
+      bitrateKbps: null,
+    };
+    repo.insertRun(run, [
+      {
+        id: 'full',
+        scored,
+        score: testFullScore({ perFrame: { ...testFullScore().perFrame, vmaf: [90, 95, 99] } }),
+        createdAt: 't',
+      },
+      {
+        id: 'plain',
+        scored,
+        score: testScore({ vmaf: [90, 95, 99] }, [0, 1, 2], {
+          model: { ...TEST_V1_MODEL, name: 'vmaf_v0.6.1', maxScore: undefined },
+        }),
+        createdAt: 't',
+      },
+    ]);
+    // A later XPSNR-only score of the same video: its point takes VMAF from the earlier one.
+    repo.insertRun({ ...run, id: 'run2' }, [
+      { id: 'xonly', scored, score: testScore({ xpsnr: [30, 31, 32] }, [0, 1, 2]), createdAt: 'u' },
+    ]);
+    const full = resultDetail(repo.get('full')!);
+    const plain = resultDetail(repo.get('plain')!);
+    const xonly = resultDetail(repo.get('xonly')!);
+    db.close();
+
+    const merged = renderReportHtml({
+      generatedAt: 'now',
+      appVersion: 'test',
+      source,
+      quality: 'vmafMean',
+      points: [{ ...point('xonly', 'm', 400, 94.667), scoreResultIds: ['xonly', 'plain'] }],
+      renditions: [],
+      scores: new Map([
+        ['xonly', xonly],
+        ['plain', plain],
+      ]),
+      batches: [],
+      binaries: [],
+    });
+    expect(merged).toContain('<th>XPSNR-Y</th>');
+    expect(merged).toContain('<span class="num">31.000</span>');
+    expect(merged).toContain('<span class="num">90.000</span>'); // VMAF min of the earlier score
+    expect([...merged.matchAll(/aria-label="m \([^"]*\): ([^"]+) per frame"/g)].map((x) => x[1])).toEqual([
+      'VMAF',
+      'XPSNR-Y',
+    ]);
+    expect(merged).toContain('(run run2)');
+    expect(merged).toContain('(run run1)');
+
+    const html = renderReportHtml({
+      generatedAt: 'now',
+      appVersion: 'test',
+      source,
+      quality: 'vmafMean',
+      points: [point('full', 'full', 800, 94.667), point('plain', 'plain', 400, 94.667)],
+      renditions: [],
+      scores: new Map([
+        ['full', full],
+        ['plain', plain],
+      ]),
+      batches: [],
+      binaries: [],
+    });
+    const section = (id: string, next: string): string =>
+      html.slice(html.indexOf(`<section id="${id}">`), html.indexOf(`<section id="${next}">`));
+
+    const scores = section('scores', 'rd');
+    for (const h of ['XPSNR-Y', 'XPSNR-U', 'XPSNR-V', 'CAMBI'])
+      expect(scores).toContain(`<th>${h}</th>`);
+    for (const k of ['xpsnr', 'xpsnrU', 'xpsnrV', 'cambi'] as const)
+      expect(scores).toContain(`<span class="num">${full.metrics[k]!.mean!.toFixed(3)}</span>`);
+    expect(scores).toContain('lower is better');
+    expect(scores).toMatch(/in dB/);
+    expect(scores).toContain('VMAF of 0–110');
+    expect(section('toolchain', 'ladders')).toContain('vmaf_v1.0.16_3d0h_2160 (built-in), scores 0–110');
+
+    const frames = section('frames', 'commands');
+    const charts = [
+      ...frames.matchAll(/<svg class="chart frame-chart"[^>]*aria-label="([^"]+)"[\s\S]*?<\/svg>/g),
+    ].map((m) => ({ label: m[1]!, svg: m[0] }));
+    expect(charts.map((ch) => ch.label)).toEqual([
+      'full (x264 320x240, 800 kb/s): VMAF per frame',
+      'full (x264 320x240, 800 kb/s): XPSNR-Y per frame',
+      'full (x264 320x240, 800 kb/s): CAMBI (lower is better) per frame',
+      'plain (x264 320x240, 400 kb/s): VMAF per frame',
+    ]);
+    // VMAF v1 on its whole scale: the axis starts at 0; v0.6.1 fits the values (90–99).
+    expect(charts[0]!.svg).toMatch(/>0<\/text>/);
+    expect(charts[3]!.svg).not.toMatch(/>0<\/text>/);
+    // XPSNR: luma with both chroma planes, and a legend naming them.
+    expect(charts[1]!.svg.match(/<path class="series"/g)).toHaveLength(3);
+    expect(charts[1]!.svg).toContain('>XPSNR-V</text>');
+    // CAMBI's NaN frame is left out of its line: two points.
+    expect(/<path class="series" d="([^"]+)"/.exec(charts[2]!.svg)![1]!.split(' L')).toHaveLength(
+      2,
+    );
   });
 });

@@ -3,8 +3,9 @@
  * script, no external URL, print-friendly. Pure: {@link ReportData} in, HTML text out. Every piece
  * of text from files or tools is escaped.
  *
- * Sections: source facts, toolchain, ladders, scores table, RD chart with hull and crossovers,
- * BD-rate table, per-frame charts, and the exact ffmpeg commands.
+ * Sections: source facts, toolchain, ladders, scores table (with XPSNR and CAMBI columns when a
+ * score has them), RD chart with hull and crossovers, BD-rate table, per-frame charts, and the
+ * exact ffmpeg commands.
  */
 import { RD_QUALITY_LABELS, type RdQuality, type RdRendition } from '../../../shared/analysis';
 import { formatBitrate, formatBytes, formatDuration, formatFps } from '../../../shared/format';
@@ -13,7 +14,7 @@ import type { Batch, Rendition } from '../../../shared/queue';
 import { bdRate, curvesBySettings, resolutionGroup, type BdResult, type CurvePoint, type RdPoint } from '../../../shared/rd';
 import { describeRateControl, describeRungSize } from '../../../shared/rungText';
 import type { ScoreResultDetail } from '../../../shared/scoreResults';
-import type { ScoreSeries } from '../../../shared/score';
+import { SERIES_LABELS, type ModelUsed, type ScoreSeries } from '../../../shared/score';
 import { formatCommand } from '../ffmpeg/process';
 import { esc } from './html';
 import { SERIES_COLORS, perFrameChartSvg, rdChartSvg, type RdSeries } from './svgCharts';
@@ -57,7 +58,15 @@ export interface BdRow {
   error: string | null;
 }
 
-const SERIES_LABEL: Readonly<Record<ScoreSeries, string>> = { vmaf: 'VMAF', psnrY: 'PSNR-Y', psnr: 'PSNR', ssimY: 'SSIM-Y', ssim: 'SSIM', msSsim: 'MS-SSIM' };
+
+/** Series the scores table adds as columns (pooled mean) when a score has them. */
+const EXTRA_COLUMNS: readonly ScoreSeries[] = ['xpsnr', 'xpsnrU', 'xpsnrV', 'cambi'];
+
+/** What the report says about the scale of each added series. */
+const SERIES_NOTE: Partial<Record<ScoreSeries, string>> = {
+  xpsnr: 'XPSNR-Y, -U and -V: the perceptually weighted PSNR of each plane (FFmpeg’s xpsnr filter), in dB, higher is better.',
+  cambi: 'CAMBI: libvmaf’s banding index of the encoded video, from 0 (no visible banding) to 24; lower is better.',
+};
 
 function fixed(v: number | null | undefined, digits: number): string {
   return v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits);
@@ -204,14 +213,26 @@ function sourceSection(s: LibraryItem): string {
 function toolchainSection(d: ReportData): string {
   const models = new Map<string, string>();
   for (const r of d.scores.values()) {
-    if (r.model) models.set(`${r.model.name}|${r.model.path ?? ''}`, `${r.model.name}${r.model.path ? ` (${r.model.path})` : ' (built-in)'}${r.model.transform ? ', phone transform' : ''} — ${r.model.reason}`);
+    if (r.model) models.set(`${r.model.name}|${r.model.path ?? ''}`, modelText(r.model));
   }
-  const rows = d.binaries.map((b) => [esc(b.role), `<code>${esc(b.path)}</code>`, esc(b.version ?? '?'), esc(b.notes.join('; '))]);
+  const rows = d.binaries.map((b) => [
+    esc(b.role),
+    `<code>${esc(b.path)}</code>`,
+    esc(b.version ?? '?'),
+    esc(b.notes.join('; ')),
+  ]);
   return (
     `<section id="toolchain"><h2>Toolchain</h2>` +
-    (rows.length ? table(['used for', 'binary', 'version', 'notes'], rows) : '<p class="muted">No encode or score runs recorded.</p>') +
-    (models.size ? `<h3>VMAF models</h3><ul>${[...models.values()].map((m) => `<li>${esc(m)}</li>`).join('')}</ul>` : '') +
-    facts([['VQ Studio', d.appVersion], ['Report made', d.generatedAt]]) +
+    (rows.length
+      ? table(['used for', 'binary', 'version', 'notes'], rows)
+      : '<p class="muted">No encode or score runs recorded.</p>') +
+    (models.size
+      ? `<h3>VMAF models</h3><ul>${[...models.values()].map((m) => `<li>${esc(m)}</li>`).join('')}</ul>`
+      : '') +
+    facts([
+      ['VQ Studio', d.appVersion],
+      ['Report made', d.generatedAt],
+    ]) +
     `</section>`
   );
 }
@@ -237,14 +258,56 @@ function laddersSection(d: ReportData): string {
   return `<section id="ladders"><h2>Ladders</h2>${parts.join('')}</section>`;
 }
 
+/** The stored results a point's figures come from, newest first (shared/analysis.ts). */
+function resultsOf(d: ReportData, p: RdRendition): ScoreResultDetail[] {
+  return (p.scoreResultIds ?? [p.scoreResultId])
+    .map((id) => d.scores.get(id))
+    .filter((r): r is ScoreResultDetail => r !== undefined);
+}
+
+/** The newest of a point's results that has `series`, or undefined. */
+function resultWith(d: ReportData, p: RdRendition, series: ScoreSeries): ScoreResultDetail | undefined {
+  return resultsOf(d, p).find((r) => r.perFrame[series] !== undefined || r.metrics[series] !== undefined);
+}
+
+/** The added series ({@link EXTRA_COLUMNS}) that any score of the points has. */
+function extraSeries(d: ReportData): ScoreSeries[] {
+  return EXTRA_COLUMNS.filter((k) => d.points.some((p) => resultWith(d, p, k)?.metrics[k]));
+}
+
+/** The top of a VMAF model's scale when it is not 100 (VMAF v1: 110), else null. */
+function modelMax(model: ModelUsed | null): number | null {
+  const max = model?.maxScore;
+  return max !== undefined && max !== 100 ? max : null;
+}
+
+/** The top of a result's VMAF scale when it is not 100, else null. */
+function vmafMax(r: ScoreResultDetail): number | null {
+  return modelMax(r.model);
+}
+
+/** A VMAF model as the toolchain section lists it: file or built-in, transform, scale, why. */
+function modelText(m: ModelUsed): string {
+  const max = modelMax(m);
+  return [
+    m.name,
+    m.path ? ` (${m.path})` : ' (built-in)',
+    m.transform ? ', phone transform' : '',
+    max !== null ? `, scores 0–${max}` : '',
+    ` — ${m.reason}`,
+  ].join('');
+}
+
 function scoresSection(d: ReportData): string {
   if (d.points.length === 0) {
-    const none = d.stalePoints?.length ? 'No rendition of this source has a score of the file as it is now.' : 'No rendition of this source has been scored yet.';
+    const none = d.stalePoints?.length
+      ? 'No rendition of this source has a score of the file as it is now.'
+      : 'No rendition of this source has been scored yet.';
     return `<section id="scores"><h2>Scores</h2><p class="muted">${none}</p>${staleScores(d)}</section>`;
   }
+  const extra = extraSeries(d);
   const rows = d.points.map((p) => {
-    const r = d.scores.get(p.scoreResultId);
-    const m = r?.metrics;
+    const of = (k: ScoreSeries) => resultWith(d, p, k)?.metrics[k];
     const n = (v: string) => `<span class="num">${v}</span>`;
     return [
       esc(p.label),
@@ -256,20 +319,56 @@ function scoresSection(d: ReportData): string {
       n(fixed(p.metrics.vmafMean, 3)),
       n(fixed(p.metrics.vmafHmean, 3)),
       n(fixed(p.metrics.vmafP5, 3)),
-      n(fixed(m?.vmaf?.min, 3)),
+      n(fixed(of('vmaf')?.min, 3)),
       n(fixed(p.metrics.psnrY, 3)),
       n(fixed(p.metrics.psnr, 3)),
       n(fixed(p.metrics.ssim, 5)),
       n(fixed(p.metrics.msSsim, 5)),
-      n(esc(r?.frames ?? '–')),
+      ...extra.map((k) => n(fixed(of(k)?.mean, 3))),
+      n(esc(resultsOf(d, p)[0]?.frames ?? '–')),
     ];
   });
   const warnings = new Map<string, string>();
-  for (const r of d.scores.values()) for (const w of r.warnings) warnings.set(w.message, w.reference ? `${w.message} (${w.reference})` : w.message);
+  for (const r of d.scores.values())
+    for (const w of r.warnings)
+      warnings.set(w.message, w.reference ? `${w.message} (${w.reference})` : w.message);
+  const notes = [
+    ...new Set(extra.map((k) => SERIES_NOTE[k === 'xpsnrU' || k === 'xpsnrV' ? 'xpsnr' : k])),
+  ].filter(Boolean);
+  const scales = [
+    ...new Set([...d.scores.values()].map(vmafMax).filter((v): v is number => v !== null)),
+  ];
+  if (scales.length)
+    notes.push(
+      `VMAF of ${scales.map((v) => `0–${v}`).join(', ')}: the model's scale (the VMAF v1 4K-at-3H models, 3d0h_2160, score up to 110, not 100).`,
+    );
   return (
-    `<section id="scores"><h2>Scores</h2><p class="muted">Pooled over the frames scored, per rendition (newest score against the source). PSNR-Y and PSNR in dB; VMAF harmonic mean as libvmaf defines it (n / Σ 1/(s+1) − 1).</p>` +
-    table(['rendition', 'encoder', 'size', 'rate control', 'bitrate', 'file size', 'VMAF', 'VMAF hmean', 'VMAF p5', 'VMAF min', 'PSNR-Y', 'PSNR', 'SSIM', 'MS-SSIM', 'frames'], rows, 'scores') +
-    (warnings.size ? `<h3>Notes from scoring</h3><ul>${[...warnings.values()].map((w) => `<li>${esc(w)}</li>`).join('')}</ul>` : '') +
+    `<section id="scores"><h2>Scores</h2><p class="muted">Pooled over the frames scored, per rendition (newest score against the source). PSNR-Y and PSNR in dB; VMAF harmonic mean as libvmaf defines it (n / Σ 1/(s+1) − 1).${notes.map((t) => ` ${esc(t)}`).join('')}</p>` +
+    table(
+      [
+        'rendition',
+        'encoder',
+        'size',
+        'rate control',
+        'bitrate',
+        'file size',
+        'VMAF',
+        'VMAF hmean',
+        'VMAF p5',
+        'VMAF min',
+        'PSNR-Y',
+        'PSNR',
+        'SSIM',
+        'MS-SSIM',
+        ...extra.map((k) => SERIES_LABELS[k]),
+        'frames',
+      ],
+      rows,
+      'scores',
+    ) +
+    (warnings.size
+      ? `<h3>Notes from scoring</h3><ul>${[...warnings.values()].map((w) => `<li>${esc(w)}</li>`).join('')}</ul>`
+      : '') +
     staleScores(d) +
     `</section>`
   );
@@ -356,25 +455,48 @@ function bdSection(d: ReportData): string {
   );
 }
 
+/**
+ * Per rendition: a chart of its headline series (VMAF, else PSNR, SSIM, MS-SSIM; VMAF on the
+ * model's whole scale when it is not 0–100), then XPSNR (luma, with the chroma planes) and CAMBI
+ * when it has them.
+ */
 function perFrameSection(d: ReportData): string {
   const charts: string[] = [];
   d.points.forEach((p, i) => {
-    const r = d.scores.get(p.scoreResultId);
-    if (!r) return;
-    const series = (['vmaf', 'psnrY', 'psnr', 'ssim', 'msSsim'] as ScoreSeries[]).find((s) => r.perFrame[s]);
-    if (!series) return;
-    charts.push(
-      perFrameChartSvg({
-        title: `${p.label} (${encoderName(p.encoder)} ${p.width}x${p.height}, ${kbps(p.bitrate)})`,
-        seriesLabel: SERIES_LABEL[series],
+    if (resultsOf(d, p).length === 0) return;
+    const title = `${p.label} (${encoderName(p.encoder)} ${p.width}x${p.height}, ${kbps(p.bitrate)})`;
+    const color = SERIES_COLORS[i % SERIES_COLORS.length]!;
+    const chart = (
+      series: ScoreSeries,
+      o: { label?: string; range?: [number, number]; more?: ScoreSeries[] } = {},
+    ): string => {
+      // Each series from the newest result that has it, on that result's own frames.
+      const r = resultWith(d, p, series)!;
+      return perFrameChartSvg({
+        title,
+        seriesLabel: o.label ?? SERIES_LABELS[series],
         frames: r.frameNumbers,
         values: r.perFrame[series]!,
         mean: r.metrics[series]?.mean ?? null,
-        color: SERIES_COLORS[i % SERIES_COLORS.length],
-      }),
-    );
+        color,
+        range: o.range,
+        more: (o.more ?? [])
+          .filter((s) => r.perFrame[s])
+          .map((s, k) => ({
+            label: SERIES_LABELS[s],
+            values: r.perFrame[s]!,
+            color: SERIES_COLORS[(i + k + 1) % SERIES_COLORS.length]!,
+          })),
+      });
+    };
+    const has = (s: ScoreSeries): boolean => resultWith(d, p, s)?.perFrame[s] !== undefined;
+    const headline = (['vmaf', 'psnrY', 'psnr', 'ssim', 'msSsim'] as ScoreSeries[]).find(has);
+    const max = headline === 'vmaf' ? vmafMax(resultWith(d, p, 'vmaf')!) : null;
+    if (headline) charts.push(chart(headline, max !== null ? { range: [0, max] } : {}));
+    if (has('xpsnr')) charts.push(chart('xpsnr', { more: ['xpsnrU', 'xpsnrV'] }));
+    if (has('cambi')) charts.push(chart('cambi', { label: 'CAMBI (lower is better)', range: [0, 1] }));
   });
-  return `<section id="frames"><h2>Per-frame scores</h2>${charts.length ? `<p class="muted">Dashed line: the mean. Long clips are drawn with the lowest and highest value of each pixel column, so single bad frames stay visible.</p>${charts.join('')}` : '<p class="muted">No per-frame scores stored.</p>'}</section>`;
+  return `<section id="frames"><h2>Per-frame scores</h2>${charts.length ? `<p class="muted">Dashed line: the mean. Long clips are drawn with the lowest and highest value of each pixel column, so single bad frames stay visible. CAMBI measures banding: there a lower line is better.</p>${charts.join('')}` : '<p class="muted">No per-frame scores stored.</p>'}</section>`;
 }
 
 function commandsSection(d: ReportData): string {
@@ -393,11 +515,10 @@ function commandsSection(d: ReportData): string {
   );
   const seen = new Set<string>();
   const score: string[] = [];
-  for (const p of d.points) {
-    const r = d.scores.get(p.scoreResultId);
-    if (!r || seen.has(r.runId)) continue;
+  for (const r of d.points.flatMap((p) => resultsOf(d, p))) {
+    if (seen.has(r.runId)) continue;
     seen.add(r.runId);
-    const labels = d.points.filter((q) => d.scores.get(q.scoreResultId)?.runId === r.runId).map((q) => q.label);
+    const labels = d.points.filter((q) => resultsOf(d, q).some((x) => x.runId === r.runId)).map((q) => q.label);
     score.push(`<h3>${esc(labels.join(', '))} <span class="muted">(run ${esc(r.runId)})</span></h3><pre class="cmd">${esc(formatCommand(r.command))}</pre>`);
   }
   return (

@@ -67,6 +67,40 @@ describe('charts', () => {
     expect(rdChartSvg([], 'VMAF')).toMatch(/No scored renditions/);
     expect(perFrameChartSvg({ title: 't', seriesLabel: 'VMAF', frames: [0, 1], values: [null, null], mean: null })).toMatch(/no finite VMAF values/);
   });
+  it('draws a per-frame chart on a fixed scale when asked (VMAF v1: 0–110), else fits the values', () => {
+    const base = {
+      title: 't',
+      seriesLabel: 'VMAF',
+      frames: [0, 1, 2],
+      values: [90, 95, 105],
+      mean: 96.67,
+    };
+    expect(valueTicks(perFrameChartSvg({ ...base, range: [0, 110] }))).toEqual([
+      '0',
+      '25',
+      '50',
+      '75',
+      '100',
+    ]);
+    expect(valueTicks(perFrameChartSvg(base))).toEqual(['90', '95', '100', '105']);
+  });
+  it('draws further series on the same axis with a legend, the main one on top', () => {
+    const svg = perFrameChartSvg({
+      title: 't',
+      seriesLabel: 'XPSNR-Y',
+      frames: [0, 1],
+      values: [30, 40],
+      mean: 35,
+      color: '#111111',
+      more: [{ label: 'XPSNR-U', values: [20, 50], color: '#222222' }],
+    });
+    const strokes = [...svg.matchAll(/<path class="series" d="[^"]+" stroke="([^"]+)"/g)].map(
+      (m) => m[1],
+    );
+    expect(strokes).toEqual(['#222222', '#111111']);
+    expect(svg).toContain('>XPSNR-U</text>');
+    expect(valueTicks(svg)).toEqual(['20', '30', '40', '50']);
+  });
   it('keeps a long per-frame chart small', () => {
     const values = Array.from({ length: 200_000 }, (_, i) => 80 + (i % 97) / 10);
     const svg = perFrameChartSvg({ title: 'long', seriesLabel: 'VMAF', frames: values.map((_, i) => i), values, mean: 85 });
@@ -82,3 +116,10 @@ describe('esc', () => {
     expect(esc(3)).toBe('3');
   });
 });
+
+/** The value-axis tick labels of a per-frame chart (not the frame numbers under it). */
+function valueTicks(svg: string): string[] {
+  return [...svg.matchAll(/<text class="tick" [^>]*text-anchor="end">([^<]+)<\/text>/g)]
+    .map((m) => m[1]!)
+    .filter((t) => !t.startsWith('frame'));
+}

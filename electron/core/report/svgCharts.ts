@@ -4,9 +4,10 @@
  *
  * - {@link rdChartSvg}: quality against bitrate on a log axis, every point per encoder, the convex
  *   hull as a line, and the crossover bitrates as dashed verticals.
- * - {@link perFrameChartSvg}: one series per frame. Long files are decimated per pixel column to
- *   the column's minimum and maximum (in the order they occur), so a dip of one frame still shows
- *   and the path has at most two points per column however many frames there are.
+ * - {@link perFrameChartSvg}: one series per frame (and optionally a few more on the same axis).
+ *   Long files are decimated per pixel column to the column's minimum and maximum (in the order
+ *   they occur), so a dip of one frame still shows and the path has at most two points per column
+ *   however many frames there are.
  */
 import { formatBitrate } from '../../../shared/format';
 import type { Crossover } from '../../../shared/rd';
@@ -159,17 +160,44 @@ const FW = 760;
 const FH = 150;
 const FM = { left: 44, right: 12, top: 10, bottom: 26 };
 
-/** A per-frame line chart of one series (frame numbers on x), with its mean as a dashed line. */
-export function perFrameChartSvg(o: { title: string; seriesLabel: string; frames: readonly number[]; values: readonly (number | null)[]; mean: number | null; color?: string }): string {
+/** A further line on a per-frame chart (XPSNR's chroma planes beside its luma). */
+export interface FrameLine {
+  label: string;
+  values: readonly (number | null)[];
+  color: string;
+}
+
+/**
+ * A per-frame line chart of one series (frame numbers on x), with its mean as a dashed line.
+ * `range` fixes the value axis (VMAF v1: 0–110) instead of fitting it to the values; `more` adds
+ * lines of other series on the same axis, with a legend.
+ */
+export function perFrameChartSvg(o: {
+  title: string;
+  seriesLabel: string;
+  frames: readonly number[];
+  values: readonly (number | null)[];
+  mean: number | null;
+  color?: string;
+  range?: readonly [number, number];
+  more?: readonly FrameLine[];
+}): string {
   const pw = FW - FM.left - FM.right;
   const ph = FH - FM.top - FM.bottom;
   const pts = decimateMinMax(o.values, Math.round(pw));
-  if (pts.length === 0) return `<p class="muted">${esc(o.title)}: no finite ${esc(o.seriesLabel)} values.</p>`;
+  if (pts.length === 0)
+    return `<p class="muted">${esc(o.title)}: no finite ${esc(o.seriesLabel)} values.</p>`;
+  const color = o.color ?? SERIES_COLORS[0]!;
+  const lines = [
+    { label: o.seriesLabel, values: o.values, color, pts },
+    ...(o.more ?? []).map((l) => ({ ...l, pts: decimateMinMax(l.values, Math.round(pw)) })),
+  ];
   const vs = pts.map((p) => p[1]);
   const vmin = Math.min(...vs);
   const vmax = Math.max(...vs);
-  let lo = vmin;
-  let hi = vmax;
+  const all = lines.flatMap((l) => l.pts.map((p) => p[1]));
+  let lo = o.range ? Math.min(o.range[0], ...all) : Math.min(...all);
+  let hi = o.range ? Math.max(o.range[1], ...all) : Math.max(...all);
   if (hi - lo < 1e-9) {
     lo -= 1;
     hi += 1;
@@ -177,25 +205,59 @@ export function perFrameChartSvg(o: { title: string; seriesLabel: string; frames
   const n = Math.max(o.values.length - 1, 1);
   const x = (i: number): number => FM.left + (i / n) * pw;
   const y = (v: number): number => FM.top + (1 - (v - lo) / (hi - lo)) * ph;
-  const color = o.color ?? SERIES_COLORS[0]!;
-  const d = pts.map(([i, v], k) => `${k === 0 ? 'M' : 'L'}${coord(x(i))},${coord(y(v))}`).join(' ');
   const parts: string[] = [];
-  parts.push(`<svg class="chart frame-chart" width="${FW}" height="${FH}" viewBox="0 0 ${FW} ${FH}" role="img" aria-label="${esc(`${o.title}: ${o.seriesLabel} per frame`)}">`);
+  parts.push(
+    `<svg class="chart frame-chart" width="${FW}" height="${FH}" viewBox="0 0 ${FW} ${FH}" role="img" aria-label="${esc(`${o.title}: ${o.seriesLabel} per frame`)}">`,
+  );
   parts.push(`<rect x="${FM.left}" y="${FM.top}" width="${pw}" height="${ph}" class="plot"/>`);
   for (const t of linearTicks(lo, hi, 4)) {
     if (t < lo || t > hi) continue;
-    parts.push(`<line class="grid" x1="${FM.left}" y1="${coord(y(t))}" x2="${FM.left + pw}" y2="${coord(y(t))}"/>`);
-    parts.push(`<text class="tick" x="${FM.left - 5}" y="${coord(y(t) + 4)}" text-anchor="end">${esc(tickLabel(t))}</text>`);
+    parts.push(
+      `<line class="grid" x1="${FM.left}" y1="${coord(y(t))}" x2="${FM.left + pw}" y2="${coord(y(t))}"/>`,
+    );
+    parts.push(
+      `<text class="tick" x="${FM.left - 5}" y="${coord(y(t) + 4)}" text-anchor="end">${esc(tickLabel(t))}</text>`,
+    );
   }
   const first = o.frames[0] ?? 0;
   const last = o.frames[o.frames.length - 1] ?? o.values.length - 1;
-  parts.push(`<text class="tick" x="${FM.left}" y="${FH - 8}" text-anchor="start">frame ${esc(first)}</text>`);
-  parts.push(`<text class="tick" x="${FM.left + pw}" y="${FH - 8}" text-anchor="end">frame ${esc(last)}</text>`);
-  parts.push(`<text class="axis" x="${FM.left + pw / 2}" y="${FH - 8}" text-anchor="middle">${esc(`${o.title} — ${o.seriesLabel} per frame`)}</text>`);
+  parts.push(
+    `<text class="tick" x="${FM.left}" y="${FH - 8}" text-anchor="start">frame ${esc(first)}</text>`,
+  );
+  parts.push(
+    `<text class="tick" x="${FM.left + pw}" y="${FH - 8}" text-anchor="end">frame ${esc(last)}</text>`,
+  );
+  parts.push(
+    `<text class="axis" x="${FM.left + pw / 2}" y="${FH - 8}" text-anchor="middle">${esc(`${o.title} — ${o.seriesLabel} per frame`)}</text>`,
+  );
   if (o.mean !== null && Number.isFinite(o.mean) && o.mean >= lo && o.mean <= hi) {
-    parts.push(`<line class="mean" x1="${FM.left}" y1="${coord(y(o.mean))}" x2="${FM.left + pw}" y2="${coord(y(o.mean))}"><title>${esc(`mean ${o.mean.toFixed(3)}`)}</title></line>`);
+    parts.push(
+      `<line class="mean" x1="${FM.left}" y1="${coord(y(o.mean))}" x2="${FM.left + pw}" y2="${coord(y(o.mean))}"><title>${esc(`mean ${o.mean.toFixed(3)}`)}</title></line>`,
+    );
   }
-  parts.push(`<path class="series" d="${d}" stroke="${esc(color)}"><title>${esc(`${o.title}: ${o.seriesLabel}, ${o.values.length} frames, min ${vmin.toFixed(3)}, max ${vmax.toFixed(3)}`)}</title></path>`);
+  // The main series last, so it is drawn on top of the others.
+  for (const l of [...lines.slice(1), lines[0]!]) {
+    if (l.pts.length === 0) continue;
+    const d = l.pts
+      .map(([i, v], k) => `${k === 0 ? 'M' : 'L'}${coord(x(i))},${coord(y(v))}`)
+      .join(' ');
+    const lv = l.pts.map((p) => p[1]);
+    const facts =
+      l === lines[0]
+        ? `min ${vmin.toFixed(3)}, max ${vmax.toFixed(3)}`
+        : `min ${Math.min(...lv).toFixed(3)}, max ${Math.max(...lv).toFixed(3)}`;
+    parts.push(
+      `<path class="series" d="${d}" stroke="${esc(l.color)}"><title>${esc(`${o.title}: ${l.label}, ${l.values.length} frames, ${facts}`)}</title></path>`,
+    );
+  }
+  if (lines.length > 1) {
+    lines.forEach((l, i) => {
+      const lx = FM.left + 8 + i * 90;
+      parts.push(
+        `<g class="legend"><line x1="${lx}" y1="${FM.top + 10}" x2="${lx + 16}" y2="${FM.top + 10}" stroke="${esc(l.color)}"/><text x="${lx + 20}" y="${FM.top + 14}">${esc(l.label)}</text></g>`,
+      );
+    });
+  }
   parts.push('</svg>');
   return parts.join('');
 }

@@ -7,9 +7,13 @@ describe('vq score flags', () => {
       ok: true,
       value: ['vmaf', 'psnr', 'ms_ssim'],
     });
-    expect(parseMetricsArg('vmaf,xpsnr')).toEqual({
+    expect(parseMetricsArg('CAMBI,xpsnr,psnr')).toEqual({
+      ok: true,
+      value: ['cambi', 'xpsnr', 'psnr'],
+    });
+    expect(parseMetricsArg('vmaf,vif')).toEqual({
       ok: false,
-      message: expect.stringContaining('xpsnr'),
+      message: 'unknown metric "vif" (use vmaf, psnr, ssim, ms_ssim, cambi, xpsnr)',
     });
     expect(parseMetricsArg(' , ')).toEqual({ ok: false, message: 'no metric given' });
   });

@@ -1,5 +1,5 @@
 /**
- * The `vq score` flags that need more than zod: `--metrics vmaf,psnr`, `--scale auto|WxH` and
+ * The `vq score` flags that need more than zod: `--metrics vmaf,psnr,cambi`, `--scale auto|WxH` and
  * `--fix NAME` (repeatable). Pure; each returns a message instead of throwing so the CLI can show
  * it as a usage error.
  */
@@ -9,7 +9,10 @@ import { SCORE_METRICS, type ScaleRequest, type ScoreMetric } from '../../../sha
 /** A parsed flag value or the message saying what is wrong with it. */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 
-/** `--metrics vmaf,psnr,ssim,ms_ssim` (also `ms-ssim`, `msssim`, any case, duplicates dropped). */
+/**
+ * `--metrics vmaf,psnr,ssim,ms_ssim,cambi,xpsnr` (also `ms-ssim`, `msssim`, any case, duplicates
+ * dropped).
+ */
 export function parseMetricsArg(text: string): Parsed<ScoreMetric[]> {
   const out: ScoreMetric[] = [];
   for (const raw of text.split(',')) {

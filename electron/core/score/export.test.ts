@@ -104,9 +104,70 @@ describe('per-frame export', () => {
           distorted: '/d/a,b.mp4',
           frames: [0, 5],
           series: { vmaf: [80, 90], psnrY: [40, null], psnr: [41, null] },
+          features: {},
         },
       ],
     });
+  });
+});
+
+describe('per-frame export of XPSNR, CAMBI and the elementary features', () => {
+  const full: ScoreRunResult = {
+    ...run,
+    results: [
+      result({
+        perFrame: {
+          vmaf: [80, 90],
+          xpsnr: [37.1508, 36],
+          xpsnrU: [38.7122, 38],
+          xpsnrV: [38.4645, Infinity],
+          cambi: [0, Number.NaN],
+        },
+        libvmafFeatures: {
+          integer_motion2: [0, 1.5],
+          integer_adm2: [0.99, Number.NaN],
+          vmaf: [1, 2],
+        },
+      }),
+      result({ distorted: '/d/b.mp4', perFrame: { psnrY: [40, 41] }, libvmafFeatures: {} }),
+    ],
+  };
+
+  it('CSV: new series after the old ones, then one column per feature (sorted), empty where absent', () => {
+    expect(perFrameCsv(full).split('\n')).toEqual([
+      // A feature named like a series column is told apart.
+      'distorted,frame,vmaf,psnr_y,xpsnr_y,xpsnr_u,xpsnr_v,cambi,integer_adm2,integer_motion2,feature:vmaf',
+      '"/d/a,b.mp4",0,80,,37.1508,38.7122,38.4645,0,0.99,0,1',
+      '"/d/a,b.mp4",5,90,,36,38,inf,,,1.5,2',
+      '/d/b.mp4,0,,40,,,,,,,',
+      '/d/b.mp4,5,,41,,,,,,,',
+      '',
+    ]);
+  });
+
+  it('JSON: series and features per distorted video, non-finite as null', () => {
+    const j = perFrameJson(full) as { results: { series: unknown; features: unknown }[] };
+    expect(j.results[0]!.series).toEqual({
+      vmaf: [80, 90],
+      xpsnr: [37.1508, 36],
+      xpsnrU: [38.7122, 38],
+      xpsnrV: [38.4645, null],
+      cambi: [0, null],
+    });
+    expect(j.results[0]!.features).toEqual({
+      integer_motion2: [0, 1.5],
+      integer_adm2: [0.99, null],
+      vmaf: [1, 2],
+    });
+    expect(j.results[1]!.features).toEqual({});
+  });
+
+  it('vq score --json pools the new series like the others', () => {
+    const r = result({ perFrame: { cambi: [1, 3], xpsnr: [30, 40] } });
+    r.metrics = { cambi: pool([1, 3]), xpsnr: pool([30, 40]) };
+    const j = scoreJson({ ...run, results: [r] });
+    expect(j.results[0]!.metrics.cambi).toMatchObject({ mean: 2, min: 1, max: 3, below: null });
+    expect(j.results[0]!.metrics.xpsnr).toMatchObject({ mean: 35 });
   });
 });
 

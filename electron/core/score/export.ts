@@ -91,7 +91,11 @@ function csvNumber(v: number | undefined): string {
   return String(v);
 }
 
-/** CSV column names of the series (snake_case, as ffmpeg-quality-metrics writes them). */
+/**
+ * CSV column names of the series (snake_case, as ffmpeg-quality-metrics writes them). A plane
+ * suffix names the plane: `psnr_y` is the luma PSNR and `psnr` the all-planes one; XPSNR has no
+ * all-planes figure, so its luma series is `xpsnr_y`, beside `xpsnr_u` and `xpsnr_v`.
+ */
 export const CSV_COLUMNS: Readonly<Record<ScoreSeries, string>> = {
   vmaf: 'vmaf',
   psnrY: 'psnr_y',
@@ -99,15 +103,27 @@ export const CSV_COLUMNS: Readonly<Record<ScoreSeries, string>> = {
   ssimY: 'ssim_y',
   ssim: 'ssim',
   msSsim: 'ms_ssim',
+  xpsnr: 'xpsnr_y',
+  xpsnrU: 'xpsnr_u',
+  xpsnrV: 'xpsnr_v',
+  cambi: 'cambi',
 };
 
 /**
  * Per-frame CSV of every distorted video of a run, one row per frame:
- * `distorted,frame,<series…>` (full precision; inf for identical-frame PSNR; empty when absent).
+ * `distorted,frame,<series…>,<features…>` (full precision; inf for identical-frame PSNR; empty
+ * when absent). The series come first, in display order; then libvmaf's elementary features,
+ * named as libvmaf logs them (`integer_adm2`…), sorted by name; a feature whose name is already a
+ * series column is written as `feature:<name>`.
  */
 export function perFrameCsv(run: ScoreRunResult): string {
   const series = SCORE_SERIES.filter((s) => run.results.some((r) => r.perFrame[s]));
-  const lines = [['distorted', 'frame', ...series.map((s) => CSV_COLUMNS[s])].join(',')];
+  const features = [...new Set(run.results.flatMap((r) => Object.keys(r.libvmafFeatures)))].sort();
+  const seriesColumns = series.map((s) => CSV_COLUMNS[s]);
+  const taken = new Set(['distorted', 'frame', ...seriesColumns]);
+  const featureColumns = features.map((f) => (taken.has(f) ? `feature:${f}` : f));
+  const header = ['distorted', 'frame', ...seriesColumns, ...featureColumns];
+  const lines = [header.map(csvCell).join(',')];
   for (const r of run.results) {
     r.frameNumbers.forEach((frame, i) => {
       lines.push(
@@ -115,6 +131,7 @@ export function perFrameCsv(run: ScoreRunResult): string {
           csvCell(r.distorted),
           String(frame),
           ...series.map((s) => csvNumber(r.perFrame[s]?.[i])),
+          ...features.map((f) => csvNumber(r.libvmafFeatures[f]?.[i])),
         ].join(','),
       );
     });
@@ -122,18 +139,21 @@ export function perFrameCsv(run: ScoreRunResult): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Per-frame JSON of one run (the UI's export): frame numbers and every series per distorted. */
+/**
+ * Per-frame JSON of one run (the UI's export): frame numbers, every series and every libvmaf
+ * elementary feature per distorted video, non-finite values as null.
+ */
 export function perFrameJson(run: ScoreRunResult): unknown {
+  const finite = (values: readonly number[]): (number | null)[] =>
+    values.map((x) => (Number.isFinite(x) ? x : null));
   return {
     reference: run.reference,
     results: run.results.map((r) => ({
       distorted: r.distorted,
       frames: r.frameNumbers,
-      series: Object.fromEntries(
-        Object.entries(r.perFrame).map(([k, v]) => [
-          k,
-          v.map((x) => (Number.isFinite(x) ? x : null)),
-        ]),
+      series: Object.fromEntries(Object.entries(r.perFrame).map(([k, v]) => [k, finite(v)])),
+      features: Object.fromEntries(
+        Object.entries(r.libvmafFeatures).map(([k, v]) => [k, finite(v)]),
       ),
     })),
   };

@@ -1,15 +1,18 @@
 /**
- * The quality-scoring engine (issue 4): VMAF, PSNR, SSIM and MS-SSIM of one or more distorted
- * videos against one reference in ONE ffmpeg process, aligned, per frame and pooled, equal to the
- * hand-written ffmpeg command. No `electron` import. Entry points: {@link planScore} (probe,
+ * The quality-scoring engine (issues 4 and 12): VMAF, PSNR, SSIM, MS-SSIM, CAMBI and XPSNR of one
+ * or more distorted videos against one reference in ONE ffmpeg process, aligned, per frame and
+ * pooled, equal to the hand-written ffmpeg command. No `electron` import. Entry points: {@link planScore} (probe,
  * pre-flight, command; nothing runs), {@link executeScorePlan} (run a plan) and {@link scoreRun}
  * (both, refusing a blocked plan).
  */
 export {
   planScore,
   metricsFor,
+  computesAny,
+  nothingToCompute,
   scoreBinary,
   MS_SSIM_MIN_SIZE,
+  xpsnrSizeProblem,
   type ScoreSource,
   type ScoreRequest,
   type ScoreDeps,
@@ -17,6 +20,7 @@ export {
   type PlannedPair,
   type ComputedMetrics,
 } from './plan';
+export { CAMBI_MIN_SIZE, cambiSizeProblem } from './cambiSize';
 export {
   scoreRun,
   executeScorePlan,
@@ -24,7 +28,9 @@ export {
   planScoreProcesses,
   needsProcessPerDistorted,
   assemblePair,
+  everyNth,
   PreflightBlockedError,
+  type PairLogs,
   type RunScoreOptions,
   type ScoreProcesses,
 } from './run';
@@ -41,6 +47,7 @@ export {
   libvmafFilter,
   type ScoreGraphSpec,
   type PairGraphSpec,
+  type PairLogPaths,
   type VmafFilterSpec,
   type BuiltGraph,
   type ScoreInputArgs,
@@ -51,6 +58,8 @@ export {
   parseLibvmafXml,
   parsePsnrStats,
   parseSsimStats,
+  parseXpsnrStats,
+  type XpsnrStatsLine,
   type LibvmafLog,
   type LibvmafFrame,
   type LibvmafPooled,

@@ -2,7 +2,14 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { testMedia } from '../testing/tempDir';
 import { pool } from '../../../shared/pooling';
-import { parseLibvmafJson, parseLibvmafXml, parsePsnrStats, parseSsimStats } from './logs';
+import {
+  parseLibvmafJson,
+  parseLibvmafXml,
+  parsePsnrStats,
+  parseSsimStats,
+  parseXpsnrStats,
+} from './logs';
+import { everyNth } from './run';
 
 const read = (rel: string): string => fs.readFileSync(testMedia(rel), 'utf8');
 
@@ -195,5 +202,55 @@ describe('ffmpeg psnr/ssim stats files', () => {
 
   it('rejects a malformed line', () => {
     expect(() => parseSsimStats('n:1 Y:abc All:0.9 (1)')).toThrow(/unexpected line 1/);
+  });
+});
+
+describe("ffmpeg 7.1's xpsnr stats file", () => {
+  // Excerpts of stats files FFmpeg 7.1.5 wrote (lines of a 10-frame trimmed run and of an
+  // identical pair, put together), with the blank line and a summary line as the filter ends
+  // its file (the summary's numbers are not those of these lines: the parser does not read it).
+  const real =
+    'n:    1  XPSNR y: 36.5160  XPSNR u: 37.6121  XPSNR v: 36.1625\n' +
+    'n:    2  XPSNR y: 30.9896  XPSNR u: 30.7808  XPSNR v: 29.2581\n' +
+    'n:    3  XPSNR y: 30.8968  XPSNR u: 29.4571  XPSNR v: 28.5626\n' +
+    '\n' +
+    'XPSNR average, 3 frames  y: 31.7683  u: 30.6142  v: 29.9727  (minimum: 29.9727)\n';
+  const identical =
+    'n:   25  XPSNR y: inf  XPSNR u: inf  XPSNR v: inf\n' +
+    '\n' +
+    'XPSNR average, 25 frames  y: inf  u: inf  v: inf  (minimum: inf)\n';
+
+  it('reads every frame line, y/u/v in dB, and leaves the summary out', () => {
+    const lines = parseXpsnrStats(real);
+    expect(lines).toEqual([
+      { n: 1, y: 36.516, u: 37.6121, v: 36.1625 },
+      { n: 2, y: 30.9896, u: 30.7808, v: 29.2581 },
+      { n: 3, y: 30.8968, u: 29.4571, v: 28.5626 },
+    ]);
+  });
+
+  it('reads inf, which the filter prints for a frame identical to the reference', () => {
+    expect(parseXpsnrStats(identical)).toEqual([{ n: 25, y: Infinity, u: Infinity, v: Infinity }]);
+  });
+
+  it('keeps frames 0, n, 2n… when subsampled (frame k is line k+1)', () => {
+    const lines = parseXpsnrStats(real);
+    expect(everyNth(lines, 2).map((l) => l.n)).toEqual([1, 3]);
+    expect(everyNth(lines, 1)).toEqual(lines);
+  });
+
+  it('rejects a malformed line with the line number and what it saw', () => {
+    expect(() => parseXpsnrStats('n:    1  XPSNR y: abc  XPSNR u: 1  XPSNR v: 1')).toThrow(
+      /xpsnr filter's stats file has an unexpected line 1 \(y: not a number\)/,
+    );
+    expect(() => parseXpsnrStats('n: 1 y: 36.5 u: 37.6 v: 36.1')).toThrow(
+      /unexpected line 1 \(not "n: N {2}XPSNR y: …"/,
+    );
+    expect(() => parseXpsnrStats(`${real}n:    4  XPSNR y: 30.1  XPSNR u: 29.0\n`)).toThrow(
+      /unexpected line 6 \(v: /,
+    );
+    expect(() =>
+      parseXpsnrStats('n:    1  XPSNR y: 1  XPSNR u: 1  XPSNR v: 1  XPSNR a: 1'),
+    ).toThrow(/unexpected line 1/);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Parsers for what the scoring ffmpeg writes: libvmaf logs (1.x JSON, 2.x/3.x JSON, 1.x and
- * 2.x/3.x XML) and the stats files of ffmpeg's `psnr` and `ssim` filters. Each output is
+ * 2.x/3.x XML) and the stats files of ffmpeg's `psnr`, `ssim` and `xpsnr` filters. Each output is
  * validated with zod, so a log of an unexpected shape is a clear error, never a silent zero.
  * Schemas: methods.md §3.6 (libvmaf `vmaf.cpp` RunVmaf for 1.x, `output.c` for 2.x).
  */
@@ -264,6 +264,50 @@ export function parseSsimStats(text: string): SsimStatsLine[] {
       ssimAll: All,
       values: { Y, All, ...(rest as Record<string, number>) },
     });
+  });
+  return out;
+}
+
+/** One line of the xpsnr filter's stats file: the XPSNR of each plane of one frame, in dB. */
+export interface XpsnrStatsLine {
+  /** 1-based frame counter of the filter. */
+  n: number;
+  /** Luma XPSNR. */
+  y: number;
+  /** Cb XPSNR. */
+  u: number;
+  /** Cr XPSNR. */
+  v: number;
+}
+
+/**
+ * A frame line as vf_xpsnr.c prints it (`"n: %4"PRId64` then `"  XPSNR %c: %3.4f"` per plane):
+ * `n:    1  XPSNR y: 37.1508  XPSNR u: 38.7122  XPSNR v: 38.4645`. A plane with no error at all
+ * prints `inf`. The summary line at the end ("XPSNR average, …") is not a frame.
+ */
+const XPSNR_LINE = /^n:\s*(\d+)((?:\s+XPSNR\s+[a-z]:\s*\S+)+)\s*$/;
+
+const XpsnrLine = z
+  .object({ n: z.string().regex(/^\d+$/), y: StatNumber, u: StatNumber, v: StatNumber })
+  .strict();
+
+/** Parses the xpsnr filter's `stats_file` (a YUV comparison: planes y, u and v). */
+export function parseXpsnrStats(text: string): XpsnrStatsLine[] {
+  const out: XpsnrStatsLine[] = [];
+  text.split(/\r?\n/).forEach((line, i) => {
+    if (!/^n:/.test(line)) return;
+    const m = XPSNR_LINE.exec(line);
+    if (!m)
+      throw badStats(
+        'xpsnr',
+        i + 1,
+        `not "n: N  XPSNR y: …": ${JSON.stringify(line.slice(0, 80))}`,
+      );
+    const fields: Record<string, string> = { n: m[1]! };
+    for (const p of m[2]!.matchAll(/XPSNR\s+([a-z]):\s*(\S+)/g)) fields[p[1]!] = p[2]!;
+    const p = XpsnrLine.safeParse(fields);
+    if (!p.success) throw badStats('xpsnr', i + 1, firstIssue(p.error));
+    out.push({ n: Number(p.data.n), y: p.data.y, u: p.data.u, v: p.data.v });
   });
   return out;
 }

@@ -19,7 +19,14 @@ import type {
 import { SERIES_OF_METRIC } from '../../../shared/score';
 import { lastLines, runTool } from '../ffmpeg/process';
 import { ProgressParser, progressFraction } from '../ffmpeg/progress';
-import { parseLibvmafJson, parsePsnrStats, parseSsimStats, type LibvmafLog } from './logs';
+import {
+  parseLibvmafJson,
+  parsePsnrStats,
+  parseSsimStats,
+  parseXpsnrStats,
+  type LibvmafLog,
+  type XpsnrStatsLine,
+} from './logs';
 import {
   planScore,
   type PlannedPair,
@@ -186,7 +193,7 @@ export async function executeScorePlan(
     const results: DistortedScore[] = [];
     let libvmafVersion: string | null = null;
     for (const pair of plan.pairs) {
-      const logs = await readLogs(pair);
+      const logs = await readLogs(pair, plan.subsample);
       libvmafVersion ??= logs.vmaf?.version ?? null;
       results.push(assemblePair(plan, pair, logs));
     }
@@ -244,10 +251,12 @@ function scoreFailure(
   );
 }
 
-interface PairLogs {
+/** One pair's parsed logs (XPSNR already thinned to the subsampled frames). */
+export interface PairLogs {
   vmaf: LibvmafLog | null;
   psnr: ReturnType<typeof parsePsnrStats> | null;
   ssim: ReturnType<typeof parseSsimStats> | null;
+  xpsnr: XpsnrStatsLine[] | null;
 }
 
 async function readLog(file: string, what: string): Promise<string> {
@@ -262,17 +271,34 @@ async function readLog(file: string, what: string): Promise<string> {
   }
 }
 
-async function readLogs(pair: PlannedPair): Promise<PairLogs> {
+async function readLogs(pair: PlannedPair, subsample: number): Promise<PairLogs> {
   return {
     vmaf: pair.logs.vmaf ? parseLibvmafJson(await readLog(pair.logs.vmaf, 'libvmaf')) : null,
     psnr: pair.logs.psnr ? parsePsnrStats(await readLog(pair.logs.psnr, 'psnr')) : null,
     ssim: pair.logs.ssim ? parseSsimStats(await readLog(pair.logs.ssim, 'ssim')) : null,
+    xpsnr: pair.logs.xpsnr
+      ? everyNth(parseXpsnrStats(await readLog(pair.logs.xpsnr, 'xpsnr')), subsample)
+      : null,
   };
+}
+
+/**
+ * The XPSNR lines of the subsampled frames. XPSNR sees every frame (its temporal term reads the
+ * previous one, so a select before it would change the numbers); frames 0, n, 2n… are kept, the
+ * frames libvmaf's n_subsample and the psnr/ssim select keep.
+ */
+export function everyNth(lines: readonly XpsnrStatsLine[], subsample: number): XpsnrStatsLine[] {
+  return lines.filter((l) => (l.n - 1) % subsample === 0);
 }
 
 /** libvmaf keys that become series (1.x and 2.x names); the other keys are features. */
 const VMAF_KEYS = new Set(['vmaf']);
 const MS_SSIM_KEYS = new Set(['ms_ssim', 'float_ms_ssim']);
+/**
+ * CAMBI's key: `cambi`, or `cambi_encbd_8` when it was told the bit depth (libvmaf names a feature
+ * after its options; the VMAF v1 recipe does that). The v1 models' own `cambi_hrs_…` are features.
+ */
+const CAMBI_KEY = /^cambi(_encbd_\d+)?$/;
 
 /** Turns one pair's parsed logs into its result. Pure over the plan and the logs. */
 export function assemblePair(plan: ScorePlan, pair: PlannedPair, logs: PairLogs): DistortedScore {
@@ -291,6 +317,8 @@ export function assemblePair(plan: ScorePlan, pair: PlannedPair, logs: PairLogs)
         if (plan.computed.vmaf) perFrame.vmaf = values;
       } else if (MS_SSIM_KEYS.has(k)) {
         if (plan.computed.msSsim) perFrame.msSsim = values;
+      } else if (CAMBI_KEY.test(k) && plan.computed.cambi) {
+        perFrame.cambi = values;
       } else {
         features[k] = values;
       }
@@ -309,6 +337,13 @@ export function assemblePair(plan: ScorePlan, pair: PlannedPair, logs: PairLogs)
     frameNumbers ??= logs.ssim.map((l) => (l.n - 1) * plan.subsample);
     counts.push(`ssim ${logs.ssim.length}`);
   }
+  if (logs.xpsnr) {
+    if (want.has('xpsnr')) perFrame.xpsnr = logs.xpsnr.map((l) => l.y);
+    if (want.has('xpsnrU')) perFrame.xpsnrU = logs.xpsnr.map((l) => l.u);
+    if (want.has('xpsnrV')) perFrame.xpsnrV = logs.xpsnr.map((l) => l.v);
+    frameNumbers ??= logs.xpsnr.map((l) => l.n - 1);
+    counts.push(`xpsnr ${logs.xpsnr.length}`);
+  }
   const frames = frameNumbers ?? [];
   const lengths = new Set(counts.map((c) => Number(c.split(' ')[1])));
   if (lengths.size > 1) {
@@ -320,7 +355,7 @@ export function assemblePair(plan: ScorePlan, pair: PlannedPair, logs: PairLogs)
     );
   }
 
-  const warnings: ScoreWarning[] = [...plan.warnings];
+  const warnings: ScoreWarning[] = [...plan.warnings, ...pair.notes];
   const expected = pair.resolution.expectedFrames;
   if (expected !== null) {
     const wantScored = Math.ceil(expected / plan.subsample);
@@ -340,14 +375,18 @@ export function assemblePair(plan: ScorePlan, pair: PlannedPair, logs: PairLogs)
       'Check that both videos decode, and the start and frame range.',
     );
   }
-  const infinite = perFrame.psnr?.filter((v) => v === Infinity).length ?? 0;
-  if (infinite > 0) {
+  for (const [series, name] of [
+    ['psnr', 'PSNR'],
+    ['xpsnr', 'XPSNR'],
+  ] as const) {
+    const infinite = perFrame[series]?.filter((v) => v === Infinity).length ?? 0;
+    if (infinite === 0) continue;
     warnings.push({
-      id: 'psnr-infinite',
+      id: `${series}-infinite`,
       message:
         `${infinite} ${infinite === 1 ? 'frame is' : 'frames are'} identical to the reference ` +
-        '(PSNR infinite), so the PSNR mean is infinite; the median, percentiles and minimum still ' +
-        'say how the other frames did.',
+        `(${name} infinite), so the ${name} mean is infinite; the median, percentiles and ` +
+        'minimum still say how the other frames did.',
     });
   }
 

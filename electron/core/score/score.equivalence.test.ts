@@ -233,10 +233,12 @@ describe('several distorted videos against one reference: one process, the same 
     const { processes } = await planScoreProcesses(req, { toolchain, tmpDir: dir });
     expect(processes).toHaveLength(1);
     const together = await scoreRun(req, { toolchain, tmpDir: dir });
-    // One -i of the reference (the last input) and one split of it to the two pairs.
+    // One -i of the reference (the last input), read by the graph of each pair.
     const cmd = together.command;
     expect(cmd.filter((a) => a === '-i')).toHaveLength(3);
-    expect(cmd[cmd.indexOf('-filter_complex') + 1]).toMatch(/^\[2:0\][^;]*split=2\[r0\]\[r1\];/);
+    const graphs = cmd.filter((_, i) => cmd[i - 1] === '-filter_complex');
+    expect(graphs).toHaveLength(2);
+    for (const g of graphs) expect(g).toMatch(/^\[2:0\]settb=AVTB/);
     for (const [i, d] of [crf35, small].entries()) {
       const alone = await scoreRun(
         { ...req, distorted: [{ path: d }] },

@@ -4,7 +4,6 @@
 // equal to the hand-written FFmpeg 7.1 command (1e-6 per frame), to libvmaf's own `vmaf` tool on
 // y4m of the same frames (1e-4 per frame) and to the published values that apply to this build.
 // FAILS (never skips) when the shared build is missing.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,6 +16,7 @@ import { parseLibvmafJson, type LibvmafLog } from './logs';
 import { parseModelArg } from './model';
 import { planScoreProcesses, scoreRun } from './run';
 import { makeDistorted, makeReference, readText, scoreEnv } from './scoreFixtures';
+import { expectClose as closeTo, logSeries, runVmaf3, vmafToolLog } from './score.vmafTool';
 
 const tempDir = useTempDirs('vq-score-v3-');
 let b: Vmaf3Build;
@@ -28,6 +28,14 @@ let small: string;
 const savedLdPath = process.env.LD_LIBRARY_PATH;
 /** Largest per-frame differences seen, printed at the end (the report quotes them). */
 const maxDiff: Record<string, number> = {};
+/** Frame-by-frame equality within a tolerance; the largest difference goes into maxDiff. */
+const expectClose = (
+  ours: readonly number[] | undefined,
+  theirs: readonly number[],
+  tolerance: number,
+  what: string,
+  group = what,
+): void => closeTo(ours, theirs, tolerance, what, maxDiff, group);
 
 beforeAll(async () => {
   b = sharedVmaf3Build();
@@ -51,9 +59,7 @@ afterAll(() => {
 });
 
 /** Runs one of the build's programs; throws with its stderr on failure. */
-function run3(program: string, args: readonly string[]): void {
-  execFileSync(program, args, { env: b.env, stdio: ['ignore', 'ignore', 'pipe'] });
-}
+const run3 = (program: string, args: readonly string[]): void => runVmaf3(b, program, args);
 
 /** The hand-written FFmpeg 7.1 command: Netflix's form (-r before -i, bicubic, settb/setpts). */
 function handWritten(dist: string, dir: string, libvmafOpts: string): LibvmafLog {
@@ -71,46 +77,10 @@ function handWritten(dist: string, dir: string, libvmafOpts: string): LibvmafLog
 }
 
 /** libvmaf's own tool on y4m that the 3.2 ffmpeg wrote from the same frames. */
-function vmafTool(dist: string, dir: string, args: readonly string[]): LibvmafLog {
-  const y4m = (input: string, name: string): string => {
-    const out = path.join(dir, name);
-    run3(b.ffmpeg, [
-      ...['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', '-i', input],
-      ...['-vf', 'scale=640:360:flags=bicubic', '-pix_fmt', 'yuv420p', '-f', 'yuv4mpegpipe', out],
-    ]);
-    return out;
-  };
-  const r = y4m(ref, 'ref.y4m');
-  const d = y4m(dist, 'dist.y4m');
-  const out = path.join(dir, `tool-${Math.random().toString(36).slice(2)}.json`);
-  run3(b.vmaf, ['-r', r, '-d', d, '--json', '-o', out, '-q', ...args]);
-  return parseLibvmafJson(readText(out));
-}
+const vmafTool = (dist: string, dir: string, args: readonly string[]): LibvmafLog =>
+  vmafToolLog(b, { reference: ref, distorted: dist, dir, width: 640, height: 360, args });
 
-function expectClose(
-  ours: readonly number[] | undefined,
-  theirs: readonly number[],
-  tolerance: number,
-  what: string,
-): void {
-  expect(ours, what).toBeDefined();
-  expect(ours!.length, what).toBe(theirs.length);
-  expect(theirs.length, what).toBeGreaterThan(0);
-  let worst = 0;
-  ours!.forEach((v, i) => {
-    const d = Math.abs(v - theirs[i]!);
-    expect(d, `${what} frame ${i}`).toBeLessThanOrEqual(tolerance);
-    worst = Math.max(worst, d);
-  });
-  maxDiff[what] = Math.max(maxDiff[what] ?? 0, worst);
-}
-
-const series = (log: LibvmafLog, key: string): number[] =>
-  log.frames.map((f) => {
-    const v = f.metrics[key];
-    if (v === undefined) throw new Error(`libvmaf log has no ${key}`);
-    return v;
-  });
+const series = logSeries;
 
 async function score(
   dist: string,
@@ -217,7 +187,10 @@ describe('several renditions against one reference on libvmaf ≥ 2: one process
     const together = await scoreRun(req, { toolchain, tmpDir: tempDir() });
     const cmd = together.command;
     expect(cmd.filter((a) => a === '-i')).toHaveLength(3);
-    expect(cmd[cmd.indexOf('-filter_complex') + 1]!.match(/libvmaf=/g)).toHaveLength(2);
+    // A graph per rendition, each reading the reference input (2) itself.
+    const graphs = cmd.filter((_, i) => cmd[i - 1] === '-filter_complex');
+    expect(graphs.map((g) => g.match(/libvmaf=/g)?.length)).toEqual([1, 1]);
+    for (const g of graphs) expect(g).toMatch(/^\[2:0\]settb=AVTB/);
     for (const [i, d] of [crf35, small].entries()) {
       const alone = (await score(d, 'vmaf_v0.6.1')).results[0]!;
       expect(together.results[i]!.perFrame.vmaf).toEqual(alone.perFrame.vmaf);

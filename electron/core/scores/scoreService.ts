@@ -11,7 +11,7 @@ import type { VqParsedArgs } from '../../../shared/api';
 import { VqError } from '../../../shared/errors';
 import type { FixId } from '../../../shared/preflight';
 import { parseScoreJobPlan, type Batch, type Job } from '../../../shared/queue';
-import { SCORE_METRICS, type ScoreOptions } from '../../../shared/score';
+import { DEFAULT_SCORE_METRICS, type ScoreOptions } from '../../../shared/score';
 import type {
   ScoreExport,
   ScorePlanView,
@@ -21,7 +21,9 @@ import type {
 import type { EventHub } from '../events';
 import { dataLayout } from '../paths';
 import {
+  computesAny,
   metricsFor,
+  nothingToCompute,
   planScoreProcesses,
   scoreBinary,
   type ScorePlan,
@@ -136,15 +138,8 @@ export class ScoreService {
    */
   async checkScorable(options: ScoreOptions): Promise<string> {
     const binary = scoreBinary(await this.deps.toolchain.report());
-    const { computed, unavailable } = metricsFor(options.metrics ?? SCORE_METRICS, binary);
-    if (!computed.vmaf && !computed.msSsim && !computed.psnr && !computed.ssim) {
-      const first = unavailable[0];
-      throw new VqError(
-        'UNSUPPORTED',
-        first ? first.reason : 'None of the requested metrics can be computed.',
-        first?.hint,
-      );
-    }
+    const { computed, unavailable } = metricsFor(options.metrics ?? DEFAULT_SCORE_METRICS, binary);
+    if (!computesAny(computed)) throw nothingToCompute(unavailable);
     return binary.path;
   }
 
@@ -211,9 +206,9 @@ export class ScoreService {
     return { results: this.deps.scores.currentByReference(sourceId), seq };
   }
 
-  /** `scores.get`. */
-  get(resultId: string): ScoreResultDetail {
-    return resultDetail(this.requireResult(resultId));
+  /** `scores.get`: with libvmaf's elementary features only when asked (they are large). */
+  get(resultId: string, opts: { features?: boolean } = {}): ScoreResultDetail {
+    return resultDetail(this.requireResult(resultId, opts.features ?? false));
   }
 
   /** `scores.delete`: the result, and the job's logs once no result of its run is left. */
@@ -235,8 +230,8 @@ export class ScoreService {
     );
   }
 
-  private requireResult(id: string): StoredScoreResult {
-    const found = this.deps.scores.get(id);
+  private requireResult(id: string, features = true): StoredScoreResult {
+    const found = this.deps.scores.get(id, { features });
     if (!found) throw unknownResult(id);
     return found;
   }

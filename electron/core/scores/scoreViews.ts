@@ -8,6 +8,7 @@ import { FIX_DESCRIPTIONS, type FixId } from '../../../shared/preflight';
 import type { DistortedScore, ScoreRunResult, ScoreSeries } from '../../../shared/score';
 import {
   finiteOrNull,
+  thresholdsOf,
   worstFrames,
   type ScoreExport,
   type ScorePlanView,
@@ -98,10 +99,14 @@ export function resultDetail(stored: StoredScoreResult): ScoreResultDetail {
   for (const [k, v] of Object.entries(stored.perFrame) as [ScoreSeries, number[]][]) {
     perFrame[k] = v.map(finiteOrNull);
   }
+  const features = Object.fromEntries(
+    Object.entries(stored.features).map(([name, v]) => [name, v.map(finiteOrNull)]),
+  );
   return {
     ...stored.summary,
     frameNumbers: stored.frameNumbers,
     perFrame,
+    features,
     alignment: stored.alignment,
     command: stored.run.command,
     ffmpeg: stored.run.ffmpeg,
@@ -120,8 +125,8 @@ export function asRunResult(stored: readonly StoredScoreResult[]): ScoreRunResul
     frames: s.summary.frames,
     frameNumbers: s.frameNumbers,
     perFrame: s.perFrame,
-    metrics: poolAll(s.perFrame),
-    libvmafFeatures: {},
+    metrics: poolAll(s.perFrame, thresholdsOf(s.summary.metrics)),
+    libvmafFeatures: s.features,
     warnings: s.summary.warnings,
     unavailable: s.summary.unavailable,
     preflight: s.preflight,
@@ -143,8 +148,9 @@ export function asRunResult(stored: readonly StoredScoreResult[]): ScoreRunResul
 }
 
 /**
- * `scores.export`: per-frame CSV (`distorted,frame,<series…>`) or JSON of results scored against
- * one reference (a CSV row names no reference, so mixing references would be ambiguous).
+ * `scores.export`: per-frame CSV (`distorted,frame,<series…>,<features…>`) or JSON (series and
+ * libvmaf's elementary features) of results scored against one reference (a CSV row names no
+ * reference, so mixing references would be ambiguous).
  */
 export function exportScores(
   stored: readonly StoredScoreResult[],

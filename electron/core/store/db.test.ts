@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { useTempDirs } from '../testing/tempDir';
 import { MIGRATIONS, migrate, openDatabase } from './db';
 import { LibraryRepo, type StoredSource } from './libraryRepo';
+import { ScoreRepo } from './scoreRepo';
 import { SettingsRepo } from './settingsRepo';
+import { packSeries } from '../score/frameBlob';
+import { testFullScore } from '../testing/scores';
 
 const tempDir = useTempDirs();
 
@@ -69,6 +72,82 @@ describe('change tracking (migration 7)', () => {
       { id: 'enc', removed: 1 },
     ]);
     expect((db.prepare(`SELECT depends_on FROM jobs WHERE id = 'score'`).get() as { depends_on: string | null }).depends_on).toBeNull();
+    db.close();
+  });
+});
+
+describe('migration 9 (CAMBI, XPSNR and elementary features)', () => {
+  /** A library.db at schema version 8 with one score of VMAF and PSNR, as the app stored it then. */
+  function version8(dir: string): void {
+    const raw = new Database(path.join(dir, 'library.db'));
+    for (const sql of MIGRATIONS.slice(0, 8)) raw.exec(sql);
+    raw.pragma('user_version = 8');
+    raw
+      .prepare(
+        `INSERT INTO score_runs (id, job_id, reference_id, reference_path, command_json, ffmpeg_json, model_json, started_at, duration_ms)
+       VALUES ('run8', NULL, 'ref', '/v/ref.mkv', '["ffmpeg"]', '{"path":"ffmpeg","version":"4.1","libvmafApi":1,"libvmafVersion":"1.3.9"}', NULL, 't', 1)`,
+      )
+      .run();
+    raw
+      .prepare(
+        `INSERT INTO score_results (id, run_id, reference_id, target_kind, target_id, path, label, encoder, width, height,
+         bitrate_kbps, frames, frame_numbers, vmaf, psnr_y, psnr, ssim_y, ssim, ms_ssim, pooled_json, warnings_json,
+         unavailable_json, preflight_json, fixes_json, alignment_json, model_json, created_at)
+       VALUES ('old', 'run8', 'ref', 'source', 'd', '/v/d.mp4', 'd.mp4', NULL, 64, 48, NULL, 2, ?, ?, NULL, NULL, NULL, NULL, NULL,
+         '{}', '[]', '[]', '[]', '[]', '{"width":64,"height":48}', NULL, 't')`,
+      )
+      .run(packSeries([0, 1]), packSeries([90.5, 1 / 3]));
+    raw.close();
+  }
+
+  it('migrates a version-8 library: old scores read back with no features, new ones keep theirs', () => {
+    const dir = tempDir();
+    version8(dir);
+    const db = openDatabase(dir);
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    const repo = new ScoreRepo(db);
+    const old = repo.get('old')!;
+    expect(old.perFrame).toEqual({ vmaf: [90.5, 1 / 3] });
+    expect(old.features).toEqual({});
+    repo.insertRun({ ...old.run, id: 'run9' }, [
+      {
+        id: 'new',
+        scored: {
+          target: { kind: 'source', id: 'd' },
+          path: '/v/d.mp4',
+          label: 'd.mp4',
+          encoder: null,
+          width: 64,
+          height: 48,
+          bitrateKbps: null,
+        },
+        score: testFullScore(),
+        createdAt: 'u',
+      },
+    ]);
+    const fresh = repo.get('new')!;
+    expect(fresh.perFrame.xpsnrU).toEqual(testFullScore().perFrame.xpsnrU);
+    expect(Object.keys(fresh.features)).toHaveLength(3);
+    // Deleting a result deletes its features (ON DELETE CASCADE, foreign keys on).
+    repo.remove('new');
+    expect((db.prepare('SELECT count(*) AS n FROM score_features').get() as { n: number }).n).toBe(
+      0,
+    );
+    db.close();
+  });
+
+  it('lists scores without reading a series or feature BLOB', () => {
+    const dir = tempDir();
+    version8(dir);
+    const db = openDatabase(dir);
+    // A damaged BLOB would throw when unpacked: lists never touch one.
+    db.prepare(`UPDATE score_results SET vmaf = x'00' WHERE id = 'old'`).run();
+    db.prepare(
+      `INSERT INTO score_features (result_id, name, data) VALUES ('old', 'integer_adm2', x'00')`,
+    ).run();
+    const repo = new ScoreRepo(db);
+    expect(repo.listByReference('ref').map((s) => s.id)).toEqual(['old']);
+    expect(() => repo.get('old')).toThrow(/not float64/);
     db.close();
   });
 });

@@ -334,6 +334,23 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX replaced_renditions_path ON replaced_renditions(path);
   `,
+  // 9: CAMBI and XPSNR (issue 12): their per-frame series as float64 BLOBs like the others
+  // (xpsnr_y is the luma XPSNR, series `xpsnr`), and libvmaf's elementary features of each result
+  // (the ADM, VIF and motion values a VMAF score is made of), one float64 BLOB per feature, aligned
+  // with frame_numbers. A separate table: lists never read it, a result may have none (rows stored
+  // before this have none), and deleting a result deletes its features (ON DELETE CASCADE).
+  `
+  ALTER TABLE score_results ADD COLUMN xpsnr_y BLOB;
+  ALTER TABLE score_results ADD COLUMN xpsnr_u BLOB;
+  ALTER TABLE score_results ADD COLUMN xpsnr_v BLOB;
+  ALTER TABLE score_results ADD COLUMN cambi BLOB;
+  CREATE TABLE score_features (
+    result_id  TEXT NOT NULL REFERENCES score_results(id) ON DELETE CASCADE,
+    name       TEXT NOT NULL,
+    data       BLOB NOT NULL,
+    PRIMARY KEY (result_id, name)
+  );
+  `,
 ];
 
 /** The database file of a data dir. */

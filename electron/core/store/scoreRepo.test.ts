@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { DistortedScore } from '../../../shared/score';
-import { testScore } from '../testing/scores';
+import { testFullScore, testScore } from '../testing/scores';
 import { useTempDirs } from '../testing/tempDir';
-import { openDatabase } from './db';
+import { openDatabase, type Db } from './db';
 import { ScoreRepo, type ScoreRunRecord } from './scoreRepo';
 
 const tempDir = useTempDirs();
@@ -78,4 +78,73 @@ describe('ScoreRepo', () => {
     expect(repo.remove('res1')).toBeNull();
     db.close();
   });
+
+  it('stores XPSNR, CAMBI and the elementary features bit for bit; deleting the result deletes them', () => {
+    const db = openDatabase(tempDir());
+    const repo = new ScoreRepo(db);
+    const full = testFullScore();
+    full.libvmafFeatures.integer_motion2 = [0, 1.25, -0];
+    const [summary] = repo.insertRun(run, [{ id: 'res1', scored, score: full, createdAt: 'now' }]);
+    expect(Object.keys(summary!.metrics).sort()).toEqual(
+      ['cambi', 'psnr', 'psnrY', 'vmaf', 'xpsnr', 'xpsnrU', 'xpsnrV'].sort(),
+    );
+    expect(summary!.metrics.cambi).toMatchObject({ count: 2, skipped: 1, mean: 1.875 });
+    expect(summary!.model?.maxScore).toBe(110);
+    const got = repo.get('res1')!;
+    for (const [k, values] of Object.entries(full.perFrame)) {
+      expect(sameBits(got.perFrame[k as keyof typeof full.perFrame]!, values), k).toBe(true);
+    }
+    expect(Object.keys(got.features).sort()).toEqual(Object.keys(full.libvmafFeatures).sort());
+    for (const [name, values] of Object.entries(full.libvmafFeatures)) {
+      expect(sameBits(got.features[name]!, values), name).toBe(true);
+    }
+    expect(Object.is(got.features.integer_motion2![2], -0)).toBe(true);
+    expect(rows(db, 'score_features')).toBe(3);
+    repo.remove('res1');
+    expect(rows(db, 'score_features')).toBe(0);
+    db.close();
+  });
+
+  it('reads a result without features as having none', () => {
+    const db = openDatabase(tempDir());
+    const repo = new ScoreRepo(db);
+    repo.insertRun(run, [
+      { id: 'res1', scored, score: score({ vmaf: [90, 91] }, [0, 1]), createdAt: 'now' },
+    ]);
+    expect(repo.get('res1')!.features).toEqual({});
+    db.close();
+  });
+
+  it('stores nothing of a run when one of its results cannot be stored (one transaction)', () => {
+    const db = openDatabase(tempDir());
+    const repo = new ScoreRepo(db);
+    const good = { id: 'res1', scored, score: testFullScore(), createdAt: 'now' };
+    // The second result's feature has 2 values for 3 frames: refused after the first was written.
+    const misaligned = {
+      id: 'res2',
+      scored,
+      score: testFullScore({ libvmafFeatures: { integer_adm2: [1, 2] } }),
+      createdAt: 'now',
+    };
+    expect(() => repo.insertRun(run, [good, misaligned])).toThrow(
+      /integer_adm2 has 2 values for 3 scored frames/,
+    );
+    // A series of the wrong length is refused the same way.
+    const short = { ...good, id: 'res3', score: testFullScore({ perFrame: { cambi: [1] } }) };
+    expect(() => repo.insertRun(run, [good, short])).toThrow(/cambi series has 1 values for 3/);
+    // A database error half-way (the same result id twice) also leaves nothing.
+    expect(() => repo.insertRun(run, [good, good])).toThrow(/UNIQUE/);
+    for (const t of ['score_runs', 'score_results', 'score_features'])
+      expect(rows(db, t), t).toBe(0);
+    db.close();
+  });
 });
+
+/** True when both arrays hold the same float64 bit patterns (NaN, -0 and ±Infinity included). */
+function sameBits(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
+}
+
+function rows(db: Db, table: string): number {
+  return (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+}

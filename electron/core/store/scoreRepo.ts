@@ -1,8 +1,10 @@
 /**
- * Rows of `score_runs` and `score_results`: stored quality scores with everything needed to
- * reproduce them. Per-frame series are float64 BLOBs (one per series), so a stored value equals
- * the computed one bit for bit; lists read no BLOB.
+ * Rows of `score_runs`, `score_results` and `score_features`: stored quality scores with
+ * everything needed to reproduce them. Per-frame series and libvmaf's elementary features are
+ * float64 BLOBs (one per series, one row per feature), so a stored value equals the computed one
+ * bit for bit; lists read no BLOB.
  */
+import { VqError } from '../../../shared/errors';
 import type { FixId, PreflightFinding } from '../../../shared/preflight';
 import {
   SCORE_SERIES,
@@ -26,14 +28,18 @@ import type { FileIdentity } from '../scores/fileIdentity';
 import { ScoreFreshness } from '../scores/scoreFreshness';
 import type { Db } from './db';
 
-/** The column of each series. */
-const SERIES_COLUMN: Readonly<Record<ScoreSeries, string>> = {
+/** The `score_results` column of each series (the project export and import use it too). */
+export const SERIES_COLUMN: Readonly<Record<ScoreSeries, string>> = {
   vmaf: 'vmaf',
   psnrY: 'psnr_y',
   psnr: 'psnr',
   ssimY: 'ssim_y',
   ssim: 'ssim',
   msSsim: 'ms_ssim',
+  xpsnr: 'xpsnr_y',
+  xpsnrU: 'xpsnr_u',
+  xpsnrV: 'xpsnr_v',
+  cambi: 'cambi',
 };
 
 /** One scoring process as stored. */
@@ -79,6 +85,8 @@ export interface StoredScoreResult {
   run: ScoreRunRecord;
   frameNumbers: number[];
   perFrame: Partial<Record<ScoreSeries, number[]>>;
+  /** libvmaf's elementary features per frame, aligned with `frameNumbers` (empty when none). */
+  features: Record<string, number[]>;
   alignment: Alignment;
   preflight: PreflightFinding[];
 }
@@ -122,6 +130,10 @@ type FullRow = SummaryRow & {
   ssim_y: Buffer | null;
   ssim: Buffer | null;
   ms_ssim: Buffer | null;
+  xpsnr_y: Buffer | null;
+  xpsnr_u: Buffer | null;
+  xpsnr_v: Buffer | null;
+  cambi: Buffer | null;
 };
 
 interface RunRow {
@@ -152,7 +164,10 @@ export class ScoreRepo {
     private readonly freshness: ScoreFreshness = new ScoreFreshness(db),
   ) {}
 
-  /** Stores one run and its results in one transaction; returns their summaries. */
+  /**
+   * Stores one run and its results, with their series and features, in one transaction (all or
+   * nothing); returns their summaries.
+   */
   insertRun(run: ScoreRunRecord, results: NewScoreResult[]): ScoreResultSummary[] {
     this.db.transaction(() => {
       this.db
@@ -176,18 +191,15 @@ export class ScoreRepo {
           run.referenceIdentity?.mtimeMs ?? null,
           run.referenceIdentity?.hash ?? null,
         );
+      const columns = [...RESULT_COLUMNS, ...SCORE_SERIES.map((k) => SERIES_COLUMN[k])];
       const insert = this.db.prepare(
-        `INSERT INTO score_results (id, run_id, reference_id, target_kind, target_id, path, label,
-           encoder, width, height, bitrate_kbps, frames, frame_numbers, vmaf, psnr_y, psnr, ssim_y,
-           ssim, ms_ssim, pooled_json, warnings_json, unavailable_json, preflight_json, fixes_json,
-           alignment_json, model_json, created_at, file_size, file_mtime_ms, file_hash)
-         VALUES (@id, @run_id, @reference_id, @target_kind, @target_id, @path, @label, @encoder,
-           @width, @height, @bitrate_kbps, @frames, @frame_numbers, @vmaf, @psnr_y, @psnr, @ssim_y,
-           @ssim, @ms_ssim, @pooled_json, @warnings_json, @unavailable_json, @preflight_json,
-           @fixes_json, @alignment_json, @model_json, @created_at, @file_size, @file_mtime_ms,
-           @file_hash)`,
+        `INSERT INTO score_results (${columns.join(', ')})
+         VALUES (${columns.map((c) => `@${c}`).join(', ')})`,
       );
-      for (const r of results) insert.run(toRow(run, r));
+      for (const r of results) {
+        insert.run(toRow(run, r));
+        insertFeatures(this.db, r.id, r.score.libvmafFeatures, r.score.frameNumbers.length);
+      }
     })();
     return results.map((r) => this.summary(r.id)!);
   }
@@ -198,15 +210,18 @@ export class ScoreRepo {
   }
 
   /**
-   * The results a reference's views show ({@link currentScores}: the newest of each target),
-   * newest first: the Library's Scores table and Analysis read this, so they agree. Only these
-   * are judged (older results of a target are not read).
+   * The results a reference's views show ({@link currentScores}: the newest of each target, and
+   * older ones while they have a series no newer one has), newest first: the Library's Scores
+   * table and Analysis read this, so they agree. Only these are judged (older results of a target
+   * are not read).
    */
   currentByReference(referenceId: string): ScoreResultSummary[] {
     const rows = this.referenceRows(referenceId).map((row) => ({
       row,
       target: { kind: row.target_kind as ScoreTarget['kind'], id: row.target_id },
       createdAt: row.created_at,
+      // Which series it has: the keys of its pooled figures.
+      metrics: JSON.parse(row.pooled_json) as Partial<Record<ScoreSeries, unknown>>,
     }));
     return currentScores(rows).map((r) => this.summaryOf(r.row));
   }
@@ -250,8 +265,11 @@ export class ScoreRepo {
     return row ? this.summaryOf(row) : null;
   }
 
-  /** One result with its series and run, or null. */
-  get(id: string): StoredScoreResult | null {
+  /**
+   * One result with its series and run, or null; its elementary features unless
+   * `features: false` (then `features` is empty).
+   */
+  get(id: string, opts: { features?: boolean } = {}): StoredScoreResult | null {
     const row = this.db
       .prepare(
         `SELECT r.*, u.job_id, u.reference_path, u.reference_size, u.reference_mtime_ms,
@@ -272,13 +290,15 @@ export class ScoreRepo {
       run: runFromRow(run),
       frameNumbers: unpackSeries(row.frame_numbers),
       perFrame,
+      features: opts.features === false ? {} : readFeatures(this.db, id),
       alignment: JSON.parse(row.alignment_json) as Alignment,
       preflight: JSON.parse(row.preflight_json) as PreflightFinding[],
     };
   }
 
   /**
-   * Deletes one result, and its run when it was the run's last; returns the run id and whether
+   * Deletes one result (its features go with it: ON DELETE CASCADE), and its run when it was the
+   * run's last; returns the run id and whether
    * the run went too (its logs can then be removed), or null for an unknown id.
    */
   remove(id: string): { runId: string; jobId: string | null; runRemoved: boolean } | null {
@@ -324,6 +344,67 @@ export function identityOf(
     : { sizeBytes, mtimeMs, hash };
 }
 
+/** Columns of `score_results` other than the series columns, in insert order. */
+const RESULT_COLUMNS = [
+  'id',
+  'run_id',
+  'reference_id',
+  'target_kind',
+  'target_id',
+  'path',
+  'label',
+  'encoder',
+  'width',
+  'height',
+  'bitrate_kbps',
+  'frames',
+  'frame_numbers',
+  'pooled_json',
+  'warnings_json',
+  'unavailable_json',
+  'preflight_json',
+  'fixes_json',
+  'alignment_json',
+  'model_json',
+  'created_at',
+  'file_size',
+  'file_mtime_ms',
+  'file_hash',
+] as const;
+
+/**
+ * Stores the elementary features of result `resultId` (float64 BLOBs, bit for bit). Every
+ * feature must have one value per scored frame: a misaligned one would later be shown against the
+ * wrong frames, so it throws (inside the caller's transaction, so nothing of the result remains).
+ */
+export function insertFeatures(
+  db: Db,
+  resultId: string,
+  features: Readonly<Record<string, readonly number[]>>,
+  frames: number,
+): void {
+  const insert = db.prepare('INSERT INTO score_features (result_id, name, data) VALUES (?, ?, ?)');
+  for (const [name, values] of Object.entries(features)) {
+    if (values.length !== frames) {
+      throw new VqError(
+        'INTERNAL',
+        `The libvmaf feature ${name} has ${values.length} values for ${frames} scored frames; the score was not stored.`,
+        'Please report this with the scoring command.',
+      );
+    }
+    insert.run(resultId, name, packSeries(values));
+  }
+}
+
+/** The elementary features stored for result `resultId`, by name (empty when none). */
+export function readFeatures(db: Db, resultId: string): Record<string, number[]> {
+  const rows = db
+    .prepare('SELECT name, data FROM score_features WHERE result_id = ? ORDER BY name')
+    .all(resultId) as { name: string; data: Buffer }[];
+  // fromEntries makes own properties whatever the name (no `__proto__` assignment).
+  return Object.fromEntries(rows.map((row) => [row.name, unpackSeries(row.data)]));
+}
+
 function toRow(run: ScoreRunRecord, r: NewScoreResult): Record<string, unknown> {
   const s = r.score;
   const pooled: Partial<Record<ScoreSeries, PooledView>> = {};
@@ -359,6 +440,13 @@ function toRow(run: ScoreRunRecord, r: NewScoreResult): Record<string, unknown> 
   };
   for (const key of SCORE_SERIES) {
     const values = s.perFrame[key];
+    if (values && values.length !== s.frameNumbers.length) {
+      throw new VqError(
+        'INTERNAL',
+        `The ${key} series has ${values.length} values for ${s.frameNumbers.length} scored frames; the score was not stored.`,
+        'Please report this with the scoring command.',
+      );
+    }
     row[SERIES_COLUMN[key]] = values ? packSeries(values) : null;
   }
   return row;

@@ -40,20 +40,36 @@ export function parseOsRelease(text: string): OsRelease {
 }
 
 /**
+ * How to get a current FFmpeg with a current libvmaf (CAMBI, XPSNR, VMAF v1, native 10-bit), on
+ * any OS: BtbN/FFmpeg-Builds (see {@link debianLibvmafAdvice} for what was checked).
+ */
+export const CURRENT_BUILD_ADVICE =
+  'Get FFmpeg 8.1 or later with libvmaf 3.2 or later, e.g. a Linux or Windows build from ' +
+  'https://github.com/BtbN/FFmpeg-Builds/releases (built with libvmaf and its built-in models, ' +
+  'VMAF v1 included), add its bin folder to VQ_FFMPEG_DIRS (or set VQ_FFMPEG to its ffmpeg) and ' +
+  'check that `vq doctor` lists it.';
+
+/**
  * A way to get an ffmpeg with libvmaf on Debian, Ubuntu and their derivatives, or null elsewhere.
- * BtbN/FFmpeg-Builds configures every ffmpeg ≥ 5.1 it builds with --enable-libvmaf and libvmaf's
- * built-in models (scripts.d/45-vmaf.sh), for Linux and Windows, as ready-to-run archives.
+ * Their own ffmpeg packages are built without libvmaf and neither has a libvmaf package (Debian's
+ * ffmpeg debian/TODO: "build with configure flag --enable-libvmaf when VMAF is in Debian",
+ * 7.1.5-0+deb13u1 and 8.1.2-2). BtbN/FFmpeg-Builds configures every ffmpeg ≥ 5.1 it builds, in
+ * every variant, with --enable-libvmaf and libvmaf's built-in models (scripts.d/45-vmaf.sh,
+ * `-Dbuilt_in_models=true`; libvmaf 3.2.0, with the VMAF v1 models, since July 2026), for linux64
+ * and linuxarm64, as ready-to-run archives; it builds ffmpeg 8.1, 9.0 and master.
  */
 export function debianLibvmafAdvice(os: OsRelease | null | undefined): string | null {
   if (!os || !(os.id === 'debian' || os.id === 'ubuntu' || os.idLike.includes('debian'))) {
     return null;
   }
   return (
-    `On ${os.prettyName}, get an ffmpeg with libvmaf 2 or later without replacing the system ` +
-    'one: download a Linux "gpl" build of ffmpeg 7.1 or later from ' +
-    'https://github.com/BtbN/FFmpeg-Builds/releases (built with --enable-libvmaf and its ' +
-    'built-in models), unpack it, and add its bin folder to VQ_FFMPEG_DIRS (or set VQ_FFMPEG to ' +
-    'its ffmpeg). The doctor then prefers it for scoring; other tasks use the best build found.'
+    `On ${os.prettyName}, the distribution's ffmpeg is built without libvmaf (Debian and Ubuntu ` +
+    'have no libvmaf package), so VMAF needs a second ffmpeg beside the system one. ' +
+    CURRENT_BUILD_ADVICE.replace(
+      'e.g. a Linux',
+      'e.g. ffmpeg-master-latest-linux64-gpl.tar.xz (linuxarm64 on ARM), a Linux',
+    ) +
+    ' The doctor then prefers it for scoring; other tasks use the best build found.'
   );
 }
 

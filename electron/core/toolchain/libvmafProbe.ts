@@ -7,6 +7,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { VMAF_V1_MODELS } from '../../../shared/score';
 import { runTool } from '../ffmpeg/process';
 import { filterValue, libvmafDictValue } from '../score/escape';
 
@@ -31,8 +32,9 @@ export interface LibvmafBuildFacts {
 export const LIBVMAF_PROBE_BUDGET_MS = 20_000;
 
 /**
- * Built-in model names libvmaf 2.x/3.x releases have compiled in: each is tried, and only those
- * that load and score are reported. The bootstrap collections (vmaf_b_v0.6.3,
+ * Built-in model names libvmaf 2.x/3.x releases have compiled in (the v0.6.1 family, and 3.2's
+ * VMAF v1 models of shared/score.ts): each is tried, and only those that load and score are
+ * reported. The bootstrap collections (vmaf_b_v0.6.3,
  * vmaf_float_b_v0.6.3) are left out: FFmpeg's filter loads single models only and refuses them.
  */
 export const BUILTIN_MODEL_CANDIDATES = [
@@ -43,14 +45,7 @@ export const BUILTIN_MODEL_CANDIDATES = [
   'vmaf_float_v0.6.1',
   'vmaf_float_v0.6.1neg',
   'vmaf_float_4k_v0.6.1',
-  'vmaf_v1.0.16_3d0h',
-  'vmaf_v1.0.16_5d0h',
-  'vmaf_v1.0.16_3d0h_2160',
-  'vmaf_v1.0.16_1d5h_2160',
-  'vmaf_v1.0.16_hfr_3d0h',
-  'vmaf_v1.0.16_hfr_5d0h',
-  'vmaf_v1.0.16_hfr_3d0h_2160',
-  'vmaf_v1.0.16_hfr_1d5h_2160',
+  ...VMAF_V1_MODELS,
 ] as const;
 
 /** Features asked for by name (`feature=name=…`); adm and motion come with the default model. */
@@ -118,11 +113,14 @@ export function probeFilter(
 }
 
 /**
- * 640×360: MS-SSIM and CAMBI refuse frames below about 176 and 256 pixels, and libvmaf 3.2's SpEED
- * feature (v1 models vmaf_v1.0.16_5d0h, _3d0h_2160) crashes ffmpeg (SIGSEGV, "image too small")
- * on a 256×256 frame; one 640×360 frame runs every model in about 0.1 s.
+ * The probe's frame size. MS-SSIM refuses frames below 176 pixels and CAMBI below 216 (on the
+ * longer side); the VMAF v1 models need up to 318×318 for 4:2:0 (vmaf_v1.0.16_3d0h_2160: libvmaf
+ * 3.2's chroma SpEED, below which ffmpeg dies of SIGSEGV; see score/vmafV1.ts). One 640×360 frame
+ * runs every model in about 0.1 s.
  */
-const FRAME = 'color=gray:s=640x360:r=25:d=0.04';
+export const PROBE_FRAME_SIZE = { width: 640, height: 360 } as const;
+
+const FRAME = `color=gray:s=${PROBE_FRAME_SIZE.width}x${PROBE_FRAME_SIZE.height}:r=25:d=0.04`;
 
 /** A failed run: ffmpeg's first words on why, and whether the cause is of the moment. */
 interface RunFailure {

@@ -138,8 +138,9 @@ export function touchesAnalysis(
     case 'rendition.added':
       return event.rendition.sourceId === sourceId;
     case 'score.removed':
+      // A point's figures can come from several results (shared/analysis.ts scoreResultIds).
       return [...(data?.points ?? []), ...(data?.stalePoints ?? [])].some(
-        (p) => p.scoreResultId === event.id,
+        (p) => p.scoreResultId === event.id || (p.scoreResultIds ?? []).includes(event.id),
       );
     case 'rendition.removed':
       return [...(data?.points ?? []), ...(data?.stalePoints ?? [])].some(

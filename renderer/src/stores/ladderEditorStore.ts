@@ -8,9 +8,10 @@ import type { HdrHandling, Ladder, LadderEntry } from '../../../shared/ladder';
 import type { LibraryItem } from '../../../shared/library';
 import type { HdrKind } from '../../../shared/media';
 import { PRESET_LADDERS } from '../../../shared/presets';
-import { SCORE_METRICS, type ScoreMetric } from '../../../shared/score';
+import { DEFAULT_SCORE_METRICS, type ScoreMetric } from '../../../shared/score';
 import type { ScoreAfterEncode } from '../../../shared/scoreResults';
 import { startDraft, type LadderChoice, type LadderDraft } from '../views/ladders/ladderDraft';
+import { isUsable, type MetricSupportMap } from '../views/scores/scoringBuild';
 import { showView } from './appStore';
 import { failureOf, type Failure } from './failureOf';
 import { focusBatch } from './queueStore';
@@ -45,7 +46,7 @@ export const useLadderEditorStore = create<LadderEditorState>()(() => ({
   sourceId: null,
   decodeOnce: true,
   scoreAfterEncode: false,
-  scoreMetrics: [...SCORE_METRICS],
+  scoreMetrics: [...DEFAULT_SCORE_METRICS],
   hdr: 'keep',
   outDir: '',
   encodeRequest: 0,
@@ -106,12 +107,28 @@ export function sourceHdr(item: LibraryItem): HdrKind {
 }
 
 /**
+ * Why the encode options cannot be sent, or null: score after encode is on but none of its
+ * metrics is one the scoring build computes (`encode.start` would get `metrics: []`). Every
+ * Encode (Ladders, a recommended ladder in Analysis) checks it before {@link encodeOptionsFor}.
+ */
+export function scoreAfterEncodeProblem(
+  s: Pick<LadderEditorState, 'scoreAfterEncode' | 'scoreMetrics'>,
+  support: MetricSupportMap | null,
+): string | null {
+  if (!s.scoreAfterEncode || s.scoreMetrics.some((m) => isUsable(support, m))) return null;
+  return 'Choose at least one metric for score after encode that the scoring ffmpeg computes.';
+}
+
+/**
  * The encode options of the Ladders view as `encode.start` takes them for this source: every
- * Encode (Ladders, a recommended ladder in Analysis) queues with the same ones.
+ * Encode (Ladders, a recommended ladder in Analysis) queues with the same ones. Score after
+ * encode asks only for the metrics the scoring build computes (`support`, scoringBuild.ts): the
+ * others are shown unavailable with the reason.
  */
 export function encodeOptionsFor(
   s: Pick<LadderEditorState, 'decodeOnce' | 'outDir' | 'scoreAfterEncode' | 'scoreMetrics' | 'hdr'>,
   source: LibraryItem,
+  support: MetricSupportMap | null = null,
 ): {
   decodeOnce: boolean;
   outDir?: string;
@@ -121,7 +138,13 @@ export function encodeOptionsFor(
   return {
     decodeOnce: s.decodeOnce,
     ...(s.outDir.trim() ? { outDir: s.outDir.trim() } : {}),
-    ...(s.scoreAfterEncode ? { scoreAfterEncode: { options: { metrics: s.scoreMetrics } } } : {}),
+    ...(s.scoreAfterEncode
+      ? {
+          scoreAfterEncode: {
+            options: { metrics: s.scoreMetrics.filter((m) => isUsable(support, m)) },
+          },
+        }
+      : {}),
     // Asked only of an HDR source; kept with the batch's copy of the ladder.
     ...(sourceHdr(source) ? { hdr: s.hdr } : {}),
   };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { VqEvent } from '../../../shared/api';
+import type { ScoreSeries } from '../../../shared/score';
 import type { ScoreResultSummary } from '../../../shared/scoreResults';
 import {
   applyScoresEvent,
@@ -8,13 +9,21 @@ import {
   initialScoresData,
 } from './scoresReducer';
 
-const result = (id: string, referenceId = 'src', target = `r-${id}`): ScoreResultSummary =>
+const VMAF_PSNR_SSIM: ScoreSeries[] = ['vmaf', 'psnrY', 'psnr', 'ssimY', 'ssim'];
+const result = (
+  id: string,
+  referenceId = 'src',
+  target = `r-${id}`,
+  series: ScoreSeries[] = VMAF_PSNR_SSIM,
+): ScoreResultSummary =>
   ({
     id,
     referenceId,
     label: id,
     target: { kind: 'rendition', id: target },
+    // Longer ids are newer (up to 9 characters).
     createdAt: `2026-01-01T00:00:00.${id.length}Z`,
+    metrics: Object.fromEntries(series.map((s) => [s, { count: 1, mean: 1 }])),
   }) as unknown as ScoreResultSummary;
 const added = (seq: number, id: string, referenceId = 'src'): VqEvent => ({
   seq,
@@ -93,5 +102,33 @@ describe('scores reducer', () => {
     });
     d = applyScoresEvent(d, { seq: 6, type: 'score.added', result: result('a2', 'src', 'r1') });
     expect(ids(d)).toEqual(['a2', 'b']);
+  });
+
+  it('keeps the older row of a target while it has a series the new score lacks (issue 12)', () => {
+    let d = applyScoresSnapshot(awaitScoresSnapshot(initialScoresData, 'src'), 'src', {
+      results: [result('a', 'src', 'r1'), result('b', 'src', 'r2')],
+      seq: 5,
+    });
+    // CAMBI asked for later: the VMAF, PSNR and SSIM of `a` stay on screen.
+    d = applyScoresEvent(d, {
+      seq: 6,
+      type: 'score.added',
+      result: result('cambi', 'src', 'r1', ['cambi']),
+    });
+    expect(ids(d)).toEqual(['cambi', 'a', 'b']);
+    // VMAF again with another model: `a` still has the only PSNR and SSIM of r1.
+    d = applyScoresEvent(d, {
+      seq: 7,
+      type: 'score.added',
+      result: result('vmafv1', 'src', 'r1', ['vmaf']),
+    });
+    expect(ids(d)).toEqual(['vmafv1', 'cambi', 'a', 'b']);
+    // Everything again: the one new row replaces all three older ones of r1, not r2's.
+    d = applyScoresEvent(d, {
+      seq: 8,
+      type: 'score.added',
+      result: result('all-of-it', 'src', 'r1', [...VMAF_PSNR_SSIM, 'cambi']),
+    });
+    expect(ids(d)).toEqual(['all-of-it', 'b']);
   });
 });

@@ -11,7 +11,10 @@ import { currentScores, type ScoreResultSummary } from '../../../shared/scoreRes
 export interface ScoresData {
   /** Library item id of the reference shown; null when none is. */
   sourceId: string | null;
-  /** Newest first. */
+  /**
+   * Newest first: per target the newest result and any older one that still has a series no
+   * newer result has (shared/scoreResults.ts `currentScores`).
+   */
   results: ScoreResultSummary[];
   /** The seq the results are current to; null while waiting for a snapshot. */
   seq: number | null;
@@ -36,7 +39,8 @@ function applyToResults(
     case 'score.added': {
       if (event.result.referenceId !== sourceId) return results;
       const at = results.findIndex((r) => r.id === event.result.id);
-      // A new score of a target replaces its older one, as in `scores.list` (currentScores).
+      // A new score of a target replaces the older ones whose every series it has too; an older
+      // one keeps its row while it has a series the new one lacks (`scores.list`'s currentScores).
       if (at === -1) return currentScores([event.result, ...results]);
       const next = results.slice();
       next[at] = event.result;

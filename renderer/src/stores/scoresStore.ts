@@ -2,6 +2,8 @@
  * The Scores panel's state: the stored scores of the reference shown (via the reducer), which
  * rows are checked (chart, export) and focused (worst frames, details), the per-frame details
  * fetched so far, and the score jobs this window queued (their failures show in the panel).
+ * libvmaf's elementary features are large and only the focused result's FeatureChart shows them,
+ * so only the focused result's details are fetched with them.
  */
 import { create } from 'zustand';
 import type { VqClient, VqEvent } from '../../../shared/api';
@@ -23,10 +25,15 @@ import {
   type ScoresData,
 } from './scoresReducer';
 
-/** A result's per-frame details as fetched. */
+/**
+ * A result's per-frame details as fetched. `features` says whether libvmaf's features came with
+ * them ('with'; `detail.features` is then the stored ones), are being fetched ('loading': the
+ * details without them stay shown meanwhile) or were not asked for ('without': `detail.features`
+ * is empty).
+ */
 export type DetailEntry =
   | { status: 'loading' }
-  | { status: 'ready'; detail: ScoreResultDetail }
+  | { status: 'ready'; detail: ScoreResultDetail; features: 'without' | 'loading' | 'with' }
   | { status: 'error'; message: string };
 
 /** What the scores store holds. */
@@ -43,8 +50,10 @@ export interface ScoresState {
   /** Score jobs queued from this window, newest last. */
   ownJobIds: string[];
   /**
-   * Bumped when a rendition that a shown score measured is replaced or removed: the list is then
-   * fetched again, and the server judges that score stale (ScoresPanel does the fetch).
+   * Bumped when the server's list may hold rows this one cannot derive from events, so it is
+   * fetched again (ScoresPanel does the fetch): a rendition that a shown score measured was
+   * replaced or removed (the server judges that score stale), or a shown score was deleted (an
+   * earlier score of its video whose series it covered is listed again: shared currentScores).
    */
   staleChecks: number;
 }
@@ -85,11 +94,20 @@ export function scoresEventArrived(event: VqEvent): void {
     if (event.type === 'score.added' && data.results.some((r) => r.id === event.result.id)) {
       selection = selectArrived(selection, event.result.id);
     }
-    if (event.type === 'score.removed' && event.id in details) {
-      details = { ...details };
-      delete details[event.id];
+    let staleChecks = s.staleChecks;
+    if (event.type === 'score.removed') {
+      staleChecks++;
+      if (event.id in details) {
+        details = { ...details };
+        delete details[event.id];
+      }
     }
-    return { data, ...select(s, pruneSelection(selection, data.results)), details };
+    return {
+      data,
+      ...select(s, pruneSelection(selection, data.results)),
+      details,
+      staleChecks,
+    };
   });
 }
 
@@ -131,18 +149,30 @@ export function resyncScores(client: VqClient): void {
   void fetchList(client, data.sourceId, false);
 }
 
-/** Fetches a result's per-frame details unless they are here or on their way. */
+/**
+ * Fetches a result's per-frame details unless they are here or on their way: with libvmaf's
+ * features when it is the focused result (FeatureChart), else without. Details fetched without
+ * them are fetched again with them once their result is focused; kept once here (results never
+ * change).
+ */
 export async function loadScoreDetail(client: VqClient, resultId: string): Promise<void> {
   const entry = useScoresStore.getState().details[resultId];
-  if (entry && entry.status !== 'error') return;
+  const focused = (): boolean => useScoresStore.getState().selection.focused === resultId;
+  const wantsFeatures = entry?.status === 'ready' && entry.features === 'without' && focused();
+  if (entry && entry.status !== 'error' && !wantsFeatures) return;
   const put = (e: DetailEntry): void =>
     useScoresStore.setState((s) => ({ details: { ...s.details, [resultId]: e } }));
-  put({ status: 'loading' });
+  const features = focused();
+  put(entry?.status === 'ready' ? { ...entry, features: 'loading' } : { status: 'loading' });
   try {
-    put({ status: 'ready', detail: await client.call('scores.get', { resultId }) });
+    const detail = await client.call('scores.get', { resultId, ...(features ? { features } : {}) });
+    put({ status: 'ready', detail, features: features ? 'with' : 'without' });
   } catch (err) {
     put({ status: 'error', message: messageOf(err) });
+    return;
   }
+  // Focused while its details were on their way without the features: fetch them now.
+  if (!features && focused()) await loadScoreDetail(client, resultId);
 }
 
 /** Checks or unchecks a row (chart and export). */

@@ -19,7 +19,7 @@ import { downloadBlob } from '../../ui/download';
 import { pngFileName, svgToPngBlob } from './chartPng';
 import { ExportPanel } from './ExportPanel';
 import { PerTitlePanel } from './PerTitlePanel';
-import { figureInfo, renditionFigures } from './qualityFigures';
+import { figureBounds, figureInfo, mixedVmafModels, renditionFigures } from './qualityFigures';
 import { RdChart, type ChartCurve, type ChartHull } from './RdChart';
 import { StalePointsNote } from './StalePointsNote';
 import { useAnalysisSync } from './useAnalysisSync';
@@ -96,6 +96,8 @@ export function AnalysisView(): ReactNode {
   );
   const staleMarks = useMemo(() => stalePlotPoints(stalePoints, quality), [stalePoints, quality]);
   const info = figureInfo(quality);
+  const bounds = useMemo(() => figureBounds(quality, points), [quality, points]);
+  const mixedModels = useMemo(() => mixedVmafModels(quality, points), [quality, points]);
   const { curves, missing } = useMemo(
     () => buildCurves(points, grouping, quality),
     [points, grouping, quality],
@@ -117,9 +119,9 @@ export function AnalysisView(): ReactNode {
   );
   const hull = useMemo<ChartHull | null>(() => {
     if (!hullChoice || candidates.length === 0) return null;
-    const { hull: points, crossovers } = settingsHull(candidates);
+    const { hull: points, crossovers } = settingsHull(candidates, info.direction);
     return { label: hullChoice.label, points, crossovers };
-  }, [candidates, hullChoice]);
+  }, [candidates, hullChoice, info.direction]);
 
   // The hull is a curve for BD-rate too: how many bits each curve spends above the best mix of
   // resolutions. Not when the curves are the settings themselves: the hull's setting is then a
@@ -210,7 +212,7 @@ export function AnalysisView(): ReactNode {
                 >
                   {RD_QUALITIES.map((q) => (
                     <option key={q} value={q}>
-                      {figureInfo(q).label}
+                      {figureInfo(q).title}
                     </option>
                   ))}
                 </select>
@@ -295,14 +297,26 @@ export function AnalysisView(): ReactNode {
                   hull={hull}
                   stale={staleMarks}
                   axis={axis}
-                  qualityLabel={info.label}
+                  qualityLabel={info.title}
                   title={`${source.fileName} — ${info.label} against bitrate`}
                   decimals={info.decimals}
-                  bounds={info.bounds}
+                  bounds={bounds}
                   onOpen={open}
                   svgRef={svgRef}
                   figures={renditionFigures}
                 />
+                {info.direction === 'lower' ? (
+                  <p className="muted small" data-testid="analysis-lower-better">
+                    Lower is better for this figure: better encodes sit lower, and the hull is the
+                    lower envelope (the least banding each bitrate reaches). No ladder is picked on
+                    it.
+                  </p>
+                ) : null}
+                {mixedModels ? (
+                  <p className="field-note text-warn" data-testid="analysis-mixed-models">
+                    {mixedModels}
+                  </p>
+                ) : null}
                 <p className="muted small analysis-chart-note">
                   {points.length} scored rendition{points.length === 1 ? '' : 's'}
                   {missing
@@ -348,6 +362,7 @@ export function AnalysisView(): ReactNode {
               method={bdMethod}
               qualityLabel={info.label}
               decimals={info.decimals}
+              direction={info.direction}
               onAnchor={(key) => setAnalysisChoice({ anchorKey: key })}
               onMethod={(m) => setAnalysisChoice({ bdMethod: m })}
             />

@@ -1,5 +1,5 @@
 import { useMemo, type ReactNode } from 'react';
-import { BD_MIN_POINTS, type BdMethod } from '../../../../shared/rd';
+import { BD_MIN_POINTS, type BdMethod, type QualityDirection } from '../../../../shared/rd';
 import {
   bdRows,
   defaultAnchorKey,
@@ -18,6 +18,8 @@ export interface BdTablePanelProps {
   /** Name of the quality figure ("VMAF (mean)"). */
   qualityLabel: string;
   decimals: number;
+  /** Which way the figure is better: 'lower' for CAMBI, whose BD-quality is better negative. */
+  direction?: QualityDirection;
   onAnchor: (key: string) => void;
   onMethod: (method: BdMethod) => void;
 }
@@ -40,6 +42,7 @@ export function BdTablePanel({
   method,
   qualityLabel,
   decimals,
+  direction = 'higher',
   onAnchor,
   onMethod,
 }: BdTablePanelProps): ReactNode {
@@ -48,9 +51,13 @@ export function BdTablePanel({
     curves.find((c) => c.key === defaultAnchorKey(curves, method)) ??
     null;
   const rows = useMemo(
-    () => (anchor ? (bdRows(curves, anchor.key, method) ?? []) : []),
-    [curves, anchor, method],
+    () => (anchor ? (bdRows(curves, anchor.key, method, direction) ?? []) : []),
+    [curves, anchor, method, direction],
   );
+  const qualityNote =
+    direction === 'lower'
+      ? `${qualityLabel} is lower-is-better: BD-rate still compares bits at equal ${qualityLabel}, and a negative BD-quality is the better one (less at the same bitrate). Where a curve reaches its lowest ${qualityLabel} at several bitrates (often 0 at the top rungs), only the cheapest of those points is used: the dearer ones gain nothing, and a curve must fall strictly to have BD numbers.`
+      : 'Positive BD-quality: more quality than the anchor at the same bitrate.';
 
   return (
     <section className="panel bd-panel" aria-label="BD-rate" data-testid="bd-panel">
@@ -103,7 +110,7 @@ export function BdTablePanel({
             </div>
             <p className="field-note bd-note">
               {METHOD_HINT[method]} Negative BD-rate: the curve needs fewer bits than the anchor for
-              the same quality.
+              the same quality. <span data-testid="bd-quality-note">{qualityNote}</span>
             </p>
           </div>
           <div className="table-frame">
@@ -117,7 +124,11 @@ export function BdTablePanel({
                   <th scope="col" className="num">
                     BD-rate
                   </th>
-                  <th scope="col" className="num">
+                  <th
+                    scope="col"
+                    className="num"
+                    title={`Mean difference in ${qualityLabel} at the same bitrate, curve − anchor${direction === 'lower' ? ' (negative is better)' : ''}`}
+                  >
                     BD-quality
                   </th>
                   <th scope="col">Overlap ({qualityLabel})</th>
@@ -134,7 +145,17 @@ export function BdTablePanel({
                         ) : null}
                         {r.label}
                       </th>
-                      <td className="num">{r.points}</td>
+                      <td
+                        className="num"
+                        title={
+                          r.dropped
+                            ? `${r.points - r.dropped} used: ${r.dropped} dearer point${r.dropped === 1 ? '' : 's'} at the curve's lowest ${qualityLabel} left out`
+                            : undefined
+                        }
+                        data-testid="bd-points"
+                      >
+                        {r.dropped ? `${r.points - r.dropped} of ${r.points}` : r.points}
+                      </td>
                       {r.ok ? (
                         <>
                           <td

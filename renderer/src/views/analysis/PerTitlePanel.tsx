@@ -1,5 +1,9 @@
 import { useId, useMemo, useState, type ReactNode } from 'react';
-import type { PerTitleRun, RdQuality } from '../../../../shared/analysis';
+import {
+  ladderQualityProblem,
+  type PerTitleRun,
+  type RdQuality,
+} from '../../../../shared/analysis';
 import {
   ENCODERS,
   type HdrHandling,
@@ -7,11 +11,15 @@ import {
   type SoftwareEncoder,
 } from '../../../../shared/ladder';
 import type { LibraryItem } from '../../../../shared/library';
-import { defaultPerTitleHeights } from '../../../../shared/perTitle';
+import {
+  defaultPerTitleHeights,
+  PER_TITLE_QUALITIES,
+  type PerTitleQuality,
+} from '../../../../shared/perTitle';
 import {
   ladderFromPicks,
   recommendLadder,
-  upperHull,
+  convexHull,
   type PickedRung,
 } from '../../../../shared/rd';
 import { useClient } from '../../hooks/useClient';
@@ -185,6 +193,8 @@ export function PerTitlePanel({
   const liveResult = useMemo(():
     { rows: RecommendedRow[]; ladder: Ladder | string } | { error: string } | null => {
     if (!live) return null;
+    const notATarget = ladderQualityProblem(quality);
+    if (notATarget) return { error: notATarget };
     if (!hullEncoder || hull.length === 0) {
       return { error: 'There are no scored points to build a hull from yet.' };
     }
@@ -192,7 +202,7 @@ export function PerTitlePanel({
     if (Object.keys(pickErrors).length)
       return { error: 'Fix the ladder numbers in the form first.' };
     try {
-      const picks = recommendLadder(upperHull(hull), pick);
+      const picks = recommendLadder(convexHull(hull), pick);
       if (picks.length === 0) return { error: 'No rungs could be picked from the hull.' };
       let ladder: Ladder | string;
       try {
@@ -211,7 +221,7 @@ export function PerTitlePanel({
     } catch (err) {
       return { error: failureOf(err).message };
     }
-  }, [live, hull, hullEncoder, hullPreset, hullLabel, form, source, info.label]);
+  }, [live, hull, hullEncoder, hullPreset, hullLabel, form, source, info.label, quality]);
 
   async function run(): Promise<void> {
     setStarting(true);
@@ -274,9 +284,10 @@ export function PerTitlePanel({
       </div>
       <p className="muted small pertitle-lead">
         Encodes a CRF grid (each height × each CRF), scores every rendition against the source,
-        builds the convex hull and picks the rungs: the top rung where {info.label} first reaches
-        the target (or the highest point), rungs 1.5–2× apart in bitrate, at most one JND between
-        neighbours, down to the floor. Empty fields use the defaults shown.
+        builds the convex hull and picks the rungs: the top rung where{' '}
+        {figureInfo(form.quality).label} first reaches the target (or the highest point), rungs
+        1.5–2× apart in bitrate, at most one JND between neighbours, down to the floor. Empty fields
+        use the defaults shown.
       </p>
 
       <form
@@ -355,12 +366,13 @@ export function PerTitlePanel({
           <select
             className="input"
             value={form.quality}
-            onChange={(e) => set({ quality: e.target.value as RdQuality })}
+            onChange={(e) => set({ quality: e.target.value as PerTitleQuality })}
+            title="The figures the grid is scored for (VMAF, PSNR, SSIM); CAMBI is no ladder target"
             data-testid="pertitle-quality"
           >
-            {(['vmafMean', 'vmafHmean', 'vmafP5', 'psnrY', 'psnr', 'ssim'] as const).map((q) => (
+            {PER_TITLE_QUALITIES.map((q) => (
               <option key={q} value={q}>
-                {figureInfo(q).label}
+                {figureInfo(q).title}
               </option>
             ))}
           </select>

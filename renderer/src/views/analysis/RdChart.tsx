@@ -57,7 +57,7 @@ export interface RdChartProps {
    */
   stale: readonly ChartPoint[];
   axis: AxisKind;
-  /** Axis title of the quality figure: "VMAF (mean)". */
+  /** Axis title of the quality figure: "VMAF (mean)", "CAMBI (lower is better)". */
   qualityLabel: string;
   /** The chart's title, drawn in the SVG so a PNG says what it shows. */
   title: string;

@@ -1,10 +1,16 @@
-import { useState, type ReactNode } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import type { Ladder } from '../../../../shared/ladder';
 import type { LibraryItem } from '../../../../shared/library';
 import { useClient } from '../../hooks/useClient';
 import { pushToast } from '../../stores/appStore';
 import { encodeOrAsk } from '../../stores/encodeOverwrite';
-import { encodeOptionsFor, useLadderEditorStore } from '../../stores/ladderEditorStore';
+import {
+  encodeOptionsFor,
+  scoreAfterEncodeProblem,
+  useLadderEditorStore,
+} from '../../stores/ladderEditorStore';
+import { useToolchainStore } from '../../stores/toolchainStore';
+import { scoringSupport } from '../scores/scoringBuild';
 import { saveLadder, useLaddersStore } from '../../stores/laddersStore';
 import { bitrateText } from './rdChartModel';
 
@@ -46,6 +52,13 @@ export function RecommendedLadder({
 }: RecommendedLadderProps): ReactNode {
   const client = useClient();
   const [busy, setBusy] = useState<'save' | 'encode' | null>(null);
+  // Encode uses the Ladders view's options: score after encode with no metric the scoring build
+  // computes would send `metrics: []`, so it is blocked here with the same reason.
+  const report = useToolchainStore((s) => s.report);
+  const support = useMemo(() => scoringSupport(report), [report]);
+  const scoreAfterEncode = useLadderEditorStore((s) => s.scoreAfterEncode);
+  const scoreMetrics = useLadderEditorStore((s) => s.scoreMetrics);
+  const encodeBlocked = scoreAfterEncodeProblem({ scoreAfterEncode, scoreMetrics }, support);
   const saved = useLaddersStore((s) =>
     typeof ladder === 'string'
       ? false
@@ -71,6 +84,7 @@ export function RecommendedLadder({
   }
 
   async function encode(l: Ladder): Promise<void> {
+    if (encodeBlocked) return;
     setBusy('encode');
     // The same flow and options as the Ladders view's Encode (files already in the folder are
     // asked about); a ladder that says what it does with HDR (a per-title run's) keeps that.
@@ -79,7 +93,7 @@ export function RecommendedLadder({
       {
         sourceId: source.id,
         ladder: l,
-        ...encodeOptionsFor(useLadderEditorStore.getState(), source),
+        ...encodeOptionsFor(useLadderEditorStore.getState(), source, support),
         ...(l.hdr ? { hdr: l.hdr } : {}),
       },
       (f) =>
@@ -152,9 +166,12 @@ export function RecommendedLadder({
           <button
             type="button"
             className="button button-primary"
-            disabled={busy !== null}
+            disabled={busy !== null || encodeBlocked !== null}
             onClick={() => void encode(ladder)}
-            title="Queue these fixed-bitrate rungs on this source, with the encode options of the Ladders view"
+            title={
+              encodeBlocked ??
+              'Queue these fixed-bitrate rungs on this source, with the encode options of the Ladders view'
+            }
             data-testid="encode-recommended"
           >
             {busy === 'encode' ? 'Queuing…' : 'Encode this ladder'}
@@ -163,6 +180,11 @@ export function RecommendedLadder({
             {ladder.rungs.length} fixed-bitrate rung{ladder.rungs.length === 1 ? '' : 's'} (ABR with
             maxrate and bufsize) · {ladder.rungs[0]?.encoder}
           </span>
+          {encodeBlocked ? (
+            <span className="field-note text-warn" data-testid="encode-recommended-blocked">
+              {encodeBlocked} Score after encode is set in the Ladders view.
+            </span>
+          ) : null}
         </div>
       )}
     </div>

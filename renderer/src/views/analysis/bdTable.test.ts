@@ -126,6 +126,56 @@ describe('bdRows', () => {
     expect(!asAnchor.ok && asAnchor.problem).toBe('mixed settings');
   });
 
+  it('compares CAMBI curves as lower-is-better: half the bits is −50 %, one CAMBI less is −1', () => {
+    const cambi = (key: string, scale: number): BdCurve => ({
+      key,
+      label: key,
+      points: [
+        { bitrate: 8e6 * scale, quality: 1 },
+        { bitrate: 4e6 * scale, quality: 2 },
+        { bitrate: 2e6 * scale, quality: 3 },
+        { bitrate: 1e6 * scale, quality: 4 },
+      ],
+    });
+    const rows = bdRows([cambi('a', 1), cambi('half', 0.5)], 'a', 'pchip', 'lower')!;
+    expect(rows[0]!.ok).toBe(true);
+    if (!rows[0]!.ok) return;
+    expect(rows[0]!.result.bdRatePercent).toBeCloseTo(-50, 9);
+    expect(rows[0]!.result.bdQuality).toBeCloseTo(-1, 9);
+    // Read as higher-is-better, a falling CAMBI curve is "not monotonic": the direction matters.
+    const wrong = bdRows([cambi('a', 1), cambi('half', 0.5)], 'a', 'pchip')!;
+    expect(wrong[0]).toMatchObject({ ok: false, problem: 'not monotonic' });
+  });
+
+  it('uses only the cheapest point where a CAMBI curve reaches its lowest value again and again', () => {
+    // Two ladders whose top rungs show no banding (CAMBI 0) at several bitrates: as they are,
+    // neither curve falls strictly. The dearer zeros gain nothing and are left out of both sides.
+    const ladder = (key: string, scale: number): BdCurve => ({
+      key,
+      label: key,
+      points: [
+        { bitrate: 1e6 * scale, quality: 4 },
+        { bitrate: 2e6 * scale, quality: 2 },
+        { bitrate: 4e6 * scale, quality: 0 },
+        { bitrate: 6e6 * scale, quality: 0 },
+        { bitrate: 8e6 * scale, quality: 0 },
+      ],
+    });
+    const [row] = bdRows([ladder('a', 1), ladder('half', 0.5)], 'a', 'pchip', 'lower')!;
+    expect(row).toMatchObject({ ok: true, points: 5, dropped: 2 });
+    if (!row!.ok) return;
+    expect(row!.result.bdRatePercent).toBeCloseTo(-50, 9);
+    expect(row!.result.overlap).toEqual([0, 4]);
+    // A higher-is-better figure is never trimmed: its curves are compared as they are.
+    const vmaf = (key: string): BdCurve => ({
+      key,
+      label: key,
+      points: ladder(key, 1).points.map((p) => ({ ...p, quality: 100 - p.quality })),
+    });
+    const [plain] = bdRows([vmaf('a'), vmaf('b')], 'a', 'pchip')!;
+    expect(plain).toMatchObject({ ok: false, problem: 'not monotonic', dropped: 0 });
+  });
+
   it('is null for an anchor that is not a curve', () => {
     expect(bdRows([anchor, test], 'gone', 'pchip')).toBeNull();
   });

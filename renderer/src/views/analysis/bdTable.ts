@@ -1,15 +1,20 @@
 /**
  * The BD-rate table: every curve against a chosen anchor with `bdRate` from shared/rd, computed in
  * the renderer. A pair that has no BD numbers (too few points, a curve that is not monotonic, no
- * shared range) keeps its reason in words, so the cell says why instead of staying blank.
+ * shared range) keeps its reason in words, so the cell says why instead of staying blank. For a
+ * lower-is-better figure (CAMBI) each curve keeps only the cheapest of its points at its lowest
+ * value (shared/rd `withoutRepeatedBest`): a ladder's top rungs all at CAMBI 0 would else make
+ * every curve "not monotonic".
  */
 import { VqError } from '../../../../shared/errors';
 import {
   BD_MIN_POINTS,
   bdRate,
   qualityOverlapShare,
+  withoutRepeatedBest,
   type BdMethod,
   type BdResult,
+  type QualityDirection,
   type RdPoint,
 } from '../../../../shared/rd';
 
@@ -36,6 +41,11 @@ export type BdRow =
       key: string;
       label: string;
       points: number;
+      /**
+       * Points of this curve left out because they repeat its best value at a higher bitrate
+       * (lower-is-better figures only; see the module comment).
+       */
+      dropped: number;
       ok: true;
       result: BdResult;
       /** Share (0..1) of both curves' quality range they have in common. */
@@ -45,6 +55,7 @@ export type BdRow =
       key: string;
       label: string;
       points: number;
+      dropped: number;
       ok: false;
       problem: BdProblem;
       /** The full reason, naming the curve and what to do. */
@@ -67,20 +78,29 @@ function named(message: string, anchor: string, test: string): string {
 }
 
 /**
- * Every curve but the anchor against the anchor, in the order given. Null when the anchor is not
- * among the curves.
+ * Every curve but the anchor against the anchor, in the order given, for a figure that is better
+ * higher or lower (`direction`: CAMBI's BD-quality is better negative). Null when the anchor is
+ * not among the curves.
  */
 export function bdRows(
   curves: readonly BdCurve[],
   anchorKey: string,
   method: BdMethod,
+  direction: QualityDirection = 'higher',
 ): BdRow[] | null {
   const anchor = curves.find((c) => c.key === anchorKey);
   if (!anchor) return null;
+  const anchorPoints = withoutRepeatedBest(anchor.points, direction).points;
   return curves
     .filter((c) => c.key !== anchorKey)
     .map((c): BdRow => {
-      const base = { key: c.key, label: c.label, points: c.points.length };
+      const used = withoutRepeatedBest(c.points, direction);
+      const base = {
+        key: c.key,
+        label: c.label,
+        points: c.points.length,
+        dropped: used.dropped.length,
+      };
       const mixed = c.mixed ? c : anchor.mixed ? anchor : null;
       if (mixed) {
         return {
@@ -94,8 +114,8 @@ export function bdRows(
         return {
           ...base,
           ok: true,
-          result: bdRate(anchor.points, c.points, method),
-          overlapShare: qualityOverlapShare(anchor.points, c.points),
+          result: bdRate(anchorPoints, used.points, method, direction),
+          overlapShare: qualityOverlapShare(anchorPoints, used.points),
         };
       } catch (err) {
         const message = err instanceof VqError || err instanceof Error ? err.message : String(err);

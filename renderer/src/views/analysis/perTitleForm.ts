@@ -3,9 +3,12 @@
  * `pertitle.start` options and the ladder pick options that "Recommend from current points" uses.
  * Empty fields keep the service's defaults; every problem is named per field.
  */
-import type { RdQuality } from '../../../../shared/analysis';
 import { ENCODERS, type SoftwareEncoder } from '../../../../shared/ladder';
-import { PER_TITLE_CRFS, type PerTitleOptions } from '../../../../shared/perTitle';
+import {
+  PER_TITLE_CRFS,
+  type PerTitleOptions,
+  type PerTitleQuality,
+} from '../../../../shared/perTitle';
 import { DEFAULT_LADDER_PICK, type LadderPickOptions } from '../../../../shared/rd';
 
 /** The form as the person fills it in. */
@@ -17,7 +20,8 @@ export interface PerTitleForm {
   crfs: string;
   /** Heights, comma or space separated; '' = standard heights up to the source's. */
   heights: string;
-  quality: RdQuality;
+  /** The figure the run's hull and ladder are on (never CAMBI: shared/perTitle.ts). */
+  quality: PerTitleQuality;
   /** Ladder pick numbers; null = left empty (the default applies). NaN = not a number. */
   targetQuality: number | null;
   minStepRatio: number | null;

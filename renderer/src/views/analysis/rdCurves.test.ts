@@ -37,6 +37,9 @@ function rendition(
       psnrY: 41,
       ssim: 0.98,
       msSsim: null,
+      xpsnr: null,
+      // Banding falls as the bitrate rises (lower is better).
+      cambi: vmaf === null ? null : (100 - vmaf) / 5,
     },
     createdAt: '2026-01-01T00:00:00Z',
     stale: null,
@@ -132,6 +135,20 @@ describe('buildCurves', () => {
     expect(curves.map((c) => c.label)).toEqual([
       'Per-title grid: a.mp4 (pertitle-grid-1)',
       'Per-title grid: a.mp4 (pertitle-grid-2)',
+    ]);
+  });
+
+  it('draws a CAMBI grid along its lower envelope (lower is better)', () => {
+    // CAMBI 6, 3.6, 3, 2 at 400k, 800k, 1M, 2M: slopes −6, −3, −1 per Mbit/s rise, so every point
+    // is on the lower envelope. Read as higher-is-better only the first point would remain.
+    const { curves } = buildCurves(points, 'settings', 'cambi');
+    const grid = curves[0]!;
+    expect(grid.lineKind).toBe('hull');
+    expect(grid.line.map((p) => [p.rendition.renditionId, p.quality])).toEqual([
+      ['g360b', 6],
+      ['g360a', 3.6],
+      ['g720b', 3],
+      ['g720a', 2],
     ]);
   });
 

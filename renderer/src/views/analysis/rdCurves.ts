@@ -3,7 +3,7 @@
  * of the chosen quality figure, and the points the convex hull of one encoder setting is computed
  * over. The grouping rules are shared/rd's (groupCurves.ts), the same as the HTML report's.
  */
-import type { RdQuality, RdRendition } from '../../../../shared/analysis';
+import { rdQualityDirection, type RdQuality, type RdRendition } from '../../../../shared/analysis';
 import {
   CURVE_GROUPINGS,
   groupCurves,
@@ -101,8 +101,9 @@ const plain = (p: Grouped): CurvePoint => ({
 });
 
 /**
- * Curves of the chosen figure under a grouping. Renditions without that figure (not measured) or
- * without a measured bitrate are left out and counted in `missing`.
+ * Curves of the chosen figure under a grouping (a grid's line is its hull on the figure's better
+ * side: the lower envelope for CAMBI). Renditions without that figure (not measured) or without a
+ * measured bitrate are left out and counted in `missing`.
  */
 export function buildCurves(
   renditions: readonly RdRendition[],
@@ -110,7 +111,7 @@ export function buildCurves(
   quality: RdQuality,
 ): { curves: RdCurve[]; missing: number } {
   const { points, missing } = usablePoints(renditions, quality);
-  const curves = groupCurves(points, grouping).map((c): RdCurve => ({
+  const curves = groupCurves(points, grouping, rdQualityDirection(quality)).map((c): RdCurve => ({
     key: c.key,
     label: c.label,
     points: c.points.map(plain),

@@ -8,6 +8,11 @@ describe('scoresText', () => {
     );
     expect(scoresText({ psnr: 41 })).toBe('PSNR 41.00 dB');
   });
+  it('names the luma XPSNR as such, and CAMBI, only when they were scored', () => {
+    expect(scoresText({ vmaf: 90, xpsnr: 37.15, xpsnrU: 38.7, cambi: 0.25 })).toBe(
+      'VMAF 90.00 · XPSNR-Y 37.15 dB · CAMBI 0.25',
+    );
+  });
   it('says ∞ for identical frames’ PSNR and nothing without scores', () => {
     expect(scoresText({ psnrY: null })).toBe('PSNR ∞');
     expect(scoresText({ vmaf: null })).toBe('VMAF —');

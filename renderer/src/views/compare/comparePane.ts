@@ -1,5 +1,5 @@
 /** One pane of the Compare viewer as data, and the texts its label and its saved PNG carry. */
-import type { ScoreSeries } from '../../../../shared/score';
+import { SERIES_LABELS, type ScoreSeries } from '../../../../shared/score';
 import type { ScoreStale } from '../../../../shared/scoreResults';
 import type { CompareCandidate } from './compareCandidates';
 import type { PlaybackSupport } from './playback';
@@ -29,21 +29,29 @@ export interface ComparePane {
   stale: ScoreStale;
 }
 
+/**
+ * What a pane label shows, in order. PSNR and SSIM show one figure, the luma one when it was
+ * scored ("PSNR" names either); the others are a single series under its own name ("XPSNR-Y":
+ * the chroma planes are left to the chart).
+ */
 const SHOWN: readonly {
   series: readonly ScoreSeries[];
   label: string;
   digits: number;
   unit: string;
 }[] = [
-  { series: ['vmaf'], label: 'VMAF', digits: 2, unit: '' },
+  { series: ['vmaf'], label: SERIES_LABELS.vmaf, digits: 2, unit: '' },
   { series: ['psnrY', 'psnr'], label: 'PSNR', digits: 2, unit: ' dB' },
   { series: ['ssimY', 'ssim'], label: 'SSIM', digits: 4, unit: '' },
-  { series: ['msSsim'], label: 'MS-SSIM', digits: 4, unit: '' },
+  { series: ['msSsim'], label: SERIES_LABELS.msSsim, digits: 4, unit: '' },
+  { series: ['xpsnr'], label: SERIES_LABELS.xpsnr, digits: 2, unit: ' dB' },
+  { series: ['cambi'], label: SERIES_LABELS.cambi, digits: 2, unit: '' },
 ];
 
 /**
  * "VMAF 93.12 · PSNR 38.40 dB · SSIM 0.9812" for a frame's scores (Y series preferred), skipping
- * metrics that were not run; "PSNR ∞" where the frames are identical; null when there are none.
+ * metrics that were not run (XPSNR and CAMBI show only when scored); "PSNR ∞" where the frames
+ * are identical; null when there are none.
  */
 export function scoresText(
   scores: Partial<Record<ScoreSeries, number | null>> | null,

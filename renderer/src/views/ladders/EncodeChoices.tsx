@@ -1,9 +1,11 @@
-import type { ReactNode } from 'react';
+import { useMemo, type ReactNode } from 'react';
 import type { HdrHandling } from '../../../../shared/ladder';
 import type { HdrKind } from '../../../../shared/media';
 import type { ScoreMetric } from '../../../../shared/score';
 import { setEncodeOptions } from '../../stores/ladderEditorStore';
+import { useToolchainStore } from '../../stores/toolchainStore';
 import { MetricChoices } from '../scores/MetricChoices';
+import { scoringSupport } from '../scores/scoringBuild';
 import { HdrChoice } from './HdrChoice';
 
 /** Props of {@link EncodeChoices}. */
@@ -27,6 +29,9 @@ export function EncodeChoices({
   scoreAfterEncode,
   scoreMetrics,
 }: EncodeChoicesProps): ReactNode {
+  // A metric the scoring build cannot compute is listed unavailable with the reason.
+  const report = useToolchainStore((s) => s.report);
+  const support = useMemo(() => scoringSupport(report), [report]);
   if (sourceHdr === null && !scoreAfterEncode) return null;
   return (
     <div className="encode-choices">
@@ -45,6 +50,7 @@ export function EncodeChoices({
             value={scoreMetrics}
             onChange={(metrics) => setEncodeOptions({ scoreMetrics: metrics })}
             testIdPrefix="after-metric"
+            support={support}
           />
         </fieldset>
       ) : null}

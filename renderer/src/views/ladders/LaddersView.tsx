@@ -3,6 +3,7 @@ import type { LadderEntry } from '../../../../shared/ladder';
 import { useClient } from '../../hooks/useClient';
 import {
   encodeOptionsFor,
+  scoreAfterEncodeProblem,
   showListedLadder,
   showNewDraft,
   useLadderEditorStore,
@@ -12,6 +13,7 @@ import { deleteLadder, useLaddersStore } from '../../stores/laddersStore';
 import { useLibraryStore } from '../../stores/libraryStore';
 import { pushToast } from '../../stores/appStore';
 import { useToolchainStore } from '../../stores/toolchainStore';
+import { scoringSupport } from '../scores/scoringBuild';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { availableEncoders, encoderChoices, unusableEncoders } from './encoderChoices';
 import { EncodePanel } from './EncodePanel';
@@ -62,6 +64,7 @@ export function LaddersView(): ReactNode {
     () => encoderChoices(availableEncoders(report), unusableEncoders(report)),
     [report],
   );
+  const support = useMemo(() => scoringSupport(report), [report]);
   const issues = useMemo<LadderIssue[]>(() => {
     if (!draft) return [];
     const found = ladderIssues(draft.ladder);
@@ -88,15 +91,17 @@ export function LaddersView(): ReactNode {
       ? `The source file is gone: nothing is at ${source.path} any more. Put it back there, or import it from where it is now.`
       : !choice
         ? 'Fix the problems of the ladder to plan and encode it.'
-        : scoreAfterEncode && scoreMetrics.length === 0
-          ? 'Choose at least one metric for score after encode.'
-          : null;
+        : scoreAfterEncodeProblem({ scoreAfterEncode, scoreMetrics }, support);
   const request =
     source && choice
       ? {
           sourceId: source.id,
           ...choice,
-          ...encodeOptionsFor({ decodeOnce, outDir, scoreAfterEncode, scoreMetrics, hdr }, source),
+          ...encodeOptionsFor(
+            { decodeOnce, outDir, scoreAfterEncode, scoreMetrics, hdr },
+            source,
+            support,
+          ),
         }
       : null;
   const planState = useEncodePlan(request);

@@ -1,10 +1,9 @@
 import { useEffect, useMemo, useRef, type ReactNode } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { ScoreSeries } from '../../../../shared/score';
 import { downloadCanvasPng } from '../../ui/download';
 import { alignFrames, frameIndex, yRange, type FrameSeriesInput } from './frameSeries';
-import { scoreText, SERIES_INFO } from './seriesInfo';
+import type { FrameChartAxis } from './seriesInfo';
 
 /** One result's line in the chart. */
 export interface ChartSeries extends FrameSeriesInput {
@@ -16,7 +15,8 @@ export interface ChartSeries extends FrameSeriesInput {
 export interface FrameChartProps {
   /** Lines in legend order; memoize the array, a new one redraws the chart from scratch. */
   series: readonly ChartSeries[];
-  metric: ScoreSeries;
+  /** What the y axis shows (seriesInfo.ts `seriesAxis`); memoize it like `series`. */
+  axis: FrameChartAxis;
   /** A dashed line at this value ("bad frame" threshold), or null for none. */
   threshold: number | null;
   /** A frame marked with a vertical line, its values shown in the legend. */
@@ -43,7 +43,7 @@ function cssVar(name: string, fallback: string): string {
  */
 export function FrameChart({
   series,
-  metric,
+  axis: yAxis,
   threshold,
   highlightFrame,
   height = 260,
@@ -55,14 +55,13 @@ export function FrameChart({
   const highlightRef = useRef(highlightFrame);
   const aligned = useMemo(() => alignFrames(series), [series]);
   const range = useMemo(
-    () => yRange(aligned.values, SERIES_INFO[metric].bounds, threshold),
-    [aligned, metric, threshold],
+    () => yRange(aligned.values, yAxis.bounds, threshold),
+    [aligned, yAxis, threshold],
   );
 
   useEffect(() => {
     const wrap = wrapRef.current;
     if (!wrap || aligned.frames.length === 0) return;
-    const info = SERIES_INFO[metric];
     const muted = cssVar('--text-muted', '#9ba2ad');
     const faint = cssVar('--text-faint', '#6e7581');
     const grid = cssVar('--border', '#272c35');
@@ -88,7 +87,7 @@ export function FrameChart({
           ctx.fillStyle = muted;
           ctx.font = `${11 * dpr}px ${cssVar('--font', 'sans-serif')}`;
           ctx.textBaseline = 'bottom';
-          ctx.fillText(`${info.label} ${limit}`, left + 6 * dpr, y - 3 * dpr);
+          ctx.fillText(`${yAxis.name} ${limit}`, left + 6 * dpr, y - 3 * dpr);
         }
       }
       const frame = highlightRef.current;
@@ -125,10 +124,10 @@ export function FrameChart({
         { ...axis, label: 'Frame', labelSize: 18, incrs: FRAME_TICKS },
         {
           ...axis,
-          label: info.unit ? `${info.label} (${info.unit})` : info.label,
+          label: yAxis.title,
           labelSize: 18,
           size: 52,
-          values: (_u, splits) => splits.map((v) => v.toFixed(info.decimals > 2 ? 3 : 0)),
+          values: (_u, splits) => splits.map((v) => v.toFixed(yAxis.decimals > 2 ? 3 : 0)),
         },
       ],
       series: [
@@ -142,7 +141,7 @@ export function FrameChart({
           width: 1.5,
           spanGaps: false,
           points: { show: false },
-          value: (_u: uPlot, v: number | null) => scoreText(metric, v),
+          value: (_u: uPlot, v: number | null) => yAxis.format(v),
         })),
       ],
       cursor: {
@@ -164,7 +163,7 @@ export function FrameChart({
       plot.destroy();
       if (plotRef.current === plot) plotRef.current = null;
     };
-  }, [aligned, range, metric, series, height]);
+  }, [aligned, range, yAxis, series, height]);
 
   useEffect(() => {
     thresholdRef.current = threshold;
@@ -190,18 +189,17 @@ export function FrameChart({
     plot.redraw(false);
   }, [highlightFrame, aligned]);
 
-  const info = SERIES_INFO[metric];
   return (
     <div
       className="frame-chart"
       role="figure"
-      aria-label={`Per-frame ${info.label} of ${series.length} result${
+      aria-label={`Per-frame ${yAxis.name} of ${series.length} result${
         series.length === 1 ? '' : 's'
       }. Drag across the chart to zoom in; double-click to show every frame.`}
       data-testid={testId}
     >
       {aligned.frames.length === 0 ? (
-        <p className="muted small frame-chart-empty">No per-frame {info.label} values to show.</p>
+        <p className="muted small frame-chart-empty">No per-frame {yAxis.name} values to show.</p>
       ) : (
         <>
           <button
@@ -212,7 +210,7 @@ export function FrameChart({
               const canvas = plotRef.current?.ctx.canvas;
               if (canvas) {
                 downloadCanvasPng(
-                  `per-frame-${metric}.png`,
+                  `per-frame-${yAxis.fileKey}.png`,
                   canvas,
                   cssVar('--bg-sunken', '#0b0d10'),
                 ).catch((err: unknown) => console.error(err));

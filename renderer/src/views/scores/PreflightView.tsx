@@ -222,7 +222,10 @@ export function PreflightView({ plan, stale, fixes, onChooseFix }: PreflightView
             }`,
             mono: true,
           },
-          { label: 'Threads', value: String(scoring.threads) },
+          {
+            label: 'libvmaf threads',
+            value: scoring.threads === 0 ? '0 (synchronous)' : String(scoring.threads),
+          },
         ]}
       />
       <CommandBlock args={plan.command} label="Command" testId="score-command" />

@@ -6,13 +6,23 @@ import { CommandBlock } from '../../ui/CommandBlock';
 import { FactList } from '../../ui/FactList';
 import { pooledValue } from './scoreColumns';
 import { everyNth } from './scoreOptionsText';
-import { scoreText, SERIES_INFO, shareText } from './seriesInfo';
+import { lowerIsBetter, scoreText, SERIES_INFO, shareText } from './seriesInfo';
 
 /** Props of {@link ScoreDetails}. */
 export interface ScoreDetailsProps {
   detail: ScoreResultDetail;
   onRequestDelete: () => void;
+  /** Shown under the pooled figures: what the score is made of (FeatureChart). */
+  children?: ReactNode;
 }
+
+/**
+ * Why a lower-is-better series has no harmonic mean here: libvmaf's harmonic mean leans towards
+ * the lowest frames, the worst ones of a score where higher is better; for CAMBI those are the
+ * best frames, so the figure would hide banding instead of weighting it.
+ */
+const HARMONIC_NOT_SHOWN =
+  'Not shown: the harmonic mean leans towards the lowest frames, which for a lower-is-better series are its best ones, so it would hide the worst frames instead of weighting them';
 
 const STATS = [
   { key: 'mean', label: 'Mean', title: 'Arithmetic mean of the per-frame values' },
@@ -24,6 +34,32 @@ const STATS = [
   { key: 'stdev', label: 'σ', title: 'Population standard deviation' },
 ] as const;
 
+/**
+ * The tooltip of a pooled cell of a lower-is-better series (CAMBI), where the column's own title
+ * ("Worst frame" over Min) reads the wrong way round; undefined for the others.
+ */
+function lowerIsBetterTitle(key: (typeof STATS)[number]['key']): string | undefined {
+  switch (key) {
+    case 'harmonicMean':
+      return HARMONIC_NOT_SHOWN;
+    case 'min':
+      return 'Best frame (lower is better)';
+    case 'max':
+      return 'Worst frame (lower is better)';
+    case 'p1':
+    case 'p5':
+      return 'A percentile of the best frames (lower is better); the worst frames are at the top';
+    default:
+      return undefined;
+  }
+}
+
+/** "vmaf_v1.0.16_3d0h_2160 (scores 0–110) — requested": a model not on 0–100 says its scale. */
+function modelText(model: NonNullable<ScoreResultDetail['model']>): string {
+  const scale = model.maxScore && model.maxScore !== 100 ? ` (scores 0–${model.maxScore})` : '';
+  return `${model.name}${model.transform ? ' (with transform)' : ''}${scale} — ${model.reason}`;
+}
+
 function conversionText(c: { from: string; to: string } | null): string | null {
   return c ? `${c.from} → ${c.to}` : null;
 }
@@ -33,7 +69,7 @@ function conversionText(c: { from: string; to: string } | null): string | null {
  * model, the ffmpeg and libvmaf build, the alignment, the fixes chosen, warnings, the pre-flight
  * findings and the exact command.
  */
-export function ScoreDetails({ detail, onRequestDelete }: ScoreDetailsProps): ReactNode {
+export function ScoreDetails({ detail, onRequestDelete, children }: ScoreDetailsProps): ReactNode {
   const a = detail.alignment;
   const series = SCORE_SERIES.filter((s) => detail.metrics[s] !== undefined);
   return (
@@ -63,19 +99,27 @@ export function ScoreDetails({ detail, onRequestDelete }: ScoreDetailsProps): Re
           <tbody>
             {series.map((s) => {
               const p = detail.metrics[s]!;
+              const lower = lowerIsBetter(s);
               return (
                 <tr key={s} data-testid="pooled-row" data-series={s}>
                   <th scope="row" title={SERIES_INFO[s].description}>
                     {SERIES_INFO[s].label}
+                    {lower ? <span className="muted small"> ↓ better</span> : null}
                   </th>
                   {STATS.map((st) => (
-                    <td key={st.key} className="num">
+                    <td
+                      key={st.key}
+                      className="num"
+                      title={lower ? lowerIsBetterTitle(st.key) : undefined}
+                    >
                       {st.key === 'stdev'
                         ? scoreText(s, p.stdev)
-                        : scoreText(
-                            s,
-                            pooledValue(detail, s, (v) => v[st.key]),
-                          )}
+                        : lower && st.key === 'harmonicMean'
+                          ? '–'
+                          : scoreText(
+                              s,
+                              pooledValue(detail, s, (v) => v[st.key]),
+                            )}
                     </td>
                   ))}
                   <td className="num">
@@ -87,6 +131,18 @@ export function ScoreDetails({ detail, onRequestDelete }: ScoreDetailsProps): Re
           </tbody>
         </table>
       </div>
+      {series.some(lowerIsBetter) ? (
+        <p className="muted small" data-testid="pooled-lower-better">
+          {series
+            .filter(lowerIsBetter)
+            .map((s) => SERIES_INFO[s].label)
+            .join(', ')}
+          : lower is better, so its Min is its best frame and its Max its worst, and it has no
+          harmonic mean (that figure leans towards the lowest frames, here the best ones).
+        </p>
+      ) : null}
+
+      {children}
 
       {detail.warnings.length || detail.unavailable.length ? (
         <ul className="score-warnings" data-testid="result-warnings">
@@ -110,9 +166,7 @@ export function ScoreDetails({ detail, onRequestDelete }: ScoreDetailsProps): Re
           { label: 'Frames scored', value: String(detail.frames) },
           {
             label: 'Model',
-            value: detail.model
-              ? `${detail.model.name}${detail.model.transform ? ' (with transform)' : ''} — ${detail.model.reason}`
-              : null,
+            value: detail.model ? modelText(detail.model) : null,
           },
           { label: 'Model file', value: detail.model?.path ?? null, mono: true },
           {

@@ -2,12 +2,14 @@ import { useEffect, useId, useMemo, useState, type ReactNode } from 'react';
 import { formatBitrate } from '../../../../shared/format';
 import type { LibraryItem } from '../../../../shared/library';
 import type { Rendition } from '../../../../shared/queue';
+import type { ScoreMetric } from '../../../../shared/score';
 import type { ScoreTarget } from '../../../../shared/scoreResults';
 import { useClient } from '../../hooks/useClient';
 import { pushToast } from '../../stores/appStore';
 import type { Failure } from '../../stores/failureOf';
 import { failureOf } from '../../stores/failureOf';
 import { useLibraryStore } from '../../stores/libraryStore';
+import { useToolchainStore } from '../../stores/toolchainStore';
 import { startScore } from '../../stores/scoreActions';
 import { Dialog } from '../../ui/Dialog';
 import { ErrorPanel } from '../../ui/ErrorPanel';
@@ -16,6 +18,7 @@ import { NumberField } from '../../ui/NumberField';
 import { MetricChoices } from './MetricChoices';
 import { PreflightView } from './PreflightView';
 import {
+  builtInModelChoices,
   chooseFix,
   INITIAL_FORM,
   MODEL_CHOICES,
@@ -26,6 +29,7 @@ import {
   type ScoreField,
   type ScoreForm,
 } from './scoreRequest';
+import { isUsable, scoringModels, scoringSupport } from './scoringBuild';
 import { useScorePlan } from './useScorePlan';
 
 /** Props of {@link ScoreDialog}. */
@@ -128,6 +132,9 @@ export function ScoreDialog({ reference, onClose }: ScoreDialogProps): ReactNode
   const [submitting, setSubmitting] = useState(false);
   const [submitError, setSubmitError] = useState<Failure | null>(null);
   const advancedId = useId();
+  const report = useToolchainStore((s) => s.report);
+  const support = useMemo(() => scoringSupport(report), [report]);
+  const namedModels = useMemo(() => builtInModelChoices(scoringModels(report)), [report]);
 
   useEffect(() => {
     let live = true;
@@ -153,10 +160,12 @@ export function ScoreDialog({ reference, onClose }: ScoreDialogProps): ReactNode
   );
   const ordered = useMemo(() => [...choices.renditions, ...choices.items], [choices]);
   const chosen = useMemo(() => new Set(form.targets.map(targetKey)), [form.targets]);
-  const problems = scoreFormProblems(form);
+  // A metric the scoring build cannot compute is shown unavailable and never sent.
+  const usable = (m: ScoreMetric): boolean => isUsable(support, m);
+  const problems = scoreFormProblems({ ...form, metrics: form.metrics.filter(usable) });
   const problemAt = (field: ScoreField): string | null =>
     problems.find((p) => p.field === field)?.message ?? null;
-  const request = scoreRequest(reference.id, form);
+  const request = scoreRequest(reference.id, form, usable);
   const planState = useScorePlan(request);
   const plan = planState.stale ? null : planState.plan;
 
@@ -279,6 +288,7 @@ export function ScoreDialog({ reference, onClose }: ScoreDialogProps): ReactNode
               value={form.metrics}
               onChange={(metrics) => change({ metrics })}
               testIdPrefix="score-metric"
+              support={support}
             />
             {problemAt('metrics') ? (
               <p className="field-note text-danger">{problemAt('metrics')}</p>
@@ -290,6 +300,11 @@ export function ScoreDialog({ reference, onClose }: ScoreDialogProps): ReactNode
               >
                 MS-SSIM is slow: with libvmaf 1.x at 1080p it can take several times as long as VMAF
                 alone.
+              </p>
+            ) : null}
+            {form.metrics.includes('cambi') && usable('cambi') ? (
+              <p className="field-note muted" data-testid="cambi-note">
+                CAMBI rates banding of the scored video alone, 0 (none) to 24: lower is better.
               </p>
             ) : null}
           </fieldset>
@@ -310,6 +325,15 @@ export function ScoreDialog({ reference, onClose }: ScoreDialogProps): ReactNode
                   {m.label}
                 </option>
               ))}
+              {namedModels.length ? (
+                <optgroup label="Built into this libvmaf">
+                  {namedModels.map((m) => (
+                    <option key={m.value} value={m.value} title={m.title}>
+                      {m.label}
+                    </option>
+                  ))}
+                </optgroup>
+              ) : null}
             </select>
           </div>
           <div className="field">

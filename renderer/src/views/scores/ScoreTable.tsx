@@ -2,13 +2,16 @@ import { useRef, type KeyboardEvent, type ReactNode } from 'react';
 import { formatBitrate } from '../../../../shared/format';
 import type { ScoreResultSummary } from '../../../../shared/scoreResults';
 import { nextSort } from '../library/libraryColumns';
-import { SCORE_COLUMNS, type ScoreColumn, type ScoreSort } from './scoreColumns';
+import type { ReplacedSeries } from './replacedFigures';
+import { visibleColumns, type ScoreColumn, type ScoreSort } from './scoreColumns';
 import { scoreText } from './seriesInfo';
 
 /** Props of {@link ScoreTable}. */
 export interface ScoreTableProps {
   /** Results already in display order. */
   sorted: readonly ScoreResultSummary[];
+  /** Earlier scores of a video and their figures a newer score replaced (shown as "–"). */
+  replaced: ReplacedSeries;
   sort: ScoreSort | null;
   onSortChange: (sort: ScoreSort | null) => void;
   checked: readonly string[];
@@ -62,6 +65,14 @@ function cellText(column: ScoreColumn, r: ScoreResultSummary): string {
   return r.label;
 }
 
+/** What an earlier score's row is doing in the table. */
+const EARLIER_TITLE =
+  'This video was scored again later. This earlier score keeps its row for the figures no newer score has; those a newer score has too show as –.';
+
+/** Why an earlier score's row shows "–" where it has a figure. */
+const REPLACED_TITLE =
+  'A newer score of this video has this figure too: see its other row. This one is history.';
+
 function warningsTitle(r: ScoreResultSummary): string | null {
   const lines = [
     ...r.warnings.map((w) => w.message),
@@ -77,6 +88,7 @@ function warningsTitle(r: ScoreResultSummary): string | null {
  */
 export function ScoreTable({
   sorted,
+  replaced,
   sort,
   onSortChange,
   checked,
@@ -87,8 +99,9 @@ export function ScoreTable({
   onFocus,
 }: ScoreTableProps): ReactNode {
   const rowRefs = useRef(new Map<string, HTMLTableRowElement>());
-  const grouped = SCORE_COLUMNS.filter((c) => c.group !== null);
-  const firstGrouped = SCORE_COLUMNS.findIndex((c) => c.group !== null);
+  const columns = visibleColumns(sorted);
+  const grouped = columns.filter((c) => c.group !== null);
+  const firstGrouped = columns.findIndex((c) => c.group !== null);
   const allChecked = sorted.length > 0 && sorted.every((r) => checked.includes(r.id));
 
   function onKeyDown(e: KeyboardEvent<HTMLTableSectionElement>): void {
@@ -123,7 +136,7 @@ export function ScoreTable({
                 data-testid="score-check-all"
               />
             </th>
-            {SCORE_COLUMNS.map((c, i) =>
+            {columns.map((c, i) =>
               c.group === null ? (
                 <SortHeader
                   key={c.key}
@@ -159,6 +172,7 @@ export function ScoreTable({
             const isFocused = r.id === focused;
             const warnings = warningsTitle(r);
             const color = isChecked ? colors[r.id] : undefined;
+            const replacedHere = replaced.get(r.id);
             return (
               <tr
                 key={r.id}
@@ -177,6 +191,8 @@ export function ScoreTable({
                 data-result-id={r.id}
                 data-label={r.label}
                 data-stale={r.stale ? 'true' : undefined}
+                data-earlier={replacedHere ? 'true' : undefined}
+                data-replaced={replacedHere?.length ? replacedHere.join(' ') : undefined}
               >
                 <td className="col-check">
                   <input
@@ -194,7 +210,7 @@ export function ScoreTable({
                     aria-hidden="true"
                   />
                 </td>
-                {SCORE_COLUMNS.map((c) => (
+                {columns.map((c) => (
                   <td
                     key={c.key}
                     className={`${c.numeric ? 'num' : ''} col-${c.key}`}
@@ -219,8 +235,18 @@ export function ScoreTable({
                           title={`${r.frames} frame${r.frames === 1 ? '' : 's'} scored`}
                         >
                           {r.encoder ?? (r.target.kind === 'source' ? 'library item' : 'rendition')}
+                          {replacedHere ? (
+                            <span title={EARLIER_TITLE} data-testid="score-earlier">
+                              {' '}
+                              · earlier score
+                            </span>
+                          ) : null}
                         </div>
                       </>
+                    ) : c.series && replacedHere?.includes(c.series) ? (
+                      <span className="muted" title={REPLACED_TITLE}>
+                        –
+                      </span>
                     ) : (
                       cellText(c, r)
                     )}

@@ -2,7 +2,7 @@ import { lazy, Suspense, useEffect, useMemo, useState, type ReactNode } from 're
 import type { LibraryItem } from '../../../../shared/library';
 import { DEFAULT_THRESHOLDS } from '../../../../shared/pooling';
 import { SCORE_SERIES, type ScoreSeries } from '../../../../shared/score';
-import type { ScoreResultSummary } from '../../../../shared/scoreResults';
+import { replacedSeries, type ScoreResultSummary } from '../../../../shared/scoreResults';
 import { useClient } from '../../hooks/useClient';
 import { openInCompare } from '../../stores/compareRequest';
 import { deleteScore, exportScores } from '../../stores/scoreActions';
@@ -22,14 +22,18 @@ import type { ChartSeries } from './FrameChart';
 import { ScoreDetails } from './ScoreDetails';
 import { ScoreDialog } from './ScoreDialog';
 import { ScoreJobs } from './ScoreJobs';
-import { sortResults, type ScoreSort } from './scoreColumns';
+import type { ScoreSort } from './scoreColumns';
+import { sortShownFigures } from './replacedFigures';
 import { ScoreTable } from './ScoreTable';
 import { SERIES_PALETTE } from './seriesColors';
-import { SERIES_INFO } from './seriesInfo';
+import { lowerIsBetter, seriesAxis, SERIES_INFO, vmafMaxScoreOf } from './seriesInfo';
 import { WorstFrames } from './WorstFrames';
 
 // uPlot loads with the first chart, not with the app.
 const FrameChart = lazy(() => import('./FrameChart').then((m) => ({ default: m.FrameChart })));
+const FeatureChart = lazy(() =>
+  import('./FeatureChart').then((m) => ({ default: m.FeatureChart })),
+);
 
 /** Why some rows are marked stale, and what to do. */
 function staleNote(n: number): string {
@@ -67,7 +71,13 @@ export function ScoresPanel({ item }: { item: LibraryItem }): ReactNode {
     () => (data.sourceId === item.id ? data.results : []),
     [data.sourceId, data.results, item.id],
   );
-  const sorted = useMemo(() => sortResults(results, sort), [results, sort]);
+  // An earlier score of a video keeps its row while it has figures no newer score has; its other
+  // figures are replaced: shown as "–", sorted as missing and not drawn.
+  const replaced = useMemo(() => replacedSeries(results), [results]);
+  const sorted = useMemo(
+    () => sortShownFigures(results, replaced, sort),
+    [results, replaced, sort],
+  );
   const checked = useMemo(
     () => sorted.filter((r) => selection.selected.includes(r.id)),
     [sorted, selection.selected],
@@ -85,18 +95,22 @@ export function ScoresPanel({ item }: { item: LibraryItem }): ReactNode {
       SCORE_SERIES.filter((s) =>
         checked.some((r) => {
           const d = details[r.id];
-          return d?.status === 'ready' && d.detail.perFrame[s] !== undefined;
+          const shown = !replaced.get(r.id)?.includes(s);
+          return shown && d?.status === 'ready' && d.detail.perFrame[s] !== undefined;
         }),
       ),
-    [checked, details],
+    [checked, details, replaced],
   );
   const metric = available.includes(metricChoice) ? metricChoice : (available[0] ?? 'vmaf');
+  // VMAF on its model's whole scale: 0–110 when a checked result's model tops out at 110.
+  const vmafMax = vmafMaxScoreOf(checked);
+  const axis = useMemo(() => seriesAxis(metric, vmafMax), [metric, vmafMax]);
   const chartSeries = useMemo<ChartSeries[]>(() => {
     const out: ChartSeries[] = [];
     checked.forEach((r, i) => {
       const d = details[r.id];
       const values = d?.status === 'ready' ? d.detail.perFrame[metric] : undefined;
-      if (d?.status !== 'ready' || !values) return;
+      if (d?.status !== 'ready' || !values || replaced.get(r.id)?.includes(metric)) return;
       out.push({
         id: r.id,
         label: r.label,
@@ -106,7 +120,7 @@ export function ScoresPanel({ item }: { item: LibraryItem }): ReactNode {
       });
     });
     return out;
-  }, [checked, details, colors, metric]);
+  }, [checked, details, colors, metric, replaced]);
   const threshold =
     checked.map((r) => r.metrics[metric]?.below?.threshold).find((t) => t !== undefined) ??
     DEFAULT_THRESHOLDS[metric] ??
@@ -191,11 +205,12 @@ export function ScoresPanel({ item }: { item: LibraryItem }): ReactNode {
         <p className="muted scores-empty">
           {loading
             ? 'Loading scores…'
-            : 'No scores yet. Score… measures renditions (or other library items) against this source with VMAF, PSNR, SSIM and MS-SSIM, per frame.'}
+            : 'No scores yet. Score… measures renditions (or other library items) against this source with VMAF, PSNR, SSIM and MS-SSIM — and CAMBI and XPSNR where the ffmpeg build has them — per frame.'}
         </p>
       ) : (
         <ScoreTable
           sorted={sorted}
+          replaced={replaced}
           sort={sort}
           onSortChange={setSort}
           checked={selection.selected}
@@ -247,7 +262,7 @@ export function ScoresPanel({ item }: { item: LibraryItem }): ReactNode {
             >
               <FrameChart
                 series={chartSeries}
-                metric={metric}
+                axis={axis}
                 threshold={threshold}
                 highlightFrame={highlight?.frame ?? null}
                 testId="frame-chart"
@@ -263,6 +278,12 @@ export function ScoresPanel({ item }: { item: LibraryItem }): ReactNode {
           {metric === 'psnr' || metric === 'psnrY' ? (
             <p className="muted small">
               Frames identical to the reference have an infinite PSNR and show as gaps.
+            </p>
+          ) : null}
+          {lowerIsBetter(metric) ? (
+            <p className="muted small" data-testid="chart-lower-better">
+              {SERIES_INFO[metric].label}: lower is better — the peaks are the frames with the most
+              banding.
             </p>
           ) : null}
         </div>
@@ -289,7 +310,16 @@ export function ScoresPanel({ item }: { item: LibraryItem }): ReactNode {
               <ScoreDetails
                 detail={focusedDetail.detail}
                 onRequestDelete={() => setDeleting(focused)}
-              />
+              >
+                {Object.keys(focusedDetail.detail.features ?? {}).length ? (
+                  <Suspense fallback={<p className="muted small">Loading the features chart…</p>}>
+                    <FeatureChart
+                      detail={focusedDetail.detail}
+                      highlightFrame={highlight?.id === focused.id ? highlight.frame : null}
+                    />
+                  </Suspense>
+                ) : null}
+              </ScoreDetails>
             </>
           ) : focusedDetail?.status === 'error' ? (
             <ErrorPanel

@@ -13,9 +13,18 @@ export interface WorstFramesProps {
   onOpenInCompare?: (frame: number) => void;
 }
 
+/** Whole-picture and chroma series left out of the table: the luma figure stands for them. */
+const LEFT_OUT: ReadonlySet<ScoreSeries> = new Set<ScoreSeries>([
+  'psnr',
+  'ssim',
+  'xpsnrU',
+  'xpsnrV',
+]);
+
 /**
- * The frames of one result that score lowest (in VMAF, else PSNR, else SSIM), worst first, with
- * every series' value there; clicking one marks it in the chart, "Compare" opens it in Compare.
+ * The frames of one result that score worst (in the series `worstBy` names), worst first, with
+ * every series' value there (XPSNR and CAMBI too when scored); clicking one marks it in the
+ * chart, "Compare" opens it in Compare.
  */
 export function WorstFrames({
   detail,
@@ -25,7 +34,7 @@ export function WorstFrames({
 }: WorstFramesProps): ReactNode {
   const by = detail.worstBy;
   const shown: ScoreSeries[] = SCORE_SERIES.filter(
-    (s) => s !== 'psnr' && s !== 'ssim' && detail.worstFrames.some((f) => s in f),
+    (s) => !LEFT_OUT.has(s) && detail.worstFrames.some((f) => s in f),
   );
   return (
     <section className="worst-frames" aria-label={`Worst frames of ${detail.label}`}>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PooledView, ScoreResultSummary } from '../../../../shared/scoreResults';
-import { pooledValue, sortResults } from './scoreColumns';
+import { pooledValue, sortResults, visibleColumns } from './scoreColumns';
 
 const pooled = (mean: number | null): PooledView => ({
   count: 3,
@@ -59,5 +59,22 @@ describe('sortResults', () => {
     expect(pooledValue(rs[0]!, 'psnrY', (p) => p.mean)).toBe(Infinity);
     expect(pooledValue(rs[0]!, 'vmaf', (p) => p.stdev)).toBe(0);
     expect(pooledValue(rs[0]!, 'msSsim', (p) => p.mean)).toBeNull();
+  });
+});
+
+describe('visibleColumns', () => {
+  it('shows the XPSNR and CAMBI columns only when a result has them', () => {
+    const plain = [result('a', 640, 80, 40)];
+    const keys = (rs: ScoreResultSummary[]): string[] => visibleColumns(rs).map((c) => c.key);
+    expect(keys(plain)).not.toContain('xpsnr');
+    expect(keys(plain)).not.toContain('cambi');
+    expect(keys(plain)).toContain('msSsim'); // the usual four stay, empty or not
+    const withCambi = {
+      ...plain[0]!,
+      id: 'b',
+      metrics: { ...plain[0]!.metrics, cambi: pooled(0.5) },
+    } as ScoreResultSummary;
+    expect(keys([...plain, withCambi]).slice(-1)).toEqual(['cambi']);
+    expect(keys([...plain, withCambi])).not.toContain('xpsnr');
   });
 });

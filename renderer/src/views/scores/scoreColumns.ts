@@ -13,7 +13,9 @@ export type ScoreSortKey =
   | 'vmafMin'
   | 'psnrY'
   | 'ssimY'
-  | 'msSsim';
+  | 'msSsim'
+  | 'xpsnr'
+  | 'cambi';
 
 /** A column sort: key and direction. */
 export interface ScoreSort {
@@ -32,6 +34,11 @@ export interface ScoreColumn {
   group: string | null;
   /** The series a metric column shows (for formatting), null for the others. */
   series: ScoreSeries | null;
+  /**
+   * Shown only when a result has its series (metrics asked for by name: XPSNR, CAMBI), so a table
+   * of the usual four does not grow empty columns.
+   */
+  whenPresent?: true;
   value: (r: ScoreResultSummary) => string | number | null;
 }
 
@@ -151,7 +158,35 @@ export const SCORE_COLUMNS: readonly ScoreColumn[] = [
     series: 'msSsim',
     value: pooled('msSsim', (p) => p.mean),
   },
+  {
+    key: 'xpsnr',
+    label: 'XPSNR-Y',
+    title: 'Luma XPSNR in dB (ffmpeg xpsnr filter), mean of the per-frame values',
+    numeric: true,
+    group: null,
+    series: 'xpsnr',
+    whenPresent: true,
+    value: pooled('xpsnr', (p) => p.mean),
+  },
+  {
+    key: 'cambi',
+    label: 'CAMBI',
+    title:
+      'CAMBI banding index (libvmaf), mean of the per-frame values: 0 = no visible banding, up to 24. Lower is better.',
+    numeric: true,
+    group: null,
+    series: 'cambi',
+    whenPresent: true,
+    value: pooled('cambi', (p) => p.mean),
+  },
 ];
+
+/** The columns to show for these results: every column but a `whenPresent` one none of them has. */
+export function visibleColumns(results: readonly ScoreResultSummary[]): ScoreColumn[] {
+  return SCORE_COLUMNS.filter(
+    (c) => !c.whenPresent || results.some((r) => r.metrics[c.series!] !== undefined),
+  );
+}
 
 function compareValues(a: string | number, b: string | number): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;

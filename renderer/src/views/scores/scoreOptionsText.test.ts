@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { everyNth, metricsText, modelText, rangeText, scaleText } from './scoreOptionsText';
 
 describe('score option texts', () => {
-  it('lists metrics in display order, all four by default', () => {
+  it("lists metrics in display order, the engine's default four when none are named", () => {
     expect(metricsText(['ssim', 'vmaf'])).toBe('VMAF, SSIM');
+    expect(metricsText(['xpsnr', 'cambi', 'vmaf'])).toBe('VMAF, CAMBI, XPSNR');
     expect(metricsText(undefined)).toBe('VMAF, PSNR, SSIM, MS-SSIM');
   });
 
@@ -14,6 +15,8 @@ describe('score option texts', () => {
     expect(modelText({ path: '/m/x.json', transform: true })).toBe(
       'file /m/x.json (with transform)',
     );
+    expect(modelText({ name: 'vmaf_v1.0.16_3d0h' })).toBe('vmaf_v1.0.16_3d0h (VMAF v1)');
+    expect(modelText({ name: 'vmaf_4k_v0.6.1neg' })).toBe('vmaf_4k_v0.6.1neg');
   });
 
   it('names the size and the frame range', () => {

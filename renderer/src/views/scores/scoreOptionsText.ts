@@ -1,20 +1,26 @@
 /** Score options (metrics, model, size, frame range) as the short texts the UI lists. */
 import type { ModelRequest, ScoreMetric, ScoreOptions } from '../../../../shared/score';
-import { SCORE_METRICS } from '../../../../shared/score';
+import { DEFAULT_SCORE_METRICS, isVmafV1Model } from '../../../../shared/score';
 import { METRIC_CHOICES } from './scoreRequest';
 
-/** "VMAF, PSNR, SSIM" (all four when none are named, as the engine defaults). */
+/** "VMAF, PSNR, SSIM" (the engine's default four when none are named). */
 export function metricsText(metrics: readonly ScoreMetric[] | undefined): string {
-  const chosen = metrics && metrics.length ? metrics : SCORE_METRICS;
+  const chosen = metrics && metrics.length ? metrics : DEFAULT_SCORE_METRICS;
   return METRIC_CHOICES.filter((c) => chosen.includes(c.value))
     .map((c) => c.label)
     .join(', ');
 }
 
-/** "automatic", "v0.6.1 4K", "NEG", "file /m/x.json (with transform)". */
+/**
+ * "automatic", "v0.6.1 4K", "NEG", "file /m/x.json (with transform)", "vmaf_v1.0.16_3d0h (VMAF
+ * v1)".
+ */
 export function modelText(model: ModelRequest | undefined): string {
   if (!model) return 'automatic (v0.6.1; 4K above 2560×1440)';
   if ('path' in model) return `file ${model.path}${model.transform ? ' (with transform)' : ''}`;
+  if ('name' in model) {
+    return isVmafV1Model(model.name) ? `${model.name} (VMAF v1)` : model.name;
+  }
   const variant =
     model.variant === 'default' ? 'v0.6.1' : model.variant === 'neg' ? 'NEG' : 'phone';
   const size = model.size === 'auto' ? '' : model.size === '4k' ? ' 4K' : ' 1080p';

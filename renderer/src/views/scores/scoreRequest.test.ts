@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  builtInModelChoices,
   chooseFix,
   chosenFix,
   INITIAL_FORM,
@@ -80,6 +81,24 @@ describe('scoreRequest', () => {
     });
   });
 
+  it('sends a model chosen by name as { name }', () => {
+    expect(scoreRequest('r', form({ model: 'name:vmaf_v1.0.16_3d0h' }))?.options?.model).toEqual({
+      name: 'vmaf_v1.0.16_3d0h',
+    });
+  });
+
+  it('never sends a metric the scoring build cannot compute, and needs one it can', () => {
+    const noCambi = (m: string): boolean => m !== 'cambi' && m !== 'xpsnr';
+    expect(
+      scoreRequest('r', form({ metrics: ['vmaf', 'cambi', 'xpsnr'] }), noCambi)?.options?.metrics,
+    ).toEqual(['vmaf']);
+    expect(scoreRequest('r', form({ metrics: ['cambi'] }), noCambi)).toBeNull();
+    expect(scoreRequest('r', form({ metrics: ['cambi', 'xpsnr'] }))?.options?.metrics).toEqual([
+      'cambi',
+      'xpsnr',
+    ]);
+  });
+
   it('sends nothing while a field is wrong, and says which', () => {
     const bad = form({
       targets: [],
@@ -113,5 +132,22 @@ describe('chooseFix', () => {
     chosen = chooseFix(chosen, finding, null);
     expect(chosen).toEqual(['convert-fps']);
     expect(chosenFix(chosen, finding)).toBeNull();
+  });
+});
+
+describe('builtInModelChoices', () => {
+  it("offers the build's built-ins the fixed choices do not stand for, v1 models named so", () => {
+    const choices = builtInModelChoices([
+      { name: 'vmaf_v0.6.1', format: 'builtin' },
+      { name: 'vmaf_v0.6.1neg', format: 'builtin' },
+      { name: 'vmaf_4k_v0.6.1', format: 'builtin' },
+      { name: 'vmaf_4k_v0.6.1neg', format: 'builtin' },
+      { name: 'vmaf_v1.0.16_3d0h', format: 'builtin' },
+      { name: 'vmaf_float_v0.6.1', format: 'json' },
+    ]);
+    expect(choices.map((c) => [c.value, c.label])).toEqual([
+      ['name:vmaf_4k_v0.6.1neg', 'vmaf_4k_v0.6.1neg'],
+      ['name:vmaf_v1.0.16_3d0h', 'vmaf_v1.0.16_3d0h (VMAF v1)'],
+    ]);
   });
 });

@@ -5,11 +5,21 @@
  */
 import type { VqArgs } from '../../../../shared/api';
 import type { FixId, PreflightFinding } from '../../../../shared/preflight';
-import type { ModelRequest, ScaleRequest, ScoreMetric } from '../../../../shared/score';
+import { METRIC_NAMES } from '../../../../shared/metricSupport';
+import {
+  isVmafV1Model,
+  SCORE_METRICS,
+  type ModelRequest,
+  type ScaleRequest,
+  type ScoreMetric,
+} from '../../../../shared/score';
 import type { ScoreTarget } from '../../../../shared/scoreResults';
 
-/** The model choices the dialog offers. */
-export type ModelChoice = 'auto' | 'v0.6.1' | '4k' | 'neg' | 'phone';
+/**
+ * The model choices the dialog offers: the fixed ones, or `name:<model>` for a model by the name
+ * libvmaf knows (a built-in of the scoring build, e.g. a VMAF v1 model): sent as `{ name }`.
+ */
+export type ModelChoice = 'auto' | 'v0.6.1' | '4k' | 'neg' | 'phone' | `name:${string}`;
 
 /** Model choices with their labels, in menu order. */
 export const MODEL_CHOICES: readonly { value: ModelChoice; label: string; title: string }[] = [
@@ -28,13 +38,42 @@ export const MODEL_CHOICES: readonly { value: ModelChoice; label: string; title:
   { value: 'phone', label: 'Phone', title: 'v0.6.1 with the phone score transform' },
 ];
 
+/**
+ * The built-in models the fixed choices already stand for: the rest of a build's built-ins (the
+ * VMAF v1 models, 4K NEG) are offered by name.
+ */
+const FIXED_BUILTINS: ReadonlySet<string> = new Set([
+  'vmaf_v0.6.1',
+  'vmaf_v0.6.1neg',
+  'vmaf_4k_v0.6.1',
+]);
+
+/**
+ * The models offered by name: the built-ins the scoring build lists (libvmaf 2 or later) that no
+ * fixed choice stands for, the VMAF v1 ones named as such (their scale's top, 100 or 110, comes
+ * back with the result: `ModelUsed.maxScore`).
+ */
+export function builtInModelChoices(
+  models: readonly { name: string; format: string }[],
+): { value: ModelChoice; label: string; title: string }[] {
+  return models
+    .filter((m) => m.format === 'builtin' && !FIXED_BUILTINS.has(m.name))
+    .map((m) => {
+      const v1 = isVmafV1Model(m.name);
+      return {
+        value: `name:${m.name}` as const,
+        label: v1 ? `${m.name} (VMAF v1)` : m.name,
+        title: v1
+          ? `${m.name}: a VMAF v1 model built into this libvmaf (3d0h/5d0h: viewing distance in picture heights; _2160: 4K display; _hfr_: 50/60 fps). The 4K-at-3H ones score up to 110.`
+          : `${m.name}: built into this libvmaf`,
+      };
+    });
+}
+
 /** Metric choices with their labels, in display order. */
-export const METRIC_CHOICES: readonly { value: ScoreMetric; label: string }[] = [
-  { value: 'vmaf', label: 'VMAF' },
-  { value: 'psnr', label: 'PSNR' },
-  { value: 'ssim', label: 'SSIM' },
-  { value: 'ms_ssim', label: 'MS-SSIM' },
-];
+export const METRIC_CHOICES: readonly { value: ScoreMetric; label: string }[] = SCORE_METRICS.map(
+  (value) => ({ value, label: METRIC_NAMES[value] }),
+);
 
 /** What the dialog's fields hold. Numbers are null when empty and NaN when not a number. */
 export interface ScoreForm {
@@ -89,6 +128,7 @@ export function parseScale(text: string): ScaleRequest | null {
 }
 
 function modelRequest(choice: ModelChoice): ModelRequest | undefined {
+  if (choice.startsWith('name:')) return { name: choice.slice('name:'.length) };
   switch (choice) {
     case 'v0.6.1':
       return { variant: 'default', size: '1080p' };
@@ -131,12 +171,21 @@ export function scoreFormProblems(form: ScoreForm): ScoreFormProblem[] {
   return out;
 }
 
-/** The `score.plan` / `score.start` arguments, or null while the form has problems. */
-export function scoreRequest(referenceId: string, form: ScoreForm): VqArgs<'score.plan'> | null {
-  if (scoreFormProblems(form).length > 0) return null;
+/**
+ * The `score.plan` / `score.start` arguments, or null while the form has problems. `usable` says
+ * which metrics the scoring build computes (scoringBuild.ts): one it cannot is never sent, the
+ * dialog shows it unavailable with the reason instead.
+ */
+export function scoreRequest(
+  referenceId: string,
+  form: ScoreForm,
+  usable: (metric: ScoreMetric) => boolean = () => true,
+): VqArgs<'score.plan'> | null {
+  const metrics = form.metrics.filter(usable);
+  if (scoreFormProblems({ ...form, metrics }).length > 0) return null;
   const scale = parseScale(form.scale)!;
   const model = modelRequest(form.model);
-  const options: NonNullable<VqArgs<'score.plan'>['options']> = { metrics: [...form.metrics] };
+  const options: NonNullable<VqArgs<'score.plan'>['options']> = { metrics };
   if (model) options.model = model;
   if (scale !== 'auto') options.scale = scale;
   if (form.startSeconds !== null && form.startSeconds > 0) options.startSeconds = form.startSeconds;

@@ -10,7 +10,13 @@ import {
 import type { ScoreSeries } from '../../../../../shared/score';
 import { downloadCanvasPng } from '../../../ui/download';
 import { yRange } from '../../scores/frameSeries';
-import { scoreText, SERIES_INFO } from '../../scores/seriesInfo';
+import {
+  lowerIsBetter,
+  scoreText,
+  seriesBounds,
+  SERIES_INFO,
+  vmafMaxScoreOf,
+} from '../../scores/seriesInfo';
 import { plotArea, plotColumns, PLOT_PADDING, xToFrame } from './chartAxes';
 import { availableSeries, chartFrameCount, shownSeries, worstEntries } from './chartModel';
 import { decimate } from './decimate';
@@ -131,7 +137,8 @@ export function CompareChart({
     () =>
       yRange(
         scored.map((s) => s.scores.perFrame[series] ?? []),
-        SERIES_INFO[series].bounds,
+        // VMAF on its model's whole scale: 0–110 when a pane's model tops out at 110.
+        seriesBounds(series, vmafMaxScoreOf(scored.map((s) => s.scores))),
       ),
     [scored, series],
   );
@@ -305,6 +312,11 @@ export function CompareChart({
             </li>
           ))}
         </ul>
+        {lowerIsBetter(series) ? (
+          <span className="muted small" data-testid="compare-chart-lower-better">
+            {info.label}: lower is better
+          </span>
+        ) : null}
         <span className="compare-chart-readout mono muted small" aria-live="off">
           {hoverValues === null
             ? `Frame ${frame}`

@@ -18,6 +18,7 @@ function pane(over: Partial<PaneScores>): PaneScores {
     worstFrames: [],
     worstBy: 'vmaf',
     stale: null,
+    model: null,
     ...over,
   };
 }
@@ -29,6 +30,8 @@ describe('series toggle', () => {
     expect(availableSeries([a, b])).toEqual(['vmaf', 'psnrY', 'ssimY', 'msSsim']);
     expect(availableSeries([a])).toEqual(['psnrY', 'ssimY']);
     expect(availableSeries([])).toEqual([]);
+    const c = pane({ perFrame: { cambi: [1], xpsnr: [1], xpsnrU: [1], vmaf: [1] } });
+    expect(availableSeries([c])).toEqual(['vmaf', 'xpsnr', 'cambi']);
   });
 
   it('shows the choice when present, else the first available, else VMAF', () => {

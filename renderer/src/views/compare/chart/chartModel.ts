@@ -5,8 +5,18 @@
 import type { ScoreSeries } from '../../../../../shared/score';
 import { seriesOf, type PaneScores } from './paneScores';
 
-/** Series the chart offers, in toggle order (luma PSNR/SSIM: what encoders are tuned for). */
-export const CHART_SERIES: readonly ScoreSeries[] = ['vmaf', 'psnrY', 'ssimY', 'msSsim'];
+/**
+ * Series the chart offers, in toggle order (luma PSNR/SSIM/XPSNR: what encoders are tuned for);
+ * XPSNR and CAMBI when a pane's score has them.
+ */
+export const CHART_SERIES: readonly ScoreSeries[] = [
+  'vmaf',
+  'psnrY',
+  'ssimY',
+  'msSsim',
+  'xpsnr',
+  'cambi',
+];
 
 /** The chart series at least one pane has, in {@link CHART_SERIES} order. */
 export function availableSeries(scores: Iterable<PaneScores>): ScoreSeries[] {

@@ -49,6 +49,7 @@ function pane(over: Partial<PaneScores>): PaneScores {
     worstFrames: [],
     worstBy: 'vmaf',
     stale: null,
+    model: null,
     ...over,
   };
 }
@@ -86,6 +87,7 @@ describe('paneScoresOf', () => {
       stale,
       frameNumbers: [0, 2, 4],
       perFrame: { vmaf: [90, null, 70] },
+      features: {},
       alignment: { startFrame: 5 } as Alignment,
       command: [],
       ffmpeg: { path: 'ffmpeg', version: null, libvmafApi: null, libvmafVersion: null },
@@ -105,7 +107,13 @@ describe('paneScoresOf', () => {
       worstFrames: [{ frame: 4, vmaf: 70 }],
       worstBy: 'vmaf',
       stale: null,
+      model: null,
     });
+  });
+
+  it("carries the top of the VMAF model's scale (110 for a 4K VMAF v1 model)", () => {
+    const v1 = { ...detail(null), model: { maxScore: 110 } as ScoreResultDetail['model'] };
+    expect(paneScoresOf('r1', { stale: null }, v1).model).toEqual({ maxScore: 110 });
   });
 
   it('takes staleness from the list row, judged now, not from cached details', () => {

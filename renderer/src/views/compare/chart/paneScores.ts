@@ -3,7 +3,7 @@
  * pane (the newest one of that rendition or library item against the source), and the value of
  * each series at a frame of the viewer. Pure, so the hook and the chart only wire it up.
  */
-import type { ScoreSeries } from '../../../../../shared/score';
+import type { ModelUsed, ScoreSeries } from '../../../../../shared/score';
 import type {
   ScoreResultDetail,
   ScoreResultSummary,
@@ -27,6 +27,11 @@ export interface PaneScores {
   worstBy: ScoreSeries | null;
   /** Null while the score describes the files shown; else why its numbers no longer do. */
   stale: ScoreStale;
+  /**
+   * The top of its VMAF model's scale (`maxScore`: 110 for the 4K-at-3H VMAF v1 models; absent or
+   * no model: 100), read with seriesInfo.ts `vmafMaxScoreOf`.
+   */
+  model: Pick<ModelUsed, 'maxScore'> | null;
 }
 
 /**
@@ -67,6 +72,7 @@ export function paneScoresOf(
     worstFrames: detail.worstFrames,
     worstBy: detail.worstBy,
     stale: summary.stale,
+    model: detail.model ? { maxScore: detail.model.maxScore } : null,
   };
 }
 
