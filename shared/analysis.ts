@@ -72,6 +72,12 @@ export interface RdRendition {
    * it was recorded.
    */
   vmafModel?: { name: string; maxScore: number; transform?: boolean } | null;
+  /**
+   * The VMAF model of the run whose result gave the CAMBI figure: a VMAF v1 run measures CAMBI on
+   * 10-bit frames told the encode size (Netflix's recipe), other runs on the 8-bit frames, which
+   * differ for a rendition scaled up for the comparison. Null or absent when not known.
+   */
+  cambiModel?: string | null;
   /** When the `scoreResultId` result was stored (ISO). */
   createdAt: string;
   /**

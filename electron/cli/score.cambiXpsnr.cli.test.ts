@@ -12,6 +12,7 @@ import { parseXpsnrStats } from '../core/score/logs';
 import { makeDistorted, makeReference } from '../core/score/scoreFixtures';
 import { useTempDirs } from '../core/testing/tempDir';
 import { sharedVmaf3Build, type Vmaf3Build } from '../core/testing/vmaf3Build';
+import { csvColumn } from '../core/score/score.vmafTool';
 
 const tempDir = useTempDirs('vq-score-cx-cli-');
 let b: Vmaf3Build;
@@ -44,14 +45,6 @@ function vq(
     timeout: 120_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** Per-frame column of `--per-frame` CSV. */
-function csvColumn(file: string, column: string): number[] {
-  const [head, ...rows] = fs.readFileSync(file, 'utf8').trim().split('\n');
-  const i = head!.split(',').indexOf(column);
-  expect(i, `column ${column}`).toBeGreaterThan(0);
-  return rows.map((r) => Number(r.split(',')[i]));
 }
 
 const mean = (v: readonly number[]): number => v.reduce((a, x) => a + x, 0) / v.length;

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VMAF_V1_MODELS } from '../../shared/score';
 import type { ToolchainReport } from '../../shared/toolchain';
 import type { ScoreJson } from '../core/score';
-import { logSeries, vmafToolLog } from '../core/score/score.vmafTool';
+import { csvColumn, logSeries, vmafToolLog } from '../core/score/score.vmafTool';
 import { makeDistorted, makeReference } from '../core/score/scoreFixtures';
 import { useTempDirs } from '../core/testing/tempDir';
 import { sharedVmaf3Build, type Vmaf3Build } from '../core/testing/vmaf3Build';
@@ -50,14 +50,6 @@ function vq(
     timeout: 120_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** A column of `--per-frame` CSV (full precision, as libvmaf logged it). */
-function csvColumn(file: string, column: string): number[] {
-  const [head, ...rows] = fs.readFileSync(file, 'utf8').trim().split('\n');
-  const i = head!.split(',').indexOf(column);
-  expect(i, `column ${column}`).toBeGreaterThan(0);
-  return rows.map((r) => Number(r.split(',')[i]));
 }
 
 describe("vq score --model <v1 name> equals libvmaf's vmaf tool (1e-4 per frame)", () => {

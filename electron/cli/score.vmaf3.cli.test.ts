@@ -11,6 +11,7 @@ import { parseLibvmafJson } from '../core/score/logs';
 import { makeDistorted, makeReference } from '../core/score/scoreFixtures';
 import { useTempDirs } from '../core/testing/tempDir';
 import { sharedVmaf3Build, type Vmaf3Build } from '../core/testing/vmaf3Build';
+import { csvColumn } from '../core/score/score.vmafTool';
 
 const tempDir = useTempDirs('vq-score-v3-cli-');
 let b: Vmaf3Build;
@@ -35,14 +36,6 @@ function vq(args: string[]): { code: number | null; stdout: string; stderr: stri
     timeout: 120_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** Per-frame columns of `--per-frame` CSV (full precision, as libvmaf logged them). */
-function csvColumn(file: string, column: string): number[] {
-  const [head, ...rows] = fs.readFileSync(file, 'utf8').trim().split('\n');
-  const i = head!.split(',').indexOf(column);
-  expect(i, `column ${column}`).toBeGreaterThan(0);
-  return rows.map((r) => Number(r.split(',')[i]));
 }
 
 /** The command a person types on FFmpeg 7.1 (libvmaf 2+ syntax). */

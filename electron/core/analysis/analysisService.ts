@@ -104,6 +104,7 @@ export function rdRendition(
     cambi: pooled('cambi')?.mean ?? null,
   };
   const model = vmafFrom?.model;
+  const cambiModel = from('cambi')?.model?.name ?? null;
   const kbps = rendition.bitrateKbps ?? newest.bitrateKbps;
   const duration = rendition.media.durationSeconds;
   const bitrate =
@@ -126,6 +127,7 @@ export function rdRendition(
     sizeBytes: rendition.sizeBytes,
     metrics,
     vmafModel: model ? { name: model.name, maxScore: model.maxScore ?? 100, ...(model.transform ? { transform: true } : {}) } : null,
+    ...(cambiModel ? { cambiModel } : {}),
     createdAt: newest.createdAt,
     stale: newest.stale,
   };

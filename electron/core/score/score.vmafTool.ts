@@ -4,6 +4,7 @@
  * the same libvmaf scores those frames without FFmpeg's libvmaf filter in between.
  */
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
 import type { Vmaf3Build } from '../testing/vmaf3Build';
@@ -80,4 +81,12 @@ export function expectClose(
     largest = Math.max(largest, d);
   });
   worst[group] = Math.max(worst[group] ?? 0, largest);
+}
+
+/** A column of the `--per-frame` CSV `vq score` wrote (full precision, as libvmaf logged it). */
+export function csvColumn(file: string, column: string): number[] {
+  const [head, ...rows] = fs.readFileSync(file, 'utf8').trim().split('\n');
+  const i = head!.split(',').indexOf(column);
+  expect(i, `column ${column}`).toBeGreaterThan(0);
+  return rows.map((r) => Number(r.split(',')[i]));
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RdRendition } from '../../../../shared/analysis';
 import { figureBounds, figureInfo, mixedVmafModels } from './qualityFigures';
 
-type Point = Pick<RdRendition, 'vmafModel' | 'metrics'>;
+type Point = Pick<RdRendition, 'vmafModel' | 'cambiModel' | 'metrics'>;
 
 function point(vmafModel: RdRendition['vmafModel'], vmafMean: number | null = 90): Point {
   return {
@@ -51,6 +51,19 @@ describe('mixedVmafModels', () => {
   it('leaves out points without that figure', () => {
     const phone = { ...v061, transform: true };
     expect(mixedVmafModels('vmafMean', [point(phone, null), point(v061)])).toBeNull();
+  });
+
+  it('CAMBI: tells a VMAF v1 run (10-bit frames) from other runs, whatever their model', () => {
+    const cambiOf = (cambiModel: string): Point => ({ ...point(v061), cambiModel });
+    expect(
+      mixedVmafModels('cambi', [cambiOf('vmaf_v0.6.1'), cambiOf('vmaf_v0.6.1neg')]),
+    ).toBeNull();
+    expect(
+      mixedVmafModels('cambi', [cambiOf('vmaf_v1.0.16_3d0h'), cambiOf('vmaf_v1.0.16_5d0h')]),
+    ).toBeNull();
+    expect(
+      mixedVmafModels('cambi', [cambiOf('vmaf_v1.0.16_3d0h'), cambiOf('vmaf_v0.6.1')]),
+    ).toMatch(/VMAF v1 model.*10-bit/);
   });
 });
 

@@ -7,6 +7,7 @@ import {
   type RdRendition,
 } from '../../../../shared/analysis';
 import type { QualityDirection } from '../../../../shared/rd';
+import { isVmafV1Model } from '../../../../shared/score';
 
 /** Name, precision, axis bounds and better side of one figure. */
 export interface FigureInfo {
@@ -80,8 +81,9 @@ function modelName(m: NonNullable<RdRendition['vmafModel']>): string {
  */
 export function mixedVmafModels(
   q: RdQuality,
-  points: readonly Pick<RdRendition, 'vmafModel' | 'metrics'>[],
+  points: readonly Pick<RdRendition, 'vmafModel' | 'cambiModel' | 'metrics'>[],
 ): string | null {
+  if (q === 'cambi') return mixedCambiMeasures(points);
   if (!isVmaf(q)) return null;
   const names = [
     ...new Set(
@@ -92,6 +94,21 @@ export function mixedVmafModels(
   ].sort();
   if (names.length < 2) return null;
   return `These renditions were scored with different VMAF models (${names.join(', ')}): each model has its own scale, so curves, the hull and BD-rate across them compare unlike numbers. Score them again with one model.`;
+}
+
+/**
+ * Why the CAMBI figures of these renditions should not be read as one scale, or null: some were
+ * measured in a VMAF v1 run (10-bit frames, told the encode size) and some in another run (8-bit
+ * frames), which differ for renditions scaled up for the comparison (shared/analysis.ts).
+ */
+function mixedCambiMeasures(points: readonly Pick<RdRendition, 'cambiModel' | 'metrics'>[]): string | null {
+  const kinds = new Set(
+    points
+      .filter((p) => p.metrics.cambi !== null && p.cambiModel)
+      .map((p) => isVmafV1Model(p.cambiModel!)),
+  );
+  if (kinds.size < 2) return null;
+  return 'CAMBI of these renditions was measured in runs with a VMAF v1 model (on 10-bit frames, told the encode size, as Netflix recommends) and in runs without one (on 8-bit frames): for renditions scaled up for the comparison the two differ. Score CAMBI again in one kind of run.';
 }
 
 /** A figure's value as shown: fixed decimals, "–" when not measured. */
