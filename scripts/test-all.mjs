@@ -37,6 +37,7 @@ function readJson(file) {
 }
 
 check('lint', ['eslint', '.']);
+check('import cycles', ['node', 'scripts/checkImportCycles.mjs']);
 check('typecheck (node)', ['tsc', '-p', 'tsconfig.node.json', '--noEmit']);
 check('typecheck (web)', ['tsc', '-p', 'tsconfig.web.json', '--noEmit']);
 

@@ -4,10 +4,8 @@
  * recommended ladder. Pure types and small pure functions, shared by the main-side analysis
  * service, the CLI and the renderer's Analysis view.
  */
-import type { Ladder, RateControl } from './ladder';
-import type { PerTitleSettings } from './perTitle';
-import type { QualityDirection } from './rd/hull';
-import { LOWER_IS_BETTER, type ScoreSeries } from './score';
+import type { RateControl } from './ladder';
+import type { RdQuality } from './rd/quality';
 import type { ScoreStale } from './scoreResults';
 
 /** One scored rendition of a source as a point for rate–quality analysis. */
@@ -54,17 +52,7 @@ export interface RdRendition {
    * PSNR, `ssim` the ssim filter's All figure, `msSsim` libvmaf's MS-SSIM, `xpsnr` the luma XPSNR
    * (dB) and `cambi` libvmaf's CAMBI banding index (lower is better) — each the mean over frames.
    */
-  metrics: {
-    vmafMean: number | null;
-    vmafHmean: number | null;
-    vmafP5: number | null;
-    psnr: number | null;
-    psnrY: number | null;
-    ssim: number | null;
-    msSsim: number | null;
-    xpsnr: number | null;
-    cambi: number | null;
-  };
+  metrics: Record<RdQuality, number | null>;
   /**
    * The VMAF model of the result that gave the VMAF figures, the top of its scale (100; 110 for
    * the 4K VMAF v1 models) and `transform: true` when its score transform was on (the phone model:
@@ -87,78 +75,6 @@ export interface RdRendition {
   stale: ScoreStale;
 }
 
-/** The quality figures a rate–quality curve can be drawn against. */
-export type RdQuality = keyof RdRendition['metrics'];
-
-/** Every {@link RdQuality}, in the order a picker lists them. */
-export const RD_QUALITIES: readonly RdQuality[] = [
-  'vmafMean',
-  'vmafHmean',
-  'vmafP5',
-  'psnrY',
-  'psnr',
-  'ssim',
-  'msSsim',
-  'xpsnr',
-  'cambi',
-];
-
-/**
- * The name of each {@link RdQuality} in running text, headings and table columns. Axis titles and
- * pickers add which way is better: {@link rdQualityTitle}.
- */
-export const RD_QUALITY_LABELS: Readonly<Record<RdQuality, string>> = {
-  vmafMean: 'VMAF (mean)',
-  vmafHmean: 'VMAF (harmonic mean)',
-  vmafP5: 'VMAF (5th percentile)',
-  psnrY: 'PSNR-Y (dB)',
-  psnr: 'PSNR (dB)',
-  ssim: 'SSIM',
-  msSsim: 'MS-SSIM',
-  xpsnr: 'XPSNR-Y (dB)',
-  cambi: 'CAMBI',
-};
-
-/** The score series each figure is pooled from. */
-export const RD_QUALITY_SERIES: Readonly<Record<RdQuality, ScoreSeries>> = {
-  vmafMean: 'vmaf',
-  vmafHmean: 'vmaf',
-  vmafP5: 'vmaf',
-  psnrY: 'psnrY',
-  psnr: 'psnr',
-  ssim: 'ssim',
-  msSsim: 'msSsim',
-  xpsnr: 'xpsnr',
-  cambi: 'cambi',
-};
-
-/**
- * Which way a figure is better: 'lower' for CAMBI (shared/score.ts `LOWER_IS_BETTER`), else
- * 'higher'. Hulls, curves and BD-rate take it (shared/rd).
- */
-export function rdQualityDirection(quality: RdQuality): QualityDirection {
-  return LOWER_IS_BETTER.has(RD_QUALITY_SERIES[quality]) ? 'lower' : 'higher';
-}
-
-/**
- * A figure as an axis title or picker option names it: its label, plus "(lower is better)" for a
- * lower-is-better one ("CAMBI (lower is better)"), where nothing else near it says so.
- */
-export function rdQualityTitle(quality: RdQuality): string {
-  const label = RD_QUALITY_LABELS[quality];
-  return rdQualityDirection(quality) === 'lower' ? `${label} (lower is better)` : label;
-}
-
-/**
- * Why a figure cannot be the target of a recommended ladder, or null when it can. CAMBI cannot:
- * it rates banding of the encode alone, with no reference, so a blurred rung can score 0, and it
- * has no target or just-noticeable step like VMAF's (shared/rd/ladderPick.ts).
- */
-export function ladderQualityProblem(quality: RdQuality): string | null {
-  if (rdQualityDirection(quality) === 'higher') return null;
-  return `${RD_QUALITY_LABELS[quality]} cannot pick a ladder: it rates banding of the encode alone (no reference), so a blurred rung can score 0, and a lower-is-better figure has no target quality like VMAF 95. Pick the ladder on VMAF and read CAMBI beside it.`;
-}
-
 /** `analysis.get`: the scored renditions of one source, by measured bitrate ascending. */
 export interface AnalysisData {
   sourceId: string;
@@ -175,61 +91,6 @@ export interface AnalysisData {
 export function rdQualityOf(p: Pick<RdRendition, 'metrics'>, quality: RdQuality): number | null {
   return p.metrics[quality];
 }
-
-/** Where a per-title run is: encoding the grid, scoring it, done (ladder ready) or failed. */
-export type PerTitleStatus = 'encoding' | 'scoring' | 'done' | 'failed';
-
-/** One point of the grid on the convex hull of a finished per-title run. */
-export interface PerTitleHullPoint {
-  renditionId: string;
-  /** `${height}p`: the hull is grouped by resolution. */
-  group: string;
-  width: number;
-  height: number;
-  /** bits/s */
-  bitrate: number;
-  quality: number;
-}
-
-/** One rung of the recommended ladder and why it was chosen. */
-export interface PerTitlePick {
-  /** The rung id in {@link PerTitleRun.ladder}. */
-  rungId: string;
-  /** The hull point the rung's resolution comes from. */
-  renditionId: string;
-  width: number;
-  height: number;
-  /** bits/s of the rung (may be interpolated along the hull). */
-  bitrate: number;
-  /** The quality expected at that bitrate on the hull. */
-  quality: number;
-  why: string;
-}
-
-/**
- * A per-title run: a CRF grid encoded and scored on one source, then a recommended ladder. (A type
- * alias, not an interface, so it fits `Record<string, unknown>`-shaped schemas such as project files.)
- */
-export type PerTitleRun = {
-  id: string;
-  sourceId: string;
-  /** The encode batch of the grid (its score jobs are in the same batch). */
-  batchId: string;
-  status: PerTitleStatus;
-  /** The options in force, defaults filled in. */
-  options: PerTitleSettings;
-  /** The recommended ladder (fixed-bitrate rungs, top first) once done; not saved by itself. */
-  ladder: Ladder | null;
-  /** The hull and the picks behind {@link ladder}, once done. */
-  hull: PerTitleHullPoint[] | null;
-  picks: PerTitlePick[] | null;
-  /** Scored grid points the hull was computed over, once done. */
-  scoredPoints: number | null;
-  /** Why the run failed, in words a person understands. */
-  error: string | null;
-  createdAt: string;
-  updatedAt: string;
-};
 
 /** Columns of the pooled CSV, in order. `quality` repeats `vmaf_mean` (see {@link analysisCsv}). */
 export const ANALYSIS_CSV_COLUMNS = [

@@ -5,7 +5,8 @@
  * increasing `seq`, so a client can take a snapshot and apply only newer events.
  */
 import { z } from 'zod';
-import type { AnalysisData, PerTitleRun } from './analysis';
+import type { AnalysisData } from './analysis';
+import type { PerTitleRun } from './perTitle';
 import type { ApiError } from './errors';
 import { HdrHandlingSchema, LadderSchema, type LadderEntry } from './ladder';
 import type { FrameInfo, FrameSamples } from './frames';

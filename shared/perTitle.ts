@@ -4,7 +4,6 @@
  * Pure: the analysis service resolves and runs it, tests check it.
  */
 import { z } from 'zod';
-import type { RdQuality } from './analysis';
 import { displaySize, widthAtHeight, type SourceGeometry } from './encodePlan';
 import { VqError } from './errors';
 import {
@@ -16,7 +15,7 @@ import {
   type SoftwareEncoder,
 } from './ladder';
 import type { HdrKind } from './media';
-import { checkedLadderPickOptions, type LadderPickOptions } from './rd';
+import { checkedLadderPickOptions, type LadderPickOptions, type RdQuality } from './rd';
 import type { ScoreMetric } from './score';
 
 /** Standard ladder heights the default grid picks from, highest first. */
@@ -304,3 +303,58 @@ export function perTitleGridLadder(
     ...(s.hdr ? { hdr: s.hdr } : {}),
   };
 }
+
+/** Where a per-title run is: encoding the grid, scoring it, done (ladder ready) or failed. */
+export type PerTitleStatus = 'encoding' | 'scoring' | 'done' | 'failed';
+
+/** One point of the grid on the convex hull of a finished per-title run. */
+export interface PerTitleHullPoint {
+  renditionId: string;
+  /** `${height}p`: the hull is grouped by resolution. */
+  group: string;
+  width: number;
+  height: number;
+  /** bits/s */
+  bitrate: number;
+  quality: number;
+}
+
+/** One rung of the recommended ladder and why it was chosen. */
+export interface PerTitlePick {
+  /** The rung id in {@link PerTitleRun.ladder}. */
+  rungId: string;
+  /** The hull point the rung's resolution comes from. */
+  renditionId: string;
+  width: number;
+  height: number;
+  /** bits/s of the rung (may be interpolated along the hull). */
+  bitrate: number;
+  /** The quality expected at that bitrate on the hull. */
+  quality: number;
+  why: string;
+}
+
+/**
+ * A per-title run: a CRF grid encoded and scored on one source, then a recommended ladder. (A type
+ * alias, not an interface, so it fits `Record<string, unknown>`-shaped schemas such as project files.)
+ */
+export type PerTitleRun = {
+  id: string;
+  sourceId: string;
+  /** The encode batch of the grid (its score jobs are in the same batch). */
+  batchId: string;
+  status: PerTitleStatus;
+  /** The options in force, defaults filled in. */
+  options: PerTitleSettings;
+  /** The recommended ladder (fixed-bitrate rungs, top first) once done; not saved by itself. */
+  ladder: Ladder | null;
+  /** The hull and the picks behind {@link ladder}, once done. */
+  hull: PerTitleHullPoint[] | null;
+  picks: PerTitlePick[] | null;
+  /** Scored grid points the hull was computed over, once done. */
+  scoredPoints: number | null;
+  /** Why the run failed, in words a person understands. */
+  error: string | null;
+  createdAt: string;
+  updatedAt: string;
+};

@@ -17,13 +17,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  ladderQualityProblem,
-  rdQualityDirection,
-  RD_QUALITIES,
-  RD_QUALITY_LABELS,
-  type RdQuality,
-} from '../../shared/analysis';
+import { ladderQualityProblem, rdQualityDirection, RD_QUALITIES, RD_QUALITY_LABELS, type RdQuality } from '../../shared/rd/quality';
 import { VqError, toApiError } from '../../shared/errors';
 import { formatBitrate } from '../../shared/format';
 import type { Ladder } from '../../shared/ladder';

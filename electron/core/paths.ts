@@ -20,6 +20,11 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   }
 }
 
+/** The folder a score job keeps its libvmaf/psnr/ssim logs in (kept with the results). */
+export function scoreLogDir(dataDir: string, jobId: string): string {
+  return path.join(dataLayout(dataDir).scores, jobId);
+}
+
 /** The folders inside a data dir. */
 export function dataLayout(dataDir: string): {
   db: string;

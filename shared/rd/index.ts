@@ -11,6 +11,15 @@ export {
   type LadderFromPicksOptions,
 } from './ladderPick';
 export { parseRdCsv } from './csv';
+export {
+  RD_QUALITIES,
+  RD_QUALITY_LABELS,
+  RD_QUALITY_SERIES,
+  ladderQualityProblem,
+  rdQualityDirection,
+  rdQualityTitle,
+  type RdQuality,
+} from './quality';
 export { readResultsDocument, type ResultPoint, type ResultsFormat } from './resultsFile';
 export { curvesBySettings, resolutionGroup, type CurvePoint, type SettingsCurve } from './curves';
 export {

@@ -14,7 +14,7 @@
  * curves are then one per encoder setting (groupCurves.ts), else one per encoder.
  */
 import { z } from 'zod';
-import { RD_QUALITY_SERIES, type RdQuality } from '../analysis';
+import { RD_QUALITY_SERIES, type RdQuality } from './quality';
 import { VqError } from '../errors';
 
 /** One rendition read from a results file. */

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PerTitleRun } from '../../../shared/analysis';
+import type { PerTitleRun } from '../../../shared/perTitle';
 import { VqError } from '../../../shared/errors';
 import { LadderSchema } from '../../../shared/ladder';
 import type { PerTitleOptions } from '../../../shared/perTitle';

@@ -1,10 +1,5 @@
 /** Rows of `pertitle_runs` (migration 4): per-title runs with their options and outcome. */
-import type {
-  PerTitleHullPoint,
-  PerTitlePick,
-  PerTitleRun,
-  PerTitleStatus,
-} from '../../../shared/analysis';
+import type { PerTitleHullPoint, PerTitlePick, PerTitleRun, PerTitleStatus } from '../../../shared/perTitle';
 import type { Ladder } from '../../../shared/ladder';
 import type { PerTitleSettings } from '../../../shared/perTitle';
 import type { Db } from '../store/db';

@@ -7,13 +7,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import type {
-  PerTitleHullPoint,
-  PerTitlePick,
-  PerTitleRun,
-  PerTitleStatus,
-} from '../../../shared/analysis';
-import { rdQualityOf, RD_QUALITY_LABELS } from '../../../shared/analysis';
+import type { PerTitleHullPoint, PerTitlePick, PerTitleRun, PerTitleStatus } from '../../../shared/perTitle';
+import { rdQualityOf } from '../../../shared/analysis';
+import { RD_QUALITY_LABELS } from '../../../shared/rd/quality';
 import type { VqEvent } from '../../../shared/api';
 import { VqError, toApiError } from '../../../shared/errors';
 import {

@@ -4,7 +4,7 @@
  * per-frame values and commands, the batches and ladders that made them, the ffmpeg builds — and
  * renders it with {@link renderReportHtml}.
  */
-import { RD_QUALITIES, rdQualityDirection, type RdQuality } from '../../../shared/analysis';
+import { RD_QUALITIES, rdQualityDirection, type RdQuality } from '../../../shared/rd/quality';
 import { VqError } from '../../../shared/errors';
 import type { Batch } from '../../../shared/queue';
 import type { ScoreResultDetail } from '../../../shared/scoreResults';

@@ -7,7 +7,8 @@
  * score has them), RD chart with hull and crossovers, BD-rate table, per-frame charts, and the
  * exact ffmpeg commands.
  */
-import { RD_QUALITY_LABELS, type RdQuality, type RdRendition } from '../../../shared/analysis';
+import { type RdRendition } from '../../../shared/analysis';
+import { RD_QUALITY_LABELS, type RdQuality } from '../../../shared/rd/quality';
 import { formatBitrate, formatBytes, formatDuration, formatFps } from '../../../shared/format';
 import type { LibraryItem } from '../../../shared/library';
 import type { Batch, Rendition } from '../../../shared/queue';

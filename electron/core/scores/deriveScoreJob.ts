@@ -11,8 +11,14 @@ import { planScoreProcesses, type ScorePlan } from '../score';
 import type { LibraryRepo } from '../store/libraryRepo';
 import type { RenditionRepo } from '../store/renditionRepo';
 import type { Toolchain } from '../toolchain';
-import { scoreLogDir, scoreRequest } from './scoreService';
-import { resolveReference, resolveTarget, type ResolvedReference, type ResolvedTarget } from './scoreTargets';
+import { scoreLogDir } from '../paths';
+import {
+  resolveReference,
+  resolveTarget,
+  scoreRequest,
+  type ResolvedReference,
+  type ResolvedTarget,
+} from './scoreTargets';
 import { blockedError } from './scoreViews';
 
 /** What deriving a score job reads. */

@@ -17,7 +17,7 @@ import type { ScoreRepo } from '../store/scoreRepo';
 import type { Toolchain } from '../toolchain';
 import { deriveScoreJob } from './deriveScoreJob';
 import { fileIdentities } from './fileIdentity';
-import { scoreLogDir } from './scoreService';
+import { scoreLogDir } from '../paths';
 
 /** What the executor needs. */
 export interface ScoreExecutorDeps {

@@ -10,7 +10,7 @@ import { createCore } from '../core';
 import { makeDistorted, makeReference } from '../score/scoreFixtures';
 import { openDatabase } from '../store/db';
 import { useTempDirs } from '../testing/tempDir';
-import { scoreLogDir } from './scoreService';
+import { scoreLogDir } from '../paths';
 
 const tempDir = useTempDirs('vq-features-');
 let clips: string;

@@ -6,10 +6,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
-import path from 'node:path';
 import type { VqParsedArgs } from '../../../shared/api';
 import { VqError } from '../../../shared/errors';
-import type { FixId } from '../../../shared/preflight';
 import { parseScoreJobPlan, type Batch, type Job } from '../../../shared/queue';
 import { DEFAULT_SCORE_METRICS, type ScoreOptions } from '../../../shared/score';
 import type {
@@ -19,7 +17,7 @@ import type {
   ScoreResultSummary,
 } from '../../../shared/scoreResults';
 import type { EventHub } from '../events';
-import { dataLayout } from '../paths';
+import { scoreLogDir } from '../paths';
 import {
   computesAny,
   metricsFor,
@@ -27,7 +25,6 @@ import {
   planScoreProcesses,
   scoreBinary,
   type ScorePlan,
-  type ScoreRequest,
 } from '../score';
 import type { JobQueue } from '../queue/jobQueue';
 import type { NewJob } from '../queue/jobStore';
@@ -38,6 +35,7 @@ import type { Toolchain } from '../toolchain';
 import {
   resolveReference,
   resolveTarget,
+  scoreRequest,
   type ResolvedReference,
   type ResolvedTarget,
 } from './scoreTargets';
@@ -62,26 +60,6 @@ interface Planned {
   ref: ResolvedReference;
   targets: ResolvedTarget[];
   plan: ScorePlan;
-}
-
-/** The folder a score job keeps its libvmaf/psnr/ssim logs in (kept with the results). */
-export function scoreLogDir(dataDir: string, jobId: string): string {
-  return path.join(dataLayout(dataDir).scores, jobId);
-}
-
-/** The engine request of a reference, its targets, options and per-target fixes. */
-export function scoreRequest(
-  ref: ResolvedReference,
-  targets: readonly ResolvedTarget[],
-  options: ScoreOptions,
-  fixes: readonly FixId[][],
-): ScoreRequest {
-  return {
-    ...options,
-    reference: ref.source,
-    distorted: targets.map((t) => t.source),
-    distortedFixes: targets.map((_, i) => [...(fixes[i] ?? [])]),
-  };
 }
 
 /** Plans, queues and reads scores. */

@@ -4,9 +4,11 @@
  * beside its result (label, encoder, size, bit rate).
  */
 import { VqError } from '../../../shared/errors';
+import type { FixId } from '../../../shared/preflight';
+import type { ScoreOptions } from '../../../shared/score';
 import type { LibraryItem } from '../../../shared/library';
 import type { ScoreTarget } from '../../../shared/scoreResults';
-import type { ScoreSource } from '../score';
+import type { ScoreRequest, ScoreSource } from '../score';
 import type { LibraryRepo } from '../store/libraryRepo';
 import { refuseUnreadable } from '../encode/deriveJob';
 import type { RenditionRepo } from '../store/renditionRepo';
@@ -96,5 +98,20 @@ export function resolveTarget(repos: TargetRepos, t: ScoreTarget): ResolvedTarge
       bitrateKbps: r.bitrateKbps,
     },
     source: { path: r.path, media: r.media },
+  };
+}
+
+/** The engine request of a reference, its targets, options and per-target fixes. */
+export function scoreRequest(
+  ref: ResolvedReference,
+  targets: readonly ResolvedTarget[],
+  options: ScoreOptions,
+  fixes: readonly FixId[][],
+): ScoreRequest {
+  return {
+    ...options,
+    reference: ref.source,
+    distorted: targets.map((t) => t.source),
+    distortedFixes: targets.map((_, i) => [...(fixes[i] ?? [])]),
   };
 }

@@ -14,7 +14,7 @@ import { perFrameCsv, perFrameJson, scoreRun } from '../score';
 import { makeDistorted, makeReference } from '../score/scoreFixtures';
 import { makeClip, quickLadder, quickRung } from '../testing/clips';
 import { testMedia, useTempDirs } from '../testing/tempDir';
-import { scoreLogDir } from './scoreService';
+import { scoreLogDir } from '../paths';
 
 const tempDir = useTempDirs('vq-scores-');
 let clips: string;

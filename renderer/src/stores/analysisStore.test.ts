@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { VqEvent } from '../../../shared/api';
-import type { AnalysisData, PerTitleRun } from '../../../shared/analysis';
+import type { AnalysisData } from '../../../shared/analysis';
+import type { PerTitleRun } from '../../../shared/perTitle';
 import type { Rendition } from '../../../shared/queue';
 import type { ScoreResultSummary } from '../../../shared/scoreResults';
 import { perTitleRunArrived, touchesAnalysis, useAnalysisStore } from './analysisStore';

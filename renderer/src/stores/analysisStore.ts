@@ -6,7 +6,9 @@
  */
 import { create } from 'zustand';
 import type { VqClient, VqEvent } from '../../../shared/api';
-import type { AnalysisData, PerTitleRun, RdQuality } from '../../../shared/analysis';
+import type { AnalysisData } from '../../../shared/analysis';
+import type { PerTitleRun } from '../../../shared/perTitle';
+import type { RdQuality } from '../../../shared/rd/quality';
 import type { BdMethod } from '../../../shared/rd';
 import type { AxisKind } from '../views/analysis/rdChartModel';
 import type { RdGrouping } from '../views/analysis/rdCurves';

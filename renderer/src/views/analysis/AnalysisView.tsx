@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { RD_QUALITIES, type RdRendition } from '../../../../shared/analysis';
+import { type RdRendition } from '../../../../shared/analysis';
+import { RD_QUALITIES } from '../../../../shared/rd/quality';
 import { defaultSettingsKey, settingsHull } from '../../../../shared/rd';
 import { useClient } from '../../hooks/useClient';
 import { isTextField } from '../../hooks/useGlobalShortcuts';

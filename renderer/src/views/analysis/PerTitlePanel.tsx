@@ -1,9 +1,6 @@
 import { useId, useMemo, useState, type ReactNode } from 'react';
-import {
-  ladderQualityProblem,
-  type PerTitleRun,
-  type RdQuality,
-} from '../../../../shared/analysis';
+import { type PerTitleRun } from '../../../../shared/perTitle';
+import { ladderQualityProblem, type RdQuality } from '../../../../shared/rd/quality';
 import {
   ENCODERS,
   type HdrHandling,

@@ -1,11 +1,6 @@
 /** How each quality figure of a rendition is named, printed and bounded on the chart's axis. */
-import {
-  rdQualityDirection,
-  rdQualityTitle,
-  RD_QUALITY_LABELS,
-  type RdQuality,
-  type RdRendition,
-} from '../../../../shared/analysis';
+import { type RdRendition } from '../../../../shared/analysis';
+import { rdQualityDirection, rdQualityTitle, RD_QUALITY_LABELS, type RdQuality } from '../../../../shared/rd/quality';
 import type { QualityDirection } from '../../../../shared/rd';
 import { isVmafV1Model } from '../../../../shared/score';
 

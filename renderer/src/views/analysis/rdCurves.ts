@@ -3,7 +3,8 @@
  * of the chosen quality figure, and the points the convex hull of one encoder setting is computed
  * over. The grouping rules are shared/rd's (groupCurves.ts), the same as the HTML report's.
  */
-import { rdQualityDirection, type RdQuality, type RdRendition } from '../../../../shared/analysis';
+import { type RdRendition } from '../../../../shared/analysis';
+import { rdQualityDirection, type RdQuality } from '../../../../shared/rd/quality';
 import {
   CURVE_GROUPINGS,
   groupCurves,
