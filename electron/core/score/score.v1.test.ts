@@ -34,7 +34,7 @@ import {
   scoreEnv,
 } from './scoreFixtures';
 import { cambiSizeProblem } from './cambiSize';
-import { expectClose as closeTo, logSeries, runVmaf3, vmafToolLog } from './score.vmafTool';
+import { frameComparer, logSeries, runVmaf3, vmafToolLog } from './score.vmafTool';
 import {
   V1_CAMBI_HIGH_RES_SPEEDUP,
   fitsV1MinimumSize,
@@ -48,16 +48,8 @@ let b: Vmaf3Build;
 let toolchain: Toolchain;
 let media: string;
 const savedLdPath = process.env.LD_LIBRARY_PATH;
-/** Largest per-frame differences seen, printed at the end (the report quotes them). */
-const maxDiff: Record<string, number> = {};
-/** Frame-by-frame equality within a tolerance; the largest difference goes into maxDiff. */
-const expectClose = (
-  ours: readonly number[] | undefined,
-  theirs: readonly number[],
-  tolerance: number,
-  what: string,
-  group = what,
-): void => closeTo(ours, theirs, tolerance, what, maxDiff, group);
+/** Frame-by-frame equality within a tolerance; the largest differences, printed at the end. */
+const { expectClose, worst: maxDiff } = frameComparer();
 
 /** 10 frames at 24 fps of a moving pattern and its x264 CRF 35 encode, at one size. */
 interface Clip {

@@ -16,7 +16,7 @@ import { parseLibvmafJson, type LibvmafLog } from './logs';
 import { parseModelArg } from './model';
 import { planScoreProcesses, scoreRun } from './run';
 import { makeDistorted, makeReference, readText, scoreEnv } from './scoreFixtures';
-import { expectClose as closeTo, logSeries, runVmaf3, vmafToolLog } from './score.vmafTool';
+import { frameComparer, logSeries, runVmaf3, vmafToolLog } from './score.vmafTool';
 
 const tempDir = useTempDirs('vq-score-v3-');
 let b: Vmaf3Build;
@@ -26,16 +26,8 @@ let ref: string;
 let crf35: string;
 let small: string;
 const savedLdPath = process.env.LD_LIBRARY_PATH;
-/** Largest per-frame differences seen, printed at the end (the report quotes them). */
-const maxDiff: Record<string, number> = {};
-/** Frame-by-frame equality within a tolerance; the largest difference goes into maxDiff. */
-const expectClose = (
-  ours: readonly number[] | undefined,
-  theirs: readonly number[],
-  tolerance: number,
-  what: string,
-  group = what,
-): void => closeTo(ours, theirs, tolerance, what, maxDiff, group);
+/** Frame-by-frame equality within a tolerance; the largest differences, printed at the end. */
+const { expectClose, worst: maxDiff } = frameComparer();
 
 beforeAll(async () => {
   b = sharedVmaf3Build();

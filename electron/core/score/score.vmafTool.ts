@@ -63,7 +63,7 @@ export function logSeries(log: LibvmafLog, key: string): number[] {
  * Expects `ours` to equal `theirs` frame by frame within `tolerance` (neither empty), and records
  * the largest difference under `group` in `worst` (printed by the tests as measured figures).
  */
-export function expectClose(
+function expectClose(
   ours: readonly number[] | undefined,
   theirs: readonly number[],
   tolerance: number,
@@ -89,4 +89,23 @@ export function csvColumn(file: string, column: string): number[] {
   const i = head!.split(',').indexOf(column);
   expect(i, `column ${column}`).toBeGreaterThan(0);
   return rows.map((r) => Number(r.split(',')[i]));
+}
+
+/** A frame-by-frame comparer and the largest difference it saw per group (printed afterwards). */
+export function frameComparer(): {
+  worst: Record<string, number>;
+  expectClose: (
+    ours: readonly number[] | undefined,
+    theirs: readonly number[],
+    tolerance: number,
+    what: string,
+    group?: string,
+  ) => void;
+} {
+  const worst: Record<string, number> = {};
+  return {
+    worst,
+    expectClose: (ours, theirs, tolerance, what, group = what) =>
+      expectClose(ours, theirs, tolerance, what, worst, group),
+  };
 }

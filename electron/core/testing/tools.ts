@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { exeName, splitPathList } from '../toolchain/discover';
 
 const HOW_TO_GET: Readonly<Record<'ffmpeg' | 'ffprobe', string>> = {
   ffmpeg:
@@ -18,10 +19,9 @@ export function requiredTool(name: 'ffmpeg' | 'ffprobe'): string {
   const override = process.env[`VQ_${name.toUpperCase()}`];
   const candidates = override
     ? [override]
-    : (process.env.PATH ?? '')
-        .split(path.delimiter)
-        .filter(Boolean)
-        .map((dir) => path.join(dir, process.platform === 'win32' ? `${name}.exe` : name));
+    : splitPathList(process.env.PATH ?? '', process.platform).map((dir) =>
+        path.join(dir, exeName(name, process.platform)),
+      );
   const found = candidates.find((f) => {
     try {
       fs.accessSync(f, fs.constants.X_OK);

@@ -200,7 +200,7 @@ async function dedupe(cands: Candidate[]): Promise<Candidate[]> {
   return out;
 }
 
-function splitPathList(value: string, platform: NodeJS.Platform): string[] {
+export function splitPathList(value: string, platform: NodeJS.Platform): string[] {
   const delim = platform === 'win32' ? ';' : ':';
   // An empty PATH entry means the current directory to a shell; we never run from the cwd.
   return value
@@ -234,7 +234,7 @@ async function dirProblem(dir: string): Promise<string | null> {
   return null;
 }
 
-function exeName(kind: BinaryKind, platform: NodeJS.Platform): string {
+export function exeName(kind: BinaryKind, platform: NodeJS.Platform): string {
   return platform === 'win32' ? `${kind}.exe` : kind;
 }
 
