@@ -4,7 +4,7 @@
  * Standalone: `node --import tsx bench/chart.bench.ts`, or `VQ_BENCH_ONLY=chart npm run bench`.
  *
  * The real chart code (renderer/src/views/compare/chart: decimate + drawFrameChart, and the
- * in-page timing harness chartBenchmark.ts) is bundled with esbuild and loaded into a blank page
+ * in-page timing harness bench/chartHarness.browser.ts) is bundled with esbuild and loaded into a blank page
  * of Debian's Chromium (VQ_CHROMIUM, else `chromium` on PATH), launched like playwright.config.ts
  * does. Timing happens in the page with performance.now(); each timed draw ends with a one-pixel
  * getImageData so the rasterization is part of it. Printed per DPR, median and p95 of
@@ -19,8 +19,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from '@playwright/test';
 import { build } from 'esbuild';
 
-// The harness's types (renderer/src/views/compare/chart/chartBenchmark.ts), restated: the Node
-// project does not compile renderer files, it only bundles them for the page.
+// The harness's types (bench/chartHarness.browser.ts), restated: the Node project does not
+// compile browser files, it only bundles them for the page.
 interface ChartBenchOptions {
   frames: number;
   seriesCount: number;
@@ -70,7 +70,7 @@ function chromiumPath(): string {
 /** The chart module and its harness as one script defining `globalThis.VqChartBench`. */
 async function bundleHarness(): Promise<string> {
   const out = await build({
-    entryPoints: [path.join(repoRoot, 'renderer/src/views/compare/chart/chartBenchmark.ts')],
+    entryPoints: [path.join(repoRoot, 'bench/chartHarness.browser.ts')],
     bundle: true,
     format: 'iife',
     globalName: 'VqChartBench',

@@ -10,7 +10,7 @@ import {
   FAULT_KINDS,
   makeFaultFixture,
   runFaultTrials,
-} from '../electron/core/testing/faultTrials';
+} from '../electron/testing/faultTrials';
 
 /** Runs the fault trials and prints the tally. */
 export async function runFaultBenchmarks(): Promise<void> {

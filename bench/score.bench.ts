@@ -24,8 +24,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ScoreMetric } from '../shared/score';
-import { executeScorePlan, planScore, scoreRun } from '../electron/core/score';
-import { makeDistorted, makeReference } from '../electron/core/score/scoreFixtures';
+import { executeScorePlan, planScore, scoreRun } from '../electron/core/scoreEngine';
+import { makeDistorted, makeReference } from '../electron/testing/scoreFixtures';
 import { Toolchain } from '../electron/core/toolchain';
 
 const RUNS = Number(process.env.VQ_BENCH_SCORE_RUNS ?? 3);

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { makeClip, quickLadder, quickRung } from '../electron/core/testing/clips';
+import { makeClip, quickLadder, quickRung } from '../electron/testing/clips';
 import { serveApp, type ServedApp } from './webServer';
 import { importFile } from './library';
 import { callApi } from './pageApi';

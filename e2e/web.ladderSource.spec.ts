@@ -2,7 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { makeClip } from '../electron/core/testing/clips';
+import { makeClip } from '../electron/testing/clips';
 import { serveApp, type ServedApp } from './webServer';
 
 // Ladders follow the source (issue 11, item 3): a 16:9 preset on a 3:2 and on a portrait source

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { quickLadder, quickRung } from '../electron/core/testing/clips';
+import { quickLadder, quickRung } from '../electron/testing/clips';
 import { importFile } from './library';
 import { callApi } from './pageApi';
 import { serveApp, type ServedApp } from './webServer';

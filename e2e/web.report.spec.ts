@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { makeClip } from '../electron/core/testing/clips';
+import { makeClip } from '../electron/testing/clips';
 
 function vq(args: string[], dataDir: string): string {
   return execFileSync(process.execPath, ['bin/vq.mjs', ...args], {

@@ -2,7 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { makeStill, quickLadder, quickRung } from '../electron/core/testing/clips';
+import { makeStill, quickLadder, quickRung } from '../electron/testing/clips';
 import { importFile, media } from './library';
 import { callApi } from './pageApi';
 import { serveApp, type ServedApp } from './webServer';

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { sharedVmaf3Build } from '../electron/core/testing/vmaf3Build';
+import { sharedVmaf3Build } from '../electron/testing/vmaf3Build';
 import { serveApp, type ServedApp } from './webServer';
 
 let app: ServedApp;

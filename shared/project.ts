@@ -87,7 +87,7 @@ const HistoricalRung = z.looseObject({
 const HistoricalLadder = z.looseObject({ id: z.string().min(1), name: z.string(), rungs: z.array(HistoricalRung) });
 
 /**
- * What a scored file was when it was measured (electron/core/scores/fileIdentity.ts): its size,
+ * What a scored file was when it was measured (electron/core/media/fileIdentity.ts): its size,
  * its mtime in whole ms, and the sampled content hash `p1:` + 64 lower-case hex digits.
  */
 export const FileIdentitySchema = z.strictObject({

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { testMedia, useTempDirs } from '../core/testing/tempDir';
+import { testMedia, useTempDirs } from '../testing/tempDir';
 
 // The real `vq` command in a child process, each test over its own data dir.
 const tempDir = useTempDirs();

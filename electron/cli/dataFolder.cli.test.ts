@@ -4,9 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../core/store/db';
-import { makeClip } from '../core/testing/clips';
-import { damagePagesOf } from '../core/testing/damage';
-import { useTempDirs } from '../core/testing/tempDir';
+import { makeClip } from '../testing/clips';
+import { damagePagesOf } from '../testing/damage';
+import { useTempDirs } from '../testing/tempDir';
 
 // The real `vq` command in child processes, each test over its own data dir.
 const tempDir = useTempDirs();

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Toolchain } from '../core/toolchain/index';
-import { sharedVmaf3Build } from '../core/testing/vmaf3Build';
+import { sharedVmaf3Build } from '../testing/vmaf3Build';
 import { describeToolchain } from './describe';
 
 describe('vq doctor with the libvmaf 3.2 build', () => {

@@ -5,8 +5,8 @@ import { describe, expect, it, vi } from 'vitest';
 import type { VqEvent } from '../../shared/api';
 import { createCore } from '../core/core';
 import { SqliteJobStore } from '../core/queue/sqliteJobStore';
-import { makeClip, quickLadder, quickRung, streamFacts, videoMd5 } from '../core/testing/clips';
-import { testMedia, useTempDirs } from '../core/testing/tempDir';
+import { makeClip, quickLadder, quickRung, streamFacts, videoMd5 } from '../testing/clips';
+import { testMedia, useTempDirs } from '../testing/tempDir';
 import type { EncodeManifest } from './manifest';
 
 // The real `vq ladders` / `vq encode` in a child process, each test over its own data dir.

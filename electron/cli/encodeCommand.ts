@@ -19,7 +19,7 @@ import { renditionsMadeTogether, type Job, type Rendition } from '../../shared/q
 import { parseRawSpec } from '../../shared/rawSpec';
 import { createCore, type Core } from '../core/core';
 import { formatCommand } from '../core/ffmpeg/process';
-import { parseMetricsArg } from '../core/score';
+import { parseMetricsArg } from '../core/scoreEngine';
 import { defaultDataDir } from '../core/paths';
 import { BatchProgress, ProgressPainter, clock } from './batchProgress';
 import { batchRecord, buildManifest, type EncodeManifest } from './manifest';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FAULT_KINDS, makeFaultFixture, runFaultTrials } from '../core/testing/faultTrials';
+import { FAULT_KINDS, makeFaultFixture, runFaultTrials } from '../testing/faultTrials';
 
 // SIGKILL of the real `vq encode`, `vq score`, `vq serve` and `vq project import` at seeded random
 // moments, then the app started again and the data folder checked (see faultTrials.ts for every

@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { testMedia, useTempDirs } from '../core/testing/tempDir';
+import { testMedia, useTempDirs } from '../testing/tempDir';
 import { parseIndexArg, parseSizeArg } from './frameCommand';
 
 // The real `vq frame` in a child process, over its own data dir.

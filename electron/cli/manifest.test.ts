@@ -3,9 +3,9 @@ import type { LibraryItem } from '../../shared/library';
 import type { Job, Rendition } from '../../shared/queue';
 import { openDatabase } from '../core/store/db';
 import { ScoreRepo } from '../core/store/scoreRepo';
-import { testBatch } from '../core/testing/queueRecords';
-import { testFullScore } from '../core/testing/scores';
-import { useTempDirs } from '../core/testing/tempDir';
+import { testBatch } from '../testing/queueRecords';
+import { testFullScore } from '../testing/scores';
+import { useTempDirs } from '../testing/tempDir';
 import { batchRecord, buildManifest } from './manifest';
 
 // What `vq encode` writes its manifest from when its batch was cleared from another app's queue

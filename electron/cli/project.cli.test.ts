@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ProjectFile, ProjectImportSummary } from '../../shared/project';
-import { makeClip, quickLadder, quickRung } from '../core/testing/clips';
-import { useTempDirs } from '../core/testing/tempDir';
+import { makeClip, quickLadder, quickRung } from '../testing/clips';
+import { useTempDirs } from '../testing/tempDir';
 
 // The real `vq project export` / `vq project import` in a child process, over real data dirs.
 const tempDir = useTempDirs('vq-project-cli-');

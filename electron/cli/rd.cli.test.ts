@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LadderSchema } from '../../shared/ladder';
-import { testMedia, useTempDirs } from '../core/testing/tempDir';
+import { testMedia, useTempDirs } from '../testing/tempDir';
 
 const tempDir = useTempDirs();
 

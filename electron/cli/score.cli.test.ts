@@ -3,10 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ScoreJson } from '../core/score';
-import { makeDistorted, makeReference } from '../core/score/scoreFixtures';
-import { makeClip, quickLadder, quickRung } from '../core/testing/clips';
-import { testMedia, useTempDirs } from '../core/testing/tempDir';
+import type { ScoreJson } from '../core/scoreEngine';
+import { makeDistorted, makeReference } from '../testing/scoreFixtures';
+import { makeClip, quickLadder, quickRung } from '../testing/clips';
+import { testMedia, useTempDirs } from '../testing/tempDir';
 import type { EncodeManifest } from './manifest';
 
 // The real `vq score` (and `vq encode --score`) in a child process, each over its own data dir.

@@ -10,11 +10,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VMAF_V1_MODELS } from '../../shared/score';
 import type { ToolchainReport } from '../../shared/toolchain';
-import type { ScoreJson } from '../core/score';
-import { csvColumn, logSeries, vmafToolLog } from '../core/score/score.vmafTool';
-import { makeDistorted, makeReference } from '../core/score/scoreFixtures';
-import { useTempDirs } from '../core/testing/tempDir';
-import { sharedVmaf3Build, type Vmaf3Build } from '../core/testing/vmaf3Build';
+import type { ScoreJson } from '../core/scoreEngine';
+import { csvColumn, logSeries, vmafToolLog } from '../testing/vmafTool';
+import { makeDistorted, makeReference } from '../testing/scoreFixtures';
+import { useTempDirs } from '../testing/tempDir';
+import { sharedVmaf3Build, type Vmaf3Build } from '../testing/vmaf3Build';
 
 const tempDir = useTempDirs('vq-score-v1-cli-');
 let b: Vmaf3Build;

@@ -6,12 +6,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ScoreJson } from '../core/score';
-import { parseLibvmafJson } from '../core/score/logs';
-import { makeDistorted, makeReference } from '../core/score/scoreFixtures';
-import { useTempDirs } from '../core/testing/tempDir';
-import { sharedVmaf3Build, type Vmaf3Build } from '../core/testing/vmaf3Build';
-import { csvColumn } from '../core/score/score.vmafTool';
+import type { ScoreJson } from '../core/scoreEngine';
+import { parseLibvmafJson } from '../core/scoreEngine/logs';
+import { makeDistorted, makeReference } from '../testing/scoreFixtures';
+import { useTempDirs } from '../testing/tempDir';
+import { sharedVmaf3Build, type Vmaf3Build } from '../testing/vmaf3Build';
+import { csvColumn } from '../testing/vmafTool';
 
 const tempDir = useTempDirs('vq-score-v3-cli-');
 let b: Vmaf3Build;

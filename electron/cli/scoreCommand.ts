@@ -35,7 +35,7 @@ import {
   perFrameCsv,
   scoreJson,
   type ScorePlan,
-} from '../core/score';
+} from '../core/scoreEngine';
 import { ProgressPainter, clock } from './batchProgress';
 import { EXIT_CANCELED } from './encodeCommand';
 import { renderTable } from './table';

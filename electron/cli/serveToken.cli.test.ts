@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { useTempDirs } from '../core/testing/tempDir';
+import { useTempDirs } from '../testing/tempDir';
 
 // Issue 10 item 7: `vq serve --token a` would guard the whole API with a guessable token.
 // The real `vq` command in a child process; a refused token must exit before anything listens.

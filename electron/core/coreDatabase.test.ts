@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { VqError } from '../../shared/errors';
 import { createCore } from './core';
 import { moveDatabaseAside, openDatabase } from './store/db';
-import { makeClip } from './testing/clips';
-import { damagePagesOf } from './testing/damage';
-import { useTempDirs } from './testing/tempDir';
+import { makeClip } from '../testing/clips';
+import { damagePagesOf } from '../testing/damage';
+import { useTempDirs } from '../testing/tempDir';
 
 // A library.db whose schema reads but whose data pages are damaged (a bad disk, a torn write)
 // passes openDatabase; the damage shows up later, in start-up steps or in any API call. Each

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { VqError } from '../../shared/errors';
 import { createCore, type Core } from '../core/core';
 import { moveDatabaseAside } from '../core/store/db';
-import { damagePagesOf } from '../core/testing/damage';
-import { useTempDirs } from '../core/testing/tempDir';
+import { damagePagesOf } from '../testing/damage';
+import { useTempDirs } from '../testing/tempDir';
 import { offerToMoveDamagedDatabase, type DamagedDatabaseHost } from './damagedDatabase';
 import { MOVE_ASIDE_RESTART_BUTTON } from './startupFailure';
 

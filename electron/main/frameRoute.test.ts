@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../core/core';
 import { runningProcesses } from '../core/ffmpeg/process';
-import { testMedia, useTempDirs } from '../core/testing/tempDir';
+import { testMedia, useTempDirs } from '../testing/tempDir';
 import { isFrameUrl, serveFrame } from './frameRoute';
 
 // The vq-media://frame route over a real core (real ffmpeg decode), without Electron.

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { VqError } from '../../shared/errors';
 import { openDatabase } from '../core/store/db';
-import { useTempDirs } from '../core/testing/tempDir';
+import { useTempDirs } from '../testing/tempDir';
 import { MOVE_ASIDE_BUTTON, startupFailureDialog } from './startupFailure';
 
 const tempDir = useTempDirs();

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../core/core';
 import { runningProcesses } from '../core/ffmpeg/process';
-import { useTempDirs } from '../core/testing/tempDir';
+import { useTempDirs } from '../testing/tempDir';
 import { startServer, type RunningServer } from './server';
 
 // The frame route of `vq serve` over a real core: frames.info, and a closed connection stops the

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createCore, type Core } from '../core/core';
-import { testMedia, useTempDirs } from '../core/testing/tempDir';
+import { testMedia, useTempDirs } from '../testing/tempDir';
 import { startServer, type RunningServer } from './server';
 
 // Issue 10: each test reproduces one way a request without (or with) the token could stop,

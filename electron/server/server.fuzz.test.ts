@@ -9,7 +9,7 @@ import { requestSchemas, type VqMethod } from '../../shared/api';
 import { PRESET_LADDERS } from '../../shared/presets';
 import { encodeRequest } from '../../shared/wire';
 import { createCore, type Core } from '../core/core';
-import { testMedia } from '../core/testing/tempDir';
+import { testMedia } from '../testing/tempDir';
 import { startServer, type RunningServer } from './server';
 
 // Issue 10's proof: `vq serve` is total. A real core on a temp data dir and a real server on a free

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createCore, type Core } from '../core/core';
-import { quickLadder, quickRung } from '../core/testing/clips';
-import { testMedia, useTempDirs } from '../core/testing/tempDir';
+import { quickLadder, quickRung } from '../testing/clips';
+import { testMedia, useTempDirs } from '../testing/tempDir';
 import { startServer, type RunningServer } from './server';
 
 // `vq serve` over a real core: token on every request, the API over WebSocket, media by id with Range.

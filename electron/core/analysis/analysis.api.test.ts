@@ -12,8 +12,8 @@ import { LadderSchema } from '../../../shared/ladder';
 import type { PerTitleOptions } from '../../../shared/perTitle';
 import { parseRdCsv } from '../../../shared/rd';
 import { createCore, type Core } from '../core';
-import { makeClip, quickLadder, quickRung } from '../testing/clips';
-import { testMedia, useTempDirs } from '../testing/tempDir';
+import { makeClip, quickLadder, quickRung } from '../../testing/clips';
+import { testMedia, useTempDirs } from '../../testing/tempDir';
 
 const tempDir = useTempDirs('vq-analysis-');
 const CLIP = 'androidx-media/bear-vp9.webm';

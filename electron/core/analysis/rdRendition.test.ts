@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Rendition } from '../../../shared/queue';
 import type { ScoreResultSummary } from '../../../shared/scoreResults';
-import { quickRung } from '../testing/clips';
+import { quickRung } from '../../testing/clips';
 import { rdRendition } from './analysisService';
 
 // A rendition's rung may come from an imported project, where only its shape was checked (its

@@ -13,10 +13,10 @@ import type { Job } from '../../../shared/queue';
 import type { ScoreMetric } from '../../../shared/score';
 import { replacedSeries, type ScoreResultSummary } from '../../../shared/scoreResults';
 import { createCore, type Core } from '../core';
-import { makeReference, scoreEnv } from '../score/scoreFixtures';
-import { quickLadder, quickRung } from '../testing/clips';
-import { useTempDirs } from '../testing/tempDir';
-import { sharedVmaf3Build } from '../testing/vmaf3Build';
+import { makeReference, scoreEnv } from '../../testing/scoreFixtures';
+import { quickLadder, quickRung } from '../../testing/clips';
+import { useTempDirs } from '../../testing/tempDir';
+import { sharedVmaf3Build } from '../../testing/vmaf3Build';
 
 const tempDir = useTempDirs('vq-scored-again-');
 const savedLdPath = process.env.LD_LIBRARY_PATH;

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createCore } from '../core';
-import { makeClip } from '../testing/clips';
-import { useTempDirs } from '../testing/tempDir';
+import { makeClip } from '../../testing/clips';
+import { useTempDirs } from '../../testing/tempDir';
 
 // A source deleted or moved after its import is told apart from one still on disk (issue 11,
 // item 7): `library.check` stats every item's file. Real files, a real library database.

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { VqEvent } from '../../../shared/api';
 import { createCore } from '../core';
-import { makeClip } from '../testing/clips';
-import { useTempDirs } from '../testing/tempDir';
+import { makeClip } from '../../testing/clips';
+import { useTempDirs } from '../../testing/tempDir';
 
 // A project import adds its sources refused until this machine probes them as video (issue 10,
 // item 1). A person who then imports the file by hand must get a readable item, not the refused

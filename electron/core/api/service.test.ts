@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { VqEvent } from '../../../shared/api';
 import { createCore } from '../core';
-import { testMedia, useTempDirs } from '../testing/tempDir';
+import { testMedia, useTempDirs } from '../../testing/tempDir';
 import { listDirectory } from './service';
 
 // The API implementation over a real data dir, real ffprobe/ffmpeg and real clips.

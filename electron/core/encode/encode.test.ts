@@ -7,8 +7,8 @@ import type { Ladder } from '../../../shared/ladder';
 import type { Batch, Job, Rendition } from '../../../shared/queue';
 import { createCore, type Core } from '../core';
 import { runningProcesses } from '../ffmpeg/process';
-import { encoderSettings, keyframeTimes, makeClip, quickLadder, quickRung, streamFacts, videoMd5 } from '../testing/clips';
-import { testMedia, useTempDirs } from '../testing/tempDir';
+import { encoderSettings, keyframeTimes, makeClip, quickLadder, quickRung, streamFacts, videoMd5 } from '../../testing/clips';
+import { testMedia, useTempDirs } from '../../testing/tempDir';
 
 // Real encodes through the API (createCore → encode.start → queue → ffmpeg), on short generated
 // clips and clips from ../shared/testmedia. Each test has its own data dir.

@@ -16,7 +16,7 @@ import type { JobQueue } from '../queue/jobQueue';
 import type { JobStore, NewJob } from '../queue/jobStore';
 import type { LadderRepo } from '../store/ladderRepo';
 import type { LibraryRepo, StoredSource } from '../store/libraryRepo';
-import type { ScoreService } from '../scores/scoreService';
+import type { ScoreService } from '../scoreService/scoreService';
 import type { Toolchain } from '../toolchain';
 import { jobCommands } from './jobCommands';
 import { passLogDir, tempOutputPath } from './jobFiles';

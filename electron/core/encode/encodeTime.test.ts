@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Rendition } from '../../../shared/queue';
 import { renditionsMadeTogether, renditionTimeNote } from '../../../shared/queue';
 import { createCore } from '../core';
-import { makeClip, quickLadder, quickRung } from '../testing/clips';
-import { useTempDirs } from '../testing/tempDir';
+import { makeClip, quickLadder, quickRung } from '../../testing/clips';
+import { useTempDirs } from '../../testing/tempDir';
 
 // Encode time per rendition (issue 11, item 7): one decode-once ffmpeg process makes several
 // renditions and cannot say what each cost, so its time is shown as theirs together, never as each

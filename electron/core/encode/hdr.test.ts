@@ -7,8 +7,8 @@ import type { Ladder } from '../../../shared/ladder';
 import type { Batch, Job, Rendition } from '../../../shared/queue';
 import { createCore, type Core } from '../core';
 import { openDatabase } from '../store/db';
-import { makeClip, quickLadder, quickRung } from '../testing/clips';
-import { useTempDirs } from '../testing/tempDir';
+import { makeClip, quickLadder, quickRung } from '../../testing/clips';
+import { useTempDirs } from '../../testing/tempDir';
 
 // HDR sources through the API (encode.plan / encode.start → queue → real ffmpeg), checked with
 // ffprobe on the outputs: kept HDR is 10-bit BT.2020 with the source's transfer, tone-mapped is

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { useTempDirs } from '../testing/tempDir';
+import { useTempDirs } from '../../testing/tempDir';
 import { DiskFrameCache, MemoryFrameCache } from './frameCache';
 
 const tempDir = useTempDirs('vq-frame-cache-');

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { testMedia, useTempDirs } from '../testing/tempDir';
+import { testMedia, useTempDirs } from '../../testing/tempDir';
 import { parseStoredFrameIndex, serializeFrameIndex } from './frameIndex';
 import { sourceIdentity, storedIndexPath } from './frameIndexStore';
 import { FrameService } from './frameService';

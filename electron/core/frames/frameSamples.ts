@@ -9,7 +9,7 @@ import { VqError } from '../../../shared/errors';
 import type { FrameSamples } from '../../../shared/frames';
 import { lastLines, runTool } from '../ffmpeg/process';
 import { seekedInputArgs } from './frameIndex';
-import type { FramePlan } from './frameServer';
+import type { FramePlan } from './extractFrame';
 import type { FrameSource } from './frameIndexStore';
 
 /** One plane of a planar pixel format: which component it holds and how it is subsampled. */

@@ -24,7 +24,7 @@ import {
   extractFrame,
   planFrame,
   type FrameFormat,
-} from './frameServer';
+} from './extractFrame';
 import { encodePng } from './png';
 
 /** Bounds and places of a {@link FrameService}. */

@@ -13,7 +13,7 @@ export {
   type ExtractFrameOptions,
   type FrameFormat,
   type FramePlan,
-} from './frameServer';
+} from './extractFrame';
 export {
   buildFrameIndex,
   parseShowinfo,

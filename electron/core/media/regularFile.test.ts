@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { useTempDirs } from '../testing/tempDir';
+import { useTempDirs } from '../../testing/tempDir';
 import { openRegularFile } from './regularFile';
 
 // Opening is itself an action on a device (a tape rewinds, a terminal is claimed) and blocks on a

@@ -10,7 +10,7 @@ import type { HdrKind } from '../../../shared/media';
 import { parseRawSpec } from '../../../shared/rawSpec';
 import { probeFile } from './index';
 import { ffmpegInputUrl, rawInputArgs } from './probe';
-import { requiredDir, requiredTool } from '../testing/tools';
+import { requiredDir, requiredTool } from '../../testing/tools';
 
 const FFPROBE = requiredTool('ffprobe');
 const MEDIA = requiredDir(path.resolve(process.cwd(), '../shared/testmedia'), 'the test media');

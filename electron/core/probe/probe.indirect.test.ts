@@ -9,8 +9,8 @@ import http from 'node:http';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { VqError } from '../../../shared/errors';
-import { useTempDirs } from '../testing/tempDir';
-import { makeClip } from '../testing/clips';
+import { useTempDirs } from '../../testing/tempDir';
+import { makeClip } from '../../testing/clips';
 import { probeFile } from './index';
 import { LOCAL_ONLY_ARGS, refuseIndirection } from './probe';
 

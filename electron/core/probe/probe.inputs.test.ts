@@ -22,7 +22,7 @@ import { VqError } from '../../../shared/errors';
 import { checkInputFile, probeFile } from './index';
 import { rawFrameBytes } from './facts';
 import { runningProcesses } from '../ffmpeg/process';
-import { requiredDir, requiredTool } from '../testing/tools';
+import { requiredDir, requiredTool } from '../../testing/tools';
 
 const FFPROBE = requiredTool('ffprobe');
 const FFMPEG = requiredTool('ffmpeg');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isStillImage } from '../../../shared/media';
-import { makeClip, makeStill } from '../testing/clips';
-import { useTempDirs } from '../testing/tempDir';
+import { makeClip, makeStill } from '../../testing/clips';
+import { useTempDirs } from '../../testing/tempDir';
 import { probeFile } from './index';
 
 // A JPEG or PNG is read by ffprobe as a one-frame video (image2 / png_pipe at 25 fps). It imports,

@@ -21,8 +21,8 @@ import {
   type ProjectSource,
 } from '../../../shared/project';
 import { SCORE_SERIES, type ScoreSeries } from '../../../shared/score';
-import { unpackSeries } from '../score/frameBlob';
-import { statFile, type FileIdentity } from '../scores/fileIdentity';
+import { unpackSeries } from '../store/frameBlob';
+import { statFile, type FileIdentity } from '../media/fileIdentity';
 import type { Db } from '../store/db';
 import { SERIES_COLUMN, identityOf, readFeatures } from '../store/scoreRepo';
 import { LadderRepo } from '../store/ladderRepo';

@@ -10,9 +10,9 @@ import { VqError } from '../../../shared/errors';
 import type { ProjectFile } from '../../../shared/project';
 import type { Job } from '../../../shared/queue';
 import { createCore, type Core } from '../core';
-import { libvmafFilter } from '../score/graph';
-import { makeClip, quickLadder, quickRung } from '../testing/clips';
-import { useTempDirs } from '../testing/tempDir';
+import { libvmafFilter } from '../scoreEngine/graph';
+import { makeClip, quickLadder, quickRung } from '../../testing/clips';
+import { useTempDirs } from '../../testing/tempDir';
 
 const tempDir = useTempDirs('vq-hostile-');
 let clips: string;

@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { createCore } from '../core';
 import { processTag, processTagAlive } from '../processIdentity';
 import { openDatabase } from '../store/db';
-import { makeClip } from '../testing/clips';
-import { useTempDirs } from '../testing/tempDir';
+import { makeClip } from '../../testing/clips';
+import { useTempDirs } from '../../testing/tempDir';
 import { ImportJournal } from './importJournal';
 
 const tempDir = useTempDirs('vq-journal-');

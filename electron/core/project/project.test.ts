@@ -11,10 +11,10 @@ import type { ProjectFile } from '../../../shared/project';
 import { resolvePerTitleOptions } from '../../../shared/perTitle';
 import { PerTitleRepo } from '../analysis/perTitleRepo';
 import { createCore, type Core } from '../core';
-import { FileIdentities, statFile } from '../scores/fileIdentity';
+import { FileIdentities, statFile } from '../media/fileIdentity';
 import { openDatabase } from '../store/db';
-import { makeClip, quickLadder, quickRung } from '../testing/clips';
-import { useTempDirs } from '../testing/tempDir';
+import { makeClip, quickLadder, quickRung } from '../../testing/clips';
+import { useTempDirs } from '../../testing/tempDir';
 
 const tempDir = useTempDirs('vq-project-');
 let clips: string;

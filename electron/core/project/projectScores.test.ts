@@ -12,9 +12,9 @@ import type { ScoreResultDetail } from '../../../shared/scoreResults';
 import { createCore, type Core } from '../core';
 import { openDatabase } from '../store/db';
 import { ScoreRepo } from '../store/scoreRepo';
-import { makeClip } from '../testing/clips';
-import { testFullScore } from '../testing/scores';
-import { useTempDirs } from '../testing/tempDir';
+import { makeClip } from '../../testing/clips';
+import { testFullScore } from '../../testing/scores';
+import { useTempDirs } from '../../testing/tempDir';
 
 const tempDir = useTempDirs('vq-projscores-');
 let clips: string;

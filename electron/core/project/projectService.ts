@@ -14,7 +14,7 @@ import type { EventHub } from '../events';
 import { makeThumbnail } from '../ffmpeg/thumbnail';
 import { checkInputFile, probeFile } from '../probe';
 import type { SqliteJobStore } from '../queue/sqliteJobStore';
-import { wholeMs } from '../scores/fileIdentity';
+import { wholeMs } from '../media/fileIdentity';
 import type { Db } from '../store/db';
 import { REFUSED_KEY, type LibraryRepo } from '../store/libraryRepo';
 import type { RenditionRepo } from '../store/renditionRepo';

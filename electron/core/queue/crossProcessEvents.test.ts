@@ -6,8 +6,8 @@ import { openDatabase } from '../store/db';
 import { LibraryRepo, type StoredSource } from '../store/libraryRepo';
 import { RenditionRepo } from '../store/renditionRepo';
 import { ScoreRepo } from '../store/scoreRepo';
-import { testBatch as batch, testJob as job } from '../testing/queueRecords';
-import { useTempDirs } from '../testing/tempDir';
+import { testBatch as batch, testJob as job } from '../../testing/queueRecords';
+import { useTempDirs } from '../../testing/tempDir';
 import { CrossProcessEvents, SLICE } from './crossProcessEvents';
 import { SqliteJobStore } from './sqliteJobStore';
 

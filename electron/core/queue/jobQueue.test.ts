@@ -4,8 +4,8 @@ import type { VqEvent } from '../../../shared/api';
 import type { Job } from '../../../shared/queue';
 import { EventHub } from '../events';
 import { openDatabase, type Db } from '../store/db';
-import { testBatch as batch, testJob as job } from '../testing/queueRecords';
-import { useTempDirs } from '../testing/tempDir';
+import { testBatch as batch, testJob as job } from '../../testing/queueRecords';
+import { useTempDirs } from '../../testing/tempDir';
 import {
   JobQueue,
   type JobExecutor,

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { VqEvent } from '../../../shared/api';
 import { createCore } from '../core';
-import { makeClip, quickLadder, quickRung } from '../testing/clips';
-import { useTempDirs } from '../testing/tempDir';
+import { makeClip, quickLadder, quickRung } from '../../testing/clips';
+import { useTempDirs } from '../../testing/tempDir';
 
 // A simulated crash: `vq encode` (a real child process) is SIGKILLed mid-job, then a new core opens
 // the same data dir, as the app does on its next start.

@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createCore } from '../core';
 import { openDatabase } from '../store/db';
-import { testBatch, testJob } from '../testing/queueRecords';
-import { useTempDirs } from '../testing/tempDir';
+import { testBatch, testJob } from '../../testing/queueRecords';
+import { useTempDirs } from '../../testing/tempDir';
 import { SqliteJobStore } from './sqliteJobStore';
 
 // The API's retry plans the commands again (async), then queues the job with them. When another

@@ -1,8 +1,8 @@
 import type { Statement } from 'better-sqlite3';
 import { describe, expect, it, vi } from 'vitest';
 import { openDatabase, type Db } from '../store/db';
-import { testBatch as batch, testJob as job } from '../testing/queueRecords';
-import { useTempDirs } from '../testing/tempDir';
+import { testBatch as batch, testJob as job } from '../../testing/queueRecords';
+import { useTempDirs } from '../../testing/tempDir';
 import { SqliteJobStore } from './sqliteJobStore';
 
 // Two connections to one library.db stand for two processes. In WAL mode a deferred transaction

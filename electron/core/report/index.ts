@@ -10,7 +10,7 @@ import type { Batch } from '../../../shared/queue';
 import type { ScoreResultDetail } from '../../../shared/scoreResults';
 import type { AnalysisService } from '../analysis/analysisService';
 import type { JobStore } from '../queue/jobStore';
-import type { ScoreService } from '../scores/scoreService';
+import type { ScoreService } from '../scoreService/scoreService';
 import type { LibraryRepo } from '../store/libraryRepo';
 import type { RenditionRepo } from '../store/renditionRepo';
 import type { Toolchain } from '../toolchain';

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../core';
-import { makeClip, quickLadder, quickRung } from '../testing/clips';
+import { makeClip, quickLadder, quickRung } from '../../testing/clips';
 
 let dir: string;
 let c: Core;

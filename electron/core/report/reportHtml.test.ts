@@ -4,12 +4,12 @@ import type { RdRendition } from '../../../shared/analysis';
 import type { LibraryItem } from '../../../shared/library';
 import { bdRate, type CurvePoint } from '../../../shared/rd';
 import { createCore } from '../core';
-import { resultDetail } from '../scores/scoreViews';
+import { resultDetail } from '../scoreService/scoreViews';
 import { openDatabase } from '../store/db';
 import { ScoreRepo } from '../store/scoreRepo';
-import { makeClip } from '../testing/clips';
-import { TEST_V1_MODEL, testFullScore, testScore } from '../testing/scores';
-import { useTempDirs } from '../testing/tempDir';
+import { makeClip } from '../../testing/clips';
+import { TEST_V1_MODEL, testFullScore, testScore } from '../../testing/scores';
+import { useTempDirs } from '../../testing/tempDir';
 import { bdRows, renderReportHtml } from './reportHtml';
 
 const pt = (

@@ -4,8 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { VqError } from '../../../shared/errors';
-import { damagePagesOf } from '../testing/damage';
-import { useTempDirs } from '../testing/tempDir';
+import { damagePagesOf } from '../../testing/damage';
+import { useTempDirs } from '../../testing/tempDir';
 import { dataFolderError, moveDatabaseAside, moveDbAsideCommand, openDatabase, renameAll, shellQuote } from './db';
 
 // Issue 10, 7b: a data folder that cannot be used answers with the file and what to do. Each error

@@ -1,13 +1,13 @@
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { useTempDirs } from '../testing/tempDir';
+import { useTempDirs } from '../../testing/tempDir';
 import { MIGRATIONS, migrate, openDatabase } from './db';
 import { LibraryRepo, type StoredSource } from './libraryRepo';
 import { ScoreRepo } from './scoreRepo';
 import { SettingsRepo } from './settingsRepo';
-import { packSeries } from '../score/frameBlob';
-import { testFullScore } from '../testing/scores';
+import { packSeries } from './frameBlob';
+import { testFullScore } from '../../testing/scores';
 
 const tempDir = useTempDirs();
 

@@ -1,7 +1,7 @@
 /** Rows of the `sources` table as library items. */
 import type { LibraryItem } from '../../../shared/library';
 import type { MediaInfo, RawVideoSpec } from '../../../shared/media';
-import { wholeMs } from '../scores/fileIdentity';
+import { wholeMs } from '../media/fileIdentity';
 import type { Db } from './db';
 
 interface SourceRow {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DistortedScore } from '../../../shared/score';
-import { testFullScore, testScore } from '../testing/scores';
-import { useTempDirs } from '../testing/tempDir';
+import { testFullScore, testScore } from '../../testing/scores';
+import { useTempDirs } from '../../testing/tempDir';
 import { openDatabase, type Db } from './db';
 import { ScoreRepo, type ScoreRunRecord } from './scoreRepo';
 

@@ -23,9 +23,9 @@ import {
   type ScoreResultSummary,
   type ScoreTarget,
 } from '../../../shared/scoreResults';
-import { packSeries, unpackSeries } from '../score/frameBlob';
-import type { FileIdentity } from '../scores/fileIdentity';
-import { ScoreFreshness } from '../scores/scoreFreshness';
+import { packSeries, unpackSeries } from './frameBlob';
+import type { FileIdentity } from '../media/fileIdentity';
+import { ScoreFreshness } from './scoreFreshness';
 import type { Db } from './db';
 
 /** The `score_results` column of each series (the project export and import use it too). */

@@ -3,8 +3,8 @@
 // every model behind the one-at-a-time fallback).
 import { describe, expect, it } from 'vitest';
 import { VMAF_V1_MODELS } from '../../../shared/score';
-import { cambiSizeProblem } from '../score/cambiSize';
-import { V1_CAMBI_HIGH_RES_SPEEDUP, fitsV1MinimumSize, v1MinimumSize } from '../score/vmafV1';
+import { cambiSizeProblem } from '../scoreEngine/cambiSize';
+import { V1_CAMBI_HIGH_RES_SPEEDUP, fitsV1MinimumSize, v1MinimumSize } from '../scoreEngine/vmafV1';
 import { BUILTIN_MODEL_CANDIDATES, PROBE_FRAME_SIZE, probeFilter } from './libvmafProbe';
 
 describe('the libvmaf probe and the VMAF v1 models', () => {

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { VMAF_V1_MODELS } from '../../../shared/score';
 import { runTool } from '../ffmpeg/process';
-import { filterValue, libvmafDictValue } from '../score/escape';
+import { filterValue, libvmafDictValue } from '../ffmpeg/escape';
 
 /** What the one-frame runs found (stored in the probe cache). */
 export interface LibvmafBuildFacts {

@@ -4,7 +4,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BinaryInfo } from '../../../shared/toolchain';
-import { useTempDirs } from '../testing/tempDir';
+import { useTempDirs } from '../../testing/tempDir';
 import { NO_LIBVMAF_ADVICE, adviceFor, debianLibvmafAdvice, parseOsRelease } from './advice';
 import { discoverCandidates } from './discover';
 import { featuresFromMetrics, parseLibvmafLog } from './libvmafProbe';

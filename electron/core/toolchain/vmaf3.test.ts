@@ -9,8 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BinaryInfo, ToolchainReport } from '../../../shared/toolchain';
-import { useTempDirs } from '../testing/tempDir';
-import { sharedVmaf3Build, type Vmaf3Build } from '../testing/vmaf3Build';
+import { useTempDirs } from '../../testing/tempDir';
+import { sharedVmaf3Build, type Vmaf3Build } from '../../testing/vmaf3Build';
 import { Toolchain } from './index';
 import { BUILTIN_MODEL_CANDIDATES, probeLibvmafBuild } from './libvmafProbe';
 
