@@ -1,22 +1,17 @@
 import { defineConfig } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
+import type { Shell } from './e2e/shellApp';
+import { chromiumPath } from './scripts/testPrerequisites.mjs';
 
+// One suite, two shells (e2e/fixture.ts): every spec runs in project 'web' (`vq serve` in
+// Chromium) and in project 'electron' (the built desktop app). Without an Electron binary the
+// electron project's tests are reported skipped, saying so.
+//
 // Debian's Chromium (apt) stands in for Playwright's own browser download, which cannot happen
-// offline. The flags keep it from reaching for the network at start-up.
-function chromiumPath(): string | undefined {
-  if (process.env.VQ_CHROMIUM) return process.env.VQ_CHROMIUM;
-  for (const name of ['chromium', 'chromium-browser', 'google-chrome']) {
-    try {
-      return execFileSync('which', [name], { encoding: 'utf8' }).trim() || undefined;
-    } catch {
-      // try the next name
-    }
-  }
-  return undefined;
-}
+// offline; the flags keep it from reaching for the network at start-up.
 
-export default defineConfig({
+export default defineConfig<object, { shell: Shell }>({
   testDir: 'e2e',
+  testMatch: /\.spec\.ts$/,
   outputDir: 'test-results',
   timeout: 120_000,
   expect: { timeout: 20_000 },
@@ -33,11 +28,11 @@ export default defineConfig({
   projects: [
     {
       name: 'web',
-      testMatch: /web\..*spec\.ts$/,
       use: {
+        shell: 'web',
         browserName: 'chromium',
         launchOptions: {
-          executablePath: chromiumPath(),
+          executablePath: chromiumPath() ?? undefined,
           args: [
             '--no-sandbox',
             '--disable-gpu',
@@ -49,6 +44,6 @@ export default defineConfig({
         },
       },
     },
-    { name: 'electron', testMatch: /electron\.spec\.ts$/ },
+    { name: 'electron', use: { shell: 'electron' } },
   ],
 });

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, type Locator, type Page } from '@playwright/test';
+import { requiredTool } from '../electron/testing/tools';
 import { importFile } from './library';
 
 /** The generated clips: a 320×180 source at 30 fps and two renditions of it. */
@@ -16,12 +17,12 @@ export interface CompareClips {
   source: string;
   renditions: string[];
   frames: number;
-  /** Deletes the temp folder (call it after the server that imported them has stopped). */
+  /** Deletes the temp folder (in afterAll: the file's tests are done with them). */
   remove(): void;
 }
 
 function ffmpeg(args: string[]): void {
-  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args]);
+  execFileSync(requiredTool('ffmpeg'), ['-hide_banner', '-loglevel', 'error', '-y', ...args]);
 }
 
 /**
@@ -162,4 +163,23 @@ export async function canvasVsServer(
     },
     [url, pts ?? null] as const,
   );
+}
+
+/** The bytes the page gets from `url` (relative to it, or an app scheme), fetched in the page. */
+export async function fetchBytes(page: Page, url: string): Promise<Buffer> {
+  const b64 = await page.evaluate(async (src) => {
+    const g = globalThis as unknown as {
+      fetch(
+        u: string,
+      ): Promise<{ ok: boolean; status: number; arrayBuffer(): Promise<ArrayBuffer> }>;
+      btoa(s: string): string;
+    };
+    const res = await g.fetch(src);
+    if (!res.ok) throw new Error(`${src}: HTTP ${res.status}`);
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    let text = '';
+    for (const byte of bytes) text += String.fromCharCode(byte);
+    return g.btoa(text);
+  }, url);
+  return Buffer.from(b64, 'base64');
 }

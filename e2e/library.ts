@@ -1,4 +1,4 @@
-/** Library steps the web specs share: test media by path, and importing a clip through the UI. */
+/** Library steps the specs share: test media by path, and importing a clip through the UI. */
 import { expect, type Page } from '@playwright/test';
 import path from 'node:path';
 

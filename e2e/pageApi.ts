@@ -1,7 +1,8 @@
 /**
- * Calls the app's API from inside the page, over its own WebSocket with the page's token: for
- * setting up what a spec is not about (queueing a batch, scoring) without clicking through it.
- * What a spec is about goes through the UI.
+ * Calls the app's API from inside the page, the way its renderer does in either shell: through the
+ * preload's `window.vq` in Electron, else over its own WebSocket with the page's token. For setting
+ * up what a spec is not about (queueing a batch, scoring) without clicking through it. What a spec
+ * is about goes through the UI.
  */
 import type { Page } from '@playwright/test';
 
@@ -12,7 +13,9 @@ interface SocketLike {
   send(text: string): void;
   close(): void;
 }
+type Answer = { ok: boolean; value?: unknown; error?: { message: string } };
 interface PageGlobals {
+  vq?: { invoke(method: string, args: unknown): Promise<Answer> };
   WebSocket: new (url: string) => SocketLike;
   sessionStorage: { getItem(key: string): string | null };
   location: { host: string };
@@ -22,21 +25,23 @@ interface PageGlobals {
 export async function callApi<T>(page: Page, method: string, args: unknown): Promise<T> {
   const answer = await page.evaluate(
     ([m, a]) =>
-      new Promise<{ ok: boolean; value?: unknown; error?: { message: string } }>(
-        (resolve, reject) => {
-          const g = globalThis as unknown as PageGlobals;
-          const token = g.sessionStorage.getItem('vq.token') ?? '';
-          const ws = new g.WebSocket(`ws://${g.location.host}/api?token=${token}`);
-          ws.onopen = () => ws.send(JSON.stringify({ id: 1, method: m, args: a }));
-          ws.onmessage = (e) => {
-            const msg = JSON.parse(e.data) as { id?: number; result?: never };
-            if (msg.id !== 1) return;
-            ws.close();
-            resolve(msg.result!);
-          };
-          ws.onerror = () => reject(new Error('the API socket failed'));
-        },
-      ),
+      new Promise<Answer>((resolve, reject) => {
+        const g = globalThis as unknown as PageGlobals;
+        if (g.vq) {
+          g.vq.invoke(m, a).then(resolve, reject);
+          return;
+        }
+        const token = g.sessionStorage.getItem('vq.token') ?? '';
+        const ws = new g.WebSocket(`ws://${g.location.host}/api?token=${token}`);
+        ws.onopen = () => ws.send(JSON.stringify({ id: 1, method: m, args: a }));
+        ws.onmessage = (e) => {
+          const msg = JSON.parse(e.data) as { id?: number; result?: never };
+          if (msg.id !== 1) return;
+          ws.close();
+          resolve(msg.result!);
+        };
+        ws.onerror = () => reject(new Error('the API socket failed'));
+      }),
     [method, args] as const,
   );
   if (!answer.ok) throw new Error(`${method}: ${answer.error?.message ?? 'failed'}`);

@@ -1,11 +1,22 @@
 #!/usr/bin/env node
 // `npm test`: lint, typecheck, unit + integration tests (vitest, real ffmpeg), build, and the
-// Playwright e2e suites. Every step runs even when an earlier one fails, so one run shows
-// everything that is wrong; the last line counts all of it: "N passed, N failed[, N skipped]".
+// Playwright e2e suite in both shells. First it checks that the machine has what the tests need
+// (testPrerequisites.mjs) and stops at once, with one message, when it does not. Then every step
+// runs even when an earlier one fails, so one run shows everything that is wrong; skipped e2e tests
+// are counted with their reasons; the last line counts all of it: "N passed, N failed[, N skipped]".
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { missingPrerequisites, prerequisitesMessage } from './testPrerequisites.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const missing = missingPrerequisites({ root });
+if (missing.length) {
+  console.error(prerequisitesMessage(missing));
+  process.exit(1);
+}
 
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vq-test-'));
@@ -36,6 +47,25 @@ function readJson(file) {
   }
 }
 
+/** "N × reason" for every skipped test of a Playwright JSON report, grouped by project and reason. */
+function skipReasons(report) {
+  const counts = new Map();
+  const visit = (suite) => {
+    for (const spec of suite.specs ?? []) {
+      for (const t of spec.tests ?? []) {
+        if (t.status !== 'skipped') continue;
+        const reason =
+          t.annotations?.find((a) => a.type === 'skip')?.description ?? 'no reason given';
+        const key = `[${t.projectName}] ${reason}`;
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
+    }
+    for (const child of suite.suites ?? []) visit(child);
+  };
+  for (const suite of report.suites ?? []) visit(suite);
+  return [...counts].map(([key, n]) => `  ${n} × ${key}`);
+}
+
 check('lint', ['eslint', '.']);
 check('import cycles', ['node', 'scripts/checkImportCycles.mjs']);
 check('typecheck (node)', ['tsc', '-p', 'tsconfig.node.json', '--noEmit']);
@@ -43,7 +73,13 @@ check('typecheck (web)', ['tsc', '-p', 'tsconfig.web.json', '--noEmit']);
 
 // Unit + integration tests.
 const vitestJson = path.join(tmp, 'vitest.json');
-const vitestOk = run('unit + integration (vitest)', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]);
+const vitestOk = run('unit + integration (vitest)', [
+  'vitest',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${vitestJson}`,
+]);
 const v = readJson(vitestJson);
 if (v) {
   totals.passed += v.numPassedTests ?? 0;
@@ -68,6 +104,8 @@ if (built) {
     totals.passed += (p.stats.expected ?? 0) + (p.stats.flaky ?? 0);
     totals.failed += p.stats.unexpected ?? 0;
     totals.skipped += p.stats.skipped ?? 0;
+    const reasons = skipReasons(p);
+    if (reasons.length) console.log(`\nSkipped e2e tests, and why:\n${reasons.join('\n')}`);
     if (!pwOk) failures.push('playwright');
     if (!pwOk && !p.stats.unexpected) totals.failed++; // e.g. a crashed worker or global error
   } else {
@@ -81,5 +119,7 @@ if (built) {
 
 fs.rmSync(tmp, { recursive: true, force: true });
 if (failures.length) console.log(`\nFailed: ${failures.join(', ')}`);
-console.log(`\n${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
+console.log(
+  `\n${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`,
+);
 process.exit(totals.failed === 0 && failures.length === 0 ? 0 : 1);

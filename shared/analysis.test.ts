@@ -58,6 +58,12 @@ describe('analysisCsv', () => {
     ]);
     const lines = csv.split('\n');
     expect(lines[0]).toBe(ANALYSIS_CSV_COLUMNS.join(','));
+    // The series columns are named as in the per-frame CSV and the database (SERIES_COLUMNS).
+    expect(lines[0]).toBe(
+      'rendition_id,label,ladder,encoder,width,height,rate_control,bitrate,size_bytes,quality,' +
+        'vmaf_mean,vmaf_hmean,vmaf_p5,psnr,psnr_y,ssim,ms_ssim,xpsnr_y,cambi,' +
+        'score_result_id,batch_id,created_at',
+    );
     expect(lines[1]).toBe(
       'a,r,My ladder,libx264,640,360,CRF 23,500000,1000,80,80,79.5,70,38,37,0.97,0.98,39.5,1.25,s-a,b1,2026-01-01T00:00:00.000Z',
     );

@@ -5,7 +5,8 @@
  * service, the CLI and the renderer's Analysis view.
  */
 import type { RateControl } from './ladder';
-import type { RdQuality } from './rd/quality';
+import { RD_QUALITY_SERIES, type RdQuality } from './rd/quality';
+import { SERIES_COLUMNS } from './score';
 import type { ScoreStale } from './scoreResults';
 
 /** One scored rendition of a source as a point for rate–quality analysis. */
@@ -36,7 +37,7 @@ export interface RdRendition {
   /** Measured from the output (probe). */
   width: number;
   height: number;
-  /** The rung's rate control in words, e.g. "CRF 23", "ABR 3000k" (shared/rungText.ts). */
+  /** The rung's rate control in words, e.g. "CRF 23", "ABR 3000 kb/s" (shared/rungText.ts). */
   rateControl: string;
   /** The rung's encoder preset; null = the encoder's default. Curves group by it (shared/rd). */
   preset: string | null;
@@ -92,8 +93,21 @@ export function rdQualityOf(p: Pick<RdRendition, 'metrics'>, quality: RdQuality)
   return p.metrics[quality];
 }
 
+/**
+ * The figures of the pooled CSV that are a series' mean, in column order; each column is named as
+ * its series is everywhere (shared/score.ts SERIES_COLUMNS: `psnr_y`, `xpsnr_y`…).
+ */
+const SERIES_MEAN_FIGURES: readonly RdQuality[] = [
+  'psnr',
+  'psnrY',
+  'ssim',
+  'msSsim',
+  'xpsnr',
+  'cambi',
+];
+
 /** Columns of the pooled CSV, in order. `quality` repeats `vmaf_mean` (see {@link analysisCsv}). */
-export const ANALYSIS_CSV_COLUMNS = [
+export const ANALYSIS_CSV_COLUMNS: readonly string[] = [
   'rendition_id',
   'label',
   'ladder',
@@ -107,16 +121,11 @@ export const ANALYSIS_CSV_COLUMNS = [
   'vmaf_mean',
   'vmaf_hmean',
   'vmaf_p5',
-  'psnr',
-  'psnr_y',
-  'ssim',
-  'ms_ssim',
-  'xpsnr_y',
-  'cambi',
+  ...SERIES_MEAN_FIGURES.map((q) => SERIES_COLUMNS[RD_QUALITY_SERIES[q]]),
   'score_result_id',
   'batch_id',
   'created_at',
-] as const;
+];
 
 /**
  * Pooled results, one row per rendition, with a header. `bitrate` is bits/s and `quality` is the
@@ -143,12 +152,7 @@ export function analysisCsv(points: readonly RdRendition[]): string {
         csvNumber(m.vmafMean),
         csvNumber(m.vmafHmean),
         csvNumber(m.vmafP5),
-        csvNumber(m.psnr),
-        csvNumber(m.psnrY),
-        csvNumber(m.ssim),
-        csvNumber(m.msSsim),
-        csvNumber(m.xpsnr),
-        csvNumber(m.cambi),
+        ...SERIES_MEAN_FIGURES.map((q) => csvNumber(m[q])),
         csvText(p.scoreResultId),
         csvText(p.batchId),
         csvText(p.createdAt),

@@ -5,6 +5,7 @@
  * increasing `seq`, so a client can take a snapshot and apply only newer events.
  */
 import { z } from 'zod';
+import type { CommandEntry } from './activity';
 import type { AnalysisData } from './analysis';
 import type { PerTitleRun } from './perTitle';
 import type { ApiError } from './errors';
@@ -195,6 +196,8 @@ export const requestSchemas = {
   'project.import': z
     .object({ text: z.string().min(1, 'the project file is empty').max(MAX_PROJECT_CHARS, 'the project file is larger than 200 MB') })
     .strict(),
+  /** The command log: the latest processes the app started (ffmpeg, ffprobe, vmaf), oldest first. */
+  'activity.list': z.object({}).strict(),
 } as const;
 
 /** Every method name. */
@@ -267,6 +270,7 @@ export interface VqResults {
   'project.export': ProjectExport;
   'project.import': ProjectImportSummary;
   'report.html': { fileName: string; html: string };
+  'activity.list': { entries: CommandEntry[]; seq: number };
 }
 
 /** Events pushed from main to every client. `seq` increases by one per event. */
@@ -293,6 +297,8 @@ export type VqEvent =
   | { seq: number; type: 'score.added'; result: ScoreResultSummary }
   | { seq: number; type: 'score.removed'; id: string }
   | { seq: number; type: 'pertitle.updated'; run: PerTitleRun }
+  /** A process was started, or ended (the same entry id again, with its outcome). */
+  | { seq: number; type: 'activity.updated'; entry: CommandEntry }
   | {
       seq: number;
       type: 'batch.finished';

@@ -179,7 +179,7 @@ describe('planLadder sizes', () => {
 
   it('sets square pixels and scales to the exact size in the filter chain', () => {
     const args = buildEncodeCommand(
-      { inputArgs: [], input: 'file:/a.mp4' },
+      { path: '/a.mp4', raw: null },
       [planned(rung())],
       ['/o.mp4'],
     );
@@ -191,7 +191,7 @@ describe('frame-rate cap and GOP', () => {
   it('halves 60 fps under a 30 fps cap and counts keyint in output frames', () => {
     const p = planned(rung({ fpsCap: 30, gopSeconds: 2 }), { ...src1080, frameRate: '60/1' });
     expect(p).toMatchObject({ fps: '60/2', fpsValue: 30, keyint: 60 });
-    const args = buildEncodeCommand({ inputArgs: [], input: 'file:/a.mp4' }, [p], ['/o.mp4']);
+    const args = buildEncodeCommand({ path: '/a.mp4', raw: null }, [p], ['/o.mp4']);
     expect(after(args, '-filter_complex')).toMatch(/^\[0:v:0\]fps=60\/2,scale=/);
     expect(after(args, '-g')).toBe('60');
   });
@@ -370,7 +370,7 @@ describe('two-pass', () => {
   it('pass 1 writes analysis only (null muxer, no audio); pass 2 writes the file', () => {
     const p = planned(twoPass);
     expect(p.twoPass).toBe(true);
-    const input = { inputArgs: [], input: 'file:/a.mp4' };
+    const input = { path: '/a.mp4', raw: null };
     const one = buildEncodeCommand(input, [p], ['-'], { pass: 1, passLogFiles: ['/tmp/log/r'] });
     const two = buildEncodeCommand(input, [p], ['/o.mp4'], {
       pass: 2,
@@ -417,7 +417,7 @@ describe('decode once, encode many', () => {
   });
 
   it('splits the decoded video once and gives each output the same chain and arguments as alone', () => {
-    const input = { inputArgs: [], input: 'file:/a.mp4' };
+    const input = { path: '/a.mp4', raw: null };
     const shared = buildEncodeCommand(
       input,
       [plan.rungs[0]!, plan.rungs[1]!],
@@ -434,7 +434,7 @@ describe('decode once, encode many', () => {
 
   it('puts raw-video geometry before -i', () => {
     const args = buildEncodeCommand(
-      { inputArgs: ['-f', 'rawvideo', '-video_size', '320x192'], input: 'file:/a.yuv' },
+      { path: '/a.yuv', raw: { width: 320, height: 192, pixFmt: 'yuv420p', fps: 25 } },
       [plan.rungs[0]!],
       ['/o.mp4'],
     );
@@ -502,7 +502,7 @@ describe('HDR sources: kept HDR or tone-mapped, never flattened (issue 11)', () 
       pixFmt: 'yuv420p',
       toneMapFrom: 'pq',
     });
-    const args = buildEncodeCommand({ inputArgs: [], input: 'file:/a.mp4' }, [p], ['/o.mp4']);
+    const args = buildEncodeCommand({ path: '/a.mp4', raw: null }, [p], ['/o.mp4']);
     expect(after(args, '-filter_complex')).toBe(
       '[0:v:0]scale=640:360:flags=bicubic,setsar=1,' +
         'zscale=tin=smpte2084:pin=bt2020:min=bt2020nc:rin=tv:t=linear:npl=100,format=gbrpf32le,' +
@@ -512,7 +512,7 @@ describe('HDR sources: kept HDR or tone-mapped, never flattened (issue 11)', () 
     expect(after(args, '-pix_fmt')).toBe('yuv420p');
     expect(
       after(
-        buildEncodeCommand({ inputArgs: [], input: 'f' }, planLadder(l, hlg).rungs, ['/o']),
+        buildEncodeCommand({ path: '/f', raw: null }, planLadder(l, hlg).rungs, ['/o']),
         '-filter_complex',
       ),
     ).toContain('tin=arib-std-b67');
@@ -526,7 +526,7 @@ describe('HDR sources: kept HDR or tone-mapped, never flattened (issue 11)', () 
       tags: null,
       toneMapFrom: null,
     });
-    const args = buildEncodeCommand({ inputArgs: [], input: 'f' }, [p], ['/o.mp4']);
+    const args = buildEncodeCommand({ path: '/f', raw: null }, [p], ['/o.mp4']);
     expect(args).not.toContain('-color_trc');
     expect(after(args, '-filter_complex')).not.toContain('zscale');
     // The choice means nothing for SDR: a tone-mapping ladder encodes an SDR source as it is.

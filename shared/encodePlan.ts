@@ -12,7 +12,8 @@
  */
 import type { HdrHandling, Ladder, RateControl, Rung } from './ladder';
 import { ENCODERS, isSoftwareEncoder } from './ladder';
-import type { HdrKind } from './media';
+import { fileInputArgs } from './ffmpegInput';
+import type { HdrKind, RawVideoSpec } from './media';
 
 /** What planning needs to know about the source. */
 export interface SourceGeometry {
@@ -339,12 +340,12 @@ function rateArgs(rc: RateControl, o: { cbrParams?: string[]; constantQualityZer
   }
 }
 
-/** Options shared by every encode command. */
+/** The source every encode command reads (opened as shared/ffmpegInput.ts opens every input). */
 export interface CommandInput {
-  /** Arguments that describe the input before `-i` (raw video geometry), may be empty. */
-  inputArgs: string[];
-  /** The input as ffmpeg should read it (e.g. `file:/abs/path`). */
-  input: string;
+  /** The source file, absolute. */
+  path: string;
+  /** Geometry of headerless raw video; null for a file that says its own. */
+  raw: RawVideoSpec | null;
 }
 
 /** Global flags: no prompts, machine-readable progress on stdout, errors only on stderr. */
@@ -362,7 +363,7 @@ export function buildEncodeCommand(input: CommandInput, rungs: PlannedRung[], ou
       ? `[0:v:0]${rungFilterChain(rungs[0]!)}[v0]`
       : `[0:v:0]split=${rungs.length}${labels.map((l) => `[s${l}]`).join('')};` +
         rungs.map((p, i) => `[s${labels[i]}]${rungFilterChain(p)}[${labels[i]}]`).join(';');
-  const args = [...GLOBAL_ARGS, ...input.inputArgs, '-i', input.input, '-filter_complex', graph];
+  const args = [...GLOBAL_ARGS, ...fileInputArgs(input.path, input), '-filter_complex', graph];
   rungs.forEach((p, i) => {
     args.push('-map', `[${labels[i]}]`);
     if (p.rung.audio.mode !== 'none' && opts.pass !== 1) args.push('-map', '0:a:0?');

@@ -1,21 +1,62 @@
-/** Short text for a rung's settings, the same in the CLI and the UI. */
-import type { RateControl, Rung } from './ladder';
+/**
+ * A rung's settings as short texts, the same wherever a rung is shown: the Ladders view's table,
+ * the Analysis view's point details (the analysis service's `rateControl` label), the HTML report
+ * and the `vq ladders` listing.
+ */
+import { ENCODERS, isSoftwareEncoder, type RateControl, type Rung } from './ladder';
 
-/** "CRF 23", "CRF 23 ≤ 3000k", "ABR 2000k (max 3000k, buf 4000k) 2-pass", "CBR 2000k". */
-export function describeRateControl(rc: RateControl): string {
+/** "1280×720", "auto×360" (a side derived from the source's aspect). */
+export function rungSizeText(rung: Pick<Rung, 'width' | 'height'>): string {
+  return `${rung.width ?? 'auto'}×${rung.height ?? 'auto'}`;
+}
+
+/** "CRF 23", "CRF 23 ≤ 3000 kb/s", "ABR 2000 kb/s · 2-pass", "CBR 1000 kb/s (buf 2000)". */
+export function rateControlText(rc: RateControl): string {
+  const k = (v: number): string => `${v} kb/s`;
+  const vbv = (max?: number, buf?: number): string =>
+    max !== undefined ? ` ≤ ${k(max)}${buf !== undefined ? ` (buf ${buf})` : ''}` : '';
   switch (rc.mode) {
     case 'crf':
-      return `CRF ${rc.crf}${rc.maxrateKbps !== undefined ? ` ≤ ${rc.maxrateKbps}k` : ''}`;
-    case 'abr': {
-      const vbv = rc.maxrateKbps !== undefined ? ` (max ${rc.maxrateKbps}k${rc.bufsizeKbps !== undefined ? `, buf ${rc.bufsizeKbps}k` : ''})` : '';
-      return `ABR ${rc.bitrateKbps}k${vbv}${rc.twoPass ? ' 2-pass' : ''}`;
-    }
+      return `CRF ${rc.crf}${vbv(rc.maxrateKbps, rc.bufsizeKbps)}`;
+    case 'abr':
+      return `ABR ${k(rc.bitrateKbps)}${vbv(rc.maxrateKbps, rc.bufsizeKbps)}${rc.twoPass ? ' · 2-pass' : ''}`;
     case 'cbr':
-      return `CBR ${rc.bitrateKbps}k`;
+      return `CBR ${k(rc.bitrateKbps)}${rc.bufsizeKbps !== undefined ? ` (buf ${rc.bufsizeKbps})` : ''}`;
   }
 }
 
-/** "1280x720", "?x720" (width from the source's aspect), "1280x?". */
-export function describeRungSize(r: Pick<Rung, 'width' | 'height'>): string {
-  return `${r.width ?? '?'}x${r.height ?? '?'}`;
+/** The preset, or the encoder default it falls back to: "medium", "default (8)". */
+export function presetText(rung: Pick<Rung, 'encoder' | 'preset'>): string {
+  if (rung.preset !== null) return rung.preset;
+  return isSoftwareEncoder(rung.encoder)
+    ? `default (${ENCODERS[rung.encoder].defaultPreset})`
+    : 'default';
+}
+
+/** "2 s fixed", "2 s", "auto". */
+export function gopText(rung: Pick<Rung, 'gopSeconds' | 'fixedGop'>): string {
+  if (rung.gopSeconds === null) return rung.fixedGop ? 'auto, fixed' : 'auto';
+  return `${rung.gopSeconds} s${rung.fixedGop ? ' fixed' : ''}`;
+}
+
+/** "8-bit", "10-bit". */
+export function pixFmtText(pixFmt: Rung['pixFmt']): string {
+  return pixFmt === 'yuv420p10le' ? '10-bit' : '8-bit';
+}
+
+/** "≤ 30", "source". */
+export function fpsCapText(fpsCap: number | null): string {
+  return fpsCap === null ? 'source' : `≤ ${fpsCap}`;
+}
+
+/** "none", "copy", "AAC 128". */
+export function audioText(audio: Rung['audio']): string {
+  return audio.mode === 'aac' ? `AAC ${audio.bitrateKbps}` : audio.mode;
+}
+
+/** "9 rungs · libx264", "32 rungs · libx264, libx265, libsvtav1, libvpx-vp9". */
+export function ladderSummary(ladder: { rungs: readonly Pick<Rung, 'encoder'>[] }): string {
+  const n = ladder.rungs.length;
+  const encoders = [...new Set(ladder.rungs.map((r) => r.encoder))];
+  return `${n} rung${n === 1 ? '' : 's'}${encoders.length ? ` · ${encoders.join(', ')}` : ''}`;
 }

@@ -76,6 +76,27 @@ export const SERIES_LABELS: Readonly<Record<ScoreSeries, string>> = {
   cambi: 'CAMBI',
 };
 
+/**
+ * The column name of each series wherever series are columns: the per-frame CSV export, the
+ * pooled CSV (shared/analysis.ts), the `score_results` table and the project file's rows
+ * (snake_case, as ffmpeg-quality-metrics names its CSV columns). A plane suffix names the plane:
+ * `psnr_y` is the luma PSNR and `psnr` the all-planes one; XPSNR has no all-planes figure, so its
+ * luma series is `xpsnr_y`, beside `xpsnr_u` and `xpsnr_v`. The database's columns carry these
+ * names (electron/core/store/db.ts): renaming one needs a migration.
+ */
+export const SERIES_COLUMNS: Readonly<Record<ScoreSeries, string>> = {
+  vmaf: 'vmaf',
+  psnrY: 'psnr_y',
+  psnr: 'psnr',
+  ssimY: 'ssim_y',
+  ssim: 'ssim',
+  msSsim: 'ms_ssim',
+  xpsnr: 'xpsnr_y',
+  xpsnrU: 'xpsnr_u',
+  xpsnrV: 'xpsnr_v',
+  cambi: 'cambi',
+};
+
 /** Series where a lower value is better (CAMBI: less banding). Every other series: higher. */
 export const LOWER_IS_BETTER: ReadonlySet<ScoreSeries> = new Set<ScoreSeries>(['cambi']);
 

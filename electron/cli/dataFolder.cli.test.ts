@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../core/store/db';
+import { moveDbAsideCommand, openDatabase } from '../core/store/db';
 import { makeClip } from '../testing/clips';
 import { damagePagesOf } from '../testing/damage';
 import { useTempDirs } from '../testing/tempDir';
@@ -145,7 +145,7 @@ describe('a damaged library.db and `vq data move-db-aside` (review of issue 10, 
       const r = vq(args, dataDir);
       expect(r.code, args.join(' ')).toBe(1);
       expect(r.stderr, args.join(' ')).toContain('[DATABASE_CORRUPT]');
-      expect(r.stderr, args.join(' ')).toContain(`vq data move-db-aside --data-dir '${dataDir}'`);
+      expect(r.stderr, args.join(' ')).toContain(moveDbAsideCommand(dataDir));
       expect(r.stderr, args.join(' ')).not.toMatch(/INTERNAL/);
     }
   });
@@ -155,8 +155,8 @@ describe('a damaged library.db and `vq data move-db-aside` (review of issue 10, 
     fs.writeFileSync(path.join(appData, 'library.db'), 'this is not a database\n'.repeat(200));
     const other = tempDir(); // what VQ_DATA_DIR says for the CLI
     const r = vq(['list'], appData);
-    const command = /`(vq data move-db-aside --data-dir '[^']+')`/.exec(r.stderr)?.[1];
-    expect(command).toBe(`vq data move-db-aside --data-dir '${appData}'`);
+    const command = /`(vq data move-db-aside --data-dir [^`]+)`/.exec(r.stderr)?.[1];
+    expect(command).toBe(moveDbAsideCommand(appData));
     // Run the hint's command through a real shell, with VQ_DATA_DIR pointing elsewhere.
     const moved = spawnSync('sh', ['-c', command!.replace(/^vq /, `"${process.execPath}" "${path.resolve('bin/vq.mjs')}" `)], {
       env: env(other),

@@ -1,7 +1,7 @@
 /** Human-readable text for the CLI's non-JSON output. */
 import { formatBitrate, formatBytes, formatDuration, formatFps } from '../../shared/format';
 import type { LadderEntry } from '../../shared/ladder';
-import { describeRateControl, describeRungSize } from '../../shared/rungText';
+import { rateControlText, rungSizeText } from '../../shared/rungText';
 import type { MediaInfo } from '../../shared/media';
 import type { ToolchainReport } from '../../shared/toolchain';
 import { KNOWN_VIDEO_ENCODERS } from '../../shared/toolchain';
@@ -109,9 +109,9 @@ export function describeLadders(entries: LadderEntry[]): string {
     if (e.source) out.push(`  source: ${e.source}`);
     const rows = l.rungs.map((r) => [
       r.id,
-      describeRungSize(r),
+      rungSizeText(r),
       r.encoder,
-      describeRateControl(r.rateControl),
+      rateControlText(r.rateControl),
       r.preset ?? 'default',
       r.gopSeconds === null ? 'default' : `${r.gopSeconds} s${r.fixedGop ? ' fixed' : ''}`,
       r.fpsCap === null ? 'source' : `≤ ${r.fpsCap}`,

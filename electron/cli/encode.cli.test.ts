@@ -36,7 +36,7 @@ describe('vq ladders', () => {
     expect(entries[0]!.ladder.rungs).toHaveLength(9);
     const text = vq(['ladders']);
     expect(text.stdout).toMatch(/hls-h264 {2}Apple HLS — H\.264 {2}\(built-in, 9 rungs\)/);
-    expect(text.stdout).toMatch(/540p-2000k +960x540 +libx264 +ABR 2000k \(max 3000k, buf 4000k\)/);
+    expect(text.stdout).toMatch(/540p-2000k +960×540 +libx264 +ABR 2000 kb\/s ≤ 3000 kb\/s \(buf 4000\)/);
   });
 });
 

@@ -18,7 +18,7 @@ import { HdrHandlingSchema, LadderSchema, ladderProblems } from '../../shared/la
 import { renditionsMadeTogether, type Job, type Rendition } from '../../shared/queue';
 import { parseRawSpec } from '../../shared/rawSpec';
 import { createCore, type Core } from '../core/core';
-import { formatCommand } from '../core/ffmpeg/process';
+import { formatCommand } from '../core/ffmpeg/commandLine';
 import { parseMetricsArg } from '../core/scoreEngine';
 import { defaultDataDir } from '../core/paths';
 import { BatchProgress, ProgressPainter, clock } from './batchProgress';

@@ -27,6 +27,7 @@ import { reportCommand } from './reportCommand';
 import { scoreCommand } from './scoreCommand';
 import { renderTable } from './table';
 import { UsageError } from './usageError';
+import { printCommands, takeVerboseFlag } from './verbose';
 
 const HELP = `VQ Studio ${APP_VERSION} — video encoding and quality measurement
 
@@ -91,12 +92,28 @@ Commands:
                                        Refused while a VQ Studio process uses it, and when it is not
                                        damaged (passes quick_check) unless --force
 
+Global option:
+  --verbose                            print every ffmpeg, ffprobe and vmaf process the command
+                                       starts to stderr: its purpose and command line when it
+                                       starts, its exit status and duration when it ends (stdout,
+                                       and so --json output, is unchanged)
+
 Environment: VQ_DATA_DIR (library and caches), VQ_FFMPEG / VQ_FFPROBE (binaries to use),
 VQ_VMAF_MODEL_DIR (folders with VMAF models, separated by '${path.delimiter}'), VQ_SERVE_TOKEN (the
 access token of \`vq serve\`).`;
 
 /** Runs the CLI with the given arguments; resolves to the exit code. */
 export async function runCli(argv: string[]): Promise<number> {
+  const { verbose, rest } = takeVerboseFlag(argv);
+  const stopPrinting = verbose ? printCommands((line) => console.error(line)) : null;
+  try {
+    return await runCommand(rest);
+  } finally {
+    stopPrinting?.();
+  }
+}
+
+async function runCommand(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {

@@ -20,7 +20,7 @@ import {
   type ScoreSeries,
 } from '../../shared/score';
 import { createCore } from '../core/core';
-import { formatCommand } from '../core/ffmpeg/process';
+import { formatCommand } from '../core/ffmpeg/commandLine';
 import { etaSeconds } from '../core/ffmpeg/progress';
 import { defaultDataDir } from '../core/paths';
 import { checkInputFile } from '../core/probe';

@@ -14,6 +14,7 @@ import { createService, type HostHooks } from './api/service';
 import { EncodeExecutor } from './encode/encodeExecutor';
 import { EncodeService } from './encode/encodeService';
 import { EventHub } from './events';
+import { commandLog } from './ffmpeg/commandLog';
 import { killAllProcesses } from './ffmpeg/process';
 import { FrameService, type FrameSource } from './frames';
 import { dataLayout } from './paths';
@@ -140,6 +141,11 @@ function buildCore(opts: CoreOptions, db: Db, started: (() => void)[]): Core {
   const jobs = new SqliteJobStore(db);
   const scoreRepo = new ScoreRepo(db);
   const events = new EventHub();
+  // Each process the app starts reaches the clients when it starts and when it ends (Activity).
+  const stopActivity = commandLog.subscribe((entry) =>
+    events.emit({ type: 'activity.updated', entry }),
+  );
+  started.push(stopActivity);
   const toolchain = new Toolchain({
     cacheDir: layout.cache,
     settings: () => settings.get(),
@@ -321,6 +327,7 @@ function buildCore(opts: CoreOptions, db: Db, started: (() => void)[]): Core {
     close() {
       if (closed) return;
       closed = true;
+      stopActivity();
       perTitle.close();
       crossProcess?.close();
       queue.close();

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { VqError } from '../../shared/errors';
 import { createCore } from './core';
-import { moveDatabaseAside, openDatabase } from './store/db';
+import { moveDatabaseAside, moveDbAsideCommand, openDatabase } from './store/db';
 import { makeClip } from '../testing/clips';
 import { damagePagesOf } from '../testing/damage';
 import { useTempDirs } from '../testing/tempDir';
@@ -57,7 +57,7 @@ describe('database errors met after start-up, mapped once for every caller', () 
       const direct = await rejection(core.api['library.list']({}));
       expect(direct.code).toBe('DATABASE_CORRUPT');
       expect(direct.message).toContain(path.join(dir, 'library.db'));
-      expect(direct.hint).toContain(`vq data move-db-aside --data-dir '${dir}'`);
+      expect(direct.hint).toContain(moveDbAsideCommand(dir));
 
       const viaDispatch = await core.dispatch('library.list', {});
       expect(viaDispatch).toMatchObject({ ok: false, error: { code: 'DATABASE_CORRUPT' } });

@@ -5,7 +5,7 @@
  * without Electron; protocols.ts hands it to `protocol.handle`.
  */
 import fs from 'node:fs/promises';
-import path from 'node:path';
+import { staticContentType, staticFileFor } from '../core/media/staticFiles';
 
 /**
  * The renderer's CSP, one list for both places it is set: only our own code; media and images also
@@ -46,54 +46,21 @@ export const RENDERER_META_CSP = serializeCsp(
 /** The host of every renderer URL (`app://vq/...`). */
 export const APP_HOST = 'vq';
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.map': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.wasm': 'application/wasm',
-  '.txt': 'text/plain; charset=utf-8',
-};
-
-/** MIME type of a renderer asset by extension. */
-export function rendererContentType(file: string): string {
-  return TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
-}
-
 /**
  * The file under `rootDir` that a renderer URL names, or null when the URL tries to leave it
- * (`..`, encoded separators, absolute paths, NUL) or is not on the app host.
+ * (`..`, encoded separators, absolute paths, NUL; core/media/staticFiles.ts) or is not on the app
+ * host.
  */
 export function rendererFileFor(url: string, rootDir: string): string | null {
   let u: URL;
-  let rel: string;
   try {
     u = new URL(url);
-    // Decoding after URL parsing is what turns `%2e%2e%2f` into `../`, so the check below runs on
-    // the decoded path.
-    rel = decodeURIComponent(u.pathname);
   } catch {
     return null;
   }
-  if (u.host !== APP_HOST || rel.includes('\0')) return null;
-  if (rel === '/' || rel === '') rel = '/index.html';
-  const root = path.resolve(rootDir);
-  const full = path.resolve(root, `.${rel}`);
-  const inside = path.relative(root, full);
-  if (!inside || inside.startsWith('..') || path.isAbsolute(inside)) return null;
-  return full;
+  if (u.host !== APP_HOST) return null;
+  const found = staticFileFor(u.pathname, rootDir);
+  return found.ok ? found.file : null;
 }
 
 function textResponse(status: number, text: string): Response {
@@ -121,7 +88,7 @@ export async function serveRendererFile(request: Request, rootDir: string): Prom
   return new Response(request.method === 'HEAD' ? null : new Uint8Array(body), {
     status: 200,
     headers: {
-      'Content-Type': rendererContentType(file),
+      'Content-Type': staticContentType(file),
       'Content-Length': String(body.length),
       'Content-Security-Policy': RENDERER_CSP,
       'X-Content-Type-Options': 'nosniff',

@@ -1,41 +1,28 @@
 /**
  * The preload: the renderer's only door to main. It exposes exactly `window.vq = { invoke, on }`
- * over two fixed channels — never `ipcRenderer` itself, never the IpcRendererEvent, no Node — and
- * turns files dropped on the window into an import. It must stay one CommonJS file that requires
- * only 'electron', because a sandboxed preload cannot load other modules.
+ * over the fixed channels of shared/wire/ipc.ts — never `ipcRenderer` itself, never the
+ * IpcRendererEvent, no Node — and turns files dropped on the window into an import. It must stay
+ * one CommonJS file that requires only 'electron', because a sandboxed preload cannot load other
+ * modules: it imports from shared/ only ipc.ts, which the bundler inlines (no zod; main and the
+ * renderer check the messages).
  */
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
-
-// Channel names repeat electron/main/ipc.ts on purpose: importing it would pull main-process code
-// into the sandboxed bundle.
-const INVOKE_CHANNEL = 'vq:invoke';
-const DROP_CHANNEL = 'vq:drop';
-const EVENT_CHANNEL = 'vq:event';
-
-/** The shape of every pushed event, as far as the preload needs to know it. */
-interface PushedEvent {
-  type: string;
-}
-
-/** What the renderer sees as `window.vq`. */
-export interface VqBridge {
-  /** Calls an API method; resolves to its `{ ok, value } | { ok: false, error }` envelope. */
-  invoke(method: string, args?: unknown): Promise<unknown>;
-  /** Subscribes to events of one type, or '*' for all; returns the unsubscribe function. */
-  on(type: string, cb: (event: unknown) => void): () => void;
-}
+import type { VqEvent } from '../../shared/api';
+import { IPC_CHANNELS, type VqBridge } from '../../shared/wire/ipc';
+import type { Call } from '../../shared/wire/messages';
 
 const bridge: VqBridge = {
   invoke(method, args) {
-    return ipcRenderer.invoke(INVOKE_CHANNEL, method, args ?? {});
+    const call: Call = { method, args: args ?? {} };
+    return ipcRenderer.invoke(IPC_CHANNELS.invoke, call);
   },
   on(type, cb) {
-    const listener = (_ipcEvent: IpcRendererEvent, event: PushedEvent): void => {
+    const listener = (_ipcEvent: IpcRendererEvent, event: VqEvent): void => {
       if (type === '*' || event.type === type) cb(event);
     };
-    ipcRenderer.on(EVENT_CHANNEL, listener);
+    ipcRenderer.on(IPC_CHANNELS.event, listener);
     return () => {
-      ipcRenderer.removeListener(EVENT_CHANNEL, listener);
+      ipcRenderer.removeListener(IPC_CHANNELS.event, listener);
     };
   },
 };
@@ -70,7 +57,7 @@ page.addEventListener('drop', (event) => {
     if (p) paths.push(p);
   }
   if (paths.length > 0) {
-    ipcRenderer.invoke(DROP_CHANNEL, paths).catch((err: unknown) => {
+    ipcRenderer.invoke(IPC_CHANNELS.drop, paths).catch((err: unknown) => {
       console.error('Dropped files could not be imported:', err);
     });
   }

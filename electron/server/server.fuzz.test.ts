@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { requestSchemas, type VqMethod } from '../../shared/api';
 import { PRESET_LADDERS } from '../../shared/presets';
-import { encodeRequest } from '../../shared/wire';
+import { encodeRequest } from '../../shared/wire/ws';
 import { createCore, type Core } from '../core/core';
 import { testMedia } from '../testing/tempDir';
 import { startServer, type RunningServer } from './server';

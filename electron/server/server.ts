@@ -11,16 +11,17 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { frameErrorStatus, parseFrameQuery } from '../core/media/frameRequest';
 import { contentTypeFor, parseRange, rangeResponseHead } from '../core/media/range';
 import { openRegularFile } from '../core/media/regularFile';
+import { staticContentType, staticFileFor } from '../core/media/staticFiles';
 import { VqError, toApiError, type Envelope } from '../../shared/errors';
 import { MAX_PROJECT_CHARS } from '../../shared/project';
 import {
   MAX_WIRE_MESSAGE_BYTES,
   REQUEST_HEAD_CHARS,
-  checkMessageSize,
   encodeEvent,
   encodeResult,
-  parseClientRequest,
-} from '../../shared/wire';
+  readClientMessage,
+  type RequestId,
+} from '../../shared/wire/ws';
 import type { Core } from '../core/core';
 import {
   fetchSiteAllowed,
@@ -194,20 +195,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     res: http.ServerResponse,
     pathname: string,
   ): void {
-    const root = path.resolve(opts.rendererDir);
-    let rel: string;
-    try {
-      rel = decodeURIComponent(pathname);
-    } catch {
-      return send(res, 400, 'Bad path');
+    const found = staticFileFor(pathname, opts.rendererDir);
+    if (!found.ok) {
+      return found.reason === 'malformed' ? send(res, 400, 'Bad path') : send(res, 403, 'Forbidden');
     }
-    if (rel === '/' || rel === '') rel = '/index.html';
-    const file = path.resolve(root, '.' + rel);
-    if (file !== root && !file.startsWith(root + path.sep)) return send(res, 403, 'Forbidden');
-    let target = file;
+    let target = found.file;
     if (!fs.existsSync(target) || fs.statSync(target).isDirectory()) {
       // Single-page app: unknown paths get the shell; a missing build gets a clear message.
-      target = path.join(root, 'index.html');
+      target = path.resolve(opts.rendererDir, 'index.html');
       if (!fs.existsSync(target)) {
         return send(
           res,
@@ -218,7 +213,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     }
     const body = fs.readFileSync(target);
     res.writeHead(200, {
-      'Content-Type': staticType(target),
+      'Content-Type': staticContentType(target),
       'Content-Length': body.length,
       'Cache-Control': target.endsWith('index.html') ? 'no-store' : 'public, max-age=3600',
       'X-Content-Type-Options': 'nosniff',
@@ -229,7 +224,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   }
 
   // The transport takes the largest message any method may send; each method's own, smaller
-  // limit is checked from the message's first bytes before it is parsed (shared/wire.ts).
+  // limit is checked from the message's first bytes before it is parsed (shared/wire/ws.ts).
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WIRE_MESSAGE_BYTES });
   server.on('upgrade', (req, socket, head) => {
     // Node removes its own error listener from an upgraded socket; without one, a client that
@@ -282,19 +277,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       : Array.isArray(data)
         ? Buffer.concat(data)
         : Buffer.from(data);
-    if (isBinary) {
-      return reply(ws, null, {
-        ok: false,
-        error: { code: 'INVALID_ARGS', message: 'Binary messages are not part of the API.' },
-      });
-    }
     // The method's limit is checked on the first bytes, before the whole message becomes a string.
-    const size = checkMessageSize(
-      bytes.subarray(0, REQUEST_HEAD_CHARS).toString('latin1'),
-      bytes.length,
-    );
-    if (!size.ok) return reply(ws, size.id, { ok: false, error: size.error });
-    const parsed = parseClientRequest(bytes.toString('utf8'));
+    const parsed = readClientMessage({
+      binary: isBinary,
+      byteLength: bytes.length,
+      head: bytes.subarray(0, REQUEST_HEAD_CHARS).toString('latin1'),
+      text: () => bytes.toString('utf8'),
+    });
     if (!parsed.ok) return reply(ws, parsed.id, { ok: false, error: parsed.error });
     const { id, method, args } = parsed.request;
     void core
@@ -303,20 +292,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       .then((result) => reply(ws, id, result));
   }
 
-  /** Sends an answer; a result that cannot be sent (not JSON-able) becomes an INTERNAL error. */
-  function reply(ws: WebSocket, id: number | null, result: Envelope<unknown>): void {
-    if (ws.readyState !== ws.OPEN) return;
-    let text: string;
-    try {
-      text = encodeResult(id, result);
-    } catch (err) {
-      console.error('answer could not be encoded:', err);
-      text = encodeResult(id, {
-        ok: false,
-        error: { code: 'INTERNAL', message: 'The answer could not be encoded.' },
-      });
-    }
-    ws.send(text);
+  /** Sends an answer while the socket is open (a result that is not JSON-able: see encodeResult). */
+  function reply(ws: WebSocket, id: RequestId | null, result: Envelope<unknown>): void {
+    if (ws.readyState === ws.OPEN) ws.send(encodeResult(id, result));
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -395,18 +373,3 @@ function send(res: http.ServerResponse, status: number, text: string): void {
   res.end(text + '\n');
 }
 
-function staticType(file: string): string {
-  const ext = path.extname(file).toLowerCase();
-  const types: Record<string, string> = {
-    '.html': 'text/html; charset=utf-8',
-    '.js': 'text/javascript; charset=utf-8',
-    '.mjs': 'text/javascript; charset=utf-8',
-    '.css': 'text/css; charset=utf-8',
-    '.svg': 'image/svg+xml',
-    '.png': 'image/png',
-    '.ico': 'image/x-icon',
-    '.json': 'application/json',
-    '.woff2': 'font/woff2',
-  };
-  return types[ext] ?? 'application/octet-stream';
-}

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { BinaryInfo, ToolchainReport } from '../../shared/toolchain';
 import { Toolchain } from '../core/toolchain';
+import { requiredTool } from './tools';
 
 /** The VMAF models shipped with the workspace (../shared/vmaf-models). */
 export const MODEL_DIR = path.resolve('../shared/vmaf-models');
@@ -27,13 +28,13 @@ export function machineToolchain(cacheDir: string): Toolchain {
 }
 
 /**
- * A toolchain that sees only the Debian ffmpeg/ffprobe in /usr/bin (no npm packages): the
- * "no libvmaf anywhere" machine.
+ * A toolchain that sees only the folder of the ffmpeg on PATH (Debian's ffmpeg and ffprobe; no npm
+ * packages): the "no libvmaf anywhere" machine.
  */
 export function noLibvmafToolchain(cacheDir: string): Toolchain {
   return new Toolchain({
     cacheDir,
-    env: { PATH: '/usr/bin', VQ_VMAF_MODEL_DIR: MODEL_DIR },
+    env: { PATH: path.dirname(requiredTool('ffmpeg')), VQ_VMAF_MODEL_DIR: MODEL_DIR },
     requireModule: () => {
       throw new Error('npm binary packages hidden in this test');
     },

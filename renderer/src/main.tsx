@@ -3,9 +3,21 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createClient } from './api/createClient';
 import { App } from './shell/App';
-import { ClientContext } from './shell/clientContext';
+import { ClientContext } from './hooks/clientContext';
 import { startSync } from './stores/startSync';
-import './styles.css';
+// Every stylesheet, in cascade order: tokens, the generic pieces, the shell, then one per view.
+import './styles/tokens.css';
+import './styles/base.css';
+import './styles/shell.css';
+import './styles/views/library.css';
+import './styles/views/scores.css';
+import './styles/views/ladders.css';
+import './styles/views/queue.css';
+import './styles/views/compare.css';
+import './styles/views/analysis.css';
+import './styles/views/toolchain.css';
+import './styles/views/settings.css';
+import './styles/views/activity.css';
 
 async function main(): Promise<void> {
   const rootElement = document.getElementById('root');

@@ -13,7 +13,7 @@ import {
 import { VqError } from '../../../shared/errors';
 import { RateControlSchema } from '../../../shared/ladder';
 import type { Batch, Rendition } from '../../../shared/queue';
-import { describeRateControl } from '../../../shared/rungText';
+import { rateControlText } from '../../../shared/rungText';
 import type { ScoreSeries } from '../../../shared/score';
 import type { PooledView, ScoreExport, ScoreResultSummary } from '../../../shared/scoreResults';
 import type { JobStore } from '../queue/jobStore';
@@ -47,7 +47,7 @@ function rungFacts(
   const preset: unknown = (rung as { preset?: unknown }).preset;
   return {
     rateControl: parsed.success
-      ? describeRateControl(parsed.data)
+      ? rateControlText(parsed.data)
       : `${mode.data.toUpperCase()} (settings not readable)`,
     preset: typeof preset === 'string' && preset.length <= 16 ? preset : null,
     rateMode: mode.data,

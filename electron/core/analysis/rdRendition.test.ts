@@ -66,7 +66,7 @@ describe('rdRendition with an imported rung', () => {
     };
     expect(rdRendition(rendition(long), [score], null)).toMatchObject({
       preset: null,
-      rateControl: 'CBR 800k',
+      rateControl: 'CBR 800 kb/s',
     });
   });
 

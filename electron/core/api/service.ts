@@ -18,7 +18,8 @@ import type { AnalysisService } from '../analysis/analysisService';
 import type { PerTitleService } from '../analysis/perTitleService';
 import type { EncodeService } from '../encode/encodeService';
 import type { EventHub } from '../events';
-import { makeThumbnail } from '../ffmpeg/thumbnail';
+import { commandLog } from '../ffmpeg/commandLog';
+import { storeItemThumbnail } from '../ffmpeg/thumbnail';
 import { checkInputFile, probeFile } from '../probe';
 import type { ProjectService } from '../project/projectService';
 import type { JobQueue } from '../queue/jobQueue';
@@ -93,7 +94,12 @@ export function createService(deps: ServiceDeps): VqApi {
     const media = await probeFile(checked.realPath, { ffprobe, raw });
     const stat = await fs.stat(checked.realPath);
     const id = randomUUID().replace(/-/g, '').slice(0, 16);
-    const thumbPath = await thumbnailFor(id, checked.realPath, media.durationSeconds, raw ?? null);
+    const thumbPath = await storeItemThumbnail(deps, {
+      id,
+      file: checked.realPath,
+      durationSeconds: media.durationSeconds,
+      raw: raw ?? null,
+    });
     const item: LibraryItem = {
       id,
       path: checked.realPath,
@@ -133,26 +139,17 @@ export function createService(deps: ServiceDeps): VqApi {
     const media = await probeFile(file, { ffprobe, raw });
     const stat = await fs.stat(file);
     const thumbPath =
-      src.thumbPath ?? (await thumbnailFor(src.item.id, file, media.durationSeconds, src.raw));
+      src.thumbPath ??
+      (await storeItemThumbnail(deps, {
+        id: src.item.id,
+        file,
+        durationSeconds: media.durationSeconds,
+        raw: src.raw,
+      }));
     const stored = library.replaceMedia(src.item.id, media, sizeBytes, stat.mtimeMs, thumbPath);
     if (!stored) throw unknownItem(src.item.id); // removed meanwhile
     events.emit({ type: 'library.added', item: stored.item });
     return stored.item;
-  }
-
-  // A thumbnail is a convenience: an import never fails because of it.
-  async function thumbnailFor(id: string, file: string, duration: number | null, raw: RawVideoSpec | null): Promise<string | null> {
-    try {
-      const ffmpeg = await toolchain.binaryFor('decode');
-      await fs.mkdir(deps.thumbsDir, { recursive: true });
-      const output = path.join(deps.thumbsDir, `${id}.jpg`);
-      const at = duration && duration > 2 ? Math.min(duration * 0.25, 10) : 0;
-      await makeThumbnail({ ffmpeg, input: file, output, atSeconds: at, raw });
-      return output;
-    } catch (err) {
-      console.warn(`thumbnail for ${file} failed:`, err instanceof Error ? err.message : err);
-      return null;
-    }
   }
 
   async function importMany(paths: string[], raw: RawVideoSpec | undefined): Promise<ImportOutcome> {
@@ -407,6 +404,10 @@ export function createService(deps: ServiceDeps): VqApi {
       const samples = await deps.frameSamples(args);
       if (!samples) throw new VqError('NOT_FOUND', `No library item or rendition with id ${args.id}.`, 'It may have been removed; refresh the library.');
       return samples;
+    },
+
+    async 'activity.list'() {
+      return { entries: commandLog.list(), seq: events.seq };
     },
   };
 }

@@ -17,7 +17,7 @@ import type { ToolchainReport } from '../../../shared/toolchain';
 import type { StoredSource } from '../store/libraryRepo';
 import { jobCommands } from './jobCommands';
 import { finalOutputPath, passLogDir, tempOutputPath } from './jobFiles';
-import { commandInput, planBatch, sourceHdr, type PlanSource } from './planBatch';
+import { planBatch, sourceHdr, type PlanSource } from './planBatch';
 
 /** Everything one run of an encode job needs, derived from validated data only. */
 export interface DerivedEncodeJob {
@@ -153,7 +153,7 @@ export function deriveEncodeJob(
   return {
     plan: { kind: 'encode', rungs: group.rungs, outputs: group.outputs, twoPass: group.twoPass },
     binary: group.binary,
-    commands: jobCommands(group.binary, commandInput(planSource), group.rungs, temps, passDir),
+    commands: jobCommands(group.binary, planSource, group.rungs, temps, passDir),
     finals,
     temps,
     passDir,

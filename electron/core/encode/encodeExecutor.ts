@@ -101,6 +101,7 @@ export class EncodeExecutor implements JobExecutor {
         });
         const [bin, ...args] = commands[i]!;
         const r = await runTool(bin!, args, {
+          purpose: 'encode',
           signal: ctx.signal,
           collectStdout: false,
           onStdoutLine: (line) => parser.push(line),

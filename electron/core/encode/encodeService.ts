@@ -22,7 +22,7 @@ import { jobCommands } from './jobCommands';
 import { passLogDir, tempOutputPath } from './jobFiles';
 import { deriveEncodeJob, planSourceOf, refuseUnreadable } from './deriveJob';
 import { ensureWritableDir, freshBatchDir } from './outDir';
-import { commandInput, planBatch, planFindings, plannedJobs, sourceHdr, type BatchPlan, type PlannedGroup, type PlanSource } from './planBatch';
+import { planBatch, planFindings, plannedJobs, sourceHdr, type BatchPlan, type PlannedGroup, type PlanSource } from './planBatch';
 
 /** What the encode service needs. */
 export interface EncodeServiceDeps {
@@ -250,7 +250,7 @@ export class EncodeService {
       plan: { kind: 'encode', rungs: g.rungs, outputs: g.outputs, twoPass: g.twoPass },
       dependsOn: null,
       binary: g.binary,
-      commands: jobCommands(g.binary, commandInput(source), g.rungs, temps, passLogDir(id, this.deps.tmpDir)),
+      commands: jobCommands(g.binary, source, g.rungs, temps, passLogDir(id, this.deps.tmpDir)),
     };
   }
 }

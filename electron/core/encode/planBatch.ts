@@ -19,7 +19,6 @@ import type { HdrKind, MediaInfo, RawVideoSpec } from '../../../shared/media';
 import type { JobOutput, PlannedJob } from '../../../shared/queue';
 import type { ScoreOptions } from '../../../shared/score';
 import type { ToolchainReport } from '../../../shared/toolchain';
-import { ffmpegInputUrl, rawInputArgs } from '../probe';
 import { chooseEncodeBinary } from './chooseBinary';
 import { jobCommands } from './jobCommands';
 import { finalOutputPath, passLogDir } from './jobFiles';
@@ -39,11 +38,9 @@ export interface BatchPlan {
   groups: PlannedGroup[];
 }
 
-/** What planning needs of a source. */
-export interface PlanSource {
-  path: string;
+/** What planning needs of a source: what its commands read, and its probe. */
+export interface PlanSource extends CommandInput {
   media: MediaInfo;
-  raw: RawVideoSpec | null;
 }
 
 /** The source facts the argument builder needs. */
@@ -64,11 +61,6 @@ export function sourceGeometry(media: MediaInfo, raw: RawVideoSpec | null): Sour
 /** The source's HDR kind: null for SDR, and for a raw file (its colour is not known). */
 export function sourceHdr(source: PlanSource): HdrKind {
   return sourceGeometry(source.media, source.raw).hdr ?? null;
-}
-
-/** How ffmpeg reads the source. */
-export function commandInput(source: PlanSource): CommandInput {
-  return { inputArgs: source.raw ? rawInputArgs(source.raw) : [], input: ffmpegInputUrl(source.path) };
 }
 
 /**
@@ -157,13 +149,12 @@ export function planFindings(plan: BatchPlan, source: PlanSource, scoreAfterEnco
 
 /** The plan as shown before anything runs: exact commands with the final output names. */
 export function plannedJobs(plan: BatchPlan, source: PlanSource): PlannedJob[] {
-  const input = commandInput(source);
   return plan.groups.map((g) => ({
     rungIds: g.rungs.map((r) => r.rung.id),
     encoders: g.encoders,
     binary: g.binary,
     twoPass: g.twoPass,
     outputs: g.outputs,
-    commands: jobCommands(g.binary, input, g.rungs, g.outputs.map((o) => o.path), passLogDir('<job>')),
+    commands: jobCommands(g.binary, source, g.rungs, g.outputs.map((o) => o.path), passLogDir('<job>')),
   }));
 }

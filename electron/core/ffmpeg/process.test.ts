@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCommand, killAllProcesses, lastLines, runTool, runToolChecked, runningProcesses } from './process';
+import { killAllProcesses, lastLines, runTool, runToolChecked, runningProcesses } from './process';
 
 // A real ffmpeg generating frames forever stands in for a long encode.
 const endless = ['-hide_banner', '-f', 'lavfi', '-i', 'testsrc2=size=64x64:rate=25', '-f', 'null', '-'];
@@ -28,8 +28,8 @@ describe('runTool', () => {
 
   it('kills a process on abort, also when the signal is already aborted', async () => {
     const ac = new AbortController();
-    const p = runTool('ffmpeg', endless, { signal: ac.signal });
-    setTimeout(() => ac.abort(), 200);
+    // Aborted once it runs.
+    const p = runTool('ffmpeg', endless, { signal: ac.signal, onSpawn: () => ac.abort() });
     expect((await p).canceled).toBe(true);
     const pre = new AbortController();
     pre.abort();
@@ -37,8 +37,13 @@ describe('runTool', () => {
   });
 
   it('kills every running process on quit', async () => {
-    const runs = [runTool('ffmpeg', endless), runTool('ffmpeg', endless)];
-    await new Promise((r) => setTimeout(r, 200));
+    const spawned: Promise<number>[] = [];
+    const runs = [1, 2].map(() => {
+      let started: (pid: number) => void = () => undefined;
+      spawned.push(new Promise((resolve) => (started = resolve)));
+      return runTool('ffmpeg', endless, { onSpawn: (pid) => started(pid) });
+    });
+    await Promise.all(spawned);
     expect(runningProcesses()).toHaveLength(2);
     expect(killAllProcesses()).toBe(2);
     const results = await Promise.all(runs);
@@ -60,12 +65,8 @@ describe('runTool', () => {
   });
 });
 
-describe('formatCommand', () => {
-  it('quotes what a shell would split or expand', () => {
-    expect(formatCommand(['ffmpeg', '-i', 'my clip.mp4', '-vf', "drawtext=text='a'", 'out.mp4'])).toBe(
-      `ffmpeg -i 'my clip.mp4' -vf 'drawtext=text='\\''a'\\''' out.mp4`,
-    );
-  });
+// formatCommand (the copyable command line) is tested in commandLine.test.ts.
+describe('lastLines', () => {
   it('keeps the last lines of stderr', () => {
     expect(lastLines('a\n\nb\nc\n', 2)).toBe('b | c');
   });

@@ -1,11 +1,15 @@
 /**
  * The one place that starts ffmpeg and ffprobe processes. Arguments are arrays (never a shell), each
  * process is registered with an AbortController so cancel and quit can kill it, stderr keeps a tail
- * for error messages, and the exact command is kept so people can copy it.
+ * for error messages, and every process is written to the command log (commandLog.ts) with what it
+ * was for, its exact command line, how long it ran and how it ended.
  */
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';
+import type { CommandOutcome, CommandPurpose } from '../../../shared/activity';
 import { VqError } from '../../../shared/errors';
+import { formatCommand } from './commandLine';
+import { commandLog } from './commandLog';
 
 /** A running or finished ffmpeg/ffprobe process as the registry sees it. */
 export interface TrackedProcess {
@@ -20,6 +24,8 @@ let nextId = 1;
 
 /** Options for {@link runTool}. */
 export interface RunOptions {
+  /** What the process is for, as the command log shows it (default 'other'). */
+  purpose?: CommandPurpose;
   /** Kill the process after this many milliseconds (probes use it). */
   timeoutMs?: number;
   /** Abort from outside (cancel). */
@@ -76,6 +82,12 @@ export function runTool(binary: string, args: readonly string[], opts: RunOption
       killSignal: 'SIGKILL',
     });
     running.set(id, tracked);
+    const logId = commandLog.started({
+      purpose: opts.purpose ?? 'other',
+      argv: command,
+      commandLine: formatCommand(command),
+      pid: child.pid ?? null,
+    });
     opts.onChild?.(child);
     child.once('spawn', () => {
       if (child.pid !== undefined) opts.onSpawn?.(child.pid);
@@ -120,6 +132,12 @@ export function runTool(binary: string, args: readonly string[], opts: RunOption
       running.delete(id);
       if (opts.onStdoutLine && lineBuf) opts.onStdoutLine(lineBuf);
       const tail = stderr.length > tailBytes ? stderr.subarray(stderr.length - tailBytes) : stderr;
+      commandLog.ended(logId, {
+        outcome: outcomeOf(code, signal, { timedOut, stopped: abort.signal.aborted }),
+        exitCode: code,
+        signal,
+        stderrTail: stderrEnd(stderr),
+      });
       resolve({
         code,
         signal,
@@ -138,6 +156,12 @@ export function runTool(binary: string, args: readonly string[], opts: RunOption
       settled = true;
       if (timer) clearTimeout(timer);
       running.delete(id);
+      commandLog.ended(logId, {
+        outcome: child.pid === undefined ? 'not started' : 'failed',
+        exitCode: null,
+        signal: null,
+        error: err.message,
+      });
       if (err.code === 'ENOENT' || err.code === 'EACCES') {
         reject(
           new VqError(
@@ -185,30 +209,68 @@ export function killAllProcesses(): number {
 }
 
 /**
- * Registers a process started by other code (fluent-ffmpeg) so quit and cancel-all reach it.
- * Returns the function that unregisters it when it ends.
+ * Registers a process that other code started (fluent-ffmpeg's thumbnail run) so quit and
+ * cancel-all reach it, and writes it to the command log like the processes of {@link runTool}.
+ * It unregisters itself when the process ends.
  */
-export function trackExternal(command: string[], kill: () => void): () => void {
+export function trackChild(purpose: CommandPurpose, child: ChildProcess): void {
+  const command = [child.spawnfile, ...child.spawnargs.slice(1)];
   const id = nextId++;
   const abort = new AbortController();
-  abort.signal.addEventListener('abort', kill, { once: true });
+  abort.signal.addEventListener('abort', () => child.kill('SIGKILL'), { once: true });
   running.set(id, { id, command, startedAt: Date.now(), abort });
-  return () => running.delete(id);
+  const logId = commandLog.started({
+    purpose,
+    argv: command,
+    commandLine: formatCommand(command),
+    pid: child.pid ?? null,
+  });
+  let stderr = Buffer.alloc(0);
+  child.stderr?.on('data', (chunk: Buffer | string) => {
+    stderr = Buffer.concat([stderr, Buffer.from(chunk)]);
+    if (stderr.length > STDERR_LOG_BYTES * 2) stderr = stderr.subarray(-STDERR_LOG_BYTES);
+  });
+  child.once('error', (err) => {
+    running.delete(id);
+    const outcome = child.pid === undefined ? 'not started' : 'failed';
+    commandLog.ended(logId, { outcome, exitCode: null, signal: null, error: err.message });
+  });
+  child.once('close', (code: number | null, signal: NodeJS.Signals | null) => {
+    running.delete(id);
+    commandLog.ended(logId, {
+      outcome: outcomeOf(code, signal, { timedOut: false, stopped: abort.signal.aborted }),
+      exitCode: code,
+      signal,
+      stderrTail: stderrEnd(stderr),
+    });
+  });
+}
+
+/** Bytes of stderr the command log looks at for a failed process (it keeps the last lines). */
+const STDERR_LOG_BYTES = 8 * 1024;
+
+/** The end of a stderr buffer as text, for the command log. */
+function stderrEnd(stderr: Buffer): string {
+  return stderr.subarray(-STDERR_LOG_BYTES).toString('utf8');
+}
+
+/**
+ * How a process ended for the command log: exit 0 is ok whatever else happened; a process we
+ * stopped is timed out (its limit) or canceled (cancel, a closed decoder, quit); else it failed.
+ */
+function outcomeOf(
+  code: number | null,
+  signal: NodeJS.Signals | null,
+  how: { timedOut: boolean; stopped: boolean },
+): Exclude<CommandOutcome, 'running' | 'not started'> {
+  if (code === 0 && signal === null) return 'ok';
+  if (how.timedOut) return 'timed out';
+  return how.stopped ? 'canceled' : 'failed';
 }
 
 /** The processes running now (for diagnostics and tests). */
 export function runningProcesses(): readonly TrackedProcess[] {
   return [...running.values()];
-}
-
-/** A command as a shell-safe line for people to copy (POSIX quoting). Never executed. */
-export function formatCommand(command: readonly string[]): string {
-  return command.map(shellQuote).join(' ');
-}
-
-function shellQuote(arg: string): string {
-  if (/^[A-Za-z0-9_\-+=.,/:@%]+$/.test(arg)) return arg;
-  return `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
 /** The last `n` non-empty lines of a text (for error messages). */

@@ -285,6 +285,7 @@ export class DecodeSession {
       '-',
     ];
     runTool(s.source.ffmpeg, args, {
+      purpose: 'frame decode',
       signal: run.abort.signal,
       onStdoutData: (chunk) => this.onStdout(run, chunk),
       onChild: (child) => {

@@ -336,8 +336,13 @@ describe('FrameService (running decoders)', () => {
       expect(decodePng(png).equals(reference[n]!), `PNG of frame ${n}`).toBe(true);
     }
     first.close();
-    await new Promise((r) => setTimeout(r, 200)); // let the cache writes land
-    expect(fs.readdirSync(path.join(cacheDir, 'frames')).length).toBeGreaterThanOrEqual(6);
+    // The cache writes land after the answers (each written under a .part name, then renamed).
+    const framesDir = path.join(cacheDir, 'frames');
+    const written = (): number =>
+      fs.existsSync(framesDir)
+        ? fs.readdirSync(framesDir).filter((f) => !f.endsWith('.part')).length
+        : 0;
+    await expect.poll(written).toBeGreaterThanOrEqual(6);
     // A second server finds them on disk: no decoder is started for them.
     const second = new FrameService({ cacheDir });
     try {
@@ -458,7 +463,9 @@ describe('FrameService (running decoders)', () => {
         signal: ac.signal,
       });
       // Abort while its ffmpeg runs (a small clip decodes fast: abort as soon as it starts).
-      while (runningProcesses().length === 0) await new Promise((r) => setTimeout(r, 1));
+      await expect
+        .poll(() => runningProcesses().length, { interval: 1, timeout: 10_000 })
+        .toBeGreaterThan(0);
       ac.abort();
       await expect(far).rejects.toMatchObject({ code: 'CANCELED' });
       await expect.poll(() => runningProcesses().length).toBe(0);

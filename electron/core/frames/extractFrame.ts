@@ -169,6 +169,7 @@ export function frameArgs(o: ExtractFrameOptions, plan: FramePlan): string[] {
 async function decodeOne(o: ExtractFrameOptions, plan: FramePlan): Promise<Buffer> {
   const chunks: Buffer[] = [];
   const r = await runTool(o.ffmpeg, frameArgs(o, plan), {
+    purpose: 'frame decode',
     signal: o.signal,
     onStdoutData: (c) => chunks.push(c),
   });

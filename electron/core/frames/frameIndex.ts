@@ -5,9 +5,9 @@
  * best-effort timestamps can differ from ffmpeg's for streams without timestamps, e.g. raw .264).
  */
 import { VqError } from '../../../shared/errors';
+import { fileInputArgs } from '../../../shared/ffmpegInput';
 import type { RawVideoSpec } from '../../../shared/media';
 import { lastLines, runTool } from '../ffmpeg/process';
-import { ffmpegInputUrl, rawInputArgs } from '../probe';
 
 /** One decoded frame as the index records it. */
 export interface IndexedFrame {
@@ -35,7 +35,7 @@ export interface FrameIndex {
 export function inputArgs(input: string, raw?: RawVideoSpec | null): string[] {
   // -copyts keeps the stream's own timestamps in the filter graph, so the pts recorded here is the
   // pts a later seek-and-select run compares against.
-  return ['-copyts', ...(raw ? rawInputArgs(raw) : []), '-i', ffmpegInputUrl(input)];
+  return ['-copyts', ...fileInputArgs(input, { raw })];
 }
 
 /**
@@ -148,7 +148,11 @@ export async function buildFrameIndex(o: FrameIndexOptions): Promise<FrameIndex>
     '-',
   ];
   // showinfo writes about 300 bytes per frame to stderr; keep all of it.
-  const r = await runTool(o.ffmpeg, args, { signal: o.signal, stderrTailBytes: 512 * 1024 * 1024 });
+  const r = await runTool(o.ffmpeg, args, {
+    purpose: 'frame index',
+    signal: o.signal,
+    stderrTailBytes: 512 * 1024 * 1024,
+  });
   if (r.canceled) throw new VqError('CANCELED', 'Indexing the frames was canceled.');
   if (r.code !== 0) {
     throw new VqError(

@@ -214,7 +214,11 @@ export async function decodeSampleBlock(
     '-',
   ];
   const chunks: Buffer[] = [];
-  const r = await runTool(source.ffmpeg, args, { signal, onStdoutData: (c) => chunks.push(c) });
+  const r = await runTool(source.ffmpeg, args, {
+    purpose: 'pixel readout',
+    signal,
+    onStdoutData: (c) => chunks.push(c),
+  });
   if (r.canceled) throw new VqError('CANCELED', `Decoding frame ${n} was canceled.`);
   if (r.code !== 0) {
     throw new VqError(

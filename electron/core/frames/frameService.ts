@@ -3,7 +3,7 @@
  * disk, one running decoder per (file, size, format) that serves the next frames from its pipe and
  * recent ones from memory (decodeSession.ts), a memory and a disk cache of served frames,
  * prefetch of the neighbours in the stepping direction, and cancellation of requests nobody waits
- * for. Every frame is exactly frame N of a full sequential decode (see frameServer.test.ts).
+ * for. Every frame is exactly frame N of a full sequential decode (see extractFrame.test.ts).
  */
 import path from 'node:path';
 import { VqError } from '../../../shared/errors';

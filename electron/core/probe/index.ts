@@ -5,8 +5,6 @@
 export {
   probeFile,
   cutAfterIndex,
-  ffmpegInputUrl,
-  rawInputArgs,
   parseFfprobeJson,
   type ProbeOptions,
 } from './probe';

@@ -103,6 +103,7 @@ export async function runPacketPass(
   ];
   // Streamed line by line: a two-hour 60 fps file lists ~430k packets, no need to hold the text.
   const result = await runTool(opts.ffprobe, args, {
+    purpose: 'probe',
     signal: opts.signal,
     timeoutMs: opts.timeoutMs,
     collectStdout: false,

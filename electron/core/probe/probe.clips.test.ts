@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { HdrKind } from '../../../shared/media';
 import { parseRawSpec } from '../../../shared/rawSpec';
 import { probeFile } from './index';
-import { ffmpegInputUrl, rawInputArgs } from './probe';
+import { fileInputArgs } from '../../../shared/ffmpegInput';
 import { requiredDir, requiredTool } from '../../testing/tools';
 
 const FFPROBE = requiredTool('ffprobe');
@@ -558,7 +558,7 @@ describe('probeFile on every test clip', () => {
     if (v.hdr) expect(v.colorPrimaries).toBe('bt2020');
 
     // The same facts from a direct ffprobe run.
-    const input = [...(spec ? rawInputArgs(spec) : []), '-i', ffmpegInputUrl(abs)];
+    const input = fileInputArgs(abs, { raw: spec });
     const direct = ffprobeJson(['-show_format', '-show_streams', ...input]) as DirectProbe;
     const dv = direct.streams.find(
       (s) => s.codec_type === 'video' && s.disposition?.attached_pic !== 1,

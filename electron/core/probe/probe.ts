@@ -5,6 +5,7 @@
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { VqError } from '../../../shared/errors';
+import { fileInputArgs } from '../../../shared/ffmpegInput';
 import type { MediaInfo, RawVideoSpec } from '../../../shared/media';
 import { runTool, type RunResult } from '../ffmpeg/process';
 import { buildMediaInfo, pickVideoStream } from './build';
@@ -39,14 +40,6 @@ export interface ProbeOptions {
 const HEADER_TIMEOUT_MS = 60_000;
 /** Reading every packet is I/O bound: 15 minutes is ~90 GB at 100 MB/s. */
 const PACKET_TIMEOUT_MS = 15 * 60_000;
-
-/**
- * The input argument for ffmpeg. The path is absolute, so a name starting with "-" is never taken
- * for an option, and the `file:` prefix stops ffmpeg from reading "name:..." as a protocol.
- */
-export function ffmpegInputUrl(realPath: string): string {
-  return `file:${realPath}`;
-}
 
 /**
  * Input options that keep ffprobe and ffmpeg on local files: no network protocol, even for a
@@ -84,20 +77,6 @@ export function refuseIndirection(formatName: string | null | undefined, fileNam
       'Open the media file itself (for HLS/DASH, one of its renditions joined into one file).',
     );
   }
-}
-
-/** ffprobe demuxer options for headerless raw video, placed before `-i`. */
-export function rawInputArgs(raw: RawVideoSpec): string[] {
-  return [
-    '-f',
-    'rawvideo',
-    '-video_size',
-    `${raw.width}x${raw.height}`,
-    '-pixel_format',
-    raw.pixFmt,
-    '-framerate',
-    String(raw.fps),
-  ];
 }
 
 async function readHead(realPath: string): Promise<Uint8Array> {
@@ -182,7 +161,7 @@ export async function probeFile(filePath: string, opts: ProbeOptions): Promise<M
   const { sizeBytes, realPath } = await checkInputFile(filePath, { raw: opts.raw });
   const ext = path.extname(fileName).toLowerCase();
   // Local files only, even for what a file names inside it (a playlist's http:// segments).
-  const inputArgs = [...LOCAL_ONLY_ARGS, ...(raw ? rawInputArgs(raw) : []), '-i', ffmpegInputUrl(realPath)];
+  const inputArgs = [...LOCAL_ONLY_ARGS, ...fileInputArgs(realPath, { raw })];
   const head = raw ? null : await readHead(realPath);
   // A playlist, list of files or script is refused before ffprobe reads anything it names or runs.
   if (head) refuseIndirection(SCRIPT_EXTENSIONS[ext] ?? sniffIndirection(head), fileName);
@@ -193,7 +172,7 @@ export async function probeFile(filePath: string, opts: ProbeOptions): Promise<M
   const r = await runTool(
     opts.ffprobe,
     ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', ...inputArgs],
-    { signal: opts.signal, timeoutMs: HEADER_TIMEOUT_MS },
+    { purpose: 'probe', signal: opts.signal, timeoutMs: HEADER_TIMEOUT_MS },
   );
   throwIfStopped(r, fileName, HEADER_TIMEOUT_MS);
   if (r.code !== 0) throw classifyProbeFailure(r.stderrTail, failureContext);

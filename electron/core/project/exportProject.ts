@@ -20,11 +20,11 @@ import {
   type ProjectScoreRun,
   type ProjectSource,
 } from '../../../shared/project';
-import { SCORE_SERIES, type ScoreSeries } from '../../../shared/score';
+import { SCORE_SERIES, SERIES_COLUMNS, type ScoreSeries } from '../../../shared/score';
 import { unpackSeries } from '../store/frameBlob';
 import { statFile, type FileIdentity } from '../media/fileIdentity';
 import type { Db } from '../store/db';
-import { SERIES_COLUMN, identityOf, readFeatures } from '../store/scoreRepo';
+import { identityOf, readFeatures } from '../store/scoreRepo';
 import { LadderRepo } from '../store/ladderRepo';
 import { PerTitleRepo } from '../analysis/perTitleRepo';
 import { hasPerTitleRuns, type Row } from './projectRows';
@@ -325,7 +325,7 @@ function resultOf(
   const present = kind === 'source' ? sources.has(targetId) : renditions.has(targetId);
   const series: Partial<Record<ScoreSeries, ReturnType<typeof encodeSeriesValue>[]>> = {};
   for (const s of SCORE_SERIES) {
-    const blob = r[SERIES_COLUMN[s]] as Buffer | null;
+    const blob = r[SERIES_COLUMNS[s]] as Buffer | null;
     if (blob) series[s] = unpackSeries(blob).map(encodeSeriesValue);
   }
   return {

@@ -41,14 +41,14 @@ import {
   type ProjectScoreResult,
 } from '../../../shared/project';
 import { poolAll } from '../../../shared/pooling';
-import { SCORE_SERIES, type ScoreSeries } from '../../../shared/score';
+import { SCORE_SERIES, SERIES_COLUMNS, type ScoreSeries } from '../../../shared/score';
 import { pooledView, thresholdsOf, type PooledView } from '../../../shared/scoreResults';
 import { PerTitleRepo } from '../analysis/perTitleRepo';
 import { packSeries } from '../store/frameBlob';
 import { statFile, wholeMs, type FileIdentity, type FileStat } from '../media/fileIdentity';
 import type { Db } from '../store/db';
 import { REFUSED_KEY } from '../store/libraryRepo';
-import { SERIES_COLUMN, insertFeatures } from '../store/scoreRepo';
+import { insertFeatures } from '../store/scoreRepo';
 import type { ImportJournal, ImportTable } from './importJournal';
 import { hasPerTitleRuns } from './projectRows';
 
@@ -500,7 +500,7 @@ export async function importProject(
       summary.scoreRuns.added++;
     });
 
-    const seriesColumns = SCORE_SERIES.map((s) => SERIES_COLUMN[s]);
+    const seriesColumns = SCORE_SERIES.map((s) => SERIES_COLUMNS[s]);
     const insertResult = db.prepare(
       `INSERT INTO score_results (id, run_id, reference_id, target_kind, target_id, path, label, encoder, width,
          height, bitrate_kbps, frames, frame_numbers, ${seriesColumns.join(', ')}, pooled_json, warnings_json,

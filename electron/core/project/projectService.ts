@@ -5,13 +5,12 @@
  * `pertitle.updated`) and refresh.
  */
 import fs from 'node:fs/promises';
-import path from 'node:path';
 import { VqError, toApiError } from '../../../shared/errors';
 import type { LadderEntry } from '../../../shared/ladder';
 import type { ProjectExport, ProjectFile, ProjectImportSummary } from '../../../shared/project';
 import { PerTitleRepo } from '../analysis/perTitleRepo';
 import type { EventHub } from '../events';
-import { makeThumbnail } from '../ffmpeg/thumbnail';
+import { storeItemThumbnail } from '../ffmpeg/thumbnail';
 import { checkInputFile, probeFile } from '../probe';
 import type { SqliteJobStore } from '../queue/sqliteJobStore';
 import { wholeMs } from '../media/fileIdentity';
@@ -132,7 +131,12 @@ export class ProjectService {
       if (!src) continue;
       const thumb = src.refused
         ? null
-        : await this.thumbnail(id, src.item.path, src.item.media.durationSeconds, src.raw);
+        : await storeItemThumbnail(this.deps, {
+            id,
+            file: src.item.path,
+            durationSeconds: src.item.media.durationSeconds,
+            raw: src.raw,
+          });
       if (thumb) db.prepare('UPDATE sources SET thumb_path = ? WHERE id = ?').run(thumb, id);
       events.emit({ type: 'library.added', item: { ...src.item, hasThumbnail: thumb !== null } });
       await paced();
@@ -222,26 +226,6 @@ export class ProjectService {
         this.deps.renditions.refuse(id, `Not read: ${toApiError(err).message}`);
       }
       if ((n + 1) % IMPORT_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
-    }
-  }
-
-  // A thumbnail is a convenience (a cache): an import never fails because of it.
-  private async thumbnail(
-    id: string,
-    file: string,
-    duration: number | null,
-    raw: Parameters<typeof makeThumbnail>[0]['raw'],
-  ): Promise<string | null> {
-    try {
-      const ffmpeg = await this.deps.toolchain.binaryFor('decode');
-      await fs.mkdir(this.deps.thumbsDir, { recursive: true });
-      const output = path.join(this.deps.thumbsDir, `${id}.jpg`);
-      const at = duration && duration > 2 ? Math.min(duration * 0.25, 10) : 0;
-      await makeThumbnail({ ffmpeg, input: file, output, atSeconds: at, raw });
-      return output;
-    } catch (err) {
-      console.warn(`thumbnail for ${file} failed:`, err instanceof Error ? err.message : err);
-      return null;
     }
   }
 }

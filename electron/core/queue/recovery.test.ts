@@ -18,33 +18,35 @@ interface RunningRow {
   status: string;
 }
 
-/** Polls the child's database until a job runs with an ffmpeg process id recorded. */
-async function waitForRunningJob(dataDir: string, timeoutMs: number): Promise<RunningRow> {
+/** The job the child's database shows running with its ffmpeg's process id, if any yet. */
+function runningJob(dataDir: string): RunningRow | undefined {
   const file = path.join(dataDir, 'library.db');
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (fs.existsSync(file)) {
-      const db = new Database(file, { readonly: true, fileMustExist: true });
-      try {
-        const row = db
-          .prepare(`SELECT id, pid, status FROM jobs WHERE status = 'running' AND pid IS NOT NULL`)
-          .get() as RunningRow | undefined;
-        if (row) return row;
-      } catch {
-        // the tables appear with the first migration
-      } finally {
-        db.close();
-      }
-    }
-    await new Promise((r) => setTimeout(r, 100));
+  if (!fs.existsSync(file)) return undefined;
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return db
+      .prepare(`SELECT id, pid, status FROM jobs WHERE status = 'running' AND pid IS NOT NULL`)
+      .get() as RunningRow | undefined;
+  } catch {
+    return undefined; // the tables appear with the first migration
+  } finally {
+    db.close();
   }
-  throw new Error('no job started running in time');
 }
 
-/** Waits until `cond` holds, polling every 20 ms (a condition, never a fixed sleep standing in for one). */
-async function waitFor(cond: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
+/**
+ * Polls `get` every 20 ms until it gives a value, which it returns (a condition, never a fixed
+ * sleep standing in for one); throws naming `what` after `timeoutMs`.
+ */
+async function waitFor<T>(
+  get: () => T | false | undefined,
+  what: string,
+  timeoutMs = 60_000,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
-  while (!cond()) {
+  for (;;) {
+    const value = get();
+    if (value) return value;
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -106,7 +108,7 @@ describe('restart after a crash', () => {
     const exited = new Promise<NodeJS.Signals | null>((resolve) =>
       child.on('exit', (_code, signal) => resolve(signal)),
     );
-    const running = await waitForRunningJob(dataDir, 60_000);
+    const running = await waitFor(() => runningJob(dataDir), 'a job to run its ffmpeg');
     const part = path.join(outDir, `.hd.${running.id}.part.mp4`);
     await waitFor(() => written(part), 'ffmpeg to write some of the output');
     child.kill('SIGKILL');
@@ -189,7 +191,7 @@ describe('restart after a crash', () => {
         child.on('exit', (_code, signal) => resolve(signal)),
       );
       // Generous: a fresh data dir probes every ffmpeg build first, slow on a busy machine.
-      const running = await waitForRunningJob(dataDir, 90_000);
+      const running = await waitFor(() => runningJob(dataDir), 'a job to run its ffmpeg', 90_000);
       const shownRunning = (): boolean =>
         seen.some(
           (e) =>

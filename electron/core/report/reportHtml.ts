@@ -13,10 +13,10 @@ import { formatBitrate, formatBytes, formatDuration, formatFps } from '../../../
 import type { LibraryItem } from '../../../shared/library';
 import type { Batch, Rendition } from '../../../shared/queue';
 import { bdRate, curvesBySettings, resolutionGroup, type BdResult, type CurvePoint, type RdPoint } from '../../../shared/rd';
-import { describeRateControl, describeRungSize } from '../../../shared/rungText';
+import { rateControlText, rungSizeText } from '../../../shared/rungText';
 import type { ScoreResultDetail } from '../../../shared/scoreResults';
 import { SERIES_LABELS, type ModelUsed, type ScoreSeries } from '../../../shared/score';
-import { formatCommand } from '../ffmpeg/process';
+import { formatCommand } from '../ffmpeg/commandLine';
 import { esc } from './html';
 import { SERIES_COLORS, perFrameChartSvg, rdChartSvg, type RdSeries } from './svgCharts';
 
@@ -245,9 +245,9 @@ function laddersSection(d: ReportData): string {
     const l = b.ladder!;
     const rows = l.rungs.map((r) => [
       esc(r.id),
-      esc(describeRungSize(r)),
+      esc(rungSizeText(r)),
       esc(r.encoder),
-      esc(describeRateControl(r.rateControl)),
+      esc(rateControlText(r.rateControl)),
       esc(r.preset ?? 'default'),
       esc(r.gopSeconds === null ? 'default' : `${r.gopSeconds} s${r.fixedGop ? ' fixed' : ''}`),
       esc(r.pixFmt),

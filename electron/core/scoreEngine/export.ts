@@ -3,7 +3,12 @@
  * and per-frame CSV. Pure. JSON has no Infinity or NaN: they are written as null.
  */
 import type { PooledStats } from '../../../shared/pooling';
-import { SCORE_SERIES, type ScoreRunResult, type ScoreSeries } from '../../../shared/score';
+import {
+  SCORE_SERIES,
+  SERIES_COLUMNS,
+  type ScoreRunResult,
+  type ScoreSeries,
+} from '../../../shared/score';
 
 /** Pooled figures of one series as `vq score --json` prints them. */
 export interface PooledJson {
@@ -92,34 +97,17 @@ function csvNumber(v: number | undefined): string {
 }
 
 /**
- * CSV column names of the series (snake_case, as ffmpeg-quality-metrics writes them). A plane
- * suffix names the plane: `psnr_y` is the luma PSNR and `psnr` the all-planes one; XPSNR has no
- * all-planes figure, so its luma series is `xpsnr_y`, beside `xpsnr_u` and `xpsnr_v`.
- */
-export const CSV_COLUMNS: Readonly<Record<ScoreSeries, string>> = {
-  vmaf: 'vmaf',
-  psnrY: 'psnr_y',
-  psnr: 'psnr',
-  ssimY: 'ssim_y',
-  ssim: 'ssim',
-  msSsim: 'ms_ssim',
-  xpsnr: 'xpsnr_y',
-  xpsnrU: 'xpsnr_u',
-  xpsnrV: 'xpsnr_v',
-  cambi: 'cambi',
-};
-
-/**
  * Per-frame CSV of every distorted video of a run, one row per frame:
  * `distorted,frame,<series…>,<features…>` (full precision; inf for identical-frame PSNR; empty
- * when absent). The series come first, in display order; then libvmaf's elementary features,
+ * when absent). The series come first, in display order, named by shared/score.ts SERIES_COLUMNS
+ * (`psnr_y`, `xpsnr_y`…); then libvmaf's elementary features,
  * named as libvmaf logs them (`integer_adm2`…), sorted by name; a feature whose name is already a
  * series column is written as `feature:<name>`.
  */
 export function perFrameCsv(run: ScoreRunResult): string {
   const series = SCORE_SERIES.filter((s) => run.results.some((r) => r.perFrame[s]));
   const features = [...new Set(run.results.flatMap((r) => Object.keys(r.libvmafFeatures)))].sort();
-  const seriesColumns = series.map((s) => CSV_COLUMNS[s]);
+  const seriesColumns = series.map((s) => SERIES_COLUMNS[s]);
   const taken = new Set(['distorted', 'frame', ...seriesColumns]);
   const featureColumns = features.map((f) => (taken.has(f) ? `feature:${f}` : f));
   const header = ['distorted', 'frame', ...seriesColumns, ...featureColumns];

@@ -499,7 +499,7 @@ describe('XPSNR legs', () => {
 describe('score command', () => {
   it('several distorted videos: one -filter_complex each, then every output mapped', () => {
     const graphs = buildScoreGraph(spec({ pairs: [pair(0), pair(1)] }));
-    const input = { url: 'file:/x.mp4', raw: null, rate: '24/1' };
+    const input = { path: '/x.mp4', raw: null, rate: '24/1' };
     const args = buildScoreArgs([input, input, input], graphs);
     const at = args.indexOf('-filter_complex');
     expect(args.slice(at)).toEqual([
@@ -518,9 +518,9 @@ describe('score command', () => {
     const g = oneGraph(spec());
     const args = buildScoreArgs(
       [
-        { url: 'file:/d.mp4', raw: null, rate: '24/1' },
+        { path: '/d.mp4', raw: null, rate: '24/1' },
         {
-          url: 'file:/r.yuv',
+          path: '/r.yuv',
           raw: { width: 576, height: 324, pixFmt: 'yuv420p', fps: 24 },
           rate: '24/1',
         },

@@ -31,10 +31,10 @@
  * considered a (usually not distorted) reference source", ffmpeg-filters(1) xpsnr), and it weights
  * the error by the activity of that first input, so swapping them changes the number.
  */
+import { fileInputArgs } from '../../../shared/ffmpegInput';
 import type { RawVideoSpec } from '../../../shared/media';
 import { bitDepthOf, chromaOf } from '../../../shared/pixfmt';
 import type { ModelUsed } from '../../../shared/score';
-import { rawInputArgs } from '../probe';
 import { escapeGraphLevel, filterValue, hasUnescapablePipe, libvmafDictValue } from '../ffmpeg/escape';
 
 /** How libvmaf is configured in the graph. */
@@ -474,8 +474,8 @@ function pairGraph(spec: ScoreGraphSpec, p: PairGraphSpec, i: number): BuiltGrap
 
 /** One input of the command. */
 export interface ScoreInputArgs {
-  /** What follows -i (see probe's ffmpegInputUrl). */
-  url: string;
+  /** The file, absolute and resolved (opened as shared/ffmpegInput.ts opens every input). */
+  path: string;
   /** Geometry of headerless raw video. */
   raw: RawVideoSpec | null;
   /** Constant rate to read the input at (`-r` before `-i`), or null to keep its timestamps. */
@@ -499,11 +499,7 @@ export function buildScoreArgs(
     '-progress',
     'pipe:1',
   ];
-  for (const inp of inputs) {
-    if (inp.raw) args.push(...rawInputArgs(inp.raw));
-    if (inp.rate) args.push('-r', inp.rate);
-    args.push('-i', inp.url);
-  }
+  for (const inp of inputs) args.push(...fileInputArgs(inp.path, inp));
   for (const g of graphs) args.push('-filter_complex', g.graph);
   for (const o of graphs.flatMap((g) => g.outputs)) args.push('-map', `[${o}]`);
   args.push('-f', 'null', '-');

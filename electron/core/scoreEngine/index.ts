@@ -71,7 +71,6 @@ export {
   scoreJson,
   perFrameCsv,
   perFrameJson,
-  CSV_COLUMNS,
   type ScoreJson,
   type PooledJson,
 } from './export';

@@ -30,7 +30,7 @@ import {
   type UnavailableMetric,
 } from '../../../shared/score';
 import type { BinaryInfo, ToolchainReport } from '../../../shared/toolchain';
-import { ffmpegInputUrl, fsErrorToVqError, probeFile } from '../probe';
+import { fsErrorToVqError, probeFile } from '../probe';
 import { CURRENT_BUILD_ADVICE, NO_FFMPEG_ADVICE, NO_LIBVMAF_ADVICE } from '../toolchain/advice';
 import { CAMBI_MIN_SIZE, cambiSizeProblem } from './cambiSize';
 import { hasUnescapablePipe } from '../ffmpeg/escape';
@@ -594,13 +594,13 @@ export async function planScore(
   const inputs: ScoreInputArgs[] = [];
   for (const [i, p] of pairs.entries()) {
     inputs.push({
-      url: ffmpegInputUrl(await realInput(p.path)),
+      path: await realInput(p.path),
       raw: req.distorted[i]!.raw ?? null,
       rate: p.resolution.distortedTiming === 'index' ? (refRate?.text ?? null) : null,
     });
   }
   inputs.push({
-    url: ffmpegInputUrl(await realInput(req.reference.path)),
+    path: await realInput(req.reference.path),
     raw: req.reference.raw ?? null,
     rate: referenceTiming === 'index' ? (refRate?.text ?? null) : null,
   });

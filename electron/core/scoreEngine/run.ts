@@ -179,6 +179,7 @@ export async function executeScorePlan(
     });
     const [bin, ...args] = plan.command;
     const r = await runTool(bin!, args, {
+      purpose: 'score',
       signal: opts.signal,
       collectStdout: false,
       onStdoutLine: (line) => parser.push(line),

@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ScoreMetric, ScoreRunResult, ScoreSeries } from '../../../shared/score';
 import type { BinaryInfo } from '../../../shared/toolchain';
 import { useTempDirs } from '../../testing/tempDir';
+import { requiredTool } from '../../testing/tools';
 import type { Toolchain } from '../toolchain';
 import { parseLibvmafJson, parsePsnrStats, parseSsimStats } from './logs';
 import { planScoreProcesses, scoreRun } from './run';
@@ -254,14 +255,15 @@ describe('without libvmaf (Debian ffmpeg 5.1): PSNR/SSIM equal its hand-written 
   it('psnr and ssim per frame; VMAF and MS-SSIM unavailable with the doctor hint', async () => {
     const dir = tempDir();
     const tc = noLibvmafToolchain(path.join(dir, 'cache'));
+    const debian = requiredTool('ffmpeg');
     const report = await tc.report();
-    expect(report.selected.score).toBe('/usr/bin/ffmpeg');
+    expect(report.selected.score).toBe(debian);
     const run = await scoreRun(
       { reference: { path: ref }, distorted: [{ path: small }] },
       { toolchain: tc, tmpDir: dir },
     );
     const r = run.results[0]!;
-    expect(run.ffmpeg).toMatchObject({ path: '/usr/bin/ffmpeg', libvmafApi: null });
+    expect(run.ffmpeg).toMatchObject({ path: debian, libvmafApi: null });
     expect(r.perFrame.vmaf).toBeUndefined();
     expect(r.unavailable.map((u) => u.metric)).toEqual(['vmaf', 'ms_ssim']);
     expect(r.unavailable[0]!.hint).toContain('@ffmpeg-installer/ffmpeg');
@@ -270,14 +272,8 @@ describe('without libvmaf (Debian ffmpeg 5.1): PSNR/SSIM equal its hand-written 
     const legs =
       '[0:v]scale=640:360:flags=bicubic,settb=AVTB,setpts=PTS-STARTPTS[d];[1:v]settb=AVTB,setpts=PTS-STARTPTS[r];';
     const inputs = ['-r', '24', '-i', small, '-r', '24', '-i', ref];
-    ffmpeg(
-      [...inputs, '-lavfi', `${legs}[d][r]psnr=stats_file=${p}`, '-f', 'null', '-'],
-      '/usr/bin/ffmpeg',
-    );
-    ffmpeg(
-      [...inputs, '-lavfi', `${legs}[d][r]ssim=stats_file=${s}`, '-f', 'null', '-'],
-      '/usr/bin/ffmpeg',
-    );
+    ffmpeg([...inputs, '-lavfi', `${legs}[d][r]psnr=stats_file=${p}`, '-f', 'null', '-'], debian);
+    ffmpeg([...inputs, '-lavfi', `${legs}[d][r]ssim=stats_file=${s}`, '-f', 'null', '-'], debian);
     expectSame(
       r.perFrame.psnrY,
       parsePsnrStats(readText(p)).map((l) => l.psnrY),

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { VqError } from '../../../shared/errors';
 import { damagePagesOf } from '../../testing/damage';
 import { useTempDirs } from '../../testing/tempDir';
-import { dataFolderError, moveDatabaseAside, moveDbAsideCommand, openDatabase, renameAll, shellQuote } from './db';
+import { commandShellFor, quoteArg } from '../../../shared/shellQuote';
+import { dataFolderError, moveDatabaseAside, moveDbAsideCommand, openDatabase, renameAll } from './db';
 
 // Issue 10, 7b: a data folder that cannot be used answers with the file and what to do. Each error
 // below is produced by a real better-sqlite3 or fs call where this machine can produce it (tests
@@ -37,7 +38,9 @@ describe('openDatabase on a damaged library.db', () => {
     expect(e.message).toContain('file is not a database');
     expect(e.hint).toContain('vq data move-db-aside');
     // The command names this data folder: the app's (Electron's userData) is not the CLI's default.
-    expect(e.hint).toContain(`vq data move-db-aside --data-dir '${dir}'`);
+    expect(e.hint).toContain(
+      `vq data move-db-aside --data-dir ${quoteArg(dir, commandShellFor(process.platform))}`,
+    );
   });
 
   it('SQLITE_CORRUPT (a valid header over damaged pages) → DATABASE_CORRUPT', () => {
@@ -167,7 +170,9 @@ describe('the move-aside command in the hint', () => {
     expect(moveDbAsideCommand('/home/a b/.config/VQ Studio', 'linux')).toBe(
       "vq data move-db-aside --data-dir '/home/a b/.config/VQ Studio'",
     );
-    expect(shellQuote("/tmp/it's", 'darwin')).toBe("'/tmp/it'\\''s'");
+    expect(moveDbAsideCommand("/tmp/it's", 'darwin')).toBe(
+      "vq data move-db-aside --data-dir '/tmp/it'\\''s'",
+    );
     expect(moveDbAsideCommand('C:\\Users\\a b\\AppData\\Roaming\\VQ Studio', 'win32')).toBe(
       'vq data move-db-aside --data-dir "C:\\Users\\a b\\AppData\\Roaming\\VQ Studio"',
     );
@@ -175,7 +180,7 @@ describe('the move-aside command in the hint', () => {
 
   it('a quoted folder reaches a real shell as one argument, unchanged', () => {
     const dir = "/tmp/a b/it's $HOME `x`";
-    const echoed = execFileSync('sh', ['-c', `printf %s ${shellQuote(dir, 'linux')}`], {
+    const echoed = execFileSync('sh', ['-c', `printf %s ${quoteArg(dir, 'posix')}`], {
       encoding: 'utf8',
     });
     expect(echoed).toBe(dir);

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { VqError } from '../../../shared/errors';
+import { commandShellFor, quoteArg } from '../../../shared/shellQuote';
 import { processExists } from '../processIdentity';
 
 /** The open database handle type. */
@@ -410,13 +411,6 @@ function primaryCode(err: unknown): string | null {
   return /^SQLITE_[A-Z]+/.exec(raw)?.[0] ?? raw;
 }
 
-/** `arg` quoted for the shell a person on `platform` types commands into. */
-export function shellQuote(arg: string, platform: NodeJS.Platform = process.platform): string {
-  // cmd.exe and PowerShell both take a double-quoted path, and a Windows path cannot contain `"`.
-  if (platform === 'win32') return `"${arg}"`;
-  return `'${arg.replace(/'/g, `'\\''`)}'`;
-}
-
 /**
  * The command that moves the damaged database of `dataDir` aside (electron/cli/main.ts). It names
  * the folder: the app's data folder (Electron's userData) is not the CLI's default one.
@@ -425,7 +419,7 @@ export function moveDbAsideCommand(
   dataDir: string,
   platform: NodeJS.Platform = process.platform,
 ): string {
-  return `vq data move-db-aside --data-dir ${shellQuote(dataDir, platform)}`;
+  return `vq data move-db-aside --data-dir ${quoteArg(dataDir, commandShellFor(platform))}`;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DistortedScore } from '../../../shared/score';
+import { SERIES_COLUMNS, type DistortedScore } from '../../../shared/score';
 import { testFullScore, testScore } from '../../testing/scores';
 import { useTempDirs } from '../../testing/tempDir';
 import { openDatabase, type Db } from './db';
@@ -148,3 +148,17 @@ function sameBits(a: readonly number[], b: readonly number[]): boolean {
 function rows(db: Db, table: string): number {
   return (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 }
+
+describe('the series columns', () => {
+  it('every series has its SERIES_COLUMNS column in score_results (renaming one needs a migration)', () => {
+    const db = openDatabase(tempDir());
+    try {
+      const columns = (
+        db.prepare('PRAGMA table_info(score_results)').all() as { name: string }[]
+      ).map((c) => c.name);
+      expect(columns).toEqual(expect.arrayContaining(Object.values(SERIES_COLUMNS)));
+    } finally {
+      db.close();
+    }
+  });
+});

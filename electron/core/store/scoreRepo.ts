@@ -8,6 +8,7 @@ import { VqError } from '../../../shared/errors';
 import type { FixId, PreflightFinding } from '../../../shared/preflight';
 import {
   SCORE_SERIES,
+  SERIES_COLUMNS,
   type Alignment,
   type DistortedScore,
   type ModelUsed,
@@ -27,20 +28,6 @@ import { packSeries, unpackSeries } from './frameBlob';
 import type { FileIdentity } from '../media/fileIdentity';
 import { ScoreFreshness } from './scoreFreshness';
 import type { Db } from './db';
-
-/** The `score_results` column of each series (the project export and import use it too). */
-export const SERIES_COLUMN: Readonly<Record<ScoreSeries, string>> = {
-  vmaf: 'vmaf',
-  psnrY: 'psnr_y',
-  psnr: 'psnr',
-  ssimY: 'ssim_y',
-  ssim: 'ssim',
-  msSsim: 'ms_ssim',
-  xpsnr: 'xpsnr_y',
-  xpsnrU: 'xpsnr_u',
-  xpsnrV: 'xpsnr_v',
-  cambi: 'cambi',
-};
 
 /** One scoring process as stored. */
 export interface ScoreRunRecord {
@@ -191,7 +178,7 @@ export class ScoreRepo {
           run.referenceIdentity?.mtimeMs ?? null,
           run.referenceIdentity?.hash ?? null,
         );
-      const columns = [...RESULT_COLUMNS, ...SCORE_SERIES.map((k) => SERIES_COLUMN[k])];
+      const columns = [...RESULT_COLUMNS, ...SCORE_SERIES.map((k) => SERIES_COLUMNS[k])];
       const insert = this.db.prepare(
         `INSERT INTO score_results (${columns.join(', ')})
          VALUES (${columns.map((c) => `@${c}`).join(', ')})`,
@@ -281,7 +268,7 @@ export class ScoreRepo {
     const run = this.db.prepare('SELECT * FROM score_runs WHERE id = ?').get(row.run_id) as RunRow;
     const perFrame: Partial<Record<ScoreSeries, number[]>> = {};
     for (const s of SCORE_SERIES) {
-      const blob = row[SERIES_COLUMN[s] as keyof FullRow] as Buffer | null;
+      const blob = row[SERIES_COLUMNS[s] as keyof FullRow] as Buffer | null;
       if (blob) perFrame[s] = unpackSeries(blob);
     }
     return {
@@ -447,7 +434,7 @@ function toRow(run: ScoreRunRecord, r: NewScoreResult): Record<string, unknown> 
         'Please report this with the scoring command.',
       );
     }
-    row[SERIES_COLUMN[key]] = values ? packSeries(values) : null;
+    row[SERIES_COLUMNS[key]] = values ? packSeries(values) : null;
   }
   return row;
 }

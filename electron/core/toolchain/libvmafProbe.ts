@@ -158,6 +158,7 @@ async function runOnce(
     '-',
   ];
   const r = await runTool(binary, args, {
+    purpose: 'toolchain check',
     timeoutMs,
     collectStdout: false,
     stderrTailBytes: 4096,

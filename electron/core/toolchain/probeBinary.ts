@@ -148,7 +148,12 @@ async function testHardwareEncoders(
         const r = await inTurn(family, async () =>
           hung.has(family)
             ? null
-            : runTool(binary, args, { timeoutMs, collectStdout: false, stderrTailBytes: 2048 }),
+            : runTool(binary, args, {
+                purpose: 'toolchain check',
+                timeoutMs,
+                collectStdout: false,
+                stderrTailBytes: 2048,
+              }),
         );
         if (r === null) {
           return [
@@ -196,6 +201,7 @@ export async function probeBinary(
   const run = async (args: string[]): Promise<string> =>
     (
       await runToolChecked(binary, ['-hide_banner', ...args], {
+        purpose: 'toolchain check',
         timeoutMs: opts.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS,
       })
     ).stdout;

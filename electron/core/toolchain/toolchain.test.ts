@@ -1,33 +1,31 @@
-// Integration test over the real binaries of the dev/CI machine: Debian's ffmpeg 5.1 (no libvmaf)
-// and the npm @ffmpeg-installer build (ffmpeg 4.x with libvmaf 1.3.7). It must fail, not skip, when
-// libvmaf or the models are missing: the project's CI relies on it.
+// Integration test over the real binaries of the dev/CI machine: the ffmpeg on PATH, Debian 12's
+// ffmpeg 5.1 (no libvmaf), and the npm @ffmpeg-installer build (ffmpeg 4.x with libvmaf 1.3.7). It
+// must fail, not skip, when one of them, libvmaf or the models are missing: the project's CI relies
+// on it.
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, realpath, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VqError } from '../../../shared/errors';
 import type { ToolchainReport } from '../../../shared/toolchain';
+import { MODEL_DIR, scoreEnv } from '../../testing/scoreFixtures';
+import { requiredTool } from '../../testing/tools';
 import { CACHE_FILE_NAME, Toolchain } from './index';
 
-const MODEL_DIR = path.resolve('../shared/vmaf-models');
-
-function testEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, VQ_VMAF_MODEL_DIR: MODEL_DIR, ...extra };
-  // A developer's own override would change what gets selected.
-  if (!('VQ_FFMPEG' in extra)) delete env.VQ_FFMPEG;
-  if (!('VQ_FFPROBE' in extra)) delete env.VQ_FFPROBE;
-  return env;
-}
+/** What the first tests expect of the ffmpeg on PATH, and how to get it. */
+const DEBIAN_FFMPEG = "Debian 12's ffmpeg 5.1 on PATH (Debian/Ubuntu: sudo apt-get install ffmpeg)";
 
 describe('Toolchain on this machine', () => {
+  // The ffmpeg on PATH, found as the app finds it (a missing one fails here, naming it).
+  const onPath = requiredTool('ffmpeg');
   let cacheDir: string;
   let report: ToolchainReport;
   let first: Toolchain;
 
   beforeAll(async () => {
     cacheDir = await mkdtemp(path.join(os.tmpdir(), 'vq-toolchain-'));
-    first = new Toolchain({ cacheDir, env: testEnv() });
+    first = new Toolchain({ cacheDir, env: scoreEnv() });
     report = await first.report();
   });
 
@@ -36,13 +34,12 @@ describe('Toolchain on this machine', () => {
   });
 
   it('finds Debian ffmpeg 5 with SVT-AV1 and no libvmaf', async () => {
-    const debianReal = await realpath('/usr/bin/ffmpeg');
     const debian = report.binaries.find((b) => b.kind === 'ffmpeg' && b.source === 'path');
     expect(debian).toBeDefined();
-    expect(await realpath(debian!.path)).toBe(debianReal);
+    expect(await realpath(debian!.path)).toBe(await realpath(onPath));
     expect(debian!.error).toBeNull();
-    expect(debian!.major).toBe(5);
-    expect(debian!.version).toMatch(/^5\.1\./);
+    expect(debian!.major, DEBIAN_FFMPEG).toBe(5);
+    expect(debian!.version, DEBIAN_FFMPEG).toMatch(/^5\.1\./);
     expect(debian!.encoders).toContain('libsvtav1');
     expect(debian!.encoders).toContain('libx264');
     expect(debian!.filters).toEqual(expect.arrayContaining(['psnr', 'ssim', 'scale']));
@@ -76,7 +73,7 @@ describe('Toolchain on this machine', () => {
   it('selects the libvmaf build for scoring and Debian for encoding', async () => {
     const inst = report.binaries.find((b) => b.source === '@ffmpeg-installer');
     expect(report.selected.score).toBe(inst?.path);
-    expect(await realpath(report.selected.encode!)).toBe(await realpath('/usr/bin/ffmpeg'));
+    expect(await realpath(report.selected.encode!)).toBe(await realpath(onPath));
     expect(report.selected.probe).not.toBeNull();
     expect(report.selected.decode).not.toBeNull();
     expect(await first.binaryFor('score')).toBe(inst?.path);
@@ -114,7 +111,7 @@ describe('Toolchain on this machine', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'vq-toolchain-busy-'));
     try {
       // A machine too busy to finish a test encode in time (1 ms here).
-      const busy = new Toolchain({ cacheDir: dir, env: testEnv(), hardwareTestTimeoutMs: 1 });
+      const busy = new Toolchain({ cacheDir: dir, env: scoreEnv(), hardwareTestTimeoutMs: 1 });
       const r = await busy.report();
       const debian = r.binaries.find((b) => b.kind === 'ffmpeg' && b.source === 'path')!;
       expect(debian.unusableEncoders!.find((u) => u.encoder === 'h264_nvenc')?.reason).toMatch(
@@ -131,7 +128,7 @@ describe('Toolchain on this machine', () => {
       expect(cached.some((k) => k.startsWith('ffprobe:'))).toBe(true);
       expect(cached).not.toContain(`ffmpeg:${await realpath(debian.path)}`);
       // The next start probes that build again and gets the machine's own answer.
-      const next = new Toolchain({ cacheDir: dir, env: testEnv() });
+      const next = new Toolchain({ cacheDir: dir, env: scoreEnv() });
       const again = (await next.report()).binaries.find(
         (b) => b.kind === 'ffmpeg' && b.source === 'path',
       )!;
@@ -164,7 +161,7 @@ describe('Toolchain on this machine', () => {
     const before = await stat(cacheFile);
     expect(first.probeCount).toBeGreaterThanOrEqual(3);
 
-    const second = new Toolchain({ cacheDir, env: testEnv() });
+    const second = new Toolchain({ cacheDir, env: scoreEnv() });
     const again = await second.report();
     expect(second.probeCount).toBe(0);
     expect(again).toEqual(report);
@@ -179,7 +176,7 @@ describe('Toolchain on this machine', () => {
 
   it('reports a VQ_FFMPEG that points to a missing file, and keeps working', async () => {
     const missing = path.join(cacheDir, 'no-such-ffmpeg');
-    const t = new Toolchain({ cacheDir, env: testEnv({ VQ_FFMPEG: missing }) });
+    const t = new Toolchain({ cacheDir, env: scoreEnv({ VQ_FFMPEG: missing }) });
     const r = await t.report();
     const env = r.binaries.find((b) => b.source === 'env');
     expect(env).toMatchObject({ kind: 'ffmpeg', path: missing, version: null, libvmaf: null });
@@ -190,24 +187,27 @@ describe('Toolchain on this machine', () => {
   });
 
   it('reports binaries that are not what the variable says', async () => {
+    // A program that runs and exits 0 but prints nothing like ffmpeg's banner.
+    const notFfmpeg = path.join(cacheDir, 'not-ffmpeg');
+    await writeFile(notFfmpeg, '#!/bin/sh\necho hello\n', { mode: 0o755 });
     const t = new Toolchain({
       cacheDir,
-      env: testEnv({ VQ_FFMPEG: '/bin/true', VQ_FFPROBE: '/usr/bin/ffmpeg' }),
+      env: scoreEnv({ VQ_FFMPEG: notFfmpeg, VQ_FFPROBE: onPath }),
     });
     const r = await t.report();
     const [ffmpeg, ffprobe] = r.binaries.filter((b) => b.source === 'env');
     expect(ffmpeg?.error).toMatch(/does not look like ffmpeg/);
-    expect(ffprobe?.error).toBe('/usr/bin/ffmpeg is ffmpeg, not ffprobe.');
+    expect(ffprobe?.error).toBe(`${onPath} is ffmpeg, not ffprobe.`);
     expect(r.selected.encode).toBe(report.selected.encode);
   });
 
   it('an explicit VQ_FFMPEG wins encoding but not VMAF scoring', async () => {
     const inst = report.binaries.find((b) => b.source === '@ffmpeg-installer');
-    const t = new Toolchain({ cacheDir, env: testEnv({ VQ_FFMPEG: '/usr/bin/ffmpeg' }) });
+    const t = new Toolchain({ cacheDir, env: scoreEnv({ VQ_FFMPEG: onPath }) });
     const r = await t.report();
-    expect(r.binaries[0]).toMatchObject({ source: 'env', path: '/usr/bin/ffmpeg', major: 5 });
-    expect(r.selected.encode).toBe('/usr/bin/ffmpeg');
-    expect(r.selected.decode).toBe('/usr/bin/ffmpeg');
+    expect(r.binaries[0]).toMatchObject({ source: 'env', path: onPath, major: 5 });
+    expect(r.selected.encode).toBe(onPath);
+    expect(r.selected.decode).toBe(onPath);
     expect(r.selected.score).toBe(inst?.path);
   });
 

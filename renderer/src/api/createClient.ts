@@ -1,8 +1,7 @@
 /** Picks the transport at start-up: the Electron preload when present, else the WebSocket. */
 import { establishToken } from './accessToken';
 import { frameQuery } from './frameQuery';
-import { createIpcClient } from './ipcClient';
-import { preloadBridge } from './preloadBridge';
+import { createIpcClient, preloadBridge } from './ipcClient';
 import type { RendererClient } from './rendererClient';
 import { createWsClient } from './wsClient';
 

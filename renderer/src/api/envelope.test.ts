@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { VqError } from '../../../shared/errors';
-import { errorFromEnvelope, unwrapEnvelope } from './envelope';
+import { unwrapEnvelope } from './envelope';
+
+/** The VqError that `f` throws. */
+function caught(f: () => unknown): VqError {
+  try {
+    f();
+  } catch (err) {
+    if (err instanceof VqError) return err;
+    throw err;
+  }
+  throw new Error('expected a VqError');
+}
 
 describe('unwrapEnvelope', () => {
   it('returns the value of an ok envelope, including falsy values', () => {
@@ -10,30 +21,29 @@ describe('unwrapEnvelope', () => {
   });
 
   it('throws a VqError with code, message and hint for a failed envelope', () => {
-    let caught: unknown;
-    try {
+    const e = caught(() =>
       unwrapEnvelope({
         ok: false,
         error: { code: 'NOT_FOUND', message: '/x.mp4 does not exist.', hint: 'Check the path' },
-      });
-    } catch (err) {
-      caught = err;
-    }
-    expect(caught).toBeInstanceOf(VqError);
-    const e = caught as VqError;
+      }),
+    );
     expect(e.code).toBe('NOT_FOUND');
     expect(e.message).toBe('/x.mp4 does not exist.');
     expect(e.hint).toBe('Check the path');
   });
 
   it('leaves the hint undefined when the error has none', () => {
-    const e = errorFromEnvelope({ code: 'UNSUPPORTED', message: 'No dialog.' });
+    const e = caught(() =>
+      unwrapEnvelope({ ok: false, error: { code: 'UNSUPPORTED', message: 'No dialog.' } }),
+    );
     expect(e.hint).toBeUndefined();
     expect(e.toApiError()).toEqual({ code: 'UNSUPPORTED', message: 'No dialog.' });
   });
 
   it('maps an unknown code to INTERNAL and keeps the message', () => {
-    const e = errorFromEnvelope({ code: 'WHATEVER', message: 'odd' });
+    const e = caught(() =>
+      unwrapEnvelope({ ok: false, error: { code: 'WHATEVER', message: 'odd' } }),
+    );
     expect(e.code).toBe('INTERNAL');
     expect(e.message).toBe('odd');
   });

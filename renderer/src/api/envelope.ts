@@ -1,33 +1,17 @@
 /**
- * Turns a result envelope into a value or a thrown VqError. Envelopes come from outside the renderer
- * (IPC or WebSocket), so the shape is checked instead of trusted.
+ * Turns an answer into a value or a thrown VqError. Answers come from outside the renderer (IPC or
+ * WebSocket), so they are read with the shared wire schema (shared/wire/messages.ts), not trusted.
  */
-import { ERROR_CODES, VqError, type ErrorCode } from '../../../shared/errors';
+import { VqError } from '../../../shared/errors';
+import { readEnvelope } from '../../../shared/wire/messages';
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function isErrorCode(v: unknown): v is ErrorCode {
-  return typeof v === 'string' && (ERROR_CODES as readonly string[]).includes(v);
-}
-
-/** The VqError an envelope's error half stands for; unknown codes become INTERNAL. */
-export function errorFromEnvelope(error: unknown): VqError {
-  if (!isRecord(error)) {
-    return new VqError('INTERNAL', 'The app reported an error without details.');
-  }
-  const message =
-    typeof error.message === 'string' && error.message ? error.message : 'Unknown error.';
-  const hint = typeof error.hint === 'string' && error.hint ? error.hint : undefined;
-  return new VqError(isErrorCode(error.code) ? error.code : 'INTERNAL', message, hint);
-}
-
-/** The value of an ok envelope; throws the VqError of a failed one or of a malformed answer. */
-export function unwrapEnvelope<T>(envelope: unknown): T {
-  if (isRecord(envelope)) {
-    if (envelope.ok === true && 'value' in envelope) return envelope.value as T;
-    if (envelope.ok === false) throw errorFromEnvelope(envelope.error);
-  }
-  throw new VqError('INTERNAL', 'The app answered with something that is not a result envelope.');
+/**
+ * The value of an ok envelope; throws the VqError of a failed one, or INTERNAL for an answer that
+ * is not an envelope.
+ */
+export function unwrapEnvelope<T>(answer: unknown): T {
+  const envelope = readEnvelope(answer);
+  if (envelope.ok) return envelope.value as T;
+  const { code, message, hint } = envelope.error;
+  throw new VqError(code, message, hint);
 }

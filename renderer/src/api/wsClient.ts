@@ -6,10 +6,10 @@
 import type { VqArgs, VqEvent, VqMethod, VqResults } from '../../../shared/api';
 import { VqError } from '../../../shared/errors';
 import type { ProjectImportSummary } from '../../../shared/project';
+import { encodeRequest, parseServerMessage } from '../../../shared/wire/ws';
 import { unwrapEnvelope } from './envelope';
 import { reconnectDelayMs } from './reconnectDelay';
 import type { ConnectionState, RendererClient } from './rendererClient';
-import { encodeRequest, parseServerMessage } from './wsProtocol';
 
 /** The part of a WebSocket this client uses (lets tests pass a fake). */
 export interface SocketLike {
@@ -157,9 +157,18 @@ export function createWsClient(opts: WsClientOptions): RendererClient {
     mediaUrl: opts.mediaUrl,
     frameUrl: opts.frameUrl,
     async importProject(file) {
-      if (!opts.projectImportUrl) throw new VqError('UNSUPPORTED', 'This page cannot upload project files.');
-      const res = await (opts.fetchImpl ?? fetch)(opts.projectImportUrl, { method: 'POST', body: file, headers: { 'Content-Type': 'application/json' } });
-      if (!res.ok) throw new VqError('INVALID_ARGS', `The server refused the project file (${res.status}): ${(await res.text()).trim()}`);
+      if (!opts.projectImportUrl)
+        throw new VqError('UNSUPPORTED', 'This page cannot upload project files.');
+      const res = await (opts.fetchImpl ?? fetch)(opts.projectImportUrl, {
+        method: 'POST',
+        body: file,
+        headers: { 'Content-Type': 'application/json' },
+      });
+      if (!res.ok)
+        throw new VqError(
+          'INVALID_ARGS',
+          `The server refused the project file (${res.status}): ${(await res.text()).trim()}`,
+        );
       return unwrapEnvelope<ProjectImportSummary>(await res.json());
     },
     connection: () => state,

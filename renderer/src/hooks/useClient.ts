@@ -1,6 +1,6 @@
 import { useContext } from 'react';
 import type { RendererClient } from '../api/rendererClient';
-import { ClientContext } from '../shell/clientContext';
+import { ClientContext } from './clientContext';
 
 /** The API client of this window (throws outside the provider, which is a programming error). */
 export function useClient(): RendererClient {

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { windowTitle, type ViewId } from '../shell/viewList';
+import { windowTitle, type ViewId } from '../model/viewList';
 
 /** Keeps document.title at "VQ Studio — <view>" (the Electron window title follows it). */
 export function useDocumentTitle(view: ViewId): void {

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { focusImportPath, setShortcutsOpen, showView } from '../stores/appStore';
-import { shortcutFor } from '../shell/shortcutKeys';
+import { shortcutFor } from '../model/shortcutKeys';
 
 /** True when keys typed at `target` belong to it (text fields, selects, editable content). */
 export function isTextField(target: EventTarget | null): boolean {

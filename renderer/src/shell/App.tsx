@@ -4,6 +4,7 @@ import { useClient } from '../hooks/useClient';
 import { useGlobalShortcuts } from '../hooks/useGlobalShortcuts';
 import { useWindowDrop } from '../hooks/useWindowDrop';
 import { pushToast, setShortcutsOpen, useAppStore } from '../stores/appStore';
+import { ActivityView } from '../views/activity/ActivityView';
 import { AnalysisView } from '../views/analysis/AnalysisView';
 import { CompareView } from '../views/compare/CompareView';
 import { LaddersView } from '../views/ladders/LaddersView';
@@ -19,7 +20,7 @@ import { ShortcutSheet } from './ShortcutSheet';
 import { Sidebar } from './Sidebar';
 import { ToastArea } from './ToastArea';
 import { useHashRoute } from './useHashRoute';
-import type { ViewId } from './viewList';
+import type { ViewId } from '../model/viewList';
 
 function CurrentView({ view }: { view: ViewId }): ReactNode {
   switch (view) {
@@ -37,6 +38,8 @@ function CurrentView({ view }: { view: ViewId }): ReactNode {
       return <ToolchainView />;
     case 'settings':
       return <SettingsView />;
+    case 'activity':
+      return <ActivityView />;
   }
 }
 

@@ -1,7 +1,7 @@
 import { Fragment, type ReactNode } from 'react';
 import { Dialog } from '../ui/Dialog';
 import { ANALYSIS_SHORTCUTS } from '../views/analysis/analysisShortcuts';
-import { SHORTCUT_SHEET } from './shortcutKeys';
+import { SHORTCUT_SHEET } from '../model/shortcutKeys';
 
 function Chord({ keys }: { keys: string[] }): ReactNode {
   return (

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { showView } from '../stores/appStore';
 import { useQueueStore } from '../stores/queueStore';
-import { VIEWS, type ViewId } from './viewList';
+import { VIEWS, type ViewId } from '../model/viewList';
 
 /**
  * The left navigation; each entry shows its Alt shortcut, views still to come are marked, and the

@@ -5,7 +5,7 @@
  * of the page itself (the `vq serve` token) is never touched. Pure: parsing is total, because a
  * hash can be typed or pasted by anyone.
  */
-import { VIEWS, type ViewId } from './viewList';
+import { VIEWS, type ViewId } from '../model/viewList';
 
 /** What a hash route says: the view and, per view, its selections. */
 export type Route =

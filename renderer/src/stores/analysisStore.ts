@@ -10,8 +10,8 @@ import type { AnalysisData } from '../../../shared/analysis';
 import type { PerTitleRun } from '../../../shared/perTitle';
 import type { RdQuality } from '../../../shared/rd/quality';
 import type { BdMethod } from '../../../shared/rd';
-import type { AxisKind } from '../views/analysis/rdChartModel';
-import type { RdGrouping } from '../views/analysis/rdCurves';
+import type { AxisKind } from '../model/analysis/rdChartModel';
+import type { RdGrouping } from '../model/analysis/rdCurves';
 import { messageOf } from './messageOf';
 
 /** What the analysis store holds. */

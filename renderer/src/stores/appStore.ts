@@ -2,7 +2,7 @@
 import { create } from 'zustand';
 import type { AppInfo } from '../../../shared/api';
 import type { ConnectionState } from '../api/rendererClient';
-import type { ViewId } from '../shell/viewList';
+import type { ViewId } from '../model/viewList';
 
 /** A short message in the toast area. */
 export interface Toast {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { LibraryItem } from '../../../shared/library';
 import type { MetricSupport } from '../../../shared/metricSupport';
 import { SCORE_METRICS, type ScoreMetric } from '../../../shared/score';
-import type { MetricSupportMap } from '../views/scores/scoringBuild';
+import type { MetricSupportMap } from '../model/scores/scoringBuild';
 import { encodeOptionsFor, scoreAfterEncodeProblem } from './ladderEditorStore';
 
 /** A scoring build that computes only `ok` (the others unavailable with a reason). */

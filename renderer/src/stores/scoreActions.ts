@@ -1,7 +1,6 @@
 /** Score requests started by the person: queue a score, delete a stored score, export scores. */
-import type { VqArgs, VqClient } from '../../../shared/api';
+import type { VqArgs, VqClient, VqResults } from '../../../shared/api';
 import type { Job } from '../../../shared/queue';
-import { downloadText } from '../ui/download';
 import { pushToast } from './appStore';
 import { failureOf, type Failure } from './failureOf';
 import { rememberScoreJob } from './scoresStore';
@@ -37,16 +36,17 @@ export async function deleteScore(client: VqClient, resultId: string): Promise<b
   }
 }
 
-/** Downloads the per-frame values of stored scores as CSV or JSON; failures become a toast. */
+/**
+ * The per-frame values of stored scores as a CSV or JSON file for the view to offer as a download;
+ * null when that failed (then a toast says why).
+ */
 export async function exportScores(
   client: VqClient,
   resultIds: string[],
   format: 'csv' | 'json',
-): Promise<boolean> {
+): Promise<VqResults['scores.export'] | null> {
   try {
-    const file = await client.call('scores.export', { resultIds, format });
-    downloadText(file.fileName, file.text, file.mimeType);
-    return true;
+    return await client.call('scores.export', { resultIds, format });
   } catch (err) {
     const f = failureOf(err);
     pushToast({
@@ -55,6 +55,6 @@ export async function exportScores(
       message: f.message,
       hint: f.hint,
     });
-    return false;
+    return null;
   }
 }

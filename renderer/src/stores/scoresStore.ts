@@ -8,7 +8,7 @@
 import { create } from 'zustand';
 import type { VqClient, VqEvent } from '../../../shared/api';
 import type { ScoreResultDetail } from '../../../shared/scoreResults';
-import { assignColors } from '../views/scores/seriesColors';
+import { assignColors } from '../model/scores/seriesColors';
 import { messageOf } from './messageOf';
 import {
   initialSelection,

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { CopyButton } from './CopyButton';
-import { shellLine, shellLines } from './shellCommand';
+import { shellLine, shellLines } from '../../../shared/shellQuote';
+import { useCommandShell } from '../hooks/useCommandShell';
 
 /** Props of {@link CommandBlock}. */
 export interface CommandBlockProps {
@@ -16,13 +17,14 @@ export interface CommandBlockProps {
  * with Copy (the same multi-line text, which a shell runs as one command) and Copy as one line.
  */
 export function CommandBlock({ args, label, testId }: CommandBlockProps): ReactNode {
-  const lines = shellLines(args);
+  const shell = useCommandShell();
+  const lines = shellLines(args, shell);
   return (
     <div className="command-block">
       <div className="command-head">
         <span className="command-label">{label ?? 'Command'}</span>
         <span className="inline-actions">
-          <CopyButton text={shellLine(args)} label="Copy as one line" />
+          <CopyButton text={shellLine(args, shell)} label="Copy as one line" />
           <CopyButton text={lines} label="Copy command" />
         </span>
       </div>

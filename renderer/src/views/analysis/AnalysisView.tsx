@@ -14,7 +14,7 @@ import {
 import { openInCompare } from '../../stores/compareRequest';
 import { useLibraryStore } from '../../stores/libraryStore';
 import { ErrorPanel } from '../../ui/ErrorPanel';
-import { assignColors } from '../scores/seriesColors';
+import { assignColors } from '../../model/scores/seriesColors';
 import { BdTablePanel } from './BdTablePanel';
 import { downloadBlob } from '../../ui/download';
 import { pngFileName, svgToPngBlob } from './chartPng';
@@ -31,8 +31,7 @@ import {
   RD_GROUPINGS,
   stalePlotPoints,
   type RdGrouping,
-} from './rdCurves';
-import './analysis.css';
+} from '../../model/analysis/rdCurves';
 
 /**
  * Analysis: the rate–quality picture of one source — every scored rendition on a chart of bitrate

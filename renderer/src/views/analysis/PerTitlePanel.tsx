@@ -31,10 +31,10 @@ import { ErrorPanel } from '../../ui/ErrorPanel';
 import { errorTitle } from '../../ui/errorTitle';
 import { NumberField } from '../../ui/NumberField';
 import { ProgressBar } from '../../ui/ProgressBar';
-import { availableEncoders, encoderChoices } from '../ladders/encoderChoices';
-import { HdrChoice } from '../ladders/HdrChoice';
-import { batchFraction, rungTally } from '../queue/queueFigures';
-import { timeText } from '../queue/timeText';
+import { availableEncoders, encoderChoices } from '../../model/ladders/encoderChoices';
+import { HdrChoice } from '../../ui/HdrChoice';
+import { batchFraction, rungTally } from '../../model/queue/queueFigures';
+import { timeText } from '../../model/timeText';
 import {
   DEFAULT_PER_TITLE_FORM,
   defaultCrfText,
@@ -45,7 +45,7 @@ import {
   type PerTitleForm,
 } from './perTitleForm';
 import { figureInfo } from './qualityFigures';
-import type { HullCandidate } from './rdCurves';
+import type { RenditionPoint } from '../../model/analysis/rdCurves';
 import { RecommendedLadder, type RecommendedRow } from './RecommendedLadder';
 
 /** Props of {@link PerTitlePanel}. */
@@ -54,7 +54,7 @@ export interface PerTitlePanelProps {
   runs: readonly PerTitleRun[];
   runsError: string | null;
   /** The hull of the chart (its setting, its figure), for "Recommend from current points". */
-  hull: readonly HullCandidate[];
+  hull: readonly RenditionPoint[];
   /** The encoder and preset of the hull's setting, and its name ("libx264 ultrafast CRF"). */
   hullEncoder: string | null;
   hullPreset: string | null;
@@ -86,7 +86,7 @@ function liveLadderIdentity(source: LibraryItem, encoder: string): { id: string;
   };
 }
 
-function pickRows(picks: readonly PickedRung<HullCandidate>[]): RecommendedRow[] {
+function pickRows(picks: readonly PickedRung<RenditionPoint>[]): RecommendedRow[] {
   return picks.map((p, i) => ({
     key: `${i}-${p.point.id}`,
     width: p.point.width,

@@ -1,7 +1,5 @@
 import {
-  useEffect,
   useMemo,
-  useRef,
   useState,
   type KeyboardEvent,
   type MouseEvent,
@@ -10,6 +8,7 @@ import {
 } from 'react';
 import type { RdRendition } from '../../../../shared/analysis';
 import type { Crossover } from '../../../../shared/rd';
+import { useElementWidth } from '../../hooks/useElementWidth';
 import {
   bitrateDomain,
   bitrateText,
@@ -22,10 +21,11 @@ import {
   qualityDomain,
   type AxisKind,
   type ScreenPoint,
-} from './rdChartModel';
+} from '../../model/analysis/rdChartModel';
+import type { RenditionPoint } from '../../model/analysis/rdCurves';
 
-/** A rendition on the chart. */
-type ChartPoint = { bitrate: number; quality: number; rendition: RdRendition };
+/** A rendition on the chart: what it reads of a curve's point. */
+type ChartPoint = Pick<RenditionPoint, 'bitrate' | 'quality' | 'rendition'>;
 
 /** One curve as drawn: its points by bitrate ascending, a colour and a legend label. */
 export interface ChartCurve {
@@ -191,25 +191,11 @@ export function RdChart({
   figures,
   height = 420,
 }: RdChartProps): ReactNode {
-  const wrapRef = useRef<HTMLDivElement>(null);
-  const [width, setWidth] = useState(800);
+  const { ref: wrapRef, width } = useElementWidth<HTMLDivElement>(800);
   const [hover, setHover] = useState<number | null>(null);
   // The rendition stepped to with the keys, by id: the points are fetched again while the chart
   // has focus (a grid scores in bursts), so an index would move to another rendition or past the end.
   const [focusId, setFocusId] = useState<string | null>(null);
-
-  useEffect(() => {
-    const wrap = wrapRef.current;
-    if (!wrap) return;
-    const measure = (): void => {
-      const w = Math.floor(wrap.clientWidth);
-      if (w > 0) setWidth((old) => (Math.abs(old - w) > 1 ? w : old));
-    };
-    measure();
-    const observer = new ResizeObserver(measure);
-    observer.observe(wrap);
-    return () => observer.disconnect();
-  }, []);
 
   const colors = useMemo(() => themeColors(), []);
   const legendEntries = useMemo(

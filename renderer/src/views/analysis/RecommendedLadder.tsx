@@ -10,9 +10,9 @@ import {
   useLadderEditorStore,
 } from '../../stores/ladderEditorStore';
 import { useToolchainStore } from '../../stores/toolchainStore';
-import { scoringSupport } from '../scores/scoringBuild';
+import { scoringSupport } from '../../model/scores/scoringBuild';
 import { saveLadder, useLaddersStore } from '../../stores/laddersStore';
-import { bitrateText } from './rdChartModel';
+import { bitrateText } from '../../model/analysis/rdChartModel';
 
 /** One rung of a recommendation as the table shows it. */
 export interface RecommendedRow {

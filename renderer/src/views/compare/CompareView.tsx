@@ -38,7 +38,6 @@ import { useCompareSelection } from './useCompareSelection';
 import { useFrameCache, usePrefetch } from './useFrameCache';
 import { useFrameInfo } from './useFrameInfo';
 import { usePlayback } from './usePlayback';
-import './compare.css';
 
 type ViewOptions = Omit<ToolbarState, 'twoUp' | 'playing' | 'playOff' | 'selectedTitle'>;
 

@@ -4,9 +4,9 @@ import type { HdrKind } from '../../../../shared/media';
 import type { ScoreMetric } from '../../../../shared/score';
 import { setEncodeOptions } from '../../stores/ladderEditorStore';
 import { useToolchainStore } from '../../stores/toolchainStore';
-import { MetricChoices } from '../scores/MetricChoices';
-import { scoringSupport } from '../scores/scoringBuild';
-import { HdrChoice } from './HdrChoice';
+import { MetricChoices } from '../../ui/MetricChoices';
+import { scoringSupport } from '../../model/scores/scoringBuild';
+import { HdrChoice } from '../../ui/HdrChoice';
 
 /** Props of {@link EncodeChoices}. */
 export interface EncodeChoicesProps {

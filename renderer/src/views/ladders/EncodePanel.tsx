@@ -8,7 +8,7 @@ import type { Failure } from '../../stores/failureOf';
 import { setEncodeOptions, setEncodeSource, sourceHdr } from '../../stores/ladderEditorStore';
 import { ErrorPanel } from '../../ui/ErrorPanel';
 import { errorTitle } from '../../ui/errorTitle';
-import { metricsText } from '../scores/scoreOptionsText';
+import { metricsText } from '../../model/scores/scoreOptionsText';
 import { EncodeChoices } from './EncodeChoices';
 import { PlanFindings } from './PlanFindings';
 

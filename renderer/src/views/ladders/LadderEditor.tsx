@@ -7,7 +7,7 @@ import type { Failure } from '../../stores/failureOf';
 import { downloadText } from '../../ui/download';
 import { ErrorPanel } from '../../ui/ErrorPanel';
 import { errorTitle } from '../../ui/errorTitle';
-import type { EncoderChoice } from './encoderChoices';
+import type { EncoderChoice } from '../../model/ladders/encoderChoices';
 import {
   addRung,
   duplicateRungAt,
@@ -16,11 +16,11 @@ import {
   removeRungAt,
   replaceRung,
   type LadderDraft,
-} from './ladderDraft';
+} from '../../model/ladders/ladderDraft';
 import { ladderFileName, ladderJson } from './ladderFile';
 import { issuePlace, messagesAt, type LadderIssue } from './ladderIssues';
 import { RungTable } from './RungTable';
-import { ladderSummary } from './rungText';
+import { ladderSummary } from '../../../../shared/rungText';
 
 /** Props of {@link LadderEditor}. */
 export interface LadderEditorProps {

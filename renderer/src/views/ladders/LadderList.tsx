@@ -2,7 +2,7 @@ import { useRef, useState, type ReactNode } from 'react';
 import type { Ladder, LadderEntry } from '../../../../shared/ladder';
 import { ErrorPanel } from '../../ui/ErrorPanel';
 import { parseLadderFile } from './ladderFile';
-import { ladderSummary } from './rungText';
+import { ladderSummary } from '../../../../shared/rungText';
 
 /** Props of {@link LadderList}. */
 export interface LadderListProps {

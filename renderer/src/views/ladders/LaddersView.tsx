@@ -13,16 +13,20 @@ import { deleteLadder, useLaddersStore } from '../../stores/laddersStore';
 import { useLibraryStore } from '../../stores/libraryStore';
 import { pushToast } from '../../stores/appStore';
 import { useToolchainStore } from '../../stores/toolchainStore';
-import { scoringSupport } from '../scores/scoringBuild';
+import { scoringSupport } from '../../model/scores/scoringBuild';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
-import { availableEncoders, encoderChoices, unusableEncoders } from './encoderChoices';
+import {
+  availableEncoders,
+  encoderChoices,
+  unusableEncoders,
+} from '../../model/ladders/encoderChoices';
 import { EncodePanel } from './EncodePanel';
-import { ladderChoice } from './ladderDraft';
+import { ladderChoice } from '../../model/ladders/ladderDraft';
 import { LadderEditor } from './LadderEditor';
 import { ladderIssues, type LadderIssue } from './ladderIssues';
 import { LadderList } from './LadderList';
 import { PlanPanel } from './PlanPanel';
-import { copyOfLadder, newLadder } from './rungEdits';
+import { copyOfLadder, newLadder } from '../../model/ladders/rungEdits';
 import { useEncodePlan } from './useEncodePlan';
 
 /**

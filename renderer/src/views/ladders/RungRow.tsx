@@ -1,7 +1,7 @@
 import { useState, type KeyboardEvent, type ReactNode } from 'react';
 import { ENCODERS, isSoftwareEncoder, type Encoder, type Rung } from '../../../../shared/ladder';
 import { NumberField } from '../../ui/NumberField';
-import type { EncoderChoice } from './encoderChoices';
+import type { EncoderChoice } from '../../model/ladders/encoderChoices';
 import { messagesAt, type LadderIssue } from './ladderIssues';
 import {
   changeAudioMode,
@@ -12,7 +12,7 @@ import {
   withRateField,
   withTwoPass,
   type RateMode,
-} from './rungEdits';
+} from '../../model/ladders/rungEdits';
 
 /** Props of {@link RungRow}. */
 export interface RungRowProps {

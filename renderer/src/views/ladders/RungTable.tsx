@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import type { Ladder, Rung } from '../../../../shared/ladder';
-import type { EncoderChoice } from './encoderChoices';
+import type { EncoderChoice } from '../../model/ladders/encoderChoices';
 import type { LadderIssue } from './ladderIssues';
 import { RungRow } from './RungRow';
 import {
@@ -9,9 +9,9 @@ import {
   gopText,
   pixFmtText,
   presetText,
-  rateText,
-  sizeText,
-} from './rungText';
+  rateControlText,
+  rungSizeText,
+} from '../../../../shared/rungText';
 
 const HEADERS: readonly { label: string; title?: string; className?: string }[] = [
   { label: '#', className: 'rung-n' },
@@ -32,9 +32,9 @@ function StaticRow({ rung, index }: { rung: Rung; index: number }): ReactNode {
     <tr data-testid="rung-row" data-rung-id={rung.id}>
       <td className="rung-n">{index + 1}</td>
       <td className="mono">{rung.id}</td>
-      <td className="mono">{sizeText(rung)}</td>
+      <td className="mono">{rungSizeText(rung)}</td>
       <td className="mono">{rung.encoder}</td>
-      <td>{rateText(rung.rateControl)}</td>
+      <td>{rateControlText(rung.rateControl)}</td>
       <td className="mono">{presetText(rung)}</td>
       <td>{gopText(rung)}</td>
       <td>{pixFmtText(rung.pixFmt)}</td>

@@ -3,7 +3,7 @@ import type { LibraryItem } from '../../../../shared/library';
 import { useClient } from '../../hooks/useClient';
 import { removeItem } from '../../stores/libraryActions';
 import { selectItem, useLibraryStore } from '../../stores/libraryStore';
-import { ScoresPanel } from '../scores/ScoresPanel';
+import { ScoresPanel } from './scores/ScoresPanel';
 import { DetailPanel } from './DetailPanel';
 import { ImportBar } from './ImportBar';
 import { ImportFeedback } from './ImportFeedback';

@@ -3,7 +3,7 @@ import type { Batch, ConcurrencyInfo, Job, JobProgress, Rendition } from '../../
 import { showView } from '../../stores/appStore';
 import { selectItem } from '../../stores/libraryStore';
 import { ProgressBar } from '../../ui/ProgressBar';
-import type { JobNames } from './jobText';
+import type { JobNames } from '../../model/queue/jobText';
 import { JobRow } from './JobRow';
 import {
   batchEtaSeconds,
@@ -13,9 +13,9 @@ import {
   percentText,
   rungTally,
   scoreTallyText,
-} from './queueFigures';
+} from '../../model/queue/queueFigures';
 import { RenditionTable } from './RenditionTable';
-import { timeText } from './timeText';
+import { timeText } from '../../model/timeText';
 
 /** Props of {@link BatchCard}. */
 export interface BatchCardProps {

@@ -3,10 +3,10 @@ import { FIX_DESCRIPTIONS } from '../../../../shared/preflight';
 import type { Job, ScoreJobPlan } from '../../../../shared/queue';
 import { CommandBlock } from '../../ui/CommandBlock';
 import { FactList } from '../../ui/FactList';
-import { metricsText, modelText, rangeText, scaleText } from '../scores/scoreOptionsText';
-import { jobText, type JobNames } from './jobText';
-import { encodeTimeText } from './queueFigures';
-import { timeText } from './timeText';
+import { metricsText, modelText, rangeText, scaleText } from '../../model/scores/scoreOptionsText';
+import { jobText, type JobNames } from '../../model/queue/jobText';
+import { encodeTimeText } from '../../model/queue/queueFigures';
+import { timeText } from '../../model/timeText';
 
 /** Props of {@link JobDetails}. */
 export interface JobDetailsProps {

@@ -3,7 +3,7 @@ import { isRetryable, type Job, type JobProgress } from '../../../../shared/queu
 import { formatFps } from '../../../../shared/format';
 import { ProgressBar } from '../../ui/ProgressBar';
 import { JobDetails } from './JobDetails';
-import { jobText, type JobNames } from './jobText';
+import { jobText, type JobNames } from '../../model/queue/jobText';
 import {
   clockDuration,
   encodeTimeText,
@@ -11,8 +11,8 @@ import {
   percentText,
   placeText,
   speedText,
-} from './queueFigures';
-import { StatusChip } from './StatusChip';
+} from '../../model/queue/queueFigures';
+import { StatusChip } from '../../ui/StatusChip';
 
 /** Props of {@link JobRow}. */
 export interface JobRowProps {

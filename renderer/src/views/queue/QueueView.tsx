@@ -18,8 +18,8 @@ import { focusBatch, useQueueStore } from '../../stores/queueStore';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { ErrorPanel } from '../../ui/ErrorPanel';
 import { BatchCard } from './BatchCard';
-import { jobText, type JobNames } from './jobText';
-import { queuePlaces } from './queueFigures';
+import { jobText, type JobNames } from '../../model/queue/jobText';
+import { queuePlaces } from '../../model/queue/queueFigures';
 import { RenditionTable } from './RenditionTable';
 
 type Confirming =

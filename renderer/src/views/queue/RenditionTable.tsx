@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { formatBitrate, formatBytes } from '../../../../shared/format';
 import { renditionTimeNote, type Rendition } from '../../../../shared/queue';
 import { CopyButton } from '../../ui/CopyButton';
-import { encodeTimeText } from './queueFigures';
+import { encodeTimeText } from '../../model/queue/queueFigures';
 
 /** Props of {@link RenditionTable}. */
 export interface RenditionTableProps {

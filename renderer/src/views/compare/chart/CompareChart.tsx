@@ -8,15 +8,16 @@ import {
   type ReactNode,
 } from 'react';
 import type { ScoreSeries } from '../../../../../shared/score';
+import { useElementWidth } from '../../../hooks/useElementWidth';
 import { downloadCanvasPng } from '../../../ui/download';
-import { yRange } from '../../scores/frameSeries';
+import { yRange } from '../../../model/scores/frameSeries';
 import {
   lowerIsBetter,
   scoreText,
   seriesBounds,
   SERIES_INFO,
   vmafMaxScoreOf,
-} from '../../scores/seriesInfo';
+} from '../../../model/scores/seriesInfo';
 import { plotArea, plotColumns, PLOT_PADDING, xToFrame } from './chartAxes';
 import { availableSeries, chartFrameCount, shownSeries, worstEntries } from './chartModel';
 import { decimate } from './decimate';
@@ -24,7 +25,6 @@ import { DARK_CHART_THEME, drawFrameChart, type ChartTheme } from './drawFrameCh
 import { scoreAt, seriesOnViewerFrames, type PaneScores } from './paneScores';
 import { scoresPending, useCompareScores } from './useCompareScores';
 import { StalePill } from '../StalePill';
-import './chart.css';
 
 /** One pane of the viewer as the chart shows it. */
 export interface CompareChartPane {
@@ -58,12 +58,6 @@ const CHART_HEIGHT = 104;
 
 /** Worst frames listed per pane. */
 const WORST_LISTED = 8;
-
-/** The canvas size in CSS px and the device pixel ratio it is drawn at. */
-interface CanvasSize {
-  width: number;
-  dpr: number;
-}
 
 function cssVar(name: string, fallback: string): string {
   const v = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
@@ -143,38 +137,26 @@ export function CompareChart({
     [scored, series],
   );
 
-  const wrapRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
-  const [size, setSize] = useState<CanvasSize>({ width: 0, dpr: 1 });
+  // The canvas is drawn at the container's width (CSS px) times the screen's pixel ratio.
+  const { ref: wrapRef, width } = useElementWidth<HTMLDivElement>(0);
+  const [dpr, setDpr] = useState(() => window.devicePixelRatio || 1);
   const [hover, setHover] = useState<number | null>(null);
   const dragging = useRef(false);
   const lastSeek = useRef<number | null>(null);
   const hasScores = scored.length > 0;
 
-  // Follow the container's width and the screen's pixel ratio.
+  // Follow the screen's pixel ratio. The query fires when the ratio leaves this value (window
+  // moved to another screen, browser zoom); the effect then runs again with a query for the new one.
   useEffect(() => {
-    const wrap = wrapRef.current;
-    if (!wrap) return;
-    const measure = (): void => {
-      const width = Math.floor(wrap.clientWidth);
-      const dpr = window.devicePixelRatio || 1;
-      setSize((s) => (s.width === width && s.dpr === dpr ? s : { width, dpr }));
-    };
-    measure();
-    const observer = new ResizeObserver(measure);
-    observer.observe(wrap);
-    // Fires when the ratio leaves this value (window moved to another screen, browser zoom);
-    // the effect then runs again with a query for the new one.
-    const media = window.matchMedia(`(resolution: ${window.devicePixelRatio || 1}dppx)`);
-    media.addEventListener('change', measure);
-    return () => {
-      observer.disconnect();
-      media.removeEventListener('change', measure);
-    };
-  }, [hasScores, size.dpr]);
+    const media = window.matchMedia(`(resolution: ${dpr}dppx)`);
+    const follow = (): void => setDpr(window.devicePixelRatio || 1);
+    media.addEventListener('change', follow);
+    return () => media.removeEventListener('change', follow);
+  }, [dpr]);
 
   // Decimate once per data or width change; playhead and hover redraws reuse it.
-  const columns = plotColumns(size.width, size.dpr);
+  const columns = plotColumns(width, dpr);
   const decimated = useMemo(
     () =>
       lines.map((l) => ({
@@ -188,17 +170,17 @@ export function CompareChart({
 
   useEffect(() => {
     const canvas = canvasRef.current;
-    if (!canvas || size.width <= 0) return;
-    const w = Math.round(size.width * size.dpr);
-    const h = Math.round(CHART_HEIGHT * size.dpr);
+    if (!canvas || width <= 0) return;
+    const w = Math.round(width * dpr);
+    const h = Math.round(CHART_HEIGHT * dpr);
     if (canvas.width !== w) canvas.width = w;
     if (canvas.height !== h) canvas.height = h;
     const ctx = canvas.getContext('2d');
     if (!ctx) return;
     drawFrameChart(ctx, {
-      width: size.width,
+      width,
       height: CHART_HEIGHT,
-      dpr: size.dpr,
+      dpr,
       series: decimated,
       yRange: range,
       frameCount: n,
@@ -206,7 +188,7 @@ export function CompareChart({
       hover,
       theme,
     });
-  }, [size, decimated, range, n, frame, hover, theme]);
+  }, [width, dpr, decimated, range, n, frame, hover, theme]);
 
   const frameAtPointer = (e: PointerEvent<HTMLCanvasElement>): number => {
     const rect = e.currentTarget.getBoundingClientRect();

@@ -28,7 +28,7 @@ export interface ChartTheme {
   font: string;
 }
 
-/** The dark theme's values (styles.css): surface, border, muted text, accent. */
+/** The dark theme's values (styles/tokens.css): surface, border, muted text, accent. */
 export const DARK_CHART_THEME: Readonly<ChartTheme> = {
   background: '#15181e',
   grid: '#272c35',

@@ -1,0 +1,50 @@
+/**
+ * How every ffmpeg and ffprobe command of the app opens a local file: the demuxer options of
+ * headerless raw video, an optional forced rate, then `-i` and the file as a `file:` URL. One
+ * builder, so the frame server, the score engine, the encoder, probes and thumbnails read an input
+ * alike. Pure (the paths are already absolute and resolved).
+ */
+import type { RawVideoSpec } from './media';
+
+/**
+ * The input argument for ffmpeg. The path is absolute, so a name starting with "-" is never taken
+ * for an option, and the `file:` prefix stops ffmpeg from reading "name:..." as a protocol.
+ */
+export function ffmpegInputUrl(realPath: string): string {
+  return `file:${realPath}`;
+}
+
+/** Demuxer options for headerless raw video (its size, pixel format and rate), placed before `-i`. */
+export function rawInputArgs(raw: RawVideoSpec): string[] {
+  return [
+    '-f',
+    'rawvideo',
+    '-video_size',
+    `${raw.width}x${raw.height}`,
+    '-pixel_format',
+    raw.pixFmt,
+    '-framerate',
+    String(raw.fps),
+  ];
+}
+
+/** Options of {@link fileInputArgs}. */
+export interface FileInputOptions {
+  /** The geometry of headerless raw video; null or absent for a file that says its own. */
+  raw?: RawVideoSpec | null;
+  /** A constant rate to read the input at (`-r` before `-i`, "N/D"); null keeps its timestamps. */
+  rate?: string | null;
+}
+
+/**
+ * Everything that opens one local file as an input, `-i` included: the raw-video options, the
+ * forced rate, then `-i file:<path>`.
+ */
+export function fileInputArgs(realPath: string, opts: FileInputOptions = {}): string[] {
+  return [
+    ...(opts.raw ? rawInputArgs(opts.raw) : []),
+    ...(opts.rate ? ['-r', opts.rate] : []),
+    '-i',
+    ffmpegInputUrl(realPath),
+  ];
+}
