@@ -169,14 +169,14 @@ const layers = {
   },
   'renderer/api': {
     files: ['renderer/src/api/'],
-    allow: [...SHARED, 'renderer/model'],
+    allow: SHARED,
     packages: ['zod'],
     tests: { packages: ['vitest', 'fast-check'] },
   },
   'renderer/stores': {
     files: ['renderer/src/stores/'],
     allow: [...SHARED, 'renderer/model', 'renderer/api'],
-    packages: ['zustand', 'react'],
+    packages: ['zustand'],
     tests: { packages: ['vitest', 'fast-check'] },
   },
   'renderer/hooks': {
@@ -237,7 +237,7 @@ const layers = {
     packages: [NODE, 'electron', 'better-sqlite3', 'eslint'],
     tests: { packages: ['vitest', 'fast-check', 'typescript-eslint'] },
   },
-  bin: { files: ['bin/'], allow: ['cli'], packages: ['tsx/*', 'tsx'] },
+  bin: { files: ['bin/'], allow: ['cli'], packages: ['tsx'] },
   config: {
     files: [
       'eslint.config.js',

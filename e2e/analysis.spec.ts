@@ -81,7 +81,7 @@ test('per-title from the Analysis view: grid, RD chart with hull, BD-rate, recom
   ).toHaveCount(1);
   // The best resolution changes once along the hull: a labelled guide.
   await expect(chart.getByTestId('rd-crossover')).toHaveCount(1);
-  await expect(chart.getByTestId('rd-crossover')).toContainText(/^120p → 240p at [\d.]+ kb\/s$/);
+  await expect(chart.getByTestId('rd-crossover')).toContainText(/^120p → 240p at [\d,]+ kb\/s$/);
   // Other figures and groupings: PSNR-Y, and one curve per ladder (the grid).
   await view.getByTestId('analysis-quality').selectOption('psnrY');
   await expect(chart).toHaveAttribute('aria-label', /^PSNR-Y/);
@@ -128,10 +128,13 @@ test('per-title from the Analysis view: grid, RD chart with hull, BD-rate, recom
   await expect(rungs.first()).toBeVisible();
   const count = await rungs.count();
   expect(count).toBeGreaterThanOrEqual(1);
+  // Sizes and rates as a saved rung and every other view print them (shared/rungText, format).
+  for (const size of await ladder.getByTestId('recommended-resolution').allTextContents())
+    expect(size).toMatch(/^\d+×\d+$/);
   const rates = await ladder.getByTestId('recommended-bitrate').allTextContents();
   const bps = rates.map((t) => {
-    const m = /([\d.]+) (k|M)?b\/s/.exec(t);
-    return m ? Number(m[1]) * (m[2] === 'M' ? 1e6 : m[2] === 'k' ? 1e3 : 1) : Number.NaN;
+    const m = /^([\d,.]+) (k|M)b\/s$/.exec(t);
+    return m ? Number(m[1]!.replace(/,/g, '')) * (m[2] === 'M' ? 1e6 : 1e3) : Number.NaN;
   });
   for (let i = 1; i < bps.length; i++) expect(bps[i]!).toBeLessThan(bps[i - 1]!);
 

@@ -6,9 +6,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { ElectronApplication, Page, PlaywrightWorkerArgs } from '@playwright/test';
 import { installedElectron } from '../scripts/electronBinary.mjs';
+import { prepareElectronSqlite } from '../scripts/electronSqlite.mjs';
 import type { FrameSize, ShellApp } from './shellApp';
 
 /** Why the electron project's tests are skipped on a machine without the Electron binary. */
@@ -17,21 +17,33 @@ export const NO_ELECTRON_BINARY =
   '`npx electron --version` (downloads it) or `npm ci` without ELECTRON_SKIP_BINARY_DOWNLOAD. ' +
   'The web project runs the same specs in Chromium.';
 
+/** Why the electron project's tests are skipped on Linux without a display for the window. */
+export const NO_DISPLAY =
+  'no display: run under xvfb-run (`xvfb-run -a npx playwright test --project=electron`); ' +
+  'neither DISPLAY nor WAYLAND_DISPLAY is set, so Electron cannot open its window.';
+
 /** The installed Electron executable, or null (see scripts/electronBinary.mjs). */
 export const electronBinary: string | null = installedElectron();
+
+/**
+ * Why the Electron shell cannot start here (no Electron binary; on Linux, no display), or null
+ * when it can.
+ */
+export function whyElectronCannotStart(
+  binary: string | null = electronBinary,
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): string | null {
+  if (binary === null) return NO_ELECTRON_BINARY;
+  if (platform === 'linux' && !env.DISPLAY && !env.WAYLAND_DISPLAY) return NO_DISPLAY;
+  return null;
+}
 
 /** The app in the Electron shell: what every shell has, plus its main process. */
 export interface ElectronApp extends ShellApp {
   readonly shell: 'electron';
   /** The main process (`evaluate` runs there, e.g. to stub a native dialog). */
   readonly electron: ElectronApplication;
-}
-
-/** An Electron build of better-sqlite3 (the one in node_modules is built for Node). */
-async function electronSqliteBinding(): Promise<string | null> {
-  const script = pathToFileURL(path.resolve('scripts/electronSqlite.mjs')).href;
-  const mod = (await import(script)) as { prepareElectronSqlite(root: string): string | null };
-  return mod.prepareElectronSqlite(path.resolve('.'));
 }
 
 /** `env` without what would change how Electron starts, with the data dir and SQLite build. */
@@ -60,7 +72,8 @@ export async function startElectronApp(
   playwright: PlaywrightWorkerArgs['playwright'],
   env: NodeJS.ProcessEnv,
 ): Promise<ElectronApp> {
-  if (!electronBinary) throw new Error(NO_ELECTRON_BINARY);
+  const cannot = whyElectronCannotStart(electronBinary, env);
+  if (cannot !== null || !electronBinary) throw new Error(cannot ?? NO_ELECTRON_BINARY);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vq-e2e-electron-'));
   const downloads = path.join(dataDir, 'e2e-downloads');
   const args = [path.resolve('out/main/index.js')];
@@ -72,7 +85,8 @@ export async function startElectronApp(
   const electron = await playwright._electron.launch({
     executablePath: electronBinary,
     args,
-    env: electronEnv(env, dataDir, await electronSqliteBinding()),
+    // An Electron build of better-sqlite3 (the one in node_modules is built for Node).
+    env: electronEnv(env, dataDir, prepareElectronSqlite(path.resolve('.'))),
   });
   const window = await electron.firstWindow();
   // The start page is wherever the app loads its renderer from (app://vq/index.html in a build).

@@ -7,18 +7,14 @@
  * in one of them ({@link onlyIn}).
  *
  * One app runs per spec file (and per `appEnv`): the tests of a file share its library, as a
- * person's session would, and no state leaks from one file to the next.
+ * person's session would, and no state leaks from one file to the next. Where the Electron shell
+ * cannot start (no binary; Linux without a display) its tests are reported skipped, saying why.
  */
 import { test as base, expect, type Browser } from '@playwright/test';
 import path from 'node:path';
 import { MODEL_DIR } from '../electron/testing/scoreFixtures';
 import { sharedVmaf3Build } from '../electron/testing/vmaf3Build';
-import {
-  electronBinary,
-  NO_ELECTRON_BINARY,
-  startElectronApp,
-  type ElectronApp,
-} from './electronShell';
+import { startElectronApp, whyElectronCannotStart, type ElectronApp } from './electronShell';
 import type { Shell } from './shellApp';
 import { startWebApp, type WebApp } from './webShell';
 
@@ -74,7 +70,8 @@ export const test = base.extend<{ appEnv: AppEnv; app: VqApp }, { shell: Shell; 
     appEnv: [{}, { option: true }],
 
     app: async ({ shell, appHost, appEnv }, use, testInfo) => {
-      testInfo.skip(shell === 'electron' && electronBinary === null, NO_ELECTRON_BINARY);
+      const cannotStart = shell === 'electron' ? whyElectronCannotStart() : null;
+      testInfo.skip(cannotStart !== null, cannotStart ?? '');
       const key = `${testInfo.file}\n${JSON.stringify(appEnv)}`;
       const env = { VQ_VMAF_MODEL_DIR: MODEL_DIR, ...process.env, ...appEnv };
       await use(await appHost.appFor(key, env));

@@ -3,8 +3,11 @@
 /** One missing prerequisite and how it is got. */
 export interface Missing {
   what: string;
-  how: 'system' | 'npm' | 'workspace';
-  package?: string;
+  /** A system package, `npm ci`, the workspace's ../shared folder, or an environment variable. */
+  how: 'system' | 'npm' | 'workspace' | 'setting';
+  /** The system package that brings it (`how: 'system'`). */
+  package?: 'ffmpeg' | 'chromium';
+  /** How to get a workspace item, or set a setting right. */
   get?: string;
 }
 
@@ -15,7 +18,10 @@ export function findOnPath(
   platform?: NodeJS.Platform,
 ): string | null;
 
-/** VQ_CHROMIUM, else chromium, chromium-browser or google-chrome on PATH; null when none. */
+/**
+ * VQ_CHROMIUM when it names a program, else chromium, chromium-browser or google-chrome on PATH;
+ * null when none (or when VQ_CHROMIUM names no program).
+ */
 export function chromiumPath(env?: NodeJS.ProcessEnv, platform?: NodeJS.Platform): string | null;
 
 /** Everything `npm test` needs that is missing (empty when nothing is). */
@@ -26,7 +32,7 @@ export function missingPrerequisites(o?: {
   arch?: string;
 }): Missing[];
 
-/** The one message: what is missing, then the commands that install it. */
+/** The one message: what is missing, then how to get it on `platform`. */
 export function prerequisitesMessage(
   missing: readonly Missing[],
   platform?: NodeJS.Platform,

@@ -2,7 +2,8 @@
 // ffprobe on PATH (Debian's, whose encoders the tests use), Chromium (the e2e suite's browser), the
 // npm packages with the libvmaf build of @ffmpeg-installer, and what the workspace keeps beside the
 // project in ../shared (VMAF models, test media, the FFmpeg 7.1 + libvmaf 3.2 build). The runner
-// stops with one message naming what is missing and the commands that install it.
+// stops with one message naming what is missing and how to get it on this platform (apt-get on
+// Debian/Ubuntu, Homebrew on macOS, winget or Chocolatey on Windows).
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -32,12 +33,13 @@ export function findOnPath(name, env = process.env, platform = process.platform)
 }
 
 /**
- * The Chromium the e2e suite drives: VQ_CHROMIUM, else `chromium`, `chromium-browser` or
- * `google-chrome` on PATH; null when there is none. (Debian's Chromium stands in for Playwright's
- * own browser download, which cannot happen offline.)
+ * The Chromium the e2e suite drives: VQ_CHROMIUM when it names a program, else `chromium`,
+ * `chromium-browser` or `google-chrome` on PATH; null when there is none (a VQ_CHROMIUM naming no
+ * program is not passed over for another). Debian's Chromium stands in for Playwright's own
+ * browser download, which cannot happen offline.
  */
 export function chromiumPath(env = process.env, platform = process.platform) {
-  if (env.VQ_CHROMIUM) return env.VQ_CHROMIUM;
+  if (env.VQ_CHROMIUM) return isExecutable(env.VQ_CHROMIUM) ? env.VQ_CHROMIUM : null;
   for (const name of ['chromium', 'chromium-browser', 'google-chrome']) {
     const found = findOnPath(name, env, platform);
     if (found) return found;
@@ -69,10 +71,11 @@ function installed(root, pkg) {
 /**
  * @typedef {object} Missing
  * @property {string} what    What is missing, as the message names it.
- * @property {'system' | 'npm' | 'workspace'} how  How it is got: a system package (`package`
- *   names it), `npm ci`, or the workspace's ../shared folder (`get` says how).
- * @property {string} [package]  The Debian package that brings it.
- * @property {string} [get]      How to get a workspace item.
+ * @property {'system' | 'npm' | 'workspace' | 'setting'} how  How it is got: a system package
+ *   (`package` names it), `npm ci`, the workspace's ../shared folder, or an environment variable
+ *   set right (`get` says how for these two).
+ * @property {'ffmpeg' | 'chromium'} [package]  The system package that brings it.
+ * @property {string} [get]      How to get a workspace item, or set a setting right.
  */
 
 /**
@@ -96,7 +99,19 @@ export function missingPrerequisites({
       package: 'ffmpeg',
     });
   }
-  if (!chromiumPath(env, platform)) {
+  const chosen = env.VQ_CHROMIUM;
+  if (chosen && !isExecutable(chosen)) {
+    const why = !fs.existsSync(chosen)
+      ? 'no such file'
+      : fs.statSync(chosen).isDirectory()
+        ? 'a folder, not the program'
+        : 'not executable';
+    missing.push({
+      what: `Chromium: VQ_CHROMIUM names ${chosen} (${why})`,
+      how: 'setting',
+      get: 'set VQ_CHROMIUM to the Chromium or Chrome program itself, or unset it to use chromium on PATH',
+    });
+  } else if (!chromiumPath(env, platform)) {
     missing.push({
       what: 'Chromium, the browser of the e2e suite (chromium on PATH, or VQ_CHROMIUM naming one)',
       how: 'system',
@@ -142,14 +157,26 @@ export function missingPrerequisites({
   return missing;
 }
 
-/** The command that installs Debian `packages` here (Homebrew's on macOS). */
+/** How to get the system `packages` (ffmpeg, chromium) on `platform`, one line each. */
 function systemInstall(packages, platform) {
   if (platform === 'darwin') {
-    return packages
-      .map((p) => (p === 'chromium' ? 'brew install --cask chromium' : `brew install ${p}`))
-      .join(' && ');
+    return packages.map((p) =>
+      p === 'chromium'
+        ? 'brew install --cask chromium, then set VQ_CHROMIUM to its path ' +
+          '(/Applications/Chromium.app/Contents/MacOS/Chromium)'
+        : `brew install ${p}`,
+    );
   }
-  return `sudo apt-get install ${packages.join(' ')}    (Debian/Ubuntu)`;
+  if (platform === 'win32') {
+    return packages.map((p) =>
+      p === 'chromium'
+        ? 'winget install Hibbiki.Chromium (or choco install chromium, or use Google Chrome), ' +
+          'then set VQ_CHROMIUM to its chrome.exe'
+        : 'winget install Gyan.FFmpeg (or choco install ffmpeg), or put a folder holding ' +
+          'ffmpeg.exe and ffprobe.exe on PATH',
+    );
+  }
+  return [`sudo apt-get install ${packages.join(' ')}    (Debian/Ubuntu)`];
 }
 
 /** The one message for `missing`: what is missing, then the commands that install it. */
@@ -158,13 +185,16 @@ export function prerequisitesMessage(missing, platform = process.platform) {
     'npm test stopped before running anything: this machine lacks what the tests need.',
     '',
   ];
-  lines.push('Missing:', ...missing.map((m) => `  - ${m.what}`), '', 'Install:');
+  lines.push('Missing:', ...missing.map((m) => `  - ${m.what}`), '', 'To get them:');
   const packages = missing.filter((m) => m.how === 'system').map((m) => m.package);
-  if (packages.length) lines.push(`  ${systemInstall(packages, platform)}`);
+  if (packages.length) lines.push(...systemInstall(packages, platform).map((l) => `  ${l}`));
   if (missing.some((m) => m.how === 'npm')) {
     lines.push('  npm ci    (with optional dependencies; ELECTRON_SKIP_BINARY_DOWNLOAD=1 is fine)');
   }
-  for (const m of missing.filter((x) => x.how === 'workspace')) lines.push(`  ${m.what}: ${m.get}`);
+  for (const m of missing) {
+    if (m.how === 'workspace') lines.push(`  ${m.what}: ${m.get}`);
+    if (m.how === 'setting') lines.push(`  ${m.get}`);
+  }
   lines.push('', 'Then run npm test again.');
   return lines.join('\n');
 }

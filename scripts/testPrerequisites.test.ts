@@ -1,7 +1,7 @@
 /**
  * The check `npm test` starts with: on a machine without ffmpeg, Chromium, the npm packages or the
- * workspace's ../shared folder it names each and the commands that install them; on this machine
- * (where the suite runs) it finds everything.
+ * workspace's ../shared folder it names each and how to get it on that platform (a VQ_CHROMIUM
+ * naming no program is said as such); on this machine (where the suite runs) it finds everything.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -71,15 +71,53 @@ describe('missingPrerequisites', () => {
     expect(prerequisitesMessage(missing, 'linux')).toContain('sudo apt-get install ffmpeg ');
   });
 
-  it('says the Homebrew commands on macOS', () => {
-    const missing = missingPrerequisites({
+  it('says how to get ffmpeg and Chromium on each platform', () => {
+    const advice = (platform: NodeJS.Platform): string =>
+      prerequisitesMessage(
+        missingPrerequisites({ root: bareProject(), env: { PATH: binDir() }, platform }),
+        platform,
+      );
+    const linux = advice('linux');
+    expect(linux).toContain('sudo apt-get install ffmpeg chromium    (Debian/Ubuntu)');
+    expect(linux).not.toMatch(/brew|winget|choco/);
+
+    const mac = advice('darwin');
+    expect(mac).toContain('  brew install ffmpeg\n');
+    expect(mac).toContain('brew install --cask chromium, then set VQ_CHROMIUM to its path');
+    expect(mac).not.toMatch(/apt-get|winget|choco/);
+
+    const windows = advice('win32');
+    expect(windows).toContain('winget install Gyan.FFmpeg (or choco install ffmpeg)');
+    expect(windows).toContain('ffmpeg.exe and ffprobe.exe on PATH');
+    expect(windows).toContain('then set VQ_CHROMIUM to its chrome.exe');
+    expect(windows).not.toMatch(/apt-get|brew/);
+  });
+
+  it('says so when VQ_CHROMIUM names no program, instead of asking to install Chromium', () => {
+    const dir = binDir('ffmpeg', 'ffprobe', 'chromium');
+    const plain = path.join(tempDir(), 'chrome');
+    fs.writeFileSync(plain, '', { mode: 0o644 });
+    const cases: [string, string][] = [
+      [path.join(dir, 'no-such-chrome'), 'no such file'],
+      [dir, 'a folder, not the program'],
+      [plain, 'not executable'],
+    ];
+    for (const [chosen, why] of cases) {
+      const env = { PATH: dir, VQ_CHROMIUM: chosen };
+      const missing = missingPrerequisites({ root: bareProject(), env, platform: 'linux' });
+      // Not passed over for the chromium on PATH: the person asked for this one.
+      expect(missing.filter((m) => m.how === 'system')).toEqual([]);
+      const message = prerequisitesMessage(missing, 'linux');
+      expect(message).toContain(`VQ_CHROMIUM names ${chosen} (${why})`);
+      expect(message).toContain('set VQ_CHROMIUM to the Chromium or Chrome program itself');
+      expect(message).not.toContain('apt-get');
+    }
+    const good = path.join(dir, 'chromium');
+    const fine = missingPrerequisites({
       root: bareProject(),
-      env: { PATH: binDir() },
-      platform: 'darwin',
+      env: { PATH: dir, VQ_CHROMIUM: good },
     });
-    expect(prerequisitesMessage(missing, 'darwin')).toContain(
-      'brew install ffmpeg && brew install --cask chromium',
-    );
+    expect(fine.filter((m) => m.what.includes('Chromium'))).toEqual([]);
   });
 
   it('finds everything on this machine, where the suite runs', () => {
@@ -98,13 +136,15 @@ describe('finding programs', () => {
     expect(findOnPath('ffmpeg', { PATH: '' }, 'linux')).toBeNull();
   });
 
-  it('finds Chromium by VQ_CHROMIUM, else by its usual names', () => {
-    expect(chromiumPath({ VQ_CHROMIUM: '/opt/chromium/chrome', PATH: '' }, 'linux')).toBe(
-      '/opt/chromium/chrome',
-    );
+  it('finds Chromium by VQ_CHROMIUM when it names a program, else by its usual names', () => {
+    const chosen = path.join(binDir('chrome'), 'chrome');
     const dir = binDir('chromium-browser');
+    expect(chromiumPath({ VQ_CHROMIUM: chosen, PATH: dir }, 'linux')).toBe(chosen);
     expect(chromiumPath({ PATH: dir }, 'linux')).toBe(path.join(dir, 'chromium-browser'));
     expect(chromiumPath({ PATH: binDir() }, 'linux')).toBeNull();
+    // A VQ_CHROMIUM that names no program is not passed over for another Chromium.
+    const missing = path.join(dir, 'no-such-chrome');
+    expect(chromiumPath({ VQ_CHROMIUM: missing, PATH: dir }, 'linux')).toBeNull();
   });
 });
 

@@ -25,11 +25,20 @@ export function formatDuration(seconds: number | null | undefined): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}.${frac}` : `${m}:${ss}.${frac}`;
 }
 
-/** 2345.6 → "2,346 kb/s"; 14321 → "14.3 Mb/s". */
+/**
+ * A bit rate in kb/s, the one way every view, the CLI and the report print one: whole kb/s below
+ * 10 Mb/s, Mb/s to three significant digits from there (as MediaInfo does). 2345.6 → "2,346 kb/s";
+ * 14321 → "14.3 Mb/s"; 20000 → "20 Mb/s".
+ */
 export function formatBitrate(kbps: number | null | undefined): string {
   if (kbps === null || kbps === undefined || !Number.isFinite(kbps)) return '–';
-  if (kbps >= 10_000) return `${(kbps / 1000).toFixed(1)} Mb/s`;
+  if (Math.abs(kbps) >= 10_000) return `${Number((kbps / 1000).toPrecision(3))} Mb/s`;
   return `${Math.round(kbps).toLocaleString('en-US')} kb/s`;
+}
+
+/** {@link formatBitrate} of a rate in bits/s (RD points and charts): 2_345_678 → "2,346 kb/s". */
+export function formatBitsPerSecond(bitsPerSecond: number): string {
+  return formatBitrate(bitsPerSecond / 1000);
 }
 
 /** 29.97002997 → "29.97"; 25 → "25". */

@@ -7,8 +7,11 @@ import {
   pixFmtText,
   presetText,
   rateControlText,
+  RUNG_FIELD_HEADERS,
+  rungFieldTexts,
   rungSizeText,
 } from './rungText';
+import type { Rung } from './ladder';
 
 describe('rung texts', () => {
   it('describes size, rate and the rest', () => {
@@ -33,6 +36,9 @@ describe('rung texts', () => {
     expect(presetText({ encoder: 'libsvtav1', preset: null })).toBe('default (8)');
     expect(presetText({ encoder: 'h264_nvenc', preset: null })).toBe('default');
     expect(presetText({ encoder: 'libx264', preset: 'slow' })).toBe('slow');
+    // A rendition's encoder is any string (shared/analysis.ts); unknown ones have no default to name.
+    expect(presetText({ encoder: 'libx264', preset: null })).toBe('default (medium)');
+    expect(presetText({ encoder: 'some-future-encoder', preset: null })).toBe('default');
     expect(gopText({ gopSeconds: 2, fixedGop: true })).toBe('2 s fixed');
     expect(gopText({ gopSeconds: null, fixedGop: false })).toBe('auto');
     expect(pixFmtText('yuv420p10le')).toBe('10-bit');
@@ -40,6 +46,39 @@ describe('rung texts', () => {
     expect(fpsCapText(null)).toBe('source');
     expect(audioText({ mode: 'aac', bitrateKbps: 96 })).toBe('AAC 96');
     expect(audioText({ mode: 'none' })).toBe('none');
+  });
+});
+
+describe('rungFieldTexts', () => {
+  it('lists every field of a rung under its header, as the Ladders table shows them', () => {
+    const rung: Rung = {
+      id: '720p-crf23',
+      width: null,
+      height: 720,
+      encoder: 'libx264',
+      rateControl: { mode: 'crf', crf: 23, maxrateKbps: 3000 },
+      preset: null,
+      gopSeconds: null,
+      fixedGop: false,
+      pixFmt: 'yuv420p',
+      fpsCap: 30,
+      audio: { mode: 'aac', bitrateKbps: 128 },
+      container: 'mp4',
+    };
+    const row = rungFieldTexts(rung);
+    expect(row).toHaveLength(RUNG_FIELD_HEADERS.length);
+    expect(Object.fromEntries(RUNG_FIELD_HEADERS.map((h, i) => [h, row[i]]))).toEqual({
+      rung: '720p-crf23',
+      size: 'auto×720',
+      encoder: 'libx264',
+      'rate control': 'CRF 23 ≤ 3000 kb/s',
+      preset: 'default (medium)',
+      GOP: 'auto',
+      pixels: '8-bit',
+      'fps cap': '≤ 30',
+      audio: 'AAC 128',
+      container: 'mp4',
+    });
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * A rung's settings as short texts, the same wherever a rung is shown: the Ladders view's table,
- * the Analysis view's point details (the analysis service's `rateControl` label), the HTML report
- * and the `vq ladders` listing.
+ * the Analysis view's point details and recommended ladders (the analysis service's `rateControl`
+ * label), the HTML report and the `vq ladders` listing. Nothing else formats a rung's fields.
  */
 import { ENCODERS, isSoftwareEncoder, type RateControl, type Rung } from './ladder';
 
@@ -25,8 +25,12 @@ export function rateControlText(rc: RateControl): string {
   }
 }
 
-/** The preset, or the encoder default it falls back to: "medium", "default (8)". */
-export function presetText(rung: Pick<Rung, 'encoder' | 'preset'>): string {
+/**
+ * The preset, or the encoder default it falls back to: "medium", "default (8)", "default" (a
+ * hardware encoder). Takes any encoder name, so a rendition's fields (shared/analysis.ts) read as
+ * its rung's do.
+ */
+export function presetText(rung: { encoder: string; preset: string | null }): string {
   if (rung.preset !== null) return rung.preset;
   return isSoftwareEncoder(rung.encoder)
     ? `default (${ENCODERS[rung.encoder].defaultPreset})`
@@ -52,6 +56,36 @@ export function fpsCapText(fpsCap: number | null): string {
 /** "none", "copy", "AAC 128". */
 export function audioText(audio: Rung['audio']): string {
   return audio.mode === 'aac' ? `AAC ${audio.bitrateKbps}` : audio.mode;
+}
+
+/** The headers of {@link rungFieldTexts}, in the Ladders table's order. */
+export const RUNG_FIELD_HEADERS = [
+  'rung',
+  'size',
+  'encoder',
+  'rate control',
+  'preset',
+  'GOP',
+  'pixels',
+  'fps cap',
+  'audio',
+  'container',
+] as const;
+
+/** Every field of a rung as text, in the order of {@link RUNG_FIELD_HEADERS} (a table row). */
+export function rungFieldTexts(rung: Rung): string[] {
+  return [
+    rung.id,
+    rungSizeText(rung),
+    rung.encoder,
+    rateControlText(rung.rateControl),
+    presetText(rung),
+    gopText(rung),
+    pixFmtText(rung.pixFmt),
+    fpsCapText(rung.fpsCap),
+    audioText(rung.audio),
+    rung.container,
+  ];
 }
 
 /** "9 rungs · libx264", "32 rungs · libx264, libx265, libsvtav1, libvpx-vp9". */

@@ -1,7 +1,7 @@
 /** Human-readable text for the CLI's non-JSON output. */
 import { formatBitrate, formatBytes, formatDuration, formatFps } from '../../shared/format';
 import type { LadderEntry } from '../../shared/ladder';
-import { rateControlText, rungSizeText } from '../../shared/rungText';
+import { RUNG_FIELD_HEADERS, rungFieldTexts } from '../../shared/rungText';
 import type { MediaInfo } from '../../shared/media';
 import type { ToolchainReport } from '../../shared/toolchain';
 import { KNOWN_VIDEO_ENCODERS } from '../../shared/toolchain';
@@ -107,26 +107,14 @@ export function describeLadders(entries: LadderEntry[]): string {
     const l = e.ladder;
     out.push(`${l.id}  ${l.name}  (${e.builtIn ? 'built-in' : 'saved'}, ${l.rungs.length} rung${l.rungs.length === 1 ? '' : 's'})`);
     if (e.source) out.push(`  source: ${e.source}`);
-    const rows = l.rungs.map((r) => [
-      r.id,
-      rungSizeText(r),
-      r.encoder,
-      rateControlText(r.rateControl),
-      r.preset ?? 'default',
-      r.gopSeconds === null ? 'default' : `${r.gopSeconds} s${r.fixedGop ? ' fixed' : ''}`,
-      r.fpsCap === null ? 'source' : `≤ ${r.fpsCap}`,
-      r.pixFmt,
-      r.audio.mode === 'aac' ? `aac ${r.audio.bitrateKbps}k` : r.audio.mode,
-      r.container,
-    ]);
     out.push(
-      renderTable(['rung', 'size', 'encoder', 'rate control', 'preset', 'GOP', 'fps', 'pix_fmt', 'audio', 'container'], rows)
+      renderTable([...RUNG_FIELD_HEADERS], l.rungs.map(rungFieldTexts))
         .split('\n')
         .map((line) => `  ${line}`)
         .join('\n'),
       '',
     );
   }
-  out.push('Sizes with "?" follow the source’s aspect ratio. Rungs larger than the source are skipped.');
+  out.push('Sizes with "auto" follow the source’s aspect ratio. Rungs larger than the source are skipped.');
   return out.join('\n');
 }

@@ -36,7 +36,35 @@ describe('vq ladders', () => {
     expect(entries[0]!.ladder.rungs).toHaveLength(9);
     const text = vq(['ladders']);
     expect(text.stdout).toMatch(/hls-h264 {2}Apple HLS — H\.264 {2}\(built-in, 9 rungs\)/);
-    expect(text.stdout).toMatch(/540p-2000k +960×540 +libx264 +ABR 2000 kb\/s ≤ 3000 kb\/s \(buf 4000\)/);
+    // Every field as the Ladders table shows it (shared/rungText.ts), in its column order.
+    expect(text.stdout).toMatch(/rung +size +encoder +rate control +preset +GOP +pixels +fps cap +audio +container/);
+    expect(text.stdout).toMatch(
+      /540p-2000k +960×540 +libx264 +ABR 2000 kb\/s ≤ 3000 kb\/s \(buf 4000\) +medium +2 s fixed +8-bit +source +AAC 128 +mp4\n/,
+    );
+    expect(text.stdout).toMatch(/234p-145k +416×234 +libx264 +ABR 145 kb\/s ≤ 218 kb\/s \(buf 290\) +medium +2 s fixed +8-bit +≤ 30 +AAC 128 +mp4\n/);
+    expect(text.stdout).toMatch(/240p-235k +auto×240 +libx264 .* +AAC 96 +mp4\n/);
+    expect(text.stdout).toMatch(/x264-1080p-crf18 +auto×1080 +libx264 +CRF 18 +medium +auto +8-bit +source +none +mp4\n/);
+    expect(text.stdout).toContain('Sizes with "auto" follow the source’s aspect ratio.');
+  });
+
+  it('lists a saved rung that leaves preset and GOP to the encoder as the Ladders table does', async () => {
+    const dataDir = tempDir();
+    const core = createCore({ dataDir, host: { mode: 'web' }, queue: 'off' });
+    try {
+      await core.api['ladders.save']({
+        ladder: quickLadder('mine', [
+          quickRung({ id: 'av1', encoder: 'libsvtav1', preset: null, gopSeconds: null, fixedGop: false, container: 'mkv' }),
+          quickRung({ id: 'x264', preset: null, pixFmt: 'yuv420p10le', fpsCap: 24 }),
+        ]),
+      });
+    } finally {
+      core.close();
+    }
+    const text = vq(['ladders'], dataDir);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/mine {2}Test mine {2}\(saved, 2 rungs\)/);
+    expect(text.stdout).toMatch(/av1 +auto×180 +libsvtav1 +CRF 30 +default \(8\) +auto +8-bit +source +none +mkv\n/);
+    expect(text.stdout).toMatch(/x264 +auto×180 +libx264 +CRF 30 +default \(medium\) +1 s fixed +10-bit +≤ 24 +none +mp4\n/);
   });
 });
 

@@ -19,8 +19,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ladderQualityProblem, rdQualityDirection, RD_QUALITIES, RD_QUALITY_LABELS, type RdQuality } from '../../shared/rd/quality';
 import { VqError, toApiError } from '../../shared/errors';
-import { formatBitrate } from '../../shared/format';
-import type { Ladder } from '../../shared/ladder';
+import { formatBitsPerSecond } from '../../shared/format';
+import type { Ladder, Rung } from '../../shared/ladder';
+import { rungSizeText } from '../../shared/rungText';
 import {
   DEFAULT_LADDER_PICK,
   curvesBySettings,
@@ -124,12 +125,15 @@ function ladderOf(curve: SettingsCurve<HullPoint>, file: string, quality: RdQual
   }
 }
 
-function kbps(bitsPerSecond: number): string {
-  return formatBitrate(bitsPerSecond / 1000);
-}
-
 function resolutionOf(p: { width?: number; height?: number }): string {
   return p.width && p.height ? `${p.width}x${p.height}` : p.height ? `${p.height}p` : '–';
+}
+
+/** A recommended rung's size as its rung in the ladder file reads (shared/rungText.ts); '–' for none. */
+function pickSize(p: { width?: number; height?: number }, rung: Rung | undefined): string {
+  if (rung) return rungSizeText(rung);
+  if (p.width === undefined && p.height === undefined) return '–';
+  return rungSizeText({ width: p.width ?? null, height: p.height ?? null });
 }
 
 /** Runs `vq hull`; resolves to the exit code. */
@@ -240,12 +244,12 @@ export async function hullCommand(args: string[]): Promise<number> {
     curves.forEach((c, i) => {
       if (i > 0) out.push('');
       out.push(`${c.encoder ? c.label : 'Renditions'}: ${c.points.length} point${c.points.length === 1 ? '' : 's'}, ${c.hull.length} on the convex hull (${RD_QUALITY_LABELS[quality]}${direction === 'lower' ? '; lower is better: the lower envelope' : ''})`, '');
-      out.push(renderTable(['bitrate', 'quality', 'resolution', 'rendition'], c.hull.map((p) => [kbps(p.bitrate), p.quality.toFixed(3), resolutionOf(p), p.label])));
+      out.push(renderTable(['bitrate', 'quality', 'resolution', 'rendition'], c.hull.map((p) => [formatBitsPerSecond(p.bitrate), p.quality.toFixed(3), resolutionOf(p), p.label])));
       out.push('');
       const resolutions = new Set(c.hull.map((p) => p.group)).size;
       out.push(
         c.crossovers.length
-          ? `Best resolution changes: ${c.crossovers.map((x) => `${x.from} → ${x.to} at ${kbps(x.bitrate)}`).join('; ')}`
+          ? `Best resolution changes: ${c.crossovers.map((x) => `${x.from} → ${x.to} at ${formatBitsPerSecond(x.bitrate)}`).join('; ')}`
           : resolutions > 1
             ? 'Best resolution changes: none claimed (the hull changes resolution only between resolutions of a single point each: no curves cross there)'
             : 'Best resolution changes: none (one resolution on the hull)',
@@ -255,8 +259,8 @@ export async function hullCommand(args: string[]): Promise<number> {
         out.push('', `No recommended ladder: ${l.reason}.`);
         return;
       }
-      out.push('', `Recommended ladder (top at quality ${options.targetQuality}, steps ${options.minStepRatio}–${options.maxStepRatio}×, ≤ ${options.maxQualityGap} apart, floor ${kbps(options.floorBitrate)}, ≤ ${options.maxRungs} rungs):`, '');
-      out.push(renderTable(['rung', 'resolution', 'bitrate', 'quality', 'why'], c.picks.map((r, k) => [String(k + 1), resolutionOf(r.point), kbps(r.bitrate), r.quality.toFixed(2), r.why])));
+      out.push('', `Recommended ladder (top at quality ${options.targetQuality}, steps ${options.minStepRatio}–${options.maxStepRatio}×, ≤ ${options.maxQualityGap} apart, floor ${formatBitsPerSecond(options.floorBitrate)}, ≤ ${options.maxRungs} rungs):`, '');
+      out.push(renderTable(['rung', 'size', 'bitrate', 'quality', 'why'], c.picks.map((r, k) => [String(k + 1), pickSize(r.point, l.ladder?.rungs[k]), formatBitsPerSecond(r.bitrate), r.quality.toFixed(2), r.why])));
       if (!l.ladder) out.push('', `No ladder file: ${l.reason}.`);
       else if (values['save-ladder']) out.push('', `Ladder "${l.ladder.id}" saved to ${values['save-ladder']} (vq encode SOURCE --ladder ${values['save-ladder']} …).`);
     });

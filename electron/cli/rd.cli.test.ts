@@ -185,7 +185,10 @@ describe('vq hull', () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/5 on the convex hull/);
     expect(text.stdout).toMatch(/640x360 → 1280x720 at 400 kb\/s/);
-    expect(text.stdout).toMatch(/first hull point reaching quality 93 \(94\.0 at 1600 kbit\/s\)/);
+    expect(text.stdout).toMatch(/first hull point reaching quality 93 \(94\.0 at 1,600 kb\/s\)/);
+    // The recommended rungs' sizes and rates as a saved rung and every view print them.
+    expect(text.stdout).toMatch(/rung +size +bitrate +quality +why\n/);
+    expect(text.stdout).toMatch(/\n1 +1920×1080 +1,600 kb\/s +94\.00 +top:/);
     expect(text.stdout).toMatch(/No ladder file: the results do not name the encoder/);
   });
 

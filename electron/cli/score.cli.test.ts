@@ -61,7 +61,7 @@ describe('vq score', () => {
     expect(res.warnings).toEqual([]);
 
     const lines = fs.readFileSync(csv, 'utf8').trim().split('\n');
-    // The series, then libvmaf 1.3.7's elementary features (score/export.ts perFrameCsv).
+    // The series, then libvmaf 1.3.7's elementary features (scoreEngine/export.ts perFrameCsv).
     expect(lines[0]).toBe(
       'distorted,frame,vmaf,psnr_y,psnr,ssim_y,ssim,ms_ssim,' +
         'adm2,motion2,vif_scale0,vif_scale1,vif_scale2,vif_scale3',

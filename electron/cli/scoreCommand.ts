@@ -2,7 +2,7 @@
  * `vq score --ref REF --dist D1 [--dist D2 …]`: VMAF, PSNR, SSIM and MS-SSIM (and on request
  * CAMBI and XPSNR) of files given by path, without the library, in one ffmpeg process. Prints the pre-flight findings first and
  * refuses a pair they block unless a `--fix` resolves it; a progress bar on a TTY; then a table,
- * or `--json` (the issue's shape, see score/export.ts). `--per-frame FILE.csv` writes every frame.
+ * or `--json` (the issue's shape, see scoreEngine/export.ts). `--per-frame FILE.csv` writes every frame.
  * Exit codes: 0 scored, 1 failed or blocked (findings printed), 2 usage error, 130 after Ctrl+C.
  */
 import fs from 'node:fs';

@@ -43,7 +43,7 @@ describe('vq --verbose', () => {
     expect(startLine).toMatch(/'[^']*\/my clip\.mp4'/);
     const id = /^vq: \[(\d+) probe\]/.exec(startLine!)![1];
     expect(lines).toContainEqual(
-      expect.stringMatching(new RegExp(`^vq: \\[${id} probe\\] exit 0 after \\d+ ms$`)),
+      expect.stringMatching(new RegExp(`^vq: \\[${id} probe\\] exit 0 after [\\d.]+ m?s$`)),
     );
   });
 
@@ -53,7 +53,7 @@ describe('vq --verbose', () => {
     fs.writeFileSync(notVideo, 'this is not a video\n'.repeat(50));
     const r = vq(['--verbose', 'probe', notVideo], tempDir());
     expect(r.code, r.stderr).toBe(1);
-    expect(r.stderr).toMatch(/^vq: \[\d+ probe\] exit 1 after \d+ ms — .*Invalid data found/m);
+    expect(r.stderr).toMatch(/^vq: \[\d+ probe\] exit 1 after [\d.]+ m?s — .*Invalid data found/m);
   });
 });
 

@@ -200,7 +200,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       return found.reason === 'malformed' ? send(res, 400, 'Bad path') : send(res, 403, 'Forbidden');
     }
     let target = found.file;
-    if (!fs.existsSync(target) || fs.statSync(target).isDirectory()) {
+    if (!fs.existsSync(target) || !fs.statSync(target).isFile()) {
       // Single-page app: unknown paths get the shell; a missing build gets a clear message.
       target = path.resolve(opts.rendererDir, 'index.html');
       if (!fs.existsSync(target)) {

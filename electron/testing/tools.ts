@@ -15,8 +15,13 @@ const HOW_TO_GET: Readonly<Record<'ffmpeg' | 'ffprobe', string>> = {
 };
 
 /** The path of `name`: `VQ_FFMPEG`/`VQ_FFPROBE` when set, else the first on PATH. */
-export function requiredTool(name: 'ffmpeg' | 'ffprobe'): string {
-  const override = process.env[`VQ_${name.toUpperCase()}`];
+export function requiredTool(
+  name: 'ffmpeg' | 'ffprobe',
+  {
+    pathOnly = false,
+  }: { /** Ignore VQ_FFMPEG/VQ_FFPROBE: the one on PATH. */ pathOnly?: boolean } = {},
+): string {
+  const override = pathOnly ? undefined : process.env[`VQ_${name.toUpperCase()}`];
   const candidates = override
     ? [override]
     : splitPathList(process.env.PATH ?? '', process.platform).map((dir) =>

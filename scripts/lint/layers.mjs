@@ -156,6 +156,14 @@ export const layersRule = {
       }
     }
 
+    /** The text of a string literal or a template without expressions; null for anything else. */
+    const literalText = (node) => {
+      if (node?.type === 'Literal' && typeof node.value === 'string') return node.value;
+      if (node?.type === 'TemplateLiteral' && node.expressions.length === 0) {
+        return node.quasis[0].value.cooked;
+      }
+      return null;
+    };
     const typeOnlyImport = (node) =>
       node.importKind === 'type' ||
       node.exportKind === 'type' ||
@@ -166,8 +174,22 @@ export const layersRule = {
       ImportDeclaration: fromSource,
       ExportNamedDeclaration: (node) => node.source && fromSource(node),
       ExportAllDeclaration: fromSource,
-      ImportExpression: (node) =>
-        node.source.type === 'Literal' && check(node.source, node.source.value),
+      ImportExpression(node) {
+        const spec = literalText(node.source);
+        if (spec === null) {
+          context.report({
+            node,
+            message:
+              'import() with a computed path cannot be checked against the layers: name the module.',
+          });
+        } else check(node.source, spec);
+      },
+      // `import('x').T` in a type position: a type-only dependency.
+      TSImportType(node) {
+        const arg = node.argument?.type === 'TSLiteralType' ? node.argument.literal : node.source;
+        const spec = literalText(arg);
+        if (spec !== null) check(node, spec, true);
+      },
       CallExpression(node) {
         const callee = node.callee;
         const isRequire = callee.type === 'Identifier' && callee.name === 'require';

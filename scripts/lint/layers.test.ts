@@ -20,6 +20,7 @@ const layers = {
   },
   views: { files: ['src/views/*/'], allow: ['shared', 'stores'], packages: ['react'] },
   main: { files: ['src/main.tsx'], allow: ['views', 'stores'], packages: ['react', 'react-dom'] },
+  preload: { files: ['src/preload/'], allow: [], types: ['shared'], packages: [] },
 };
 const options = [{ root, layers }];
 const at = (file: string) => `${root}/${file}`;
@@ -39,6 +40,10 @@ tester.run('vq/layers', layersRule, {
     },
     { filename: at('src/main.tsx'), code: "import { A } from './views/library/A';", options },
     { filename: at('shared/a.ts'), code: "export { b } from './b';", options },
+    { filename: at('src/preload/p.ts'), code: "import type { T } from '../../shared/t';", options },
+    { filename: at('src/preload/p.ts'), code: "export type { T } from '../../shared/t';", options },
+    { filename: at('src/preload/p.ts'), code: "type T = import('../../shared/t').T;", options },
+    { filename: at('src/stores/a.ts'), code: 'const m = import(`../../shared/x`);', options },
   ],
   invalid: [
     {
@@ -76,6 +81,27 @@ tester.run('vq/layers', layersRule, {
       code: "const m = import('../../stores/s'); vi.mock('../../../other/x');",
       options,
       errors: [{ message: /belongs to no layer/ }],
+    },
+    {
+      filename: at('src/preload/p.ts'),
+      code: "import { z } from '../../shared/t';",
+      options,
+      errors: [{ message: /preload .* may not import shared/ }],
+    },
+    {
+      filename: at('shared/a.ts'),
+      code: "type C = import('../src/stores/s').Store;",
+      options,
+      errors: [{ message: /shared .* may not import stores/ }],
+    },
+    {
+      filename: at('shared/a.ts'),
+      code: 'const m = import(`../src/stores/s`); const n = import(name);',
+      options,
+      errors: [
+        { message: /may not import stores/ },
+        { message: /computed path cannot be checked/ },
+      ],
     },
     {
       filename: at('tools/a.ts'),

@@ -81,7 +81,7 @@ describe('recommendLadder', () => {
   it('stops at the floor bitrate, placing the last rung on it when the step allows', () => {
     const picks = recommendLadder(wide, { maxQualityGap: 100, floorBitrate: 250_000 });
     expect(kb(picks)).toEqual([3200, 1600, 800, 400, 250]);
-    expect(picks[4]!.why).toMatch(/floor 250 kbit\/s/);
+    expect(picks[4]!.why).toMatch(/floor 250 kb\/s/);
     expect(picks[4]!.quality).toBeCloseTo(53.75, 9);
     expect(picks[4]!.point.bitrate).toBe(200_000);
     expect(kb(recommendLadder(wide, { maxQualityGap: 100, floorBitrate: 300_000 }))).toEqual([3200, 1600, 800, 400]);

@@ -26,6 +26,7 @@
  * 95 and 6. It is a check to read beside a VMAF ladder (shared/analysis.ts `ladderQualityProblem`).
  */
 import { VqError } from '../errors';
+import { formatBitsPerSecond } from '../format';
 import { EncoderSchema, ENCODERS, isSoftwareEncoder, LadderSchema, type Ladder, type Rung } from '../ladder';
 import type { HullInput } from './hull';
 
@@ -45,7 +46,7 @@ export interface LadderPickOptions {
   maxRungs: number;
 }
 
-/** Defaults from methods.md §1.3: VMAF 95 top, 1.5–2× steps, one JND, 150 kbit/s floor, 8 rungs. */
+/** Defaults from methods.md §1.3: VMAF 95 top, 1.5–2× steps, one JND, 150 kb/s floor, 8 rungs. */
 export const DEFAULT_LADDER_PICK: LadderPickOptions = {
   targetQuality: 95,
   minStepRatio: 1.5,
@@ -61,10 +62,6 @@ export interface PickedRung<P> {
   bitrate: number;
   quality: number;
   why: string;
-}
-
-function kbps(bitsPerSecond: number): string {
-  return `${Math.round(bitsPerSecond / 1000)} kbit/s`;
 }
 
 function q(v: number): string {
@@ -135,8 +132,8 @@ export function recommendLadder<P extends HullInput>(hull: readonly P[], opts?: 
       quality: top.quality,
       why:
         topIndex >= 0
-          ? `top: first hull point reaching quality ${o.targetQuality} (${q(top.quality)} at ${kbps(top.bitrate)})`
-          : `top: quality ${o.targetQuality} is never reached; highest hull point (${q(top.quality)} at ${kbps(top.bitrate)})`,
+          ? `top: first hull point reaching quality ${o.targetQuality} (${q(top.quality)} at ${formatBitsPerSecond(top.bitrate)})`
+          : `top: quality ${o.targetQuality} is never reached; highest hull point (${q(top.quality)} at ${formatBitsPerSecond(top.bitrate)})`,
     },
   ];
   const lowest = h[0]!.bitrate;
@@ -158,7 +155,7 @@ export function recommendLadder<P extends HullInput>(hull: readonly P[], opts?: 
     } else if (r === lo && lo >= minRate) {
       reasons.push(`largest step ${o.maxStepRatio}×`);
     } else if (r === o.floorBitrate && o.floorBitrate >= lowest) {
-      reasons.push(`floor ${kbps(o.floorBitrate)}`);
+      reasons.push(`floor ${formatBitsPerSecond(o.floorBitrate)}`);
     } else {
       reasons.push('lowest hull point');
     }
@@ -167,7 +164,7 @@ export function recommendLadder<P extends HullInput>(hull: readonly P[], opts?: 
       point: nearestPoint(h, rate),
       bitrate: rate,
       quality,
-      why: `${reasons.join('; ')} (${q(quality)} at ${kbps(rate)}, ${(cur.bitrate / rate).toFixed(2)}× and ${q(cur.quality - quality)} below the rung above)`,
+      why: `${reasons.join('; ')} (${q(quality)} at ${formatBitsPerSecond(rate)}, ${(cur.bitrate / rate).toFixed(2)}× and ${q(cur.quality - quality)} below the rung above)`,
     });
   }
   return picks;
@@ -210,7 +207,7 @@ export function ladderFromPicks(picks: readonly PickedRung<HullInput>[], o: Ladd
   const rungs: Rung[] = picks.map((p, i) => {
     const { width, height } = p.point;
     if (width === undefined && height === undefined) {
-      throw new VqError('INVALID_ARGS', `Rung ${i + 1} (${kbps(p.bitrate)}) has no resolution: its hull point "${p.point.id}" carries neither width nor height.`, 'Give the points a width and height.');
+      throw new VqError('INVALID_ARGS', `Rung ${i + 1} (${formatBitsPerSecond(p.bitrate)}) has no resolution: its hull point "${p.point.id}" carries neither width nor height.`, 'Give the points a width and height.');
     }
     const even = (v: number | undefined): number | null => (v === undefined ? null : Math.max(16, Math.round(v / 2) * 2));
     const k = Math.max(1, Math.round(p.bitrate / 1000));

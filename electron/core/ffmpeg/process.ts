@@ -213,7 +213,8 @@ export function killAllProcesses(): number {
  * cancel-all reach it, and writes it to the command log like the processes of {@link runTool}.
  * It unregisters itself when the process ends.
  */
-export function trackChild(purpose: CommandPurpose, child: ChildProcess): void {
+export function trackChild(purpose: CommandPurpose, child: ChildProcess): TrackedChild {
+  let timedOut = false;
   const command = [child.spawnfile, ...child.spawnargs.slice(1)];
   const id = nextId++;
   const abort = new AbortController();
@@ -238,12 +239,23 @@ export function trackChild(purpose: CommandPurpose, child: ChildProcess): void {
   child.once('close', (code: number | null, signal: NodeJS.Signals | null) => {
     running.delete(id);
     commandLog.ended(logId, {
-      outcome: outcomeOf(code, signal, { timedOut: false, stopped: abort.signal.aborted }),
+      outcome: outcomeOf(code, signal, { timedOut, stopped: abort.signal.aborted }),
       exitCode: code,
       signal,
       stderrTail: stderrEnd(stderr),
     });
   });
+  return {
+    markTimedOut: () => {
+      timedOut = true;
+    },
+  };
+}
+
+/** A child started elsewhere and tracked by {@link trackChild}. */
+export interface TrackedChild {
+  /** Call before killing it for taking too long: the log then says "timed out", not "failed". */
+  markTimedOut(): void;
 }
 
 /** Bytes of stderr the command log looks at for a failed process (it keeps the last lines). */

@@ -10,7 +10,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ffmpegInputUrl, rawInputArgs } from '../../../shared/ffmpegInput';
 import type { RawVideoSpec } from '../../../shared/media';
-import { trackChild } from './process';
+import { trackChild, type TrackedChild } from './process';
 
 /** Options for {@link makeThumbnail}. */
 export interface ThumbnailOptions {
@@ -58,12 +58,16 @@ async function writeThumbnail(opts: ThumbnailOptions, tmp: string): Promise<void
         '-y',
       ])
       .output(tmp);
-    const timer = setTimeout(() => cmd.kill('SIGKILL'), opts.timeoutMs ?? 30_000);
+    let tracked: TrackedChild | null = null;
+    const timer = setTimeout(() => {
+      tracked?.markTimedOut();
+      cmd.kill('SIGKILL');
+    }, opts.timeoutMs ?? 30_000);
     cmd.on('start', () => {
       // fluent-ffmpeg keeps the child it started as `ffmpegProc` (set before 'start'; not in its
       // typings). Its 'start' line joins the arguments with spaces, which loses a path's spaces.
       const child = (cmd as unknown as { ffmpegProc?: ChildProcess }).ffmpegProc;
-      if (child) trackChild('thumbnail', child);
+      if (child) tracked = trackChild('thumbnail', child);
     });
     cmd.on('end', () => {
       clearTimeout(timer);

@@ -34,7 +34,6 @@ describe('DiskFrameCache', () => {
     expect(fs.readdirSync(dir).sort()).toEqual(['c.png', 'd.png']);
     // A hit makes an entry recent: c, older than d until now, outlives d at the next eviction.
     expect((await c.get('c'))?.[0]).toBe(2);
-    await new Promise((r) => setTimeout(r, 20));
     await c.set('x', Buffer.alloc(300));
     const old = new Date(Date.now() - 20_000);
     fs.utimesSync(path.join(dir, 'x.png'), old, old);

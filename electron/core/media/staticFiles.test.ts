@@ -44,6 +44,26 @@ describe('staticFileFor', () => {
     }
   });
 
+  it('refuses names Windows opens as devices or streams, in any folder', () => {
+    for (const p of [
+      '/CON',
+      '/nul',
+      '/con.txt',
+      '/assets/NUL.js',
+      '/aux.',
+      '/COM1',
+      '/lpt9.html',
+      '/a:b',
+      '/assets/x.js:stream',
+      '/%43ON',
+    ]) {
+      expect(staticFileFor(p, root), p).toEqual({ ok: false, reason: 'outside' });
+    }
+    for (const p of ['/console.js', '/assets/icon.png', '/nulls.css', '/com.js']) {
+      expect(staticFileFor(p, root).ok, p).toBe(true);
+    }
+  });
+
   it('says when a path is not valid percent-encoding', () => {
     expect(staticFileFor('/%E0%A4%A', root)).toEqual({ ok: false, reason: 'malformed' });
     expect(staticFileFor('/%', root)).toEqual({ ok: false, reason: 'malformed' });

@@ -42,7 +42,9 @@ export type StaticFileLookup =
  * The file under `rootDir` that a URL's (still percent-encoded) path names; `/` is `index.html`.
  * Refused: a malformed escape, and every way out of the folder — `..` (also encoded, `%2e%2e%2f`),
  * encoded separators, absolute paths, NUL — and the folder itself. Decoding comes first, so the
- * check runs on the path as the file system will read it.
+ * check runs on the path as the file system will read it. Names Windows reads as devices (`CON`,
+ * `nul.txt`, `COM1`…) or streams (`a:b`) are refused on every platform: the built renderer has none,
+ * and on Windows they would open a device in any folder.
  */
 export function staticFileFor(urlPath: string, rootDir: string): StaticFileLookup {
   let rel: string;
@@ -51,7 +53,9 @@ export function staticFileFor(urlPath: string, rootDir: string): StaticFileLooku
   } catch {
     return { ok: false, reason: 'malformed' };
   }
-  if (rel.includes('\0')) return { ok: false, reason: 'outside' };
+  if (rel.includes('\0') || rel.split(/[/\\]/).some(isDeviceOrStreamName)) {
+    return { ok: false, reason: 'outside' };
+  }
   if (rel === '/' || rel === '') rel = '/index.html';
   const root = path.resolve(rootDir);
   const file = path.resolve(root, `.${rel}`);
@@ -60,4 +64,12 @@ export function staticFileFor(urlPath: string, rootDir: string): StaticFileLooku
     return { ok: false, reason: 'outside' };
   }
   return { ok: true, file };
+}
+
+/** A Windows device name (with or without an extension) or a name with a stream (`:`) in it. */
+function isDeviceOrStreamName(segment: string): boolean {
+  return (
+    segment.includes(':') ||
+    /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i.test(segment.trim())
+  );
 }

@@ -7,7 +7,7 @@ import { createCore } from '../core';
 import { resultDetail } from '../scoreService/scoreViews';
 import { openDatabase } from '../store/db';
 import { ScoreRepo } from '../store/scoreRepo';
-import { makeClip } from '../../testing/clips';
+import { makeClip, quickLadder, quickRung } from '../../testing/clips';
 import { TEST_V1_MODEL, testFullScore, testScore } from '../../testing/scores';
 import { useTempDirs } from '../../testing/tempDir';
 import { bdRows, renderReportHtml } from './reportHtml';
@@ -251,5 +251,81 @@ describe('the report of scores with XPSNR, CAMBI and VMAF v1', () => {
     expect(/<path class="series" d="([^"]+)"/.exec(charts[2]!.svg)![1]!.split(' L')).toHaveLength(
       2,
     );
+  });
+});
+
+describe('the report’s rungs', () => {
+  const tempDir = useTempDirs('vq-report-rungs-');
+
+  it('prints every rung field and a recommended rung’s size as the Ladders table does', async () => {
+    const dir = tempDir();
+    const clip = makeClip(dir, { width: 320, height: 180, seconds: 1 });
+    const c = createCore({ dataDir: path.join(dir, 'data'), host: { mode: 'web' }, queue: 'off' });
+    let source: LibraryItem;
+    try {
+      source = (await c.api['library.import']({ paths: [clip] })).imported[0]!;
+    } finally {
+      c.close();
+    }
+    const ladder = quickLadder('mixed', [
+      quickRung({ id: 'hw', encoder: 'h264_nvenc', preset: null, rateControl: { mode: 'cbr', bitrateKbps: 900 } }),
+      quickRung({
+        id: 'x264-auto',
+        width: 320,
+        preset: null,
+        gopSeconds: null,
+        fixedGop: false,
+        pixFmt: 'yuv420p10le',
+        fpsCap: 30,
+        audio: { mode: 'aac', bitrateKbps: 128 },
+      }),
+    ]);
+    const point = (label: string, width: number, height: number, kbps: number, vmafMean: number): RdRendition => ({
+      renditionId: `r-${label}`,
+      scoreResultId: `s-${label}`,
+      batchId: 'b',
+      jobId: null,
+      ladderId: 'mixed',
+      ladderName: 'Test mixed',
+      rungId: label,
+      label,
+      encoder: 'libx264',
+      width,
+      height,
+      rateControl: 'CRF 30',
+      preset: 'ultrafast',
+      rateMode: 'crf',
+      bitrate: kbps * 1000,
+      sizeBytes: kbps * 125,
+      metrics: { vmafMean, vmafHmean: null, vmafP5: null, psnr: null, psnrY: null, ssim: null, msSsim: null, xpsnr: null, cambi: null },
+      createdAt: 't',
+      stale: null,
+    });
+    const html = renderReportHtml({
+      generatedAt: 'now',
+      appVersion: 'test',
+      source,
+      quality: 'vmafMean',
+      points: [point('a', 160, 90, 150, 70), point('b', 320, 180, 400, 90), point('c', 320, 180, 12_345, 96)],
+      renditions: [],
+      scores: new Map(),
+      batches: [{ id: 'b', sourceId: source.id, ladder, outDir: dir, decodeOnce: false, createdAt: 't', skipped: [] }],
+      binaries: [],
+    });
+    const section = (id: string, next: string): string =>
+      html.slice(html.indexOf(`<section id="${id}">`), html.indexOf(`<section id="${next}">`));
+    const ladders = section('ladders', 'scores');
+    const cells = (rungId: string): string[] =>
+      [...new RegExp(`<tr><td>${rungId}</td>(.*?)</tr>`).exec(ladders)![1]!.matchAll(/<td>(.*?)<\/td>/g)].map((m) => m[1]!);
+    expect(ladders).toContain(
+      '<tr><th>rung</th><th>size</th><th>encoder</th><th>rate control</th><th>preset</th><th>GOP</th><th>pixels</th><th>fps cap</th><th>audio</th><th>container</th></tr>',
+    );
+    expect(cells('hw')).toEqual(['auto×180', 'h264_nvenc', 'CBR 900 kb/s', 'default', '1 s fixed', '8-bit', 'source', 'none', 'mp4']);
+    expect(cells('x264-auto')).toEqual(['320×180', 'libx264', 'CRF 30', 'default (medium)', 'auto', '10-bit', '≤ 30', 'AAC 128', 'mp4']);
+    // The recommended rungs from the hull: sizes as a saved rung reads them, rates as everywhere.
+    const picks = /<table class="picks">.*?<\/table>/.exec(section('rd', 'bdrate'))![0];
+    expect(picks).toContain('<th>size</th>');
+    expect(picks).toMatch(/<td>320×180<\/td><td><span class="num">12.3 Mb\/s<\/span><\/td>/);
+    expect(picks).not.toMatch(/<td>\d+p<\/td>/);
   });
 });

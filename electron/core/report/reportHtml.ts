@@ -9,11 +9,11 @@
  */
 import { type RdRendition } from '../../../shared/analysis';
 import { RD_QUALITY_LABELS, type RdQuality } from '../../../shared/rd/quality';
-import { formatBitrate, formatBytes, formatDuration, formatFps } from '../../../shared/format';
+import { formatBitrate, formatBitsPerSecond, formatBytes, formatDuration, formatFps } from '../../../shared/format';
 import type { LibraryItem } from '../../../shared/library';
 import type { Batch, Rendition } from '../../../shared/queue';
 import { bdRate, curvesBySettings, resolutionGroup, type BdResult, type CurvePoint, type RdPoint } from '../../../shared/rd';
-import { rateControlText, rungSizeText } from '../../../shared/rungText';
+import { RUNG_FIELD_HEADERS, rungFieldTexts, rungSizeText } from '../../../shared/rungText';
 import type { ScoreResultDetail } from '../../../shared/scoreResults';
 import { SERIES_LABELS, type ModelUsed, type ScoreSeries } from '../../../shared/score';
 import { formatCommand } from '../ffmpeg/commandLine';
@@ -71,10 +71,6 @@ const SERIES_NOTE: Partial<Record<ScoreSeries, string>> = {
 
 function fixed(v: number | null | undefined, digits: number): string {
   return v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits);
-}
-
-function kbps(bitsPerSecond: number): string {
-  return formatBitrate(bitsPerSecond / 1000);
 }
 
 function table(header: string[], rows: string[][], cls = ''): string {
@@ -243,18 +239,8 @@ function laddersSection(d: ReportData): string {
   if (withLadder.length === 0) return `<section id="ladders"><h2>Ladders</h2><p class="muted">No ladder batches made these renditions.</p></section>`;
   const parts = withLadder.map((b) => {
     const l = b.ladder!;
-    const rows = l.rungs.map((r) => [
-      esc(r.id),
-      esc(rungSizeText(r)),
-      esc(r.encoder),
-      esc(rateControlText(r.rateControl)),
-      esc(r.preset ?? 'default'),
-      esc(r.gopSeconds === null ? 'default' : `${r.gopSeconds} s${r.fixedGop ? ' fixed' : ''}`),
-      esc(r.pixFmt),
-      esc(r.fpsCap === null ? 'source' : String(r.fpsCap)),
-      esc(r.container),
-    ]);
-    return `<h3>${esc(l.name)} <span class="muted">(${esc(l.id)}; batch ${esc(b.id)}, ${esc(b.createdAt)})</span></h3>` + table(['rung', 'size', 'encoder', 'rate control', 'preset', 'GOP', 'pixel format', 'fps cap', 'container'], rows);
+    const rows = l.rungs.map((r) => rungFieldTexts(r).map(esc));
+    return `<h3>${esc(l.name)} <span class="muted">(${esc(l.id)}; batch ${esc(b.id)}, ${esc(b.createdAt)})</span></h3>` + table([...RUNG_FIELD_HEADERS], rows);
   });
   return `<section id="ladders"><h2>Ladders</h2>${parts.join('')}</section>`;
 }
@@ -315,7 +301,7 @@ function scoresSection(d: ReportData): string {
       esc(encoderName(p.encoder)),
       esc(`${p.width}x${p.height}`),
       esc(p.rateControl),
-      n(esc(kbps(p.bitrate))),
+      n(esc(formatBitsPerSecond(p.bitrate))),
       n(esc(formatBytes(p.sizeBytes))),
       n(fixed(p.metrics.vmafMean, 3)),
       n(fixed(p.metrics.vmafHmean, 3)),
@@ -383,7 +369,7 @@ function staleScores(d: ReportData): string {
   const rows = stale.map((p) => [
     `${esc(p.label)} <span class="stale">stale</span>`,
     esc(`${p.width}x${p.height}`),
-    n(esc(kbps(p.bitrate))),
+    n(esc(formatBitsPerSecond(p.bitrate))),
     n(fixed(p.metrics.vmafMean, 3)),
     n(fixed(p.metrics.psnrY, 3)),
     esc(p.stale?.reason ?? ''),
@@ -406,19 +392,19 @@ function rdSection(d: ReportData): string {
     crossovers: c.crossovers,
   }));
   const hullTables = curves.map((c) => {
-    const rows = c.hull.map((p) => [esc(p.label), esc(p.group), `<span class="num">${esc(kbps(p.bitrate))}</span>`, `<span class="num">${fixed(p.quality, 3)}</span>`]);
+    const rows = c.hull.map((p) => [esc(p.label), esc(p.group), `<span class="num">${esc(formatBitsPerSecond(p.bitrate))}</span>`, `<span class="num">${fixed(p.quality, 3)}</span>`]);
     const resolutions = new Set(c.hull.map((p) => p.group)).size;
     const cross = c.crossovers.length
-      ? c.crossovers.map((x) => `${x.from} → ${x.to} at ${kbps(x.bitrate)}`).join('; ')
+      ? c.crossovers.map((x) => `${x.from} → ${x.to} at ${formatBitsPerSecond(x.bitrate)}`).join('; ')
       : resolutions > 1
         ? 'none claimed (the hull changes resolution only between resolutions of a single point each: no curves cross there)'
         : 'none (one resolution on the hull)';
-    const picks = c.picks.map((r, k) => [esc(k + 1), esc(r.point.group), `<span class="num">${esc(kbps(r.bitrate))}</span>`, `<span class="num">${fixed(r.quality, 2)}</span>`, esc(r.why)]);
+    const picks = c.picks.map((r, k) => [esc(k + 1), esc(rungSizeText({ width: r.point.width ?? null, height: r.point.height ?? null })), `<span class="num">${esc(formatBitsPerSecond(r.bitrate))}</span>`, `<span class="num">${fixed(r.quality, 2)}</span>`, esc(r.why)]);
     return (
       `<h3>${esc(settingsName(c.label))}: ${c.hull.length} of ${c.points.length} points on the hull</h3>` +
       table(['rendition', 'resolution', 'bitrate', RD_QUALITY_LABELS[d.quality]], rows) +
       `<p>Best resolution changes: ${esc(cross)} <span class="muted">(crossover drawn at the log-rate midpoint between the neighbouring hull points)</span></p>` +
-      (picks.length ? `<h3>${esc(settingsName(c.label))}: recommended ladder from the hull</h3><p class="muted">Default rules: top rung at the first hull point reaching 95 (or the highest), neighbours 1.5–2× apart and at most 6 apart in quality, floor 150 kb/s; bitrates between hull points are interpolated along the hull.</p>` + table(['rung', 'resolution', 'bitrate', 'expected quality', 'why'], picks, 'picks') : '')
+      (picks.length ? `<h3>${esc(settingsName(c.label))}: recommended ladder from the hull</h3><p class="muted">Default rules: top rung at the first hull point reaching 95 (or the highest), neighbours 1.5–2× apart and at most 6 apart in quality, floor 150 kb/s; bitrates between hull points are interpolated along the hull.</p>` + table(['rung', 'size', 'bitrate', 'expected quality', 'why'], picks, 'picks') : '')
     );
   });
   return (
@@ -465,7 +451,7 @@ function perFrameSection(d: ReportData): string {
   const charts: string[] = [];
   d.points.forEach((p, i) => {
     if (resultsOf(d, p).length === 0) return;
-    const title = `${p.label} (${encoderName(p.encoder)} ${p.width}x${p.height}, ${kbps(p.bitrate)})`;
+    const title = `${p.label} (${encoderName(p.encoder)} ${p.width}x${p.height}, ${formatBitsPerSecond(p.bitrate)})`;
     const color = SERIES_COLORS[i % SERIES_COLORS.length]!;
     const chart = (
       series: ScoreSeries,

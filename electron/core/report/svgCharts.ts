@@ -9,7 +9,7 @@
  *   they occur), so a dip of one frame still shows and the path has at most two points per column
  *   however many frames there are.
  */
-import { formatBitrate } from '../../../shared/format';
+import { formatBitsPerSecond } from '../../../shared/format';
 import type { Crossover } from '../../../shared/rd';
 import { coord, esc } from './html';
 
@@ -53,10 +53,6 @@ export function linearTicks(lo: number, hi: number, count = 6): number[] {
   return out;
 }
 
-function kbpsLabel(bitsPerSecond: number): string {
-  return formatBitrate(bitsPerSecond / 1000);
-}
-
 function tickLabel(v: number): string {
   return Number.isInteger(v) ? String(v) : String(Number(v.toFixed(3)));
 }
@@ -88,7 +84,7 @@ export function rdChartSvg(series: readonly RdSeries[], qualityLabel: string): s
   parts.push(`<rect x="${M.left}" y="${M.top}" width="${pw}" height="${ph}" class="plot"/>`);
   for (const t of logTicks(rLo, rHi)) {
     parts.push(`<line class="grid" x1="${coord(x(t))}" y1="${M.top}" x2="${coord(x(t))}" y2="${M.top + ph}"/>`);
-    parts.push(`<text class="tick" x="${coord(x(t))}" y="${M.top + ph + 16}" text-anchor="middle">${esc(kbpsLabel(t))}</text>`);
+    parts.push(`<text class="tick" x="${coord(x(t))}" y="${M.top + ph + 16}" text-anchor="middle">${esc(formatBitsPerSecond(t))}</text>`);
   }
   for (const t of linearTicks(qLo, qHi)) {
     parts.push(`<line class="grid" x1="${M.left}" y1="${coord(y(t))}" x2="${M.left + pw}" y2="${coord(y(t))}"/>`);
@@ -102,7 +98,7 @@ export function rdChartSvg(series: readonly RdSeries[], qualityLabel: string): s
       parts.push(
         `<g class="crossover"><line x1="${cx}" y1="${M.top}" x2="${cx}" y2="${M.top + ph}" stroke="${esc(s.color)}"/>` +
           `<text x="${cx}" y="${M.top + 12}" text-anchor="middle" fill="${esc(s.color)}">${esc(`${c.from}→${c.to}`)}</text>` +
-          `<title>${esc(`${s.name}: best resolution changes from ${c.from} to ${c.to} at ${kbpsLabel(c.bitrate)}`)}</title></g>`,
+          `<title>${esc(`${s.name}: best resolution changes from ${c.from} to ${c.to} at ${formatBitsPerSecond(c.bitrate)}`)}</title></g>`,
       );
     }
   }
@@ -114,7 +110,7 @@ export function rdChartSvg(series: readonly RdSeries[], qualityLabel: string): s
     for (const p of s.points) {
       parts.push(
         `<circle class="point" cx="${coord(x(p.bitrate))}" cy="${coord(y(p.quality))}" r="4" fill="${esc(s.color)}">` +
-          `<title>${esc(`${s.name} ${p.label}: ${kbpsLabel(p.bitrate)}, ${p.quality.toFixed(2)}`)}</title></circle>`,
+          `<title>${esc(`${s.name} ${p.label}: ${formatBitsPerSecond(p.bitrate)}, ${p.quality.toFixed(2)}`)}</title></circle>`,
       );
     }
   }

@@ -100,7 +100,7 @@ export const MIGRATIONS: readonly string[] = [
   // 3: quality scores. A run is one ffmpeg process (one reference, 1..16 distorted videos); a
   // result is one distorted video of it. Everything needed to reproduce a number is stored with
   // it: the exact command, the ffmpeg/libvmaf build, the model, the alignment and the fixes the
-  // person chose. Per-frame series are float64 BLOBs (score/frameBlob.ts). reference_id and
+  // person chose. Per-frame series are float64 BLOBs (store/frameBlob.ts). reference_id and
   // target_id have no foreign key, like renditions.source_id: removing a source or a rendition
   // must not erase what was measured.
   `
@@ -314,7 +314,7 @@ export const MIGRATIONS: readonly string[] = [
   END;
   `,
   // 8: a number belongs to the bytes it measured (issue 11). Each score result records the scored
-  // file's identity (size, mtime in ms, a partial content hash: scores/fileIdentity.ts) and each
+  // file's identity (size, mtime in ms, a partial content hash: media/fileIdentity.ts) and each
   // run its reference's, so a score whose file changed since is shown stale (scoreFreshness.ts).
   // Rows stored before this carry NULLs: their identity is unknown, not stale. A rendition
   // replaced by a new encode at the same path is kept in replaced_renditions (its last row as

@@ -115,7 +115,7 @@ export function probeFilter(
 /**
  * The probe's frame size. MS-SSIM refuses frames below 176 pixels and CAMBI below 216 (on the
  * longer side); the VMAF v1 models need up to 318×318 for 4:2:0 (vmaf_v1.0.16_3d0h_2160: libvmaf
- * 3.2's chroma SpEED, below which ffmpeg dies of SIGSEGV; see score/vmafV1.ts). One 640×360 frame
+ * 3.2's chroma SpEED, below which ffmpeg dies of SIGSEGV; see scoreEngine/vmafV1.ts). One 640×360 frame
  * runs every model in about 0.1 s.
  */
 export const PROBE_FRAME_SIZE = { width: 640, height: 360 } as const;

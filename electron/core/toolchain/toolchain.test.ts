@@ -17,8 +17,9 @@ import { CACHE_FILE_NAME, Toolchain } from './index';
 const DEBIAN_FFMPEG = "Debian 12's ffmpeg 5.1 on PATH (Debian/Ubuntu: sudo apt-get install ffmpeg)";
 
 describe('Toolchain on this machine', () => {
-  // The ffmpeg on PATH, found as the app finds it (a missing one fails here, naming it).
-  const onPath = requiredTool('ffmpeg');
+  // The ffmpeg on PATH, found as the app finds it (a missing one fails here, naming it). The
+  // toolchain below runs without VQ_FFMPEG (scoreEnv), so the override is ignored here too.
+  const onPath = requiredTool('ffmpeg', { pathOnly: true });
   let cacheDir: string;
   let report: ToolchainReport;
   let first: Toolchain;

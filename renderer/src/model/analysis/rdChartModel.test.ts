@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { formatBitsPerSecond } from '../../../../shared/format';
 import {
   bitrateDomain,
-  bitrateText,
   crossoverText,
   linearTicks,
   logTicks,
@@ -11,20 +11,6 @@ import {
   polylinePath,
   qualityDomain,
 } from './rdChartModel';
-
-describe('bitrateText', () => {
-  it('writes kb/s below 1 Mb/s and Mb/s above, three significant digits', () => {
-    expect(bitrateText(500_000)).toBe('500 kb/s');
-    expect(bitrateText(150_000)).toBe('150 kb/s');
-    expect(bitrateText(2_000_000)).toBe('2 Mb/s');
-    expect(bitrateText(2_300_000)).toBe('2.3 Mb/s');
-    expect(bitrateText(2_345_678)).toBe('2.35 Mb/s');
-    expect(bitrateText(12_345_678)).toBe('12.3 Mb/s');
-    expect(bitrateText(999_400)).toBe('999 kb/s');
-    expect(bitrateText(1_500)).toBe('1.5 kb/s');
-    expect(bitrateText(Number.NaN)).toBe('–');
-  });
-});
 
 describe('scales', () => {
   it('maps a linear domain onto pixels and back', () => {
@@ -45,15 +31,19 @@ describe('scales', () => {
 });
 
 describe('ticks', () => {
-  it('gives 1-2-5 ticks per decade on a log axis, labelled as bit rates', () => {
-    const ticks = logTicks([150_000, 6_000_000]);
-    expect(ticks.map((t) => t.value)).toEqual([200_000, 500_000, 1_000_000, 2_000_000, 5_000_000]);
+  it('gives 1-2-5 ticks per decade on a log axis, labelled as bit rates are everywhere', () => {
+    const ticks = logTicks([150_000, 25_000_000]);
+    expect(ticks.map((t) => t.value)).toEqual([
+      200_000, 500_000, 1_000_000, 2_000_000, 5_000_000, 10_000_000, 20_000_000,
+    ]);
     expect(ticks.map((t) => t.label)).toEqual([
       '200 kb/s',
       '500 kb/s',
-      '1 Mb/s',
-      '2 Mb/s',
-      '5 Mb/s',
+      '1,000 kb/s',
+      '2,000 kb/s',
+      '5,000 kb/s',
+      '10 Mb/s',
+      '20 Mb/s',
     ]);
   });
 
@@ -76,12 +66,12 @@ describe('ticks', () => {
     expect(niceStep(0.07, 5)).toBeCloseTo(0.01, 12);
     expect(linearTicks([0, 1], 5).map((t) => t.value)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
     expect(linearTicks([0.93, 0.99], 3).map((t) => t.label)).toEqual(['0.94', '0.96', '0.98']);
-    expect(linearTicks([0, 4_000_000], 4, bitrateText).map((t) => t.label)).toEqual([
-      '0',
-      '1 Mb/s',
-      '2 Mb/s',
-      '3 Mb/s',
-      '4 Mb/s',
+    expect(linearTicks([0, 4_000_000], 4, formatBitsPerSecond).map((t) => t.label)).toEqual([
+      '0 kb/s',
+      '1,000 kb/s',
+      '2,000 kb/s',
+      '3,000 kb/s',
+      '4,000 kb/s',
     ]);
   });
 });
@@ -134,7 +124,7 @@ describe('nearestPoint', () => {
 describe('texts and paths', () => {
   it('labels a crossover', () => {
     expect(crossoverText({ bitrate: 2_300_000, from: '720p', to: '1080p' })).toBe(
-      '720p → 1080p at 2.3 Mb/s',
+      '720p → 1080p at 2,300 kb/s',
     );
   });
   it('draws a polyline path', () => {

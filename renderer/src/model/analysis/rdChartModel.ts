@@ -1,8 +1,10 @@
 /**
  * The geometry of the rate–quality chart as pure functions: the axis domains, linear and
- * logarithmic scales, ticks (1-2-5 per decade on a log axis), bit-rate labels ("500 kb/s",
- * "2 Mb/s") and the nearest point to the pointer. The SVG component only draws what these say.
+ * logarithmic scales, ticks (1-2-5 per decade on a log axis, labelled with the app's one bit-rate
+ * text, shared/format.ts) and the nearest point to the pointer. The SVG component only draws what
+ * these say.
  */
+import { formatBitsPerSecond } from '../../../../shared/format';
 
 /** How the bit-rate axis is scaled. */
 export type AxisKind = 'linear' | 'log';
@@ -31,19 +33,6 @@ function sig3(v: number): string {
   if (v === 0) return '0';
   const digits = Math.max(0, 2 - Math.floor(Math.log10(Math.abs(v))));
   return String(Number(v.toFixed(Math.min(digits, 6))));
-}
-
-/**
- * A bit rate in bits/s as people say it: below 1 Mb/s in kb/s ("500 kb/s"), from 1 Mb/s in Mb/s
- * ("2 Mb/s", "2.3 Mb/s", "12.3 Mb/s"), three significant digits at most; zero is "0".
- */
-export function bitrateText(bitsPerSecond: number): string {
-  if (!Number.isFinite(bitsPerSecond)) return '–';
-  if (bitsPerSecond === 0) return '0';
-  const bps = Math.abs(bitsPerSecond);
-  if (bps >= 1e6) return `${sig3(bitsPerSecond / 1e6)} Mb/s`;
-  if (bps >= 1e3) return `${sig3(bitsPerSecond / 1e3)} kb/s`;
-  return `${sig3(bitsPerSecond)} b/s`;
 }
 
 /** A scale from `domain` onto the pixels `range`. The log scale needs a positive domain. */
@@ -97,7 +86,10 @@ export function linearTicks(
  * Ticks of a log axis: 1, 2 and 5 of every decade inside the domain. A domain narrower than that
  * gives (1…9) × 10^k instead; one spanning many decades keeps only the powers of ten.
  */
-export function logTicks(domain: Domain, format: (v: number) => string = bitrateText): Tick[] {
+export function logTicks(
+  domain: Domain,
+  format: (v: number) => string = formatBitsPerSecond,
+): Tick[] {
   const [lo, hi] = domain;
   if (!(lo > 0) || !(hi > lo)) return [];
   const pick = (mantissas: readonly number[]): number[] => {
@@ -187,9 +179,9 @@ export function nearestPoint(
   return best;
 }
 
-/** The text of a crossover guide: "720p → 1080p at 2.3 Mb/s". */
+/** The text of a crossover guide: "720p → 1080p at 2,300 kb/s". */
 export function crossoverText(c: { bitrate: number; from: string; to: string }): string {
-  return `${c.from} → ${c.to} at ${bitrateText(c.bitrate)}`;
+  return `${c.from} → ${c.to} at ${formatBitsPerSecond(c.bitrate)}`;
 }
 
 /** The SVG path ("M x y L x y …") through points in order; '' for none. */

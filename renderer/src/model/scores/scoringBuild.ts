@@ -11,7 +11,7 @@ import type { BinaryInfo, ToolchainReport, VmafModel } from '../../../../shared/
 /** Each metric's support on the scoring build. */
 export type MetricSupportMap = Readonly<Record<ScoreMetric, MetricSupport>>;
 
-/** The scoring build of a report (the engine's choice too: score/plan.ts), or null for none. */
+/** The scoring build of a report (the engine's choice too: core/scoreEngine/plan.ts), or null for none. */
 export function scoringBuild(report: ToolchainReport): BinaryInfo | null {
   return (
     report.binaries.find((b) => b.kind === 'ffmpeg' && b.path === report.selected.score) ?? null

@@ -1,29 +1,33 @@
-/** One process of the Activity table, with its details (full command, stderr) when opened. */
-import type { ReactNode } from 'react';
+/**
+ * One process of the Activity table, with its details (full command, stderr) when opened. Rows are
+ * memoized: a new event re-renders only the row of its process, and only a running process's
+ * duration ticks.
+ */
+import { memo, type ReactNode } from 'react';
 import {
   commandDurationText,
   commandStatusText,
   type CommandEntry,
 } from '../../../../shared/activity';
+import { useNow } from '../../hooks/useNow';
 import { CopyButton } from '../../ui/CopyButton';
-import { clockTime, outcomeTone } from './activityFilter';
+import { clockTime, outcomeTone, runningDurationText } from './activityText';
 
 /** Props of {@link ActivityRow}. */
 export interface ActivityRowProps {
   entry: CommandEntry;
-  /** The current time, for the duration of a process still running. */
-  now: number;
   open: boolean;
-  onToggle: () => void;
+  /** Opens or closes the details of the process with this id (a stable function). */
+  onToggle: (id: number) => void;
 }
 
 /** A table row (and, when open, a second row with the details) for one process. */
-export function ActivityRow({ entry, now, open, onToggle }: ActivityRowProps): ReactNode {
+export const ActivityRow = memo(function ActivityRow({
+  entry,
+  open,
+  onToggle,
+}: ActivityRowProps): ReactNode {
   const status = commandStatusText(entry);
-  const duration =
-    entry.durationMs !== null
-      ? commandDurationText(entry.durationMs)
-      : commandDurationText(Math.max(0, now - entry.startedAt));
   const detailsId = `activity-details-${entry.id}`;
   return (
     <>
@@ -43,14 +47,20 @@ export function ActivityRow({ entry, now, open, onToggle }: ActivityRowProps): R
               title={open ? 'Hide details' : 'Show the whole command and details'}
               aria-expanded={open}
               aria-controls={detailsId}
-              onClick={onToggle}
+              onClick={() => onToggle(entry.id)}
             >
               {entry.commandLine}
             </button>
             <CopyButton text={entry.commandLine} />
           </div>
         </td>
-        <td className="num mono">{duration}</td>
+        <td className="num mono">
+          {entry.durationMs !== null ? (
+            commandDurationText(entry.durationMs)
+          ) : (
+            <RunningDuration startedAt={entry.startedAt} />
+          )}
+        </td>
         <td>
           <span
             className={`status-chip status-chip-${outcomeTone(entry.outcome)}`}
@@ -69,6 +79,18 @@ export function ActivityRow({ entry, now, open, onToggle }: ActivityRowProps): R
         </tr>
       ) : null}
     </>
+  );
+});
+
+/** How long a running process has run so far, ticking four times a second. */
+function RunningDuration({ startedAt }: { startedAt: number }): ReactNode {
+  const text = runningDurationText(startedAt, useNow(true, 250));
+  return (
+    text ?? (
+      <span title="The app's clock is ahead of this computer's: how long it has run is unknown here">
+        –
+      </span>
+    )
   );
 }
 

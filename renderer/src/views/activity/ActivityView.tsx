@@ -2,28 +2,33 @@
  * Activity: every process the app started (ffmpeg, ffprobe, vmaf) — when, what for, the exact
  * command (copyable), how long it ran and how it ended — live, filtered by purpose or failures.
  */
-import { useMemo, useState, type ReactNode } from 'react';
+import { useCallback, useMemo, useState, type ReactNode } from 'react';
 import type { CommandPurpose } from '../../../../shared/activity';
-import { useNow } from '../../hooks/useNow';
 import { MAX_ACTIVITY_ENTRIES, useActivityStore } from '../../stores/activityStore';
 import { ErrorPanel } from '../../ui/ErrorPanel';
 import { ActivityRow } from './ActivityRow';
 import { filterEntries, NO_FILTER, purposeCounts, type ActivityFilter } from './activityFilter';
+import { processCountText } from './activityText';
 import { useActivityFeed } from './useActivityFeed';
 
 /** The Activity view (the command log). */
 export function ActivityView(): ReactNode {
-  useActivityFeed();
+  const reload = useActivityFeed();
   const { data, loading, error } = useActivityStore();
   const [filter, setFilter] = useState<ActivityFilter>(NO_FILTER);
   const [openId, setOpenId] = useState<number | null>(null);
   const shown = useMemo(() => filterEntries(data.entries, filter), [data.entries, filter]);
   const counts = useMemo(() => purposeCounts(data.entries), [data.entries]);
-  const anyRunning = shown.some((e) => e.outcome === 'running');
-  const now = useNow(anyRunning, 250);
+  const toggle = useCallback(
+    (id: number) => setOpenId((current) => (current === id ? null : id)),
+    [],
+  );
+  const total = data.entries.length;
+  // Nothing read yet (still reading, or the read failed): no count, no "nothing started yet".
+  const unread = total === 0 && (loading || error !== null);
 
   return (
-    <div className="view activity-view" data-testid="activity-panel">
+    <div className="view activity-view" data-testid="activity-panel" aria-busy={loading}>
       <header className="view-header">
         <div>
           <h1>Activity</h1>
@@ -33,11 +38,11 @@ export function ActivityView(): ReactNode {
             and how it ended. The latest {MAX_ACTIVITY_ENTRIES} are kept.
           </p>
         </div>
-        <span className="view-count muted" data-testid="activity-count">
-          {shown.length === data.entries.length
-            ? `${data.entries.length} processes`
-            : `${shown.length} of ${data.entries.length} processes`}
-        </span>
+        {!unread ? (
+          <span className="view-count muted" data-testid="activity-count">
+            {processCountText(shown.length, total)}
+          </span>
+        ) : null}
       </header>
 
       <div className="activity-toolbar">
@@ -70,7 +75,18 @@ export function ActivityView(): ReactNode {
         </label>
       </div>
 
-      {error ? <ErrorPanel title="Could not read the activity log" message={error} /> : null}
+      {error ? (
+        <ErrorPanel title="Could not read the activity log" message={error} testId="activity-error">
+          <button
+            type="button"
+            className="button button-small activity-retry"
+            disabled={loading}
+            onClick={reload}
+          >
+            Retry
+          </button>
+        </ErrorPanel>
+      ) : null}
 
       {shown.length > 0 ? (
         <div className="table-frame">
@@ -91,19 +107,18 @@ export function ActivityView(): ReactNode {
                 <ActivityRow
                   key={entry.id}
                   entry={entry}
-                  now={now}
                   open={openId === entry.id}
-                  onToggle={() => setOpenId(openId === entry.id ? null : entry.id)}
+                  onToggle={toggle}
                 />
               ))}
             </tbody>
           </table>
         </div>
-      ) : (
+      ) : error !== null && total === 0 ? null : (
         <p className="muted activity-empty" data-testid="activity-empty">
           {loading
             ? 'Reading the activity log…'
-            : data.entries.length === 0
+            : total === 0
               ? 'No process has been started yet. Import a file, encode or score, and each ffmpeg run shows here.'
               : 'No process matches the filter.'}
         </p>

@@ -1,7 +1,7 @@
-/** The Activity view's filter and texts. */
+/** The Activity view's filter: newest first, by purpose and by failure, and the purpose counts. */
 import { describe, expect, it } from 'vitest';
 import type { CommandEntry, CommandOutcome, CommandPurpose } from '../../../../shared/activity';
-import { clockTime, filterEntries, NO_FILTER, outcomeTone, purposeCounts } from './activityFilter';
+import { filterEntries, NO_FILTER, purposeCounts } from './activityFilter';
 
 function entry(id: number, purpose: CommandPurpose, outcome: CommandOutcome): CommandEntry {
   return {
@@ -52,20 +52,5 @@ describe('filterEntries', () => {
       'frame decode': 1,
       score: 0,
     });
-  });
-});
-
-describe('texts', () => {
-  it('shows a start time as a local clock time with milliseconds', () => {
-    const at = new Date(2024, 0, 2, 9, 5, 7, 42).getTime();
-    expect(clockTime(at)).toBe('09:05:07.042');
-  });
-
-  it('colours failures, cancels, running and ok like the queue', () => {
-    expect(
-      ['running', 'ok', 'failed', 'canceled', 'timed out', 'not started'].map((o) =>
-        outcomeTone(o as CommandOutcome),
-      ),
-    ).toEqual(['running', 'done', 'failed', 'canceled', 'failed', 'failed']);
   });
 });

@@ -1,9 +1,8 @@
-/** What the Activity view lists: the filter by purpose and failures, and how times read. */
+/** What the Activity view lists: the entries its filter (purpose, failures only) lets through. */
 import {
   COMMAND_PURPOSES,
   isFailedCommand,
   type CommandEntry,
-  type CommandOutcome,
   type CommandPurpose,
 } from '../../../../shared/activity';
 
@@ -39,28 +38,4 @@ export function purposeCounts(
     purpose,
     count: entries.filter((e) => e.purpose === purpose).length,
   }));
-}
-
-/** A start time as a local clock time with milliseconds: "14:03:07.215". */
-export function clockTime(epochMs: number): string {
-  const d = new Date(epochMs);
-  const two = (n: number): string => String(n).padStart(2, '0');
-  const ms = String(d.getMilliseconds()).padStart(3, '0');
-  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${ms}`;
-}
-
-/** The status chip class of an outcome (the queue's chip colours: running, done, failed, canceled). */
-export function outcomeTone(outcome: CommandOutcome): 'running' | 'done' | 'failed' | 'canceled' {
-  switch (outcome) {
-    case 'running':
-      return 'running';
-    case 'ok':
-      return 'done';
-    case 'canceled':
-      return 'canceled';
-    case 'failed':
-    case 'timed out':
-    case 'not started':
-      return 'failed';
-  }
 }

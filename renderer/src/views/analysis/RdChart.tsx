@@ -7,11 +7,12 @@ import {
   type RefObject,
 } from 'react';
 import type { RdRendition } from '../../../../shared/analysis';
+import { formatBitsPerSecond } from '../../../../shared/format';
 import type { Crossover } from '../../../../shared/rd';
+import { presetText } from '../../../../shared/rungText';
 import { useElementWidth } from '../../hooks/useElementWidth';
 import {
   bitrateDomain,
-  bitrateText,
   crossoverText,
   linearTicks,
   logTicks,
@@ -257,7 +258,7 @@ export function RdChart({
   const xTicks =
     axis === 'log'
       ? logTicks(xDomain)
-      : linearTicks(xDomain, Math.max(2, Math.floor(width / 110)), bitrateText);
+      : linearTicks(xDomain, Math.max(2, Math.floor(width / 110)), formatBitsPerSecond);
   const yTicks = linearTicks(yDomain, 6, (v) => (decimals > 2 ? v.toFixed(2) : String(v)));
 
   // Every point in one list (curve order, the stale ones last), for hover, keyboard and click.
@@ -604,11 +605,11 @@ export function RdChart({
             <dt>Encoder</dt>
             <dd>{active.rendition.encoder}</dd>
             <dt>Preset</dt>
-            <dd>{active.rendition.preset ?? 'encoder default'}</dd>
+            <dd>{presetText(active.rendition)}</dd>
             <dt>Rate control</dt>
             <dd>{active.rendition.rateControl}</dd>
             <dt>Bitrate</dt>
-            <dd>{bitrateText(active.rendition.bitrate)}</dd>
+            <dd>{formatBitsPerSecond(active.rendition.bitrate)}</dd>
             {figures(active.rendition).map((f) => (
               <FigureRow key={f.label} label={f.label} value={f.value} />
             ))}

@@ -1,6 +1,8 @@
 import { useMemo, useState, type ReactNode } from 'react';
+import { formatBitsPerSecond } from '../../../../shared/format';
 import type { Ladder } from '../../../../shared/ladder';
 import type { LibraryItem } from '../../../../shared/library';
+import { rungSizeText } from '../../../../shared/rungText';
 import { useClient } from '../../hooks/useClient';
 import { pushToast } from '../../stores/appStore';
 import { encodeOrAsk } from '../../stores/encodeOverwrite';
@@ -12,11 +14,11 @@ import {
 import { useToolchainStore } from '../../stores/toolchainStore';
 import { scoringSupport } from '../../model/scores/scoringBuild';
 import { saveLadder, useLaddersStore } from '../../stores/laddersStore';
-import { bitrateText } from '../../model/analysis/rdChartModel';
 
 /** One rung of a recommendation as the table shows it. */
 export interface RecommendedRow {
   key: string;
+  /** The rung's size; null = derived from the source's aspect (shown as a saved rung reads it). */
   width: number | null;
   height: number | null;
   /** bits/s */
@@ -38,7 +40,7 @@ export interface RecommendedLadderProps {
 }
 
 /**
- * A recommended ladder: resolution, bitrate, expected quality and why, top rung first; "Save
+ * A recommended ladder: size, bitrate, expected quality and why, top rung first; "Save
  * ladder" keeps it with the saved ladders, "Encode this ladder" queues it on the source with the
  * encode options of the Ladders view (decode once, score after encode, output folder).
  */
@@ -116,7 +118,7 @@ export function RecommendedLadder({
               <th scope="col" className="num">
                 #
               </th>
-              <th scope="col">Resolution</th>
+              <th scope="col">Size</th>
               <th scope="col" className="num">
                 Bitrate
               </th>
@@ -130,15 +132,9 @@ export function RecommendedLadder({
             {rows.map((r, i) => (
               <tr key={r.key} data-testid="recommended-rung">
                 <td className="num muted">{i + 1}</td>
-                <td data-testid="recommended-resolution">
-                  {r.width !== null && r.height !== null
-                    ? `${r.width}×${r.height}`
-                    : r.height !== null
-                      ? `${r.height}p`
-                      : '–'}
-                </td>
+                <td data-testid="recommended-resolution">{rungSizeText(r)}</td>
                 <td className="num" data-testid="recommended-bitrate">
-                  {bitrateText(r.bitrate)}
+                  {formatBitsPerSecond(r.bitrate)}
                 </td>
                 <td className="num" data-testid="recommended-quality">
                   {r.quality.toFixed(decimals)}

@@ -1,4 +1,5 @@
 /** What can be shown next to a source in Compare: its renditions, and items of the same length. */
+import { formatBitrate } from '../../../../shared/format';
 import type { LibraryItem } from '../../../../shared/library';
 import type { MediaInfo } from '../../../../shared/media';
 import type { Rendition } from '../../../../shared/queue';
@@ -89,7 +90,6 @@ export function toggleChecked(
 
 /** "1280×720 · 2,400 kb/s" for a pane label. */
 export function candidateFacts(c: CompareCandidate): string {
-  const rate =
-    c.bitrateKbps === null ? null : `${Math.round(c.bitrateKbps).toLocaleString('en-US')} kb/s`;
+  const rate = c.bitrateKbps === null ? null : formatBitrate(c.bitrateKbps);
   return [`${c.width}×${c.height}`, rate].filter((p) => p !== null).join(' · ');
 }
