@@ -3,8 +3,8 @@ import type { Shell } from './e2e/shellApp';
 import { chromiumPath } from './scripts/testPrerequisites.mjs';
 
 // One suite, two shells (e2e/fixture.ts): every spec runs in project 'web' (`vq serve` in
-// Chromium) and in project 'electron' (the built desktop app). Without an Electron binary the
-// electron project's tests are reported skipped, saying so.
+// Chromium) and in project 'electron' (the built desktop app). Without an Electron binary (or, on
+// Linux, without a display) the electron project's tests are reported skipped, saying why.
 //
 // Debian's Chromium (apt) stands in for Playwright's own browser download, which cannot happen
 // offline; the flags keep it from reaching for the network at start-up.
