@@ -119,11 +119,12 @@ const layers = {
       'electron/core/project/',
       'electron/core/report/',
       'electron/core/api/',
+      'electron/core/cluster/',
       'electron/core/core.ts',
       'electron/core/coreDatabase.test.ts',
     ],
     allow: [...SHARED, ...CORE_BELOW_SERVICES],
-    packages: [NODE, 'zod', 'better-sqlite3'],
+    packages: [NODE, 'zod', 'better-sqlite3', 'ioredis', 'bullmq'],
     tests: TESTS,
   },
   main: {

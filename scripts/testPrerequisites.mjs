@@ -99,6 +99,13 @@ export function missingPrerequisites({
       package: 'ffmpeg',
     });
   }
+  if (!findOnPath('redis-server', env, platform)) {
+    missing.push({
+      what: 'redis-server on PATH (the shared-queue tests start their own on a free loopback port)',
+      how: 'system',
+      package: 'redis-server',
+    });
+  }
   const chosen = env.VQ_CHROMIUM;
   if (chosen && !isExecutable(chosen)) {
     const why = !fs.existsSync(chosen)
@@ -164,7 +171,7 @@ function systemInstall(packages, platform) {
       p === 'chromium'
         ? 'brew install --cask chromium, then set VQ_CHROMIUM to its path ' +
           '(/Applications/Chromium.app/Contents/MacOS/Chromium)'
-        : `brew install ${p}`,
+        : `brew install ${p === 'redis-server' ? 'redis' : p}`,
     );
   }
   if (platform === 'win32') {
@@ -172,8 +179,10 @@ function systemInstall(packages, platform) {
       p === 'chromium'
         ? 'winget install Hibbiki.Chromium (or choco install chromium, or use Google Chrome), ' +
           'then set VQ_CHROMIUM to its chrome.exe'
-        : 'winget install Gyan.FFmpeg (or choco install ffmpeg), or put a folder holding ' +
-          'ffmpeg.exe and ffprobe.exe on PATH',
+        : p === 'redis-server'
+          ? 'Redis for Windows (e.g. Memurai, or redis-server in WSL) with redis-server on PATH'
+          : 'winget install Gyan.FFmpeg (or choco install ffmpeg), or put a folder holding ' +
+            'ffmpeg.exe and ffprobe.exe on PATH',
     );
   }
   return [`sudo apt-get install ${packages.join(' ')}    (Debian/Ubuntu)`];

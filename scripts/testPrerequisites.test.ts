@@ -46,6 +46,7 @@ describe('missingPrerequisites', () => {
     expect(missing.map((m) => m.how)).toEqual([
       'system',
       'system',
+      'system',
       'npm',
       'workspace',
       'workspace',
@@ -54,7 +55,8 @@ describe('missingPrerequisites', () => {
     const message = prerequisitesMessage(missing, 'linux');
     expect(message).toContain('ffmpeg and ffprobe on PATH');
     expect(message).toContain('Chromium');
-    expect(message).toContain('sudo apt-get install ffmpeg chromium');
+    expect(message).toContain('redis-server on PATH');
+    expect(message).toContain('sudo apt-get install ffmpeg redis-server chromium');
     expect(message).toContain('npm ci');
     const shared = path.resolve(root, '..', 'shared');
     expect(message).toContain(`vmaf_v0.6.1.pkl in ${path.join(shared, 'vmaf-models')}`);
@@ -63,7 +65,7 @@ describe('missingPrerequisites', () => {
   });
 
   it('asks only for what is missing: ffprobe alone is still the ffmpeg package', () => {
-    const env = { PATH: binDir('ffmpeg', 'chromium') };
+    const env = { PATH: binDir('ffmpeg', 'chromium', 'redis-server') };
     const missing = missingPrerequisites({ root: bareProject(), env, platform: 'linux' });
     const system = missing.filter((m) => m.how === 'system');
     expect(system).toHaveLength(1);
@@ -78,11 +80,12 @@ describe('missingPrerequisites', () => {
         platform,
       );
     const linux = advice('linux');
-    expect(linux).toContain('sudo apt-get install ffmpeg chromium    (Debian/Ubuntu)');
+    expect(linux).toContain('sudo apt-get install ffmpeg redis-server chromium    (Debian/Ubuntu)');
     expect(linux).not.toMatch(/brew|winget|choco/);
 
     const mac = advice('darwin');
     expect(mac).toContain('  brew install ffmpeg\n');
+    expect(mac).toContain('  brew install redis\n');
     expect(mac).toContain('brew install --cask chromium, then set VQ_CHROMIUM to its path');
     expect(mac).not.toMatch(/apt-get|winget|choco/);
 
@@ -90,11 +93,12 @@ describe('missingPrerequisites', () => {
     expect(windows).toContain('winget install Gyan.FFmpeg (or choco install ffmpeg)');
     expect(windows).toContain('ffmpeg.exe and ffprobe.exe on PATH');
     expect(windows).toContain('then set VQ_CHROMIUM to its chrome.exe');
+    expect(windows).toContain('redis-server on PATH');
     expect(windows).not.toMatch(/apt-get|brew/);
   });
 
   it('says so when VQ_CHROMIUM names no program, instead of asking to install Chromium', () => {
-    const dir = binDir('ffmpeg', 'ffprobe', 'chromium');
+    const dir = binDir('ffmpeg', 'ffprobe', 'chromium', 'redis-server');
     const plain = path.join(tempDir(), 'chrome');
     fs.writeFileSync(plain, '', { mode: 0o644 });
     const cases: [string, string][] = [
@@ -161,7 +165,7 @@ describe('npm test on a fresh machine', () => {
     expect(r.status).toBe(1);
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(r.stderr).toContain('npm test stopped before running anything');
-    expect(r.stderr).toContain('sudo apt-get install ffmpeg chromium');
+    expect(r.stderr).toContain('sudo apt-get install ffmpeg redis-server chromium');
     expect(r.stdout).not.toContain('━━'); // no step ran
   });
 });

@@ -30,6 +30,10 @@ export const ERROR_CODES = [
   'DATABASE_CORRUPT',
   /** library.db stayed locked by another VQ Studio process (the app, `vq serve`, `vq encode`). */
   'DATABASE_BUSY',
+  /** A worker name is held by another live `vq worker`. */
+  'NAME_TAKEN',
+  /** The shared queue's Redis cannot be reached, or refused the password. */
+  'REDIS_UNAVAILABLE',
   'INTERNAL',
 ] as const;
 

@@ -27,6 +27,7 @@ import { reportCommand } from './reportCommand';
 import { scoreCommand } from './scoreCommand';
 import { renderTable } from './table';
 import { UsageError } from './usageError';
+import { workerCommand, workersCommand } from './workerCommand';
 import { printCommands, takeVerboseFlag } from './verbose';
 
 const HELP = `VQ Studio ${APP_VERSION} — video encoding and quality measurement
@@ -91,6 +92,12 @@ Commands:
                                        DIR: the data folder (default: VQ_DATA_DIR or the CLI's own).
                                        Refused while a VQ Studio process uses it, and when it is not
                                        damaged (passes quick_check) unless --force
+  worker [--redis URL] [--name NAME] [--concurrency N] [--threads N]
+                                       join the shared queue's Redis as a worker and advertise what
+                                       this machine can run (ffmpeg builds, encoders, libvmaf,
+                                       cores) until Ctrl+C. Taking jobs is not built yet.
+  workers [--redis URL] [--json]       the workers registered now: name, capabilities, current job,
+                                       jobs done, last heartbeat
 
 Global option:
   --verbose                            print every ffmpeg, ffprobe and vmaf process the command
@@ -100,7 +107,8 @@ Global option:
 
 Environment: VQ_DATA_DIR (library and caches), VQ_FFMPEG / VQ_FFPROBE (binaries to use),
 VQ_VMAF_MODEL_DIR (folders with VMAF models, separated by '${path.delimiter}'), VQ_SERVE_TOKEN (the
-access token of \`vq serve\`).`;
+access token of \`vq serve\`), VQ_REDIS_URL (the shared queue's Redis,
+redis://[:PASSWORD@]HOST[:PORT][/DB] or rediss:// for TLS).`;
 
 /** Runs the CLI with the given arguments; resolves to the exit code. */
 export async function runCli(argv: string[]): Promise<number> {
@@ -157,6 +165,10 @@ async function runCommand(argv: string[]): Promise<number> {
         return await reportCommand(rest);
       case 'data':
         return dataCmd(rest);
+      case 'worker':
+        return await workerCommand(rest);
+      case 'workers':
+        return await workersCommand(rest);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

@@ -1,0 +1,62 @@
+/**
+ * Where the shared queue lives: a Redis URL from `--redis`, VQ_REDIS_URL or the setting, checked
+ * before anything connects. `redis://[user:password@]host[:port][/db]`, or `rediss://` for TLS.
+ * The password never appears in what VQ Studio prints.
+ */
+import { VqError } from '../../../shared/errors';
+
+/** A checked Redis URL. */
+export interface RedisTarget {
+  /** The URL as given (with its password): for the client only. */
+  url: string;
+  host: string;
+  port: number;
+  db: number;
+  tls: boolean;
+  /** True when the URL carries a password. */
+  hasPassword: boolean;
+  /** The URL without its password, for messages: `redis://:***@127.0.0.1:6379/0`. */
+  display: string;
+}
+
+/** Reads and checks a Redis URL; throws INVALID_ARGS saying what is wrong and what to write. */
+export function parseRedisUrl(text: string): RedisTarget {
+  const bad = (why: string): never => {
+    throw new VqError(
+      'INVALID_ARGS',
+      `The Redis URL ${JSON.stringify(redact(text))} ${why}.`,
+      'Write it as redis://[:PASSWORD@]HOST[:PORT][/DB] (rediss:// for TLS), e.g. redis://127.0.0.1:6379.',
+    );
+  };
+  let u: URL;
+  try {
+    u = new URL(text.trim());
+  } catch {
+    return bad('is not a URL');
+  }
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:')
+    return bad('must start with redis:// or rediss://');
+  if (!u.hostname) return bad('names no host');
+  const port = u.port ? Number(u.port) : 6379;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) return bad('has no valid port');
+  const dbText = u.pathname.replace(/^\//, '');
+  const db = dbText === '' ? 0 : Number(dbText);
+  if (!/^\d{0,2}$/.test(dbText) || !Number.isInteger(db) || db > 15)
+    return bad('names no database 0–15');
+  if (u.search || u.hash) return bad('has options VQ Studio does not read');
+  const hasPassword = u.password !== '';
+  return {
+    url: text.trim(),
+    host: u.hostname,
+    port,
+    db,
+    tls: u.protocol === 'rediss:',
+    hasPassword,
+    display: `${u.protocol}//${hasPassword ? `${u.username}:***@` : u.username ? `${u.username}@` : ''}${u.host}/${db}`,
+  };
+}
+
+/** The URL text with any password replaced, for error messages about unreadable URLs. */
+function redact(text: string): string {
+  return text.replace(/\/\/([^/@]*):[^/@]*@/, '//$1:***@');
+}
