@@ -55,6 +55,7 @@ test('the shell never scrolls away: in every view the document is one screen (is
     'Toolchain',
     'Settings',
     'Activity',
+    'Workers',
   ];
   for (const [i, name] of views.entries()) {
     const view = i + 1;

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { CommandEntry } from './activity';
+import type { WorkersStatus } from './workers';
 import type { AnalysisData } from './analysis';
 import type { PerTitleRun } from './perTitle';
 import type { ApiError } from './errors';
@@ -198,6 +199,8 @@ export const requestSchemas = {
     .strict(),
   /** The command log: the latest processes the app started (ffmpeg, ffprobe, vmaf), oldest first. */
   'activity.list': z.object({}).strict(),
+  /** The machines registered as workers in the shared queue's Redis (VQ_REDIS_URL), if one is set. */
+  'workers.list': z.object({}).strict(),
 } as const;
 
 /** Every method name. */
@@ -271,6 +274,7 @@ export interface VqResults {
   'project.import': ProjectImportSummary;
   'report.html': { fileName: string; html: string };
   'activity.list': { entries: CommandEntry[]; seq: number };
+  'workers.list': WorkersStatus;
 }
 
 /** Events pushed from main to every client. `seq` increases by one per event. */

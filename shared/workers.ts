@@ -6,6 +6,9 @@
  */
 import { z } from 'zod';
 
+/** How often a worker renews its record by default; the record expires after three missed beats. */
+export const WORKER_HEARTBEAT_MS = 5_000;
+
 /** A worker's name: what `vq worker --name` takes and `vq workers` prints. */
 export const WORKER_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
@@ -74,4 +77,97 @@ export interface ListedWorker extends WorkerInfo {
 export interface WorkerListing {
   workers: ListedWorker[];
   invalid: number;
+}
+
+/** What the Workers view shows: whether a shared queue is set up, and who is registered there. */
+export type WorkersStatus =
+  | { configured: false }
+  | { configured: true; redis: string; listing: WorkerListing; error: null }
+  | {
+      configured: true;
+      redis: string | null;
+      listing: null;
+      error: { message: string; hint?: string };
+    };
+
+/** What a job needs of the machine that runs it. */
+export interface JobNeeds {
+  /** Video encoders the job's commands use (all in one build). */
+  encoders?: readonly string[];
+  /** libvmaf, when the job scores: its least version ("2.0.0"), models and features by name. */
+  libvmaf?: {
+    minVersion?: string;
+    models?: readonly string[];
+    features?: readonly string[];
+  } | null;
+}
+
+/** Whether a worker can run a job: the build it would use, or every reason it cannot. */
+export type RunVerdict = { ok: true; build: WorkerBuild } | { ok: false; reasons: string[] };
+
+/**
+ * Picks the first of `worker`'s builds that has everything `needs` names — a worker whose ffmpeg
+ * lacks an encoder, or whose libvmaf is older or lacks a model or feature, never takes the job.
+ */
+export function canRun(worker: Pick<WorkerInfo, 'name' | 'builds'>, needs: JobNeeds): RunVerdict {
+  if (worker.builds.length === 0) {
+    return { ok: false, reasons: [`${worker.name} has no working ffmpeg`] };
+  }
+  const reasons: string[] = [];
+  for (const build of worker.builds) {
+    const missing = buildProblems(build, needs);
+    if (missing.length === 0) return { ok: true, build };
+    reasons.push(`${build.path}: ${missing.join('; ')}`);
+  }
+  return { ok: false, reasons };
+}
+
+function buildProblems(build: WorkerBuild, needs: JobNeeds): string[] {
+  const problems: string[] = [];
+  const lacking = (needs.encoders ?? []).filter((e) => !build.encoders.includes(e));
+  if (lacking.length) problems.push(`no ${lacking.join(', ')}`);
+  const vmaf = needs.libvmaf;
+  if (vmaf) {
+    const have = build.libvmaf;
+    if (!have) return [...problems, 'no libvmaf'];
+    if (vmaf.minVersion && !(have.version && versionAtLeast(have.version, vmaf.minVersion))) {
+      problems.push(`libvmaf ${have.version ?? '1.x'} is older than ${vmaf.minVersion}`);
+    }
+    const models = (vmaf.models ?? []).filter((m) => !have.models.includes(m));
+    if (models.length) problems.push(`no VMAF model ${models.join(', ')}`);
+    const features = (vmaf.features ?? []).filter((f) => !have.features.includes(f));
+    if (features.length) problems.push(`libvmaf cannot compute ${features.join(', ')}`);
+  }
+  return problems;
+}
+
+/** True when dotted version `have` is `want` or later ("3.2.0" ≥ "3.2"; "10.0" > "9.9"). */
+export function versionAtLeast(have: string, want: string): boolean {
+  const a = have.split('.').map((n) => Number.parseInt(n, 10) || 0);
+  const b = want.split('.').map((n) => Number.parseInt(n, 10) || 0);
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d > 0;
+  }
+  return true;
+}
+
+/** Every encoder any of the worker's builds has, sorted, each once. */
+export function workerEncoders(builds: readonly WorkerBuild[]): string[] {
+  return [...new Set(builds.flatMap((b) => b.encoders))].sort();
+}
+
+/**
+ * A build's libvmaf in words: its version ("3.2.0"), "1.x" (libvmaf 1.x prints none), or null
+ * when the build has no libvmaf.
+ */
+export function libvmafText(build: WorkerBuild): string | null {
+  if (!build.libvmaf) return null;
+  return build.libvmaf.version ?? '1.x';
+}
+
+/** The libvmaf versions of a worker's builds, each once ("3.2.0, 1.x"), or "none". */
+export function workerLibvmafText(builds: readonly WorkerBuild[]): string {
+  const versions = [...new Set(builds.map(libvmafText).filter((v): v is string => v !== null))];
+  return versions.length > 0 ? versions.join(', ') : 'none';
 }

@@ -6,7 +6,12 @@
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { workerNameProblem, type ListedWorker } from '../../shared/workers';
+import {
+  workerEncoders,
+  workerLibvmafText,
+  workerNameProblem,
+  type ListedWorker,
+} from '../../shared/workers';
 import { workerBuilds } from '../core/cluster/capabilities';
 import { connectRedis } from '../core/cluster/redisClient';
 import { parseRedisUrl, type RedisTarget } from '../core/cluster/redisUrl';
@@ -97,7 +102,7 @@ export async function workerCommand(args: string[]): Promise<number> {
     redis.disconnect();
     throw err;
   });
-  const encoders = [...new Set(builds.flatMap((b) => b.encoders))];
+  const encoders = workerEncoders(builds);
   console.log(
     `vq worker ${name} registered on ${target.display}: ${builds.length} ffmpeg build(s), ${encoders.length} encoders, ` +
       `${builds.some((b) => b.libvmaf) ? 'libvmaf' : 'no libvmaf'}, ${os.availableParallelism()} cores.`,
@@ -170,17 +175,13 @@ export async function workersCommand(args: string[]): Promise<number> {
 }
 
 function row(w: ListedWorker): string[] {
-  const encoders = new Set(w.builds.flatMap((b) => b.encoders));
-  const vmaf = w.builds
-    .map((b) => b.libvmaf?.version ?? (b.libvmaf ? '1.x' : null))
-    .filter(Boolean);
   return [
     w.name,
     w.host,
     String(w.cores),
     String(w.concurrency),
-    String(encoders.size),
-    vmaf.length ? vmaf.join(', ') : 'none',
+    String(workerEncoders(w.builds).length),
+    workerLibvmafText(w.builds),
     w.currentJob ?? '–',
     String(w.jobsDone),
     `${(w.silentMs / 1000).toFixed(1)} s ago`,

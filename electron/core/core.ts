@@ -13,6 +13,7 @@ import { createDispatcher, type Dispatch } from './api/dispatch';
 import { createService, type HostHooks } from './api/service';
 import { EncodeExecutor } from './encode/encodeExecutor';
 import { EncodeService } from './encode/encodeService';
+import { readWorkersStatus } from './cluster/workersStatus';
 import { EventHub } from './events';
 import { commandLog } from './ffmpeg/commandLog';
 import { killAllProcesses } from './ffmpeg/process';
@@ -259,6 +260,7 @@ function buildCore(opts: CoreOptions, db: Db, started: (() => void)[]): Core {
       const source = await frameSource(id);
       return source ? { id, ...(await frames.samples({ ...source, index, x, y })) } : null;
     },
+    workers: () => readWorkersStatus(env),
   });
   // Every caller (dispatcher and CLI alike) gets database errors described, mapped once here.
   const api = withDatabaseErrors(service, databaseFile(opts.dataDir), opts.onDatabaseError);

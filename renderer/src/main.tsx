@@ -18,6 +18,7 @@ import './styles/views/analysis.css';
 import './styles/views/toolchain.css';
 import './styles/views/settings.css';
 import './styles/views/activity.css';
+import './styles/views/workers.css';
 
 async function main(): Promise<void> {
   const rootElement = document.getElementById('root');

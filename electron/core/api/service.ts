@@ -32,6 +32,7 @@ import type { LibraryRepo, StoredSource } from '../store/libraryRepo';
 import type { RenditionRepo } from '../store/renditionRepo';
 import type { SettingsRepo } from '../store/settingsRepo';
 import type { Toolchain } from '../toolchain';
+import type { WorkersStatus } from '../../../shared/workers';
 import { buildReport } from '../report';
 
 /** What the host (Electron or the web server) adds to the services. */
@@ -69,6 +70,8 @@ export interface ServiceDeps {
   frameInfo: (id: string) => Promise<FrameInfo | null>;
   /** Decoded values of one pixel of a frame (see `frames.samples`); null for an unknown id. */
   frameSamples: (args: { id: string; index: number; x: number; y: number }) => Promise<FrameSamples | null>;
+  /** The workers of the shared queue (`workers.list`). */
+  workers: () => Promise<WorkersStatus>;
 }
 
 
@@ -408,6 +411,10 @@ export function createService(deps: ServiceDeps): VqApi {
 
     async 'activity.list'() {
       return { entries: commandLog.list(), seq: events.seq };
+    },
+
+    async 'workers.list'() {
+      return deps.workers();
     },
   };
 }

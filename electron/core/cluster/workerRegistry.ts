@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { VqError } from '../../../shared/errors';
 import {
+  WORKER_HEARTBEAT_MS,
   WorkerInfoSchema,
   type ListedWorker,
   type WorkerInfo,
@@ -17,7 +18,7 @@ import {
 const KEY_PREFIX = 'vq:worker:';
 
 /** How often a worker writes its record by default; it expires after three missed beats. */
-export const HEARTBEAT_MS = 5_000;
+export const HEARTBEAT_MS = WORKER_HEARTBEAT_MS;
 
 /** A new worker id (one per run of `vq worker`). */
 export function newWorkerId(): string {

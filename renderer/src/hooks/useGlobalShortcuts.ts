@@ -15,7 +15,7 @@ export function isTextField(target: EventTarget | null): boolean {
   return false;
 }
 
-/** Installs the window-level shortcuts (Alt+1…8, `/`, Ctrl+L, `?`); they pause while a dialog is open. */
+/** Installs the window-level shortcuts (Alt+1…9, `/`, Ctrl+L, `?`); they pause while a dialog is open. */
 export function useGlobalShortcuts(): void {
   useEffect(() => {
     const onKeyDown = (e: KeyboardEvent): void => {

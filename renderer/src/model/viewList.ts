@@ -1,4 +1,4 @@
-/** The views of the left navigation, in order; Alt+1…Alt+8 follow this order. */
+/** The views of the left navigation, in order; Alt+1…Alt+9 follow this order. */
 
 /** Id of one view. */
 export type ViewId =
@@ -9,7 +9,8 @@ export type ViewId =
   | 'analysis'
   | 'toolchain'
   | 'settings'
-  | 'activity';
+  | 'activity'
+  | 'workers';
 
 /** One navigation entry. */
 export interface ViewEntry {
@@ -29,6 +30,7 @@ export const VIEWS: readonly ViewEntry[] = [
   { id: 'toolchain', name: 'Toolchain', key: '6' },
   { id: 'settings', name: 'Settings', key: '7' },
   { id: 'activity', name: 'Activity', key: '8' },
+  { id: 'workers', name: 'Workers', key: '9' },
 ];
 
 /** The entry of a view id. */

@@ -12,6 +12,7 @@ import { LibraryView } from '../views/library/LibraryView';
 import { QueueView } from '../views/queue/QueueView';
 import { SettingsView } from '../views/settings/SettingsView';
 import { ToolchainView } from '../views/toolchain/ToolchainView';
+import { WorkersView } from '../views/workers/WorkersView';
 import { ConnectionBanner } from './ConnectionBanner';
 import { DropOverlay } from './DropOverlay';
 import { Header } from './Header';
@@ -40,6 +41,8 @@ function CurrentView({ view }: { view: ViewId }): ReactNode {
       return <SettingsView />;
     case 'activity':
       return <ActivityView />;
+    case 'workers':
+      return <WorkersView />;
   }
 }
 

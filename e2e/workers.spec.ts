@@ -1,0 +1,105 @@
+/**
+ * The Workers view (issue 14) against a real Redis (redis-server on a free loopback port, with a
+ * password) and a real `vq worker`: the worker shows with this machine's capabilities (libx264
+ * among its encoders, a libvmaf), its row opens to its ffmpeg builds, and once it is killed with
+ * SIGKILL its row goes when its record expires. Without VQ_REDIS_URL the view says how to set up
+ * the shared queue.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startRedis, type TestRedis } from '../electron/testing/redis';
+import { expect, test } from './fixture';
+
+test.describe('with a Redis and a worker', () => {
+  let redis: TestRedis | undefined;
+  let worker: ChildProcess | undefined;
+  let dataDir: string | undefined;
+  let workerOutput = '';
+
+  test.beforeAll(async () => {
+    redis = await startRedis({ password: 'e2e-workers' });
+  });
+
+  test.afterAll(async () => {
+    worker?.kill('SIGKILL');
+    await redis?.stop();
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  // The app starts after beforeAll (the app fixture is per test), so it can read the Redis URL.
+  test.use({
+    appEnv: async ({ shell: _shell }, use) => {
+      if (!redis) throw new Error('the test Redis did not start (see beforeAll)');
+      await use({ VQ_REDIS_URL: redis.url });
+    },
+  });
+
+  test('lists a real worker with its capabilities and drops it after SIGKILL', async ({ page }) => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vq-e2e-worker-'));
+    worker = spawn(process.execPath, ['bin/vq.mjs', 'worker', '--name', 'e2e-a'], {
+      env: {
+        ...process.env,
+        VQ_REDIS_URL: redis!.url,
+        VQ_WORKER_HEARTBEAT_MS: '300',
+        VQ_DATA_DIR: dataDir,
+      },
+    });
+    worker.stdout!.on('data', (d: Buffer) => (workerOutput += d.toString()));
+    worker.stderr!.on('data', (d: Buffer) => (workerOutput += d.toString()));
+
+    await page.keyboard.press('Alt+9');
+    await expect(page).toHaveTitle(/VQ Studio — Workers/);
+    const panel = page.getByTestId('workers-panel');
+    const row = panel.locator('[data-testid="worker-row"][data-name="e2e-a"]');
+    await expect(row, `the worker never showed up; it said:\n${workerOutput}`).toHaveCount(1, {
+      timeout: 60_000,
+    });
+    await expect(panel.getByTestId('workers-count')).toContainText('1 worker on redis://:***@');
+    await expect(row).toContainText(os.hostname());
+    await expect(row).toHaveAttribute('data-late', 'false');
+    // This machine's real toolchain: Debian's ffmpeg with x264, and a build with libvmaf.
+    await expect(row.getByTestId('worker-encoders')).toHaveAttribute('title', /\blibx264\b/);
+    await expect(row.getByTestId('worker-libvmaf')).not.toHaveText('none');
+    await expect(row.getByTestId('worker-heard')).toContainText(/^\d+\.\d s ago/);
+
+    await row.getByRole('button', { name: 'e2e-a' }).click();
+    const details = panel.getByTestId('worker-details');
+    await expect(details).toBeVisible();
+    const builds = details.getByTestId('worker-build');
+    await expect(builds.first()).toBeVisible();
+    await expect(builds.filter({ hasText: 'libx264' }).first()).toBeVisible();
+    await expect(
+      details.getByTestId('build-libvmaf').filter({ hasNotText: 'none' }).first(),
+    ).toBeVisible();
+    await page.screenshot({ path: 'test-results/screenshots/workers.png', fullPage: true });
+
+    worker.kill('SIGKILL');
+    // Its record expires after three missed heartbeats (0.9 s); the view reads every 2 s.
+    await expect(row).toHaveCount(0, { timeout: 8_000 });
+    await expect(panel.getByTestId('workers-empty')).toContainText('No worker is registered');
+    await expect(panel.getByTestId('workers-count')).toContainText('0 workers');
+  });
+});
+
+test.describe('without VQ_REDIS_URL', () => {
+  test.use({ appEnv: { VQ_REDIS_URL: undefined } });
+
+  test('says how to set up the shared queue and start workers', async ({ page }) => {
+    await page.keyboard.press('Alt+9');
+    const setup = page.getByTestId('workers-not-configured');
+    await expect(setup).toContainText('No shared queue is set up');
+    await expect(page.getByTestId('workers-env-line')).toHaveText(
+      /VQ_REDIS_URL=redis:\/\/HOST:PORT/,
+    );
+    await expect(page.getByTestId('workers-worker-command')).toHaveText(
+      /vq worker\s+--redis redis:\/\/HOST:PORT --name NAME/,
+    );
+    await expect(page.getByTestId('workers-table')).toHaveCount(0);
+    await page.screenshot({
+      path: 'test-results/screenshots/workers-not-configured.png',
+      fullPage: true,
+    });
+  });
+});
