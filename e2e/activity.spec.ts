@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { ImportOutcome } from '../shared/library';
 import { expect, test } from './fixture';
 import { media } from './library';
-import { callApi } from './pageApi';
+import { callApi, goToView } from './pageApi';
 
 let tempDir: string | undefined;
 test.afterAll(() => {
@@ -29,7 +29,7 @@ test("lists the processes of imports live, newest first, by purpose, and a faile
 
   // The panel is open and has read the log before anything is imported: what follows can only
   // reach it through activity.updated events.
-  await page.keyboard.press('Alt+8');
+  await goToView(page, '8', 'Activity');
   await expect(page).toHaveTitle(/VQ Studio — Activity/);
   const panel = page.getByTestId('activity-panel');
   await expect(panel).toHaveAttribute('aria-busy', 'false');

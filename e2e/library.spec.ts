@@ -1,6 +1,7 @@
 import { requiredTool } from '../electron/testing/tools';
 import { appIn, expect, onlyIn, test } from './fixture';
 import { media } from './library';
+import { goToView } from './pageApi';
 
 // The Library in either shell: the real UI, real ffprobe, real SQLite.
 
@@ -114,8 +115,7 @@ test('a missing file gets a clear error and leaves the library unchanged', async
 test('the Toolchain panel lists both ffmpeg builds and libvmaf', async ({ page }) => {
   // The ffmpeg on PATH (Debian's, for its encoders) and the npm build with libvmaf.
   const onPath = requiredTool('ffmpeg');
-  await page.keyboard.press('Alt+6');
-  await expect(page).toHaveTitle(/VQ Studio — Toolchain/);
+  await goToView(page, '6', 'Toolchain');
   const panel = page.getByTestId('toolchain-panel');
   await expect(panel).toBeVisible();
   await expect(panel).toContainText(onPath);

@@ -4,7 +4,7 @@
  * up what a spec is not about (queueing a batch, scoring) without clicking through it. What a spec
  * is about goes through the UI.
  */
-import type { Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 
 interface SocketLike {
   onopen: (() => void) | null;
@@ -46,4 +46,16 @@ export async function callApi<T>(page: Page, method: string, args: unknown): Pro
   );
   if (!answer.ok) throw new Error(`${method}: ${answer.error?.message ?? 'failed'}`);
   return answer.value as T;
+}
+
+/**
+ * Shows a view with its Alt+digit shortcut and waits for its title. A test's first key press can
+ * come while the app is still applying its start-up route, which then shows the Library again:
+ * the press is repeated until the view is shown.
+ */
+export async function goToView(page: Page, key: string, name: string): Promise<void> {
+  await expect(async () => {
+    await page.keyboard.press(`Alt+${key}`);
+    await expect(page).toHaveTitle(new RegExp(`VQ Studio — ${name}`), { timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
 }

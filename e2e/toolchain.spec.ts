@@ -4,6 +4,7 @@
  * the build selected for scoring, with the reason.
  */
 import { sharedVmaf3Build } from '../electron/testing/vmaf3Build';
+import { goToView } from './pageApi';
 import { expect, test, vmaf3BuildInReach } from './fixture';
 
 test.use(vmaf3BuildInReach);
@@ -12,7 +13,7 @@ test('the libvmaf 3.2 build is listed with its version and features and selected
   page,
 }) => {
   const { ffmpeg } = sharedVmaf3Build();
-  await page.keyboard.press('Alt+6');
+  await goToView(page, '6', 'Toolchain');
   const panel = page.getByTestId('toolchain-panel');
   // The card whose path is this ffmpeg (other cards' reasons may name it too).
   const card = panel

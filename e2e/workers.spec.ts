@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startRedis, type TestRedis } from '../electron/testing/redis';
+import { goToView } from './pageApi';
 import { expect, test } from './fixture';
 
 test.describe('with a Redis and a worker', () => {
@@ -42,14 +43,14 @@ test.describe('with a Redis and a worker', () => {
       env: {
         ...process.env,
         VQ_REDIS_URL: redis!.url,
-        VQ_WORKER_HEARTBEAT_MS: '300',
+        VQ_WORKER_HEARTBEAT_MS: '1000',
         VQ_DATA_DIR: dataDir,
       },
     });
     worker.stdout!.on('data', (d: Buffer) => (workerOutput += d.toString()));
     worker.stderr!.on('data', (d: Buffer) => (workerOutput += d.toString()));
 
-    await page.keyboard.press('Alt+9');
+    await goToView(page, '9', 'Workers');
     await expect(page).toHaveTitle(/VQ Studio — Workers/);
     const panel = page.getByTestId('workers-panel');
     const row = panel.locator('[data-testid="worker-row"][data-name="e2e-a"]');
@@ -77,7 +78,7 @@ test.describe('with a Redis and a worker', () => {
 
     worker.kill('SIGKILL');
     // Its record expires after three missed heartbeats (0.9 s); the view reads every 2 s.
-    await expect(row).toHaveCount(0, { timeout: 8_000 });
+    await expect(row).toHaveCount(0, { timeout: 15_000 });
     await expect(panel.getByTestId('workers-empty')).toContainText('No worker is registered');
     await expect(panel.getByTestId('workers-count')).toContainText('0 workers');
   });
@@ -87,7 +88,7 @@ test.describe('without VQ_REDIS_URL', () => {
   test.use({ appEnv: { VQ_REDIS_URL: undefined } });
 
   test('says how to set up the shared queue and start workers', async ({ page }) => {
-    await page.keyboard.press('Alt+9');
+    await goToView(page, '9', 'Workers');
     const setup = page.getByTestId('workers-not-configured');
     await expect(setup).toContainText('No shared queue is set up');
     await expect(page.getByTestId('workers-env-line')).toHaveText(

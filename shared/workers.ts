@@ -19,7 +19,13 @@ export function workerNameProblem(name: string): string | null {
     : `"${name}" cannot name a worker: use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit.`;
 }
 
-const text = (max: number) => z.string().max(max);
+/** Text from Redis that is printed in a terminal: no control characters (no escape sequences). */
+const text = (max: number) =>
+  z
+    .string()
+    .max(max)
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
+    .regex(/^[^\u0000-\u001f\u007f]*$/, 'no control characters');
 
 /** One ffmpeg build a worker can run, as its toolchain proved it. */
 export const WorkerBuildSchema = z

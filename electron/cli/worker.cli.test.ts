@@ -20,7 +20,7 @@ beforeAll(async () => {
   env = {
     ...process.env,
     VQ_DATA_DIR: tempDir(),
-    VQ_WORKER_HEARTBEAT_MS: '250',
+    VQ_WORKER_HEARTBEAT_MS: '1000',
     VQ_REDIS_URL: redis.url,
   };
 });
@@ -31,7 +31,11 @@ afterAll(async () => {
 });
 
 function listed(): WorkerListing {
-  const r = spawnSync(process.execPath, [VQ, 'workers', '--json'], { env, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [VQ, 'workers', '--json'], {
+    env,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   expect(r.status, r.stderr).toBe(0);
   return JSON.parse(r.stdout) as WorkerListing;
 }
@@ -82,13 +86,18 @@ describe('vq worker / vq workers', () => {
     expect(a.out()).not.toContain('worker-test');
 
     // The table form names both.
-    const table = spawnSync(process.execPath, [VQ, 'workers'], { env, encoding: 'utf8' });
+    const table = spawnSync(process.execPath, [VQ, 'workers'], {
+      env,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     expect(table.stdout).toMatch(/node-a[\s\S]*node-b/);
 
     // A second worker under a taken name is refused and exits 1.
     const dup = spawnSync(process.execPath, [VQ, 'worker', '--name', 'node-b'], {
       env,
       encoding: 'utf8',
+      timeout: 30_000,
     });
     expect(dup.status).toBe(1);
     expect(dup.stderr).toMatch(
@@ -109,16 +118,36 @@ describe('vq worker / vq workers', () => {
     expect(listed().workers).toEqual([]);
   });
 
+  it('keeps running while Redis restarts, and registers again once it is back', async () => {
+    const w = startWorker('node-c');
+    await until(() => listed().workers.some((x) => x.name === 'node-c'), 'node-c to register');
+    const port = redis.port;
+    await redis.stop();
+    await until(() => w.out().includes('lost the connection'), 'node-c to notice');
+    // Over an outage longer than a heartbeat, the worker must still be running (it used to exit).
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(w.child.exitCode).toBeNull();
+    redis = await startRedis({ password: 'worker-test', port });
+    await until(
+      () => listed().workers.some((x) => x.name === 'node-c'),
+      'node-c to register again',
+    );
+    w.child.kill('SIGINT');
+    expect(await w.exited).toBe(0);
+  });
+
   it('refuses to start without a Redis, or with one that is not there, saying what to do', () => {
     const none = spawnSync(process.execPath, [VQ, 'workers'], {
       env: { ...env, VQ_REDIS_URL: '' },
       encoding: 'utf8',
+      timeout: 30_000,
     });
     expect(none.status).toBe(2);
     expect(none.stderr).toMatch(/no Redis: pass --redis redis:\/\/HOST:PORT or set VQ_REDIS_URL/);
     const gone = spawnSync(process.execPath, [VQ, 'workers', '--redis', 'redis://127.0.0.1:1'], {
       env,
       encoding: 'utf8',
+      timeout: 30_000,
     });
     expect(gone.status).toBe(1);
     expect(gone.stderr).toMatch(
@@ -127,6 +156,7 @@ describe('vq worker / vq workers', () => {
     const bad = spawnSync(process.execPath, [VQ, 'worker', '--name', 'bad name!'], {
       env,
       encoding: 'utf8',
+      timeout: 30_000,
     });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/--name: "bad name!" cannot name a worker/);

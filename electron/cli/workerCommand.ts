@@ -70,7 +70,17 @@ export async function workerCommand(args: string[]): Promise<number> {
 
   const toolchain = new Toolchain({ cacheDir: dataLayout(defaultDataDir()).cache });
   const builds = workerBuilds(await toolchain.report());
-  const redis = await connectRedis(target);
+  const redis = await connectRedis(target, { reconnect: true });
+  let away = false;
+  redis.on('close', () => {
+    if (!away)
+      console.error(`vq: lost the connection to Redis at ${target.display}; reconnecting…`);
+    away = true;
+  });
+  redis.on('ready', () => {
+    if (away) console.error(`vq: connected to Redis at ${target.display} again.`);
+    away = false;
+  });
   const now = Date.now();
   let lost: string | null = null;
   let wake: () => void = () => {};

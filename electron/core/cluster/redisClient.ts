@@ -11,14 +11,20 @@ import type { RedisTarget } from './redisUrl';
 /** Connects to `target`; throws REDIS_UNAVAILABLE with the reason when it cannot. */
 export async function connectRedis(
   target: RedisTarget,
-  opts: { connectTimeoutMs?: number } = {},
+  opts: {
+    connectTimeoutMs?: number;
+    /** Keep reconnecting (with backoff, up to 2 s apart) after the connection drops: for `vq worker`. */
+    reconnect?: boolean;
+  } = {},
 ): Promise<Redis> {
   const redis = new Redis(target.url, {
     lazyConnect: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: opts.connectTimeoutMs ?? 5_000,
-    retryStrategy: () => null,
+    // No command waits longer than this for an answer (a server that accepts and never answers).
+    commandTimeout: 3_000,
+    retryStrategy: (times: number) => (opts.reconnect ? Math.min(200 * times, 2_000) : null),
     ...(target.tls ? { tls: { servername: target.host } } : {}),
   });
   // The cause (a refused password, a refused connection) arrives as an 'error' event; the promise
@@ -32,7 +38,7 @@ export async function connectRedis(
     await redis.ping();
     return redis;
   } catch (err) {
-    redis.disconnect();
+    redis.disconnect(false);
     throw redisError(target, cause ?? err);
   }
 }
@@ -40,7 +46,7 @@ export async function connectRedis(
 /** The error to show for a failed Redis connection or command. */
 export function redisError(target: RedisTarget, err: unknown): VqError {
   const message = (err instanceof Error ? err.message : String(err)).replace(/\.+$/, '');
-  if (/NOAUTH|WRONGPASS|invalid password|AUTH/i.test(message)) {
+  if (/NOAUTH|WRONGPASS|invalid username-password|invalid password/i.test(message)) {
     return new VqError(
       'REDIS_UNAVAILABLE',
       `Redis at ${target.display} refused the password${target.hasPassword ? '' : ' (the URL has none)'}.`,

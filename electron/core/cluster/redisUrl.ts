@@ -21,10 +21,11 @@ export interface RedisTarget {
 
 /** Reads and checks a Redis URL; throws INVALID_ARGS saying what is wrong and what to write. */
 export function parseRedisUrl(text: string): RedisTarget {
-  const bad = (why: string): never => {
+  const bad = (why: string, shown: string | null = null): never => {
     throw new VqError(
       'INVALID_ARGS',
-      `The Redis URL ${JSON.stringify(redact(text))} ${why}.`,
+      // Only the scheme and host are repeated: anything else may hold the password.
+      `The Redis URL${shown ? ` ${shown}` : ''} ${why}.`,
       'Write it as redis://[:PASSWORD@]HOST[:PORT][/DB] (rediss:// for TLS), e.g. redis://127.0.0.1:6379.',
     );
   };
@@ -34,16 +35,17 @@ export function parseRedisUrl(text: string): RedisTarget {
   } catch {
     return bad('is not a URL');
   }
+  const shown = `${u.protocol}//${u.host}`;
   if (u.protocol !== 'redis:' && u.protocol !== 'rediss:')
-    return bad('must start with redis:// or rediss://');
-  if (!u.hostname) return bad('names no host');
+    return bad('must start with redis:// or rediss://', shown);
+  if (!u.hostname) return bad('names no host', shown);
   const port = u.port ? Number(u.port) : 6379;
-  if (!Number.isInteger(port) || port < 1 || port > 65535) return bad('has no valid port');
+  if (!Number.isInteger(port) || port < 1 || port > 65535) return bad('has no valid port', shown);
   const dbText = u.pathname.replace(/^\//, '');
   const db = dbText === '' ? 0 : Number(dbText);
   if (!/^\d{0,2}$/.test(dbText) || !Number.isInteger(db) || db > 15)
-    return bad('names no database 0–15');
-  if (u.search || u.hash) return bad('has options VQ Studio does not read');
+    return bad('names no database 0–15', shown);
+  if (u.search || u.hash) return bad('has options VQ Studio does not read', shown);
   const hasPassword = u.password !== '';
   return {
     url: text.trim(),
@@ -54,9 +56,4 @@ export function parseRedisUrl(text: string): RedisTarget {
     hasPassword,
     display: `${u.protocol}//${hasPassword ? `${u.username}:***@` : u.username ? `${u.username}@` : ''}${u.host}/${db}`,
   };
-}
-
-/** The URL text with any password replaced, for error messages about unreadable URLs. */
-function redact(text: string): string {
-  return text.replace(/\/\/([^/@]*):[^/@]*@/, '//$1:***@');
 }

@@ -100,9 +100,9 @@ describe('worker registry', () => {
   });
 
   it('forgets a worker that stopped beating after three heartbeats; one that beats stays', async () => {
-    const beating = await WorkerRegistration.register(redis, info('steady'), { heartbeatMs: 100 });
+    const beating = await WorkerRegistration.register(redis, info('steady'), { heartbeatMs: 500 });
     // A crashed worker: its record was written once and nobody renews it.
-    await redis.set('vq:worker:crashed', JSON.stringify(info('crashed')), 'PX', 300);
+    await redis.set('vq:worker:crashed', JSON.stringify(info('crashed')), 'PX', 1_000);
     expect((await listWorkers(redis)).workers.map((w) => w.name)).toEqual(
       expect.arrayContaining(['crashed', 'steady']),
     );
@@ -110,7 +110,7 @@ describe('worker registry', () => {
       async () => !(await listWorkers(redis)).workers.some((w) => w.name === 'crashed'),
       'the crashed worker to expire',
     );
-    await new Promise((r) => setTimeout(r, 400)); // four heartbeat periods: the live one must still be there
+    await new Promise((r) => setTimeout(r, 2_000)); // four heartbeat periods: the live one must still be there
     expect((await listWorkers(redis)).workers.map((w) => w.name)).toContain('steady');
     await beating.stop();
   });

@@ -28,6 +28,7 @@ export function newWorkerId(): string {
 /** This worker's record in Redis, kept alive until {@link WorkerRegistration.stop}. */
 export class WorkerRegistration {
   private timer: NodeJS.Timeout | null = null;
+  private beating = false;
   private info: WorkerInfo;
 
   private constructor(
@@ -66,8 +67,9 @@ export class WorkerRegistration {
       );
     }
     const reg = new WorkerRegistration(redis, record, heartbeatMs, opts.onLost ?? (() => {}));
+    // Not unref'd: a registered worker keeps its process alive until stop(), also while Redis is
+    // away and the connection reconnects.
     reg.timer = setInterval(() => void reg.beat(), heartbeatMs);
-    reg.timer.unref();
     return reg;
   }
 
@@ -82,28 +84,39 @@ export class WorkerRegistration {
     await this.beat();
   }
 
-  /** Writes the record again with a fresh heartbeat, while the name is still this worker's. */
+  /**
+   * Writes the record again with a fresh heartbeat — in one step on the server, and only while the
+   * name is still this worker's (or free again, after Redis lost it). A beat still waiting for its
+   * answer is not stacked with another.
+   */
   private async beat(): Promise<void> {
-    if (!this.timer) return;
+    // While the connection is away (it reconnects by itself) there is nothing to write to.
+    if (!this.timer || this.beating || this.redis.status !== 'ready') return;
+    this.beating = true;
     try {
-      const holder = await readWorker(this.redis, this.info.name);
-      if (holder && holder.id !== this.info.id) {
-        this.halt();
-        this.onLost(
-          `another worker (${holder.host}, pid ${holder.pid}) took the name "${this.info.name}"`,
-        );
+      const next = { ...this.info, lastHeartbeat: Date.now() };
+      const written = await this.redis.eval(
+        RENEW_IF_OURS,
+        1,
+        keyOf(next.name),
+        idPrefix(next.id),
+        JSON.stringify(next),
+        String(this.heartbeatMs * 3),
+      );
+      if (written === 1) {
+        this.info = next;
         return;
       }
-      this.info = { ...this.info, lastHeartbeat: Date.now() };
-      await this.redis.set(
-        keyOf(this.info.name),
-        JSON.stringify(this.info),
-        'PX',
-        this.heartbeatMs * 3,
+      const holder = await readWorker(this.redis, this.info.name);
+      this.halt();
+      this.onLost(
+        `another worker${holder ? ` (${holder.host}, pid ${holder.pid})` : ''} took the name "${this.info.name}"`,
       );
     } catch (err) {
       // A missed beat is not fatal: Redis may be restarting. Three in a row free the name.
       console.warn(`worker ${this.info.name}: heartbeat failed: ${(err as Error).message}`);
+    } finally {
+      this.beating = false;
     }
   }
 
@@ -112,23 +125,41 @@ export class WorkerRegistration {
     this.timer = null;
   }
 
-  /** Stops the heartbeat and removes the record, if it is still this worker's. */
+  /** Stops the heartbeat and removes the record, if it is still this worker's (one step on the server). */
   async stop(): Promise<void> {
     this.halt();
-    const holder = await readWorker(this.redis, this.info.name).catch(() => null);
-    if (holder?.id === this.info.id) await this.redis.del(keyOf(this.info.name));
+    await this.redis.eval(DELETE_IF_OURS, 1, keyOf(this.info.name), idPrefix(this.info.id));
   }
 }
 
+// A record is this worker's when it starts with its id: records are written by JSON.stringify of
+// a WorkerInfoSchema-parsed object, whose first key is `id`.
+const idPrefix = (id: string): string => `{"id":"${id}"`;
+
+/** KEYS[1] record; ARGV: id prefix, new value, ttl ms. Writes when absent or ours; 1 if written. */
+const RENEW_IF_OURS = `
+local v = redis.call('GET', KEYS[1])
+if v and string.sub(v, 1, string.len(ARGV[1])) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+return 1`;
+
+/** KEYS[1] record; ARGV[1] id prefix. Deletes it only when it is ours. */
+const DELETE_IF_OURS = `
+local v = redis.call('GET', KEYS[1])
+if v and string.sub(v, 1, string.len(ARGV[1])) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
 /** Every worker record in Redis, checked; the ones that are not valid records are only counted. */
 export async function listWorkers(redis: Redis, now = Date.now()): Promise<WorkerListing> {
-  const keys: string[] = [];
+  // SCAN may return a key more than once: each is read once.
+  const found = new Set<string>();
   let cursor = '0';
   do {
     const [next, batch] = await redis.scan(cursor, 'MATCH', `${KEY_PREFIX}*`, 'COUNT', 200);
     cursor = next;
-    keys.push(...batch);
-  } while (cursor !== '0' && keys.length < 10_000);
+    for (const k of batch) found.add(k);
+  } while (cursor !== '0' && found.size < 10_000);
+  const keys = [...found];
   const values = keys.length ? await redis.mget(...keys) : [];
   const workers: ListedWorker[] = [];
   let invalid = 0;
