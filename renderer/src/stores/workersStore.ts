@@ -39,6 +39,12 @@ export function pollWorkers(
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | null = null;
   const round = async (): Promise<void> => {
+    // A hidden window asks nothing (each read opens a connection to Redis); it reads on its next
+    // round once it is shown again.
+    if (typeof document !== 'undefined' && document.hidden) {
+      timer = setTimeout(() => void round(), intervalMs);
+      return;
+    }
     try {
       const status = await client.call('workers.list', {});
       if (stopped) return;
