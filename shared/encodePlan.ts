@@ -355,7 +355,12 @@ export const GLOBAL_ARGS = ['-hide_banner', '-nostdin', '-y', '-loglevel', 'erro
  * One process for one or more rungs (decode once, encode many). `outputs[i]` is the file for
  * `rungs[i]`. For a pass 1 run, outputs are ignored (written to the null muxer).
  */
-export function buildEncodeCommand(input: CommandInput, rungs: PlannedRung[], outputs: string[], opts: { pass?: 1 | 2; passLogFiles?: string[] } = {}): string[] {
+export function buildEncodeCommand(
+  input: CommandInput,
+  rungs: PlannedRung[],
+  outputs: string[],
+  opts: { pass?: 1 | 2; passLogFiles?: string[]; threads?: number } = {},
+): string[] {
   if (rungs.length === 0) throw new Error('no rungs to encode');
   const labels = rungs.map((_, i) => `v${i}`);
   const graph =
@@ -368,6 +373,8 @@ export function buildEncodeCommand(input: CommandInput, rungs: PlannedRung[], ou
     args.push('-map', `[${labels[i]}]`);
     if (p.rung.audio.mode !== 'none' && opts.pass !== 1) args.push('-map', '0:a:0?');
     args.push(...rungOutputArgs(p, { pass: opts.pass, passLogFile: opts.passLogFiles?.[i] }));
+    // A worker's --threads: the encoder's threads for this output (x264, x265, SVT-AV1, libaom, VP9).
+    if (opts.threads !== undefined) args.push('-threads', String(opts.threads));
     args.push(opts.pass === 1 ? '-' : outputs[i]!);
   });
   return args;

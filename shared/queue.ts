@@ -123,6 +123,8 @@ export interface Job {
   error: string | null;
   /** Wall time of the ffmpeg run(s), all passes. */
   encodeSeconds: number | null;
+  /** The `vq worker` (its `--name`) running or that ran it, when the shared queue sent it to one. */
+  worker?: string | null;
 }
 
 /** A rung that is not encoded, and why (never upscale). */
@@ -173,6 +175,8 @@ export interface Rendition {
   command: string[][];
   media: MediaInfo;
   createdAt: string;
+  /** The `vq worker` (its `--name`) that made it, when the shared queue ran its job elsewhere. */
+  worker?: string | null;
 }
 
 /** Live progress of a running job. */

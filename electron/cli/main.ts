@@ -92,10 +92,13 @@ Commands:
                                        DIR: the data folder (default: VQ_DATA_DIR or the CLI's own).
                                        Refused while a VQ Studio process uses it, and when it is not
                                        damaged (passes quick_check) unless --force
-  worker [--redis URL] [--name NAME] [--concurrency N] [--threads N]
-                                       join the shared queue's Redis as a worker and advertise what
+  worker [--redis URL] [--name NAME] [--concurrency N] [--threads N] [--map APP=HERE ...]
+                                       join the shared queue's Redis as a worker, advertise what
                                        this machine can run (ffmpeg builds, encoders, libvmaf,
-                                       cores) until Ctrl+C. Taking jobs is not built yet.
+                                       cores) and take the encode jobs its ffmpeg can run, until
+                                       Ctrl+C. --map: the app's folder APP is HERE on this machine.
+                                       The app, vq serve and vq encode send encodes to the shared
+                                       queue when VQ_REDIS_URL is set
   workers [--redis URL] [--json]       the workers registered now: name, capabilities, current job,
                                        jobs done, last heartbeat
 

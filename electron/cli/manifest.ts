@@ -43,6 +43,8 @@ export interface ManifestRendition {
   passes?: string[][];
   /** Its scores against the source, when it was scored. */
   scores?: ManifestScores;
+  /** The `vq worker` (its --name) that made it, when the shared queue (VQ_REDIS_URL) ran the job. */
+  worker?: string;
 }
 
 /** The manifest file. */
@@ -148,6 +150,7 @@ export function buildManifest(
         command: r.command[r.command.length - 1] ?? [],
         ...(r.command.length > 1 ? { passes: r.command } : {}),
         ...(scoreOf.has(r.id) ? { scores: manifestScores(scoreOf.get(r.id)!) } : {}),
+        ...(r.worker ? { worker: r.worker } : {}),
       })),
     skipped: batch.skipped,
     failed: failed.sort((a, b) => (order.get(a.rungId) ?? 0) - (order.get(b.rungId) ?? 0)),

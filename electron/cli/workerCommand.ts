@@ -1,8 +1,6 @@
 /**
- * `vq worker` and `vq workers`: a machine joins the shared queue's Redis and says what it can run;
- * any machine lists who is there. This is the first part of scaling out (issue 14): the worker
- * registers, keeps its record alive and leaves cleanly; taking jobs from the BullMQ queue is not
- * built yet, and `vq worker` says so when it starts.
+ * `vq worker` and `vq workers`: a machine joins the shared queue's Redis, says what it can run and
+ * takes the encode jobs its ffmpeg can run (WorkerRunner); any machine lists who is there.
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -13,6 +11,9 @@ import {
   type ListedWorker,
 } from '../../shared/workers';
 import { workerBuilds } from '../core/cluster/capabilities';
+import { parsePathMap, type PathMapEntry } from '../core/cluster/pathMap';
+import { bullConnection } from '../core/cluster/sharedQueue';
+import { LOCK_MS, WorkerRunner } from '../core/cluster/workerRunner';
 import { connectRedis } from '../core/cluster/redisClient';
 import { parseRedisUrl, type RedisTarget } from '../core/cluster/redisUrl';
 import {
@@ -50,10 +51,17 @@ export async function workerCommand(args: string[]): Promise<number> {
       name: { type: 'string' },
       concurrency: { type: 'string' },
       threads: { type: 'string' },
+      map: { type: 'string', multiple: true },
     },
     strict: true,
   });
   const target = redisTarget(values.redis);
+  let pathMap: PathMapEntry[];
+  try {
+    pathMap = parsePathMap(values.map ?? []);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
   const name =
     values.name ??
     os
@@ -67,6 +75,8 @@ export async function workerCommand(args: string[]): Promise<number> {
   const heartbeatMs =
     positiveInt('VQ_WORKER_HEARTBEAT_MS', process.env.VQ_WORKER_HEARTBEAT_MS, 600_000) ??
     HEARTBEAT_MS;
+  // How long a job's lock lasts unrenewed: a killed worker's job goes to another after about this.
+  const lockMs = positiveInt('VQ_WORKER_LOCK_MS', process.env.VQ_WORKER_LOCK_MS, 600_000) ?? LOCK_MS;
 
   const toolchain = new Toolchain({ cacheDir: dataLayout(defaultDataDir()).cache });
   const builds = workerBuilds(await toolchain.report());
@@ -117,9 +127,28 @@ export async function workerCommand(args: string[]): Promise<number> {
     `vq worker ${name} registered on ${target.display}: ${builds.length} ffmpeg build(s), ${encoders.length} encoders, ` +
       `${builds.some((b) => b.libvmaf) ? 'libvmaf' : 'no libvmaf'}, ${os.availableParallelism()} cores.`,
   );
-  console.log(
-    'Taking jobs from the shared queue is not built yet (issue 14): this worker only registers. Ctrl+C stops it.',
-  );
+  const bull = bullConnection(target);
+  const runner: WorkerRunner = new WorkerRunner({
+    redis: bull,
+    name,
+    builds,
+    concurrency,
+    threads,
+    pathMap,
+    toolchain,
+    lockMs,
+    onJob: ({ taskId, event, detail }) => {
+      console.log(`${new Date().toISOString()} ${taskId} ${event}${detail ? `: ${detail}` : ''}`);
+      void registration
+        .update({
+          currentJob: runner.current.join(', ').slice(0, 200) || null,
+          jobsDone: runner.jobsDone,
+        })
+        .catch(() => {});
+    },
+  });
+  runner.start();
+  console.log(`Taking jobs (${concurrency} at once). Ctrl+C stops it; running jobs go back to the queue.`);
   const onSignal = (): void => wake();
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -128,7 +157,9 @@ export async function workerCommand(args: string[]): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    await runner.stop().catch(() => {});
     await registration.stop().catch(() => {});
+    bull.disconnect();
     redis.disconnect();
   }
   if (lost) {

@@ -13,6 +13,8 @@ import { createDispatcher, type Dispatch } from './api/dispatch';
 import { createService, type HostHooks } from './api/service';
 import { EncodeExecutor } from './encode/encodeExecutor';
 import { EncodeService } from './encode/encodeService';
+import { ClusterEncodeExecutor } from './cluster/clusterExecutor';
+import { sharedQueueOf } from './cluster/sharedQueue';
 import { readWorkersStatus } from './cluster/workersStatus';
 import { EventHub } from './events';
 import { commandLog } from './ffmpeg/commandLog';
@@ -158,18 +160,18 @@ function buildCore(opts: CoreOptions, db: Db, started: (() => void)[]): Core {
     return { setting, auto, effective: opts.concurrency ?? setting ?? auto };
   };
   const mode = opts.queue ?? 'all';
+  // With VQ_REDIS_URL, encodes go to the shared queue (BullMQ on Redis) for `vq worker`s to run.
+  const shared = mode === 'off' ? null : sharedQueueOf(env);
+  if (shared) started.push(() => void shared.close());
+  const encodeDeps = { store: jobs, library, renditions, toolchain, events, tmpDir: opts.tmpDir };
   const queue = new JobQueue({
     store: jobs,
     events,
+    remoteKinds: shared ? ['encode'] : [],
     executors: {
-      encode: new EncodeExecutor({
-        store: jobs,
-        library,
-        renditions,
-        toolchain,
-        events,
-        tmpDir: opts.tmpDir,
-      }),
+      encode: shared
+        ? new ClusterEncodeExecutor({ ...encodeDeps, shared })
+        : new EncodeExecutor(encodeDeps),
       score: new ScoreExecutor({
         dataDir: opts.dataDir,
         library,
@@ -333,6 +335,7 @@ function buildCore(opts: CoreOptions, db: Db, started: (() => void)[]): Core {
       perTitle.close();
       crossProcess?.close();
       queue.close();
+      void shared?.close();
       frames.close();
       killAllProcesses();
       db.close();

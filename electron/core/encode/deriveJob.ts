@@ -128,13 +128,26 @@ export function deriveEncodeJob(
   job: Pick<Job, 'id' | 'rungIds'>,
   source: StoredSource,
   report: ToolchainReport,
-  tmpDir?: string,
+  opts: { tmpDir?: string; threads?: number } = {},
 ): DerivedEncodeJob {
   refuseUnreadable(source);
+  return deriveFromPlanSource(batch, job, planSourceOf(source), report, opts);
+}
+
+/**
+ * {@link deriveEncodeJob} for a source this process probed itself (a `vq worker`, which has no
+ * library): the same checks and plan from the batch's ladder, folder and rung ids.
+ */
+export function deriveFromPlanSource(
+  batch: Pick<Batch, 'id' | 'ladder' | 'outDir'>,
+  job: Pick<Job, 'id' | 'rungIds'>,
+  planSource: PlanSource,
+  report: ToolchainReport,
+  opts: { tmpDir?: string; threads?: number } = {},
+): DerivedEncodeJob {
   const outDir = checkedOutDir(batch.outDir);
   const ladder = checkedLadder(batch);
   const rungs = pickRungs(ladder, job.rungIds);
-  const planSource = planSourceOf(source);
   refusePreHdrBatch(ladder, planSource);
   const { ladderPlan, groups } = planBatch(planSource, { ...ladder, rungs }, { decodeOnce: true, outDir }, report);
   const skipped = ladderPlan.skipped[0];
@@ -149,11 +162,11 @@ export function deriveEncodeJob(
   }
   const finals = group.outputs.map((o) => o.path);
   const temps = group.outputs.map((o) => tempOutputPath(o.path, o.rungId, job.id));
-  const passDir = passLogDir(job.id, tmpDir);
+  const passDir = passLogDir(job.id, opts.tmpDir);
   return {
     plan: { kind: 'encode', rungs: group.rungs, outputs: group.outputs, twoPass: group.twoPass },
     binary: group.binary,
-    commands: jobCommands(group.binary, planSource, group.rungs, temps, passDir),
+    commands: jobCommands(group.binary, planSource, group.rungs, temps, passDir, opts.threads),
     finals,
     temps,
     passDir,

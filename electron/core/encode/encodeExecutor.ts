@@ -9,10 +9,9 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { toApiError } from '../../../shared/errors';
-import type { Job, Rendition } from '../../../shared/queue';
+import type { Rung } from '../../../shared/ladder';
+import type { Batch, Job, Rendition } from '../../../shared/queue';
 import type { EventHub } from '../events';
-import { runTool } from '../ffmpeg/process';
-import { ProgressParser, progressFraction } from '../ffmpeg/progress';
 import { probeFile } from '../probe';
 import type { JobStore } from '../queue/jobStore';
 import type { JobExecutor, JobOutcome, JobRunContext } from '../queue/jobQueue';
@@ -20,10 +19,10 @@ import type { LibraryRepo } from '../store/libraryRepo';
 import type { RenditionRepo } from '../store/renditionRepo';
 import type { Toolchain } from '../toolchain';
 import { deriveEncodeJob, encodeJobOutputs, type DerivedEncodeJob } from './deriveJob';
-import { describeEncodeFailure } from './failure';
 import { withFinalOutputs } from './jobCommands';
 import { partFileJobId, passLogDir, tempOutputPath } from './jobFiles';
 import { ensureWritableDir } from './outDir';
+import { runEncodePasses } from './runEncode';
 
 /** What the executor needs. */
 export interface EncodeExecutorDeps {
@@ -35,9 +34,6 @@ export interface EncodeExecutorDeps {
   /** Where two-pass logs go (default: the OS temp folder). */
   tmpDir?: string;
 }
-
-/** Bytes of ffmpeg's stderr kept on a job. */
-const STDERR_TAIL_BYTES = 8 * 1024;
 
 /** The {@link JobExecutor} for encode jobs. */
 export class EncodeExecutor implements JobExecutor {
@@ -65,105 +61,38 @@ export class EncodeExecutor implements JobExecutor {
     // again here from the batch's ladder, the job's rung ids and the source as it is now.
     let derived: DerivedEncodeJob;
     try {
-      derived = deriveEncodeJob(batch, job, source, await this.deps.toolchain.report(), this.deps.tmpDir);
+      derived = deriveEncodeJob(batch, job, source, await this.deps.toolchain.report(), { tmpDir: this.deps.tmpDir });
     } catch (err) {
       const e = toApiError(err);
       return failed(e.hint ? `${e.message} ${e.hint}` : e.message);
     }
-    const { plan, binary, commands, finals, temps, passDir } = derived;
+    const { plan, binary, commands, finals, temps } = derived;
     try {
       await ensureWritableDir(batch.outDir);
     } catch (err) {
       return failed(toApiError(err).message);
     }
     ctx.commandsChosen(binary, commands);
-
     const media = source.item.media;
-    const totals = { durationSeconds: media.video.durationSeconds ?? media.durationSeconds, frames: media.video.frameCount };
-    let encodeSeconds = 0;
-    let stderrTail: string | null = null;
-    const removeTemps = (): void => {
-      for (const t of temps) fs.rmSync(t, { force: true });
-    };
-    try {
-      if (plan.twoPass) await fsp.mkdir(passDir, { recursive: true });
-      for (let i = 0; i < commands.length; i++) {
-        if (ctx.signal.aborted) {
-          removeTemps();
-          return { status: 'canceled', error: 'Canceled.', stderrTail, encodeSeconds };
-        }
-        const passes = commands.length;
-        const parser = new ProgressParser((block) => {
-          const f = progressFraction(block, totals);
-          // 100 % is only reported after exit 0; `progress=end` of a pass is held just below.
-          const within = block.end ? 0.999 : f;
-          ctx.progress({ fraction: within === null ? null : (i + within) / passes, fps: block.fps, speed: block.speed });
-        });
-        const [bin, ...args] = commands[i]!;
-        const r = await runTool(bin!, args, {
-          purpose: 'encode',
-          signal: ctx.signal,
-          collectStdout: false,
-          onStdoutLine: (line) => parser.push(line),
-          onSpawn: (pid) => ctx.processStarted(pid),
-          stderrTailBytes: STDERR_TAIL_BYTES,
-        });
-        encodeSeconds += r.durationMs / 1000;
-        stderrTail = r.stderrTail;
-        // A cancel that raced ffmpeg's own exit still counts as a cancel; so does a Ctrl+C in a
-        // terminal, which reaches ffmpeg too (it then exits with 255).
-        if (r.canceled || (r.code !== 0 && ctx.signal.aborted) || interruptedFromOutside(r)) {
-          removeTemps();
-          const error = r.canceled || ctx.signal.aborted ? 'Canceled.' : 'ffmpeg was stopped by an interrupt signal (Ctrl+C or kill).';
-          return { status: 'canceled', error, stderrTail, encodeSeconds };
-        }
-        if (r.code !== 0) {
-          removeTemps();
-          return failed(describeEncodeFailure(r, { sourcePath, outDir: batch.outDir }), stderrTail, encodeSeconds);
-        }
-      }
-      for (let i = 0; i < temps.length; i++) await fsp.rename(temps[i]!, finals[i]!);
-    } catch (err) {
-      removeTemps();
-      return failed(`Writing the output failed: ${toApiError(err).message}`, stderrTail, encodeSeconds || null);
-    } finally {
-      if (plan.twoPass) fs.rmSync(passDir, { recursive: true, force: true });
+    const run = await runEncodePasses(
+      derived,
+      { durationSeconds: media.video.durationSeconds ?? media.durationSeconds, frames: media.video.frameCount },
+      { sourcePath, outDir: batch.outDir },
+      ctx,
+    );
+    if (run.status !== 'done') {
+      return { status: run.status, error: run.error ?? run.status, stderrTail: run.stderrTail, encodeSeconds: run.encodeSeconds };
     }
-
-    ctx.progress({ fraction: 1, fps: null, speed: null });
-    const finalCommands = withFinalOutputs(commands, temps, finals);
-    try {
-      const ffprobe = await this.deps.toolchain.binaryFor('probe');
-      for (let i = 0; i < plan.rungs.length; i++) {
-        const p = plan.rungs[i]!;
-        const info = await probeFile(finals[i]!, { ffprobe });
-        const rendition: Rendition = {
-          id: randomBytes(8).toString('hex'),
-          sourceId: batch.sourceId,
-          batchId: batch.id,
-          jobId: job.id,
-          rungId: p.rung.id,
-          rung: p.rung,
-          path: finals[i]!,
-          fileName: info.fileName,
-          encoder: p.rung.encoder,
-          width: info.video.width,
-          height: info.video.height,
-          bitrateKbps: info.video.bitrateKbps ?? info.bitrateKbps,
-          sizeBytes: info.sizeBytes,
-          encodeSeconds: round3(encodeSeconds),
-          command: finalCommands,
-          media: info,
-          createdAt: new Date().toISOString(),
-        };
-        const { replacedId } = this.deps.renditions.insert(rendition);
-        if (replacedId) this.deps.events.emit({ type: 'rendition.removed', id: replacedId });
-        this.deps.events.emit({ type: 'rendition.added', rendition });
-      }
-    } catch (err) {
-      return failed(`ffmpeg finished, but an output cannot be read back: ${toApiError(err).message}`, stderrTail, round3(encodeSeconds));
-    }
-    return { status: 'done', stderrTail, encodeSeconds: round3(encodeSeconds) };
+    return recordRenditions(this.deps, {
+      batch,
+      job,
+      rungs: plan.rungs.map((p) => p.rung),
+      finalCommands: withFinalOutputs(commands, temps, finals),
+      finals,
+      encodeSeconds: run.encodeSeconds,
+      stderrTail: run.stderrTail,
+      worker: null,
+    });
   }
 
   removeLeftovers(job: Job, isLive?: (jobId: string) => boolean): void {
@@ -188,15 +117,66 @@ export class EncodeExecutor implements JobExecutor {
   }
 }
 
-/**
- * ffmpeg exits with 255 exactly when it received SIGINT/SIGTERM (`exit_program(received_nb_signals
- * ? 255 : …)` in fftools/ffmpeg.c; its own errors exit 1), and with `-loglevel error` it prints
- * nothing about it.
- */
-function interruptedFromOutside(r: { code: number | null; signal: NodeJS.Signals | null }): boolean {
-  return r.signal === 'SIGINT' || r.signal === 'SIGTERM' || r.code === 255;
+/** What an encode job's finished outputs are recorded from. */
+export interface FinishedEncode {
+  batch: Batch;
+  job: Job;
+  /** The rungs made, aligned with `finals`. */
+  rungs: Rung[];
+  /** The commands with the final output names (what people re-run). */
+  finalCommands: string[][];
+  /** The final outputs, aligned with `rungs`; they exist. */
+  finals: string[];
+  encodeSeconds: number | null;
+  stderrTail: string | null;
+  /** The `vq worker` that made them; null for this machine. */
+  worker: string | null;
 }
 
-function round3(v: number): number {
-  return Math.round(v * 1000) / 1000;
+/**
+ * Probes each final output and records it as a rendition (replacing one at the same path), then
+ * announces it. The job's outcome: done, or failed when an output cannot be read back.
+ */
+export async function recordRenditions(
+  deps: Pick<EncodeExecutorDeps, 'renditions' | 'toolchain' | 'events'>,
+  done: FinishedEncode,
+): Promise<JobOutcome> {
+  const { batch, job, rungs, finals, encodeSeconds, stderrTail } = done;
+  try {
+    const ffprobe = await deps.toolchain.binaryFor('probe');
+    for (const [i, rung] of rungs.entries()) {
+      const info = await probeFile(finals[i]!, { ffprobe });
+      const rendition: Rendition = {
+        id: randomBytes(8).toString('hex'),
+        sourceId: batch.sourceId,
+        batchId: batch.id,
+        jobId: job.id,
+        rungId: rung.id,
+        rung,
+        path: finals[i]!,
+        fileName: info.fileName,
+        encoder: rung.encoder,
+        width: info.video.width,
+        height: info.video.height,
+        bitrateKbps: info.video.bitrateKbps ?? info.bitrateKbps,
+        sizeBytes: info.sizeBytes,
+        encodeSeconds,
+        command: done.finalCommands,
+        media: info,
+        createdAt: new Date().toISOString(),
+        ...(done.worker ? { worker: done.worker } : {}),
+      };
+      const { replacedId } = deps.renditions.insert(rendition);
+      if (replacedId) deps.events.emit({ type: 'rendition.removed', id: replacedId });
+      deps.events.emit({ type: 'rendition.added', rendition });
+    }
+  } catch (err) {
+    return {
+      status: 'failed',
+      error: `ffmpeg finished, but an output cannot be read back: ${toApiError(err).message}`,
+      stderrTail,
+      encodeSeconds,
+    };
+  }
+  return { status: 'done', stderrTail, encodeSeconds };
 }

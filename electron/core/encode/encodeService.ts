@@ -125,7 +125,7 @@ export class EncodeService {
     if (!batch) throw new VqError('NOT_FOUND', `No batch with id ${batchId}.`);
     const source = this.requireSource(batch.sourceId);
     const id = newId();
-    const derived = deriveEncodeJob(batch, { id, rungIds: [rungId] }, source, await this.deps.toolchain.report(), this.deps.tmpDir);
+    const derived = deriveEncodeJob(batch, { id, rungIds: [rungId] }, source, await this.deps.toolchain.report(), { tmpDir: this.deps.tmpDir });
     await ensureWritableDir(batch.outDir);
     this.refuseBusyOutputs([{ outputs: derived.plan.outputs }]);
     return this.deps.queue.add({
@@ -148,7 +148,7 @@ export class EncodeService {
     const batch = this.deps.store.getBatch(job.batchId);
     if (!batch) throw new VqError('NOT_FOUND', `The batch of job ${job.id} no longer exists.`);
     const source = this.requireSource(batch.sourceId);
-    const { binary, commands } = deriveEncodeJob(batch, job, source, await this.deps.toolchain.report(), this.deps.tmpDir);
+    const { binary, commands } = deriveEncodeJob(batch, job, source, await this.deps.toolchain.report(), { tmpDir: this.deps.tmpDir });
     return { binary, commands };
   }
 

@@ -13,13 +13,14 @@ export function jobCommands(
   rungs: PlannedRung[],
   outputs: string[],
   passDir: string,
+  threads?: number,
 ): string[][] {
   const twoPass = rungs.length === 1 && rungs[0]!.twoPass;
-  if (!twoPass) return [[binary, ...buildEncodeCommand(input, rungs, outputs)]];
+  if (!twoPass) return [[binary, ...buildEncodeCommand(input, rungs, outputs, { threads })]];
   const passLogFiles = [path.join(passDir, rungs[0]!.rung.id)];
   return [
-    [binary, ...buildEncodeCommand(input, rungs, ['-'], { pass: 1, passLogFiles })],
-    [binary, ...buildEncodeCommand(input, rungs, outputs, { pass: 2, passLogFiles })],
+    [binary, ...buildEncodeCommand(input, rungs, ['-'], { pass: 1, passLogFiles, threads })],
+    [binary, ...buildEncodeCommand(input, rungs, outputs, { pass: 2, passLogFiles, threads })],
   ];
 }
 

@@ -36,6 +36,8 @@ export interface JobRunContext {
   commandsChosen(binary: string, commands: string[][]): void;
   /** The id of the ffmpeg process now running (restart recovery kills it if it outlives us). */
   processStarted(pid: number): void;
+  /** The `vq worker` (its name) that took the job from the shared queue; null: none any more. */
+  workerChosen(name: string | null): void;
 }
 
 /** How a run ended. */
@@ -74,6 +76,11 @@ export interface JobQueueOptions {
   executors: Partial<Record<JobKind, JobExecutor>>;
   /** Jobs allowed at once; read whenever a slot may open. */
   concurrency: () => number;
+  /**
+   * Kinds whose executor hands the work to other machines (the shared queue's workers): they do
+   * not count against `concurrency`, which is about this machine, but against {@link REMOTE_LIMIT}.
+   */
+  remoteKinds?: readonly JobKind[];
   /** What to do on start with jobs a stopped app left running. */
   onRestart: () => 'requeue' | 'mark-interrupted';
   /**
@@ -104,6 +111,9 @@ interface ActiveRun {
   /** Set when the person canceled, so the outcome says so rather than "killed". */
   cancelReason: string | null;
 }
+
+/** Jobs handed to other machines at once (they wait in the shared queue until a worker is free). */
+const REMOTE_LIMIT = 256;
 
 /** Progress events per job are at most this often (ffmpeg itself reports every 0.5 s). */
 const PROGRESS_INTERVAL_MS = 100;
@@ -422,9 +432,15 @@ export class JobQueue {
     if (this.closed || !this.started) return;
     if (this.opts.mode === 'all' && this.opts.store.isPaused()) return;
     const limit = Math.max(1, this.opts.concurrency());
-    // An outcome not written yet still holds its slot: its row says running.
-    while (this.active.size + this.unsaved.size < limit) {
-      const next = this.nextRunnable();
+    const remote = (kind: JobKind): boolean => this.opts.remoteKinds?.includes(kind) ?? false;
+    const fits = (kind: JobKind): boolean => {
+      // An outcome not written yet still holds its slot: its row says running.
+      const jobs = [...this.active.values(), ...[...this.unsaved.values()].map((u) => u.run)];
+      const holding = jobs.filter((r) => remote(r.job.kind) === remote(kind)).length;
+      return holding < (remote(kind) ? REMOTE_LIMIT : limit);
+    };
+    for (;;) {
+      const next = this.nextRunnable(fits);
       if (!next) return;
       const claimed = this.opts.store.claim(next.id, this.claimant(), new Date().toISOString());
       if (claimed) this.launch(claimed);
@@ -576,9 +592,10 @@ export class JobQueue {
   }
 
   /** The first queued job whose dependency is done; dependants of failed jobs are canceled on the way. */
-  private nextRunnable(): Job | null {
+  private nextRunnable(fits: (kind: JobKind) => boolean): Job | null {
     const store = this.opts.store;
     for (const job of store.listJobs({ statuses: ['queued'], claimableBy: this.claimant() })) {
+      if (!fits(job.kind)) continue;
       if (!job.dependsOn) return job;
       const dep = store.getJob(job.dependsOn);
       if (!dep || dep.status === 'done') return job;
@@ -615,6 +632,13 @@ export class JobQueue {
       },
       processStarted: (pid) => {
         if (!this.closed && !store.update(job.id, { pid }, this.ownRun())) this.lostRun(run);
+      },
+      workerChosen: (worker) => {
+        if (this.closed) return;
+        const updated = store.update(job.id, { worker }, this.ownRun());
+        if (!updated) return this.lostRun(run);
+        run.job = updated;
+        this.opts.events.emit({ type: 'job.updated', job: run.job });
       },
     };
     let outcome: Promise<JobOutcome>;

@@ -35,6 +35,8 @@ export interface JobPatch {
   pid?: number | null;
   /** Who may run it; null hands it to the data folder's lease holder. */
   owner?: string | null;
+  /** The `vq worker` running it (shared queue); cleared when it is claimed or queued again. */
+  worker?: string | null;
 }
 
 /**

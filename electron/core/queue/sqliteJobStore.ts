@@ -45,6 +45,7 @@ interface JobRow {
   heartbeat_at: string | null;
   pid: number | null;
   owner: string | null;
+  worker: string | null;
 }
 
 interface RunnerRow {
@@ -66,6 +67,7 @@ const PATCH_COLUMNS: Record<keyof JobPatch, string> = {
   runner: 'runner',
   pid: 'pid',
   owner: 'owner',
+  worker: 'worker',
 };
 
 /**
@@ -159,7 +161,7 @@ export class SqliteJobStore implements JobStore {
         const changed = this.db
           .prepare(
             `UPDATE jobs SET status = 'running', runner = ?, started_at = ?, heartbeat_at = ?, finished_at = NULL,
-               attempts = attempts + 1, error = NULL, stderr_tail = NULL, encode_seconds = NULL, pid = NULL
+               attempts = attempts + 1, error = NULL, stderr_tail = NULL, encode_seconds = NULL, pid = NULL, worker = NULL
              WHERE id = ? AND status = 'queued' AND ${CLAIMABLE}`,
           )
           .run(claimant.runner, startedAt, startedAt, id, ...claimableParams(claimant)).changes;
@@ -201,7 +203,7 @@ export class SqliteJobStore implements JobStore {
         const changed = this.db
           .prepare(
             `UPDATE jobs SET status = 'queued', queue_order = COALESCE(?, queue_order), started_at = NULL,
-             finished_at = NULL, error = NULL, stderr_tail = NULL, encode_seconds = NULL, runner = NULL, pid = NULL,
+             finished_at = NULL, error = NULL, stderr_tail = NULL, encode_seconds = NULL, runner = NULL, pid = NULL, worker = NULL,
              owner = ?, binary = CASE WHEN ? THEN ? ELSE binary END, command_json = COALESCE(?, command_json)
            WHERE id = ? AND ${where.sql}`,
           )
@@ -545,5 +547,6 @@ function jobFromRow(row: JobRow): Job {
     stderrTail: row.stderr_tail,
     error: row.error,
     encodeSeconds: row.encode_seconds,
+    ...(row.worker ? { worker: row.worker } : {}),
   };
 }

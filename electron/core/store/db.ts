@@ -352,6 +352,12 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (result_id, name)
   );
   `,
+  // 10: scaling out (issue 14): the `vq worker` (its --name) that runs a job of the shared queue
+  // and that made a rendition; NULL for work done on this machine.
+  `
+  ALTER TABLE jobs ADD COLUMN worker TEXT;
+  ALTER TABLE renditions ADD COLUMN worker TEXT;
+  `,
 ];
 
 /** The database file of a data dir. */

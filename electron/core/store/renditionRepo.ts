@@ -22,6 +22,7 @@ interface RenditionRow {
   command_json: string;
   media_json: string;
   created_at: string;
+  worker: string | null;
 }
 
 /** Reads and writes renditions. */
@@ -119,9 +120,10 @@ export class RenditionRepo {
       this.db
         .prepare(
           `INSERT INTO renditions (id, source_id, batch_id, job_id, rung_id, rung_json, path, encoder,
-             width, height, bitrate_kbps, size_bytes, encode_seconds, command_json, media_json, created_at)
+             width, height, bitrate_kbps, size_bytes, encode_seconds, command_json, media_json, created_at, worker)
            VALUES (@id, @source_id, @batch_id, @job_id, @rung_id, @rung_json, @path, @encoder,
-             @width, @height, @bitrate_kbps, @size_bytes, @encode_seconds, @command_json, @media_json, @created_at)`,
+             @width, @height, @bitrate_kbps, @size_bytes, @encode_seconds, @command_json, @media_json, @created_at,
+             @worker)`,
         )
         .run(toRow(r));
       return { replacedId: old?.id ?? null };
@@ -150,6 +152,7 @@ function fromRow(row: RenditionRow): Rendition {
     command: JSON.parse(row.command_json) as string[][],
     media,
     createdAt: row.created_at,
+    ...(row.worker ? { worker: row.worker } : {}),
   };
 }
 
@@ -171,5 +174,6 @@ function toRow(r: Rendition): RenditionRow {
     command_json: JSON.stringify(r.command),
     media_json: JSON.stringify(r.media),
     created_at: r.createdAt,
+    worker: r.worker ?? null,
   };
 }

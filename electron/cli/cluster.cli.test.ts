@@ -1,0 +1,251 @@
+// The shared queue end to end, with nothing stood in: Debian's redis-server on a free loopback
+// port (with a password), real `vq worker` processes and the real `vq encode`. Proves: with
+// VQ_REDIS_URL and two workers, `vq encode --json` writes the manifest it writes alone, each
+// rendition naming its worker; a worker killed with SIGKILL mid-job loses the job to another after
+// the lock expires, and it is listed once; a worker whose ffmpeg lacks an encoder never takes that
+// job, which waits for one that has it.
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { WorkerListing } from '../../shared/workers';
+import { makeClip, quickLadder, quickRung } from '../testing/clips';
+import { startRedis, type TestRedis } from '../testing/redis';
+import { useTempDirs } from '../testing/tempDir';
+import { VQ_BIN, startVq } from '../testing/vqProcess';
+import type { EncodeManifest } from './manifest';
+
+const tempDir = useTempDirs();
+let redis: TestRedis;
+let env: NodeJS.ProcessEnv;
+const children: ChildProcess[] = [];
+
+beforeAll(async () => {
+  redis = await startRedis({ password: 'cluster-test' });
+  env = {
+    ...process.env,
+    VQ_REDIS_URL: redis.url,
+    VQ_WORKER_HEARTBEAT_MS: '1000',
+    VQ_WORKER_LOCK_MS: '2000',
+  };
+});
+
+afterEach(async () => {
+  for (const c of children.splice(0)) {
+    if (c.exitCode === null && c.signalCode === null) {
+      c.kill('SIGINT');
+      await new Promise((r) => c.once('exit', r));
+    }
+  }
+  // Each test starts from an empty shared queue.
+  spawnSync('redis-cli', [
+    '-p',
+    String(redis.port),
+    '-a',
+    'cluster-test',
+    '--no-auth-warning',
+    'FLUSHALL',
+  ]);
+});
+
+afterAll(async () => {
+  for (const c of children) c.kill('SIGKILL');
+  await redis?.stop();
+});
+
+function worker(name: string, extraEnv: NodeJS.ProcessEnv = {}, args: string[] = []) {
+  return startVq(
+    ['worker', '--name', name, '--threads', '1', ...args],
+    {
+      ...env,
+      VQ_DATA_DIR: tempDir(),
+      ...extraEnv,
+    },
+    children,
+  );
+}
+
+function writeLadder(dir: string, ladder: unknown): string {
+  const file = path.join(dir, 'ladder.json');
+  fs.writeFileSync(file, JSON.stringify(ladder));
+  return file;
+}
+
+function readManifest(out: string): EncodeManifest {
+  return JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8')) as EncodeManifest;
+}
+
+function listed(): WorkerListing {
+  const r = spawnSync(process.execPath, [VQ_BIN, 'workers', '--json'], {
+    env,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  expect(r.status, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as WorkerListing;
+}
+
+/** What must not depend on where a rendition was made. */
+function sameEverywhere(m: EncodeManifest) {
+  return {
+    source: m.source,
+    ladder: m.ladder,
+    decodeOnce: m.decodeOnce,
+    skipped: m.skipped,
+    failed: m.failed,
+    renditions: m.renditions.map((r) => ({
+      rungId: r.rungId,
+      file: path.basename(r.path),
+      encoder: r.encoder,
+      width: r.width,
+      height: r.height,
+    })),
+  };
+}
+
+function partFiles(dir: string): string[] {
+  return fs.readdirSync(dir).filter((n) => n.includes('.part.'));
+}
+
+describe('the shared queue (BullMQ on a real Redis) with vq worker processes', () => {
+  it('vq encode --json with two workers writes the manifest it writes alone, each rendition naming its worker', async () => {
+    const dir = tempDir();
+    const source = makeClip(dir, { width: 640, height: 360, seconds: 2 });
+    const ladder = writeLadder(
+      dir,
+      quickLadder('four', [
+        quickRung({ id: 'r144', height: 144, preset: 'medium' }),
+        quickRung({ id: 'r180', height: 180, preset: 'medium' }),
+        quickRung({ id: 'r270', height: 270, preset: 'medium' }),
+        quickRung({ id: 'r360', height: 360, preset: 'medium' }),
+      ]),
+    );
+    const alone = path.join(dir, 'alone');
+    const solo = spawnSync(
+      process.execPath,
+      [VQ_BIN, 'encode', source, '--ladder', ladder, '--out', alone, '--json', '--no-decode-once'],
+      { env: { ...process.env, VQ_DATA_DIR: tempDir() }, encoding: 'utf8', timeout: 120_000 },
+    );
+    expect(solo.status, solo.stderr).toBe(0);
+
+    const a = worker('node-a');
+    const b = worker('node-b');
+    await Promise.all([a.waitFor(/Taking jobs/), b.waitFor(/Taking jobs/)]);
+    const shared = path.join(dir, 'shared');
+    const r = spawnSync(
+      process.execPath,
+      [VQ_BIN, 'encode', source, '--ladder', ladder, '--out', shared, '--json', '--no-decode-once'],
+      { env: { ...env, VQ_DATA_DIR: tempDir() }, encoding: 'utf8', timeout: 120_000 },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const manifest = readManifest(shared);
+    expect(JSON.parse(r.stdout)).toEqual(manifest);
+    expect(sameEverywhere(manifest)).toEqual(sameEverywhere(readManifest(alone)));
+    expect(manifest.renditions).toHaveLength(4);
+    const made = manifest.renditions.map((x) => x.worker);
+    for (const w of made) expect(['node-a', 'node-b']).toContain(w);
+    // Each worker ran the encode itself with its --threads, and said so in the command.
+    for (const x of manifest.renditions) expect(x.command.join(' ')).toContain('-threads 1');
+    expect(readManifest(alone).renditions.every((x) => x.worker === undefined)).toBe(true);
+    // Both worked (four jobs of about the same length, one at a time each), and the counts add up.
+    expect(new Set(made).size).toBe(2);
+    const done = listed().workers.reduce((n, w) => n + w.jobsDone, 0);
+    expect(done).toBe(4);
+    expect(partFiles(shared)).toEqual([]);
+  });
+
+  it('a worker killed mid-job loses it to another after the lock expires; the rendition is listed once', async () => {
+    const dir = tempDir();
+    const source = makeClip(dir, { width: 1280, height: 720, seconds: 4 });
+    const ladder = writeLadder(
+      dir,
+      quickLadder('slow', [quickRung({ id: 'slow', height: 720, preset: 'slower' })]),
+    );
+    const out = path.join(dir, 'out');
+    const first = worker('first');
+    await first.waitFor(/Taking jobs/);
+    const encode = startVq(
+      ['encode', source, '--ladder', ladder, '--out', out, '--json'],
+      {
+        ...env,
+        VQ_DATA_DIR: tempDir(),
+      },
+      children,
+    );
+    await first.waitFor(/-a1 started/);
+    await new Promise((r) => setTimeout(r, 1_000)); // well into the encode
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const second = worker('second');
+    await second.waitFor(/-a1 started/, 30_000);
+    expect(await encode.exited).toBe(0);
+    await second.waitFor(/-a1 done/);
+    expect(first.out()).not.toMatch(/-a1 done/);
+    const manifest = readManifest(out);
+    expect(manifest.renditions).toHaveLength(1);
+    expect(manifest.renditions[0]).toMatchObject({
+      rungId: 'slow',
+      worker: 'second',
+      width: 1280,
+      height: 720,
+    });
+    expect(manifest.failed).toEqual([]);
+    expect(fs.readdirSync(out).filter((n) => n.endsWith('.mp4'))).toEqual(['slow.mp4']);
+    expect(partFiles(out)).toEqual([]);
+  });
+
+  it('a worker whose ffmpeg lacks an encoder never takes that job; it waits for a worker that has it', async () => {
+    const dir = tempDir();
+    const source = makeClip(dir, { width: 640, height: 360, seconds: 1 });
+    const ladder = writeLadder(
+      dir,
+      quickLadder('mixed', [
+        quickRung({ id: 'h264', height: 180 }),
+        quickRung({ id: 'av1', height: 180, encoder: 'libsvtav1', container: 'mkv', preset: '12' }),
+      ]),
+    );
+    const out = path.join(dir, 'out');
+    // Only the npm ffmpeg 4.1 (x264, no SVT-AV1): nothing on PATH.
+    const old = worker('old-ffmpeg', { PATH: path.join(dir, 'no-bin') });
+    await old.waitFor(/Taking jobs/);
+    const info = listed().workers.find((w) => w.name === 'old-ffmpeg')!;
+    expect(info.builds.some((b) => b.encoders.includes('libx264'))).toBe(true);
+    expect(info.builds.some((b) => b.encoders.includes('libsvtav1'))).toBe(false);
+    const encode = startVq(
+      ['encode', source, '--ladder', ladder, '--out', out, '--json', '--no-decode-once'],
+      {
+        ...env,
+        VQ_DATA_DIR: tempDir(),
+      },
+      children,
+    );
+    await old.waitFor(/-a1 done/);
+    // The AV1 job waits in its lane: several seconds, several looks for work, never taken.
+    await new Promise((r) => setTimeout(r, 3_000));
+    expect(old.out().match(/started/g)).toHaveLength(1);
+    expect(encode.child.exitCode).toBeNull();
+    const waiting = spawnSync(
+      'redis-cli',
+      [
+        '-p',
+        String(redis.port),
+        '-a',
+        'cluster-test',
+        '--no-auth-warning',
+        'LLEN',
+        'vq-bull:encode.libsvtav1:wait',
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(waiting.stdout.trim()).toBe('1');
+    const full = worker('full-ffmpeg');
+    expect(await encode.exited).toBe(0);
+    await full.waitFor(/-a1 done/);
+    const manifest = readManifest(out);
+    expect(Object.fromEntries(manifest.renditions.map((r) => [r.rungId, r.worker]))).toEqual({
+      h264: 'old-ffmpeg',
+      av1: 'full-ffmpeg',
+    });
+    expect(old.out().match(/started/g)).toHaveLength(1);
+  });
+});

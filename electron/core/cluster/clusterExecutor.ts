@@ -1,0 +1,253 @@
+/**
+ * Encode jobs on the shared queue: the app's queue runner still decides what runs when (order,
+ * dependencies, cancel, retry, restart recovery, all in library.db), and this executor hands each
+ * encode to BullMQ instead of running ffmpeg here. It sends the job's facts to the lane of the
+ * encoders it needs, follows it (the worker that took it, its progress, a stall that put it back
+ * in the queue, a Redis that lost it) and, when a worker finishes it, measures every output itself
+ * — size and SHA-256 against what the worker reported, then a probe — before listing it as a
+ * rendition that names its worker. Nothing a worker says is listed unchecked.
+ */
+import fs from 'node:fs';
+import type { Job as BullJob } from 'bullmq';
+import { toApiError } from '../../../shared/errors';
+import { formatRawSpec } from '../../../shared/rawSpec';
+import type { Rung } from '../../../shared/ladder';
+import type { Batch, Job } from '../../../shared/queue';
+import {
+  checkedLadder,
+  checkedOutDir,
+  encodeJobOutputs,
+  pickRungs,
+  refuseUnreadable,
+} from '../encode/deriveJob';
+import {
+  EncodeExecutor,
+  recordRenditions,
+  type EncodeExecutorDeps,
+} from '../encode/encodeExecutor';
+import { ensureWritableDir } from '../encode/outDir';
+import { sha256File } from '../media/sha256File';
+import type { JobExecutor, JobOutcome, JobRunContext } from '../queue/jobQueue';
+import {
+  EncodeDoneSchema,
+  TaskProgressSchema,
+  cancelKey,
+  encodeLane,
+  type EncodeDone,
+  type EncodeTask,
+} from './encodeTask';
+import type { SharedQueue } from './sharedQueue';
+
+/** How often a dispatched job is looked at. */
+const WATCH_MS = 250;
+/** How long a finished task stays in Redis (for `vq workers` and people looking with BullMQ tools). */
+const KEEP_SECONDS = 24 * 3600;
+/** How long a cancel waits for the worker to stop the job before it is given up on. */
+const CANCEL_WAIT_MS = 15_000;
+
+/** The BullMQ job id of a run of a job: each start is a new task, so a retry never meets an old one. */
+export function taskIdOf(job: Pick<Job, 'id' | 'attempts'>): string {
+  return `${job.id}-a${job.attempts}`;
+}
+
+/** The {@link JobExecutor} for encode jobs when the queue is shared (VQ_REDIS_URL). */
+export class ClusterEncodeExecutor implements JobExecutor {
+  private readonly local: EncodeExecutor;
+
+  constructor(private readonly deps: EncodeExecutorDeps & { shared: SharedQueue }) {
+    this.local = new EncodeExecutor(deps);
+  }
+
+  async run(job: Job, ctx: JobRunContext): Promise<JobOutcome> {
+    const failed = (error: string): JobOutcome => ({
+      status: 'failed',
+      error,
+      stderrTail: null,
+      encodeSeconds: null,
+    });
+    if (job.plan.kind !== 'encode') return failed(`Job ${job.id} is not an encode job.`);
+    const batch = this.deps.store.getBatch(job.batchId);
+    if (!batch) return failed('The batch of this job no longer exists.');
+    const source = this.deps.library.get(batch.sourceId);
+    if (!source)
+      return failed('The source was removed from the library after this job was queued.');
+    let task: EncodeTask;
+    let lane: string;
+    let finals: string[];
+    let rungs: Rung[];
+    try {
+      refuseUnreadable(source);
+      const outDir = checkedOutDir(batch.outDir);
+      rungs = pickRungs(checkedLadder(batch), job.rungIds);
+      lane = encodeLane(rungs.map((r) => r.encoder));
+      finals = (encodeJobOutputs(batch, job.rungIds) ?? []).map((o) => o.path);
+      await ensureWritableDir(outDir);
+      task = {
+        v: 1,
+        kind: 'encode',
+        jobId: job.id,
+        batchId: batch.id,
+        sourcePath: source.item.path,
+        raw: source.raw ? formatRawSpec(source.raw) : null,
+        outDir,
+        ladder: batch.ladder,
+        rungIds: job.rungIds,
+      };
+    } catch (err) {
+      const e = toApiError(err);
+      return failed(e.hint ? `${e.message} ${e.hint}` : e.message);
+    }
+    const taskId = taskIdOf(job);
+    const shared = this.deps.shared;
+    const redis = shared.redis;
+    // Earlier runs of this job (before a restart or a retry) must not finish alongside this one.
+    for (let a = 1; a < job.attempts; a++) {
+      await redis.set(cancelKey(`${job.id}-a${a}`), '1', 'EX', KEEP_SECONDS).catch(() => {});
+    }
+    const queue = await shared.lane(lane);
+    const add = (): Promise<unknown> =>
+      queue.add('encode', task, {
+        jobId: taskId,
+        attempts: 1,
+        removeOnComplete: { age: KEEP_SECONDS },
+        removeOnFail: { age: KEEP_SECONDS },
+      });
+    await add();
+
+    let shownWorker: string | null = null;
+    let lastProgress = '';
+    let cancelAsked = 0;
+    let saidLost = false;
+    for (;;) {
+      if (ctx.signal.aborted && cancelAsked === 0) {
+        cancelAsked = Date.now();
+        await redis.set(cancelKey(taskId), '1', 'EX', KEEP_SECONDS).catch(() => {});
+      }
+      if (cancelAsked && Date.now() - cancelAsked > CANCEL_WAIT_MS) {
+        return { status: 'canceled', error: 'Canceled.', stderrTail: null, encodeSeconds: null };
+      }
+      let bull: BullJob | undefined;
+      let state: string;
+      try {
+        bull = await queue.getJob(taskId);
+        state = bull ? await bull.getState() : 'missing';
+      } catch {
+        await sleep(WATCH_MS, ctx.signal);
+        continue; // Redis is away: its connection reconnects; the job is looked at again then
+      }
+      if (state === 'missing' || state === 'unknown') {
+        if (cancelAsked)
+          return { status: 'canceled', error: 'Canceled.', stderrTail: null, encodeSeconds: null };
+        // Redis lost it (restarted without saving): send it again under the same id.
+        if (!saidLost) {
+          console.warn(`queue: the shared queue lost job ${job.id}; sending it again.`);
+          saidLost = true;
+        }
+        await add().catch(() => {});
+      } else if (state === 'completed') {
+        return this.finish({ job, batch, rungs, finals }, bull!.returnvalue, ctx);
+      } else if (state === 'failed') {
+        const reason = bull!.failedReason || 'The worker gave no reason.';
+        if (cancelAsked || reason.startsWith('Canceled'))
+          return { status: 'canceled', error: 'Canceled.', stderrTail: null, encodeSeconds: null };
+        return failed(reason);
+      } else if (
+        cancelAsked &&
+        (state === 'waiting' || state === 'delayed' || state === 'prioritized')
+      ) {
+        // Not taken yet: removed from the queue, it never starts.
+        await bull!.remove().catch(() => {});
+      } else {
+        const worker = state === 'active' ? (bull!.processedBy ?? null) : null;
+        if (worker !== shownWorker) {
+          shownWorker = worker;
+          ctx.workerChosen(worker);
+        }
+        const p = TaskProgressSchema.safeParse(bull!.progress);
+        const key = p.success ? JSON.stringify(p.data) : '';
+        if (state === 'active' && p.success && key !== lastProgress) {
+          lastProgress = key;
+          ctx.progress(p.data);
+        }
+      }
+      await sleep(WATCH_MS, ctx.signal);
+    }
+  }
+
+  /** Checks what the worker says against the files, then lists them. */
+  private async finish(
+    made: { job: Job; batch: Batch; rungs: Rung[]; finals: string[] },
+    returned: unknown,
+    ctx: JobRunContext,
+  ): Promise<JobOutcome> {
+    const { job, finals } = made;
+    const parsed = EncodeDoneSchema.safeParse(returned);
+    if (!parsed.success) {
+      return {
+        status: 'failed',
+        error:
+          'The worker that ran this job returned a result VQ Studio cannot read; its outputs are not listed.',
+        stderrTail: null,
+        encodeSeconds: null,
+      };
+    }
+    const done: EncodeDone = parsed.data;
+    const problem = await checkOutputs(job, finals, done);
+    if (problem) {
+      return {
+        status: 'failed',
+        error: `Worker ${done.worker} finished, but ${problem}; nothing is listed.`,
+        stderrTail: done.stderrTail,
+        encodeSeconds: done.encodeSeconds,
+      };
+    }
+    ctx.workerChosen(done.worker);
+    ctx.commandsChosen(done.binary, done.commands);
+    return recordRenditions(this.deps, {
+      ...made,
+      finalCommands: done.commands,
+      encodeSeconds: done.encodeSeconds,
+      stderrTail: done.stderrTail,
+      worker: done.worker,
+    });
+  }
+
+  removeLeftovers(job: Job, isLive?: (jobId: string) => boolean): void {
+    this.local.removeLeftovers(job, isLive);
+  }
+}
+
+/** Why the files are not what the worker reported (null when they are: same rungs, sizes and SHA-256). */
+async function checkOutputs(job: Job, finals: string[], done: EncodeDone): Promise<string | null> {
+  if (done.outputs.length !== job.rungIds.length || finals.length !== job.rungIds.length) {
+    return `it reported ${done.outputs.length} outputs for ${job.rungIds.length} rungs`;
+  }
+  for (const [i, rungId] of job.rungIds.entries()) {
+    const out = done.outputs.find((o) => o.rungId === rungId);
+    if (!out) return `it reported no output for rung ${rungId}`;
+    const file = finals[i]!;
+    let size: number;
+    try {
+      size = fs.statSync(file).size;
+    } catch {
+      return `${file} is not there (does the worker write to the same disk? see vq worker --map)`;
+    }
+    if (size !== out.sizeBytes)
+      return `${file} has ${size} bytes, not the ${out.sizeBytes} it reported`;
+    if ((await sha256File(file)) !== out.sha256)
+      return `the SHA-256 of ${file} is not the one it reported`;
+  }
+  return null;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,115 @@
+/**
+ * What travels through BullMQ for an encode job, both ways, and which queue ("lane") it waits in.
+ *
+ * The app sends facts, never commands: the source's path (and raw geometry), the batch's ladder,
+ * output folder and the job's rung ids. A worker checks them with these schemas, probes the
+ * source itself and plans the ffmpeg commands with its own toolchain (deriveFromPlanSource),
+ * exactly as the app plans a local run. What a worker sends back is checked the same way by the
+ * app, which then measures the outputs itself (size, SHA-256, probe) before listing them.
+ *
+ * Lanes: a BullMQ worker takes whatever job is next in a queue, so jobs wait in a queue per set
+ * of encoders they need (`encode.libx264`, `encode.libsvtav1+libx264`), and a `vq worker` takes
+ * from the lanes its ffmpeg can run (canRun) and no other: a worker whose ffmpeg lacks an encoder
+ * never takes that job. The lanes in use are listed in the Redis set {@link LANES_KEY}.
+ */
+import { z } from 'zod';
+import type { JobNeeds } from '../../../shared/workers';
+import { WORKER_NAME_PATTERN } from '../../../shared/workers';
+
+/** The Redis set of lane names jobs were sent to; workers read it to know which queues to watch. */
+export const LANES_KEY = 'vq:lanes';
+
+/** BullMQ's key prefix for the shared queue. */
+export const QUEUE_PREFIX = 'vq-bull';
+
+/** A Redis key a canceled job's id is written under; the worker running it stops it. */
+export function cancelKey(taskId: string): string {
+  return `vq:cancel:${taskId}`;
+}
+
+const ENCODER = /^[a-z0-9_-]{1,40}$/;
+const LANE = /^encode\.([a-z0-9_-]{1,40}(?:\+[a-z0-9_-]{1,40}){0,7})$/;
+
+/** The lane of an encode job that uses these encoders (all in one ffmpeg process). */
+export function encodeLane(encoders: readonly string[]): string {
+  const sorted = [...new Set(encoders)].sort();
+  if (sorted.length === 0 || sorted.length > 8 || !sorted.every((e) => ENCODER.test(e))) {
+    throw new Error(`no lane for encoders ${JSON.stringify(encoders)}`);
+  }
+  return `encode.${sorted.join('+')}`;
+}
+
+/** What a job in `lane` needs, read from the name alone; null for a name that is not a lane. */
+export function laneNeeds(lane: string): JobNeeds | null {
+  const m = LANE.exec(lane);
+  return m ? { encoders: m[1]!.split('+') } : null;
+}
+
+const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+const absPath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((p) => !p.includes('\0'), 'no NUL');
+
+/** An encode job as a worker receives it. */
+export const EncodeTaskSchema = z
+  .object({
+    v: z.literal(1),
+    kind: z.literal('encode'),
+    jobId: id,
+    batchId: id,
+    /** The source file as the app sees it (a worker maps it to its own path). */
+    sourcePath: absPath,
+    /** Geometry of a headerless raw source (`WxH:pixfmt@fps`), else null. */
+    raw: z.string().max(200).nullable(),
+    /** The batch's output folder as the app sees it. */
+    outDir: absPath,
+    /** The batch's ladder: checked strictly by the worker (checkedLadder). */
+    ladder: z.unknown(),
+    rungIds: z.array(id).min(1).max(64),
+  })
+  .strict();
+
+/** An encode job as a worker receives it. */
+export type EncodeTask = z.infer<typeof EncodeTaskSchema>;
+
+const text = (max: number) => z.string().max(max);
+
+/** What a worker returns for a finished encode. */
+export const EncodeDoneSchema = z
+  .object({
+    v: z.literal(1),
+    worker: z.string().regex(WORKER_NAME_PATTERN),
+    /** The binary and commands it ran, with its own paths: history, shown on the job. */
+    binary: text(4096),
+    commands: z.array(z.array(text(16_384)).max(4_000)).max(4),
+    encodeSeconds: z.number().nonnegative().nullable(),
+    stderrTail: text(64 * 1024).nullable(),
+    /** Each output, by rung, as the worker measured it. */
+    outputs: z
+      .array(
+        z
+          .object({
+            rungId: id,
+            sizeBytes: z.number().int().nonnegative(),
+            sha256: z.string().regex(/^[0-9a-f]{64}$/),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(64),
+  })
+  .strict();
+
+/** What a worker returns for a finished encode. */
+export type EncodeDone = z.infer<typeof EncodeDoneSchema>;
+
+/** Progress a worker reports on a running task. */
+export const TaskProgressSchema = z
+  .object({
+    fraction: z.number().min(0).max(1).nullable(),
+    fps: z.number().nonnegative().nullable(),
+    speed: z.number().nonnegative().nullable(),
+  })
+  .strict();
