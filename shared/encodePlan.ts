@@ -253,7 +253,7 @@ export function toneMapFilters(from: 'pq' | 'hlg', pixFmt: string): string[] {
 }
 
 /** Encoder, rate control, GOP, pixel format, audio and container arguments of one output. */
-export function rungOutputArgs(p: PlannedRung, opts: { pass?: 1 | 2; passLogFile?: string } = {}): string[] {
+export function rungOutputArgs(p: PlannedRung, opts: { pass?: 1 | 2; passLogFile?: string; noAudio?: boolean } = {}): string[] {
   const { rung } = p;
   const args: string[] = ['-c:v', rung.encoder];
   const preset = rung.preset ?? (isSoftwareEncoder(rung.encoder) ? ENCODERS[rung.encoder].defaultPreset : null);
@@ -307,13 +307,22 @@ export function rungOutputArgs(p: PlannedRung, opts: { pass?: 1 | 2; passLogFile
     args.push('-an', '-f', 'null');
     return args;
   }
-  if (rung.audio.mode === 'none') args.push('-an');
-  else if (rung.audio.mode === 'copy') args.push('-c:a', 'copy');
-  else args.push('-c:a', 'aac', '-b:a', `${rung.audio.bitrateKbps}k`);
-  if (rung.container === 'mp4') args.push('-movflags', '+faststart', '-f', 'mp4');
-  else if (rung.container === 'mkv') args.push('-f', 'matroska');
-  else args.push('-f', 'webm');
+  args.push(...(opts.noAudio ? ['-an'] : rungAudioArgs(rung)), ...rungContainerArgs(rung));
   return args;
+}
+
+/** The audio arguments of a rung's output (a chunked encode's join adds the audio with these). */
+export function rungAudioArgs(rung: Pick<Rung, 'audio'>): string[] {
+  if (rung.audio.mode === 'none') return ['-an'];
+  if (rung.audio.mode === 'copy') return ['-c:a', 'copy'];
+  return ['-c:a', 'aac', '-b:a', `${rung.audio.bitrateKbps}k`];
+}
+
+/** The muxer arguments of a rung's container (MP4 with its index at the front). */
+export function rungContainerArgs(rung: Pick<Rung, 'container'>): string[] {
+  if (rung.container === 'mp4') return ['-movflags', '+faststart', '-f', 'mp4'];
+  if (rung.container === 'mkv') return ['-f', 'matroska'];
+  return ['-f', 'webm'];
 }
 
 function rateArgs(rc: RateControl, o: { cbrParams?: string[]; constantQualityZeroBitrate?: boolean }): string[] {
@@ -351,6 +360,19 @@ export interface CommandInput {
 /** Global flags: no prompts, machine-readable progress on stdout, errors only on stderr. */
 export const GLOBAL_ARGS = ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error', '-progress', 'pipe:1', '-nostats'];
 
+/** Options of {@link buildEncodeCommand}; the last three make it encode one chunk of a title. */
+export interface EncodeCommandOptions {
+  pass?: 1 | 2;
+  passLogFiles?: string[];
+  threads?: number;
+  /** Start decoding here (`-ss` before `-i`: fast, and frame-accurate when transcoding). */
+  seekSeconds?: number;
+  /** Encode this many frames of each output (`-frames:v`). */
+  frames?: number;
+  /** Video only (`-an`): a chunk's audio is added once when the chunks are joined. */
+  noAudio?: boolean;
+}
+
 /**
  * One process for one or more rungs (decode once, encode many). `outputs[i]` is the file for
  * `rungs[i]`. For a pass 1 run, outputs are ignored (written to the null muxer).
@@ -359,7 +381,7 @@ export function buildEncodeCommand(
   input: CommandInput,
   rungs: PlannedRung[],
   outputs: string[],
-  opts: { pass?: 1 | 2; passLogFiles?: string[]; threads?: number } = {},
+  opts: EncodeCommandOptions = {},
 ): string[] {
   if (rungs.length === 0) throw new Error('no rungs to encode');
   const labels = rungs.map((_, i) => `v${i}`);
@@ -368,16 +390,27 @@ export function buildEncodeCommand(
       ? `[0:v:0]${rungFilterChain(rungs[0]!)}[v0]`
       : `[0:v:0]split=${rungs.length}${labels.map((l) => `[s${l}]`).join('')};` +
         rungs.map((p, i) => `[s${labels[i]}]${rungFilterChain(p)}[${labels[i]}]`).join(';');
-  const args = [...GLOBAL_ARGS, ...fileInputArgs(input.path, input), '-filter_complex', graph];
+  const seek = opts.seekSeconds !== undefined ? ['-ss', seekText(opts.seekSeconds)] : [];
+  const args = [...GLOBAL_ARGS, ...seek, ...fileInputArgs(input.path, input), '-filter_complex', graph];
   rungs.forEach((p, i) => {
     args.push('-map', `[${labels[i]}]`);
-    if (p.rung.audio.mode !== 'none' && opts.pass !== 1) args.push('-map', '0:a:0?');
-    args.push(...rungOutputArgs(p, { pass: opts.pass, passLogFile: opts.passLogFiles?.[i] }));
+    if (p.rung.audio.mode !== 'none' && opts.pass !== 1 && !opts.noAudio) args.push('-map', '0:a:0?');
+    if (opts.frames !== undefined) args.push('-frames:v', String(opts.frames));
+    args.push(...rungOutputArgs(p, { pass: opts.pass, passLogFile: opts.passLogFiles?.[i], noAudio: opts.noAudio }));
     // A worker's --threads: the encoder's threads for this output (x264, x265, SVT-AV1, libaom, VP9).
     if (opts.threads !== undefined) args.push('-threads', String(opts.threads));
     args.push(opts.pass === 1 ? '-' : outputs[i]!);
   });
   return args;
+}
+
+/**
+ * Seconds as ffmpeg reads them, rounded down to its microsecond clock: never a later time than
+ * asked (and never "1e-7" notation), so a seek cannot land past the frame it aims at.
+ */
+function seekText(seconds: number): string {
+  if (!(seconds >= 0) || !Number.isFinite(seconds)) throw new Error(`not a seek time: ${seconds}`);
+  return (Math.floor(seconds * 1e6) / 1e6).toFixed(6);
 }
 
 /** Rungs grouped into processes: every single-pass rung in one group, each two-pass rung alone. */

@@ -34,6 +34,8 @@ export const ERROR_CODES = [
   'NAME_TAKEN',
   /** The shared queue's Redis cannot be reached, or refused the password. */
   'REDIS_UNAVAILABLE',
+  /** A file could not be moved between the app and a worker over the app's transfer server. */
+  'TRANSFER_FAILED',
   'INTERNAL',
 ] as const;
 

@@ -102,17 +102,27 @@ export class ClusterEncodeExecutor implements JobExecutor {
     const redis = shared.redis;
     // Earlier runs of this job (before a restart or a retry) must not finish alongside this one.
     for (let a = 1; a < job.attempts; a++) {
-      await redis.set(cancelKey(`${job.id}-a${a}`), '1', 'EX', KEEP_SECONDS).catch(() => {});
+      void redis.set(cancelKey(`${job.id}-a${a}`), '1', 'EX', KEEP_SECONDS).catch(() => {});
     }
-    const queue = await shared.lane(lane);
-    const add = (): Promise<unknown> =>
-      queue.add('encode', task, {
+    // Also lists the lane again: a Redis that restarted empty forgot it with the job.
+    const add = async (): Promise<void> => {
+      await (
+        await shared.lane(lane)
+      ).add('encode', task, {
         jobId: taskId,
         attempts: 1,
         removeOnComplete: { age: KEEP_SECONDS },
         removeOnFail: { age: KEEP_SECONDS },
       });
-    await add();
+    };
+    const sent = await whileNotAborted(
+      add().then(() => true),
+      ctx.signal,
+    );
+    if (sent !== true) {
+      return { status: 'canceled', error: 'Canceled.', stderrTail: null, encodeSeconds: null };
+    }
+    const queue = await shared.lane(lane);
 
     let shownWorker: string | null = null;
     let lastProgress = '';
@@ -121,7 +131,8 @@ export class ClusterEncodeExecutor implements JobExecutor {
     for (;;) {
       if (ctx.signal.aborted && cancelAsked === 0) {
         cancelAsked = Date.now();
-        await redis.set(cancelKey(taskId), '1', 'EX', KEEP_SECONDS).catch(() => {});
+        // Not awaited: while Redis is away the command waits in the client and is sent on reconnect.
+        void redis.set(cancelKey(taskId), '1', 'EX', KEEP_SECONDS).catch(() => {});
       }
       if (cancelAsked && Date.now() - cancelAsked > CANCEL_WAIT_MS) {
         return { status: 'canceled', error: 'Canceled.', stderrTail: null, encodeSeconds: null };
@@ -129,8 +140,17 @@ export class ClusterEncodeExecutor implements JobExecutor {
       let bull: BullJob | undefined;
       let state: string;
       try {
-        bull = await queue.getJob(taskId);
-        state = bull ? await bull.getState() : 'missing';
+        // While Redis is away these wait for it to come back; the loop does not wait with them.
+        const seen = await withinMs(
+          (async () => {
+            const j = await queue.getJob(taskId);
+            return { j, state: j ? await j.getState() : 'missing' };
+          })(),
+          LOOK_TIMEOUT_MS,
+        );
+        if (seen === TIMED_OUT) continue;
+        bull = seen.j;
+        state = seen.state;
       } catch {
         await sleep(WATCH_MS, ctx.signal);
         continue; // Redis is away: its connection reconnects; the job is looked at again then
@@ -238,6 +258,44 @@ async function checkOutputs(job: Job, finals: string[], done: EncodeDone): Promi
       return `the SHA-256 of ${file} is not the one it reported`;
   }
   return null;
+}
+
+const ABORTED = Symbol('aborted');
+const TIMED_OUT = Symbol('timed out');
+
+/** How long one look at a dispatched job may wait for Redis. */
+const LOOK_TIMEOUT_MS = 2_000;
+
+/** `p`, or {@link TIMED_OUT} after `ms` (`p` goes on; its outcome is ignored then). */
+function withinMs<T>(p: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+  let timer: NodeJS.Timeout;
+  const late = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(() => resolve(TIMED_OUT), ms);
+  });
+  p.catch(() => {});
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
+/** `p`, or {@link ABORTED} as soon as `signal` aborts (`p` goes on; its outcome is ignored then). */
+function whileNotAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T | typeof ABORTED> {
+  if (signal.aborted) {
+    p.catch(() => {});
+    return Promise.resolve(ABORTED);
+  }
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => resolve(ABORTED);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

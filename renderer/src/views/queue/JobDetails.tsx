@@ -88,6 +88,7 @@ export function JobDetails({ job, now, onRerun, names }: JobDetailsProps): React
               label: plan.kind === 'score' ? 'Run time' : 'Encode time',
               value: job.encodeSeconds !== null ? encodeTimeText(job.encodeSeconds) : null,
             },
+            { label: 'Worker', value: job.worker ?? null },
             { label: 'ffmpeg', value: job.binary, mono: true },
             {
               label: 'Passes',

@@ -122,6 +122,11 @@ export function JobRow({
         <td className="job-status">
           <StatusChip status={job.status} />
           {job.attempts > 1 ? <div className="cell-sub">attempt {job.attempts}</div> : null}
+          {job.worker ? (
+            <div className="cell-sub" data-testid="job-worker" title="The vq worker that runs it">
+              on {job.worker}
+            </div>
+          ) : null}
           {place ? (
             <div className="cell-sub" data-testid="job-place" title="Its place in the whole queue">
               {placeText(place.at, place.of)}
