@@ -12,7 +12,7 @@ import { createCore, type Core } from '../electron/core/core';
 
 const RUNS = Number(process.env.VQ_BENCH_ENCODE_RUNS ?? 3);
 
-function rung(id: string, height: number, preset: string, crf = 23): Rung {
+export function rung(id: string, height: number, preset: string, crf = 23): Rung {
   return {
     id,
     width: null,
@@ -29,11 +29,11 @@ function rung(id: string, height: number, preset: string, crf = 23): Rung {
   };
 }
 
-function ladder(id: string, rungs: Rung[]): Ladder {
+export function ladder(id: string, rungs: Rung[]): Ladder {
   return { id, name: id, rungs };
 }
 
-function makeSource(dir: string, width: number, height: number, seconds: number): string {
+export function makeSource(dir: string, width: number, height: number, seconds: number): string {
   const file = path.join(dir, `src-${height}p-${seconds}s.mp4`);
   execFileSync('ffmpeg', [
     '-hide_banner', '-loglevel', 'error', '-y',
@@ -43,7 +43,7 @@ function makeSource(dir: string, width: number, height: number, seconds: number)
   return file;
 }
 
-interface Timing {
+export interface Timing {
   /** Median wall time, seconds. */
   median: number;
   all: number[];
@@ -78,7 +78,7 @@ const CLOCK_TICKS = 100;
  * during the benchmark hits every variant alike; returns the median wall and CPU time of each.
  * No warm-up run: encodes dwarf cache effects, and the source was just written.
  */
-async function compare<K extends string>(variants: Record<K, () => Promise<void> | void>): Promise<Record<K, Timing>> {
+export async function compare<K extends string>(variants: Record<K, () => Promise<void> | void>): Promise<Record<K, Timing>> {
   const keys = Object.keys(variants) as K[];
   const wall = Object.fromEntries(keys.map((k) => [k, [] as number[]])) as Record<K, number[]>;
   const cpu = Object.fromEntries(keys.map((k) => [k, [] as number[]])) as Record<K, number[]>;
@@ -101,7 +101,7 @@ function mid(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-function fmt(r: Timing): string {
+export function fmt(r: Timing): string {
   return `${r.median.toFixed(2)} s wall (runs ${r.all.map((t) => t.toFixed(2)).join(', ')}), ${r.cpu.toFixed(2)} s CPU`;
 }
 

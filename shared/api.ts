@@ -60,6 +60,11 @@ const EncodeRequest = z
     overwrite: z.boolean().optional(),
     /** An HDR source: keep it HDR or tone-map it to SDR (default: the ladder's, else keep). */
     hdr: HdrHandlingSchema.optional(),
+    /**
+     * Split the title into chunks of about this many seconds across the shared queue's workers
+     * (needs VQ_REDIS_URL); implies one process per rung.
+     */
+    chunkSeconds: z.number().min(1).max(3600).optional(),
   })
   .strict()
   .refine((r) => (r.ladderId === undefined) !== (r.ladder === undefined), {

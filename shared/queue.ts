@@ -143,6 +143,11 @@ export interface Batch {
   decodeOnce: boolean;
   createdAt: string;
   skipped: SkippedRung[];
+  /**
+   * Split the title into chunks of about this many seconds (at scene-aware keyframe boundaries),
+   * encoded by the shared queue's workers in parallel and joined without re-encoding.
+   */
+  chunkSeconds?: number | null;
 }
 
 /** A finished, probed output of an encode job. Never listed before ffmpeg exited 0. */

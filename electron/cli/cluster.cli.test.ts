@@ -9,8 +9,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkerListing } from '../../shared/workers';
-import { makeClip, quickLadder, quickRung } from '../testing/clips';
-import { startRedis, type TestRedis } from '../testing/redis';
+import { keyframeTimes, makeClip, quickLadder, quickRung, streamFacts } from '../testing/clips';
+import { makeSceneClip } from '../testing/sceneClip';
+import { makeTlsFiles, startRedis, type TestRedis } from '../testing/redis';
 import { useTempDirs } from '../testing/tempDir';
 import { VQ_BIN, startVq } from '../testing/vqProcess';
 import type { EncodeManifest } from './manifest';
@@ -81,7 +82,7 @@ function listed(): WorkerListing {
     encoding: 'utf8',
     timeout: 30_000,
   });
-  expect(r.status, r.stderr).toBe(0);
+  expect(r.status, `${r.stderr}\n${r.stdout}`).toBe(0);
   return JSON.parse(r.stdout) as WorkerListing;
 }
 
@@ -126,7 +127,7 @@ describe('the shared queue (BullMQ on a real Redis) with vq worker processes', (
       [VQ_BIN, 'encode', source, '--ladder', ladder, '--out', alone, '--json', '--no-decode-once'],
       { env: { ...process.env, VQ_DATA_DIR: tempDir() }, encoding: 'utf8', timeout: 120_000 },
     );
-    expect(solo.status, solo.stderr).toBe(0);
+    expect(solo.status, `${solo.stderr}\n${solo.stdout}`).toBe(0);
 
     const a = worker('node-a');
     const b = worker('node-b');
@@ -137,7 +138,7 @@ describe('the shared queue (BullMQ on a real Redis) with vq worker processes', (
       [VQ_BIN, 'encode', source, '--ladder', ladder, '--out', shared, '--json', '--no-decode-once'],
       { env: { ...env, VQ_DATA_DIR: tempDir() }, encoding: 'utf8', timeout: 120_000 },
     );
-    expect(r.status, r.stderr).toBe(0);
+    expect(r.status, `${r.stderr}\n${r.stdout}`).toBe(0);
     const manifest = readManifest(shared);
     expect(JSON.parse(r.stdout)).toEqual(manifest);
     expect(sameEverywhere(manifest)).toEqual(sameEverywhere(readManifest(alone)));
@@ -178,7 +179,7 @@ describe('the shared queue (BullMQ on a real Redis) with vq worker processes', (
     await first.exited;
     const second = worker('second');
     await second.waitFor(/-a1 started/, 30_000);
-    expect(await encode.exited).toBe(0);
+    expect(await encode.exited, encode.out()).toBe(0);
     await second.waitFor(/-a1 done/);
     expect(first.out()).not.toMatch(/-a1 done/);
     const manifest = readManifest(out);
@@ -239,7 +240,7 @@ describe('the shared queue (BullMQ on a real Redis) with vq worker processes', (
     );
     expect(waiting.stdout.trim()).toBe('1');
     const full = worker('full-ffmpeg');
-    expect(await encode.exited).toBe(0);
+    expect(await encode.exited, encode.out()).toBe(0);
     await full.waitFor(/-a1 done/);
     const manifest = readManifest(out);
     expect(Object.fromEntries(manifest.renditions.map((r) => [r.rungId, r.worker]))).toEqual({
@@ -247,5 +248,137 @@ describe('the shared queue (BullMQ on a real Redis) with vq worker processes', (
       av1: 'full-ffmpeg',
     });
     expect(old.out().match(/started/g)).toHaveLength(1);
+  });
+});
+
+describe('one title across workers (chunks at scene-aware keyframes, a BullMQ flow, a join)', () => {
+  it('encodes a rung in chunks on two workers, joins them without re-encoding and lists a verified rendition', async () => {
+    const dir = tempDir();
+    // 12 s at 25 fps with cuts at frames 70, 170 and 230; audio to be encoded once by the join.
+    const clip = makeSceneClip(dir, { scenes: [70, 100, 60, 70], audio: true });
+    const ladder = writeLadder(
+      dir,
+      quickLadder('chunked', [
+        quickRung({
+          id: 'r360',
+          height: 360,
+          preset: 'medium',
+          audio: { mode: 'aac', bitrateKbps: 96 },
+        }),
+      ]),
+    );
+    const a = worker('chunk-a');
+    const b = worker('chunk-b');
+    await Promise.all([a.waitFor(/Taking jobs/), b.waitFor(/Taking jobs/)]);
+    const out = path.join(dir, 'chunked');
+    const r = spawnSync(
+      process.execPath,
+      [
+        VQ_BIN,
+        'encode',
+        clip.path,
+        '--ladder',
+        ladder,
+        '--out',
+        out,
+        '--json',
+        '--chunk-seconds',
+        '3',
+      ],
+      { env: { ...env, VQ_DATA_DIR: tempDir() }, encoding: 'utf8', timeout: 180_000 },
+    );
+    expect(r.status, `${r.stderr}\n${r.stdout}`).toBe(0);
+    const manifest = readManifest(out);
+    expect(manifest.renditions).toHaveLength(1);
+    const made = manifest.renditions[0]!;
+    // Several chunks, encoded by both workers; the join ran on one of them. (spawnSync held this
+    // process's event loop: the workers' output is read once it turns again.)
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const chunkLines = (a.out() + b.out()).match(/-c\d+ done/g) ?? [];
+    expect(chunkLines.length, `${a.out()}\n${b.out()}`).toBeGreaterThanOrEqual(3);
+    expect(a.out()).toMatch(/-c\d+ done/);
+    expect(b.out()).toMatch(/-c\d+ done/);
+    expect((a.out() + b.out()).match(/-join done/g)).toHaveLength(1);
+    expect(made.worker).toBe('chunk-a, chunk-b');
+    // The joined file: every frame, the keyframe grid of a one-pass encode (1 s GOP), audio.
+    const file = path.join(out, 'r360.mp4');
+    expect(streamFacts(file)).toMatchObject({
+      codec: 'h264',
+      width: 640,
+      height: 360,
+      frames: clip.frames,
+    });
+    expect(keyframeTimes(file)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+    const audio = spawnSync(
+      'ffprobe',
+      [
+        '-v',
+        'error',
+        '-select_streams',
+        'a:0',
+        '-show_entries',
+        'stream=codec_name',
+        '-of',
+        'csv=p=0',
+        file,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(audio.stdout.trim()).toBe('aac');
+    const decode = spawnSync('ffmpeg', ['-v', 'error', '-i', file, '-f', 'null', '-'], {
+      encoding: 'utf8',
+    });
+    expect(decode.stderr).toBe('');
+    // Nothing of the chunks is left beside the rendition.
+    expect(fs.readdirSync(out).sort()).toEqual(['manifest.json', 'r360.mp4']);
+  });
+});
+
+describe('the shared queue over TLS (rediss://, a private CA, a password)', () => {
+  it('a worker and vq encode that trust the CA work as over plain Redis; without it they refuse, saying why', async () => {
+    const dir = tempDir();
+    const tls = makeTlsFiles(dir);
+    const secure = await startRedis({ password: 'tls-pass', tls });
+    try {
+      const tlsEnv = {
+        ...process.env,
+        VQ_REDIS_URL: secure.url,
+        VQ_WORKER_HEARTBEAT_MS: '1000',
+        NODE_EXTRA_CA_CERTS: tls.ca,
+      };
+      expect(secure.url).toMatch(/^rediss:\/\//);
+      const untrusted = spawnSync(process.execPath, [VQ_BIN, 'workers'], {
+        env: { ...tlsEnv, NODE_EXTRA_CA_CERTS: '' },
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      expect(untrusted.status).toBe(1);
+      expect(untrusted.stderr).toMatch(
+        /Cannot reach Redis at rediss:\/\/:\*\*\*@127\.0\.0\.1:\d+\/0: .*certificate/i,
+      );
+      const w = startVq(
+        ['worker', '--name', 'tls-node'],
+        { ...tlsEnv, VQ_DATA_DIR: tempDir() },
+        children,
+      );
+      await w.waitFor(/Taking jobs/);
+      const source = makeClip(dir, { width: 320, height: 240, seconds: 1 });
+      const ladder = writeLadder(dir, quickLadder('tls', [quickRung({ id: 'r180', height: 180 })]));
+      const out = path.join(dir, 'out');
+      const r = spawnSync(
+        process.execPath,
+        [VQ_BIN, 'encode', source, '--ladder', ladder, '--out', out, '--json'],
+        {
+          env: { ...tlsEnv, VQ_DATA_DIR: tempDir() },
+          encoding: 'utf8',
+          timeout: 120_000,
+        },
+      );
+      expect(r.status, `${r.stderr}\n${r.stdout}`).toBe(0);
+      expect(readManifest(out).renditions.map((x) => x.worker)).toEqual(['tls-node']);
+      expect(r.stderr + w.out()).not.toContain('tls-pass');
+    } finally {
+      await secure.stop();
+    }
   });
 });

@@ -44,18 +44,29 @@ export async function encodeCommand(args: string[]): Promise<number> {
       overwrite: { type: 'boolean' },
       hdr: { type: 'string' },
       metrics: { type: 'string' },
+      'chunk-seconds': { type: 'string' },
     },
     allowPositionals: true,
     strict: true,
   });
   if (positionals.length !== 1) throw new UsageError('encode takes exactly one SOURCE file');
-  if (!values.ladder) throw new UsageError('encode needs --ladder ID or --ladder FILE.json (see `vq ladders`)');
+  if (!values.ladder)
+    throw new UsageError('encode needs --ladder ID or --ladder FILE.json (see `vq ladders`)');
   if (!values.out) throw new UsageError('encode needs --out DIR');
   let concurrency: number | undefined;
   if (values.concurrency !== undefined) {
     concurrency = Number(values.concurrency);
     if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 16) {
       throw new UsageError(`--concurrency ${values.concurrency}: give a whole number from 1 to 16`);
+    }
+  }
+  let chunkSeconds: number | undefined;
+  if (values['chunk-seconds'] !== undefined) {
+    chunkSeconds = Number(values['chunk-seconds']);
+    if (!(chunkSeconds >= 1 && chunkSeconds <= 3600)) {
+      throw new UsageError(
+        `--chunk-seconds ${values['chunk-seconds']}: give a number of seconds from 1 to 3600`,
+      );
     }
   }
   let raw;
@@ -67,17 +78,31 @@ export async function encodeCommand(args: string[]): Promise<number> {
   const outDir = path.resolve(values.out);
   const json = values.json === true;
   const hdr = values.hdr === undefined ? undefined : HdrHandlingSchema.safeParse(values.hdr).data;
-  if (values.hdr !== undefined && !hdr) throw new UsageError(`--hdr ${values.hdr}: give keep (HDR renditions) or tonemap (SDR renditions)`);
-  if (values.metrics !== undefined && !values.score) throw new UsageError('--metrics chooses what --score measures; give --score too');
+  if (values.hdr !== undefined && !hdr)
+    throw new UsageError(
+      `--hdr ${values.hdr}: give keep (HDR renditions) or tonemap (SDR renditions)`,
+    );
+  if (values.metrics !== undefined && !values.score)
+    throw new UsageError('--metrics chooses what --score measures; give --score too');
   const metrics = values.metrics === undefined ? undefined : parseMetricsArg(values.metrics);
   if (metrics && !metrics.ok) throw new UsageError(`--metrics: ${metrics.message}`);
 
-  const core = createCore({ dataDir: defaultDataDir(), host: { mode: 'web' }, queue: 'own', concurrency });
+  const core = createCore({
+    dataDir: defaultDataDir(),
+    host: { mode: 'web' },
+    queue: 'own',
+    concurrency,
+  });
   try {
     const ladderArg = readLadderArg(values.ladder, core);
     const imported = await core.api['library.import']({ paths: [positionals[0]!], raw });
     const failedImport = imported.failed[0];
-    if (failedImport) throw new VqError(failedImport.code as VqError['code'], failedImport.message, failedImport.hint);
+    if (failedImport)
+      throw new VqError(
+        failedImport.code as VqError['code'],
+        failedImport.message,
+        failedImport.hint,
+      );
     const source = (imported.imported[0] ?? imported.existing[0])!;
     return await runBatch(
       core,
@@ -86,9 +111,12 @@ export async function encodeCommand(args: string[]): Promise<number> {
         ...ladderArg,
         outDir,
         decodeOnce: values['no-decode-once'] !== true,
-        ...(values.score ? { scoreAfterEncode: metrics?.ok ? { options: { metrics: metrics.value } } : {} } : {}),
+        ...(values.score
+          ? { scoreAfterEncode: metrics?.ok ? { options: { metrics: metrics.value } } : {} }
+          : {}),
         ...(hdr ? { hdr } : {}),
         ...(values.overwrite ? { overwrite: true } : {}),
+        ...(chunkSeconds !== undefined ? { chunkSeconds } : {}),
       },
       json,
     );
@@ -98,12 +126,18 @@ export async function encodeCommand(args: string[]): Promise<number> {
 }
 
 /** `--ladder`: a file when it names one (or ends in .json), else a preset or saved ladder id. */
-function readLadderArg(value: string, core: Core): Pick<VqArgs<'encode.start'>, 'ladderId' | 'ladder'> {
+function readLadderArg(
+  value: string,
+  core: Core,
+): Pick<VqArgs<'encode.start'>, 'ladderId' | 'ladder'> {
   const looksLikeFile = value.endsWith('.json') || value.includes('/') || value.includes(path.sep);
   if (!looksLikeFile || !fs.existsSync(value)) {
-    if (looksLikeFile) throw new VqError('NOT_FOUND', `Ladder file not found: ${path.resolve(value)}`);
+    if (looksLikeFile)
+      throw new VqError('NOT_FOUND', `Ladder file not found: ${path.resolve(value)}`);
     if (!core.encode.ladderById(value)) {
-      throw new UsageError(`--ladder ${value}: no such ladder; \`vq ladders\` lists them, or give a ladder .json file`);
+      throw new UsageError(
+        `--ladder ${value}: no such ladder; \`vq ladders\` lists them, or give a ladder .json file`,
+      );
     }
     return { ladderId: value };
   }
@@ -111,16 +145,26 @@ function readLadderArg(value: string, core: Core): Pick<VqArgs<'encode.start'>, 
   try {
     parsed = JSON.parse(fs.readFileSync(value, 'utf8'));
   } catch (err) {
-    throw new VqError('INVALID_ARGS', `${value} is not a JSON file: ${err instanceof Error ? err.message : String(err)}`);
+    throw new VqError(
+      'INVALID_ARGS',
+      `${value} is not a JSON file: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
   const problems = ladderProblems(parsed);
   if (problems.length) {
-    throw new VqError('INVALID_ARGS', `${value} is not a valid ladder:\n    ${problems.join('\n    ')}`);
+    throw new VqError(
+      'INVALID_ARGS',
+      `${value} is not a valid ladder:\n    ${problems.join('\n    ')}`,
+    );
   }
   return { ladder: LadderSchema.parse(parsed) };
 }
 
-async function runBatch(core: Core, request: VqArgs<'encode.start'>, json: boolean): Promise<number> {
+async function runBatch(
+  core: Core,
+  request: VqArgs<'encode.start'>,
+  json: boolean,
+): Promise<number> {
   // Subscribe before starting: the first jobs begin inside encode.start.
   const early: VqEvent[] = [];
   let progress: BatchProgress | null = null;
@@ -193,7 +237,9 @@ async function runBatch(core: Core, request: VqArgs<'encode.start'>, json: boole
     const app = core.queue.otherLeaseHolder();
     if (app) {
       // Its queue never takes these jobs (they are this process's); it shows them as they run.
-      console.error(`vq: VQ Studio (pid ${app.pid}) also uses this data folder; this batch runs here and shows in its queue.`);
+      console.error(
+        `vq: VQ Studio (pid ${app.pid}) also uses this data folder; this batch runs here and shows in its queue.`,
+      );
     }
     if (canceled) await core.queue.cancelAll(batchId, 'Canceled with Ctrl+C.');
     if (!finished.has(batchId)) {
@@ -215,7 +261,10 @@ async function runBatch(core: Core, request: VqArgs<'encode.start'>, json: boole
     if (painter) painter.paint(progress.lines(), true);
 
     const snap = await core.api['queue.snapshot']({});
-    const record = batchRecord(snap, plan, { jobs: seenJobs.values(), renditions: seenRenditions.values() });
+    const record = batchRecord(snap, plan, {
+      jobs: seenJobs.values(),
+      renditions: seenRenditions.values(),
+    });
     const { batch, jobs, renditions } = record;
     const source = core.library.get(batch.sourceId)!.item;
     const scoreJobIds = new Set(jobs.filter((j) => j.kind === 'score').map((j) => j.id));
@@ -227,7 +276,10 @@ async function runBatch(core: Core, request: VqArgs<'encode.start'>, json: boole
             : s.target.kind === 'rendition' && renditionIds.has(s.target.id),
         )
       : [];
-    if (!record.stored) console.error('vq: the batch was cleared from the queue meanwhile; the manifest is written from what this run saw.');
+    if (!record.stored)
+      console.error(
+        'vq: the batch was cleared from the queue meanwhile; the manifest is written from what this run saw.',
+      );
     const manifest = buildManifest(source, batch, jobs, renditions, scores);
     writeManifest(plan.outDir, manifest);
     if (json) console.log(JSON.stringify(manifest, null, 2));
@@ -236,7 +288,8 @@ async function runBatch(core: Core, request: VqArgs<'encode.start'>, json: boole
       if (f.status !== 'canceled') console.error(`vq: ${f.rungId} failed: ${f.reason}`);
     }
     for (const f of manifest.scoreFailed ?? []) {
-      if (f.status !== 'canceled') console.error(`vq: scoring ${f.rungIds.join(',')} failed: ${f.reason}`);
+      if (f.status !== 'canceled')
+        console.error(`vq: scoring ${f.rungIds.join(',')} failed: ${f.reason}`);
     }
     if (canceled) return EXIT_CANCELED;
     return manifest.failed.length > 0 || (manifest.scoreFailed?.length ?? 0) > 0 ? 1 : 0;
@@ -281,15 +334,34 @@ function describeManifest(m: EncodeManifest, file: string): string {
       : []),
     path.basename(r.path),
   ]);
-  const header = ['rung', 'size', 'encoder', 'bitrate', 'file size', 'time', ...(scored ? ['VMAF', 'PSNR', 'SSIM'] : []), 'file'];
+  const header = [
+    'rung',
+    'size',
+    'encoder',
+    'bitrate',
+    'file size',
+    'time',
+    ...(scored ? ['VMAF', 'PSNR', 'SSIM'] : []),
+    'file',
+  ];
   const out = [
     `${m.renditions.length} rendition(s) of ${path.basename(m.source.path)} with "${m.ladder.name}" in ${m.outDir}`,
   ];
   if (rows.length) out.push('', renderTable(header, rows));
-  if (m.skipped.length) out.push('', 'Skipped:', ...m.skipped.map((s) => `  ${s.rungId}: ${s.reason}`));
-  if (m.failed.length) out.push('', 'Not encoded:', ...m.failed.map((f) => `  ${f.rungId} (${f.status}): ${f.reason}`));
+  if (m.skipped.length)
+    out.push('', 'Skipped:', ...m.skipped.map((s) => `  ${s.rungId}: ${s.reason}`));
+  if (m.failed.length)
+    out.push(
+      '',
+      'Not encoded:',
+      ...m.failed.map((f) => `  ${f.rungId} (${f.status}): ${f.reason}`),
+    );
   if (m.scoreFailed?.length) {
-    out.push('', 'Not scored:', ...m.scoreFailed.map((f) => `  ${f.rungIds.join(',')} (${f.status}): ${f.reason}`));
+    out.push(
+      '',
+      'Not scored:',
+      ...m.scoreFailed.map((f) => `  ${f.rungIds.join(',')} (${f.status}): ${f.reason}`),
+    );
   }
   const first = m.renditions[0];
   if (first) out.push('', `Command of ${first.rungId}:`, `  ${formatCommand(first.command)}`);

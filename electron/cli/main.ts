@@ -43,7 +43,7 @@ Commands:
   remove ID                            remove an item from the library (the file stays on disk)
   ladders [--json]                     built-in and saved encoding ladders with their rungs
   encode SOURCE --ladder ID|FILE.json --out DIR [--concurrency N] [--no-decode-once] [--score]
-         [--overwrite] [--hdr keep|tonemap] [--metrics LIST] [--json]
+         [--overwrite] [--hdr keep|tonemap] [--metrics LIST] [--chunk-seconds S] [--json]
                                        encode a ladder (progress on stderr, DIR/manifest.json);
                                        --score scores each rendition against the source
                                        (--metrics vmaf,psnr,ssim,ms_ssim,cambi,xpsnr: which
@@ -52,6 +52,10 @@ Commands:
                                        --hdr tonemap makes SDR BT.709 renditions;
                                        renditions already in DIR are replaced only with
                                        --overwrite (else exit 1, naming them);
+                                       with VQ_REDIS_URL the shared queue's workers encode;
+                                       --chunk-seconds splits each rung into chunks of about S
+                                       seconds at scene-aware keyframes, encoded in parallel and
+                                       joined without re-encoding;
                                        exit 1 if a rung (or its scoring) failed, 130 after Ctrl+C
   score --ref REF --dist D1 [--dist D2 …] [--metrics vmaf,psnr,ssim,ms_ssim,cambi,xpsnr]
         [--model NAME|PATH] [--scale auto|WxH] [--start S] [--frames N] [--subsample N]

@@ -203,6 +203,7 @@ function buildCore(opts: CoreOptions, db: Db, started: (() => void)[]): Core {
     queue,
     scores,
     tmpDir: opts.tmpDir,
+    sharedQueue: shared !== null,
   });
   const analysis = new AnalysisService({ library, renditions, scores: scoreRepo, jobs });
   const perTitle = new PerTitleService({

@@ -2,7 +2,7 @@
  * A real Redis for tests: Debian's `redis-server`, started on a free loopback port with nothing
  * saved to disk, stopped afterwards. Fails naming redis-server and how to get it when it is missing.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -44,13 +44,95 @@ export async function freeLoopbackPort(): Promise<number> {
   });
 }
 
-/** Starts redis-server on a free loopback port (with `password`, when given) and waits until ready. */
+/**
+ * A certificate authority and a server certificate for 127.0.0.1 made with `openssl` in `dir`
+ * (clients trust `ca` through NODE_EXTRA_CA_CERTS).
+ */
+export function makeTlsFiles(dir: string): { ca: string; cert: string; key: string } {
+  const f = (name: string): string => path.join(dir, name);
+  const openssl = (args: string[]): void => {
+    try {
+      execFileSync('openssl', args, { stdio: 'pipe' });
+    } catch (err) {
+      throw new Error(
+        `This test needs openssl on PATH (sudo apt-get install openssl): ${(err as Error).message}`,
+      );
+    }
+  };
+  openssl([
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=vq-test-ca',
+    '-keyout',
+    f('ca.key'),
+    '-out',
+    f('ca.pem'),
+  ]);
+  openssl([
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-subj',
+    '/CN=127.0.0.1',
+    '-keyout',
+    f('server.key'),
+    '-out',
+    f('server.csr'),
+  ]);
+  fs.writeFileSync(f('ext.cnf'), 'subjectAltName=IP:127.0.0.1\n');
+  openssl([
+    'x509',
+    '-req',
+    '-in',
+    f('server.csr'),
+    '-CA',
+    f('ca.pem'),
+    '-CAkey',
+    f('ca.key'),
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-extfile',
+    f('ext.cnf'),
+    '-out',
+    f('server.pem'),
+  ]);
+  return { ca: f('ca.pem'), cert: f('server.pem'), key: f('server.key') };
+}
+
+/**
+ * Starts redis-server on a free loopback port (with `password`, when given; TLS only, `rediss://`,
+ * with `tls`) and waits until ready.
+ */
 export async function startRedis(
-  opts: { password?: string; port?: number } = {},
+  opts: { password?: string; port?: number; tls?: { ca: string; cert: string; key: string } } = {},
 ): Promise<TestRedis> {
   const server = redisServerPath();
   const port = opts.port ?? (await freeLoopbackPort());
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+  const args = opts.tls
+    ? [
+        '--port',
+        '0',
+        '--tls-port',
+        String(port),
+        '--tls-cert-file',
+        opts.tls.cert,
+        '--tls-key-file',
+        opts.tls.key,
+        '--tls-ca-cert-file',
+        opts.tls.ca,
+        '--tls-auth-clients',
+        'no',
+      ]
+    : ['--port', String(port)];
+  args.push('--bind', '127.0.0.1', '--save', '', '--appendonly', 'no');
   if (opts.password) args.push('--requirepass', opts.password);
   const child = spawn(server, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   // Never outlive the test process, whatever happens to the test.
@@ -79,7 +161,7 @@ export async function startRedis(
   const auth = opts.password ? `:${encodeURIComponent(opts.password)}@` : '';
   return {
     port,
-    url: `redis://${auth}127.0.0.1:${port}`,
+    url: `${opts.tls ? 'rediss' : 'redis'}://${auth}127.0.0.1:${port}`,
     process: child,
     stop: () =>
       new Promise<void>((resolve) => {

@@ -8,7 +8,7 @@
  * rendition that names its worker. Nothing a worker says is listed unchecked.
  */
 import fs from 'node:fs';
-import type { Job as BullJob } from 'bullmq';
+import path from 'node:path';
 import { toApiError } from '../../../shared/errors';
 import { formatRawSpec } from '../../../shared/rawSpec';
 import type { Rung } from '../../../shared/ladder';
@@ -30,18 +30,19 @@ import { sha256File } from '../media/sha256File';
 import type { JobExecutor, JobOutcome, JobRunContext } from '../queue/jobQueue';
 import {
   EncodeDoneSchema,
-  TaskProgressSchema,
   cancelKey,
+  chunkDirName,
   encodeLane,
   type EncodeDone,
   type EncodeTask,
 } from './encodeTask';
 import type { SharedQueue } from './sharedQueue';
+import { KEEP_SECONDS, chunkedFlow, wholeTask, type Dispatch } from './taskDispatch';
+import { splitTitle } from './titleChunks';
 
-/** How often a dispatched job is looked at. */
+/** How often a dispatched job is looked at; a chunked one (a look per chunk) less often. */
 const WATCH_MS = 250;
-/** How long a finished task stays in Redis (for `vq workers` and people looking with BullMQ tools). */
-const KEEP_SECONDS = 24 * 3600;
+const WATCH_CHUNKS_MS = 1_000;
 /** How long a cancel waits for the worker to stop the job before it is given up on. */
 const CANCEL_WAIT_MS = 15_000;
 
@@ -62,6 +63,12 @@ export class ClusterEncodeExecutor implements JobExecutor {
     const failed = (error: string): JobOutcome => ({
       status: 'failed',
       error,
+      stderrTail: null,
+      encodeSeconds: null,
+    });
+    const canceled = (): JobOutcome => ({
+      status: 'canceled',
+      error: 'Canceled.',
       stderrTail: null,
       encodeSeconds: null,
     });
@@ -99,98 +106,113 @@ export class ClusterEncodeExecutor implements JobExecutor {
     }
     const taskId = taskIdOf(job);
     const shared = this.deps.shared;
-    const redis = shared.redis;
     // Earlier runs of this job (before a restart or a retry) must not finish alongside this one.
     for (let a = 1; a < job.attempts; a++) {
-      void redis.set(cancelKey(`${job.id}-a${a}`), '1', 'EX', KEEP_SECONDS).catch(() => {});
+      void shared.redis.set(cancelKey(`${job.id}-a${a}`), '1', 'EX', KEEP_SECONDS).catch(() => {});
     }
-    // Also lists the lane again: a Redis that restarted empty forgot it with the job.
-    const add = async (): Promise<void> => {
-      await (
-        await shared.lane(lane)
-      ).add('encode', task, {
-        jobId: taskId,
-        attempts: 1,
-        removeOnComplete: { age: KEEP_SECONDS },
-        removeOnFail: { age: KEEP_SECONDS },
-      });
-    };
+    let dispatch: Dispatch;
+    let chunked = false;
+    try {
+      const split =
+        batch.chunkSeconds && batch.ladder
+          ? await splitTitle({
+              chunkSeconds: batch.chunkSeconds,
+              ladder: checkedLadder(batch),
+              rungIds: job.rungIds,
+              source,
+              toolchain: this.deps.toolchain,
+              signal: ctx.signal,
+            })
+          : null;
+      if (split && 'chunks' in split) {
+        const { kind: _whole, ...facts } = task;
+        dispatch = chunkedFlow(shared, lane, taskId, split.chunks, facts);
+        chunked = true;
+      } else {
+        if (split) console.warn(`queue: job ${job.id} is encoded whole: ${split.whole}.`);
+        dispatch = wholeTask(shared, lane, taskId, task);
+      }
+    } catch (err) {
+      if (ctx.signal.aborted) return canceled();
+      const e = toApiError(err);
+      return failed(`Splitting the title into chunks failed: ${e.message}`);
+    }
     const sent = await whileNotAborted(
-      add().then(() => true),
+      dispatch.send().then(() => true),
       ctx.signal,
     );
-    if (sent !== true) {
-      return { status: 'canceled', error: 'Canceled.', stderrTail: null, encodeSeconds: null };
-    }
-    const queue = await shared.lane(lane);
+    if (sent !== true) return canceled();
 
-    let shownWorker: string | null = null;
+    const outcome = await this.follow(dispatch, chunked, { job, batch, rungs, finals }, ctx);
+    if (chunked && outcome.status !== 'done') {
+      // What the chunks left: a join removes the folder, a failed or canceled title does not.
+      fs.rmSync(path.join(batch.outDir, chunkDirName(taskId)), { recursive: true, force: true });
+    }
+    return outcome;
+  }
+
+  /** Follows a dispatched job to its end: its workers, progress, a cancel, a Redis that lost it. */
+  private async follow(
+    dispatch: Dispatch,
+    chunked: boolean,
+    made: { job: Job; batch: Batch; rungs: Rung[]; finals: string[] },
+    ctx: JobRunContext,
+  ): Promise<JobOutcome> {
+    const { job } = made;
+    const failed = (error: string): JobOutcome => ({
+      status: 'failed',
+      error,
+      stderrTail: null,
+      encodeSeconds: null,
+    });
+    const canceled = (): JobOutcome => ({
+      status: 'canceled',
+      error: 'Canceled.',
+      stderrTail: null,
+      encodeSeconds: null,
+    });
+    let shown = '';
     let lastProgress = '';
     let cancelAsked = 0;
     let saidLost = false;
     for (;;) {
       if (ctx.signal.aborted && cancelAsked === 0) {
         cancelAsked = Date.now();
-        // Not awaited: while Redis is away the command waits in the client and is sent on reconnect.
-        void redis.set(cancelKey(taskId), '1', 'EX', KEEP_SECONDS).catch(() => {});
+        // Not awaited: while Redis is away the commands wait in the client and go on reconnect.
+        void dispatch.cancel().catch(() => {});
       }
-      if (cancelAsked && Date.now() - cancelAsked > CANCEL_WAIT_MS) {
-        return { status: 'canceled', error: 'Canceled.', stderrTail: null, encodeSeconds: null };
-      }
-      let bull: BullJob | undefined;
-      let state: string;
-      try {
-        // While Redis is away these wait for it to come back; the loop does not wait with them.
-        const seen = await withinMs(
-          (async () => {
-            const j = await queue.getJob(taskId);
-            return { j, state: j ? await j.getState() : 'missing' };
-          })(),
-          LOOK_TIMEOUT_MS,
-        );
-        if (seen === TIMED_OUT) continue;
-        bull = seen.j;
-        state = seen.state;
-      } catch {
-        await sleep(WATCH_MS, ctx.signal);
-        continue; // Redis is away: its connection reconnects; the job is looked at again then
-      }
-      if (state === 'missing' || state === 'unknown') {
-        if (cancelAsked)
-          return { status: 'canceled', error: 'Canceled.', stderrTail: null, encodeSeconds: null };
-        // Redis lost it (restarted without saving): send it again under the same id.
+      if (cancelAsked && Date.now() - cancelAsked > CANCEL_WAIT_MS) return canceled();
+      // While Redis is away a look waits for it to come back; the loop does not wait with it.
+      const look = await withinMs(dispatch.look(), LOOK_TIMEOUT_MS).catch(
+        (): typeof TIMED_OUT => TIMED_OUT,
+      );
+      if (look === TIMED_OUT) continue;
+      if (look.state === 'missing') {
+        if (cancelAsked) return canceled();
+        // Redis lost it (restarted without saving): send it again under the same ids.
         if (!saidLost) {
           console.warn(`queue: the shared queue lost job ${job.id}; sending it again.`);
           saidLost = true;
         }
-        await add().catch(() => {});
-      } else if (state === 'completed') {
-        return this.finish({ job, batch, rungs, finals }, bull!.returnvalue, ctx);
-      } else if (state === 'failed') {
-        const reason = bull!.failedReason || 'The worker gave no reason.';
-        if (cancelAsked || reason.startsWith('Canceled'))
-          return { status: 'canceled', error: 'Canceled.', stderrTail: null, encodeSeconds: null };
-        return failed(reason);
-      } else if (
-        cancelAsked &&
-        (state === 'waiting' || state === 'delayed' || state === 'prioritized')
-      ) {
-        // Not taken yet: removed from the queue, it never starts.
-        await bull!.remove().catch(() => {});
+        await withinMs(dispatch.send(), LOOK_TIMEOUT_MS).catch(() => {});
+      } else if (look.state === 'completed') {
+        return this.finish(made, look.value, ctx);
+      } else if (look.state === 'failed') {
+        if (cancelAsked || look.reason.startsWith('Canceled')) return canceled();
+        return failed(look.reason);
       } else {
-        const worker = state === 'active' ? (bull!.processedBy ?? null) : null;
-        if (worker !== shownWorker) {
-          shownWorker = worker;
-          ctx.workerChosen(worker);
+        const workers = look.workers.join(', ');
+        if (workers !== shown) {
+          shown = workers;
+          ctx.workerChosen(workers || null);
         }
-        const p = TaskProgressSchema.safeParse(bull!.progress);
-        const key = p.success ? JSON.stringify(p.data) : '';
-        if (state === 'active' && p.success && key !== lastProgress) {
+        const key = look.progress ? JSON.stringify(look.progress) : '';
+        if (look.state === 'active' && look.progress && key !== lastProgress) {
           lastProgress = key;
-          ctx.progress(p.data);
+          ctx.progress(look.progress);
         }
       }
-      await sleep(WATCH_MS, ctx.signal);
+      await sleep(chunked ? WATCH_CHUNKS_MS : WATCH_MS, ctx.signal);
     }
   }
 
@@ -221,19 +243,37 @@ export class ClusterEncodeExecutor implements JobExecutor {
         encodeSeconds: done.encodeSeconds,
       };
     }
-    ctx.workerChosen(done.worker);
+    // A chunked title names every worker that encoded a chunk (and the one that joined them).
+    const worker = done.chunks
+      ? [...new Set([...done.chunks.workers, done.worker])].sort().join(', ')
+      : done.worker;
+    ctx.workerChosen(worker);
     ctx.commandsChosen(done.binary, done.commands);
     return recordRenditions(this.deps, {
       ...made,
       finalCommands: done.commands,
       encodeSeconds: done.encodeSeconds,
       stderrTail: done.stderrTail,
-      worker: done.worker,
+      worker,
     });
   }
 
   removeLeftovers(job: Job, isLive?: (jobId: string) => boolean): void {
     this.local.removeLeftovers(job, isLive);
+    // The chunk folders of its runs (a join removes its own; a failed or stopped run leaves one).
+    const batch = this.deps.store.getBatch(job.batchId);
+    if (!batch) return;
+    let names: string[];
+    try {
+      names = fs.readdirSync(batch.outDir);
+    } catch {
+      return;
+    }
+    const prefix = chunkDirName(`${job.id}-a`);
+    for (const name of names) {
+      if (name.startsWith(prefix))
+        fs.rmSync(path.join(batch.outDir, name), { recursive: true, force: true });
+    }
   }
 }
 

@@ -41,6 +41,7 @@ export function encodeLane(encoders: readonly string[]): string {
 
 /** What a job in `lane` needs, read from the name alone; null for a name that is not a lane. */
 export function laneNeeds(lane: string): JobNeeds | null {
+  if (lane === JOIN_LANE) return {};
   const m = LANE.exec(lane);
   return m ? { encoders: m[1]!.split('+') } : null;
 }
@@ -52,24 +53,78 @@ const absPath = z
   .max(4096)
   .refine((p) => !p.includes('\0'), 'no NUL');
 
+/** What every encode task carries: the facts a worker plans the job from. */
+const encodeFacts = {
+  v: z.literal(1),
+  jobId: id,
+  batchId: id,
+  /** The source file as the app sees it (a worker maps it to its own path). */
+  sourcePath: absPath,
+  /** Geometry of a headerless raw source (`WxH:pixfmt@fps`), else null. */
+  raw: z.string().max(200).nullable(),
+  /** The batch's output folder as the app sees it. */
+  outDir: absPath,
+  /** The batch's ladder: checked strictly by the worker (checkedLadder). */
+  ladder: z.unknown(),
+  rungIds: z.array(id).min(1).max(64),
+};
+
 /** An encode job as a worker receives it. */
-export const EncodeTaskSchema = z
+export const EncodeTaskSchema = z.object({ ...encodeFacts, kind: z.literal('encode') }).strict();
+
+/** Frames [start, end) of a title: one chunk. */
+export const ChunkRangeSchema = z
   .object({
-    v: z.literal(1),
-    kind: z.literal('encode'),
-    jobId: id,
-    batchId: id,
-    /** The source file as the app sees it (a worker maps it to its own path). */
-    sourcePath: absPath,
-    /** Geometry of a headerless raw source (`WxH:pixfmt@fps`), else null. */
-    raw: z.string().max(200).nullable(),
-    /** The batch's output folder as the app sees it. */
-    outDir: absPath,
-    /** The batch's ladder: checked strictly by the worker (checkedLadder). */
-    ladder: z.unknown(),
-    rungIds: z.array(id).min(1).max(64),
+    index: z.number().int().min(0).max(100_000),
+    start: z.number().int().min(0),
+    end: z.number().int().min(1),
+  })
+  .strict()
+  .refine((r) => r.end > r.start, 'a chunk ends after it starts');
+
+/**
+ * One chunk of a title (a one-rung job split across workers): encode frames [start, end) into the
+ * chunk folder. The chunk folder is `<outDir>/.chunks-<task id>`, built by the worker (never sent).
+ */
+export const ChunkTaskSchema = z
+  .object({ ...encodeFacts, kind: z.literal('chunk'), range: ChunkRangeSchema })
+  .strict();
+
+/** The join of a chunked title: the parent of its chunk tasks in a BullMQ flow. */
+export const JoinTaskSchema = z
+  .object({
+    ...encodeFacts,
+    kind: z.literal('join'),
+    ranges: z.array(ChunkRangeSchema).min(1).max(100_000),
   })
   .strict();
+
+/** What a worker returns for an encoded chunk. */
+export const ChunkDoneSchema = z
+  .object({
+    v: z.literal(1),
+    worker: z.string().regex(WORKER_NAME_PATTERN),
+    index: z.number().int().min(0),
+    sizeBytes: z.number().int().nonnegative(),
+    encodeSeconds: z.number().nonnegative(),
+  })
+  .strict();
+
+/** The lane joins wait in: any worker can join (it only copies video and encodes audio). */
+export const JOIN_LANE = 'join.any';
+
+/** The folder a chunked job's chunks are written to, inside its output folder (hidden). */
+export function chunkDirName(parentTaskId: string): string {
+  return `.chunks-${parentTaskId}`;
+}
+
+/** The task id of a chunked job's join and of its chunk `index`. */
+export function joinTaskId(taskId: string): string {
+  return `${taskId}-join`;
+}
+export function chunkTaskId(taskId: string, index: number): string {
+  return `${taskId}-c${index}`;
+}
 
 /** An encode job as a worker receives it. */
 export type EncodeTask = z.infer<typeof EncodeTaskSchema>;
@@ -86,6 +141,14 @@ export const EncodeDoneSchema = z
     commands: z.array(z.array(text(16_384)).max(4_000)).max(4),
     encodeSeconds: z.number().nonnegative().nullable(),
     stderrTail: text(64 * 1024).nullable(),
+    /** For a chunked title: how many chunks, and the workers that encoded them. */
+    chunks: z
+      .object({
+        count: z.number().int().min(1),
+        workers: z.array(z.string().regex(WORKER_NAME_PATTERN)).max(1000),
+      })
+      .strict()
+      .optional(),
     /** Each output, by rung, as the worker measured it. */
     outputs: z
       .array(

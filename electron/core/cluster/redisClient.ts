@@ -6,7 +6,7 @@
  */
 import { Redis } from 'ioredis';
 import { VqError } from '../../../shared/errors';
-import type { RedisTarget } from './redisUrl';
+import { redisTls, type RedisTarget } from './redisUrl';
 
 /** Connects to `target`; throws REDIS_UNAVAILABLE with the reason when it cannot. */
 export async function connectRedis(
@@ -25,7 +25,7 @@ export async function connectRedis(
     // No command waits longer than this for an answer (a server that accepts and never answers).
     commandTimeout: 3_000,
     retryStrategy: (times: number) => (opts.reconnect ? Math.min(200 * times, 2_000) : null),
-    ...(target.tls ? { tls: { servername: target.host } } : {}),
+    ...(target.tls ? { tls: redisTls(target) } : {}),
   });
   // The cause (a refused password, a refused connection) arrives as an 'error' event; the promise
   // below only learns that the connection closed. Without a listener ioredis would print it.

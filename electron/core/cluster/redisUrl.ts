@@ -3,6 +3,7 @@
  * before anything connects. `redis://[user:password@]host[:port][/db]`, or `rediss://` for TLS.
  * The password never appears in what VQ Studio prints.
  */
+import { isIP } from 'node:net';
 import { VqError } from '../../../shared/errors';
 
 /** A checked Redis URL. */
@@ -56,4 +57,14 @@ export function parseRedisUrl(text: string): RedisTarget {
     hasPassword,
     display: `${u.protocol}//${hasPassword ? `${u.username}:***@` : u.username ? `${u.username}@` : ''}${u.host}/${db}`,
   };
+}
+
+/**
+ * The TLS options of a `rediss://` target for ioredis (undefined for plain `redis://`): the server
+ * name is sent only for a host name (RFC 6066 forbids an IP address there); certificates are
+ * checked against Node's CAs plus NODE_EXTRA_CA_CERTS (a private CA).
+ */
+export function redisTls(target: RedisTarget): { servername?: string } | undefined {
+  if (!target.tls) return undefined;
+  return isIP(target.host.replace(/^\[|\]$/g, '')) ? {} : { servername: target.host };
 }

@@ -7,7 +7,7 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { LANES_KEY, QUEUE_PREFIX } from './encodeTask';
-import { parseRedisUrl, type RedisTarget } from './redisUrl';
+import { parseRedisUrl, redisTls, type RedisTarget } from './redisUrl';
 
 /** A BullMQ-ready connection (BullMQ needs `maxRetriesPerRequest: null`). */
 export function bullConnection(target: RedisTarget): Redis {
@@ -15,7 +15,7 @@ export function bullConnection(target: RedisTarget): Redis {
     maxRetriesPerRequest: null,
     connectTimeout: 5_000,
     retryStrategy: (times: number) => Math.min(200 * times, 2_000),
-    ...(target.tls ? { tls: { servername: target.host } } : {}),
+    ...(target.tls ? { tls: redisTls(target) } : {}),
   });
   // Connection trouble is reported by those who wait on it; without a listener ioredis prints it.
   redis.on('error', () => {});

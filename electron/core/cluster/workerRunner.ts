@@ -11,28 +11,22 @@
  * its ffmpeg and deletes the partial output.
  */
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import { Worker, type Job as BullJob } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { toApiError } from '../../../shared/errors';
-import { parseRawSpec } from '../../../shared/rawSpec';
 import { canRun, type WorkerBuild } from '../../../shared/workers';
-import { deriveFromPlanSource, type DerivedEncodeJob } from '../encode/deriveJob';
-import { withFinalOutputs } from '../encode/jobCommands';
-import { ensureWritableDir } from '../encode/outDir';
-import { runEncodePasses } from '../encode/runEncode';
-import { sha256File } from '../media/sha256File';
-import { probeFile } from '../probe';
 import type { Toolchain } from '../toolchain';
-import {
-  EncodeTaskSchema,
-  LANES_KEY,
-  QUEUE_PREFIX,
-  cancelKey,
-  laneNeeds,
-  type EncodeDone,
-} from './encodeTask';
+import { LANES_KEY, QUEUE_PREFIX, cancelKey, laneNeeds } from './encodeTask';
+import { chunkHandler, encodeHandler, joinHandler } from './encodeHandlers';
 import { mapPath, type PathMapEntry } from './pathMap';
+import type { TaskHandler, TaskOutcome } from './taskContext';
+
+/** The task kinds a worker runs, by BullMQ job name. */
+const TASK_HANDLERS: Record<string, TaskHandler> = {
+  encode: encodeHandler,
+  chunk: chunkHandler,
+  join: joinHandler,
+};
 
 /** Options of {@link WorkerRunner}. */
 export interface WorkerRunnerOptions {
@@ -171,7 +165,7 @@ export class WorkerRunner {
     const taskId = job.id!;
     this.opts.onJob?.({ taskId, event: 'started' });
     const keeper = setInterval(() => void this.keepLock(run), Math.max(200, this.opts.lockMs / 3));
-    let outcome: { ok: true; value: EncodeDone } | { ok: false; error: string };
+    let outcome: TaskOutcome;
     try {
       outcome = await this.perform(run);
     } catch (err) {
@@ -229,87 +223,33 @@ export class WorkerRunner {
     }
   }
 
-  /** Plans and runs one encode; the result to hand back, or why it failed. */
-  private async perform(
-    run: Running,
-  ): Promise<{ ok: true; value: EncodeDone } | { ok: false; error: string }> {
-    const parsed = EncodeTaskSchema.safeParse(run.job.data);
-    if (!parsed.success) {
+  /** Runs the task with the handler of its kind; the result to hand back, or why it failed. */
+  private async perform(run: Running): Promise<TaskOutcome> {
+    const handler = TASK_HANDLERS[run.job.name];
+    if (!handler) {
       return {
         ok: false,
-        error: 'This job is not one this version of vq worker can read; update the worker.',
-      };
-    }
-    const task = parsed.data;
-    const map = (p: string): string => mapPath(this.opts.pathMap, p);
-    const sourcePath = map(task.sourcePath);
-    const outDir = map(task.outDir);
-    const raw = task.raw === null ? null : parseRawSpec(task.raw);
-    if (raw && !raw.ok)
-      return { ok: false, error: `The source's raw geometry is not valid: ${raw.message}` };
-    const toolchain = this.opts.toolchain;
-    const report = await toolchain.report();
-    let derived: DerivedEncodeJob;
-    let media;
-    try {
-      media = await probeFile(sourcePath, {
-        ffprobe: await toolchain.binaryFor('probe'),
-        ...(raw?.ok ? { raw: raw.spec } : {}),
-      });
-      derived = deriveFromPlanSource(
-        { id: task.batchId, ladder: task.ladder as never, outDir },
-        { id: run.job.id!, rungIds: task.rungIds },
-        { path: sourcePath, media, raw: raw?.ok ? raw.spec : null },
-        report,
-        { tmpDir: this.opts.tmpDir, threads: this.opts.threads ?? undefined },
-      );
-      await ensureWritableDir(outDir);
-    } catch (err) {
-      const e = toApiError(err);
-      return {
-        ok: false,
-        error: `On worker ${this.opts.name}: ${e.hint ? `${e.message} ${e.hint}` : e.message}`,
+        error: `vq worker ${this.opts.name} does not know "${run.job.name}" tasks; update it.`,
       };
     }
     let lastSent = 0;
-    const result = await runEncodePasses(
-      derived,
-      {
-        durationSeconds: media.video.durationSeconds ?? media.durationSeconds,
-        frames: media.video.frameCount,
+    return handler({
+      data: run.job.data,
+      taskId: run.job.id!,
+      signal: run.abort.signal,
+      worker: this.opts.name,
+      toolchain: this.opts.toolchain,
+      threads: this.opts.threads,
+      map: (p) => mapPath(this.opts.pathMap, p),
+      tmpDir: this.opts.tmpDir,
+      childrenValues: () => run.job.getChildrenValues(),
+      progress: (p) => {
+        const now = Date.now();
+        if (now - lastSent < 500 && p.fraction !== 1) return;
+        lastSent = now;
+        void run.job.updateProgress(clampProgress(p)).catch(() => {});
       },
-      { sourcePath, outDir },
-      {
-        signal: run.abort.signal,
-        processStarted: () => {},
-        progress: (p) => {
-          const now = Date.now();
-          if (now - lastSent < 500 && p.fraction !== 1) return;
-          lastSent = now;
-          void run.job.updateProgress(clampProgress(p)).catch(() => {});
-        },
-      },
-    );
-    if (result.status !== 'done') {
-      return { ok: false, error: `On worker ${this.opts.name}: ${result.error ?? result.status}` };
-    }
-    const outputs: EncodeDone['outputs'] = [];
-    for (const [i, rungId] of task.rungIds.entries()) {
-      const file = derived.finals[i]!;
-      outputs.push({ rungId, sizeBytes: fs.statSync(file).size, sha256: await sha256File(file) });
-    }
-    return {
-      ok: true,
-      value: {
-        v: 1,
-        worker: this.opts.name,
-        binary: derived.binary,
-        commands: withFinalOutputs(derived.commands, derived.temps, derived.finals),
-        encodeSeconds: result.encodeSeconds,
-        stderrTail: result.stderrTail ? result.stderrTail.slice(-64 * 1024) : null,
-        outputs,
-      },
-    };
+    });
   }
 }
 

@@ -36,6 +36,8 @@ export interface EncodeServiceDeps {
   scores: ScoreService;
   /** Where two-pass logs go (default: the OS temp folder). */
   tmpDir?: string;
+  /** True when encodes go to the shared queue (VQ_REDIS_URL): only then can a title be chunked. */
+  sharedQueue?: boolean;
 }
 
 type EncodeArgs = VqParsedArgs<'encode.start'>;
@@ -104,6 +106,7 @@ export class EncodeService {
       decodeOnce: r.decodeOnce,
       createdAt: new Date().toISOString(),
       skipped: r.plan.ladderPlan.skipped,
+      ...(args.chunkSeconds !== undefined ? { chunkSeconds: args.chunkSeconds } : {}),
     };
     const jobs = r.plan.groups.map((g) => this.newJob(batch.id, g, r.planSource));
     // Encodes first, then one score job per encode job (it runs once that job is done).
@@ -171,7 +174,15 @@ export class EncodeService {
     if (args.hdr !== undefined || sourceHdr(planSource) !== null)
       ladder = { ...ladder, hdr: args.hdr ?? ladder.hdr ?? 'keep' };
     const outDir = path.resolve(args.outDir ?? this.defaultOutDir(source.item.id, ladder.id));
-    const decodeOnce = args.decodeOnce ?? true;
+    if (args.chunkSeconds !== undefined && !this.deps.sharedQueue) {
+      throw new VqError(
+        'INVALID_ARGS',
+        'Encoding in chunks splits a title across the machines of the shared queue, and none is set up.',
+        'Set VQ_REDIS_URL to a Redis and start `vq worker` on each machine, or encode without chunks.',
+      );
+    }
+    // A chunked title runs one rung per job: each job is split into its own chunks.
+    const decodeOnce = args.chunkSeconds !== undefined ? false : (args.decodeOnce ?? true);
     const plan = planBatch(planSource, ladder, { decodeOnce, outDir }, await this.deps.toolchain.report());
     return { source, planSource, ladder, outDir, decodeOnce, plan };
   }

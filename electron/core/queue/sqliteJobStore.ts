@@ -21,6 +21,7 @@ interface BatchRow {
   decode_once: number;
   skipped_json: string;
   created_at: string;
+  chunk_seconds: number | null;
 }
 
 interface JobRow {
@@ -85,8 +86,9 @@ export class SqliteJobStore implements JobStore {
       .transaction(() => {
         this.db
           .prepare(
-            `INSERT INTO batches (id, source_id, ladder_json, out_dir, decode_once, skipped_json, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+            `INSERT INTO batches (id, source_id, ladder_json, out_dir, decode_once, skipped_json, created_at,
+             chunk_seconds)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
           )
           .run(
             batch.id,
@@ -96,6 +98,7 @@ export class SqliteJobStore implements JobStore {
             batch.decodeOnce ? 1 : 0,
             JSON.stringify(batch.skipped),
             batch.createdAt,
+            batch.chunkSeconds ?? null,
           );
         return jobs.map((j) => this.insertJob(j, batch.createdAt));
       })
@@ -525,6 +528,7 @@ function batchFromRow(row: BatchRow): Batch {
     decodeOnce: row.decode_once === 1,
     createdAt: row.created_at,
     skipped: JSON.parse(row.skipped_json) as SkippedRung[],
+    ...(row.chunk_seconds ? { chunkSeconds: row.chunk_seconds } : {}),
   };
 }
 

@@ -3,7 +3,8 @@
  * or more distorted videos against one reference in ONE ffmpeg process, aligned, per frame and
  * pooled, equal to the hand-written ffmpeg command. No `electron` import. Entry points: {@link planScore} (probe,
  * pre-flight, command; nothing runs), {@link executeScorePlan} (run a plan) and {@link scoreRun}
- * (both, refusing a blocked plan).
+ * (both, refusing a blocked plan). A long video can be scored in chunks (`frameRange`,
+ * {@link planScoreChunks}) joined into the one-pass result ({@link mergeScoreChunks}).
  */
 export {
   planScore,
@@ -21,6 +22,19 @@ export {
   type ComputedMetrics,
 } from './plan';
 export { CAMBI_MIN_SIZE, cambiSizeProblem } from './cambiSize';
+export {
+  planScoreChunks,
+  chunkOverlap,
+  planFrameRange,
+  checkFrameRange,
+  cropToRange,
+  LIBVMAF_MAX_LOOKBACK,
+  type FrameRange,
+  type ChunkOverlap,
+  type PlannedFrameRange,
+  type OverlapInputs,
+} from './chunkRange';
+export { mergeScoreChunks, mergeScoreRunChunks, type MergeChunksOptions } from './chunkMerge';
 export {
   scoreRun,
   executeScorePlan,
@@ -66,12 +80,11 @@ export {
   type PsnrStatsLine,
   type SsimStatsLine,
 } from './logs';
-export { filterValue, escapeOptionLevel, escapeGraphLevel, libvmafDictValue } from '../ffmpeg/escape';
 export {
-  scoreJson,
-  perFrameCsv,
-  perFrameJson,
-  type ScoreJson,
-  type PooledJson,
-} from './export';
+  filterValue,
+  escapeOptionLevel,
+  escapeGraphLevel,
+  libvmafDictValue,
+} from '../ffmpeg/escape';
+export { scoreJson, perFrameCsv, perFrameJson, type ScoreJson, type PooledJson } from './export';
 export { parseMetricsArg, parseScaleArg, parseFixArg, type Parsed } from './cliArgs';

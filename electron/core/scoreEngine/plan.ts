@@ -12,6 +12,7 @@ import type { MediaInfo, RawVideoSpec } from '../../../shared/media';
 import { bitDepthOf, chromaOf } from '../../../shared/pixfmt';
 import {
   eightBitTwin,
+  frameCountOf,
   frameRateOf,
   preflight,
   resolvePair,
@@ -33,6 +34,13 @@ import type { BinaryInfo, ToolchainReport } from '../../../shared/toolchain';
 import { fsErrorToVqError, probeFile } from '../probe';
 import { CURRENT_BUILD_ADVICE, NO_FFMPEG_ADVICE, NO_LIBVMAF_ADVICE } from '../toolchain/advice';
 import { CAMBI_MIN_SIZE, cambiSizeProblem } from './cambiSize';
+import {
+  checkFrameRange,
+  chunkOverlap,
+  planFrameRange,
+  type FrameRange,
+  type PlannedFrameRange,
+} from './chunkRange';
 import { hasUnescapablePipe } from '../ffmpeg/escape';
 import {
   buildScoreArgs,
@@ -61,6 +69,15 @@ export interface ScoreRequest extends ScoreOptions {
   distorted: ScoreSource[];
   /** Extra fixes per distorted video (same order), on top of `fixes`. */
   distortedFixes?: FixId[][];
+  /**
+   * Score only frames [start, end) of the whole-video run (a chunk), with results equal to that
+   * run's for those frames: the run scores the few frames around the range that metrics read
+   * (chunkRange.ts chunkOverlap) and drops them. `frameNumbers` are then frame indices in the
+   * whole video (`start` … `end − 1`), and everything else (alignment, pre-flight, fixes) is the
+   * whole-video run's, so chunkMerge.ts can join the chunks into it. Not with `startSeconds`,
+   * `frames` or `subsample`.
+   */
+  frameRange?: FrameRange;
 }
 
 /** What planning needs from the app. */
@@ -131,6 +148,12 @@ export interface ScorePlan {
   expectedSeconds: number | null;
   /** True when a pair has a blocking finding no chosen fix resolves. */
   blocked: boolean;
+  /**
+   * The chunk this plan scores (`ScoreRequest.frameRange`), or null for the whole run. With a
+   * chunk, `startFrame`/`frames` still describe the whole run (what its results record) and the
+   * command decodes frames [first, first + decoded) of it.
+   */
+  frameRange: PlannedFrameRange | null;
 }
 
 /** MS-SSIM's five halvings need 176 pixels (libvmaf 1.x fails the whole run below it). */
@@ -345,6 +368,7 @@ export async function planScore(
   if (req.distorted.length === 0) {
     throw new VqError('INVALID_ARGS', 'Give at least one distorted video to score.');
   }
+  if (req.frameRange) checkChunkRequest(req, req.frameRange);
   const report = await deps.toolchain.report();
   const binary = scoreBinary(report);
   const metrics = [...new Set(req.metrics ?? DEFAULT_SCORE_METRICS)];
@@ -456,6 +480,17 @@ export async function planScore(
   }
 
   const startFrame = req.startSeconds ? Math.round(req.startSeconds * (refRate?.value ?? 25)) : 0;
+  const chunk = req.frameRange
+    ? planFrameRange(
+        req.frameRange,
+        chunkOverlap({
+          libvmaf:
+            libvmafRuns && model && binary.libvmaf ? { api: binary.libvmaf.api, model } : null,
+          xpsnrFps: computed.xpsnr ? (refRate?.value ?? null) : null,
+        }),
+      )
+    : null;
+  if (chunk) checkRangeInside(chunk, refMedia, req.reference.path);
   const frames = req.frames ?? null;
   const subsample = req.subsample ?? 1;
   // libvmaf 1.x scores each video in a process of its own (run.ts needsProcessPerDistorted).
@@ -520,7 +555,10 @@ export async function planScore(
     modelOptions: p.v1?.modelOptions ?? [],
     cambiOptions: p.v1?.cambiOptions ?? [],
     timing: p.resolution.distortedTiming,
-    trimFrames: p.resolution.applied.includes('trim-to-shortest') ? p.resolution.trimFrames : null,
+    trimFrames: chunkTrim(
+      p.resolution.applied.includes('trim-to-shortest') ? p.resolution.trimFrames : null,
+      chunk,
+    ),
     rangeConversion: p.resolution.rangeConversion,
     forceRange: p.resolution.forceRange,
     matrixConversion: p.resolution.matrixConversion,
@@ -531,7 +569,9 @@ export async function planScore(
     // libvmafQueueBytes); an unknown length counts as too long. A thread count the person chose
     // is kept, with the warning.
     const counts = pairs.map((p) => p.resolution.expectedFrames);
-    const longest = counts.every((n) => n !== null) ? Math.max(...(counts as number[])) : null;
+    const wholeRun = counts.every((n) => n !== null) ? Math.max(...(counts as number[])) : null;
+    // A chunk holds at most its own frames.
+    const longest = chunk ? Math.min(chunk.decoded, wholeRun ?? Infinity) : wholeRun;
     const need =
       longest === null
         ? Infinity
@@ -575,8 +615,8 @@ export async function planScore(
       timing: referenceTiming,
       decoded: decodedOf(refMedia),
     },
-    startFrame,
-    frames,
+    startFrame: chunk ? chunk.first : startFrame,
+    frames: chunk ? chunk.decoded : frames,
     subsample,
     vmaf:
       libvmafRuns && model && binary.libvmaf
@@ -608,8 +648,13 @@ export async function planScore(
   const expected = pairs
     .map((p) => p.resolution.expectedFrames)
     .filter((x): x is number => x !== null);
+  const whole = expected.length > 0 ? Math.max(...expected) : null;
+  // A chunk scores its frames up to the end of the whole run.
+  const expectedFrames = chunk ? Math.min(chunk.decoded, (whole ?? Infinity) - chunk.first) : whole;
   const expectedSeconds =
-    expected.length > 0 && refRate ? Math.max(...expected) / refRate.value : null;
+    expectedFrames !== null && expectedFrames > 0 && refRate
+      ? expectedFrames / refRate.value
+      : null;
 
   return {
     binary,
@@ -636,5 +681,44 @@ export async function planScore(
     command: [binary.path, ...buildScoreArgs(inputs, graphs)],
     expectedSeconds,
     blocked: pairs.some((p) => p.resolution.unresolved.length > 0),
+    frameRange: chunk,
   };
+}
+
+/**
+ * Refuses what a chunk cannot be combined with: a start time or frame count (the chunk is the
+ * range) and subsampling (a joined result would need the same frames as one pass).
+ */
+function checkChunkRequest(req: ScoreRequest, range: FrameRange): void {
+  checkFrameRange(range);
+  const clash = [
+    req.startSeconds ? 'a start time' : null,
+    req.frames !== undefined ? 'a frame count' : null,
+    (req.subsample ?? 1) > 1 ? 'subsampling' : null,
+  ].filter((x): x is string => x !== null);
+  if (clash.length > 0) {
+    throw new VqError(
+      'INVALID_ARGS',
+      `A frame range (a chunk of the whole-video run) cannot be combined with ${clash.join(' or ')}.`,
+      'Give the frames to score as the range alone, and score every frame.',
+    );
+  }
+}
+
+/** Refuses a chunk that ends after the reference's last frame when its frame count is exact. */
+function checkRangeInside(chunk: PlannedFrameRange, ref: MediaInfo, file: string): void {
+  const count = frameCountOf(ref);
+  if (!count?.exact || chunk.end <= count.frames) return;
+  throw new VqError(
+    'INVALID_ARGS',
+    `Frames ${chunk.start}–${chunk.end - 1} were asked for, but the reference ${file} has ` +
+      `${count.frames} frames (0–${count.frames - 1}).`,
+    'Plan the ranges with planScoreChunks(frameCount, targetFrames) from the frame count.',
+  );
+}
+
+/** A pair's whole-run trim (frames from frame 0) counted from the chunk's first frame. */
+function chunkTrim(trimFrames: number | null, chunk: PlannedFrameRange | null): number | null {
+  if (trimFrames === null || !chunk) return trimFrames;
+  return Math.max(0, trimFrames - chunk.first);
 }

@@ -27,6 +27,8 @@ import {
   type LibvmafLog,
   type XpsnrStatsLine,
 } from './logs';
+import { cropToRange } from './chunkRange';
+import { infiniteWarnings } from './seriesWarnings';
 import {
   planScore,
   type PlannedPair,
@@ -196,7 +198,8 @@ export async function executeScorePlan(
     for (const pair of plan.pairs) {
       const logs = await readLogs(pair, plan.subsample);
       libvmafVersion ??= logs.vmaf?.version ?? null;
-      results.push(assemblePair(plan, pair, logs));
+      const score = assemblePair(plan, pair, logs);
+      results.push(plan.frameRange ? cropToRange(score, plan.frameRange) : score);
     }
     const ffmpeg: ScoreBuild = { ...buildOf(plan), libvmafVersion };
     for (const res of results) res.ffmpeg = ffmpeg;
@@ -358,7 +361,8 @@ export function assemblePair(plan: ScorePlan, pair: PlannedPair, logs: PairLogs)
 
   const warnings: ScoreWarning[] = [...plan.warnings, ...pair.notes];
   const expected = pair.resolution.expectedFrames;
-  if (expected !== null) {
+  // A chunk's run scores its overlap too; cropToRange checks it covers exactly its range.
+  if (expected !== null && !plan.frameRange) {
     const wantScored = Math.ceil(expected / plan.subsample);
     if (frames.length !== wantScored) {
       warnings.push({
@@ -376,20 +380,7 @@ export function assemblePair(plan: ScorePlan, pair: PlannedPair, logs: PairLogs)
       'Check that both videos decode, and the start and frame range.',
     );
   }
-  for (const [series, name] of [
-    ['psnr', 'PSNR'],
-    ['xpsnr', 'XPSNR'],
-  ] as const) {
-    const infinite = perFrame[series]?.filter((v) => v === Infinity).length ?? 0;
-    if (infinite === 0) continue;
-    warnings.push({
-      id: `${series}-infinite`,
-      message:
-        `${infinite} ${infinite === 1 ? 'frame is' : 'frames are'} identical to the reference ` +
-        `(${name} infinite), so the ${name} mean is infinite; the median, percentiles and ` +
-        'minimum still say how the other frames did.',
-    });
-  }
+  warnings.push(...infiniteWarnings(perFrame));
 
   const r = pair.resolution;
   const alignment: Alignment = {

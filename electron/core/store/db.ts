@@ -353,10 +353,12 @@ export const MIGRATIONS: readonly string[] = [
   );
   `,
   // 10: scaling out (issue 14): the `vq worker` (its --name) that runs a job of the shared queue
-  // and that made a rendition; NULL for work done on this machine.
+  // and that made a rendition (NULL for work done on this machine), and the chunk length a batch
+  // splits its title into across workers (NULL: whole).
   `
   ALTER TABLE jobs ADD COLUMN worker TEXT;
   ALTER TABLE renditions ADD COLUMN worker TEXT;
+  ALTER TABLE batches ADD COLUMN chunk_seconds REAL;
   `,
 ];
 

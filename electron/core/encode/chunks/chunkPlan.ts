@@ -19,6 +19,7 @@
  *   reach, the first grid point past minFrames is taken (the GOP grid always wins over length).
  * A title shorter than the target is one chunk.
  */
+import type { PlannedRung } from '../../../../shared/encodePlan';
 import { VqError } from '../../../../shared/errors';
 
 /** Frames [start, end) of the title, encoded as one piece; `index` counts from 0. */
@@ -47,7 +48,10 @@ export function planChunks(o: ChunkPlanInput): ChunkRange[] {
   const n = positiveInt(o.frameCount, 'frameCount');
   const target = positiveInt(o.targetFrames, 'targetFrames');
   const grid = o.gopFrames === null ? 1 : positiveInt(o.gopFrames, 'gopFrames');
-  const min = Math.min(target, positiveInt(o.minFrames ?? Math.max(1, Math.round(target / 2)), 'minFrames'));
+  const min = Math.min(
+    target,
+    positiveInt(o.minFrames ?? Math.max(1, Math.round(target / 2)), 'minFrames'),
+  );
   const max = 2 * target - min;
   const cuts = [...new Set(o.sceneCuts)]
     .filter((c) => Number.isInteger(c) && c > 0 && c < n)
@@ -105,7 +109,18 @@ function ceilTo(v: number, step: number): number {
 
 function positiveInt(v: number, name: string): number {
   if (!Number.isInteger(v) || v < 1) {
-    throw new VqError('INVALID_ARGS', `${name} must be a whole number of frames above 0, not ${v}.`);
+    throw new VqError(
+      'INVALID_ARGS',
+      `${name} must be a whole number of frames above 0, not ${v}.`,
+    );
   }
   return v;
+}
+
+/**
+ * The GOP grid chunks of a rung must follow: its keyframe interval when the GOP is fixed (no
+ * keyframes at scene changes), else null (each chunk just starts with its own keyframe).
+ */
+export function fixedGopFrames(p: Pick<PlannedRung, 'keyint' | 'rung'>): number | null {
+  return p.rung.fixedGop && p.keyint !== null ? p.keyint : null;
 }

@@ -1,0 +1,65 @@
+/**
+ * Where the app splits a title for the shared queue's workers: a one-rung job of a batch asked to
+ * be encoded in chunks (`chunkSeconds`) is cut at scene-aware boundaries on the rung's fixed
+ * keyframe grid (planChunks), so the joined file has the keyframes a one-pass encode has. What
+ * cannot be split exactly runs whole, and the reason is said: several rungs in one process,
+ * two-pass rate control (each chunk would have its own first pass), a frame-rate cap, a variable
+ * frame rate or an unknown frame count, or a title shorter than two chunks.
+ */
+import type { Ladder } from '../../../shared/ladder';
+import { planLadder } from '../../../shared/encodePlan';
+import { parseFrameRate } from '../encode/chunks/chunkCommand';
+import { fixedGopFrames, planChunks, type ChunkRange } from '../encode/chunks/chunkPlan';
+import { detectSceneCuts } from '../encode/chunks/sceneCuts';
+import { sourceGeometry } from '../encode/planBatch';
+import type { StoredSource } from '../store/libraryRepo';
+import type { Toolchain } from '../toolchain';
+
+/** How a job runs on the shared queue: in these chunks, or whole and why. */
+export type TitleSplit = { chunks: ChunkRange[] } | { whole: string };
+
+/** Scene cuts already found, by file (path, size, modification time): a retry does not decode again. */
+const cutsSeen = new Map<string, number[]>();
+
+/** Plans the chunks of a one-rung job of `ladder` on `source` (see the file comment). */
+export async function splitTitle(o: {
+  chunkSeconds: number;
+  ladder: Ladder;
+  rungIds: readonly string[];
+  source: StoredSource;
+  toolchain: Toolchain;
+  signal: AbortSignal;
+}): Promise<TitleSplit> {
+  if (o.rungIds.length !== 1) return { whole: 'its rungs share one ffmpeg process' };
+  const media = o.source.item.media;
+  const video = media.video;
+  if (video.vfr) return { whole: 'its source has a variable frame rate' };
+  const rate = parseFrameRate(video.rFrameRate ?? video.avgFrameRate ?? '');
+  if (!rate || !video.frameCount)
+    return { whole: 'the frame rate or frame count of its source is unknown' };
+  const rungs = o.ladder.rungs.filter((r) => r.id === o.rungIds[0]);
+  const planned = planLadder({ ...o.ladder, rungs }, sourceGeometry(media, o.source.raw)).rungs[0];
+  if (!planned) return { whole: 'its rung is not encoded for this source' };
+  if (planned.twoPass)
+    return { whole: 'two-pass rate control needs the whole title in its first pass' };
+  if (planned.fps !== null) return { whole: 'its rung changes the frame rate' };
+  const fps = rate.num / rate.den;
+  const key = `${o.source.item.path}\0${media.sizeBytes}\0${o.source.mtimeMs}`;
+  let cuts = cutsSeen.get(key);
+  if (!cuts) {
+    cuts = await detectSceneCuts({
+      ffmpeg: await o.toolchain.binaryFor('decode'),
+      input: o.source.item.path,
+      raw: o.source.raw,
+      signal: o.signal,
+    });
+    cutsSeen.set(key, cuts);
+  }
+  const chunks = planChunks({
+    frameCount: video.frameCount,
+    gopFrames: fixedGopFrames(planned),
+    sceneCuts: cuts,
+    targetFrames: Math.max(1, Math.round(o.chunkSeconds * fps)),
+  });
+  return chunks.length < 2 ? { whole: 'the title is shorter than two chunks' } : { chunks };
+}
