@@ -230,7 +230,7 @@ const layers = {
   bench: {
     files: ['bench/'],
     allow: [...SHARED, ...CORE, 'testing', 'server', 'renderer/views'],
-    packages: [NODE, '@playwright/test', 'esbuild', 'ws'],
+    packages: [NODE, '@playwright/test', 'esbuild', 'ws', 'bullmq'],
   },
   scripts: {
     files: ['scripts/'],

@@ -334,6 +334,41 @@ describe('one title across workers (chunks at scene-aware keyframes, a BullMQ fl
   });
 });
 
+describe('one title across workers: faults', () => {
+  it('a worker killed in the middle of a chunk loses it to another; the title is joined and listed once', async () => {
+    const dir = tempDir();
+    const clip = makeSceneClip(dir, { scenes: [50, 50, 50], width: 1280, height: 720 });
+    const ladder = writeLadder(
+      dir,
+      quickLadder('fault', [quickRung({ id: 'r720', height: 720, preset: 'slower' })]),
+    );
+    const out = path.join(dir, 'out');
+    const first = worker('chunk-victim');
+    await first.waitFor(/Taking jobs/);
+    const encode = startVq(
+      ['encode', clip.path, '--ladder', ladder, '--out', out, '--json', '--chunk-seconds', '2'],
+      { ...env, VQ_DATA_DIR: tempDir() },
+      children,
+    );
+    await first.waitFor(/-c\d+ started/);
+    await new Promise((r) => setTimeout(r, 700));
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const killedIn = /(\S+-c\d+) started(?![\s\S]*\1 done)/.exec(first.out())?.[1];
+    expect(killedIn).toBeDefined();
+    const second = worker('chunk-survivor');
+    expect(await encode.exited, encode.out()).toBe(0);
+    await second.waitFor(/-join done/);
+    // The chunk the killed worker held was encoded by the other after its lock expired.
+    expect(second.out()).toContain(`${killedIn} done`);
+    const manifest = readManifest(out);
+    expect(manifest.renditions).toHaveLength(1);
+    expect(manifest.failed).toEqual([]);
+    expect(streamFacts(path.join(out, 'r720.mp4')).frames).toBe(clip.frames);
+    expect(fs.readdirSync(out).sort()).toEqual(['manifest.json', 'r720.mp4']);
+  });
+});
+
 describe('the shared queue over TLS (rediss://, a private CA, a password)', () => {
   it('a worker and vq encode that trust the CA work as over plain Redis; without it they refuse, saying why', async () => {
     const dir = tempDir();
