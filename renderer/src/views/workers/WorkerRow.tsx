@@ -67,7 +67,9 @@ export const WorkerRow = memo(function WorkerRow({
         <td className="worker-job mono" title={worker.currentJob ?? 'No job running'}>
           {worker.currentJob ?? <span className="muted">idle</span>}
         </td>
-        <td className="num mono">{worker.jobsDone}</td>
+        <td className="num mono" data-testid="worker-done">
+          {worker.jobsDone}
+        </td>
         <td
           className="num worker-heard"
           title={`Last heartbeat ${new Date(worker.lastHeartbeat).toLocaleString()} (its clock)`}
