@@ -139,4 +139,21 @@ describe('the shared queue from the app', () => {
     expect(snap.renditions[0]).toMatchObject({ rungId: 'r720', worker: 'after-restart' });
     await w.waitFor(/-a1 done/);
   });
+
+  it('a Redis that restarts empty while a worker runs the job: the worker stops, the app sends it again, it finishes once', async () => {
+    const c = core();
+    const w = worker('through-restart');
+    await w.waitFor(/Taking jobs/);
+    const { job, outDir } = await startOne(c, 4, 'slower');
+    await w.waitFor(/-a1 started/);
+    const port = redis.port;
+    await redis.stop();
+    redis = await startRedis({ password: 'shared-api', port });
+    // The worker finds its hold gone and stops; the app finds the job gone and sends it again.
+    await w.waitFor(/-a1 lost/, 30_000);
+    const done = await until(c, finished(job.id), 120_000);
+    expect(done).toMatchObject({ status: 'done', worker: 'through-restart' });
+    expect((await c.api['queue.snapshot']({})).renditions).toHaveLength(1);
+    expect(fs.readdirSync(outDir)).toEqual(['r720.mp4']);
+  });
 });
