@@ -46,6 +46,15 @@ const WATCH_CHUNKS_MS = 1_000;
 /** How long a cancel waits for the worker to stop the job before it is given up on. */
 const CANCEL_WAIT_MS = 15_000;
 
+/** A run that ended without outputs, and why. */
+function failed(error: string): JobOutcome {
+  return { status: 'failed', error, stderrTail: null, encodeSeconds: null };
+}
+
+function canceled(): JobOutcome {
+  return { status: 'canceled', error: 'Canceled.', stderrTail: null, encodeSeconds: null };
+}
+
 /** The BullMQ job id of a run of a job: each start is a new task, so a retry never meets an old one. */
 export function taskIdOf(job: Pick<Job, 'id' | 'attempts'>): string {
   return `${job.id}-a${job.attempts}`;
@@ -60,18 +69,6 @@ export class ClusterEncodeExecutor implements JobExecutor {
   }
 
   async run(job: Job, ctx: JobRunContext): Promise<JobOutcome> {
-    const failed = (error: string): JobOutcome => ({
-      status: 'failed',
-      error,
-      stderrTail: null,
-      encodeSeconds: null,
-    });
-    const canceled = (): JobOutcome => ({
-      status: 'canceled',
-      error: 'Canceled.',
-      stderrTail: null,
-      encodeSeconds: null,
-    });
     if (job.plan.kind !== 'encode') return failed(`Job ${job.id} is not an encode job.`);
     const batch = this.deps.store.getBatch(job.batchId);
     if (!batch) return failed('The batch of this job no longer exists.');
@@ -159,18 +156,6 @@ export class ClusterEncodeExecutor implements JobExecutor {
     ctx: JobRunContext,
   ): Promise<JobOutcome> {
     const { job } = made;
-    const failed = (error: string): JobOutcome => ({
-      status: 'failed',
-      error,
-      stderrTail: null,
-      encodeSeconds: null,
-    });
-    const canceled = (): JobOutcome => ({
-      status: 'canceled',
-      error: 'Canceled.',
-      stderrTail: null,
-      encodeSeconds: null,
-    });
     let shown = '';
     let lastProgress = '';
     let cancelAsked = 0;
@@ -225,13 +210,9 @@ export class ClusterEncodeExecutor implements JobExecutor {
     const { job, finals } = made;
     const parsed = EncodeDoneSchema.safeParse(returned);
     if (!parsed.success) {
-      return {
-        status: 'failed',
-        error:
-          'The worker that ran this job returned a result VQ Studio cannot read; its outputs are not listed.',
-        stderrTail: null,
-        encodeSeconds: null,
-      };
+      return failed(
+        'The worker that ran this job returned a result VQ Studio cannot read; its outputs are not listed.',
+      );
     }
     const done: EncodeDone = parsed.data;
     const problem = await checkOutputs(job, finals, done);

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { VqEvent } from '../../../shared/api';
-import type { Job } from '../../../shared/queue';
 import { EventHub } from '../events';
 import { openDatabase } from '../store/db';
 import { LibraryRepo } from '../store/libraryRepo';
@@ -8,41 +7,16 @@ import { RenditionRepo } from '../store/renditionRepo';
 import { ScoreRepo } from '../store/scoreRepo';
 import { SettingsRepo } from '../store/settingsRepo';
 import { testBatch as batch, testJob as job } from '../../testing/queueRecords';
+import { HandExecutor } from '../../testing/handExecutor';
 import { useTempDirs } from '../../testing/tempDir';
 import { CrossProcessEvents } from './crossProcessEvents';
-import { JobQueue, type JobExecutor, type JobOutcome } from './jobQueue';
+import { JobQueue } from './jobQueue';
 import { SqliteJobStore } from './sqliteJobStore';
 
 // Pause, reorder and clear-finished over the real SQLite store, with an executor the test ends by
 // hand (the queue's bookkeeping is under test, not ffmpeg). Two queues on one data folder stand
 // for two processes: the app and a second app or `vq serve`.
 const tempDir = useTempDirs();
-
-class HandExecutor implements JobExecutor {
-  readonly started: string[] = [];
-  private readonly pending = new Map<string, (o: JobOutcome) => void>();
-
-  run(j: Job): Promise<JobOutcome> {
-    this.started.push(j.id);
-    return new Promise((resolve) => this.pending.set(j.id, resolve));
-  }
-
-  removeLeftovers(): void {}
-
-  async finish(id: string, status: 'done' | 'canceled' = 'done'): Promise<void> {
-    const resolve = this.pending.get(id);
-    if (!resolve) throw new Error(`${id} is not running`);
-    this.pending.delete(id);
-    resolve(
-      status === 'done'
-        ? { status, stderrTail: null, encodeSeconds: 1 }
-        : { status, error: 'Canceled.', stderrTail: null, encodeSeconds: 1 },
-    );
-    // The queue saves the outcome and starts the next job in the promise chain of the run, with no
-    // I/O of its own (SQLite is synchronous): one macrotask turn lets every queued step finish.
-    await new Promise((r) => setImmediate(r));
-  }
-}
 
 function setup(dir = tempDir(), mode: 'all' | 'own' = 'all') {
   const db = openDatabase(dir);

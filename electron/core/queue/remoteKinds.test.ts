@@ -2,30 +2,15 @@
 // with one local slot, every encode of a batch goes out at once while score jobs still run one at
 // a time here. Over the real SQLite store, with executors the test ends by hand.
 import { describe, expect, it } from 'vitest';
-import type { Job } from '../../../shared/queue';
 import { EventHub } from '../events';
 import { openDatabase } from '../store/db';
 import { testBatch, testJob } from '../../testing/queueRecords';
+import { HandExecutor } from '../../testing/handExecutor';
 import { useTempDirs } from '../../testing/tempDir';
-import { JobQueue, type JobExecutor, type JobOutcome } from './jobQueue';
+import { JobQueue } from './jobQueue';
 import { SqliteJobStore } from './sqliteJobStore';
 
 const tempDir = useTempDirs();
-
-class HandExecutor implements JobExecutor {
-  readonly started: string[] = [];
-  private readonly pending = new Map<string, (o: JobOutcome) => void>();
-  run(j: Job): Promise<JobOutcome> {
-    this.started.push(j.id);
-    return new Promise((resolve) => this.pending.set(j.id, resolve));
-  }
-  removeLeftovers(): void {}
-  async finish(id: string): Promise<void> {
-    this.pending.get(id)!({ status: 'done', stderrTail: null, encodeSeconds: 1 });
-    this.pending.delete(id);
-    await new Promise((r) => setImmediate(r));
-  }
-}
 
 describe('remote kinds', () => {
   it('hand every encode out at once while local score jobs keep to the concurrency', async () => {
