@@ -251,6 +251,63 @@ describe('the shared queue (BullMQ on a real Redis) with vq worker processes', (
   });
 });
 
+describe('media without a shared disk (VQ_TRANSFER=http)', () => {
+  it("a worker that cannot see the app's files fetches the source over HTTP and sends the outputs back, checked before they are listed", async () => {
+    const dir = tempDir();
+    const source = makeClip(dir, { width: 640, height: 360, seconds: 1, audio: true });
+    const ladder = writeLadder(
+      dir,
+      quickLadder('http', [
+        quickRung({ id: 'r180', height: 180, audio: { mode: 'aac', bitrateKbps: 64 } }),
+        quickRung({ id: 'r360', height: 360 }),
+      ]),
+    );
+    // Every path the app could send maps to a folder that does not exist on this "machine".
+    const remote = worker('remote-node', {}, ['--map', `/=${path.join(dir, 'not-here')}`]);
+    await remote.waitFor(/Taking jobs/);
+    const out = path.join(dir, 'out');
+    const r = spawnSync(
+      process.execPath,
+      [VQ_BIN, 'encode', source, '--ladder', ladder, '--out', out, '--json'],
+      {
+        env: { ...env, VQ_DATA_DIR: tempDir(), VQ_TRANSFER: 'http' },
+        encoding: 'utf8',
+        timeout: 120_000,
+      },
+    );
+    expect(r.status, `${r.stderr}\n${r.stdout}`).toBe(0);
+    const manifest = readManifest(out);
+    expect(manifest.renditions.map((x) => [x.rungId, x.worker])).toEqual([
+      ['r180', 'remote-node'],
+      ['r360', 'remote-node'],
+    ]);
+    expect(streamFacts(path.join(out, 'r180.mp4'))).toMatchObject({
+      width: 320,
+      height: 180,
+      frames: 30,
+    });
+    expect(fs.readdirSync(out).sort()).toEqual(['manifest.json', 'r180.mp4', 'r360.mp4']);
+    // The worker worked in a folder of its own, gone with the task.
+    expect(fs.existsSync(path.join(dir, 'not-here'))).toBe(false);
+  });
+
+  it('refuses a VQ_TRANSFER it does not know, saying what it takes', () => {
+    const dir = tempDir();
+    const source = makeClip(dir, { width: 320, height: 240, seconds: 1 });
+    const r = spawnSync(
+      process.execPath,
+      [VQ_BIN, 'encode', source, '--ladder', 'hls-h264', '--out', path.join(dir, 'o')],
+      {
+        env: { ...env, VQ_DATA_DIR: tempDir(), VQ_TRANSFER: 'ftp' },
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/VQ_TRANSFER is "ftp"; it takes "http"/);
+  });
+});
+
 describe('one title across workers (chunks at scene-aware keyframes, a BullMQ flow, a join)', () => {
   it('encodes a rung in chunks on two workers, joins them without re-encoding and lists a verified rendition', async () => {
     const dir = tempDir();

@@ -14,7 +14,7 @@ import { createService, type HostHooks } from './api/service';
 import { EncodeExecutor } from './encode/encodeExecutor';
 import { EncodeService } from './encode/encodeService';
 import { ClusterEncodeExecutor } from './cluster/clusterExecutor';
-import { sharedQueueOf } from './cluster/sharedQueue';
+import { sharedQueueOf, transferOf } from './cluster/sharedQueue';
 import { readWorkersStatus } from './cluster/workersStatus';
 import { EventHub } from './events';
 import { commandLog } from './ffmpeg/commandLog';
@@ -163,6 +163,8 @@ function buildCore(opts: CoreOptions, db: Db, started: (() => void)[]): Core {
   // With VQ_REDIS_URL, encodes go to the shared queue (BullMQ on Redis) for `vq worker`s to run.
   const shared = mode === 'off' ? null : sharedQueueOf(env);
   if (shared) started.push(() => void shared.close());
+  const transfer = shared ? transferOf(env) : null;
+  if (transfer) started.push(() => void transfer.close());
   const encodeDeps = { store: jobs, library, renditions, toolchain, events, tmpDir: opts.tmpDir };
   const queue = new JobQueue({
     store: jobs,
@@ -170,7 +172,7 @@ function buildCore(opts: CoreOptions, db: Db, started: (() => void)[]): Core {
     remoteKinds: shared ? ['encode'] : [],
     executors: {
       encode: shared
-        ? new ClusterEncodeExecutor({ ...encodeDeps, shared })
+        ? new ClusterEncodeExecutor({ ...encodeDeps, shared, transfer })
         : new EncodeExecutor(encodeDeps),
       score: new ScoreExecutor({
         dataDir: opts.dataDir,
@@ -337,6 +339,7 @@ function buildCore(opts: CoreOptions, db: Db, started: (() => void)[]): Core {
       crossProcess?.close();
       queue.close();
       void shared?.close();
+      void transfer?.close();
       frames.close();
       killAllProcesses();
       db.close();

@@ -25,6 +25,7 @@ import {
   recordRenditions,
   type EncodeExecutorDeps,
 } from '../encode/encodeExecutor';
+import { tempOutputPath } from '../encode/jobFiles';
 import { ensureWritableDir } from '../encode/outDir';
 import { sha256File } from '../media/sha256File';
 import type { JobExecutor, JobOutcome, JobRunContext } from '../queue/jobQueue';
@@ -36,7 +37,8 @@ import {
   type EncodeDone,
   type EncodeTask,
 } from './encodeTask';
-import type { SharedQueue } from './sharedQueue';
+import type { SharedQueue, TransferHolder } from './sharedQueue';
+import type { TransferServer } from './transferServer';
 import { KEEP_SECONDS, chunkedFlow, wholeTask, type Dispatch } from './taskDispatch';
 import { splitTitle } from './titleChunks';
 
@@ -45,6 +47,17 @@ const WATCH_MS = 250;
 const WATCH_CHUNKS_MS = 1_000;
 /** How long a cancel waits for the worker to stop the job before it is given up on. */
 const CANCEL_WAIT_MS = 15_000;
+
+/** What a dispatched job is to make, and how its media travels. */
+interface Made {
+  job: Job;
+  batch: Batch;
+  rungs: Rung[];
+  finals: string[];
+  taskId: string;
+  /** The temporary names uploads are placed under, when workers send outputs over HTTP. */
+  viaHttp: { temps: string[] } | null;
+}
 
 /** A run that ended without outputs, and why. */
 function failed(error: string): JobOutcome {
@@ -64,7 +77,13 @@ export function taskIdOf(job: Pick<Job, 'id' | 'attempts'>): string {
 export class ClusterEncodeExecutor implements JobExecutor {
   private readonly local: EncodeExecutor;
 
-  constructor(private readonly deps: EncodeExecutorDeps & { shared: SharedQueue }) {
+  constructor(
+    private readonly deps: EncodeExecutorDeps & {
+      shared: SharedQueue;
+      /** Set when workers fetch sources and send outputs over HTTP (VQ_TRANSFER=http). */
+      transfer?: TransferHolder | null;
+    },
+  ) {
     this.local = new EncodeExecutor(deps);
   }
 
@@ -109,38 +128,88 @@ export class ClusterEncodeExecutor implements JobExecutor {
     }
     let dispatch: Dispatch;
     let chunked = false;
+    let viaHttpSetup: { server: TransferServer; temps: string[] } | null = null;
     try {
+      const transfer = this.deps.transfer ? await this.deps.transfer.get() : null;
       const split =
-        batch.chunkSeconds && batch.ladder
-          ? await splitTitle({
-              chunkSeconds: batch.chunkSeconds,
-              ladder: checkedLadder(batch),
-              rungIds: job.rungIds,
-              source,
-              toolchain: this.deps.toolchain,
-              signal: ctx.signal,
-            })
-          : null;
+        batch.chunkSeconds && batch.ladder && transfer
+          ? {
+              whole:
+                'chunks are written and joined on a shared disk, and this app sends media over HTTP',
+            }
+          : batch.chunkSeconds && batch.ladder
+            ? await splitTitle({
+                chunkSeconds: batch.chunkSeconds,
+                ladder: checkedLadder(batch),
+                rungIds: job.rungIds,
+                source,
+                toolchain: this.deps.toolchain,
+                signal: ctx.signal,
+              })
+            : null;
       if (split && 'chunks' in split) {
         const { kind: _whole, ...facts } = task;
         dispatch = chunkedFlow(shared, lane, taskId, split.chunks, facts);
         chunked = true;
       } else {
         if (split) console.warn(`queue: job ${job.id} is encoded whole: ${split.whole}.`);
+        if (transfer) {
+          // The worker reads the source and writes the outputs through this app, which places each
+          // verified upload under its temporary name; it is renamed once the job is done.
+          const temps = rungs.map((r, i) => tempOutputPath(finals[i]!, r.id, taskId));
+          const token = transfer.grant(taskId, {
+            source: { path: source.item.path, raw: source.raw !== null },
+            outputs: Object.fromEntries(rungs.map((r, i) => [r.id, temps[i]!])),
+          });
+          task = {
+            ...task,
+            transfer: {
+              source: transfer.sourceUrl(taskId),
+              outputs: Object.fromEntries(
+                rungs.map((r) => [r.id, transfer.outputUrl(taskId, r.id)]),
+              ),
+              token,
+            },
+          };
+          viaHttpSetup = { server: transfer, temps };
+        }
         dispatch = wholeTask(shared, lane, taskId, task);
       }
     } catch (err) {
       if (ctx.signal.aborted) return canceled();
       const e = toApiError(err);
-      return failed(`Splitting the title into chunks failed: ${e.message}`);
+      return failed(e.hint ? `${e.message} ${e.hint}` : e.message);
     }
+    const viaHttp = viaHttpSetup;
+    try {
+      return await this.sendAndFollow(
+        dispatch,
+        chunked,
+        { job, batch, rungs, finals, taskId, viaHttp },
+        ctx,
+      );
+    } finally {
+      if (viaHttp) {
+        viaHttp.server.revoke(taskId);
+        for (const t of viaHttp.temps) fs.rmSync(t, { force: true });
+      }
+    }
+  }
+
+  /** Sends the job, follows it, and cleans up what a chunked title that did not finish left. */
+  private async sendAndFollow(
+    dispatch: Dispatch,
+    chunked: boolean,
+    made: Made,
+    ctx: JobRunContext,
+  ): Promise<JobOutcome> {
+    const { batch, taskId } = made;
     const sent = await whileNotAborted(
       dispatch.send().then(() => true),
       ctx.signal,
     );
     if (sent !== true) return canceled();
-
-    const outcome = await this.follow(dispatch, chunked, { job, batch, rungs, finals }, ctx);
+    const outcome = await this.follow(dispatch, chunked, made, ctx);
     if (chunked && outcome.status !== 'done') {
       // What the chunks left: a join removes the folder, a failed or canceled title does not.
       fs.rmSync(path.join(batch.outDir, chunkDirName(taskId)), { recursive: true, force: true });
@@ -152,7 +221,7 @@ export class ClusterEncodeExecutor implements JobExecutor {
   private async follow(
     dispatch: Dispatch,
     chunked: boolean,
-    made: { job: Job; batch: Batch; rungs: Rung[]; finals: string[] },
+    made: Made,
     ctx: JobRunContext,
   ): Promise<JobOutcome> {
     const { job } = made;
@@ -202,11 +271,7 @@ export class ClusterEncodeExecutor implements JobExecutor {
   }
 
   /** Checks what the worker says against the files, then lists them. */
-  private async finish(
-    made: { job: Job; batch: Batch; rungs: Rung[]; finals: string[] },
-    returned: unknown,
-    ctx: JobRunContext,
-  ): Promise<JobOutcome> {
+  private async finish(made: Made, returned: unknown, ctx: JobRunContext): Promise<JobOutcome> {
     const { job, finals } = made;
     const parsed = EncodeDoneSchema.safeParse(returned);
     if (!parsed.success) {
@@ -215,6 +280,12 @@ export class ClusterEncodeExecutor implements JobExecutor {
       );
     }
     const done: EncodeDone = parsed.data;
+    if (made.viaHttp) {
+      // Uploaded under temporary names (checked by size and SHA-256 as they arrived): now final.
+      for (const [i, temp] of made.viaHttp.temps.entries()) {
+        if (fs.existsSync(temp)) fs.renameSync(temp, finals[i]!);
+      }
+    }
     const problem = await checkOutputs(job, finals, done);
     if (problem) {
       return {

@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { containerExtension } from '../../../shared/encodePlan';
 import { toApiError } from '../../../shared/errors';
@@ -30,7 +31,9 @@ import {
   JoinTaskSchema,
   chunkDirName,
   type EncodeDone,
+  type EncodeTask,
 } from './encodeTask';
+import { downloadSource, uploadOutput } from './transferClient';
 import type { TaskContext, TaskHandler, TaskOutcome } from './taskContext';
 
 const UNREADABLE: TaskOutcome = {
@@ -57,9 +60,10 @@ async function plan(
     ladder: unknown;
     rungIds: string[];
   },
+  local: { source: string; outDir: string } | null = null,
 ): Promise<Planned> {
-  const sourcePath = ctx.map(task.sourcePath);
-  const outDir = ctx.map(task.outDir);
+  const sourcePath = local?.source ?? ctx.map(task.sourcePath);
+  const outDir = local?.outDir ?? ctx.map(task.outDir);
   const raw = task.raw === null ? null : parseRawSpec(task.raw);
   if (raw && !raw.ok) throw new Error(`The source's raw geometry is not valid: ${raw.message}`);
   const toolchain = ctx.toolchain;
@@ -98,14 +102,40 @@ async function measureOutputs(rungIds: string[], finals: string[]): Promise<Enco
   return outputs;
 }
 
-/** A whole encode job. */
+/** A whole encode job, on a shared disk or (with `transfer`) through the app's HTTP server. */
 export const encodeHandler: TaskHandler = async (ctx) => {
   const parsed = EncodeTaskSchema.safeParse(ctx.data);
   if (!parsed.success) return UNREADABLE;
   const task = parsed.data;
+  if (!task.transfer) return encodeHere(ctx, task, null);
+  // No shared disk: the source comes over HTTP into a folder of this task, the outputs are written
+  // there and sent back; the folder goes when the task ends, whatever happens.
+  const work = await fsp.mkdtemp(path.join(os.tmpdir(), `vq-worker-${ctx.taskId}-`));
+  try {
+    const local = path.join(work, `source${path.extname(task.sourcePath).slice(0, 16)}`);
+    await downloadSource({
+      url: task.transfer.source,
+      token: task.transfer.token,
+      dest: local,
+      signal: ctx.signal,
+    });
+    return await encodeHere(ctx, task, { source: local, outDir: path.join(work, 'out') });
+  } catch (err) {
+    return failedHere(ctx, err);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+};
+
+/** Plans and runs the encode with the source and output folder here, then hands back the outputs. */
+async function encodeHere(
+  ctx: TaskContext,
+  task: EncodeTask,
+  local: { source: string; outDir: string } | null,
+): Promise<TaskOutcome> {
   let p: Planned;
   try {
-    p = await plan(ctx, task);
+    p = await plan(ctx, task, local);
   } catch (err) {
     return failedHere(ctx, err);
   }
@@ -122,6 +152,24 @@ export const encodeHandler: TaskHandler = async (ctx) => {
   if (result.status !== 'done') {
     return { ok: false, error: `On worker ${ctx.worker}: ${result.error ?? result.status}` };
   }
+  let outputs: EncodeDone['outputs'];
+  const transfer = task.transfer;
+  if (transfer) {
+    outputs = [];
+    for (const [i, rungId] of task.rungIds.entries()) {
+      const url = transfer.outputs[rungId];
+      if (!url) return { ok: false, error: `The task gives no address to send rung ${rungId} to.` };
+      const sent = await uploadOutput({
+        url,
+        token: transfer.token,
+        file: derived.finals[i]!,
+        signal: ctx.signal,
+      });
+      outputs.push({ rungId, ...sent });
+    }
+  } else {
+    outputs = await measureOutputs(task.rungIds, derived.finals);
+  }
   const value: EncodeDone = {
     v: 1,
     worker: ctx.worker,
@@ -129,10 +177,10 @@ export const encodeHandler: TaskHandler = async (ctx) => {
     commands: withFinalOutputs(derived.commands, derived.temps, derived.finals),
     encodeSeconds: result.encodeSeconds,
     stderrTail: result.stderrTail ? result.stderrTail.slice(-64 * 1024) : null,
-    outputs: await measureOutputs(task.rungIds, derived.finals),
+    outputs,
   };
   return { ok: true, value };
-};
+}
 
 /** The one rung of a chunked job, and the rate its chunk frames count at. */
 function chunkedRung(p: Planned) {

@@ -69,8 +69,28 @@ const encodeFacts = {
   rungIds: z.array(id).min(1).max(64),
 };
 
+const httpUrl = z
+  .string()
+  .max(2048)
+  .regex(/^https?:\/\/[^\s]+$/, 'an http(s) URL');
+
+/**
+ * Media without a shared disk: the source is read over HTTP (Range) from the app's transfer server
+ * and each output uploaded there, checked by size and SHA-256 before the app lists it. The token is
+ * this task's only: it reads this source and writes these outputs, nothing else.
+ */
+export const TransferSchema = z
+  .object({
+    source: httpUrl,
+    outputs: z.record(id, httpUrl),
+    token: z.string().regex(/^[0-9a-f]{64}$/),
+  })
+  .strict();
+
 /** An encode job as a worker receives it. */
-export const EncodeTaskSchema = z.object({ ...encodeFacts, kind: z.literal('encode') }).strict();
+export const EncodeTaskSchema = z
+  .object({ ...encodeFacts, kind: z.literal('encode'), transfer: TransferSchema.optional() })
+  .strict();
 
 /** Frames [start, end) of a title: one chunk. */
 export const ChunkRangeSchema = z

@@ -6,7 +6,9 @@
  */
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { VqError } from '../../../shared/errors';
 import { LANES_KEY, QUEUE_PREFIX } from './encodeTask';
+import { TransferServer } from './transferServer';
 import { parseRedisUrl, redisTls, type RedisTarget } from './redisUrl';
 
 /** A BullMQ-ready connection (BullMQ needs `maxRetriesPerRequest: null`). */
@@ -63,4 +65,44 @@ export class SharedQueue {
 export function sharedQueueOf(env: NodeJS.ProcessEnv): SharedQueue | null {
   const text = env.VQ_REDIS_URL?.trim();
   return text ? new SharedQueue(parseRedisUrl(text)) : null;
+}
+
+/** The app's transfer server, started when the first job needs it. */
+export interface TransferHolder {
+  get(): Promise<TransferServer>;
+  close(): Promise<void>;
+}
+
+/**
+ * With VQ_TRANSFER=http, workers read sources and send outputs over HTTP instead of a shared disk:
+ * the app serves them from a TransferServer on VQ_TRANSFER_HOST (default 127.0.0.1: nothing listens
+ * beyond this machine unless configured), VQ_TRANSFER_PORT (default a free port), reached by
+ * workers as VQ_TRANSFER_PUBLIC_HOST (default the bound host). Null when VQ_TRANSFER is unset;
+ * INVALID_ARGS for another value.
+ */
+export function transferOf(env: NodeJS.ProcessEnv): TransferHolder | null {
+  const mode = env.VQ_TRANSFER?.trim();
+  if (!mode) return null;
+  if (mode !== 'http') {
+    throw new VqError(
+      'INVALID_ARGS',
+      `VQ_TRANSFER is "${mode}"; it takes "http" (workers fetch sources and send outputs over HTTP) or nothing (a shared disk).`,
+    );
+  }
+  const port = env.VQ_TRANSFER_PORT ? Number(env.VQ_TRANSFER_PORT) : 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new VqError('INVALID_ARGS', `VQ_TRANSFER_PORT is "${env.VQ_TRANSFER_PORT}"; give a port number.`);
+  }
+  let started: Promise<TransferServer> | null = null;
+  return {
+    get: () =>
+      (started ??= TransferServer.start({
+        host: env.VQ_TRANSFER_HOST?.trim() || '127.0.0.1',
+        port,
+        publicHost: env.VQ_TRANSFER_PUBLIC_HOST?.trim() || undefined,
+      })),
+    close: async () => {
+      if (started) await (await started.catch(() => null))?.close();
+    },
+  };
 }

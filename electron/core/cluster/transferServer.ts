@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { Transform } from 'node:stream';
+import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { VqError } from '../../../shared/errors';
 import { contentTypeFor, parseRange, rangeResponseHead } from '../media/range';
@@ -73,15 +73,14 @@ const DEFAULT_IDLE_MS = 30_000;
 const HEADERS_TIMEOUT_MS = 20_000;
 
 /** A route of the transfer server, read from a raw request target; null for anything else. */
-export type TransferRoute =
-  | { kind: 'source'; taskId: string }
-  | { kind: 'output'; taskId: string; rungId: string };
+type TransferRoute =
+  { kind: 'source'; taskId: string } | { kind: 'output'; taskId: string; rungId: string };
 
 /**
  * Reads a request target exactly as sent: no query, no percent-decoding, no dot segments, ids of
  * [A-Za-z0-9_-]{1,64}. Anything else is not a route (404), so no id can name a path.
  */
-export function parseTransferRoute(target: string): TransferRoute | null {
+function parseTransferRoute(target: string): TransferRoute | null {
   if (target.length > 300) return null;
   const source = SOURCE_ROUTE.exec(target);
   if (source) return ID.test(source[1]!) ? { kind: 'source', taskId: source[1]! } : null;
@@ -178,7 +177,9 @@ export class TransferServer {
    */
   grant(taskId: string, g: TransferGrant): string {
     if (!ID.test(taskId)) throw invalid(`task id ${JSON.stringify(taskId)}`);
-    if (!isAbsoluteFile(g.source.path)) throw invalid(`source path ${JSON.stringify(g.source.path)}`);
+    if (!isAbsoluteFile(g.source.path)) {
+      throw invalid(`source path ${JSON.stringify(g.source.path)}`);
+    }
     const outputs: Record<string, string> = {};
     for (const [rungId, file] of Object.entries(g.outputs)) {
       if (!ID.test(rungId)) throw invalid(`rung id ${JSON.stringify(rungId)}`);
@@ -327,7 +328,12 @@ export class TransferServer {
       : null;
     if (!target) return fail(res, 404, 'NOT_FOUND', `This task has no output for rung ${rungId}.`);
     if (req.headers['transfer-encoding'] !== undefined) {
-      return fail(res, 411, 'LENGTH_REQUIRED', 'Send the output with a Content-Length, not chunked.');
+      return fail(
+        res,
+        411,
+        'LENGTH_REQUIRED',
+        'Send the output with a Content-Length, not chunked.',
+      );
     }
     const length = req.headers['content-length'];
     if (length === undefined) {
@@ -346,7 +352,6 @@ export class TransferServer {
         `${SHA256_HEADER} is required: the hex SHA-256 of the body (64 hex digits).`,
       );
     }
-    const expected = sha.toLowerCase();
     const temp = path.join(
       path.dirname(target),
       `.${path.basename(target)}.upload-${randomBytes(8).toString('hex')}`,
@@ -357,64 +362,108 @@ export class TransferServer {
     } catch (err) {
       return fail(res, 500, 'STORAGE_FAILED', `The app cannot write the output (${errCode(err)}).`);
     }
-    let placed = false;
+    let outcome: Received;
     try {
       if (/^100-continue$/i.test(req.headers.expect ?? '')) res.writeContinue();
-      let bytes = 0;
-      const hash = createHash('sha256');
-      const meter = new Transform({
-        transform(chunk: Buffer, _enc, done) {
-          bytes += chunk.length;
-          if (bytes > declared) return done(new BodyTooLong());
-          hash.update(chunk);
-          done(null, chunk);
-        },
-      });
-      try {
-        await pipeline(req, meter, file.createWriteStream({ autoClose: false }));
-        await file.sync();
-      } catch (err) {
-        if (err instanceof BodyTooLong) {
-          return fail(res, 413, 'TOO_LARGE', `The body is longer than its Content-Length.`);
-        }
-        // The worker went away (or was cut by revoke): there is nobody to answer.
-        if (req.socket.destroyed) return void res.destroy();
-        return fail(res, 500, 'STORAGE_FAILED', `The app cannot write the output (${errCode(err)}).`);
-      }
-      if (bytes !== declared) {
-        return fail(
-          res,
-          422,
-          'SIZE_MISMATCH',
-          `The body has ${bytes} bytes, not the ${declared} of its Content-Length; nothing was kept.`,
-        );
-      }
-      const got = hash.digest('hex');
-      if (got !== expected) {
-        return fail(
-          res,
-          422,
-          'SHA256_MISMATCH',
-          `The body's SHA-256 is ${got}, not the ${expected} of ${SHA256_HEADER}: it was damaged on the way or the file changed while it was sent; nothing was kept.`,
-        );
-      }
-      if (this.grants.get(taskId) !== granted) {
-        return fail(res, 401, 'UNAUTHORIZED', 'The task ended while the output was sent.');
-      }
+      outcome = await receiveBody(req, file, declared, sha.toLowerCase());
       await file.close();
-      try {
-        // Atomic: a reader sees the previous file or this one, never a part.
-        await fs.promises.rename(temp, target);
-        placed = true;
-      } catch (err) {
-        return fail(res, 500, 'STORAGE_FAILED', `The app cannot place the output (${errCode(err)}).`);
+      if (outcome.ok && this.grants.get(taskId) !== granted) {
+        outcome = refused(401, 'UNAUTHORIZED', 'The task ended while the output was sent.');
       }
-      reply(res, 201, { sizeBytes: bytes, sha256: got });
+      if (outcome.ok) {
+        try {
+          // Atomic: a reader sees the previous file or this one, never a part.
+          await fs.promises.rename(temp, target);
+        } catch (err) {
+          outcome = refused(
+            500,
+            'STORAGE_FAILED',
+            `The app cannot place the output (${errCode(err)}).`,
+          );
+        }
+      }
     } finally {
       await file.close().catch(() => undefined);
-      if (!placed) await fs.promises.rm(temp, { force: true }).catch(() => undefined);
     }
+    // Removed before the answer: once the worker hears "refused", nothing of it is left.
+    if (!outcome.ok) await fs.promises.rm(temp, { force: true }).catch(() => undefined);
+    if (outcome.ok) {
+      return reply(res, 201, { sizeBytes: outcome.sizeBytes, sha256: outcome.sha256 });
+    }
+    if (!outcome.refusal) return void res.destroy();
+    return fail(res, outcome.refusal.status, outcome.refusal.code, outcome.refusal.message);
   }
+}
+
+/** What became of an upload's body: kept (size and hash as checked), or refused and why. */
+type Received =
+  | { ok: true; sizeBytes: number; sha256: string }
+  /** refusal null: the worker went away (or revoke cut it), nobody is left to answer. */
+  | { ok: false; refusal: { status: number; code: TransferErrorCode; message: string } | null };
+
+function refused(status: number, code: TransferErrorCode, message: string): Received {
+  return { ok: false, refusal: { status, code, message } };
+}
+
+/** Streams a body into `file`, counting and hashing it, then checks it against its headers. */
+async function receiveBody(
+  req: http.IncomingMessage,
+  file: fs.promises.FileHandle,
+  declared: number,
+  expected: string,
+): Promise<Received> {
+  let bytes = 0;
+  const hash = createHash('sha256');
+  const meter = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      bytes += chunk.length;
+      if (bytes > declared) return done(new BodyTooLong());
+      hash.update(chunk);
+      done(null, chunk);
+    },
+  });
+  try {
+    await pipeline(req, meter, writerTo(file));
+    await file.sync();
+  } catch (err) {
+    if (err instanceof BodyTooLong) {
+      return refused(413, 'TOO_LARGE', 'The body is longer than its Content-Length.');
+    }
+    if (req.socket.destroyed) return { ok: false, refusal: null };
+    return refused(500, 'STORAGE_FAILED', `The app cannot write the output (${errCode(err)}).`);
+  }
+  if (bytes !== declared) {
+    return refused(
+      422,
+      'SIZE_MISMATCH',
+      `The body has ${bytes} bytes, not the ${declared} of its Content-Length; nothing was kept.`,
+    );
+  }
+  const got = hash.digest('hex');
+  if (got !== expected) {
+    return refused(
+      422,
+      'SHA256_MISMATCH',
+      `The body's SHA-256 is ${got}, not the ${expected} of ${SHA256_HEADER}: it was damaged on the way or the file changed while it was sent; nothing was kept.`,
+    );
+  }
+  return { ok: true, sizeBytes: bytes, sha256: got };
+}
+
+/**
+ * Writes into an open file handle that stays the caller's to sync and close (a FileHandle's own
+ * write stream holds the handle, so closing it while the stream lives never resolves).
+ */
+function writerTo(file: fs.promises.FileHandle): Writable {
+  return new Writable({
+    write(chunk: Buffer, _enc, done) {
+      void (async () => {
+        for (let at = 0; at < chunk.length;) {
+          at += (await file.write(chunk, at, chunk.length - at)).bytesWritten;
+        }
+      })().then(() => done(), done);
+    },
+  });
 }
 
 function invalid(what: string): VqError {
