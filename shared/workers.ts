@@ -106,6 +106,8 @@ export interface JobNeeds {
     models?: readonly string[];
     features?: readonly string[];
   } | null;
+  /** The least FFmpeg release the job needs ("7.1" for XPSNR's filter). */
+  ffmpeg?: { minVersion: string } | null;
 }
 
 /** Whether a worker can run a job: the build it would use, or every reason it cannot. */
@@ -132,6 +134,15 @@ function buildProblems(build: WorkerBuild, needs: JobNeeds): string[] {
   const problems: string[] = [];
   const lacking = (needs.encoders ?? []).filter((e) => !build.encoders.includes(e));
   if (lacking.length) problems.push(`no ${lacking.join(', ')}`);
+  const least = needs.ffmpeg?.minVersion;
+  if (least) {
+    const release = ffmpegRelease(build.version);
+    if (!release) {
+      problems.push(`ffmpeg ${build.version ?? '(no version)'} names no release; ${least}+ needed`);
+    } else if (!versionAtLeast(release, least)) {
+      problems.push(`ffmpeg ${release} is older than ${least}`);
+    }
+  }
   const vmaf = needs.libvmaf;
   if (vmaf) {
     const have = build.libvmaf;
@@ -145,6 +156,14 @@ function buildProblems(build: WorkerBuild, needs: JobNeeds): string[] {
     if (features.length) problems.push(`libvmaf cannot compute ${features.join(', ')}`);
   }
   return problems;
+}
+
+/**
+ * The release of an ffmpeg version string ("7.1.5", "n7.1", "5.1.9-0+deb12u1" → "5.1.9"), or null
+ * for a git build ("N-47683-g0e8eb07980-static"), whose string names no release.
+ */
+export function ffmpegRelease(version: string | null): string | null {
+  return (version && /^n?(\d+\.\d+(?:\.\d+)?)/.exec(version)?.[1]) || null;
 }
 
 /** True when dotted version `have` is `want` or later ("3.2.0" ≥ "3.2"; "10.0" > "9.9"). */

@@ -14,6 +14,7 @@ import { createService, type HostHooks } from './api/service';
 import { EncodeExecutor } from './encode/encodeExecutor';
 import { EncodeService } from './encode/encodeService';
 import { ClusterEncodeExecutor } from './cluster/clusterExecutor';
+import { ClusterScoreExecutor } from './cluster/clusterScoreExecutor';
 import { sharedQueueOf, transferOf } from './cluster/sharedQueue';
 import { readWorkersStatus } from './cluster/workersStatus';
 import { EventHub } from './events';
@@ -169,19 +170,31 @@ function buildCore(opts: CoreOptions, db: Db, started: (() => void)[]): Core {
   const queue = new JobQueue({
     store: jobs,
     events,
-    remoteKinds: shared ? ['encode'] : [],
+    remoteKinds: shared ? ['encode', 'score'] : [],
     executors: {
       encode: shared
         ? new ClusterEncodeExecutor({ ...encodeDeps, shared, transfer })
         : new EncodeExecutor(encodeDeps),
-      score: new ScoreExecutor({
-        dataDir: opts.dataDir,
-        library,
-        renditions,
-        scores: scoreRepo,
-        toolchain,
-        events,
-      }),
+      score: shared
+        ? new ClusterScoreExecutor({
+            dataDir: opts.dataDir,
+            library,
+            renditions,
+            scores: scoreRepo,
+            toolchain,
+            events,
+            store: jobs,
+            shared,
+            env,
+          })
+        : new ScoreExecutor({
+            dataDir: opts.dataDir,
+            library,
+            renditions,
+            scores: scoreRepo,
+            toolchain,
+            events,
+          }),
     },
     concurrency: () => concurrency().effective,
     onRestart: () => settings.get().onRestart,

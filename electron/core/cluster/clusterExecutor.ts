@@ -37,6 +37,7 @@ import {
   type EncodeDone,
   type EncodeTask,
 } from './encodeTask';
+import { canceled, failed, followDispatch, whileNotAborted } from './following';
 import type { SharedQueue, TransferHolder } from './sharedQueue';
 import type { TransferServer } from './transferServer';
 import { KEEP_SECONDS, chunkedFlow, wholeTask, type Dispatch } from './taskDispatch';
@@ -45,8 +46,6 @@ import { splitTitle } from './titleChunks';
 /** How often a dispatched job is looked at; a chunked one (a look per chunk) less often. */
 const WATCH_MS = 250;
 const WATCH_CHUNKS_MS = 1_000;
-/** How long a cancel waits for the worker to stop the job before it is given up on. */
-const CANCEL_WAIT_MS = 15_000;
 
 /** What a dispatched job is to make, and how its media travels. */
 interface Made {
@@ -57,15 +56,6 @@ interface Made {
   taskId: string;
   /** The temporary names uploads are placed under, when workers send outputs over HTTP. */
   viaHttp: { temps: string[] } | null;
-}
-
-/** A run that ended without outputs, and why. */
-function failed(error: string): JobOutcome {
-  return { status: 'failed', error, stderrTail: null, encodeSeconds: null };
-}
-
-function canceled(): JobOutcome {
-  return { status: 'canceled', error: 'Canceled.', stderrTail: null, encodeSeconds: null };
 }
 
 /** The BullMQ job id of a run of a job: each start is a new task, so a retry never meets an old one. */
@@ -209,65 +199,19 @@ export class ClusterEncodeExecutor implements JobExecutor {
       ctx.signal,
     );
     if (sent !== true) return canceled();
-    const outcome = await this.follow(dispatch, chunked, made, ctx);
+    const look = await followDispatch(dispatch, ctx, {
+      jobId: made.job.id,
+      what: 'job',
+      tasks: 1,
+      watchMs: chunked ? WATCH_CHUNKS_MS : WATCH_MS,
+    });
+    const outcome =
+      look.state === 'completed' ? await this.finish(made, look.value, ctx) : look.outcome;
     if (chunked && outcome.status !== 'done') {
       // What the chunks left: a join removes the folder, a failed or canceled title does not.
       fs.rmSync(path.join(batch.outDir, chunkDirName(taskId)), { recursive: true, force: true });
     }
     return outcome;
-  }
-
-  /** Follows a dispatched job to its end: its workers, progress, a cancel, a Redis that lost it. */
-  private async follow(
-    dispatch: Dispatch,
-    chunked: boolean,
-    made: Made,
-    ctx: JobRunContext,
-  ): Promise<JobOutcome> {
-    const { job } = made;
-    let shown = '';
-    let lastProgress = '';
-    let cancelAsked = 0;
-    let saidLost = false;
-    for (;;) {
-      if (ctx.signal.aborted && cancelAsked === 0) {
-        cancelAsked = Date.now();
-        // Not awaited: while Redis is away the commands wait in the client and go on reconnect.
-        void dispatch.cancel().catch(() => {});
-      }
-      if (cancelAsked && Date.now() - cancelAsked > CANCEL_WAIT_MS) return canceled();
-      // While Redis is away a look waits for it to come back; the loop does not wait with it.
-      const look = await withinMs(dispatch.look(), LOOK_TIMEOUT_MS).catch(
-        (): typeof TIMED_OUT => TIMED_OUT,
-      );
-      if (look === TIMED_OUT) continue;
-      if (look.state === 'missing') {
-        if (cancelAsked) return canceled();
-        // Redis lost it (restarted without saving): send it again under the same ids.
-        if (!saidLost) {
-          console.warn(`queue: the shared queue lost job ${job.id}; sending it again.`);
-          saidLost = true;
-        }
-        await withinMs(dispatch.send(), LOOK_TIMEOUT_MS).catch(() => {});
-      } else if (look.state === 'completed') {
-        return this.finish(made, look.value, ctx);
-      } else if (look.state === 'failed') {
-        if (cancelAsked || look.reason.startsWith('Canceled')) return canceled();
-        return failed(look.reason);
-      } else {
-        const workers = look.workers.join(', ');
-        if (workers !== shown) {
-          shown = workers;
-          ctx.workerChosen(workers || null);
-        }
-        const key = look.progress ? JSON.stringify(look.progress) : '';
-        if (look.state === 'active' && look.progress && key !== lastProgress) {
-          lastProgress = key;
-          ctx.progress(look.progress);
-        }
-      }
-      await sleep(chunked ? WATCH_CHUNKS_MS : WATCH_MS, ctx.signal);
-    }
   }
 
   /** Checks what the worker says against the files, then lists them. */
@@ -280,13 +224,9 @@ export class ClusterEncodeExecutor implements JobExecutor {
       );
     }
     const done: EncodeDone = parsed.data;
-    if (made.viaHttp) {
-      // Uploaded under temporary names (checked by size and SHA-256 as they arrived): now final.
-      for (const [i, temp] of made.viaHttp.temps.entries()) {
-        if (fs.existsSync(temp)) fs.renameSync(temp, finals[i]!);
-      }
-    }
-    const problem = await checkOutputs(job, finals, done);
+    // Uploads arrive under temporary names (checked by size and SHA-256 as they came): checked
+    // again here like files on a shared disk, then renamed.
+    const problem = await checkOutputs(job, made.viaHttp?.temps ?? finals, done);
     if (problem) {
       return {
         status: 'failed',
@@ -294,6 +234,9 @@ export class ClusterEncodeExecutor implements JobExecutor {
         stderrTail: done.stderrTail,
         encodeSeconds: done.encodeSeconds,
       };
+    }
+    if (made.viaHttp) {
+      for (const [i, temp] of made.viaHttp.temps.entries()) fs.renameSync(temp, finals[i]!);
     }
     // A chunked title names every worker that encoded a chunk (and the one that joined them).
     const worker = done.chunks
@@ -350,54 +293,4 @@ async function checkOutputs(job: Job, finals: string[], done: EncodeDone): Promi
       return `the SHA-256 of ${file} is not the one it reported`;
   }
   return null;
-}
-
-const ABORTED = Symbol('aborted');
-const TIMED_OUT = Symbol('timed out');
-
-/** How long one look at a dispatched job may wait for Redis. */
-const LOOK_TIMEOUT_MS = 2_000;
-
-/** `p`, or {@link TIMED_OUT} after `ms` (`p` goes on; its outcome is ignored then). */
-function withinMs<T>(p: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
-  let timer: NodeJS.Timeout;
-  const late = new Promise<typeof TIMED_OUT>((resolve) => {
-    timer = setTimeout(() => resolve(TIMED_OUT), ms);
-  });
-  p.catch(() => {});
-  return Promise.race([p, late]).finally(() => clearTimeout(timer));
-}
-
-/** `p`, or {@link ABORTED} as soon as `signal` aborts (`p` goes on; its outcome is ignored then). */
-function whileNotAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T | typeof ABORTED> {
-  if (signal.aborted) {
-    p.catch(() => {});
-    return Promise.resolve(ABORTED);
-  }
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => resolve(ABORTED);
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err);
-      },
-    );
-  });
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

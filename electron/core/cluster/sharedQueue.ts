@@ -91,7 +91,10 @@ export function transferOf(env: NodeJS.ProcessEnv): TransferHolder | null {
   }
   const port = env.VQ_TRANSFER_PORT ? Number(env.VQ_TRANSFER_PORT) : 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new VqError('INVALID_ARGS', `VQ_TRANSFER_PORT is "${env.VQ_TRANSFER_PORT}"; give a port number.`);
+    throw new VqError(
+      'INVALID_ARGS',
+      `VQ_TRANSFER_PORT is "${env.VQ_TRANSFER_PORT}"; give a port number.`,
+    );
   }
   let started: Promise<TransferServer> | null = null;
   return {

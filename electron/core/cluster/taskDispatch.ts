@@ -43,19 +43,22 @@ export interface Dispatch {
   cancel(): Promise<void>;
 }
 
-const taskOptions = (jobId: string): JobsOptions => ({
+/** How every task is added: one attempt (the app decides retries), kept a day once finished. */
+export const taskOptions = (jobId: string): JobsOptions => ({
   jobId,
   attempts: 1,
   removeOnComplete: { age: KEEP_SECONDS },
   removeOnFail: { age: KEEP_SECONDS },
 });
 
-function progressOf(job: BullJob): Progress | null {
+/** A task's progress as its worker reported it, when it is one. */
+export function progressOf(job: BullJob): Progress | null {
   const p = TaskProgressSchema.safeParse(job.progress);
   return p.success ? p.data : null;
 }
 
-const WAITING = new Set(['waiting', 'delayed', 'prioritized', 'waiting-children']);
+/** BullMQ states of a task not taken yet. */
+export const WAITING = new Set(['waiting', 'delayed', 'prioritized', 'waiting-children']);
 
 /** One task: a whole encode job in the lane of its encoders. */
 export function wholeTask(

@@ -19,6 +19,8 @@ import type { Toolchain } from '../toolchain';
 import { LANES_KEY, QUEUE_PREFIX, cancelKey, laneNeeds } from './encodeTask';
 import { chunkHandler, encodeHandler, joinHandler } from './encodeHandlers';
 import { mapPath, type PathMapEntry } from './pathMap';
+import { scoreHandler } from './scoreHandlers';
+import { scoreLaneNeeds } from './scoreTask';
 import type { TaskHandler, TaskOutcome } from './taskContext';
 
 /** The task kinds a worker runs, by BullMQ job name. */
@@ -26,6 +28,7 @@ const TASK_HANDLERS: Record<string, TaskHandler> = {
   encode: encodeHandler,
   chunk: chunkHandler,
   join: joinHandler,
+  score: scoreHandler,
 };
 
 /** Options of {@link WorkerRunner}. */
@@ -126,7 +129,7 @@ export class WorkerRunner {
     const names = await this.opts.redis.smembers(LANES_KEY);
     for (const lane of names.slice(0, 1000)) {
       if (this.lanes.has(lane)) continue;
-      const needs = laneNeeds(lane);
+      const needs = laneNeeds(lane) ?? scoreLaneNeeds(lane);
       if (!needs || !canRun({ name: this.opts.name, builds: this.opts.builds }, needs).ok) continue;
       const worker = new Worker(lane, null, {
         connection: this.opts.redis,

@@ -50,10 +50,18 @@ export function invalidScorePlanMessage(problems: readonly string[]): string {
  * Plans a score job again. Throws a VqError with the reason: INVALID_ARGS for a stored plan that
  * does not pass the strict schema or a blocked pair, UNKNOWN_ITEM / NOT_FOUND for a gone item.
  */
-export async function deriveScoreJob(job: Job, deps: DeriveScoreDeps, signal?: AbortSignal): Promise<DerivedScoreJob> {
+export async function deriveScoreJob(
+  job: Job,
+  deps: DeriveScoreDeps,
+  signal?: AbortSignal,
+): Promise<DerivedScoreJob> {
   const checked = parseScoreJobPlan(job.plan);
   if (!checked.plan) {
-    throw new VqError('INVALID_ARGS', invalidScorePlanMessage(checked.problems), 'It may come from an imported project; score the renditions again from Compare.');
+    throw new VqError(
+      'INVALID_ARGS',
+      invalidScorePlanMessage(checked.problems),
+      'It may come from an imported project; score the renditions again from Compare.',
+    );
   }
   const plan = checked.plan;
   const repos = { library: deps.library, renditions: deps.renditions };
@@ -71,11 +79,23 @@ export async function deriveScoreJob(job: Job, deps: DeriveScoreDeps, signal?: A
       targets.map((t) => t.scored.label),
     );
   }
-  return { plan, ref, targets, scorePlan, processes, binary: scorePlan.binary.path, commands: processes.map((p) => p.command) };
+  return {
+    plan,
+    ref,
+    targets,
+    scorePlan,
+    processes,
+    binary: scorePlan.binary.path,
+    commands: processes.map((p) => p.command),
+  };
 }
 
 /** The job's targets; after an encode, the renditions that job made, in rung order. */
-function targetsOf(job: Job, plan: ScoreJobPlan, repos: { library: LibraryRepo; renditions: RenditionRepo }): ResolvedTarget[] {
+export function targetsOf(
+  job: Job,
+  plan: ScoreJobPlan,
+  repos: { library: LibraryRepo; renditions: RenditionRepo },
+): ResolvedTarget[] {
   if (!plan.fromJob) return plan.targets.map((t) => resolveTarget(repos, t));
   const made = repos.renditions.list({ jobId: plan.fromJob });
   if (made.length === 0) {

@@ -1,0 +1,134 @@
+/**
+ * What the app's executors of the shared queue share while they follow a dispatched job: how a run
+ * ends without outputs, and waiting that never holds a cancel or a loop for a Redis that is away.
+ */
+import type { JobOutcome, JobRunContext } from '../queue/jobQueue';
+import type { Dispatch } from './taskDispatch';
+
+/** A run that ended without outputs, and why. */
+export function failed(error: string): JobOutcome {
+  return { status: 'failed', error, stderrTail: null, encodeSeconds: null };
+}
+
+/** A run the person canceled. */
+export function canceled(): JobOutcome {
+  return { status: 'canceled', error: 'Canceled.', stderrTail: null, encodeSeconds: null };
+}
+
+/** How long one look at a dispatched job may wait for Redis. */
+export const LOOK_TIMEOUT_MS = 2_000;
+
+export const ABORTED = Symbol('aborted');
+export const TIMED_OUT = Symbol('timed out');
+
+/** `p`, or {@link TIMED_OUT} after `ms` (`p` goes on; its outcome is ignored then). */
+export function withinMs<T>(p: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+  let timer: NodeJS.Timeout;
+  const late = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(() => resolve(TIMED_OUT), ms);
+  });
+  p.catch(() => {});
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
+/** `p`, or {@link ABORTED} as soon as `signal` aborts (`p` goes on; its outcome is ignored then). */
+export function whileNotAborted<T>(
+  p: Promise<T>,
+  signal: AbortSignal,
+): Promise<T | typeof ABORTED> {
+  if (signal.aborted) {
+    p.catch(() => {});
+    return Promise.resolve(ABORTED);
+  }
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => resolve(ABORTED);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
+}
+
+/** Waits `ms`, or less when `signal` aborts meanwhile. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** How long a cancel waits for the workers to stop a job before it is given up on. */
+const CANCEL_WAIT_MS = 15_000;
+
+/** How a followed job ended: completed with its value, or an outcome already decided. */
+export type Followed =
+  { state: 'completed'; value: unknown } | { state: 'ended'; outcome: JobOutcome };
+
+/**
+ * Follows a dispatched job to its end: shows the workers running it and its progress, passes a
+ * cancel on to them (and gives up on them after a while), and sends it again when Redis lost it
+ * (restarted without saving). A failed job of several tasks has its other tasks canceled.
+ */
+export async function followDispatch(
+  dispatch: Dispatch,
+  ctx: JobRunContext,
+  o: { jobId: string; what: string; watchMs: number; tasks: number },
+): Promise<Followed> {
+  let shown = '';
+  let lastProgress = '';
+  let cancelAsked = 0;
+  let saidLost = false;
+  const ended = (outcome: JobOutcome): Followed => ({ state: 'ended', outcome });
+  for (;;) {
+    if (ctx.signal.aborted && cancelAsked === 0) {
+      cancelAsked = Date.now();
+      // Not awaited: while Redis is away the commands wait in the client and go on reconnect.
+      void dispatch.cancel().catch(() => {});
+    }
+    if (cancelAsked && Date.now() - cancelAsked > CANCEL_WAIT_MS) return ended(canceled());
+    // While Redis is away a look waits for it to come back; the loop does not wait with it.
+    const look = await withinMs(dispatch.look(), LOOK_TIMEOUT_MS).catch(
+      (): typeof TIMED_OUT => TIMED_OUT,
+    );
+    if (look === TIMED_OUT) continue;
+    if (look.state === 'missing') {
+      if (cancelAsked) return ended(canceled());
+      if (!saidLost) {
+        console.warn(`queue: the shared queue lost ${o.what} ${o.jobId}; sending it again.`);
+        saidLost = true;
+      }
+      await withinMs(dispatch.send(), LOOK_TIMEOUT_MS).catch(() => {});
+    } else if (look.state === 'completed') {
+      return { state: 'completed', value: look.value };
+    } else if (look.state === 'failed') {
+      if (cancelAsked || look.reason.startsWith('Canceled')) return ended(canceled());
+      // The other tasks of a failed job would run for nothing.
+      if (o.tasks > 1) void dispatch.cancel().catch(() => {});
+      return ended(failed(look.reason));
+    } else {
+      const workers = look.workers.join(', ');
+      if (workers !== shown) {
+        shown = workers;
+        ctx.workerChosen(workers || null);
+      }
+      const key = look.progress ? JSON.stringify(look.progress) : '';
+      if (look.state === 'active' && look.progress && key !== lastProgress) {
+        lastProgress = key;
+        ctx.progress(look.progress);
+      }
+    }
+    await sleep(o.watchMs, ctx.signal);
+  }
+}
