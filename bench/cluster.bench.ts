@@ -11,37 +11,61 @@
  * 3. one title across workers: one 720p rung of a 40 s title with scene cuts in 2 s chunks, on two
  *    workers × 1 thread against one worker × 1 thread (and against the whole title on one), and a
  *    projection to 16 workers from the chunk times measured in BullMQ (see projectMakespan).
+ * 4. chunked scoring: VMAF + PSNR + SSIM of a 10 s 1080p rendition against its source in 2 s
+ *    chunks on two workers × 1 thread against one; goal ≥ 1.8×.
+ *
+ * Workers "× 1 thread" are pinned to one core each with taskset, so on a 2-core machine one worker
+ * stands for a 1-core machine and two for two of them.
  *
  * Worker start-up is outside the timings (workers are started and seen taking jobs first).
  * Medians of VQ_BENCH_ENCODE_RUNS runs (default 3), variants alternating.
  */
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Queue } from 'bullmq';
 import { detectSceneCuts } from '../electron/core/encode/chunks/sceneCuts';
-import { JOIN_LANE, QUEUE_PREFIX, encodeLane } from '../electron/core/cluster/encodeTask';
+import { QUEUE_PREFIX, encodeLane } from '../electron/core/cluster/encodeTask';
 import { bullConnection } from '../electron/core/cluster/sharedQueue';
 import { parseRedisUrl } from '../electron/core/cluster/redisUrl';
 import { startRedis, type TestRedis } from '../electron/testing/redis';
 import { makeSceneClip } from '../electron/testing/sceneClip';
+import { scoreEnv } from '../electron/testing/scoreFixtures';
+import { sharedVmaf3Build } from '../electron/testing/vmaf3Build';
+import { createCore } from '../electron/core/core';
 import { VQ_BIN, startVq } from '../electron/testing/vqProcess';
 import { compare, fmt, ladder, makeSource, rung } from './encode';
 
-/** A set of running workers, stopped with Ctrl+C (their jobs go back to the queue). */
+/** One worker of a pool: its name and the CPUs it is pinned to (none: all of this machine's). */
+interface WorkerSpec {
+  name: string;
+  cores?: string;
+}
+
+/**
+ * A set of running workers, stopped with Ctrl+C (their jobs go back to the queue). Each sees the
+ * FFmpeg 7.1 + libvmaf 3.2 build beside the project (for scoring), as users with FFmpeg 7 would.
+ */
 async function startWorkers(
   redis: TestRedis,
   root: string,
-  names: string[],
+  specs: WorkerSpec[],
   args: string[],
 ): Promise<ChildProcess[]> {
+  const build = sharedVmaf3Build();
   const children: ChildProcess[] = [];
-  const started = names.map((name) =>
+  const started = specs.map(({ name, cores }) =>
     startVq(
       ['worker', '--name', name, ...args],
-      { ...process.env, VQ_REDIS_URL: redis.url, VQ_DATA_DIR: path.join(root, `data-${name}`) },
+      {
+        ...build.env,
+        VQ_FFMPEG_DIRS: path.dirname(build.ffmpeg),
+        VQ_REDIS_URL: redis.url,
+        VQ_DATA_DIR: path.join(root, `data-${name}`),
+      },
       children,
+      { cores },
     ),
   );
   await Promise.all(started.map((w) => w.waitFor(/Taking jobs/)));
@@ -85,9 +109,9 @@ interface Pool {
   workers: ChildProcess[];
 }
 
-async function startPool(root: string, names: string[], args: string[]): Promise<Pool> {
+async function startPool(root: string, specs: WorkerSpec[], args: string[]): Promise<Pool> {
   const redis = await startRedis();
-  return { redis, workers: await startWorkers(redis, root, names, args) };
+  return { redis, workers: await startWorkers(redis, root, specs, args) };
 }
 
 /** Runs the shared-queue benchmarks in a scratch folder that is removed afterwards. */
@@ -115,10 +139,18 @@ export async function runClusterBenchmarks(): Promise<void> {
       ),
     );
     // Each variant has its own Redis and workers, started before any timing; the others idle
-    // meanwhile (a look for work every 250 ms).
-    const one = await startPool(root, ['solo'], ['--threads', '1']);
-    const two = await startPool(root, ['left', 'right'], ['--threads', '1']);
-    const plain = await startPool(root, ['plain'], []);
+    // meanwhile (a look for work every 250 ms). Workers × 1 thread are pinned to one core each
+    // (taskset), so this machine stands in for one or two single-core machines.
+    const one = await startPool(root, [{ name: 'solo', cores: '0' }], ['--threads', '1']);
+    const two = await startPool(
+      root,
+      [
+        { name: 'left', cores: '0' },
+        { name: 'right', cores: '1' },
+      ],
+      ['--threads', '1'],
+    );
+    const plain = await startPool(root, [{ name: 'plain' }], []);
     pools.push(one, two, plain);
     const via = (p: Pool) => ({ VQ_REDIS_URL: p.redis.url });
 
@@ -130,6 +162,13 @@ export async function runClusterBenchmarks(): Promise<void> {
     console.log(`  one worker   ${fmt(scale.one)}`);
     console.log(`  two workers  ${fmt(scale.two)}`);
     console.log(`  throughput ×${(scale.one.median / scale.two.median).toFixed(2)} (goal ≥ 1.8×)`);
+    // The rungs differ in cost: what two workers could do at best with these four jobs.
+    const jobs = (await finishedTasks(one.redis, encodeLane(['libx264']))).slice(-4);
+    const times = jobs.map((j) => j.seconds).sort((a, b) => b - a);
+    const serial = times.reduce((a, b) => a + b, 0);
+    console.log(
+      `  its four jobs took ${times.map((t) => t.toFixed(2)).join(', ')} s on one worker: two workers can at best divide ${serial.toFixed(2)} s into ${projectMakespan(times, 2, 0).toFixed(2)} s (×${(serial / projectMakespan(times, 2, 0)).toFixed(2)})`,
+    );
 
     console.log(
       'cluster 2: the same ladder through Redis with one worker vs the embedded SQLite queue (concurrency 1)',
@@ -145,6 +184,7 @@ export async function runClusterBenchmarks(): Promise<void> {
     );
 
     await chunkedTitle(root, one, two);
+    await chunkedScore(root, one, two);
   } finally {
     for (const p of pools) {
       await stopWorkers(p.workers);
@@ -154,17 +194,23 @@ export async function runClusterBenchmarks(): Promise<void> {
   }
 }
 
-/** Seconds each finished task of a lane took on its worker (BullMQ's processedOn → finishedOn). */
-async function taskSeconds(redis: TestRedis, lane: string): Promise<Map<string, number>> {
+/** Each finished task of a lane: its id, the seconds it took on its worker and when it ended. */
+async function finishedTasks(
+  redis: TestRedis,
+  lane: string,
+): Promise<{ id: string; seconds: number; finishedOn: number }[]> {
   const connection = bullConnection(parseRedisUrl(redis.url));
   const q = new Queue(lane, { connection, prefix: QUEUE_PREFIX });
   try {
     const jobs = await q.getJobs(['completed'], 0, 10_000);
-    return new Map(
-      jobs
-        .filter((j) => j.processedOn && j.finishedOn)
-        .map((j) => [j.id!, (j.finishedOn! - j.processedOn!) / 1000]),
-    );
+    return jobs
+      .filter((j) => j.processedOn && j.finishedOn)
+      .map((j) => ({
+        id: j.id!,
+        seconds: (j.finishedOn! - j.processedOn!) / 1000,
+        finishedOn: j.finishedOn!,
+      }))
+      .sort((a, b) => a.finishedOn - b.finishedOn);
   } finally {
     await q.close();
     connection.disconnect();
@@ -191,11 +237,13 @@ export function projectMakespan(
 
 async function chunkedTitle(root: string, one: Pool, two: Pool): Promise<void> {
   // 40 s at 25 fps, four scenes (cuts at frames 260, 560 and 760).
+  // A mezzanine-like source with a keyframe every 2 s: a chunk's seek decodes at most that much.
   const clip = makeSceneClip(root, {
     scenes: [260, 300, 200, 240],
     width: 1280,
     height: 720,
     name: 'title.mp4',
+    gop: 50,
   });
   const ladderFile = path.join(root, 'chunked.json');
   fs.writeFileSync(
@@ -219,15 +267,15 @@ async function chunkedTitle(root: string, one: Pool, two: Pool): Promise<void> {
   );
 
   // The projection: chunk and join times of one-worker runs, as BullMQ recorded them.
-  const ran = await taskSeconds(one.redis, encodeLane(['libx264']));
-  const joins = await taskSeconds(one.redis, JOIN_LANE);
-  const runs = [...joins.keys()].map((id) => id.replace(/-join$/, ''));
-  const last = runs[runs.length - 1]!;
-  const chunkTimes = [...ran.entries()]
-    .filter(([id]) => id.startsWith(`${last}-c`))
-    .sort(([a], [b]) => Number(a.split('-c').pop()) - Number(b.split('-c').pop()))
-    .map(([, s]) => s);
-  const join = joins.get(`${last}-join`) ?? 0;
+  const ran = await finishedTasks(one.redis, encodeLane(['libx264']));
+  const joins = ran.filter((t) => t.id.endsWith('-join'));
+  const lastJoin = joins[joins.length - 1]!;
+  const last = lastJoin.id.replace(/-join$/, '');
+  const chunkTimes = ran
+    .filter((t) => t.id.startsWith(`${last}-c`))
+    .sort((a, b) => Number(a.id.split('-c').pop()) - Number(b.id.split('-c').pop()))
+    .map((t) => t.seconds);
+  const join = lastJoin.seconds;
   const t0 = performance.now();
   await detectSceneCuts({ ffmpeg: 'ffmpeg', input: clip.path });
   const scenes = (performance.now() - t0) / 1000;
@@ -255,4 +303,70 @@ async function chunkedTitle(root: string, one: Pool, two: Pool): Promise<void> {
 function mid(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
+/** Scores a rendition against its source through the shared queue of `pool`, in 2 s chunks. */
+async function scoreThrough(root: string, pool: Pool, ref: string, dist: string): Promise<void> {
+  const core = createCore({
+    dataDir: fs.mkdtempSync(path.join(root, 'score-app-')),
+    host: { mode: 'web' },
+    // The app plans with the same build the workers score with.
+    env: scoreEnv({
+      ...sharedVmaf3Build().env,
+      VQ_FFMPEG_DIRS: path.dirname(sharedVmaf3Build().ffmpeg),
+      VQ_REDIS_URL: pool.redis.url,
+      VQ_SCORE_CHUNK_SECONDS: '2',
+    }),
+  });
+  try {
+    const imported = await core.api['library.import']({ paths: [ref, dist] });
+    const [a, b] = [...imported.imported, ...imported.existing];
+    const done = new Promise<string | null>((resolve) => {
+      core.events.subscribe((e) => {
+        if (e.type === 'batch.finished') resolve(e.failed || e.canceled ? 'failed' : null);
+      });
+    });
+    await core.api['score.start']({
+      referenceId: a!.id,
+      distorted: [{ kind: 'source', id: b!.id }],
+      options: { metrics: ['vmaf', 'psnr', 'ssim'] },
+    });
+    const problem = await done;
+    if (problem) {
+      const jobs = (await core.api['queue.snapshot']({})).jobs;
+      throw new Error(`bench score failed: ${jobs.map((j) => j.error).join('; ')}`);
+    }
+  } finally {
+    core.close();
+  }
+}
+
+async function chunkedScore(root: string, one: Pool, two: Pool): Promise<void> {
+  const ref = makeSource(root, 1920, 1080, 10);
+  const dist = path.join(root, 'dist-1080p.mp4');
+  execFileSync('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-i',
+    ref,
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-crf',
+    '32',
+    dist,
+  ]);
+  console.log(
+    'cluster 4: VMAF+PSNR+SSIM of a 10 s 1080p rendition in 2 s chunks, two workers × 1 thread vs one',
+  );
+  const t = await compare({
+    one: () => scoreThrough(root, one, ref, dist),
+    two: () => scoreThrough(root, two, ref, dist),
+  });
+  console.log(`  one worker   ${fmt(t.one)}`);
+  console.log(`  two workers  ${fmt(t.two)}`);
+  console.log(`  throughput ×${(t.one.median / t.two.median).toFixed(2)} (goal ≥ 1.8×)`);
 }

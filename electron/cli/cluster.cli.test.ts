@@ -104,6 +104,15 @@ function sameEverywhere(m: EncodeManifest) {
   };
 }
 
+/** Resolves once one of the processes printed `pattern`. */
+async function waitForEither(ps: { out(): string }[], pattern: RegExp): Promise<void> {
+  const end = Date.now() + 30_000;
+  while (!ps.some((p) => pattern.test(p.out()))) {
+    if (Date.now() > end) throw new Error(`nobody printed ${pattern}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 function partFiles(dir: string): string[] {
   return fs.readdirSync(dir).filter((n) => n.includes('.part.'));
 }
@@ -349,8 +358,8 @@ describe('one title across workers (chunks at scene-aware keyframes, a BullMQ fl
     expect(manifest.renditions).toHaveLength(1);
     const made = manifest.renditions[0]!;
     // Several chunks, encoded by both workers; the join ran on one of them. (spawnSync held this
-    // process's event loop: the workers' output is read once it turns again.)
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // process's event loop: the workers' output is read as it turns again.)
+    await waitForEither([a, b], /-join done/);
     const chunkLines = (a.out() + b.out()).match(/-c\d+ done/g) ?? [];
     expect(chunkLines.length, `${a.out()}\n${b.out()}`).toBeGreaterThanOrEqual(3);
     expect(a.out()).toMatch(/-c\d+ done/);
@@ -468,6 +477,7 @@ describe('the shared queue over TLS (rediss://, a private CA, a password)', () =
       );
       expect(r.status, `${r.stderr}\n${r.stdout}`).toBe(0);
       expect(readManifest(out).renditions.map((x) => x.worker)).toEqual(['tls-node']);
+      await w.waitFor(/-a1 done/);
       expect(r.stderr + w.out()).not.toContain('tls-pass');
     } finally {
       await secure.stop();

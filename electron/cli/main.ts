@@ -99,10 +99,10 @@ Commands:
   worker [--redis URL] [--name NAME] [--concurrency N] [--threads N] [--map APP=HERE ...]
                                        join the shared queue's Redis as a worker, advertise what
                                        this machine can run (ffmpeg builds, encoders, libvmaf,
-                                       cores) and take the encode jobs its ffmpeg can run, until
-                                       Ctrl+C. --map: the app's folder APP is HERE on this machine.
-                                       The app, vq serve and vq encode send encodes to the shared
-                                       queue when VQ_REDIS_URL is set
+                                       cores) and take the encode and score jobs its ffmpeg can
+                                       run, until Ctrl+C. --map: the app's folder APP is HERE on
+                                       this machine. The app, vq serve and vq encode send encodes
+                                       and scores to the shared queue when VQ_REDIS_URL is set
   workers [--redis URL] [--json]       the workers registered now: name, capabilities, current job,
                                        jobs done, last heartbeat
 

@@ -20,6 +20,8 @@ export interface SceneClipOptions {
   name?: string;
   /** The ffmpeg binary (default: ffmpeg on PATH). */
   ffmpeg?: string;
+  /** Keyframe interval in frames (default x264's, 250). */
+  gop?: number;
 }
 
 /** A generated clip, its frame count and the frames where its scenes 2, 3, … start. */
@@ -47,7 +49,9 @@ export function makeSceneClip(dir: string, o: SceneClipOptions): SceneClip {
   if (o.audio) args.push('-f', 'lavfi', '-i', `sine=f=440:d=${frames / fps}`);
   args.push('-filter_complex', graph, '-map', '[v]');
   if (o.audio) args.push('-map', '0:a', '-c:a', 'aac');
-  args.push('-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '16', file);
+  args.push('-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '16');
+  if (o.gop) args.push('-g', String(o.gop));
+  args.push(file);
   execFileSync(o.ffmpeg ?? 'ffmpeg', args);
   const cuts = scenes.slice(0, -1).map((_, i) => scenes.slice(0, i + 1).reduce((a, b) => a + b, 0));
   return { path: file, frames, cuts };

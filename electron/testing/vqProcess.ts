@@ -19,13 +19,20 @@ export interface VqProcess {
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
 }
 
-/** Starts `vq ARGS` with `env`; every process started is in `started`, for afterAll to kill. */
+/**
+ * Starts `vq ARGS` with `env`; every process started is in `started`, for afterAll to kill.
+ * `cores` pins it and every process it starts to those CPUs (`taskset -c`), so one machine can
+ * stand in for several smaller ones in a benchmark.
+ */
 export function startVq(
   args: string[],
   env: NodeJS.ProcessEnv,
   started?: ChildProcess[],
+  opts: { cores?: string } = {},
 ): VqProcess {
-  const child = spawn(process.execPath, [VQ_BIN, ...args], { env });
+  const child = opts.cores
+    ? spawn('taskset', ['-c', opts.cores, process.execPath, VQ_BIN, ...args], { env })
+    : spawn(process.execPath, [VQ_BIN, ...args], { env });
   started?.push(child);
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));

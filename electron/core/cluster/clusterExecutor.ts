@@ -29,22 +29,16 @@ import { tempOutputPath } from '../encode/jobFiles';
 import { ensureWritableDir } from '../encode/outDir';
 import { sha256File } from '../media/sha256File';
 import type { JobExecutor, JobOutcome, JobRunContext } from '../queue/jobQueue';
-import {
-  EncodeDoneSchema,
-  cancelKey,
-  chunkDirName,
-  encodeLane,
-  type EncodeDone,
-  type EncodeTask,
-} from './encodeTask';
+import { EncodeDoneSchema, encodeLane, type EncodeDone, type EncodeTask } from './encodeTask';
 import { canceled, failed, followDispatch, whileNotAborted } from './following';
 import type { SharedQueue, TransferHolder } from './sharedQueue';
 import type { TransferServer } from './transferServer';
-import { KEEP_SECONDS, chunkedFlow, wholeTask, type Dispatch } from './taskDispatch';
+import { cancelRuns, chunkedFlow, wholeTask, type Dispatch } from './taskDispatch';
+import { chunkDirName, earlierRunIds, runIdOf } from './taskIds';
 import { splitTitle } from './titleChunks';
 
 /** How often a dispatched job is looked at; a chunked one (a look per chunk) less often. */
-const WATCH_MS = 250;
+const WATCH_MS = 100;
 const WATCH_CHUNKS_MS = 1_000;
 
 /** What a dispatched job is to make, and how its media travels. */
@@ -56,11 +50,6 @@ interface Made {
   taskId: string;
   /** The temporary names uploads are placed under, when workers send outputs over HTTP. */
   viaHttp: { temps: string[] } | null;
-}
-
-/** The BullMQ job id of a run of a job: each start is a new task, so a retry never meets an old one. */
-export function taskIdOf(job: Pick<Job, 'id' | 'attempts'>): string {
-  return `${job.id}-a${job.attempts}`;
 }
 
 /** The {@link JobExecutor} for encode jobs when the queue is shared (VQ_REDIS_URL). */
@@ -110,12 +99,10 @@ export class ClusterEncodeExecutor implements JobExecutor {
       const e = toApiError(err);
       return failed(e.hint ? `${e.message} ${e.hint}` : e.message);
     }
-    const taskId = taskIdOf(job);
+    const taskId = runIdOf(job);
     const shared = this.deps.shared;
     // Earlier runs of this job (before a restart or a retry) must not finish alongside this one.
-    for (let a = 1; a < job.attempts; a++) {
-      void shared.redis.set(cancelKey(`${job.id}-a${a}`), '1', 'EX', KEEP_SECONDS).catch(() => {});
-    }
+    void cancelRuns(shared, earlierRunIds(job)).catch(() => {});
     let dispatch: Dispatch;
     let chunked = false;
     let viaHttpSetup: { server: TransferServer; temps: string[] } | null = null;
@@ -200,17 +187,18 @@ export class ClusterEncodeExecutor implements JobExecutor {
     );
     if (sent !== true) return canceled();
     const look = await followDispatch(dispatch, ctx, {
+      closing: () => this.deps.shared.closed,
       jobId: made.job.id,
       what: 'job',
-      tasks: 1,
+      // A failed chunk fails the title: the others are stopped rather than encoded for nothing.
+      tasks: chunked ? 2 : 1,
       watchMs: chunked ? WATCH_CHUNKS_MS : WATCH_MS,
     });
     const outcome =
       look.state === 'completed' ? await this.finish(made, look.value, ctx) : look.outcome;
-    if (chunked && outcome.status !== 'done') {
-      // What the chunks left: a join removes the folder, a failed or canceled title does not.
-      fs.rmSync(path.join(batch.outDir, chunkDirName(taskId)), { recursive: true, force: true });
-    }
+    // What the run left beside its outputs: a killed worker's temporary file, a failed title's
+    // chunks (a join removes its own), an output not listed.
+    removeRunLeftovers(batch.outDir, { run: taskId });
     return outcome;
   }
 
@@ -224,10 +212,15 @@ export class ClusterEncodeExecutor implements JobExecutor {
       );
     }
     const done: EncodeDone = parsed.data;
-    // Uploads arrive under temporary names (checked by size and SHA-256 as they came): checked
-    // again here like files on a shared disk, then renamed.
-    const problem = await checkOutputs(job, made.viaHttp?.temps ?? finals, done);
-    if (problem) {
+    // The outputs are under temporary names (uploads where this app placed them; on a shared disk
+    // where the worker wrote them, named as this run can name them): checked, then renamed.
+    const files = made.viaHttp?.temps ?? reportedTemps(made, done);
+    if (typeof files === 'string')
+      return failed(`Worker ${done.worker} finished, but ${files}; nothing is listed.`);
+    const problem = await checkOutputs(job, files, done);
+    if (problem || ctx.signal.aborted) {
+      for (const f of files) fs.rmSync(f, { force: true });
+      if (!problem) return canceled(); // it finished as the cancel reached it
       return {
         status: 'failed',
         error: `Worker ${done.worker} finished, but ${problem}; nothing is listed.`,
@@ -235,9 +228,7 @@ export class ClusterEncodeExecutor implements JobExecutor {
         encodeSeconds: done.encodeSeconds,
       };
     }
-    if (made.viaHttp) {
-      for (const [i, temp] of made.viaHttp.temps.entries()) fs.renameSync(temp, finals[i]!);
-    }
+    for (const [i, file] of files.entries()) fs.renameSync(file, finals[i]!);
     // A chunked title names every worker that encoded a chunk (and the one that joined them).
     const worker = done.chunks
       ? [...new Set([...done.chunks.workers, done.worker])].sort().join(', ')
@@ -258,18 +249,59 @@ export class ClusterEncodeExecutor implements JobExecutor {
     // The chunk folders of its runs (a join removes its own; a failed or stopped run leaves one).
     const batch = this.deps.store.getBatch(job.batchId);
     if (!batch) return;
-    let names: string[];
-    try {
-      names = fs.readdirSync(batch.outDir);
-    } catch {
-      return;
-    }
-    const prefix = chunkDirName(`${job.id}-a`);
-    for (const name of names) {
-      if (name.startsWith(prefix))
-        fs.rmSync(path.join(batch.outDir, name), { recursive: true, force: true });
+    removeRunLeftovers(batch.outDir, { job: job.id });
+  }
+}
+
+/**
+ * Deletes what a run (or every run of a job, `{ job }`) left in an output folder: its chunk folder
+ * (`.chunks-<run>`), outputs under temporary names (`.<rung>.<run>[-join]-<hold>.part.<ext>`) and
+ * unfinished uploads (`.<temporary name>.upload-<random>`). Listed renditions are never touched.
+ */
+function removeRunLeftovers(outDir: string, of: { run: string } | { job: string }): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(outDir);
+  } catch {
+    return;
+  }
+  // `<job>-a` followed by the attempt's digits, then the end of the id: `-a1` never matches `-a10`.
+  const runId =
+    'run' in of
+      ? of.run.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+      : `${of.job.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-a\\d+`;
+  const chunks = new RegExp(`^\\.chunks-${runId}$`);
+  const temps = new RegExp(
+    `^\\..+\\.${runId}-(?:join-)?[0-9a-f]{12}\\.part\\.[A-Za-z0-9]+(?:\\.upload-.+)?$`,
+  );
+  // Where this app places a worker's upload, and the upload while it arrives.
+  const uploads = new RegExp(`^\\.{1,2}[^.].*\\.${runId}\\.part\\.[A-Za-z0-9]+(?:\\.upload-.+)?$`);
+  for (const name of names) {
+    if (chunks.test(name) || temps.test(name) || uploads.test(name)) {
+      fs.rmSync(path.join(outDir, name), { recursive: true, force: true });
     }
   }
+}
+
+/**
+ * Where a worker on the shared disk left each output: the temporary name it reported, taken only
+ * when it is one this run can make (`.<rung>.<run>[-join]-<hold>.part.<ext>` in the output folder).
+ * Else why not.
+ */
+function reportedTemps(made: Made, done: EncodeDone): string[] | string {
+  const escape = (t: string): string => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const files: string[] = [];
+  for (const [i, rung] of made.rungs.entries()) {
+    const name = done.outputs.find((o) => o.rungId === rung.id)?.file;
+    const ext = path.extname(made.finals[i]!).slice(1);
+    const shape = new RegExp(
+      `^\\.${escape(rung.id)}\\.${escape(made.taskId)}(?:-join)?-[0-9a-f]{12}\\.part\\.${escape(ext)}$`,
+    );
+    if (!name || !shape.test(name))
+      return `it reported no output file for rung ${rung.id} that this job could have written`;
+    files.push(path.join(made.batch.outDir, name));
+  }
+  return files;
 }
 
 /** Why the files are not what the worker reported (null when they are: same rungs, sizes and SHA-256). */

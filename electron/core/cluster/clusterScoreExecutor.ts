@@ -30,7 +30,7 @@ import {
   type ResolvedReference,
   type ResolvedTarget,
 } from '../scoreService/scoreTargets';
-import { taskIdOf } from './clusterExecutor';
+import { earlierRunIds, runIdOf, scoreChunkTaskId } from './taskIds';
 import { cancelKey } from './encodeTask';
 import {
   SCORE_TASK_NAME,
@@ -45,6 +45,9 @@ import type { SharedQueue } from './sharedQueue';
 import { canceled, failed, followDispatch, whileNotAborted } from './following';
 import {
   KEEP_SECONDS,
+  cancelRuns,
+  reasonOf,
+  workerOf,
   WAITING,
   progressOf,
   taskOptions,
@@ -78,11 +81,6 @@ export interface ScoreTaskSent {
 interface Identities {
   reference: FileIdentity | null;
   targets: (FileIdentity | null)[];
-}
-
-/** The task id of chunk `index` of a score job's run `taskId`. */
-export function scoreChunkTaskId(taskId: string, index: number): string {
-  return `${taskId}-s${index}`;
 }
 
 /** The chunks a score job is split into, or why it is scored whole (null: nobody asked). */
@@ -141,7 +139,7 @@ export class ClusterScoreExecutor implements JobExecutor {
       );
     }
     const plan = checked.plan;
-    const taskId = taskIdOf(job);
+    const taskId = runIdOf(job);
     let ref: ResolvedReference;
     let targets: ResolvedTarget[];
     let tasks: ScoreTaskSent[];
@@ -201,13 +199,7 @@ export class ClusterScoreExecutor implements JobExecutor {
     }
     const shared = this.deps.shared;
     // Earlier runs of this job (before a restart or a retry) must not finish alongside this one.
-    for (let a = 1; a < job.attempts; a++) {
-      const earlier = `${job.id}-a${a}`;
-      const ids = [earlier, ...tasks.map((_, i) => scoreChunkTaskId(earlier, i))];
-      const multi = shared.redis.multi();
-      for (const id of ids) multi.set(cancelKey(id), '1', 'EX', KEEP_SECONDS);
-      void multi.exec().catch(() => {});
-    }
+    void cancelRuns(shared, earlierRunIds(job)).catch(() => {});
     const dispatch = scoreDispatch(shared, lane, tasks);
     // A send that fails is made again by follow(), which finds the tasks missing.
     const sent = await whileNotAborted(
@@ -219,6 +211,7 @@ export class ClusterScoreExecutor implements JobExecutor {
     );
     if (sent !== true) return canceled();
     const look = await followDispatch(dispatch, ctx, {
+      closing: () => this.deps.shared.closed,
       jobId: job.id,
       what: 'score job',
       tasks: tasks.length,
@@ -366,18 +359,18 @@ export function scoreDispatch(
     send: async () => {
       // A task still there under its id is left as it is (BullMQ does not add a job id twice).
       await (
-        await shared.lane(lane)
+        await shared.announce(lane)
       ).addBulk(
         tasks.map((t) => ({ name: SCORE_TASK_NAME, data: t.data, opts: taskOptions(t.id) })),
       );
     },
     look: async (): Promise<Look> => {
-      const q = await shared.lane(lane);
+      const q = shared.lane(lane);
       const jobs = await Promise.all(tasks.map((t) => q.getJob(t.id)));
       const states = await Promise.all(jobs.map((j) => (j ? j.getState() : 'missing')));
       const failedAt = states.indexOf('failed');
       if (failedAt >= 0) {
-        const reason = jobs[failedAt]!.failedReason || 'The worker gave no reason.';
+        const reason = reasonOf(jobs[failedAt]!);
         return {
           state: 'failed',
           reason: reason.startsWith('Canceled') ? reason : `${what(failedAt)}${reason}`,
@@ -400,7 +393,7 @@ export function scoreDispatch(
           one = p;
           done += (p?.fraction ?? 0) * lengths[i]!;
           fps += p?.fps ?? 0;
-          if (j!.processedBy) workers.add(j!.processedBy);
+          for (const w of workerOf(j!)) workers.add(w);
         }
       }
       const progress: Progress | null =
@@ -417,7 +410,7 @@ export function scoreDispatch(
       const multi = shared.redis.multi();
       for (const t of tasks) multi.set(cancelKey(t.id), '1', 'EX', KEEP_SECONDS);
       await multi.exec();
-      const q = await shared.lane(lane);
+      const q = shared.lane(lane);
       // Refused while a worker holds a task: the key stops it there.
       for (const t of tasks) await (await q.getJob(t.id))?.remove().catch(() => {});
     },

@@ -29,10 +29,10 @@ import {
   ChunkTaskSchema,
   EncodeTaskSchema,
   JoinTaskSchema,
-  chunkDirName,
   type EncodeDone,
   type EncodeTask,
 } from './encodeTask';
+import { chunkDirName, runOfTask } from './taskIds';
 import { downloadSource, uploadOutput } from './transferClient';
 import type { TaskContext, TaskHandler, TaskOutcome } from './taskContext';
 
@@ -74,7 +74,8 @@ async function plan(
   const source: PlanSource = { path: sourcePath, media, raw: raw?.ok ? raw.spec : null };
   const derived = deriveFromPlanSource(
     { id: task.batchId, ladder: task.ladder as never, outDir },
-    { id: ctx.taskId, rungIds: task.rungIds },
+    // Temporary names carry the task and this hold on it: two runs of one task never share a file.
+    { id: `${ctx.taskId}-${ctx.holdId}`, rungIds: task.rungIds },
     source,
     await toolchain.report(),
     { tmpDir: ctx.tmpDir, threads: ctx.threads ?? undefined },
@@ -92,12 +93,17 @@ function failedHere(ctx: TaskContext, err: unknown): TaskOutcome {
   };
 }
 
-/** Size and SHA-256 of each final output, by rung. */
-async function measureOutputs(rungIds: string[], finals: string[]): Promise<EncodeDone['outputs']> {
+/** Size, SHA-256 and file name of each output (under its temporary name), by rung. */
+async function measureOutputs(rungIds: string[], files: string[]): Promise<EncodeDone['outputs']> {
   const outputs: EncodeDone['outputs'] = [];
   for (const [i, rungId] of rungIds.entries()) {
-    const file = finals[i]!;
-    outputs.push({ rungId, sizeBytes: fs.statSync(file).size, sha256: await sha256File(file) });
+    const file = files[i]!;
+    outputs.push({
+      rungId,
+      file: path.basename(file),
+      sizeBytes: fs.statSync(file).size,
+      sha256: await sha256File(file),
+    });
   }
   return outputs;
 }
@@ -148,6 +154,8 @@ async function encodeHere(
     },
     { sourcePath: p.source.path, outDir: p.outDir },
     { signal: ctx.signal, processStarted: () => {}, progress: ctx.progress },
+    // On a shared disk the outputs stay under their temporary names: the app checks, then renames.
+    { keepTemporary: !task.transfer },
   );
   if (result.status !== 'done') {
     return { ok: false, error: `On worker ${ctx.worker}: ${result.error ?? result.status}` };
@@ -168,7 +176,7 @@ async function encodeHere(
       outputs.push({ rungId, ...sent });
     }
   } else {
-    outputs = await measureOutputs(task.rungIds, derived.finals);
+    outputs = await measureOutputs(task.rungIds, derived.temps);
   }
   const value: EncodeDone = {
     v: 1,
@@ -209,11 +217,6 @@ function chunkFile(
   return path.join(dir, `${String(index).padStart(5, '0')}.${containerExtension(container)}`);
 }
 
-/** The task id of the job a chunk or join task belongs to (`<job>-a<n>-c<i>` / `-join`). */
-function parentOf(taskId: string): string {
-  return taskId.replace(/-(?:c\d+|join)$/, '');
-}
-
 /** One chunk: frames [start, end) of the title, encoded into the job's chunk folder. */
 export const chunkHandler: TaskHandler = async (ctx) => {
   const parsed = ChunkTaskSchema.safeParse(ctx.data);
@@ -223,10 +226,10 @@ export const chunkHandler: TaskHandler = async (ctx) => {
   try {
     const p = await plan(ctx, task);
     const { rung, sourceRate } = chunkedRung(p);
-    const dir = chunkDir(p, parentOf(ctx.taskId));
+    const dir = chunkDir(p, runOfTask(ctx.taskId)!);
     await fsp.mkdir(dir, { recursive: true });
     const final = chunkFile(dir, range.index, rung.rung.container);
-    const temp = `${final}.part-${process.pid}${path.extname(final)}`;
+    const temp = `${final}.part-${ctx.holdId}${path.extname(final)}`;
     const frames = range.end - range.start;
     const args = chunkEncodeArgs(p.source, rung, range, sourceRate, temp, {
       threads: ctx.threads ?? undefined,
@@ -289,11 +292,10 @@ export const joinHandler: TaskHandler = async (ctx) => {
   try {
     const p = await plan(ctx, task);
     const { rung } = chunkedRung(p);
-    const parent = parentOf(ctx.taskId);
+    const parent = runOfTask(ctx.taskId)!;
     dir = chunkDir(p, parent);
     const chunks = ranges.map((r) => chunkFile(dir!, r.index, rung.rung.container));
     const temp = p.derived.temps[0]!;
-    const final = p.derived.finals[0]!;
     const started = performance.now();
     ctx.progress({ fraction: 0, fps: null, speed: null });
     await joinChunks({
@@ -320,7 +322,6 @@ export const joinHandler: TaskHandler = async (ctx) => {
         error: `On worker ${ctx.worker}: the joined file failed its check, so it is not listed: ${check.problems.join('; ')}`,
       };
     }
-    await fsp.rename(temp, final);
     const done = Object.values(await ctx.childrenValues())
       .map((v) => ChunkDoneSchema.safeParse(v))
       .filter((v) => v.success)
@@ -337,7 +338,7 @@ export const joinHandler: TaskHandler = async (ctx) => {
       encodeSeconds: Math.round((chunkSeconds + joinSeconds) * 1000) / 1000,
       stderrTail: null,
       chunks: { count: ranges.length, workers: [...new Set(done.map((c) => c.worker))].sort() },
-      outputs: await measureOutputs(task.rungIds, p.derived.finals),
+      outputs: await measureOutputs(task.rungIds, [temp]),
     };
     ctx.progress({ fraction: 1, fps: null, speed: null });
     return { ok: true, value };

@@ -12,6 +12,7 @@
  * from the lanes its ffmpeg can run (canRun) and no other: a worker whose ffmpeg lacks an encoder
  * never takes that job. The lanes in use are listed in the Redis set {@link LANES_KEY}.
  */
+import path from 'node:path';
 import { z } from 'zod';
 import type { JobNeeds } from '../../../shared/workers';
 import { WORKER_NAME_PATTERN } from '../../../shared/workers';
@@ -41,17 +42,26 @@ export function encodeLane(encoders: readonly string[]): string {
 
 /** What a job in `lane` needs, read from the name alone; null for a name that is not a lane. */
 export function laneNeeds(lane: string): JobNeeds | null {
-  if (lane === JOIN_LANE) return {};
   const m = LANE.exec(lane);
   return m ? { encoders: m[1]!.split('+') } : null;
 }
 
-const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
-const absPath = z
+/** An id of a job, batch, rung or task: letters, digits, '_' and '-'. */
+export const TaskIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+const id = TaskIdSchema;
+
+/**
+ * A path as the app sees it: absolute (POSIX or Windows: the app may run on either), with no NUL
+ * and no `..` step, so a worker's path map cannot be walked out of.
+ */
+export const AppPathSchema = z
   .string()
   .min(1)
   .max(4096)
-  .refine((p) => !p.includes('\0'), 'no NUL');
+  .refine((p) => !p.includes('\0'), 'no NUL')
+  .refine((p) => path.posix.isAbsolute(p) || path.win32.isAbsolute(p), 'an absolute path')
+  .refine((p) => !p.split(/[\\/]/).includes('..'), 'no .. in it');
+const absPath = AppPathSchema;
 
 /** What every encode task carries: the facts a worker plans the job from. */
 const encodeFacts = {
@@ -130,22 +140,6 @@ export const ChunkDoneSchema = z
   })
   .strict();
 
-/** The lane joins wait in: any worker can join (it only copies video and encodes audio). */
-export const JOIN_LANE = 'join.any';
-
-/** The folder a chunked job's chunks are written to, inside its output folder (hidden). */
-export function chunkDirName(parentTaskId: string): string {
-  return `.chunks-${parentTaskId}`;
-}
-
-/** The task id of a chunked job's join and of its chunk `index`. */
-export function joinTaskId(taskId: string): string {
-  return `${taskId}-join`;
-}
-export function chunkTaskId(taskId: string, index: number): string {
-  return `${taskId}-c${index}`;
-}
-
 /** An encode job as a worker receives it. */
 export type EncodeTask = z.infer<typeof EncodeTaskSchema>;
 
@@ -175,6 +169,15 @@ export const EncodeDoneSchema = z
         z
           .object({
             rungId: id,
+            /**
+             * On a shared disk: the output's temporary name in the output folder (the app checks
+             * that it is the one the task can make, then the file, then renames it).
+             */
+            file: z
+              .string()
+              .max(300)
+              .regex(/^\.[A-Za-z0-9_.-]+\.part\.[A-Za-z0-9]+$/)
+              .optional(),
             sizeBytes: z.number().int().nonnegative(),
             sha256: z.string().regex(/^[0-9a-f]{64}$/),
           })

@@ -84,25 +84,43 @@ export type Followed =
 export async function followDispatch(
   dispatch: Dispatch,
   ctx: JobRunContext,
-  o: { jobId: string; what: string; watchMs: number; tasks: number },
+  o: {
+    jobId: string;
+    what: string;
+    watchMs: number;
+    tasks: number;
+    /** True once the app closes: the job is left to the next start's recovery. */
+    closing: () => boolean;
+  },
 ): Promise<Followed> {
   let shown = '';
   let lastProgress = '';
   let cancelAsked = 0;
   let saidLost = false;
+  let saidAway = false;
   const ended = (outcome: JobOutcome): Followed => ({ state: 'ended', outcome });
   for (;;) {
+    if (o.closing()) return ended(canceled());
     if (ctx.signal.aborted && cancelAsked === 0) {
       cancelAsked = Date.now();
       // Not awaited: while Redis is away the commands wait in the client and go on reconnect.
       void dispatch.cancel().catch(() => {});
     }
     if (cancelAsked && Date.now() - cancelAsked > CANCEL_WAIT_MS) return ended(canceled());
-    // While Redis is away a look waits for it to come back; the loop does not wait with it.
+    // While Redis is away a look waits for it to come back (or fails at once, as the connection
+    // closes): the loop neither waits with it nor spins, and says once that it waits.
     const look = await withinMs(dispatch.look(), LOOK_TIMEOUT_MS).catch(
       (): typeof TIMED_OUT => TIMED_OUT,
     );
-    if (look === TIMED_OUT) continue;
+    if (look === TIMED_OUT) {
+      if (!saidAway) {
+        console.warn(`queue: waiting for the shared queue's Redis to follow ${o.what} ${o.jobId}.`);
+        saidAway = true;
+      }
+      await sleep(Math.max(o.watchMs, 500), ctx.signal);
+      continue;
+    }
+    saidAway = false;
     if (look.state === 'missing') {
       if (cancelAsked) return ended(canceled());
       if (!saidLost) {

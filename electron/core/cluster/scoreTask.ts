@@ -36,6 +36,7 @@ import {
 import { poolAll } from '../../../shared/pooling';
 import { MAX_DISTORTED } from '../../../shared/scoreResults';
 import { WORKER_NAME_PATTERN, type JobNeeds } from '../../../shared/workers';
+import { AppPathSchema, TaskIdSchema } from './encodeTask';
 
 /** The BullMQ job name of a score task (the worker's handler is chosen by it). */
 export const SCORE_TASK_NAME = 'score';
@@ -46,12 +47,8 @@ export const XPSNR_MIN_FFMPEG = '7.1';
 /** The least libvmaf version with NEG, `.json` models and CAMBI. */
 export const LIBVMAF2_MIN = '2.0.0';
 
-const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
-const absPath = z
-  .string()
-  .min(1)
-  .max(4096)
-  .refine((p) => !p.includes('\0'), 'no NUL');
+const id = TaskIdSchema;
+const absPath = AppPathSchema;
 const raw = z.string().max(200).nullable();
 
 /** Frames [start, end) of the whole-video run that one chunk task scores. */

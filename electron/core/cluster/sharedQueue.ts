@@ -33,16 +33,24 @@ export class SharedQueue {
     this.redis = bullConnection(target);
   }
 
-  /** The BullMQ queue of `lane`, listed in {@link LANES_KEY} so workers that can run it watch it. */
-  async lane(lane: string): Promise<Queue> {
+  /** The BullMQ queue of `lane`. */
+  lane(lane: string): Queue {
     let q = this.queues.get(lane);
     if (!q) {
       q = new Queue(lane, { connection: this.redis, prefix: QUEUE_PREFIX });
       q.on('error', () => {});
       this.queues.set(lane, q);
     }
-    await this.redis.sadd(LANES_KEY, lane);
     return q;
+  }
+
+  /**
+   * Lists `lane` in {@link LANES_KEY}, so the workers that can run it watch it; said with every
+   * send, since a Redis that restarted empty forgot it.
+   */
+  async announce(lane: string): Promise<Queue> {
+    await this.redis.sadd(LANES_KEY, lane);
+    return this.lane(lane);
   }
 
   /** True while the connection is up. */
@@ -50,8 +58,12 @@ export class SharedQueue {
     return this.redis.status === 'ready';
   }
 
+  /** True once {@link close} was called: nothing is followed any more. */
+  closed = false;
+
   /** Closes the queues and the connection. */
   async close(): Promise<void> {
+    this.closed = true;
     await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
     this.redis.disconnect();
   }
@@ -98,12 +110,18 @@ export function transferOf(env: NodeJS.ProcessEnv): TransferHolder | null {
   }
   let started: Promise<TransferServer> | null = null;
   return {
-    get: () =>
-      (started ??= TransferServer.start({
-        host: env.VQ_TRANSFER_HOST?.trim() || '127.0.0.1',
-        port,
-        publicHost: env.VQ_TRANSFER_PUBLIC_HOST?.trim() || undefined,
-      })),
+    get: () => {
+      if (!started) {
+        started = TransferServer.start({
+          host: env.VQ_TRANSFER_HOST?.trim() || '127.0.0.1',
+          port,
+          publicHost: env.VQ_TRANSFER_PUBLIC_HOST?.trim() || undefined,
+        });
+        // A server that could not start (the port is taken) is tried again by the next job.
+        started.catch(() => (started = null));
+      }
+      return started;
+    },
     close: async () => {
       if (started) await (await started.catch(() => null))?.close();
     },

@@ -9,8 +9,13 @@ import type { Toolchain } from '../toolchain';
 export interface TaskContext {
   /** The task as it came from Redis: unchecked, for the handler's schema. */
   data: unknown;
-  /** The BullMQ job id (also used in temporary file names). */
+  /** The BullMQ job id. */
   taskId: string;
+  /**
+   * This worker's hold on the task (12 hex digits, new each time a task is taken): in temporary
+   * file names, so two runs of one task (given out again after Redis lost it) never share a file.
+   */
+  holdId: string;
   /** Aborted when the app cancels the task, its lock is lost, or the worker stops. */
   signal: AbortSignal;
   /** This worker's name. */

@@ -5,14 +5,9 @@
  * same words, so the executor follows either the same way.
  */
 import { FlowProducer, type Job as BullJob, type JobsOptions } from 'bullmq';
-import {
-  JOIN_LANE,
-  QUEUE_PREFIX,
-  TaskProgressSchema,
-  cancelKey,
-  chunkTaskId,
-  joinTaskId,
-} from './encodeTask';
+import { WORKER_NAME_PATTERN } from '../../../shared/workers';
+import { QUEUE_PREFIX, TaskProgressSchema, cancelKey } from './encodeTask';
+import { chunkTaskId, joinTaskId } from './taskIds';
 import type { ChunkRange } from '../encode/chunks/chunkPlan';
 import type { SharedQueue } from './sharedQueue';
 
@@ -69,35 +64,35 @@ export function wholeTask(
 ): Dispatch {
   return {
     send: async () => {
-      await (await shared.lane(lane)).add('encode', data, taskOptions(taskId));
+      await (await shared.announce(lane)).add('encode', data, taskOptions(taskId));
     },
     look: async () => {
-      const job = await (await shared.lane(lane)).getJob(taskId);
+      const job = await shared.lane(lane).getJob(taskId);
       if (!job) return { state: 'missing' };
       const state = await job.getState();
       if (state === 'completed') return { state, value: job.returnvalue };
-      if (state === 'failed')
-        return { state, reason: job.failedReason || 'The worker gave no reason.' };
+      if (state === 'failed') return { state, reason: reasonOf(job) };
       if (state === 'active')
         return {
           state,
           progress: progressOf(job),
-          workers: job.processedBy ? [job.processedBy] : [],
+          workers: workerOf(job),
         };
       if (WAITING.has(state)) return { state: 'waiting', progress: null, workers: [] };
       return { state: 'missing' };
     },
     cancel: async () => {
-      await shared.redis.set(cancelKey(taskId), '1', 'EX', KEEP_SECONDS);
-      const job = await (await shared.lane(lane)).getJob(taskId);
+      await cancelRuns(shared, [taskId]);
+      const job = await shared.lane(lane).getJob(taskId);
       await job?.remove().catch(() => {}); // refused while a worker holds it: the key stops it
     },
   };
 }
 
 /**
- * A chunked title: a flow whose children encode the chunks (in the lane of the encoders) and whose
- * parent joins them (in the join lane, any worker). A failed chunk fails the join at once.
+ * A chunked title: a flow whose children encode the chunks and whose parent joins them, all in the
+ * lane of the encoders (the join plans the rung like the chunks do). A failed chunk fails the join
+ * at once.
  */
 export function chunkedFlow(
   shared: SharedQueue,
@@ -111,13 +106,12 @@ export function chunkedFlow(
   const frames = ranges.reduce((n, r) => n + (r.end - r.start), 0);
   return {
     send: async () => {
-      await shared.lane(lane);
-      await shared.lane(JOIN_LANE);
+      await shared.announce(lane);
       const flow = new FlowProducer({ connection: shared.redis, prefix: QUEUE_PREFIX });
       try {
         await flow.add({
           name: 'join',
-          queueName: JOIN_LANE,
+          queueName: lane,
           data: { ...facts, kind: 'join', ranges },
           opts: taskOptions(joinId),
           children: ranges.map((range, i) => ({
@@ -132,14 +126,14 @@ export function chunkedFlow(
       }
     },
     look: async () => {
-      const join = await (await shared.lane(JOIN_LANE)).getJob(joinId);
+      const q = shared.lane(lane);
+      const join = await q.getJob(joinId);
       if (!join) return { state: 'missing' };
       const state = await join.getState();
       if (state === 'completed') return { state, value: join.returnvalue };
       if (state === 'failed')
         return { state, reason: await flowFailure(shared, lane, chunkIds, join) };
       // Progress of the title: the share of its frames encoded, the join the last 2 %.
-      const q = await shared.lane(lane);
       let doneFrames = 0;
       let fps = 0;
       const workers = new Set<string>();
@@ -153,11 +147,11 @@ export function chunkedFlow(
           const p = progressOf(chunk);
           doneFrames += (p?.fraction ?? 0) * length;
           fps += p?.fps ?? 0;
-          if (chunk.processedBy) workers.add(chunk.processedBy);
+          for (const w of workerOf(chunk)) workers.add(w);
         }
       }
       const joining = state === 'active';
-      if (joining && join.processedBy) workers.add(join.processedBy);
+      if (joining) for (const w of workerOf(join)) workers.add(w);
       const fraction = joining ? 0.98 : (0.98 * doneFrames) / Math.max(1, frames);
       const progress = { fraction, fps: fps || null, speed: null };
       return {
@@ -167,16 +161,12 @@ export function chunkedFlow(
       };
     },
     cancel: async () => {
-      const multi = shared.redis.multi();
-      for (const id of [joinId, ...chunkIds]) multi.set(cancelKey(id), '1', 'EX', KEEP_SECONDS);
-      await multi.exec();
-      const q = await shared.lane(lane);
+      // Every task of the run hears it (workers look for their run's key too).
+      await cancelRuns(shared, [taskId]);
+      const q = shared.lane(lane);
+      // The join first, with its children: removing the last waiting child would start it.
+      await (await q.getJob(joinId))?.remove({ removeChildren: true }).catch(() => {});
       for (const id of chunkIds) await (await q.getJob(id))?.remove().catch(() => {});
-      await (
-        await (await shared.lane(JOIN_LANE)).getJob(joinId)
-      )
-        ?.remove({ removeChildren: true })
-        .catch(() => {});
     },
   };
 }
@@ -188,10 +178,36 @@ async function flowFailure(
   chunkIds: readonly string[],
   join: BullJob,
 ): Promise<string> {
-  const q = await shared.lane(lane);
+  const q = shared.lane(lane);
   for (const id of chunkIds) {
     const chunk = await q.getJob(id);
-    if (chunk && (await chunk.getState()) === 'failed') return chunk.failedReason;
+    if (chunk && (await chunk.getState()) === 'failed') return reasonOf(chunk);
   }
-  return join.failedReason || 'The worker gave no reason.';
+  return reasonOf(join);
+}
+
+/**
+ * Tells every worker running a task of these runs to stop it (workers look for their task's and
+ * their run's key while they work). Not awaited by callers that must not wait for Redis.
+ */
+export async function cancelRuns(shared: SharedQueue, runIds: readonly string[]): Promise<void> {
+  if (runIds.length === 0) return;
+  const multi = shared.redis.multi();
+  for (const id of runIds) multi.set(cancelKey(id), '1', 'EX', KEEP_SECONDS);
+  await multi.exec();
+}
+
+/**
+ * Why a task failed, as its worker said it, fit to show: one paragraph of printable text, at most
+ * 2,000 characters (Redis may hold anything).
+ */
+export function reasonOf(job: BullJob): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what is taken out
+  const text = (job.failedReason ?? '').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').trim();
+  return text ? text.slice(0, 2_000) : 'The worker gave no reason.';
+}
+
+/** The worker holding a task, when its name is a worker's name. */
+export function workerOf(job: BullJob): string[] {
+  return job.processedBy && WORKER_NAME_PATTERN.test(job.processedBy) ? [job.processedBy] : [];
 }

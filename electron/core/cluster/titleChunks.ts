@@ -8,18 +8,23 @@
  */
 import type { Ladder } from '../../../shared/ladder';
 import { planLadder } from '../../../shared/encodePlan';
+import { VqError } from '../../../shared/errors';
 import { parseFrameRate } from '../encode/chunks/chunkCommand';
 import { fixedGopFrames, planChunks, type ChunkRange } from '../encode/chunks/chunkPlan';
 import { detectSceneCuts } from '../encode/chunks/sceneCuts';
 import { sourceGeometry } from '../encode/planBatch';
 import type { StoredSource } from '../store/libraryRepo';
 import type { Toolchain } from '../toolchain';
+import { ABORTED, whileNotAborted } from './following';
 
 /** How a job runs on the shared queue: in these chunks, or whole and why. */
 export type TitleSplit = { chunks: ChunkRange[] } | { whole: string };
 
-/** Scene cuts already found, by file (path, size, modification time): a retry does not decode again. */
-const cutsSeen = new Map<string, number[]>();
+/**
+ * Scene cuts found or being found, by file (path, size, modification time): the rungs of a ladder
+ * (and a retry) share one decode of the title.
+ */
+const cutsSeen = new Map<string, Promise<number[]>>();
 
 /** Plans the chunks of a one-rung job of `ladder` on `source` (see the file comment). */
 export async function splitTitle(o: {
@@ -45,16 +50,17 @@ export async function splitTitle(o: {
   if (planned.fps !== null) return { whole: 'its rung changes the frame rate' };
   const fps = rate.num / rate.den;
   const key = `${o.source.item.path}\0${media.sizeBytes}\0${o.source.mtimeMs}`;
-  let cuts = cutsSeen.get(key);
-  if (!cuts) {
-    cuts = await detectSceneCuts({
-      ffmpeg: await o.toolchain.binaryFor('decode'),
-      input: o.source.item.path,
-      raw: o.source.raw,
-      signal: o.signal,
-    });
-    cutsSeen.set(key, cuts);
+  let finding = cutsSeen.get(key);
+  if (!finding) {
+    // Not the first job's signal: a cancel of that job must not fail the others waiting for it.
+    finding = o.toolchain
+      .binaryFor('decode')
+      .then((ffmpeg) => detectSceneCuts({ ffmpeg, input: o.source.item.path, raw: o.source.raw }));
+    cutsSeen.set(key, finding);
+    finding.catch(() => cutsSeen.delete(key));
   }
+  const cuts = await whileNotAborted(finding, o.signal);
+  if (cuts === ABORTED) throw new VqError('CANCELED', 'Canceled while looking for scene cuts.');
   const chunks = planChunks({
     frameCount: video.frameCount,
     gopFrames: fixedGopFrames(planned),

@@ -19,6 +19,7 @@ import type { Toolchain } from '../toolchain';
 import { LANES_KEY, QUEUE_PREFIX, cancelKey, laneNeeds } from './encodeTask';
 import { chunkHandler, encodeHandler, joinHandler } from './encodeHandlers';
 import { mapPath, type PathMapEntry } from './pathMap';
+import { runOfTask } from './taskIds';
 import { scoreHandler } from './scoreHandlers';
 import { scoreLaneNeeds } from './scoreTask';
 import type { TaskHandler, TaskOutcome } from './taskContext';
@@ -65,10 +66,13 @@ interface Running {
 /** How long a job's lock lasts unrenewed by default (BullMQ's default is 30 s). */
 export const LOCK_MS = 30_000;
 
+/** How often a running task's hold is renewed and a cancel of it looked for. */
+const KEEP_MS = 1_000;
+
 /** How often the lanes in use are read again. */
 const LANES_MS = 1_000;
 /** How long an idle worker waits before looking for jobs again. */
-const IDLE_MS = 250;
+const IDLE_MS = 100;
 
 /** Takes and runs jobs until {@link WorkerRunner.stop}. */
 export class WorkerRunner {
@@ -88,7 +92,7 @@ export class WorkerRunner {
 
   /** The ids of the tasks running now. */
   get current(): string[] {
-    return [...this.running.keys()];
+    return [...this.running.values()].map((r) => r.job.id!);
   }
 
   /** Starts taking jobs. */
@@ -151,12 +155,18 @@ export class WorkerRunner {
     const lanes = [...this.lanes.values()];
     for (let i = 0; i < lanes.length; i++) {
       const worker = lanes[(this.nextLane + i) % lanes.length]!;
-      const token = `${this.opts.name}:${randomBytes(8).toString('hex')}`;
+      const token = `${this.opts.name}:${randomBytes(6).toString('hex')}`;
       const job = (await worker.getNextJob(token, { block: false })) as BullJob | undefined;
       if (!job) continue;
       this.nextLane = (this.nextLane + i + 1) % lanes.length;
       const run: Running = { job, token, abort: new AbortController(), stopped: null };
-      this.running.set(job.id!, run);
+      // Keyed by the hold, not the task: a task given out again (Redis lost it) is another run.
+      this.running.set(token, run);
+      if (this.stopping) {
+        // Taken while the worker was told to stop: handed straight back.
+        run.stopped = 'closing';
+        run.abort.abort();
+      }
       void this.runJob(run);
       return true;
     }
@@ -167,7 +177,11 @@ export class WorkerRunner {
     const { job, token } = run;
     const taskId = job.id!;
     this.opts.onJob?.({ taskId, event: 'started' });
-    const keeper = setInterval(() => void this.keepLock(run), Math.max(200, this.opts.lockMs / 3));
+    // The hold is renewed, and a cancel looked for, every second (at most a third of the hold).
+    const keeper = setInterval(
+      () => void this.keepLock(run),
+      Math.max(200, Math.min(KEEP_MS, this.opts.lockMs / 3)),
+    );
     let outcome: TaskOutcome;
     try {
       outcome = await this.perform(run);
@@ -177,7 +191,7 @@ export class WorkerRunner {
       clearInterval(keeper);
     }
     const ended = (event: 'done' | 'failed' | 'canceled' | 'lost', detail?: string): void => {
-      this.running.delete(taskId);
+      this.running.delete(token);
       this.opts.onJob?.({ taskId, event, detail });
     };
     try {
@@ -206,9 +220,11 @@ export class WorkerRunner {
   private async keepLock(run: Running): Promise<void> {
     if (run.abort.signal.aborted) return;
     try {
+      const taskId = run.job.id!;
       const [extended, canceled] = await Promise.all([
         run.job.extendLock(run.token, this.opts.lockMs),
-        this.opts.redis.exists(cancelKey(run.job.id!)),
+        // The task's own key, or its run's (a whole run canceled, or replaced by a later one).
+        this.opts.redis.exists(cancelKey(taskId), cancelKey(runOfTask(taskId) ?? taskId)),
       ]);
       if (canceled) {
         run.stopped = 'canceled';
@@ -228,6 +244,13 @@ export class WorkerRunner {
 
   /** Runs the task with the handler of its kind; the result to hand back, or why it failed. */
   private async perform(run: Running): Promise<TaskOutcome> {
+    // Task ids become parts of file names here: only the shapes the app makes are taken.
+    if (!runOfTask(run.job.id ?? '')) {
+      return {
+        ok: false,
+        error: `vq worker ${this.opts.name} refuses a task with the id ${JSON.stringify(run.job.id?.slice(0, 80))}.`,
+      };
+    }
     const handler = TASK_HANDLERS[run.job.name];
     if (!handler) {
       return {
@@ -239,6 +262,7 @@ export class WorkerRunner {
     return handler({
       data: run.job.data,
       taskId: run.job.id!,
+      holdId: run.token.slice(run.token.lastIndexOf(':') + 1),
       signal: run.abort.signal,
       worker: this.opts.name,
       toolchain: this.opts.toolchain,

@@ -33,13 +33,16 @@ const STDERR_TAIL_BYTES = 8 * 1024;
 
 /**
  * Runs `derived`'s passes. `totals` (the source's duration and frame count) turn ffmpeg's
- * progress into a fraction; `describe` names the source and folder in failure messages.
+ * progress into a fraction; `describe` names the source and folder in failure messages. With
+ * `keepTemporary` the outputs stay under their temporary names (a worker's, for the app to check
+ * before it renames them).
  */
 export async function runEncodePasses(
   derived: DerivedEncodeJob,
   totals: { durationSeconds: number | null; frames: number | null },
   describe: { sourcePath: string; outDir: string },
   hooks: EncodeRunHooks,
+  opts: { keepTemporary?: boolean } = {},
 ): Promise<EncodeRunResult> {
   const { plan, commands, finals, temps, passDir } = derived;
   let encodeSeconds = 0;
@@ -86,7 +89,9 @@ export async function runEncodePasses(
       }
       if (r.code !== 0) return end('failed', describeEncodeFailure(r, describe));
     }
-    for (let i = 0; i < temps.length; i++) await fsp.rename(temps[i]!, finals[i]!);
+    if (!opts.keepTemporary) {
+      for (let i = 0; i < temps.length; i++) await fsp.rename(temps[i]!, finals[i]!);
+    }
   } catch (err) {
     return end('failed', `Writing the output failed: ${toApiError(err).message}`);
   } finally {
