@@ -123,7 +123,8 @@ export async function runClusterBenchmarks(): Promise<void> {
       `cluster: load average ${os
         .loadavg()
         .map((l) => l.toFixed(2))
-        .join(' ')}, ${os.availableParallelism()} cores`,
+        .join(' ')}, ${os.availableParallelism()} cores; ` +
+        'CPU seconds below are this process and the vq encode it waits for, not the workers',
     );
     const source = makeSource(root, 1920, 1080, 5);
     const ladderFile = path.join(root, 'ladder.json');
