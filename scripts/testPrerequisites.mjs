@@ -106,6 +106,13 @@ export function missingPrerequisites({
       package: 'redis-server',
     });
   }
+  if (!findOnPath('openssl', env, platform)) {
+    missing.push({
+      what: 'openssl on PATH (the TLS Redis test makes its certificates with it)',
+      how: 'system',
+      package: 'openssl',
+    });
+  }
   const chosen = env.VQ_CHROMIUM;
   if (chosen && !isExecutable(chosen)) {
     const why = !fs.existsSync(chosen)
@@ -181,8 +188,10 @@ function systemInstall(packages, platform) {
           'then set VQ_CHROMIUM to its chrome.exe'
         : p === 'redis-server'
           ? 'Redis for Windows (e.g. Memurai, or redis-server in WSL) with redis-server on PATH'
-          : 'winget install Gyan.FFmpeg (or choco install ffmpeg), or put a folder holding ' +
-            'ffmpeg.exe and ffprobe.exe on PATH',
+          : p === 'openssl'
+            ? 'winget install ShiningLight.OpenSSL.Light, with openssl.exe on PATH'
+            : 'winget install Gyan.FFmpeg (or choco install ffmpeg), or put a folder holding ' +
+              'ffmpeg.exe and ffprobe.exe on PATH',
     );
   }
   return [`sudo apt-get install ${packages.join(' ')}    (Debian/Ubuntu)`];

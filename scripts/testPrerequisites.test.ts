@@ -47,6 +47,7 @@ describe('missingPrerequisites', () => {
       'system',
       'system',
       'system',
+      'system',
       'npm',
       'workspace',
       'workspace',
@@ -56,7 +57,8 @@ describe('missingPrerequisites', () => {
     expect(message).toContain('ffmpeg and ffprobe on PATH');
     expect(message).toContain('Chromium');
     expect(message).toContain('redis-server on PATH');
-    expect(message).toContain('sudo apt-get install ffmpeg redis-server chromium');
+    expect(message).toContain('openssl on PATH');
+    expect(message).toContain('sudo apt-get install ffmpeg redis-server openssl chromium');
     expect(message).toContain('npm ci');
     const shared = path.resolve(root, '..', 'shared');
     expect(message).toContain(`vmaf_v0.6.1.pkl in ${path.join(shared, 'vmaf-models')}`);
@@ -65,7 +67,7 @@ describe('missingPrerequisites', () => {
   });
 
   it('asks only for what is missing: ffprobe alone is still the ffmpeg package', () => {
-    const env = { PATH: binDir('ffmpeg', 'chromium', 'redis-server') };
+    const env = { PATH: binDir('ffmpeg', 'chromium', 'redis-server', 'openssl') };
     const missing = missingPrerequisites({ root: bareProject(), env, platform: 'linux' });
     const system = missing.filter((m) => m.how === 'system');
     expect(system).toHaveLength(1);
@@ -80,7 +82,9 @@ describe('missingPrerequisites', () => {
         platform,
       );
     const linux = advice('linux');
-    expect(linux).toContain('sudo apt-get install ffmpeg redis-server chromium    (Debian/Ubuntu)');
+    expect(linux).toContain(
+      'sudo apt-get install ffmpeg redis-server openssl chromium    (Debian/Ubuntu)',
+    );
     expect(linux).not.toMatch(/brew|winget|choco/);
 
     const mac = advice('darwin');
@@ -98,7 +102,7 @@ describe('missingPrerequisites', () => {
   });
 
   it('says so when VQ_CHROMIUM names no program, instead of asking to install Chromium', () => {
-    const dir = binDir('ffmpeg', 'ffprobe', 'chromium', 'redis-server');
+    const dir = binDir('ffmpeg', 'ffprobe', 'chromium', 'redis-server', 'openssl');
     const plain = path.join(tempDir(), 'chrome');
     fs.writeFileSync(plain, '', { mode: 0o644 });
     const cases: [string, string][] = [
@@ -165,7 +169,7 @@ describe('npm test on a fresh machine', () => {
     expect(r.status).toBe(1);
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(r.stderr).toContain('npm test stopped before running anything');
-    expect(r.stderr).toContain('sudo apt-get install ffmpeg redis-server chromium');
+    expect(r.stderr).toContain('sudo apt-get install ffmpeg redis-server openssl chromium');
     expect(r.stdout).not.toContain('━━'); // no step ran
   });
 });

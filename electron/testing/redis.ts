@@ -56,6 +56,7 @@ export function makeTlsFiles(dir: string): { ca: string; cert: string; key: stri
     } catch (err) {
       throw new Error(
         `This test needs openssl on PATH (sudo apt-get install openssl): ${(err as Error).message}`,
+        { cause: err },
       );
     }
   };

@@ -34,7 +34,7 @@ import { canceled, failed, followDispatch, whileNotAborted } from './following';
 import type { SharedQueue, TransferHolder } from './sharedQueue';
 import type { TransferServer } from './transferServer';
 import { cancelRuns, chunkedFlow, wholeTask, type Dispatch } from './taskDispatch';
-import { chunkDirName, earlierRunIds, runIdOf } from './taskIds';
+import { earlierRunIds, runIdOf } from './taskIds';
 import { splitTitle } from './titleChunks';
 
 /** How often a dispatched job is looked at; a chunked one (a look per chunk) less often. */

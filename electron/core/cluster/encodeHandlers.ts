@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { containerExtension } from '../../../shared/encodePlan';
 import { toApiError } from '../../../shared/errors';
-import type { MediaInfo } from '../../../shared/media';
+import type { MediaInfo, RawVideoSpec } from '../../../shared/media';
 import { parseRawSpec } from '../../../shared/rawSpec';
 import { chunkEncodeArgs, chunkFrameRate, parseFrameRate } from '../encode/chunks/chunkCommand';
 import { joinChunks } from '../encode/chunks/joinChunks';
@@ -49,6 +49,30 @@ interface Planned {
   derived: DerivedEncodeJob;
 }
 
+/**
+ * Sources probed here, by path, size, modification time and raw geometry: the rungs and chunks of
+ * one title are planned from one probe (the file is probed again when it changes).
+ */
+const probed = new Map<string, Promise<MediaInfo>>();
+const PROBED_KEPT = 64;
+
+async function probeSource(
+  file: string,
+  ffprobe: string,
+  raw: RawVideoSpec | null,
+): Promise<MediaInfo> {
+  const st = await fsp.stat(file);
+  const key = JSON.stringify([file, st.size, st.mtimeMs, st.ino, raw, ffprobe]);
+  let media = probed.get(key);
+  if (!media) {
+    media = probeFile(file, { ffprobe, ...(raw ? { raw } : {}) });
+    probed.set(key, media);
+    media.catch(() => probed.delete(key));
+    if (probed.size > PROBED_KEPT) probed.delete(probed.keys().next().value!);
+  }
+  return media;
+}
+
 /** Probes the task's source here and plans its job with this machine's toolchain. */
 async function plan(
   ctx: TaskContext,
@@ -67,10 +91,11 @@ async function plan(
   const raw = task.raw === null ? null : parseRawSpec(task.raw);
   if (raw && !raw.ok) throw new Error(`The source's raw geometry is not valid: ${raw.message}`);
   const toolchain = ctx.toolchain;
-  const media = await probeFile(sourcePath, {
-    ffprobe: await toolchain.binaryFor('probe'),
-    ...(raw?.ok ? { raw: raw.spec } : {}),
-  });
+  const media = await probeSource(
+    sourcePath,
+    await toolchain.binaryFor('probe'),
+    raw?.ok ? raw.spec : null,
+  );
   const source: PlanSource = { path: sourcePath, media, raw: raw?.ok ? raw.spec : null };
   const derived = deriveFromPlanSource(
     { id: task.batchId, ladder: task.ladder as never, outDir },
