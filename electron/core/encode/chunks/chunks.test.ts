@@ -122,20 +122,17 @@ describe('a title encoded in chunks (x264 CRF, fixed 1 s GOP, MP4 with AAC)', ()
   });
 
   const boundaries = (): number[] => ranges.map((r) => r.start);
+  /** The verdict on a joined file of this title (chunk starts as planned unless given). */
+  const check = (file: string, starts = boundaries()) =>
+    verifyJoined({ ffprobe, ffmpeg, file, expectedFrames: clip.frames, boundaries: starts });
 
   it('joins into a file with every frame, the one-pass keyframe grid, the audio, and a size like one pass', async () => {
     const dir = tempDir();
     const joined = path.join(dir, '.r360.job.part.mp4');
     await joinChunks({ ffmpeg, chunks, source, rung, output: joined });
     expect(fs.readdirSync(dir)).toEqual(['.r360.job.part.mp4']); // the list is gone
-    const check = await verifyJoined({
-      ffprobe,
-      ffmpeg,
-      file: joined,
-      expectedFrames: clip.frames,
-      boundaries: boundaries(),
-    });
-    expect(check).toEqual({ ok: true });
+    const verdict = await check(joined);
+    expect(verdict).toEqual({ ok: true });
 
     const facts = streamFacts(joined);
     expect(facts).toMatchObject({ codec: 'h264', width: 640, height: 360, frames: 250 });
@@ -164,15 +161,10 @@ describe('a title encoded in chunks (x264 CRF, fixed 1 s GOP, MP4 with AAC)', ()
       rung,
       output: joined,
     });
-    const check = await verifyJoined({
-      ffprobe,
-      ffmpeg,
-      file: joined,
-      expectedFrames: clip.frames,
-      boundaries: boundaries(),
-    });
-    expect(check.ok).toBe(false);
-    if (!check.ok) expect(check.problems.join('\n')).toMatch(/has 175 frames; the title has 250/);
+    const verdict = await check(joined);
+    expect(verdict.ok).toBe(false);
+    if (!verdict.ok)
+      expect(verdict.problems.join('\n')).toMatch(/has 175 frames; the title has 250/);
   });
 
   it('a chunk in twice is caught by the frame count', async () => {
@@ -184,15 +176,10 @@ describe('a title encoded in chunks (x264 CRF, fixed 1 s GOP, MP4 with AAC)', ()
       rung,
       output: joined,
     });
-    const check = await verifyJoined({
-      ffprobe,
-      ffmpeg,
-      file: joined,
-      expectedFrames: clip.frames,
-      boundaries: boundaries(),
-    });
-    expect(check.ok).toBe(false);
-    if (!check.ok) expect(check.problems.join('\n')).toMatch(/has 325 frames; the title has 250/);
+    const verdict = await check(joined);
+    expect(verdict.ok).toBe(false);
+    if (!verdict.ok)
+      expect(verdict.problems.join('\n')).toMatch(/has 325 frames; the title has 250/);
   });
 
   it('a join with a hole in its timeline is caught even when the frame count is right', async () => {
@@ -218,17 +205,11 @@ describe('a title encoded in chunks (x264 CRF, fixed 1 s GOP, MP4 with AAC)', ()
       '-an',
       joined,
     ]);
-    const check = await verifyJoined({
-      ffprobe,
-      ffmpeg,
-      file: joined,
-      expectedFrames: clip.frames,
-      boundaries: boundaries(),
-    });
-    expect(check.ok).toBe(false);
-    if (!check.ok) {
-      expect(check.problems).toHaveLength(1);
-      expect(check.problems[0]).toMatch(
+    const verdict = await check(joined);
+    expect(verdict.ok).toBe(false);
+    if (!verdict.ok) {
+      expect(verdict.problems).toHaveLength(1);
+      expect(verdict.problems[0]).toMatch(
         /not evenly spaced: 2 frame intervals after frame 49 \(1\.96 s\)/,
       );
     }
@@ -237,14 +218,8 @@ describe('a title encoded in chunks (x264 CRF, fixed 1 s GOP, MP4 with AAC)', ()
   it('a boundary that is not a keyframe is named', async () => {
     const joined = path.join(tempDir(), 'ok.mp4');
     await joinChunks({ ffmpeg, chunks, source, rung, output: joined });
-    const check = await verifyJoined({
-      ffprobe,
-      ffmpeg,
-      file: joined,
-      expectedFrames: clip.frames,
-      boundaries: [0, 60, 125],
-    });
-    expect(check).toEqual({
+    const verdict = await check(joined, [0, 60, 125]);
+    expect(verdict).toEqual({
       ok: false,
       problems: ['A chunk does not start on a keyframe: frame 60.'],
     });
@@ -259,16 +234,10 @@ describe('a title encoded in chunks (x264 CRF, fixed 1 s GOP, MP4 with AAC)', ()
     const mdat = bytes.indexOf('mdat');
     for (let i = mdat + 40_000; i < mdat + 48_000; i += 7) bytes[i] = (i * 31) & 0xff;
     fs.writeFileSync(joined, bytes);
-    const check = await verifyJoined({
-      ffprobe,
-      ffmpeg,
-      file: joined,
-      expectedFrames: clip.frames,
-      boundaries: boundaries(),
-    });
-    expect(check.ok).toBe(false);
-    if (!check.ok)
-      expect(check.problems.join('\n')).toMatch(/Decoding the joined file reports errors/);
+    const verdict = await check(joined);
+    expect(verdict.ok).toBe(false);
+    if (!verdict.ok)
+      expect(verdict.problems.join('\n')).toMatch(/Decoding the joined file reports errors/);
   });
 
   it('refuses a chunk file that is not there (the concat demuxer would just stop there)', async () => {

@@ -90,7 +90,7 @@ export function ActivityView(): ReactNode {
 
       {shown.length > 0 ? (
         <div className="table-frame">
-          <table className="activity-table">
+          <table className="log-table activity-table">
             <thead>
               <tr>
                 <th scope="col">Started</th>

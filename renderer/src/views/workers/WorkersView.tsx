@@ -83,7 +83,7 @@ function WorkersTable({ listing, redis }: { listing: WorkerListing; redis: strin
     <>
       {listing.workers.length > 0 ? (
         <div className="table-frame">
-          <table className="workers-table" data-testid="workers-table">
+          <table className="log-table workers-table" data-testid="workers-table">
             <thead>
               <tr>
                 <th scope="col">Name</th>
