@@ -66,6 +66,24 @@ function skipReasons(report) {
   return [...counts].map(([key, n]) => `  ${n} × ${key}`);
 }
 
+/** "file › test: first line of the error" for every failed test of a vitest JSON report, so the
+ * end of a CI log names what failed even when only its tail is kept. */
+function failedVitestTests(report) {
+  const lines = [];
+  for (const file of report.testResults ?? []) {
+    const rel = path.relative(root, file.name ?? '');
+    const tests = (file.assertionResults ?? []).filter((t) => t.status === 'failed');
+    for (const t of tests) {
+      const why = String(t.failureMessages?.[0] ?? '').split('\n')[0].slice(0, 300);
+      lines.push(`  ${rel} › ${t.fullName ?? t.title}: ${why}`);
+    }
+    if (!tests.length && file.status === 'failed') {
+      lines.push(`  ${rel}: ${String(file.message ?? 'failed to load').split('\n')[0].slice(0, 300)}`);
+    }
+  }
+  return lines;
+}
+
 check('lint', ['eslint', '.']);
 check('import cycles', ['node', 'scripts/checkImportCycles.mjs']);
 check('typecheck (node)', ['tsc', '-p', 'tsconfig.node.json', '--noEmit']);
@@ -89,6 +107,8 @@ if (v) {
     totals.failed += v.numFailedTestSuites; // a suite that failed to load has no failed tests
   }
   if (!vitestOk) failures.push('vitest');
+  const failed = failedVitestTests(v);
+  if (failed.length) console.log(`\nFailed vitest tests:\n${failed.join('\n')}`);
 } else {
   totals.failed++;
   failures.push('vitest (no report)');

@@ -15,7 +15,7 @@ import { EncodeExecutor } from './encode/encodeExecutor';
 import { EncodeService } from './encode/encodeService';
 import { ClusterEncodeExecutor } from './cluster/clusterExecutor';
 import { ClusterScoreExecutor } from './cluster/clusterScoreExecutor';
-import { sharedQueueOf, transferOf } from './cluster/sharedQueue';
+import { sharedQueueOf, transferOf, type SharedQueue } from './cluster/sharedQueue';
 import { readWorkersStatus } from './cluster/workersStatus';
 import { EventHub } from './events';
 import { commandLog } from './ffmpeg/commandLog';
@@ -175,18 +175,25 @@ function buildCore(opts: CoreOptions, db: Db, started: (() => void)[]): Core {
     toolchain,
     events,
   };
+  // On the shared queue, a ladder's score waits in BullMQ above the encode it follows (a flow).
+  const clusterExecutors = (on: SharedQueue) => {
+    const score = new ClusterScoreExecutor({ ...scoreDeps, store: jobs, shared: on, env });
+    const scoreAfter = score.afterEncode.bind(score);
+    return {
+      encode: new ClusterEncodeExecutor({ ...encodeDeps, shared: on, transfer, scoreAfter }),
+      score,
+    };
+  };
   const queue = new JobQueue({
     store: jobs,
     events,
     remoteKinds: shared ? ['encode', 'score'] : [],
-    executors: {
-      encode: shared
-        ? new ClusterEncodeExecutor({ ...encodeDeps, shared, transfer })
-        : new EncodeExecutor(encodeDeps),
-      score: shared
-        ? new ClusterScoreExecutor({ ...scoreDeps, store: jobs, shared, env })
-        : new ScoreExecutor(scoreDeps),
-    },
+    executors: shared
+      ? clusterExecutors(shared)
+      : {
+          encode: new EncodeExecutor(encodeDeps),
+          score: new ScoreExecutor(scoreDeps),
+        },
     concurrency: () => concurrency().effective,
     onRestart: () => settings.get().onRestart,
     mode: mode === 'own' ? 'own' : 'all',

@@ -30,10 +30,28 @@ import { ensureWritableDir } from '../encode/outDir';
 import { sha256File } from '../media/sha256File';
 import type { JobExecutor, JobOutcome, JobRunContext } from '../queue/jobQueue';
 import { EncodeDoneSchema, encodeLane, type EncodeDone, type EncodeTask } from './encodeTask';
-import { canceled, failed, followDispatch, whileNotAborted } from './following';
+import {
+  LOOK_TIMEOUT_MS,
+  canceled,
+  failed,
+  followDispatch,
+  markEnded,
+  runToTakeUp,
+  whileNotAborted,
+  withinMs,
+} from './following';
 import type { SharedQueue, TransferHolder } from './sharedQueue';
 import type { TransferServer } from './transferServer';
-import { cancelRuns, chunkedFlow, wholeTask, type Dispatch } from './taskDispatch';
+import {
+  cancelRuns,
+  chunkedFlow,
+  encodeThenScore,
+  removeTask,
+  wholeTask,
+  type Dispatch,
+} from './taskDispatch';
+import { reportedTempName, removeRunLeftovers } from './runFiles';
+import type { AfterEncodeScore } from './clusterScoreExecutor';
 import { earlierRunIds, runIdOf } from './taskIds';
 import { splitTitle } from './titleChunks';
 
@@ -50,6 +68,10 @@ interface Made {
   taskId: string;
   /** The temporary names uploads are placed under, when workers send outputs over HTTP. */
   viaHttp: { temps: string[] } | null;
+  /** The score task BullMQ starts once this encode is done (its flow parent), if any. */
+  after: AfterEncodeScore | null;
+  /** Set once listed: the outputs keep their temporary names too, for that score task. */
+  tempsKept?: boolean;
 }
 
 /** The {@link JobExecutor} for encode jobs when the queue is shared (VQ_REDIS_URL). */
@@ -61,6 +83,8 @@ export class ClusterEncodeExecutor implements JobExecutor {
       shared: SharedQueue;
       /** Set when workers fetch sources and send outputs over HTTP (VQ_TRANSFER=http). */
       transfer?: TransferHolder | null;
+      /** The score to put above a whole encode run in a BullMQ flow (ClusterScoreExecutor). */
+      scoreAfter?: (job: Job, runId: string) => AfterEncodeScore | null;
     },
   ) {
     this.local = new EncodeExecutor(deps);
@@ -99,12 +123,11 @@ export class ClusterEncodeExecutor implements JobExecutor {
       const e = toApiError(err);
       return failed(e.hint ? `${e.message} ${e.hint}` : e.message);
     }
-    const taskId = runIdOf(job);
+    let taskId = runIdOf(job);
     const shared = this.deps.shared;
-    // Earlier runs of this job (before a restart or a retry) must not finish alongside this one.
-    void cancelRuns(shared, earlierRunIds(job)).catch(() => {});
     let dispatch: Dispatch;
     let chunked = false;
+    let after: AfterEncodeScore | null = null;
     let viaHttpSetup: { server: TransferServer; temps: string[] } | null = null;
     try {
       const transfer = this.deps.transfer ? await this.deps.transfer.get() : null;
@@ -124,45 +147,63 @@ export class ClusterEncodeExecutor implements JobExecutor {
                 signal: ctx.signal,
               })
             : null;
-      if (split && 'chunks' in split) {
-        const { kind: _whole, ...facts } = task;
-        dispatch = chunkedFlow(shared, lane, taskId, split.chunks, facts);
-        chunked = true;
-      } else {
-        if (split) console.warn(`queue: job ${job.id} is encoded whole: ${split.whole}.`);
-        if (transfer) {
-          // The worker reads the source and writes the outputs through this app, which places each
-          // verified upload under its temporary name; it is renamed once the job is done.
-          const temps = rungs.map((r, i) => tempOutputPath(finals[i]!, r.id, taskId));
-          const token = transfer.grant(taskId, {
-            source: { path: source.item.path, raw: source.raw !== null },
-            outputs: Object.fromEntries(rungs.map((r, i) => [r.id, temps[i]!])),
-          });
-          task = {
-            ...task,
-            transfer: {
-              source: transfer.sourceUrl(taskId),
-              outputs: Object.fromEntries(
-                rungs.map((r) => [r.id, transfer.outputUrl(taskId, r.id)]),
-              ),
-              token,
-            },
-          };
-          viaHttpSetup = { server: transfer, temps };
-        }
+      if (split && 'whole' in split)
+        console.warn(`queue: job ${job.id} is encoded whole: ${split.whole}.`);
+      if (transfer) {
+        // The worker reads the source and writes the outputs through this app, which places each
+        // verified upload under its temporary name; it is renamed once the job is done.
+        const temps = rungs.map((r, i) => tempOutputPath(finals[i]!, r.id, taskId));
+        const token = transfer.grant(taskId, {
+          source: { path: source.item.path, raw: source.raw !== null },
+          outputs: Object.fromEntries(rungs.map((r, i) => [r.id, temps[i]!])),
+        });
+        task = {
+          ...task,
+          transfer: {
+            source: transfer.sourceUrl(taskId),
+            outputs: Object.fromEntries(rungs.map((r) => [r.id, transfer.outputUrl(taskId, r.id)])),
+            token,
+          },
+        };
+        viaHttpSetup = { server: transfer, temps };
         dispatch = wholeTask(shared, lane, taskId, task);
+      } else {
+        // On a shared disk: a chunked title, or a whole encode with its score above it in a flow.
+        const facts = task;
+        const sendAs = (runId: string) => {
+          if (split && 'chunks' in split) {
+            const { kind: _whole, ...rest } = facts;
+            return { dispatch: chunkedFlow(shared, lane, runId, split.chunks, rest), after: null };
+          }
+          const above = this.deps.scoreAfter?.(job, runId) ?? null;
+          return {
+            dispatch: above
+              ? encodeThenScore(shared, { lane, taskId: runId, data: facts }, above)
+              : wholeTask(shared, lane, runId, facts),
+            after: above,
+          };
+        };
+        // A run the app stopped following when it closed (or crashed) is taken up again.
+        taskId = (await runToTakeUp(shared, job, (runId) => sendAs(runId).dispatch)) ?? taskId;
+        ({ dispatch, after } = sendAs(taskId));
+        chunked = split !== null && 'chunks' in split;
       }
     } catch (err) {
       if (ctx.signal.aborted) return canceled();
       const e = toApiError(err);
       return failed(e.hint ? `${e.message} ${e.hint}` : e.message);
     }
+    // Earlier runs of this job (before a restart or a retry) must not finish alongside this one;
+    // what they left in the output folder goes (a worker still writing there is stopped).
+    const earlier = earlierRunIds(job).filter((id) => id !== taskId);
+    void cancelRuns(shared, earlier).catch(() => {});
+    for (const id of earlier) removeRunLeftovers(batch.outDir, { run: id });
     const viaHttp = viaHttpSetup;
     try {
       return await this.sendAndFollow(
         dispatch,
         chunked,
-        { job, batch, rungs, finals, taskId, viaHttp },
+        { job, batch, rungs, finals, taskId, viaHttp, after },
         ctx,
       );
     } finally {
@@ -194,12 +235,26 @@ export class ClusterEncodeExecutor implements JobExecutor {
       tasks: chunked ? 2 : 1,
       watchMs: chunked ? WATCH_CHUNKS_MS : WATCH_MS,
     });
+    // The app is closing: the run goes on on the workers, to be taken up at the next start.
+    if (this.deps.shared.closed) return look.state === 'completed' ? canceled() : look.outcome;
+    await markEnded(this.deps.shared, taskId);
     const outcome =
       look.state === 'completed' ? await this.finish(made, look.value, ctx) : look.outcome;
+    // The score above it reads the outputs under their temporary names: kept while it may run.
+    const scoring = outcome.status === 'done' && made.tempsKept === true && this.scoreWanted(made);
+    // Else the score job, when it runs, sends its own task: this one must be gone by then.
+    if (made.after && !scoring)
+      await withinMs(removeTask(this.deps.shared, made.after), LOOK_TIMEOUT_MS).catch(() => {});
     // What the run left beside its outputs: a killed worker's temporary file, a failed title's
     // chunks (a join removes its own), an output not listed.
-    removeRunLeftovers(batch.outDir, { run: taskId });
+    removeRunLeftovers(batch.outDir, { run: taskId }, { tempsToo: !scoring });
     return outcome;
+  }
+
+  /** True while the score job the flow's score task is for still waits to run. */
+  private scoreWanted(made: Made): boolean {
+    const scoreJob = made.after ? this.deps.store.getJob(made.after.scoreJobId) : null;
+    return scoreJob?.status === 'queued' || scoreJob?.status === 'running';
   }
 
   /** Checks what the worker says against the files, then lists them. */
@@ -228,7 +283,13 @@ export class ClusterEncodeExecutor implements JobExecutor {
         encodeSeconds: done.encodeSeconds,
       };
     }
-    for (const [i, file] of files.entries()) fs.renameSync(file, finals[i]!);
+    // With a score above it in the flow, the temporary names stay for it (hard links).
+    let linked = made.after !== null;
+    for (const [i, file] of files.entries()) {
+      linked = linked && linkOver(file, finals[i]!);
+      if (!linked) fs.renameSync(file, finals[i]!);
+    }
+    made.tempsKept = linked;
     // A chunked title names every worker that encoded a chunk (and the one that joined them).
     const worker = done.chunks
       ? [...new Set([...done.chunks.workers, done.worker])].sort().join(', ')
@@ -244,64 +305,47 @@ export class ClusterEncodeExecutor implements JobExecutor {
     });
   }
 
+  /**
+   * What local runs of the job left. Not what its runs on workers leave: a run the app stopped
+   * following when it closed goes on there and is taken up at the next start; a run's files are
+   * removed when the app follows it to its end, or when a later run of the job starts.
+   */
   removeLeftovers(job: Job, isLive?: (jobId: string) => boolean): void {
     this.local.removeLeftovers(job, isLive);
-    // The chunk folders of its runs (a join removes its own; a failed or stopped run leaves one).
-    const batch = this.deps.store.getBatch(job.batchId);
-    if (!batch) return;
-    removeRunLeftovers(batch.outDir, { job: job.id });
-  }
-}
-
-/**
- * Deletes what a run (or every run of a job, `{ job }`) left in an output folder: its chunk folder
- * (`.chunks-<run>`), outputs under temporary names (`.<rung>.<run>[-join]-<hold>.part.<ext>`) and
- * unfinished uploads (`.<temporary name>.upload-<random>`). Listed renditions are never touched.
- */
-function removeRunLeftovers(outDir: string, of: { run: string } | { job: string }): void {
-  let names: string[];
-  try {
-    names = fs.readdirSync(outDir);
-  } catch {
-    return;
-  }
-  // `<job>-a` followed by the attempt's digits, then the end of the id: `-a1` never matches `-a10`.
-  const runId =
-    'run' in of
-      ? of.run.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-      : `${of.job.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-a\\d+`;
-  const chunks = new RegExp(`^\\.chunks-${runId}$`);
-  const temps = new RegExp(
-    `^\\..+\\.${runId}-(?:join-)?[0-9a-f]{12}\\.part\\.[A-Za-z0-9]+(?:\\.upload-.+)?$`,
-  );
-  // Where this app places a worker's upload, and the upload while it arrives.
-  const uploads = new RegExp(`^\\.{1,2}[^.].*\\.${runId}\\.part\\.[A-Za-z0-9]+(?:\\.upload-.+)?$`);
-  for (const name of names) {
-    if (chunks.test(name) || temps.test(name) || uploads.test(name)) {
-      fs.rmSync(path.join(outDir, name), { recursive: true, force: true });
-    }
   }
 }
 
 /**
  * Where a worker on the shared disk left each output: the temporary name it reported, taken only
- * when it is one this run can make (`.<rung>.<run>[-join]-<hold>.part.<ext>` in the output folder).
- * Else why not.
+ * when it is one this run can make. Else why not.
  */
 function reportedTemps(made: Made, done: EncodeDone): string[] | string {
-  const escape = (t: string): string => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const files: string[] = [];
   for (const [i, rung] of made.rungs.entries()) {
-    const name = done.outputs.find((o) => o.rungId === rung.id)?.file;
     const ext = path.extname(made.finals[i]!).slice(1);
-    const shape = new RegExp(
-      `^\\.${escape(rung.id)}\\.${escape(made.taskId)}(?:-join)?-[0-9a-f]{12}\\.part\\.${escape(ext)}$`,
-    );
-    if (!name || !shape.test(name))
+    const name = reportedTempName(done, rung.id, made.taskId, ext);
+    if (!name)
       return `it reported no output file for rung ${rung.id} that this job could have written`;
     files.push(path.join(made.batch.outDir, name));
   }
   return files;
+}
+
+/**
+ * Gives `file` the name `final` too (a hard link, put in place in one step), so a score task
+ * reading `file` meanwhile reads the listed rendition. False where the disk has no hard links.
+ */
+function linkOver(file: string, final: string): boolean {
+  const step = path.join(path.dirname(final), `.${path.basename(final)}.link-${process.pid}`);
+  try {
+    fs.rmSync(step, { force: true });
+    fs.linkSync(file, step);
+    fs.renameSync(step, final);
+    return true;
+  } catch {
+    fs.rmSync(step, { force: true });
+    return false;
+  }
 }
 
 /** Why the files are not what the worker reported (null when they are: same rungs, sizes and SHA-256). */

@@ -1,7 +1,8 @@
 // Score jobs on the shared queue over a real core, a real redis-server and real `vq worker`
 // processes, all on FFmpeg 7.1.5 + libvmaf 3.2.0 (../shared/toolchain) except where a test says:
-// (a) "score after encode" with two workers stores, per frame and in every metric and feature, what
-//     the same scoring stores without Redis, and each result names its worker;
+// (a) "score after encode" with two workers is a BullMQ flow (each score task the parent of its
+//     encode task) and stores, per frame and in every metric and feature, what the same scoring
+//     stores without Redis, and each result names its worker;
 // (b) a title scored in chunks on two workers (VQ_SCORE_CHUNK_SECONDS) equals one pass, frame by
 //     frame — VMAF (whose motion reads the frames around each chunk), PSNR, SSIM — and names both;
 // (c) a worker whose ffmpeg cannot run a VMAF job (npm ffmpeg 4.1's libvmaf 1.3.7 without its
@@ -9,12 +10,17 @@
 //     the VMAF job waits in its lane until a worker that can run it comes.
 // FAILS (never skips) without redis-server or the libvmaf 3.2 build.
 import { spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
+import { Queue } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from '../../../shared/queue';
 import type { ScoreOptions } from '../../../shared/score';
 import type { ScoreResultDetail } from '../../../shared/scoreResults';
 import { createCore, type Core } from '../core';
+import { LANES_KEY, QUEUE_PREFIX } from './encodeTask';
+import { parseRedisUrl } from './redisUrl';
+import { bullConnection } from './sharedQueue';
 import { makeClip, quickLadder, quickRung } from '../../testing/clips';
 import { startRedis, type TestRedis } from '../../testing/redis';
 import { makeDistorted } from '../../testing/scoreFixtures';
@@ -105,6 +111,40 @@ function redisCli(...args: string[]): string {
   return r.stdout.trim();
 }
 
+/** A task of the shared queue as BullMQ keeps it: its state, worker, children and times. */
+async function flowTask(taskId: string): Promise<{
+  state: string;
+  worker: string | undefined;
+  children: string[];
+  startedAfter: number;
+  finishedOn: number;
+} | null> {
+  const connection = bullConnection(parseRedisUrl(redis.url));
+  try {
+    const lanes = await connection.smembers(LANES_KEY);
+    for (const lane of lanes) {
+      const q = new Queue(lane, { connection, prefix: QUEUE_PREFIX });
+      try {
+        const job = await q.getJob(taskId);
+        if (!job) continue;
+        const deps = await job.getDependencies();
+        return {
+          state: await job.getState(),
+          worker: job.processedBy,
+          children: Object.keys(deps.processed ?? {}).map((k) => k.split(':').pop()!),
+          startedAfter: job.processedOn ?? 0,
+          finishedOn: job.finishedOn ?? 0,
+        };
+      } finally {
+        await q.close();
+      }
+    }
+    return null;
+  } finally {
+    connection.disconnect();
+  }
+}
+
 /** The job once it has ended (done, failed, canceled); its end as it is stored. */
 async function ended(c: Core, jobId: string, timeoutMs = 60_000): Promise<Job> {
   const end = Date.now() + timeoutMs;
@@ -181,6 +221,15 @@ describe('score jobs on two workers', () => {
       const done = await ended(c, j.id);
       expect(done.status, done.error ?? '').toBe('done');
       expect(['node-a', 'node-b']).toContain(done.worker);
+      // BullMQ ran it: the score task was the parent of the encode task in a flow, started by
+      // BullMQ once the encode was done, and it is the task this job followed.
+      const encodeRun = `${j.dependsOn}-a1`;
+      const scoreTask = await flowTask(`${encodeRun}-score`);
+      expect(scoreTask).toMatchObject({ state: 'completed', worker: done.worker });
+      expect(scoreTask!.children).toEqual([`${encodeRun}`]);
+      expect(scoreTask!.startedAfter).toBeGreaterThanOrEqual(
+        (await flowTask(encodeRun))!.finishedOn,
+      );
       const [result] = await resultsOf(c, sourceId, j.id);
       expect(result).toBeDefined();
       expect(result!.warnings).toContainEqual({
@@ -199,6 +248,9 @@ describe('score jobs on two workers', () => {
       expect(r.frameNumbers).toHaveLength(25);
       expect(Object.keys(r.features).length).toBeGreaterThan(3);
     }
+    // Nothing but the listed renditions is left in the output folder (the temporary names the
+    // flow's score read are removed once it is stored).
+    expect(fs.readdirSync(path.join(dir, 'out')).sort()).toEqual(['r180.mp4', 'r270.mp4']);
     const renditionIds = shared.map((r) => r.target.id);
     c.close();
     cores.splice(cores.indexOf(c), 1);

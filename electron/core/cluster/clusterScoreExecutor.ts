@@ -30,7 +30,14 @@ import {
   type ResolvedReference,
   type ResolvedTarget,
 } from '../scoreService/scoreTargets';
-import { earlierRunIds, runIdOf, scoreChunkTaskId } from './taskIds';
+import {
+  afterEncodeScoreTaskId,
+  earlierRunIds,
+  runIdOf,
+  runOfTask,
+  scoreChunkTaskId,
+} from './taskIds';
+import { removeRunLeftovers } from './runFiles';
 import { cancelKey } from './encodeTask';
 import {
   SCORE_TASK_NAME,
@@ -42,7 +49,16 @@ import {
   type ScoreTask,
 } from './scoreTask';
 import type { SharedQueue } from './sharedQueue';
-import { canceled, failed, followDispatch, whileNotAborted } from './following';
+import {
+  LOOK_TIMEOUT_MS,
+  canceled,
+  failed,
+  followDispatch,
+  markEnded,
+  runToTakeUp,
+  whileNotAborted,
+  withinMs,
+} from './following';
 import {
   KEEP_SECONDS,
   cancelRuns,
@@ -50,6 +66,7 @@ import {
   workerOf,
   WAITING,
   progressOf,
+  readTask,
   taskOptions,
   type Dispatch,
   type Look,
@@ -64,7 +81,7 @@ const WATCH_OFTEN_TASKS = 16;
 
 /** What the executor needs: a local score run's needs, the batches, the shared queue. */
 export interface ClusterScoreExecutorDeps extends ScoreExecutorDeps {
-  store: Pick<JobStore, 'getBatch'>;
+  store: Pick<JobStore, 'getBatch' | 'getJob' | 'dependants'>;
   shared: SharedQueue;
   /** Read for VQ_SCORE_CHUNK_SECONDS (chunks for score jobs of batches that do not ask). */
   env?: NodeJS.ProcessEnv;
@@ -126,6 +143,17 @@ function envChunkSeconds(env: NodeJS.ProcessEnv | undefined): number | null {
   return Number.isFinite(n) && n > 0 ? n : null;
 }
 
+/**
+ * The score task a whole encode task carries as its BullMQ flow parent: the score job after it,
+ * and the task that scores what it makes, in the lane the score job would be sent to.
+ */
+export interface AfterEncodeScore {
+  scoreJobId: string;
+  lane: string;
+  taskId: string;
+  data: ScoreTask;
+}
+
 /** The {@link JobExecutor} for score jobs when the queue is shared (VQ_REDIS_URL). */
 export class ClusterScoreExecutor implements JobExecutor {
   constructor(private readonly deps: ClusterScoreExecutorDeps) {}
@@ -139,10 +167,11 @@ export class ClusterScoreExecutor implements JobExecutor {
       );
     }
     const plan = checked.plan;
-    const taskId = runIdOf(job);
+    let taskId = runIdOf(job);
     let ref: ResolvedReference;
     let targets: ResolvedTarget[];
     let tasks: ScoreTaskSent[];
+    let renamed = (runId: string): ScoreTaskSent[] => [{ ...tasks[0]!, id: runId }];
     let lane: string;
     let frameCount: number | null = null;
     let identities: Identities;
@@ -185,6 +214,7 @@ export class ClusterScoreExecutor implements JobExecutor {
           data: { ...whole, frameRange: range },
           range,
         }));
+        renamed = (runId) => tasks.map((t, i) => ({ ...t, id: scoreChunkTaskId(runId, i) }));
       } else {
         tasks = [{ id: taskId, data: whole, range: null }];
       }
@@ -198,8 +228,119 @@ export class ClusterScoreExecutor implements JobExecutor {
       return failed(e.hint ? `${e.message} ${e.hint}` : e.message);
     }
     const shared = this.deps.shared;
+    // After an encode on the shared queue, its score may be waiting there already: the parent of
+    // the encode task in a BullMQ flow, started by BullMQ (maybe done) once the encode was done.
+    const after = tasks.length === 1 ? await this.flowParentOf(plan, lane) : null;
+    if (after) tasks = renamed(after.taskId);
+    else {
+      // A run the app stopped following when it closed (or crashed) is taken up again.
+      const earlier = await runToTakeUp(shared, job, (runId) =>
+        scoreDispatch(shared, lane, renamed(runId)),
+      );
+      if (earlier) tasks = renamed((taskId = earlier));
+    }
     // Earlier runs of this job (before a restart or a retry) must not finish alongside this one.
-    void cancelRuns(shared, earlierRunIds(job)).catch(() => {});
+    void cancelRuns(
+      shared,
+      earlierRunIds(job).filter((id) => id !== taskId),
+    ).catch(() => {});
+    try {
+      return await this.sendAndFollow(job, ctx, lane, tasks, {
+        plan,
+        ref,
+        targets,
+        frameCount,
+        identities,
+      });
+    } finally {
+      // The outputs under temporary names that the flow's score read are not needed any more
+      // (unless the app is closing: the score goes on without it and is taken up at next start).
+      const batch = after && !shared.closed ? this.deps.store.getBatch(job.batchId) : null;
+      if (after && batch) removeRunLeftovers(batch.outDir, { run: after.encodeRun });
+    }
+  }
+
+  /**
+   * The score task (flow parent) of the encode run whose renditions `plan` scores, when it is in
+   * `lane` and has not failed; null when there is none to follow (it is then sent as a new task).
+   */
+  private async flowParentOf(
+    plan: ScoreJobPlan,
+    lane: string,
+  ): Promise<{ taskId: string; encodeRun: string } | null> {
+    const encodeJob = plan.fromJob ? this.deps.store.getJob(plan.fromJob) : null;
+    if (!encodeJob || encodeJob.status !== 'done') return null;
+    const encodeRun = runIdOf(encodeJob);
+    const taskId = afterEncodeScoreTaskId(encodeRun);
+    const state = await withinMs(
+      readTask(this.deps.shared.lane(lane), taskId).then((t) => t?.state ?? 'missing'),
+      LOOK_TIMEOUT_MS,
+    ).catch(() => 'missing');
+    return state === 'failed' || state === 'missing' || typeof state !== 'string'
+      ? null
+      : { taskId, encodeRun };
+  }
+
+  /**
+   * The score task to put above encode run `runId` of `encodeJob` in a BullMQ flow, so that a
+   * worker scores its outputs as soon as they are made, the app or not: when the one job that
+   * depends on it is a queued score of its renditions that runs whole (no chunks asked for).
+   * Null when the score is left to the app's queue (sent once the encode is listed).
+   */
+  afterEncode(encodeJob: Job, runId: string): AfterEncodeScore | null {
+    const dependants = this.deps.store.dependants(encodeJob.id);
+    const scoreJob = dependants.length === 1 ? dependants[0]! : null;
+    if (scoreJob?.kind !== 'score' || scoreJob.status !== 'queued') return null;
+    const plan = parseScoreJobPlan(scoreJob.plan).plan;
+    if (plan?.fromJob !== encodeJob.id) return null;
+    const batch = this.deps.store.getBatch(encodeJob.batchId);
+    if (!batch || batch.chunkSeconds || envChunkSeconds(this.deps.env)) return null;
+    const { options } = plan;
+    if (options.startSeconds || options.frames !== undefined) return null;
+    try {
+      const ref = resolveReference(
+        { library: this.deps.library, renditions: this.deps.renditions },
+        plan.referenceId,
+      );
+      const size = { width: ref.item.media.video.width, height: ref.item.media.video.height };
+      const data = ScoreTaskSchema.parse({
+        v: 1,
+        kind: 'score',
+        jobId: scoreJob.id,
+        reference: {
+          path: ref.item.path,
+          raw: ref.source.raw ? formatRawSpec(ref.source.raw) : null,
+        },
+        targets: [],
+        afterEncode: { outDir: batch.outDir, run: runId, rungIds: [...encodeJob.rungIds] },
+        options,
+      } satisfies ScoreTask);
+      return {
+        scoreJobId: scoreJob.id,
+        lane: scoreLaneName(scoreLaneSpecOf(options, size)),
+        taskId: afterEncodeScoreTaskId(runId),
+        data,
+      };
+    } catch {
+      return null; // the score job finds what is wrong when it runs, and says so
+    }
+  }
+
+  /** Sends the job's tasks (unless they are there), follows them, and stores what they return. */
+  private async sendAndFollow(
+    job: Job,
+    ctx: JobRunContext,
+    lane: string,
+    tasks: ScoreTaskSent[],
+    made: {
+      plan: ScoreJobPlan;
+      ref: ResolvedReference;
+      targets: ResolvedTarget[];
+      frameCount: number | null;
+      identities: Identities;
+    },
+  ): Promise<JobOutcome> {
+    const shared = this.deps.shared;
     const dispatch = scoreDispatch(shared, lane, tasks);
     // A send that fails is made again by follow(), which finds the tasks missing.
     const sent = await whileNotAborted(
@@ -217,12 +358,12 @@ export class ClusterScoreExecutor implements JobExecutor {
       tasks: tasks.length,
       watchMs: tasks.length > WATCH_OFTEN_TASKS ? WATCH_MANY_MS : WATCH_MS,
     });
+    // The app is closing: the run goes on on the workers, to be taken up at the next start.
+    if (shared.closed) return look.state === 'completed' ? canceled() : look.outcome;
+    // The run of these tasks: the job's, or the encode run's for the score task of a flow.
+    await markEnded(shared, runOfTask(tasks[0]!.id) ?? tasks[0]!.id);
     if (look.state !== 'completed') return look.outcome;
-    return this.finish(
-      look.value as unknown[],
-      { job, plan, ref, targets, tasks, frameCount, identities },
-      ctx,
-    );
+    return this.finish(look.value as unknown[], { job, tasks, ...made }, ctx);
   }
 
   /** Checks what the workers returned, joins chunks, pools again and stores the results. */
@@ -366,8 +507,9 @@ export function scoreDispatch(
     },
     look: async (): Promise<Look> => {
       const q = shared.lane(lane);
-      const jobs = await Promise.all(tasks.map((t) => q.getJob(t.id)));
-      const states = await Promise.all(jobs.map((j) => (j ? j.getState() : 'missing')));
+      const read = await Promise.all(tasks.map((t) => readTask(q, t.id)));
+      const jobs = read.map((r) => r?.job);
+      const states = read.map((r) => r?.state ?? 'missing');
       const failedAt = states.indexOf('failed');
       if (failedAt >= 0) {
         const reason = reasonOf(jobs[failedAt]!);

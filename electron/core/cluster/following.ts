@@ -2,8 +2,11 @@
  * What the app's executors of the shared queue share while they follow a dispatched job: how a run
  * ends without outputs, and waiting that never holds a cancel or a loop for a Redis that is away.
  */
+import type { Job } from '../../../shared/queue';
 import type { JobOutcome, JobRunContext } from '../queue/jobQueue';
-import type { Dispatch } from './taskDispatch';
+import type { SharedQueue } from './sharedQueue';
+import { KEEP_SECONDS, type Dispatch } from './taskDispatch';
+import { earlierRunIds } from './taskIds';
 
 /** A run that ended without outputs, and why. */
 export function failed(error: string): JobOutcome {
@@ -149,4 +152,44 @@ export async function followDispatch(
     }
     await sleep(o.watchMs, ctx.signal);
   }
+}
+
+/** The Redis key saying the app followed run `runId` to its end: it is never followed again. */
+export function endedKey(runId: string): string {
+  return `vq:ended:${runId}`;
+}
+
+/** Notes that the app followed run `runId` to its end (a retry must not take up its tasks). */
+export async function markEnded(shared: SharedQueue, runId: string): Promise<void> {
+  await withinMs(shared.redis.set(endedKey(runId), '1', 'EX', KEEP_SECONDS), LOOK_TIMEOUT_MS).catch(
+    () => {},
+  );
+}
+
+/** How many earlier runs of a job are looked at for one to take up again. */
+const ADOPT_BACK = 5;
+
+/**
+ * The newest earlier run of `job` that the app stopped following before its end (it closed or
+ * crashed) and whose tasks are still in the shared queue — waiting, running or done — so the
+ * workers' work is followed again rather than done again. Null when there is none (a run the app
+ * followed to its end, one that failed, or Redis away: the job starts anew).
+ */
+export async function runToTakeUp(
+  shared: SharedQueue,
+  job: Pick<Job, 'id' | 'attempts'>,
+  dispatchOf: (runId: string) => Dispatch,
+): Promise<string | null> {
+  for (const runId of earlierRunIds(job).reverse().slice(0, ADOPT_BACK)) {
+    const ended = await withinMs(shared.redis.exists(endedKey(runId)), LOOK_TIMEOUT_MS).catch(
+      (): typeof TIMED_OUT => TIMED_OUT,
+    );
+    if (ended !== 0) return null;
+    const look = await withinMs(dispatchOf(runId).look(), LOOK_TIMEOUT_MS).catch(
+      (): typeof TIMED_OUT => TIMED_OUT,
+    );
+    if (look === TIMED_OUT || look.state === 'failed') return null;
+    if (look.state !== 'missing') return runId;
+  }
+  return null;
 }

@@ -25,6 +25,8 @@ import {
   type ScoreSource,
 } from '../scoreEngine';
 import { workerBuilds } from './capabilities';
+import { EncodeDoneSchema } from './encodeTask';
+import { reportedTempName } from './runFiles';
 import {
   ScoreDoneSchema,
   ScoreTaskSchema,
@@ -102,14 +104,48 @@ function requestOf(ctx: TaskContext, task: ScoreTask, reference: ScoreSource): S
   };
 }
 
-/** A score job, or one chunk of it (a frame range of the whole-video run). */
+/**
+ * The videos a score task above an encode task scores: that task's outputs, by the temporary
+ * names its worker reported (checked to be ones the run can make), in the order of the rungs.
+ */
+async function afterEncodeTargets(
+  ctx: TaskContext,
+  after: NonNullable<ScoreTask['afterEncode']>,
+): Promise<ScoreTask['targets']> {
+  const values = Object.values(await ctx.childrenValues());
+  const done = values.length === 1 ? EncodeDoneSchema.safeParse(values[0]) : null;
+  if (!done?.success) {
+    throw new VqError(
+      'INVALID_ARGS',
+      `This score task follows encode task ${after.run}, but ${values.length === 1 ? 'its result cannot be read' : `${values.length} results came before it`}.`,
+      'Update vq worker to the version of VQ Studio that sent it.',
+    );
+  }
+  return after.rungIds.map((rungId) => {
+    const name = reportedTempName(done.data, rungId, after.run, null);
+    if (!name) {
+      throw new VqError(
+        'INVALID_ARGS',
+        `Encode task ${after.run} reported no output for rung ${rungId} that it could have written.`,
+      );
+    }
+    return { path: path.join(after.outDir, name), raw: null, fixes: [] };
+  });
+}
+
+/**
+ * A score job, or one chunk of it (a frame range of the whole-video run), or the score of what
+ * the encode task below it in a BullMQ flow made.
+ */
 export const scoreHandler: TaskHandler = async (ctx) => {
   const parsed = ScoreTaskSchema.safeParse(ctx.data);
   if (!parsed.success) return UNREADABLE;
-  const task = parsed.data;
+  let task = parsed.data;
   // The libvmaf/psnr/ssim logs of this run only; removed whatever happens.
   const logDir = await fsp.mkdtemp(path.join(ctx.tmpDir ?? os.tmpdir(), 'vq-score-task-'));
   try {
+    if (task.afterEncode)
+      task = { ...task, targets: await afterEncodeTargets(ctx, task.afterEncode) };
     const report = await ctx.toolchain.report();
     const reference = sourceOf(ctx, task.reference);
     const ffprobe = report.selected.probe;

@@ -76,12 +76,23 @@ export const ScoreTaskSchema = z
           })
           .strict(),
       )
-      .min(1)
       .max(MAX_DISTORTED),
+    /**
+     * Instead of targets: the outputs of encode run `run` (its task is this task's child in a
+     * BullMQ flow), read from that task's result, one per rung in this order.
+     */
+    afterEncode: z
+      .object({ outDir: absPath, run: id, rungIds: z.array(id).min(1).max(MAX_DISTORTED) })
+      .strict()
+      .optional(),
     options: ScoreOptionsSchema,
     frameRange: ScoreFrameRangeSchema.optional(),
   })
-  .strict();
+  .strict()
+  .refine(
+    (t) => (t.afterEncode ? t.targets.length === 0 && !t.frameRange : t.targets.length > 0),
+    'a score task names its videos, or scores what its encode task made (and then all of it)',
+  );
 
 /** A score task as a worker receives it. */
 export type ScoreTask = z.infer<typeof ScoreTaskSchema>;

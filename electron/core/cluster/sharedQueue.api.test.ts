@@ -3,7 +3,7 @@
  * process: a running job shows the worker that took it and its progress; canceling it stops the
  * worker's ffmpeg and lists nothing; a Redis that restarts empty (no persistence) loses the queued
  * job, and the app sends it again once Redis is back, so it still finishes — the app shows the true
- * state throughout.
+ * state throughout; an app closed while a worker encodes takes that run up at its next start.
  */
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -39,9 +39,9 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-function core(): Core {
+function core(dataDir = tempDir()): Core {
   const c = createCore({
-    dataDir: tempDir(),
+    dataDir,
     host: { mode: 'web' },
     env: { ...process.env, VQ_REDIS_URL: redis.url },
   });
@@ -138,6 +138,32 @@ describe('the shared queue from the app', () => {
     expect(snap.renditions).toHaveLength(1);
     expect(snap.renditions[0]).toMatchObject({ rungId: 'r720', worker: 'after-restart' });
     await w.waitFor(/-a1 done/);
+  });
+
+  it('an app closed while a worker encodes takes the run up at its next start: encoded once, listed once', async () => {
+    const dataDir = tempDir();
+    const first = core(dataDir);
+    const w = worker('goes-on');
+    await w.waitFor(/Taking jobs/);
+    const { job, outDir } = await startOne(first, 3, 'slower');
+    await w.waitFor(/-a1 started/);
+    first.close();
+    cores.splice(cores.indexOf(first), 1);
+    // The worker goes on without the app, and the next start follows its run rather than
+    // sending the job again.
+    await w.waitFor(/-a1 done/, 60_000);
+    const next = core(dataDir);
+    const end = Date.now() + 60_000;
+    let done: Job | undefined;
+    while (Date.now() < end) {
+      done = (await next.api['queue.snapshot']({})).jobs.find((j) => j.id === job.id);
+      if (done && !['queued', 'running'].includes(done.status)) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(done).toMatchObject({ status: 'done', worker: 'goes-on', attempts: 2 });
+    expect(w.out()).not.toMatch(/-a2 started/);
+    expect((await next.api['queue.snapshot']({})).renditions).toHaveLength(1);
+    expect(fs.readdirSync(outDir)).toEqual(['r720.mp4']);
   });
 
   it('a Redis that restarts empty while a worker runs the job: the worker stops, the app sends it again, it finishes once', async () => {

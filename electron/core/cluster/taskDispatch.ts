@@ -1,12 +1,20 @@
 /**
- * How the app hands a job to the shared queue and looks at it afterwards, for the two shapes a job
+ * How the app hands a job to the shared queue and looks at it afterwards, for the shapes a job
  * takes there: one task (a whole encode), or a BullMQ flow (the chunks of a title as children of
- * their join, which BullMQ starts once every chunk is done). Both answer "where is it now" in the
- * same words, so the executor follows either the same way.
+ * their join, which BullMQ starts once every chunk is done; a whole encode as the child of the
+ * score of its outputs). All answer "where is it now" in the same words, so the executor follows
+ * any of them the same way.
  */
-import { FlowProducer, type Job as BullJob, type JobsOptions } from 'bullmq';
+import {
+  FlowProducer,
+  type Job as BullJob,
+  type JobState,
+  type JobsOptions,
+  type Queue,
+} from 'bullmq';
 import { WORKER_NAME_PATTERN } from '../../../shared/workers';
 import { QUEUE_PREFIX, TaskProgressSchema, cancelKey } from './encodeTask';
+import { SCORE_TASK_NAME } from './scoreTask';
 import { chunkTaskId, joinTaskId } from './taskIds';
 import type { ChunkRange } from '../encode/chunks/chunkPlan';
 import type { SharedQueue } from './sharedQueue';
@@ -52,6 +60,21 @@ export function progressOf(job: BullJob): Progress | null {
   return p.success ? p.data : null;
 }
 
+/**
+ * A task and its state, the state read first: a task read just before it completes has no value
+ * yet, so reading it once its state says "completed" is what makes the value sure to be there.
+ * Null when it is not in the lane.
+ */
+export async function readTask(
+  q: Queue,
+  id: string,
+): Promise<{ job: BullJob; state: JobState } | null> {
+  const state = await q.getJobState(id);
+  if (state === 'unknown') return null;
+  const job = await q.getJob(id);
+  return job ? { job, state } : null;
+}
+
 /** BullMQ states of a task not taken yet. */
 export const WAITING = new Set(['waiting', 'delayed', 'prioritized', 'waiting-children']);
 
@@ -67,9 +90,9 @@ export function wholeTask(
       await (await shared.announce(lane)).add('encode', data, taskOptions(taskId));
     },
     look: async () => {
-      const job = await shared.lane(lane).getJob(taskId);
-      if (!job) return { state: 'missing' };
-      const state = await job.getState();
+      const read = await readTask(shared.lane(lane), taskId);
+      if (!read) return { state: 'missing' };
+      const { job, state } = read;
       if (state === 'completed') return { state, value: job.returnvalue };
       if (state === 'failed') return { state, reason: reasonOf(job) };
       if (state === 'active')
@@ -87,6 +110,65 @@ export function wholeTask(
       await job?.remove().catch(() => {}); // refused while a worker holds it: the key stops it
     },
   };
+}
+
+/** A task in a lane. */
+export interface LaneTask {
+  lane: string;
+  taskId: string;
+  data: unknown;
+}
+
+/**
+ * A whole encode with the score of its outputs above it in a BullMQ flow: BullMQ starts the score
+ * task once the encode task is done (on whichever worker takes it), and fails it when the encode
+ * fails. Looked at and canceled as the encode; the score job follows the score task itself.
+ */
+export function encodeThenScore(shared: SharedQueue, encode: LaneTask, score: LaneTask): Dispatch {
+  const alone = wholeTask(shared, encode.lane, encode.taskId, encode.data);
+  return {
+    send: async () => {
+      await shared.announce(encode.lane);
+      await shared.announce(score.lane);
+      const flow = new FlowProducer({ connection: shared.redis, prefix: QUEUE_PREFIX });
+      try {
+        await flow.add({
+          name: SCORE_TASK_NAME,
+          queueName: score.lane,
+          data: score.data,
+          opts: taskOptions(score.taskId),
+          children: [
+            {
+              name: 'encode',
+              queueName: encode.lane,
+              data: encode.data,
+              opts: { ...taskOptions(encode.taskId), failParentOnFailure: true },
+            },
+          ],
+        });
+      } finally {
+        await flow.close();
+      }
+    },
+    look: alone.look,
+    cancel: async () => {
+      // The score task's run is the encode run: this key stops both wherever they run.
+      await cancelRuns(shared, [encode.taskId]);
+      // The parent first, with its child: removing a waiting child alone would start the parent.
+      await (
+        await shared.lane(score.lane).getJob(score.taskId)
+      )
+        ?.remove({ removeChildren: true })
+        .catch(() => {});
+      await (await shared.lane(encode.lane).getJob(encode.taskId))?.remove().catch(() => {});
+    },
+  };
+}
+
+/** Stops a task wherever it runs and takes it out of its lane (a flow parent not wanted any more). */
+export async function removeTask(shared: SharedQueue, task: Omit<LaneTask, 'data'>): Promise<void> {
+  await cancelRuns(shared, [task.taskId]);
+  await (await shared.lane(task.lane).getJob(task.taskId))?.remove().catch(() => {});
 }
 
 /**
@@ -127,9 +209,9 @@ export function chunkedFlow(
     },
     look: async () => {
       const q = shared.lane(lane);
-      const join = await q.getJob(joinId);
-      if (!join) return { state: 'missing' };
-      const state = await join.getState();
+      const read = await readTask(q, joinId);
+      if (!read) return { state: 'missing' };
+      const { job: join, state } = read;
       if (state === 'completed') return { state, value: join.returnvalue };
       if (state === 'failed')
         return { state, reason: await flowFailure(shared, lane, chunkIds, join) };
@@ -138,10 +220,10 @@ export function chunkedFlow(
       let fps = 0;
       const workers = new Set<string>();
       for (const [i, id] of chunkIds.entries()) {
-        const chunk = await q.getJob(id);
-        if (!chunk) continue;
+        const read = await readTask(q, id);
+        if (!read) continue;
+        const { job: chunk, state: s } = read;
         const length = ranges[i]!.end - ranges[i]!.start;
-        const s = await chunk.getState();
         if (s === 'completed') doneFrames += length;
         else if (s === 'active') {
           const p = progressOf(chunk);
@@ -180,8 +262,8 @@ async function flowFailure(
 ): Promise<string> {
   const q = shared.lane(lane);
   for (const id of chunkIds) {
-    const chunk = await q.getJob(id);
-    if (chunk && (await chunk.getState()) === 'failed') return reasonOf(chunk);
+    const chunk = await readTask(q, id);
+    if (chunk?.state === 'failed') return reasonOf(chunk.job);
   }
   return reasonOf(join);
 }
