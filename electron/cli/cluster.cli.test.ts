@@ -268,7 +268,7 @@ describe('the shared queue (BullMQ on a real Redis) with vq worker processes', (
 });
 
 describe('media without a shared disk (VQ_TRANSFER=http)', () => {
-  it("a worker that cannot see the app's files fetches the source over HTTP and sends the outputs back, checked before they are listed", async () => {
+  it("a worker that cannot see the app's files fetches the source over HTTP, sends the outputs back (checked before they are listed) and scores them over HTTP", async () => {
     const dir = tempDir();
     const source = makeClip(dir, { width: 640, height: 360, seconds: 1, audio: true });
     const ladder = writeLadder(
@@ -289,7 +289,19 @@ describe('media without a shared disk (VQ_TRANSFER=http)', () => {
     const out = path.join(dir, 'out');
     const r = spawnSync(
       process.execPath,
-      [VQ_BIN, 'encode', source, '--ladder', ladder, '--out', out, '--json'],
+      [
+        VQ_BIN,
+        'encode',
+        source,
+        '--ladder',
+        ladder,
+        '--out',
+        out,
+        '--json',
+        '--score',
+        '--metrics',
+        'psnr,ssim',
+      ],
       {
         env: { ...env, VQ_DATA_DIR: tempDir(), VQ_TRANSFER: 'http' },
         encoding: 'utf8',
@@ -308,6 +320,14 @@ describe('media without a shared disk (VQ_TRANSFER=http)', () => {
       frames: 30,
     });
     expect(fs.readdirSync(out).sort()).toEqual(['manifest.json', 'r180.mp4', 'r360.mp4']);
+    // Scored on the worker too, from copies it downloaded with the score task's own token.
+    expect(manifest.scoreFailed ?? []).toEqual([]);
+    for (const r of manifest.renditions) {
+      expect(r.scores, r.rungId).toMatchObject({ frames: 30 });
+      expect(r.scores!.metrics.psnr!.mean).toBeGreaterThan(25);
+      expect(r.scores!.metrics.ssim!.mean).toBeGreaterThan(0.8);
+      expect(r.scores!.warnings).toContain('Scored on vq worker remote-node.');
+    }
     // The worker worked in a folder of its own, gone with the task.
     expect(fs.existsSync(path.join(dir, 'not-here'))).toBe(false);
   });

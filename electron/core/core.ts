@@ -177,7 +177,13 @@ function buildCore(opts: CoreOptions, db: Db, started: (() => void)[]): Core {
   };
   // On the shared queue, a ladder's score waits in BullMQ above the encode it follows (a flow).
   const clusterExecutors = (on: SharedQueue) => {
-    const score = new ClusterScoreExecutor({ ...scoreDeps, store: jobs, shared: on, env });
+    const score = new ClusterScoreExecutor({
+      ...scoreDeps,
+      store: jobs,
+      shared: on,
+      env,
+      transfer,
+    });
     const scoreAfter = score.afterEncode.bind(score);
     return {
       encode: new ClusterEncodeExecutor({ ...encodeDeps, shared: on, transfer, scoreAfter }),

@@ -51,6 +51,7 @@ import {
   type Dispatch,
 } from './taskDispatch';
 import { reportedTempName, removeRunLeftovers } from './runFiles';
+import { whyWaiting } from './waitingFor';
 import type { AfterEncodeScore } from './clusterScoreExecutor';
 import { earlierRunIds, runIdOf } from './taskIds';
 import { splitTitle } from './titleChunks';
@@ -66,6 +67,8 @@ interface Made {
   rungs: Rung[];
   finals: string[];
   taskId: string;
+  /** The lane of its encode tasks. */
+  lane: string;
   /** The temporary names uploads are placed under, when workers send outputs over HTTP. */
   viaHttp: { temps: string[] } | null;
   /** The score task BullMQ starts once this encode is done (its flow parent), if any. */
@@ -203,7 +206,7 @@ export class ClusterEncodeExecutor implements JobExecutor {
       return await this.sendAndFollow(
         dispatch,
         chunked,
-        { job, batch, rungs, finals, taskId, viaHttp, after },
+        { job, batch, rungs, finals, taskId, lane, viaHttp, after },
         ctx,
       );
     } finally {
@@ -234,6 +237,7 @@ export class ClusterEncodeExecutor implements JobExecutor {
       // A failed chunk fails the title: the others are stopped rather than encoded for nothing.
       tasks: chunked ? 2 : 1,
       watchMs: chunked ? WATCH_CHUNKS_MS : WATCH_MS,
+      waitingFor: () => whyWaiting(this.deps.shared, made.lane),
     });
     // The app is closing: the run goes on on the workers, to be taken up at the next start.
     if (this.deps.shared.closed) return look.state === 'completed' ? canceled() : look.outcome;

@@ -38,6 +38,7 @@ import {
   scoreChunkTaskId,
 } from './taskIds';
 import { removeRunLeftovers } from './runFiles';
+import { whyWaiting } from './waitingFor';
 import { cancelKey } from './encodeTask';
 import {
   SCORE_TASK_NAME,
@@ -48,7 +49,8 @@ import {
   scoreLaneSpecOf,
   type ScoreTask,
 } from './scoreTask';
-import type { SharedQueue } from './sharedQueue';
+import type { SharedQueue, TransferHolder } from './sharedQueue';
+import type { TransferServer } from './transferServer';
 import {
   LOOK_TIMEOUT_MS,
   canceled,
@@ -85,6 +87,8 @@ export interface ClusterScoreExecutorDeps extends ScoreExecutorDeps {
   shared: SharedQueue;
   /** Read for VQ_SCORE_CHUNK_SECONDS (chunks for score jobs of batches that do not ask). */
   env?: NodeJS.ProcessEnv;
+  /** Set when workers read media over HTTP from this app (VQ_TRANSFER=http). */
+  transfer?: TransferHolder | null;
 }
 
 /** One task of a dispatched score job: the whole run, or the chunk of `range`. */
@@ -198,13 +202,11 @@ export class ClusterScoreExecutor implements JobExecutor {
       const size = { width: ref.item.media.video.width, height: ref.item.media.video.height };
       lane = scoreLaneName(scoreLaneSpecOf(plan.options, size));
       const batch: Batch | null = this.deps.store.getBatch(job.batchId);
-      const split = splitScoreJob({
-        chunkSeconds: batch?.chunkSeconds ?? envChunkSeconds(this.deps.env),
-        ref,
-        targets,
-        plan,
-        fixes,
-      });
+      const chunkSeconds = batch?.chunkSeconds ?? envChunkSeconds(this.deps.env);
+      const split =
+        chunkSeconds && this.deps.transfer
+          ? { whole: 'each chunk would download the whole videos from this app over HTTP' }
+          : splitScoreJob({ chunkSeconds, ref, targets, plan, fixes });
       if (split && 'whole' in split)
         console.warn(`queue: score job ${job.id} runs whole: ${split.whole}.`);
       if (split && 'ranges' in split) {
@@ -228,6 +230,41 @@ export class ClusterScoreExecutor implements JobExecutor {
       return failed(e.hint ? `${e.message} ${e.hint}` : e.message);
     }
     const shared = this.deps.shared;
+    if (this.deps.transfer) {
+      // No shared disk: the worker reads the videos from this app over HTTP, with a token good
+      // for this task's files only, for as long as the app follows it.
+      let transfer: TransferServer;
+      try {
+        transfer = await this.deps.transfer.get();
+      } catch (err) {
+        return failed(toApiError(err).message);
+      }
+      const id = taskId;
+      const token = transfer.grant(id, {
+        source: { path: ref.item.path, raw: ref.source.raw !== null },
+        outputs: {},
+        inputs: Object.fromEntries(
+          targets.map((t, i) => [`t${i}`, { path: t.source.path, raw: t.source.raw !== null }]),
+        ),
+      });
+      const viaHttp = {
+        reference: transfer.sourceUrl(id),
+        targets: targets.map((_, i) => transfer.inputUrl(id, `t${i}`)),
+        token,
+      };
+      tasks = [{ ...tasks[0]!, data: { ...tasks[0]!.data, transfer: viaHttp } }];
+      try {
+        return await this.sendAndFollow(job, ctx, lane, tasks, {
+          plan,
+          ref,
+          targets,
+          frameCount,
+          identities,
+        });
+      } finally {
+        transfer.revoke(id);
+      }
+    }
     // After an encode on the shared queue, its score may be waiting there already: the parent of
     // the encode task in a BullMQ flow, started by BullMQ (maybe done) once the encode was done.
     const after = tasks.length === 1 ? await this.flowParentOf(plan, lane) : null;
@@ -357,6 +394,7 @@ export class ClusterScoreExecutor implements JobExecutor {
       what: 'score job',
       tasks: tasks.length,
       watchMs: tasks.length > WATCH_OFTEN_TASKS ? WATCH_MANY_MS : WATCH_MS,
+      waitingFor: () => whyWaiting(shared, lane),
     });
     // The app is closing: the run goes on on the workers, to be taken up at the next start.
     if (shared.closed) return look.state === 'completed' ? canceled() : look.outcome;

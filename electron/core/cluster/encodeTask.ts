@@ -79,7 +79,7 @@ const encodeFacts = {
   rungIds: z.array(id).min(1).max(64),
 };
 
-const httpUrl = z
+export const HttpUrlSchema = z
   .string()
   .max(2048)
   .regex(/^https?:\/\/[^\s]+$/, 'an http(s) URL');
@@ -91,8 +91,8 @@ const httpUrl = z
  */
 export const TransferSchema = z
   .object({
-    source: httpUrl,
-    outputs: z.record(id, httpUrl),
+    source: HttpUrlSchema,
+    outputs: z.record(id, HttpUrlSchema),
     token: z.string().regex(/^[0-9a-f]{64}$/),
   })
   .strict();

@@ -72,6 +72,9 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** How often a job no worker has taken looks again at what it waits for. */
+const WAITING_LOOK_MS = 2_000;
+
 /** How long a cancel waits for the workers to stop a job before it is given up on. */
 const CANCEL_WAIT_MS = 15_000;
 
@@ -94,10 +97,14 @@ export async function followDispatch(
     tasks: number;
     /** True once the app closes: the job is left to the next start's recovery. */
     closing: () => boolean;
+    /** What the job waits for while no worker has taken it (waitingFor.ts). */
+    waitingFor?: () => Promise<string>;
   },
 ): Promise<Followed> {
   let shown = '';
   let lastProgress = '';
+  let saidWaiting: string | null = null;
+  let waitingAskedMs = Date.now(); // a job taken within a moment never says it waits
   let cancelAsked = 0;
   let saidLost = false;
   let saidAway = false;
@@ -143,6 +150,28 @@ export async function followDispatch(
       if (workers !== shown) {
         shown = workers;
         ctx.workerChosen(workers || null);
+      }
+      // While no worker has it: what it waits for, looked at every few seconds; cleared once taken.
+      const idle = look.state === 'waiting' && look.workers.length === 0;
+      if (idle && o.waitingFor && Date.now() - waitingAskedMs >= WAITING_LOOK_MS) {
+        waitingAskedMs = Date.now();
+        const text = await withinMs(o.waitingFor(), LOOK_TIMEOUT_MS).catch(() => TIMED_OUT);
+        if (typeof text === 'string' && text !== saidWaiting) {
+          saidWaiting = text;
+          ctx.progress({
+            fraction: look.progress?.fraction ?? null,
+            fps: null,
+            speed: null,
+            waiting: text,
+          });
+        }
+      } else if (!idle && saidWaiting !== null) {
+        saidWaiting = null;
+        waitingAskedMs = Date.now();
+        ctx.progress({
+          ...(look.progress ?? { fraction: null, fps: null, speed: null }),
+          waiting: null,
+        });
       }
       const key = look.progress ? JSON.stringify(look.progress) : '';
       if (look.state === 'active' && look.progress && key !== lastProgress) {

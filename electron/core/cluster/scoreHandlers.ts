@@ -27,6 +27,7 @@ import {
 import { workerBuilds } from './capabilities';
 import { EncodeDoneSchema } from './encodeTask';
 import { reportedTempName } from './runFiles';
+import { downloadSource } from './transferClient';
 import {
   ScoreDoneSchema,
   ScoreTaskSchema,
@@ -134,10 +135,34 @@ async function afterEncodeTargets(
 }
 
 /**
+ * Downloads the task's reference and targets from the app's transfer server into `dir`; the
+ * context then reads each app path as its downloaded copy.
+ */
+async function withDownloads(
+  ctx: TaskContext,
+  task: ScoreTask,
+  transfer: NonNullable<ScoreTask['transfer']>,
+  dir: string,
+): Promise<TaskContext> {
+  const local = new Map<string, string>();
+  const fetch = async (appPath: string, url: string, name: string): Promise<void> => {
+    if (local.has(appPath)) return;
+    const dest = path.join(dir, `${name}${path.extname(appPath).slice(0, 16)}`);
+    await downloadSource({ url, token: transfer.token, dest, signal: ctx.signal });
+    local.set(appPath, dest);
+  };
+  await fetch(task.reference.path, transfer.reference, 'reference');
+  for (const [i, t] of task.targets.entries())
+    await fetch(t.path, transfer.targets[i]!, `target-${i}`);
+  return { ...ctx, map: (p) => local.get(p) ?? ctx.map(p) };
+}
+
+/**
  * A score job, or one chunk of it (a frame range of the whole-video run), or the score of what
  * the encode task below it in a BullMQ flow made.
  */
-export const scoreHandler: TaskHandler = async (ctx) => {
+export const scoreHandler: TaskHandler = async (taskCtx) => {
+  let ctx = taskCtx;
   const parsed = ScoreTaskSchema.safeParse(ctx.data);
   if (!parsed.success) return UNREADABLE;
   let task = parsed.data;
@@ -146,6 +171,8 @@ export const scoreHandler: TaskHandler = async (ctx) => {
   try {
     if (task.afterEncode)
       task = { ...task, targets: await afterEncodeTargets(ctx, task.afterEncode) };
+    // Without a shared disk the videos come over HTTP into this task's folder first.
+    if (task.transfer) ctx = await withDownloads(ctx, task, task.transfer, logDir);
     const report = await ctx.toolchain.report();
     const reference = sourceOf(ctx, task.reference);
     const ffprobe = report.selected.probe;

@@ -36,7 +36,7 @@ import {
 import { poolAll } from '../../../shared/pooling';
 import { MAX_DISTORTED } from '../../../shared/scoreResults';
 import { WORKER_NAME_PATTERN, type JobNeeds } from '../../../shared/workers';
-import { AppPathSchema, TaskIdSchema } from './encodeTask';
+import { AppPathSchema, HttpUrlSchema, TaskIdSchema } from './encodeTask';
 
 /** The BullMQ job name of a score task (the worker's handler is chosen by it). */
 export const SCORE_TASK_NAME = 'score';
@@ -87,11 +87,27 @@ export const ScoreTaskSchema = z
       .optional(),
     options: ScoreOptionsSchema,
     frameRange: ScoreFrameRangeSchema.optional(),
+    /**
+     * Without a shared disk: the reference and each target (in order) are read over HTTP from the
+     * app's transfer server, with this task's token.
+     */
+    transfer: z
+      .object({
+        reference: HttpUrlSchema,
+        targets: z.array(HttpUrlSchema).min(1).max(MAX_DISTORTED),
+        token: z.string().regex(/^[0-9a-f]{64}$/),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .refine(
     (t) => (t.afterEncode ? t.targets.length === 0 && !t.frameRange : t.targets.length > 0),
     'a score task names its videos, or scores what its encode task made (and then all of it)',
+  )
+  .refine(
+    (t) => !t.transfer || t.transfer.targets.length === t.targets.length,
+    'a score task read over HTTP has a URL for each of its targets',
   );
 
 /** A score task as a worker receives it. */

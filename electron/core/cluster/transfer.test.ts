@@ -479,6 +479,53 @@ describe('TransferServer: tokens', () => {
   });
 });
 
+describe('TransferServer: the inputs of a score task', () => {
+  it('serves each granted input by name to its token only, with Range; no other name, no upload', async () => {
+    const server = await start();
+    const { port } = server.address();
+    const dir = tempDir();
+    const ref = randomFile(dir, 'ref.mp4', 2000);
+    const dist = randomFile(dir, 'dist.mp4', 3000);
+    const token = server.grant('s1', {
+      source: { path: ref.file },
+      outputs: {},
+      inputs: { t0: { path: dist.file } },
+    });
+    const other = server.grant('s2', { source: { path: ref.file }, outputs: {} });
+    expect(server.inputUrl('s1', 't0')).toBe(`${server.baseUrl}/v1/tasks/s1/inputs/t0`);
+    const whole = await call(port, '/v1/tasks/s1/inputs/t0', { headers: bearer(token) });
+    expect(whole.status).toBe(200);
+    expect(whole.body.equals(fs.readFileSync(dist.file))).toBe(true);
+    const part = await call(port, '/v1/tasks/s1/inputs/t0', {
+      headers: { ...bearer(token), Range: 'bytes=10-19' },
+    });
+    expect(part.status).toBe(206);
+    expect(part.body.equals(fs.readFileSync(dist.file).subarray(10, 20))).toBe(true);
+    // Another task's token, a name not granted, a write: refused, and nothing is served.
+    expect((await call(port, '/v1/tasks/s1/inputs/t0', { headers: bearer(other) })).status).toBe(
+      401,
+    );
+    const missing = await call(port, '/v1/tasks/s1/inputs/t1', { headers: bearer(token) });
+    expect([missing.status, errorCode(missing)]).toEqual([404, 'NOT_FOUND']);
+    const put = await call(port, '/v1/tasks/s1/inputs/t0', {
+      method: 'PUT',
+      headers: bearer(token),
+    });
+    expect(put.status).toBe(405);
+    // A worker's download of an input is the file, as for a source.
+    const dest = path.join(tempDir(), 'got.mp4');
+    await downloadSource({ url: server.inputUrl('s1', 't0'), token, dest });
+    expect(await sha256File(dest)).toBe(dist.sha256);
+    expect(() =>
+      server.grant('s3', {
+        source: { path: ref.file },
+        outputs: {},
+        inputs: { '../x': { path: dist.file } },
+      }),
+    ).toThrow(VqError);
+  });
+});
+
 describe('TransferServer: outputs, checked by size and SHA-256', () => {
   it('places a verified upload at the granted path; a second one replaces it', async () => {
     const { server, token, outDir, output } = await granted(100);

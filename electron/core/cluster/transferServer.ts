@@ -1,6 +1,6 @@
 /**
  * The app's side of transfer mode: for workers that do not share a disk with the app, a small HTTP
- * server hands each task's source out (with Range, so a dropped connection resumes instead of
+ * server hands each task's source (and a score task's distorted videos, its inputs) out (with Range, so a dropped connection resumes instead of
  * starting over) and takes its outputs in, each checked by size and SHA-256 before it lands at
  * the path the app granted. The app's own checks (clusterExecutor) then run on that file as they
  * do for a shared disk: nothing a worker uploads is listed unchecked.
@@ -46,6 +46,8 @@ export interface TransferGrant {
   source: { path: string; raw?: boolean };
   /** By rung id: the absolute path where that rung's verified upload is placed. */
   outputs: Record<string, string>;
+  /** Other files the task reads, by name (a score task's distorted videos): served like the source. */
+  inputs?: Record<string, { path: string; raw?: boolean }>;
 }
 
 /** Options of {@link TransferServer.start}. */
@@ -66,6 +68,7 @@ export interface TransferServerOptions {
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 const SOURCE_ROUTE = /^\/v1\/tasks\/([^/]*)\/source$/;
 const OUTPUT_ROUTE = /^\/v1\/tasks\/([^/]*)\/outputs\/([^/]*)$/;
+const INPUT_ROUTE = /^\/v1\/tasks\/([^/]*)\/inputs\/([^/]*)$/;
 const BEARER = /^bearer +([0-9a-f]{64}) *$/i;
 const SHA256_HEX = /^[0-9a-f]{64}$/i;
 const DEFAULT_IDLE_MS = 30_000;
@@ -74,7 +77,9 @@ const HEADERS_TIMEOUT_MS = 20_000;
 
 /** A route of the transfer server, read from a raw request target; null for anything else. */
 type TransferRoute =
-  { kind: 'source'; taskId: string } | { kind: 'output'; taskId: string; rungId: string };
+  | { kind: 'source'; taskId: string }
+  | { kind: 'input'; taskId: string; name: string }
+  | { kind: 'output'; taskId: string; rungId: string };
 
 /**
  * Reads a request target exactly as sent: no query, no percent-decoding, no dot segments, ids of
@@ -87,6 +92,10 @@ function parseTransferRoute(target: string): TransferRoute | null {
   const output = OUTPUT_ROUTE.exec(target);
   if (output && ID.test(output[1]!) && ID.test(output[2]!)) {
     return { kind: 'output', taskId: output[1]!, rungId: output[2]! };
+  }
+  const input = INPUT_ROUTE.exec(target);
+  if (input && ID.test(input[1]!) && ID.test(input[2]!)) {
+    return { kind: 'input', taskId: input[1]!, name: input[2]! };
   }
   return null;
 }
@@ -158,6 +167,11 @@ export class TransferServer {
     return `${this.origin}/v1/tasks/${taskId}/source`;
   }
 
+  /** The URL a worker downloads `taskId`'s input `name` from. */
+  inputUrl(taskId: string, name: string): string {
+    return `${this.origin}/v1/tasks/${taskId}/inputs/${name}`;
+  }
+
   /** The URL a worker uploads `taskId`'s output of `rungId` to. */
   outputUrl(taskId: string, rungId: string): string {
     return `${this.origin}/v1/tasks/${taskId}/outputs/${rungId}`;
@@ -186,11 +200,17 @@ export class TransferServer {
       if (!isAbsoluteFile(file)) throw invalid(`output path ${JSON.stringify(file)}`);
       outputs[rungId] = file;
     }
+    const inputs: Record<string, { path: string; raw: boolean }> = {};
+    for (const [name, file] of Object.entries(g.inputs ?? {})) {
+      if (!ID.test(name)) throw invalid(`input name ${JSON.stringify(name)}`);
+      if (!isAbsoluteFile(file.path)) throw invalid(`input path ${JSON.stringify(file.path)}`);
+      inputs[name] = { path: file.path, raw: file.raw === true };
+    }
     this.revoke(taskId);
     const token = randomBytes(32).toString('hex');
     this.grants.set(taskId, {
       token: Buffer.from(token),
-      grant: { source: { path: g.source.path, raw: g.source.raw === true }, outputs },
+      grant: { source: { path: g.source.path, raw: g.source.raw === true }, outputs, inputs },
       live: new Set(),
     });
     return token;
@@ -234,7 +254,7 @@ export class TransferServer {
     if (hasBody) res.shouldKeepAlive = false;
     const route = parseTransferRoute(req.url ?? '');
     if (!route) return fail(res, 404, 'NOT_FOUND', 'There is no such transfer URL.');
-    const allow = route.kind === 'source' ? ['GET', 'HEAD'] : ['PUT'];
+    const allow = route.kind === 'output' ? ['PUT'] : ['GET', 'HEAD'];
     if (!allow.includes(req.method ?? '')) {
       return fail(res, 405, 'METHOD_NOT_ALLOWED', `Use ${allow.join(' or ')} here.`, {
         Allow: allow.join(', '),
@@ -257,6 +277,11 @@ export class TransferServer {
     granted.live.add(req);
     res.once('close', () => granted.live.delete(req));
     if (route.kind === 'source') return this.serveSource(req, res, granted.grant.source);
+    if (route.kind === 'input') {
+      const input = granted.grant.inputs?.[route.name];
+      if (!input) return fail(res, 404, 'NOT_FOUND', `This task has no input ${route.name}.`);
+      return this.serveSource(req, res, input);
+    }
     return this.receiveOutput(req, res, route.taskId, route.rungId, granted);
   }
 

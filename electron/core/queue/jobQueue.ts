@@ -30,14 +30,25 @@ import { RunnerLiveness } from './runnerLiveness';
 export interface JobRunContext {
   /** Aborted when the job is canceled or the app closes. */
   signal: AbortSignal;
-  /** Progress of the whole job (all passes); the queue throttles and adds the ETA. */
-  progress(p: { fraction: number | null; fps: number | null; speed: number | null }): void;
+  /**
+   * Progress of the whole job (all passes); the queue throttles and adds the ETA. A job on the
+   * shared queue that no worker has taken says what it waits for.
+   */
+  progress(p: RunProgress): void;
   /** The binary and exact commands, recorded on the job as they are about to run. */
   commandsChosen(binary: string, commands: string[][]): void;
   /** The id of the ffmpeg process now running (restart recovery kills it if it outlives us). */
   processStarted(pid: number): void;
   /** The `vq worker` (its name) that took the job from the shared queue; null: none any more. */
   workerChosen(name: string | null): void;
+}
+
+/** Progress as an executor reports it. */
+export interface RunProgress {
+  fraction: number | null;
+  fps: number | null;
+  speed: number | null;
+  waiting?: string | null;
 }
 
 /** How a run ended. */
@@ -658,13 +669,11 @@ export class JobQueue {
       .catch((err: unknown) => console.error(`queue: finishing job ${job.id} failed:`, err));
   }
 
-  private progress(
-    run: ActiveRun,
-    p: { fraction: number | null; fps: number | null; speed: number | null },
-  ): void {
+  private progress(run: ActiveRun, p: RunProgress): void {
     if (this.closed || !this.active.has(run.job.id)) return;
     const now = Date.now();
-    if (p.fraction !== 1 && now - run.lastProgressMs < PROGRESS_INTERVAL_MS) return;
+    const saysWaiting = p.waiting !== undefined;
+    if (p.fraction !== 1 && !saysWaiting && now - run.lastProgressMs < PROGRESS_INTERVAL_MS) return;
     run.lastProgressMs = now;
     this.opts.events.emit({
       type: 'job.progress',
@@ -674,6 +683,7 @@ export class JobQueue {
       fps: p.fps,
       speed: p.speed,
       etaSeconds: p.fraction === 1 ? 0 : etaSeconds(p.fraction, (now - run.startedMs) / 1000),
+      ...(saysWaiting ? { waiting: p.waiting } : {}),
     });
   }
 

@@ -102,9 +102,13 @@ function applyToContents(d: Contents, event: VqEvent): Contents {
       // Progress that trails the job's end (events are throttled) must not resurrect a bar.
       if (job && job.status !== 'running') return d;
       const { jobId, batchId, fraction, fps, speed, etaSeconds } = event;
+      const waiting = typeof event.waiting === 'string' ? { waiting: event.waiting } : {};
       return {
         ...d,
-        progress: { ...d.progress, [jobId]: { jobId, batchId, fraction, fps, speed, etaSeconds } },
+        progress: {
+          ...d.progress,
+          [jobId]: { jobId, batchId, fraction, fps, speed, etaSeconds, ...waiting },
+        },
       };
     }
     case 'rendition.added':

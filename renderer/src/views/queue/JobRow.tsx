@@ -120,11 +120,24 @@ export function JobRow({
           {text.note ? <div className="cell-sub">{text.note}</div> : null}
         </td>
         <td className="job-status">
-          <StatusChip status={job.status} />
+          <StatusChip
+            status={job.status}
+            label={
+              job.status === 'running' && !job.worker && progress?.waiting ? 'Waiting' : undefined
+            }
+          />
           {job.attempts > 1 ? <div className="cell-sub">attempt {job.attempts}</div> : null}
           {job.worker ? (
             <div className="cell-sub" data-testid="job-worker" title="The vq worker that runs it">
               on {job.worker}
+            </div>
+          ) : job.status === 'running' && progress?.waiting ? (
+            <div
+              className="cell-sub job-waiting"
+              data-testid="job-waiting"
+              title={progress.waiting}
+            >
+              {progress.waiting}
             </div>
           ) : null}
           {place ? (
