@@ -264,7 +264,8 @@ async function handWritten(
     commands = jobs.map((j) => {
       const done = EncodeDoneSchema.parse(j.returnvalue);
       if (done.commands.length !== 1) throw new Error(`task ${j.id} ran ${done.commands.length} commands`);
-      return { binary: done.binary, args: [...done.commands[0]!] };
+      const [binary, ...args] = done.commands[0]!; // binary first, as every job records them
+      return { binary: binary!, args };
     });
   } finally {
     await q.close();
@@ -275,7 +276,11 @@ async function handWritten(
     const args = [...c.args];
     args[args.length - 1] = path.join(scratch, `${i}${path.extname(args[args.length - 1]!)}`);
     return new Promise<void>((resolve, reject) => {
-      const child = spawn('taskset', ['-c', core, c.binary, ...args], { stdio: 'ignore' });
+      // The workers' environment: the FFmpeg 7.1 build finds its libvmaf through it.
+      const child = spawn('taskset', ['-c', core, c.binary, ...args], {
+        stdio: 'ignore',
+        env: sharedVmaf3Build().env,
+      });
       child.once('error', reject);
       child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg exited ${code}`))));
     });

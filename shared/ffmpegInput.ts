@@ -1,6 +1,6 @@
 /**
  * How every ffmpeg and ffprobe command of the app opens a local file: the demuxer options of
- * headerless raw video, an optional forced rate, then `-i` and the file as a `file:` URL. One
+ * headerless raw video, an optional forced rate or seek, then `-i` and the file as a `file:` URL. One
  * builder, so the frame server, the score engine, the encoder, probes and thumbnails read an input
  * alike. Pure (the paths are already absolute and resolved).
  */
@@ -34,6 +34,11 @@ export interface FileInputOptions {
   raw?: RawVideoSpec | null;
   /** A constant rate to read the input at (`-r` before `-i`, "N/D"); null keeps its timestamps. */
   rate?: string | null;
+  /**
+   * Where to start reading, in seconds from the file's start (`-ss` before `-i`: ffmpeg seeks to
+   * the keyframe before it and drops the frames before it by their timestamps, so not with `rate`).
+   */
+  seekSeconds?: number | null;
 }
 
 /**
@@ -41,9 +46,11 @@ export interface FileInputOptions {
  * forced rate, then `-i file:<path>`.
  */
 export function fileInputArgs(realPath: string, opts: FileInputOptions = {}): string[] {
+  if (opts.rate && opts.seekSeconds) throw new Error('a forced rate would defeat the seek');
   return [
     ...(opts.raw ? rawInputArgs(opts.raw) : []),
     ...(opts.rate ? ['-r', opts.rate] : []),
+    ...(opts.seekSeconds ? ['-ss', opts.seekSeconds.toFixed(6)] : []),
     '-i',
     ffmpegInputUrl(realPath),
   ];

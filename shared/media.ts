@@ -39,6 +39,11 @@ export interface VideoStreamInfo {
   colorMatrix: string | null;
   hdr: HdrKind;
   fieldOrder: string | null;
+  /**
+   * When its first frame is shown, in seconds on the file's clock (the file itself may start
+   * earlier, with audio); null when unknown (and absent from probes made before it was read).
+   */
+  startTimeSeconds?: number | null;
 }
 
 /** One audio stream. */

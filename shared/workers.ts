@@ -33,6 +33,8 @@ export const WorkerBuildSchema = z
     path: text(4096),
     version: text(200).nullable(),
     encoders: z.array(text(64)).max(200),
+    /** Filters of interest it has (zscale, for tone mapping); absent from older workers' records. */
+    filters: z.array(text(64)).max(64).optional(),
     libvmaf: z
       .object({
         version: text(40).nullable(),
@@ -100,6 +102,8 @@ export type WorkersStatus =
 export interface JobNeeds {
   /** Video encoders the job's commands use (all in one build). */
   encoders?: readonly string[];
+  /** Filters its commands use that not every build has (zscale, to tone-map HDR to SDR). */
+  filters?: readonly string[];
   /** libvmaf, when the job scores: its least version ("2.0.0"), models and features by name. */
   libvmaf?: {
     minVersion?: string;
@@ -134,6 +138,8 @@ function buildProblems(build: WorkerBuild, needs: JobNeeds): string[] {
   const problems: string[] = [];
   const lacking = (needs.encoders ?? []).filter((e) => !build.encoders.includes(e));
   if (lacking.length) problems.push(`no ${lacking.join(', ')}`);
+  const noFilter = (needs.filters ?? []).filter((f) => !(build.filters ?? []).includes(f));
+  if (noFilter.length) problems.push(`no ${noFilter.join(', ')} filter`);
   const least = needs.ffmpeg?.minVersion;
   if (least) {
     const release = ffmpegRelease(build.version);

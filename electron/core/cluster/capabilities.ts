@@ -1,6 +1,6 @@
 /**
  * What a worker can run, from its own toolchain report: each ffmpeg build that works, with the
- * encoders it proved and its libvmaf (version, models, features). Jobs are matched against this.
+ * encoders it proved, its filters of interest and its libvmaf (version, models, features). Jobs are matched against this.
  */
 import type { ToolchainReport } from '../../../shared/toolchain';
 import type { WorkerBuild } from '../../../shared/workers';
@@ -14,6 +14,7 @@ export function workerBuilds(report: ToolchainReport): WorkerBuild[] {
       path: b.path,
       version: b.version,
       encoders: [...b.encoders],
+      filters: [...b.filters],
       libvmaf: b.libvmaf
         ? {
             version: b.libvmaf.version ?? null,

@@ -108,7 +108,13 @@ export class ClusterEncodeExecutor implements JobExecutor {
       refuseUnreadable(source);
       const outDir = checkedOutDir(batch.outDir);
       rungs = pickRungs(checkedLadder(batch), job.rungIds);
-      lane = encodeLane(rungs.map((r) => r.encoder));
+      // Tone-mapping HDR to SDR needs zscale, which not every worker's ffmpeg has.
+      const toneMaps =
+        batch.ladder?.hdr === 'tonemap' && !source.raw && source.item.media.video.hdr;
+      lane = encodeLane(
+        rungs.map((r) => r.encoder),
+        toneMaps ? ['zscale'] : [],
+      );
       finals = (encodeJobOutputs(batch, job.rungIds) ?? []).map((o) => o.path);
       await ensureWritableDir(outDir);
       task = {

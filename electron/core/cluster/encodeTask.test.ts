@@ -17,6 +17,34 @@ describe('lanes of the shared queue', () => {
     expect(() => encodeLane(['lib x264'])).toThrow();
   });
 
+  it('name the zscale a tone-mapping job needs, and send it only to a build that has zscale', () => {
+    expect(encodeLane(['libx264'], ['zscale'])).toBe('encode.libx264~zscale');
+    expect(laneNeeds('encode.libx264~zscale')).toEqual({
+      encoders: ['libx264'],
+      filters: ['zscale'],
+    });
+    expect(laneNeeds('encode.libx264~tonemap')).toBeNull();
+    expect(laneNeeds('encode.libx264~zscale~zscale')).toBeNull();
+    const needs = laneNeeds('encode.libx264~zscale')!;
+    const build = (filters: string[] | undefined) => ({
+      path: '/ffmpeg',
+      version: '5.1',
+      encoders: ['libx264'],
+      ...(filters ? { filters } : {}),
+      libvmaf: null,
+    });
+    expect(canRun({ name: 'w', builds: [build(['scale', 'zscale'])] }, needs).ok).toBe(true);
+    expect(canRun({ name: 'w', builds: [build(['scale'])] }, needs)).toEqual({
+      ok: false,
+      reasons: ['/ffmpeg: no zscale filter'],
+    });
+    // A worker too old to say which filters it has is not trusted with one.
+    expect(canRun({ name: 'w', builds: [build(undefined)] }, needs).ok).toBe(false);
+    expect(canRun({ name: 'w', builds: [build(undefined)] }, laneNeeds('encode.libx264')!).ok).toBe(
+      true,
+    );
+  });
+
   it('route a job only to workers whose one build has every encoder of its lane', () => {
     const worker = (encoders: string[][]) => ({
       name: 'w',

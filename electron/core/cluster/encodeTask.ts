@@ -8,9 +8,9 @@
  * app, which then measures the outputs itself (size, SHA-256, probe) before listing them.
  *
  * Lanes: a BullMQ worker takes whatever job is next in a queue, so jobs wait in a queue per set
- * of encoders they need (`encode.libx264`, `encode.libsvtav1+libx264`), and a `vq worker` takes
- * from the lanes its ffmpeg can run (canRun) and no other: a worker whose ffmpeg lacks an encoder
- * never takes that job. The lanes in use are listed in the Redis set {@link LANES_KEY}.
+ * of encoders they need (`encode.libx264`, `encode.libsvtav1+libx264`; `~zscale` when it tone-maps
+ * HDR to SDR), and a `vq worker` takes from the lanes its ffmpeg can run (canRun) and no other: a
+ * worker whose ffmpeg lacks an encoder (or zscale) never takes that job. The lanes in use are listed in the Redis set {@link LANES_KEY}.
  */
 import path from 'node:path';
 import { z } from 'zod';
@@ -29,21 +29,35 @@ export function cancelKey(taskId: string): string {
 }
 
 const ENCODER = /^[a-z0-9_-]{1,40}$/;
-const LANE = /^encode\.([a-z0-9_-]{1,40}(?:\+[a-z0-9_-]{1,40}){0,7})$/;
+/** Filters a lane may name: the ones a build may lack that an encode may need. */
+const LANE_FILTERS = ['zscale'] as const;
+const LANE = /^encode\.([a-z0-9_-]{1,40}(?:\+[a-z0-9_-]{1,40}){0,7})((?:~[a-z]{1,20}){0,4})$/;
 
-/** The lane of an encode job that uses these encoders (all in one ffmpeg process). */
-export function encodeLane(encoders: readonly string[]): string {
+/**
+ * The lane of an encode job that uses these encoders (all in one ffmpeg process) and, after `~`,
+ * the filter it needs that a build may lack (`encode.libx264~zscale` tone-maps HDR to SDR).
+ */
+export function encodeLane(
+  encoders: readonly string[],
+  filters: readonly (typeof LANE_FILTERS)[number][] = [],
+): string {
   const sorted = [...new Set(encoders)].sort();
   if (sorted.length === 0 || sorted.length > 8 || !sorted.every((e) => ENCODER.test(e))) {
     throw new Error(`no lane for encoders ${JSON.stringify(encoders)}`);
   }
-  return `encode.${sorted.join('+')}`;
+  const wanted = LANE_FILTERS.filter((f) => filters.includes(f));
+  return `encode.${sorted.join('+')}${wanted.length ? `~${wanted.join('~')}` : ''}`;
 }
 
 /** What a job in `lane` needs, read from the name alone; null for a name that is not a lane. */
 export function laneNeeds(lane: string): JobNeeds | null {
   const m = LANE.exec(lane);
-  return m ? { encoders: m[1]!.split('+') } : null;
+  if (!m) return null;
+  const filters = m[2] ? m[2].slice(1).split('~') : [];
+  // One spelling per lane: known filters only, each once, in their fixed order.
+  const known = LANE_FILTERS.filter((f) => filters.includes(f));
+  if (known.length !== filters.length || known.some((f, i) => f !== filters[i])) return null;
+  return { encoders: m[1]!.split('+'), ...(filters.length ? { filters } : {}) };
 }
 
 /** An id of a job, batch, rung or task: letters, digits, '_' and '-'. */

@@ -12,6 +12,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { VqEvent } from '../../../shared/api';
 import type { Job } from '../../../shared/queue';
 import { createCore, type Core } from '../core';
+import { LANES_KEY } from './encodeTask';
+import { parseRedisUrl } from './redisUrl';
+import { bullConnection } from './sharedQueue';
 import { makeClip, quickLadder, quickRung } from '../../testing/clips';
 import { startRedis, type TestRedis } from '../../testing/redis';
 import { useTempDirs } from '../../testing/tempDir';
@@ -93,6 +96,16 @@ function until<T>(c: Core, test: (e: VqEvent) => T | null, timeoutMs = 60_000): 
   });
 }
 
+/** The lanes jobs were sent to, as workers read them. */
+async function lanes(): Promise<string[]> {
+  const connection = bullConnection(parseRedisUrl(redis.url));
+  try {
+    return await connection.smembers(LANES_KEY);
+  } finally {
+    connection.disconnect();
+  }
+}
+
 const finished =
   (jobId: string) =>
   (e: VqEvent): Job | null =>
@@ -138,6 +151,27 @@ describe('the shared queue from the app', () => {
     expect(snap.renditions).toHaveLength(1);
     expect(snap.renditions[0]).toMatchObject({ rungId: 'r720', worker: 'after-restart' });
     await w.waitFor(/-a1 done/);
+  });
+
+  it('a job that tone-maps HDR waits in the lane that names zscale, and a worker that has it runs it', async () => {
+    const c = core();
+    const w = worker('tone-mapper');
+    await w.waitFor(/Taking jobs/);
+    const dir = tempDir();
+    const src = makeClip(dir, { width: 640, height: 360, hdr: 'pq' });
+    const imported = await c.api['library.import']({ paths: [src] });
+    const sourceId = (imported.imported[0] ?? imported.existing[0])!.id;
+    const started = await c.api['encode.start']({
+      sourceId,
+      ladder: quickLadder('sdr', [quickRung({ id: 'r180', height: 180 })]),
+      outDir: path.join(dir, 'out'),
+      hdr: 'tonemap',
+    });
+    const done = await until(c, finished(started.jobs[0]!.id));
+    expect(done).toMatchObject({ status: 'done', worker: 'tone-mapper' });
+    expect(await lanes()).toContain('encode.libx264~zscale');
+    const [rendition] = (await c.api['queue.snapshot']({})).renditions;
+    expect(rendition!.media.video).toMatchObject({ pixFmt: 'yuv420p', hdr: null });
   });
 
   it('an app closed while a worker encodes takes the run up at its next start: encoded once, listed once', async () => {

@@ -187,6 +187,7 @@ export function buildMediaInfo(input: BuildInput): MediaInfo {
     colorMatrix: toText(vs.color_space),
     hdr: hdrOf(transfer),
     fieldOrder: toText(vs.field_order),
+    startTimeSeconds: raw ? null : toNumber(vs.start_time),
   };
 
   const audio: AudioStreamInfo[] = doc.streams

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { poolAll } from '../../../shared/pooling';
+import type { MediaInfo } from '../../../shared/media';
 import type { ModelUsed } from '../../../shared/score';
 import { testScore } from '../../testing/scores';
 import {
   LIBVMAF_MAX_LOOKBACK,
   checkFrameRange,
   chunkOverlap,
+  chunkSeeks,
   cropToRange,
   planFrameRange,
   planScoreChunks,
@@ -144,5 +146,52 @@ describe('cropToRange', () => {
   it('refuses a run that ends before the range does', () => {
     const short = testScore({ vmaf: vmaf.slice(0, 20) }, n.slice(0, 20));
     expect(() => cropToRange(short, range)).toThrow(/Frames 32–63 .* 19 of them were scored/);
+  });
+});
+
+describe('chunkSeeks', () => {
+  /** The facts chunkSeeks reads of a file (the rest of a probe does not matter to it). */
+  const file = (o: {
+    rate?: string;
+    avg?: string;
+    vfr?: boolean;
+    start?: number | null;
+    fileStart?: number | null;
+    raw?: boolean;
+  }): MediaInfo =>
+    ({
+      startTimeSeconds: o.fileStart === undefined ? 0 : o.fileStart,
+      raw: o.raw ? { width: 2, height: 2, pixFmt: 'yuv420p', fps: 25 } : null,
+      video: {
+        rFrameRate: o.rate ?? '25/1',
+        avgFrameRate: o.avg ?? o.rate ?? '25/1',
+        vfr: o.vfr ?? false,
+        startTimeSeconds: o.start === undefined ? 0 : o.start,
+      },
+    }) as unknown as MediaInfo;
+  const index = (media: MediaInfo) => ({ media, timing: 'index' });
+
+  it("seeks a quarter frame before the first frame, on each file's own clock and rate", () => {
+    expect(chunkSeeks(100, [index(file({})), index(file({ rate: '30000/1001' }))])).toEqual([
+      (100 - 0.25) / 25,
+      ((100 - 0.25) * 1001) / 30000,
+    ]);
+    // A video that starts 0.48 s after its file (audio first): its frames are that much later.
+    expect(chunkSeeks(10, [index(file({ start: 0.48, fileStart: 0 }))])).toEqual([
+      0.48 + 9.75 / 25,
+    ]);
+    // A file whose clock starts at 1.4 s (an MPEG-TS) with its video at 1.4 s: as from 0.
+    expect(chunkSeeks(10, [index(file({ start: 1.4, fileStart: 1.4 }))])).toEqual([9.75 / 25]);
+  });
+
+  it('reads from the start when any input cannot be placed exactly', () => {
+    const ok = index(file({}));
+    expect(chunkSeeks(0, [ok])).toBeNull();
+    expect(chunkSeeks(10, [ok, { media: file({}), timing: 'convert' }])).toBeNull();
+    expect(chunkSeeks(10, [ok, index(file({ raw: true }))])).toBeNull();
+    expect(chunkSeeks(10, [ok, index(file({ vfr: true }))])).toBeNull();
+    expect(chunkSeeks(10, [ok, index(file({ rate: '25/1', avg: '24/1' }))])).toBeNull();
+    expect(chunkSeeks(10, [ok, index(file({ start: null }))])).toBeNull();
+    expect(chunkSeeks(10, [ok, index(file({ fileStart: null }))])).toBeNull();
   });
 });

@@ -22,22 +22,23 @@
  *   starts as zeros, so the frames before `start` must really be there.
  * - PSNR, SSIM, MS-SSIM, CAMBI, ADM, VIF, SpEED chroma: one frame pair at a time.
  *
- * The range is cut with `trim=start_frame:end_frame` in the graph, which counts decoded frames,
- * rather than with `-ss` before `-i`: the engine reads every input at the reference's constant
- * rate (`-r` before `-i`, graph.ts), and with `-r` ffmpeg stamps frames from the keyframe it
- * seeked to, so `-ss` then starts at that keyframe instead of the asked frame (measured on FFmpeg
- * 7.1.5, Debian's 5.1.9 and @ffmpeg-installer's 4.1: `-ss 1.5 -r 24` gave frames 0, 1, 2 of a clip
- * whose only keyframe is frame 0, not frames 36, 37, 38). Without `-r` it picks frames by their
- * timestamps, which is what `-r` is there to avoid (Matroska's millisecond timestamps, files
- * whose audio starts first, variable rates). The price: a chunk decodes both videos from the
- * start of the title up to its end; frames before it are dropped right after decoding (trim comes
- * before scale and the metrics). Measured (FFmpeg 7.1.5 + libvmaf 3.2, 2 cores, 1080p24 10 s
- * x264 reference, 540p distorted, VMAF): one pass 4.4 s, chunk 1 of 3 1.6 s, chunk 3 of 3 2.1 s;
- * decoding both whole 0.9 s. Seeking exactly would need each keyframe's frame index (a packet
- * scan, or the encode's own chunk plan).
+ * Where the chunk starts reading (chunkSeeks): the engine reads every input at the reference's
+ * constant rate (`-r` before `-i`, graph.ts), and with `-r` ffmpeg stamps frames from the keyframe
+ * it seeked to, so `-ss` with `-r` starts at that keyframe instead of the asked frame (measured on
+ * FFmpeg 7.1.5, Debian's 5.1.9 and @ffmpeg-installer's 4.1: `-ss 1.5 -r 24` gave frames 0, 1, 2 of
+ * a clip whose only keyframe is frame 0, not frames 36, 37, 38). So a chunk that can seek does so
+ * without `-r`: `-ss` a quarter frame before its first frame on each file's own clock (its video
+ * stream's start plus frames ÷ its rate, so an audio track that starts first or Matroska's
+ * millisecond timestamps cannot move it a frame), ffmpeg decodes from the keyframe before and
+ * drops every earlier frame by its timestamp, and the graph then stamps frames by count at the
+ * reference's rate (timing 'seeked'), as `-r` would have. Where an input cannot be placed exactly
+ * (raw, a variable rate, a converted rate, a clock the probe did not give) every input is read from
+ * the start instead and the range is cut with `trim=start_frame:end_frame`, which counts decoded
+ * frames: right, but each chunk then decodes both videos from the start of the title.
  */
 import { VqError } from '../../../shared/errors';
 import { pool, type PooledStats } from '../../../shared/pooling';
+import type { MediaInfo } from '../../../shared/media';
 import type { DistortedScore, ModelUsed, ScoreSeries } from '../../../shared/score';
 import { withInfiniteWarnings } from './seriesWarnings';
 
@@ -102,6 +103,51 @@ export function chunkOverlap(o: OverlapInputs): ChunkOverlap {
   // vf_xpsnr.c: `frame_rate = num / den` (integer), first-order difference below 32.
   if (o.xpsnrFps !== null) before = Math.max(before, Math.trunc(o.xpsnrFps) < 32 ? 1 : 2);
   return { before, after };
+}
+
+/** An input of a chunk run, as far as seeking it goes. */
+export interface SeekableInput {
+  media: MediaInfo;
+  /** How its frames are timed in the run: only inputs read by frame index ('index') can seek. */
+  timing: string;
+}
+
+/** Where the seek lands before the first frame wanted, in frames (as chunkCommand.ts). */
+const SEEK_LEAD_FRAMES = 0.25;
+
+/** A rate "N/D" or "N" as a fraction, when it is one. */
+function fraction(text: string | null): { num: number; den: number } | null {
+  const m = /^(\d+)(?:\/(\d+))?$/.exec(text ?? '');
+  const num = Number(m?.[1]);
+  const den = Number(m?.[2] ?? '1');
+  return m && num > 0 && den > 0 ? { num, den } : null;
+}
+
+/**
+ * Where each input of a chunk whose first decoded frame is `first` starts reading (`-ss` before
+ * `-i`, seconds from the file's start): a quarter frame before frame `first` on the file's clock,
+ * frame i of a constant-rate video being shown at its stream's start + i ÷ its rate. Null when
+ * `first` is 0 or any input cannot be placed exactly: not read by frame index, raw, a variable
+ * or unknown rate, or a stream or file start the probe did not give.
+ */
+export function chunkSeeks(first: number, inputs: readonly SeekableInput[]): number[] | null {
+  if (first <= 0) return null;
+  const seeks: number[] = [];
+  for (const { media, timing } of inputs) {
+    const v = media.video;
+    const rate = fraction(v.rFrameRate);
+    const avg = fraction(v.avgFrameRate);
+    const constant = rate && avg && rate.num * avg.den === avg.num * rate.den && !v.vfr;
+    const streamStart = v.startTimeSeconds;
+    const fileStart = media.startTimeSeconds;
+    if (timing !== 'index' || media.raw || !constant || streamStart == null || fileStart == null) {
+      return null;
+    }
+    const seek = streamStart - fileStart + ((first - SEEK_LEAD_FRAMES) * rate.den) / rate.num;
+    if (!(seek > 0)) return null;
+    seeks.push(seek);
+  }
+  return seeks;
 }
 
 /** Refuses a range that is not whole frames with 0 ≤ start < end. */

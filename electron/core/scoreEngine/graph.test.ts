@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelUsed } from '../../../shared/score';
-import { escapeGraphLevel, escapeOptionLevel, filterValue, libvmafDictValue } from '../ffmpeg/escape';
+import {
+  escapeGraphLevel,
+  escapeOptionLevel,
+  filterValue,
+  libvmafDictValue,
+} from '../ffmpeg/escape';
 import {
   buildScoreArgs,
   buildScoreGraph,
@@ -490,9 +495,9 @@ describe('XPSNR legs', () => {
       /not a frame rate/,
     );
     expect(() => oneGraph(spec({ pairs: [pair(0, { streamIndex: 1.5 })] }))).toThrow(/streamIndex/);
-    expect(() =>
-      oneGraph(spec({ reference: { ...spec().reference, streamIndex: -1 } })),
-    ).toThrow(/referenceStream/);
+    expect(() => oneGraph(spec({ reference: { ...spec().reference, streamIndex: -1 } }))).toThrow(
+      /referenceStream/,
+    );
   });
 });
 

@@ -35,7 +35,12 @@ import { fileInputArgs } from '../../../shared/ffmpegInput';
 import type { RawVideoSpec } from '../../../shared/media';
 import { bitDepthOf, chromaOf } from '../../../shared/pixfmt';
 import type { ModelUsed } from '../../../shared/score';
-import { escapeGraphLevel, filterValue, hasUnescapablePipe, libvmafDictValue } from '../ffmpeg/escape';
+import {
+  escapeGraphLevel,
+  filterValue,
+  hasUnescapablePipe,
+  libvmafDictValue,
+} from '../ffmpeg/escape';
 
 /** How libvmaf is configured in the graph. */
 export interface VmafFilterSpec {
@@ -53,8 +58,12 @@ export interface VmafFilterSpec {
   cambi?: boolean;
 }
 
-/** Frame timing of one leg: forced constant rate, converted with the fps filter, or as stored. */
-export type LegTiming = 'index' | 'convert' | 'timestamps';
+/**
+ * Frame timing of one leg: forced constant rate, converted with the fps filter, as stored, or
+ * read from a seek and stamped by frame count at the reference's rate (what 'index' is after a
+ * seek: a forced rate cannot be used there, as it stamps frames from the keyframe seeked to).
+ */
+export type LegTiming = 'index' | 'convert' | 'timestamps' | 'seeked';
 
 /** The picture a video decodes to, as its probe says. */
 export interface DecodedPicture {
@@ -166,11 +175,17 @@ function trimFilters(start: number, frames: number | null): string[] {
 
 /** The fps filter at a rate "N/D" or "N" (refused otherwise: it is written into the graph). */
 function fpsFilter(rate: string): string {
-  if (!/^\d+(\.\d+)?(\/\d+)?$/.test(rate)) throw new Error(`not a frame rate: ${JSON.stringify(rate)}`);
+  if (!/^\d+(\.\d+)?(\/\d+)?$/.test(rate))
+    throw new Error(`not a frame rate: ${JSON.stringify(rate)}`);
   return `fps=${escapeGraphLevel(rate)}`;
 }
 
 function timingFilters(timing: LegTiming, rate: string | null): string[] {
+  if (timing === 'seeked') {
+    if (!rate) throw new Error('a seeked leg needs the frame rate');
+    fpsFilter(rate); // refuses a rate that is not a number
+    return ['settb=AVTB', `setpts=N/(${rate})/TB`];
+  }
   const out = ['settb=AVTB', 'setpts=PTS-STARTPTS'];
   if (timing === 'convert' && rate) out.push(fpsFilter(rate));
   return out;
@@ -265,7 +280,8 @@ export function libvmafFilter(
 /** Refuses a count that is not a whole number ≥ 0 (it is written into the graph as text). */
 function wholeNumbers(values: Record<string, number>): void {
   for (const [name, v] of Object.entries(values)) {
-    if (!Number.isSafeInteger(v) || v < 0) throw new Error(`${name} must be a whole number, not ${JSON.stringify(v)}`);
+    if (!Number.isSafeInteger(v) || v < 0)
+      throw new Error(`${name} must be a whole number, not ${JSON.stringify(v)}`);
   }
 }
 
@@ -480,6 +496,8 @@ export interface ScoreInputArgs {
   raw: RawVideoSpec | null;
   /** Constant rate to read the input at (`-r` before `-i`), or null to keep its timestamps. */
   rate: string | null;
+  /** Where a chunk starts reading it (`-ss` before `-i`; its leg is then timed 'seeked'). */
+  seekSeconds?: number | null;
 }
 
 /**

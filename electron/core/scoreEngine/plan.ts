@@ -37,6 +37,7 @@ import { CAMBI_MIN_SIZE, cambiSizeProblem } from './cambiSize';
 import {
   checkFrameRange,
   chunkOverlap,
+  chunkSeeks,
   planFrameRange,
   type FrameRange,
   type PlannedFrameRange,
@@ -47,7 +48,6 @@ import {
   buildScoreGraph,
   canConvertMatrix,
   type DecodedPicture,
-  type LegTiming,
   type PairGraphSpec,
   type PairLogPaths,
   type ScoreInputArgs,
@@ -131,7 +131,8 @@ export interface ScorePlan {
   pixFmt: string;
   vmafPixFmt: string | null;
   frameRate: string | null;
-  referenceTiming: LegTiming;
+  /** How the reference's frames are timed (a chunk's seek aside: that is how it is read). */
+  referenceTiming: PairResolution['referenceTiming'];
   startFrame: number;
   frames: number | null;
   subsample: number;
@@ -545,16 +546,26 @@ export async function planScore(
     };
   });
   // The reference leg is shared: it is converted when any pair converts it.
-  const referenceTiming: LegTiming = pairs.some((p) => p.resolution.referenceTiming === 'convert')
+  const referenceTiming: PairResolution['referenceTiming'] = pairs.some(
+    (p) => p.resolution.referenceTiming === 'convert',
+  )
     ? 'convert'
     : pairs[0]!.resolution.referenceTiming;
 
+  // A chunk reads every input from a seek near its first frame where all can be placed exactly;
+  // else from the start, cutting its frames with trim (chunkRange.ts).
+  const seeks = chunk
+    ? chunkSeeks(chunk.first, [
+        ...pairs.map((p) => ({ media: p.media, timing: p.resolution.distortedTiming })),
+        { media: refMedia, timing: referenceTiming },
+      ])
+    : null;
   const graphPairs: PairGraphSpec[] = pairs.map((p) => ({
     streamIndex: p.media.video.index,
     decoded: decodedOf(p.media),
     modelOptions: p.v1?.modelOptions ?? [],
     cambiOptions: p.v1?.cambiOptions ?? [],
-    timing: p.resolution.distortedTiming,
+    timing: seeks ? 'seeked' : p.resolution.distortedTiming,
     trimFrames: chunkTrim(
       p.resolution.applied.includes('trim-to-shortest') ? p.resolution.trimFrames : null,
       chunk,
@@ -612,10 +623,10 @@ export async function planScore(
     frameRate: refRate?.text ?? null,
     reference: {
       streamIndex: refMedia.video.index,
-      timing: referenceTiming,
+      timing: seeks ? 'seeked' : referenceTiming,
       decoded: decodedOf(refMedia),
     },
-    startFrame: chunk ? chunk.first : startFrame,
+    startFrame: chunk ? (seeks ? 0 : chunk.first) : startFrame,
     frames: chunk ? chunk.decoded : frames,
     subsample,
     vmaf:
@@ -636,13 +647,15 @@ export async function planScore(
     inputs.push({
       path: await realInput(p.path),
       raw: req.distorted[i]!.raw ?? null,
-      rate: p.resolution.distortedTiming === 'index' ? (refRate?.text ?? null) : null,
+      rate: !seeks && p.resolution.distortedTiming === 'index' ? (refRate?.text ?? null) : null,
+      seekSeconds: seeks?.[i] ?? null,
     });
   }
   inputs.push({
     path: await realInput(req.reference.path),
     raw: req.reference.raw ?? null,
-    rate: referenceTiming === 'index' ? (refRate?.text ?? null) : null,
+    rate: !seeks && referenceTiming === 'index' ? (refRate?.text ?? null) : null,
+    seekSeconds: seeks?.[pairs.length] ?? null,
   });
 
   const expected = pairs

@@ -162,9 +162,14 @@ describe('three chunks joined equal one pass (FFmpeg 7.1 + libvmaf 3.2, vmaf_v0.
       first: 31,
       decoded: 34,
     });
-    // Both legs cut by counting frames at the reference's rate, the same frames of both videos.
+    // Both videos read from a seek a quarter frame before frame 31 (no frame decoded from the
+    // start of the title), stamped by count at the reference's rate and cut to the chunk's frames.
+    const seeks = plan.command.flatMap((a, i) => (a === '-ss' ? [plan.command[i + 1]] : []));
+    expect(seeks).toEqual([((31 - 0.25) / 24).toFixed(6), ((31 - 0.25) / 24).toFixed(6)]);
+    expect(plan.command).not.toContain('-r');
     const graph = plan.command[plan.command.indexOf('-filter_complex') + 1]!;
-    expect(graph.match(/trim=start_frame=31:end_frame=65/g)).toHaveLength(2);
+    expect(graph.match(/setpts=N\/\(24\/1\)\/TB/g)).toHaveLength(2);
+    expect(graph.match(/trim=start_frame=0:end_frame=34/g)).toHaveLength(2);
     // The whole run's alignment, as the one-pass result records it.
     expect([plan.startFrame, plan.frames]).toEqual([0, null]);
   });
@@ -257,6 +262,46 @@ describe('three chunks joined equal one pass (FFmpeg 7.1 + libvmaf 3.2, vmaf_v0.
       message: expect.stringContaining('start time'),
     });
   });
+});
+
+describe('chunks read from a seek land on their first frame, whatever the files', () => {
+  it('short GOPs with B-frames, x265 open GOPs in Matroska, a video that starts after its audio: equal one pass', async () => {
+    const dir = tempDir();
+    // A reference with a keyframe every 12 frames and B-frames: chunk seeks land mid-title.
+    const ref = path.join(dir, 'ref-gop12.mp4');
+    ffmpeg([
+      ...['-f', 'lavfi', '-i', 'testsrc2=s=320x180:r=25:d=4'],
+      ...['-c:v', 'libx264', '-preset', 'ultrafast', '-qp', '0', '-g', '12', '-bf', '3'],
+      ...['-pix_fmt', 'yuv420p', ref],
+    ]);
+    // x265's open GOPs (CRA keyframes whose leading frames need the GOP before) in Matroska.
+    const openGop = path.join(dir, 'dist-open-gop.mkv');
+    ffmpeg([
+      ...['-i', ref, '-c:v', 'libx265', '-preset', 'ultrafast', '-crf', '30'],
+      ...['-x265-params', 'log-level=error:keyint=12:min-keyint=12:open-gop=1:bframes=3'],
+      ...['-pix_fmt', 'yuv420p', openGop],
+    ]);
+    // Audio from 0 s, the video from 0.48 s: the file's clock starts before the video's.
+    const late = path.join(dir, 'dist-late-video.mp4');
+    ffmpeg([
+      ...['-itsoffset', '0.48', '-i', ref, '-f', 'lavfi', '-i', 'sine=f=440:d=4.5'],
+      ...['-map', '0:v', '-map', '1:a', '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '32'],
+      ...['-g', '10', '-fps_mode', 'passthrough', '-c:a', 'aac', '-pix_fmt', 'yuv420p', late],
+    ]);
+    const metrics: ScoreMetric[] = ['vmaf', 'psnr', 'ssim'];
+    const ranges = planScoreChunks(100, 34);
+    for (const dist of [openGop, late]) {
+      const one = (await score(ref, dist, metrics)).results[0]!;
+      expect(one.frames, dist).toBe(100);
+      const plan = await planScore(request(ref, dist, metrics, { frameRange: ranges[2]! }), {
+        toolchain,
+        tmpDir: tempDir(),
+      });
+      expect(plan.command, dist).toContain('-ss');
+      const { merged } = await chunked(ref, dist, metrics, ranges);
+      expectEqualToOnePass(merged, one, path.basename(dist));
+    }
+  }, 120_000);
 });
 
 describe('a VMAF v1 high-frame-rate model at 60 fps: motion reads four frames back', () => {

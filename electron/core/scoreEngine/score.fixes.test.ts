@@ -6,7 +6,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useTempDirs } from '../../testing/tempDir';
 import type { Toolchain } from '../toolchain';
 import { PreflightBlockedError, scoreRun } from './run';
-import { ffmpeg, machineToolchain, makeReference, requireLibvmafBuild } from '../../testing/scoreFixtures';
+import {
+  ffmpeg,
+  machineToolchain,
+  makeReference,
+  requireLibvmafBuild,
+} from '../../testing/scoreFixtures';
 
 const tempDir = useTempDirs('vq-score-fix-');
 let toolchain: Toolchain;
