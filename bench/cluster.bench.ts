@@ -16,7 +16,8 @@
  * Workers "× 1 thread" are pinned to one core each with taskset, so on a 2-core machine one worker
  * stands for a 1-core machine and two for two of them. From 2 on, the app (this process and each
  * `vq encode`) runs at nice 19: it stands for an app on another machine, taking only the CPU the
- * workers leave, instead of taking turns with them on their two cores.
+ * workers leave, instead of taking turns with them on their two cores. The workers of the pools
+ * not being timed are stopped (SIGSTOP) meanwhile, so their looks for work take nothing either.
  *
  * Worker start-up is outside the timings (workers are started and seen taking jobs first).
  * Medians of VQ_BENCH_ENCODE_RUNS runs (default 3), variants alternating.
@@ -111,6 +112,25 @@ interface Pool {
   workers: ChildProcess[];
 }
 
+/**
+ * Runs `fn` with the workers of every pool but `active` stopped (SIGSTOP, then SIGCONT): idle
+ * workers look for work several times a second, and on a machine whose every core runs a timed
+ * worker that would be taken from them, and not from one variant's run as much as the other's.
+ */
+async function onlyPool<T>(
+  pools: readonly Pool[],
+  active: Pool | null,
+  fn: () => T | Promise<T>,
+): Promise<T> {
+  const others = pools.filter((p) => p !== active).flatMap((p) => p.workers);
+  for (const w of others) w.kill('SIGSTOP');
+  try {
+    return await fn();
+  } finally {
+    for (const w of others) w.kill('SIGCONT');
+  }
+}
+
 async function startPool(root: string, specs: WorkerSpec[], args: string[]): Promise<Pool> {
   const redis = await startRedis();
   return { redis, workers: await startWorkers(redis, root, specs, args) };
@@ -141,8 +161,8 @@ export async function runClusterBenchmarks(): Promise<void> {
         ]),
       ),
     );
-    // Each variant has its own Redis and workers, started before any timing; the others idle
-    // meanwhile (a look for work every 250 ms). Workers × 1 thread are pinned to one core each
+    // Each variant has its own Redis and workers, started before any timing; the others are
+    // stopped meanwhile (onlyPool). Workers × 1 thread are pinned to one core each
     // (taskset), so this machine stands in for one or two single-core machines.
     const one = await startPool(root, [{ name: 'solo', cores: '0' }], ['--threads', '1']);
     const two = await startPool(
@@ -161,8 +181,11 @@ export async function runClusterBenchmarks(): Promise<void> {
       'cluster 1: a 4-rung ladder through Redis with one worker vs the embedded SQLite queue (concurrency 1)',
     );
     const overhead = await compare({
-      sqlite: () => encode(root, source, ladderFile, { VQ_REDIS_URL: '' }, ['--concurrency', '1']),
-      redis: () => encode(root, source, ladderFile, via(plain)),
+      sqlite: () =>
+        onlyPool(pools, null, () =>
+          encode(root, source, ladderFile, { VQ_REDIS_URL: '' }, ['--concurrency', '1']),
+        ),
+      redis: () => onlyPool(pools, plain, () => encode(root, source, ladderFile, via(plain))),
     });
     console.log(`  SQLite queue  ${fmt(overhead.sqlite)}`);
     console.log(`  Redis queue   ${fmt(overhead.redis)}`);
@@ -180,7 +203,7 @@ export async function runClusterBenchmarks(): Promise<void> {
     const lane = encodeLane(['libx264']);
     const spans: Record<'one' | 'two', number[]> = { one: [], two: [] };
     const run = async (k: 'one' | 'two', p: Pool) => {
-      encode(root, source, ladderFile, via(p));
+      await onlyPool(pools, p, () => encode(root, source, ladderFile, via(p)));
       spans[k].push(await poolSpan(p.redis, lane, 4));
     };
     const scale = await compare({ one: () => run('one', one), two: () => run('two', two) });
@@ -194,7 +217,9 @@ export async function runClusterBenchmarks(): Promise<void> {
     );
     // This machine's own ceiling: the same four commands by hand, serial on one core against
     // shared out in queue order on two (two cores of one machine share its caches and memory).
-    const hand = await handWritten(one.redis, lane, 4, path.join(root, 'hand'));
+    const hand = await onlyPool(pools, null, () =>
+      handWritten(one.redis, lane, 4, path.join(root, 'hand')),
+    );
     console.log(
       `  by hand, the workers' four ffmpeg commands: one core ${fmt(hand.serial)}; two cores ${fmt(hand.parallel)}: ×${(hand.serial.median / hand.parallel.median).toFixed(2)} — the most two cores of this machine give these jobs`,
     );
@@ -206,8 +231,8 @@ export async function runClusterBenchmarks(): Promise<void> {
       `  its four jobs took ${times.map((t) => t.toFixed(2)).join(', ')} s on one worker: two workers can at best divide ${serial.toFixed(2)} s into ${projectMakespan(times, 2, 0).toFixed(2)} s (×${(serial / projectMakespan(times, 2, 0)).toFixed(2)})`,
     );
 
-    await chunkedTitle(root, one, two);
-    await chunkedScore(root, one, two);
+    await chunkedTitle(root, pools, one, two);
+    await chunkedScore(root, pools, one, two);
   } finally {
     for (const p of pools) {
       await stopWorkers(p.workers);
@@ -263,7 +288,8 @@ async function handWritten(
       .sort((a, b) => a.processedOn! - b.processedOn!); // queue order: one worker took them in turn
     commands = jobs.map((j) => {
       const done = EncodeDoneSchema.parse(j.returnvalue);
-      if (done.commands.length !== 1) throw new Error(`task ${j.id} ran ${done.commands.length} commands`);
+      if (done.commands.length !== 1)
+        throw new Error(`task ${j.id} ran ${done.commands.length} commands`);
       const [binary, ...args] = done.commands[0]!; // binary first, as every job records them
       return { binary: binary!, args };
     });
@@ -282,7 +308,9 @@ async function handWritten(
         env: sharedVmaf3Build().env,
       });
       child.once('error', reject);
-      child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg exited ${code}`))));
+      child.once('exit', (code) =>
+        code === 0 ? resolve() : reject(new Error(`ffmpeg exited ${code}`)),
+      );
     });
   };
   const serial = async () => {
@@ -329,7 +357,12 @@ export function projectMakespan(
   return Math.max(...free);
 }
 
-async function chunkedTitle(root: string, one: Pool, two: Pool): Promise<void> {
+async function chunkedTitle(
+  root: string,
+  pools: readonly Pool[],
+  one: Pool,
+  two: Pool,
+): Promise<void> {
   // 40 s at 25 fps, four scenes (cuts at frames 260, 560 and 760).
   // A mezzanine-like source with a keyframe every 2 s: a chunk's seek decodes at most that much.
   const clip = makeSceneClip(root, {
@@ -348,10 +381,16 @@ async function chunkedTitle(root: string, one: Pool, two: Pool): Promise<void> {
   console.log(
     'cluster 3: one 720p rung of a 40 s title in 2 s chunks, two workers × 1 thread vs one worker × 1 thread',
   );
+  const on =
+    (p: Pool, extra: string[] = []) =>
+    () =>
+      onlyPool(pools, p, () =>
+        encode(root, clip.path, ladderFile, { VQ_REDIS_URL: p.redis.url }, extra),
+      );
   const t = await compare({
-    whole: () => encode(root, clip.path, ladderFile, { VQ_REDIS_URL: one.redis.url }),
-    oneChunked: () => encode(root, clip.path, ladderFile, { VQ_REDIS_URL: one.redis.url }, chunked),
-    twoChunked: () => encode(root, clip.path, ladderFile, { VQ_REDIS_URL: two.redis.url }, chunked),
+    whole: on(one),
+    oneChunked: on(one, chunked),
+    twoChunked: on(two, chunked),
   });
   console.log(`  whole title, one worker   ${fmt(t.whole)}`);
   console.log(`  chunked, one worker       ${fmt(t.oneChunked)}`);
@@ -438,7 +477,12 @@ async function scoreThrough(root: string, pool: Pool, ref: string, dist: string)
   }
 }
 
-async function chunkedScore(root: string, one: Pool, two: Pool): Promise<void> {
+async function chunkedScore(
+  root: string,
+  pools: readonly Pool[],
+  one: Pool,
+  two: Pool,
+): Promise<void> {
   const ref = makeSource(root, 1920, 1080, 10);
   const dist = path.join(root, 'dist-1080p.mp4');
   execFileSync('ffmpeg', [
@@ -460,8 +504,8 @@ async function chunkedScore(root: string, one: Pool, two: Pool): Promise<void> {
     'cluster 4: VMAF+PSNR+SSIM of a 10 s 1080p rendition in 2.5 s chunks (4), two workers × 1 thread vs one',
   );
   const t = await compare({
-    one: () => scoreThrough(root, one, ref, dist),
-    two: () => scoreThrough(root, two, ref, dist),
+    one: () => onlyPool(pools, one, () => scoreThrough(root, one, ref, dist)),
+    two: () => onlyPool(pools, two, () => scoreThrough(root, two, ref, dist)),
   });
   console.log(`  one worker   ${fmt(t.one)}`);
   console.log(`  two workers  ${fmt(t.two)}`);

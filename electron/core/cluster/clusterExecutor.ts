@@ -26,6 +26,7 @@ import {
   type EncodeExecutorDeps,
 } from '../encode/encodeExecutor';
 import { tempOutputPath } from '../encode/jobFiles';
+import { filtersNeeded } from '../encode/planBatch';
 import { ensureWritableDir } from '../encode/outDir';
 import { sha256File } from '../media/sha256File';
 import type { JobExecutor, JobOutcome, JobRunContext } from '../queue/jobQueue';
@@ -53,7 +54,7 @@ import {
 import { reportedTempName, removeRunLeftovers } from './runFiles';
 import { whyWaiting } from './waitingFor';
 import type { AfterEncodeScore } from './clusterScoreExecutor';
-import { earlierRunIds, runIdOf } from './taskIds';
+import { earlierRunIds, runIdOf, runsNewestFirst } from './taskIds';
 import { splitTitle } from './titleChunks';
 
 /** How often a dispatched job is looked at; a chunked one (a look per chunk) less often. */
@@ -107,13 +108,12 @@ export class ClusterEncodeExecutor implements JobExecutor {
     try {
       refuseUnreadable(source);
       const outDir = checkedOutDir(batch.outDir);
-      rungs = pickRungs(checkedLadder(batch), job.rungIds);
+      const ladder = checkedLadder(batch);
+      rungs = pickRungs(ladder, job.rungIds);
       // Tone-mapping HDR to SDR needs zscale, which not every worker's ffmpeg has.
-      const toneMaps =
-        batch.ladder?.hdr === 'tonemap' && !source.raw && source.item.media.video.hdr;
       lane = encodeLane(
         rungs.map((r) => r.encoder),
-        toneMaps ? ['zscale'] : [],
+        filtersNeeded({ media: source.item.media, raw: source.raw }, ladder),
       );
       finals = (encodeJobOutputs(batch, job.rungIds) ?? []).map((o) => o.path);
       await ensureWritableDir(outDir);
@@ -316,12 +316,20 @@ export class ClusterEncodeExecutor implements JobExecutor {
   }
 
   /**
-   * What local runs of the job left. Not what its runs on workers leave: a run the app stopped
-   * following when it closed goes on there and is taken up at the next start; a run's files are
-   * removed when the app follows it to its end, or when a later run of the job starts.
+   * What the job's runs left. A run on the workers is left alone while the job is running or
+   * queued again (the app closing, or restarting with "re-queue"): it goes on there and is taken
+   * up when the job runs next; its files go when the app follows it to its end, or when a later
+   * run starts. A job that ended otherwise (marked interrupted, canceled while queued) has its
+   * runs stopped on the workers and their files removed; so does every job in transfer mode,
+   * whose runs are never taken up (their tokens die with the app).
    */
   removeLeftovers(job: Job, isLive?: (jobId: string) => boolean): void {
     this.local.removeLeftovers(job, isLive);
+    const goesOn = job.status === 'running' || job.status === 'queued';
+    if (goesOn && !this.deps.transfer) return;
+    void cancelRuns(this.deps.shared, runsNewestFirst(job, job.attempts)).catch(() => {});
+    const batch = this.deps.store.getBatch(job.batchId);
+    if (batch) removeRunLeftovers(batch.outDir, { job: job.id });
   }
 }
 
@@ -346,7 +354,8 @@ function reportedTemps(made: Made, done: EncodeDone): string[] | string {
  * reading `file` meanwhile reads the listed rendition. False where the disk has no hard links.
  */
 function linkOver(file: string, final: string): boolean {
-  const step = path.join(path.dirname(final), `.${path.basename(final)}.link-${process.pid}`);
+  // Named after the temporary, so what a crash here leaves goes with the run's leftovers.
+  const step = `${file}.link`;
   try {
     fs.rmSync(step, { force: true });
     fs.linkSync(file, step);

@@ -35,6 +35,7 @@ import {
   earlierRunIds,
   runIdOf,
   runOfTask,
+  runsNewestFirst,
   scoreChunkTaskId,
 } from './taskIds';
 import { removeRunLeftovers } from './runFiles';
@@ -52,11 +53,14 @@ import {
 import type { SharedQueue, TransferHolder } from './sharedQueue';
 import type { TransferServer } from './transferServer';
 import {
+  ADOPT_BACK,
   LOOK_TIMEOUT_MS,
   canceled,
   failed,
   followDispatch,
   markEnded,
+  anyKey,
+  endedKey,
   runToTakeUp,
   whileNotAborted,
   withinMs,
@@ -231,6 +235,8 @@ export class ClusterScoreExecutor implements JobExecutor {
     }
     const shared = this.deps.shared;
     if (this.deps.transfer) {
+      // Earlier runs of this job (before a restart or a retry) must not finish alongside this one.
+      void cancelRuns(shared, earlierRunIds(job)).catch(() => {});
       // No shared disk: the worker reads the videos from this app over HTTP, with a token good
       // for this task's files only, for as long as the app follows it.
       let transfer: TransferServer;
@@ -290,11 +296,25 @@ export class ClusterScoreExecutor implements JobExecutor {
         identities,
       });
     } finally {
-      // The outputs under temporary names that the flow's score read are not needed any more
-      // (unless the app is closing: the score goes on without it and is taken up at next start).
-      const batch = after && !shared.closed ? this.deps.store.getBatch(job.batchId) : null;
-      if (after && batch) removeRunLeftovers(batch.outDir, { run: after.encodeRun });
+      if (!shared.closed) this.afterScoring(job, plan, after);
     }
+  }
+
+  /**
+   * Once a score of an encode's renditions has ended (not when the app closes: then the score
+   * goes on without it and is taken up at the next start): the encode's outputs under temporary
+   * names, which a flow's score task read, go; and a flow's score task this job did not follow
+   * (Redis did not answer in time, say) is stopped rather than left to score for nothing.
+   */
+  private afterScoring(job: Job, plan: ScoreJobPlan, followed: { taskId: string } | null): void {
+    const encodeJob = plan.fromJob ? this.deps.store.getJob(plan.fromJob) : null;
+    if (!encodeJob) return;
+    const batch = this.deps.store.getBatch(job.batchId);
+    if (batch) removeRunLeftovers(batch.outDir, { job: encodeJob.id });
+    const unfollowed = runsNewestFirst(encodeJob, ADOPT_BACK + 1)
+      .map(afterEncodeScoreTaskId)
+      .filter((id) => id !== followed?.taskId);
+    void cancelRuns(this.deps.shared, unfollowed).catch(() => {});
   }
 
   /**
@@ -307,15 +327,23 @@ export class ClusterScoreExecutor implements JobExecutor {
   ): Promise<{ taskId: string; encodeRun: string } | null> {
     const encodeJob = plan.fromJob ? this.deps.store.getJob(plan.fromJob) : null;
     if (!encodeJob || encodeJob.status !== 'done') return null;
-    const encodeRun = runIdOf(encodeJob);
-    const taskId = afterEncodeScoreTaskId(encodeRun);
-    const state = await withinMs(
-      readTask(this.deps.shared.lane(lane), taskId).then((t) => t?.state ?? 'missing'),
-      LOOK_TIMEOUT_MS,
-    ).catch(() => 'missing');
-    return state === 'failed' || state === 'missing' || typeof state !== 'string'
-      ? null
-      : { taskId, encodeRun };
+    // The run that made the renditions: the last one, or an earlier one the app took up again.
+    for (const encodeRun of runsNewestFirst(encodeJob, ADOPT_BACK + 1)) {
+      const taskId = afterEncodeScoreTaskId(encodeRun);
+      // Not one canceled (its encode run's key stops it too), nor one a score job followed to
+      // its end already: a retry of this score job starts afresh. (The encode run itself is
+      // always followed to its end by now.)
+      const keys = [cancelKey(taskId), cancelKey(encodeRun), endedKey(taskId)];
+      if (await anyKey(this.deps.shared, keys)) continue;
+      const state = await withinMs(
+        readTask(this.deps.shared.lane(lane), taskId).then((t) => t?.state ?? 'missing'),
+        LOOK_TIMEOUT_MS,
+      ).catch(() => 'missing');
+      if (typeof state === 'string' && state !== 'failed' && state !== 'missing') {
+        return { taskId, encodeRun };
+      }
+    }
+    return null;
   }
 
   /**
@@ -398,8 +426,10 @@ export class ClusterScoreExecutor implements JobExecutor {
     });
     // The app is closing: the run goes on on the workers, to be taken up at the next start.
     if (shared.closed) return look.state === 'completed' ? canceled() : look.outcome;
-    // The run of these tasks: the job's, or the encode run's for the score task of a flow.
-    await markEnded(shared, runOfTask(tasks[0]!.id) ?? tasks[0]!.id);
+    // Followed to its end: the job's run (its tasks), or the score task of a flow, which a retry
+    // of this job must then not take up again.
+    const single = tasks.length === 1 ? tasks[0]!.id : null;
+    await markEnded(shared, single ?? runOfTask(tasks[0]!.id) ?? tasks[0]!.id);
     if (look.state !== 'completed') return look.outcome;
     return this.finish(look.value as unknown[], { job, tasks, ...made }, ctx);
   }
@@ -479,9 +509,18 @@ export class ClusterScoreExecutor implements JobExecutor {
     return { status: 'done', stderrTail: null, encodeSeconds: Math.round(run.durationMs) / 1000 };
   }
 
+  /**
+   * A local run of this job (before the queue was shared) may have left its logs. Its runs on the
+   * workers are left alone while it is running or queued again (taken up when it runs next); a
+   * job that ended otherwise (marked interrupted, canceled while queued) has them stopped, and
+   * what its encode left for a flow's score task goes (afterScoring).
+   */
   removeLeftovers(job: Job): void {
-    // A local run of this job (before the queue was shared) may have left its logs.
     fs.rmSync(scoreLogDir(this.deps.dataDir, job.id), { recursive: true, force: true });
+    if ((job.status === 'running' || job.status === 'queued') && !this.deps.transfer) return;
+    void cancelRuns(this.deps.shared, runsNewestFirst(job, job.attempts)).catch(() => {});
+    const plan = parseScoreJobPlan(job.plan).plan;
+    if (plan) this.afterScoring(job, plan, null);
   }
 }
 

@@ -5,6 +5,7 @@
 import type { Job } from '../../../shared/queue';
 import type { JobOutcome, JobRunContext } from '../queue/jobQueue';
 import type { SharedQueue } from './sharedQueue';
+import { cancelKey } from './encodeTask';
 import { KEEP_SECONDS, type Dispatch } from './taskDispatch';
 import { earlierRunIds } from './taskIds';
 
@@ -196,13 +197,24 @@ export async function markEnded(shared: SharedQueue, runId: string): Promise<voi
 }
 
 /** How many earlier runs of a job are looked at for one to take up again. */
-const ADOPT_BACK = 5;
+export const ADOPT_BACK = 5;
+
+/**
+ * True when any of these Redis keys exists (or Redis does not answer in time): a cancel or an
+ * end noted for work that must then not be taken up again.
+ */
+export async function anyKey(shared: SharedQueue, keys: readonly string[]): Promise<boolean> {
+  const found = await withinMs(shared.redis.exists(...keys), LOOK_TIMEOUT_MS).catch(
+    (): typeof TIMED_OUT => TIMED_OUT,
+  );
+  return found !== 0;
+}
 
 /**
  * The newest earlier run of `job` that the app stopped following before its end (it closed or
  * crashed) and whose tasks are still in the shared queue — waiting, running or done — so the
  * workers' work is followed again rather than done again. Null when there is none (a run the app
- * followed to its end, one that failed, or Redis away: the job starts anew).
+ * followed to its end or canceled, one that failed, or Redis away: the job starts anew).
  */
 export async function runToTakeUp(
   shared: SharedQueue,
@@ -210,10 +222,7 @@ export async function runToTakeUp(
   dispatchOf: (runId: string) => Dispatch,
 ): Promise<string | null> {
   for (const runId of earlierRunIds(job).reverse().slice(0, ADOPT_BACK)) {
-    const ended = await withinMs(shared.redis.exists(endedKey(runId)), LOOK_TIMEOUT_MS).catch(
-      (): typeof TIMED_OUT => TIMED_OUT,
-    );
-    if (ended !== 0) return null;
+    if (await anyKey(shared, [cancelKey(runId), endedKey(runId)])) return null;
     const look = await withinMs(dispatchOf(runId).look(), LOOK_TIMEOUT_MS).catch(
       (): typeof TIMED_OUT => TIMED_OUT,
     );

@@ -47,8 +47,9 @@ export function removeRunLeftovers(
   // `<job>-a` followed by the attempt's digits, then the end of the id: `-a1` never matches `-a10`.
   const runId = 'run' in of ? escape(of.run) : `${escape(of.job)}-a\\d+`;
   const chunks = new RegExp(`^\\.chunks-${runId}$`);
+  // With what a hard link to the final name (`.link`) or an upload may leave beside them.
   const temps = new RegExp(
-    `^\\..+\\.${runId}-(?:join-)?[0-9a-f]{12}\\.part\\.[A-Za-z0-9]+(?:\\.upload-.+)?$`,
+    `^\\..+\\.${runId}-(?:join-)?[0-9a-f]{12}\\.part\\.[A-Za-z0-9]+(?:\\.upload-.+|\\.link)?$`,
   );
   // Where this app places a worker's upload, and the upload while it arrives.
   const uploads = new RegExp(`^\\.{1,2}[^.].*\\.${runId}\\.part\\.[A-Za-z0-9]+(?:\\.upload-.+)?$`);

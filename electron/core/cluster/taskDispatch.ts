@@ -160,7 +160,7 @@ export function encodeThenScore(shared: SharedQueue, encode: LaneTask, score: La
       )
         ?.remove({ removeChildren: true })
         .catch(() => {});
-      await (await shared.lane(encode.lane).getJob(encode.taskId))?.remove().catch(() => {});
+      await alone.cancel();
     },
   };
 }

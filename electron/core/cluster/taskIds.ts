@@ -20,6 +20,11 @@ export function earlierRunIds(job: Pick<Job, 'id' | 'attempts'>): string[] {
   return Array.from({ length: Math.max(0, job.attempts - 1) }, (_, i) => `${job.id}-a${i + 1}`);
 }
 
+/** The job's runs, this one first, then the earlier ones, newest first: at most `n`. */
+export function runsNewestFirst(job: Pick<Job, 'id' | 'attempts'>, n: number): string[] {
+  return [runIdOf(job), ...earlierRunIds(job).reverse()].slice(0, n);
+}
+
 /** The task encoding chunk `index` of a run. */
 export function chunkTaskId(runId: string, index: number): string {
   return `${runId}-c${index}`;

@@ -9,7 +9,7 @@
 import type { Ladder } from '../../../shared/ladder';
 import { planLadder } from '../../../shared/encodePlan';
 import { VqError } from '../../../shared/errors';
-import { parseFrameRate } from '../encode/chunks/chunkCommand';
+import { parseFrameRate } from '../media/frameSeek';
 import { fixedGopFrames, planChunks, type ChunkRange } from '../encode/chunks/chunkPlan';
 import { detectSceneCuts } from '../encode/chunks/sceneCuts';
 import { sourceGeometry } from '../encode/planBatch';

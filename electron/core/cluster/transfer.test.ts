@@ -505,8 +505,10 @@ describe('TransferServer: the inputs of a score task', () => {
     expect((await call(port, '/v1/tasks/s1/inputs/t0', { headers: bearer(other) })).status).toBe(
       401,
     );
-    const missing = await call(port, '/v1/tasks/s1/inputs/t1', { headers: bearer(token) });
-    expect([missing.status, errorCode(missing)]).toEqual([404, 'NOT_FOUND']);
+    for (const name of ['t1', 'constructor', '__proto__', 'toString']) {
+      const missing = await call(port, `/v1/tasks/s1/inputs/${name}`, { headers: bearer(token) });
+      expect([missing.status, errorCode(missing)], name).toEqual([404, 'NOT_FOUND']);
+    }
     const put = await call(port, '/v1/tasks/s1/inputs/t0', {
       method: 'PUT',
       headers: bearer(token),

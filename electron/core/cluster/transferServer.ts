@@ -278,7 +278,9 @@ export class TransferServer {
     res.once('close', () => granted.live.delete(req));
     if (route.kind === 'source') return this.serveSource(req, res, granted.grant.source);
     if (route.kind === 'input') {
-      const input = granted.grant.inputs?.[route.name];
+      const inputs = granted.grant.inputs ?? {};
+      // Own keys only: a name such as "constructor" is not an input.
+      const input = Object.hasOwn(inputs, route.name) ? inputs[route.name] : undefined;
       if (!input) return fail(res, 404, 'NOT_FOUND', `This task has no input ${route.name}.`);
       return this.serveSource(req, res, input);
     }

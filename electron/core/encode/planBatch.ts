@@ -46,21 +46,39 @@ export interface PlanSource extends CommandInput {
 /** The source facts the argument builder needs. */
 export function sourceGeometry(media: MediaInfo, raw: RawVideoSpec | null): SourceGeometry {
   const v = media.video;
-  const valid = (r: string | null): r is string => r !== null && /^\d+\/[1-9]\d*$/.test(r) && !r.startsWith('0/');
+  const valid = (r: string | null): r is string =>
+    r !== null && /^\d+\/[1-9]\d*$/.test(r) && !r.startsWith('0/');
   return {
     width: v.width,
     height: v.height,
     sar: v.sar,
     rotation: v.rotation,
-    frameRate: raw ? raw.fps : valid(v.avgFrameRate) ? v.avgFrameRate : valid(v.rFrameRate) ? v.rFrameRate : v.frameRate,
+    frameRate: raw
+      ? raw.fps
+      : valid(v.avgFrameRate)
+        ? v.avgFrameRate
+        : valid(v.rFrameRate)
+          ? v.rFrameRate
+          : v.frameRate,
     hasAudio: media.audio.length > 0,
     hdr: raw ? null : v.hdr,
   };
 }
 
 /** The source's HDR kind: null for SDR, and for a raw file (its colour is not known). */
-export function sourceHdr(source: PlanSource): HdrKind {
+export function sourceHdr(source: Pick<PlanSource, 'media' | 'raw'>): HdrKind {
   return sourceGeometry(source.media, source.raw).hdr ?? null;
+}
+
+/**
+ * The filters an encode of `ladder` from `source` needs beyond what every ffmpeg has: zscale when
+ * it tone-maps an HDR source to SDR.
+ */
+export function filtersNeeded(
+  source: Pick<PlanSource, 'media' | 'raw'>,
+  ladder: Pick<Ladder, 'hdr'>,
+): 'zscale'[] {
+  return (ladder.hdr ?? 'keep') === 'tonemap' && sourceHdr(source) !== null ? ['zscale'] : [];
 }
 
 /**
@@ -77,10 +95,10 @@ export function planBatch(
   refuseFlatteningHdr(ladderPlan);
   const byBinary = new Map<string, PlannedRung[]>();
   const missing = new Set<string>();
-  const toneMaps = ladderPlan.hdrHandling === 'tonemap' && ladderPlan.hdr !== null;
+  const filters = filtersNeeded(source, ladder);
   for (const p of ladderPlan.rungs) {
     try {
-      const binary = chooseEncodeBinary(report, [p.rung.encoder], toneMaps ? ['zscale'] : []);
+      const binary = chooseEncodeBinary(report, [p.rung.encoder], filters);
       byBinary.set(binary, [...(byBinary.get(binary) ?? []), p]);
     } catch (err) {
       if (!(err instanceof VqError)) throw err;
@@ -89,7 +107,7 @@ export function planBatch(
   }
   // One error naming every missing encoder, with the builds that have each.
   if (missing.size) chooseEncodeBinary(report, [...missing]);
-  if (toneMaps) refuseWithoutZscale(report, [...byBinary.keys()]);
+  if (filters.length) refuseWithoutZscale(report, [...byBinary.keys()]);
   const groups: PlannedGroup[] = [];
   for (const [binary, rungs] of byBinary) {
     for (const g of groupForDecodeOnce(rungs, opts.decodeOnce)) {
@@ -112,8 +130,11 @@ export function planBatch(
 function refuseFlatteningHdr(plan: LadderPlan): void {
   if (plan.refused.length === 0) return;
   const byReason = new Map<string, string[]>();
-  for (const r of plan.refused) byReason.set(r.reason, [...(byReason.get(r.reason) ?? []), r.rungId]);
-  const what = [...byReason].map(([reason, ids]) => `${reason} (rung${ids.length === 1 ? '' : 's'} ${ids.join(', ')})`);
+  for (const r of plan.refused)
+    byReason.set(r.reason, [...(byReason.get(r.reason) ?? []), r.rungId]);
+  const what = [...byReason].map(
+    ([reason, ids]) => `${reason} (rung${ids.length === 1 ? '' : 's'} ${ids.join(', ')})`,
+  );
   throw new VqError(
     'INVALID_ARGS',
     `The source is HDR (${plan.hdr === 'pq' ? 'PQ' : 'HLG'}) and the ladder keeps HDR, but ${what.join('; ')}.`,
@@ -123,15 +144,19 @@ function refuseFlatteningHdr(plan: LadderPlan): void {
 
 /** Tone mapping needs the zscale filter (libzimg) in every ffmpeg that will encode. */
 function refuseWithoutZscale(report: ToolchainReport, binaries: readonly string[]): void {
-  const lacking = binaries.filter((path) => !report.binaries.find((b) => b.path === path)?.filters.includes('zscale'));
+  const lacking = binaries.filter(
+    (path) => !report.binaries.find((b) => b.path === path)?.filters.includes('zscale'),
+  );
   if (lacking.length === 0) return;
-  const have = report.binaries.filter((b) => b.kind === 'ffmpeg' && b.filters.includes('zscale')).map((b) => b.path);
+  const have = report.binaries
+    .filter((b) => b.kind === 'ffmpeg' && b.filters.includes('zscale'))
+    .map((b) => b.path);
   throw new VqError(
     'UNSUPPORTED',
     `Tone mapping HDR to SDR needs ffmpeg's zscale filter (libzimg), which ${lacking.join(', ')} does not have.`,
     have.length
       ? `${have.join(', ')} has it: choose it in Settings, or keep the renditions HDR.`
-      : 'Install an ffmpeg built with libzimg (`vq doctor` lists each build\'s filters), or keep the renditions HDR.',
+      : "Install an ffmpeg built with libzimg (`vq doctor` lists each build's filters), or keep the renditions HDR.",
   );
 }
 
@@ -139,10 +164,17 @@ function refuseWithoutZscale(report: ToolchainReport, binaries: readonly string[
  * The encode's pre-flight for a planned batch (see shared/encodePreflight.ts): what the plan does
  * to this source, and what the score pre-flight would find on each rendition.
  */
-export function planFindings(plan: BatchPlan, source: PlanSource, scoreAfterEncode: ScoreOptions | null): EncodeFinding[] {
+export function planFindings(
+  plan: BatchPlan,
+  source: PlanSource,
+  scoreAfterEncode: ScoreOptions | null,
+): EncodeFinding[] {
   return encodePreflight(source.media, plan.ladderPlan, {
     scoreAfterEncode: scoreAfterEncode
-      ? { vmaf: (scoreAfterEncode.metrics ?? ['vmaf']).includes('vmaf'), fixes: scoreAfterEncode.fixes ?? [] }
+      ? {
+          vmaf: (scoreAfterEncode.metrics ?? ['vmaf']).includes('vmaf'),
+          fixes: scoreAfterEncode.fixes ?? [],
+        }
       : null,
   });
 }
@@ -155,6 +187,12 @@ export function plannedJobs(plan: BatchPlan, source: PlanSource): PlannedJob[] {
     binary: g.binary,
     twoPass: g.twoPass,
     outputs: g.outputs,
-    commands: jobCommands(g.binary, source, g.rungs, g.outputs.map((o) => o.path), passLogDir('<job>')),
+    commands: jobCommands(
+      g.binary,
+      source,
+      g.rungs,
+      g.outputs.map((o) => o.path),
+      passLogDir('<job>'),
+    ),
   }));
 }

@@ -755,6 +755,15 @@ export class JobQueue {
     );
     if (!updated) return null;
     this.opts.events.emit({ type: 'job.updated', job: updated });
+    try {
+      // It never runs now: what it was waiting to use goes (a shared queue's flow task, say).
+      this.executorFor(updated).removeLeftovers(updated);
+    } catch (err) {
+      console.warn(
+        `queue: cleaning up after job ${updated.id} failed:`,
+        err instanceof Error ? err.message : err,
+      );
+    }
     this.cancelDependants(updated);
     this.announceIfFinished(updated.batchId);
     return updated;
@@ -830,7 +839,8 @@ export class JobQueue {
       recovered.add(job.id);
       if (r.pid !== null) killOrphan(r.pid, r.job.id);
       try {
-        this.executorFor(r.job).removeLeftovers(r.job, keep);
+        // As it is now (queued again, or interrupted): a shared queue's run may be taken up.
+        this.executorFor(job).removeLeftovers(job, keep);
       } catch (err) {
         console.warn(
           `queue: cleaning up after job ${r.job.id} failed:`,

@@ -39,6 +39,7 @@
 import { VqError } from '../../../shared/errors';
 import { pool, type PooledStats } from '../../../shared/pooling';
 import type { MediaInfo } from '../../../shared/media';
+import { parseFrameRate, seekBeforeFrame } from '../media/frameSeek';
 import type { DistortedScore, ModelUsed, ScoreSeries } from '../../../shared/score';
 import { withInfiniteWarnings } from './seriesWarnings';
 
@@ -112,17 +113,6 @@ export interface SeekableInput {
   timing: string;
 }
 
-/** Where the seek lands before the first frame wanted, in frames (as chunkCommand.ts). */
-const SEEK_LEAD_FRAMES = 0.25;
-
-/** A rate "N/D" or "N" as a fraction, when it is one. */
-function fraction(text: string | null): { num: number; den: number } | null {
-  const m = /^(\d+)(?:\/(\d+))?$/.exec(text ?? '');
-  const num = Number(m?.[1]);
-  const den = Number(m?.[2] ?? '1');
-  return m && num > 0 && den > 0 ? { num, den } : null;
-}
-
 /**
  * Where each input of a chunk whose first decoded frame is `first` starts reading (`-ss` before
  * `-i`, seconds from the file's start): a quarter frame before frame `first` on the file's clock,
@@ -135,15 +125,15 @@ export function chunkSeeks(first: number, inputs: readonly SeekableInput[]): num
   const seeks: number[] = [];
   for (const { media, timing } of inputs) {
     const v = media.video;
-    const rate = fraction(v.rFrameRate);
-    const avg = fraction(v.avgFrameRate);
+    const rate = parseFrameRate(v.rFrameRate);
+    const avg = parseFrameRate(v.avgFrameRate);
     const constant = rate && avg && rate.num * avg.den === avg.num * rate.den && !v.vfr;
     const streamStart = v.startTimeSeconds;
     const fileStart = media.startTimeSeconds;
     if (timing !== 'index' || media.raw || !constant || streamStart == null || fileStart == null) {
       return null;
     }
-    const seek = streamStart - fileStart + ((first - SEEK_LEAD_FRAMES) * rate.den) / rate.num;
+    const seek = seekBeforeFrame(first, rate, streamStart - fileStart);
     if (!(seek > 0)) return null;
     seeks.push(seek);
   }

@@ -7,7 +7,8 @@ import { makeClip, quickLadder, quickRung } from '../../../testing/clips';
 import { makeSceneClip } from '../../../testing/sceneClip';
 import { useTempDirs } from '../../../testing/tempDir';
 import { requiredTool } from '../../../testing/tools';
-import { chunkEncodeArgs, chunkFrameRate, chunkSeekSeconds, parseFrameRate } from './chunkCommand';
+import { parseFrameRate } from '../../media/frameSeek';
+import { chunkEncodeArgs, chunkFrameRate, chunkSeekSeconds } from './chunkCommand';
 
 const tempDir = useTempDirs('vq-chunkcmd-');
 const ffmpeg = requiredTool('ffmpeg', { pathOnly: true });

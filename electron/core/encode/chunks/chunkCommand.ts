@@ -5,11 +5,9 @@
  *
  * Seeking: `-ss` before `-i` jumps to the keyframe before the chunk and, because the video is
  * transcoded, decodes from there and drops every frame before the seek time (ffmpeg's accurate
- * seek), so decoding starts near the chunk instead of at frame 0. The seek time is a quarter frame
- * before the chunk's first frame: a frame whose stored time is rounded (Matroska's milliseconds)
- * can sit a little either side of its ideal time, and a seek exactly on it could drop it. The
- * first kept frame then starts the output at a quarter frame, which ffmpeg's frame-rate sync
- * rounds back to 0. `-frames:v` ends the chunk after exactly its length. Both assume a constant
+ * seek), so decoding starts near the chunk instead of at frame 0; the seek lands a quarter frame
+ * early (media/frameSeek.ts). The first kept frame then starts the output at a quarter frame,
+ * which ffmpeg's frame-rate sync rounds back to 0. `-frames:v` ends the chunk after exactly its length. Both assume a constant
  * frame rate; the integration test checks every frame of the joined file against a one-pass encode.
  */
 import {
@@ -18,13 +16,8 @@ import {
   type PlannedRung,
 } from '../../../../shared/encodePlan';
 import { VqError } from '../../../../shared/errors';
+import { parseFrameRate, seekBeforeFrame, type FrameRate } from '../../media/frameSeek';
 import type { ChunkRange } from './chunkPlan';
-
-/** A frame rate as a fraction (30000/1001). */
-export interface FrameRate {
-  num: number;
-  den: number;
-}
 
 /** Options of {@link chunkEncodeArgs}. */
 export interface ChunkEncodeOptions {
@@ -34,9 +27,6 @@ export interface ChunkEncodeOptions {
   pass?: 1 | 2;
   passLogFile?: string;
 }
-
-/** Where the seek lands before a chunk's first frame, in frames. */
-const SEEK_LEAD_FRAMES = 0.25;
 
 /**
  * The arguments (no binary) that encode frames [range.start, range.end) of `input`'s video with
@@ -74,7 +64,7 @@ export function chunkEncodeArgs(
 
 /** The input seek for a chunk starting at `start`, or undefined for the first (no seek). */
 export function chunkSeekSeconds(start: number, rate: FrameRate): number | undefined {
-  return start === 0 ? undefined : ((start - SEEK_LEAD_FRAMES) * rate.den) / rate.num;
+  return start === 0 ? undefined : seekBeforeFrame(start, rate);
 }
 
 /**
@@ -91,13 +81,4 @@ export function chunkFrameRate(rung: Pick<PlannedRung, 'fps'>, sourceRate: Frame
     );
   }
   return rate;
-}
-
-/** "N/D" or "N" as a fraction, or null. */
-export function parseFrameRate(text: string): FrameRate | null {
-  const m = /^(\d+)(?:\/(\d+))?$/.exec(text.trim());
-  if (!m) return null;
-  const num = Number(m[1]);
-  const den = m[2] === undefined ? 1 : Number(m[2]);
-  return num > 0 && den > 0 ? { num, den } : null;
 }

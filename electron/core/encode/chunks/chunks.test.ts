@@ -20,7 +20,8 @@ import { keyframeTimes, quickLadder, quickRung, streamFacts } from '../../../tes
 import { makeSceneClip, type SceneClip } from '../../../testing/sceneClip';
 import { useTempDirs } from '../../../testing/tempDir';
 import { requiredTool } from '../../../testing/tools';
-import { chunkEncodeArgs, type FrameRate } from './chunkCommand';
+import type { FrameRate } from '../../media/frameSeek';
+import { chunkEncodeArgs } from './chunkCommand';
 import { fixedGopFrames, planChunks, type ChunkRange } from './chunkPlan';
 import { concatList, joinChunks } from './joinChunks';
 import { detectSceneCuts } from './sceneCuts';
