@@ -71,7 +71,7 @@ const KEEP_MS = 1_000;
 
 /** How often the lanes in use are read again. */
 const LANES_MS = 1_000;
-/** How long an idle worker waits before looking for jobs again. */
+/** How long an idle worker waits before looking for jobs again (less when one of its jobs ends). */
 const IDLE_MS = 100;
 
 /** Takes and runs jobs until {@link WorkerRunner.stop}. */
@@ -82,6 +82,8 @@ export class WorkerRunner {
   private loop: Promise<void> | null = null;
   private done = 0;
   private nextLane = 0;
+  /** Ends the loop's wait for work early: a job of this worker ended, so it has room for one. */
+  private wake: (() => void) | null = null;
 
   constructor(private readonly opts: WorkerRunnerOptions) {}
 
@@ -124,7 +126,17 @@ export class WorkerRunner {
       }
       let took = false;
       if (this.running.size < this.opts.concurrency) took = await this.takeOne().catch(() => false);
-      if (!took) await sleep(IDLE_MS);
+      if (!took) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(done, IDLE_MS);
+          function done(): void {
+            clearTimeout(timer);
+            resolve();
+          }
+          this.wake = done;
+        });
+        this.wake = null;
+      }
     }
   }
 
@@ -193,6 +205,7 @@ export class WorkerRunner {
     const ended = (event: 'done' | 'failed' | 'canceled' | 'lost', detail?: string): void => {
       this.running.delete(token);
       this.opts.onJob?.({ taskId, event, detail });
+      this.wake?.(); // the next job is taken now, not after the rest of an idle wait
     };
     try {
       if (run.stopped === 'lost') return ended('lost', 'its lock was lost; another worker runs it');
