@@ -310,7 +310,9 @@ export class ClusterScoreExecutor implements JobExecutor {
     const encodeJob = plan.fromJob ? this.deps.store.getJob(plan.fromJob) : null;
     if (!encodeJob) return;
     const batch = this.deps.store.getBatch(job.batchId);
-    if (batch) removeRunLeftovers(batch.outDir, { job: encodeJob.id });
+    // Not while the encode still runs (this score canceled on its own): its files are in use.
+    const encodeEnded = encodeJob.status !== 'running' && encodeJob.status !== 'queued';
+    if (batch && encodeEnded) removeRunLeftovers(batch.outDir, { job: encodeJob.id });
     const unfollowed = runsNewestFirst(encodeJob, ADOPT_BACK + 1)
       .map(afterEncodeScoreTaskId)
       .filter((id) => id !== followed?.taskId);
