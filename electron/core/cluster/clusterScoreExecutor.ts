@@ -234,9 +234,9 @@ export class ClusterScoreExecutor implements JobExecutor {
       return failed(e.hint ? `${e.message} ${e.hint}` : e.message);
     }
     const shared = this.deps.shared;
+    let after: { taskId: string; encodeRun: string } | null = null;
+    let revoke = (): void => {};
     if (this.deps.transfer) {
-      // Earlier runs of this job (before a restart or a retry) must not finish alongside this one.
-      void cancelRuns(shared, earlierRunIds(job)).catch(() => {});
       // No shared disk: the worker reads the videos from this app over HTTP, with a token good
       // for this task's files only, for as long as the app follows it.
       let transfer: TransferServer;
@@ -245,42 +245,20 @@ export class ClusterScoreExecutor implements JobExecutor {
       } catch (err) {
         return failed(toApiError(err).message);
       }
-      const id = taskId;
-      const token = transfer.grant(id, {
-        source: { path: ref.item.path, raw: ref.source.raw !== null },
-        outputs: {},
-        inputs: Object.fromEntries(
-          targets.map((t, i) => [`t${i}`, { path: t.source.path, raw: t.source.raw !== null }]),
-        ),
-      });
-      const viaHttp = {
-        reference: transfer.sourceUrl(id),
-        targets: targets.map((_, i) => transfer.inputUrl(id, `t${i}`)),
-        token,
-      };
-      tasks = [{ ...tasks[0]!, data: { ...tasks[0]!.data, transfer: viaHttp } }];
-      try {
-        return await this.sendAndFollow(job, ctx, lane, tasks, {
-          plan,
-          ref,
-          targets,
-          frameCount,
-          identities,
-        });
-      } finally {
-        transfer.revoke(id);
+      tasks = [withTransfer(transfer, tasks[0]!, ref, targets)];
+      revoke = () => transfer.revoke(tasks[0]!.id);
+    } else {
+      // After an encode on the shared queue, its score may be waiting there already: the parent
+      // of the encode task in a BullMQ flow, started by BullMQ (maybe done) once the encode was.
+      after = tasks.length === 1 ? await this.flowParentOf(plan, lane) : null;
+      if (after) tasks = renamed(after.taskId);
+      else {
+        // A run the app stopped following when it closed (or crashed) is taken up again.
+        const earlier = await runToTakeUp(shared, job, (runId) =>
+          scoreDispatch(shared, lane, renamed(runId)),
+        );
+        if (earlier) tasks = renamed((taskId = earlier));
       }
-    }
-    // After an encode on the shared queue, its score may be waiting there already: the parent of
-    // the encode task in a BullMQ flow, started by BullMQ (maybe done) once the encode was done.
-    const after = tasks.length === 1 ? await this.flowParentOf(plan, lane) : null;
-    if (after) tasks = renamed(after.taskId);
-    else {
-      // A run the app stopped following when it closed (or crashed) is taken up again.
-      const earlier = await runToTakeUp(shared, job, (runId) =>
-        scoreDispatch(shared, lane, renamed(runId)),
-      );
-      if (earlier) tasks = renamed((taskId = earlier));
     }
     // Earlier runs of this job (before a restart or a retry) must not finish alongside this one.
     void cancelRuns(
@@ -296,7 +274,8 @@ export class ClusterScoreExecutor implements JobExecutor {
         identities,
       });
     } finally {
-      if (!shared.closed) this.afterScoring(job, plan, after);
+      revoke();
+      if (!shared.closed && !this.deps.transfer) this.afterScoring(job, plan, after);
     }
   }
 
@@ -524,6 +503,31 @@ export class ClusterScoreExecutor implements JobExecutor {
     const plan = parseScoreJobPlan(job.plan).plan;
     if (plan) this.afterScoring(job, plan, null);
   }
+}
+
+/**
+ * The task with what a worker needs to read its videos over HTTP: the reference as the task's
+ * source, each target as an input, and a token for this task's files only (granted here).
+ */
+function withTransfer(
+  transfer: TransferServer,
+  task: ScoreTaskSent,
+  ref: ResolvedReference,
+  targets: readonly ResolvedTarget[],
+): ScoreTaskSent {
+  const token = transfer.grant(task.id, {
+    source: { path: ref.item.path, raw: ref.source.raw !== null },
+    outputs: {},
+    inputs: Object.fromEntries(
+      targets.map((t, i) => [`t${i}`, { path: t.source.path, raw: t.source.raw !== null }]),
+    ),
+  });
+  const viaHttp = {
+    reference: transfer.sourceUrl(task.id),
+    targets: targets.map((_, i) => transfer.inputUrl(task.id, `t${i}`)),
+    token,
+  };
+  return { ...task, data: { ...task.data, transfer: viaHttp } };
 }
 
 /** Why a worker's run is not the one asked for (null when it is). */
