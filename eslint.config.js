@@ -24,6 +24,7 @@ const CORE_BELOW_SERVICES = [
   'core/toolchain',
   'core/store',
   'core/frames',
+  'core/align',
   'core/scoreEngine',
   'core/queue',
 ];
@@ -96,6 +97,12 @@ const layers = {
   'core/frames': {
     files: ['electron/core/frames/'],
     allow: [...SHARED, ...CORE_BASE, 'core/probe', 'core/store'],
+    packages: [NODE],
+    tests: TESTS,
+  },
+  'core/align': {
+    files: ['electron/core/align/'],
+    allow: [...SHARED, ...CORE_BASE, 'core/probe', 'core/toolchain'],
     packages: [NODE],
     tests: TESTS,
   },

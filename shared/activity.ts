@@ -13,6 +13,7 @@ export const COMMAND_PURPOSES = [
   'pixel readout',
   'encode',
   'score',
+  'alignment',
   'toolchain check',
   'other',
 ] as const;

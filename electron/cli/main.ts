@@ -18,6 +18,7 @@ import { APP_VERSION } from '../core/version';
 import { tokenProblem } from '../server/auth';
 import { startServer } from '../server/server';
 import { describeLadders, describeMedia, describeToolchain } from './describe';
+import { alignCommand } from './alignCommand';
 import { encodeCommand } from './encodeCommand';
 import { frameCommand } from './frameCommand';
 import { projectCommand } from './projectCommand';
@@ -67,6 +68,9 @@ Commands:
                                        says what each metric and model needs
   frame FILE --index N --out F.png [--size WxH] [--raw WxH:pix_fmt:fps]
                                        write frame N (0-based, presentation order) as an RGB PNG
+  align --ref REF --dist DIST [--json] [--max-offset N] [--ref-raw SPEC] [--dist-raw SPEC]
+                                       which reference frame each distorted frame shows, from the
+                                       pictures: offset, dropped/repeated frames, confidence
   project export [--out F|-] [SOURCE_ID…]
                                        one .vqproj.json with sources, ladders, jobs, renditions and
                                        scores (all sources when none given; media by path)
@@ -162,6 +166,8 @@ async function runCommand(argv: string[]): Promise<number> {
         return await scoreCommand(rest);
       case 'frame':
         return await frameCommand(rest);
+      case 'align':
+        return await alignCommand(rest);
       case 'project':
         return await projectCommand(rest);
       case 'bdrate':

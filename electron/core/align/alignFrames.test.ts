@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../../shared/seededRandom';
+import { alignFrames } from './alignFrames';
+import { SIGNATURE_DIMS, normalise, type Signatures } from './signatures';
+
+/** Grey 16×9 pictures: `count` distinct ones (a seeded random picture each). */
+function pictures(count: number, seed = 1): Uint8Array[] {
+  const rnd = seededRandom(seed);
+  return Array.from({ length: count }, () =>
+    Uint8Array.from({ length: SIGNATURE_DIMS }, () => Math.floor(rnd() * 256)),
+  );
+}
+
+/** Signatures of these pictures, each with a little noise (a re-encode) and a brightness lift. */
+function signaturesOf(frames: readonly Uint8Array[], noise = 0, seed = 2): Signatures {
+  const rnd = seededRandom(seed);
+  const levels = new Uint8Array(frames.length * SIGNATURE_DIMS);
+  frames.forEach((f, i) =>
+    f.forEach((v, k) => {
+      const noisy = v + 12 + (rnd() - 0.5) * 2 * noise;
+      levels[i * SIGNATURE_DIMS + k] = Math.max(0, Math.min(255, Math.round(noisy)));
+    }),
+  );
+  return { count: frames.length, data: normalise(levels, frames.length) };
+}
+
+const ref = pictures(300);
+const refSig = signaturesOf(ref);
+
+describe('alignFrames', () => {
+  it('leaves an aligned pair alone, surely', () => {
+    const m = alignFrames(refSig, signaturesOf(ref, 20));
+    expect(m).toMatchObject({
+      aligned: true,
+      offsetFrames: 0,
+      dropped: [],
+      repeated: [],
+      unmatched: { leading: 0, trailing: 0 },
+      mapping: [{ distStart: 0, refStart: 0, length: 300 }],
+    });
+    expect(m.confidence).toBeGreaterThan(0.8);
+  });
+
+  it('finds a late start, and an early one with frames of its own before', () => {
+    const late = alignFrames(refSig, signaturesOf(ref.slice(7), 20));
+    expect(late).toMatchObject({ aligned: false, offsetFrames: 7, dropped: [], repeated: [] });
+    expect(late.mapping).toEqual([{ distStart: 0, refStart: 7, length: 293 }]);
+    const slate = pictures(5, 99);
+    const early = alignFrames(refSig, signaturesOf([...slate, ...ref], 20));
+    expect(early).toMatchObject({
+      offsetFrames: -5,
+      unmatched: { leading: 5, trailing: 0 },
+      mapping: [{ distStart: 5, refStart: 0, length: 300 }],
+    });
+  });
+
+  it('finds dropped and repeated frames anywhere, with extra frames at the end', () => {
+    const frames = [
+      ...ref.slice(0, 40),
+      ...ref.slice(43, 100), // 40, 41, 42 dropped
+      ref[99]!, // 99 shown twice
+      ...ref.slice(100, 250),
+      ...pictures(4, 7), // trailing frames of its own
+    ];
+    const m = alignFrames(refSig, signaturesOf(frames, 20));
+    expect(m.dropped).toEqual([40, 41, 42]);
+    expect(m.repeated).toEqual([97]);
+    expect(m.unmatched).toEqual({ leading: 0, trailing: 4 });
+    expect(m.mapping).toEqual([
+      { distStart: 0, refStart: 0, length: 40 },
+      { distStart: 40, refStart: 43, length: 57 },
+      { distStart: 97, refStart: 99, length: 151 },
+    ]);
+  });
+
+  it('follows a rate mismatch: half the frames, or each frame twice, is neither drop nor repeat', () => {
+    const half = alignFrames(
+      refSig,
+      signaturesOf(
+        ref.filter((_, i) => i % 2 === 0),
+        20,
+      ),
+      {
+        slope: 2,
+      },
+    );
+    expect(half).toMatchObject({ offsetFrames: 0, dropped: [], repeated: [] });
+    expect(half.mapping).toHaveLength(150); // every other reference frame: runs of one
+    const twice = alignFrames(
+      refSig,
+      signaturesOf(
+        ref.flatMap((f) => [f, f]),
+        20,
+      ),
+      {
+        slope: 0.5,
+      },
+    );
+    expect(twice).toMatchObject({ offsetFrames: 0, dropped: [], repeated: [] });
+    // A frame missing from the half-rate encode is a drop even so.
+    const gap = ref.filter((_, i) => i % 2 === 0 && i !== 100);
+    expect(alignFrames(refSig, signaturesOf(gap, 20), { slope: 2 }).dropped).toEqual([100]);
+  });
+
+  it('a still picture cannot say: no change, low confidence', () => {
+    const still = Array.from({ length: 100 }, () => ref[0]!);
+    const m = alignFrames(signaturesOf(still), signaturesOf(still.slice(3), 5));
+    expect(m.offsetFrames).toBe(0);
+    expect(m.confidence).toBeLessThan(0.2);
+  });
+});

@@ -1,0 +1,140 @@
+/**
+ * The alignment of a distorted video to its reference, as `vq align` reports it: both decoded
+ * once into frame signatures (at the same time), the frames mapped from the pictures
+ * (alignFrames.ts) along the diagonal the two frame rates lead to expect, and what scoring on that
+ * mapping has to do, in words.
+ */
+import type { MediaInfo, RawVideoSpec } from '../../../shared/media';
+import { frameRateOf } from '../../../shared/preflight';
+import { alignFrames, type FrameMapping, type MappingRun } from './alignFrames';
+import { computeSignatures } from './signatures';
+
+/** One video to align: its path (absolute), its probe, and raw geometry when headerless. */
+export interface AlignInput {
+  path: string;
+  media: MediaInfo;
+  raw?: RawVideoSpec | null;
+}
+
+/** What `vq align --json` prints. */
+export interface AlignmentReport {
+  /** Distorted frame i shows reference frame i + offsetFrames at the start (its first match). */
+  offsetFrames: number;
+  /** Reference frames the distorted video lacks beyond the offset (and the rate conversion). */
+  dropped: number[];
+  /** Distorted frames that repeat their predecessor (beyond the rate conversion). */
+  repeated: number[];
+  frameRate: { reference: number | null; distorted: number | null };
+  /** The picture area inside the distorted frame, when it has bars (not looked for yet: null). */
+  crop: null;
+  /** 0–1: how surely the pictures say this. */
+  confidence: number;
+  /** Matched distorted frames, as runs of consecutive reference frames. */
+  mapping: MappingRun[];
+  /** Distorted frames at the start and end that show no reference frame. */
+  unmatched: { leading: number; trailing: number };
+  /** Mean signature distance of the matched frames (0: the same pictures). */
+  meanDistance: number;
+  /** True when nothing needs changing. */
+  aligned: boolean;
+  /** What scoring on this mapping does, in words (none when aligned). */
+  fixes: string[];
+  /** The evidence: mean distance at each start offset tried. */
+  offsetCosts: { offset: number; cost: number }[];
+  frames: { reference: number; distorted: number };
+}
+
+/** Options of {@link alignVideos}. */
+export interface AlignVideosOptions {
+  ffmpeg: string;
+  signal?: AbortSignal;
+  /** Largest start offset looked for, in frames. */
+  maxOffset?: number;
+}
+
+/** Decodes both videos once and maps the distorted one onto the reference. */
+export async function alignVideos(
+  reference: AlignInput,
+  distorted: AlignInput,
+  o: AlignVideosOptions,
+): Promise<AlignmentReport> {
+  const [refSig, distSig] = await Promise.all(
+    [reference, distorted].map((v) =>
+      computeSignatures({ ffmpeg: o.ffmpeg, input: v.path, raw: v.raw, signal: o.signal }),
+    ),
+  );
+  const refRate = frameRateOf(reference.media)?.value ?? null;
+  const distRate = frameRateOf(distorted.media)?.value ?? null;
+  const slope = refRate && distRate ? refRate / distRate : 1;
+  const m = alignFrames(refSig!, distSig!, {
+    slope: slope > 0.1 && slope < 8 ? slope : 1,
+    maxOffset: o.maxOffset,
+  });
+  return {
+    offsetFrames: m.offsetFrames,
+    dropped: m.dropped,
+    repeated: m.repeated,
+    frameRate: { reference: refRate, distorted: distRate },
+    crop: null,
+    confidence: m.confidence,
+    mapping: m.mapping,
+    unmatched: m.unmatched,
+    meanDistance: Math.round(m.meanDistance * 1e4) / 1e4,
+    aligned: m.aligned && (refRate === null || distRate === null || refRate === distRate),
+    fixes: fixesOf(m, refRate, distRate),
+    offsetCosts: m.offsetCosts.map((c) => ({
+      offset: c.offset,
+      cost: Math.round(c.cost * 1e4) / 1e4,
+    })),
+    frames: { reference: refSig!.count, distorted: distSig!.count },
+  };
+}
+
+/** A list of frame numbers in words: "40–42, 97". */
+export function frameList(frames: readonly number[], most = 12): string {
+  const runs: string[] = [];
+  let i = 0;
+  while (i < frames.length) {
+    let k = i;
+    while (k + 1 < frames.length && frames[k + 1] === frames[k]! + 1) k++;
+    runs.push(k === i ? String(frames[i]) : `${frames[i]}–${frames[k]}`);
+    i = k + 1;
+  }
+  const shown = runs.slice(0, most).join(', ');
+  return runs.length > most ? `${shown} and ${runs.length - most} more` : shown;
+}
+
+/** What scoring on the mapping does, in words. */
+function fixesOf(m: FrameMapping, refRate: number | null, distRate: number | null): string[] {
+  const fixes: string[] = [];
+  if (refRate && distRate && refRate !== distRate) {
+    fixes.push(
+      `Compare at the distorted video's ${distRate} fps: each of its frames against the reference frame it shows (the reference runs at ${refRate} fps).`,
+    );
+  }
+  if (m.offsetFrames > 0) {
+    fixes.push(
+      `Skip the first ${m.offsetFrames} reference frame(s): the distorted video starts at reference frame ${m.offsetFrames}.`,
+    );
+  } else if (m.offsetFrames < 0) {
+    fixes.push(
+      `The distorted video starts ${-m.offsetFrames} frame(s) early: its frame ${-m.offsetFrames} is reference frame 0.`,
+    );
+  }
+  if (m.unmatched.leading > 0 || m.unmatched.trailing > 0) {
+    fixes.push(
+      `Leave out the distorted video's ${m.unmatched.leading} first and ${m.unmatched.trailing} last frame(s), which show no reference frame.`,
+    );
+  }
+  if (m.dropped.length > 0) {
+    fixes.push(
+      `Leave out reference frame(s) ${frameList(m.dropped)}, which the distorted video lacks.`,
+    );
+  }
+  if (m.repeated.length > 0) {
+    fixes.push(
+      `Distorted frame(s) ${frameList(m.repeated)} repeat the frame before: score each against the reference frame it shows, or leave it out.`,
+    );
+  }
+  return fixes;
+}
