@@ -73,21 +73,51 @@ const TIE_DISTANCE = 0.002;
 /** A mean distance at or above this says the frames do not show the same pictures. */
 const NO_MATCH_DISTANCE = 0.3;
 
-/** 1 − dot product of reference frame i and distorted frame j (flat frames: 0 with each other). */
+/** Which rows of a set are flat (all zeros): read once per set. */
+const flatRows = new WeakMap<Signatures, Uint8Array>();
+
+function flatOf(s: Signatures): Uint8Array {
+  let flat = flatRows.get(s);
+  if (!flat) {
+    flat = new Uint8Array(s.count);
+    for (let f = 0; f < s.count; f++) {
+      let any = false;
+      for (let k = f * SIGNATURE_DIMS, end = k + SIGNATURE_DIMS; k < end && !any; k++) {
+        any = s.data[k] !== 0;
+      }
+      flat[f] = any ? 0 : 1;
+    }
+    flatRows.set(s, flat);
+  }
+  return flat;
+}
+
+/**
+ * 1 − dot product of reference frame i and distorted frame j (rows are unit length, so this is
+ * their cosine distance); two flat frames are the same picture (0).
+ */
 export function frameDistance(ref: Signatures, i: number, dist: Signatures, j: number): number {
-  const n = SIGNATURE_DIMS;
+  return distanceOf(ref, dist)(i, j);
+}
+
+/** {@link frameDistance} between two sets, with what it reads of them looked up once. */
+function distanceOf(ref: Signatures, dist: Signatures): (i: number, j: number) => number {
   const a = ref.data;
   const b = dist.data;
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let k = 0, x = i * n, y = j * n; k < n; k++, x++, y++) {
-    dot += a[x]! * b[y]!;
-    na += a[x]! * a[x]!;
-    nb += b[y]! * b[y]!;
-  }
-  if (na === 0 && nb === 0) return 0;
-  return 1 - dot;
+  const flatA = flatOf(ref);
+  const flatB = flatOf(dist);
+  return (i, j) => {
+    if (flatA[i] === 1 && flatB[j] === 1) return 0;
+    let dot = 0;
+    for (
+      let x = i * SIGNATURE_DIMS, y = j * SIGNATURE_DIMS, end = x + SIGNATURE_DIMS;
+      x < end;
+      x++, y++
+    ) {
+      dot += a[x]! * b[y]!;
+    }
+    return 1 - dot;
+  };
 }
 
 /** The reference frame the diagonal of `offset` puts under distorted frame j. */
@@ -99,6 +129,7 @@ function onDiagonal(j: number, slope: number, offset: number): number {
 function diagonalCost(
   ref: Signatures,
   dist: Signatures,
+  distance: (i: number, j: number) => number,
   slope: number,
   offset: number,
 ): number | null {
@@ -113,7 +144,7 @@ function diagonalCost(
   let sum = 0;
   for (let s = 0; s < samples; s++) {
     const j = inside[Math.floor((s * inside.length) / samples)]!;
-    sum += frameDistance(ref, onDiagonal(j, slope, offset), dist, j);
+    sum += distance(onDiagonal(j, slope, offset), j);
   }
   return sum / samples;
 }
@@ -126,10 +157,11 @@ export function alignFrames(ref: Signatures, dist: Signatures, o: AlignOptions =
   if (!(slope > 0 && slope <= 8)) throw new Error(`a slope of ${slope} frames per frame`);
   const maxStep = Math.max(2, o.maxStep ?? 12) + Math.ceil(slope);
 
+  const distance = distanceOf(ref, dist);
   // 1. The offset curve.
   const offsetCosts: { offset: number; cost: number }[] = [];
   for (let off = -maxOffset; off <= maxOffset; off++) {
-    const cost = diagonalCost(ref, dist, slope, off);
+    const cost = diagonalCost(ref, dist, distance, slope, off);
     if (cost !== null) offsetCosts.push({ offset: off, cost });
   }
   if (offsetCosts.length === 0) throw new Error('the videos are too short to align');
@@ -180,7 +212,7 @@ export function alignFrames(ref: Signatures, dist: Signatures, o: AlignOptions =
           origin = a;
         }
       }
-      cur[b] = value + frameDistance(ref, i, dist, j);
+      cur[b] = value + distance(i, j);
       from[at] = origin;
       const end = cur[b]! + UNMATCHED_COST * (m - 1 - j);
       if (end < bestEnd.cost) bestEnd = { cost: end, j, b };
@@ -199,13 +231,13 @@ export function alignFrames(ref: Signatures, dist: Signatures, o: AlignOptions =
     b = origin;
     j--;
   }
-  return describePath(ref, dist, refOf, slope, offsetCosts, best);
+  return describePath(dist, distance, refOf, slope, offsetCosts, best);
 }
 
 /** The findings of a path: runs, drops, repeats, unmatched ends, confidence. */
 function describePath(
-  ref: Signatures,
   dist: Signatures,
+  distanceAt: (i: number, j: number) => number,
   refOf: Int32Array,
   slope: number,
   offsetCosts: { offset: number; cost: number }[],
@@ -225,7 +257,7 @@ function describePath(
   let distance = 0;
   for (let j = firstMatched; j <= lastMatched && j >= 0; j++) {
     const i = refOf[j]!;
-    distance += frameDistance(ref, i, dist, j);
+    distance += distanceAt(i, j);
     const last = mapping.at(-1);
     if (j > firstMatched) {
       // Against what the rates lead to expect: one on at the same rate, two at half, …
