@@ -31,10 +31,11 @@ export async function alignCommand(args: string[]): Promise<number> {
     strict: true,
   });
   if (!values.ref || !values.dist) throw new UsageError('align needs --ref FILE and --dist FILE');
-  const maxOffset = values['max-offset'] === undefined ? undefined : Number(values['max-offset']);
-  if (maxOffset !== undefined && !(Number.isInteger(maxOffset) && maxOffset >= 0)) {
-    throw new UsageError(`--max-offset ${values['max-offset']}: a whole number of frames ≥ 0`);
+  const text = values['max-offset'];
+  if (text !== undefined && !/^\d{1,6}$/.test(text)) {
+    throw new UsageError(`--max-offset ${text}: a whole number of frames, 0 to 999999`);
   }
+  const maxOffset = text === undefined ? undefined : Number(text);
   const refRaw = rawOption('--ref-raw', values['ref-raw']);
   const distRaw = rawOption('--dist-raw', values['dist-raw']);
   const core = createCore({ dataDir: defaultDataDir(), host: { mode: 'web' }, queue: 'off' });

@@ -102,10 +102,40 @@ describe('alignFrames', () => {
     expect(alignFrames(refSig, signaturesOf(gap, 20), { slope: 2 }).dropped).toEqual([100]);
   });
 
+  it('a slate before a late start: the mapping says where each starts', () => {
+    const m = alignFrames(refSig, signaturesOf([...pictures(3, 11), ...ref.slice(10)], 20));
+    expect(m.unmatched).toEqual({ leading: 3, trailing: 0 });
+    expect(m.mapping[0]).toEqual({ distStart: 3, refStart: 10, length: 290 });
+    expect(m.offsetFrames).toBe(7); // distorted frame 3 is reference frame 3 + 7
+  });
+
+  it('a frame missing from a double-rate encode is a drop', () => {
+    const doubled = ref.slice(0, 150).flatMap((f, i) => (i === 60 ? [] : [f, f]));
+    const m = alignFrames(refSig, signaturesOf(doubled, 20), { slope: 0.5 });
+    expect(m.dropped).toEqual([60]);
+    expect(m.repeated).toEqual([]);
+  });
+
+  it('is never sure without a shift to compare with', () => {
+    const m = alignFrames(refSig, signaturesOf(ref, 20), { maxOffset: 0 });
+    expect(m.aligned).toBe(true);
+    expect(m.confidence).toBeLessThanOrEqual(0.5);
+  });
+
   it('a still picture cannot say: no change, low confidence', () => {
     const still = Array.from({ length: 100 }, () => ref[0]!);
     const m = alignFrames(signaturesOf(still), signaturesOf(still.slice(3), 5));
     expect(m.offsetFrames).toBe(0);
     expect(m.confidence).toBeLessThan(0.2);
+  });
+});
+
+describe('normalise', () => {
+  it('a frame within about a level of flat is flat (all zeros), not its noise scaled up', () => {
+    const nearlyBlack = Uint8Array.from({ length: SIGNATURE_DIMS }, (_, k) => 16 + (k % 2));
+    const rows = normalise(nearlyBlack, 1);
+    expect([...rows].every((v) => v === 0)).toBe(true);
+    const picture = normalise(ref[0]!, 1);
+    expect(picture.some((v) => v !== 0)).toBe(true);
   });
 });

@@ -133,20 +133,24 @@ function diagonalCost(
   slope: number,
   offset: number,
 ): number | null {
-  const inside: number[] = [];
-  for (let j = 0; j < dist.count; j++) {
-    const i = onDiagonal(j, slope, offset);
-    if (i >= 0 && i < ref.count) inside.push(j);
-  }
+  // The distorted frames whose diagonal frame is inside the reference: floor(j·slope) + offset
+  // in [0, ref.count), a range of j worked out rather than scanned.
+  const lo = Math.max(0, Math.ceil((-offset - 1e-9) / slope));
+  const hi = Math.min(dist.count - 1, Math.ceil((ref.count - offset) / slope - 1e-9) - 1);
+  const inside = hi - lo + 1;
   const shorter = Math.min(ref.count, dist.count);
-  if (inside.length < Math.min(10, Math.max(1, Math.floor(shorter / 2)))) return null;
-  const samples = Math.min(CURVE_SAMPLES, inside.length);
+  if (inside < Math.min(10, Math.max(1, Math.floor(shorter / 2)))) return null;
+  const samples = Math.min(CURVE_SAMPLES, inside);
   let sum = 0;
+  let counted = 0;
   for (let s = 0; s < samples; s++) {
-    const j = inside[Math.floor((s * inside.length) / samples)]!;
-    sum += distance(onDiagonal(j, slope, offset), j);
+    const j = lo + Math.floor((s * inside) / samples);
+    const i = onDiagonal(j, slope, offset);
+    if (i < 0 || i >= ref.count) continue;
+    sum += distance(i, j);
+    counted++;
   }
-  return sum / samples;
+  return counted === 0 ? null : sum / counted;
 }
 
 /** Maps every frame of `dist` onto `ref` (see the file comment). */
@@ -263,9 +267,11 @@ function describePath(
       // Against what the rates lead to expect: one on at the same rate, two at half, …
       const before = refOf[j - 1]!;
       const expected = onDiagonal(j, slope, 0) - onDiagonal(j - 1, slope, 0);
-      if (i - before < expected) repeated.push(j);
+      // A repeat shows the frame before again where the rates expect a new one.
+      if (i === before && expected >= 1) repeated.push(j);
       // The frames it should have shown on the way (every one, or every other at half rate).
-      if (expected >= 1) for (let k = before + expected; k < i; k += expected) dropped.push(k);
+      const stride = Math.max(1, expected);
+      for (let k = before + stride; k < i; k += stride) dropped.push(k);
     }
     if (last && i === last.refStart + last.length && j === last.distStart + last.length) {
       last.length++;
@@ -275,7 +281,10 @@ function describePath(
   }
   const matched = lastMatched - firstMatched + 1;
   const meanDistance = matched > 0 ? distance / matched : 1;
-  const offsetFrames = firstMatched >= 0 ? refOf[firstMatched]! - firstMatched : 0;
+  // The diagonal's shift where the match starts (at the same rate: its reference frame minus its
+  // own number).
+  const offsetFrames =
+    firstMatched >= 0 ? refOf[firstMatched]! - onDiagonal(firstMatched, slope, 0) : 0;
   const unmatched = {
     leading: firstMatched < 0 ? m : firstMatched,
     trailing: firstMatched < 0 ? 0 : m - 1 - lastMatched,
@@ -292,7 +301,7 @@ function describePath(
     repeated,
     mapping,
     unmatched,
-    confidence: confidenceOf(offsetCosts, bestShift, meanDistance),
+    confidence: confidenceOf(offsetCosts, bestShift, meanDistance, matched > 0 ? matched / m : 0),
     meanDistance,
     offsetCosts,
     aligned,
@@ -307,12 +316,19 @@ function confidenceOf(
   curve: { offset: number; cost: number }[],
   best: { offset: number; cost: number },
   meanDistance: number,
+  matchedShare: number,
 ): number {
   const bestCost = best.cost;
   let rival = Infinity;
   for (const c of curve) if (Math.abs(c.offset - best.offset) >= 3) rival = Math.min(rival, c.cost);
+  // No shift far enough to compare with: the curve cannot say (half sure at most). A gap no
+  // larger than what counts as a tie says nothing either.
   const dip =
-    rival === Infinity ? 1 : Math.max(0, Math.min(1, (rival - bestCost) / Math.max(rival, 1e-9)));
+    rival === Infinity
+      ? 0.5
+      : rival - bestCost <= TIE_DISTANCE
+        ? 0
+        : Math.max(0, Math.min(1, (rival - bestCost) / Math.max(rival, 1e-9)));
   const close = Math.max(0, Math.min(1, 1 - meanDistance / NO_MATCH_DISTANCE));
-  return Math.round(dip * close * 1000) / 1000;
+  return Math.round(dip * close * matchedShare * 1000) / 1000;
 }

@@ -5,7 +5,7 @@
  * mapping has to do, in words.
  */
 import type { MediaInfo, RawVideoSpec } from '../../../shared/media';
-import { frameRateOf } from '../../../shared/preflight';
+import { frameRateOf, ratesDiffer } from '../../../shared/preflight';
 import { alignFrames, type FrameMapping, type MappingRun } from './alignFrames';
 import { computeSignatures } from './signatures';
 
@@ -65,7 +65,8 @@ export async function alignVideos(
   );
   const refRate = frameRateOf(reference.media)?.value ?? null;
   const distRate = frameRateOf(distorted.media)?.value ?? null;
-  const slope = refRate && distRate ? refRate / distRate : 1;
+  const sameRate = refRate === null || distRate === null || !ratesDiffer(refRate, distRate);
+  const slope = sameRate ? 1 : refRate! / distRate!;
   const m = alignFrames(refSig!, distSig!, {
     slope: slope > 0.1 && slope < 8 ? slope : 1,
     maxOffset: o.maxOffset,
@@ -80,8 +81,8 @@ export async function alignVideos(
     mapping: m.mapping,
     unmatched: m.unmatched,
     meanDistance: Math.round(m.meanDistance * 1e4) / 1e4,
-    aligned: m.aligned && (refRate === null || distRate === null || refRate === distRate),
-    fixes: fixesOf(m, refRate, distRate),
+    aligned: m.aligned && sameRate,
+    fixes: fixesOf(m, sameRate ? null : { refRate: refRate!, distRate: distRate! }),
     offsetCosts: m.offsetCosts.map((c) => ({
       offset: c.offset,
       cost: Math.round(c.cost * 1e4) / 1e4,
@@ -105,20 +106,17 @@ export function frameList(frames: readonly number[], most = 12): string {
 }
 
 /** What scoring on the mapping does, in words. */
-function fixesOf(m: FrameMapping, refRate: number | null, distRate: number | null): string[] {
+function fixesOf(m: FrameMapping, rates: { refRate: number; distRate: number } | null): string[] {
   const fixes: string[] = [];
-  if (refRate && distRate && refRate !== distRate) {
+  if (rates) {
     fixes.push(
-      `Compare at the distorted video's ${distRate} fps: each of its frames against the reference frame it shows (the reference runs at ${refRate} fps).`,
+      `Compare at the distorted video's ${rates.distRate} fps: each of its frames against the reference frame it shows (the reference runs at ${rates.refRate} fps).`,
     );
   }
-  if (m.offsetFrames > 0) {
+  const first = m.mapping[0];
+  if (first && first.refStart > 0) {
     fixes.push(
-      `Skip the first ${m.offsetFrames} reference frame(s): the distorted video starts at reference frame ${m.offsetFrames}.`,
-    );
-  } else if (m.offsetFrames < 0) {
-    fixes.push(
-      `The distorted video starts ${-m.offsetFrames} frame(s) early: its frame ${-m.offsetFrames} is reference frame 0.`,
+      `Skip the first ${first.refStart} reference frame(s): the distorted video's frame ${first.distStart} shows reference frame ${first.refStart}.`,
     );
   }
   if (m.unmatched.leading > 0 || m.unmatched.trailing > 0) {

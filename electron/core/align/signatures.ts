@@ -85,6 +85,9 @@ export async function computeSignatures(o: SignatureOptions): Promise<Signatures
   return { count, data: normalise(all, count) };
 }
 
+/** Spread of levels (root of the summed squared deviations) below which a frame is flat. */
+const FLAT_NORM = Math.sqrt(SIGNATURE_DIMS);
+
 /** Each row of grey levels as a zero-mean, unit-length vector (a flat frame stays all zeros). */
 export function normalise(levels: Uint8Array, count: number): Float32Array {
   const n = SIGNATURE_DIMS;
@@ -101,7 +104,9 @@ export function normalise(levels: Uint8Array, count: number): Float32Array {
       norm += v * v;
     }
     norm = Math.sqrt(norm);
-    if (norm < 1e-6) out.fill(0, at, at + n);
+    // Nearly one grey level (black, a fade: within a level of flat on average) is flat, not
+    // its noise scaled up to a picture.
+    if (norm < FLAT_NORM) out.fill(0, at, at + n);
     else for (let k = 0; k < n; k++) out[at + k] = out[at + k]! / norm;
   }
   return out;
