@@ -102,7 +102,7 @@ const layers = {
   },
   'core/align': {
     files: ['electron/core/align/'],
-    allow: [...SHARED, ...CORE_BASE, 'core/probe', 'core/toolchain'],
+    allow: [...SHARED, ...CORE_BASE, 'core/probe', 'core/toolchain', 'core/frames'],
     packages: [NODE],
     tests: TESTS,
   },

@@ -11,7 +11,7 @@ import type { RawVideoSpec } from '../../shared/media';
 import { parseRawSpec } from '../../shared/rawSpec';
 import { alignVideos, frameList, type AlignmentReport } from '../core/align/alignVideos';
 import { createCore } from '../core/core';
-import { defaultDataDir } from '../core/paths';
+import { dataLayout, defaultDataDir } from '../core/paths';
 import { checkInputFile, probeFile } from '../core/probe';
 import { UsageError } from './usageError';
 
@@ -38,7 +38,8 @@ export async function alignCommand(args: string[]): Promise<number> {
   const maxOffset = text === undefined ? undefined : Number(text);
   const refRaw = rawOption('--ref-raw', values['ref-raw']);
   const distRaw = rawOption('--dist-raw', values['dist-raw']);
-  const core = createCore({ dataDir: defaultDataDir(), host: { mode: 'web' }, queue: 'off' });
+  const dataDir = defaultDataDir();
+  const core = createCore({ dataDir, host: { mode: 'web' }, queue: 'off' });
   try {
     const ffprobe = await core.toolchain.binaryFor('probe');
     const ffmpeg = await core.toolchain.binaryFor('decode');
@@ -49,7 +50,11 @@ export async function alignCommand(args: string[]): Promise<number> {
     };
     const reference = await open(values.ref, refRaw);
     const distorted = await open(values.dist, distRaw);
-    const report = await alignVideos(reference, distorted, { ffmpeg, maxOffset });
+    const report = await alignVideos(reference, distorted, {
+      ffmpeg,
+      maxOffset,
+      cacheDir: dataLayout(dataDir).cache,
+    });
     console.log(
       values.json
         ? JSON.stringify(report, null, 2)

@@ -1,13 +1,13 @@
 /**
  * The alignment of a distorted video to its reference, as `vq align` reports it: both decoded
- * once into frame signatures (at the same time), the frames mapped from the pictures
+ * once into frame signatures (at the same time; kept in the cache for the next time), the frames mapped from the pictures
  * (alignFrames.ts) along the diagonal the two frame rates lead to expect, and what scoring on that
  * mapping has to do, in words.
  */
 import type { MediaInfo, RawVideoSpec } from '../../../shared/media';
 import { frameRateOf, ratesDiffer } from '../../../shared/preflight';
 import { alignFrames, type FrameMapping, type MappingRun } from './alignFrames';
-import { computeSignatures } from './signatures';
+import { loadOrComputeSignatures } from './signatureStore';
 
 /** One video to align: its path (absolute), its probe, and raw geometry when headerless. */
 export interface AlignInput {
@@ -50,6 +50,8 @@ export interface AlignVideosOptions {
   signal?: AbortSignal;
   /** Largest start offset looked for, in frames. */
   maxOffset?: number;
+  /** The data dir's cache: signatures are kept there (signatureStore.ts); none when absent. */
+  cacheDir?: string | null;
 }
 
 /** Decodes both videos once and maps the distorted one onto the reference. */
@@ -60,7 +62,13 @@ export async function alignVideos(
 ): Promise<AlignmentReport> {
   const [refSig, distSig] = await Promise.all(
     [reference, distorted].map((v) =>
-      computeSignatures({ ffmpeg: o.ffmpeg, input: v.path, raw: v.raw, signal: o.signal }),
+      loadOrComputeSignatures({
+        ffmpeg: o.ffmpeg,
+        input: v.path,
+        raw: v.raw,
+        signal: o.signal,
+        cacheDir: o.cacheDir,
+      }),
     ),
   );
   const refRate = frameRateOf(reference.media)?.value ?? null;

@@ -39,6 +39,14 @@ export interface SignatureOptions {
 
 /** Decodes `input` once and returns a signature per frame. */
 export async function computeSignatures(o: SignatureOptions): Promise<Signatures> {
+  const { count, levels } = await decodeLevels(o);
+  return { count, data: normalise(levels, count) };
+}
+
+/** The grey levels of every frame's 16×9 picture, as one decode gives them. */
+export async function decodeLevels(
+  o: SignatureOptions,
+): Promise<{ count: number; levels: Uint8Array }> {
   const frameBytes = SIGNATURE_DIMS;
   const chunks: Buffer[] = [];
   let bytes = 0;
@@ -82,7 +90,7 @@ export async function computeSignatures(o: SignatureOptions): Promise<Signatures
   if (count === 0) {
     throw new VqError('FFMPEG_FAILED', `${o.input} decoded to no video frame.`);
   }
-  return { count, data: normalise(all, count) };
+  return { count, levels: all.subarray(0, count * frameBytes) };
 }
 
 /** Spread of levels (root of the summed squared deviations) below which a frame is flat. */
