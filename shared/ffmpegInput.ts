@@ -55,3 +55,22 @@ export function fileInputArgs(realPath: string, opts: FileInputOptions = {}): st
     ffmpegInputUrl(realPath),
   ];
 }
+
+/**
+ * The start of an ffmpeg command that reads only the video stream of one file, quietly (errors
+ * only, no prompt): the options, the input, and the first video stream mapped, other streams off.
+ */
+export function videoStreamArgs(realPath: string, raw?: RawVideoSpec | null): string[] {
+  return [
+    '-hide_banner',
+    '-nostdin',
+    '-loglevel',
+    'error',
+    ...fileInputArgs(realPath, { raw }),
+    '-map',
+    '0:v:0',
+    '-an',
+    '-sn',
+    '-dn',
+  ];
+}

@@ -204,15 +204,7 @@ function buildCore(opts: CoreOptions, db: Db, started: (() => void)[]): Core {
     onRestart: () => settings.get().onRestart,
     mode: mode === 'own' ? 'own' : 'all',
   });
-  const scores = new ScoreService({
-    dataDir: opts.dataDir,
-    library,
-    renditions,
-    scores: scoreRepo,
-    toolchain,
-    events,
-    queue,
-  });
+  const scores = new ScoreService({ ...scoreDeps, queue });
   const encode = new EncodeService({
     dataDir: opts.dataDir,
     library,

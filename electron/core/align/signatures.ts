@@ -7,7 +7,7 @@
  * none is dropped or repeated by ffmpeg, so the n-th signature is the video's n-th frame.
  */
 import { VqError } from '../../../shared/errors';
-import { fileInputArgs } from '../../../shared/ffmpegInput';
+import { videoStreamArgs } from '../../../shared/ffmpegInput';
 import type { RawVideoSpec } from '../../../shared/media';
 import { runTool } from '../ffmpeg/process';
 
@@ -51,15 +51,7 @@ export async function decodeLevels(
   const chunks: Buffer[] = [];
   let bytes = 0;
   const args = [
-    '-hide_banner',
-    '-nostdin',
-    '-loglevel',
-    'error',
-    ...fileInputArgs(o.input, { raw: o.raw }),
-    '-map',
-    '0:v:0',
-    '-an',
-    '-sn',
+    ...videoStreamArgs(o.input, o.raw),
     // Every decoded frame once (-fps_mode's older name, which every supported release reads).
     '-vsync',
     'passthrough',

@@ -11,7 +11,7 @@
  * 1/100 of an 8-bit level, so select's score × 10000/256 is scdet's and one threshold serves both.
  */
 import { VqError } from '../../../../shared/errors';
-import { fileInputArgs } from '../../../../shared/ffmpegInput';
+import { videoStreamArgs } from '../../../../shared/ffmpegInput';
 import type { RawVideoSpec } from '../../../../shared/media';
 import { lastLines, runTool } from '../../ffmpeg/process';
 
@@ -49,23 +49,7 @@ export async function detectSceneCuts(o: SceneCutOptions): Promise<number[]> {
   }
   const method = o.method ?? ((await hasScdet(o.ffmpeg, o.signal)) ? 'scdet' : 'select');
   const scores = new SceneScores();
-  const args = [
-    '-hide_banner',
-    '-nostdin',
-    '-loglevel',
-    'error',
-    ...fileInputArgs(o.input, { raw: o.raw }),
-    '-map',
-    '0:v:0',
-    '-an',
-    '-sn',
-    '-dn',
-    '-vf',
-    sceneFilter(method),
-    '-f',
-    'null',
-    '-',
-  ];
+  const args = [...videoStreamArgs(o.input, o.raw), '-vf', sceneFilter(method), '-f', 'null', '-'];
   const r = await runTool(o.ffmpeg, args, {
     purpose: 'probe',
     signal: o.signal,
