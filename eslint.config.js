@@ -108,7 +108,7 @@ const layers = {
   },
   'core/scoreEngine': {
     files: ['electron/core/scoreEngine/'],
-    allow: [...SHARED, ...CORE_BASE, 'core/probe', 'core/toolchain'],
+    allow: [...SHARED, ...CORE_BASE, 'core/probe', 'core/toolchain', 'core/align'],
     packages: [NODE, 'zod'],
     tests: TESTS,
   },

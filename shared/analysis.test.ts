@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { ANALYSIS_CSV_COLUMNS, analysisCsv, analysisJson, rdQualityOf, type RdRendition } from './analysis';
-import { ladderQualityProblem, rdQualityDirection, rdQualityTitle, RD_QUALITIES, RD_QUALITY_LABELS } from './rd/quality';
+import {
+  ANALYSIS_CSV_COLUMNS,
+  analysisCsv,
+  analysisJson,
+  rdQualityOf,
+  type RdRendition,
+} from './analysis';
+import {
+  ladderQualityProblem,
+  rdQualityDirection,
+  rdQualityTitle,
+  RD_QUALITIES,
+  RD_QUALITY_LABELS,
+} from './rd/quality';
 import { parseRdCsv } from './rd';
 
 function point(p: Partial<RdRendition> & { renditionId: string; bitrate: number }): RdRendition {

@@ -34,10 +34,18 @@ const PathArg = z
   .refine((p) => !p.includes('\0'), 'path contains a NUL byte');
 
 /** Library item id. */
-const IdArg = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'not an item id');
+const IdArg = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'not an item id');
 
 /** Job, batch or rendition id. */
-const QueueIdArg = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'not a queue id');
+const QueueIdArg = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'not a queue id');
 
 /** What to encode: a source, a ladder (saved/preset id or the ladder itself), and where to. */
 const EncodeRequest = z
@@ -182,7 +190,9 @@ export const requestSchemas = {
   /** Pooled results per rendition of a source as CSV (`bitrate`, `quality` = VMAF mean, …) or JSON. */
   'analysis.export': z.object({ sourceId: IdArg, format: z.enum(['csv', 'json']) }).strict(),
   /** Per-title: encode and score a CRF grid on a source, then recommend a ladder (one button). */
-  'pertitle.start': z.object({ sourceId: IdArg, options: PerTitleOptionsSchema.optional() }).strict(),
+  'pertitle.start': z
+    .object({ sourceId: IdArg, options: PerTitleOptionsSchema.optional() })
+    .strict(),
   /** Per-title runs of a source, newest first. */
   'pertitle.list': z.object({ sourceId: IdArg }).strict(),
   /** Frame count, presentation times, picture types and keyframes of a library item or rendition. */
@@ -200,7 +210,12 @@ export const requestSchemas = {
   'project.export': z.object({ sourceIds: z.array(IdArg).min(1).max(10_000).optional() }).strict(),
   /** Import a project file's text: adds what the library lacks in one transaction (all or nothing). */
   'project.import': z
-    .object({ text: z.string().min(1, 'the project file is empty').max(MAX_PROJECT_CHARS, 'the project file is larger than 200 MB') })
+    .object({
+      text: z
+        .string()
+        .min(1, 'the project file is empty')
+        .max(MAX_PROJECT_CHARS, 'the project file is larger than 200 MB'),
+    })
     .strict(),
   /** The command log: the latest processes the app started (ffmpeg, ffprobe, vmaf), oldest first. */
   'activity.list': z.object({}).strict(),
@@ -318,7 +333,11 @@ export type VqEvent =
     };
 
 /** An event before the hub stamps its `seq`. */
-export type VqEventInput = VqEvent extends infer E ? (E extends { seq: number } ? Omit<E, 'seq'> : never) : never;
+export type VqEventInput = VqEvent extends infer E
+  ? E extends { seq: number }
+    ? Omit<E, 'seq'>
+    : never
+  : never;
 
 /** The service interface: one async method per request, one argument object each. */
 export type VqApi = { [M in VqMethod]: (args: VqParsedArgs<M>) => Promise<VqResults[M]> };

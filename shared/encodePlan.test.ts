@@ -178,11 +178,7 @@ describe('planLadder sizes', () => {
   });
 
   it('sets square pixels and scales to the exact size in the filter chain', () => {
-    const args = buildEncodeCommand(
-      { path: '/a.mp4', raw: null },
-      [planned(rung())],
-      ['/o.mp4'],
-    );
+    const args = buildEncodeCommand({ path: '/a.mp4', raw: null }, [planned(rung())], ['/o.mp4']);
     expect(after(args, '-filter_complex')).toBe('[0:v:0]scale=640:360:flags=bicubic,setsar=1[v0]');
   });
 });

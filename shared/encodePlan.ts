@@ -126,10 +126,22 @@ export function planLadder(ladder: Ladder, src: SourceGeometry): LadderPlan {
       fps = `${rate.num}/${rate.den * divisor}`;
       fpsValue = fpsValue / divisor;
     }
-    const keyint = rung.gopSeconds !== null && fpsValue !== null ? Math.max(1, Math.round(fpsValue * rung.gopSeconds)) : null;
+    const keyint =
+      rung.gopSeconds !== null && fpsValue !== null
+        ? Math.max(1, Math.round(fpsValue * rung.gopSeconds))
+        : null;
     const rc = rung.rateControl;
     const colour = rungColour(rung, hdr, hdrHandling);
-    plan.rungs.push({ rung, width, height, fps, fpsValue, keyint, twoPass: rc.mode === 'abr' && rc.twoPass === true, colour });
+    plan.rungs.push({
+      rung,
+      width,
+      height,
+      fps,
+      fpsValue,
+      keyint,
+      twoPass: rc.mode === 'abr' && rc.twoPass === true,
+      colour,
+    });
   }
   return plan;
 }
@@ -146,7 +158,8 @@ export function carriesHdr(encoder: Rung['encoder']): boolean {
  * pixel format.
  */
 export function rungColour(rung: Rung, hdr: HdrKind, handling: HdrHandling): RungColour {
-  if (hdr === null) return { dynamicRange: 'sdr', pixFmt: rung.pixFmt, tags: null, toneMapFrom: null };
+  if (hdr === null)
+    return { dynamicRange: 'sdr', pixFmt: rung.pixFmt, tags: null, toneMapFrom: null };
   if (handling === 'tonemap') {
     return {
       dynamicRange: 'tonemapped',
@@ -182,12 +195,17 @@ const HDR_TRANSFER = { pq: 'smpte2084', hlg: 'arib-std-b67' } as const;
  * A derived side that rounds up past the source (853 px displayed → 854) is rounded down instead,
  * so a rung at the source's own size is not mistaken for an upscale.
  */
-export function rungSize(rung: Rung, display: { width: number; height: number }): { width: number; height: number } {
+export function rungSize(
+  rung: Rung,
+  display: { width: number; height: number },
+): { width: number; height: number } {
   const aspect = display.width / display.height;
   const portrait = display.height > display.width;
   if (rung.width !== null && rung.height !== null) {
-    const turn = rung.width !== rung.height && (rung.height > rung.width) !== portrait;
-    const box = turn ? { width: rung.height, height: rung.width } : { width: rung.width, height: rung.height };
+    const turn = rung.width !== rung.height && rung.height > rung.width !== portrait;
+    const box = turn
+      ? { width: rung.height, height: rung.width }
+      : { width: rung.width, height: rung.height };
     const boxAspect = box.width / box.height;
     if (Math.abs(boxAspect - aspect) / aspect <= ASPECT_SLACK) return box;
     return boxAspect > aspect
@@ -253,10 +271,14 @@ export function toneMapFilters(from: 'pq' | 'hlg', pixFmt: string): string[] {
 }
 
 /** Encoder, rate control, GOP, pixel format, audio and container arguments of one output. */
-export function rungOutputArgs(p: PlannedRung, opts: { pass?: 1 | 2; passLogFile?: string; noAudio?: boolean } = {}): string[] {
+export function rungOutputArgs(
+  p: PlannedRung,
+  opts: { pass?: 1 | 2; passLogFile?: string; noAudio?: boolean } = {},
+): string[] {
   const { rung } = p;
   const args: string[] = ['-c:v', rung.encoder];
-  const preset = rung.preset ?? (isSoftwareEncoder(rung.encoder) ? ENCODERS[rung.encoder].defaultPreset : null);
+  const preset =
+    rung.preset ?? (isSoftwareEncoder(rung.encoder) ? ENCODERS[rung.encoder].defaultPreset : null);
   const x265Params: string[] = ['log-level=error'];
   const tags = p.colour.tags;
   switch (rung.encoder) {
@@ -271,9 +293,16 @@ export function rungOutputArgs(p: PlannedRung, opts: { pass?: 1 | 2; passLogFile
       args.push(...rateArgs(rung.rateControl, {}));
       if (p.keyint !== null) x265Params.push(`keyint=${p.keyint}`, `min-keyint=${p.keyint}`);
       if (rung.fixedGop) x265Params.push('scenecut=0');
-      if (opts.pass) x265Params.push(`pass=${opts.pass}`, `stats=${opts.passLogFile ?? 'x265_2pass.log'}`);
+      if (opts.pass)
+        x265Params.push(`pass=${opts.pass}`, `stats=${opts.passLogFile ?? 'x265_2pass.log'}`);
       // x265 writes its own VUI: the tags go in its parameters too, not only on the stream.
-      if (tags) x265Params.push(`colorprim=${tags.primaries}`, `transfer=${tags.transfer}`, `colormatrix=${tags.matrix}`, 'range=limited');
+      if (tags)
+        x265Params.push(
+          `colorprim=${tags.primaries}`,
+          `transfer=${tags.transfer}`,
+          `colormatrix=${tags.matrix}`,
+          'range=limited',
+        );
       if (rung.container === 'mp4') args.push('-tag:v', 'hvc1'); // Apple players need hvc1
       break;
     case 'libsvtav1':
@@ -283,13 +312,21 @@ export function rungOutputArgs(p: PlannedRung, opts: { pass?: 1 | 2; passLogFile
       break;
     case 'libaom-av1':
       if (preset) args.push('-cpu-used', preset);
-      args.push('-row-mt', '1', ...rateArgs(rung.rateControl, { constantQualityZeroBitrate: true }));
+      args.push(
+        '-row-mt',
+        '1',
+        ...rateArgs(rung.rateControl, { constantQualityZeroBitrate: true }),
+      );
       if (p.keyint !== null) args.push('-g', String(p.keyint), '-keyint_min', String(p.keyint));
       break;
     case 'libvpx-vp9':
       args.push('-deadline', 'good');
       if (preset) args.push('-cpu-used', preset);
-      args.push('-row-mt', '1', ...rateArgs(rung.rateControl, { constantQualityZeroBitrate: true }));
+      args.push(
+        '-row-mt',
+        '1',
+        ...rateArgs(rung.rateControl, { constantQualityZeroBitrate: true }),
+      );
       if (p.keyint !== null) args.push('-g', String(p.keyint), '-keyint_min', String(p.keyint));
       break;
     default:
@@ -302,7 +339,17 @@ export function rungOutputArgs(p: PlannedRung, opts: { pass?: 1 | 2; passLogFile
     if (opts.passLogFile) args.push('-passlogfile', opts.passLogFile);
   }
   args.push('-pix_fmt', p.colour.pixFmt);
-  if (tags) args.push('-color_primaries', tags.primaries, '-color_trc', tags.transfer, '-colorspace', tags.matrix, '-color_range', 'tv');
+  if (tags)
+    args.push(
+      '-color_primaries',
+      tags.primaries,
+      '-color_trc',
+      tags.transfer,
+      '-colorspace',
+      tags.matrix,
+      '-color_range',
+      'tv',
+    );
   if (opts.pass === 1) {
     args.push('-an', '-f', 'null');
     return args;
@@ -325,7 +372,10 @@ export function rungContainerArgs(rung: Pick<Rung, 'container'>): string[] {
   return ['-f', 'webm'];
 }
 
-function rateArgs(rc: RateControl, o: { cbrParams?: string[]; constantQualityZeroBitrate?: boolean }): string[] {
+function rateArgs(
+  rc: RateControl,
+  o: { cbrParams?: string[]; constantQualityZeroBitrate?: boolean },
+): string[] {
   const k = (v: number): string => `${Math.round(v)}k`;
   switch (rc.mode) {
     case 'crf': {
@@ -333,7 +383,13 @@ function rateArgs(rc: RateControl, o: { cbrParams?: string[]; constantQualityZer
       if (rc.maxrateKbps !== undefined) {
         // libaom/VP9: constrained quality is -crf with -b:v as the cap; x264/x265: VBV maxrate.
         if (o.constantQualityZeroBitrate) out.push('-b:v', k(rc.maxrateKbps));
-        else out.push('-maxrate', k(rc.maxrateKbps), '-bufsize', k(rc.bufsizeKbps ?? rc.maxrateKbps * 2));
+        else
+          out.push(
+            '-maxrate',
+            k(rc.maxrateKbps),
+            '-bufsize',
+            k(rc.bufsizeKbps ?? rc.maxrateKbps * 2),
+          );
       } else if (o.constantQualityZeroBitrate) {
         out.push('-b:v', '0');
       }
@@ -341,11 +397,27 @@ function rateArgs(rc: RateControl, o: { cbrParams?: string[]; constantQualityZer
     }
     case 'abr': {
       const out = ['-b:v', k(rc.bitrateKbps)];
-      if (rc.maxrateKbps !== undefined) out.push('-maxrate', k(rc.maxrateKbps), '-bufsize', k(rc.bufsizeKbps ?? rc.maxrateKbps * 2));
+      if (rc.maxrateKbps !== undefined)
+        out.push(
+          '-maxrate',
+          k(rc.maxrateKbps),
+          '-bufsize',
+          k(rc.bufsizeKbps ?? rc.maxrateKbps * 2),
+        );
       return out;
     }
     case 'cbr':
-      return ['-b:v', k(rc.bitrateKbps), '-minrate', k(rc.bitrateKbps), '-maxrate', k(rc.bitrateKbps), '-bufsize', k(rc.bufsizeKbps ?? rc.bitrateKbps), ...(o.cbrParams ?? [])];
+      return [
+        '-b:v',
+        k(rc.bitrateKbps),
+        '-minrate',
+        k(rc.bitrateKbps),
+        '-maxrate',
+        k(rc.bitrateKbps),
+        '-bufsize',
+        k(rc.bufsizeKbps ?? rc.bitrateKbps),
+        ...(o.cbrParams ?? []),
+      ];
   }
 }
 
@@ -358,7 +430,16 @@ export interface CommandInput {
 }
 
 /** Global flags: no prompts, machine-readable progress on stdout, errors only on stderr. */
-export const GLOBAL_ARGS = ['-hide_banner', '-nostdin', '-y', '-loglevel', 'error', '-progress', 'pipe:1', '-nostats'];
+export const GLOBAL_ARGS = [
+  '-hide_banner',
+  '-nostdin',
+  '-y',
+  '-loglevel',
+  'error',
+  '-progress',
+  'pipe:1',
+  '-nostats',
+];
 
 /** Options of {@link buildEncodeCommand}; the last three make it encode one chunk of a title. */
 export interface EncodeCommandOptions {
@@ -391,12 +472,25 @@ export function buildEncodeCommand(
       : `[0:v:0]split=${rungs.length}${labels.map((l) => `[s${l}]`).join('')};` +
         rungs.map((p, i) => `[s${labels[i]}]${rungFilterChain(p)}[${labels[i]}]`).join(';');
   const seek = opts.seekSeconds !== undefined ? ['-ss', seekText(opts.seekSeconds)] : [];
-  const args = [...GLOBAL_ARGS, ...seek, ...fileInputArgs(input.path, input), '-filter_complex', graph];
+  const args = [
+    ...GLOBAL_ARGS,
+    ...seek,
+    ...fileInputArgs(input.path, input),
+    '-filter_complex',
+    graph,
+  ];
   rungs.forEach((p, i) => {
     args.push('-map', `[${labels[i]}]`);
-    if (p.rung.audio.mode !== 'none' && opts.pass !== 1 && !opts.noAudio) args.push('-map', '0:a:0?');
+    if (p.rung.audio.mode !== 'none' && opts.pass !== 1 && !opts.noAudio)
+      args.push('-map', '0:a:0?');
     if (opts.frames !== undefined) args.push('-frames:v', String(opts.frames));
-    args.push(...rungOutputArgs(p, { pass: opts.pass, passLogFile: opts.passLogFiles?.[i], noAudio: opts.noAudio }));
+    args.push(
+      ...rungOutputArgs(p, {
+        pass: opts.pass,
+        passLogFile: opts.passLogFiles?.[i],
+        noAudio: opts.noAudio,
+      }),
+    );
     // A worker's --threads: the encoder's threads for this output (x264, x265, SVT-AV1, libaom, VP9).
     if (opts.threads !== undefined) args.push('-threads', String(opts.threads));
     args.push(opts.pass === 1 ? '-' : outputs[i]!);

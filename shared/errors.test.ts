@@ -14,6 +14,9 @@ describe('toApiError', () => {
     expect(toApiError('text')).toEqual({ code: 'INTERNAL', message: 'text' });
   });
   it('passes through an ApiError-shaped object from another realm', () => {
-    expect(toApiError({ code: 'TRUNCATED', message: 'cut' })).toEqual({ code: 'TRUNCATED', message: 'cut' });
+    expect(toApiError({ code: 'TRUNCATED', message: 'cut' })).toEqual({
+      code: 'TRUNCATED',
+      message: 'cut',
+    });
   });
 });

@@ -66,7 +66,9 @@ export class VqError extends Error {
 
   /** The plain object form for envelopes and JSON output. */
   toApiError(): ApiError {
-    return this.hint ? { code: this.code, message: this.message, hint: this.hint } : { code: this.code, message: this.message };
+    return this.hint
+      ? { code: this.code, message: this.message, hint: this.hint }
+      : { code: this.code, message: this.message };
   }
 }
 

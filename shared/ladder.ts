@@ -12,7 +12,18 @@ export const ENCODERS = {
   libx264: {
     label: 'x264 (H.264/AVC)',
     codec: 'h264',
-    presets: ['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow', 'slower', 'veryslow', 'placebo'],
+    presets: [
+      'ultrafast',
+      'superfast',
+      'veryfast',
+      'faster',
+      'fast',
+      'medium',
+      'slow',
+      'slower',
+      'veryslow',
+      'placebo',
+    ],
     defaultPreset: 'medium',
     crf: { min: 0, max: 51, default: 23 },
     twoPass: true,
@@ -24,7 +35,18 @@ export const ENCODERS = {
   libx265: {
     label: 'x265 (H.265/HEVC)',
     codec: 'hevc',
-    presets: ['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow', 'slower', 'veryslow', 'placebo'],
+    presets: [
+      'ultrafast',
+      'superfast',
+      'veryfast',
+      'faster',
+      'fast',
+      'medium',
+      'slow',
+      'slower',
+      'veryslow',
+      'placebo',
+    ],
     defaultPreset: 'medium',
     crf: { min: 0, max: 51, default: 28 },
     twoPass: true,
@@ -75,10 +97,23 @@ export const ENCODERS = {
 export type SoftwareEncoder = keyof typeof ENCODERS;
 
 /** Hardware encoders are used when the toolchain finds them; only bitrate modes apply to them. */
-export const HARDWARE_ENCODERS = ['h264_nvenc', 'hevc_nvenc', 'av1_nvenc', 'h264_qsv', 'hevc_qsv', 'h264_vaapi', 'hevc_vaapi', 'h264_videotoolbox', 'hevc_videotoolbox'] as const;
+export const HARDWARE_ENCODERS = [
+  'h264_nvenc',
+  'hevc_nvenc',
+  'av1_nvenc',
+  'h264_qsv',
+  'hevc_qsv',
+  'h264_vaapi',
+  'hevc_vaapi',
+  'h264_videotoolbox',
+  'hevc_videotoolbox',
+] as const;
 
 /** Any encoder a rung may name. */
-export const EncoderSchema = z.enum([...(Object.keys(ENCODERS) as SoftwareEncoder[]), ...HARDWARE_ENCODERS]);
+export const EncoderSchema = z.enum([
+  ...(Object.keys(ENCODERS) as SoftwareEncoder[]),
+  ...HARDWARE_ENCODERS,
+]);
 
 /** An encoder name. */
 export type Encoder = z.infer<typeof EncoderSchema>;
@@ -92,25 +127,31 @@ const Kbps = z.number().positive().max(1_000_000);
 
 /** Rate control: constant quality (optionally capped), average bitrate (1 or 2 pass), or CBR. */
 export const RateControlSchema = z.discriminatedUnion('mode', [
-  z.object({
-    mode: z.literal('crf'),
-    crf: z.number().min(0).max(63),
-    /** With maxrate (and bufsize) this is capped CRF. */
-    maxrateKbps: Kbps.optional(),
-    bufsizeKbps: Kbps.optional(),
-  }).strict(),
-  z.object({
-    mode: z.literal('abr'),
-    bitrateKbps: Kbps,
-    maxrateKbps: Kbps.optional(),
-    bufsizeKbps: Kbps.optional(),
-    twoPass: z.boolean().optional(),
-  }).strict(),
-  z.object({
-    mode: z.literal('cbr'),
-    bitrateKbps: Kbps,
-    bufsizeKbps: Kbps.optional(),
-  }).strict(),
+  z
+    .object({
+      mode: z.literal('crf'),
+      crf: z.number().min(0).max(63),
+      /** With maxrate (and bufsize) this is capped CRF. */
+      maxrateKbps: Kbps.optional(),
+      bufsizeKbps: Kbps.optional(),
+    })
+    .strict(),
+  z
+    .object({
+      mode: z.literal('abr'),
+      bitrateKbps: Kbps,
+      maxrateKbps: Kbps.optional(),
+      bufsizeKbps: Kbps.optional(),
+      twoPass: z.boolean().optional(),
+    })
+    .strict(),
+  z
+    .object({
+      mode: z.literal('cbr'),
+      bitrateKbps: Kbps,
+      bufsizeKbps: Kbps.optional(),
+    })
+    .strict(),
 ]);
 
 /** Rate control settings of a rung. */
@@ -127,7 +168,11 @@ export const AudioSchema = z.discriminatedUnion('mode', [
 export const RungSchema = z
   .object({
     /** Unique within the ladder; used in file names: letters, digits, `-`, `_`. */
-    id: z.string().min(1).max(48).regex(/^[A-Za-z0-9_-]+$/, 'use letters, digits, - and _ only'),
+    id: z
+      .string()
+      .min(1)
+      .max(48)
+      .regex(/^[A-Za-z0-9_-]+$/, 'use letters, digits, - and _ only'),
     /** Output width; null derives it from height and the source's display aspect. */
     width: z.number().int().min(16).max(8192).nullable(),
     /** Output height; null derives it from width. */
@@ -149,45 +194,99 @@ export const RungSchema = z
   .strict()
   .superRefine((r, ctx) => {
     if (r.width === null && r.height === null) {
-      ctx.addIssue({ code: 'custom', path: ['height'], message: 'give a width, a height, or both' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['height'],
+        message: 'give a width, a height, or both',
+      });
     }
     for (const key of ['width', 'height'] as const) {
       const v = r[key];
-      if (v !== null && v % 2 !== 0) ctx.addIssue({ code: 'custom', path: [key], message: `${key} must be even for 4:2:0 video` });
+      if (v !== null && v % 2 !== 0)
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `${key} must be even for 4:2:0 video`,
+        });
     }
     const info = isSoftwareEncoder(r.encoder) ? ENCODERS[r.encoder] : null;
     if (info) {
       if (!(info.containers as readonly string[]).includes(r.container)) {
-        ctx.addIssue({ code: 'custom', path: ['container'], message: `${info.label} cannot go in ${r.container}; use ${info.containers.join(' or ')}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['container'],
+          message: `${info.label} cannot go in ${r.container}; use ${info.containers.join(' or ')}`,
+        });
       }
       if (r.preset !== null && !(info.presets as readonly string[]).includes(r.preset)) {
-        ctx.addIssue({ code: 'custom', path: ['preset'], message: `${info.label} presets are ${info.presets.join(', ')}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['preset'],
+          message: `${info.label} presets are ${info.presets.join(', ')}`,
+        });
       }
       const rc = r.rateControl;
       if (rc.mode === 'crf' && (rc.crf < info.crf.min || rc.crf > info.crf.max)) {
-        ctx.addIssue({ code: 'custom', path: ['rateControl', 'crf'], message: `${info.label} CRF runs from ${info.crf.min} to ${info.crf.max}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rateControl', 'crf'],
+          message: `${info.label} CRF runs from ${info.crf.min} to ${info.crf.max}`,
+        });
       }
       if (rc.mode === 'abr' && rc.twoPass && !info.twoPass) {
-        ctx.addIssue({ code: 'custom', path: ['rateControl', 'twoPass'], message: `${info.label} has no two-pass mode here` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rateControl', 'twoPass'],
+          message: `${info.label} has no two-pass mode here`,
+        });
       }
       if (rc.mode === 'cbr' && !info.cbr) {
-        ctx.addIssue({ code: 'custom', path: ['rateControl', 'mode'], message: `${info.label} has no CBR mode; use abr with maxrate and bufsize` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rateControl', 'mode'],
+          message: `${info.label} has no CBR mode; use abr with maxrate and bufsize`,
+        });
       }
       if (rc.mode === 'crf' && rc.maxrateKbps !== undefined && r.encoder === 'libsvtav1') {
-        ctx.addIssue({ code: 'custom', path: ['rateControl', 'maxrateKbps'], message: 'capped CRF needs a newer SVT-AV1 than ffmpeg 5.1 has; use x264, x265, VP9 or libaom' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rateControl', 'maxrateKbps'],
+          message:
+            'capped CRF needs a newer SVT-AV1 than ffmpeg 5.1 has; use x264, x265, VP9 or libaom',
+        });
       }
     } else if (r.rateControl.mode === 'crf') {
-      ctx.addIssue({ code: 'custom', path: ['rateControl', 'mode'], message: 'hardware encoders take abr or cbr here' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['rateControl', 'mode'],
+        message: 'hardware encoders take abr or cbr here',
+      });
     }
     const rc = r.rateControl;
-    if ((rc.mode === 'crf' || rc.mode === 'abr') && rc.bufsizeKbps !== undefined && rc.maxrateKbps === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['rateControl', 'maxrateKbps'], message: 'bufsize needs a maxrate' });
+    if (
+      (rc.mode === 'crf' || rc.mode === 'abr') &&
+      rc.bufsizeKbps !== undefined &&
+      rc.maxrateKbps === undefined
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['rateControl', 'maxrateKbps'],
+        message: 'bufsize needs a maxrate',
+      });
     }
     if (rc.mode === 'abr' && rc.maxrateKbps !== undefined && rc.maxrateKbps < rc.bitrateKbps) {
-      ctx.addIssue({ code: 'custom', path: ['rateControl', 'maxrateKbps'], message: 'maxrate must be at least the bitrate' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['rateControl', 'maxrateKbps'],
+        message: 'maxrate must be at least the bitrate',
+      });
     }
     if (r.container === 'webm' && r.audio.mode === 'aac') {
-      ctx.addIssue({ code: 'custom', path: ['audio'], message: 'WebM cannot carry AAC; use mkv/mp4 or no audio' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['audio'],
+        message: 'WebM cannot carry AAC; use mkv/mp4 or no audio',
+      });
     }
   });
 
@@ -207,7 +306,11 @@ export type HdrHandling = z.infer<typeof HdrHandlingSchema>;
 /** A named ladder. */
 export const LadderSchema = z
   .object({
-    id: z.string().min(1).max(64).regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and - only'),
+    id: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and - only'),
     name: z.string().min(1).max(120),
     description: z.string().max(2000).optional(),
     rungs: z.array(RungSchema).min(1, 'a ladder needs at least one rung').max(200),
@@ -218,7 +321,12 @@ export const LadderSchema = z
   .superRefine((l, ctx) => {
     const seen = new Set<string>();
     l.rungs.forEach((r, i) => {
-      if (seen.has(r.id)) ctx.addIssue({ code: 'custom', path: ['rungs', i, 'id'], message: `rung id "${r.id}" is used twice` });
+      if (seen.has(r.id))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rungs', i, 'id'],
+          message: `rung id "${r.id}" is used twice`,
+        });
       seen.add(r.id);
     });
   });

@@ -5,6 +5,7 @@ import {
   eightBitTwin,
   frameCountOf,
   frameRateOf,
+  looksAtPictures,
   preflight,
   resolvePair,
   scoringPixFmt,
@@ -78,7 +79,7 @@ describe('preflight', () => {
     const f = preflight(ref, d);
     const fps = f.find((x) => x.id === 'fps-mismatch')!;
     expect(fps.severity).toBe('block');
-    expect(fps.fixes).toEqual(['convert-fps']);
+    expect(fps.fixes).toEqual(['align-frames', 'convert-fps']);
     expect(fps.message).toMatch(/25 fps.*24 fps/);
     // 250 frames at 25 fps = 10 s = 240 frames at 24 fps: no length finding.
     expect(ids(f)).not.toContain('frames-mismatch');
@@ -89,6 +90,23 @@ describe('preflight', () => {
     expect(r.distortedTiming).toBe('convert');
     expect(r.referenceTiming).toBe('index');
     expect(r.frameRate).toBe('24/1');
+    // Matched by pictures instead: the distorted leg picks its frames by number.
+    const m = resolvePair(ref, d, f, ['align-frames']);
+    expect(m.unresolved).toEqual([]);
+    expect(m.distortedTiming).toBe('matched');
+  });
+
+  it('looks at the pictures when asked, or (auto) when the timing is off', () => {
+    const d = media({ rFrameRate: '25/1', avgFrameRate: '25/1', frameCount: 60 });
+    const off = preflight(ref, d);
+    const same = preflight(ref, ref);
+    expect(looksAtPictures(undefined, off, [])).toBe(true);
+    expect(looksAtPictures('auto', same, [])).toBe(false);
+    expect(looksAtPictures('on', same, [])).toBe(true);
+    expect(looksAtPictures('off', off, [])).toBe(false);
+    expect(looksAtPictures('off', off, ['align-frames'])).toBe(true);
+    // Pairing by time, chosen, is how the person wants it.
+    expect(looksAtPictures('auto', off, ['convert-fps'])).toBe(false);
   });
 
   it('29.97 written two ways is the same rate', () => {
@@ -104,7 +122,7 @@ describe('preflight', () => {
     const f = preflight(ref, d);
     expect(f.find((x) => x.id === 'vfr')).toMatchObject({
       severity: 'warn',
-      fixes: ['convert-fps'],
+      fixes: ['align-frames', 'convert-fps'],
     });
     expect(resolvePair(ref, d, f, []).distortedTiming).toBe('index');
     expect(resolvePair(ref, d, f, ['convert-fps']).distortedTiming).toBe('convert');
@@ -118,7 +136,7 @@ describe('preflight', () => {
     expect(len.message).toContain('distorted video is shorter');
     expect(len.message).toContain('240 frames');
     expect(len.message).toContain('200');
-    expect(len.fixes).toEqual(['trim-to-shortest']);
+    expect(len.fixes).toEqual(['align-frames', 'trim-to-shortest']);
     const blocked = resolvePair(ref, d, f, []);
     expect(blocked.unresolved.map((x) => x.id)).toEqual(['frames-mismatch']);
     const r = resolvePair(ref, d, f, ['trim-to-shortest']);

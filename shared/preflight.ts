@@ -10,6 +10,7 @@ import { parseRate } from './rawSpec';
 
 /** Fixes the app can apply to a pair. */
 export const FIX_IDS = [
+  'align-frames',
   'convert-fps',
   'trim-to-shortest',
   'convert-range',
@@ -23,6 +24,10 @@ export type FixId = (typeof FIX_IDS)[number];
 
 /** What each fix does, in the words the UI and CLI show. */
 export const FIX_DESCRIPTIONS: Readonly<Record<FixId, string>> = {
+  'align-frames':
+    'Pair the frames by their pictures: each distorted frame is compared with the reference ' +
+    'frame it shows (start offset, dropped and repeated frames and the rate found by the ' +
+    'alignment assistant).',
   'convert-fps':
     "Convert the distorted video (and a variable-rate reference) to the reference's constant " +
     'frame rate with the fps filter, pairing frames by time.',
@@ -45,6 +50,7 @@ export type Severity = 'block' | 'warn' | 'info';
 /** Identifiers of the checks. */
 export type FindingId =
   | 'fps-mismatch'
+  | 'frames-misaligned'
   | 'fps-unknown'
   | 'vfr'
   | 'upscale'
@@ -220,7 +226,7 @@ export function preflight(
         `The distorted video runs at ${fmtRate(distRate.value)} fps and the reference at ` +
         `${fmtRate(refRate.value)} fps. Compared frame by frame they drift apart, and every score ` +
         'after the first few frames would compare different pictures.',
-      fixes: ['convert-fps'],
+      fixes: ['align-frames', 'convert-fps'],
     });
   } else if (refRate === null || distRate === null) {
     out.push({
@@ -242,7 +248,7 @@ export function preflight(
         `${which} a variable frame rate. Without a fix frames are paired by position (the n-th ` +
         'with the n-th), which is right only if no frame was dropped or repeated; converting to ' +
         "the reference's constant rate pairs them by time instead.",
-      fixes: ['convert-fps'],
+      fixes: ['align-frames', 'convert-fps'],
     });
   }
 
@@ -313,7 +319,7 @@ export function preflight(
               `distorted video ${distCount.frames} (${diff} ${diff === 1 ? 'frame' : 'frames'} ` +
               'apart). ffmpeg would repeat the last frame of the shorter one and score it against ' +
               `the rest. Scoring the overlap covers ${overlap} frames.`,
-        fixes: ['trim-to-shortest'],
+        fixes: ['align-frames', 'trim-to-shortest'],
       });
     }
   }
@@ -329,7 +335,7 @@ export function preflight(
         `The videos start at different times (reference ${refStart.toFixed(3)} s, distorted ` +
         `${distStart.toFixed(3)} s). Both are re-based to start at 0 (setpts=PTS-STARTPTS), so ` +
         'their first frames are compared with each other.',
-      fixes: [],
+      fixes: ['align-frames'],
     });
   }
 
@@ -460,6 +466,32 @@ function isInterlaced(v: VideoStreamInfo): boolean {
   return v.fieldOrder !== null && v.fieldOrder !== 'progressive' && v.fieldOrder !== 'unknown';
 }
 
+/** Findings that say a pair's frames may not line up: what makes `align: auto` look at the pictures. */
+export const TIMING_FINDINGS: readonly FindingId[] = [
+  'fps-mismatch',
+  'frames-mismatch',
+  'vfr',
+  'start-offset',
+];
+
+/** Fixes that pair frames by time or position: chosen, they say how the person wants it done. */
+const TIMING_FIXES: readonly FixId[] = ['convert-fps', 'trim-to-shortest'];
+
+/**
+ * True when a pair's frames are matched by their pictures before scoring: always with `on` or
+ * the align-frames fix chosen; with `auto` (the default) when a finding says the timing is off
+ * and no other timing fix was chosen for it.
+ */
+export function looksAtPictures(
+  mode: 'auto' | 'on' | 'off' | undefined,
+  findings: readonly PreflightFinding[],
+  chosen: readonly FixId[],
+): boolean {
+  if (mode === 'on' || chosen.includes('align-frames')) return true;
+  if (mode === 'off' || chosen.some((f) => TIMING_FIXES.includes(f))) return false;
+  return findings.some((f) => TIMING_FINDINGS.includes(f.id));
+}
+
 /** How a pair is aligned once fixes are chosen; the engine turns this into filters. */
 export interface PairResolution {
   /** Fixes chosen that apply to a finding of this pair (recorded with the result). */
@@ -470,7 +502,8 @@ export interface PairResolution {
   frameRate: string | null;
   /** index: forced constant rate (`-r`); convert: fps filter; timestamps: neither. */
   referenceTiming: 'index' | 'convert' | 'timestamps';
-  distortedTiming: 'index' | 'convert' | 'timestamps';
+  /** …and matched: frames paired by their pictures (the align-frames fix). */
+  distortedTiming: 'index' | 'convert' | 'timestamps' | 'matched';
   /** Frames to keep from the start frame (trim), or null to run to the end. */
   trimFrames: number | null;
   /** Frames expected to be compared (before subsampling), when known. */
@@ -501,8 +534,9 @@ export function resolvePair(
   const convert = has('convert-fps');
   const referenceTiming =
     refRate === null ? 'timestamps' : convert && ref.video.vfr ? 'convert' : 'index';
-  const distortedTiming =
-    refRate === null || distRate === null
+  const distortedTiming = has('align-frames')
+    ? 'matched'
+    : refRate === null || distRate === null
       ? 'timestamps'
       : convert && (ratesDiffer(refRate.value, distRate.value) || dist.video.vfr)
         ? 'convert'

@@ -4,14 +4,29 @@ import { PRESET_LADDERS } from './presets';
 
 describe('preset ladders', () => {
   it('has the five documented ids', () => {
-    expect(PRESET_LADDERS.map((p) => p.ladder.id)).toEqual(['hls-h264', 'hls-hevc', 'netflix-2015', 'crf-sweep', 'codec-shootout']);
+    expect(PRESET_LADDERS.map((p) => p.ladder.id)).toEqual([
+      'hls-h264',
+      'hls-hevc',
+      'netflix-2015',
+      'crf-sweep',
+      'codec-shootout',
+    ]);
   });
-  it.each(PRESET_LADDERS.map((p) => [p.ladder.id, p.ladder]))('%s is a valid ladder', (_id, ladder) => {
-    expect(ladderProblems(ladder)).toEqual([]);
-  });
+  it.each(PRESET_LADDERS.map((p) => [p.ladder.id, p.ladder]))(
+    '%s is a valid ladder',
+    (_id, ladder) => {
+      expect(ladderProblems(ladder)).toEqual([]);
+    },
+  );
   it('keeps Apple’s numbers', () => {
     const hls = PRESET_LADDERS[0]!.ladder;
-    expect(hls.rungs.map((r) => [r.width, r.height, r.rateControl.mode === 'abr' ? r.rateControl.bitrateKbps : 0])).toContainEqual([960, 540, 2000]);
+    expect(
+      hls.rungs.map((r) => [
+        r.width,
+        r.height,
+        r.rateControl.mode === 'abr' ? r.rateControl.bitrateKbps : 0,
+      ]),
+    ).toContainEqual([960, 540, 2000]);
     expect(hls.rungs).toHaveLength(9);
     expect(hls.rungs.every((r) => r.gopSeconds === 2 && r.fixedGop)).toBe(true);
   });

@@ -16,14 +16,25 @@ const base = {
 } as const satisfies Partial<Rung>;
 
 /** A bitrate rung with a VBV of maxrate 1.5× and bufsize 2× the average (Apple: peak ≤ 200 %). */
-function abrRung(encoder: SoftwareEncoder, width: number, height: number, kbps: number, fpsCap: number | null): Rung {
+function abrRung(
+  encoder: SoftwareEncoder,
+  width: number,
+  height: number,
+  kbps: number,
+  fpsCap: number | null,
+): Rung {
   return {
     ...base,
     id: `${height}p-${kbps}k`,
     width,
     height,
     encoder,
-    rateControl: { mode: 'abr', bitrateKbps: kbps, maxrateKbps: Math.round(kbps * 1.5), bufsizeKbps: kbps * 2 },
+    rateControl: {
+      mode: 'abr',
+      bitrateKbps: kbps,
+      maxrateKbps: Math.round(kbps * 1.5),
+      bufsizeKbps: kbps * 2,
+    },
     preset: ENCODERS[encoder].defaultPreset,
     gopSeconds: 2,
     fixedGop: true,
@@ -96,7 +107,8 @@ const hlsH264: Ladder = {
 const hlsHevc: Ladder = {
   id: 'hls-hevc',
   name: 'Apple HLS — HEVC',
-  description: 'The SDR HEVC variants of Apple’s HLS Authoring Specification (30 fps column, 2 s IDR interval).',
+  description:
+    'The SDR HEVC variants of Apple’s HLS Authoring Specification (30 fps column, 2 s IDR interval).',
   rungs: HLS_HEVC.map(([w, h, k, fps]) => abrRung('libx265', w, h, k, fps)),
 };
 
@@ -105,14 +117,24 @@ const netflix2015: Ladder = {
   name: 'Netflix 2015 fixed ladder (reconstructed)',
   description:
     'The classic fixed H.264 ladder from Netflix’s 2015 per-title post, reconstructed from secondary sources (the table in the post is an image). Heights as listed; widths follow the source’s aspect.',
-  rungs: NETFLIX_2015.map(([h, k]) => ({ ...abrRung('libx264', 0, h, k, null), width: null, audio: { mode: 'aac', bitrateKbps: 96 } }) as Rung),
+  rungs: NETFLIX_2015.map(
+    ([h, k]) =>
+      ({
+        ...abrRung('libx264', 0, h, k, null),
+        width: null,
+        audio: { mode: 'aac', bitrateKbps: 96 },
+      }) as Rung,
+  ),
 };
 
 const crfSweep: Ladder = {
   id: 'crf-sweep',
   name: 'CRF sweep (x264)',
-  description: 'Four resolutions × five CRF values with x264: the grid behind rate–quality curves and per-title ladders.',
-  rungs: [1080, 720, 540, 360].flatMap((h) => [18, 23, 28, 33, 38].map((crf) => crfRung('libx264', h, crf))),
+  description:
+    'Four resolutions × five CRF values with x264: the grid behind rate–quality curves and per-title ladders.',
+  rungs: [1080, 720, 540, 360].flatMap((h) =>
+    [18, 23, 28, 33, 38].map((crf) => crfRung('libx264', h, crf)),
+  ),
 };
 
 const SHOOTOUT_CRF: Record<'libx264' | 'libx265' | 'libsvtav1' | 'libvpx-vp9', number[]> = {
@@ -125,7 +147,8 @@ const SHOOTOUT_CRF: Record<'libx264' | 'libx265' | 'libsvtav1' | 'libvpx-vp9', n
 const codecShootout: Ladder = {
   id: 'codec-shootout',
   name: 'Codec shoot-out (x264 / x265 / SVT-AV1 / VP9)',
-  description: 'Each codec at 1080p and 720p over a CRF range chosen to span similar qualities, for BD-rate comparisons.',
+  description:
+    'Each codec at 1080p and 720p over a CRF range chosen to span similar qualities, for BD-rate comparisons.',
   rungs: (Object.keys(SHOOTOUT_CRF) as (keyof typeof SHOOTOUT_CRF)[]).flatMap((enc) =>
     [1080, 720].flatMap((h) => SHOOTOUT_CRF[enc].map((crf) => crfRung(enc, h, crf))),
   ),
@@ -133,9 +156,21 @@ const codecShootout: Ladder = {
 
 /** The built-in ladders, in the order they are listed. */
 export const PRESET_LADDERS: readonly LadderEntry[] = [
-  { ladder: hlsH264, builtIn: true, source: 'Apple HLS Authoring Specification for Apple Devices, bit-rate tables' },
-  { ladder: hlsHevc, builtIn: true, source: 'Apple HLS Authoring Specification for Apple Devices, HEVC table (SDR, 30 fps)' },
-  { ladder: netflix2015, builtIn: true, source: 'Netflix Tech Blog, “Per-Title Encode Optimization” (2015), Table 1 — reconstructed' },
+  {
+    ladder: hlsH264,
+    builtIn: true,
+    source: 'Apple HLS Authoring Specification for Apple Devices, bit-rate tables',
+  },
+  {
+    ladder: hlsHevc,
+    builtIn: true,
+    source: 'Apple HLS Authoring Specification for Apple Devices, HEVC table (SDR, 30 fps)',
+  },
+  {
+    ladder: netflix2015,
+    builtIn: true,
+    source: 'Netflix Tech Blog, “Per-Title Encode Optimization” (2015), Table 1 — reconstructed',
+  },
   { ladder: crfSweep, builtIn: true },
   { ladder: codecShootout, builtIn: true },
 ];

@@ -17,9 +17,30 @@ function project(): ProjectFile {
     version: 1,
     exportedAt: '2026-01-01T00:00:00.000Z',
     app: { version: '0.1.0' },
-    sources: [{ id: 's1', path: '/m/a.mp4', fileName: 'a.mp4', sizeBytes: 10, mtimeMs: 1, addedAt: 't', media, raw: null }],
+    sources: [
+      {
+        id: 's1',
+        path: '/m/a.mp4',
+        fileName: 'a.mp4',
+        sizeBytes: 10,
+        mtimeMs: 1,
+        addedAt: 't',
+        media,
+        raw: null,
+      },
+    ],
     ladders: [],
-    batches: [{ id: 'b1', sourceId: 's1', ladder: null, outDir: '/out', decodeOnce: true, skipped: [], createdAt: 't' }],
+    batches: [
+      {
+        id: 'b1',
+        sourceId: 's1',
+        ladder: null,
+        outDir: '/out',
+        decodeOnce: true,
+        skipped: [],
+        createdAt: 't',
+      },
+    ],
     jobs: [
       {
         id: 'j1',
@@ -133,8 +154,12 @@ describe('projectProblems', () => {
   });
 
   it('refuses a wrong format tag and another version', () => {
-    expect(projectProblems({ ...project(), format: 'x' })[0]).toMatch(/^format: not a VQ Studio project/);
-    expect(projectProblems({ ...project(), version: 3 })[0]).toMatch(/^version: version 3 is not supported/);
+    expect(projectProblems({ ...project(), format: 'x' })[0]).toMatch(
+      /^format: not a VQ Studio project/,
+    );
+    expect(projectProblems({ ...project(), version: 3 })[0]).toMatch(
+      /^version: version 3 is not supported/,
+    );
   });
 
   it('finds references that do not resolve, duplicates and series of the wrong length', () => {
@@ -165,19 +190,32 @@ describe('projectProblems', () => {
       (q.scoreResults[0] as Record<string, unknown>).identity = identity;
       return projectProblems(q);
     };
-    expect(bad({ sizeBytes: -1, mtimeMs: 0, hash })[0]).toMatch(/^scoreResults\.0\.identity\.sizeBytes: /);
-    expect(bad({ sizeBytes: 1, mtimeMs: 1.5, hash })[0]).toMatch(/^scoreResults\.0\.identity\.mtimeMs: /);
-    for (const h of [`p1:${'0A'.repeat(32)}`, `p2:${'0a'.repeat(32)}`, `p1:${'0a'.repeat(31)}`, 'x'])
+    expect(bad({ sizeBytes: -1, mtimeMs: 0, hash })[0]).toMatch(
+      /^scoreResults\.0\.identity\.sizeBytes: /,
+    );
+    expect(bad({ sizeBytes: 1, mtimeMs: 1.5, hash })[0]).toMatch(
+      /^scoreResults\.0\.identity\.mtimeMs: /,
+    );
+    for (const h of [
+      `p1:${'0A'.repeat(32)}`,
+      `p2:${'0a'.repeat(32)}`,
+      `p1:${'0a'.repeat(31)}`,
+      'x',
+    ])
       expect(bad({ sizeBytes: 1, mtimeMs: 0, hash: h })).toContain(
         'scoreResults.0.identity.hash: not a file hash (p1: and 64 hex digits)',
       );
-    expect(bad({ sizeBytes: 1, mtimeMs: 0, hash, extra: 1 }).some((m) => m.includes('extra'))).toBe(true);
+    expect(bad({ sizeBytes: 1, mtimeMs: 0, hash, extra: 1 }).some((m) => m.includes('extra'))).toBe(
+      true,
+    );
   });
 
   it('needs the rate control mode of a historical rung (analysis.get describes it)', () => {
     const p = project();
     (p.renditions[0]!.rung as Record<string, unknown>).rateControl = undefined;
-    expect(projectProblems(p)).toContain('renditions.0.rung.rateControl: missing (expected object)');
+    expect(projectProblems(p)).toContain(
+      'renditions.0.rung.rateControl: missing (expected object)',
+    );
   });
 
   it('checks the fields of a per-title run the app reads back, not only its ids', () => {
@@ -186,10 +224,37 @@ describe('projectProblems', () => {
       sourceId: 's1',
       batchId: 'b1',
       status: 'done',
-      options: { encoder: 'libx264', preset: 'medium', heights: [120], crfs: [20, 30], quality: 'vmafMean', pick: {}, outDir: '/out' },
+      options: {
+        encoder: 'libx264',
+        preset: 'medium',
+        heights: [120],
+        crfs: [20, 30],
+        quality: 'vmafMean',
+        pick: {},
+        outDir: '/out',
+      },
       ladder: { id: 'pertitle-a', name: 'Per-title: a.mp4', rungs: [] },
-      hull: [{ renditionId: 'r1', group: '120p', width: 160, height: 120, bitrate: 100_000, quality: 90 }],
-      picks: [{ rungId: '120p-100k', renditionId: 'r1', width: 160, height: 120, bitrate: 100_000, quality: 90, why: 'top' }],
+      hull: [
+        {
+          renditionId: 'r1',
+          group: '120p',
+          width: 160,
+          height: 120,
+          bitrate: 100_000,
+          quality: 90,
+        },
+      ],
+      picks: [
+        {
+          rungId: '120p-100k',
+          renditionId: 'r1',
+          width: 160,
+          height: 120,
+          bitrate: 100_000,
+          quality: 90,
+          why: 'top',
+        },
+      ],
       scoredPoints: 1,
       error: null,
       createdAt: 't',
@@ -197,22 +262,27 @@ describe('projectProblems', () => {
     };
     const good = { ...project(), perTitleRuns: [run] };
     // The ladder must be a real ladder (an empty one is not), as `ladders.save` demands.
-    expect(projectProblems(good).some((p) => p.startsWith('perTitleRuns.0.ladder.rungs'))).toBe(true);
+    expect(projectProblems(good).some((p) => p.startsWith('perTitleRuns.0.ladder.rungs'))).toBe(
+      true,
+    );
     const ok = { ...project(), perTitleRuns: [{ ...run, ladder: null, picks: null, hull: null }] };
     expect(projectProblems(ok)).toEqual([]);
     // Without options the run used to pass validation and then fail the import with a raw SQLite
     // error (options_json is NOT NULL) instead of naming the field.
     const { options: _dropped, ...noOptions } = run;
     void _dropped;
-    expect(projectProblems({ ...project(), perTitleRuns: [{ ...noOptions, ladder: null }] })).toContain(
-      'perTitleRuns.0.options: missing (expected object)',
-    );
-    expect(projectProblems({ ...project(), perTitleRuns: [{ ...run, ladder: null, status: 'running' }] })[0]).toMatch(
-      /^perTitleRuns\.0\.status/,
-    );
-    expect(projectProblems({ ...project(), perTitleRuns: [{ ...run, ladder: null, picks: 'none' }] })[0]).toMatch(
-      /^perTitleRuns\.0\.picks/,
-    );
+    expect(
+      projectProblems({ ...project(), perTitleRuns: [{ ...noOptions, ladder: null }] }),
+    ).toContain('perTitleRuns.0.options: missing (expected object)');
+    expect(
+      projectProblems({
+        ...project(),
+        perTitleRuns: [{ ...run, ladder: null, status: 'running' }],
+      })[0],
+    ).toMatch(/^perTitleRuns\.0\.status/);
+    expect(
+      projectProblems({ ...project(), perTitleRuns: [{ ...run, ladder: null, picks: 'none' }] })[0],
+    ).toMatch(/^perTitleRuns\.0\.picks/);
   });
 
   it('accepts an unknown target only when the result says it was removed before export', () => {

@@ -59,7 +59,10 @@ const AbsPath = z
   .min(1, 'path is empty')
   .max(4096)
   .refine((p) => !p.includes('\0'), 'path contains a NUL byte')
-  .refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\'), 'not an absolute path');
+  .refine(
+    (p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\'),
+    'not an absolute path',
+  );
 const Timestamp = z.string().min(1).max(64);
 const Count = z.number().int().min(0);
 const Dim = z.number().int().min(1).max(65536);
@@ -71,7 +74,12 @@ const MediaSchema = z.looseObject({
   fileName: z.string(),
   container: z.string(),
   sizeBytes: z.number(),
-  video: z.looseObject({ codec: z.string(), width: z.number(), height: z.number(), pixFmt: z.string() }),
+  video: z.looseObject({
+    codec: z.string(),
+    width: z.number(),
+    height: z.number(),
+    pixFmt: z.string(),
+  }),
   audio: z.array(z.unknown()),
 });
 
@@ -84,7 +92,11 @@ const HistoricalRung = z.looseObject({
   encoder: z.string(),
   rateControl: z.looseObject({ mode: z.enum(['crf', 'abr', 'cbr']) }),
 });
-const HistoricalLadder = z.looseObject({ id: z.string().min(1), name: z.string(), rungs: z.array(HistoricalRung) });
+const HistoricalLadder = z.looseObject({
+  id: z.string().min(1),
+  name: z.string(),
+  rungs: z.array(HistoricalRung),
+});
 
 /**
  * What a scored file was when it was measured (electron/core/media/fileIdentity.ts): its size,
@@ -97,7 +109,12 @@ export const FileIdentitySchema = z.strictObject({
 });
 
 /** One per-frame value: a number, null (NaN) or "inf" / "-inf". */
-export const SeriesValueSchema = z.union([z.number(), z.null(), z.literal('inf'), z.literal('-inf')]);
+export const SeriesValueSchema = z.union([
+  z.number(),
+  z.null(),
+  z.literal('inf'),
+  z.literal('-inf'),
+]);
 
 /** A source file of the library. */
 export const ProjectSourceSchema = z.strictObject({
@@ -111,7 +128,12 @@ export const ProjectSourceSchema = z.strictObject({
   media: MediaSchema,
   /** Geometry of raw video, given by the person at import. */
   raw: z
-    .strictObject({ width: Dim, height: Dim, pixFmt: z.string().min(1), fps: z.number().positive() })
+    .strictObject({
+      width: Dim,
+      height: Dim,
+      pixFmt: z.string().min(1),
+      fps: z.number().positive(),
+    })
     .nullable(),
 });
 
@@ -311,9 +333,12 @@ export const ProjectPerTitleRunSchema = z.looseObject({
 
 /** The whole project file. */
 export const ProjectFileSchema = z.strictObject({
-  format: z.literal(PROJECT_FORMAT, { error: `not a VQ Studio project (format must be "${PROJECT_FORMAT}")` }),
+  format: z.literal(PROJECT_FORMAT, {
+    error: `not a VQ Studio project (format must be "${PROJECT_FORMAT}")`,
+  }),
   version: z.union([z.literal(1), z.literal(PROJECT_VERSION)], {
-    error: (i) => `version ${JSON.stringify(i.input)} is not supported (this app reads versions ${READABLE_PROJECT_VERSIONS.join(' and ')})`,
+    error: (i) =>
+      `version ${JSON.stringify(i.input)} is not supported (this app reads versions ${READABLE_PROJECT_VERSIONS.join(' and ')})`,
   }),
   exportedAt: Timestamp,
   app: z.looseObject({ version: z.string() }),
@@ -408,7 +433,10 @@ export function projectProblems(input: unknown): string[] {
 /** zod issues as `path.to.field: message` lines ("missing" for a field that is not there). */
 export function schemaProblems(error: z.ZodError): string[] {
   return error.issues.map((i) => {
-    const message = i.message.replace(/^Invalid input: expected (\w+), received undefined$/, 'missing (expected $1)');
+    const message = i.message.replace(
+      /^Invalid input: expected (\w+), received undefined$/,
+      'missing (expected $1)',
+    );
     return `${i.path.length ? `${i.path.join('.')}: ` : ''}${message}`;
   });
 }
@@ -419,7 +447,10 @@ export function schemaProblems(error: z.ZodError): string[] {
  */
 export function projectReferenceProblems(p: ProjectFile): string[] {
   const out: string[] = [];
-  const ids = <T extends { id: string }>(kind: keyof ProjectFile, list: readonly T[]): Map<string, T> => {
+  const ids = <T extends { id: string }>(
+    kind: keyof ProjectFile,
+    list: readonly T[],
+  ): Map<string, T> => {
     const m = new Map<string, T>();
     list.forEach((r, i) => {
       if (m.has(r.id)) out.push(`${kind}.${i}.id: "${r.id}" appears twice`);
@@ -436,7 +467,8 @@ export function projectReferenceProblems(p: ProjectFile): string[] {
   ids('perTitleRuns', p.perTitleRuns ?? []);
   const ladderIds = new Set<string>();
   p.ladders.forEach((l, i) => {
-    if (ladderIds.has(l.ladder.id)) out.push(`ladders.${i}.ladder.id: "${l.ladder.id}" appears twice`);
+    if (ladderIds.has(l.ladder.id))
+      out.push(`ladders.${i}.ladder.id: "${l.ladder.id}" appears twice`);
     ladderIds.add(l.ladder.id);
   });
   const paths = new Map<string, string>();
@@ -448,14 +480,20 @@ export function projectReferenceProblems(p: ProjectFile): string[] {
   p.sources.forEach((s, i) => uniquePath(`sources.${i}.path`, s.path));
   p.renditions.forEach((r, i) => uniquePath(`renditions.${i}.path`, r.path));
 
-  const need = (where: string, what: string, id: string | null, table: Map<string, unknown>): void => {
+  const need = (
+    where: string,
+    what: string,
+    id: string | null,
+    table: Map<string, unknown>,
+  ): void => {
     if (id !== null && !table.has(id)) out.push(`${where}: ${what} "${id}" is not in the file`);
   };
   p.batches.forEach((b, i) => need(`batches.${i}.sourceId`, 'source', b.sourceId, sources));
   p.jobs.forEach((j, i) => {
     need(`jobs.${i}.batchId`, 'batch', j.batchId, batches);
     need(`jobs.${i}.dependsOn`, 'job', j.dependsOn, jobs);
-    if (j.plan.kind !== j.kind) out.push(`jobs.${i}.plan.kind: "${j.plan.kind}" differs from the job's kind "${j.kind}"`);
+    if (j.plan.kind !== j.kind)
+      out.push(`jobs.${i}.plan.kind: "${j.plan.kind}" differs from the job's kind "${j.kind}"`);
   });
   p.renditions.forEach((r, i) => {
     need(`renditions.${i}.sourceId`, 'source', r.sourceId, sources);
@@ -471,15 +509,23 @@ export function projectReferenceProblems(p: ProjectFile): string[] {
     const run = runs.get(r.runId);
     if (!run) out.push(`${at}.runId: score run "${r.runId}" is not in the file`);
     else if (run.referenceId !== r.referenceId) {
-      out.push(`${at}.referenceId: "${r.referenceId}" differs from its run's reference "${run.referenceId}"`);
+      out.push(
+        `${at}.referenceId: "${r.referenceId}" differs from its run's reference "${run.referenceId}"`,
+      );
     }
     if (!r.targetRemoved) {
-      need(`${at}.target.id`, r.target.kind, r.target.id, r.target.kind === 'source' ? sources : renditions);
+      need(
+        `${at}.target.id`,
+        r.target.kind,
+        r.target.id,
+        r.target.kind === 'source' ? sources : renditions,
+      );
     }
     const n = r.frameNumbers.length;
     if (r.frames !== n) out.push(`${at}.frames: ${r.frames} but frameNumbers has ${n} entries`);
     for (const [s, values] of Object.entries(r.series) as [ScoreSeries, SeriesValue[]][]) {
-      if (values.length !== n) out.push(`${at}.series.${s}: ${values.length} values for ${n} frames`);
+      if (values.length !== n)
+        out.push(`${at}.series.${s}: ${values.length} values for ${n} frames`);
     }
   });
   const featuresOf = new Map<string, Set<string>>();
@@ -503,6 +549,8 @@ export function projectReferenceProblems(p: ProjectFile): string[] {
     if (f.values.length !== n) out.push(`${at}.values: ${f.values.length} values for ${n} frames`);
   });
   // A per-title run's batch may be gone (pertitle_runs has no foreign keys); its source may not.
-  (p.perTitleRuns ?? []).forEach((r, i) => need(`perTitleRuns.${i}.sourceId`, 'source', r.sourceId, sources));
+  (p.perTitleRuns ?? []).forEach((r, i) =>
+    need(`perTitleRuns.${i}.sourceId`, 'source', r.sourceId, sources),
+  );
   return out;
 }

@@ -13,11 +13,18 @@ describe('job statuses', () => {
     expect(isFinished('queued')).toBe(false);
     expect(isFinished('running')).toBe(false);
     expect(isFinished('interrupted')).toBe(true);
-    expect(['done', 'failed', 'canceled', 'interrupted'].filter((s) => isRetryable(s as never))).toEqual(['failed', 'canceled', 'interrupted']);
+    expect(
+      ['done', 'failed', 'canceled', 'interrupted'].filter((s) => isRetryable(s as never)),
+    ).toEqual(['failed', 'canceled', 'interrupted']);
   });
 
   it('tallies a batch; interrupted counts as failed; finished only when nothing is waiting', () => {
-    const t = batchTally([{ status: 'done' }, { status: 'failed' }, { status: 'interrupted' }, { status: 'canceled' }]);
+    const t = batchTally([
+      { status: 'done' },
+      { status: 'failed' },
+      { status: 'interrupted' },
+      { status: 'canceled' },
+    ]);
     expect(t).toEqual({ done: 1, failed: 2, canceled: 1, active: 0, finished: true });
     expect(batchTally([{ status: 'done' }, { status: 'queued' }]).finished).toBe(false);
   });

@@ -3,7 +3,10 @@ import { formatRawSpec, looksRaw, parseRate, parseRawSpec } from './rawSpec';
 
 describe('parseRawSpec', () => {
   it('reads WxH:pix_fmt:fps', () => {
-    expect(parseRawSpec('320x192:yuv420p:12')).toEqual({ ok: true, spec: { width: 320, height: 192, pixFmt: 'yuv420p', fps: 12 } });
+    expect(parseRawSpec('320x192:yuv420p:12')).toEqual({
+      ok: true,
+      spec: { width: 320, height: 192, pixFmt: 'yuv420p', fps: 12 },
+    });
   });
   it('defaults fps to 25 like ffmpeg', () => {
     const r = parseRawSpec('576x324:yuv420p10le');

@@ -7,8 +7,13 @@ export const RAW_EXTENSIONS = ['.yuv', '.rgb', '.raw', '.nv12'] as const;
  * Parses `WxH:pix_fmt[:fps]` (e.g. `320x192:yuv420p:12`). fps defaults to 25, as ffmpeg assumes.
  * Returns an error message instead of throwing so CLI and UI can show it inline.
  */
-export function parseRawSpec(text: string): { ok: true; spec: RawVideoSpec } | { ok: false; message: string } {
-  const m = /^\s*(\d+)\s*[xX]\s*(\d+)\s*:\s*([a-z0-9_]+)\s*(?::\s*(\d+(?:\.\d+)?(?:\/\d+)?)\s*)?$/.exec(text);
+export function parseRawSpec(
+  text: string,
+): { ok: true; spec: RawVideoSpec } | { ok: false; message: string } {
+  const m =
+    /^\s*(\d+)\s*[xX]\s*(\d+)\s*:\s*([a-z0-9_]+)\s*(?::\s*(\d+(?:\.\d+)?(?:\/\d+)?)\s*)?$/.exec(
+      text,
+    );
   if (!m) {
     return { ok: false, message: `"${text}" is not WxH:pix_fmt[:fps], e.g. 1920x1080:yuv420p:24` };
   }

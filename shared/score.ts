@@ -22,6 +22,7 @@
 import { z } from 'zod';
 import type { PooledStats } from './pooling';
 import { FIX_IDS, type FixId, type PreflightFinding } from './preflight';
+import { DROPPED_FRAMES, type FrameMatch } from './frameMatch';
 
 /** Metrics a person can ask for (`vq score --metrics`). */
 export const SCORE_METRICS = ['vmaf', 'psnr', 'ssim', 'ms_ssim', 'cambi', 'xpsnr'] as const;
@@ -173,6 +174,12 @@ export const ScaleRequestSchema = z.union([
 /** A {@link ScaleRequestSchema} value. */
 export type ScaleRequest = z.infer<typeof ScaleRequestSchema>;
 
+/** When a scoring run matches frames by their pictures (`ScoreOptions.align`). */
+export const ALIGN_MODES = ['auto', 'on', 'off'] as const;
+
+/** One of {@link ALIGN_MODES}. */
+export type AlignMode = (typeof ALIGN_MODES)[number];
+
 /** Options of one scoring run (API/CLI input; validated with zod at the boundary). */
 export const ScoreOptionsSchema = z
   .object({
@@ -192,6 +199,14 @@ export const ScoreOptionsSchema = z
     threads: z.number().int().min(1).max(1024).optional(),
     /** Pre-flight fixes chosen for every pair they apply to. */
     fixes: z.array(z.enum(FIX_IDS)).optional(),
+    /**
+     * Match the frames by their pictures (the alignment assistant): `auto` (default) when the
+     * pre-flight finds the timing of a pair off (rates, frame counts, start times), `on` for every
+     * pair, `off` never (the align-frames fix still asks for it).
+     */
+    align: z.enum(ALIGN_MODES).optional(),
+    /** What matched scoring does with reference frames the distorted video lacks (default exclude). */
+    droppedFrames: z.enum(DROPPED_FRAMES).optional(),
     /**
      * "Share of frames below" thresholds per series (default: VMAF 80). None for a lower-is-better
      * series (CAMBI): the frames below a threshold are its good ones.
@@ -246,9 +261,17 @@ export interface Alignment {
   vmafPixFmt: string | null;
   /** The frame rate both inputs were read at (`-r` before `-i`), as "N/D". */
   frameRate: string | null;
-  /** Per-leg frame-rate handling: index (forced CFR with -r) or convert (fps filter). */
+  /**
+   * Per-leg frame-rate handling: index (forced CFR with -r), convert (fps filter), timestamps, or
+   * matched: the frames paired by their pictures (`frameMatch`).
+   */
   referenceTiming: 'index' | 'convert' | 'timestamps';
-  distortedTiming: 'index' | 'convert' | 'timestamps';
+  distortedTiming: 'index' | 'convert' | 'timestamps' | 'matched';
+  /**
+   * The picture match scored on (distortedTiming `matched`): `frameNumbers` are then reference
+   * frames, each compared with the distorted frame frameMatch.ts pairs it with. Null otherwise.
+   */
+  frameMatch?: FrameMatch | null;
   /** First frame scored (index in the reference at `frameRate`). */
   startFrame: number;
   /** Frames compared (before subsampling), or null when it runs to the end. */

@@ -120,4 +120,13 @@ export const KNOWN_VIDEO_ENCODERS = [
 ] as const;
 
 /** Filters the doctor reports on. */
-export const FILTERS_OF_INTEREST = ['libvmaf', 'psnr', 'ssim', 'xpsnr', 'vmafmotion', 'scale', 'zscale', 'split'] as const;
+export const FILTERS_OF_INTEREST = [
+  'libvmaf',
+  'psnr',
+  'ssim',
+  'xpsnr',
+  'vmafmotion',
+  'scale',
+  'zscale',
+  'split',
+] as const;

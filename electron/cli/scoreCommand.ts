@@ -12,7 +12,9 @@ import { toApiError } from '../../shared/errors';
 import type { RawVideoSpec } from '../../shared/media';
 import type { FixId, PreflightFinding } from '../../shared/preflight';
 import { parseRawSpec } from '../../shared/rawSpec';
+import { DROPPED_FRAMES } from '../../shared/frameMatch';
 import {
+  ALIGN_MODES,
   SERIES_LABELS,
   ScoreOptionsSchema,
   type ScoreOptions,
@@ -22,7 +24,8 @@ import {
 import { createCore } from '../core/core';
 import { formatCommand } from '../core/ffmpeg/commandLine';
 import { etaSeconds } from '../core/ffmpeg/progress';
-import { defaultDataDir } from '../core/paths';
+import { frameList } from '../core/align/alignVideos';
+import { dataLayout, defaultDataDir } from '../core/paths';
 import { checkInputFile } from '../core/probe';
 import {
   PreflightBlockedError,
@@ -66,6 +69,13 @@ Quality of files against a reference in one ffmpeg process; pre-flight findings 
   --threads N        libvmaf threads (default: all cores, shared among the --dist files; one
                      thread per video when the title is too long for libvmaf's frame queue)
   --fix NAME         apply a pre-flight fix (repeatable)
+  --align MODE       match the frames by their pictures before scoring (see \`vq align\`):
+                       auto  when the pre-flight finds the timing off (rates, frame counts,
+                             start times): the default
+                       on    for every pair;   off  never
+                     a match found surely is scored on by itself; the result records it
+  --dropped MODE     reference frames the distorted video lacks, when matched: exclude (default)
+                     leaves them out, hold scores each against the frame shown in its place
   --per-frame F.csv  every frame's values;  --json  the result as JSON on stdout
   --ref-raw / --dist-raw WxH:pix_fmt:fps   geometry of headerless raw video
 
@@ -87,6 +97,8 @@ export async function scoreCommand(args: string[]): Promise<number> {
       subsample: { type: 'string' },
       threads: { type: 'string' },
       fix: { type: 'string', multiple: true },
+      align: { type: 'string' },
+      dropped: { type: 'string' },
       json: { type: 'boolean' },
       'per-frame': { type: 'string' },
       'ref-raw': { type: 'string' },
@@ -132,7 +144,7 @@ export async function scoreCommand(args: string[]): Promise<number> {
     if (perFrameFile) checkWritable(perFrameFile);
     const { plan, processes } = await planScoreProcesses(
       { ...options, reference: { path: ref.realPath, raw: refRaw ?? null }, distorted },
-      { toolchain: core.toolchain },
+      { toolchain: core.toolchain, cacheDir: dataLayout(core.dataDir).cache },
       abort.signal,
     );
     printPreflight(plan);
@@ -174,6 +186,8 @@ interface ScoreFlags {
   subsample?: string;
   threads?: string;
   fix?: string[];
+  align?: string;
+  dropped?: string;
 }
 
 /** The flags as validated score options (a mistake is a usage error, exit 2). */
@@ -197,9 +211,16 @@ function readOptions(v: ScoreFlags): ScoreOptions {
   if (v.threads !== undefined) o.threads = numberFlag('--threads', v.threads, 1, 1024, true);
   if (v.fix?.length)
     o.fixes = [...new Set(v.fix.map((f) => parsed<FixId>('--fix', parseFixArg(f))))];
+  if (v.align !== undefined) o.align = oneOf('--align', v.align, ALIGN_MODES);
+  if (v.dropped !== undefined) o.droppedFrames = oneOf('--dropped', v.dropped, DROPPED_FRAMES);
   const checked = ScoreOptionsSchema.safeParse(o);
   if (!checked.success) throw new UsageError(checked.error.issues[0]?.message ?? 'invalid options');
   return checked.data;
+}
+
+function oneOf<T extends string>(flag: string, text: string, choices: readonly T[]): T {
+  if ((choices as readonly string[]).includes(text)) return text as T;
+  throw new UsageError(`${flag} ${text}: give one of ${choices.join(', ')}`);
 }
 
 function parsed<T>(flag: string, r: { ok: true; value: T } | { ok: false; message: string }): T {
@@ -324,6 +345,20 @@ const OPTIONAL_COLUMNS: readonly { series: ScoreSeries; title: string; digits: n
   ['xpsnr', 'xpsnrU', 'xpsnrV', 'cambi'] as const
 ).map((series) => ({ series, title: SERIES_LABELS[series], digits: 3 }));
 
+/** A match scored on, in one line: where it starts, what it lacks, how sure. */
+function describeMatch(r: ScoreRunResult['results'][number]): string {
+  const m = r.alignment.frameMatch!;
+  const first = m.mapping[0]!;
+  const parts = [`distorted frame ${first.distStart} = reference frame ${first.refStart}`];
+  if (m.dropped.length)
+    parts.push(
+      `${m.dropped.length} reference frame(s) lacking (${frameList(m.dropped)}): ${m.droppedFrames === 'hold' ? 'scored against the frame held' : 'left out'}`,
+    );
+  if (m.repeated.length) parts.push(`${m.repeated.length} repeated frame(s) left out`);
+  parts.push(`confidence ${m.confidence.toFixed(2)}`);
+  return parts.join('; ');
+}
+
 function describeRun(run: ScoreRunResult, perFrameFile: string | null): string {
   const optional = OPTIONAL_COLUMNS.filter((c) => run.results.some((r) => r.metrics[c.series]));
   const rows = run.results.map((r) => [
@@ -372,6 +407,11 @@ function describeRun(run: ScoreRunResult, perFrameFile: string | null): string {
       notes.set(u.reason, `${u.metric}: ${u.reason}${u.hint ? ` ${u.hint}` : ''}`);
   }
   if (notes.size) out.push('', 'Notes:', ...[...notes.values()].map((n) => `  - ${n}`));
+  const matched = run.results.filter((r) => r.alignment.frameMatch);
+  if (matched.length) {
+    out.push('', 'Frames matched by their pictures:');
+    for (const r of matched) out.push(`  ${path.basename(r.distorted)}: ${describeMatch(r)}`);
+  }
   const fixes = run.results.filter((r) => r.fixes.length);
   if (fixes.length) {
     out.push(

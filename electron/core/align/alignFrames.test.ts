@@ -85,7 +85,8 @@ describe('alignFrames', () => {
       },
     );
     expect(half).toMatchObject({ offsetFrames: 0, dropped: [], repeated: [] });
-    expect(half.mapping).toHaveLength(150); // every other reference frame: runs of one
+    // Every other reference frame: one run at a step of 2.
+    expect(half.mapping).toEqual([{ distStart: 0, refStart: 0, length: 150, refStep: 2 }]);
     const twice = alignFrames(
       refSig,
       signaturesOf(
@@ -100,6 +101,46 @@ describe('alignFrames', () => {
     // A frame missing from the half-rate encode is a drop even so.
     const gap = ref.filter((_, i) => i % 2 === 0 && i !== 100);
     expect(alignFrames(refSig, signaturesOf(gap, 20), { slope: 2 }).dropped).toEqual([100]);
+  });
+
+  it('follows a rate conversion at any phase: neither drop nor repeat where the rate says', () => {
+    // A converter shows reference frame floor(j·slope + φ) at distorted frame j, φ its own.
+    const converted = (slope: number, phase: number, count: number): Uint8Array[] =>
+      Array.from({ length: count }, (_, j) => ref[Math.floor(j * slope + phase)]!);
+    for (const [slope, count] of [
+      [24 / 25, 300], // 24 → 25 fps: a frame shown twice every 25
+      [1.2, 245], // 30 → 25 fps: every sixth frame skipped
+      [30000 / 1001 / 25, 290], // 29.97 → 25
+    ] as const) {
+      for (const phase of [0, 0.3, 0.5, 0.8]) {
+        const frames = converted(slope, phase, count).filter((f) => f !== undefined);
+        const m = alignFrames(refSig, signaturesOf(frames, 20), { slope });
+        expect({ slope, phase, dropped: m.dropped, repeated: m.repeated }).toEqual({
+          slope,
+          phase,
+          dropped: [],
+          repeated: [],
+        });
+        expect(m.slope).toBe(slope);
+        // Each distorted frame against the frame it shows.
+        for (const run of m.mapping) {
+          for (let k = 0; k < run.length; k++) {
+            const j = run.distStart + k;
+            expect(run.refStart + k * (run.refStep ?? 1)).toBe(Math.floor(j * slope + phase));
+          }
+        }
+      }
+    }
+    // A frame lacking on top of a 30 → 25 conversion is a drop.
+    const lacking = converted(1.2, 0.5, 245).filter((_, j) => j !== 100);
+    expect(alignFrames(refSig, signaturesOf(lacking, 20), { slope: 1.2 }).dropped).toHaveLength(1);
+  });
+
+  it('finds a speed change: the frames kept one for one at another rate', () => {
+    // A 24 fps film played at 25 fps: the rates say 0.96, the pictures say frame for frame.
+    const m = alignFrames(refSig, signaturesOf(ref, 20), { slope: 24 / 25 });
+    expect(m).toMatchObject({ slope: 1, dropped: [], repeated: [], aligned: true });
+    expect(m.mapping).toEqual([{ distStart: 0, refStart: 0, length: 300 }]);
   });
 
   it('a slate before a late start: the mapping says where each starts', () => {

@@ -15,14 +15,10 @@
  * Distance: 1 − the dot product of two signatures (0 for the same picture; two flat frames are
  * the same picture). Pure: signatures in, mapping out.
  */
+import { lastRefOf, type MappingRun } from '../../../shared/frameMatch';
 import { SIGNATURE_DIMS, type Signatures } from './signatures';
 
-/** A run of distorted frames that show consecutive reference frames. */
-export interface MappingRun {
-  distStart: number;
-  refStart: number;
-  length: number;
-}
+export type { MappingRun };
 
 /** How the distorted video maps onto the reference. */
 export interface FrameMapping {
@@ -44,6 +40,11 @@ export interface FrameMapping {
   offsetCosts: { offset: number; cost: number }[];
   /** True when nothing needs changing: frame i shows reference frame i, all of them. */
   aligned: boolean;
+  /**
+   * Reference frames per distorted frame along the match: the rates' (`AlignOptions.slope`), or 1
+   * when the pictures say the frames were kept one for one at another rate (a speed change).
+   */
+  slope: number;
 }
 
 /** Options of {@link alignFrames}. */
@@ -120,9 +121,12 @@ function distanceOf(ref: Signatures, dist: Signatures): (i: number, j: number) =
   };
 }
 
-/** The reference frame the diagonal of `offset` puts under distorted frame j. */
+/**
+ * The reference frame the diagonal of `offset` puts under distorted frame j: the nearest one (the
+ * offset curve samples along it).
+ */
 function onDiagonal(j: number, slope: number, offset: number): number {
-  return Math.floor(j * slope + 1e-9) + offset;
+  return Math.floor(j * slope + 0.5 + 1e-9) + offset;
 }
 
 /** The mean distance along the diagonal shifted by `offset`, over sampled distorted frames. */
@@ -153,89 +157,138 @@ function diagonalCost(
   return counted === 0 ? null : sum / counted;
 }
 
+/**
+ * The reference frame under distorted frame j on one edge of the rate's corridor: phase 0 the
+ * frame at or before j·slope, phase 1 the one at or after. A rate converter picks
+ * floor(j·slope + φ) for a phase φ of its own (ffmpeg's fps filter, a player, a transcoder each
+ * have theirs), which at every j is one of the two, so a path may take either edge at each
+ * frame for free; only leaving the corridor is a drop or a repeat.
+ */
+function onEdge(j: number, slope: number, phase: number): number {
+  const x = j * slope;
+  return phase === 0 ? Math.floor(x + 1e-9) : Math.ceil(x - 1e-9);
+}
+
+/** The offset curve of one slope, and its lowest shift (the smallest of any that tie). */
+function offsetCurve(
+  ref: Signatures,
+  dist: Signatures,
+  distance: (i: number, j: number) => number,
+  slope: number,
+  maxOffset: number,
+): { costs: { offset: number; cost: number }[]; best: { offset: number; cost: number } } | null {
+  const costs: { offset: number; cost: number }[] = [];
+  for (let off = -maxOffset; off <= maxOffset; off++) {
+    const cost = diagonalCost(ref, dist, distance, slope, off);
+    if (cost !== null) costs.push({ offset: off, cost });
+  }
+  if (costs.length === 0) return null;
+  let lowest = Infinity;
+  for (const c of costs) lowest = Math.min(lowest, c.cost);
+  let best = costs[0]!;
+  for (const c of costs) {
+    if (c.cost - lowest > TIE_DISTANCE) continue;
+    if (best.cost - lowest > TIE_DISTANCE || Math.abs(c.offset) < Math.abs(best.offset)) best = c;
+  }
+  return { costs, best };
+}
+
 /** Maps every frame of `dist` onto `ref` (see the file comment). */
 export function alignFrames(ref: Signatures, dist: Signatures, o: AlignOptions = {}): FrameMapping {
   const maxOffset = Math.min(o.maxOffset ?? 250, Math.max(ref.count, dist.count) - 1);
   const band = o.band ?? 48;
-  const slope = o.slope ?? 1;
-  if (!(slope > 0 && slope <= 8)) throw new Error(`a slope of ${slope} frames per frame`);
-  const maxStep = Math.max(2, o.maxStep ?? 12) + Math.ceil(slope);
+  const rateSlope = o.slope ?? 1;
+  if (!(rateSlope > 0 && rateSlope <= 8))
+    throw new Error(`a slope of ${rateSlope} frames per frame`);
 
   const distance = distanceOf(ref, dist);
-  // 1. The offset curve.
-  const offsetCosts: { offset: number; cost: number }[] = [];
-  for (let off = -maxOffset; off <= maxOffset; off++) {
-    const cost = diagonalCost(ref, dist, distance, slope, off);
-    if (cost !== null) offsetCosts.push({ offset: off, cost });
+  // 1. The offset curve: along the rates' slope, and frame for frame too when the rates differ
+  // (a 24 fps film sped up to 25 fps shows every frame once); the slope that matches better wins,
+  // the rates' own on a tie.
+  let curve = offsetCurve(ref, dist, distance, rateSlope, maxOffset);
+  let slope = rateSlope;
+  if (rateSlope !== 1) {
+    const same = offsetCurve(ref, dist, distance, 1, maxOffset);
+    if (same && (!curve || same.best.cost < curve.best.cost - TIE_DISTANCE)) {
+      curve = same;
+      slope = 1;
+    }
   }
-  if (offsetCosts.length === 0) throw new Error('the videos are too short to align');
-  // The lowest; among shifts that match about as well (a still picture, a loop), the smallest.
-  let lowest = Infinity;
-  for (const c of offsetCosts) lowest = Math.min(lowest, c.cost);
-  let best = offsetCosts[0]!;
-  for (const c of offsetCosts) {
-    if (c.cost - lowest > TIE_DISTANCE) continue;
-    if (best.cost - lowest > TIE_DISTANCE || Math.abs(c.offset) < Math.abs(best.offset)) best = c;
-  }
+  if (!curve) throw new Error('the videos are too short to align');
+  const { costs: offsetCosts, best } = curve;
   const base = best.offset;
+  const maxStep = Math.max(2, o.maxStep ?? 12) + Math.ceil(slope);
 
-  // 2. The path, by dynamic programming over (distorted frame j, band position b).
+  // 2. The path, by dynamic programming over (distorted frame j, state). A state is a band
+  // position b (the drift from the corridor: net drops minus repeats) on one edge of it (two
+  // edges when the slope is not whole, see onEdge).
+  const phases = Number.isInteger(slope) ? 1 : 2;
   const width = 2 * band + 1;
+  const states = width * phases;
   const m = dist.count;
-  // For each (j, b): where the path came from — the band position at j − 1, or START.
-  const from = new Int16Array(m * width);
+  const refAt = (j: number, state: number): number =>
+    onEdge(j, slope, state >= width ? 1 : 0) + base + ((state % width) - band);
+  // For each (j, state): the state the path came from at j − 1, or START.
+  const from = new Int16Array(m * states);
   const START = -1;
   const NONE = -2;
-  let prev = new Float64Array(width).fill(Infinity);
-  let cur = new Float64Array(width);
-  let bestEnd = { cost: Infinity, j: -1, b: 0 };
+  let prev = new Float64Array(states).fill(Infinity);
+  let cur = new Float64Array(states);
+  let bestEnd = { cost: Infinity, j: -1, state: 0 };
   for (let j = 0; j < m; j++) {
     const startCost = UNMATCHED_COST * j;
-    // How far the diagonal moves from j − 1 to j: the step that is neither a drop nor a repeat.
-    const expected = j === 0 ? 1 : onDiagonal(j, slope, 0) - onDiagonal(j - 1, slope, 0);
-    for (let b = 0; b < width; b++) {
-      const i = onDiagonal(j, slope, base) + (b - band);
-      const at = j * width + b;
+    for (let state = 0; state < states; state++) {
+      const i = refAt(j, state);
+      const b = state % width;
+      const at = j * states + state;
       if (i < 0 || i >= ref.count) {
-        cur[b] = Infinity;
+        cur[state] = Infinity;
         from[at] = NONE;
         continue;
       }
       let value = startCost;
       let origin = START;
-      // From band position a at j − 1, reference frame i − step.
-      for (let step = 0; step <= maxStep; step++) {
-        const a = b + expected - step;
-        if (a < 0 || a >= width) continue;
-        const before = prev[a]!;
-        if (before === Infinity) continue;
-        const penalty =
-          step < expected ? REPEAT_PENALTY * (expected - step) : DROP_PENALTY * (step - expected);
-        if (before + penalty < value) {
-          value = before + penalty;
-          origin = a;
+      if (j > 0) {
+        // From each state of j − 1 whose frame is at most maxStep before i; a change of band
+        // position is a drop (up) or a repeat (down), a change of edge is free.
+        for (let p = 0; p < phases; p++) {
+          const edge = onEdge(j - 1, slope, p) + base - band;
+          const lo = Math.max(0, i - maxStep - edge);
+          const hi = Math.min(width - 1, i - edge);
+          for (let a = lo; a <= hi; a++) {
+            const before = prev[p * width + a]!;
+            if (before === Infinity) continue;
+            const shift = b - a;
+            const penalty = shift < 0 ? -shift * REPEAT_PENALTY : shift * DROP_PENALTY;
+            if (before + penalty < value) {
+              value = before + penalty;
+              origin = p * width + a;
+            }
+          }
         }
       }
-      cur[b] = value + distance(i, j);
+      cur[state] = value + distance(i, j);
       from[at] = origin;
-      const end = cur[b]! + UNMATCHED_COST * (m - 1 - j);
-      if (end < bestEnd.cost) bestEnd = { cost: end, j, b };
+      const end = cur[state]! + UNMATCHED_COST * (m - 1 - j);
+      if (end < bestEnd.cost) bestEnd = { cost: end, j, state };
     }
     [prev, cur] = [cur, prev];
   }
 
-  // Back along the path.
+  // Back along the path: each matched frame's reference frame and band position.
   const refOf = new Int32Array(m).fill(-1);
+  const driftOf = new Int32Array(m);
   let j = bestEnd.j;
-  let b = bestEnd.b;
+  let state = bestEnd.state;
   while (j >= 0) {
-    refOf[j] = onDiagonal(j, slope, base) + (b - band);
-    const origin = from[j * width + b]!;
+    refOf[j] = refAt(j, state);
+    driftOf[j] = (state % width) - band;
+    const origin = from[j * states + state]!;
     if (origin === START) break;
-    b = origin;
+    state = origin;
     j--;
   }
-  return describePath(dist, distance, refOf, slope, offsetCosts, best);
+  return describePath(dist, distance, refOf, driftOf, slope, offsetCosts, best);
 }
 
 /** The findings of a path: runs, drops, repeats, unmatched ends, confidence. */
@@ -243,6 +296,7 @@ function describePath(
   dist: Signatures,
   distanceAt: (i: number, j: number) => number,
   refOf: Int32Array,
+  driftOf: Int32Array,
   slope: number,
   offsetCosts: { offset: number; cost: number }[],
   bestShift: { offset: number; cost: number },
@@ -263,17 +317,28 @@ function describePath(
     const i = refOf[j]!;
     distance += distanceAt(i, j);
     const last = mapping.at(-1);
+    // What the rates lead to expect from j − 1 to j: one on at the same rate, two at half, …
+    const expected = j > firstMatched ? onDiagonal(j, slope, 0) - onDiagonal(j - 1, slope, 0) : 1;
     if (j > firstMatched) {
-      // Against what the rates lead to expect: one on at the same rate, two at half, …
       const before = refOf[j - 1]!;
-      const expected = onDiagonal(j, slope, 0) - onDiagonal(j - 1, slope, 0);
+      const shift = driftOf[j]! - driftOf[j - 1]!;
       // A repeat shows the frame before again where the rates expect a new one.
-      if (i === before && expected >= 1) repeated.push(j);
-      // The frames it should have shown on the way (every one, or every other at half rate).
-      const stride = Math.max(1, expected);
-      for (let k = before + stride; k < i; k += stride) dropped.push(k);
+      if (i === before && shift < 0) repeated.push(j);
+      if (shift > 0) {
+        // The frames it lacks: at a whole step, those the step would have shown on the way
+        // (every one, or every other at half rate); else the last `shift` frames skipped.
+        const stride = Number.isInteger(slope) ? slope : 1;
+        const skipped: number[] = [];
+        for (let k = before + stride; k < i; k += stride) skipped.push(k);
+        dropped.push(...(Number.isInteger(slope) ? skipped : skipped.slice(-shift)));
+      }
     }
-    if (last && i === last.refStart + last.length && j === last.distStart + last.length) {
+    // A run goes on one distorted frame at a time, at its own step in the reference: 1, or the
+    // rates' step (every other frame of a 50 fps reference for a 25 fps encode).
+    const step = last ? (last.length === 1 ? i - last.refStart : (last.refStep ?? 1)) : 0;
+    const onStep = step === 1 || (step > 1 && step === expected);
+    if (last && j === last.distStart + last.length && onStep && i === lastRefOf(last) + step) {
+      if (step > 1) last.refStep = step;
       last.length++;
     } else {
       mapping.push({ distStart: j, refStart: i, length: 1 });
@@ -305,6 +370,7 @@ function describePath(
     meanDistance,
     offsetCosts,
     aligned,
+    slope,
   };
 }
 

@@ -4,8 +4,9 @@
  * (alignFrames.ts) along the diagonal the two frame rates lead to expect, and what scoring on that
  * mapping has to do, in words.
  */
+import type { DroppedFrames, FrameMatch } from '../../../shared/frameMatch';
 import type { MediaInfo, RawVideoSpec } from '../../../shared/media';
-import { frameRateOf, ratesDiffer } from '../../../shared/preflight';
+import { frameRateOf, ratesDiffer, type PreflightFinding } from '../../../shared/preflight';
 import { alignFrames, type FrameMapping, type MappingRun } from './alignFrames';
 import { loadOrComputeSignatures } from './signatureStore';
 
@@ -25,6 +26,8 @@ export interface AlignmentReport {
   /** Distorted frames that repeat their predecessor (beyond the rate conversion). */
   repeated: number[];
   frameRate: { reference: number | null; distorted: number | null };
+  /** True when the rates differ but the frames were kept one for one (a film sped up to 25 fps). */
+  speedChange: boolean;
   /** The picture area inside the distorted frame, when it has bars (not looked for yet: null). */
   crop: null;
   /** 0–1: how surely the pictures say this. */
@@ -84,6 +87,7 @@ export async function alignVideos(
     dropped: m.dropped,
     repeated: m.repeated,
     frameRate: { reference: refRate, distorted: distRate },
+    speedChange: !sameRate && m.slope === 1,
     crop: null,
     confidence: m.confidence,
     mapping: m.mapping,
@@ -116,9 +120,13 @@ export function frameList(frames: readonly number[], most = 12): string {
 /** What scoring on the mapping does, in words. */
 function fixesOf(m: FrameMapping, rates: { refRate: number; distRate: number } | null): string[] {
   const fixes: string[] = [];
-  if (rates) {
+  if (rates && m.slope === 1) {
     fixes.push(
-      `Compare at the distorted video's ${rates.distRate} fps: each of its frames against the reference frame it shows (the reference runs at ${rates.refRate} fps).`,
+      `Compare frame for frame: the distorted video shows the reference's frames one for one at ${fps(rates.distRate)} instead of ${fps(rates.refRate)} (a speed change).`,
+    );
+  } else if (rates) {
+    fixes.push(
+      `Compare at the distorted video's ${fps(rates.distRate)}: each of its frames against the reference frame it shows (the reference runs at ${fps(rates.refRate)}).`,
     );
   }
   const first = m.mapping[0];
@@ -143,4 +151,88 @@ function fixesOf(m: FrameMapping, rates: { refRate: number; distRate: number } |
     );
   }
   return fixes;
+}
+
+/**
+ * The least confidence at which scoring applies a match on its own (`align` auto or on). Below
+ * it the finding only warns, and the align-frames fix must be chosen to score on the match.
+ */
+export const APPLY_CONFIDENCE = 0.4;
+
+/** True when scoring applies this match without being asked (a mismatch, surely found). */
+export function appliesItself(r: AlignmentReport): boolean {
+  return !r.aligned && r.confidence >= APPLY_CONFIDENCE;
+}
+
+/** What the pictures show, in words: "distorted frame 0 shows reference frame 7; …". */
+function whatThePicturesShow(r: AlignmentReport): string {
+  const parts: string[] = [];
+  const { reference, distorted } = r.frameRate;
+  if (r.speedChange)
+    parts.push(
+      `the distorted video plays the reference's frames one for one at ${fps(distorted!)} instead of ${fps(reference!)}`,
+    );
+  else if (reference !== null && distorted !== null && reference !== distorted && !r.aligned)
+    parts.push(`the distorted video runs at ${fps(distorted)} against ${fps(reference)}`);
+  const first = r.mapping[0];
+  if (first && (first.refStart !== 0 || first.distStart !== 0))
+    parts.push(`distorted frame ${first.distStart} shows reference frame ${first.refStart}`);
+  if (r.dropped.length > 0)
+    parts.push(`it lacks reference frame(s) ${frameList(r.dropped)} (${r.dropped.length})`);
+  if (r.repeated.length > 0)
+    parts.push(`its frame(s) ${frameList(r.repeated)} repeat the one before`);
+  const { leading, trailing } = r.unmatched;
+  if (leading > 0 || trailing > 0)
+    parts.push(
+      `${leading} frame(s) at its start and ${trailing} at its end show no reference frame`,
+    );
+  return parts.join('; ');
+}
+
+/** The pre-flight finding of a picture check, with its evidence in words. */
+export function alignmentFinding(r: AlignmentReport): PreflightFinding {
+  const sure = `confidence ${r.confidence.toFixed(2)}`;
+  if (r.aligned) {
+    return {
+      id: 'frames-misaligned',
+      severity: 'info',
+      message: `The pictures match frame for frame (${sure}, mean distance ${r.meanDistance}): nothing to change.`,
+      fixes: [],
+    };
+  }
+  if (!appliesItself(r)) {
+    return {
+      id: 'frames-misaligned',
+      severity: 'warn',
+      message:
+        `The pictures suggest that ${whatThePicturesShow(r)}, but not surely (${sure}). ` +
+        'Choose "align-frames" to score on this match anyway, or check the pair with `vq align`.',
+      fixes: ['align-frames'],
+    };
+  }
+  return {
+    id: 'frames-misaligned',
+    severity: 'block',
+    message:
+      `The pictures show that ${whatThePicturesShow(r)} (${sure}). Compared by position, the ` +
+      'scores would compare different pictures.',
+    fixes: ['align-frames'],
+  };
+}
+
+/** What a result records of the match it was scored on. */
+export function frameMatchOf(r: AlignmentReport, droppedFrames: DroppedFrames): FrameMatch {
+  return {
+    confidence: r.confidence,
+    offsetFrames: r.offsetFrames,
+    mapping: r.mapping,
+    dropped: r.dropped,
+    repeated: r.repeated,
+    droppedFrames,
+  };
+}
+
+/** A frame rate in words: "25 fps", "29.97 fps", "24.038 fps". */
+function fps(rate: number): string {
+  return `${Number.isInteger(rate) ? rate : Number(rate.toFixed(3))} fps`;
 }

@@ -22,6 +22,7 @@
  */
 import { z } from 'zod';
 import { FIX_IDS, type FindingId } from '../../../shared/preflight';
+import { FrameMatchSchema } from '../../../shared/frameMatch';
 import { FeatureNameSchema, MAX_FEATURES_PER_RESULT } from '../../../shared/project';
 import {
   DEFAULT_SCORE_METRICS,
@@ -275,6 +276,7 @@ export function fromWire(v: WireNumber): number {
 
 const FINDING_IDS = [
   'fps-mismatch',
+  'frames-misaligned',
   'fps-unknown',
   'vfr',
   'upscale',
@@ -322,7 +324,8 @@ const AlignmentSchema = z
     vmafPixFmt: text(64).nullable(),
     frameRate: text(64).nullable(),
     referenceTiming: Timing,
-    distortedTiming: Timing,
+    distortedTiming: z.enum([...Timing.options, 'matched']),
+    frameMatch: FrameMatchSchema.nullable().optional(),
     startFrame: z.number().int().min(0),
     frames: z.number().int().min(0).nullable(),
     subsample: z.number().int().min(1),

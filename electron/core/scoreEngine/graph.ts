@@ -32,6 +32,7 @@
  * the error by the activity of that first input, so swapping them changes the number.
  */
 import { fileInputArgs } from '../../../shared/ffmpegInput';
+import { progressions, type FramePairs } from '../../../shared/frameMatch';
 import type { RawVideoSpec } from '../../../shared/media';
 import { bitDepthOf, chromaOf } from '../../../shared/pixfmt';
 import type { ModelUsed } from '../../../shared/score';
@@ -62,8 +63,15 @@ export interface VmafFilterSpec {
  * Frame timing of one leg: forced constant rate, converted with the fps filter, as stored, or
  * read from a seek and stamped by frame count at the reference's rate (what 'index' is after a
  * seek: a forced rate cannot be used there, as it stamps frames from the keyframe seeked to).
+ * A pair matched by its pictures (`PairGraphSpec.matched`) picks its frames by number instead.
  */
 export type LegTiming = 'index' | 'convert' | 'timestamps' | 'seeked';
+
+/**
+ * Most progressions one leg's select may list: each is a term every decoded frame evaluates, and
+ * the graph is one command-line argument (Linux takes 128 KiB).
+ */
+export const MAX_SELECT_TERMS = 2000;
 
 /** The picture a video decodes to, as its probe says. */
 export interface DecodedPicture {
@@ -83,6 +91,12 @@ export interface PairGraphSpec {
   /** Options of this pair's CAMBI feature, e.g. `enc_bitdepth=8`. */
   cambiOptions?: readonly string[];
   timing: LegTiming;
+  /**
+   * The frames compared when they were matched by their pictures (shared/frameMatch.ts): both
+   * legs pick them by number and are stamped by position, so timing, the start frame and the
+   * trims do not apply to this pair (its pairs are already cut to the range).
+   */
+  matched?: FramePairs | null;
   /** Frames of this pair after the start frame (the overlap), or null for the run's range. */
   trimFrames: number | null;
   rangeConversion: { from: 'tv' | 'pc'; to: 'tv' | 'pc' } | null;
@@ -189,6 +203,76 @@ function timingFilters(timing: LegTiming, rate: string | null): string[] {
   const out = ['settb=AVTB', 'setpts=PTS-STARTPTS'];
   if (timing === 'convert' && rate) out.push(fpsFilter(rate));
   return out;
+}
+
+/** `select` keeping frames (ascending, distinct) by their number in the leg. */
+function selectFrames(frames: readonly number[]): string {
+  const terms = progressions(frames).map((p) => {
+    if (p.count === 1) return `eq(n,${p.from})`;
+    const inside = `between(n,${p.from},${p.from + p.step * (p.count - 1)})`;
+    return p.step === 1 ? inside : `${inside}*not(mod(n-${p.from},${p.step}))`;
+  });
+  if (terms.length > MAX_SELECT_TERMS) {
+    throw new Error(
+      `the matched frames form ${terms.length} runs, more than the ${MAX_SELECT_TERMS} one graph can pick`,
+    );
+  }
+  return `select=${escapeGraphLevel(terms.join('+'))}`;
+}
+
+/**
+ * One leg of a matched pair: its frames `frames` (ascending; a frame listed again is repeated)
+ * picked by number, then stamped by position at `rate`. A repeated frame leaves a gap the fps
+ * filter fills with it: the first position of each picked frame is its index among them plus the
+ * repeats before it, written as steps (`N+gte(N,k)*c…`).
+ */
+function matchedLeg(frames: readonly number[], rate: string): string[] {
+  const distinct: number[] = [];
+  const steps: string[] = [];
+  let repeats = 0;
+  let written = 0;
+  for (const f of frames) {
+    if (distinct.length > 0 && f === distinct.at(-1)) {
+      repeats++;
+      continue;
+    }
+    if (repeats > written) {
+      steps.push(`gte(N,${distinct.length})*${repeats - written}`);
+      written = repeats;
+    }
+    distinct.push(f);
+  }
+  if (steps.length > MAX_SELECT_TERMS) {
+    throw new Error(
+      `the matched frames repeat in ${steps.length} places, more than one graph can take`,
+    );
+  }
+  fpsFilter(rate); // refuses a rate that is not a number
+  const position = ['N', ...steps].join('+');
+  const out = [
+    selectFrames(distinct),
+    'settb=AVTB',
+    `setpts=${escapeGraphLevel(`(${position})/(${rate})/TB`)}`,
+  ];
+  // FFmpeg 4's fps filter loses the last frame here (it ends at the end-of-stream timestamp setpts
+  // left as the decoder gave it: 199 of 200 frames measured on 4.1): plan.ts refuses it there.
+  if (repeats > 0) out.push(fpsFilter(rate));
+  return out;
+}
+
+/** Refuses pairs that are not positions of two legs: equal lengths, whole frames, in order. */
+function checkPairs(p: FramePairs): void {
+  const n = p.ref.length;
+  if (n === 0 || p.dist.length !== n)
+    throw new Error('matched pairs must be two lists of one length');
+  for (let i = 0; i < n; i++) {
+    const r = p.ref[i]!;
+    const d = p.dist[i]!;
+    if (!Number.isSafeInteger(r) || !Number.isSafeInteger(d) || r < 0 || d < 0)
+      throw new Error(`matched pair ${i} is not two frame numbers`);
+    if (i > 0 && (r <= p.ref[i - 1]! || d < p.dist[i - 1]!))
+      throw new Error(`matched pair ${i} goes back`);
+  }
 }
 
 /**
@@ -359,6 +443,7 @@ export function buildScoreGraph(spec: ScoreGraphSpec): BuiltGraph[] {
   for (const p of spec.pairs) {
     wholeNumbers({ streamIndex: p.streamIndex });
     if (p.trimFrames !== null) wholeNumbers({ trimFrames: p.trimFrames });
+    if (p.matched) checkPairs(p.matched);
   }
   return spec.pairs.map((p, i) => pairGraph(spec, p, i));
 }
@@ -380,9 +465,12 @@ function pairGraph(spec: ScoreGraphSpec, p: PairGraphSpec, i: number): BuiltGrap
     !conversionIsExact(decoded, spec, vmafFmt, pair);
   const refOwn = ownScale(spec.reference.decoded);
   const distOwn = p.logs.vmaf !== null && ownScale(p.decoded, p);
+  const matched = p.matched ?? null;
+  // Matched legs are stamped at the reference's rate (any would do: both legs share it).
+  const matchRate = spec.frameRate ?? '25';
   // The pair's share of the reference: trimmed further only when its overlap is shorter.
   const refTrim =
-    p.trimFrames !== null && (spec.frames === null || p.trimFrames < spec.frames)
+    !matched && p.trimFrames !== null && (spec.frames === null || p.trimFrames < spec.frames)
       ? [`trim=end_frame=${p.trimFrames}`]
       : [];
   // A reference VMAF leg scaled on its own goes straight to libvmaf unless the pair trims it.
@@ -390,14 +478,17 @@ function pairGraph(spec: ScoreGraphSpec, p: PairGraphSpec, i: number): BuiltGrap
 
   // Reference: decoded once by ffmpeg, aligned here for this pair (its own VMAF leg apart).
   const refTrimmed = trimFilters(spec.startFrame, spec.frames).length > 0;
+  const refBefore = matched
+    ? matchedLeg(matched.ref, matchRate)
+    : [
+        ...timingFilters(spec.reference.timing, spec.frameRate),
+        ...trimFilters(spec.startFrame, spec.frames),
+      ];
   const refLegs = metrics.filter(([m]) => m !== 'vmaf' || !refOwn).map(([, l]) => `r${i}${l}`);
   scaleLegs(
     parts,
     `${spec.pairs.length}:${spec.reference.streamIndex}`,
-    [
-      ...timingFilters(spec.reference.timing, spec.frameRate),
-      ...trimFilters(spec.startFrame, spec.frames),
-    ],
+    refBefore,
     (pixFmt) => [`scale=${size}:flags=bicubic`, `format=${pixFmt}`],
     [
       { pixFmt: spec.pixFmt, outputs: refLegs.length > 0 ? [`r${i}`] : [] },
@@ -432,7 +523,9 @@ function pairGraph(spec: ScoreGraphSpec, p: PairGraphSpec, i: number): BuiltGrap
   scaleLegs(
     parts,
     `${i}:${p.streamIndex}`,
-    [...timingFilters(p.timing, spec.frameRate), ...distTrim],
+    matched
+      ? matchedLeg(matched.dist, matchRate)
+      : [...timingFilters(p.timing, spec.frameRate), ...distTrim],
     scaleInto,
     [
       {
@@ -451,8 +544,13 @@ function pairGraph(spec: ScoreGraphSpec, p: PairGraphSpec, i: number): BuiltGrap
     let r = `r${i}${l}`;
     if (m === 'xpsnr') {
       // Every frame, no select: XPSNR's temporal term reads the previous reference frame.
-      const refRate = xpsnrRateFilters(spec.reference.timing, refTrimmed, spec.frameRate);
-      const distRate = xpsnrRateFilters(p.timing, distTrim.length > 0, spec.frameRate);
+      // A matched leg's setpts forgets the rate: fps gives it back (its frames are on the ticks).
+      const refRate = matched
+        ? [fpsFilter(matchRate)]
+        : xpsnrRateFilters(spec.reference.timing, refTrimmed, spec.frameRate);
+      const distRate = matched
+        ? [fpsFilter(matchRate)]
+        : xpsnrRateFilters(p.timing, distTrim.length > 0, spec.frameRate);
       if (refRate.length > 0) {
         parts.push(`[${r}]${refRate.join(',')}[${r}f]`);
         r += 'f';

@@ -14,6 +14,7 @@ import {
   eightBitTwin,
   frameCountOf,
   frameRateOf,
+  looksAtPictures,
   preflight,
   resolvePair,
   scoringPixFmt,
@@ -52,6 +53,19 @@ import {
   type PairLogPaths,
   type ScoreInputArgs,
 } from './graph';
+import {
+  alignVideos,
+  alignmentFinding,
+  appliesItself,
+  frameMatchOf,
+  type AlignmentReport,
+} from '../align/alignVideos';
+import {
+  framePairs,
+  type DroppedFrames,
+  type FrameMatch,
+  type FramePairs,
+} from '../../../shared/frameMatch';
 import { resolveModel } from './model';
 import { v1PairSetup, v1RecipeNote, type V1PairSetup } from './vmafV1';
 
@@ -88,6 +102,8 @@ export interface ScoreDeps {
   tmpDir?: string;
   /** Keep the libvmaf/psnr/ssim logs in this folder (created, never removed) instead. */
   logDir?: string;
+  /** The data folder's cache, where frame signatures are kept for matching by pictures. */
+  cacheDir?: string | null;
 }
 
 /** Which metrics are computed (and so which filters run). */
@@ -113,6 +129,10 @@ export interface PlannedPair {
   v1: V1PairSetup | null;
   /** Notes for this pair's result only (what the v1 recipe applied). */
   notes: ScoreWarning[];
+  /** The picture check (alignment assistant), when one ran; its evidence for the pre-flight. */
+  pictures: AlignmentReport | null;
+  /** The match scored on and the frames it pairs (cut to the range), when align-frames applies. */
+  matched: { match: FrameMatch; pairs: FramePairs } | null;
 }
 
 /** A planned run: everything needed to run it and to show it before running. */
@@ -513,7 +533,8 @@ export async function planScore(
   const v1PixFmt = v1[0]?.vmafPixFmt;
   if (v1PixFmt && v1PixFmt !== pixFmt) vmafPixFmt = v1PixFmt;
 
-  const pairs: PlannedPair[] = distMedia.map((media, i) => {
+  const pairs: PlannedPair[] = [];
+  for (const [i, media] of distMedia.entries()) {
     const findings = preflight(refMedia, media, {
       vmaf: computed.vmaf,
       defects,
@@ -521,7 +542,40 @@ export async function planScore(
       frames,
     });
     const chosen = [...(req.fixes ?? []), ...(req.distortedFixes?.[i] ?? [])];
+    let pictures: AlignmentReport | null = null;
+    if (looksAtPictures(req.align, findings, chosen)) {
+      if (chunk) {
+        throw new VqError(
+          'INVALID_ARGS',
+          'A pair whose frames are matched by their pictures is scored whole, not in chunks.',
+          'Score it without a frame range.',
+        );
+      }
+      pictures = await alignVideos(
+        { path: req.reference.path, media: refMedia, raw: req.reference.raw },
+        { path: req.distorted[i]!.path, media, raw: req.distorted[i]!.raw },
+        { ffmpeg: binary.path, signal, cacheDir: deps.cacheDir ?? null },
+      );
+      findings.unshift(alignmentFinding(pictures));
+      if (appliesItself(pictures)) chosen.push('align-frames');
+    }
     const resolution = resolvePair(refMedia, media, findings, chosen, { startFrame, frames });
+    const matched =
+      pictures && resolution.distortedTiming === 'matched'
+        ? matchedPairs(pictures, req.droppedFrames ?? 'exclude', startFrame, frames)
+        : null;
+    if (matched) {
+      resolution.expectedFrames = matched.pairs.ref.length;
+      if (holdsFrames(matched.pairs) && (binary.major ?? 0) < 5) {
+        throw new VqError(
+          'UNSUPPORTED',
+          `Scoring dropped frames against the frame held in their place needs FFmpeg 5 or later; ` +
+            `${binary.path} is FFmpeg ${binary.version ?? '(unknown version)'}, whose fps filter ` +
+            'loses the last frame of such a leg.',
+          'Leave the dropped frames out (--dropped exclude), or score with a newer ffmpeg (`vq doctor` lists them).',
+        );
+      }
+    }
     const mc = resolution.matrixConversion;
     if (mc && (!canConvertMatrix(mc.from) || !canConvertMatrix(mc.to))) {
       throw new VqError(
@@ -530,7 +584,7 @@ export async function planScore(
         'Score without the convert-matrix fix.',
       );
     }
-    return {
+    pairs.push({
       path: req.distorted[i]!.path,
       media,
       findings,
@@ -543,8 +597,10 @@ export async function planScore(
       },
       v1: v1[i]!,
       notes: v1[i] ? [v1RecipeNote(model!.name, v1[i]!, encodedOf(media), computed)] : [],
-    };
-  });
+      pictures,
+      matched,
+    });
+  }
   // The reference leg is shared: it is converted when any pair converts it.
   const referenceTiming: PairResolution['referenceTiming'] = pairs.some(
     (p) => p.resolution.referenceTiming === 'convert',
@@ -565,7 +621,12 @@ export async function planScore(
     decoded: decodedOf(p.media),
     modelOptions: p.v1?.modelOptions ?? [],
     cambiOptions: p.v1?.cambiOptions ?? [],
-    timing: seeks ? 'seeked' : p.resolution.distortedTiming,
+    matched: p.matched?.pairs ?? null,
+    timing: seeks
+      ? 'seeked'
+      : p.resolution.distortedTiming === 'matched'
+        ? 'timestamps'
+        : p.resolution.distortedTiming,
     trimFrames: chunkTrim(
       p.resolution.applied.includes('trim-to-shortest') ? p.resolution.trimFrames : null,
       chunk,
@@ -647,6 +708,7 @@ export async function planScore(
     inputs.push({
       path: await realInput(p.path),
       raw: req.distorted[i]!.raw ?? null,
+      // A matched leg picks frames by number: its timestamps are not read.
       rate: !seeks && p.resolution.distortedTiming === 'index' ? (refRate?.text ?? null) : null,
       seekSeconds: seeks?.[i] ?? null,
     });
@@ -728,6 +790,33 @@ function checkRangeInside(chunk: PlannedFrameRange, ref: MediaInfo, file: string
       `${count.frames} frames (0–${count.frames - 1}).`,
     'Plan the ranges with planScoreChunks(frameCount, targetFrames) from the frame count.',
   );
+}
+
+/**
+ * The match a pair is scored on and its pairs within the run's range; refused when the range
+ * leaves no frame to compare.
+ */
+function matchedPairs(
+  pictures: AlignmentReport,
+  droppedFrames: DroppedFrames,
+  startFrame: number,
+  frames: number | null,
+): { match: FrameMatch; pairs: FramePairs } {
+  const match = frameMatchOf(pictures, droppedFrames);
+  const pairs = framePairs(match, { start: startFrame, frames });
+  if (pairs.ref.length === 0) {
+    throw new VqError(
+      'INVALID_ARGS',
+      `No frame from reference frame ${startFrame} on has a match in the distorted video.`,
+      'Score from an earlier start, or check the pair with `vq align`.',
+    );
+  }
+  return { match, pairs };
+}
+
+/** True when a distorted frame is compared more than once (a dropped frame held). */
+function holdsFrames(pairs: FramePairs): boolean {
+  return pairs.dist.some((d, i) => i > 0 && d === pairs.dist[i - 1]);
 }
 
 /** A pair's whole-run trim (frames from frame 0) counted from the chunk's first frame. */

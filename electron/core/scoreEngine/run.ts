@@ -304,6 +304,30 @@ const MS_SSIM_KEYS = new Set(['ms_ssim', 'float_ms_ssim']);
  */
 const CAMBI_KEY = /^cambi(_encbd_\d+)?$/;
 
+/**
+ * A matched pair's frame numbers: the logs count positions in its list of pairs, the result
+ * numbers each by the reference frame it compared (from the start frame, as every result does).
+ */
+function matchedFrameNumbers(
+  positions: readonly number[],
+  pair: PlannedPair,
+  startFrame: number,
+): number[] {
+  if (!pair.matched) return [...positions];
+  const ref = pair.matched.pairs.ref;
+  return positions.map((p) => {
+    const r = ref[p];
+    if (r === undefined) {
+      throw new VqError(
+        'INTERNAL',
+        `ffmpeg scored frame ${p} of ${pair.path}, but only ${ref.length} frames were matched.`,
+        'Please report this with the command.',
+      );
+    }
+    return r - startFrame;
+  });
+}
+
 /** Turns one pair's parsed logs into its result. Pure over the plan and the logs. */
 export function assemblePair(plan: ScorePlan, pair: PlannedPair, logs: PairLogs): DistortedScore {
   const perFrame: Partial<Record<ScoreSeries, number[]>> = {};
@@ -348,7 +372,7 @@ export function assemblePair(plan: ScorePlan, pair: PlannedPair, logs: PairLogs)
     frameNumbers ??= logs.xpsnr.map((l) => l.n - 1);
     counts.push(`xpsnr ${logs.xpsnr.length}`);
   }
-  const frames = frameNumbers ?? [];
+  const frames = matchedFrameNumbers(frameNumbers ?? [], pair, plan.startFrame);
   const lengths = new Set(counts.map((c) => Number(c.split(' ')[1])));
   if (lengths.size > 1) {
     // The filters see the same frames by construction; a difference means a wrong pairing.
@@ -392,6 +416,7 @@ export function assemblePair(plan: ScorePlan, pair: PlannedPair, logs: PairLogs)
     frameRate: plan.frameRate,
     referenceTiming: plan.referenceTiming,
     distortedTiming: r.distortedTiming,
+    frameMatch: pair.matched?.match ?? null,
     startFrame: plan.startFrame,
     frames: r.applied.includes('trim-to-shortest') ? r.trimFrames : plan.frames,
     subsample: plan.subsample,

@@ -77,7 +77,7 @@ describe('convert-fps', () => {
   it('a 25 fps encode of a 24 fps reference is blocked, then scored by time when chosen', async () => {
     const d = encode('fps25.mp4', 'fps=25', ['-colorspace', 'bt709', '-color_range', 'tv']);
     await expect(
-      scoreRun({ reference: { path: ref }, distorted: [{ path: d }] }, { toolchain }),
+      scoreRun({ reference: { path: ref }, distorted: [{ path: d }], align: 'off' }, { toolchain }),
     ).rejects.toBeInstanceOf(PreflightBlockedError);
     const run = await scoreRun(
       {
@@ -95,6 +95,19 @@ describe('convert-fps', () => {
     expect(r.frames).toBe(48);
     // fps=25 only repeated frames; converting back by time gives the same pictures again.
     expect(r.metrics.psnrY!.min).toBeGreaterThan(38);
+
+    // Matched by its pictures (align auto, the default): each reference frame once, against the
+    // first distorted frame that shows it — the same pictures again.
+    const matched = (
+      await scoreRun(
+        { reference: { path: ref }, distorted: [{ path: d }], metrics: ['psnr'] },
+        { toolchain, tmpDir: tempDir() },
+      )
+    ).results[0]!;
+    expect(matched.fixes).toEqual(['align-frames']);
+    expect(matched.alignment.distortedTiming).toBe('matched');
+    expect(matched.frameNumbers).toEqual([...Array(48).keys()]);
+    expect(matched.metrics.psnrY!.min).toBeGreaterThan(38);
   });
 });
 

@@ -11,7 +11,7 @@ import { planScoreProcesses, type ScorePlan } from '../scoreEngine';
 import type { LibraryRepo } from '../store/libraryRepo';
 import type { RenditionRepo } from '../store/renditionRepo';
 import type { Toolchain } from '../toolchain';
-import { scoreLogDir } from '../paths';
+import { dataLayout, scoreLogDir } from '../paths';
 import {
   resolveReference,
   resolveTarget,
@@ -70,7 +70,11 @@ export async function deriveScoreJob(
   const fixes = plan.fromJob ? [] : plan.fixes;
   const { plan: scorePlan, processes } = await planScoreProcesses(
     scoreRequest(ref, targets, plan.options, fixes),
-    { toolchain: deps.toolchain, logDir: scoreLogDir(deps.dataDir, job.id) },
+    {
+      toolchain: deps.toolchain,
+      logDir: scoreLogDir(deps.dataDir, job.id),
+      cacheDir: dataLayout(deps.dataDir).cache,
+    },
     signal,
   );
   if (scorePlan.blocked) {

@@ -17,7 +17,7 @@ import type {
   ScoreResultSummary,
 } from '../../../shared/scoreResults';
 import type { EventHub } from '../events';
-import { scoreLogDir } from '../paths';
+import { dataLayout, scoreLogDir } from '../paths';
 import {
   computesAny,
   metricsFor,
@@ -155,9 +155,16 @@ export class ScoreService {
   async retryCommands(job: Job): Promise<{ binary: string | null; commands: string[][] }> {
     const checked = parseScoreJobPlan(job.plan);
     if (!checked.plan) {
-      throw new VqError('INVALID_ARGS', invalidScorePlanMessage(checked.problems), 'It may come from an imported project; score the renditions again from Compare.');
+      throw new VqError(
+        'INVALID_ARGS',
+        invalidScorePlanMessage(checked.problems),
+        'It may come from an imported project; score the renditions again from Compare.',
+      );
     }
-    if (checked.plan.fromJob && this.deps.renditions.list({ jobId: checked.plan.fromJob }).length === 0) {
+    if (
+      checked.plan.fromJob &&
+      this.deps.renditions.list({ jobId: checked.plan.fromJob }).length === 0
+    ) {
       return { binary: job.binary, commands: [] };
     }
     const { binary, commands } = await deriveScoreJob(job, this.deps);
@@ -223,7 +230,11 @@ export class ScoreService {
     // planScoreProcesses adds the note when this build scores each video in its own process.
     const { plan } = await planScoreProcesses(
       scoreRequest(ref, targets, args.options ?? {}, args.fixes ?? []),
-      { toolchain: this.deps.toolchain, logDir: scoreLogDir(this.deps.dataDir, jobId) },
+      {
+        toolchain: this.deps.toolchain,
+        logDir: scoreLogDir(this.deps.dataDir, jobId),
+        cacheDir: dataLayout(this.deps.dataDir).cache,
+      },
     );
     return { jobId, ref, targets, plan };
   }

@@ -30,6 +30,7 @@ const SEVERITY_LABEL: Record<Severity, string> = {
 };
 
 const FIX_LABEL: Record<FixId, string> = {
+  'align-frames': 'Match the frames by their pictures',
   'convert-fps': 'Convert the frame rate',
   'trim-to-shortest': 'Score only the frames both have',
   'convert-range': 'Convert the colour range',

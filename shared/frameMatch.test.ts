@@ -1,0 +1,150 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  FrameMatchSchema,
+  distFrameAt,
+  framePairs,
+  mappingProblem,
+  progressions,
+  refFrameAt,
+  type FrameMatch,
+} from './frameMatch';
+
+/** Distorted 0–39 show reference 0–39, 40–196 show 43–199 (40–42 dropped). */
+const dropped: FrameMatch = {
+  confidence: 0.8,
+  offsetFrames: 0,
+  mapping: [
+    { distStart: 0, refStart: 0, length: 40 },
+    { distStart: 40, refStart: 43, length: 157 },
+  ],
+  dropped: [40, 41, 42],
+  repeated: [],
+  droppedFrames: 'exclude',
+};
+
+describe('framePairs', () => {
+  it('leaves dropped frames out, or holds the frame before in their place', () => {
+    const ex = framePairs(dropped);
+    expect(ex.ref).toHaveLength(197);
+    expect(ex.ref.slice(38, 42)).toEqual([38, 39, 43, 44]);
+    expect(ex.dist.slice(38, 42)).toEqual([38, 39, 40, 41]);
+    const hold = framePairs({ ...dropped, droppedFrames: 'hold' });
+    expect(hold.ref).toEqual([...Array(200).keys()]);
+    expect(hold.dist.slice(38, 45)).toEqual([38, 39, 39, 39, 39, 40, 41]);
+  });
+
+  it('scores a repeated frame once, and cuts to a range of reference frames', () => {
+    const repeat = {
+      mapping: [
+        { distStart: 0, refStart: 0, length: 118 },
+        { distStart: 118, refStart: 117, length: 83 },
+      ],
+      dropped: [],
+      droppedFrames: 'exclude' as const,
+    };
+    const p = framePairs(repeat);
+    expect(p.ref).toEqual([...Array(200).keys()]);
+    expect(p.dist.slice(116, 119)).toEqual([116, 117, 119]);
+    const cut = framePairs(repeat, { start: 100, frames: 20 });
+    expect(cut.ref).toEqual([...Array(20).keys()].map((k) => k + 100));
+  });
+
+  it('follows a run at a step (a 25 fps encode of a 50 fps reference)', () => {
+    const p = framePairs({
+      mapping: [{ distStart: 0, refStart: 0, length: 150, refStep: 2 }],
+      dropped: [],
+      droppedFrames: 'hold',
+    });
+    expect(p.ref.slice(0, 3)).toEqual([0, 2, 4]);
+    expect(p.dist.slice(0, 3)).toEqual([0, 1, 2]);
+  });
+
+  it('pairs ascend in the reference, never go back in the distorted video (any mapping)', () => {
+    const runs = fc
+      .array(
+        fc.record({ gap: fc.nat(3), back: fc.nat(2), length: fc.integer({ min: 1, max: 9 }) }),
+        {
+          minLength: 1,
+          maxLength: 12,
+        },
+      )
+      .map((parts) => {
+        let d = 0;
+        let r = 5;
+        return parts.map((p) => {
+          const run = {
+            distStart: d,
+            refStart: Math.max(0, r - Math.min(p.back, 1)),
+            length: p.length,
+          };
+          d += p.length;
+          r = run.refStart + p.length + p.gap;
+          return run;
+        });
+      });
+    fc.assert(
+      fc.property(runs, fc.boolean(), (mapping, hold) => {
+        expect(mappingProblem(mapping)).toBeNull();
+        const p = framePairs({ mapping, dropped: [], droppedFrames: hold ? 'hold' : 'exclude' });
+        for (let i = 1; i < p.ref.length; i++) {
+          expect(p.ref[i]!).toBeGreaterThan(p.ref[i - 1]!);
+          expect(p.dist[i]!).toBeGreaterThanOrEqual(p.dist[i - 1]!);
+        }
+        // Each pair is a frame and the frame it shows.
+        p.ref.forEach((r, i) => expect(refFrameAt(mapping, p.dist[i]!)).toBe(r));
+      }),
+    );
+  });
+});
+
+describe('distFrameAt and refFrameAt', () => {
+  it('find the matching frame, the held one for a dropped frame, and extrapolate at the ends', () => {
+    const m = dropped.mapping;
+    expect(distFrameAt(m, 10)).toBe(10);
+    expect(distFrameAt(m, 41)).toBe(39);
+    expect(distFrameAt(m, 43)).toBe(40);
+    expect(distFrameAt(m, 205)).toBe(202);
+    expect(refFrameAt(m, 40)).toBe(43);
+    expect(refFrameAt(m, 199)).toBe(202);
+    const late = [{ distStart: 3, refStart: 0, length: 10 }];
+    expect(distFrameAt(late, 0)).toBe(3);
+    expect(refFrameAt(late, 1)).toBe(0);
+  });
+});
+
+describe('progressions', () => {
+  it('writes frames as the fewest steady runs a greedy pass finds', () => {
+    expect(progressions([0, 2, 4, 6])).toEqual([{ from: 0, step: 2, count: 4 }]);
+    expect(progressions([0, 1, 2, 5, 6, 9])).toEqual([
+      { from: 0, step: 1, count: 3 },
+      { from: 5, step: 1, count: 2 },
+      { from: 9, step: 1, count: 1 },
+    ]);
+    expect(progressions([])).toEqual([]);
+  });
+});
+
+describe('FrameMatchSchema', () => {
+  it('takes a recorded match and refuses one that goes back or overlaps', () => {
+    expect(FrameMatchSchema.safeParse(dropped).success).toBe(true);
+    const back = {
+      ...dropped,
+      mapping: [
+        { distStart: 0, refStart: 50, length: 10 },
+        { distStart: 10, refStart: 3, length: 10 },
+      ],
+    };
+    expect(FrameMatchSchema.safeParse(back).success).toBe(false);
+    const overlap = {
+      ...dropped,
+      mapping: [
+        { distStart: 0, refStart: 0, length: 10 },
+        { distStart: 5, refStart: 20, length: 10 },
+      ],
+    };
+    expect(FrameMatchSchema.safeParse(overlap).success).toBe(false);
+    expect(FrameMatchSchema.safeParse({ ...dropped, dropped: [5, 4] }).success).toBe(false);
+    expect(FrameMatchSchema.safeParse({ ...dropped, confidence: 2 }).success).toBe(false);
+  });
+});
