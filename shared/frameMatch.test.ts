@@ -5,6 +5,7 @@ import {
   distFrameAt,
   framePairs,
   mappingProblem,
+  matchedSpans,
   progressions,
   refFrameAt,
   type FrameMatch,
@@ -110,6 +111,24 @@ describe('distFrameAt and refFrameAt', () => {
     const late = [{ distStart: 3, refStart: 0, length: 10 }];
     expect(distFrameAt(late, 0)).toBe(3);
     expect(refFrameAt(late, 1)).toBe(0);
+  });
+});
+
+describe('matchedSpans', () => {
+  it('joins runs that follow on or repeat, and leaves the lacking frames as gaps', () => {
+    expect(matchedSpans(dropped.mapping)).toEqual([
+      { from: 0, to: 39 },
+      { from: 43, to: 199 },
+    ]);
+    // A repeat of frame 14 joins the runs around it.
+    const repeat = [
+      { distStart: 0, refStart: 5, length: 10 },
+      { distStart: 10, refStart: 14, length: 3 },
+    ];
+    expect(matchedSpans(repeat)).toEqual([{ from: 5, to: 16 }]);
+    expect(matchedSpans([{ distStart: 0, refStart: 0, length: 150, refStep: 2 }])).toEqual([
+      { from: 0, to: 298 },
+    ]);
   });
 });
 

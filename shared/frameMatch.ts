@@ -232,3 +232,43 @@ export function progressions(frames: readonly number[]): Progression[] {
   }
   return out;
 }
+
+/**
+ * A picture check as the pre-flight shows it (`score.plan`): what the pictures say, its evidence
+ * (the match cost of each start offset tried: a clear dip, or a flat line when they cannot tell)
+ * and whether scoring applies the match.
+ */
+export interface PictureCheck {
+  aligned: boolean;
+  confidence: number;
+  offsetFrames: number;
+  /** Reference frames the distorted video lacks, and distorted frames repeated (counts). */
+  dropped: number;
+  repeated: number;
+  unmatched: { leading: number; trailing: number };
+  speedChange: boolean;
+  /** Mean signature distance at each start offset tried (0: the same pictures). */
+  offsetCosts: { offset: number; cost: number }[];
+  /** What scoring on the match does, in words. */
+  fixes: string[];
+  /** Frames compared on the match when scoring applies it, else null. */
+  scoredFrames: number | null;
+}
+
+/**
+ * The reference frames a mapping covers, as merged inclusive spans (what Compare's timeline
+ * draws): runs that follow on, or repeat the last frame, join; a gap is frames the distorted
+ * video lacks (or, before the first and after the last span, shows none of).
+ */
+export function matchedSpans(mapping: readonly MappingRun[]): { from: number; to: number }[] {
+  const spans: { from: number; to: number }[] = [];
+  for (const run of mapping) {
+    const from = run.refStart;
+    const to = lastRefOf(run);
+    const last = spans.at(-1);
+    // A run at a step (every other frame of a 50 fps reference) covers its span.
+    if (last && from <= last.to + 1) last.to = Math.max(last.to, to);
+    else spans.push({ from, to });
+  }
+  return spans;
+}

@@ -25,6 +25,7 @@
  *   (path, label, size) and says so with `targetRemoved: true`.
  */
 import { z } from 'zod';
+import { FrameMatchSchema } from './frameMatch';
 import { HdrHandlingSchema, LadderSchema } from './ladder';
 import { PER_TITLE_QUALITIES } from './perTitle';
 import { JOB_STATUSES } from './queue';
@@ -251,7 +252,12 @@ export const ProjectScoreResultSchema = z.strictObject({
   unavailable: z.array(z.looseObject({ metric: z.string(), reason: z.string() })),
   preflight: z.array(z.looseObject({ id: z.string() })),
   fixes: z.array(z.string()),
-  alignment: z.looseObject({ width: z.number(), height: z.number() }),
+  /** How the pair was compared; a match by pictures is checked, as Compare steps on it. */
+  alignment: z.looseObject({
+    width: z.number(),
+    height: z.number(),
+    frameMatch: FrameMatchSchema.nullable().optional(),
+  }),
   model: ProjectModelSchema.nullable(),
   createdAt: Timestamp,
   /** The scored file as it was scored; absent for scores stored before identities were kept. */

@@ -14,6 +14,7 @@
  */
 import { z } from 'zod';
 import type { PooledStats } from './pooling';
+import type { PictureCheck } from './frameMatch';
 import { FIX_IDS, type FixId, type PreflightFinding } from './preflight';
 import {
   LOWER_IS_BETTER,
@@ -100,6 +101,8 @@ export interface PlannedDistorted {
   fixes: FixId[];
   /** True when a blocking finding has no chosen fix: `score.start` refuses. */
   blocked: boolean;
+  /** What the pictures say of the frames' timing, when they were looked at (align). */
+  pictures: PictureCheck | null;
 }
 
 /** `score.plan`: what `score.start` with the same arguments would run. Nothing runs. */

@@ -157,7 +157,7 @@ export async function scoreCommand(args: string[]): Promise<number> {
     const run = await runWithProgress(processes, abort.signal);
     if (perFrameFile) writeAtomically(perFrameFile, perFrameCsv(run));
     if (json) console.log(JSON.stringify(scoreJson(run), null, 2));
-    else console.log(describeRun(run, perFrameFile));
+    else console.log(describeRun(run, perFrameFile, plan.reference.media.video.hdr));
     return 0;
   } catch (err) {
     const e = toApiError(err);
@@ -359,8 +359,14 @@ function describeMatch(r: ScoreRunResult['results'][number]): string {
   return parts.join('; ');
 }
 
-function describeRun(run: ScoreRunResult, perFrameFile: string | null): string {
+function describeRun(
+  run: ScoreRunResult,
+  perFrameFile: string | null,
+  hdr: 'pq' | 'hlg' | null,
+): string {
   const optional = OPTIONAL_COLUMNS.filter((c) => run.results.some((r) => r.metrics[c.series]));
+  // An HDR reference: the signal metrics are labelled with the code values they compare.
+  const onCodes = (title: string): string => (hdr ? `${title} (${hdr.toUpperCase()})` : title);
   const rows = run.results.map((r) => [
     path.basename(r.distorted),
     String(r.frames),
@@ -386,12 +392,12 @@ function describeRun(run: ScoreRunResult, perFrameFile: string | null): string {
         'harmonic',
         'p5',
         'min',
-        'PSNR-Y',
-        'PSNR',
-        'SSIM-Y',
-        'SSIM',
+        onCodes('PSNR-Y'),
+        onCodes('PSNR'),
+        onCodes('SSIM-Y'),
+        onCodes('SSIM'),
         'MS-SSIM',
-        ...optional.map((c) => c.title),
+        ...optional.map((c) => (c.series.startsWith('xpsnr') ? onCodes(c.title) : c.title)),
       ],
       rows,
     ),

@@ -7,6 +7,7 @@ import type { BinaryInfo } from '../../../shared/toolchain';
 import { useTempDirs } from '../../testing/tempDir';
 import {
   LIBVMAF_QUEUE_BUDGET,
+  hdrMetricsNote,
   libvmafQueueBytes,
   libvmafThreads,
   metricsFor,
@@ -236,5 +237,19 @@ describe("libvmaf's unbounded frame queue", () => {
     expect(chosen.warnings.find((w) => w.id === 'libvmaf-synchronous')?.message).toMatch(
       /as asked/,
     );
+  });
+});
+
+describe('hdrMetricsNote', () => {
+  const all = { vmaf: true, psnr: true, ssim: true, msSsim: false, cambi: false, xpsnr: true };
+  it('says which numbers mean something for an HDR reference, and nothing for SDR', () => {
+    expect(hdrMetricsNote(null, all)).toBeNull();
+    const pq = hdrMetricsNote('pq', all)!;
+    expect(pq.id).toBe('hdr-metrics');
+    expect(pq.message).toMatch(/^The reference is HDR \(PQ\)\. VMAF: not calibrated for HDR/);
+    expect(pq.message).toMatch(/PSNR, SSIM, XPSNR: measured on PQ code values/);
+    const hlg = hdrMetricsNote('hlg', { ...all, vmaf: false, xpsnr: false })!;
+    expect(hlg.message).not.toMatch(/VMAF/);
+    expect(hlg.message).toMatch(/PSNR, SSIM: measured on HLG code values/);
   });
 });

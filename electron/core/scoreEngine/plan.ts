@@ -465,6 +465,9 @@ export async function planScore(
     );
   }
 
+  const hdrNote = hdrMetricsNote(refMedia.video.hdr, computed);
+  if (hdrNote) warnings.push(hdrNote);
+
   const pixFmt = scoringPixFmt(refMedia.video.pixFmt);
   let model: ModelUsed | null = null;
   // libvmaf runs for VMAF, and for MS-SSIM or CAMBI alone (it then computes VMAF too, unreported).
@@ -812,6 +815,45 @@ function matchedPairs(
     );
   }
   return { match, pairs };
+}
+
+/**
+ * Which numbers mean something when the reference is HDR (PQ or HLG), for the metrics computed:
+ * VMAF's models were trained on SDR; the signal metrics compare the code values as stored, which
+ * is what they are labelled as (PSNR on PQ code values, not on light).
+ */
+export function hdrMetricsNote(
+  transfer: 'pq' | 'hlg' | null,
+  computed: ComputedMetrics,
+): ScoreWarning | null {
+  if (transfer === null) return null;
+  const name = transfer === 'pq' ? 'PQ' : 'HLG';
+  const parts: string[] = [];
+  if (computed.vmaf || computed.msSsim || computed.cambi) {
+    const named = [
+      computed.vmaf ? 'VMAF' : null,
+      computed.msSsim ? 'MS-SSIM' : null,
+      computed.cambi ? 'CAMBI' : null,
+    ].filter((x): x is string => x !== null);
+    parts.push(
+      `${named.join(', ')}: not calibrated for HDR — VMAF's models (v0.6.1 and the v1 models) were trained on SDR video, and the libvmaf features read the ${name} samples as if they were SDR; use them only to rank encodes of this source, not as what people see.`,
+    );
+  }
+  const signal = [
+    computed.psnr ? 'PSNR' : null,
+    computed.ssim ? 'SSIM' : null,
+    computed.xpsnr ? 'XPSNR' : null,
+  ].filter((x): x is string => x !== null);
+  if (signal.length > 0) {
+    parts.push(
+      `${signal.join(', ')}: measured on ${name} code values (e.g. PSNR on ${name} code values, not on light); meaningful as signal fidelity between encodes of this source.`,
+    );
+  }
+  return {
+    id: 'hdr-metrics',
+    message: `The reference is HDR (${name}). ${parts.join(' ')}`,
+    reference: 'https://github.com/Netflix/vmaf/issues/645',
+  };
 }
 
 /** True when a distorted frame is compared more than once (a dropped frame held). */

@@ -85,7 +85,11 @@ export function resolveTarget(repos: TargetRepos, t: ScoreTarget): ResolvedTarge
   }
   const refusal = repos.renditions.refusal(r.id);
   if (refusal) {
-    throw new VqError('INVALID_ARGS', `${r.fileName} cannot be read: ${refusal}`, 'Encode the rung again here, or import the project again once its files are on this machine.');
+    throw new VqError(
+      'INVALID_ARGS',
+      `${r.fileName} cannot be read: ${refusal}`,
+      'Encode the rung again here, or import the project again once its files are on this machine.',
+    );
   }
   return {
     scored: {

@@ -42,6 +42,20 @@ export function planView(
         findings: p.findings,
         fixes: p.resolution.applied,
         blocked: p.resolution.unresolved.length > 0,
+        pictures: p.pictures
+          ? {
+              aligned: p.pictures.aligned,
+              confidence: p.pictures.confidence,
+              offsetFrames: p.pictures.offsetFrames,
+              dropped: p.pictures.dropped.length,
+              repeated: p.pictures.repeated.length,
+              unmatched: p.pictures.unmatched,
+              speedChange: p.pictures.speedChange,
+              offsetCosts: p.pictures.offsetCosts,
+              fixes: p.pictures.fixes,
+              scoredFrames: p.matched?.pairs.ref.length ?? null,
+            }
+          : null,
       };
     }),
     blocked: plan.blocked,

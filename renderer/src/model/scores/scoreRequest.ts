@@ -6,9 +6,11 @@
 import type { VqArgs } from '../../../../shared/api';
 import type { FixId, PreflightFinding } from '../../../../shared/preflight';
 import { METRIC_NAMES } from '../../../../shared/metricSupport';
+import type { DroppedFrames } from '../../../../shared/frameMatch';
 import {
   isVmafV1Model,
   SCORE_METRICS,
+  type AlignMode,
   type ModelRequest,
   type ScaleRequest,
   type ScoreMetric,
@@ -87,6 +89,9 @@ export interface ScoreForm {
   subsample: number | null;
   /** Fixes chosen per video, by {@link targetKey}. */
   fixes: Readonly<Record<string, FixId[]>>;
+  /** When frames are matched by their pictures, and what is done with the ones lacking. */
+  align: AlignMode;
+  droppedFrames: DroppedFrames;
 }
 
 /** The form as it opens: VMAF, PSNR and SSIM (MS-SSIM is slow), automatic model and size. */
@@ -99,6 +104,8 @@ export const INITIAL_FORM: ScoreForm = {
   frames: null,
   subsample: null,
   fixes: {},
+  align: 'auto',
+  droppedFrames: 'exclude',
 };
 
 /** One key per target ("rendition:abc"), for maps and React keys. */
@@ -191,6 +198,8 @@ export function scoreRequest(
   if (form.startSeconds !== null && form.startSeconds > 0) options.startSeconds = form.startSeconds;
   if (form.frames !== null) options.frames = form.frames;
   if (form.subsample !== null && form.subsample > 1) options.subsample = form.subsample;
+  if (form.align !== 'auto') options.align = form.align;
+  if (form.droppedFrames !== 'exclude') options.droppedFrames = form.droppedFrames;
   const fixes = form.targets.map((t) => [...(form.fixes[targetKey(t)] ?? [])]);
   return {
     referenceId,

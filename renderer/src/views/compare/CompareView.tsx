@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { distFrameAt, type FrameMatch } from '../../../../shared/frameMatch';
 import { useClient } from '../../hooks/useClient';
 import {
   compareShown,
@@ -114,8 +115,20 @@ export function CompareView(): ReactNode {
   const mode: CompareMode = twoUp ? opts.mode : 'side';
   const matrix = matrixFor(source?.media.video.colorMatrix);
 
+  // A video matched to the source by its pictures shows the frame the match pairs with the
+  // viewer's (a late start, dropped frames, another rate); any other shows the same number.
+  const matchOf = (c: CompareCandidate): FrameMatch | null => scores.get(c.id)?.frameMatch ?? null;
+  const frameOf = (c: CompareCandidate, index: number): number => {
+    const match = matchOf(c);
+    if (!match) return index;
+    const own = distFrameAt(match.mapping, index);
+    const count = c.media.video.frameCount;
+    return count ? Math.min(own, count - 1) : own;
+  };
   const urlOf = (c: CompareCandidate, index: number): string =>
-    c.kind === 'source' ? client.frameUrl(c.id, index) : client.frameUrl(c.id, index, size);
+    c.kind === 'source'
+      ? client.frameUrl(c.id, index)
+      : client.frameUrl(c.id, frameOf(c, index), size);
   // Zoomed in past 100 %, a rendition of another size shows its own pixels (nearest-neighbour).
   const nativeSizeOf = (c: CompareCandidate): { width: number; height: number } | undefined => {
     if (opts.zoom === 'fit' || opts.zoom <= 1 || c.kind === 'source') return undefined;
@@ -123,7 +136,7 @@ export function CompareView(): ReactNode {
     return own.width === size.width && own.height === size.height ? undefined : own;
   };
   const drawUrlOf = (c: CompareCandidate, index: number): string =>
-    nativeSizeOf(c) ? client.frameUrl(c.id, index) : urlOf(c, index);
+    nativeSizeOf(c) ? client.frameUrl(c.id, frameOf(c, index)) : urlOf(c, index);
   const panes: ComparePane[] = chosen.map((c, index) => {
     const s = scores.get(c.id);
     return {
@@ -134,9 +147,13 @@ export function CompareView(): ReactNode {
       drawUrl: drawUrlOf(c, shownFrame),
       drawSize: nativeSizeOf(c),
       fileUrl: client.mediaUrl('file', c.id),
-      support: playbackSupport(c.media, canPlayType),
+      // A matched video's frames do not follow the source's clock: stepped, never played.
+      support: matchOf(c)
+        ? { playable: false, reason: 'its frames are matched to the source by their pictures' }
+        : playbackSupport(c.media, canPlayType),
       scores: s ? scoreAt(s, shownFrame) : null,
       stale: s?.stale ?? null,
+      matchedFrame: matchOf(c) ? frameOf(c, shownFrame) : null,
     };
   });
   const selectedIndex = Math.min(selected, Math.max(0, panes.length - 1));
@@ -326,6 +343,12 @@ export function CompareView(): ReactNode {
         fps={fps}
         playing={playback.playing}
         onSeek={seek}
+        matches={panes.flatMap((p) => {
+          const match = matchOf(p.candidate);
+          return match
+            ? [{ id: p.candidate.id, title: p.candidate.title, color: p.color, match }]
+            : [];
+        })}
       />
       <div className="compare-bottom">
         <PixelReadout

@@ -152,6 +152,15 @@ export function PaneLabel({
         {c.title}
       </span>
       <span className="muted">{candidateFacts(c)}</span>
+      {pane.matchedFrame !== null ? (
+        <span
+          className="compare-matched"
+          title="Matched to the source by their pictures (the score's frame match): this pane shows its own frame that goes with the source's"
+          data-testid="pane-matched-frame"
+        >
+          its frame {pane.matchedFrame}
+        </span>
+      ) : null}
       {scores ? (
         <span
           className={`compare-scores${pane.stale ? ' is-stale' : ''}`}

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { matchedSpans, type FrameMatch } from '../../../../shared/frameMatch';
 import type { FrameInfo } from '../../../../shared/frames';
 import { frameTypeAt, secondsText, timeOfFrame } from './playback';
 
@@ -17,7 +18,10 @@ export function Timeline({
   fps,
   playing,
   onSeek,
+  matches = [],
 }: {
+  /** Panes matched to the source by their pictures: a row each under the track (see MatchRow). */
+  matches?: readonly TimelineMatch[];
   frame: number;
   frameCount: number;
   /** The source's frame index; null while it loads or where it failed. */
@@ -58,6 +62,9 @@ export function Timeline({
           data-testid="timeline-scrubber"
         />
       </div>
+      {matches.map((m) => (
+        <MatchRow key={m.id} match={m} last={last} />
+      ))}
       <div className="compare-timeline-facts">
         <span>
           Frame <strong data-testid="frame-number">{frame}</strong>
@@ -82,6 +89,53 @@ export function Timeline({
           <span className="muted small">Reading the frame index…</span>
         )}
       </div>
+    </div>
+  );
+}
+
+/** A pane matched to the source by its pictures, as the timeline draws it. */
+export interface TimelineMatch {
+  id: string;
+  title: string;
+  color: string;
+  match: FrameMatch;
+}
+
+/**
+ * Which source frames a matched pane shows, along the track: a bar in its colour where it has
+ * them, a gap where it lacks them (before its start, dropped frames, after its end), and a tick
+ * at each dropped frame.
+ */
+function MatchRow({ match: m, last }: { match: TimelineMatch; last: number }): ReactNode {
+  const at = (f: number): string => `${last > 0 ? (Math.min(f, last) / last) * 100 : 0}%`;
+  const spans = matchedSpans(m.match.mapping);
+  const dropped = m.match.dropped;
+  const step = Math.max(1, Math.ceil(dropped.length / MAX_TICKS));
+  const first = m.match.mapping[0];
+  return (
+    <div
+      className="compare-match-row"
+      title={`${m.title}: frames matched to the source by their pictures (confidence ${m.match.confidence.toFixed(2)}); ${dropped.length} lacking, ${m.match.repeated.length} repeated${first ? `; its frame ${first.distStart} is the source's ${first.refStart}` : ''}`}
+      data-testid="timeline-match"
+      data-spans={spans.length}
+      data-dropped={dropped.length}
+    >
+      {spans.map((sp) => (
+        <span
+          key={sp.from}
+          className="compare-match-span"
+          style={{
+            left: at(sp.from),
+            width: `calc(${at(sp.to + 1)} - ${at(sp.from)})`,
+            background: m.color,
+          }}
+        />
+      ))}
+      {dropped
+        .filter((_, i) => i % step === 0)
+        .map((f) => (
+          <span key={f} className="compare-match-drop" style={{ left: at(f) }} />
+        ))}
     </div>
   );
 }

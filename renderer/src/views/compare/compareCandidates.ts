@@ -34,12 +34,15 @@ export function sourceCandidate(source: LibraryItem): CompareCandidate {
 
 /**
  * The renditions of `source` (by rung id), then other library items with the same known frame
- * count (by file name): a frame index means the same picture in each.
+ * count (by file name): a frame index means the same picture in each. Items whose frames were
+ * matched to the source's by their pictures (`matched`: a stored score on such a match) come
+ * too, whatever their length: the match says which of their frames goes with each.
  */
 export function compareCandidates(
   source: LibraryItem,
   renditions: readonly Rendition[],
   items: readonly LibraryItem[],
+  matched: ReadonlySet<string> = new Set(),
 ): CompareCandidate[] {
   const own: CompareCandidate[] = renditions
     .filter((r) => r.sourceId === source.id)
@@ -56,7 +59,11 @@ export function compareCandidates(
   own.sort((a, b) => b.height - a.height || a.title.localeCompare(b.title));
   const frames = source.media.video.frameCount;
   const others: CompareCandidate[] = items
-    .filter((i) => i.id !== source.id && frames !== null && i.media.video.frameCount === frames)
+    .filter(
+      (i) =>
+        i.id !== source.id &&
+        ((frames !== null && i.media.video.frameCount === frames) || matched.has(i.id)),
+    )
     .map((i) => ({ ...sourceCandidate(i), kind: 'item' }));
   others.sort((a, b) => a.fileName.localeCompare(b.fileName));
   return [...own, ...others];

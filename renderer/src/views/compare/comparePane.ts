@@ -27,6 +27,11 @@ export interface ComparePane {
   scores: Partial<Record<ScoreSeries, number | null>> | null;
   /** Why those scores no longer describe the files (changed, encoded again), or null. */
   stale: ScoreStale;
+  /**
+   * The pane's own frame at the viewer's frame: the same number, or for a video matched to the
+   * source by its pictures the frame the match pairs with it (null: not matched).
+   */
+  matchedFrame: number | null;
 }
 
 /**

@@ -6,6 +6,7 @@ import type { CompareChartPane } from './chart/CompareChart';
 import { useCompareScores, type PaneScores } from './chart/useCompareScores';
 import { compareCandidates, sourceCandidate, type CompareCandidate } from './compareCandidates';
 import { paneColor } from './paneColors';
+import { useMatchedItems } from './useMatchedItems';
 
 /** What Compare shows: the source, what could be next to it, what is, and their stored scores. */
 export interface CompareSelection {
@@ -37,9 +38,10 @@ export function useCompareSelection(
     items.find((i) => i.id === selectedId) ??
     items[0] ??
     null;
+  const matched = useMatchedItems(source?.id ?? null);
   const candidates = useMemo(
-    () => (source ? compareCandidates(source, renditions, items) : []),
-    [source, renditions, items],
+    () => (source ? compareCandidates(source, renditions, items, matched) : []),
+    [source, renditions, items, matched],
   );
   const compared = candidates.filter((c) => checked.includes(c.id));
   const chosen: CompareCandidate[] = source ? [sourceCandidate(source), ...compared] : [];

@@ -49,6 +49,7 @@ function pane(over: Partial<PaneScores>): PaneScores {
     worstFrames: [],
     worstBy: 'vmaf',
     stale: null,
+    frameMatch: null,
     model: null,
     ...over,
   };

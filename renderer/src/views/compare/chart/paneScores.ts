@@ -3,6 +3,7 @@
  * pane (the newest one of that rendition or library item against the source), and the value of
  * each series at a frame of the viewer. Pure, so the hook and the chart only wire it up.
  */
+import type { FrameMatch } from '../../../../../shared/frameMatch';
 import type { ModelUsed, ScoreSeries } from '../../../../../shared/score';
 import type {
   ScoreResultDetail,
@@ -32,6 +33,11 @@ export interface PaneScores {
    * no model: 100), read with seriesInfo.ts `vmafMaxScoreOf`.
    */
   model: Pick<ModelUsed, 'maxScore'> | null;
+  /**
+   * The match by pictures the score was taken on (its frames are then the reference's, and the
+   * pane shows the distorted frame the match pairs with each), or null: frame i is frame i.
+   */
+  frameMatch: FrameMatch | null;
 }
 
 /**
@@ -73,6 +79,7 @@ export function paneScoresOf(
     worstBy: detail.worstBy,
     stale: summary.stale,
     model: detail.model ? { maxScore: detail.model.maxScore } : null,
+    frameMatch: detail.alignment.frameMatch ?? null,
   };
 }
 

@@ -9,6 +9,7 @@ import {
 import type { PlannedDistorted, ScorePlanView } from '../../../../../shared/scoreResults';
 import { showView } from '../../../stores/appStore';
 import { CommandBlock } from '../../../ui/CommandBlock';
+import { MatchEvidence } from './MatchEvidence';
 import { FactList } from '../../../ui/FactList';
 import { everyNth, metricsText } from '../../../model/scores/scoreOptionsText';
 import { chosenFix, targetKey } from '../../../model/scores/scoreRequest';
@@ -50,7 +51,10 @@ function FindingItem({
   chosen: readonly FixId[];
   onChoose: (fix: FixId | null) => void;
 }): ReactNode {
-  const current = chosenFix(chosen, finding);
+  // The fix the plan applies: the one chosen, or the match it applies by itself (align auto).
+  const current =
+    chosenFix(chosen, finding) ?? finding.fixes.find((f) => video.fixes.includes(f)) ?? null;
+  const automatic = current !== null && chosenFix(chosen, finding) === null;
   const resolved = finding.severity === 'block' && current !== null;
   const name = `fix-${targetKey(video.target)}-${finding.id}`;
   return (
@@ -65,6 +69,15 @@ function FindingItem({
       </span>
       <div className="finding-body">
         <p>{finding.message}</p>
+        {finding.id === 'frames-misaligned' && video.pictures ? (
+          <MatchEvidence pictures={video.pictures} />
+        ) : null}
+        {automatic ? (
+          <p className="muted small" data-testid="fix-automatic">
+            Applied by itself: the pictures show the match surely. To pair the frames by position or
+            time instead, choose another fix below or set “Match frames by their pictures” to Never.
+          </p>
+        ) : null}
         {finding.fixes.length ? (
           <fieldset className="fix-choices">
             <legend className="visually-hidden">Fix for: {finding.message}</legend>

@@ -1,5 +1,6 @@
 import { useEffect, useId, useMemo, useState, type ReactNode } from 'react';
 import { formatBitrate } from '../../../../../shared/format';
+import { DROPPED_FRAMES_DESCRIPTIONS } from '../../../../../shared/frameMatch';
 import type { LibraryItem } from '../../../../../shared/library';
 import type { Rendition } from '../../../../../shared/queue';
 import type { ScoreMetric } from '../../../../../shared/score';
@@ -360,7 +361,7 @@ export function ScoreDialog({ reference, onClose }: ScoreDialogProps): ReactNode
         </div>
 
         <details className="more score-advanced">
-          <summary>Frame range and subsampling</summary>
+          <summary>Frame range, subsampling and frame matching</summary>
           <div className="score-options" id={advancedId}>
             <div className="field">
               <span className="field-label">Start (seconds)</span>
@@ -394,6 +395,43 @@ export function ScoreDialog({ reference, onClose }: ScoreDialogProps): ReactNode
                 invalid={problemAt('subsample') !== null}
                 testId="score-subsample"
               />
+            </div>
+          </div>
+          <div className="score-options">
+            <div className="field">
+              <label className="field-label" htmlFor="score-align">
+                Match frames by their pictures
+              </label>
+              <select
+                id="score-align"
+                className="input"
+                value={form.align}
+                onChange={(e) => change({ align: e.target.value as ScoreForm['align'] })}
+                title="The alignment assistant decodes both videos once and finds which reference frame each distorted frame shows: a late start, dropped or repeated frames, another frame rate."
+                data-testid="score-align"
+              >
+                <option value="auto">When the timing looks off (auto)</option>
+                <option value="on">Always</option>
+                <option value="off">Never (pair frames by position or time)</option>
+              </select>
+            </div>
+            <div className="field">
+              <label className="field-label" htmlFor="score-dropped">
+                Frames the distorted video lacks
+              </label>
+              <select
+                id="score-dropped"
+                className="input"
+                value={form.droppedFrames}
+                onChange={(e) =>
+                  change({ droppedFrames: e.target.value as ScoreForm['droppedFrames'] })
+                }
+                title={`${DROPPED_FRAMES_DESCRIPTIONS.exclude} Or: ${DROPPED_FRAMES_DESCRIPTIONS.hold}`}
+                data-testid="score-dropped"
+              >
+                <option value="exclude">Leave them out</option>
+                <option value="hold">Score the frame held in their place</option>
+              </select>
             </div>
           </div>
           {['startSeconds', 'frames', 'subsample'].map((f) => {
