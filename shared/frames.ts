@@ -15,6 +15,21 @@ export interface FrameInfo {
   types: string;
   /** Indexes of keyframes. */
   keyframes: number[];
+  /** How an HDR file's frames are shown; null for SDR (frames served as decoded). */
+  hdrDisplay: HdrDisplay | null;
+}
+
+/**
+ * How the frames of an HDR (PQ or HLG) file are shown on an SDR screen: tone-mapped to SDR BT.709
+ * where the ffmpeg that serves frames can, else as stored (washed out), with a note saying which.
+ */
+export interface HdrDisplay {
+  /** The file's HDR transfer. */
+  transfer: 'pq' | 'hlg';
+  /** True when every served frame of the file is tone-mapped; false: shown as stored. */
+  toneMapped: boolean;
+  /** One sentence the viewer can show as it is. */
+  note: string;
 }
 
 /**

@@ -17,6 +17,8 @@ export const FIX_IDS = [
   'force-range',
   'convert-matrix',
   'ignore-transfer',
+  'crop-distorted',
+  'crop-reference',
 ] as const;
 
 /** One of {@link FIX_IDS}. */
@@ -42,6 +44,12 @@ export const FIX_DESCRIPTIONS: Readonly<Record<FixId, string>> = {
   'ignore-transfer':
     'Compare the samples as stored although one video is HDR and the other SDR; the numbers will ' +
     'not reflect what people see.',
+  'crop-distorted':
+    "Crop the black bars away from the distorted video and scale its picture to the reference's " +
+    'size: the whole reference against the picture alone.',
+  'crop-reference':
+    'Crop the reference the same way (to the part the distorted picture shows, or to its own ' +
+    'picture when it has the bars) and compare the pictures alone at that size.',
 };
 
 /** How serious a finding is: block stops scoring until a fix is chosen. */
@@ -67,7 +75,8 @@ export type FindingId =
   | 'bit-depth-mismatch'
   | 'libvmaf-10bit'
   | 'interlaced'
-  | 'maybe-swapped';
+  | 'maybe-swapped'
+  | 'picture-area';
 
 /** One finding of the pre-flight check. */
 export interface PreflightFinding {
@@ -466,30 +475,37 @@ function isInterlaced(v: VideoStreamInfo): boolean {
   return v.fieldOrder !== null && v.fieldOrder !== 'progressive' && v.fieldOrder !== 'unknown';
 }
 
-/** Findings that say a pair's frames may not line up: what makes `align: auto` look at the pictures. */
-export const TIMING_FINDINGS: readonly FindingId[] = [
+/**
+ * Findings that say a pair's frames may not line up in time or in the frame (bars change the
+ * aspect): what makes `align: auto` look at the pictures.
+ */
+export const PICTURE_CHECK_FINDINGS: readonly FindingId[] = [
   'fps-mismatch',
   'frames-mismatch',
   'vfr',
   'start-offset',
+  'aspect-mismatch',
 ];
+
+/** Fixes that need the pictures looked at (the match, the bars). */
+const PICTURE_FIXES: readonly FixId[] = ['align-frames', 'crop-distorted', 'crop-reference'];
 
 /** Fixes that pair frames by time or position: chosen, they say how the person wants it done. */
 const TIMING_FIXES: readonly FixId[] = ['convert-fps', 'trim-to-shortest'];
 
 /**
- * True when a pair's frames are matched by their pictures before scoring: always with `on` or
- * the align-frames fix chosen; with `auto` (the default) when a finding says the timing is off
- * and no other timing fix was chosen for it.
+ * True when a pair's pictures are looked at before scoring (frames matched, bars found): always
+ * with `on` or a fix that needs them chosen; with `auto` (the default) when a finding says the
+ * timing or the frame is off and no other timing fix was chosen for it.
  */
 export function looksAtPictures(
   mode: 'auto' | 'on' | 'off' | undefined,
   findings: readonly PreflightFinding[],
   chosen: readonly FixId[],
 ): boolean {
-  if (mode === 'on' || chosen.includes('align-frames')) return true;
+  if (mode === 'on' || chosen.some((f) => PICTURE_FIXES.includes(f))) return true;
   if (mode === 'off' || chosen.some((f) => TIMING_FIXES.includes(f))) return false;
-  return findings.some((f) => TIMING_FINDINGS.includes(f.id));
+  return findings.some((f) => PICTURE_CHECK_FINDINGS.includes(f.id));
 }
 
 /** How a pair is aligned once fixes are chosen; the engine turns this into filters. */
@@ -512,6 +528,8 @@ export interface PairResolution {
   /** Keep the distorted samples as they are, reading them in the reference's range. */
   forceRange: 'tv' | 'pc' | null;
   matrixConversion: { from: string; to: string } | null;
+  /** Which picture is cropped to the part both show (black bars), or null. */
+  crop: 'distorted' | 'reference' | null;
 }
 
 /** Applies the chosen fixes to a pair's findings (pure; the engine builds filters from it). */
@@ -580,5 +598,6 @@ export function resolvePair(
     rangeConversion,
     forceRange,
     matrixConversion,
+    crop: has('crop-reference') ? 'reference' : has('crop-distorted') ? 'distorted' : null,
   };
 }

@@ -245,6 +245,14 @@ export interface ModelUsed {
   maxScore?: number;
 }
 
+/** A rectangle of a frame, in pixels. */
+export interface PictureBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
 /** How the two videos of a pair were aligned (stored with every result: reproducible). */
 export interface Alignment {
   /** Size both were compared at. */
@@ -272,6 +280,11 @@ export interface Alignment {
    * frames, each compared with the distorted frame frameMatch.ts pairs it with. Null otherwise.
    */
   frameMatch?: FrameMatch | null;
+  /**
+   * The part of each picture compared when black bars were cropped away (a crop fix), in its own
+   * pixels; `width`/`height` are then the size the pictures were compared at. Null otherwise.
+   */
+  crop?: { distorted: PictureBox | null; reference: PictureBox | null } | null;
   /** First frame scored (index in the reference at `frameRate`). */
   startFrame: number;
   /** Frames compared (before subsampling), or null when it runs to the end. */

@@ -267,6 +267,42 @@ describe('vq score --align', () => {
     expect(hold.stderr).toMatch(/needs FFmpeg 5 or later[\s\S]*--dropped exclude/);
   });
 
+  it('finds letterbox bars, blocks, and scores the picture alone with crop-distorted', () => {
+    // The whole reference squeezed into 320×136 between bars, then encoded.
+    const dist = rendition('letterbox.mp4', 'scale=320:136,pad=320:180:0:22');
+    const r = vqScore(['--ref', ref, '--dist', dist, '--json']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/The distorted video has black bars/);
+    expect(r.stderr).toMatch(/matches the whole reference picture[\s\S]*crop-distorted/);
+    const auto = score(ref, dist, ['--fix', 'crop-distorted']);
+    const crop = auto.json.alignment.crop!;
+    expect(crop.reference).toBeNull();
+    // The bars scaled down with the picture (22 of 180 rows, 136 of them picture: 13.2 and 81.6
+    // of 108); cropdetect leaves out the edge rows the scaling darkened, at even rows.
+    const box = crop.distorted!;
+    expect(box).toMatchObject({ x: 0, width: 192 });
+    expect(Math.abs(box.y - 13.2)).toBeLessThanOrEqual(2);
+    expect(Math.abs(box.height - 81.6)).toBeLessThanOrEqual(3);
+    expect(auto.json.alignment).toMatchObject({ width: 320, height: 180 });
+    const picture = lossless('letterbox-picture.mp4', dist, `crop=192:${box.height}:0:${box.y}`);
+    expectSameScores(auto, score(ref, picture, ['--align', 'off']));
+    expect(vmafMean(auto)).toBeGreaterThan(vmafMean(score(ref, dist, ['--align', 'off'])) + 20);
+  });
+
+  it('finds the reference’s own bars (an encode that cropped them) and crops it with crop-reference', () => {
+    const barred = lossless('ref-pillarbox.mp4', ref, 'scale=240:180,pad=320:180:40:0');
+    // The encode kept the picture alone.
+    const dist = rendition('no-bars.mp4', 'crop=240:180:40:0', barred);
+    const auto = score(barred, dist, ['--fix', 'crop-reference']);
+    expect(auto.json.alignment.crop).toEqual({
+      distorted: null,
+      reference: { x: 40, y: 0, width: 240, height: 180 },
+    });
+    expect(auto.json.alignment).toMatchObject({ width: 240, height: 180 });
+    const refPicture = lossless('ref-pillarbox-picture.mp4', barred, 'crop=240:180:40:0');
+    expectSameScores(auto, score(refPicture, dist, ['--align', 'off']));
+  });
+
   it('refuses --align and --dropped values it does not know (exit 2)', () => {
     const r = vqScore(['--ref', ref, '--dist', ref, '--align', 'maybe']);
     expect(r.status).toBe(2);

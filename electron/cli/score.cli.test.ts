@@ -72,14 +72,26 @@ describe('vq score', () => {
   });
 
   it('prints a readable table with the command; refuses a shorter distorted video until --fix', () => {
-    const blocked = vq(['score', '--ref', ref, '--dist', short, '--metrics', 'psnr,ssim']);
+    // Without matching frames by their pictures (the default would match them: score.align tests).
+    const off = ['--align', 'off'];
+    const blocked = vq(['score', '--ref', ref, '--dist', short, '--metrics', 'psnr,ssim', ...off]);
     expect(blocked.code).toBe(1);
     expect(blocked.stderr).toMatch(/pre-flight of short\.mp4[\s\S]*BLOCKS: .*12 frames/);
-    expect(blocked.stderr).toMatch(/\[fix: trim-to-shortest\]/);
+    expect(blocked.stderr).toMatch(/\[fix: align-frames \| trim-to-shortest\]/);
     expect(blocked.stderr).toMatch(/--fix NAME/);
     expect(blocked.stdout).toBe('');
 
-    const json = vq(['score', '--ref', ref, '--dist', short, '--metrics', 'psnr', '--json']);
+    const json = vq([
+      'score',
+      '--ref',
+      ref,
+      '--dist',
+      short,
+      '--metrics',
+      'psnr',
+      '--json',
+      ...off,
+    ]);
     expect(json.code).toBe(1);
     const err = JSON.parse(json.stdout) as {
       error: { code: string };

@@ -13,6 +13,7 @@ import { createDispatcher, type Dispatch } from './api/dispatch';
 import { createService, type HostHooks } from './api/service';
 import { EncodeExecutor } from './encode/encodeExecutor';
 import { EncodeService } from './encode/encodeService';
+import { sourceHdr } from './encode/planBatch';
 import { ClusterEncodeExecutor } from './cluster/clusterExecutor';
 import { ClusterScoreExecutor } from './cluster/clusterScoreExecutor';
 import { sharedQueueOf, transferOf, type SharedQueue } from './cluster/sharedQueue';
@@ -243,9 +244,16 @@ function buildCore(opts: CoreOptions, db: Db, started: (() => void)[]): Core {
     const src = library.get(id);
     if (src?.refused) return null; // an imported source not (yet) probed as video here
     if (!src && renditions.refusal(id)) return null; // an imported rendition not (yet) probed here
-    const input = src?.item.path ?? renditions.get(id)?.path ?? null;
+    const rendition = src ? null : renditions.get(id);
+    const input = src?.item.path ?? rendition?.path ?? null;
     if (!input) return null;
-    return { ffmpeg: await toolchain.binaryFor('decode'), input, raw: src?.raw ?? null };
+    const ffmpeg = await toolchain.binaryFor('decode');
+    // An HDR picture is tone-mapped for display where this ffmpeg has zscale (frames/hdrDisplay.ts).
+    const filters = (await toolchain.report()).binaries.find((b) => b.path === ffmpeg)?.filters;
+    const hdr = src
+      ? sourceHdr({ media: src.item.media, raw: src.raw })
+      : (rendition?.media.video.hdr ?? null);
+    return { ffmpeg, input, raw: src?.raw ?? null, hdr, filters };
   };
   const service = createService({
     dataDir: opts.dataDir,

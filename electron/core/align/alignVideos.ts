@@ -8,7 +8,8 @@ import type { DroppedFrames, FrameMatch } from '../../../shared/frameMatch';
 import type { MediaInfo, RawVideoSpec } from '../../../shared/media';
 import { frameRateOf, ratesDiffer, type PreflightFinding } from '../../../shared/preflight';
 import { alignFrames, type FrameMapping, type MappingRun } from './alignFrames';
-import { loadOrComputeSignatures } from './signatureStore';
+import type { Box } from './pictureArea';
+import { loadOrComputeSignatures, loadOrDetectArea } from './signatureStore';
 
 /** One video to align: its path (absolute), its probe, and raw geometry when headerless. */
 export interface AlignInput {
@@ -28,8 +29,10 @@ export interface AlignmentReport {
   frameRate: { reference: number | null; distorted: number | null };
   /** True when the rates differ but the frames were kept one for one (a film sped up to 25 fps). */
   speedChange: boolean;
-  /** The picture area inside the distorted frame, when it has bars (not looked for yet: null). */
-  crop: null;
+  /** The picture area inside the distorted frame when it has black bars, else null. */
+  crop: Box | null;
+  /** The picture area inside the reference frame when it has black bars, else null. */
+  referenceCrop: Box | null;
   /** 0–1: how surely the pictures say this. */
   confidence: number;
   /** Matched distorted frames, as runs of consecutive reference frames. */
@@ -63,12 +66,29 @@ export async function alignVideos(
   distorted: AlignInput,
   o: AlignVideosOptions,
 ): Promise<AlignmentReport> {
-  const [refSig, distSig] = await Promise.all(
+  // Bars first, so each video's signatures are of its picture alone.
+  const [refArea, distArea] = await Promise.all(
     [reference, distorted].map((v) =>
+      loadOrDetectArea({
+        ffmpeg: o.ffmpeg,
+        input: v.path,
+        raw: v.raw,
+        ...decodedSize(v.media),
+        signal: o.signal,
+        cacheDir: o.cacheDir,
+      }),
+    ),
+  );
+  const [refSig, distSig] = await Promise.all(
+    [
+      { v: reference, crop: refArea },
+      { v: distorted, crop: distArea },
+    ].map(({ v, crop }) =>
       loadOrComputeSignatures({
         ffmpeg: o.ffmpeg,
         input: v.path,
         raw: v.raw,
+        crop,
         signal: o.signal,
         cacheDir: o.cacheDir,
       }),
@@ -88,7 +108,8 @@ export async function alignVideos(
     repeated: m.repeated,
     frameRate: { reference: refRate, distorted: distRate },
     speedChange: !sameRate && m.slope === 1,
-    crop: null,
+    crop: distArea ?? null,
+    referenceCrop: refArea ?? null,
     confidence: m.confidence,
     mapping: m.mapping,
     unmatched: m.unmatched,
@@ -101,6 +122,14 @@ export async function alignVideos(
     })),
     frames: { reference: refSig!.count, distorted: distSig!.count },
   };
+}
+
+/** The size a video decodes to: ffmpeg turns a picture on its side upright. */
+export function decodedSize(media: MediaInfo): { width: number; height: number } {
+  const v = media.video;
+  return Math.abs(v.rotation % 180) === 90
+    ? { width: v.height, height: v.width }
+    : { width: v.width, height: v.height };
 }
 
 /** A list of frame numbers in words: "40–42, 97". */
@@ -235,4 +264,122 @@ export function frameMatchOf(r: AlignmentReport, droppedFrames: DroppedFrames): 
 /** A frame rate in words: "25 fps", "29.97 fps", "24.038 fps". */
 function fps(rate: number): string {
   return `${Number.isInteger(rate) ? rate : Number(rate.toFixed(3))} fps`;
+}
+
+/**
+ * Mean signature distance at or below which a picture inside bars shows the whole reference
+ * picture (matched re-encodes measure about 0.0001–0.01; a different framing far more).
+ */
+const WHOLE_PICTURE_DISTANCE = 0.05;
+
+/** Two boxes of frames of different sizes show the same part when they agree within this share. */
+const SAME_PART = 0.02;
+
+/** A box as a share of its frame: where it starts and ends across and down (0–1). */
+function shareOf(b: Box, size: { width: number; height: number }): number[] {
+  return [
+    b.x / size.width,
+    (b.x + b.width) / size.width,
+    b.y / size.height,
+    (b.y + b.height) / size.height,
+  ];
+}
+
+/** "1920×800 at (0, 140) of its 1920×1080 frame". */
+function boxText(b: Box, size: { width: number; height: number }): string {
+  return `${b.width}×${b.height} at (${b.x}, ${b.y}) of its ${size.width}×${size.height} frame`;
+}
+
+/**
+ * The pre-flight finding of the bars the picture check found, or null when neither video has
+ * any: the distorted video's bars (crop them away, or crop the reference the same way), the
+ * reference's own (crop it to its picture), or the same bars in both (cropping both scores the
+ * pictures alone).
+ */
+export function pictureAreaFinding(
+  r: Pick<AlignmentReport, 'crop' | 'referenceCrop' | 'meanDistance'>,
+  sizes: {
+    reference: { width: number; height: number };
+    distorted: { width: number; height: number };
+  },
+): PreflightFinding | null {
+  const d = r.crop;
+  const ref = r.referenceCrop;
+  if (!d && !ref) return null;
+  if (d && ref) {
+    const a = shareOf(d, sizes.distorted);
+    const b = shareOf(ref, sizes.reference);
+    if (a.every((v, k) => Math.abs(v - b[k]!) <= SAME_PART)) {
+      return {
+        id: 'picture-area',
+        severity: 'warn',
+        message:
+          `Both videos have black bars in the same place (the reference's picture is ${boxText(ref, sizes.reference)}). ` +
+          'The bars compare as equal and lift every score; cropping both scores the pictures alone.',
+        fixes: ['crop-reference'],
+      };
+    }
+  }
+  if (d) {
+    // Its picture was matched with the whole reference picture: close frames say it shows all of
+    // it (a letterboxed encode), far ones that the bars hide part of it.
+    const whole = r.meanDistance <= WHOLE_PICTURE_DISTANCE;
+    return {
+      id: 'picture-area',
+      severity: 'block',
+      message:
+        `The distorted video has black bars: its picture is ${boxText(d, sizes.distorted)}` +
+        (ref ? `, and the reference's is ${boxText(ref, sizes.reference)}` : '') +
+        '. Compared whole, bars are compared with picture and the picture is out of place. ' +
+        (whole
+          ? `Its picture matches the whole reference picture (mean distance ${r.meanDistance}): crop the bars away from it.`
+          : `Its picture does not match the whole reference picture (mean distance ${r.meanDistance}): the bars hide part of it, so crop the reference the same way.`),
+      fixes: whole ? ['crop-distorted', 'crop-reference'] : ['crop-reference', 'crop-distorted'],
+    };
+  }
+  return {
+    id: 'picture-area',
+    severity: 'block',
+    message:
+      `The reference has black bars the distorted video does not: its picture is ${boxText(ref!, sizes.reference)}. ` +
+      'Compared whole, the distorted picture is squeezed into the frame the bars take part of.',
+    fixes: ['crop-reference'],
+  };
+}
+
+/**
+ * What each video is cropped to for a crop fix, and the size the pair is then compared at:
+ * crop-distorted takes the distorted picture out of its bars and compares it with the whole
+ * reference; crop-reference crops the reference to the part the distorted picture shows (its
+ * bars' box in the reference's frame) or, when only the reference has bars, to its picture, and
+ * compares at that size. Even sizes and offsets (4:2:0 chroma).
+ */
+export function cropsFor(
+  fix: 'distorted' | 'reference',
+  r: Pick<AlignmentReport, 'crop' | 'referenceCrop'>,
+  sizes: {
+    reference: { width: number; height: number };
+    distorted: { width: number; height: number };
+  },
+): { distorted: Box | null; reference: Box | null; width: number; height: number } {
+  const full = sizes.reference;
+  if (fix === 'distorted' || (!r.crop && !r.referenceCrop)) {
+    return { distorted: r.crop, reference: null, width: full.width, height: full.height };
+  }
+  const even = (v: number): number => Math.max(0, 2 * Math.round(v / 2));
+  const reference = r.crop
+    ? (() => {
+        const sx = full.width / sizes.distorted.width;
+        const sy = full.height / sizes.distorted.height;
+        const x = even(r.crop.x * sx);
+        const y = even(r.crop.y * sy);
+        return {
+          x,
+          y,
+          width: Math.min(full.width - x, even(r.crop.width * sx)),
+          height: Math.min(full.height - y, even(r.crop.height * sy)),
+        };
+      })()
+    : r.referenceCrop!;
+  return { distorted: r.crop, reference, width: reference.width, height: reference.height };
 }

@@ -10,6 +10,7 @@ import { VqError } from '../../../shared/errors';
 import { videoStreamArgs } from '../../../shared/ffmpegInput';
 import type { RawVideoSpec } from '../../../shared/media';
 import { runTool } from '../ffmpeg/process';
+import type { Box } from './pictureArea';
 
 /** Width and height of the grey picture a signature is made from. */
 export const SIGNATURE_WIDTH = 16;
@@ -34,6 +35,8 @@ export interface SignatureOptions {
   /** The video, an absolute path. */
   input: string;
   raw?: RawVideoSpec | null;
+  /** The picture area to read (bars left out), when the video has bars; else the whole frame. */
+  crop?: Box | null;
   signal?: AbortSignal;
 }
 
@@ -56,7 +59,12 @@ export async function decodeLevels(
     '-vsync',
     'passthrough',
     '-vf',
-    `scale=${SIGNATURE_WIDTH}:${SIGNATURE_HEIGHT}:flags=area,format=gray`,
+    [
+      o.crop ? `crop=${o.crop.width}:${o.crop.height}:${o.crop.x}:${o.crop.y}` : null,
+      `scale=${SIGNATURE_WIDTH}:${SIGNATURE_HEIGHT}:flags=area,format=gray`,
+    ]
+      .filter((f): f is string => f !== null)
+      .join(','),
     '-f',
     'rawvideo',
     'pipe:1',

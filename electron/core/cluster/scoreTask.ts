@@ -294,6 +294,7 @@ const FINDING_IDS = [
   'libvmaf-10bit',
   'interlaced',
   'maybe-swapped',
+  'picture-area',
 ] as const satisfies readonly FindingId[];
 // Every finding id is listed: a new one fails the typecheck here rather than every result.
 type UnlistedFinding = Exclude<FindingId, (typeof FINDING_IDS)[number]>;
@@ -315,6 +316,15 @@ const ConversionSchema = z
   .nullable();
 const Timing = z.enum(['index', 'convert', 'timestamps']);
 
+const BoxSchema = z
+  .object({
+    x: z.number().int().min(0).max(65_536),
+    y: z.number().int().min(0).max(65_536),
+    width: z.number().int().min(1).max(65_536),
+    height: z.number().int().min(1).max(65_536),
+  })
+  .strict();
+
 const AlignmentSchema = z
   .object({
     width: z.number().int().min(1).max(65_536),
@@ -326,6 +336,11 @@ const AlignmentSchema = z
     referenceTiming: Timing,
     distortedTiming: z.enum([...Timing.options, 'matched']),
     frameMatch: FrameMatchSchema.nullable().optional(),
+    crop: z
+      .object({ distorted: BoxSchema.nullable(), reference: BoxSchema.nullable() })
+      .strict()
+      .nullable()
+      .optional(),
     startFrame: z.number().int().min(0),
     frames: z.number().int().min(0).nullable(),
     subsample: z.number().int().min(1),

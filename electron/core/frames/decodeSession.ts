@@ -3,19 +3,21 @@
  * seeks once and then writes decoded frames to stdout as raw pixels, so stepping to the next frame
  * reads on from the pipe instead of starting a new ffmpeg and decoding from a keyframe again.
  *
- * Frames are named by their pts: the filter graph is `showinfo, select, showinfo[, scale]`; the
- * first showinfo reports the first decoded frame (to check where the seek landed, see
- * sessionPlan.ts), the second one line per output frame, in the order frames reach stdout, so the
- * k-th line names the k-th frame on stdout. Recently decoded frames stay in a bounded ring, so a
+ * Frames are named by their pts: the filter graph is `showinfo, select, showinfo[, scale][, tone
+ * map]` (an HDR file's, see hdrDisplay.ts); the first showinfo reports the first decoded frame (to
+ * check where the seek landed, see sessionPlan.ts), the second one line per output frame, in the
+ * order frames reach stdout, so the k-th line names the k-th frame on stdout. Recently decoded frames stay in a bounded ring, so a
  * step back within it is served from memory. Requests are served one at a time in arrival order;
  * the pipe is paused (ffmpeg waits) once a few frames past the last request are decoded.
  */
 import type { ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { VqError } from '../../../shared/errors';
+import type { HdrDisplay } from '../../../shared/frames';
 import { lastLines, runTool } from '../ffmpeg/process';
 import { seekedInputArgs, type FrameIndex } from './frameIndex';
 import type { FrameSource } from './frameIndexStore';
+import { displayFilters } from './hdrDisplay';
 import { FROM_START, keyframeAtOrBefore, planSession, type SessionPlan } from './sessionPlan';
 
 /** Raw pixel layout a session writes. */
@@ -30,6 +32,8 @@ export interface SessionSpec {
   height: number;
   scaled: boolean;
   pixFmt: SessionPixFmt;
+  /** How an HDR file is shown (tone-mapped after the scale, see hdrDisplay.ts); none for SDR. */
+  display?: HdrDisplay | null;
   /** Bytes of decoded frames to keep (the ring); at least a few frames are always kept. */
   ringBytes: number;
   /** Told about each frame the ring drops (the owner may keep an encoded copy). */
@@ -273,6 +277,7 @@ export class DecodeSession {
       `select=${plan.select}`,
       'showinfo=checksum=0',
       ...(s.scaled ? [`scale=${s.width}:${s.height}:flags=bicubic`] : []),
+      ...displayFilters(s.display ?? null, s.pixFmt),
     ];
     const args = [
       ...seekedInputArgs(s.source.input, s.source.raw, plan.seekSeconds, 'info'),

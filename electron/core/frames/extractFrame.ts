@@ -2,7 +2,8 @@
  * Exact frames: frame N (0-based, presentation order) of a file, decoded by ffmpeg and returned
  * losslessly as PNG (rgb24) or raw RGBA, at native size or scaled with the scorer's scaler
  * (`scale=W:H:flags=bicubic`). Rotation follows ffmpeg's default autorotate, so a phone clip comes
- * out upright, as every other decode in the app shows it.
+ * out upright, as every other decode in the app shows it. An HDR file is tone-mapped for display
+ * after the scale where the build can (hdrDisplay.ts).
  *
  * How N is found: a per-file frame index (every frame's pts and keyframe flag, see frameIndex.ts)
  * is built once and cached in memory; a request then seeks the input to a keyframe before N and
@@ -11,10 +12,12 @@
  * selecting by output frame number.
  */
 import { VqError } from '../../../shared/errors';
-import type { RawVideoSpec } from '../../../shared/media';
+import type { HdrDisplay } from '../../../shared/frames';
+import type { HdrKind, RawVideoSpec } from '../../../shared/media';
 import { lastLines, runTool } from '../ffmpeg/process';
 import { seekedInputArgs, type FrameIndex } from './frameIndex';
 import { loadOrBuildFrameIndex, sourceIdentity } from './frameIndexStore';
+import { displayFilters, hdrDisplayOf } from './hdrDisplay';
 
 /** Output pixel layout of a served frame. */
 export type FrameFormat = 'png' | 'rgba';
@@ -27,6 +30,10 @@ export interface ExtractFrameOptions {
   input: string;
   /** How to read headerless raw video. */
   raw?: RawVideoSpec | null;
+  /** The file's HDR transfer as probed: tone-mapped for display where `ffmpeg` can (hdrDisplay.ts). */
+  hdr?: HdrKind;
+  /** The filters `ffmpeg` has, as the toolchain report lists them: zscale tone-maps HDR. */
+  filters?: readonly string[];
   /** 0-based frame number in presentation order. */
   index: number;
   /** Output size; native (after autorotate) when omitted. */
@@ -117,10 +124,11 @@ export async function extractFrame(o: ExtractFrameOptions): Promise<Buffer> {
   const index = await frameIndexOf(o);
   checkFrameInRange(o, index);
   const plan = planFrame(index, o.index);
-  const frame = await decodeOne(o, plan);
+  const display = hdrDisplayOf(o);
+  const frame = await decodeOne(o, plan, display);
   if (frame.length > 0 || plan.seekSeconds === null) return nonEmpty(frame, o);
   // The seek landed past the frame (a demuxer that seeks imprecisely): decode from the start.
-  return nonEmpty(await decodeOne(o, { seekSeconds: null, select: plan.select }), o);
+  return nonEmpty(await decodeOne(o, { seekSeconds: null, select: plan.select }, display), o);
 }
 
 /** Refuses a frame number that is not a whole number ≥ 0 and a size that is not a picture size. */
@@ -147,14 +155,23 @@ export function checkFrameInRange(o: { index: number; input: string }, index: Fr
   }
 }
 
-/** The ffmpeg arguments that decode one planned frame to stdout (pure; exported for tests). */
-export function frameArgs(o: ExtractFrameOptions, plan: FramePlan): string[] {
+/**
+ * The ffmpeg arguments that decode one planned frame to stdout, shown as `display` says (pure;
+ * exported for tests).
+ */
+export function frameArgs(
+  o: ExtractFrameOptions,
+  plan: FramePlan,
+  display: HdrDisplay | null = null,
+): string[] {
+  const pixFmt = o.format === 'png' ? 'rgb24' : 'rgba';
   const filters = [`select=${plan.select}`];
   if (o.size) filters.push(`scale=${o.size.width}:${o.size.height}:flags=bicubic`);
+  filters.push(...displayFilters(display, pixFmt));
   const output =
     o.format === 'png'
-      ? ['-pix_fmt', 'rgb24', '-f', 'image2pipe', '-vcodec', 'png']
-      : ['-pix_fmt', 'rgba', '-f', 'rawvideo'];
+      ? ['-pix_fmt', pixFmt, '-f', 'image2pipe', '-vcodec', 'png']
+      : ['-pix_fmt', pixFmt, '-f', 'rawvideo'];
   return [
     ...seekedInputArgs(o.input, o.raw, plan.seekSeconds, 'error'),
     '-vf',
@@ -166,9 +183,13 @@ export function frameArgs(o: ExtractFrameOptions, plan: FramePlan): string[] {
   ];
 }
 
-async function decodeOne(o: ExtractFrameOptions, plan: FramePlan): Promise<Buffer> {
+async function decodeOne(
+  o: ExtractFrameOptions,
+  plan: FramePlan,
+  display: HdrDisplay | null,
+): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  const r = await runTool(o.ffmpeg, frameArgs(o, plan), {
+  const r = await runTool(o.ffmpeg, frameArgs(o, plan, display), {
     purpose: 'frame decode',
     signal: o.signal,
     onStdoutData: (c) => chunks.push(c),

@@ -1,7 +1,8 @@
 /**
  * Caches of served frames: a byte-bounded in-memory LRU, and a byte-bounded folder of PNGs on disk
  * (least recently used first out, by file mtime, which a hit refreshes). Keys name the file's
- * identity, the frame number, the size and the format, so a changed file never hits an old frame.
+ * identity, the frame number, the size, the format and whether an HDR file is tone-mapped, so a
+ * changed file never hits an old frame.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { VqError } from '../../../shared/errors';
-import type { RawVideoSpec } from '../../../shared/media';
+import type { HdrKind, RawVideoSpec } from '../../../shared/media';
 import {
   buildFrameIndex,
   parseStoredFrameIndex,
@@ -24,6 +24,13 @@ export interface FrameSource {
   input: string;
   /** How to read headerless raw video. */
   raw?: RawVideoSpec | null;
+  /**
+   * The file's HDR transfer as probed (MediaInfo.video.hdr): its frames are then tone-mapped for
+   * display where `ffmpeg` can (hdrDisplay.ts). Absent or null: SDR, frames served as decoded.
+   */
+  hdr?: HdrKind;
+  /** The filters `ffmpeg` has, as the toolchain report lists them: zscale tone-maps HDR. */
+  filters?: readonly string[];
 }
 
 /**

@@ -3,11 +3,12 @@
  * disk, one running decoder per (file, size, format) that serves the next frames from its pipe and
  * recent ones from memory (decodeSession.ts), a memory and a disk cache of served frames,
  * prefetch of the neighbours in the stepping direction, and cancellation of requests nobody waits
- * for. Every frame is exactly frame N of a full sequential decode (see extractFrame.test.ts).
+ * for. Every frame is exactly frame N of a full sequential decode (see extractFrame.test.ts); an
+ * HDR file's frames are all tone-mapped for display where its ffmpeg can (hdrDisplay.ts).
  */
 import path from 'node:path';
 import { VqError } from '../../../shared/errors';
-import type { FrameInfo, FrameSamples } from '../../../shared/frames';
+import type { FrameInfo, FrameSamples, HdrDisplay } from '../../../shared/frames';
 import { DecodeSession, type SessionPixFmt } from './decodeSession';
 import { DiskFrameCache, MemoryFrameCache } from './frameCache';
 import { timelineOf, type FrameIndex } from './frameIndex';
@@ -17,6 +18,7 @@ import {
   sourceIdentity,
   type FrameSource,
 } from './frameIndexStore';
+import { displayKey, hdrDisplayOf } from './hdrDisplay';
 import { blockOrigin, blockSamples, decodeSampleBlock, type SampleBlock } from './frameSamples';
 import {
   checkFrameArgs,
@@ -143,10 +145,10 @@ export class FrameService {
     return { identity, index: await entry };
   }
 
-  /** Frame count, times, picture types and keyframes of a file. */
+  /** Frame count, times, picture types and keyframes of a file, and how an HDR file is shown. */
   async info(source: FrameSource): Promise<Omit<FrameInfo, 'id'>> {
     const { index } = await this.index(source);
-    return { count: index.frames.length, ...timelineOf(index) };
+    return { count: index.frames.length, ...timelineOf(index), hdrDisplay: hdrDisplayOf(source) };
   }
 
   /** Frame `index` as PNG (RGB) or raw RGBA bytes. Rejects with CANCELED when `signal` aborts. */
@@ -163,11 +165,14 @@ export class FrameService {
     // Without a known native size raw frames cannot be cut from the pipe: one ffmpeg per frame.
     if (!size) return extractFrame(req);
     const scaled = req.size !== undefined;
-    const fileKey = identityHash(identity);
+    const display = hdrDisplayOf(req);
+    // Keys say whether frames are tone-mapped: that depends on more than the file's identity (its
+    // probed transfer, the build's filters), and PNGs cached as stored must not be served then.
+    const fileKey = identityHash(identity) + displayKey(display);
     const frameKey = (n: number): string =>
       `${fileKey}-${n}-${size.width}x${size.height}${scaled ? 's' : ''}-${req.format}`;
     const key = frameKey(req.index);
-    const sessionKey = `${identity}|${size.width}x${size.height}|${scaled}|${req.format}`;
+    const sessionKey = `${identity}${displayKey(display)}|${size.width}x${size.height}|${scaled}|${req.format}`;
     // A jump makes the prefetched neighbours of the previous frame unwanted.
     const existing = this.sessions.get(sessionKey);
     for (const [n, ac] of existing?.prefetch ?? []) {
@@ -198,7 +203,16 @@ export class FrameService {
       }
     }
     // Taken only now, with no wait before its use: another request may have retired it meanwhile.
-    const entry = this.sessionFor(sessionKey, req, index, size, scaled, req.format, frameKey);
+    const entry = this.sessionFor(
+      sessionKey,
+      req,
+      index,
+      size,
+      scaled,
+      req.format,
+      frameKey,
+      display,
+    );
     entry.active++;
     const bytes = await this.decode(entry, req.index, req.format, size, req.signal).finally(
       () => entry.active--,
@@ -401,6 +415,7 @@ export class FrameService {
     scaled: boolean,
     format: FrameFormat,
     frameKey: (n: number) => string,
+    display: HdrDisplay | null,
   ): SessionEntry {
     const pixFmt: SessionPixFmt = format === 'png' ? 'rgb24' : 'rgba';
     const found = this.sessions.get(key);
@@ -423,6 +438,7 @@ export class FrameService {
       height: size.height,
       scaled,
       pixFmt,
+      display,
       ringBytes: this.opts.ringBytes ?? 96 * 1024 * 1024,
       onEvict: (n, pixels) => this.keepEvicted(entry, n, pixels),
     });

@@ -24,6 +24,7 @@ export {
   type IndexedFrame,
 } from './frameIndex';
 export { sourceIdentity, storedIndexPath, type FrameSource } from './frameIndexStore';
+export { displayFilters, displayKey, hdrDisplayOf } from './hdrDisplay';
 export { FrameService, type FrameRequest, type FrameServiceOptions } from './frameService';
 export { encodePng } from './png';
 export {

@@ -35,7 +35,7 @@ import { fileInputArgs } from '../../../shared/ffmpegInput';
 import { progressions, type FramePairs } from '../../../shared/frameMatch';
 import type { RawVideoSpec } from '../../../shared/media';
 import { bitDepthOf, chromaOf } from '../../../shared/pixfmt';
-import type { ModelUsed } from '../../../shared/score';
+import type { ModelUsed, PictureBox } from '../../../shared/score';
 import {
   escapeGraphLevel,
   filterValue,
@@ -97,6 +97,16 @@ export interface PairGraphSpec {
    * trims do not apply to this pair (its pairs are already cut to the range).
    */
   matched?: FramePairs | null;
+  /**
+   * Black bars cropped away (a crop fix): the part of each picture compared (null: the whole
+   * picture) and the size this pair is compared at instead of the run's.
+   */
+  crop?: {
+    distorted: PictureBox | null;
+    reference: PictureBox | null;
+    width: number;
+    height: number;
+  } | null;
   /** Frames of this pair after the start frame (the overlap), or null for the run's range. */
   trimFrames: number | null;
   rangeConversion: { from: 'tv' | 'pc'; to: 'tv' | 'pc' } | null;
@@ -258,6 +268,14 @@ function matchedLeg(frames: readonly number[], rate: string): string[] {
   // left as the decoder gave it: 199 of 200 frames measured on 4.1): plan.ts refuses it there.
   if (repeats > 0) out.push(fpsFilter(rate));
   return out;
+}
+
+/** `crop` to a box of the picture (whole numbers only: it is written into the graph), or none. */
+function cropFilter(box: PictureBox | null): string[] {
+  if (!box) return [];
+  wholeNumbers({ x: box.x, y: box.y, width: box.width, height: box.height });
+  if (box.width < 1 || box.height < 1) throw new Error('an empty crop');
+  return [`crop=${box.width}:${box.height}:${box.x}:${box.y}`];
 }
 
 /** Refuses pairs that are not positions of two legs: equal lengths, whole frames, in order. */
@@ -444,12 +462,16 @@ export function buildScoreGraph(spec: ScoreGraphSpec): BuiltGraph[] {
     wholeNumbers({ streamIndex: p.streamIndex });
     if (p.trimFrames !== null) wholeNumbers({ trimFrames: p.trimFrames });
     if (p.matched) checkPairs(p.matched);
+    if (p.crop) wholeNumbers({ cropWidth: p.crop.width, cropHeight: p.crop.height });
   }
   return spec.pairs.map((p, i) => pairGraph(spec, p, i));
 }
 
 /** The graph of distorted video `i`: its legs and the reference's, aligned, into its metrics. */
-function pairGraph(spec: ScoreGraphSpec, p: PairGraphSpec, i: number): BuiltGraph {
+function pairGraph(run: ScoreGraphSpec, p: PairGraphSpec, i: number): BuiltGraph {
+  const crop = p.crop ?? null;
+  // A cropped pair is compared at its own size.
+  const spec = crop ? { ...run, width: crop.width, height: crop.height } : run;
   const metrics = LEGS.filter(([m]) => p.logs[m] !== null);
   if (metrics.length === 0) throw new Error(`pair ${i} computes no metric`);
   const parts: string[] = [];
@@ -478,12 +500,15 @@ function pairGraph(spec: ScoreGraphSpec, p: PairGraphSpec, i: number): BuiltGrap
 
   // Reference: decoded once by ffmpeg, aligned here for this pair (its own VMAF leg apart).
   const refTrimmed = trimFilters(spec.startFrame, spec.frames).length > 0;
-  const refBefore = matched
-    ? matchedLeg(matched.ref, matchRate)
-    : [
-        ...timingFilters(spec.reference.timing, spec.frameRate),
-        ...trimFilters(spec.startFrame, spec.frames),
-      ];
+  const refBefore = [
+    ...(matched
+      ? matchedLeg(matched.ref, matchRate)
+      : [
+          ...timingFilters(spec.reference.timing, spec.frameRate),
+          ...trimFilters(spec.startFrame, spec.frames),
+        ]),
+    ...cropFilter(crop?.reference ?? null),
+  ];
   const refLegs = metrics.filter(([m]) => m !== 'vmaf' || !refOwn).map(([, l]) => `r${i}${l}`);
   scaleLegs(
     parts,
@@ -523,9 +548,12 @@ function pairGraph(spec: ScoreGraphSpec, p: PairGraphSpec, i: number): BuiltGrap
   scaleLegs(
     parts,
     `${i}:${p.streamIndex}`,
-    matched
-      ? matchedLeg(matched.dist, matchRate)
-      : [...timingFilters(p.timing, spec.frameRate), ...distTrim],
+    [
+      ...(matched
+        ? matchedLeg(matched.dist, matchRate)
+        : [...timingFilters(p.timing, spec.frameRate), ...distTrim]),
+      ...cropFilter(crop?.distorted ?? null),
+    ],
     scaleInto,
     [
       {

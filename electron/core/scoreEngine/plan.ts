@@ -26,6 +26,7 @@ import { metricSupport } from '../../../shared/metricSupport';
 import {
   DEFAULT_SCORE_METRICS,
   type ModelUsed,
+  type PictureBox,
   type ScoreMetric,
   type ScoreOptions,
   type ScoreWarning,
@@ -57,7 +58,10 @@ import {
   alignVideos,
   alignmentFinding,
   appliesItself,
+  cropsFor,
+  decodedSize,
   frameMatchOf,
+  pictureAreaFinding,
   type AlignmentReport,
 } from '../align/alignVideos';
 import {
@@ -133,6 +137,13 @@ export interface PlannedPair {
   pictures: AlignmentReport | null;
   /** The match scored on and the frames it pairs (cut to the range), when align-frames applies. */
   matched: { match: FrameMatch; pairs: FramePairs } | null;
+  /** The part of each picture compared and the pair's size, when a crop fix applies. */
+  crop: {
+    distorted: PictureBox | null;
+    reference: PictureBox | null;
+    width: number;
+    height: number;
+  } | null;
 }
 
 /** A planned run: everything needed to run it and to show it before running. */
@@ -560,12 +571,18 @@ export async function planScore(
         { ffmpeg: binary.path, signal, cacheDir: deps.cacheDir ?? null },
       );
       findings.unshift(alignmentFinding(pictures));
+      const bars = pictureAreaFinding(pictures, sizesOf(refMedia, media));
+      if (bars) findings.unshift(bars);
       if (appliesItself(pictures)) chosen.push('align-frames');
     }
     const resolution = resolvePair(refMedia, media, findings, chosen, { startFrame, frames });
     const matched =
       pictures && resolution.distortedTiming === 'matched'
         ? matchedPairs(pictures, req.droppedFrames ?? 'exclude', startFrame, frames)
+        : null;
+    const crop =
+      pictures && resolution.crop
+        ? cropsFor(resolution.crop, pictures, sizesOf(refMedia, media))
         : null;
     if (matched) {
       resolution.expectedFrames = matched.pairs.ref.length;
@@ -602,6 +619,7 @@ export async function planScore(
       notes: v1[i] ? [v1RecipeNote(model!.name, v1[i]!, encodedOf(media), computed)] : [],
       pictures,
       matched,
+      crop,
     });
   }
   // The reference leg is shared: it is converted when any pair converts it.
@@ -625,6 +643,7 @@ export async function planScore(
     modelOptions: p.v1?.modelOptions ?? [],
     cambiOptions: p.v1?.cambiOptions ?? [],
     matched: p.matched?.pairs ?? null,
+    crop: p.crop,
     timing: seeks
       ? 'seeked'
       : p.resolution.distortedTiming === 'matched'
@@ -854,6 +873,14 @@ export function hdrMetricsNote(
     message: `The reference is HDR (${name}). ${parts.join(' ')}`,
     reference: 'https://github.com/Netflix/vmaf/issues/645',
   };
+}
+
+/** The sizes the two videos decode to (what the bars' boxes are in). */
+function sizesOf(
+  ref: MediaInfo,
+  dist: MediaInfo,
+): { reference: { width: number; height: number }; distorted: { width: number; height: number } } {
+  return { reference: decodedSize(ref), distorted: decodedSize(dist) };
 }
 
 /** True when a distorted frame is compared more than once (a dropped frame held). */

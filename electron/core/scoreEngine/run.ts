@@ -408,8 +408,8 @@ export function assemblePair(plan: ScorePlan, pair: PlannedPair, logs: PairLogs)
 
   const r = pair.resolution;
   const alignment: Alignment = {
-    width: plan.width,
-    height: plan.height,
+    width: pair.crop?.width ?? plan.width,
+    height: pair.crop?.height ?? plan.height,
     scaler: 'bicubic',
     pixFmt: plan.pixFmt,
     vmafPixFmt: logs.vmaf ? (plan.vmafPixFmt ?? plan.pixFmt) : null,
@@ -417,6 +417,7 @@ export function assemblePair(plan: ScorePlan, pair: PlannedPair, logs: PairLogs)
     referenceTiming: plan.referenceTiming,
     distortedTiming: r.distortedTiming,
     frameMatch: pair.matched?.match ?? null,
+    crop: pair.crop ? { distorted: pair.crop.distorted, reference: pair.crop.reference } : null,
     startFrame: plan.startFrame,
     frames: r.applied.includes('trim-to-shortest') ? r.trimFrames : plan.frames,
     subsample: plan.subsample,

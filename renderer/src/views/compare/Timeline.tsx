@@ -81,6 +81,18 @@ export function Timeline({
           {type === '?' ? 'type ?' : `${type} frame`}
         </span>
         {playing ? <span className="pill">Playing</span> : null}
+        {info?.hdrDisplay ? (
+          <span
+            className={`pill ${info.hdrDisplay.toneMapped ? '' : 'pill-warn'}`}
+            title={info.hdrDisplay.note}
+            data-testid="hdr-display"
+            data-tone-mapped={info.hdrDisplay.toneMapped}
+          >
+            {info.hdrDisplay.toneMapped
+              ? `HDR (${info.hdrDisplay.transfer.toUpperCase()}) tone-mapped for display`
+              : `HDR (${info.hdrDisplay.transfer.toUpperCase()}) shown as stored`}
+          </span>
+        ) : null}
         {info ? null : infoError ? (
           <span className="compare-error" role="alert" title={infoError}>
             No frame index (timecode from the frame rate, no frame types): {infoError}

@@ -38,6 +38,8 @@ const FIX_LABEL: Record<FixId, string> = {
   'force-range': 'Read it in the reference’s range',
   'convert-matrix': 'Convert the colour matrix',
   'ignore-transfer': 'Compare anyway',
+  'crop-distorted': 'Crop the bars away from the distorted video',
+  'crop-reference': 'Crop the reference the same way',
 };
 
 function FindingItem({
