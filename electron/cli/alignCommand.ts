@@ -81,6 +81,11 @@ export function describeAlignment(r: AlignmentReport, ref: string, dist: string)
   if (r.unmatched.leading || r.unmatched.trailing) {
     lines.push(`no match ${r.unmatched.leading} at the start, ${r.unmatched.trailing} at the end`);
   }
+  if (r.speedChange) lines.push('speed    the frames are kept one for one at the other rate');
+  const box = (b: NonNullable<AlignmentReport['crop']>): string =>
+    `${b.width}×${b.height} at (${b.x}, ${b.y})`;
+  if (r.crop) lines.push(`bars     the distorted picture is ${box(r.crop)}`);
+  if (r.referenceCrop) lines.push(`bars     the reference picture is ${box(r.referenceCrop)}`);
   lines.push(
     `confidence ${r.confidence.toFixed(2)} (mean distance ${r.meanDistance.toFixed(4)} of matched frames)`,
   );
