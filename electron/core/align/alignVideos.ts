@@ -9,7 +9,7 @@ import type { MediaInfo, RawVideoSpec } from '../../../shared/media';
 import { frameRateOf, ratesDiffer, type PreflightFinding } from '../../../shared/preflight';
 import { alignFrames, type FrameMapping, type MappingRun } from './alignFrames';
 import type { Box } from './pictureArea';
-import { loadOrComputeSignatures, loadOrDetectArea } from './signatureStore';
+import { loadPictureSignatures } from './signatureStore';
 
 /** One video to align: its path (absolute), its probe, and raw geometry when headerless. */
 export interface AlignInput {
@@ -66,39 +66,28 @@ export async function alignVideos(
   distorted: AlignInput,
   o: AlignVideosOptions,
 ): Promise<AlignmentReport> {
-  // Bars first, so each video's signatures are of its picture alone.
-  const [refArea, distArea] = await Promise.all(
+  // Each video's bars and the signatures of its picture alone.
+  const [refPic, distPic] = await Promise.all(
     [reference, distorted].map((v) =>
-      loadOrDetectArea({
+      loadPictureSignatures({
         ffmpeg: o.ffmpeg,
         input: v.path,
         raw: v.raw,
-        ...decodedSize(v.media),
+        size: decodedSize(v.media),
         signal: o.signal,
         cacheDir: o.cacheDir,
       }),
     ),
   );
-  const [refSig, distSig] = await Promise.all(
-    [
-      { v: reference, crop: refArea },
-      { v: distorted, crop: distArea },
-    ].map(({ v, crop }) =>
-      loadOrComputeSignatures({
-        ffmpeg: o.ffmpeg,
-        input: v.path,
-        raw: v.raw,
-        crop,
-        signal: o.signal,
-        cacheDir: o.cacheDir,
-      }),
-    ),
-  );
+  const refSig = refPic!.signatures;
+  const distSig = distPic!.signatures;
+  const refArea = refPic!.bars;
+  const distArea = distPic!.bars;
   const refRate = frameRateOf(reference.media)?.value ?? null;
   const distRate = frameRateOf(distorted.media)?.value ?? null;
   const sameRate = refRate === null || distRate === null || !ratesDiffer(refRate, distRate);
   const slope = sameRate ? 1 : refRate! / distRate!;
-  const m = alignFrames(refSig!, distSig!, {
+  const m = alignFrames(refSig, distSig, {
     slope: slope > 0.1 && slope < 8 ? slope : 1,
     maxOffset: o.maxOffset,
   });
@@ -120,7 +109,7 @@ export async function alignVideos(
       offset: c.offset,
       cost: Math.round(c.cost * 1e4) / 1e4,
     })),
-    frames: { reference: refSig!.count, distorted: distSig!.count },
+    frames: { reference: refSig.count, distorted: distSig.count },
   };
 }
 

@@ -7,11 +7,12 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { identityHash, sourceIdentity } from '../frames/frameIndexStore';
-import { barsOf, detectPictureArea, type Box, type PictureAreaOptions } from './pictureArea';
+import { barsOf, type Box } from './pictureArea';
 import {
   SIGNATURE_DIMS,
   decodeLevels,
   normalise,
+  type DecodedLevels,
   type SignatureOptions,
   type Signatures,
 } from './signatures';
@@ -51,26 +52,77 @@ function entryOf(identity: string, count: number, levels: Uint8Array): Buffer {
   return Buffer.concat([head, levels]);
 }
 
+/** Where a video's pictures are and their signatures, as {@link loadPictureSignatures} gives them. */
+export interface PictureSignatures {
+  /** Signatures of the picture area (the whole frame when there are no bars). */
+  signatures: Signatures;
+  /** The picture area inside black bars, or null. */
+  bars: Box | null;
+}
+
 /**
- * The signatures of a file (of its picture area when `crop` is given): read from `cacheDir` when
- * a valid entry is there, else decoded and then stored (best effort: a failed write only costs a
- * decode next time).
+ * A video's bars and the signatures of its picture: from `cacheDir` when valid entries are
+ * there, else decoded — once with the bars looked for in the same pass, and once more of the
+ * picture alone only when it has bars — and then stored (best effort: a failed write only costs
+ * a decode next time).
  */
-export async function loadOrComputeSignatures(
-  o: SignatureOptions & { cacheDir?: string | null },
-): Promise<Signatures> {
+export async function loadPictureSignatures(
+  o: Omit<SignatureOptions, 'crop' | 'findBars'> & {
+    size: { width: number; height: number };
+    cacheDir?: string | null;
+  },
+): Promise<PictureSignatures> {
   const source = await sourceIdentity({ ffmpeg: o.ffmpeg, input: o.input, raw: o.raw });
-  const c = o.crop;
-  const identity = c ? `${source}\ncrop=${c.x},${c.y},${c.width},${c.height}` : source;
+  const areaId = `${source}\narea`;
+  const areaFile = o.cacheDir
+    ? path.join(o.cacheDir, 'signatures', `${identityHash(areaId)}.area.json`)
+    : null;
+  const storedText = areaFile ? await fs.readFile(areaFile, 'utf8').catch(() => null) : null;
+  const stored = storedText ? areaEntry(storedText, areaId, o.size) : undefined;
+  let bars: Box | null;
+  if (stored === undefined) {
+    // Not known yet: the whole frame's signatures and the bars in one decode (stored signatures
+    // alone cannot say where the bars are).
+    const whole = await decodeLevels({ ...o, findBars: o.size });
+    if (o.cacheDir) {
+      await writeAtomically(
+        storedSignaturesPath(o.cacheDir, source),
+        entryOf(source, whole.count, whole.levels),
+      );
+    }
+    bars = whole.bars;
+    if (areaFile) await writeAtomically(areaFile, JSON.stringify({ identity: areaId, area: bars }));
+    if (!bars) return { signatures: signaturesOf(whole), bars };
+  } else {
+    bars = stored;
+  }
+  const crop = bars;
+  const identity = crop
+    ? `${source}\ncrop=${crop.x},${crop.y},${crop.width},${crop.height}`
+    : source;
+  const levels = await cachedLevels(identity, o, () => decodeLevels({ ...o, crop }));
+  return { signatures: signaturesOf(levels), bars };
+}
+
+function signaturesOf(l: { count: number; levels: Uint8Array }): Signatures {
+  return { count: l.count, data: normalise(l.levels, l.count) };
+}
+
+/** The grey levels stored for `identity`, or decoded by `decode` and stored. */
+async function cachedLevels(
+  identity: string,
+  o: { cacheDir?: string | null },
+  decode: () => Promise<DecodedLevels>,
+): Promise<DecodedLevels> {
   const file = o.cacheDir ? storedSignaturesPath(o.cacheDir, identity) : null;
   if (file) {
     const stored = await fs.readFile(file).catch(() => null);
     const entry = stored ? readEntry(stored, identity) : null;
-    if (entry) return { count: entry.count, data: normalise(entry.levels, entry.count) };
+    if (entry) return { ...entry, bars: null };
   }
-  const { count, levels } = await decodeLevels(o);
-  if (file) await writeAtomically(file, entryOf(identity, count, levels));
-  return { count, data: normalise(levels, count) };
+  const decoded = await decode();
+  if (file) await writeAtomically(file, entryOf(identity, decoded.count, decoded.levels));
+  return decoded;
 }
 
 /** Writes a cache entry whole or not at all (best effort). */
@@ -85,32 +137,11 @@ async function writeAtomically(file: string, data: Buffer | string): Promise<voi
   }
 }
 
-/**
- * A file's picture area (pictureArea.ts), kept beside its signatures as `<hash>.area.json`
- * naming the identity it is for; an entry for anything else, or not of that shape, is ignored.
- */
-export async function loadOrDetectArea(
-  o: PictureAreaOptions & { cacheDir?: string | null },
-): Promise<Box | null> {
-  const identity = `${await sourceIdentity({ ffmpeg: o.ffmpeg, input: o.input, raw: o.raw })}\narea`;
-  const file = o.cacheDir
-    ? path.join(o.cacheDir, 'signatures', `${identityHash(identity)}.area.json`)
-    : null;
-  if (file) {
-    const stored = await fs.readFile(file, 'utf8').catch(() => null);
-    const entry = stored ? areaEntry(stored, identity, o) : undefined;
-    if (entry !== undefined) return entry;
-  }
-  const area = await detectPictureArea(o);
-  if (file) await writeAtomically(file, JSON.stringify({ identity, area }));
-  return area;
-}
-
 /** The area an entry holds for `identity` (null: no bars), or undefined when it is not one. */
 function areaEntry(
   text: string,
   identity: string,
-  frame: PictureAreaOptions,
+  frame: { width: number; height: number },
 ): Box | null | undefined {
   let parsed: unknown;
   try {
@@ -126,7 +157,9 @@ function areaEntry(
   const b = area as Record<string, unknown>;
   const whole = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
   if (!whole(b.x) || !whole(b.y) || !whole(b.width) || !whole(b.height)) return undefined;
-  const box = { x: b.x, y: b.y, width: b.width, height: b.height };
   // Re-derived, not replayed: the box must be bars of this frame.
-  return barsOf(box, frame.width, frame.height) ?? undefined;
+  return (
+    barsOf({ x: b.x, y: b.y, width: b.width, height: b.height }, frame.width, frame.height) ??
+    undefined
+  );
 }

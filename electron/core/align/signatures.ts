@@ -7,10 +7,11 @@
  * none is dropped or repeated by ffmpeg, so the n-th signature is the video's n-th frame.
  */
 import { VqError } from '../../../shared/errors';
-import { videoStreamArgs } from '../../../shared/ffmpegInput';
+import { createInterface } from 'node:readline';
+import { fileInputArgs, videoStreamArgs } from '../../../shared/ffmpegInput';
 import type { RawVideoSpec } from '../../../shared/media';
 import { runTool } from '../ffmpeg/process';
-import type { Box } from './pictureArea';
+import { BARS_FILTERS, barsOf, cropLine, type Box } from './pictureArea';
 
 /** Width and height of the grey picture a signature is made from. */
 export const SIGNATURE_WIDTH = 16;
@@ -37,6 +38,8 @@ export interface SignatureOptions {
   raw?: RawVideoSpec | null;
   /** The picture area to read (bars left out), when the video has bars; else the whole frame. */
   crop?: Box | null;
+  /** Look for black bars in the same decode (pictureArea.ts): the size the video decodes to. */
+  findBars?: { width: number; height: number } | null;
   signal?: AbortSignal;
 }
 
@@ -46,29 +49,40 @@ export async function computeSignatures(o: SignatureOptions): Promise<Signatures
   return { count, data: normalise(levels, count) };
 }
 
-/** The grey levels of every frame's 16×9 picture, as one decode gives them. */
-export async function decodeLevels(
-  o: SignatureOptions,
-): Promise<{ count: number; levels: Uint8Array }> {
+/** What one decode gives: every frame's 16×9 grey levels, and the bars when looked for. */
+export interface DecodedLevels {
+  count: number;
+  levels: Uint8Array;
+  /** The picture area inside black bars, or null (none, or not looked for). */
+  bars: Box | null;
+}
+
+/** The grey levels of every frame's 16×9 picture, as one decode gives them (and the bars). */
+export async function decodeLevels(o: SignatureOptions): Promise<DecodedLevels> {
   const frameBytes = SIGNATURE_DIMS;
   const chunks: Buffer[] = [];
   let bytes = 0;
-  const args = [
-    ...videoStreamArgs(o.input, o.raw),
-    // Every decoded frame once (-fps_mode's older name, which every supported release reads).
-    '-vsync',
-    'passthrough',
-    '-vf',
-    [
-      o.crop ? `crop=${o.crop.width}:${o.crop.height}:${o.crop.x}:${o.crop.y}` : null,
-      `scale=${SIGNATURE_WIDTH}:${SIGNATURE_HEIGHT}:flags=area,format=gray`,
-    ]
-      .filter((f): f is string => f !== null)
-      .join(','),
-    '-f',
-    'rawvideo',
-    'pipe:1',
-  ];
+  const shrink = [
+    o.crop ? `crop=${o.crop.width}:${o.crop.height}:${o.crop.x}:${o.crop.y}` : null,
+    `scale=${SIGNATURE_WIDTH}:${SIGNATURE_HEIGHT}:flags=area,format=gray`,
+  ]
+    .filter((f): f is string => f !== null)
+    .join(',');
+  const args = o.findBars
+    ? [
+        // cropdetect reports its box at the info level; the stream is picked in the graph.
+        ...['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info'],
+        ...fileInputArgs(o.input, { raw: o.raw }),
+        '-filter_complex',
+        `[0:v:0]split=2[s][b];[s]${shrink}[sig];[b]${BARS_FILTERS}`,
+        ...['-map', '[sig]'],
+      ]
+    : [...videoStreamArgs(o.input, o.raw), '-vf', shrink];
+  // Every decoded frame once (-fps_mode's older name, which every supported release reads).
+  args.push('-vsync', 'passthrough', '-f', 'rawvideo', 'pipe:1');
+  let box: Box | null = null;
+  // The process can end before its last stderr lines are read: wait for the reader too.
+  let stderrRead: Promise<void> = Promise.resolve();
   const r = await runTool(o.ffmpeg, args, {
     purpose: 'alignment',
     signal: o.signal,
@@ -76,12 +90,22 @@ export async function decodeLevels(
       chunks.push(chunk);
       bytes += chunk.length;
     },
+    onChild: o.findBars
+      ? (child) => {
+          const lines = createInterface({ input: child.stderr });
+          lines.on('line', (line) => {
+            box = cropLine(line) ?? box;
+          });
+          stderrRead = new Promise((resolve) => lines.once('close', resolve));
+        }
+      : undefined,
   });
+  await stderrRead;
   if (r.canceled) throw new VqError('CANCELED', 'Reading the frames for alignment was canceled.');
   if (r.code !== 0) {
     throw new VqError(
       'FFMPEG_FAILED',
-      `ffmpeg could not decode ${o.input} for alignment (exit ${r.code ?? r.signal}): ${r.stderrTail.trim().split('\n').slice(-3).join(' ')}`,
+      `ffmpeg could not decode ${o.input} for alignment (exit ${r.code ?? r.signal}): ${lastErrorLines(r.stderrTail)}`,
       'Check that the file plays; a damaged file cannot be aligned.',
     );
   }
@@ -90,7 +114,18 @@ export async function decodeLevels(
   if (count === 0) {
     throw new VqError('FFMPEG_FAILED', `${o.input} decoded to no video frame.`);
   }
-  return { count, levels: all.subarray(0, count * frameBytes) };
+  const bars = o.findBars ? barsOf(box, o.findBars.width, o.findBars.height) : null;
+  return { count, levels: all.subarray(0, count * frameBytes), bars };
+}
+
+/** The last lines of stderr that are not cropdetect's reports: what went wrong. */
+function lastErrorLines(stderr: string): string {
+  return stderr
+    .trim()
+    .split('\n')
+    .filter((l) => cropLine(l) === null)
+    .slice(-3)
+    .join(' ');
 }
 
 /** Spread of levels (root of the summed squared deviations) below which a frame is flat. */
