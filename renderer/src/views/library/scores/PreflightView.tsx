@@ -74,10 +74,11 @@ function FindingItem({
         {finding.id === 'frames-misaligned' && video.pictures ? (
           <MatchEvidence pictures={video.pictures} />
         ) : null}
-        {automatic ? (
+        {automatic && finding.id === 'frames-misaligned' ? (
           <p className="muted small" data-testid="fix-automatic">
             Applied by itself: the pictures show the match surely. To pair the frames by position or
-            time instead, choose another fix below or set “Match frames by their pictures” to Never.
+            time instead, choose another fix for the findings below or set “Match frames by their
+            pictures” to Never.
           </p>
         ) : null}
         {finding.fixes.length ? (
