@@ -45,11 +45,15 @@ export async function alignCommand(args: string[]): Promise<number> {
     const ffmpeg = await core.toolchain.binaryFor('decode');
     const open = async (file: string, raw: RawVideoSpec | undefined) => {
       const checked = await checkInputFile(path.resolve(file), { raw });
-      const media = await probeFile(checked.realPath, { ffprobe, raw });
+      // The rates, sizes and rotation are what aligning needs: no packet count (the decode
+      // counts the frames), which for a long title would read the whole file once more.
+      const media = await probeFile(checked.realPath, { ffprobe, raw, countFrames: false });
       return { path: checked.realPath, media, raw: raw ?? null };
     };
-    const reference = await open(values.ref, refRaw);
-    const distorted = await open(values.dist, distRaw);
+    const [reference, distorted] = await Promise.all([
+      open(values.ref, refRaw),
+      open(values.dist, distRaw),
+    ]);
     const report = await alignVideos(reference, distorted, {
       ffmpeg,
       maxOffset,

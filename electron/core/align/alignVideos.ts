@@ -73,6 +73,7 @@ export async function alignVideos(
         ffmpeg: o.ffmpeg,
         input: v.path,
         raw: v.raw,
+        pixFmt: v.raw?.pixFmt ?? v.media.video.pixFmt,
         size: decodedSize(v.media),
         signal: o.signal,
         cacheDir: o.cacheDir,

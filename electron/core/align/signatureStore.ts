@@ -17,7 +17,7 @@ import {
   type Signatures,
 } from './signatures';
 
-const MAGIC = Buffer.from('VQSIG1\n');
+const MAGIC = Buffer.from('VQSIG2\n');
 
 /** Where the signatures of `identity` are kept under `cacheDir`. */
 export function storedSignaturesPath(cacheDir: string, identity: string): string {

@@ -8,7 +8,7 @@
  */
 import { VqError } from '../../../shared/errors';
 import { createInterface } from 'node:readline';
-import { fileInputArgs, videoStreamArgs } from '../../../shared/ffmpegInput';
+import { fileInputArgs } from '../../../shared/ffmpegInput';
 import type { RawVideoSpec } from '../../../shared/media';
 import { runTool } from '../ffmpeg/process';
 import { BARS_FILTERS, barsOf, cropLine, type Box } from './pictureArea';
@@ -38,6 +38,8 @@ export interface SignatureOptions {
   raw?: RawVideoSpec | null;
   /** The picture area to read (bars left out), when the video has bars; else the whole frame. */
   crop?: Box | null;
+  /** The pixel format it decodes to (the probe's), when known. */
+  pixFmt?: string | null;
   /** Look for black bars in the same decode (pictureArea.ts): the size the video decodes to. */
   findBars?: { width: number; height: number } | null;
   signal?: AbortSignal;
@@ -64,22 +66,28 @@ export async function decodeLevels(o: SignatureOptions): Promise<DecodedLevels> 
   let bytes = 0;
   const shrink = [
     o.crop ? `crop=${o.crop.width}:${o.crop.height}:${o.crop.x}:${o.crop.y}` : null,
-    `scale=${SIGNATURE_WIDTH}:${SIGNATURE_HEIGHT}:flags=area,format=gray`,
+    // A YUV or grey video: its luma plane alone (what a signature is made of), so no chroma is
+    // scaled for nothing (8 % of the decode's time at 1080p); any other is made grey by swscale.
+    hasLumaPlane(o.pixFmt)
+      ? `extractplanes=y,scale=${SIGNATURE_WIDTH}:${SIGNATURE_HEIGHT}:flags=area,format=gray`
+      : `scale=${SIGNATURE_WIDTH}:${SIGNATURE_HEIGHT}:flags=area,format=gray`,
   ]
     .filter((f): f is string => f !== null)
     .join(',');
-  const args = o.findBars
-    ? [
-        // cropdetect reports its box at the info level; the stream is picked in the graph.
-        ...['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info'],
-        ...fileInputArgs(o.input, { raw: o.raw }),
-        '-filter_complex',
-        `[0:v:0]split=2[s][b];[s]${shrink}[sig];[b]${BARS_FILTERS}`,
-        ...['-map', '[sig]'],
-      ]
-    : [...videoStreamArgs(o.input, o.raw), '-vf', shrink];
-  // Every decoded frame once (-fps_mode's older name, which every supported release reads).
-  args.push('-vsync', 'passthrough', '-f', 'rawvideo', 'pipe:1');
+  const graph = o.findBars
+    ? `[0:v:0]split=2[s][b];[s]${shrink}[sig];[b]${BARS_FILTERS}`
+    : `[0:v:0]${shrink}[sig]`;
+  const args = [
+    // cropdetect reports its box at the info level.
+    ...['-hide_banner', '-nostdin', '-nostats', '-loglevel', o.findBars ? 'info' : 'error'],
+    // The in-loop deblocking filter skipped (H.264, HEVC): 8 % less decode time, and a 16×9
+    // average of a picture does not see the edges it would smooth.
+    ...['-skip_loop_filter', 'all'],
+    ...fileInputArgs(o.input, { raw: o.raw }),
+    ...['-filter_complex', graph, '-map', '[sig]'],
+    // Every decoded frame once (-fps_mode's older name, which every supported release reads).
+    ...['-vsync', 'passthrough', '-f', 'rawvideo', 'pipe:1'],
+  ];
   let box: Box | null = null;
   // The process can end before its last stderr lines are read: wait for the reader too.
   let stderrRead: Promise<void> = Promise.resolve();
@@ -116,6 +124,11 @@ export async function decodeLevels(o: SignatureOptions): Promise<DecodedLevels> 
   }
   const bars = o.findBars ? barsOf(box, o.findBars.width, o.findBars.height) : null;
   return { count, levels: all.subarray(0, count * frameBytes), bars };
+}
+
+/** True for a pixel format whose first plane is luma (YUV, NV12-like, grey). */
+function hasLumaPlane(pixFmt: string | null | undefined): boolean {
+  return pixFmt !== null && pixFmt !== undefined && /^(yuvj?\d|nv\d|gray)/.test(pixFmt);
 }
 
 /** The last lines of stderr that are not cropdetect's reports: what went wrong. */
