@@ -14,7 +14,13 @@
  */
 import fs from 'node:fs';
 import { toApiError } from '../../../shared/errors';
-import { frameCountOf, frameRateOf } from '../../../shared/preflight';
+import {
+  frameCountOf,
+  frameRateOf,
+  looksAtPictures,
+  preflight,
+  type FixId,
+} from '../../../shared/preflight';
 import { parseScoreJobPlan, type Batch, type Job, type ScoreJobPlan } from '../../../shared/queue';
 import { formatRawSpec } from '../../../shared/rawSpec';
 import type { ScoreRunResult, ScoreWarning } from '../../../shared/score';
@@ -131,6 +137,17 @@ export function splitScoreJob(o: {
   const fixes = [...(options.fixes ?? []), ...o.fixes.flat()];
   if (fixes.includes('trim-to-shortest')) return { whole: 'it is trimmed to the shorter video' };
   const media = o.ref.item.media;
+  // A pair whose pictures are looked at (frames matched, bars found) is scored in one run: a
+  // chunk is a range of frames paired by position.
+  const looked = o.targets.some(
+    (t, i) =>
+      t.source.media !== undefined &&
+      looksAtPictures(options.align, preflight(media, t.source.media), [
+        ...(options.fixes ?? []),
+        ...((o.fixes[i] ?? []) as FixId[]),
+      ]),
+  );
+  if (looked) return { whole: 'its frames are matched by their pictures first' };
   const count = frameCountOf(media);
   const rate = frameRateOf(media)?.value;
   if (!count?.exact || !rate) return { whole: "the reference's frame count is not known exactly" };

@@ -191,7 +191,7 @@ describe('a score task', () => {
 });
 
 describe('splitting a score job into chunks', () => {
-  const media = (frames: number | null, exact = true): MediaInfo =>
+  const media = (frames: number | null, exact = true, vfr = false): MediaInfo =>
     ({
       raw: null,
       durationSeconds: 2,
@@ -204,6 +204,15 @@ describe('splitting a score job into chunks', () => {
         frameCount: frames,
         frameCountSource: exact ? 'stream' : 'computed',
         durationSeconds: 2,
+        pixFmt: 'yuv420p',
+        bitDepth: 8,
+        rotation: 0,
+        vfr,
+        sar: '1:1',
+        hdr: null,
+        colorRange: 'tv',
+        colorMatrix: 'bt709',
+        fieldOrder: 'progressive',
       },
     }) as unknown as MediaInfo;
   const ref = (m: MediaInfo) =>
@@ -248,10 +257,26 @@ describe('splitting a score job into chunks', () => {
     });
     expect(split({ fixes: [['trim-to-shortest']] })).toMatchObject({ whole: expect.any(String) });
     expect(split({ ref: ref(media(50, false)) })).toMatchObject({ whole: expect.any(String) });
+    expect(
+      split({ targets: [target(media(49))], plan: { options: { align: 'off' } } }),
+    ).toMatchObject({ whole: "r360 does not have the reference's 50 frames" });
+    // With align auto (the default) a frame count that differs is matched by the pictures.
     expect(split({ targets: [target(media(49))] })).toMatchObject({
-      whole: "r360 does not have the reference's 50 frames",
+      whole: 'its frames are matched by their pictures first',
     });
     expect(split({ chunkSeconds: 10 })).toMatchObject({ whole: expect.any(String) });
+  });
+
+  it('scores it whole when the pictures are looked at first (frames matched, bars found)', () => {
+    const matched = { whole: 'its frames are matched by their pictures first' };
+    expect(split({ plan: { options: { align: 'on' } } })).toEqual(matched);
+    expect(split({ fixes: [['align-frames']] })).toEqual(matched);
+    // A variable frame rate makes align auto (the default) look; with align off it splits.
+    const vfr = target(media(50, true, true));
+    expect(split({ targets: [vfr] })).toEqual(matched);
+    expect(split({ targets: [vfr], plan: { options: { align: 'off' } } })).toMatchObject({
+      frameCount: 50,
+    });
   });
 });
 
