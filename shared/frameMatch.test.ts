@@ -6,9 +6,10 @@ import {
   framePairs,
   mappingProblem,
   matchedSpans,
-  progressions,
+  framePatterns,
   refFrameAt,
   type FrameMatch,
+  type FramePattern,
 } from './frameMatch';
 
 /** Distorted 0–39 show reference 0–39, 40–196 show 43–199 (40–42 dropped). */
@@ -87,13 +88,32 @@ describe('framePairs', () => {
     fc.assert(
       fc.property(runs, fc.boolean(), (mapping, hold) => {
         expect(mappingProblem(mapping)).toBeNull();
-        const p = framePairs({ mapping, dropped: [], droppedFrames: hold ? 'hold' : 'exclude' });
+        // The frames skipped between runs are the dropped ones.
+        const lacking: number[] = [];
+        for (let k = 1; k < mapping.length; k++) {
+          const gapFrom = mapping[k - 1]!.refStart + mapping[k - 1]!.length;
+          for (let f = gapFrom; f < mapping[k]!.refStart; f++) lacking.push(f);
+        }
+        const p = framePairs({
+          mapping,
+          dropped: lacking,
+          droppedFrames: hold ? 'hold' : 'exclude',
+        });
+        // Held: every reference frame from the first to the last; else only those shown.
+        const first = mapping[0]!.refStart;
+        const last = mapping.at(-1)!.refStart + mapping.at(-1)!.length - 1;
+        if (hold) expect(p.ref).toEqual([...Array(last - first + 1).keys()].map((f) => f + first));
+        else expect(p.ref.some((r) => lacking.includes(r))).toBe(false);
         for (let i = 1; i < p.ref.length; i++) {
           expect(p.ref[i]!).toBeGreaterThan(p.ref[i - 1]!);
           expect(p.dist[i]!).toBeGreaterThanOrEqual(p.dist[i - 1]!);
         }
-        // Each pair is a frame and the frame it shows.
-        p.ref.forEach((r, i) => expect(refFrameAt(mapping, p.dist[i]!)).toBe(r));
+        // Each pair is a frame and the frame it shows (or, held, the one shown in its place),
+        // and Compare shows the scored distorted frame beside each reference frame.
+        p.ref.forEach((r, i) => {
+          if (!lacking.includes(r)) expect(refFrameAt(mapping, p.dist[i]!)).toBe(r);
+          expect(distFrameAt(mapping, r)).toBe(p.dist[i]);
+        });
       }),
     );
   });
@@ -108,6 +128,13 @@ describe('distFrameAt and refFrameAt', () => {
     expect(distFrameAt(m, 205)).toBe(202);
     expect(refFrameAt(m, 40)).toBe(43);
     expect(refFrameAt(m, 199)).toBe(202);
+    // At a repeat, the first distorted frame that shows the reference frame (the one scored).
+    const repeat = [
+      { distStart: 0, refStart: 0, length: 118 },
+      { distStart: 118, refStart: 117, length: 83 },
+    ];
+    expect(distFrameAt(repeat, 117)).toBe(117);
+    expect(distFrameAt(repeat, 118)).toBe(119);
     const late = [{ distStart: 3, refStart: 0, length: 10 }];
     expect(distFrameAt(late, 0)).toBe(3);
     expect(refFrameAt(late, 1)).toBe(0);
@@ -116,7 +143,7 @@ describe('distFrameAt and refFrameAt', () => {
 
 describe('matchedSpans', () => {
   it('joins runs that follow on or repeat, and leaves the lacking frames as gaps', () => {
-    expect(matchedSpans(dropped.mapping)).toEqual([
+    expect(matchedSpans(dropped.mapping, dropped.dropped)).toEqual([
       { from: 0, to: 39 },
       { from: 43, to: 199 },
     ]);
@@ -129,18 +156,45 @@ describe('matchedSpans', () => {
     expect(matchedSpans([{ distStart: 0, refStart: 0, length: 150, refStep: 2 }])).toEqual([
       { from: 0, to: 298 },
     ]);
+    // A 25 fps encode of a 30 fps reference skips every sixth frame without lacking it.
+    const conversion = [
+      { distStart: 0, refStart: 0, length: 5 },
+      { distStart: 5, refStart: 6, length: 5 },
+      { distStart: 10, refStart: 12, length: 5 },
+    ];
+    expect(matchedSpans(conversion, [])).toEqual([{ from: 0, to: 16 }]);
   });
 });
 
-describe('progressions', () => {
-  it('writes frames as the fewest steady runs a greedy pass finds', () => {
-    expect(progressions([0, 2, 4, 6])).toEqual([{ from: 0, step: 2, count: 4 }]);
-    expect(progressions([0, 1, 2, 5, 6, 9])).toEqual([
-      { from: 0, step: 1, count: 3 },
-      { from: 5, step: 1, count: 2 },
-      { from: 9, step: 1, count: 1 },
-    ]);
-    expect(progressions([])).toEqual([]);
+/** The frames a pattern keeps, as ffmpeg's select will keep them. */
+function framesOf(p: FramePattern): number[] {
+  const out: number[] = [];
+  for (let n = p.from; n <= p.to; n++) if (p.offsets.includes((n - p.from) % p.period)) out.push(n);
+  return out;
+}
+
+describe('framePatterns', () => {
+  it('writes frames as few patterns: steps, runs, and what a rate conversion keeps', () => {
+    expect(framePatterns([0, 2, 4, 6])).toEqual([{ from: 0, to: 6, period: 2, offsets: [0] }]);
+    expect(framePatterns([0, 1, 2, 5, 6, 9]).flatMap(framesOf)).toEqual([0, 1, 2, 5, 6, 9]);
+    expect(framePatterns([])).toEqual([]);
+    // A 25 fps encode of a 30 fps reference shows 5 of every 6 frames: one pattern, not 500 runs.
+    const shown = [...Array(2500).keys()].map((j) => Math.floor(j * 1.2 + 0.5));
+    expect(framePatterns(shown)).toHaveLength(1);
+    // 29.97 → 25: the pattern slips every 800 frames or so; ten minutes are about 90 patterns.
+    const ntsc = [...Array(15_000).keys()].map((j) => Math.floor((j * 30000) / 1001 / 25 + 0.3));
+    expect(framePatterns(ntsc).length).toBeLessThan(100);
+    expect(framePatterns(ntsc).flatMap(framesOf)).toEqual(ntsc);
+  });
+
+  it('keeps exactly the frames given (any ascending frames)', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.nat(400), { maxLength: 120 }), (raw) => {
+        const frames = [...raw].sort((a, b) => a - b);
+        const patterns = framePatterns(frames);
+        expect(patterns.flatMap(framesOf)).toEqual(frames);
+      }),
+    );
   });
 });
 

@@ -134,7 +134,11 @@ export function framePairs(
     for (let k = 0; k < run.length; k++) {
       const d = run.distStart + k;
       const r = run.refStart + k * step;
-      if (r <= lastRef) continue;
+      if (r <= lastRef) {
+        // A repeat: scored once already, but it is the frame a player holds next.
+        lastDist = d;
+        continue;
+      }
       for (; drop < m.dropped.length && m.dropped[drop]! < r; drop++) {
         const x = m.dropped[drop]!;
         if (hold && x > lastRef && lastDist >= 0 && inRange(x)) {
@@ -159,10 +163,14 @@ export function framePairs(
  * the frame the nearest run's diagonal leads to (clamped at 0).
  */
 export function distFrameAt(mapping: readonly MappingRun[], r: number): number {
-  const k = lastRunStartingBy(mapping, (run) => run.refStart <= r);
+  let k = lastRunStartingBy(mapping, (run) => run.refStart <= r);
+  // A run that starts with a repeat shows the last frame of the one before again: the first
+  // distorted frame that shows `r` (the one scored) is in the earlier run.
+  while (k > 0 && lastRefOf(mapping[k - 1]!) >= r) k--;
   if (k < 0) {
     const first = mapping[0];
-    return first ? Math.max(0, first.distStart - (first.refStart - r)) : r;
+    if (!first) return r;
+    return Math.max(0, first.distStart - Math.ceil((first.refStart - r) / (first.refStep ?? 1)));
   }
   const run = mapping[k]!;
   const step = run.refStep ?? 1;
@@ -203,32 +211,50 @@ function lastRunStartingBy(runs: readonly MappingRun[], ok: (run: MappingRun) =>
   return found;
 }
 
-/** Frames as arithmetic progressions: `from`, `from + step`, … `count` of them. */
-export interface Progression {
+/**
+ * Frames that repeat a pattern: from `from` to `to` (both included), every frame whose distance
+ * from `from` modulo `period` is one of `offsets` (ascending, the first 0). 0,2,4,…,98 is one
+ * (period 2, offset 0); every frame but each sixth (a 25 fps encode of a 30 fps reference) is one
+ * (period 6, offsets 0–4 or their like).
+ */
+export interface FramePattern {
   from: number;
-  step: number;
-  count: number;
+  to: number;
+  period: number;
+  offsets: number[];
 }
 
+/** Longest pattern tried: frames per period (a 24 → 25 conversion repeats one frame in 25). */
+const MAX_PATTERN = 30;
+
 /**
- * Ascending distinct frames as the fewest progressions a greedy pass finds: 0,2,4,…,98 is one
- * (step 2), 0–39 then 43–99 two. What a select expression is written from.
+ * Ascending distinct frames as patterns (see {@link FramePattern}), greedily: at each point the
+ * pattern of up to {@link MAX_PATTERN} frames per period that covers the most frames. A rate
+ * conversion's frames are a few patterns (one per stretch its rounding keeps), where runs of
+ * consecutive frames would be one per skipped frame.
  */
-export function progressions(frames: readonly number[]): Progression[] {
-  const out: Progression[] = [];
+export function framePatterns(frames: readonly number[]): FramePattern[] {
+  const out: FramePattern[] = [];
   let k = 0;
   while (k < frames.length) {
     const from = frames[k]!;
-    if (k + 1 === frames.length) {
-      out.push({ from, step: 1, count: 1 });
-      break;
+    // The pattern of m frames per period that lasts longest from k: frames[i + m] = frames[i] + P.
+    let best = { m: 1, end: k };
+    for (let m = 1; m <= MAX_PATTERN && k + m < frames.length; m++) {
+      const period = frames[k + m]! - from;
+      let end = k + m;
+      while (end + 1 < frames.length && frames[end + 1]! - frames[end + 1 - m]! === period) end++;
+      if (end - k > best.end - k) best = { m, end };
     }
-    const step = frames[k + 1]! - from;
-    let count = 2;
-    while (k + count < frames.length && frames[k + count]! - frames[k + count - 1]! === step)
-      count++;
-    out.push({ from, step, count });
-    k += count;
+    const m = Math.min(best.m, best.end - k + 1);
+    const period = best.end > k ? frames[k + best.m]! - from : 1;
+    out.push({
+      from,
+      to: frames[best.end]!,
+      period: best.end > k ? period : 1,
+      offsets: frames.slice(k, k + m).map((f) => f - from),
+    });
+    k = best.end + 1;
   }
   return out;
 }
@@ -257,17 +283,24 @@ export interface PictureCheck {
 
 /**
  * The reference frames a mapping covers, as merged inclusive spans (what Compare's timeline
- * draws): runs that follow on, or repeat the last frame, join; a gap is frames the distorted
- * video lacks (or, before the first and after the last span, shows none of).
+ * draws): runs join unless frames the distorted video lacks (`dropped`) lie between them; before
+ * the first and after the last span it shows none.
  */
-export function matchedSpans(mapping: readonly MappingRun[]): { from: number; to: number }[] {
+export function matchedSpans(
+  mapping: readonly MappingRun[],
+  dropped: readonly number[] = [],
+): { from: number; to: number }[] {
   const spans: { from: number; to: number }[] = [];
+  let d = 0;
   for (const run of mapping) {
     const from = run.refStart;
     const to = lastRefOf(run);
     const last = spans.at(-1);
-    // A run at a step (every other frame of a 50 fps reference) covers its span.
-    if (last && from <= last.to + 1) last.to = Math.max(last.to, to);
+    // Frames skipped between runs that the distorted video does not lack (a rate conversion's)
+    // join them; a run at a step (every other frame of a 50 fps reference) covers its span.
+    while (d < dropped.length && last && dropped[d]! <= last.to) d++;
+    const lacking = d < dropped.length && dropped[d]! < from;
+    if (last && (from <= last.to + 1 || !lacking)) last.to = Math.max(last.to, to);
     else spans.push({ from, to });
   }
   return spans;

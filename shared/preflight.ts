@@ -488,10 +488,15 @@ export const PICTURE_CHECK_FINDINGS: readonly FindingId[] = [
 ];
 
 /** Fixes that need the pictures looked at (the match, the bars). */
-const PICTURE_FIXES: readonly FixId[] = ['align-frames', 'crop-distorted', 'crop-reference'];
+export const PICTURE_FIXES: readonly FixId[] = ['align-frames', 'crop-distorted', 'crop-reference'];
 
 /** Fixes that pair frames by time or position: chosen, they say how the person wants it done. */
 const TIMING_FIXES: readonly FixId[] = ['convert-fps', 'trim-to-shortest'];
+
+/** True when a fix that pairs frames by time or position was chosen (not by the pictures). */
+export function choosesTiming(chosen: readonly FixId[]): boolean {
+  return chosen.some((f) => TIMING_FIXES.includes(f));
+}
 
 /**
  * True when a pair's pictures are looked at before scoring (frames matched, bars found): always
@@ -504,7 +509,7 @@ export function looksAtPictures(
   chosen: readonly FixId[],
 ): boolean {
   if (mode === 'on' || chosen.some((f) => PICTURE_FIXES.includes(f))) return true;
-  if (mode === 'off' || chosen.some((f) => TIMING_FIXES.includes(f))) return false;
+  if (mode === 'off' || choosesTiming(chosen)) return false;
   return findings.some((f) => PICTURE_CHECK_FINDINGS.includes(f.id));
 }
 

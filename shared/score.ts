@@ -200,9 +200,12 @@ export const ScoreOptionsSchema = z
     /** Pre-flight fixes chosen for every pair they apply to. */
     fixes: z.array(z.enum(FIX_IDS)).optional(),
     /**
-     * Match the frames by their pictures (the alignment assistant): `auto` (default) when the
-     * pre-flight finds the timing of a pair off (rates, frame counts, start times), `on` for every
-     * pair, `off` never (the align-frames fix still asks for it).
+     * Look at the pictures before scoring (the alignment assistant: frames matched, black bars
+     * found): `auto` (default) when the pre-flight finds a pair's timing or frame off (rates,
+     * frame counts, start times, a variable rate, the aspect), and a sure match is then applied
+     * by itself unless a fix pairing frames by time was chosen; `on` for every pair; `off` never
+     * by itself (a fix that needs the pictures still looks, and only a chosen align-frames
+     * applies a match).
      */
     align: z.enum(ALIGN_MODES).optional(),
     /** What matched scoring does with reference frames the distorted video lacks (default exclude). */

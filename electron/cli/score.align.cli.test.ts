@@ -234,6 +234,21 @@ describe('vq score --align', () => {
     expectSameScores(auto, score(even, dist, ['--align', 'off']));
   });
 
+  it('scores a 25 fps encode of a 30 fps reference on the frames it shows (a non-whole ratio)', () => {
+    const ref30 = path.join(dir, 'ref30.mp4');
+    ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=320x180:r=30:d=6', ...LOSSLESS, ref30]);
+    const dist = rendition('to25.mp4', 'fps=25', ref30);
+    const auto = score(ref30, dist);
+    const m = auto.json.alignment.frameMatch!;
+    expect(m).toMatchObject({ dropped: [], repeated: [] });
+    // Every distorted frame once, each against the reference frame it shows: 150 of 180.
+    expect(auto.frames).toHaveLength(150);
+    expect(new Set(auto.frames).size).toBe(150);
+    // The pictures line up: the encode's own quality, not frames a fifth of a frame apart.
+    expect(Math.min(...auto.vmaf)).toBeGreaterThan(50);
+    expect(auto.json.command.join(' ')).toMatch(/select=between\(n\\,0\\,\d+\)\*not\(/);
+  });
+
   it('scores a speed change (every frame kept, played at 24 fps) frame for frame', () => {
     const slower = rendition('slower.mp4', 'setpts=N/24/TB');
     const auto = score(ref, slower);
@@ -287,6 +302,23 @@ describe('vq score --align', () => {
     const picture = lossless('letterbox-picture.mp4', dist, `crop=192:${box.height}:0:${box.y}`);
     expectSameScores(auto, score(ref, picture, ['--align', 'off']));
     expect(vmafMean(auto)).toBeGreaterThan(vmafMean(score(ref, dist, ['--align', 'off'])) + 20);
+  });
+
+  it('looks, but matches nothing with --align off, even when a crop fix needs the pictures', () => {
+    const dist = rendition(
+      'late-letterbox.mp4',
+      'trim=start_frame=7,setpts=PTS-STARTPTS,scale=320:136,pad=320:180:0:22',
+    );
+    const both = score(ref, dist, ['--fix', 'crop-distorted']);
+    expect(both.json.alignment.frameMatch).toMatchObject({ offsetFrames: 7 });
+    expect(both.json.alignment.crop!.distorted).not.toBeNull();
+    const off = score(ref, dist, [
+      ...['--align', 'off', '--fix', 'crop-distorted', '--fix', 'trim-to-shortest'],
+    ]);
+    expect(off.json.alignment.frameMatch).toBeNull();
+    expect(off.json.alignment.distortedTiming).toBe('index');
+    expect(off.json.alignment.crop!.distorted).not.toBeNull();
+    expect(vmafMean(off)).toBeLessThan(vmafMean(both) - 10);
   });
 
   it('finds the reference’s own bars (an encode that cropped them) and crops it with crop-reference', () => {

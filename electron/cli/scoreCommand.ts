@@ -70,10 +70,12 @@ Quality of files against a reference in one ffmpeg process; pre-flight findings 
                      thread per video when the title is too long for libvmaf's frame queue)
   --fix NAME         apply a pre-flight fix (repeatable)
   --align MODE       match the frames by their pictures before scoring (see \`vq align\`):
-                       auto  when the pre-flight finds the timing off (rates, frame counts,
-                             start times): the default
-                       on    for every pair;   off  never
-                     a match found surely is scored on by itself; the result records it
+                       auto  when the pre-flight finds the timing or frame off (rates, frame
+                             counts, start times, a variable rate, the aspect): the default
+                       on    for every pair;   off  never (a --fix that needs it still looks)
+                     a match found surely is scored on by itself (not with off, nor over a
+                     --fix convert-fps or trim-to-shortest); the result records it; black bars
+                     found need --fix crop-distorted or crop-reference
   --dropped MODE     reference frames the distorted video lacks, when matched: exclude (default)
                      leaves them out, hold scores each against the frame shown in its place
   --per-frame F.csv  every frame's values;  --json  the result as JSON on stdout

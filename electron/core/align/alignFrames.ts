@@ -15,6 +15,7 @@
  * Distance: 1 − the dot product of two signatures (0 for the same picture; two flat frames are
  * the same picture). Pure: signatures in, mapping out.
  */
+import { VqError } from '../../../shared/errors';
 import { lastRefOf, type MappingRun } from '../../../shared/frameMatch';
 import { SIGNATURE_DIMS, type Signatures } from './signatures';
 
@@ -214,7 +215,13 @@ export function alignFrames(ref: Signatures, dist: Signatures, o: AlignOptions =
       slope = 1;
     }
   }
-  if (!curve) throw new Error('the videos are too short to align');
+  if (!curve) {
+    throw new VqError(
+      'INVALID_ARGS',
+      `The videos are too short to match by their pictures (${ref.count} and ${dist.count} frames).`,
+      'Score them as the containers say (--align off).',
+    );
+  }
   const { costs: offsetCosts, best } = curve;
   const base = best.offset;
   const maxStep = Math.max(2, o.maxStep ?? 12) + Math.ceil(slope);

@@ -4,7 +4,8 @@
  * (alignFrames.ts) along the diagonal the two frame rates lead to expect, and what scoring on that
  * mapping has to do, in words.
  */
-import type { DroppedFrames, FrameMatch } from '../../../shared/frameMatch';
+import { VqError } from '../../../shared/errors';
+import { FrameMatchSchema, type DroppedFrames, type FrameMatch } from '../../../shared/frameMatch';
 import type { MediaInfo, RawVideoSpec } from '../../../shared/media';
 import { frameRateOf, ratesDiffer, type PreflightFinding } from '../../../shared/preflight';
 import { alignFrames, type FrameMapping, type MappingRun } from './alignFrames';
@@ -241,7 +242,7 @@ export function alignmentFinding(r: AlignmentReport): PreflightFinding {
 
 /** What a result records of the match it was scored on. */
 export function frameMatchOf(r: AlignmentReport, droppedFrames: DroppedFrames): FrameMatch {
-  return {
+  const match = {
     confidence: r.confidence,
     offsetFrames: r.offsetFrames,
     mapping: r.mapping,
@@ -249,6 +250,16 @@ export function frameMatchOf(r: AlignmentReport, droppedFrames: DroppedFrames): 
     repeated: r.repeated,
     droppedFrames,
   };
+  // What a result records is what an imported project is checked against: the same rules.
+  const checked = FrameMatchSchema.safeParse(match);
+  if (!checked.success) {
+    throw new VqError(
+      'UNSUPPORTED',
+      `The frames matched by their pictures cannot be recorded (${checked.error.issues[0]?.message ?? 'invalid'}; ${r.mapping.length} runs).`,
+      'Pair the frames by time instead (--align off --fix convert-fps), or score a shorter range.',
+    );
+  }
+  return checked.data;
 }
 
 /** A frame rate in words: "25 fps", "29.97 fps", "24.038 fps". */
@@ -353,6 +364,16 @@ export function cropsFor(
   },
 ): { distorted: Box | null; reference: Box | null; width: number; height: number } {
   const full = sizes.reference;
+  // Both have bars: each picture alone (their signatures were matched that way), at the
+  // reference picture's size, whichever crop was chosen.
+  if (r.crop && r.referenceCrop) {
+    return {
+      distorted: r.crop,
+      reference: r.referenceCrop,
+      width: r.referenceCrop.width,
+      height: r.referenceCrop.height,
+    };
+  }
   if (fix === 'distorted' || (!r.crop && !r.referenceCrop)) {
     return { distorted: r.crop, reference: null, width: full.width, height: full.height };
   }

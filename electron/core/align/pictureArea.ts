@@ -21,7 +21,10 @@ export const BARS_FILTERS = `select=not(mod(n\\,${SAMPLE_EVERY})),cropdetect=lim
 
 /** The box a cropdetect log line reports ("… crop=320:134:0:22"), or null for another line. */
 export function cropLine(line: string): Box | null {
-  const m = /crop=(-?\d+):(-?\d+):(-?\d+):(-?\d+)/.exec(line);
+  // cropdetect's own lines only: a file name or a title at the info level may say "crop=" too.
+  const m = /^\[Parsed_cropdetect_\d+ @ [^\]]+\].* crop=(-?\d+):(-?\d+):(-?\d+):(-?\d+)\s*$/.exec(
+    line,
+  );
   if (!m) return null;
   const [width, height, x, y] = m.slice(1).map(Number) as [number, number, number, number];
   return { x, y, width, height };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelUsed } from '../../../shared/score';
+import { seededRandom } from '../../../shared/seededRandom';
 import {
   escapeGraphLevel,
   escapeOptionLevel,
@@ -10,6 +11,7 @@ import {
   buildScoreArgs,
   buildScoreGraph,
   libvmafFilter,
+  selectFrames,
   type BuiltGraph,
   type PairGraphSpec,
   type ScoreGraphSpec,
@@ -556,5 +558,92 @@ describe('score command', () => {
       'null',
       '-',
     ]);
+  });
+});
+
+describe('matched legs (frames paired by their pictures)', () => {
+  it('picks each leg’s frames by number and stamps them by position', () => {
+    const g = oneGraph(
+      spec({
+        pairs: [pair(0, { matched: { ref: [7, 8, 9, 10], dist: [0, 1, 2, 3] }, trimFrames: 3 })],
+        startFrame: 5,
+        frames: 2,
+      }),
+    ).graph;
+    // The range and the trims do not apply: the pairs are already cut to it.
+    expect(g).not.toContain('trim=');
+    expect(g).toContain('[1:0]select=between(n\\,7\\,10),settb=AVTB,setpts=(N)/(24/1)/TB,');
+    expect(g).toContain('[0:0]select=between(n\\,0\\,3),settb=AVTB,setpts=(N)/(24/1)/TB,');
+    expect(g).not.toContain('fps=');
+  });
+
+  it('repeats a held frame with fps (its later positions), and clones trailing ones with tpad', () => {
+    const held = oneGraph(
+      spec({ pairs: [pair(0, { matched: { ref: [0, 1, 2, 3, 4], dist: [0, 1, 1, 1, 2] } })] }),
+    ).graph;
+    expect(held).toContain('setpts=(N+gte(N\\,2)*2)/(24/1)/TB,fps=24/1');
+    expect(held).not.toContain('tpad');
+    const trailing = oneGraph(
+      spec({ pairs: [pair(0, { matched: { ref: [0, 1, 2, 3], dist: [0, 1, 1, 1] } })] }),
+    ).graph;
+    expect(trailing).toContain('fps=24/1,tpad=stop_mode=clone:stop=2');
+  });
+
+  it('writes a rate conversion’s frames as one pattern, and refuses pairs that go back', () => {
+    const shown = [...Array(500).keys()].map((j) => Math.floor(j * 1.2 + 0.5));
+    const sel = selectFrames(shown);
+    expect(sel.length).toBeLessThan(80);
+    expect(sel).toMatch(/^select=between\(n\\,0\\,599\)\*/);
+    expect(() =>
+      buildScoreGraph(spec({ pairs: [pair(0, { matched: { ref: [3, 2], dist: [0, 1] } })] })),
+    ).toThrow(/goes back/);
+    expect(() =>
+      buildScoreGraph(spec({ pairs: [pair(0, { matched: { ref: [1, 2], dist: [0] } })] })),
+    ).toThrow(/one length/);
+  });
+
+  it('refuses a match too irregular for one graph, saying what to do', () => {
+    // Frames shown at random steps of 1 to 3: no pattern lasts, thousands of terms.
+    const rnd = seededRandom(3);
+    const ref: number[] = [];
+    for (let f = 0; ref.length < 9000; f += 1 + Math.floor(rnd() * 3)) ref.push(f);
+    const dist = ref.map((_, i) => i);
+    expect(() => buildScoreGraph(spec({ pairs: [pair(0, { matched: { ref, dist } })] }))).toThrow(
+      /too irregular to score in one ffmpeg graph/,
+    );
+  });
+
+  it('crops each picture to its box before the scale, at the pair’s own size', () => {
+    const g = oneGraph(
+      spec({
+        pairs: [
+          pair(0, {
+            crop: {
+              distorted: { x: 0, y: 22, width: 320, height: 136 },
+              reference: null,
+              width: 320,
+              height: 180,
+            },
+          }),
+        ],
+      }),
+    ).graph;
+    expect(g).toContain('crop=320:136:0:22,scale=320:180:flags=bicubic');
+    expect(() =>
+      buildScoreGraph(
+        spec({
+          pairs: [
+            pair(0, {
+              crop: {
+                distorted: { x: 0.5, y: 0, width: 10, height: 10 },
+                reference: null,
+                width: 10,
+                height: 10,
+              },
+            }),
+          ],
+        }),
+      ),
+    ).toThrow(/whole number/);
   });
 });

@@ -32,7 +32,8 @@
  * the error by the activity of that first input, so swapping them changes the number.
  */
 import { fileInputArgs } from '../../../shared/ffmpegInput';
-import { progressions, type FramePairs } from '../../../shared/frameMatch';
+import { VqError } from '../../../shared/errors';
+import { framePatterns, type FramePairs, type FramePattern } from '../../../shared/frameMatch';
 import type { RawVideoSpec } from '../../../shared/media';
 import { bitDepthOf, chromaOf } from '../../../shared/pixfmt';
 import type { ModelUsed, PictureBox } from '../../../shared/score';
@@ -68,10 +69,12 @@ export interface VmafFilterSpec {
 export type LegTiming = 'index' | 'convert' | 'timestamps' | 'seeked';
 
 /**
- * Most progressions one leg's select may list: each is a term every decoded frame evaluates, and
- * the graph is one command-line argument (Linux takes 128 KiB).
+ * Most patterns one leg's select may list (each is a term every decoded frame evaluates), and most
+ * characters the matched legs of one graph may take: the graph is one command-line argument
+ * (Linux takes 128 KiB, Windows 32 KiB for the whole command).
  */
-export const MAX_SELECT_TERMS = 2000;
+export const MAX_SELECT_TERMS = 1000;
+export const MAX_MATCHED_CHARS = 24_000;
 
 /** The picture a video decodes to, as its probe says. */
 export interface DecodedPicture {
@@ -215,19 +218,34 @@ function timingFilters(timing: LegTiming, rate: string | null): string[] {
   return out;
 }
 
+/** The select term of one pattern: its span, and the residues it keeps (or those it skips). */
+function patternTerm(p: FramePattern): string {
+  if (p.from === p.to) return `eq(n,${p.from})`;
+  const inside = `between(n,${p.from},${p.to})`;
+  if (p.offsets.length === p.period) return inside;
+  const residue = `mod(n-${p.from},${p.period})`;
+  const skipped = [...Array(p.period).keys()].filter((o) => !p.offsets.includes(o));
+  const test = (os: readonly number[]): string =>
+    os.map((o) => (o === 0 ? `not(${residue})` : `eq(${residue},${o})`)).join('+');
+  return skipped.length < p.offsets.length
+    ? `${inside}*not(${test(skipped)})`
+    : `${inside}*(${test(p.offsets)})`;
+}
+
 /** `select` keeping frames (ascending, distinct) by their number in the leg. */
-function selectFrames(frames: readonly number[]): string {
-  const terms = progressions(frames).map((p) => {
-    if (p.count === 1) return `eq(n,${p.from})`;
-    const inside = `between(n,${p.from},${p.from + p.step * (p.count - 1)})`;
-    return p.step === 1 ? inside : `${inside}*not(mod(n-${p.from},${p.step}))`;
-  });
-  if (terms.length > MAX_SELECT_TERMS) {
-    throw new Error(
-      `the matched frames form ${terms.length} runs, more than the ${MAX_SELECT_TERMS} one graph can pick`,
-    );
-  }
+export function selectFrames(frames: readonly number[]): string {
+  const terms = framePatterns(frames).map(patternTerm);
+  if (terms.length > MAX_SELECT_TERMS) throw tooManyMatched(`${terms.length} patterns`);
   return `select=${escapeGraphLevel(terms.join('+'))}`;
+}
+
+/** The refusal of a match too irregular to be written into one graph. */
+function tooManyMatched(what: string): VqError {
+  return new VqError(
+    'UNSUPPORTED',
+    `The frames matched by their pictures are too irregular to score in one ffmpeg graph (${what}).`,
+    'Score a shorter range (--start/--frames), or pair the frames by time instead (--align off --fix convert-fps).',
+  );
 }
 
 /**
@@ -252,11 +270,7 @@ function matchedLeg(frames: readonly number[], rate: string): string[] {
     }
     distinct.push(f);
   }
-  if (steps.length > MAX_SELECT_TERMS) {
-    throw new Error(
-      `the matched frames repeat in ${steps.length} places, more than one graph can take`,
-    );
-  }
+  if (steps.length > MAX_SELECT_TERMS) throw tooManyMatched(`${steps.length} held frames`);
   fpsFilter(rate); // refuses a rate that is not a number
   const position = ['N', ...steps].join('+');
   const out = [
@@ -267,6 +281,9 @@ function matchedLeg(frames: readonly number[], rate: string): string[] {
   // FFmpeg 4's fps filter loses the last frame here (it ends at the end-of-stream timestamp setpts
   // left as the decoder gave it: 199 of 200 frames measured on 4.1): plan.ts refuses it there.
   if (repeats > 0) out.push(fpsFilter(rate));
+  // Repeats at the very end (a range that ends among held frames) have no later frame for fps
+  // to fill up to: the last frame is cloned that many times.
+  if (repeats > written) out.push(`tpad=stop_mode=clone:stop=${repeats - written}`);
   return out;
 }
 
@@ -464,7 +481,12 @@ export function buildScoreGraph(spec: ScoreGraphSpec): BuiltGraph[] {
     if (p.matched) checkPairs(p.matched);
     if (p.crop) wholeNumbers({ cropWidth: p.crop.width, cropHeight: p.crop.height });
   }
-  return spec.pairs.map((p, i) => pairGraph(spec, p, i));
+  const graphs = spec.pairs.map((p, i) => pairGraph(spec, p, i));
+  for (const [i, g] of graphs.entries()) {
+    if (spec.pairs[i]!.matched && g.graph.length > MAX_MATCHED_CHARS)
+      throw tooManyMatched(`${g.graph.length} characters`);
+  }
+  return graphs;
 }
 
 /** The graph of distorted video `i`: its legs and the reference's, aligned, into its metrics. */

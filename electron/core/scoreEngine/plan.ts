@@ -7,11 +7,13 @@ import { randomBytes } from 'node:crypto';
 import { access, realpath, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { VqError } from '../../../shared/errors';
+import { VqError, toApiError } from '../../../shared/errors';
 import type { MediaInfo, RawVideoSpec } from '../../../shared/media';
 import { bitDepthOf, chromaOf } from '../../../shared/pixfmt';
 import {
   eightBitTwin,
+  PICTURE_FIXES,
+  choosesTiming,
   frameCountOf,
   frameRateOf,
   looksAtPictures,
@@ -87,6 +89,11 @@ export interface ScoreRequest extends ScoreOptions {
   distorted: ScoreSource[];
   /** Extra fixes per distorted video (same order), on top of `fixes`. */
   distortedFixes?: FixId[][];
+  /**
+   * Picture checks already made for these distorted videos (same order) by a plan of the same
+   * request: planned again (one process per video), they are not made twice.
+   */
+  knownPictures?: (AlignmentReport | null)[];
   /**
    * Score only frames [start, end) of the whole-video run (a chunk), with results equal to that
    * run's for those frames: the run scores the few frames around the range that metrics read
@@ -561,19 +568,34 @@ export async function planScore(
       if (chunk) {
         throw new VqError(
           'INVALID_ARGS',
-          'A pair whose frames are matched by their pictures is scored whole, not in chunks.',
-          'Score it without a frame range.',
+          'This pair’s frames are matched by their pictures first, so it is scored in one run, not in chunks.',
+          'Score it without chunks (no chunk length for its batch, VQ_SCORE_CHUNK_SECONDS unset), or with --align off.',
         );
       }
-      pictures = await alignVideos(
-        { path: req.reference.path, media: refMedia, raw: req.reference.raw },
-        { path: req.distorted[i]!.path, media, raw: req.distorted[i]!.raw },
-        { ffmpeg: binary.path, signal, cacheDir: deps.cacheDir ?? null },
-      );
-      findings.unshift(alignmentFinding(pictures));
-      const bars = pictureAreaFinding(pictures, sizesOf(refMedia, media));
-      if (bars) findings.unshift(bars);
-      if (appliesItself(pictures)) chosen.push('align-frames');
+      pictures = await lookAtPictures(req, i, refMedia, media, findings, chosen, {
+        ffmpeg: binary.path,
+        signal,
+        cacheDir: deps.cacheDir ?? null,
+      });
+      if (pictures) {
+        const timing = alignmentFinding(pictures);
+        // Told to pair the frames by position or time, it says so rather than blocks.
+        const byTime = req.align === 'off' || choosesTiming(chosen);
+        findings.unshift(
+          byTime && timing.severity === 'block'
+            ? {
+                ...timing,
+                severity: 'warn',
+                message: `${timing.message} Paired by position or time instead, as chosen.`,
+              }
+            : timing,
+        );
+        const bars = pictureAreaFinding(pictures, sizesOf(refMedia, media));
+        if (bars) findings.unshift(bars);
+        // Applied by itself unless the person said how to pair the frames (never, or by time).
+        if (appliesItself(pictures) && req.align !== 'off' && !choosesTiming(chosen))
+          chosen.push('align-frames');
+      }
     }
     const resolution = resolvePair(refMedia, media, findings, chosen, { startFrame, frames });
     const matched =
@@ -873,6 +895,43 @@ export function hdrMetricsNote(
     message: `The reference is HDR (${name}). ${parts.join(' ')}`,
     reference: 'https://github.com/Netflix/vmaf/issues/645',
   };
+}
+
+/**
+ * The picture check of pair `i` (alignVideos): the one a first plan of the same request made
+ * when given (`knownPictures`: the processes of libvmaf 1.x plan again), else made now. With
+ * `align: auto` a check that fails (a video too short, a build that cannot decode it that way)
+ * leaves the pair as the containers say, with a warning; asked for, it fails the plan.
+ */
+async function lookAtPictures(
+  req: ScoreRequest,
+  i: number,
+  refMedia: MediaInfo,
+  media: MediaInfo,
+  findings: PreflightFinding[],
+  chosen: readonly FixId[],
+  o: { ffmpeg: string; signal?: AbortSignal; cacheDir: string | null },
+): Promise<AlignmentReport | null> {
+  const known = req.knownPictures?.[i];
+  if (known) return known;
+  try {
+    return await alignVideos(
+      { path: req.reference.path, media: refMedia, raw: req.reference.raw },
+      { path: req.distorted[i]!.path, media, raw: req.distorted[i]!.raw },
+      o,
+    );
+  } catch (err) {
+    const asked = req.align === 'on' || chosen.some((f) => PICTURE_FIXES.includes(f));
+    const e = toApiError(err);
+    if (asked || e.code === 'CANCELED') throw err;
+    findings.push({
+      id: 'frames-misaligned',
+      severity: 'warn',
+      message: `The pictures could not be compared to match the frames (${e.message}); the pairs are as the containers say.`,
+      fixes: [],
+    });
+    return null;
+  }
 }
 
 /** The sizes the two videos decode to (what the bars' boxes are in). */

@@ -114,6 +114,7 @@ export async function planScoreProcesses(
           ...req,
           distorted: [{ ...distorted, media: plan.pairs[i]!.media }],
           distortedFixes: req.distortedFixes ? [req.distortedFixes[i] ?? []] : undefined,
+          knownPictures: [plan.pairs[i]!.pictures],
         },
         // Separate log folders: every process numbers its pair 0.
         deps.logDir ? { ...deps, logDir: path.join(deps.logDir, `process-${i}`) } : deps,

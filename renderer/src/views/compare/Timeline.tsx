@@ -120,7 +120,7 @@ export interface TimelineMatch {
  */
 function MatchRow({ match: m, last }: { match: TimelineMatch; last: number }): ReactNode {
   const at = (f: number): string => `${last > 0 ? (Math.min(f, last) / last) * 100 : 0}%`;
-  const spans = matchedSpans(m.match.mapping);
+  const spans = matchedSpans(m.match.mapping, m.match.dropped);
   const dropped = m.match.dropped;
   const step = Math.max(1, Math.ceil(dropped.length / MAX_TICKS));
   const first = m.match.mapping[0];

@@ -109,6 +109,7 @@ describe('paneScoresOf', () => {
       worstBy: 'vmaf',
       stale: null,
       model: null,
+      frameMatch: null,
     });
   });
 
