@@ -91,6 +91,12 @@ test('a late rendition: found from the pictures, scored on the match, stepped in
     .poll(async () => Number(await row.getByTestId('score-vmafMean').textContent()))
     .toBeGreaterThan(50);
 
+  // The result records the match it was scored on.
+  await row.click();
+  await expect(panel.getByTestId('score-details')).toContainText(
+    'distorted frame 0 shows reference frame 7',
+  );
+
   // Compare offers the rendition (93 frames against 100) because its score was matched.
   await page.keyboard.press('Alt+4');
   await expect(page.getByTestId('compare-view')).toBeVisible();

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
+import type { FrameMatch } from '../../../../../shared/frameMatch';
 import { FIX_DESCRIPTIONS } from '../../../../../shared/preflight';
-import { SCORE_SERIES } from '../../../../../shared/score';
+import { SCORE_SERIES, type Alignment, type PictureBox } from '../../../../../shared/score';
 import type { ScoreResultDetail } from '../../../../../shared/scoreResults';
 import { CommandBlock } from '../../../ui/CommandBlock';
 import { FactList } from '../../../ui/FactList';
@@ -193,8 +194,10 @@ export function ScoreDetails({ detail, onRequestDelete, children }: ScoreDetails
             label: 'Timing',
             value: `reference ${a.referenceTiming}, distorted ${a.distortedTiming}`,
             title:
-              'index: read at a forced constant rate; convert: fps filter; timestamps: as stored',
+              'index: read at a forced constant rate; convert: fps filter; timestamps: as stored; matched: frames paired by their pictures',
           },
+          { label: 'Frame match', value: a.frameMatch ? frameMatchText(a.frameMatch) : null },
+          { label: 'Black bars cropped', value: a.crop ? cropText(a.crop) : null, mono: true },
           {
             label: 'Range',
             value: `from frame ${a.startFrame}, ${a.frames === null ? 'to the end' : `${a.frames} frames`}, ${everyNth(a.subsample)}`,
@@ -241,4 +244,25 @@ export function ScoreDetails({ detail, onRequestDelete, children }: ScoreDetails
       </div>
     </section>
   );
+}
+
+/** A match a score was taken on, in one line: where it starts, what it lacks, how sure. */
+function frameMatchText(m: FrameMatch): string {
+  const first = m.mapping[0];
+  const parts = [
+    first
+      ? `distorted frame ${first.distStart} shows reference frame ${first.refStart}`
+      : 'no frame matched',
+    `${m.dropped.length} lacking (${m.droppedFrames === 'hold' ? 'scored against the frame held' : 'left out'})`,
+    `${m.repeated.length} repeated (scored once)`,
+    `confidence ${m.confidence.toFixed(2)}`,
+  ];
+  return parts.join(' · ');
+}
+
+/** The boxes compared when bars were cropped away. */
+function cropText(c: NonNullable<Alignment['crop']>): string {
+  const box = (b: PictureBox | null): string =>
+    b ? `${b.width}×${b.height} at (${b.x}, ${b.y})` : 'whole picture';
+  return `distorted ${box(c.distorted)}, reference ${box(c.reference)}`;
 }
