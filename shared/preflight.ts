@@ -19,6 +19,7 @@ export const FIX_IDS = [
   'ignore-transfer',
   'crop-distorted',
   'crop-reference',
+  'shift-distorted',
 ] as const;
 
 /** One of {@link FIX_IDS}. */
@@ -50,6 +51,9 @@ export const FIX_DESCRIPTIONS: Readonly<Record<FixId, string>> = {
   'crop-reference':
     'Crop the reference the same way (to the part the distorted picture shows, or to its own ' +
     'picture when it has the bars) and compare the pictures alone at that size.',
+  'shift-distorted':
+    'Move the distorted picture back by the shift found and compare the two where they overlap ' +
+    '(the compared picture is that many pixels narrower or shorter).',
 };
 
 /** How serious a finding is: block stops scoring until a fix is chosen. */
@@ -76,7 +80,8 @@ export type FindingId =
   | 'libvmaf-10bit'
   | 'interlaced'
   | 'maybe-swapped'
-  | 'picture-area';
+  | 'picture-area'
+  | 'picture-shift';
 
 /** One finding of the pre-flight check. */
 export interface PreflightFinding {
@@ -488,7 +493,12 @@ export const PICTURE_CHECK_FINDINGS: readonly FindingId[] = [
 ];
 
 /** Fixes that need the pictures looked at (the match, the bars). */
-export const PICTURE_FIXES: readonly FixId[] = ['align-frames', 'crop-distorted', 'crop-reference'];
+export const PICTURE_FIXES: readonly FixId[] = [
+  'align-frames',
+  'crop-distorted',
+  'crop-reference',
+  'shift-distorted',
+];
 
 /** Fixes that pair frames by time or position: chosen, they say how the person wants it done. */
 const TIMING_FIXES: readonly FixId[] = ['convert-fps', 'trim-to-shortest'];
@@ -535,6 +545,8 @@ export interface PairResolution {
   matrixConversion: { from: string; to: string } | null;
   /** Which picture is cropped to the part both show (black bars), or null. */
   crop: 'distorted' | 'reference' | null;
+  /** True when the distorted picture is moved back by the shift found (shift-distorted). */
+  shift: boolean;
 }
 
 /** Applies the chosen fixes to a pair's findings (pure; the engine builds filters from it). */
@@ -604,5 +616,6 @@ export function resolvePair(
     forceRange,
     matrixConversion,
     crop: has('crop-reference') ? 'reference' : has('crop-distorted') ? 'distorted' : null,
+    shift: has('shift-distorted'),
   };
 }

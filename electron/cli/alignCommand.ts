@@ -1,5 +1,5 @@
 /**
- * `vq align --ref REF --dist DIST [--json] [--max-offset N] [--ref-raw SPEC] [--dist-raw SPEC]`:
+ * `vq align --ref REF --dist DIST [--json] [--max-offset N] [--shift] [--ref-raw SPEC] [--dist-raw SPEC]`:
  * finds which reference frame each distorted frame shows, from the pictures (core/align): the
  * start offset, dropped and repeated frames, extra frames at either end, the two frame rates, a
  * confidence, the mapping as runs, and what scoring on it does. Exit codes: 0 found (aligned or
@@ -26,6 +26,7 @@ export async function alignCommand(args: string[]): Promise<number> {
       'max-offset': { type: 'string' },
       'ref-raw': { type: 'string' },
       'dist-raw': { type: 'string' },
+      shift: { type: 'boolean' },
     },
     allowPositionals: false,
     strict: true,
@@ -58,6 +59,7 @@ export async function alignCommand(args: string[]): Promise<number> {
       ffmpeg,
       maxOffset,
       cacheDir: dataLayout(dataDir).cache,
+      findShift: values.shift === true,
     });
     console.log(
       values.json
@@ -90,6 +92,9 @@ export function describeAlignment(r: AlignmentReport, ref: string, dist: string)
     `${b.width}×${b.height} at (${b.x}, ${b.y})`;
   if (r.crop) lines.push(`bars     the distorted picture is ${box(r.crop)}`);
   if (r.referenceCrop) lines.push(`bars     the reference picture is ${box(r.referenceCrop)}`);
+  if (r.shift)
+    lines.push(`shift    the distorted picture is moved by (${r.shift.x}, ${r.shift.y})`);
+  else if (r.shiftChecked) lines.push('shift    none');
   lines.push(
     `confidence ${r.confidence.toFixed(2)} (mean distance ${r.meanDistance.toFixed(4)} of matched frames)`,
   );

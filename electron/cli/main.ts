@@ -68,9 +68,11 @@ Commands:
                                        says what each metric and model needs
   frame FILE --index N --out F.png [--size WxH] [--raw WxH:pix_fmt:fps]
                                        write frame N (0-based, presentation order) as an RGB PNG
-  align --ref REF --dist DIST [--json] [--max-offset N] [--ref-raw SPEC] [--dist-raw SPEC]
+  align --ref REF --dist DIST [--json] [--max-offset N] [--shift] [--ref-raw SPEC] [--dist-raw SPEC]
                                        which reference frame each distorted frame shows, from the
-                                       pictures: offset, dropped/repeated frames, confidence
+                                       pictures: offset, dropped/repeated frames, confidence,
+                                       black bars; --shift looks for a small shift too (a decode
+                                       more of each)
   project export [--out F|-] [SOURCE_ID…]
                                        one .vqproj.json with sources, ladders, jobs, renditions and
                                        scores (all sources when none given; media by path)

@@ -335,6 +335,24 @@ describe('vq score --align', () => {
     expectSameScores(auto, score(refPicture, dist, ['--align', 'off']));
   });
 
+  it('finds a small shift when looking closely (--align on) and compares where the pictures overlap', () => {
+    // The picture moved 4 pixels right (grey on the left: no black bar), encoded at full size.
+    const dist = path.join(dir, 'shifted.mp4');
+    ffmpeg([
+      ...['-i', ref, '-vf', 'crop=316:180:0:0,pad=320:180:4:0:color=0x808080'],
+      ...['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20', '-pix_fmt', 'yuv420p', dist],
+    ]);
+    const blocked = vqScore(['--ref', ref, '--dist', dist, '--align', 'on']);
+    expect(blocked.status).toBe(1);
+    expect(blocked.stderr).toMatch(/moved 4 pixel\(s\) right[\s\S]*shift-distorted/);
+    const fixed = score(ref, dist, ['--align', 'on', '--fix', 'shift-distorted']);
+    expect(fixed.json.alignment).toMatchObject({ shift: { x: 4, y: 0 }, width: 316, height: 180 });
+    const refPart = lossless('ref-overlap.mp4', ref, 'crop=316:180:0:0');
+    const distPart = lossless('shifted-overlap.mp4', dist, 'crop=316:180:4:0');
+    expectSameScores(fixed, score(refPart, distPart, ['--align', 'off']));
+    expect(vmafMean(fixed)).toBeGreaterThan(vmafMean(score(ref, dist, ['--align', 'off'])) + 10);
+  });
+
   it('refuses --align and --dropped values it does not know (exit 2)', () => {
     const r = vqScore(['--ref', ref, '--dist', ref, '--align', 'maybe']);
     expect(r.status).toBe(2);

@@ -10,6 +10,8 @@ import type { MediaInfo, RawVideoSpec } from '../../../shared/media';
 import { frameRateOf, ratesDiffer, type PreflightFinding } from '../../../shared/preflight';
 import { alignFrames, type FrameMapping, type MappingRun } from './alignFrames';
 import type { Box } from './pictureArea';
+import { findShift, type PictureShift } from './pictureShift';
+import { SIGNATURE_DIMS } from './signatures';
 import { loadPictureSignatures } from './signatureStore';
 
 /** One video to align: its path (absolute), its probe, and raw geometry when headerless. */
@@ -34,6 +36,13 @@ export interface AlignmentReport {
   crop: Box | null;
   /** The picture area inside the reference frame when it has black bars, else null. */
   referenceCrop: Box | null;
+  /**
+   * How far the distorted picture is moved against the reference's, in reference pixels (it
+   * shows reference pixel (u, v) at (u + x, v + y)); null when none was found or not looked for.
+   */
+  shift: PictureShift | null;
+  /** True when a shift was looked for (`findShift`). */
+  shiftChecked: boolean;
   /** 0–1: how surely the pictures say this. */
   confidence: number;
   /** Matched distorted frames, as runs of consecutive reference frames. */
@@ -59,6 +68,8 @@ export interface AlignVideosOptions {
   maxOffset?: number;
   /** The data dir's cache: signatures are kept there (signatureStore.ts); none when absent. */
   cacheDir?: string | null;
+  /** Look for a small shift of the picture too (pictureShift.ts: a decode more of each). */
+  findShift?: boolean;
 }
 
 /** Decodes both videos once and maps the distorted one onto the reference. */
@@ -93,6 +104,17 @@ export async function alignVideos(
     slope: slope > 0.1 && slope < 8 ? slope : 1,
     maxOffset: o.maxOffset,
   });
+  const shiftChecked = o.findShift === true && m.mapping.length > 0;
+  const shift = shiftChecked
+    ? await findShift({
+        ffmpeg: o.ffmpeg,
+        reference: { path: reference.path, raw: reference.raw, area: refArea },
+        distorted: { path: distorted.path, raw: distorted.raw, area: distArea },
+        refPicture: refArea ?? decodedSize(reference.media),
+        pairs: samplePairs(m.mapping, distSig),
+        signal: o.signal,
+      })
+    : null;
   return {
     offsetFrames: m.offsetFrames,
     dropped: m.dropped,
@@ -101,6 +123,8 @@ export async function alignVideos(
     speedChange: !sameRate && m.slope === 1,
     crop: distArea ?? null,
     referenceCrop: refArea ?? null,
+    shift,
+    shiftChecked,
     confidence: m.confidence,
     mapping: m.mapping,
     unmatched: m.unmatched,
@@ -113,6 +137,36 @@ export async function alignVideos(
     })),
     frames: { reference: refSig.count, distorted: distSig.count },
   };
+}
+
+/** Matched pairs a shift is looked for in: this many, spread over the match. */
+const SHIFT_SAMPLES = 4;
+
+/**
+ * Matched (reference, distorted) frame pairs spread over the mapping, none of them flat (a flat
+ * picture cannot show a shift): at 1/5, 2/5, … of the matched frames, or the next one with detail.
+ */
+function samplePairs(
+  mapping: readonly MappingRun[],
+  dist: { count: number; data: Float32Array },
+): { ref: number; dist: number }[] {
+  const all: { ref: number; dist: number }[] = [];
+  for (const run of mapping)
+    for (let k = 0; k < run.length; k++)
+      all.push({ dist: run.distStart + k, ref: run.refStart + k * (run.refStep ?? 1) });
+  const flat = (j: number): boolean => {
+    for (let k = j * SIGNATURE_DIMS; k < (j + 1) * SIGNATURE_DIMS; k++)
+      if (dist.data[k] !== 0) return false;
+    return true;
+  };
+  const out: { ref: number; dist: number }[] = [];
+  for (let s = 1; s <= SHIFT_SAMPLES; s++) {
+    let i = Math.floor((s * all.length) / (SHIFT_SAMPLES + 1));
+    while (i < all.length && flat(all[i]!.dist)) i++;
+    const p = all[i];
+    if (p && !out.some((q) => q.dist === p.dist)) out.push(p);
+  }
+  return out;
 }
 
 /** The size a video decodes to: ffmpeg turns a picture on its side upright. */
@@ -393,4 +447,27 @@ export function cropsFor(
       })()
     : r.referenceCrop!;
   return { distorted: r.crop, reference, width: reference.width, height: reference.height };
+}
+
+/**
+ * The pre-flight finding of a shift the picture check found, or null: the distorted picture moved
+ * by a few pixels, compared where the two overlap once it is moved back.
+ */
+export function pictureShiftFinding(r: Pick<AlignmentReport, 'shift'>): PreflightFinding | null {
+  if (!r.shift) return null;
+  const { x, y } = r.shift;
+  const way = [
+    x ? `${Math.abs(x)} pixel(s) ${x > 0 ? 'right' : 'left'}` : null,
+    y ? `${Math.abs(y)} pixel(s) ${y > 0 ? 'down' : 'up'}` : null,
+  ]
+    .filter((w): w is string => w !== null)
+    .join(' and ');
+  return {
+    id: 'picture-shift',
+    severity: 'block',
+    message:
+      `The distorted picture is moved ${way} (in reference pixels) against the reference's. ` +
+      'Compared as they are, every edge is compared with its neighbour and the scores drop for a reason that is not compression.',
+    fixes: ['shift-distorted'],
+  };
 }

@@ -295,6 +295,7 @@ const FINDING_IDS = [
   'interlaced',
   'maybe-swapped',
   'picture-area',
+  'picture-shift',
 ] as const satisfies readonly FindingId[];
 // Every finding id is listed: a new one fails the typecheck here rather than every result.
 type UnlistedFinding = Exclude<FindingId, (typeof FINDING_IDS)[number]>;
@@ -338,6 +339,14 @@ const AlignmentSchema = z
     frameMatch: FrameMatchSchema.nullable().optional(),
     crop: z
       .object({ distorted: BoxSchema.nullable(), reference: BoxSchema.nullable() })
+      .strict()
+      .nullable()
+      .optional(),
+    shift: z
+      .object({
+        x: z.number().int().min(-4096).max(4096),
+        y: z.number().int().min(-4096).max(4096),
+      })
       .strict()
       .nullable()
       .optional(),

@@ -110,6 +110,11 @@ export interface PairGraphSpec {
     width: number;
     height: number;
   } | null;
+  /**
+   * The distorted picture moved back by this much, in compared pixels (it shows the reference's
+   * (u, v) at (u + x, v + y)): after the scale both legs are cropped to where they overlap.
+   */
+  shift?: { x: number; y: number } | null;
   /** Frames of this pair after the start frame (the overlap), or null for the run's range. */
   trimFrames: number | null;
   rangeConversion: { from: 'tv' | 'pc'; to: 'tv' | 'pc' } | null;
@@ -285,6 +290,28 @@ function matchedLeg(frames: readonly number[], rate: string): string[] {
   // to fill up to: the last frame is cloned that many times.
   if (repeats > written) out.push(`tpad=stop_mode=clone:stop=${repeats - written}`);
   return out;
+}
+
+/**
+ * The crops after the scale that compare a shifted pair where it overlaps: the distorted picture
+ * shows the reference's (u, v) at (u + x, v + y), so both lose |x| columns and |y| rows, the
+ * distorted on the side it moved to.
+ */
+function overlapCrops(
+  shift: { x: number; y: number } | null,
+  width: number,
+  height: number,
+): { reference: string[]; distorted: string[] } {
+  if (!shift || (shift.x === 0 && shift.y === 0)) return { reference: [], distorted: [] };
+  if (!Number.isSafeInteger(shift.x) || !Number.isSafeInteger(shift.y))
+    throw new Error('a shift must be whole pixels');
+  const w = width - Math.abs(shift.x);
+  const h = height - Math.abs(shift.y);
+  if (w < 16 || h < 16) throw new Error(`a shift of ${shift.x}, ${shift.y} leaves no picture`);
+  return {
+    reference: [`crop=${w}:${h}:${Math.max(0, -shift.x)}:${Math.max(0, -shift.y)}`],
+    distorted: [`crop=${w}:${h}:${Math.max(0, shift.x)}:${Math.max(0, shift.y)}`],
+  };
 }
 
 /** `crop` to a box of the picture (whole numbers only: it is written into the graph), or none. */
@@ -499,6 +526,7 @@ function pairGraph(run: ScoreGraphSpec, p: PairGraphSpec, i: number): BuiltGraph
   const parts: string[] = [];
   const outputs: string[] = [];
   const size = `${spec.width}:${spec.height}`;
+  const overlap = overlapCrops(p.shift ?? null, spec.width, spec.height);
   const select =
     spec.subsample > 1 ? [`select=${escapeGraphLevel(`not(mod(n,${spec.subsample}))`)}`] : [];
   const vmafFmt = spec.vmafPixFmt && spec.vmafPixFmt !== spec.pixFmt ? spec.vmafPixFmt : null;
@@ -536,7 +564,7 @@ function pairGraph(run: ScoreGraphSpec, p: PairGraphSpec, i: number): BuiltGraph
     parts,
     `${spec.pairs.length}:${spec.reference.streamIndex}`,
     refBefore,
-    (pixFmt) => [`scale=${size}:flags=bicubic`, `format=${pixFmt}`],
+    (pixFmt) => [`scale=${size}:flags=bicubic`, `format=${pixFmt}`, ...overlap.reference],
     [
       { pixFmt: spec.pixFmt, outputs: refLegs.length > 0 ? [`r${i}`] : [] },
       { pixFmt: vmafFmt ?? spec.pixFmt, outputs: refOwn && p.logs.vmaf ? [refOwnLabel] : [] },
@@ -565,6 +593,7 @@ function pairGraph(run: ScoreGraphSpec, p: PairGraphSpec, i: number): BuiltGraph
       if (!from || !to) throw new Error(`cannot convert matrix ${p.matrixConversion.from}`);
       out.push(`colorspace=iall=${from}:all=${to}:fast=1`);
     }
+    out.push(...overlap.distorted);
     return out;
   };
   scaleLegs(

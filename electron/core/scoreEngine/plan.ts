@@ -64,6 +64,7 @@ import {
   decodedSize,
   frameMatchOf,
   pictureAreaFinding,
+  pictureShiftFinding,
   type AlignmentReport,
 } from '../align/alignVideos';
 import {
@@ -151,6 +152,8 @@ export interface PlannedPair {
     width: number;
     height: number;
   } | null;
+  /** The distorted picture moved back by this much (compared pixels), when shift-distorted applies. */
+  shift: { x: number; y: number } | null;
 }
 
 /** A planned run: everything needed to run it and to show it before running. */
@@ -576,6 +579,8 @@ export async function planScore(
         ffmpeg: binary.path,
         signal,
         cacheDir: deps.cacheDir ?? null,
+        // A shift costs a decode more of each: looked for when every pair is looked at closely.
+        findShift: req.align === 'on' || chosen.includes('shift-distorted'),
       });
       if (pictures) {
         const timing = alignmentFinding(pictures);
@@ -592,6 +597,8 @@ export async function planScore(
         );
         const bars = pictureAreaFinding(pictures, sizesOf(refMedia, media));
         if (bars) findings.unshift(bars);
+        const shifted = pictureShiftFinding(pictures);
+        if (shifted) findings.unshift(shifted);
         // Applied by itself unless the person said how to pair the frames (never, or by time).
         if (appliesItself(pictures) && req.align !== 'off' && !choosesTiming(chosen))
           chosen.push('align-frames');
@@ -606,6 +613,12 @@ export async function planScore(
       pictures && resolution.crop
         ? cropsFor(resolution.crop, pictures, sizesOf(refMedia, media))
         : null;
+    // The shift in compared pixels: reference pixels when a crop sets the size, else scaled.
+    const found = resolution.shift ? (pictures?.shift ?? null) : null;
+    const perRefPixel = crop ? 1 : width / decodedSize(refMedia).width;
+    const shift = found
+      ? { x: Math.round(found.x * perRefPixel), y: Math.round(found.y * perRefPixel) }
+      : null;
     if (matched) {
       resolution.expectedFrames = matched.pairs.ref.length;
       if (holdsFrames(matched.pairs) && (binary.major ?? 0) < 5) {
@@ -642,6 +655,7 @@ export async function planScore(
       pictures,
       matched,
       crop,
+      shift,
     });
   }
   // The reference leg is shared: it is converted when any pair converts it.
@@ -666,6 +680,7 @@ export async function planScore(
     cambiOptions: p.v1?.cambiOptions ?? [],
     matched: p.matched?.pairs ?? null,
     crop: p.crop,
+    shift: p.shift,
     timing: seeks
       ? 'seeked'
       : p.resolution.distortedTiming === 'matched'
@@ -910,7 +925,7 @@ async function lookAtPictures(
   media: MediaInfo,
   findings: PreflightFinding[],
   chosen: readonly FixId[],
-  o: { ffmpeg: string; signal?: AbortSignal; cacheDir: string | null },
+  o: { ffmpeg: string; signal?: AbortSignal; cacheDir: string | null; findShift: boolean },
 ): Promise<AlignmentReport | null> {
   const known = req.knownPictures?.[i];
   if (known) return known;

@@ -409,8 +409,8 @@ export function assemblePair(plan: ScorePlan, pair: PlannedPair, logs: PairLogs)
 
   const r = pair.resolution;
   const alignment: Alignment = {
-    width: pair.crop?.width ?? plan.width,
-    height: pair.crop?.height ?? plan.height,
+    width: (pair.crop?.width ?? plan.width) - Math.abs(pair.shift?.x ?? 0),
+    height: (pair.crop?.height ?? plan.height) - Math.abs(pair.shift?.y ?? 0),
     scaler: 'bicubic',
     pixFmt: plan.pixFmt,
     vmafPixFmt: logs.vmaf ? (plan.vmafPixFmt ?? plan.pixFmt) : null,
@@ -419,6 +419,7 @@ export function assemblePair(plan: ScorePlan, pair: PlannedPair, logs: PairLogs)
     distortedTiming: r.distortedTiming,
     frameMatch: pair.matched?.match ?? null,
     crop: pair.crop ? { distorted: pair.crop.distorted, reference: pair.crop.reference } : null,
+    shift: pair.shift,
     startFrame: plan.startFrame,
     frames: r.applied.includes('trim-to-shortest') ? r.trimFrames : plan.frames,
     subsample: plan.subsample,

@@ -40,6 +40,7 @@ const FIX_LABEL: Record<FixId, string> = {
   'ignore-transfer': 'Compare anyway',
   'crop-distorted': 'Crop the bars away from the distorted video',
   'crop-reference': 'Crop the reference the same way',
+  'shift-distorted': 'Move the distorted picture back',
 };
 
 function FindingItem({
@@ -54,9 +55,13 @@ function FindingItem({
   onChoose: (fix: FixId | null) => void;
 }): ReactNode {
   // The fix the plan applies: the one chosen, or the match it applies by itself (align auto).
-  const current =
-    chosenFix(chosen, finding) ?? finding.fixes.find((f) => video.fixes.includes(f)) ?? null;
-  const automatic = current !== null && chosenFix(chosen, finding) === null;
+  // The fix chosen here, or the frame match the plan applies by itself (align auto): that one
+  // is turned off with "Match frames by their pictures: Never", not here.
+  const automatic =
+    chosenFix(chosen, finding) === null &&
+    finding.fixes.includes('align-frames') &&
+    video.fixes.includes('align-frames');
+  const current = automatic ? 'align-frames' : chosenFix(chosen, finding);
   const resolved = finding.severity === 'block' && current !== null;
   const name = `fix-${targetKey(video.target)}-${finding.id}`;
   return (
@@ -89,6 +94,7 @@ function FindingItem({
                 type="radio"
                 name={name}
                 checked={current === null}
+                disabled={automatic}
                 onChange={() => onChoose(null)}
                 data-testid="fix-none"
               />
