@@ -16,6 +16,8 @@ export interface MappingRun {
   length: number;
   /** Reference frames per distorted frame in the run; absent = 1. */
   refStep?: number;
+  /** 0–1: how surely the pictures say this run (its frames against their neighbours'). */
+  confidence?: number;
 }
 
 /**
@@ -48,6 +50,7 @@ export const MappingRunSchema = z.strictObject({
   refStart: Frame,
   length: z.number().int().min(1).max(MAX_FRAME),
   refStep: z.number().int().min(1).max(8).optional(),
+  confidence: z.number().min(0).max(1).optional(),
 });
 
 /** How a pair's frames were matched by their pictures, as a result records it. */

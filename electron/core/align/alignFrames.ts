@@ -295,12 +295,13 @@ export function alignFrames(ref: Signatures, dist: Signatures, o: AlignOptions =
     state = origin;
     j--;
   }
-  return describePath(dist, distance, refOf, driftOf, slope, offsetCosts, best);
+  return describePath(dist, ref.count, distance, refOf, driftOf, slope, offsetCosts, best);
 }
 
 /** The findings of a path: runs, drops, repeats, unmatched ends, confidence. */
 function describePath(
   dist: Signatures,
+  refCount: number,
   distanceAt: (i: number, j: number) => number,
   refOf: Int32Array,
   driftOf: Int32Array,
@@ -351,6 +352,7 @@ function describePath(
       mapping.push({ distStart: j, refStart: i, length: 1 });
     }
   }
+  for (const run of mapping) run.confidence = runConfidence(run, distanceAt, refCount);
   const matched = lastMatched - firstMatched + 1;
   const meanDistance = matched > 0 ? distance / matched : 1;
   // The diagonal's shift where the match starts (at the same rate: its reference frame minus its
@@ -379,6 +381,47 @@ function describePath(
     aligned,
     slope,
   };
+}
+
+/** Frames of a run its confidence is measured on, at most (spread over it). */
+const RUN_SAMPLES = 200;
+
+/**
+ * How surely the pictures say one run: its frames' distance to the reference frames it pairs
+ * them with, against their distance to the frames 1 to 3 before or after (the nearest rival
+ * pairing), times how close they are. A run in a still scene, where the neighbours look the
+ * same, is not sure; a run of moving pictures that match is.
+ */
+function runConfidence(
+  run: MappingRun,
+  distanceAt: (i: number, j: number) => number,
+  refCount: number,
+): number {
+  const step = run.refStep ?? 1;
+  const samples = Math.min(RUN_SAMPLES, run.length);
+  const meanAt = (shift: number): number | null => {
+    let sum = 0;
+    let n = 0;
+    for (let s = 0; s < samples; s++) {
+      const k = Math.floor((s * run.length) / samples);
+      const i = run.refStart + k * step + shift;
+      if (i < 0 || i >= refCount) continue;
+      sum += distanceAt(i, run.distStart + k);
+      n++;
+    }
+    return n > 0 ? sum / n : null;
+  };
+  const own = meanAt(0) ?? 1;
+  let rival = Infinity;
+  for (const shift of [-3, -2, -1, 1, 2, 3]) rival = Math.min(rival, meanAt(shift) ?? Infinity);
+  const dip =
+    rival === Infinity
+      ? 0.5
+      : rival - own <= TIE_DISTANCE
+        ? 0
+        : Math.max(0, Math.min(1, (rival - own) / Math.max(rival, 1e-9)));
+  const close = Math.max(0, Math.min(1, 1 - own / NO_MATCH_DISTANCE));
+  return Math.round(dip * close * 1000) / 1000;
 }
 
 /**
