@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { requiredTool } from '../../testing/tools';
 import type { ModelUsed } from '../../../shared/score';
 import { seededRandom } from '../../../shared/seededRandom';
 import {
@@ -602,12 +604,33 @@ describe('matched legs (frames paired by their pictures)', () => {
     ).toThrow(/one length/);
   });
 
-  it('refuses a match too irregular for one graph, saying what to do', () => {
-    // Frames shown at random steps of 1 to 3: no pattern lasts, thousands of terms.
+  it('keeps exactly the frames asked for in a real ffmpeg, however irregular', () => {
+    // Frames at random steps of 1 to 3 of a 300-frame clip: patterns down a tree of ifs.
     const rnd = seededRandom(3);
-    const ref: number[] = [];
-    for (let f = 0; ref.length < 9000; f += 1 + Math.floor(rnd() * 3)) ref.push(f);
-    const dist = ref.map((_, i) => i);
+    const frames: number[] = [];
+    for (let f = 0; f < 300; f += 1 + Math.floor(rnd() * 3)) frames.push(f);
+    const select = selectFrames(frames);
+    expect(select).toContain('if(lt(n');
+    const r = spawnSync(
+      requiredTool('ffmpeg'),
+      [
+        ...['-hide_banner', '-nostats', '-loglevel', 'info'],
+        ...['-f', 'lavfi', '-i', 'testsrc2=s=64x36:r=25:d=12'],
+        // The select as the graph writes it (escaped for the graph level).
+        ...['-filter_complex', `[0:v]${select},showinfo[o]`, '-map', '[o]', '-f', 'null', '-'],
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    // showinfo prints each frame that passed with its timestamp: the frame number at 1/25 s.
+    const passed = [...r.stderr.matchAll(/\] n:\s*\d+ pts:\s*(\d+)/g)].map((m) => Number(m[1]));
+    expect(passed).toEqual(frames);
+  });
+
+  it('refuses a match too irregular for one graph, saying what to do', () => {
+    // A frame held at every other position: thousands of holds.
+    const ref = [...Array(6000).keys()];
+    const dist = ref.map((r) => r - (r % 2));
     expect(() => buildScoreGraph(spec({ pairs: [pair(0, { matched: { ref, dist } })] }))).toThrow(
       /too irregular to score in one ffmpeg graph/,
     );
@@ -645,5 +668,22 @@ describe('matched legs (frames paired by their pictures)', () => {
         }),
       ),
     ).toThrow(/whole number/);
+  });
+});
+
+describe('graphs read from files', () => {
+  it('passes a graph in its file with the option the build reads, the others inline', () => {
+    const graphs = [
+      { graph: '[0:0]null[o0]', outputs: ['o0'] },
+      { graph: '[1:0]null[o1]', outputs: ['o1'] },
+    ];
+    const inputs = [{ path: '/a.mp4', raw: null, rate: null }];
+    const args = buildScoreArgs(inputs, graphs, [
+      null,
+      { path: '/w/graph-1.txt', option: '-filter_complex_script' },
+    ]);
+    expect(args.join(' ')).toContain(
+      '-filter_complex [0:0]null[o0] -filter_complex_script /w/graph-1.txt -map [o0] -map [o1]',
+    );
   });
 });

@@ -69,12 +69,13 @@ export interface VmafFilterSpec {
 export type LegTiming = 'index' | 'convert' | 'timestamps' | 'seeked';
 
 /**
- * Most patterns one leg's select may list (each is a term every decoded frame evaluates), and most
- * characters the matched legs of one graph may take: the graph is one command-line argument
- * (Linux takes 128 KiB, Windows 32 KiB for the whole command).
+ * Most patterns one leg's select may list (a decoded frame evaluates one of them, down a tree;
+ * the bound keeps the graph to a few megabytes). A graph too long for the command line goes in a
+ * file (see {@link ScoreGraphFile}).
  */
-export const MAX_SELECT_TERMS = 1000;
-export const MAX_MATCHED_CHARS = 24_000;
+export const MAX_SELECT_TERMS = 50_000;
+/** Most places a leg may hold a frame (its `setpts` adds a step for each). */
+export const MAX_HOLDS = 2000;
 
 /** The picture a video decodes to, as its probe says. */
 export interface DecodedPicture {
@@ -237,11 +238,20 @@ function patternTerm(p: FramePattern): string {
     : `${inside}*(${test(p.offsets)})`;
 }
 
-/** `select` keeping frames (ascending, distinct) by their number in the leg. */
+/**
+ * `select` keeping frames (ascending, distinct) by their number in the leg: the patterns as a
+ * balanced tree of `if(lt(n,…),…,…)`, so each decoded frame evaluates one pattern and a few
+ * comparisons (ffmpeg's `if` evaluates only the branch taken), however many there are.
+ */
 export function selectFrames(frames: readonly number[]): string {
-  const terms = framePatterns(frames).map(patternTerm);
-  if (terms.length > MAX_SELECT_TERMS) throw tooManyMatched(`${terms.length} patterns`);
-  return `select=${escapeGraphLevel(terms.join('+'))}`;
+  const patterns = framePatterns(frames);
+  if (patterns.length > MAX_SELECT_TERMS) throw tooManyMatched(`${patterns.length} patterns`);
+  const tree = (lo: number, hi: number): string => {
+    if (lo === hi) return patternTerm(patterns[lo]!);
+    const mid = (lo + hi + 1) >> 1;
+    return `if(lt(n,${patterns[mid]!.from}),${tree(lo, mid - 1)},${tree(mid, hi)})`;
+  };
+  return `select=${escapeGraphLevel(patterns.length > 0 ? tree(0, patterns.length - 1) : '0')}`;
 }
 
 /** The refusal of a match too irregular to be written into one graph. */
@@ -275,7 +285,8 @@ function matchedLeg(frames: readonly number[], rate: string): string[] {
     }
     distinct.push(f);
   }
-  if (steps.length > MAX_SELECT_TERMS) throw tooManyMatched(`${steps.length} held frames`);
+  // Each place a frame is held is a step every frame evaluates: a few thousand at most.
+  if (steps.length > MAX_HOLDS) throw tooManyMatched(`${steps.length} places a frame is held`);
   fpsFilter(rate); // refuses a rate that is not a number
   const position = ['N', ...steps].join('+');
   const out = [
@@ -508,12 +519,7 @@ export function buildScoreGraph(spec: ScoreGraphSpec): BuiltGraph[] {
     if (p.matched) checkPairs(p.matched);
     if (p.crop) wholeNumbers({ cropWidth: p.crop.width, cropHeight: p.crop.height });
   }
-  const graphs = spec.pairs.map((p, i) => pairGraph(spec, p, i));
-  for (const [i, g] of graphs.entries()) {
-    if (spec.pairs[i]!.matched && g.graph.length > MAX_MATCHED_CHARS)
-      throw tooManyMatched(`${g.graph.length} characters`);
-  }
-  return graphs;
+  return spec.pairs.map((p, i) => pairGraph(spec, p, i));
 }
 
 /** The graph of distorted video `i`: its legs and the reference's, aligned, into its metrics. */
@@ -678,12 +684,30 @@ export interface ScoreInputArgs {
 }
 
 /**
- * The ffmpeg arguments (without the binary): inputs `[dist…, ref]`, the graphs, every output to
- * the null muxer, progress as key=value blocks on stdout, only errors on stderr.
+ * A graph passed in a file instead of on the command line (a long frame match): where it is
+ * written when the run starts, and the option that reads it — `-/filter_complex FILE` from FFmpeg
+ * 7 (its generic "value from a file"), `-filter_complex_script FILE` before.
+ */
+export interface ScoreGraphFile {
+  path: string;
+  option: '-/filter_complex' | '-filter_complex_script';
+}
+
+/**
+ * Longest graph passed on the command line: Windows takes 32 KiB for a whole command (Linux
+ * 128 KiB for one argument); a longer one goes in a file.
+ */
+export const INLINE_GRAPH_CHARS = 24_000;
+
+/**
+ * The ffmpeg arguments (without the binary): inputs `[dist…, ref]`, the graphs (each on the
+ * command line, or read from its file when `files` names one), every output to the null muxer,
+ * progress as key=value blocks on stdout, only errors on stderr.
  */
 export function buildScoreArgs(
   inputs: readonly ScoreInputArgs[],
   graphs: readonly BuiltGraph[],
+  files: readonly (ScoreGraphFile | null)[] = [],
 ): string[] {
   const args = [
     '-hide_banner',
@@ -695,7 +719,10 @@ export function buildScoreArgs(
     'pipe:1',
   ];
   for (const inp of inputs) args.push(...fileInputArgs(inp.path, inp));
-  for (const g of graphs) args.push('-filter_complex', g.graph);
+  graphs.forEach((g, i) => {
+    const file = files[i];
+    args.push(...(file ? [file.option, file.path] : ['-filter_complex', g.graph]));
+  });
   for (const o of graphs.flatMap((g) => g.outputs)) args.push('-map', `[${o}]`);
   args.push('-f', 'null', '-');
   return args;

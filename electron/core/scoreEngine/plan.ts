@@ -48,12 +48,14 @@ import {
 } from './chunkRange';
 import { hasUnescapablePipe } from '../ffmpeg/escape';
 import {
+  INLINE_GRAPH_CHARS,
   buildScoreArgs,
   buildScoreGraph,
   canConvertMatrix,
   type DecodedPicture,
   type PairGraphSpec,
   type PairLogPaths,
+  type ScoreGraphFile,
   type ScoreInputArgs,
 } from './graph';
 import {
@@ -116,6 +118,8 @@ export interface ScoreDeps {
   logDir?: string;
   /** The data folder's cache, where frame signatures are kept for matching by pictures. */
   cacheDir?: string | null;
+  /** Longest graph passed on the command line (default INLINE_GRAPH_CHARS; tests lower it). */
+  inlineGraphChars?: number;
 }
 
 /** Which metrics are computed (and so which filters run). */
@@ -186,6 +190,8 @@ export interface ScorePlan {
   ownsWorkDir: boolean;
   /** The exact command (binary first). */
   command: string[];
+  /** Graphs the command reads from files (a long frame match): written when the run starts. */
+  graphFiles: { path: string; text: string }[];
   /** Seconds of reference the run covers, for progress; null when unknown. */
   expectedSeconds: number | null;
   /** True when a pair has a blocking finding no chosen fix resolves. */
@@ -762,6 +768,17 @@ export async function planScore(
     pairs: graphPairs,
   });
 
+  // A graph too long for a command line (a long frame match) is read from a file in the work
+  // folder, written when the run starts.
+  const inlineChars = deps.inlineGraphChars ?? INLINE_GRAPH_CHARS;
+  const graphFiles = graphs.map((g, i): ScoreGraphFile | null =>
+    g.graph.length > inlineChars
+      ? {
+          path: path.join(workDir, `graph-${i}.txt`),
+          option: (binary.major ?? 0) >= 7 ? '-/filter_complex' : '-filter_complex_script',
+        }
+      : null,
+  );
   const inputs: ScoreInputArgs[] = [];
   for (const [i, p] of pairs.entries()) {
     inputs.push({
@@ -812,7 +829,11 @@ export async function planScore(
     thresholds: req.thresholds,
     workDir,
     ownsWorkDir: deps.logDir === undefined,
-    command: [binary.path, ...buildScoreArgs(inputs, graphs)],
+    command: [binary.path, ...buildScoreArgs(inputs, graphs, graphFiles)],
+    graphFiles: graphs.flatMap((g, i) => {
+      const file = graphFiles[i];
+      return file ? [{ path: file.path, text: g.graph }] : [];
+    }),
     expectedSeconds,
     blocked: pairs.some((p) => p.resolution.unresolved.length > 0),
     frameRange: chunk,

@@ -4,7 +4,7 @@
  * the series assembled per distorted video and pooled. Temporary logs are removed afterwards.
  */
 import path from 'node:path';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { VqError } from '../../../shared/errors';
 import { poolAll } from '../../../shared/pooling';
 import type {
@@ -168,6 +168,7 @@ export async function executeScorePlan(
   const startedAt = new Date();
   // Not recursive for our own folder: an existing one means a name clash, never reuse.
   await mkdir(plan.workDir, { recursive: !plan.ownsWorkDir });
+  for (const g of plan.graphFiles) await writeFile(g.path, g.text);
   try {
     const parser = new ProgressParser((block) => {
       const fraction = progressFraction(block, {
