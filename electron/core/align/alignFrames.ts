@@ -239,14 +239,21 @@ export function alignFrames(ref: Signatures, dist: Signatures, o: AlignOptions =
   const from = new Int16Array(m * states);
   const START = -1;
   const NONE = -2;
+  const refData = ref.data;
+  const distData = dist.data;
+  const flatRef = flatOf(ref);
+  const flatDist = flatOf(dist);
   let prev = new Float64Array(states).fill(Infinity);
   let cur = new Float64Array(states);
   let bestEnd = { cost: Infinity, j: -1, state: 0 };
   for (let j = 0; j < m; j++) {
     const startCost = UNMATCHED_COST * j;
+    // The reference frame at band position 0 on each edge (refAt, written out for the loop).
+    const edge0 = onEdge(j, slope, 0) + base - band;
+    const edge1 = onEdge(j, slope, 1) + base - band;
     for (let state = 0; state < states; state++) {
-      const i = refAt(j, state);
-      const b = state % width;
+      const b = state < width ? state : state - width;
+      const i = (state < width ? edge0 : edge1) + b;
       const at = j * states + state;
       if (i < 0 || i >= ref.count) {
         cur[state] = Infinity;
@@ -274,7 +281,18 @@ export function alignFrames(ref: Signatures, dist: Signatures, o: AlignOptions =
           }
         }
       }
-      cur[state] = value + distance(i, j);
+      // The distance, written out here: a call to the shared closure in this loop of millions
+      // lost V8's optimisation from the second alignment of a process on (2.3 s → 4.0 s).
+      let dot = 0;
+      if (flatRef[i] === 1 && flatDist[j] === 1) dot = 1;
+      else
+        for (
+          let x = i * SIGNATURE_DIMS, y = j * SIGNATURE_DIMS, e = x + SIGNATURE_DIMS;
+          x < e;
+          x++, y++
+        )
+          dot += refData[x]! * distData[y]!;
+      cur[state] = value + 1 - dot;
       from[at] = origin;
       const end = cur[state]! + UNMATCHED_COST * (m - 1 - j);
       if (end < bestEnd.cost) bestEnd = { cost: end, j, state };
