@@ -432,14 +432,22 @@ function runConfidence(
   const own = meanAt(0) ?? 1;
   let rival = Infinity;
   for (const shift of [-3, -2, -1, 1, 2, 3]) rival = Math.min(rival, meanAt(shift) ?? Infinity);
-  const dip =
-    rival === Infinity
-      ? 0.5
-      : rival - own <= TIE_DISTANCE
-        ? 0
-        : Math.max(0, Math.min(1, (rival - own) / Math.max(rival, 1e-9)));
-  const close = Math.max(0, Math.min(1, 1 - own / NO_MATCH_DISTANCE));
-  return Math.round(dip * close * 1000) / 1000;
+  return Math.round(dipOf(own, rival) * closeness(own) * 1000) / 1000;
+}
+
+/**
+ * How much better a mean distance `own` is than its nearest rival's, 0–1: with no rival to
+ * compare with, half sure at most; a gap no larger than a tie says nothing.
+ */
+function dipOf(own: number, rival: number): number {
+  if (rival === Infinity) return 0.5;
+  if (rival - own <= TIE_DISTANCE) return 0;
+  return Math.max(0, Math.min(1, (rival - own) / Math.max(rival, 1e-9)));
+}
+
+/** How close matched frames are, 0–1, from their mean distance. */
+function closeness(meanDistance: number): number {
+  return Math.max(0, Math.min(1, 1 - meanDistance / NO_MATCH_DISTANCE));
 }
 
 /**
@@ -452,17 +460,8 @@ function confidenceOf(
   meanDistance: number,
   matchedShare: number,
 ): number {
-  const bestCost = best.cost;
   let rival = Infinity;
   for (const c of curve) if (Math.abs(c.offset - best.offset) >= 3) rival = Math.min(rival, c.cost);
-  // No shift far enough to compare with: the curve cannot say (half sure at most). A gap no
-  // larger than what counts as a tie says nothing either.
-  const dip =
-    rival === Infinity
-      ? 0.5
-      : rival - bestCost <= TIE_DISTANCE
-        ? 0
-        : Math.max(0, Math.min(1, (rival - bestCost) / Math.max(rival, 1e-9)));
-  const close = Math.max(0, Math.min(1, 1 - meanDistance / NO_MATCH_DISTANCE));
-  return Math.round(dip * close * matchedShare * 1000) / 1000;
+  const sure = dipOf(best.cost, rival) * closeness(meanDistance) * matchedShare;
+  return Math.round(sure * 1000) / 1000;
 }
