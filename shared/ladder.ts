@@ -4,6 +4,20 @@
  */
 import { z } from 'zod';
 
+/** The presets x264 and x265 share, fastest first. */
+const X26X_PRESETS = [
+  'ultrafast',
+  'superfast',
+  'veryfast',
+  'faster',
+  'fast',
+  'medium',
+  'slow',
+  'slower',
+  'veryslow',
+  'placebo',
+] as const;
+
 /**
  * Software encoders the presets use, with what each supports. `hdr`: it carries HDR here (10-bit,
  * BT.2020 and PQ/HLG colour tags that players honour); H.264 HDR is not what players expect.
@@ -12,18 +26,7 @@ export const ENCODERS = {
   libx264: {
     label: 'x264 (H.264/AVC)',
     codec: 'h264',
-    presets: [
-      'ultrafast',
-      'superfast',
-      'veryfast',
-      'faster',
-      'fast',
-      'medium',
-      'slow',
-      'slower',
-      'veryslow',
-      'placebo',
-    ],
+    presets: X26X_PRESETS,
     defaultPreset: 'medium',
     crf: { min: 0, max: 51, default: 23 },
     twoPass: true,
@@ -35,18 +38,7 @@ export const ENCODERS = {
   libx265: {
     label: 'x265 (H.265/HEVC)',
     codec: 'hevc',
-    presets: [
-      'ultrafast',
-      'superfast',
-      'veryfast',
-      'faster',
-      'fast',
-      'medium',
-      'slow',
-      'slower',
-      'veryslow',
-      'placebo',
-    ],
+    presets: X26X_PRESETS,
     defaultPreset: 'medium',
     crf: { min: 0, max: 51, default: 28 },
     twoPass: true,

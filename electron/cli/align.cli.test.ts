@@ -2,25 +2,21 @@
 // an early start with frames of its own, frames dropped in the middle, a frame repeated, a
 // 25 fps encode of a 50 fps reference, and an aligned pair — each distorted video re-encoded at a
 // lower resolution and quality on top. The real test media too (carphone and its distortions).
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlignmentReport } from '../core/align/alignVideos';
 import { testMedia, useTempDirs } from '../testing/tempDir';
+import { runVq, type VqRun } from '../testing/vqProcess';
 
 const tempDir = useTempDirs('vq-align-cli-');
 let dir: string;
 let ref: string;
 
-function vq(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [path.resolve('bin/vq.mjs'), ...args], {
-    env: { ...process.env, VQ_DATA_DIR: tempDir() },
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+function vq(args: string[]): VqRun {
+  return runVq(args, { ...process.env, VQ_DATA_DIR: tempDir() });
 }
 
 function align(reference: string, distorted: string): AlignmentReport {

@@ -5,7 +5,7 @@
 // pictures and reference frames, cut losslessly by hand and scored with `--align off` — within
 // 0.5 VMAF (the issue's bar; they come out equal here); an aligned pair is left alone.
 // FAILS (never skips) without the build.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScoreJson } from '../core/scoreEngine';
 import { useTempDirs } from '../testing/tempDir';
 import { sharedVmaf3Build, type Vmaf3Build } from '../testing/vmaf3Build';
+import { runVq, type VqRun } from '../testing/vqProcess';
 
 const tempDir = useTempDirs('vq-score-align-cli-');
 let b: Vmaf3Build;
@@ -55,14 +56,13 @@ interface Scored {
  * `vq score ARGS` on FFmpeg 7.1 + libvmaf 3.2, or on what `env` picks (empty VQ_FFMPEG and
  * VQ_FFPROBE: the toolchain's own choice, FFmpeg 4.1 with libvmaf 1.3.7 from npm).
  */
-function vqScore(
-  args: string[],
-  env: NodeJS.ProcessEnv = {},
-): ReturnType<typeof spawnSync> & { stderr: string; stdout: string } {
-  return spawnSync(process.execPath, [path.resolve('bin/vq.mjs'), 'score', ...args], {
-    env: { ...b.env, VQ_DATA_DIR: tempDir(), VQ_FFMPEG: b.ffmpeg, VQ_FFPROBE: b.ffprobe, ...env },
-    encoding: 'utf8',
-    timeout: 120_000,
+function vqScore(args: string[], env: NodeJS.ProcessEnv = {}): VqRun {
+  return runVq(['score', ...args], {
+    ...b.env,
+    VQ_DATA_DIR: tempDir(),
+    VQ_FFMPEG: b.ffmpeg,
+    VQ_FFPROBE: b.ffprobe,
+    ...env,
   });
 }
 
@@ -80,7 +80,7 @@ function score(
     ],
     env,
   );
-  expect(r.status, r.stderr).toBe(0);
+  expect(r.code, r.stderr).toBe(0);
   const rows = fs.readFileSync(csv, 'utf8').trim().split('\n').slice(1);
   const cells = rows.map((l) => l.split(','));
   return {
@@ -278,7 +278,7 @@ describe('vq score --align', () => {
     );
     expectSameScores(on41, score(refWithout, dist, ['--align', 'off'], env));
     const hold = vqScore(['--ref', ref, '--dist', dist, '--dropped', 'hold'], env);
-    expect(hold.status).toBe(1);
+    expect(hold.code).toBe(1);
     expect(hold.stderr).toMatch(/needs FFmpeg 5 or later[\s\S]*--dropped exclude/);
   });
 
@@ -286,7 +286,7 @@ describe('vq score --align', () => {
     // The whole reference squeezed into 320×136 between bars, then encoded.
     const dist = rendition('letterbox.mp4', 'scale=320:136,pad=320:180:0:22');
     const r = vqScore(['--ref', ref, '--dist', dist, '--json']);
-    expect(r.status).toBe(1);
+    expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/The distorted video has black bars/);
     expect(r.stderr).toMatch(/matches the whole reference picture[\s\S]*crop-distorted/);
     const auto = score(ref, dist, ['--fix', 'crop-distorted']);
@@ -343,7 +343,7 @@ describe('vq score --align', () => {
       ...['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20', '-pix_fmt', 'yuv420p', dist],
     ]);
     const blocked = vqScore(['--ref', ref, '--dist', dist, '--align', 'on']);
-    expect(blocked.status).toBe(1);
+    expect(blocked.code).toBe(1);
     expect(blocked.stderr).toMatch(/moved 4 pixel\(s\) right[\s\S]*shift-distorted/);
     const fixed = score(ref, dist, ['--align', 'on', '--fix', 'shift-distorted']);
     expect(fixed.json.alignment).toMatchObject({ shift: { x: 4, y: 0 }, width: 316, height: 180 });
@@ -355,10 +355,10 @@ describe('vq score --align', () => {
 
   it('refuses --align and --dropped values it does not know (exit 2)', () => {
     const r = vqScore(['--ref', ref, '--dist', ref, '--align', 'maybe']);
-    expect(r.status).toBe(2);
+    expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--align maybe: give one of auto, on, off/);
     const d = vqScore(['--ref', ref, '--dist', ref, '--dropped', 'skip']);
-    expect(d.status).toBe(2);
+    expect(d.code).toBe(2);
     expect(d.stderr).toMatch(/--dropped skip: give one of exclude, hold/);
   });
 });

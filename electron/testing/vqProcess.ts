@@ -2,7 +2,7 @@
  * The real `vq` command in a child process for tests that need it running while they act
  * (`vq worker`, a background `vq encode`): its output as it comes, waiting for a line, its exit.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
 /** `bin/vq.mjs` of this checkout. */
@@ -59,4 +59,21 @@ export function startVq(
       }
     },
   };
+}
+
+/** What a finished `vq` printed, and how it ended. */
+export interface VqRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `vq ARGS` with `env` to its end (two minutes at most). */
+export function runVq(args: string[], env: NodeJS.ProcessEnv): VqRun {
+  const r = spawnSync(process.execPath, [VQ_BIN, ...args], {
+    env,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
