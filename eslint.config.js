@@ -24,6 +24,7 @@ const CORE_BELOW_SERVICES = [
   'core/toolchain',
   'core/store',
   'core/frames',
+  'core/shots',
   'core/align',
   'core/scoreEngine',
   'core/queue',
@@ -97,6 +98,12 @@ const layers = {
   'core/frames': {
     files: ['electron/core/frames/'],
     allow: [...SHARED, ...CORE_BASE, 'core/probe', 'core/store'],
+    packages: [NODE],
+    tests: TESTS,
+  },
+  'core/shots': {
+    files: ['electron/core/shots/'],
+    allow: [...SHARED, ...CORE_BASE, 'core/frames'],
     packages: [NODE],
     tests: TESTS,
   },

@@ -28,7 +28,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Queue } from 'bullmq';
-import { detectSceneCuts } from '../electron/core/encode/chunks/sceneCuts';
+import { detectSceneCuts } from '../electron/core/shots/sceneScores';
 import { EncodeDoneSchema, QUEUE_PREFIX, encodeLane } from '../electron/core/cluster/encodeTask';
 import { bullConnection } from '../electron/core/cluster/sharedQueue';
 import { parseRedisUrl } from '../electron/core/cluster/redisUrl';

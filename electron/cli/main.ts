@@ -26,6 +26,7 @@ import { bdrateCommand } from './bdrateCommand';
 import { hullCommand } from './hullCommand';
 import { reportCommand } from './reportCommand';
 import { scoreCommand } from './scoreCommand';
+import { shotsCommand } from './shotsCommand';
 import { renderTable } from './table';
 import { UsageError } from './usageError';
 import { workerCommand, workersCommand } from './workerCommand';
@@ -73,6 +74,12 @@ Commands:
                                        pictures: offset, dropped/repeated frames, confidence,
                                        black bars; --shift looks for a small shift too (a decode
                                        more of each)
+  shots SOURCE [--json] [--threshold T] [--min-seconds S] [--max-seconds S] [--raw SPEC]
+                                       the shots of a title: frames [start, end) between scene
+                                       cuts (ffmpeg's scdet, threshold 10 of 100 by default),
+                                       cuts closer than the shortest shot (0.5 s) merged, shots
+                                       longer than --max-seconds split evenly; the scene scores
+                                       are cached, so other rules need no decode
   project export [--out F|-] [SOURCE_ID…]
                                        one .vqproj.json with sources, ladders, jobs, renditions and
                                        scores (all sources when none given; media by path)
@@ -170,6 +177,8 @@ async function runCommand(argv: string[]): Promise<number> {
         return await frameCommand(rest);
       case 'align':
         return await alignCommand(rest);
+      case 'shots':
+        return await shotsCommand(rest);
       case 'project':
         return await projectCommand(rest);
       case 'bdrate':

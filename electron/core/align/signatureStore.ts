@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { identityHash, sourceIdentity } from '../frames/frameIndexStore';
+import { identityHash, sourceIdentity, storeCacheEntry } from '../frames/frameIndexStore';
 import { barsOf, type Box } from './pictureArea';
 import {
   SIGNATURE_DIMS,
@@ -85,13 +85,13 @@ export async function loadPictureSignatures(
     // alone cannot say where the bars are).
     const whole = await decodeLevels({ ...o, findBars: o.size });
     if (o.cacheDir) {
-      await writeAtomically(
+      await storeCacheEntry(
         storedSignaturesPath(o.cacheDir, source),
         entryOf(source, whole.count, whole.levels),
       );
     }
     bars = whole.bars;
-    if (areaFile) await writeAtomically(areaFile, JSON.stringify({ identity: areaId, area: bars }));
+    if (areaFile) await storeCacheEntry(areaFile, JSON.stringify({ identity: areaId, area: bars }));
     if (!bars) return { signatures: signaturesOf(whole), bars };
   } else {
     bars = stored;
@@ -121,20 +121,8 @@ async function cachedLevels(
     if (entry) return { ...entry, bars: null };
   }
   const decoded = await decode();
-  if (file) await writeAtomically(file, entryOf(identity, decoded.count, decoded.levels));
+  if (file) await storeCacheEntry(file, entryOf(identity, decoded.count, decoded.levels));
   return decoded;
-}
-
-/** Writes a cache entry whole or not at all (best effort). */
-async function writeAtomically(file: string, data: Buffer | string): Promise<void> {
-  const tmp = `${file}.${process.pid}.${Date.now()}.part`;
-  try {
-    await fs.mkdir(path.dirname(file), { recursive: true });
-    await fs.writeFile(tmp, data);
-    await fs.rename(tmp, file);
-  } catch {
-    await fs.rm(tmp, { force: true });
-  }
 }
 
 /** The area an entry holds for `identity` (null: no bars), or undefined when it is not one. */

@@ -11,7 +11,7 @@ import { planLadder } from '../../../shared/encodePlan';
 import { VqError } from '../../../shared/errors';
 import { parseFrameRate } from '../media/frameSeek';
 import { fixedGopFrames, planChunks, type ChunkRange } from '../encode/chunks/chunkPlan';
-import { detectSceneCuts } from '../encode/chunks/sceneCuts';
+import { detectSceneCuts } from '../shots/sceneScores';
 import { sourceGeometry } from '../encode/planBatch';
 import type { StoredSource } from '../store/libraryRepo';
 import type { Toolchain } from '../toolchain';

@@ -80,16 +80,25 @@ export async function loadOrBuildFrameIndex(
     if (stored) return stored;
   }
   const index = await buildFrameIndex(o);
-  if (file) {
-    const tmp = `${file}.${process.pid}.${Date.now()}.part`;
-    try {
-      await fs.mkdir(path.dirname(file), { recursive: true });
-      await fs.writeFile(tmp, serializeFrameIndex(index, o.identity));
-      await fs.rename(tmp, file);
-    } catch (err) {
-      await fs.rm(tmp, { force: true });
-      console.warn(`could not store the frame index of ${o.input}:`, (err as Error).message);
-    }
-  }
+  if (file && !(await storeCacheEntry(file, serializeFrameIndex(index, o.identity))))
+    console.warn(`could not store the frame index of ${o.input} in ${file}`);
   return index;
+}
+
+/**
+ * Writes a cache entry whole or not at all (a temporary name, then a rename), so a reader never
+ * sees half of one. Best effort: false when it could not be written, which only costs a decode
+ * next time.
+ */
+export async function storeCacheEntry(file: string, data: Buffer | string): Promise<boolean> {
+  const tmp = `${file}.${process.pid}.${Date.now()}.part`;
+  try {
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await fs.writeFile(tmp, data);
+    await fs.rename(tmp, file);
+    return true;
+  } catch {
+    await fs.rm(tmp, { force: true });
+    return false;
+  }
 }

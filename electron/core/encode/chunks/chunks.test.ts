@@ -24,7 +24,7 @@ import type { FrameRate } from '../../media/frameSeek';
 import { chunkEncodeArgs } from './chunkCommand';
 import { fixedGopFrames, planChunks, type ChunkRange } from './chunkPlan';
 import { concatList, joinChunks } from './joinChunks';
-import { detectSceneCuts } from './sceneCuts';
+import { detectSceneCuts } from '../../shots/sceneScores';
 import { verifyJoined } from './verifyJoined';
 
 const ffmpeg = requiredTool('ffmpeg', { pathOnly: true });

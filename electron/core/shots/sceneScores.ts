@@ -1,60 +1,62 @@
 /**
- * Scene cuts of a title: the frames where a new scene starts, so chunk boundaries can fall where an
- * encoder loses nothing by starting afresh.
+ * Scene scores of a title: how much each frame differs from the one before, so cuts between scenes
+ * can be found (shots, and chunk boundaries where an encoder loses nothing by starting afresh).
  *
  * One decode of the video scores every frame against the one before, with ffmpeg's `scdet` filter
  * where the build has it, else `select`'s `scene` score (every build has it). `metadata=print`
  * writes each frame's score under `frame:N`, the frame's index in decode order (the filter's
  * input count), so a cut is an exact frame index, never a time rounded back to a frame. Both
  * filters compute the same score (the smaller of the mean absolute frame difference and its change
- * from the frame before); scdet gives it as a percentage of the full pixel range, select as
- * 1/100 of an 8-bit level, so select's score × 10000/256 is scdet's and one threshold serves both.
+ * from the frame before, so a steady fade or dissolve scores low); scdet gives it as a percentage
+ * of the full pixel range, select as 1/100 of an 8-bit level, so select's score × 10000/256 is
+ * scdet's, the one scale kept here.
  */
-import { VqError } from '../../../../shared/errors';
-import { videoStreamArgs } from '../../../../shared/ffmpegInput';
-import type { RawVideoSpec } from '../../../../shared/media';
-import { lastLines, runTool } from '../../ffmpeg/process';
+import { VqError } from '../../../shared/errors';
+import { videoStreamArgs } from '../../../shared/ffmpegInput';
+import type { RawVideoSpec } from '../../../shared/media';
+import { DEFAULT_SCENE_THRESHOLD } from '../../../shared/shots';
+import { lastLines, runTool } from '../ffmpeg/process';
 
 /** Which filter scores the frames. */
 export type SceneMethod = 'scdet' | 'select';
 
-/** Options of {@link detectSceneCuts}. */
-export interface SceneCutOptions {
+/** Options of {@link measureSceneScores}. */
+export interface SceneScoreOptions {
   ffmpeg: string;
   /** The title, an absolute path. */
   input: string;
   signal?: AbortSignal;
-  /** A frame scoring at least this (scdet's scale, 0–100) starts a scene; default 10, scdet's. */
-  threshold?: number;
   /** Geometry of headerless raw video; null or absent for a file that says its own. */
   raw?: RawVideoSpec | null;
   /** Force a filter (tests compare both); default scdet when this ffmpeg has it. */
   method?: SceneMethod;
+  /** Called as frames are scored, with how many so far. */
+  onFrames?: (frames: number) => void;
 }
 
-/** scdet's default threshold. */
-export const DEFAULT_SCENE_THRESHOLD = 10;
+/** Every frame's scene score (scdet's scale, 0–100; frame 0's is 0) and the filter that gave them. */
+export interface MeasuredSceneScores {
+  method: SceneMethod;
+  scores: Float32Array;
+}
 
 /** select's `scene` score (0–1, 1/100 of an 8-bit level) times this is scdet's (0–100 %). */
 const SELECT_TO_SCDET = 10000 / 256;
 
-/** The frame indices (ascending, never 0) where a new scene starts. */
-export async function detectSceneCuts(o: SceneCutOptions): Promise<number[]> {
-  const threshold = o.threshold ?? DEFAULT_SCENE_THRESHOLD;
-  if (!(threshold > 0 && threshold <= 100)) {
-    throw new VqError(
-      'INVALID_ARGS',
-      `A scene threshold runs above 0 up to 100, not ${threshold}.`,
-    );
-  }
+/** Decodes the title once and scores each frame against the one before. */
+export async function measureSceneScores(o: SceneScoreOptions): Promise<MeasuredSceneScores> {
   const method = o.method ?? ((await hasScdet(o.ffmpeg, o.signal)) ? 'scdet' : 'select');
   const scores = new SceneScores();
   const args = [...videoStreamArgs(o.input, o.raw), '-vf', sceneFilter(method), '-f', 'null', '-'];
+  let reported = 0;
   const r = await runTool(o.ffmpeg, args, {
     purpose: 'probe',
     signal: o.signal,
     collectStdout: false,
-    onStdoutLine: (line) => scores.addLine(line),
+    onStdoutLine: (line) => {
+      scores.addLine(line);
+      if (o.onFrames && scores.frames >= reported + 250) o.onFrames((reported = scores.frames));
+    },
   });
   if (r.canceled) throw new VqError('CANCELED', 'Scene detection was canceled.');
   if (r.code !== 0) {
@@ -64,7 +66,34 @@ export async function detectSceneCuts(o: SceneCutOptions): Promise<number[]> {
       'Check that the file plays; the command is in the Activity panel.',
     );
   }
-  return scores.cuts(method === 'select' ? threshold / SELECT_TO_SCDET : threshold);
+  if (scores.frames === 0) {
+    throw new VqError('FFMPEG_FAILED', `Scene detection of ${o.input} found no video frames.`);
+  }
+  return { method, scores: scores.dense(method === 'select' ? SELECT_TO_SCDET : 1) };
+}
+
+/** The frames (ascending, never 0) scoring at least `threshold` (scdet's scale, 0–100). */
+export function cutsAbove(
+  scores: ArrayLike<number>,
+  threshold = DEFAULT_SCENE_THRESHOLD,
+): number[] {
+  if (!(threshold > 0 && threshold <= 100)) {
+    throw new VqError(
+      'INVALID_ARGS',
+      `A scene threshold runs above 0 up to 100, not ${threshold}.`,
+    );
+  }
+  const cuts: number[] = [];
+  for (let i = 1; i < scores.length; i++) if (scores[i]! >= threshold) cuts.push(i);
+  return cuts;
+}
+
+/** The frame indices (ascending, never 0) where a new scene starts: every frame at or over `threshold`. */
+export async function detectSceneCuts(
+  o: SceneScoreOptions & { threshold?: number },
+): Promise<number[]> {
+  cutsAbove([], o.threshold); // a bad threshold fails before the decode
+  return cutsAbove((await measureSceneScores(o)).scores, o.threshold);
 }
 
 /** The filter chain that prints every frame's scene score to stdout. */
@@ -100,10 +129,16 @@ export class SceneScores {
 
   /** The frames (ascending, not the first) scoring at least `threshold` in the filter's scale. */
   cuts(threshold: number): number[] {
-    return [...this.scores]
-      .filter(([frame, s]) => frame > 0 && s >= threshold)
-      .map(([frame]) => frame)
-      .sort((a, b) => a - b);
+    return cutsAbove(this.dense(1), threshold);
+  }
+
+  /** Every frame's score times `scale`, frame 0 up to the last seen (a frame never printed is 0). */
+  dense(scale: number): Float32Array {
+    let last = -1;
+    for (const f of this.scores.keys()) if (f > last) last = f;
+    const out = new Float32Array(last + 1);
+    for (const [f, s] of this.scores) if (f > 0) out[f] = s * scale;
+    return out;
   }
 }
 

@@ -2,10 +2,10 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeSceneClip } from '../../../testing/sceneClip';
-import { useTempDirs } from '../../../testing/tempDir';
-import { requiredTool } from '../../../testing/tools';
-import { detectSceneCuts, hasScdet, SceneScores } from './sceneCuts';
+import { makeSceneClip } from '../../testing/sceneClip';
+import { useTempDirs } from '../../testing/tempDir';
+import { requiredTool } from '../../testing/tools';
+import { detectSceneCuts, hasScdet, SceneScores } from './sceneScores';
 
 const tempDir = useTempDirs('vq-scenes-');
 const ffmpeg = requiredTool('ffmpeg', { pathOnly: true });
@@ -28,7 +28,8 @@ describe('SceneScores', () => {
     for (const l of lines) s.addLine(l);
     expect(s.frames).toBe(4);
     expect(s.cuts(10)).toEqual([1, 3]);
-    expect(s.cuts(0)).toEqual([1, 2, 3]); // frame 0 starts the title, never a cut
+    expect(s.cuts(0.05)).toEqual([1, 2, 3]); // frame 0 starts the title, never a cut
+    expect([...s.dense(2)].map((v) => Math.round(v * 1000) / 1000)).toEqual([0, 25, 0.2, 20]);
   });
 });
 
