@@ -134,6 +134,7 @@ const layers = {
       'electron/core/report/',
       'electron/core/api/',
       'electron/core/cluster/',
+      'electron/core/target/',
       'electron/core/core.ts',
       'electron/core/coreDatabase.test.ts',
     ],

@@ -452,6 +452,8 @@ export interface EncodeCommandOptions {
   frames?: number;
   /** Video only (`-an`): a chunk's audio is added once when the chunks are joined. */
   noAudio?: boolean;
+  /** Keyframes at these output times, in seconds (`-force_key_frames`): samples joined in one file. */
+  keyframesAt?: number[];
 }
 
 /**
@@ -484,6 +486,8 @@ export function buildEncodeCommand(
     if (p.rung.audio.mode !== 'none' && opts.pass !== 1 && !opts.noAudio)
       args.push('-map', '0:a:0?');
     if (opts.frames !== undefined) args.push('-frames:v', String(opts.frames));
+    if (opts.keyframesAt?.length)
+      args.push('-force_key_frames', opts.keyframesAt.map((t) => t.toFixed(6)).join(','));
     args.push(
       ...rungOutputArgs(p, {
         pass: opts.pass,

@@ -27,6 +27,7 @@ import { hullCommand } from './hullCommand';
 import { reportCommand } from './reportCommand';
 import { scoreCommand } from './scoreCommand';
 import { shotsCommand } from './shotsCommand';
+import { crfSearchCommand } from './crfSearchCommand';
 import { renderTable } from './table';
 import { UsageError } from './usageError';
 import { workerCommand, workersCommand } from './workerCommand';
@@ -80,6 +81,14 @@ Commands:
                                        cuts closer than the shortest shot (0.5 s) merged, shots
                                        longer than --max-seconds split evenly; the scene scores
                                        are cached, so other rules need no decode
+  crf-search SOURCE --encoder E --target-vmaf Q [--preset P] [--metric vmaf|vmafP5|…]
+             [--samples N] [--sample-seconds S] [--verify [--out FILE]] [--json]
+                                       the CRF that gives the title the target quality, found by
+                                       encoding short samples (spread over the title, starting at
+                                       shots) at CRFs an interpolating search picks; prints the
+                                       CRF, the expected quality, bitrate and size with an error
+                                       estimate, and each step. --verify encodes and scores the
+                                       whole title at that CRF (--out keeps the encode)
   project export [--out F|-] [SOURCE_ID…]
                                        one .vqproj.json with sources, ladders, jobs, renditions and
                                        scores (all sources when none given; media by path)
@@ -179,6 +188,8 @@ async function runCommand(argv: string[]): Promise<number> {
         return await alignCommand(rest);
       case 'shots':
         return await shotsCommand(rest);
+      case 'crf-search':
+        return await crfSearchCommand(rest);
       case 'project':
         return await projectCommand(rest);
       case 'bdrate':

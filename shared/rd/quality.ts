@@ -9,15 +9,7 @@ import type { QualityDirection } from './hull';
 
 /** The quality figures a rate–quality curve can be drawn against. */
 export type RdQuality =
-  | 'vmafMean'
-  | 'vmafHmean'
-  | 'vmafP5'
-  | 'psnrY'
-  | 'psnr'
-  | 'ssim'
-  | 'msSsim'
-  | 'xpsnr'
-  | 'cambi';
+  'vmafMean' | 'vmafHmean' | 'vmafP5' | 'psnrY' | 'psnr' | 'ssim' | 'msSsim' | 'xpsnr' | 'cambi';
 
 /** Every {@link RdQuality}, in the order a picker lists them. */
 export const RD_QUALITIES: readonly RdQuality[] = [
@@ -86,4 +78,19 @@ export function rdQualityTitle(quality: RdQuality): string {
 export function ladderQualityProblem(quality: RdQuality): string | null {
   if (rdQualityDirection(quality) === 'higher') return null;
   return `${RD_QUALITY_LABELS[quality]} cannot pick a ladder: it rates banding of the encode alone (no reference), so a blurred rung can score 0, and a lower-is-better figure has no target quality like VMAF 95. Pick the ladder on VMAF and read CAMBI beside it.`;
+}
+
+/**
+ * The figure `quality` names, from the pooled statistics of its series (`RD_QUALITY_SERIES`):
+ * the harmonic mean for vmafHmean, the 5th percentile for vmafP5, else the mean.
+ */
+export function pooledFigure<T>(
+  pooled: { mean?: T; harmonicMean?: T; p5?: T },
+  quality: RdQuality,
+): T | undefined {
+  return quality === 'vmafHmean'
+    ? pooled.harmonicMean
+    : quality === 'vmafP5'
+      ? pooled.p5
+      : pooled.mean;
 }

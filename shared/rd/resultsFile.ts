@@ -14,7 +14,7 @@
  * curves are then one per encoder setting (groupCurves.ts), else one per encoder.
  */
 import { z } from 'zod';
-import { RD_QUALITY_SERIES, type RdQuality } from './quality';
+import { pooledFigure, RD_QUALITY_SERIES, type RdQuality } from './quality';
 import { VqError } from '../errors';
 
 /** One rendition read from a results file. */
@@ -114,11 +114,8 @@ type Series = z.infer<typeof SeriesMetrics>;
 
 /** The chosen figure from pooled series (`vq score --json`, the manifest). */
 function fromSeries(m: Series | undefined, quality: RdQuality): number | null {
-  if (!m) return null;
-  const v =
-    quality === 'vmafHmean' ? m.vmaf?.harmonicMean
-    : quality === 'vmafP5' ? m.vmaf?.p5
-    : (m[RD_QUALITY_SERIES[quality] as keyof Series] as z.infer<typeof Pooled> | undefined)?.mean;
+  const pooled = m?.[RD_QUALITY_SERIES[quality] as keyof Series] as z.infer<typeof Pooled> | undefined;
+  const v = pooled ? pooledFigure(pooled, quality) : undefined;
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 
