@@ -7,6 +7,7 @@ import {
   pickCrf,
   pickSamples,
   predictionError,
+  searchSpace,
   type CrfSearchSpace,
   type CrfStep,
 } from './crfSearch';
@@ -66,14 +67,7 @@ function simulate(space: CrfSearchSpace, quality: (crf: number) => number): CrfS
   return steps;
 }
 
-const x264: CrfSearchSpace = {
-  target: 93,
-  min: 8,
-  max: 45,
-  increment: 0.25,
-  start: 23,
-  slope: 1.2,
-};
+const x264: CrfSearchSpace = searchSpace('libx264', 'vmafMean', 93);
 
 describe('nextCrf and pickCrf', () => {
   it('find the target on curves of many shapes in a few steps, not a sweep', () => {
@@ -115,11 +109,18 @@ describe('nextCrf and pickCrf', () => {
         seconds: 1,
       },
     ];
-    expect(nextCrf(steps, x264)).toBe(23);
-    const pick = pickCrf(steps, x264, 'VMAF');
+    const linear = { ...x264, ceiling: null, slope: 1.2 };
+    expect(nextCrf(steps, linear)).toBe(23);
+    const pick = pickCrf(steps, linear, 'VMAF');
     expect(pick).toMatchObject({ crf: 23, interpolated: true, unreachable: null });
     expect(pick.quality).toBeCloseTo(93, 6);
     expect(pick.bitrateKbps).toBeCloseTo(2000 * Math.pow(0.25, 0.3), 6);
+    // On VMAF's own level (the log of the distance to 100) the line meets 93 at CRF 24.37.
+    expect(nextCrf(steps, x264)).toBe(24.25);
+    expect(pickCrf(steps, x264, 'VMAF').quality).toBeCloseTo(
+      100.5 - 4.5 * Math.pow(14.5 / 4.5, 0.425),
+      6,
+    );
   });
 
   it('stops at a step on target, and when no grid CRF is left between the bracket', () => {
@@ -154,7 +155,8 @@ describe('nextCrf and pickCrf', () => {
       },
     ];
     expect(nextCrf(narrow, x264)).toBeNull();
-    expect(pickCrf(narrow, x264, 'VMAF').crf).toBe(25); // the tie goes to the better quality
+    const linear = { ...x264, ceiling: null, slope: 1.2 };
+    expect(pickCrf(narrow, linear, 'VMAF').crf).toBe(25); // the tie goes to the better quality
   });
 
   it('says when the target is out of the range, with the nearest answer', () => {
@@ -186,7 +188,7 @@ describe('predictionError', () => {
       seconds: 1,
     });
     const pick = { crf: 25, quality: 93, bitrateKbps: 1, interpolated: false, unreachable: null };
-    const o = { coverage: 0.05, increment: 0.25, slope: 1.2 };
+    const o = { coverage: 0.05, space: { ...x264, slope: 1.2, ceiling: null } };
     const tight = predictionError([step([93, 93.2, 92.8, 93])], pick, o);
     const wide = predictionError([step([88, 98, 90, 96])], pick, o);
     expect(wide).toBeGreaterThan(tight);

@@ -10,8 +10,8 @@
  *
  * Search: quality falls as the CRF rises. Each step encodes the samples at one CRF and measures
  * the quality pooled over every sample frame. The next CRF comes from the two steps that bracket
- * the target (linear interpolation), from the slope of the last two steps, or from the encoder's
- * typical slope — not from a fixed sweep. It stops when a step lands within the tolerance, or
+ * the target (interpolation), from the slope of the last two steps, or from the encoder's typical
+ * slope — not from a fixed sweep — on a level where the curve is near a line (see {@link level}). It stops when a step lands within the tolerance, or
  * when the bracket is one CRF increment wide, and the CRF for the title is read off the line
  * between the bracketing steps.
  */
@@ -21,20 +21,59 @@ import type { SoftwareEncoder } from './ladder';
 import { RD_QUALITY_LABELS, rdQualityDirection, type RdQuality } from './rd/quality';
 import type { Shot } from './shots';
 
-/** How CRF behaves for each encoder: the range searched, its finest step and a typical slope. */
+/**
+ * How CRF behaves for each encoder: the range searched, its finest step, where to start, and
+ * typical slopes — `logSlope` of the distance to a perfect score on a log scale (VMAF, SSIM: the
+ * distance grows by about this factor's exponent per CRF), `dbSlope` of a dB figure (PSNR).
+ */
 export const CRF_SEARCH_ENCODERS: Readonly<
   Record<
     SoftwareEncoder,
-    { min: number; max: number; increment: number; start: number; vmafPerCrf: number }
+    {
+      min: number;
+      max: number;
+      increment: number;
+      start: number;
+      logSlope: number;
+      dbSlope: number;
+    }
   >
 > = {
-  // x264 and x265 take fractional CRFs; SVT-AV1, libaom and VP9 whole ones.
-  libx264: { min: 8, max: 45, increment: 0.25, start: 23, vmafPerCrf: 1.2 },
-  libx265: { min: 8, max: 45, increment: 0.25, start: 26, vmafPerCrf: 1.2 },
-  libsvtav1: { min: 8, max: 60, increment: 1, start: 35, vmafPerCrf: 0.6 },
-  'libaom-av1': { min: 8, max: 60, increment: 1, start: 32, vmafPerCrf: 0.6 },
-  'libvpx-vp9': { min: 8, max: 60, increment: 1, start: 32, vmafPerCrf: 0.6 },
+  // x264 and x265 take fractional CRFs; SVT-AV1, libaom and VP9 whole ones (on a 0–63 scale).
+  libx264: { min: 8, max: 45, increment: 0.25, start: 23, logSlope: 0.12, dbSlope: 0.6 },
+  libx265: { min: 8, max: 45, increment: 0.25, start: 26, logSlope: 0.12, dbSlope: 0.6 },
+  libsvtav1: { min: 8, max: 60, increment: 1, start: 35, logSlope: 0.06, dbSlope: 0.3 },
+  'libaom-av1': { min: 8, max: 60, increment: 1, start: 32, logSlope: 0.06, dbSlope: 0.3 },
+  'libvpx-vp9': { min: 8, max: 60, increment: 1, start: 32, logSlope: 0.06, dbSlope: 0.3 },
 };
+
+/**
+ * The best value of a figure with a ceiling (VMAF 100, SSIM 1), on whose distance to it the search
+ * works on a log scale; null for dB figures (PSNR, XPSNR), searched as they are.
+ */
+export function qualityCeiling(quality: RdQuality): number | null {
+  if (quality.startsWith('vmaf')) return 100;
+  return quality === 'ssim' || quality === 'msSsim' ? 1 : null;
+}
+
+/** The search space of an encoder and figure, aiming at `target`. */
+export function searchSpace(
+  encoder: SoftwareEncoder,
+  quality: RdQuality,
+  target: number,
+): CrfSearchSpace {
+  const e = CRF_SEARCH_ENCODERS[encoder];
+  const ceiling = qualityCeiling(quality);
+  return {
+    target,
+    min: e.min,
+    max: e.max,
+    increment: e.increment,
+    start: e.start,
+    ceiling,
+    slope: ceiling === null ? e.dbSlope : e.logSlope,
+  };
+}
 
 /** A measured step lands "on target" within this much quality (VMAF points, dB for PSNR). */
 export const ON_TARGET_TOLERANCE = 0.25;
@@ -138,9 +177,28 @@ export interface CrfSearchSpace {
   increment: number;
   /** The first CRF tried. */
   start: number;
-  /** A typical quality change per CRF, for the first move (made positive). */
+  /** The figure's best value: the search then works on the log of the distance to it. */
+  ceiling: number | null;
+  /** A typical change per CRF of the level searched on (see {@link level}), for the first move. */
   slope: number;
   tolerance?: number;
+}
+
+/**
+ * The level a search interpolates on, rising with quality: the figure itself, or with a ceiling
+ * −ln(distance to just past it) — quality flattens towards the ceiling as CRF falls, and the
+ * distance to it grows about exponentially with CRF, so on this level the curve is near a line.
+ */
+export function level(q: number, space: Pick<CrfSearchSpace, 'ceiling'>): number {
+  if (space.ceiling === null) return q;
+  const pad = space.ceiling / 200;
+  return -Math.log(Math.max(space.ceiling + pad - q, pad / 100));
+}
+
+/** The figure at a level (the inverse of {@link level}). */
+function figureAt(y: number, space: Pick<CrfSearchSpace, 'ceiling'>): number {
+  if (space.ceiling === null) return y;
+  return space.ceiling + space.ceiling / 200 - Math.exp(-y);
 }
 
 /** The metrics a search can aim at: those where higher is better. */
@@ -175,10 +233,12 @@ function bracket(
   return { above, below };
 }
 
-/** The CRF where the line through two steps meets the target. */
-function crossing(a: CrfStep, b: CrfStep, target: number): number {
-  if (a.quality === b.quality) return (a.crf + b.crf) / 2;
-  return a.crf + ((target - a.quality) * (b.crf - a.crf)) / (b.quality - a.quality);
+/** The CRF where the line through two steps (on the search's level) meets the target. */
+function crossing(a: CrfStep, b: CrfStep, space: CrfSearchSpace): number {
+  const ya = level(a.quality, space);
+  const yb = level(b.quality, space);
+  if (ya === yb) return (a.crf + b.crf) / 2;
+  return a.crf + ((level(space.target, space) - ya) * (b.crf - a.crf)) / (yb - ya);
 }
 
 /** The next CRF to try, or null when the search has its answer. */
@@ -195,20 +255,21 @@ export function nextCrf(steps: readonly CrfStep[], space: CrfSearchSpace): numbe
     const lo = above.crf + inc;
     const hi = below.crf - inc;
     if (lo > hi + 1e-9) return null;
-    const c = onGrid(clamp(crossing(above, below, space.target), lo, hi), inc);
+    const c = onGrid(clamp(crossing(above, below, space), lo, hi), inc);
     return tried(c) ? null : c;
   }
   // All on one side: move by the slope, at least two increments and at most 12 CRF.
   const last = steps[steps.length - 1]!;
   const prev = steps.length > 1 ? steps[steps.length - 2]! : null;
-  // The slope of the last two steps, but never under half the typical one: near the top of the
-  // scale quality flattens (VMAF towards 100), and a flat secant would jump far past the target.
+  // The slope of the last two steps, but never under half the typical one (a flat stretch would
+  // send the next step far past the target).
   let slope = space.slope;
   if (prev && prev.crf !== last.crf) {
-    const s = (prev.quality - last.quality) / (last.crf - prev.crf);
+    const s = (level(prev.quality, space) - level(last.quality, space)) / (last.crf - prev.crf);
     if (s > 0 && s < 20 * space.slope) slope = Math.max(s, space.slope / 2);
   }
-  const gap = last.quality - space.target; // > 0: quality to spare, raise the CRF
+  // > 0: quality to spare, raise the CRF.
+  const gap = level(last.quality, space) - level(space.target, space);
   const move = Math.sign(gap) * clamp(Math.abs(gap) / slope, 2 * inc, 12);
   const c = onGrid(clamp(last.crf + move, space.min, space.max), inc);
   if (tried(c)) return null; // at an end of the range already
@@ -245,16 +306,17 @@ export function pickCrf(steps: readonly CrfStep[], space: CrfSearchSpace, label:
   if (hit) return measured(hit);
   const { above, below } = bracket(steps, space.target);
   if (above && below) {
-    const c = onGrid(
-      clamp(crossing(above, below, space.target), above.crf, below.crf),
-      space.increment,
-    );
+    const c = onGrid(clamp(crossing(above, below, space), above.crf, below.crf), space.increment);
     const same = steps.find((s) => Math.abs(s.crf - c) < space.increment / 2);
     if (same) return measured(same);
     const t = (c - above.crf) / (below.crf - above.crf);
     return {
       crf: c,
-      quality: above.quality + t * (below.quality - above.quality),
+      quality: figureAt(
+        level(above.quality, space) +
+          t * (level(below.quality, space) - level(above.quality, space)),
+        space,
+      ),
       // Bitrate falls about exponentially with CRF: interpolate its logarithm.
       bitrateKbps: Math.exp(
         Math.log(above.bitrateKbps) +
@@ -284,7 +346,7 @@ export function pickCrf(steps: readonly CrfStep[], space: CrfSearchSpace, label:
 export function predictionError(
   steps: readonly CrfStep[],
   pick: CrfPick,
-  o: { coverage: number; increment: number; slope: number },
+  o: { coverage: number; space: CrfSearchSpace },
 ): number {
   const nearest = [...steps].sort(
     (a, b) => Math.abs(a.crf - pick.crf) - Math.abs(b.crf - pick.crf),
@@ -296,8 +358,11 @@ export function predictionError(
     const sd = Math.sqrt(q.reduce((a, b) => a + (b - m) ** 2, 0) / (q.length - 1));
     sampling = (sd / Math.sqrt(q.length)) * Math.sqrt(1 - Math.min(1, o.coverage));
   }
-  const slope = localSlope(steps, pick.crf) ?? o.slope;
-  const rounding = 0.5 * o.increment * slope;
+  // Quality per CRF: from the steps, else the typical slope at the quality picked.
+  const { ceiling } = o.space;
+  const typical = o.space.slope * (ceiling === null ? 1 : ceiling + ceiling / 200 - pick.quality);
+  const slope = localSlope(steps, pick.crf) ?? typical;
+  const rounding = 0.5 * o.space.increment * slope;
   return Math.sqrt(sampling ** 2 + rounding ** 2);
 }
 

@@ -27,8 +27,8 @@ import {
   pickCrf,
   pickSamples,
   predictionError,
+  searchSpace,
   type CrfSearchResult,
-  type CrfSearchSpace,
   type CrfStep,
   type SampleSpan,
 } from '../../../shared/crfSearch';
@@ -172,7 +172,14 @@ export async function runCrfSearch(
     let reel = { path: o.source.path, raw: o.source.raw };
     if (!whole) {
       const file = path.join(work, 'samples.mkv');
+      // x264 at QP 0 where this ffmpeg has it and the title is 8-bit 4:2:0, else FFV1.
+      const decoder = report.binaries.find((b) => b.path === decodeBin);
+      const codec =
+        o.source.media.video.pixFmt === 'yuv420p' && decoder?.encoders.includes('libx264')
+          ? 'x264'
+          : 'ffv1';
       await makeSampleReel({
+        codec,
         ffmpeg: decodeBin,
         input: o.source,
         spans,
@@ -223,14 +230,7 @@ export async function runCrfSearch(
     const series = RD_QUALITY_SERIES[metric];
     const figure = (values: number[]): number => pooledFigure(pool(values), metric)!;
 
-    const space: CrfSearchSpace = {
-      target: o.target,
-      min: info.min,
-      max: info.max,
-      increment: info.increment,
-      start: info.start,
-      slope: metric.startsWith('vmaf') ? info.vmafPerCrf : info.vmafPerCrf / 2,
-    };
+    const space = searchSpace(o.encoder, metric, o.target);
     const steps: CrfStep[] = [];
     for (let crf = nextCrf(steps, space); crf !== null; crf = nextCrf(steps, space)) {
       const index = steps.length;
@@ -280,11 +280,7 @@ export async function runCrfSearch(
 
     const pick = pickCrf(steps, space, label);
     const durationSeconds = total / fps;
-    const error = predictionError(steps, pick, {
-      coverage,
-      increment: info.increment,
-      slope: space.slope,
-    });
+    const error = predictionError(steps, pick, { coverage, space });
     const titleRung = planFor(rungAt(pick.crf), o.source.media, o.source.raw);
     const finalOut = o.verifyOut ? path.resolve(o.verifyOut) : null;
     const verifyFile = path.join(work, `title${finalOut ? path.extname(finalOut) : '.mkv'}`);

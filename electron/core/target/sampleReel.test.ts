@@ -28,26 +28,30 @@ function frameHashes(file: string): string[] {
 }
 
 describe('makeSampleReel', () => {
-  it('joins exactly the sample frames, losslessly', async () => {
-    const dir = tempDir();
-    const title = makeClip(dir, { width: 320, height: 180, fps: 30, seconds: 6 });
-    const spans = [
-      { start: 7, frames: 20 },
-      { start: 61, frames: 15 },
-      { start: 150, frames: 30 },
-    ];
-    const out = path.join(dir, 'reel.mkv');
-    await makeSampleReel({
-      ffmpeg,
-      input: { path: title, raw: null },
-      spans,
-      rate: { num: 30, den: 1 },
-      out,
-    });
-    const whole = frameHashes(title);
-    const reel = frameHashes(out);
-    expect(reel).toEqual(spans.flatMap((s) => whole.slice(s.start, s.start + s.frames)));
-  });
+  it.each(['x264', 'ffv1'] as const)(
+    'joins exactly the sample frames, losslessly (%s)',
+    async (codec) => {
+      const dir = tempDir();
+      const title = makeClip(dir, { width: 320, height: 180, fps: 30, seconds: 6 });
+      const spans = [
+        { start: 7, frames: 20 },
+        { start: 61, frames: 15 },
+        { start: 150, frames: 30 },
+      ];
+      const out = path.join(dir, 'reel.mkv');
+      await makeSampleReel({
+        ffmpeg,
+        input: { path: title, raw: null },
+        spans,
+        rate: { num: 30, den: 1 },
+        out,
+        codec,
+      });
+      const whole = frameHashes(title);
+      const reel = frameHashes(out);
+      expect(reel).toEqual(spans.flatMap((s) => whole.slice(s.start, s.start + s.frames)));
+    },
+  );
 
   it('names the title when it cannot be read', async () => {
     const dir = tempDir();
@@ -58,6 +62,7 @@ describe('makeSampleReel', () => {
         spans: [{ start: 0, frames: 5 }],
         rate: { num: 25, den: 1 },
         out: path.join(dir, 'reel.mkv'),
+        codec: 'ffv1',
       }),
     ).rejects.toMatchObject({
       code: 'FFMPEG_FAILED',
