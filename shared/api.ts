@@ -7,6 +7,8 @@
 import { z } from 'zod';
 import type { CommandEntry } from './activity';
 import type { WorkersStatus } from './workers';
+import { CrfSearchRequestSchema, type TargetSearch } from './crfSearch';
+import type { TitleShots } from './shots';
 import type { AnalysisData } from './analysis';
 import type { PerTitleRun } from './perTitle';
 import type { ApiError } from './errors';
@@ -221,6 +223,20 @@ export const requestSchemas = {
   'activity.list': z.object({}).strict(),
   /** The machines registered as workers in the shared queue's Redis (VQ_REDIS_URL), if one is set. */
   'workers.list': z.object({}).strict(),
+  /** The shots of a source (scene scores cached per source; other rules need no decode). */
+  'shots.get': z
+    .object({
+      sourceId: IdArg,
+      threshold: z.number().gt(0).max(100).optional(),
+      minSeconds: z.number().min(0).max(600).optional(),
+      maxSeconds: z.number().positive().max(3600).optional(),
+    })
+    .strict(),
+  /** Starts a CRF search for a quality target on a source (one at a time; `target.updated` events). */
+  'target.start': CrfSearchRequestSchema,
+  'target.cancel': z.object({ id: z.string().regex(/^[0-9a-f]{16}$/, 'not a search id') }).strict(),
+  /** The CRF searches of a source run since the app started, newest first. */
+  'target.list': z.object({ sourceId: IdArg }).strict(),
 } as const;
 
 /** Every method name. */
@@ -295,6 +311,10 @@ export interface VqResults {
   'report.html': { fileName: string; html: string };
   'activity.list': { entries: CommandEntry[]; seq: number };
   'workers.list': WorkersStatus;
+  'shots.get': TitleShots;
+  'target.start': TargetSearch;
+  'target.cancel': TargetSearch;
+  'target.list': { searches: TargetSearch[] };
 }
 
 /** Events pushed from main to every client. `seq` increases by one per event. */
@@ -321,6 +341,8 @@ export type VqEvent =
   | { seq: number; type: 'score.added'; result: ScoreResultSummary }
   | { seq: number; type: 'score.removed'; id: string }
   | { seq: number; type: 'pertitle.updated'; run: PerTitleRun }
+  /** A CRF search started, took a step, or ended. */
+  | { seq: number; type: 'target.updated'; search: TargetSearch }
   /** A process was started, or ended (the same entry id again, with its outcome). */
   | { seq: number; type: 'activity.updated'; entry: CommandEntry }
   | {

@@ -11,9 +11,9 @@
  * Search: quality falls as the CRF rises. Each step encodes the samples at one CRF and measures
  * the quality pooled over every sample frame. The next CRF comes from the two steps that bracket
  * the target (interpolation), from the slope of the last two steps, or from the encoder's typical
- * slope — not from a fixed sweep — on a level where the curve is near a line (see {@link level}). It stops when a step lands within the tolerance, or
- * when the bracket is one CRF increment wide, and the CRF for the title is read off the line
- * between the bracketing steps.
+ * slope — not from a fixed sweep — on a level where the curve is near a line (see {@link level}).
+ * It stops when a step lands within the tolerance, or when the bracket is one CRF wide, and the
+ * CRF for the title is read off the line between the bracketing steps.
  */
 import { z } from 'zod';
 import { VqError } from './errors';
@@ -251,10 +251,12 @@ export function nextCrf(steps: readonly CrfStep[], space: CrfSearchSpace): numbe
   const tried = (c: number): boolean => steps.some((s) => Math.abs(s.crf - c) < inc / 2);
   const { above, below } = bracket(steps, space.target);
   if (above && below) {
-    // Between the two, on the grid and strictly inside; none left: the bracket is the answer.
+    // A bracket one CRF wide (or one increment) is the answer: a step inside it would move the
+    // quality less than samples differ from one encode to the next.
+    if (below.crf - above.crf <= Math.max(inc, 1) + 1e-9) return null;
+    // Between the two, on the grid and strictly inside.
     const lo = above.crf + inc;
     const hi = below.crf - inc;
-    if (lo > hi + 1e-9) return null;
     const c = onGrid(clamp(crossing(above, below, space), lo, hi), inc);
     return tried(c) ? null : c;
   }
@@ -434,3 +436,27 @@ export const CrfSearchRequestSchema = z
 
 /** What to search for. */
 export type CrfSearchRequest = z.infer<typeof CrfSearchRequestSchema>;
+
+/** A CRF search the app runs (`target.start`), as it goes: what the Target quality panel draws. */
+export interface TargetSearch {
+  id: string;
+  sourceId: string;
+  request: CrfSearchRequest;
+  status: 'running' | 'done' | 'failed' | 'canceled';
+  /** What it is doing now (null once ended). */
+  phase: 'shots' | 'samples' | 'steps' | 'verify' | null;
+  /** Shots found in the title, once known. */
+  shots: number | null;
+  samples: SampleSpan[];
+  /** Share of the title the samples cover, once known. */
+  coverage: number | null;
+  steps: CrfStep[];
+  /** The CRF being encoded now. */
+  trying: number | null;
+  /** How far the verifying encode is (0–1), while it runs. */
+  verifyFraction: number | null;
+  result: CrfSearchResult | null;
+  error: string | null;
+  startedAt: string;
+  endedAt: string | null;
+}

@@ -36,6 +36,8 @@ export const ERROR_CODES = [
   'REDIS_UNAVAILABLE',
   /** A file could not be moved between the app and a worker over the app's transfer server. */
   'TRANSFER_FAILED',
+  /** Something that runs one at a time (a CRF search) is running already. */
+  'BUSY',
   'INTERNAL',
 ] as const;
 

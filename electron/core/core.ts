@@ -42,6 +42,8 @@ import type { ProjectImportSummary } from '../../shared/project';
 import type { VqError } from '../../shared/errors';
 import { autoConcurrency, type ConcurrencyInfo } from '../../shared/queue';
 import { APP_VERSION } from './version';
+import { TargetService } from './target/targetService';
+import { findShots } from './shots/findShots';
 
 /** The running services. */
 export interface Core {
@@ -226,6 +228,13 @@ function buildCore(opts: CoreOptions, db: Db, started: (() => void)[]): Core {
     runs: new PerTitleRepo(db),
     events,
   });
+  const target = new TargetService({
+    library,
+    toolchain,
+    events,
+    cacheDir: layout.cache,
+    tmpDir: opts.tmpDir,
+  });
   const project = new ProjectService({
     db,
     appVersion: APP_VERSION,
@@ -283,6 +292,19 @@ function buildCore(opts: CoreOptions, db: Db, started: (() => void)[]): Core {
       return source ? { id, ...(await frames.samples({ ...source, index, x, y })) } : null;
     },
     workers: () => readWorkersStatus(env),
+    shots: async ({ sourceId, ...rules }) => {
+      const src = library.get(sourceId);
+      if (!src || src.refused) return null;
+      return findShots({
+        ffmpeg: await toolchain.binaryFor('decode'),
+        input: src.item.path,
+        raw: src.raw,
+        fps: src.raw ? src.raw.fps : src.item.media.video.frameRate,
+        cacheDir: layout.cache,
+        ...rules,
+      });
+    },
+    target,
   });
   // Every caller (dispatcher and CLI alike) gets database errors described, mapped once here.
   const api = withDatabaseErrors(service, databaseFile(opts.dataDir), opts.onDatabaseError);
@@ -301,6 +323,7 @@ function buildCore(opts: CoreOptions, db: Db, started: (() => void)[]): Core {
       : null;
   started.push(
     () => perTitle.close(),
+    () => void target.close(),
     () => frames.close(),
     () => queue.close(),
   );
@@ -353,6 +376,7 @@ function buildCore(opts: CoreOptions, db: Db, started: (() => void)[]): Core {
       closed = true;
       stopActivity();
       perTitle.close();
+      void target.close();
       crossProcess?.close();
       queue.close();
       void shared?.close();

@@ -97,6 +97,7 @@ const EVENT_TYPE_SET: Record<VqEvent['type'], true> = {
   'score.added': true,
   'score.removed': true,
   'pertitle.updated': true,
+  'target.updated': true,
   'batch.finished': true,
   'activity.updated': true,
 };

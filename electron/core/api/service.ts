@@ -16,6 +16,8 @@ import { PRESET_LADDERS } from '../../../shared/presets';
 import { isRetryable, type ConcurrencyInfo } from '../../../shared/queue';
 import type { AnalysisService } from '../analysis/analysisService';
 import type { PerTitleService } from '../analysis/perTitleService';
+import type { TargetService } from '../target/targetService';
+import type { TitleShots } from '../../../shared/shots';
 import type { EncodeService } from '../encode/encodeService';
 import type { EventHub } from '../events';
 import { commandLog } from '../ffmpeg/commandLog';
@@ -72,6 +74,10 @@ export interface ServiceDeps {
   frameSamples: (args: { id: string; index: number; x: number; y: number }) => Promise<FrameSamples | null>;
   /** The workers of the shared queue (`workers.list`). */
   workers: () => Promise<WorkersStatus>;
+  /** The shots of a library source (`shots.get`); null for an unknown id. */
+  shots: (args: VqParsedArgs<'shots.get'>) => Promise<TitleShots | null>;
+  /** The app's CRF searches. */
+  target: TargetService;
 }
 
 
@@ -415,6 +421,24 @@ export function createService(deps: ServiceDeps): VqApi {
 
     async 'workers.list'() {
       return deps.workers();
+    },
+
+    async 'shots.get'(args) {
+      const shots = await deps.shots(args);
+      if (!shots) throw new VqError('NOT_FOUND', `No library item with id ${args.sourceId}.`, 'It may have been removed; refresh the library.');
+      return shots;
+    },
+
+    async 'target.start'(args) {
+      return deps.target.start(args);
+    },
+
+    async 'target.cancel'(args) {
+      return deps.target.cancel(args.id);
+    },
+
+    async 'target.list'(args) {
+      return { searches: deps.target.list(args.sourceId) };
     },
   };
 }

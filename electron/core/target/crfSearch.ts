@@ -190,9 +190,7 @@ export async function runCrfSearch(
       reel = { path: file, raw: null };
     }
     const ffprobe = await deps.toolchain.binaryFor('probe');
-    const reelMedia = whole
-      ? o.source.media
-      : await probeFile(reel.path, { ffprobe, countFrames: false });
+    const reelMedia = whole ? o.source.media : await probeFile(reel.path, { ffprobe });
 
     const rungAt = (crf: number): Rung => ({
       id: 'crf-search',

@@ -50,6 +50,21 @@ describe('makeSampleReel', () => {
       const whole = frameHashes(title);
       const reel = frameHashes(out);
       expect(reel).toEqual(spans.flatMap((s) => whole.slice(s.start, s.start + s.frames)));
+      // It says its rate (the scorer reads the frame count from it).
+      const rate = execFileSync(
+        'ffprobe',
+        [
+          '-v',
+          'error',
+          '-show_entries',
+          'stream=r_frame_rate,avg_frame_rate',
+          '-of',
+          'csv=p=0',
+          out,
+        ],
+        { encoding: 'utf8' },
+      );
+      expect(rate.trim()).toBe('30/1,30/1');
     },
   );
 

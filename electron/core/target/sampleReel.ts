@@ -37,7 +37,9 @@ export async function makeSampleReel(o: {
       ? legs[0]!.replace('[s0]', '[v]')
       : `${legs.join(';')};${o.spans.map((_, i) => `[s${i}]`).join('')}concat=n=${o.spans.length}:v=1:a=0[v]`;
   args.push(
-    ...['-filter_complex', graph, '-map', '[v]', '-vsync', 'passthrough'],
+    // A constant rate, the title's: the frames already are, and the reel must say so (a
+    // passed-through Matroska stream says 1000 fps, its clock's).
+    ...['-filter_complex', graph, '-map', '[v]', '-r', `${o.rate.num}/${o.rate.den}`],
     ...(o.codec === 'x264'
       ? ['-c:v', 'libx264', '-qp', '0', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p']
       : ['-c:v', 'ffv1', '-level', '3', '-g', '1', '-slices', '4', '-slicecrc', '0']),

@@ -87,6 +87,7 @@ export const SHORTCUT_SHEET: readonly { keys: string[][]; what: string }[] = [
     what: 'Ten frames back / forward (Compare)',
   },
   { keys: [['Home'], ['End']], what: 'First / last frame (Compare)' },
+  { keys: [['['], [']']], what: 'Start of the shot before / after (Compare)' },
   { keys: [['S']], what: 'Side by side (Compare)' },
   { keys: [['W']], what: 'Split wipe; drag the divider (Compare)' },
   { keys: [['F']], what: 'Flicker; F again switches A / B (Compare)' },

@@ -22,6 +22,7 @@ const TITLES: Record<string, string> = {
   DATA_FOLDER_FULL: 'The data folder is full',
   DATABASE_CORRUPT: 'The library database is damaged',
   DATABASE_BUSY: 'The library is busy',
+  BUSY: 'Busy',
   INTERNAL: 'Unexpected error',
 };
 

@@ -20,6 +20,7 @@ import { downloadBlob } from '../../ui/download';
 import { pngFileName, svgToPngBlob } from './chartPng';
 import { ExportPanel } from './ExportPanel';
 import { PerTitlePanel } from './PerTitlePanel';
+import { TargetQualityPanel } from './TargetQualityPanel';
 import { figureBounds, figureInfo, mixedVmafModels, renditionFigures } from './qualityFigures';
 import { RdChart, type ChartCurve, type ChartHull } from './RdChart';
 import { StalePointsNote } from './StalePointsNote';
@@ -378,6 +379,8 @@ export function AnalysisView(): ReactNode {
             hullLabel={hullChoice?.label ?? null}
             quality={quality}
           />
+
+          <TargetQualityPanel source={source} />
 
           <ExportPanel source={source} hasPoints={points.length > 0} />
         </>

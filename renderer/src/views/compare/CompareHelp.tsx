@@ -17,7 +17,7 @@ export function CompareHelp(): ReactNode {
         </p>
         <p>
           Ctrl+wheel zooms at the cursor; drag to pan. Keys: Space plays or pauses, ← → step (Shift:
-          10), Home/End, S W F D H choose the mode, 1–4 choose B, + − 0 zoom.
+          10), Home/End, [ ] to the shot before/after, S W F D H choose the mode, 1–4 choose B, + − 0 zoom.
         </p>
       </div>
     </details>

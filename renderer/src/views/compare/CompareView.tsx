@@ -38,6 +38,7 @@ import { useCompareKeys } from './useCompareKeys';
 import { useCompareSelection } from './useCompareSelection';
 import { useFrameCache, usePrefetch } from './useFrameCache';
 import { useFrameInfo } from './useFrameInfo';
+import { shotStartFrom, useShots } from './useShots';
 import { usePlayback } from './usePlayback';
 
 type ViewOptions = Omit<ToolbarState, 'twoUp' | 'playing' | 'playOff' | 'selectedTitle'>;
@@ -91,6 +92,7 @@ export function CompareView(): ReactNode {
     checked,
   );
   const { info, error: infoError } = useFrameInfo(source?.id ?? null);
+  const { shots, error: shotsError } = useShots(source?.id ?? null);
   const canPlayType = useMemo(() => {
     const probe = document.createElement('video');
     return (mime: string) => probe.canPlayType(mime);
@@ -227,6 +229,10 @@ export function CompareView(): ReactNode {
         return seek(0);
       case 'last':
         return seek(frameCount - 1);
+      case 'shot': {
+        const to = shots ? shotStartFrom(shots, shownFrame, action.direction) : null;
+        return to === null ? undefined : seek(to);
+      }
       case 'mode':
         if (twoUp || action.mode === 'side') set({ mode: action.mode });
         return;
@@ -343,6 +349,8 @@ export function CompareView(): ReactNode {
         fps={fps}
         playing={playback.playing}
         onSeek={seek}
+        shots={shots}
+        shotsError={shotsError}
         matches={panes.flatMap((p) => {
           const match = matchOf(p.candidate);
           return match

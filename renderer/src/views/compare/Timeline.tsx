@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { matchedSpans, type FrameMatch } from '../../../../shared/frameMatch';
 import type { FrameInfo } from '../../../../shared/frames';
+import type { Shot } from '../../../../shared/shots';
 import { frameTypeAt, secondsText, timeOfFrame } from './playback';
 
 /** Keyframe ticks drawn at most; a long clip's ticks would merge into a bar anyway. */
@@ -19,7 +20,12 @@ export function Timeline({
   playing,
   onSeek,
   matches = [],
+  shots = null,
+  shotsError = null,
 }: {
+  /** The source's shots (scene cuts), or null while they load or where they failed. */
+  shots?: readonly Shot[] | null;
+  shotsError?: string | null;
   /** Panes matched to the source by their pictures: a row each under the track (see MatchRow). */
   matches?: readonly TimelineMatch[];
   frame: number;
@@ -62,6 +68,14 @@ export function Timeline({
           data-testid="timeline-scrubber"
         />
       </div>
+      <ShotRow
+        shots={shots}
+        error={shotsError}
+        frame={frame}
+        last={last}
+        fps={fps}
+        onSeek={onSeek}
+      />
       {matches.map((m) => (
         <MatchRow key={m.id} match={m} last={last} />
       ))}
@@ -148,6 +162,63 @@ function MatchRow({ match: m, last }: { match: TimelineMatch; last: number }): R
         .map((f) => (
           <span key={f} className="compare-match-drop" style={{ left: at(f) }} />
         ))}
+    </div>
+  );
+}
+
+/** Shots drawn at most; past that they would be slivers anyway. */
+const MAX_SHOTS = 2000;
+
+/**
+ * The source's shots along the track: a band each, the current one lit, a click seeks to a shot's
+ * first frame. [ and ] step between them (useCompareKeys).
+ */
+function ShotRow({
+  shots,
+  error,
+  frame,
+  last,
+  fps,
+  onSeek,
+}: {
+  shots: readonly Shot[] | null;
+  error: string | null;
+  frame: number;
+  last: number;
+  fps: number | null;
+  onSeek: (frame: number) => void;
+}): ReactNode {
+  if (!shots) {
+    return (
+      <div className="compare-shot-row compare-shot-row-empty muted small" data-testid="timeline-shots" data-state={error ? 'failed' : 'loading'}>
+        {error ? `No shots: ${error}` : 'Finding the shots…'}
+      </div>
+    );
+  }
+  const at = (f: number): number => (last > 0 ? (Math.min(f, last + 1) / (last + 1)) * 100 : 0);
+  const current = shots.findIndex((s) => frame >= s.start && frame < s.end);
+  const cuts = shots.filter((s) => s.by === 'cut').length;
+  return (
+    <div
+      className="compare-shot-row"
+      data-testid="timeline-shots"
+      data-state="ready"
+      data-shots={shots.length}
+      data-current={current}
+      aria-label={`${shots.length} shots, ${cuts} scene cuts`}
+    >
+      {shots.slice(0, MAX_SHOTS).map((s, i) => (
+        <button
+          type="button"
+          key={s.start}
+          className={`compare-shot${i === current ? ' is-current' : ''}${i % 2 ? ' is-odd' : ''}`}
+          style={{ left: `${at(s.start)}%`, width: `${at(s.end) - at(s.start)}%` }}
+          title={`Shot ${i + 1}: frames ${s.start}–${s.end - 1}${fps ? ` (${((s.end - s.start) / fps).toFixed(2)} s)` : ''}${s.by === 'split' ? ', part of a longer shot' : ''}. Click to go to its first frame.`}
+          onClick={() => onSeek(s.start)}
+          tabIndex={-1}
+          data-start={s.start}
+        />
+      ))}
     </div>
   );
 }

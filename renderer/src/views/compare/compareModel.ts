@@ -64,6 +64,8 @@ export type CompareKeyAction =
   | { kind: 'step'; delta: number }
   | { kind: 'first' }
   | { kind: 'last' }
+  /** To the start of the shot before (−1) or after (+1). */
+  | { kind: 'shot'; direction: 1 | -1 }
   | { kind: 'mode'; mode: CompareMode }
   | { kind: 'toggleFlicker' }
   | { kind: 'zoom'; direction: 1 | -1 }
@@ -95,6 +97,10 @@ export function compareKeyFor(press: CompareKeyPress, mode: CompareMode): Compar
       return { kind: 'first' };
     case 'End':
       return { kind: 'last' };
+    case '[':
+      return { kind: 'shot', direction: -1 };
+    case ']':
+      return { kind: 'shot', direction: 1 };
     case '+':
     case '=':
       return { kind: 'zoom', direction: 1 };

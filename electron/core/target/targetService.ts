@@ -1,0 +1,171 @@
+/**
+ * The app's CRF searches (`target.start`, `target.cancel`, `target.list`): each runs the same
+ * search as `vq crf-search` (crfSearch.ts) on a library source, outside the job queue, and every
+ * change reaches the clients as a `target.updated` event, so the Target quality panel draws the
+ * steps as they come. One search runs at a time; searches live as long as the process (a result
+ * worth keeping is queued as an encode, which the library keeps).
+ */
+import { randomBytes } from 'node:crypto';
+import type { CrfSearchRequest, TargetSearch } from '../../../shared/crfSearch';
+import { VqError, toApiError } from '../../../shared/errors';
+import type { EventHub } from '../events';
+import type { LibraryRepo } from '../store/libraryRepo';
+import type { Toolchain } from '../toolchain';
+import { runCrfSearch, type CrfSearchEvent } from './crfSearch';
+
+/** What the service needs. */
+export interface TargetServiceDeps {
+  library: Pick<LibraryRepo, 'get'>;
+  toolchain: Pick<Toolchain, 'binaryFor' | 'report'>;
+  events: Pick<EventHub, 'emit'>;
+  cacheDir: string | null;
+  tmpDir?: string;
+}
+
+/** Runs and keeps the app's CRF searches. */
+export class TargetService {
+  private readonly searches = new Map<string, TargetSearch>();
+  private running: { id: string; abort: AbortController; done: Promise<void> } | null = null;
+
+  constructor(private readonly deps: TargetServiceDeps) {}
+
+  /** Starts a search; refused while another runs. */
+  start(request: CrfSearchRequest): TargetSearch {
+    const source = this.deps.library.get(request.sourceId);
+    if (!source) {
+      throw new VqError(
+        'NOT_FOUND',
+        `No library item with id ${request.sourceId}.`,
+        'It may have been removed; refresh the library.',
+      );
+    }
+    if (source.refused) {
+      throw new VqError(
+        'INVALID_ARGS',
+        `${source.item.fileName} could not be read as video here, so it has no CRF to find.`,
+      );
+    }
+    if (this.running) {
+      throw new VqError(
+        'BUSY',
+        'A CRF search is running already.',
+        'Wait for it to end, or cancel it, then start this one.',
+      );
+    }
+    const search: TargetSearch = {
+      id: randomBytes(8).toString('hex'),
+      sourceId: request.sourceId,
+      request,
+      status: 'running',
+      phase: 'shots',
+      shots: null,
+      samples: [],
+      coverage: null,
+      steps: [],
+      trying: null,
+      verifyFraction: null,
+      result: null,
+      error: null,
+      startedAt: new Date().toISOString(),
+      endedAt: null,
+    };
+    this.searches.set(search.id, search);
+    const abort = new AbortController();
+    const done = runCrfSearch(
+      {
+        source: { path: source.item.path, raw: source.raw, media: source.item.media },
+        encoder: request.encoder,
+        preset: request.preset ?? null,
+        metric: request.metric,
+        target: request.target,
+        samples: request.samples,
+        sampleSeconds: request.sampleSeconds,
+        verify: request.verify,
+        signal: abort.signal,
+        onEvent: (e) => this.update(search.id, (s) => applyEvent(s, e)),
+      },
+      { toolchain: this.deps.toolchain, cacheDir: this.deps.cacheDir, tmpDir: this.deps.tmpDir },
+    ).then(
+      (result) => this.end(search.id, { status: 'done', result }),
+      (err: unknown) =>
+        this.end(search.id, {
+          status: abort.signal.aborted ? 'canceled' : 'failed',
+          error: abort.signal.aborted ? 'Canceled.' : toApiError(err).message,
+        }),
+    );
+    this.running = { id: search.id, abort, done };
+    this.emit(search);
+    return search;
+  }
+
+  /** Cancels a running search (ffmpeg is stopped, its files removed). */
+  async cancel(id: string): Promise<TargetSearch> {
+    const search = this.searches.get(id);
+    if (!search) throw new VqError('NOT_FOUND', `No CRF search with id ${id}.`);
+    if (this.running?.id === id) {
+      this.running.abort.abort();
+      await this.running.done;
+    }
+    return this.searches.get(id)!;
+  }
+
+  /** The searches of a source, newest first. */
+  list(sourceId: string): TargetSearch[] {
+    return [...this.searches.values()]
+      .filter((s) => s.sourceId === sourceId)
+      .sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+  }
+
+  /** Stops a running search (the core is closing). */
+  async close(): Promise<void> {
+    if (!this.running) return;
+    this.running.abort.abort();
+    await this.running.done;
+  }
+
+  private end(id: string, patch: Partial<TargetSearch>): void {
+    if (this.running?.id === id) this.running = null;
+    this.update(id, (s) => ({
+      ...s,
+      ...patch,
+      phase: null,
+      trying: null,
+      verifyFraction: null,
+      endedAt: new Date().toISOString(),
+    }));
+  }
+
+  private update(id: string, change: (s: TargetSearch) => TargetSearch): void {
+    const before = this.searches.get(id);
+    if (!before) return;
+    const after = change(before);
+    if (after === before) return;
+    this.searches.set(id, after);
+    this.emit(after);
+  }
+
+  private emit(search: TargetSearch): void {
+    this.deps.events.emit({ type: 'target.updated', search });
+  }
+}
+
+/** A search with one event of its run applied (the same object when nothing shown changes). */
+function applyEvent(s: TargetSearch, e: CrfSearchEvent): TargetSearch {
+  switch (e.type) {
+    case 'shots':
+      return { ...s, phase: 'samples', shots: e.shots.shots.length };
+    case 'samples':
+      return { ...s, phase: 'steps', samples: e.samples, coverage: e.coverage };
+    case 'step-start':
+      return { ...s, trying: e.crf };
+    case 'step':
+      return { ...s, trying: null, steps: [...s.steps, e.step] };
+    case 'verify-start':
+      return { ...s, phase: 'verify', verifyFraction: 0 };
+    case 'verify-progress': {
+      // A redraw for each whole percent, not each progress line.
+      const f = e.fraction === null ? null : Math.floor(e.fraction * 100) / 100;
+      return f === s.verifyFraction ? s : { ...s, verifyFraction: f };
+    }
+  }
+}
