@@ -1,7 +1,7 @@
 /**
  * Benchmarks (`npm run bench`): each prints the median time of VQ Studio's way of doing a job
  * against the equivalent hand-written ffmpeg/ffprobe command, and their ratio. Speed is measured
- * here, never asserted in timed tests. `VQ_BENCH_ONLY=probe|encode|score|chart|frames|faults|import|cluster|align|target`
+ * here, never asserted in timed tests. `VQ_BENCH_ONLY=probe|encode|score|chart|frames|faults|import|cluster|align|target|pershot`
  * runs one group;
  * `VQ_BENCH_SKIP_ENCODE=1` leaves out the slow ones (encode, score). The chart group times the
  * Compare chart's drawing in Chromium (bench/chart.bench.ts).
@@ -11,6 +11,7 @@ import path from 'node:path';
 import { probeFile } from '../electron/core/probe';
 import { runAlignBenchmarks } from './align.bench';
 import { runTargetBenchmarks } from './target.bench';
+import { runPerShotBenchmarks } from './perShot.bench';
 import { runClusterBenchmarks } from './cluster.bench';
 import { runEncodeBenchmarks } from './encode';
 import { runScoreBenchmarks } from './score.bench';
@@ -37,7 +38,7 @@ async function median(fn: () => Promise<unknown> | unknown): Promise<number> {
 }
 
 /** The benchmark groups, in the order `npm run bench` runs them. */
-const GROUPS = ['probe', 'encode', 'score', 'chart', 'frames', 'faults', 'import', 'cluster', 'align', 'target'] as const;
+const GROUPS = ['probe', 'encode', 'score', 'chart', 'frames', 'faults', 'import', 'cluster', 'align', 'target', 'pershot'] as const;
 type Group = (typeof GROUPS)[number];
 
 function selectedGroups(env: NodeJS.ProcessEnv): Group[] {
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
   if (groups.includes('cluster')) await runClusterBenchmarks();
   if (groups.includes('align')) await runAlignBenchmarks();
   if (groups.includes('target')) await runTargetBenchmarks();
+  if (groups.includes('pershot')) await runPerShotBenchmarks();
 }
 
 async function runProbeBenchmarks(): Promise<void> {

@@ -40,7 +40,15 @@ describe('pickSamples', () => {
       { start: 0, frames: 1000, atCut: true },
     ]);
     expect(() => pickSamples(0, [], { count: 3, frames: 10 })).toThrow(/nothing to sample/);
-    expect(() => pickSamples(100, [], { count: 0, frames: 10 })).toThrow(/1 to 100 samples/);
+    expect(() => pickSamples(100, [], { count: 0, frames: 10 })).toThrow(/1 to 30 samples/);
+  });
+
+  it('never lets a sample pulled back to a shot start run into the one before', () => {
+    // Middles at 30, 90, 150, 210; the shot at 89 would pull sample 2 back over sample 1.
+    const spans = pickSamples(240, [shot(0, 89, 'title'), shot(89, 240)], { count: 4, frames: 48 });
+    for (let i = 1; i < spans.length; i++)
+      expect(spans[i]!.start).toBeGreaterThanOrEqual(spans[i - 1]!.start + spans[i - 1]!.frames);
+    expect(spans.every((s) => s.start + s.frames <= 240)).toBe(true);
   });
 
   it('takes about 3 % of the title by default, 4 to 20 samples', () => {

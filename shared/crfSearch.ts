@@ -17,12 +17,12 @@
  */
 import { z } from 'zod';
 import { VqError } from './errors';
-import type { SoftwareEncoder } from './ladder';
+import { ENCODERS, type SoftwareEncoder } from './ladder';
 import { RD_QUALITY_LABELS, rdQualityDirection, type RdQuality } from './rd/quality';
 import type { Shot } from './shots';
 
 /**
- * How CRF behaves for each encoder: the range searched, its finest step, where to start, and
+ * How CRF behaves for each encoder: the range searched, its finest step, and
  * typical slopes — `logSlope` of the distance to a perfect score on a log scale (VMAF, SSIM: the
  * distance grows by about this factor's exponent per CRF), `dbSlope` of a dB figure (PSNR).
  */
@@ -33,18 +33,17 @@ export const CRF_SEARCH_ENCODERS: Readonly<
       min: number;
       max: number;
       increment: number;
-      start: number;
       logSlope: number;
       dbSlope: number;
     }
   >
 > = {
   // x264 and x265 take fractional CRFs; SVT-AV1, libaom and VP9 whole ones (on a 0–63 scale).
-  libx264: { min: 8, max: 45, increment: 0.25, start: 23, logSlope: 0.12, dbSlope: 0.6 },
-  libx265: { min: 8, max: 45, increment: 0.25, start: 26, logSlope: 0.12, dbSlope: 0.6 },
-  libsvtav1: { min: 8, max: 60, increment: 1, start: 35, logSlope: 0.06, dbSlope: 0.3 },
-  'libaom-av1': { min: 8, max: 60, increment: 1, start: 32, logSlope: 0.06, dbSlope: 0.3 },
-  'libvpx-vp9': { min: 8, max: 60, increment: 1, start: 32, logSlope: 0.06, dbSlope: 0.3 },
+  libx264: { min: 8, max: 45, increment: 0.25, logSlope: 0.12, dbSlope: 0.6 },
+  libx265: { min: 8, max: 45, increment: 0.25, logSlope: 0.12, dbSlope: 0.6 },
+  libsvtav1: { min: 8, max: 60, increment: 1, logSlope: 0.06, dbSlope: 0.3 },
+  'libaom-av1': { min: 8, max: 60, increment: 1, logSlope: 0.06, dbSlope: 0.3 },
+  'libvpx-vp9': { min: 8, max: 60, increment: 1, logSlope: 0.06, dbSlope: 0.3 },
 };
 
 /**
@@ -69,13 +68,15 @@ export function searchSpace(
     min: e.min,
     max: e.max,
     increment: e.increment,
-    start: e.start,
+    // The encoder's own default CRF: where its makers expect good quality.
+    start: ENCODERS[encoder].crf.default,
+    tolerance: ceiling === 1 ? ON_TARGET_TOLERANCE / 100 : ON_TARGET_TOLERANCE,
     ceiling,
     slope: ceiling === null ? e.dbSlope : e.logSlope,
   };
 }
 
-/** A measured step lands "on target" within this much quality (VMAF points, dB for PSNR). */
+/** A measured step lands "on target" within this much quality (VMAF points, dB; SSIM: a hundredth of it). */
 export const ON_TARGET_TOLERANCE = 0.25;
 
 /** Most steps a search takes before it answers with what it has. */
@@ -91,6 +92,13 @@ export interface SampleSpan {
 
 /** Default sample length in seconds. */
 export const DEFAULT_SAMPLE_SECONDS = 2;
+
+/** Most samples (each is an input of one ffmpeg process) and longest sample. */
+export const MAX_SAMPLES = 30;
+export const MAX_SAMPLE_SECONDS = 60;
+
+/** Most sample time in all, in seconds: the reel is lossless. */
+export const MAX_SAMPLE_TOTAL_SECONDS = 600;
 
 /**
  * How many samples by default: about 3 % of the title in samples of `sampleSeconds`, at least
@@ -111,26 +119,27 @@ export function pickSamples(
 ): SampleSpan[] {
   if (!(Number.isInteger(totalFrames) && totalFrames > 0))
     throw new VqError('INVALID_ARGS', `A title of ${totalFrames} frames has nothing to sample.`);
-  if (!(Number.isInteger(o.count) && o.count >= 1 && o.count <= 100))
-    throw new VqError('INVALID_ARGS', `Take 1 to 100 samples, not ${o.count}.`);
+  if (!(Number.isInteger(o.count) && o.count >= 1 && o.count <= MAX_SAMPLES))
+    throw new VqError('INVALID_ARGS', `Take 1 to ${MAX_SAMPLES} samples, not ${o.count}.`);
   if (!(Number.isInteger(o.frames) && o.frames >= 1))
     throw new VqError('INVALID_ARGS', `A sample needs at least one frame, not ${o.frames}.`);
   if (o.count * o.frames >= 0.85 * totalFrames)
     return [{ start: 0, frames: totalFrames, atCut: true }];
   const starts = shots.filter((s) => s.by !== 'split').map((s) => s.start);
   const spans: SampleSpan[] = [];
+  let previousEnd = 0;
   for (let k = 0; k < o.count; k++) {
     const middle = Math.floor(((k + 0.5) * totalFrames) / o.count);
     // The last shot start at or before the middle.
     let shotStart = 0;
     for (const s of starts) if (s <= middle) shotStart = Math.max(shotStart, s);
-    const start = middle - shotStart < o.frames ? shotStart : middle - Math.floor(o.frames / 2);
-    const clamped = Math.max(0, Math.min(start, totalFrames - o.frames));
-    spans.push({
-      start: clamped,
-      frames: Math.min(o.frames, totalFrames - clamped),
-      atCut: clamped === 0 || starts.includes(clamped),
-    });
+    const wanted = middle - shotStart < o.frames ? shotStart : middle - Math.floor(o.frames / 2);
+    // Never into the sample before (a shot start can pull a sample back), never past the end.
+    const start = Math.max(previousEnd, Math.min(wanted, totalFrames - o.frames), 0);
+    const frames = Math.min(o.frames, totalFrames - start);
+    if (frames < 1) break;
+    spans.push({ start, frames, atCut: start === 0 || starts.includes(start) });
+    previousEnd = start + frames;
   }
   return spans;
 }
@@ -396,6 +405,8 @@ export interface CrfSearchResult {
     /** One standard error of the predicted figure. */
     error: number;
   };
+  /** The height encoded at (the title's display height): the whole title's encode keeps it. */
+  height: number;
   interpolated: boolean;
   unreachable: string | null;
   samples: (SampleSpan & { seconds: number })[];
@@ -421,15 +432,19 @@ export interface CrfSearchResult {
 /** A search request as the API takes it. */
 export const CrfSearchRequestSchema = z
   .object({
-    sourceId: z.string().min(1).max(64),
+    sourceId: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z0-9_-]+$/, 'not an item id'),
     encoder: z.enum(['libx264', 'libx265', 'libsvtav1', 'libaom-av1', 'libvpx-vp9']),
     preset: z.string().max(16).nullable().optional(),
     metric: z
       .enum(['vmafMean', 'vmafHmean', 'vmafP5', 'psnrY', 'psnr', 'ssim', 'msSsim', 'xpsnr'])
       .optional(),
-    target: z.number().min(1).max(100),
-    samples: z.number().int().min(1).max(100).optional(),
-    sampleSeconds: z.number().min(0.2).max(60).optional(),
+    target: z.number().gt(0).max(100),
+    samples: z.number().int().min(1).max(MAX_SAMPLES).optional(),
+    sampleSeconds: z.number().min(0.2).max(MAX_SAMPLE_SECONDS).optional(),
     verify: z.boolean().optional(),
   })
   .strict();

@@ -7,7 +7,12 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { CRF_SEARCH_ENCODERS, type CrfSearchResult } from '../../shared/crfSearch';
+import {
+  CRF_SEARCH_ENCODERS,
+  MAX_SAMPLES,
+  MAX_SAMPLE_SECONDS,
+  type CrfSearchResult,
+} from '../../shared/crfSearch';
 import { formatBitrate, formatBytes, formatDuration } from '../../shared/format';
 import { ENCODERS, isSoftwareEncoder, type SoftwareEncoder } from '../../shared/ladder';
 import { parseRawSpec } from '../../shared/rawSpec';
@@ -68,6 +73,7 @@ export async function crfSearchCommand(args: string[]): Promise<number> {
       'sample-seconds': { type: 'string' },
       verify: { type: 'boolean' },
       out: { type: 'string' },
+      overwrite: { type: 'boolean' },
       raw: { type: 'string' },
       json: { type: 'boolean' },
     },
@@ -87,14 +93,18 @@ export async function crfSearchCommand(args: string[]): Promise<number> {
   let samples: number | undefined;
   if (values.samples !== undefined) {
     samples = Number(values.samples);
-    if (!Number.isInteger(samples) || samples < 1 || samples > 100)
-      throw new UsageError(`--samples ${values.samples}: give a whole number from 1 to 100`);
+    if (!Number.isInteger(samples) || samples < 1 || samples > MAX_SAMPLES)
+      throw new UsageError(
+        `--samples ${values.samples}: give a whole number from 1 to ${MAX_SAMPLES}`,
+      );
   }
   let sampleSeconds: number | undefined;
   if (values['sample-seconds'] !== undefined) {
     sampleSeconds = Number(values['sample-seconds']);
-    if (!(sampleSeconds >= 0.2 && sampleSeconds <= 600))
-      throw new UsageError(`--sample-seconds ${values['sample-seconds']}: give 0.2 to 600 seconds`);
+    if (!(sampleSeconds >= 0.2 && sampleSeconds <= MAX_SAMPLE_SECONDS))
+      throw new UsageError(
+        `--sample-seconds ${values['sample-seconds']}: give 0.2 to ${MAX_SAMPLE_SECONDS} seconds`,
+      );
   }
   if (values.out !== undefined && !values.verify)
     throw new UsageError('--out keeps the verified encode; give --verify too');
@@ -132,6 +142,7 @@ export async function crfSearchCommand(args: string[]): Promise<number> {
         sampleSeconds,
         verify: values.verify === true,
         verifyOut: values.out ?? null,
+        overwrite: values.overwrite === true,
         signal: abort.signal,
         onEvent: (e) => {
           const line = describeEvent(e, metric);

@@ -28,6 +28,7 @@ import { reportCommand } from './reportCommand';
 import { scoreCommand } from './scoreCommand';
 import { shotsCommand } from './shotsCommand';
 import { crfSearchCommand } from './crfSearchCommand';
+import { shotEncodeCommand } from './shotEncodeCommand';
 import { renderTable } from './table';
 import { UsageError } from './usageError';
 import { workerCommand, workersCommand } from './workerCommand';
@@ -89,6 +90,14 @@ Commands:
                                        CRF, the expected quality, bitrate and size with an error
                                        estimate, and each step. --verify encodes and scores the
                                        whole title at that CRF (--out keeps the encode)
+  shot-encode SOURCE --encoder E (--target-vmaf Q | --target-kbps K) --out FILE [--preset P]
+              [--crfs LIST] [--min-shot-seconds S] [--max-shot-seconds S] [--json]
+                                       per-shot encoding: each shot at every CRF of a grid, a
+                                       hull per shot, one slope for all shots to meet the target,
+                                       the chosen shot encodes joined without re-encoding (checked)
+                                       and scored; prints each shot's CRF and the result's bitrate
+                                       and VMAF. Several targets (K1,K2,…) make an optimized
+                                       ladder: one file each in the folder --out names
   project export [--out F|-] [SOURCE_ID…]
                                        one .vqproj.json with sources, ladders, jobs, renditions and
                                        scores (all sources when none given; media by path)
@@ -190,6 +199,8 @@ async function runCommand(argv: string[]): Promise<number> {
         return await shotsCommand(rest);
       case 'crf-search':
         return await crfSearchCommand(rest);
+      case 'shot-encode':
+        return await shotEncodeCommand(rest);
       case 'project':
         return await projectCommand(rest);
       case 'bdrate':

@@ -44,6 +44,7 @@ import { autoConcurrency, type ConcurrencyInfo } from '../../shared/queue';
 import { APP_VERSION } from './version';
 import { TargetService } from './target/targetService';
 import { findShots } from './shots/findShots';
+import type { TitleShots } from '../../shared/shots';
 
 /** The running services. */
 export interface Core {
@@ -228,6 +229,9 @@ function buildCore(opts: CoreOptions, db: Db, started: (() => void)[]): Core {
     runs: new PerTitleRepo(db),
     events,
   });
+  /** Aborted when the core closes: stops work nobody waits for any more (a shot decode). */
+  const closing = new AbortController();
+  const shotsFinding = new Map<string, Promise<TitleShots>>();
   const target = new TargetService({
     library,
     toolchain,
@@ -295,14 +299,27 @@ function buildCore(opts: CoreOptions, db: Db, started: (() => void)[]): Core {
     shots: async ({ sourceId, ...rules }) => {
       const src = library.get(sourceId);
       if (!src || src.refused) return null;
-      return findShots({
-        ffmpeg: await toolchain.binaryFor('decode'),
-        input: src.item.path,
-        raw: src.raw,
-        fps: src.raw ? src.raw.fps : src.item.media.video.frameRate,
-        cacheDir: layout.cache,
-        ...rules,
-      });
+      // One decode per source and rules at a time, however many views ask; stopped on close.
+      const key = JSON.stringify([sourceId, rules]);
+      let finding = shotsFinding.get(key);
+      if (!finding) {
+        finding = toolchain
+          .binaryFor('decode')
+          .then((ffmpeg) =>
+            findShots({
+              ffmpeg,
+              input: src.item.path,
+              raw: src.raw,
+              fps: src.raw ? src.raw.fps : src.item.media.video.frameRate,
+              cacheDir: layout.cache,
+              signal: closing.signal,
+              ...rules,
+            }),
+          )
+          .finally(() => shotsFinding.delete(key));
+        shotsFinding.set(key, finding);
+      }
+      return finding;
     },
     target,
   });
@@ -375,6 +392,7 @@ function buildCore(opts: CoreOptions, db: Db, started: (() => void)[]): Core {
       if (closed) return;
       closed = true;
       stopActivity();
+      closing.abort();
       perTitle.close();
       void target.close();
       crossProcess?.close();

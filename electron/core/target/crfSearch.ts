@@ -13,13 +13,14 @@
  * Everything it writes goes to a work folder that is removed at the end, failed or not; a verified
  * encode is kept only when asked for (`verifyOut`), and written there only once whole.
  */
-import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {
   CRF_SEARCH_ENCODERS,
   DEFAULT_SAMPLE_SECONDS,
+  MAX_SAMPLE_SECONDS,
+  MAX_SAMPLE_TOTAL_SECONDS,
   bytesAsInTitle,
   checkSearchQuality,
   defaultSampleCount,
@@ -32,14 +33,9 @@ import {
   type CrfStep,
   type SampleSpan,
 } from '../../../shared/crfSearch';
-import {
-  buildEncodeCommand,
-  displaySize,
-  planLadder,
-  type PlannedRung,
-} from '../../../shared/encodePlan';
+import { buildEncodeCommand, type PlannedRung } from '../../../shared/encodePlan';
 import { VqError } from '../../../shared/errors';
-import { ENCODERS, type Ladder, type Rung, type SoftwareEncoder } from '../../../shared/ladder';
+import type { Rung, SoftwareEncoder } from '../../../shared/ladder';
 import type { MediaInfo, RawVideoSpec } from '../../../shared/media';
 import { pool } from '../../../shared/pooling';
 import {
@@ -52,12 +48,18 @@ import type { ScoreMetric } from '../../../shared/score';
 import type { TitleShots } from '../../../shared/shots';
 import { chooseEncodeBinary } from '../encode/chooseBinary';
 import { sourceGeometry } from '../encode/planBatch';
-import { lastLines, runTool } from '../ffmpeg/process';
-import { ProgressParser, progressFraction } from '../ffmpeg/progress';
 import { parseFrameRate } from '../media/frameSeek';
 import { probeFile } from '../probe';
 import { scoreRun } from '../scoreEngine';
 import { findShots } from '../shots/findShots';
+import {
+  checkTargetRun,
+  moveFile,
+  planCrfRung,
+  rangeOf,
+  encodeOrThrow,
+  videoPackets,
+} from './encodeTools';
 import { makeSampleReel } from './sampleReel';
 import type { Toolchain } from '../toolchain';
 
@@ -83,6 +85,8 @@ export interface CrfSearchOptions {
   verify?: boolean;
   /** Keep the verified encode here (its container by the extension: .mp4, .mkv or .webm). */
   verifyOut?: string | null;
+  /** Replace `verifyOut` when it exists. */
+  overwrite?: boolean;
   signal?: AbortSignal;
   onEvent?: (e: CrfSearchEvent) => void;
 }
@@ -120,13 +124,15 @@ export async function runCrfSearch(
   if (!info)
     throw new VqError('INVALID_ARGS', `${o.encoder} is not an encoder the CRF search knows.`);
   const preset = o.preset ?? null;
-  if (preset !== null && !(ENCODERS[o.encoder].presets as readonly string[]).includes(preset)) {
-    throw new VqError(
-      'INVALID_ARGS',
-      `${ENCODERS[o.encoder].label} has no preset "${preset}".`,
-      `Its presets are ${ENCODERS[o.encoder].presets.join(', ')}.`,
-    );
-  }
+  checkTargetRun({
+    encoder: o.encoder,
+    preset,
+    media: o.source.media,
+    raw: o.source.raw,
+    source: o.source.path,
+    outputs: o.verifyOut ? [o.verifyOut] : [],
+    overwrite: o.overwrite,
+  });
   const label = RD_QUALITY_LABELS[metric];
   const geometry = sourceGeometry(o.source.media, o.source.raw);
   const rate = parseFrameRate(String(geometry.frameRate ?? ''));
@@ -139,8 +145,19 @@ export async function runCrfSearch(
   }
   const fps = rate.num / rate.den;
   const sampleSeconds = o.sampleSeconds ?? DEFAULT_SAMPLE_SECONDS;
-  if (!(sampleSeconds >= 0.2 && sampleSeconds <= 600))
-    throw new VqError('INVALID_ARGS', `A sample lasts 0.2 to 600 seconds, not ${sampleSeconds}.`);
+  if (!(sampleSeconds >= 0.2 && sampleSeconds <= MAX_SAMPLE_SECONDS)) {
+    throw new VqError(
+      'INVALID_ARGS',
+      `A sample lasts 0.2 to ${MAX_SAMPLE_SECONDS} seconds, not ${sampleSeconds}.`,
+    );
+  }
+  if (o.samples !== undefined && o.samples * sampleSeconds > MAX_SAMPLE_TOTAL_SECONDS) {
+    throw new VqError(
+      'INVALID_ARGS',
+      `${o.samples} samples of ${sampleSeconds} s are more than ${MAX_SAMPLE_TOTAL_SECONDS} s of samples.`,
+      'Take fewer or shorter samples; a few percent of the title predicts it well.',
+    );
+  }
 
   const started = Date.now();
   const report = await deps.toolchain.report();
@@ -192,30 +209,8 @@ export async function runCrfSearch(
     const ffprobe = await deps.toolchain.binaryFor('probe');
     const reelMedia = whole ? o.source.media : await probeFile(reel.path, { ffprobe });
 
-    const rungAt = (crf: number): Rung => ({
-      id: 'crf-search',
-      width: null,
-      height: displaySize(geometry).height,
-      encoder: o.encoder,
-      rateControl: { mode: 'crf', crf },
-      preset,
-      gopSeconds: null,
-      fixedGop: false,
-      pixFmt: o.pixFmt ?? (o.source.media.video.bitDepth > 8 ? 'yuv420p10le' : 'yuv420p'),
-      fpsCap: null,
-      audio: { mode: 'none' },
-      container: 'mkv',
-    });
-    const planFor = (rung: Rung, media: MediaInfo, raw: RawVideoSpec | null): PlannedRung => {
-      const ladder: Ladder = { id: 'crf-search', name: 'CRF search', rungs: [rung] };
-      const plan = planLadder(ladder, sourceGeometry(media, raw));
-      const planned = plan.rungs[0];
-      if (!planned) {
-        const why = [...plan.refused, ...plan.skipped][0]?.reason ?? 'the plan has no rung';
-        throw new VqError('INVALID_ARGS', `This source cannot be encoded so: ${why}.`);
-      }
-      return planned;
-    };
+    const rungAt = (crf: number, media: MediaInfo, raw: RawVideoSpec | null): PlannedRung =>
+      planCrfRung({ encoder: o.encoder, preset, crf, pixFmt: o.pixFmt }, media, raw);
     // A keyframe at the start of every sample after the first (half a frame early, so it cannot
     // miss the frame by rounding), as the title's encode starts a GOP at a cut.
     const keyframesAt: number[] = [];
@@ -235,9 +230,9 @@ export async function runCrfSearch(
       o.onEvent?.({ type: 'step-start', crf, index });
       const stepStarted = Date.now();
       const out = path.join(work, `step-${index}.mkv`);
-      const planned = planFor(rungAt(crf), reelMedia, reel.raw);
+      const planned = rungAt(crf, reelMedia, reel.raw);
       const args = buildEncodeCommand(reel, [planned], [out], { keyframesAt });
-      await runEncode(encodeBin, args, o.signal, `CRF ${crf} of the samples`);
+      await encodeOrThrow(encodeBin, args, { signal: o.signal, what: `CRF ${crf} of the samples` });
       const run = await scoreRun(
         {
           reference: { path: reel.path, raw: reel.raw, media: reelMedia },
@@ -261,7 +256,12 @@ export async function runCrfSearch(
         sampleQualities.push(figure(perFrame.slice(at, at + s.frames)));
         at += s.frames;
       }
-      const packets = await samplePackets(ffprobe, out, spans, fps, o.signal);
+      const ends = spans.map((_, i) => spans.slice(0, i + 1).reduce((n, s) => n + s.frames, 0));
+      const packets = (await videoPackets(ffprobe, out, fps, o.signal)).map((p) => ({
+        sample: rangeOf(ends, p.frame),
+        bytes: p.bytes,
+        key: p.key,
+      }));
       const bytes = bytesAsInTitle(spans, packets);
       const step: CrfStep = {
         crf,
@@ -279,13 +279,28 @@ export async function runCrfSearch(
     const pick = pickCrf(steps, space, label);
     const durationSeconds = total / fps;
     const error = predictionError(steps, pick, { coverage, space });
-    const titleRung = planFor(rungAt(pick.crf), o.source.media, o.source.raw);
     const finalOut = o.verifyOut ? path.resolve(o.verifyOut) : null;
-    const verifyFile = path.join(work, `title${finalOut ? path.extname(finalOut) : '.mkv'}`);
-    const command = [
-      encodeBin,
-      ...buildEncodeCommand(o.source, [titleRung], [finalOut ?? verifyFile]),
-    ];
+    const ext = finalOut ? path.extname(finalOut).toLowerCase() : '.mkv';
+    const titleRung = planCrfRung(
+      {
+        encoder: o.encoder,
+        preset,
+        crf: pick.crf,
+        pixFmt: o.pixFmt,
+        container: ext === '.mp4' ? 'mp4' : ext === '.webm' ? 'webm' : 'mkv',
+      },
+      o.source.media,
+      o.source.raw,
+    );
+    const verifyFile = path.join(work, `title${ext}`);
+    // The command as a person would run it: into a file beside the title unless --out names one.
+    const shown =
+      finalOut ??
+      path.join(
+        path.dirname(o.source.path),
+        `${path.parse(o.source.path).name}.crf${pick.crf}${ext}`,
+      );
+    const command = [encodeBin, ...buildEncodeCommand(o.source, [titleRung], [shown])];
     const searchSeconds = (Date.now() - started) / 1000;
 
     let verified: CrfSearchResult['verified'] = null;
@@ -294,14 +309,12 @@ export async function runCrfSearch(
       const t0 = Date.now();
       o.onEvent?.({ type: 'verify-start', crf: pick.crf, command });
       const args = buildEncodeCommand(o.source, [titleRung], [verifyFile]);
-      await runEncode(
-        encodeBin,
-        args,
-        o.signal,
-        `CRF ${pick.crf} of the whole title`,
-        (f) => o.onEvent?.({ type: 'verify-progress', fraction: f }),
-        { durationSeconds, frames: total },
-      );
+      await encodeOrThrow(encodeBin, args, {
+        signal: o.signal,
+        what: `CRF ${pick.crf} of the whole title`,
+        onFraction: (f) => o.onEvent?.({ type: 'verify-progress', fraction: f }),
+        totals: { durationSeconds, frames: total },
+      });
       const run = await scoreRun(
         {
           reference: { path: o.source.path, raw: o.source.raw, media: o.source.media },
@@ -316,6 +329,11 @@ export async function runCrfSearch(
       if (!values?.length)
         throw new VqError('FFMPEG_FAILED', `Scoring the verified encode gave no ${label} values.`);
       const bytes = (await fsp.stat(verifyFile)).size;
+      // Video bits, as the steps count them (the title's audio is not encoded here anyway).
+      const videoBytes = (await videoPackets(ffprobe, verifyFile, fps, o.signal)).reduce(
+        (n, p) => n + p.bytes,
+        0,
+      );
       const q = figure(values);
       if (finalOut) {
         await fsp.mkdir(path.dirname(finalOut), { recursive: true });
@@ -324,7 +342,7 @@ export async function runCrfSearch(
       verifySeconds = (Date.now() - t0) / 1000;
       verified = {
         vmaf: q,
-        bitrateKbps: (bytes * 8) / durationSeconds / 1000,
+        bitrateKbps: (videoBytes * 8) / durationSeconds / 1000,
         sizeBytes: bytes,
         offTarget: q - o.target,
         file: finalOut,
@@ -344,6 +362,7 @@ export async function runCrfSearch(
         sizeBytes: Math.round((pick.bitrateKbps * 1000 * durationSeconds) / 8),
         error,
       },
+      height: titleRung.height,
       interpolated: pick.interpolated,
       unreachable: pick.unreachable,
       samples: spans.map((s) => ({ ...s, seconds: s.frames / fps })),
@@ -355,100 +374,5 @@ export async function runCrfSearch(
     };
   } finally {
     await fsp.rm(work, { recursive: true, force: true });
-  }
-}
-
-/**
- * The video packets of a sample encode: which sample each belongs to (by its time), its size and
- * whether it is a keyframe, in the file's (decode) order.
- */
-async function samplePackets(
-  ffprobe: string,
-  file: string,
-  spans: readonly SampleSpan[],
-  fps: number,
-  signal: AbortSignal | undefined,
-): Promise<{ sample: number; bytes: number; key: boolean }[]> {
-  const ends: number[] = [];
-  let end = 0;
-  for (const s of spans) ends.push((end += s.frames));
-  const packets: { sample: number; bytes: number; key: boolean }[] = [];
-  const r = await runTool(
-    ffprobe,
-    [
-      '-v',
-      'error',
-      '-select_streams',
-      'v:0',
-      '-show_entries',
-      'packet=pts_time,size,flags',
-      '-of',
-      'csv=p=0',
-      file,
-    ],
-    {
-      purpose: 'probe',
-      signal,
-      collectStdout: false,
-      onStdoutLine: (line) => {
-        const [pts, size, flags] = line.split(',');
-        const t = Number(pts);
-        const bytes = Number(size);
-        if (!Number.isFinite(t) || !Number.isFinite(bytes)) return;
-        const frame = Math.round(t * fps);
-        let sample = ends.findIndex((e) => frame < e);
-        if (sample < 0) sample = spans.length - 1;
-        packets.push({ sample, bytes, key: (flags ?? '').includes('K') });
-      },
-    },
-  );
-  if (r.canceled) throw new VqError('CANCELED', 'The CRF search was canceled.');
-  if (r.code !== 0 || packets.length === 0) {
-    throw new VqError(
-      'FFMPEG_FAILED',
-      `Reading the packets of a sample encode failed (exit ${r.code ?? r.signal}): ${lastLines(r.stderrTail, 3)}`,
-    );
-  }
-  return packets;
-}
-
-/** Runs one encode; throws with ffmpeg's words when it fails, CANCELED when stopped. */
-async function runEncode(
-  bin: string,
-  args: string[],
-  signal: AbortSignal | undefined,
-  what: string,
-  onFraction?: (f: number | null) => void,
-  totals?: { durationSeconds: number | null; frames: number | null },
-): Promise<void> {
-  const parser = new ProgressParser((b) =>
-    onFraction?.(totals ? progressFraction(b, totals) : null),
-  );
-  const r = await runTool(bin, args, {
-    purpose: 'encode',
-    signal,
-    collectStdout: false,
-    onStdoutLine: (line) => parser.push(line),
-  });
-  if (r.canceled) throw new VqError('CANCELED', 'The CRF search was canceled.');
-  if (r.code !== 0) {
-    throw new VqError(
-      'FFMPEG_FAILED',
-      `Encoding ${what} failed (exit ${r.code ?? r.signal}): ${lastLines(r.stderrTail, 3)}`,
-      'The command is in the Activity panel (vq --verbose prints it).',
-    );
-  }
-}
-
-/** Renames, or copies then removes across file systems. */
-async function moveFile(from: string, to: string): Promise<void> {
-  const tmp = `${to}.${process.pid}.part`;
-  try {
-    await fsp.rename(from, to);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
-    await fsp.copyFile(from, tmp);
-    await fsp.rename(tmp, to);
-    fs.rmSync(from, { force: true });
   }
 }

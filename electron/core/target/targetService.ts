@@ -12,6 +12,7 @@ import type { EventHub } from '../events';
 import type { LibraryRepo } from '../store/libraryRepo';
 import type { Toolchain } from '../toolchain';
 import { runCrfSearch, type CrfSearchEvent } from './crfSearch';
+import { checkTargetRun } from './encodeTools';
 
 /** What the service needs. */
 export interface TargetServiceDeps {
@@ -26,6 +27,7 @@ export interface TargetServiceDeps {
 export class TargetService {
   private readonly searches = new Map<string, TargetSearch>();
   private running: { id: string; abort: AbortController; done: Promise<void> } | null = null;
+  private closed = false;
 
   constructor(private readonly deps: TargetServiceDeps) {}
 
@@ -45,6 +47,15 @@ export class TargetService {
         `${source.item.fileName} could not be read as video here, so it has no CRF to find.`,
       );
     }
+    // Everything a person can fix is said now, not as a failed search.
+    checkTargetRun({
+      encoder: request.encoder,
+      preset: request.preset ?? null,
+      media: source.item.media,
+      raw: source.raw,
+      source: source.item.path,
+    });
+    if (this.closed) throw new VqError('CANCELED', 'The app is closing.');
     if (this.running) {
       throw new VqError(
         'BUSY',
@@ -118,6 +129,7 @@ export class TargetService {
 
   /** Stops a running search (the core is closing). */
   async close(): Promise<void> {
+    this.closed = true;
     if (!this.running) return;
     this.running.abort.abort();
     await this.running.done;

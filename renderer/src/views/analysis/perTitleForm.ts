@@ -124,7 +124,11 @@ export function pickOptionsOf(form: PerTitleForm): {
     delete pick.minStepRatio;
   }
   const minStep = pick.minStepRatio ?? DEFAULT_LADDER_PICK.minStepRatio;
-  if (pick.maxStepRatio !== undefined && errors.minStepRatio === undefined && minStep > pick.maxStepRatio) {
+  if (
+    pick.maxStepRatio !== undefined &&
+    errors.minStepRatio === undefined &&
+    minStep > pick.maxStepRatio
+  ) {
     if (pick.minStepRatio !== undefined) errors.minStepRatio = 'must not exceed the largest step';
     else errors.maxStepRatio = `at least the smallest step ${minStep}`;
   }

@@ -1,6 +1,11 @@
 /** How each quality figure of a rendition is named, printed and bounded on the chart's axis. */
 import { type RdRendition } from '../../../../shared/analysis';
-import { rdQualityDirection, rdQualityTitle, RD_QUALITY_LABELS, type RdQuality } from '../../../../shared/rd/quality';
+import {
+  rdQualityDirection,
+  rdQualityTitle,
+  RD_QUALITY_LABELS,
+  type RdQuality,
+} from '../../../../shared/rd/quality';
 import type { QualityDirection } from '../../../../shared/rd';
 import { isVmafV1Model } from '../../../../shared/score';
 
@@ -96,7 +101,9 @@ export function mixedVmafModels(
  * measured in a VMAF v1 run (10-bit frames, told the encode size) and some in another run (8-bit
  * frames), which differ for renditions scaled up for the comparison (shared/analysis.ts).
  */
-function mixedCambiMeasures(points: readonly Pick<RdRendition, 'cambiModel' | 'metrics'>[]): string | null {
+function mixedCambiMeasures(
+  points: readonly Pick<RdRendition, 'cambiModel' | 'metrics'>[],
+): string | null {
   const kinds = new Set(
     points
       .filter((p) => p.metrics.cambi !== null && p.cambiModel)

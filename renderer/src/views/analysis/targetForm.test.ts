@@ -39,7 +39,7 @@ describe('targetRequestOf', () => {
 });
 
 describe('ladderForResult', () => {
-  it('makes a valid one-rung ladder at the CRF found, the source height, rotated or not', () => {
+  it('makes a valid one-rung ladder at the CRF and height searched', () => {
     const source = {
       id: 'a',
       fileName: 'clip.mp4',
@@ -49,6 +49,7 @@ describe('ladderForResult', () => {
       },
     } as unknown as LibraryItem;
     const result = {
+      height: 1080,
       crf: 25.75,
       target: 93.5,
       metric: 'vmafMean',

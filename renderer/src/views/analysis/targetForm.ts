@@ -93,13 +93,11 @@ export function crfStepText(encoder: SoftwareEncoder): string {
 }
 
 /**
- * A one-rung ladder that encodes the source at the CRF a search found: the source's height, its
- * audio as AAC, MP4 (any software encoder goes there).
+ * A one-rung ladder that encodes the source at the CRF a search found, at the height it searched
+ * at, its audio as AAC, MP4 (any software encoder goes there).
  */
 export function ladderForResult(source: LibraryItem, r: CrfSearchResult): Ladder {
   const v = source.media.video;
-  const rotated = Math.abs(v.rotation % 180) === 90;
-  const height = (rotated ? v.width : v.height) & ~1;
   const crfText = String(r.crf).replace('.', '_');
   const target = String(r.target).replace('.', '-');
   return {
@@ -110,7 +108,7 @@ export function ladderForResult(source: LibraryItem, r: CrfSearchResult): Ladder
       {
         id: `crf${crfText}`,
         width: null,
-        height: Math.max(16, height),
+        height: r.height,
         encoder: r.encoder,
         rateControl: { mode: 'crf', crf: r.crf },
         preset: r.preset,

@@ -166,9 +166,6 @@ function MatchRow({ match: m, last }: { match: TimelineMatch; last: number }): R
   );
 }
 
-/** Shots drawn at most; past that they would be slivers anyway. */
-const MAX_SHOTS = 2000;
-
 /**
  * The source's shots along the track: a band each, the current one lit, a click seeks to a shot's
  * first frame. [ and ] step between them (useCompareKeys).
@@ -190,12 +187,17 @@ function ShotRow({
 }): ReactNode {
   if (!shots) {
     return (
-      <div className="compare-shot-row compare-shot-row-empty muted small" data-testid="timeline-shots" data-state={error ? 'failed' : 'loading'}>
+      <div
+        className="compare-shot-row compare-shot-row-empty muted small"
+        data-testid="timeline-shots"
+        data-state={error ? 'failed' : 'loading'}
+      >
         {error ? `No shots: ${error}` : 'Finding the shots…'}
       </div>
     );
   }
-  const at = (f: number): number => (last > 0 ? (Math.min(f, last + 1) / (last + 1)) * 100 : 0);
+  // Frames on the track as the scrubber and the keyframe ticks place them (frame `last` at 100 %).
+  const at = (f: number): number => (last > 0 ? (Math.min(f, last) / last) * 100 : 0);
   const current = shots.findIndex((s) => frame >= s.start && frame < s.end);
   const cuts = shots.filter((s) => s.by === 'cut').length;
   return (
@@ -207,12 +209,12 @@ function ShotRow({
       data-current={current}
       aria-label={`${shots.length} shots, ${cuts} scene cuts`}
     >
-      {shots.slice(0, MAX_SHOTS).map((s, i) => (
+      {shots.map((s, i) => (
         <button
           type="button"
           key={s.start}
           className={`compare-shot${i === current ? ' is-current' : ''}${i % 2 ? ' is-odd' : ''}`}
-          style={{ left: `${at(s.start)}%`, width: `${at(s.end) - at(s.start)}%` }}
+          style={{ left: `${at(s.start)}%`, width: `${Math.max(0, at(s.end) - at(s.start))}%` }}
           title={`Shot ${i + 1}: frames ${s.start}–${s.end - 1}${fps ? ` (${((s.end - s.start) / fps).toFixed(2)} s)` : ''}${s.by === 'split' ? ', part of a longer shot' : ''}. Click to go to its first frame.`}
           onClick={() => onSeek(s.start)}
           tabIndex={-1}

@@ -1,0 +1,208 @@
+// The real `vq shot-encode` on a clip of three unlike scenes joined by hard cuts (FFmpeg 7.1.5 +
+// libvmaf 3.2.0): each shot gets its own CRF, the output is the whole title with a keyframe at
+// every shot start, within the bitrate asked, and its VMAF is what libvmaf's own command gives.
+// FAILS (never skips) without the build.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ShotEncodeResult } from '../core/target/shotEncode';
+import { makeEditedClip } from '../testing/sceneClip';
+import { useTempDirs } from '../testing/tempDir';
+import { sharedVmaf3Build, type Vmaf3Build } from '../testing/vmaf3Build';
+import { runVq, type VqRun } from '../testing/vqProcess';
+
+const tempDir = useTempDirs('vq-shot-cli-');
+let b: Vmaf3Build;
+let dir: string;
+let clip: string;
+
+beforeAll(() => {
+  b = sharedVmaf3Build();
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vq-shot-clips-'));
+  // testsrc2 (simple graphics), mandelbrot (fine detail), testsrc: unlike costs per quality.
+  clip = makeEditedClip(dir, {
+    parts: [50, 50, 50],
+    transitions: [{ kind: 'cut' }, { kind: 'cut' }],
+    width: 320,
+    height: 180,
+  }).path;
+});
+afterAll(() => {
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function vq(args: string[]): VqRun {
+  return runVq(args, {
+    ...b.env,
+    VQ_DATA_DIR: tempDir(),
+    VQ_FFMPEG: b.ffmpeg,
+    VQ_FFPROBE: b.ffprobe,
+  });
+}
+
+describe('vq shot-encode', () => {
+  it('encodes each shot at its own CRF, joins them whole, within the bitrate, scored truly', () => {
+    const grid = ['--encoder', 'x264', '--preset', 'ultrafast', '--crfs', '20,28,36,44'];
+    const out = path.join(dir, 'shots.mp4');
+    // Half-way between the cheapest and the dearest choice: the allocation has something to do.
+    const probe = vq([
+      'shot-encode',
+      clip,
+      ...grid,
+      '--target-kbps',
+      '1',
+      '--out',
+      path.join(dir, 'probe.mp4'),
+      '--json',
+    ]);
+    expect(probe.code).toBe(1); // 1 kb/s is out of reach, and it says so
+    expect(probe.stderr).toMatch(/out of reach: the cheapest choice .* needs \d+ kb\/s/);
+    const curve = (JSON.parse(probe.stdout) as ShotEncodeResult).curve;
+    const kbps = Math.round((curve[0]!.bitrateKbps + curve.at(-1)!.bitrateKbps) / 2);
+
+    const r = vq([
+      'shot-encode',
+      clip,
+      ...grid,
+      '--target-kbps',
+      String(kbps),
+      '--out',
+      out,
+      '--json',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const res = JSON.parse(r.stdout) as ShotEncodeResult;
+    expect(res.shots.map((s) => [s.start, s.end])).toEqual([
+      [0, 50],
+      [50, 100],
+      [100, 150],
+    ]);
+    expect(res.grid).toHaveLength(3);
+    expect(res.grid[0]).toHaveLength(4);
+    const o = res.outputs[0]!;
+    expect(o.met).toBe(true);
+    expect(o.predicted.bitrateKbps).toBeLessThanOrEqual(kbps);
+    // The joined file spends what the chosen shot encodes spent (the same packets, copied).
+    expect(o.result.bitrateKbps).toBeCloseTo(o.predicted.bitrateKbps, 6);
+    // Not one CRF for all: the shots differ in cost, so their CRFs differ.
+    expect(new Set(o.shots.map((s) => s.crf)).size).toBeGreaterThan(1);
+
+    // The whole title, a keyframe at each shot start.
+    const packets = execFileSync(
+      b.ffprobe,
+      [
+        '-v',
+        'error',
+        '-select_streams',
+        'v:0',
+        '-show_entries',
+        'frame=key_frame',
+        '-of',
+        'csv=p=0',
+        out,
+      ],
+      { env: b.env, encoding: 'utf8' },
+    )
+      .trim()
+      .split('\n');
+    expect(packets).toHaveLength(150);
+    for (const start of [0, 50, 100]) expect(packets[start]).toBe('1');
+
+    // Its VMAF is libvmaf's own (FFmpeg 7.1 + libvmaf 3.2 by hand) to 1e-4.
+    const log = path.join(dir, 'vmaf.json');
+    execFileSync(
+      b.ffmpeg,
+      [
+        '-v',
+        'error',
+        '-i',
+        out,
+        '-i',
+        clip,
+        '-lavfi',
+        `[0:v]setpts=PTS-STARTPTS[d];[1:v]setpts=PTS-STARTPTS[r];[d][r]libvmaf=log_fmt=json:log_path=${log}`,
+        '-f',
+        'null',
+        '-',
+      ],
+      { env: b.env },
+    );
+    const hand = (
+      JSON.parse(fs.readFileSync(log, 'utf8')) as { pooled_metrics: { vmaf: { mean: number } } }
+    ).pooled_metrics.vmaf.mean;
+    expect(o.result.vmaf).toBeCloseTo(hand, 4);
+    // The curve's prediction holds within a VMAF point (one frame at each cut sees another CRF).
+    expect(Math.abs(o.result.vmaf - o.predicted.vmaf)).toBeLessThan(1);
+    expect(r.stderr).toContain('wrote');
+  });
+
+  it('says what is wrong with bad options', () => {
+    const cases: [string[], string][] = [
+      [['shot-encode', 'a.mp4', '--target-kbps', '500', '--out', 'o.mp4'], 'needs --encoder'],
+      [
+        ['shot-encode', 'a.mp4', '--encoder', 'x264', '--out', 'o.mp4'],
+        'needs one of --target-vmaf Q or --target-kbps K',
+      ],
+      [
+        [
+          'shot-encode',
+          'a.mp4',
+          '--encoder',
+          'x264',
+          '--target-kbps',
+          '500',
+          '--target-vmaf',
+          '93',
+          '--out',
+          'o.mp4',
+        ],
+        'needs one of',
+      ],
+      [
+        ['shot-encode', 'a.mp4', '--encoder', 'x264', '--target-kbps', '500,x', '--out', 'o'],
+        '--target-kbps 500,x',
+      ],
+      [
+        ['shot-encode', 'a.mp4', '--encoder', 'x264', '--target-kbps', '500', '--out', 'o.avi'],
+        'name a .mp4, .mkv or .webm file',
+      ],
+      [
+        [
+          'shot-encode',
+          'a.mp4',
+          '--encoder',
+          'x264',
+          '--target-kbps',
+          '500',
+          '--out',
+          'o.mp4',
+          '--crfs',
+          '30',
+        ],
+        'at least two CRFs',
+      ],
+      [
+        [
+          'shot-encode',
+          'a.mp4',
+          '--encoder',
+          'x264',
+          '--target-kbps',
+          '500',
+          '--out',
+          'o.mp4',
+          '--crfs',
+          '30,70',
+        ],
+        '--crfs 30,70',
+      ],
+    ];
+    for (const [args, message] of cases) {
+      const r = vq(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toContain(message);
+    }
+  });
+});

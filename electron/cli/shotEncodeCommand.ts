@@ -1,0 +1,200 @@
+/**
+ * `vq shot-encode SOURCE --encoder E (--target-vmaf Q | --target-kbps K) --out FILE [--preset P]
+ * [--crfs LIST] [--min-shot-seconds S] [--max-shot-seconds S] [--overwrite] [--json]`: per-shot encoding
+ * (core/target/shotEncode.ts). Several targets (`--target-kbps 500,1000,2000`) make an optimized
+ * ladder: one output each, in the folder `--out` names. Prints each shot's CRF and the result's
+ * bitrate and VMAF. Exit codes: 0 done, 1 failed or a target out of reach (the nearest output is
+ * still written), 2 usage error, 130 Ctrl+C.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatBitrate, formatBytes } from '../../shared/format';
+import { ENCODERS } from '../../shared/ladder';
+import { parseRawSpec } from '../../shared/rawSpec';
+import type { ShotTarget } from '../../shared/shotEncode';
+import { createCore } from '../core/core';
+import { dataLayout, defaultDataDir } from '../core/paths';
+import { checkInputFile, probeFile } from '../core/probe';
+import { runShotEncode, type ShotEncodeResult } from '../core/target/shotEncode';
+import { encoderArg } from './crfSearchCommand';
+import { EXIT_CANCELED } from './encodeCommand';
+import { renderTable } from './table';
+import { UsageError } from './usageError';
+
+/** Numbers from "a,b,c", each checked by `ok`. */
+function numberList(
+  flag: string,
+  text: string,
+  ok: (v: number) => boolean,
+  what: string,
+): number[] {
+  const values = text.split(',').map((t) => Number(t.trim()));
+  if (values.length === 0 || values.some((v, i) => !ok(v) || text.split(',')[i]!.trim() === ''))
+    throw new UsageError(`${flag} ${text}: give ${what}, separated by commas`);
+  return values;
+}
+
+/** Runs `vq shot-encode`; resolves to the exit code. */
+export async function shotEncodeCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: {
+      encoder: { type: 'string' },
+      preset: { type: 'string' },
+      'target-vmaf': { type: 'string' },
+      'target-kbps': { type: 'string' },
+      out: { type: 'string' },
+      crfs: { type: 'string' },
+      'min-shot-seconds': { type: 'string' },
+      'max-shot-seconds': { type: 'string' },
+      raw: { type: 'string' },
+      overwrite: { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (positionals.length !== 1) throw new UsageError('shot-encode takes exactly one SOURCE file');
+  if (!values.encoder)
+    throw new UsageError('shot-encode needs --encoder (x264, x265, svt-av1, aom, vp9)');
+  const encoder = encoderArg(values.encoder);
+  if ((values['target-vmaf'] === undefined) === (values['target-kbps'] === undefined))
+    throw new UsageError('shot-encode needs one of --target-vmaf Q or --target-kbps K');
+  const targets: ShotTarget[] =
+    values['target-vmaf'] !== undefined
+      ? numberList(
+          '--target-vmaf',
+          values['target-vmaf'],
+          (v) => v > 0 && v <= 100,
+          'VMAF targets above 0 up to 100',
+        ).map((quality) => ({ quality }))
+      : numberList(
+          '--target-kbps',
+          values['target-kbps']!,
+          (v) => v > 0 && v <= 1_000_000,
+          'bitrates in kb/s above 0',
+        ).map((kbps) => ({ kbps }));
+  if (!values.out)
+    throw new UsageError('shot-encode needs --out FILE (a folder with several targets)');
+  const crfs =
+    values.crfs === undefined
+      ? undefined
+      : numberList(
+          '--crfs',
+          values.crfs,
+          (v) => v >= ENCODERS[encoder].crf.min && v <= ENCODERS[encoder].crf.max,
+          `CRFs ${ENCODERS[encoder].crf.min}–${ENCODERS[encoder].crf.max}`,
+        );
+  if (crfs && crfs.length < 2) throw new UsageError('--crfs: give at least two CRFs');
+  const seconds = (flag: string, text: string | undefined): number | undefined => {
+    if (text === undefined) return undefined;
+    const v = Number(text);
+    if (!(v > 0 && v <= 600))
+      throw new UsageError(`${flag} ${text}: give seconds above 0, up to 600`);
+    return v;
+  };
+  const minShotSeconds = seconds('--min-shot-seconds', values['min-shot-seconds']);
+  const maxShotSeconds = seconds('--max-shot-seconds', values['max-shot-seconds']);
+  let outputs: string[];
+  if (targets.length === 1) {
+    if (!/\.(mp4|mkv|webm)$/i.test(values.out))
+      throw new UsageError(`--out ${values.out}: name a .mp4, .mkv or .webm file`);
+    outputs = [path.resolve(values.out)];
+  } else {
+    outputs = targets.map((t) =>
+      path.resolve(values.out!, `shots-${'kbps' in t ? `${t.kbps}kbps` : `vmaf${t.quality}`}.mp4`),
+    );
+  }
+  let raw;
+  if (values.raw !== undefined) {
+    const parsed = parseRawSpec(values.raw);
+    if (!parsed.ok) throw new UsageError(`--raw: ${parsed.message}`);
+    raw = parsed.spec;
+  }
+
+  const dataDir = defaultDataDir();
+  const core = createCore({ dataDir, host: { mode: 'web' }, queue: 'off' });
+  const abort = new AbortController();
+  const onSigint = (): void => {
+    if (abort.signal.aborted) return;
+    console.error('\nvq: canceling — stopping ffmpeg…');
+    abort.abort();
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  try {
+    const checked = await checkInputFile(path.resolve(positionals[0]!), { raw });
+    const ffprobe = await core.toolchain.binaryFor('probe');
+    const media = await probeFile(checked.realPath, { ffprobe, raw, countFrames: false });
+    let lastLine = 0;
+    const result = await runShotEncode(
+      {
+        source: { path: checked.realPath, raw: raw ?? null, media },
+        encoder,
+        preset: values.preset ?? null,
+        crfs,
+        targets,
+        outputs,
+        minShotSeconds,
+        maxShotSeconds,
+        overwrite: values.overwrite === true,
+        signal: abort.signal,
+        onEvent: (e) => {
+          if (e.type === 'shots') console.error(`vq: ${e.shots.length} shot(s)`);
+          else if (e.type === 'encoded') {
+            const now = Date.now();
+            if (now - lastLine > 2000 || e.done === e.total) {
+              lastLine = now;
+              console.error(`vq: encoded ${e.done} of ${e.total} shot encodes (CRF ${e.crf})`);
+            }
+          } else if (e.type === 'scoring')
+            console.error(`vq: scoring the ${e.crfs.length} CRF streams`);
+          else console.error(`vq: wrote ${e.file}`);
+        },
+      },
+      { toolchain: core.toolchain, cacheDir: dataLayout(dataDir).cache },
+    );
+    console.log(values.json ? JSON.stringify(result, null, 2) : describeShotEncode(result));
+    const unmet = result.outputs.filter((out) => !out.met);
+    for (const u of unmet) console.error(`vq: a target is out of reach: ${u.why}`);
+    return unmet.length ? 1 : 0;
+  } catch (err) {
+    if (abort.signal.aborted) return EXIT_CANCELED;
+    throw err;
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+    core.close();
+  }
+}
+
+/** The outputs for a person: each target's result, then its shots' CRFs. */
+export function describeShotEncode(r: ShotEncodeResult): string {
+  const lines = [
+    `${path.basename(r.source)}: ${r.shots.length} shots, each encoded at CRF ${r.crfs.join(', ')} with ${ENCODERS[r.encoder].label}${r.preset ? `, preset ${r.preset}` : ''} (${r.seconds.toFixed(1)} s)`,
+  ];
+  for (const out of r.outputs) {
+    const t =
+      'kbps' in out.target ? `${formatBitrate(out.target.kbps)}` : `VMAF ${out.target.quality}`;
+    lines.push(
+      '',
+      `Target ${t}: VMAF ${out.result.vmaf.toFixed(2)}, ${formatBitrate(out.result.bitrateKbps)} video, ${formatBytes(out.result.sizeBytes)} (predicted VMAF ${out.predicted.vmaf.toFixed(2)}, ${formatBitrate(out.predicted.bitrateKbps)})` +
+        (out.why ? ` — out of reach: ${out.why}` : ''),
+      `  ${out.result.file}`,
+      renderTable(
+        ['shot', 'frames', 'CRF', 'bitrate', 'VMAF'],
+        out.shots.map((s, i) => [
+          String(i + 1),
+          `${s.start}–${s.end - 1}`,
+          String(s.crf),
+          formatBitrate(s.kbps),
+          s.vmaf.toFixed(2),
+        ]),
+      )
+        .split('\n')
+        .map((l) => `  ${l}`)
+        .join('\n'),
+    );
+  }
+  return lines.join('\n');
+}

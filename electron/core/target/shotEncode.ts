@@ -1,0 +1,345 @@
+/**
+ * Per-shot encoding (issue 16; shared/shotEncode.ts has the method):
+ * 1. The title's shots (core/shots), here at least 1 s and at most 10 s long by default.
+ * 2. Every shot is encoded at each CRF of a grid, as its own chunk (the chunk encoder of chunked
+ *    encoding: exact frames, a keyframe at the shot's start), and the chunks of each CRF are
+ *    joined without re-encoding into one stream of the whole title.
+ * 3. Those streams are scored against the title in one scoring run; each shot's quality is the
+ *    mean of its frames, its bits the sum of its packets.
+ * 4. Each shot's hull, one slope for all shots, and for each target the point of the title's
+ *    curve that meets it: a CRF per shot.
+ * 5. The chosen chunks are joined (stream copy) into the output, checked (frame count, a keyframe
+ *    at every shot start, timestamps, a clean decode) and scored against the title.
+ * Work files go to a folder that is removed at the end; an output is written under a temporary
+ * name and renamed only once checked.
+ */
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { VqError } from '../../../shared/errors';
+import type { SoftwareEncoder } from '../../../shared/ladder';
+import type { MediaInfo, RawVideoSpec } from '../../../shared/media';
+import { mean } from '../../../shared/pooling';
+import { pickForTarget, titleCurve, type ShotTarget } from '../../../shared/shotEncode';
+import type { Shot } from '../../../shared/shots';
+import { chooseEncodeBinary } from '../encode/chooseBinary';
+import { chunkEncodeArgs } from '../encode/chunks/chunkCommand';
+import { joinChunks } from '../encode/chunks/joinChunks';
+import { verifyJoined } from '../encode/chunks/verifyJoined';
+import { sourceGeometry } from '../encode/planBatch';
+import { parseFrameRate } from '../media/frameSeek';
+import { scoreRun } from '../scoreEngine';
+import { findShots } from '../shots/findShots';
+import type { Toolchain } from '../toolchain';
+import {
+  checkTargetRun,
+  moveFile,
+  planCrfRung,
+  rangeOf,
+  encodeOrThrow,
+  videoPackets,
+} from './encodeTools';
+
+/** The CRF grid each shot is encoded at, by encoder (a quality range streaming uses). */
+export const SHOT_CRFS: Readonly<Record<SoftwareEncoder, number[]>> = {
+  libx264: [18, 22, 26, 30, 34, 38],
+  libx265: [20, 24, 28, 32, 36, 40],
+  libsvtav1: [24, 30, 36, 42, 48, 54],
+  'libaom-av1': [24, 30, 36, 42, 48, 54],
+  'libvpx-vp9': [24, 30, 36, 42, 48, 54],
+};
+
+/** What a per-shot encode reports as it goes. */
+export type ShotEncodeEvent =
+  | { type: 'shots'; shots: Shot[] }
+  | { type: 'encoded'; crf: number; shot: number; done: number; total: number }
+  | { type: 'scoring'; crfs: number[] }
+  | { type: 'output'; target: ShotTarget; file: string };
+
+/** What to encode. */
+export interface ShotEncodeOptions {
+  source: { path: string; raw: RawVideoSpec | null; media: MediaInfo };
+  encoder: SoftwareEncoder;
+  preset?: string | null;
+  crfs?: number[];
+  /** One output per target, in the same order as `outputs`. */
+  targets: ShotTarget[];
+  outputs: string[];
+  minShotSeconds?: number;
+  maxShotSeconds?: number;
+  /** Replace outputs that exist. */
+  overwrite?: boolean;
+  signal?: AbortSignal;
+  onEvent?: (e: ShotEncodeEvent) => void;
+}
+
+/** One shot's choice in an output. */
+export interface ShotChoice {
+  start: number;
+  end: number;
+  crf: number;
+  kbps: number;
+  vmaf: number;
+}
+
+/** One output: the target, what the curve predicted, what the joined file measured. */
+export interface ShotEncodeOutput {
+  target: ShotTarget;
+  met: boolean;
+  why: string | null;
+  shots: ShotChoice[];
+  predicted: { vmaf: number; bitrateKbps: number };
+  result: { vmaf: number; bitrateKbps: number; sizeBytes: number; file: string };
+}
+
+/** The whole run. */
+export interface ShotEncodeResult {
+  source: string;
+  encoder: SoftwareEncoder;
+  preset: string | null;
+  crfs: number[];
+  shots: Shot[];
+  /** The title's rate–quality curve from the shots' hulls (what any target can have). */
+  curve: { bitrateKbps: number; vmaf: number }[];
+  /** Each shot at each CRF of the grid (rows: shots; columns: CRFs). */
+  grid: { kbps: number; vmaf: number }[][];
+  outputs: ShotEncodeOutput[];
+  seconds: number;
+}
+
+/** Runs a per-shot encode (see the file comment). */
+export async function runShotEncode(
+  o: ShotEncodeOptions,
+  deps: {
+    toolchain: Pick<Toolchain, 'binaryFor' | 'report'>;
+    cacheDir: string | null;
+    tmpDir?: string;
+  },
+): Promise<ShotEncodeResult> {
+  if (o.targets.length === 0 || o.targets.length !== o.outputs.length)
+    throw new VqError('INVALID_ARGS', 'Give one output file for each target.');
+  checkTargetRun({
+    encoder: o.encoder,
+    preset: o.preset ?? null,
+    media: o.source.media,
+    raw: o.source.raw,
+    source: o.source.path,
+    outputs: o.outputs,
+    overwrite: o.overwrite,
+  });
+  const crfs = [...new Set(o.crfs ?? SHOT_CRFS[o.encoder])].sort((a, b) => a - b);
+  if (crfs.length < 2)
+    throw new VqError('INVALID_ARGS', 'A per-shot encode needs at least two CRFs.');
+  const geometry = sourceGeometry(o.source.media, o.source.raw);
+  const rate = parseFrameRate(String(geometry.frameRate ?? ''));
+  if (!rate)
+    throw new VqError(
+      'INVALID_ARGS',
+      `${o.source.path} has no constant frame rate to cut shots by.`,
+    );
+  const fps = rate.num / rate.den;
+  const started = Date.now();
+  const report = await deps.toolchain.report();
+  const encodeBin = chooseEncodeBinary(report, [o.encoder]);
+  const decodeBin = await deps.toolchain.binaryFor('decode');
+  const ffprobe = await deps.toolchain.binaryFor('probe');
+  const preset = o.preset ?? null;
+  const work = await fsp.mkdtemp(path.join(deps.tmpDir ?? os.tmpdir(), 'vq-shot-encode-'));
+  try {
+    const found = await findShots({
+      ffmpeg: decodeBin,
+      input: o.source.path,
+      raw: o.source.raw,
+      fps,
+      cacheDir: deps.cacheDir,
+      signal: o.signal,
+      minSeconds: o.minShotSeconds ?? 1,
+      maxSeconds: o.maxShotSeconds ?? 10,
+    });
+    const shots = found.shots;
+    o.onEvent?.({ type: 'shots', shots });
+    const total = found.frames;
+    const ends = shots.map((s) => s.end);
+    const input = { path: o.source.path, raw: o.source.raw };
+
+    // Every shot at every CRF, each CRF's chunks joined into one stream of the title.
+    const chunkOf = (c: number, i: number): string => path.join(work, `crf${c}`, `shot-${i}.mkv`);
+    const streams: string[] = [];
+    let done = 0;
+    for (const crf of crfs) {
+      const planned = planCrfRung(
+        { encoder: o.encoder, preset, crf },
+        o.source.media,
+        o.source.raw,
+      );
+      await fsp.mkdir(path.join(work, `crf${crf}`), { recursive: true });
+      for (let i = 0; i < shots.length; i++) {
+        const s = shots[i]!;
+        const args = chunkEncodeArgs(
+          input,
+          planned,
+          { index: i, start: s.start, end: s.end },
+          rate,
+          chunkOf(crf, i),
+        );
+        await encodeOrThrow(encodeBin, args, {
+          signal: o.signal,
+          what: `shot ${i + 1} at CRF ${crf}`,
+        });
+        o.onEvent?.({
+          type: 'encoded',
+          crf,
+          shot: i,
+          done: ++done,
+          total: crfs.length * shots.length,
+        });
+      }
+      const stream = path.join(work, `crf${crf}.mkv`);
+      await joinChunks({
+        ffmpeg: encodeBin,
+        chunks: shots.map((_, i) => chunkOf(crf, i)),
+        source: input,
+        rung: planned,
+        output: stream,
+        signal: o.signal,
+      });
+      streams.push(stream);
+    }
+
+    // One scoring run for every CRF's stream; then each shot's quality and bits per CRF.
+    o.onEvent?.({ type: 'scoring', crfs });
+    const run = await scoreRun(
+      {
+        reference: { path: o.source.path, raw: o.source.raw, media: o.source.media },
+        distorted: streams.map((p) => ({ path: p })),
+        metrics: ['vmaf'],
+        align: 'off',
+      },
+      { toolchain: deps.toolchain, tmpDir: work, cacheDir: deps.cacheDir },
+      { signal: o.signal },
+    );
+    const grid: { bits: number; vmaf: number }[][] = shots.map(() => []);
+    for (let c = 0; c < crfs.length; c++) {
+      const vmaf = run.results[c]?.perFrame.vmaf;
+      if (!vmaf || vmaf.length !== total) {
+        throw new VqError(
+          'FFMPEG_FAILED',
+          `Scoring the CRF ${crfs[c]} stream gave ${vmaf?.length ?? 0} VMAF values for ${total} frames.`,
+        );
+      }
+      const bits = shots.map(() => 0);
+      for (const p of await videoPackets(ffprobe, streams[c]!, fps, o.signal))
+        bits[rangeOf(ends, p.frame)]! += p.bytes * 8;
+      shots.forEach((s, i) =>
+        grid[i]!.push({ bits: bits[i]!, vmaf: mean(vmaf.slice(s.start, s.end)) }),
+      );
+    }
+    const { hulls, curve } = titleCurve(
+      shots.map((s, i) => ({
+        frames: s.end - s.start,
+        points: grid[i]!.map((g, c) => ({ crf: crfs[c]!, bits: g.bits, quality: g.vmaf })),
+      })),
+    );
+    const seconds = total / fps;
+
+    // Each target's choices joined, checked and scored.
+    const outputs: ShotEncodeOutput[] = [];
+    for (let t = 0; t < o.targets.length; t++) {
+      const target = o.targets[t]!;
+      const picked = pickForTarget(curve, target, seconds);
+      const chosen = shots.map((_, i) => hulls[i]![picked.point.choice[i]!]!);
+      const final = path.resolve(o.outputs[t]!);
+      const ext = path.extname(final).toLowerCase();
+      const container = ext === '.mp4' ? 'mp4' : ext === '.webm' ? 'webm' : 'mkv';
+      const outRung = planCrfRung(
+        {
+          encoder: o.encoder,
+          preset,
+          crf: chosen[0]!.crf,
+          container,
+          audio: o.source.media.audio.length ? { mode: 'aac', bitrateKbps: 128 } : { mode: 'none' },
+        },
+        o.source.media,
+        o.source.raw,
+      );
+      const joined = path.join(work, `output-${t}${ext || '.mkv'}`);
+      await joinChunks({
+        ffmpeg: encodeBin,
+        chunks: chosen.map((p, i) => chunkOf(p.crf, i)),
+        source: input,
+        rung: outRung,
+        output: joined,
+        signal: o.signal,
+      });
+      const check = await verifyJoined({
+        ffprobe,
+        ffmpeg: decodeBin,
+        file: joined,
+        expectedFrames: total,
+        boundaries: shots.map((s) => s.start),
+        signal: o.signal,
+      });
+      if (!check.ok) {
+        throw new VqError(
+          'FFMPEG_FAILED',
+          `The joined shots do not make a whole title: ${check.problems.join('; ')}.`,
+        );
+      }
+      const scored = await scoreRun(
+        {
+          reference: { path: o.source.path, raw: o.source.raw, media: o.source.media },
+          distorted: [{ path: joined }],
+          metrics: ['vmaf'],
+          align: 'off',
+        },
+        { toolchain: deps.toolchain, tmpDir: work, cacheDir: deps.cacheDir },
+        { signal: o.signal },
+      );
+      const videoBits = (await videoPackets(ffprobe, joined, fps, o.signal)).reduce(
+        (n, p) => n + p.bytes * 8,
+        0,
+      );
+      const sizeBytes = (await fsp.stat(joined)).size;
+      await fsp.mkdir(path.dirname(final), { recursive: true });
+      await moveFile(joined, final);
+      o.onEvent?.({ type: 'output', target, file: final });
+      outputs.push({
+        target,
+        met: picked.met,
+        why: picked.met ? null : picked.why,
+        shots: shots.map((s, i) => ({
+          start: s.start,
+          end: s.end,
+          crf: chosen[i]!.crf,
+          kbps: chosen[i]!.bits / ((s.end - s.start) / fps) / 1000,
+          vmaf: chosen[i]!.quality,
+        })),
+        predicted: { vmaf: picked.point.quality, bitrateKbps: picked.point.bits / seconds / 1000 },
+        result: {
+          vmaf: scored.results[0]!.metrics.vmaf!.mean,
+          bitrateKbps: videoBits / seconds / 1000,
+          sizeBytes,
+          file: final,
+        },
+      });
+    }
+    return {
+      source: o.source.path,
+      encoder: o.encoder,
+      preset,
+      crfs,
+      shots,
+      curve: curve.map((p) => ({ bitrateKbps: p.bits / seconds / 1000, vmaf: p.quality })),
+      grid: grid.map((row, i) =>
+        row.map((g) => ({
+          kbps: g.bits / ((shots[i]!.end - shots[i]!.start) / fps) / 1000,
+          vmaf: g.vmaf,
+        })),
+      ),
+      outputs,
+      seconds: (Date.now() - started) / 1000,
+    };
+  } finally {
+    await fsp.rm(work, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { pickForTarget, shotHull, titleCurve, type ShotCandidates } from './shotEncode';
+
+/** A shot whose quality at bits b is top − k / b (concave, like real curves), at CRFs 20…40. */
+function shot(frames: number, top: number, k: number, scale: number): ShotCandidates {
+  return {
+    frames,
+    points: [20, 25, 30, 35, 40].map((crf) => {
+      const bits = scale * Math.exp(-0.12 * (crf - 20));
+      return { crf, bits, quality: top - k / bits };
+    }),
+  };
+}
+
+describe('shotHull', () => {
+  it('keeps the points a slope would choose, cheapest first', () => {
+    const hull = shotHull([
+      { crf: 20, bits: 1000, quality: 95 },
+      { crf: 25, bits: 600, quality: 92 },
+      { crf: 30, bits: 400, quality: 80 }, // under the chord from 25 to 35
+      { crf: 35, bits: 300, quality: 79 },
+      { crf: 38, bits: 320, quality: 70 }, // costs more than 35 for less
+    ]);
+    expect(hull.map((p) => p.crf)).toEqual([35, 25, 20]);
+  });
+});
+
+describe('titleCurve', () => {
+  it('spends bits where they buy the most quality per frame, and rises monotonically', () => {
+    const easy = shot(100, 98, 20, 200); // cheap to make good
+    const hard = shot(100, 96, 3000, 2000); // needs many bits
+    const { curve } = titleCurve([easy, hard]);
+    for (let i = 1; i < curve.length; i++) {
+      expect(curve[i]!.bits).toBeGreaterThan(curve[i - 1]!.bits);
+      expect(curve[i]!.quality).toBeGreaterThan(curve[i - 1]!.quality);
+      expect(curve[i]!.lambda).toBeLessThanOrEqual(curve[i - 1]!.lambda);
+    }
+    expect(curve[0]!.choice).toEqual([0, 0]);
+    expect(curve.at(-1)!.choice).toEqual([4, 4]);
+  });
+
+  it('is the best allocation: no other choice of CRFs gives more quality for the bits', () => {
+    const shots = [shot(50, 97, 40, 300), shot(120, 95, 900, 1500), shot(80, 99, 5, 100)];
+    const { hulls, curve } = titleCurve(shots);
+    const frames = 250;
+    // Every combination of hull points, against the curve at its bits.
+    const combos: { bits: number; quality: number }[] = [];
+    const walk = (i: number, bits: number, q: number): void => {
+      if (i === shots.length) return void combos.push({ bits, quality: q / frames });
+      for (const p of hulls[i]!) walk(i + 1, bits + p.bits, q + p.quality * shots[i]!.frames);
+    };
+    walk(0, 0, 0);
+    // At each of its points, no combination spending no more bits scores higher.
+    for (const p of curve) {
+      for (const c of combos) {
+        if (c.bits <= p.bits + 1e-9) expect(c.quality).toBeLessThanOrEqual(p.quality + 1e-9);
+      }
+    }
+    expect(combos.length).toBe(125);
+  });
+
+  it('refuses a shot with nothing to choose from', () => {
+    expect(() => titleCurve([])).toThrow(/no shots/);
+    expect(() => titleCurve([{ frames: 10, points: [] }])).toThrow(/Shot 1 has no usable encode/);
+  });
+});
+
+describe('pickForTarget', () => {
+  const { curve } = titleCurve([shot(100, 98, 20, 200), shot(100, 96, 3000, 2000)]);
+  it('takes the best quality within a bitrate, or the cheapest reaching a quality', () => {
+    const seconds = 4;
+    const mid = curve[Math.floor(curve.length / 2)]!;
+    const byRate = pickForTarget(curve, { kbps: mid.bits / seconds / 1000 }, seconds);
+    expect(byRate).toMatchObject({ met: true, point: mid });
+    const byQuality = pickForTarget(curve, { quality: mid.quality }, seconds);
+    expect(byQuality).toMatchObject({ met: true, point: mid });
+  });
+
+  it('says why a target cannot be met, with the nearest point', () => {
+    const low = pickForTarget(curve, { kbps: 0.0001 }, 4);
+    expect(low).toMatchObject({ met: false, point: curve[0] });
+    expect(low.met ? '' : low.why).toMatch(/cheapest choice .* needs/);
+    const high = pickForTarget(curve, { quality: 100 }, 4);
+    expect(high).toMatchObject({ met: false, point: curve.at(-1) });
+  });
+});

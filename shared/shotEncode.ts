@@ -1,0 +1,128 @@
+/**
+ * Per-shot encoding (Netflix's Dynamic Optimizer, ../shared/reference/methods.md §1.4): every
+ * shot of a title encoded at several CRFs, each shot's convex hull of (bits, quality), and one
+ * slope λ for all shots — each shot takes the hull point where quality gained per bit falls to λ —
+ * chosen so the title meets a target bitrate or quality. Pure: points in, choices out.
+ *
+ * The allocation is the greedy form of the constant-slope rule: every shot starts at its cheapest
+ * hull point, and the upgrade with the most quality per bit (quality weighted by the shot's
+ * frames, as the title's mean is) is taken next, one at a time. On convex hulls each upgrade is
+ * the next point of the title's own hull, so the sequence is the title's rate–quality curve and a
+ * target is met by walking it.
+ */
+import { VqError } from './errors';
+import { convexHull } from './rd/hull';
+
+/** One shot encoded at one CRF: what it cost and what it scored. */
+export interface ShotPoint {
+  crf: number;
+  /** Bits of the shot's video. */
+  bits: number;
+  /** The shot's pooled quality (the mean over its frames). */
+  quality: number;
+}
+
+/** A shot as the allocation sees it: its length in frames and its measured points. */
+export interface ShotCandidates {
+  frames: number;
+  points: ShotPoint[];
+}
+
+/** The shot's hull: the points some slope λ would choose, cheapest first. */
+export function shotHull(points: readonly ShotPoint[]): ShotPoint[] {
+  const hull = convexHull(points.map((p) => ({ ...p, bitrate: p.bits })));
+  return hull.map(({ crf, bits, quality }) => ({ crf, bits, quality }));
+}
+
+/** A point of the title's curve: the choice per shot (index into its hull) and the totals. */
+export interface TitlePoint {
+  /** Per shot, the index of its chosen point in {@link shotHull} order. */
+  choice: number[];
+  bits: number;
+  /** The title's mean quality (frames-weighted mean of the shots' qualities). */
+  quality: number;
+  /** The slope at which the last upgrade was taken (quality·frames per bit); Infinity at the start. */
+  lambda: number;
+}
+
+/**
+ * The title's rate–quality curve from its shots' hulls, cheapest first: the start (every shot at
+ * its cheapest point) and one point per upgrade (see the file comment).
+ */
+export function titleCurve(shots: readonly ShotCandidates[]): {
+  hulls: ShotPoint[][];
+  curve: TitlePoint[];
+} {
+  if (shots.length === 0)
+    throw new VqError('INVALID_ARGS', 'A title with no shots has nothing to allocate.');
+  const hulls = shots.map((s, i) => {
+    const h = shotHull(s.points);
+    if (h.length === 0)
+      throw new VqError('INVALID_ARGS', `Shot ${i + 1} has no usable encode to choose from.`);
+    return h;
+  });
+  const frames = shots.reduce((n, s) => n + s.frames, 0);
+  const choice = hulls.map(() => 0);
+  let bits = hulls.reduce((n, h) => n + h[0]!.bits, 0);
+  let weighted = hulls.reduce((n, h, i) => n + h[0]!.quality * shots[i]!.frames, 0);
+  const curve: TitlePoint[] = [
+    { choice: [...choice], bits, quality: weighted / frames, lambda: Infinity },
+  ];
+  // Each shot's next upgrade and its slope; the steepest is taken each time (hull slopes fall).
+  const slopeOf = (i: number): number => {
+    const h = hulls[i]!;
+    const c = choice[i]!;
+    if (c + 1 >= h.length) return -Infinity;
+    return ((h[c + 1]!.quality - h[c]!.quality) * shots[i]!.frames) / (h[c + 1]!.bits - h[c]!.bits);
+  };
+  const slopes = hulls.map((_, i) => slopeOf(i));
+  for (;;) {
+    let best = -1;
+    for (let i = 0; i < slopes.length; i++) if (best < 0 || slopes[i]! > slopes[best]!) best = i;
+    if (best < 0 || slopes[best] === -Infinity) break;
+    const h = hulls[best]!;
+    const c = choice[best]!;
+    bits += h[c + 1]!.bits - h[c]!.bits;
+    weighted += (h[c + 1]!.quality - h[c]!.quality) * shots[best]!.frames;
+    const lambda = slopes[best]!;
+    choice[best] = c + 1;
+    slopes[best] = slopeOf(best);
+    curve.push({ choice: [...choice], bits, quality: weighted / frames, lambda });
+  }
+  return { hulls, curve };
+}
+
+/** What the title must meet: a mean bitrate (at most) or a mean quality (at least). */
+export type ShotTarget = { kbps: number } | { quality: number };
+
+/**
+ * The point of the title's curve for a target: the best quality within the bitrate, or the
+ * cheapest reaching the quality. Null when no point can (the bitrate is below the cheapest
+ * choice, or the quality above the best): `why` says which.
+ */
+export function pickForTarget(
+  curve: readonly TitlePoint[],
+  target: ShotTarget,
+  seconds: number,
+): { point: TitlePoint; met: true } | { point: TitlePoint; met: false; why: string } {
+  if ('kbps' in target) {
+    const budget = target.kbps * 1000 * seconds;
+    let chosen: TitlePoint | null = null;
+    for (const p of curve) if (p.bits <= budget) chosen = p;
+    if (chosen) return { point: chosen, met: true };
+    const cheapest = curve[0]!;
+    return {
+      point: cheapest,
+      met: false,
+      why: `the cheapest choice (every shot at its cheapest encode) needs ${Math.round(cheapest.bits / seconds / 1000)} kb/s`,
+    };
+  }
+  const reach = curve.find((p) => p.quality >= target.quality);
+  if (reach) return { point: reach, met: true };
+  const best = curve[curve.length - 1]!;
+  return {
+    point: best,
+    met: false,
+    why: `the best choice (every shot at its best encode) gives ${best.quality.toFixed(2)}`,
+  };
+}
