@@ -129,7 +129,7 @@ export function pickSamples(
   const spans: SampleSpan[] = [];
   let previousEnd = 0;
   for (let k = 0; k < o.count; k++) {
-    const middle = Math.floor(((k + 0.5) * totalFrames) / o.count);
+    const middle = sampleMiddles(totalFrames, o.count)[k]!;
     // The last shot start at or before the middle.
     let shotStart = 0;
     for (const s of starts) if (s <= middle) shotStart = Math.max(shotStart, s);
@@ -161,6 +161,11 @@ export function bytesAsInTitle(
     const rest = total - first.bytes;
     return rest + rest / (own.length - 1);
   });
+}
+
+/** The middle frame of each of `count` equal stretches of a title: where the samples are centred. */
+export function sampleMiddles(totalFrames: number, count: number): number[] {
+  return Array.from({ length: count }, (_, k) => Math.floor(((k + 0.5) * totalFrames) / count));
 }
 
 /** One step of a search: the samples encoded at `crf`, scored. */

@@ -130,7 +130,8 @@ export async function crfSearchCommand(args: string[]): Promise<number> {
   try {
     const checked = await checkInputFile(path.resolve(positionals[0]!), { raw });
     const ffprobe = await core.toolchain.binaryFor('probe');
-    const media = await probeFile(checked.realPath, { ffprobe, raw, countFrames: false });
+    // Frames counted (a pass over the packets, no decoding): the samples are placed by them.
+    const media = await probeFile(checked.realPath, { ffprobe, raw });
     const result = await runCrfSearch(
       {
         source: { path: checked.realPath, raw: raw ?? null, media },
@@ -169,7 +170,9 @@ function describeEvent(e: CrfSearchEvent, metric: RdQuality): string | null {
   const label = RD_QUALITY_LABELS[metric];
   switch (e.type) {
     case 'shots':
-      return `${e.shots.shots.length} shot(s) in ${e.shots.frames} frames${e.shots.cached ? ' (from the cache)' : ''}`;
+      return e.shots === null
+        ? `${e.frames} frames; cuts looked for just before each sample (the title's shots are not cached)`
+        : `${e.shots} shot(s) in ${e.frames} frames${e.cached ? ' (from the cache)' : ''}`;
     case 'samples': {
       const secs = e.samples.reduce((n, s) => n + s.frames, 0);
       return e.coverage >= 1

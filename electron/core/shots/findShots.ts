@@ -29,7 +29,14 @@ export interface FindShotsOptions {
 }
 
 /** The title's shots with the rules and filter that made them. */
-export async function findShots(o: FindShotsOptions): Promise<TitleShots> {
+export async function findShots(o: FindShotsOptions & { cachedOnly?: false }): Promise<TitleShots>;
+/** With `cachedOnly`: the shots when the title's scene scores are in the cache, else null. */
+export async function findShots(
+  o: FindShotsOptions & { cachedOnly: true },
+): Promise<TitleShots | null>;
+export async function findShots(
+  o: FindShotsOptions & { cachedOnly?: boolean },
+): Promise<TitleShots | null> {
   if (o.fps === null || !(o.fps > 0)) {
     throw new VqError(
       'INVALID_ARGS',
@@ -39,7 +46,10 @@ export async function findShots(o: FindShotsOptions): Promise<TitleShots> {
   }
   // Rules are checked before the decode: a mistyped length fails at once.
   const rules = shotRules(o.fps, o);
-  const measured = await loadSceneScores(o);
+  const measured = o.cachedOnly
+    ? await loadSceneScores({ ...o, cachedOnly: true })
+    : await loadSceneScores({ ...o, cachedOnly: false });
+  if (!measured) return null;
   return {
     frames: measured.scores.length,
     fps: o.fps,

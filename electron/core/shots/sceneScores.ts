@@ -12,10 +12,11 @@
  * scdet's, the one scale kept here.
  */
 import { VqError } from '../../../shared/errors';
-import { videoStreamArgs } from '../../../shared/ffmpegInput';
+import { fileInputArgs, videoStreamArgs } from '../../../shared/ffmpegInput';
 import type { RawVideoSpec } from '../../../shared/media';
 import { DEFAULT_SCENE_THRESHOLD } from '../../../shared/shots';
 import { lastLines, runTool } from '../ffmpeg/process';
+import { seekBeforeFrame, type FrameRate } from '../media/frameSeek';
 
 /** Which filter scores the frames. */
 export type SceneMethod = 'scdet' | 'select';
@@ -86,6 +87,50 @@ export function cutsAbove(
   const cuts: number[] = [];
   for (let i = 1; i < scores.length; i++) if (scores[i]! >= threshold) cuts.push(i);
   return cuts;
+}
+
+/**
+ * Scene scores of a few stretches of a title only, for when the title's are not cached and one
+ * decode of all of it would cost more than the work that needs them (a CRF search places its
+ * samples by the cuts just before each). Each stretch [start, start + frames) is read with a seek
+ * to just before it (media/frameSeek.ts) and scored as a whole decode would score it, but its first
+ * frame, which has no frame before it here, scores 0. Keys are the title's frame numbers.
+ */
+export async function measureSceneScoresNear(
+  o: Omit<SceneScoreOptions, 'onFrames'> & {
+    rate: FrameRate;
+    stretches: readonly { start: number; frames: number }[];
+  },
+): Promise<{ method: SceneMethod; scores: Map<number, number> }> {
+  const method = o.method ?? ((await hasScdet(o.ffmpeg, o.signal)) ? 'scdet' : 'select');
+  const scores = new Map<number, number>();
+  for (const st of o.stretches) {
+    const parsed = new SceneScores();
+    const seek =
+      st.start > 0 ? ['-ss', Math.max(0, seekBeforeFrame(st.start, o.rate)).toFixed(6)] : [];
+    const args = [
+      ...['-hide_banner', '-nostdin', '-loglevel', 'error', ...seek],
+      ...fileInputArgs(o.input, { raw: o.raw }),
+      ...['-map', '0:v:0', '-an', '-sn', '-dn'],
+      ...['-vf', `trim=end_frame=${st.frames},${sceneFilter(method)}`, '-f', 'null', '-'],
+    ];
+    const r = await runTool(o.ffmpeg, args, {
+      purpose: 'probe',
+      signal: o.signal,
+      collectStdout: false,
+      onStdoutLine: (line) => parsed.addLine(line),
+    });
+    if (r.canceled) throw new VqError('CANCELED', 'Scene detection was canceled.');
+    if (r.code !== 0) {
+      throw new VqError(
+        'FFMPEG_FAILED',
+        `Scene detection of ${o.input} failed (exit ${r.code ?? r.signal}): ${lastLines(r.stderrTail, 3)}`,
+      );
+    }
+    const dense = parsed.dense(method === 'select' ? SELECT_TO_SCDET : 1);
+    for (let i = 1; i < dense.length; i++) scores.set(st.start + i, dense[i]!);
+  }
+  return { method, scores };
 }
 
 /** The frame indices (ascending, never 0) where a new scene starts: every frame at or over `threshold`. */

@@ -28,8 +28,15 @@ export function storedScenesPath(cacheDir: string, identity: string): string {
  * there, else measured (one decode) and stored.
  */
 export async function loadSceneScores(
-  o: SceneScoreOptions & { cacheDir?: string | null },
-): Promise<MeasuredSceneScores & { cached: boolean }> {
+  o: SceneScoreOptions & { cacheDir?: string | null; cachedOnly?: false },
+): Promise<MeasuredSceneScores & { cached: boolean }>;
+/** With `cachedOnly`: the cached scores, or null when there are none (nothing is decoded). */
+export async function loadSceneScores(
+  o: SceneScoreOptions & { cacheDir?: string | null; cachedOnly: true },
+): Promise<(MeasuredSceneScores & { cached: boolean }) | null>;
+export async function loadSceneScores(
+  o: SceneScoreOptions & { cacheDir?: string | null; cachedOnly?: boolean },
+): Promise<(MeasuredSceneScores & { cached: boolean }) | null> {
   const source = await sourceIdentity({ ffmpeg: o.ffmpeg, input: o.input, raw: o.raw });
   const identity = `${source}\nscenes:${o.method ?? 'auto'}`;
   const file = o.cacheDir ? storedScenesPath(o.cacheDir, identity) : null;
@@ -38,6 +45,7 @@ export async function loadSceneScores(
     const entry = stored ? readScenesEntry(stored, identity) : null;
     if (entry) return { ...entry, cached: true };
   }
+  if (o.cachedOnly) return null;
   const measured = await measureSceneScores(o);
   if (file) await storeCacheEntry(file, scenesEntry(identity, measured));
   return { ...measured, cached: false };

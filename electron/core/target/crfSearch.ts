@@ -27,6 +27,7 @@ import {
   nextCrf,
   pickCrf,
   pickSamples,
+  sampleMiddles,
   predictionError,
   searchSpace,
   type CrfSearchResult,
@@ -45,13 +46,14 @@ import {
   type RdQuality,
 } from '../../../shared/rd/quality';
 import type { ScoreMetric } from '../../../shared/score';
-import type { TitleShots } from '../../../shared/shots';
+import { DEFAULT_SCENE_THRESHOLD, type Shot } from '../../../shared/shots';
 import { chooseEncodeBinary } from '../encode/chooseBinary';
 import { sourceGeometry } from '../encode/planBatch';
-import { parseFrameRate } from '../media/frameSeek';
+import { parseFrameRate, type FrameRate } from '../media/frameSeek';
 import { probeFile } from '../probe';
 import { scoreRun } from '../scoreEngine';
 import { findShots } from '../shots/findShots';
+import { measureSceneScoresNear } from '../shots/sceneScores';
 import {
   checkTargetRun,
   moveFile,
@@ -65,7 +67,8 @@ import type { Toolchain } from '../toolchain';
 
 /** What a search reports as it goes (the CLI's stderr lines, the app's live chart). */
 export type CrfSearchEvent =
-  | { type: 'shots'; shots: TitleShots }
+  /** The shots known: all of the title's (`shots` counted), or only those near the samples (null). */
+  | { type: 'shots'; shots: number | null; frames: number; cached: boolean }
   | { type: 'samples'; samples: SampleSpan[]; coverage: number }
   | { type: 'step-start'; crf: number; index: number }
   | { type: 'step'; step: CrfStep; index: number }
@@ -112,6 +115,73 @@ const METRIC_OF: Readonly<Record<RdQuality, ScoreMetric>> = {
   xpsnr: 'xpsnr',
   cambi: 'cambi',
 };
+
+/**
+ * The shots the samples are placed by, and the title's frame count. From the cache when the title's
+ * scene scores are there; else, when the title's frame count is known, only the stretch before each
+ * sample's middle is scored (all pickSamples looks at: a shot starting there pulls the sample back
+ * to it), which costs a few seconds where a decode of a film would cost minutes; else one decode.
+ */
+async function sampleShots(o: {
+  ffmpeg: string;
+  source: CrfSearchOptions['source'];
+  fps: number;
+  rate: FrameRate;
+  cacheDir: string | null;
+  signal?: AbortSignal;
+  samples: number | undefined;
+  sampleSeconds: number;
+  sampleFrames: number;
+}): Promise<{
+  total: number;
+  count: number;
+  shots: Shot[];
+  event: { shots: number | null; frames: number; cached: boolean };
+}> {
+  const base = {
+    ffmpeg: o.ffmpeg,
+    input: o.source.path,
+    raw: o.source.raw,
+    fps: o.fps,
+    cacheDir: o.cacheDir,
+    signal: o.signal,
+  };
+  const v = o.source.media.video;
+  const known =
+    v.frameCount !== null &&
+    (v.frameCountSource === 'container' || v.frameCountSource === 'counted');
+  const cached = await findShots({ ...base, cachedOnly: true });
+  if (cached || !known) {
+    const all = cached ?? (await findShots(base));
+    return {
+      total: all.frames,
+      count: o.samples ?? defaultSampleCount(all.frames / o.fps, o.sampleSeconds),
+      shots: all.shots,
+      event: { shots: all.shots.length, frames: all.frames, cached: all.cached },
+    };
+  }
+  const total = v.frameCount!;
+  const count = o.samples ?? defaultSampleCount(total / o.fps, o.sampleSeconds);
+  const whole = count * o.sampleFrames >= 0.85 * total;
+  const stretches = whole
+    ? []
+    : sampleMiddles(total, count).map((m) => {
+        const start = Math.max(0, m - o.sampleFrames);
+        return { start, frames: m - start + 1 };
+      });
+  const near = await measureSceneScoresNear({ ...base, rate: o.rate, stretches });
+  const cuts = [...near.scores]
+    .filter(([, score]) => score >= DEFAULT_SCENE_THRESHOLD)
+    .map(([frame]) => frame)
+    .sort((a, b) => a - b);
+  const starts = [0, ...cuts];
+  const shots: Shot[] = starts.map((start, i) => ({
+    start,
+    end: starts[i + 1] ?? total,
+    by: i === 0 ? 'title' : 'cut',
+  }));
+  return { total, count, shots, event: { shots: null, frames: total, cached: false } };
+}
 
 /** Runs a search (see the file comment). */
 export async function runCrfSearch(
@@ -165,21 +235,21 @@ export async function runCrfSearch(
   const decodeBin = await deps.toolchain.binaryFor('decode');
   const work = await fsp.mkdtemp(path.join(deps.tmpDir ?? os.tmpdir(), 'vq-crf-search-'));
   try {
-    const shots = await findShots({
+    const sampleFrames = Math.max(1, Math.round(sampleSeconds * fps));
+    const place = await sampleShots({
       ffmpeg: decodeBin,
-      input: o.source.path,
-      raw: o.source.raw,
+      source: o.source,
       fps,
+      rate,
       cacheDir: deps.cacheDir,
       signal: o.signal,
+      samples: o.samples,
+      sampleSeconds,
+      sampleFrames,
     });
-    o.onEvent?.({ type: 'shots', shots });
-    const total = shots.frames;
-    const count = o.samples ?? defaultSampleCount(total / fps, sampleSeconds);
-    const spans = pickSamples(total, shots.shots, {
-      count,
-      frames: Math.max(1, Math.round(sampleSeconds * fps)),
-    });
+    o.onEvent?.({ type: 'shots', ...place.event });
+    const total = place.total;
+    const spans = pickSamples(total, place.shots, { count: place.count, frames: sampleFrames });
     const reelFrames = spans.reduce((n, s) => n + s.frames, 0);
     const coverage = reelFrames / total;
     o.onEvent?.({ type: 'samples', samples: spans, coverage });

@@ -165,7 +165,7 @@ export class TargetService {
 function applyEvent(s: TargetSearch, e: CrfSearchEvent): TargetSearch {
   switch (e.type) {
     case 'shots':
-      return { ...s, phase: 'samples', shots: e.shots.shots.length };
+      return { ...s, phase: 'samples', shots: e.shots };
     case 'samples':
       return { ...s, phase: 'steps', samples: e.samples, coverage: e.coverage };
     case 'step-start':
