@@ -5,7 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { makeSceneClip } from '../../testing/sceneClip';
 import { useTempDirs } from '../../testing/tempDir';
 import { requiredTool } from '../../testing/tools';
-import { detectSceneCuts, hasScdet, SceneScores } from './sceneScores';
+import {
+  detectSceneCuts,
+  hasScdet,
+  measureSceneScores,
+  measureSceneScoresNear,
+  SceneScores,
+} from './sceneScores';
 
 const tempDir = useTempDirs('vq-scenes-');
 const ffmpeg = requiredTool('ffmpeg', { pathOnly: true });
@@ -107,5 +113,34 @@ describe('detectSceneCuts', () => {
     await expect(
       detectSceneCuts({ ffmpeg, input: clip.path, signal: abort.signal, method: 'scdet' }),
     ).rejects.toMatchObject({ code: 'CANCELED' });
+  });
+});
+
+describe('measureSceneScoresNear', () => {
+  it('scores stretches as the whole decode does, by the title frame numbers', async () => {
+    const clip = makeSceneClip(tempDir(), { ffmpeg, scenes: [60, 70, 55, 65] });
+    const whole = await measureSceneScores({ ffmpeg, input: clip.path, method: 'scdet' });
+    const near = await measureSceneScoresNear({
+      ffmpeg,
+      input: clip.path,
+      method: 'scdet',
+      rate: { num: 25, den: 1 },
+      stretches: [
+        { start: 50, frames: 20 },
+        { start: 120, frames: 30 },
+        { start: 0, frames: 5 },
+      ],
+    });
+    // Every frame of the stretches (frame 0 never scores), as the whole decode scored it.
+    const frames = [...near.scores.keys()].sort((a, b) => a - b);
+    expect(frames).toEqual([
+      ...Array.from({ length: 4 }, (_, i) => 1 + i),
+      ...Array.from({ length: 20 }, (_, i) => 50 + i),
+      ...Array.from({ length: 30 }, (_, i) => 120 + i),
+    ]);
+    for (const f of frames) expect(near.scores.get(f)!).toBeCloseTo(whole.scores[f]!, 3);
+    // The cuts at 60 and 130 are among them, over the threshold.
+    expect(near.scores.get(60)!).toBeGreaterThan(10);
+    expect(near.scores.get(130)!).toBeGreaterThan(10);
   });
 });

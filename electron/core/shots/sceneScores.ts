@@ -93,8 +93,9 @@ export function cutsAbove(
  * Scene scores of a few stretches of a title only, for when the title's are not cached and one
  * decode of all of it would cost more than the work that needs them (a CRF search places its
  * samples by the cuts just before each). Each stretch [start, start + frames) is read with a seek
- * to just before it (media/frameSeek.ts) and scored as a whole decode would score it, but its first
- * frame, which has no frame before it here, scores 0. Keys are the title's frame numbers.
+ * to two frames before it (media/frameSeek.ts): a frame's score needs the frame before it and that
+ * frame's difference too, so from there on the scores are the whole decode's. Keys are the title's
+ * frame numbers (frame 0 never scores).
  */
 export async function measureSceneScoresNear(
   o: Omit<SceneScoreOptions, 'onFrames'> & {
@@ -105,14 +106,15 @@ export async function measureSceneScoresNear(
   const method = o.method ?? ((await hasScdet(o.ffmpeg, o.signal)) ? 'scdet' : 'select');
   const scores = new Map<number, number>();
   for (const st of o.stretches) {
+    const from = Math.max(0, st.start - 2);
     const parsed = new SceneScores();
-    const seek =
-      st.start > 0 ? ['-ss', Math.max(0, seekBeforeFrame(st.start, o.rate)).toFixed(6)] : [];
+    const seek = from > 0 ? ['-ss', Math.max(0, seekBeforeFrame(from, o.rate)).toFixed(6)] : [];
     const args = [
       ...['-hide_banner', '-nostdin', '-loglevel', 'error', ...seek],
       ...fileInputArgs(o.input, { raw: o.raw }),
       ...['-map', '0:v:0', '-an', '-sn', '-dn'],
-      ...['-vf', `trim=end_frame=${st.frames},${sceneFilter(method)}`, '-f', 'null', '-'],
+      ...['-vf', `trim=end_frame=${st.start + st.frames - from},${sceneFilter(method)}`],
+      ...['-f', 'null', '-'],
     ];
     const r = await runTool(o.ffmpeg, args, {
       purpose: 'probe',
@@ -128,7 +130,7 @@ export async function measureSceneScoresNear(
       );
     }
     const dense = parsed.dense(method === 'select' ? SELECT_TO_SCDET : 1);
-    for (let i = 1; i < dense.length; i++) scores.set(st.start + i, dense[i]!);
+    for (let i = Math.max(1, st.start - from); i < dense.length; i++) scores.set(from + i, dense[i]!);
   }
   return { method, scores };
 }
