@@ -102,3 +102,22 @@ test('a CRF search drawn as it goes, verified, and queued', async ({ page }) => 
   await expect(card).toBeVisible();
   await expect(card.getByTestId('batch-outcome')).toHaveText('Finished', { timeout: 60_000 });
 });
+
+test('a per-shot encode drawn over the title, shot by shot', async ({ page }) => {
+  await importFile(page, clip);
+  await page.getByTestId('nav-analysis').click();
+  const panel = page.getByTestId('analysis-view').getByTestId('shot-panel');
+  await panel.scrollIntoViewIfNeeded();
+  await panel.getByTestId('shot-encoder').selectOption('libx264');
+  await panel.getByTestId('shot-preset').selectOption('ultrafast');
+  await panel.getByTestId('shot-target-kind').selectOption('quality');
+  await panel.getByTestId('shot-target').fill('90');
+  await panel.getByTestId('shot-start').click();
+  const run = panel.getByTestId('shot-run');
+  await expect(run).toHaveAttribute('data-status', 'done', { timeout: 180_000 });
+  const strip = panel.getByTestId('shot-strip');
+  await expect(strip).toHaveAttribute('data-shots', '3');
+  await expect(strip.locator('.shot-strip-band')).toHaveCount(3);
+  await expect(panel.getByTestId('shot-result')).toContainText(/VMAF \d+\.\d\d, .* video/);
+  await panel.screenshot({ path: 'test-results/screenshots/shot-encode.png' });
+});

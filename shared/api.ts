@@ -9,6 +9,7 @@ import type { CommandEntry } from './activity';
 import type { WorkersStatus } from './workers';
 import { CrfSearchRequestSchema, type TargetSearch } from './crfSearch';
 import type { TitleShots } from './shots';
+import { ShotEncodeRequestSchema, type ShotEncodeRun } from './shotEncode';
 import type { AnalysisData } from './analysis';
 import type { PerTitleRun } from './perTitle';
 import type { ApiError } from './errors';
@@ -237,6 +238,10 @@ export const requestSchemas = {
   'target.cancel': z.object({ id: z.string().regex(/^[0-9a-f]{16}$/, 'not a search id') }).strict(),
   /** The CRF searches of a source run since the app started, newest first. */
   'target.list': z.object({ sourceId: IdArg }).strict(),
+  /** Starts a per-shot encode of a source to one target (one run at a time; `shotencode.updated`). */
+  'shotencode.start': ShotEncodeRequestSchema,
+  'shotencode.cancel': z.object({ id: z.string().regex(/^[0-9a-f]{16}$/, 'not a run id') }).strict(),
+  'shotencode.list': z.object({ sourceId: IdArg }).strict(),
 } as const;
 
 /** Every method name. */
@@ -315,6 +320,9 @@ export interface VqResults {
   'target.start': TargetSearch;
   'target.cancel': TargetSearch;
   'target.list': { searches: TargetSearch[] };
+  'shotencode.start': ShotEncodeRun;
+  'shotencode.cancel': ShotEncodeRun;
+  'shotencode.list': { runs: ShotEncodeRun[] };
 }
 
 /** Events pushed from main to every client. `seq` increases by one per event. */
@@ -343,6 +351,8 @@ export type VqEvent =
   | { seq: number; type: 'pertitle.updated'; run: PerTitleRun }
   /** A CRF search started, took a step, or ended. */
   | { seq: number; type: 'target.updated'; search: TargetSearch }
+  /** A per-shot encode started, moved on, or ended. */
+  | { seq: number; type: 'shotencode.updated'; run: ShotEncodeRun }
   /** A process was started, or ended (the same entry id again, with its outcome). */
   | { seq: number; type: 'activity.updated'; entry: CommandEntry }
   | {

@@ -10,7 +10,9 @@
  * the next point of the title's own hull, so the sequence is the title's rate–quality curve and a
  * target is met by walking it.
  */
+import { z } from 'zod';
 import { VqError } from './errors';
+import type { Shot } from './shots';
 import { convexHull } from './rd/hull';
 
 /** One shot encoded at one CRF: what it cost and what it scored. */
@@ -125,4 +127,59 @@ export function pickForTarget(
     met: false,
     why: `the best choice (every shot at its best encode) gives ${best.quality.toFixed(2)}`,
   };
+}
+
+/** A per-shot encode as the API takes it (`shotencode.start`): one target, kb/s or VMAF. */
+export const ShotEncodeRequestSchema = z
+  .object({
+    sourceId: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z0-9_-]+$/, 'not an item id'),
+    encoder: z.enum(['libx264', 'libx265', 'libsvtav1', 'libaom-av1', 'libvpx-vp9']),
+    preset: z.string().max(16).nullable().optional(),
+    target: z.union([
+      z.object({ kbps: z.number().positive().max(1_000_000) }).strict(),
+      z.object({ quality: z.number().gt(0).max(100) }).strict(),
+    ]),
+  })
+  .strict();
+
+/** What to encode shot by shot. */
+export type ShotEncodeRequest = z.infer<typeof ShotEncodeRequestSchema>;
+
+/** One shot's choice in an output. */
+export interface ShotChoice {
+  start: number;
+  end: number;
+  crf: number;
+  kbps: number;
+  vmaf: number;
+}
+
+/** A per-shot encode the app runs, as it goes: what the panel draws over the title's timeline. */
+export interface ShotEncodeRun {
+  id: string;
+  sourceId: string;
+  request: ShotEncodeRequest;
+  status: 'running' | 'done' | 'failed' | 'canceled';
+  phase: 'shots' | 'encoding' | 'scoring' | 'joining' | null;
+  /** Shot encodes done of all (shots × CRFs). */
+  done: number;
+  total: number;
+  shots: Shot[];
+  frames: number | null;
+  /** When done: each shot's choice, what the curve predicted and what the joined file measured. */
+  result: {
+    crfs: number[];
+    choices: ShotChoice[];
+    met: boolean;
+    why: string | null;
+    predicted: { vmaf: number; bitrateKbps: number };
+    measured: { vmaf: number; bitrateKbps: number; sizeBytes: number; file: string };
+  } | null;
+  error: string | null;
+  startedAt: string;
+  endedAt: string | null;
 }

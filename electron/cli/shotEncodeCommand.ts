@@ -149,7 +149,7 @@ export async function shotEncodeCommand(args: string[]): Promise<number> {
             }
           } else if (e.type === 'scoring')
             console.error(`vq: scoring the ${e.crfs.length} CRF streams`);
-          else console.error(`vq: wrote ${e.file}`);
+          else if (e.type === 'output') console.error(`vq: wrote ${e.file}`);
         },
       },
       { toolchain: core.toolchain, cacheDir: dataLayout(dataDir).cache },

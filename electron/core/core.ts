@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { AnalysisService } from './analysis/analysisService';
 import { PerTitleRepo } from './analysis/perTitleRepo';
 import { PerTitleService } from './analysis/perTitleService';
@@ -237,6 +238,7 @@ function buildCore(opts: CoreOptions, db: Db, started: (() => void)[]): Core {
     toolchain,
     events,
     cacheDir: layout.cache,
+    outDir: path.join(opts.dataDir, 'shot-encodes'),
     tmpDir: opts.tmpDir,
   });
   const project = new ProjectService({

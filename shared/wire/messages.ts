@@ -98,6 +98,7 @@ const EVENT_TYPE_SET: Record<VqEvent['type'], true> = {
   'score.removed': true,
   'pertitle.updated': true,
   'target.updated': true,
+  'shotencode.updated': true,
   'batch.finished': true,
   'activity.updated': true,
 };

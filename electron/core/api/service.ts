@@ -440,6 +440,18 @@ export function createService(deps: ServiceDeps): VqApi {
     async 'target.list'(args) {
       return { searches: deps.target.list(args.sourceId) };
     },
+
+    async 'shotencode.start'(args) {
+      return deps.target.startShotEncode(args);
+    },
+
+    async 'shotencode.cancel'(args) {
+      return deps.target.cancelShotEncode(args.id);
+    },
+
+    async 'shotencode.list'(args) {
+      return { runs: deps.target.listShotEncodes(args.sourceId) };
+    },
   };
 }
 

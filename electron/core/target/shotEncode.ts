@@ -20,7 +20,12 @@ import { VqError } from '../../../shared/errors';
 import type { SoftwareEncoder } from '../../../shared/ladder';
 import type { MediaInfo, RawVideoSpec } from '../../../shared/media';
 import { mean } from '../../../shared/pooling';
-import { pickForTarget, titleCurve, type ShotTarget } from '../../../shared/shotEncode';
+import {
+  pickForTarget,
+  titleCurve,
+  type ShotChoice,
+  type ShotTarget,
+} from '../../../shared/shotEncode';
 import type { Shot } from '../../../shared/shots';
 import { chooseEncodeBinary } from '../encode/chooseBinary';
 import { chunkEncodeArgs } from '../encode/chunks/chunkCommand';
@@ -54,6 +59,7 @@ export type ShotEncodeEvent =
   | { type: 'shots'; shots: Shot[] }
   | { type: 'encoded'; crf: number; shot: number; done: number; total: number }
   | { type: 'scoring'; crfs: number[] }
+  | { type: 'joining'; target: ShotTarget }
   | { type: 'output'; target: ShotTarget; file: string };
 
 /** What to encode. */
@@ -71,15 +77,6 @@ export interface ShotEncodeOptions {
   overwrite?: boolean;
   signal?: AbortSignal;
   onEvent?: (e: ShotEncodeEvent) => void;
-}
-
-/** One shot's choice in an output. */
-export interface ShotChoice {
-  start: number;
-  end: number;
-  crf: number;
-  kbps: number;
-  vmaf: number;
 }
 
 /** One output: the target, what the curve predicted, what the joined file measured. */
@@ -262,6 +259,7 @@ export async function runShotEncode(
         o.source.media,
         o.source.raw,
       );
+      o.onEvent?.({ type: 'joining', target });
       const joined = path.join(work, `output-${t}${ext || '.mkv'}`);
       await joinChunks({
         ffmpeg: encodeBin,

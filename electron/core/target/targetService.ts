@@ -1,18 +1,23 @@
 /**
- * The app's CRF searches (`target.start`, `target.cancel`, `target.list`): each runs the same
- * search as `vq crf-search` (crfSearch.ts) on a library source, outside the job queue, and every
- * change reaches the clients as a `target.updated` event, so the Target quality panel draws the
- * steps as they come. One search runs at a time; searches live as long as the process (a result
- * worth keeping is queued as an encode, which the library keeps).
+ * The app's CRF searches (`target.start`, `target.cancel`, `target.list`) and per-shot encodes
+ * (`shotencode.start`, `shotencode.cancel`, `shotencode.list`): each runs the same work as
+ * `vq crf-search` (crfSearch.ts) or `vq shot-encode` (shotEncode.ts) on a library source, outside
+ * the job queue, and every change reaches the clients as a `target.updated` or `shotencode.updated`
+ * event, so the Target quality panel draws them as they go. One runs at a time; the runs live as
+ * long as the process (a search's answer worth keeping is queued as an encode; a per-shot encode's
+ * file stays in the data folder's `shot-encodes/`).
  */
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import type { CrfSearchRequest, TargetSearch } from '../../../shared/crfSearch';
+import type { ShotEncodeRequest, ShotEncodeRun, ShotTarget } from '../../../shared/shotEncode';
 import { VqError, toApiError } from '../../../shared/errors';
 import type { EventHub } from '../events';
 import type { LibraryRepo } from '../store/libraryRepo';
 import type { Toolchain } from '../toolchain';
 import { runCrfSearch, type CrfSearchEvent } from './crfSearch';
 import { checkTargetRun } from './encodeTools';
+import { runShotEncode } from './shotEncode';
 
 /** What the service needs. */
 export interface TargetServiceDeps {
@@ -20,12 +25,15 @@ export interface TargetServiceDeps {
   toolchain: Pick<Toolchain, 'binaryFor' | 'report'>;
   events: Pick<EventHub, 'emit'>;
   cacheDir: string | null;
+  /** Where per-shot encodes are written (the data folder's `shot-encodes/`). */
+  outDir: string;
   tmpDir?: string;
 }
 
 /** Runs and keeps the app's CRF searches. */
 export class TargetService {
   private readonly searches = new Map<string, TargetSearch>();
+  private readonly shotRuns = new Map<string, ShotEncodeRun>();
   private running: { id: string; abort: AbortController; done: Promise<void> } | null = null;
   private closed = false;
 
@@ -55,14 +63,7 @@ export class TargetService {
       raw: source.raw,
       source: source.item.path,
     });
-    if (this.closed) throw new VqError('CANCELED', 'The app is closing.');
-    if (this.running) {
-      throw new VqError(
-        'BUSY',
-        'A CRF search is running already.',
-        'Wait for it to end, or cancel it, then start this one.',
-      );
-    }
+    this.checkFree();
     const search: TargetSearch = {
       id: randomBytes(8).toString('hex'),
       sourceId: request.sourceId,
@@ -109,14 +110,161 @@ export class TargetService {
     return search;
   }
 
+  /** Starts a per-shot encode of a source; refused while a search or another encode runs. */
+  startShotEncode(request: ShotEncodeRequest): ShotEncodeRun {
+    const source = this.deps.library.get(request.sourceId);
+    if (!source) {
+      throw new VqError(
+        'NOT_FOUND',
+        `No library item with id ${request.sourceId}.`,
+        'It may have been removed; refresh the library.',
+      );
+    }
+    if (source.refused) {
+      throw new VqError('INVALID_ARGS', `${source.item.fileName} could not be read as video here.`);
+    }
+    const target: ShotTarget = request.target;
+    const name = `${path.parse(source.item.fileName).name}.shots-${'kbps' in target ? `${target.kbps}kbps` : `vmaf${target.quality}`}-${request.encoder}.mp4`;
+    const output = path.join(this.deps.outDir, source.item.id, name);
+    checkTargetRun({
+      encoder: request.encoder,
+      preset: request.preset ?? null,
+      media: source.item.media,
+      raw: source.raw,
+      source: source.item.path,
+      outputs: [output],
+      overwrite: true,
+    });
+    this.checkFree();
+    const run: ShotEncodeRun = {
+      id: randomBytes(8).toString('hex'),
+      sourceId: request.sourceId,
+      request,
+      status: 'running',
+      phase: 'shots',
+      done: 0,
+      total: 0,
+      shots: [],
+      frames: null,
+      result: null,
+      error: null,
+      startedAt: new Date().toISOString(),
+      endedAt: null,
+    };
+    this.shotRuns.set(run.id, run);
+    const abort = new AbortController();
+    const set = (change: (r: ShotEncodeRun) => ShotEncodeRun): void => {
+      const before = this.shotRuns.get(run.id);
+      if (!before) return;
+      const after = change(before);
+      if (after === before) return;
+      this.shotRuns.set(run.id, after);
+      this.deps.events.emit({ type: 'shotencode.updated', run: after });
+    };
+    const done = runShotEncode(
+      {
+        source: { path: source.item.path, raw: source.raw, media: source.item.media },
+        encoder: request.encoder,
+        preset: request.preset ?? null,
+        targets: [target],
+        outputs: [output],
+        overwrite: true,
+        signal: abort.signal,
+        onEvent: (e) =>
+          set((r) => {
+            switch (e.type) {
+              case 'shots':
+                return {
+                  ...r,
+                  phase: 'encoding',
+                  shots: e.shots,
+                  frames: e.shots.at(-1)?.end ?? null,
+                };
+              case 'encoded':
+                // A redraw per shot encode is plenty (they take a second or more each).
+                return { ...r, done: e.done, total: e.total };
+              case 'scoring':
+                return { ...r, phase: 'scoring' };
+              case 'joining':
+                return { ...r, phase: 'joining' };
+              default:
+                return r;
+            }
+          }),
+      },
+      { toolchain: this.deps.toolchain, cacheDir: this.deps.cacheDir, tmpDir: this.deps.tmpDir },
+    )
+      .then(
+        (result) => {
+          const out = result.outputs[0]!;
+          set((r) => ({
+            ...r,
+            status: 'done',
+            result: {
+              crfs: result.crfs,
+              choices: out.shots,
+              met: out.met,
+              why: out.why,
+              predicted: out.predicted,
+              measured: out.result,
+            },
+          }));
+        },
+        (err: unknown) =>
+          set((r) => ({
+            ...r,
+            status: abort.signal.aborted ? 'canceled' : 'failed',
+            error: abort.signal.aborted ? 'Canceled.' : toApiError(err).message,
+          })),
+      )
+      .finally(() => {
+        if (this.running?.id === run.id) this.running = null;
+        set((r) => ({ ...r, phase: null, endedAt: new Date().toISOString() }));
+      });
+    this.running = { id: run.id, abort, done };
+    this.deps.events.emit({ type: 'shotencode.updated', run });
+    return run;
+  }
+
+  /** The per-shot encodes of a source, newest first. */
+  listShotEncodes(sourceId: string): ShotEncodeRun[] {
+    return [...this.shotRuns.values()]
+      .filter((r) => r.sourceId === sourceId)
+      .sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+  }
+
+  /** Cancels a running per-shot encode (ffmpeg is stopped, its files removed). */
+  async cancelShotEncode(id: string): Promise<ShotEncodeRun> {
+    if (!this.shotRuns.has(id)) throw new VqError('NOT_FOUND', `No per-shot encode with id ${id}.`);
+    await this.stop(id);
+    return this.shotRuns.get(id)!;
+  }
+
+  /** Stops `id` when it is the one running, and waits for it to end. */
+  private async stop(id: string): Promise<void> {
+    if (this.running?.id !== id) return;
+    this.running.abort.abort();
+    await this.running.done;
+  }
+
+  /** Refuses a start while the app closes or something runs. */
+  private checkFree(): void {
+    if (this.closed) throw new VqError('CANCELED', 'The app is closing.');
+    if (this.running) {
+      throw new VqError(
+        'BUSY',
+        this.searches.has(this.running.id)
+          ? 'A CRF search is running already.'
+          : 'A per-shot encode is running already.',
+        'Wait for it to end, or cancel it, then start this one.',
+      );
+    }
+  }
+
   /** Cancels a running search (ffmpeg is stopped, its files removed). */
   async cancel(id: string): Promise<TargetSearch> {
-    const search = this.searches.get(id);
-    if (!search) throw new VqError('NOT_FOUND', `No CRF search with id ${id}.`);
-    if (this.running?.id === id) {
-      this.running.abort.abort();
-      await this.running.done;
-    }
+    if (!this.searches.has(id)) throw new VqError('NOT_FOUND', `No CRF search with id ${id}.`);
+    await this.stop(id);
     return this.searches.get(id)!;
   }
 

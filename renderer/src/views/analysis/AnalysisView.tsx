@@ -21,6 +21,7 @@ import { pngFileName, svgToPngBlob } from './chartPng';
 import { ExportPanel } from './ExportPanel';
 import { PerTitlePanel } from './PerTitlePanel';
 import { TargetQualityPanel } from './TargetQualityPanel';
+import { ShotEncodePanel } from './ShotEncodePanel';
 import { figureBounds, figureInfo, mixedVmafModels, renditionFigures } from './qualityFigures';
 import { RdChart, type ChartCurve, type ChartHull } from './RdChart';
 import { StalePointsNote } from './StalePointsNote';
@@ -381,6 +382,8 @@ export function AnalysisView(): ReactNode {
           />
 
           <TargetQualityPanel source={source} />
+
+          <ShotEncodePanel source={source} />
 
           <ExportPanel source={source} hasPoints={points.length > 0} />
         </>
