@@ -3,8 +3,8 @@
  * 1. `vq crf-search` (x264 medium, VMAF 93, default samples) on a 5-minute 720p25 title of mixed
  *    content with cuts, against what it saves: encoding the whole title at the CRF found and
  *    scoring it, by hand (one x264 command, one libvmaf command). Goal: the search ≤ 15 % of that.
- *    The search runs cold (a fresh data folder: the shots are found too) and again with the shots
- *    in the cache. The hand-written encode's VMAF is also how far the prediction was from the truth.
+ *    The search runs cold (a fresh data folder: only the cuts near the samples are looked for)
+ *    and with the title's shots in the cache (`vq shots` run once before, not timed). The hand-written encode's VMAF is also how far the prediction was from the truth.
  * Medians of VQ_BENCH_ENCODE_RUNS runs (default 3), variants alternating.
  */
 import { execFileSync, spawnSync } from 'node:child_process';

@@ -106,7 +106,8 @@ describe('vq shot-encode', () => {
       { env: b.env, encoding: 'utf8' },
     )
       .trim()
-      .split('\n');
+      .split('\n')
+      .map((l) => l.split(',')[0]);
     expect(packets).toHaveLength(150);
     for (const start of [0, 50, 100]) expect(packets[start]).toBe('1');
 
