@@ -49,7 +49,19 @@ function scenes(dir: string): string[] {
     const file = path.join(dir, `${name}.mkv`);
     execFileSync('ffmpeg', [
       ...['-v', 'error', '-y', ...input, '-filter_complex', graph, '-map', '[v]'],
-      ...['-c:v', 'libx264', '-preset', 'ultrafast', '-qp', '0', '-pix_fmt', 'yuv420p', file],
+      ...[
+        '-r',
+        '25',
+        '-c:v',
+        'libx264',
+        '-preset',
+        'ultrafast',
+        '-qp',
+        '0',
+        '-pix_fmt',
+        'yuv420p',
+        file,
+      ],
     ]);
     return file;
   });
@@ -90,7 +102,19 @@ export async function runPerShotBenchmarks(): Promise<void> {
     const title = path.join(dir, 'title.mp4');
     execFileSync('ffmpeg', [
       ...['-v', 'error', '-y', '-f', 'concat', '-safe', '0', '-i', list, '-t', String(SECONDS)],
-      ...['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '10', '-pix_fmt', 'yuv420p', title],
+      ...[
+        '-r',
+        '25',
+        '-c:v',
+        'libx264',
+        '-preset',
+        'veryfast',
+        '-crf',
+        '10',
+        '-pix_fmt',
+        'yuv420p',
+        title,
+      ],
     ]);
     console.log(
       `pershot: per-shot encoding against whole-title CRF and two-pass ABR, x264 medium, on a ${SECONDS} s 640×360 title of six unlike scenes cut every 5 s (FFmpeg 7.1 + libvmaf 3.2)`,

@@ -47,7 +47,19 @@ function pieces(dir: string): string[] {
     const file = path.join(dir, `${name}.mkv`);
     execFileSync('ffmpeg', [
       ...['-v', 'error', '-y', ...input, '-filter_complex', graph, '-map', '[v]'],
-      ...['-c:v', 'libx264', '-preset', 'ultrafast', '-qp', '0', '-pix_fmt', 'yuv420p', file],
+      ...[
+        '-r',
+        '25',
+        '-c:v',
+        'libx264',
+        '-preset',
+        'ultrafast',
+        '-qp',
+        '0',
+        '-pix_fmt',
+        'yuv420p',
+        file,
+      ],
     ]);
     return file;
   });
@@ -79,7 +91,19 @@ export async function runTargetBenchmarks(): Promise<void> {
         '-t',
         String(TITLE_SECONDS),
       ],
-      ...['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '12', '-pix_fmt', 'yuv420p', title],
+      ...[
+        '-r',
+        '25',
+        '-c:v',
+        'libx264',
+        '-preset',
+        'veryfast',
+        '-crf',
+        '12',
+        '-pix_fmt',
+        'yuv420p',
+        title,
+      ],
     ]);
     const env = { ...build.env, VQ_FFMPEG: build.ffmpeg, VQ_FFPROBE: build.ffprobe };
     console.log(

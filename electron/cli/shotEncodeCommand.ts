@@ -125,7 +125,8 @@ export async function shotEncodeCommand(args: string[]): Promise<number> {
   try {
     const checked = await checkInputFile(path.resolve(positionals[0]!), { raw });
     const ffprobe = await core.toolchain.binaryFor('probe');
-    const media = await probeFile(checked.realPath, { ffprobe, raw, countFrames: false });
+    // Frames counted (a pass over the packets): a variable frame rate is found and refused.
+    const media = await probeFile(checked.realPath, { ffprobe, raw });
     let lastLine = 0;
     const result = await runShotEncode(
       {
