@@ -5,7 +5,6 @@
  * stderr as it ends; the answer goes to stdout. Exit codes: 0 found, 1 failed or the target is out
  * of the encoder's CRF range (the nearest answer is still printed), 2 usage error, 130 Ctrl+C.
  */
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   CRF_SEARCH_ENCODERS,
@@ -15,14 +14,10 @@ import {
 } from '../../shared/crfSearch';
 import { formatBitrate, formatBytes, formatDuration } from '../../shared/format';
 import { ENCODERS, isSoftwareEncoder, type SoftwareEncoder } from '../../shared/ladder';
-import { parseRawSpec } from '../../shared/rawSpec';
 import { RD_QUALITIES, RD_QUALITY_LABELS, type RdQuality } from '../../shared/rd/quality';
-import { createCore } from '../core/core';
 import { formatCommand } from '../core/ffmpeg/commandLine';
-import { dataLayout, defaultDataDir } from '../core/paths';
-import { checkInputFile, probeFile } from '../core/probe';
 import { runCrfSearch, type CrfSearchEvent } from '../core/target/crfSearch';
-import { EXIT_CANCELED } from './encodeCommand';
+import { runOnTitle } from './titleRun';
 import { UsageError } from './usageError';
 
 /** Short encoder names people type, and the ffmpeg names. */
@@ -110,31 +105,10 @@ export async function crfSearchCommand(args: string[]): Promise<number> {
     throw new UsageError('--out keeps the verified encode; give --verify too');
   if (values.out !== undefined && !/\.(mp4|mkv|webm)$/i.test(values.out))
     throw new UsageError(`--out ${values.out}: name a .mp4, .mkv or .webm file`);
-  let raw;
-  if (values.raw !== undefined) {
-    const parsed = parseRawSpec(values.raw);
-    if (!parsed.ok) throw new UsageError(`--raw: ${parsed.message}`);
-    raw = parsed.spec;
-  }
-
-  const dataDir = defaultDataDir();
-  const core = createCore({ dataDir, host: { mode: 'web' }, queue: 'off' });
-  const abort = new AbortController();
-  const onSigint = (): void => {
-    if (abort.signal.aborted) return;
-    console.error('\nvq: canceling — stopping ffmpeg…');
-    abort.abort();
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
-  try {
-    const checked = await checkInputFile(path.resolve(positionals[0]!), { raw });
-    const ffprobe = await core.toolchain.binaryFor('probe');
-    // Frames counted (a pass over the packets, no decoding): the samples are placed by them.
-    const media = await probeFile(checked.realPath, { ffprobe, raw });
+  return runOnTitle(positionals[0]!, values.raw, async ({ core, cacheDir, title, signal }) => {
     const result = await runCrfSearch(
       {
-        source: { path: checked.realPath, raw: raw ?? null, media },
+        source: title,
         encoder,
         preset: values.preset ?? null,
         metric,
@@ -144,25 +118,18 @@ export async function crfSearchCommand(args: string[]): Promise<number> {
         verify: values.verify === true,
         verifyOut: values.out ?? null,
         overwrite: values.overwrite === true,
-        signal: abort.signal,
+        signal,
         onEvent: (e) => {
           const line = describeEvent(e, metric);
           if (line) console.error(`vq: ${line}`);
         },
       },
-      { toolchain: core.toolchain, cacheDir: dataLayout(dataDir).cache },
+      { toolchain: core.toolchain, cacheDir },
     );
     console.log(values.json ? JSON.stringify(result, null, 2) : describeResult(result));
     if (result.unreachable) console.error(`vq: the target is out of reach: ${result.unreachable}`);
     return result.unreachable ? 1 : 0;
-  } catch (err) {
-    if (abort.signal.aborted) return EXIT_CANCELED;
-    throw err;
-  } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
-    core.close();
-  }
+  });
 }
 
 /** A progress line for stderr, or null for events not worth one. */

@@ -10,14 +10,10 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatBitrate, formatBytes } from '../../shared/format';
 import { ENCODERS } from '../../shared/ladder';
-import { parseRawSpec } from '../../shared/rawSpec';
 import type { ShotTarget } from '../../shared/shotEncode';
-import { createCore } from '../core/core';
-import { dataLayout, defaultDataDir } from '../core/paths';
-import { checkInputFile, probeFile } from '../core/probe';
 import { runShotEncode, type ShotEncodeResult } from '../core/target/shotEncode';
 import { encoderArg } from './crfSearchCommand';
-import { EXIT_CANCELED } from './encodeCommand';
+import { runOnTitle } from './titleRun';
 import { renderTable } from './table';
 import { UsageError } from './usageError';
 
@@ -105,32 +101,11 @@ export async function shotEncodeCommand(args: string[]): Promise<number> {
       path.resolve(values.out!, `shots-${'kbps' in t ? `${t.kbps}kbps` : `vmaf${t.quality}`}.mp4`),
     );
   }
-  let raw;
-  if (values.raw !== undefined) {
-    const parsed = parseRawSpec(values.raw);
-    if (!parsed.ok) throw new UsageError(`--raw: ${parsed.message}`);
-    raw = parsed.spec;
-  }
-
-  const dataDir = defaultDataDir();
-  const core = createCore({ dataDir, host: { mode: 'web' }, queue: 'off' });
-  const abort = new AbortController();
-  const onSigint = (): void => {
-    if (abort.signal.aborted) return;
-    console.error('\nvq: canceling — stopping ffmpeg…');
-    abort.abort();
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
-  try {
-    const checked = await checkInputFile(path.resolve(positionals[0]!), { raw });
-    const ffprobe = await core.toolchain.binaryFor('probe');
-    // Frames counted (a pass over the packets): a variable frame rate is found and refused.
-    const media = await probeFile(checked.realPath, { ffprobe, raw });
+  return runOnTitle(positionals[0]!, values.raw, async ({ core, cacheDir, title, signal }) => {
     let lastLine = 0;
     const result = await runShotEncode(
       {
-        source: { path: checked.realPath, raw: raw ?? null, media },
+        source: title,
         encoder,
         preset: values.preset ?? null,
         crfs,
@@ -139,7 +114,7 @@ export async function shotEncodeCommand(args: string[]): Promise<number> {
         minShotSeconds,
         maxShotSeconds,
         overwrite: values.overwrite === true,
-        signal: abort.signal,
+        signal,
         onEvent: (e) => {
           if (e.type === 'shots') console.error(`vq: ${e.shots.length} shot(s)`);
           else if (e.type === 'encoded') {
@@ -153,20 +128,13 @@ export async function shotEncodeCommand(args: string[]): Promise<number> {
           else if (e.type === 'output') console.error(`vq: wrote ${e.file}`);
         },
       },
-      { toolchain: core.toolchain, cacheDir: dataLayout(dataDir).cache },
+      { toolchain: core.toolchain, cacheDir },
     );
     console.log(values.json ? JSON.stringify(result, null, 2) : describeShotEncode(result));
     const unmet = result.outputs.filter((out) => !out.met);
     for (const u of unmet) console.error(`vq: a target is out of reach: ${u.why}`);
     return unmet.length ? 1 : 0;
-  } catch (err) {
-    if (abort.signal.aborted) return EXIT_CANCELED;
-    throw err;
-  } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
-    core.close();
-  }
+  });
 }
 
 /** The outputs for a person: each target's result, then its shots' CRFs. */

@@ -41,20 +41,7 @@ export class TargetService {
 
   /** Starts a search; refused while another runs. */
   start(request: CrfSearchRequest): TargetSearch {
-    const source = this.deps.library.get(request.sourceId);
-    if (!source) {
-      throw new VqError(
-        'NOT_FOUND',
-        `No library item with id ${request.sourceId}.`,
-        'It may have been removed; refresh the library.',
-      );
-    }
-    if (source.refused) {
-      throw new VqError(
-        'INVALID_ARGS',
-        `${source.item.fileName} could not be read as video here, so it has no CRF to find.`,
-      );
-    }
+    const source = this.sourceOf(request.sourceId);
     // Everything a person can fix is said now, not as a failed search.
     checkTargetRun({
       encoder: request.encoder,
@@ -112,17 +99,7 @@ export class TargetService {
 
   /** Starts a per-shot encode of a source; refused while a search or another encode runs. */
   startShotEncode(request: ShotEncodeRequest): ShotEncodeRun {
-    const source = this.deps.library.get(request.sourceId);
-    if (!source) {
-      throw new VqError(
-        'NOT_FOUND',
-        `No library item with id ${request.sourceId}.`,
-        'It may have been removed; refresh the library.',
-      );
-    }
-    if (source.refused) {
-      throw new VqError('INVALID_ARGS', `${source.item.fileName} could not be read as video here.`);
-    }
+    const source = this.sourceOf(request.sourceId);
     const target: ShotTarget = request.target;
     const name = `${path.parse(source.item.fileName).name}.shots-${'kbps' in target ? `${target.kbps}kbps` : `vmaf${target.quality}`}-${request.encoder}.mp4`;
     const output = path.join(this.deps.outDir, source.item.id, name);
@@ -245,6 +222,26 @@ export class TargetService {
     if (this.running?.id !== id) return;
     this.running.abort.abort();
     await this.running.done;
+  }
+
+  /** The library source to work on; NOT_FOUND or INVALID_ARGS saying why not. */
+  private sourceOf(id: string): NonNullable<ReturnType<TargetServiceDeps['library']['get']>> {
+    const source = this.deps.library.get(id);
+    if (!source) {
+      throw new VqError(
+        'NOT_FOUND',
+        `No library item with id ${id}.`,
+        'It may have been removed; refresh the library.',
+      );
+    }
+    if (source.refused) {
+      throw new VqError(
+        'INVALID_ARGS',
+        `${source.item.fileName} could not be read as video here.`,
+        'Check the file in the Library.',
+      );
+    }
+    return source;
   }
 
   /** Refuses a start while the app closes or something runs. */
