@@ -213,6 +213,8 @@ test('per-title from the Analysis view: grid, RD chart with hull, BD-rate, recom
   await page.getByTestId('nav-analysis').click();
   await expect(chart.getByTestId('rd-point')).toHaveCount(6);
   const point = chart.getByTestId('rd-point').first();
+  // Clicked where it is on screen: bring it into view first (the panels below make the view long).
+  await point.scrollIntoViewIfNeeded();
   const box = await point.boundingBox();
   expect(box).not.toBeNull();
   await page.mouse.click(box!.x + box!.width / 2, box!.y + box!.height / 2);
