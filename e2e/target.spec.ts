@@ -112,12 +112,26 @@ test('a per-shot encode drawn over the title, shot by shot', async ({ page }) =>
   await panel.getByTestId('shot-preset').selectOption('ultrafast');
   await panel.getByTestId('shot-target-kind').selectOption('quality');
   await panel.getByTestId('shot-target').fill('90');
+  // The title's own height is ticked; a smaller one is offered too, and tried as well.
+  const heights = panel.getByTestId('shot-height');
+  await expect(heights.first()).toHaveAttribute('data-height', '180');
+  await expect(heights.first()).toBeChecked();
+  await panel.locator('[data-testid="shot-height"][data-height="144"]').check();
+  await expect(panel.getByTestId('shot-heights')).toContainText('12 encodes of every shot');
   await panel.getByTestId('shot-start').click();
   const run = panel.getByTestId('shot-run');
   await expect(run).toHaveAttribute('data-status', 'done', { timeout: 180_000 });
   const strip = panel.getByTestId('shot-strip');
   await expect(strip).toHaveAttribute('data-shots', '3');
   await expect(strip.locator('.shot-strip-band')).toHaveCount(3);
-  await expect(panel.getByTestId('shot-result')).toContainText(/VMAF \d+\.\d\d, .* video/);
+  const result = panel.getByTestId('shot-result');
+  await expect(result).toContainText(
+    /^(180|144)p \(the best of 180p, 144p\), VMAF \d+\.\d\d, .* video/,
+  );
+  const height = await result.getAttribute('data-height');
+  await expect(strip.locator('.shot-strip-band').first()).toHaveAttribute(
+    'title',
+    new RegExp(`CRF \\d+ at ${height}p`),
+  );
   await panel.screenshot({ path: 'test-results/screenshots/shot-encode.png' });
 });

@@ -165,6 +165,16 @@ describe('nextCrf and pickCrf', () => {
     expect(nextCrf(narrow, x264)).toBeNull();
     const linear = { ...x264, ceiling: null, slope: 1.2 };
     expect(pickCrf(narrow, linear, 'VMAF').crf).toBe(25); // the tie goes to the better quality
+    // A bracket 2 CRF wide is answered by the line; 2.25 wide gets one more step inside it.
+    const bracket = (upper: number): CrfStep[] => [
+      narrow[0]!,
+      { ...narrow[1]!, crf: upper, quality: 91 },
+    ];
+    expect(nextCrf(bracket(27), x264)).toBeNull();
+    expect(pickCrf(bracket(27), x264, 'VMAF')).toMatchObject({ interpolated: true });
+    const inside = nextCrf(bracket(27.25), x264);
+    expect(inside).toBeGreaterThan(25);
+    expect(inside).toBeLessThan(27.25);
   });
 
   it('says when the target is out of the range, with the nearest answer', () => {

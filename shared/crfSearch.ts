@@ -12,8 +12,8 @@
  * the quality pooled over every sample frame. The next CRF comes from the two steps that bracket
  * the target (interpolation), from the slope of the last two steps, or from the encoder's typical
  * slope — not from a fixed sweep — on a level where the curve is near a line (see {@link level}).
- * It stops when a step lands within the tolerance, or when the bracket is one CRF wide, and the
- * CRF for the title is read off the line between the bracketing steps.
+ * It stops when a step lands within the tolerance, or when the bracket is 2 CRF wide or less, and
+ * the CRF for the title is read off the line between the bracketing steps.
  */
 import { z } from 'zod';
 import { VqError } from './errors';
@@ -25,6 +25,9 @@ import type { Shot } from './shots';
  * How CRF behaves for each encoder: the range searched, its finest step, and
  * typical slopes — `logSlope` of the distance to a perfect score on a log scale (VMAF, SSIM: the
  * distance grows by about this factor's exponent per CRF), `dbSlope` of a dB figure (PSNR).
+ * The log slopes are what the first two steps measured on the ten clips of
+ * electron/cli/crfSearch.cli.test.ts (x264 0.10–0.19, x265 0.13, SVT-AV1 0.16–0.18); libaom and
+ * VP9, not measured there, are given a little less.
  */
 export const CRF_SEARCH_ENCODERS: Readonly<
   Record<
@@ -39,11 +42,11 @@ export const CRF_SEARCH_ENCODERS: Readonly<
   >
 > = {
   // x264 and x265 take fractional CRFs; SVT-AV1, libaom and VP9 whole ones (on a 0–63 scale).
-  libx264: { min: 8, max: 45, increment: 0.25, logSlope: 0.12, dbSlope: 0.6 },
-  libx265: { min: 8, max: 45, increment: 0.25, logSlope: 0.12, dbSlope: 0.6 },
-  libsvtav1: { min: 8, max: 60, increment: 1, logSlope: 0.06, dbSlope: 0.3 },
-  'libaom-av1': { min: 8, max: 60, increment: 1, logSlope: 0.06, dbSlope: 0.3 },
-  'libvpx-vp9': { min: 8, max: 60, increment: 1, logSlope: 0.06, dbSlope: 0.3 },
+  libx264: { min: 8, max: 45, increment: 0.25, logSlope: 0.15, dbSlope: 0.6 },
+  libx265: { min: 8, max: 45, increment: 0.25, logSlope: 0.15, dbSlope: 0.6 },
+  libsvtav1: { min: 8, max: 60, increment: 1, logSlope: 0.15, dbSlope: 0.3 },
+  'libaom-av1': { min: 8, max: 60, increment: 1, logSlope: 0.12, dbSlope: 0.3 },
+  'libvpx-vp9': { min: 8, max: 60, increment: 1, logSlope: 0.12, dbSlope: 0.3 },
 };
 
 /**
@@ -255,6 +258,14 @@ function crossing(a: CrfStep, b: CrfStep, space: CrfSearchSpace): number {
   return a.crf + ((level(space.target, space) - ya) * (b.crf - a.crf)) / (yb - ya);
 }
 
+/**
+ * How narrow a bracket (in CRF) ends the search. The curve is near a line on the search's level,
+ * so a CRF read off the line inside it is within about 0.2 VMAF of an encode at that CRF — far
+ * less than the samples differ from the title (the error estimate), so one more encode of the
+ * samples would buy nothing.
+ */
+export const NARROW_BRACKET = 2;
+
 /** The next CRF to try, or null when the search has its answer. */
 export function nextCrf(steps: readonly CrfStep[], space: CrfSearchSpace): number | null {
   const tol = space.tolerance ?? ON_TARGET_TOLERANCE;
@@ -265,9 +276,9 @@ export function nextCrf(steps: readonly CrfStep[], space: CrfSearchSpace): numbe
   const tried = (c: number): boolean => steps.some((s) => Math.abs(s.crf - c) < inc / 2);
   const { above, below } = bracket(steps, space.target);
   if (above && below) {
-    // A bracket one CRF wide (or one increment) is the answer: a step inside it would move the
-    // quality less than samples differ from one encode to the next.
-    if (below.crf - above.crf <= Math.max(inc, 1) + 1e-9) return null;
+    // A narrow bracket is the answer, read off the line between its ends: a step inside it would
+    // move the quality less than samples differ from one encode to the next.
+    if (below.crf - above.crf <= NARROW_BRACKET + 1e-9) return null;
     // Between the two, on the grid and strictly inside.
     const lo = above.crf + inc;
     const hi = below.crf - inc;

@@ -1,25 +1,39 @@
 import { describe, expect, it } from 'vitest';
-import { pickForTarget, shotHull, titleCurve, type ShotCandidates } from './shotEncode';
+import {
+  curvesByHeight,
+  pickForTarget,
+  pickOutput,
+  shotHull,
+  titleCurve,
+  type ShotCandidates,
+} from './shotEncode';
 
 /** A shot whose quality at bits b is top − k / b (concave, like real curves), at CRFs 20…40. */
-function shot(frames: number, top: number, k: number, scale: number): ShotCandidates {
+function shot(frames: number, top: number, k: number, scale: number, height = 720): ShotCandidates {
   return {
     frames,
     points: [20, 25, 30, 35, 40].map((crf) => {
       const bits = scale * Math.exp(-0.12 * (crf - 20));
-      return { crf, bits, quality: top - k / bits };
+      return { crf, height, bits, quality: top - k / bits };
     }),
   };
+}
+
+/** The same shots encoded at two heights: `small` tops out lower but is cheap. */
+function twoHeights(): ShotCandidates[] {
+  const big = [shot(100, 98, 60_000, 20_000, 1080), shot(60, 96, 200_000, 60_000, 1080)];
+  const small = [shot(100, 90, 2_000, 5_000, 540), shot(60, 88, 8_000, 15_000, 540)];
+  return big.map((b, i) => ({ frames: b.frames, points: [...b.points, ...small[i]!.points] }));
 }
 
 describe('shotHull', () => {
   it('keeps the points a slope would choose, cheapest first', () => {
     const hull = shotHull([
-      { crf: 20, bits: 1000, quality: 95 },
-      { crf: 25, bits: 600, quality: 92 },
-      { crf: 30, bits: 400, quality: 80 }, // under the chord from 25 to 35
-      { crf: 35, bits: 300, quality: 79 },
-      { crf: 38, bits: 320, quality: 70 }, // costs more than 35 for less
+      { crf: 20, height: 720, bits: 1000, quality: 95 },
+      { crf: 25, height: 720, bits: 600, quality: 92 },
+      { crf: 30, height: 720, bits: 400, quality: 80 }, // under the chord from 25 to 35
+      { crf: 35, height: 720, bits: 300, quality: 79 },
+      { crf: 38, height: 720, bits: 320, quality: 70 }, // costs more than 35 for less
     ]);
     expect(hull.map((p) => p.crf)).toEqual([35, 25, 20]);
   });
@@ -82,5 +96,65 @@ describe('pickForTarget', () => {
     expect(low.met ? '' : low.why).toMatch(/cheapest choice .* needs/);
     const high = pickForTarget(curve, { quality: 100 }, 4);
     expect(high).toMatchObject({ met: false, point: curve.at(-1) });
+  });
+});
+
+describe('pickOutput', () => {
+  const seconds = 4;
+  it('encodes each output at one height: the small one where bits are few, the big one where they are many', () => {
+    const shots = twoHeights();
+    const low = pickOutput(shots, { kbps: 3 }, seconds); // 12 kbit in all
+    const high = pickOutput(shots, { kbps: 15 }, seconds);
+    expect(low).toMatchObject({ height: 540, met: true });
+    expect(high).toMatchObject({ height: 1080, met: true });
+    for (const [o, kbps] of [
+      [low, 3],
+      [high, 15],
+    ] as const) {
+      expect(o.points.every((p) => p.height === o.height)).toBe(true);
+      expect(o.point.bits).toBeLessThanOrEqual(kbps * 1000 * seconds);
+    }
+    // Each is the better of the two heights' own curves at that budget.
+    for (const [pick, kbps] of [
+      [low, 3],
+      [high, 15],
+    ] as const) {
+      for (const h of [540, 1080]) {
+        const own = titleCurve(
+          shots.map((s) => ({ frames: s.frames, points: s.points.filter((p) => p.height === h) })),
+        ).curve;
+        const at = pickForTarget(own, { kbps }, seconds);
+        if (at.met) expect(pick.point.quality).toBeGreaterThanOrEqual(at.point.quality - 1e-9);
+      }
+    }
+    // A quality only the big pictures reach; the fewest bits for one both reach.
+    expect(pickOutput(shots, { quality: 92 }, seconds)).toMatchObject({ height: 1080, met: true });
+    const both = pickOutput(shots, { quality: 80 }, seconds);
+    expect(both).toMatchObject({ height: 540, met: true });
+    expect(both.point.quality).toBeGreaterThanOrEqual(80);
+  });
+
+  it('says why no height meets a target, with the nearest output', () => {
+    const shots = twoHeights();
+    const tooLow = pickOutput(shots, { kbps: 0.001 }, seconds);
+    expect(tooLow).toMatchObject({ met: false, height: 540 }); // the cheapest miss
+    expect(tooLow.why).toMatch(/cheapest choice/);
+    const tooHigh = pickOutput(shots, { quality: 99.9 }, seconds);
+    expect(tooHigh).toMatchObject({ met: false, height: 1080 }); // the best miss
+  });
+});
+
+describe('curvesByHeight', () => {
+  it('gives each height its curve and the best of them, saying the height of each point', () => {
+    const { curves, envelope } = curvesByHeight(twoHeights(), 4);
+    expect(curves.map((c) => c.height)).toEqual([540, 1080]);
+    expect(new Set(envelope.map((p) => p.height))).toEqual(new Set([540, 1080]));
+    for (let i = 1; i < envelope.length; i++) {
+      expect(envelope[i]!.bitrateKbps).toBeGreaterThan(envelope[i - 1]!.bitrateKbps);
+      expect(envelope[i]!.vmaf).toBeGreaterThan(envelope[i - 1]!.vmaf);
+    }
+    // Small pictures first, big ones last.
+    expect(envelope[0]!.height).toBe(540);
+    expect(envelope.at(-1)!.height).toBe(1080);
   });
 });

@@ -15,9 +15,11 @@ import { VqError } from './errors';
 import type { Shot } from './shots';
 import { convexHull } from './rd/hull';
 
-/** One shot encoded at one CRF: what it cost and what it scored. */
+/** One shot encoded at one CRF (and picture height): what it cost and what it scored. */
 export interface ShotPoint {
   crf: number;
+  /** The encode's picture height (its quality is scored at the title's size). */
+  height: number;
   /** Bits of the shot's video. */
   bits: number;
   /** The shot's pooled quality (the mean over its frames). */
@@ -33,7 +35,7 @@ export interface ShotCandidates {
 /** The shot's hull: the points some slope λ would choose, cheapest first. */
 export function shotHull(points: readonly ShotPoint[]): ShotPoint[] {
   const hull = convexHull(points.map((p) => ({ ...p, bitrate: p.bits })));
-  return hull.map(({ crf, bits, quality }) => ({ crf, bits, quality }));
+  return hull.map(({ crf, height, bits, quality }) => ({ crf, height, bits, quality }));
 }
 
 /** A point of the title's curve: the choice per shot (index into its hull) and the totals. */
@@ -129,6 +131,95 @@ export function pickForTarget(
   };
 }
 
+/** An output's choice: the picture height it is encoded at, and a hull point per shot at it. */
+export interface OutputPick {
+  height: number;
+  /** Per shot, its chosen point (at `height`). */
+  points: ShotPoint[];
+  /** The title at that choice: bits and mean quality. */
+  point: TitlePoint;
+  met: boolean;
+  why: string | null;
+}
+
+/**
+ * The output for a target when shots were encoded at several heights. An output keeps one
+ * picture size (a player, an MP4 track and a ladder rung each take one), so each height's own
+ * curve (its shots' hulls at that height, {@link titleCurve}) is read for the target, and the
+ * height that does best wins: the best quality within a bitrate, the fewest bits reaching a
+ * quality. When no height meets the target, the nearest miss: the cheapest for a bitrate, the best
+ * for a quality.
+ */
+export function pickOutput(
+  shots: readonly ShotCandidates[],
+  target: ShotTarget,
+  seconds: number,
+): OutputPick {
+  const heights = [...new Set(shots.flatMap((s) => s.points.map((p) => p.height)))].sort(
+    (a, b) => a - b,
+  );
+  if (heights.length === 0)
+    throw new VqError('INVALID_ARGS', 'A title with no shot encodes has nothing to choose from.');
+  const picks = heights.map((height): OutputPick => {
+    const { hulls, curve } = titleCurve(
+      shots.map((s) => ({ frames: s.frames, points: s.points.filter((p) => p.height === height) })),
+    );
+    const picked = pickForTarget(curve, target, seconds);
+    return {
+      height,
+      points: hulls.map((h, i) => h[picked.point.choice[i]!]!),
+      point: picked.point,
+      met: picked.met,
+      why: picked.met ? null : picked.why,
+    };
+  });
+  const better = (a: OutputPick, b: OutputPick): boolean => {
+    if (a.met !== b.met) return a.met;
+    if ('kbps' in target) {
+      // Met: the best quality within the budget. Missed: the cheapest.
+      return a.met ? a.point.quality > b.point.quality : a.point.bits < b.point.bits;
+    }
+    // Met: the fewest bits reaching the quality. Missed: the best quality.
+    return a.met ? a.point.bits < b.point.bits : a.point.quality > b.point.quality;
+  };
+  return picks.reduce((best, p) => (better(p, best) ? p : best));
+}
+
+/**
+ * The best a title can have at each bitrate across the heights it was encoded at: each height's
+ * curve, and their upper envelope (the convex hull of all their points), each point saying its
+ * height. Bits per second and mean quality.
+ */
+export function curvesByHeight(
+  shots: readonly ShotCandidates[],
+  seconds: number,
+): {
+  curves: { height: number; points: { bitrateKbps: number; vmaf: number }[] }[];
+  envelope: { height: number; bitrateKbps: number; vmaf: number }[];
+} {
+  const heights = [...new Set(shots.flatMap((s) => s.points.map((p) => p.height)))].sort(
+    (a, b) => a - b,
+  );
+  const curves = heights.map((height) => ({
+    height,
+    points: titleCurve(
+      shots.map((s) => ({ frames: s.frames, points: s.points.filter((p) => p.height === height) })),
+    ).curve.map((p) => ({ bitrateKbps: p.bits / seconds / 1000, vmaf: p.quality })),
+  }));
+  const all = curves.flatMap((c) =>
+    c.points.map((p) => ({ ...p, height: c.height, bitrate: p.bitrateKbps, quality: p.vmaf })),
+  );
+  const envelope = convexHull(all).map(({ height, bitrateKbps, vmaf }) => ({
+    height,
+    bitrateKbps,
+    vmaf,
+  }));
+  return { curves, envelope };
+}
+
+/** Most picture heights a per-shot encode tries (each is every shot at every CRF again). */
+export const MAX_SHOT_HEIGHTS = 6;
+
 /** A per-shot encode as the API takes it (`shotencode.start`): one target, kb/s or VMAF. */
 export const ShotEncodeRequestSchema = z
   .object({
@@ -139,6 +230,8 @@ export const ShotEncodeRequestSchema = z
       .regex(/^[A-Za-z0-9_-]+$/, 'not an item id'),
     encoder: z.enum(['libx264', 'libx265', 'libsvtav1', 'libaom-av1', 'libvpx-vp9']),
     preset: z.string().max(16).nullable().optional(),
+    /** Picture heights to encode each shot at (default: the title's own). */
+    heights: z.array(z.number().int().min(64).max(4320)).min(1).max(MAX_SHOT_HEIGHTS).optional(),
     target: z.union([
       z.object({ kbps: z.number().positive().max(1_000_000) }).strict(),
       z.object({ quality: z.number().gt(0).max(100) }).strict(),
@@ -154,6 +247,7 @@ export interface ShotChoice {
   start: number;
   end: number;
   crf: number;
+  height: number;
   kbps: number;
   vmaf: number;
 }
@@ -173,6 +267,9 @@ export interface ShotEncodeRun {
   /** When done: each shot's choice, what the curve predicted and what the joined file measured. */
   result: {
     crfs: number[];
+    heights: number[];
+    /** The output's picture height (one for the whole output). */
+    height: number;
     choices: ShotChoice[];
     met: boolean;
     why: string | null;

@@ -176,7 +176,7 @@ describe('vq crf-search', () => {
       const off = out.verified!.vmaf - c.target;
       if (Math.abs(off) <= 1) within++;
       rows.push(
-        `${c.name.padEnd(34)} ${c.encoder.padEnd(8)} target ${c.target}  CRF ${String(out.crf).padEnd(6)} predicted ${out.predicted.vmaf.toFixed(2)} ± ${out.predicted.error.toFixed(2)}  verified ${out.verified!.vmaf.toFixed(2)} (${off >= 0 ? '+' : ''}${off.toFixed(2)})  ${out.steps.length} steps  kb/s predicted ${out.predicted.bitrateKbps.toFixed(0)} verified ${out.verified!.bitrateKbps.toFixed(0)}`,
+        `${c.name.padEnd(34)} ${c.encoder.padEnd(8)} target ${c.target}  CRF ${String(out.crf).padEnd(6)} predicted ${out.predicted.vmaf.toFixed(2)} ± ${out.predicted.error.toFixed(2)}  verified ${out.verified!.vmaf.toFixed(2)} (${off >= 0 ? '+' : ''}${off.toFixed(2)})  ${out.steps.length} steps (${out.steps.map((s) => `${s.crf}→${s.quality.toFixed(2)}`).join(', ')})  kb/s predicted ${out.predicted.bitrateKbps.toFixed(0)} verified ${out.verified!.bitrateKbps.toFixed(0)}`,
       );
     }
     console.log(

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ShotEncodeResult } from '../core/target/shotEncode';
+import { describeShotEncode } from './shotEncodeCommand';
 import { makeEditedClip } from '../testing/sceneClip';
 import { useTempDirs } from '../testing/tempDir';
 import { sharedVmaf3Build, type Vmaf3Build } from '../testing/vmaf3Build';
@@ -139,6 +140,99 @@ describe('vq shot-encode', () => {
     expect(r.stderr).toContain('wrote');
   });
 
+  it('makes an optimized ladder across picture heights: each output at the height that does best for its bitrate', () => {
+    const grid = ['--encoder', 'x264', '--preset', 'ultrafast', '--crfs', '20,36'];
+    const heights = ['--heights', '180,90'];
+    // What each height can do, from a run whose target is out of reach.
+    const probe = vq([
+      'shot-encode',
+      clip,
+      ...grid,
+      ...heights,
+      '--target-kbps',
+      '1',
+      '--out',
+      path.join(dir, 'probe-h.mp4'),
+      '--json',
+    ]);
+    expect(probe.code, probe.stderr).toBe(1);
+    const p = JSON.parse(probe.stdout) as ShotEncodeResult;
+    expect(p.heights).toEqual([180, 90]);
+    expect(p.grid[0]!.map((g) => `${g.height}/${g.crf}`)).toEqual([
+      '180/20',
+      '180/36',
+      '90/20',
+      '90/36',
+    ]);
+    const at = (h: number): { bitrateKbps: number; vmaf: number }[] =>
+      p.curves.find((c) => c.height === h)!.points;
+    const small = at(90);
+    const big = at(180);
+    // Small pictures are cheaper: a budget under the big ones' cheapest only they can meet.
+    expect(small[0]!.bitrateKbps).toBeLessThan(big[0]!.bitrateKbps);
+    const low = Math.floor((small[0]!.bitrateKbps + big[0]!.bitrateKbps) / 2);
+    // Big pictures at their best are better than small ones at theirs.
+    expect(big.at(-1)!.vmaf).toBeGreaterThan(small.at(-1)!.vmaf);
+    const high = Math.ceil(big.at(-1)!.bitrateKbps) + 1;
+
+    const folder = path.join(dir, 'ladder');
+    const r = vq([
+      'shot-encode',
+      clip,
+      ...grid,
+      ...heights,
+      '--target-kbps',
+      `${low},${high}`,
+      '--out',
+      folder,
+      '--json',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const res = JSON.parse(r.stdout) as ShotEncodeResult;
+    expect(res.outputs.map((o) => [o.height, o.met])).toEqual([
+      [90, true],
+      [180, true],
+    ]);
+    // The envelope says which height gives each point of the title's best curve.
+    expect(new Set(res.curve.map((c) => c.height))).toEqual(new Set([90, 180]));
+    for (const o of res.outputs) {
+      expect(o.shots.every((s) => s.height === o.height)).toBe(true);
+      // The file is the whole title at that height, a keyframe at each shot start.
+      const frames = execFileSync(
+        b.ffprobe,
+        [
+          ...['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'frame=key_frame,height'],
+          ...['-of', 'csv=p=0', o.result.file],
+        ],
+        { env: b.env, encoding: 'utf8' },
+      )
+        .trim()
+        .split('\n')
+        .map((l) => l.split(','));
+      expect(frames).toHaveLength(150);
+      expect(new Set(frames.map((f) => f[1]))).toEqual(new Set([String(o.height)]));
+      for (const start of [0, 50, 100]) expect(frames[start]![0]).toBe('1');
+      // Scored at the title's size, as the curve predicted.
+      expect(Math.abs(o.result.vmaf - o.predicted.vmaf)).toBeLessThan(1);
+    }
+    expect(describeShotEncode(res)).toMatch(/Target .*: 90p, VMAF/);
+    // A height above the title's is refused before any encode.
+    const tall = vq([
+      'shot-encode',
+      clip,
+      ...grid,
+      '--heights',
+      '360,180',
+      '--target-kbps',
+      '100',
+      '--out',
+      path.join(dir, 'tall.mp4'),
+    ]);
+    expect(tall.code).toBe(1);
+    expect(tall.stderr).toContain('360p is not a height this title can be encoded at');
+    expect(fs.existsSync(path.join(dir, 'tall.mp4'))).toBe(false);
+  });
+
   it('says what is wrong with bad options', () => {
     const cases: [string[], string][] = [
       [['shot-encode', 'a.mp4', '--target-kbps', '500', '--out', 'o.mp4'], 'needs --encoder'],
@@ -200,6 +294,11 @@ describe('vq shot-encode', () => {
         '--crfs 30,70',
       ],
     ];
+    const base = ['shot-encode', 'a.mp4', '--encoder', 'x264', '--target-kbps', '500'];
+    cases.push(
+      [[...base, '--out', 'o.mp4', '--heights', '720,abc'], '--heights 720,abc'],
+      [[...base, '--out', 'o.mp4', '--heights', '1080,900,720,540,480,360,240'], 'at most 6'],
+    );
     for (const [args, message] of cases) {
       const r = vq(args);
       expect(r.code, args.join(' ')).toBe(2);

@@ -1,16 +1,18 @@
 /**
  * `vq shot-encode SOURCE --encoder E (--target-vmaf Q | --target-kbps K) --out FILE [--preset P]
- * [--crfs LIST] [--min-shot-seconds S] [--max-shot-seconds S] [--overwrite] [--json]`: per-shot encoding
- * (core/target/shotEncode.ts). Several targets (`--target-kbps 500,1000,2000`) make an optimized
- * ladder: one output each, in the folder `--out` names. Prints each shot's CRF and the result's
- * bitrate and VMAF. Exit codes: 0 done, 1 failed or a target out of reach (the nearest output is
+ * [--crfs LIST] [--heights LIST] [--min-shot-seconds S] [--max-shot-seconds S] [--overwrite]
+ * [--json]`: per-shot encoding (core/target/shotEncode.ts). Several targets
+ * (`--target-kbps 500,1000,2000`) make an optimized ladder: one output each, in the folder `--out`
+ * names. With several heights (`--heights 1080,720,540`) each output is encoded at the height
+ * that does best for its target. Prints each shot's CRF and the result's height, bitrate and
+ * VMAF. Exit codes: 0 done, 1 failed or a target out of reach (the nearest output is
  * still written), 2 usage error, 130 Ctrl+C.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatBitrate, formatBytes } from '../../shared/format';
 import { ENCODERS } from '../../shared/ladder';
-import type { ShotTarget } from '../../shared/shotEncode';
+import { MAX_SHOT_HEIGHTS, type ShotTarget } from '../../shared/shotEncode';
 import { runShotEncode, type ShotEncodeResult } from '../core/target/shotEncode';
 import { encoderArg } from './crfSearchCommand';
 import { runOnTitle } from './titleRun';
@@ -41,6 +43,7 @@ export async function shotEncodeCommand(args: string[]): Promise<number> {
       'target-kbps': { type: 'string' },
       out: { type: 'string' },
       crfs: { type: 'string' },
+      heights: { type: 'string' },
       'min-shot-seconds': { type: 'string' },
       'max-shot-seconds': { type: 'string' },
       raw: { type: 'string' },
@@ -82,6 +85,17 @@ export async function shotEncodeCommand(args: string[]): Promise<number> {
           `CRFs ${ENCODERS[encoder].crf.min}–${ENCODERS[encoder].crf.max}`,
         );
   if (crfs && crfs.length < 2) throw new UsageError('--crfs: give at least two CRFs');
+  const heights =
+    values.heights === undefined
+      ? undefined
+      : numberList(
+          '--heights',
+          values.heights,
+          (v) => Number.isInteger(v) && v >= 64 && v <= 4320,
+          'picture heights in pixels (64–4320)',
+        );
+  if (heights && heights.length > MAX_SHOT_HEIGHTS)
+    throw new UsageError(`--heights: give at most ${MAX_SHOT_HEIGHTS} heights`);
   const seconds = (flag: string, text: string | undefined): number | undefined => {
     if (text === undefined) return undefined;
     const v = Number(text);
@@ -109,6 +123,7 @@ export async function shotEncodeCommand(args: string[]): Promise<number> {
         encoder,
         preset: values.preset ?? null,
         crfs,
+        heights,
         targets,
         outputs,
         minShotSeconds,
@@ -121,10 +136,12 @@ export async function shotEncodeCommand(args: string[]): Promise<number> {
             const now = Date.now();
             if (now - lastLine > 2000 || e.done === e.total) {
               lastLine = now;
-              console.error(`vq: encoded ${e.done} of ${e.total} shot encodes (CRF ${e.crf})`);
+              console.error(
+                `vq: encoded ${e.done} of ${e.total} shot encodes (CRF ${e.crf}, ${e.height}p)`,
+              );
             }
           } else if (e.type === 'scoring')
-            console.error(`vq: scoring the ${e.crfs.length} CRF streams`);
+            console.error(`vq: scoring the ${e.streams} streams (one per height and CRF)`);
           else if (e.type === 'output') console.error(`vq: wrote ${e.file}`);
         },
       },
@@ -140,14 +157,14 @@ export async function shotEncodeCommand(args: string[]): Promise<number> {
 /** The outputs for a person: each target's result, then its shots' CRFs. */
 export function describeShotEncode(r: ShotEncodeResult): string {
   const lines = [
-    `${path.basename(r.source)}: ${r.shots.length} shots, each encoded at CRF ${r.crfs.join(', ')} with ${ENCODERS[r.encoder].label}${r.preset ? `, preset ${r.preset}` : ''} (${r.seconds.toFixed(1)} s)`,
+    `${path.basename(r.source)}: ${r.shots.length} shots, each encoded at CRF ${r.crfs.join(', ')}${r.heights.length > 1 ? ` and ${r.heights.map((h) => `${h}p`).join(', ')}` : ''} with ${ENCODERS[r.encoder].label}${r.preset ? `, preset ${r.preset}` : ''} (${r.seconds.toFixed(1)} s)`,
   ];
   for (const out of r.outputs) {
     const t =
       'kbps' in out.target ? `${formatBitrate(out.target.kbps)}` : `VMAF ${out.target.quality}`;
     lines.push(
       '',
-      `Target ${t}: VMAF ${out.result.vmaf.toFixed(2)}, ${formatBitrate(out.result.bitrateKbps)} video, ${formatBytes(out.result.sizeBytes)} (predicted VMAF ${out.predicted.vmaf.toFixed(2)}, ${formatBitrate(out.predicted.bitrateKbps)})` +
+      `Target ${t}: ${out.height}p, VMAF ${out.result.vmaf.toFixed(2)}, ${formatBitrate(out.result.bitrateKbps)} video, ${formatBytes(out.result.sizeBytes)} (predicted VMAF ${out.predicted.vmaf.toFixed(2)}, ${formatBitrate(out.predicted.bitrateKbps)})` +
         (out.why ? ` — out of reach: ${out.why}` : ''),
       `  ${out.result.file}`,
       renderTable(

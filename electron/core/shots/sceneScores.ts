@@ -96,25 +96,36 @@ export function cutsAbove(
  * to two frames before it (media/frameSeek.ts): a frame's score needs the frame before it and that
  * frame's difference too, so from there on the scores are the whole decode's. Keys are the title's
  * frame numbers (frame 0 never scores).
+ *
+ * With `keepFrames`, the frames decoded for stretch i (from its `first`, two before its start) are
+ * also written to `keepFrames(i)` as YUV4MPEG, so work that needs those pictures next need not
+ * seek and decode them again; `kept` says which title frame each file starts at.
  */
 export async function measureSceneScoresNear(
   o: Omit<SceneScoreOptions, 'onFrames'> & {
     rate: FrameRate;
     stretches: readonly { start: number; frames: number }[];
+    keepFrames?: (index: number) => string;
   },
-): Promise<{ method: SceneMethod; scores: Map<number, number> }> {
+): Promise<{
+  method: SceneMethod;
+  scores: Map<number, number>;
+  kept: { file: string; first: number }[];
+}> {
   const method = o.method ?? ((await hasScdet(o.ffmpeg, o.signal)) ? 'scdet' : 'select');
   const scores = new Map<number, number>();
-  for (const st of o.stretches) {
+  const kept: { file: string; first: number }[] = [];
+  for (const [index, st] of o.stretches.entries()) {
     const from = Math.max(0, st.start - 2);
     const parsed = new SceneScores();
     const seek = from > 0 ? ['-ss', Math.max(0, seekBeforeFrame(from, o.rate)).toFixed(6)] : [];
+    const file = o.keepFrames?.(index) ?? null;
     const args = [
       ...['-hide_banner', '-nostdin', '-loglevel', 'error', ...seek],
       ...fileInputArgs(o.input, { raw: o.raw }),
       ...['-map', '0:v:0', '-an', '-sn', '-dn'],
       ...['-vf', `trim=end_frame=${st.start + st.frames - from},${sceneFilter(method)}`],
-      ...['-f', 'null', '-'],
+      ...(file ? ['-y', '-f', 'yuv4mpegpipe', file] : ['-f', 'null', '-']),
     ];
     const r = await runTool(o.ffmpeg, args, {
       purpose: 'probe',
@@ -130,9 +141,11 @@ export async function measureSceneScoresNear(
       );
     }
     const dense = parsed.dense(method === 'select' ? SELECT_TO_SCDET : 1);
-    for (let i = Math.max(1, st.start - from); i < dense.length; i++) scores.set(from + i, dense[i]!);
+    for (let i = Math.max(1, st.start - from); i < dense.length; i++)
+      scores.set(from + i, dense[i]!);
+    if (file) kept.push({ file, first: from });
   }
-  return { method, scores };
+  return { method, scores, kept };
 }
 
 /** The frame indices (ascending, never 0) where a new scene starts: every frame at or over `threshold`. */

@@ -62,7 +62,7 @@ import {
   encodeOrThrow,
   videoPackets,
 } from './encodeTools';
-import { makeSampleReel } from './sampleReel';
+import { makeSampleReel, reelCodecFor, reelFromKept } from './sampleReel';
 import type { Toolchain } from '../toolchain';
 
 /** What a search reports as it goes (the CLI's stderr lines, the app's live chart). */
@@ -132,11 +132,15 @@ async function sampleShots(o: {
   samples: number | undefined;
   sampleSeconds: number;
   sampleFrames: number;
+  /** Keep the frames a local scan decodes here (YUV4MPEG), for the reel to be cut from. */
+  keepFramesIn: string | null;
 }): Promise<{
   total: number;
   count: number;
   shots: Shot[];
   event: { shots: number | null; frames: number; cached: boolean };
+  /** The frames a local scan kept (keepFramesIn), each file from its title frame `first` on. */
+  kept: { file: string; first: number }[];
 }> {
   const base = {
     ffmpeg: o.ffmpeg,
@@ -158,18 +162,28 @@ async function sampleShots(o: {
       count: o.samples ?? defaultSampleCount(all.frames / o.fps, o.sampleSeconds),
       shots: all.shots,
       event: { shots: all.shots.length, frames: all.frames, cached: all.cached },
+      kept: [],
     };
   }
   const total = v.frameCount!;
   const count = o.samples ?? defaultSampleCount(total / o.fps, o.sampleSeconds);
   const whole = count * o.sampleFrames >= 0.85 * total;
+  // A sample starts at most a sample's length before its middle and ends at most that far after
+  // it: when the frames are kept, the scan reads on to there, so the reel needs no decode of its own.
+  const keep = o.keepFramesIn;
   const stretches = whole
     ? []
     : sampleMiddles(total, count).map((m) => {
         const start = Math.max(0, m - o.sampleFrames);
-        return { start, frames: m - start + 1 };
+        const end = keep ? Math.min(total, m + o.sampleFrames) : m + 1;
+        return { start, frames: end - start };
       });
-  const near = await measureSceneScoresNear({ ...base, rate: o.rate, stretches });
+  const near = await measureSceneScoresNear({
+    ...base,
+    rate: o.rate,
+    stretches,
+    keepFrames: keep ? (i) => path.join(keep, `near-${i}.y4m`) : undefined,
+  });
   const cuts = [...near.scores]
     .filter(([, score]) => score >= DEFAULT_SCENE_THRESHOLD)
     .map(([frame]) => frame)
@@ -180,7 +194,13 @@ async function sampleShots(o: {
     end: starts[i + 1] ?? total,
     by: i === 0 ? 'title' : 'cut',
   }));
-  return { total, count, shots, event: { shots: null, frames: total, cached: false } };
+  return {
+    total,
+    count,
+    shots,
+    event: { shots: null, frames: total, cached: false },
+    kept: near.kept,
+  };
 }
 
 /** Runs a search (see the file comment). */
@@ -236,6 +256,17 @@ export async function runCrfSearch(
   const work = await fsp.mkdtemp(path.join(deps.tmpDir ?? os.tmpdir(), 'vq-crf-search-'));
   try {
     const sampleFrames = Math.max(1, Math.round(sampleSeconds * fps));
+    // The reel's format: uncompressed when the frames fit, counting those a local scan keeps
+    // (two samples' worth around each middle) and the reel (one more).
+    const decoder = report.binaries.find((b) => b.path === decodeBin);
+    const reelCodec = reelCodecFor(
+      o.source.media,
+      3 *
+        sampleFrames *
+        (o.samples ??
+          defaultSampleCount(o.source.media.durationSeconds ?? Infinity, sampleSeconds)),
+      { hasX264: decoder?.encoders.includes('libx264') ?? false },
+    );
     const place = await sampleShots({
       ffmpeg: decodeBin,
       source: o.source,
@@ -246,6 +277,7 @@ export async function runCrfSearch(
       samples: o.samples,
       sampleSeconds,
       sampleFrames,
+      keepFramesIn: reelCodec === 'y4m' && !o.source.raw ? work : null,
     });
     o.onEvent?.({ type: 'shots', ...place.event });
     const total = place.total;
@@ -258,22 +290,20 @@ export async function runCrfSearch(
     const whole = spans.length === 1 && spans[0]!.start === 0 && spans[0]!.frames === total;
     let reel = { path: o.source.path, raw: o.source.raw };
     if (!whole) {
-      const file = path.join(work, 'samples.mkv');
-      // x264 at QP 0 where this ffmpeg has it and the title is 8-bit 4:2:0, else FFV1.
-      const decoder = report.binaries.find((b) => b.path === decodeBin);
-      const codec =
-        o.source.media.video.pixFmt === 'yuv420p' && decoder?.encoders.includes('libx264')
-          ? 'x264'
-          : 'ffv1';
-      await makeSampleReel({
-        codec,
-        ffmpeg: decodeBin,
-        input: o.source,
-        spans,
-        rate,
-        out: file,
-        signal: o.signal,
-      });
+      const file = path.join(work, reelCodec === 'y4m' ? 'samples.y4m' : 'samples.mkv');
+      const fromKept = place.kept.length > 0 && (await reelFromKept(place.kept, spans, file));
+      await Promise.all(place.kept.map((k) => fsp.rm(k.file, { force: true })));
+      if (!fromKept) {
+        await makeSampleReel({
+          codec: reelCodec,
+          ffmpeg: decodeBin,
+          input: o.source,
+          spans,
+          rate,
+          out: file,
+          signal: o.signal,
+        });
+      }
       reel = { path: file, raw: null };
     }
     const ffprobe = await deps.toolchain.binaryFor('probe');

@@ -6,7 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { makeClip } from '../../testing/clips';
 import { useTempDirs } from '../../testing/tempDir';
 import { requiredTool } from '../../testing/tools';
-import { makeSampleReel } from './sampleReel';
+import { measureSceneScoresNear } from '../shots/sceneScores';
+import type { MediaInfo } from '../../../shared/media';
+import { makeSampleReel, reelCodecFor, reelFromKept, y4mFrameBytes } from './sampleReel';
 
 const tempDir = useTempDirs('vq-reel-');
 const ffmpeg = requiredTool('ffmpeg', { pathOnly: true });
@@ -28,7 +30,7 @@ function frameHashes(file: string): string[] {
 }
 
 describe('makeSampleReel', () => {
-  it.each(['x264', 'ffv1'] as const)(
+  it.each(['x264', 'ffv1', 'y4m'] as const)(
     'joins exactly the sample frames, losslessly (%s)',
     async (codec) => {
       const dir = tempDir();
@@ -38,7 +40,7 @@ describe('makeSampleReel', () => {
         { start: 61, frames: 15 },
         { start: 150, frames: 30 },
       ];
-      const out = path.join(dir, 'reel.mkv');
+      const out = path.join(dir, codec === 'y4m' ? 'reel.y4m' : 'reel.mkv');
       await makeSampleReel({
         ffmpeg,
         input: { path: title, raw: null },
@@ -83,5 +85,50 @@ describe('makeSampleReel', () => {
       code: 'FFMPEG_FAILED',
       message: expect.stringContaining('missing.mp4') as unknown,
     });
+  });
+
+  it('is put together from the frames a local scene scan kept, and says when a sample is not in them', async () => {
+    const dir = tempDir();
+    const title = makeClip(dir, { width: 320, height: 180, fps: 30, seconds: 6 });
+    const rate = { num: 30, den: 1 };
+    const near = await measureSceneScoresNear({
+      ffmpeg,
+      input: title,
+      rate,
+      stretches: [
+        { start: 40, frames: 40 },
+        { start: 120, frames: 45 },
+      ],
+      keepFrames: (i) => path.join(dir, `near-${i}.y4m`),
+    });
+    // Each file starts two frames before its stretch (the scene score needs them).
+    expect(near.kept.map((k) => k.first)).toEqual([38, 118]);
+    const spans = [
+      { start: 45, frames: 30, atCut: false },
+      { start: 130, frames: 33, atCut: true },
+    ];
+    const out = path.join(dir, 'reel.y4m');
+    expect(await reelFromKept(near.kept, spans, out)).toBe(true);
+    const whole = frameHashes(title);
+    expect(frameHashes(out)).toEqual(
+      spans.flatMap((s) => whole.slice(s.start, s.start + s.frames)),
+    );
+    // A sample reaching past the frames kept is not made up: the caller cuts it from the title.
+    const outside = [{ start: 150, frames: 30, atCut: false }];
+    expect(await reelFromKept(near.kept, outside, path.join(dir, 'other.y4m'))).toBe(false);
+  });
+
+  it('is uncompressed when the frames fit and the format and range allow, else lossless', () => {
+    expect(y4mFrameBytes(1280, 720, 'yuv420p')).toBe(1280 * 720 * 1.5);
+    expect(y4mFrameBytes(1919, 1079, 'yuv420p10le')).toBe((1919 * 1079 + 2 * 960 * 540) * 2);
+    expect(y4mFrameBytes(64, 64, 'nv12')).toBeNull();
+    const media = (pixFmt: string, hdr: MediaInfo['video']['hdr'] = null): MediaInfo =>
+      ({ video: { width: 1920, height: 1080, pixFmt, hdr } }) as unknown as MediaInfo;
+    const opts = { hasX264: true, maxBytes: 1e9 };
+    expect(reelCodecFor(media('yuv420p'), 100, opts)).toBe('y4m');
+    expect(reelCodecFor(media('yuv420p'), 1000, opts)).toBe('x264'); // 3.1 GB of frames
+    expect(reelCodecFor(media('yuv420p'), 1000, { ...opts, hasX264: false })).toBe('ffv1');
+    expect(reelCodecFor(media('yuv420p10le', 'pq'), 10, opts)).toBe('ffv1'); // keeps its tags
+    expect(reelCodecFor(media('nv12'), 10, opts)).toBe('ffv1');
   });
 });

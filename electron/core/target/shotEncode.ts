@@ -1,13 +1,16 @@
 /**
  * Per-shot encoding (issue 16; shared/shotEncode.ts has the method):
  * 1. The title's shots (core/shots), here at least 1 s and at most 10 s long by default.
- * 2. Every shot is encoded at each CRF of a grid, as its own chunk (the chunk encoder of chunked
- *    encoding: exact frames, a keyframe at the shot's start), and the chunks of each CRF are
- *    joined without re-encoding into one stream of the whole title.
- * 3. Those streams are scored against the title in one scoring run; each shot's quality is the
- *    mean of its frames, its bits the sum of its packets.
+ * 2. Every shot is encoded at each CRF of a grid, and at each picture height asked for (default:
+ *    the title's own), as its own chunk (the chunk encoder of chunked encoding: exact frames, a
+ *    keyframe at the shot's start), and the chunks of each height and CRF are joined without
+ *    re-encoding into one stream of the whole title.
+ * 3. Those streams are scored against the title in one scoring run (smaller pictures scaled up to
+ *    the title's size, as a player shows them); each shot's quality is the mean of its frames, its
+ *    bits the sum of its packets.
  * 4. Each shot's hull, one slope for all shots, and for each target the point of the title's
- *    curve that meets it: a CRF per shot.
+ *    curve that meets it: a CRF per shot, at the height whose curve does best there (an output
+ *    keeps one picture size: shared/shotEncode.ts pickOutput).
  * 5. The chosen chunks are joined (stream copy) into the output, checked (frame count, a keyframe
  *    at every shot start, timestamps, a clean decode) and scored against the title.
  * Work files go to a folder that is removed at the end; an output is written under a temporary
@@ -16,13 +19,16 @@
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { displaySize } from '../../../shared/encodePlan';
 import { VqError } from '../../../shared/errors';
 import type { SoftwareEncoder } from '../../../shared/ladder';
 import type { MediaInfo, RawVideoSpec } from '../../../shared/media';
 import { mean } from '../../../shared/pooling';
 import {
-  pickForTarget,
-  titleCurve,
+  curvesByHeight,
+  MAX_SHOT_HEIGHTS,
+  pickOutput,
+  type ShotCandidates,
   type ShotChoice,
   type ShotTarget,
 } from '../../../shared/shotEncode';
@@ -57,8 +63,8 @@ export const SHOT_CRFS: Readonly<Record<SoftwareEncoder, number[]>> = {
 /** What a per-shot encode reports as it goes. */
 export type ShotEncodeEvent =
   | { type: 'shots'; shots: Shot[] }
-  | { type: 'encoded'; crf: number; shot: number; done: number; total: number }
-  | { type: 'scoring'; crfs: number[] }
+  | { type: 'encoded'; crf: number; height: number; shot: number; done: number; total: number }
+  | { type: 'scoring'; streams: number }
   | { type: 'joining'; target: ShotTarget }
   | { type: 'output'; target: ShotTarget; file: string };
 
@@ -68,6 +74,8 @@ export interface ShotEncodeOptions {
   encoder: SoftwareEncoder;
   preset?: string | null;
   crfs?: number[];
+  /** Picture heights to encode each shot at (default: the title's own); none above the title's. */
+  heights?: number[];
   /** One output per target, in the same order as `outputs`. */
   targets: ShotTarget[];
   outputs: string[];
@@ -84,6 +92,8 @@ export interface ShotEncodeOutput {
   target: ShotTarget;
   met: boolean;
   why: string | null;
+  /** The output's picture height. */
+  height: number;
   shots: ShotChoice[];
   predicted: { vmaf: number; bitrateKbps: number };
   result: { vmaf: number; bitrateKbps: number; sizeBytes: number; file: string };
@@ -95,11 +105,17 @@ export interface ShotEncodeResult {
   encoder: SoftwareEncoder;
   preset: string | null;
   crfs: number[];
+  heights: number[];
   shots: Shot[];
-  /** The title's rate–quality curve from the shots' hulls (what any target can have). */
-  curve: { bitrateKbps: number; vmaf: number }[];
-  /** Each shot at each CRF of the grid (rows: shots; columns: CRFs). */
-  grid: { kbps: number; vmaf: number }[][];
+  /**
+   * The title's rate–quality curve from the shots' hulls (what any target can have): the best
+   * across heights, each point saying its height.
+   */
+  curve: { height: number; bitrateKbps: number; vmaf: number }[];
+  /** The curve at each height. */
+  curves: { height: number; points: { bitrateKbps: number; vmaf: number }[] }[];
+  /** Each shot at each height and CRF (rows: shots; columns: heights, then CRFs within each). */
+  grid: { height: number; crf: number; kbps: number; vmaf: number }[][];
   outputs: ShotEncodeOutput[];
   seconds: number;
 }
@@ -128,6 +144,19 @@ export async function runShotEncode(
   if (crfs.length < 2)
     throw new VqError('INVALID_ARGS', 'A per-shot encode needs at least two CRFs.');
   const geometry = sourceGeometry(o.source.media, o.source.raw);
+  const own = displaySize(geometry).height;
+  const heights = [...new Set(o.heights ?? [own])].sort((a, b) => b - a);
+  if (heights.length > MAX_SHOT_HEIGHTS)
+    throw new VqError(
+      'INVALID_ARGS',
+      `Give at most ${MAX_SHOT_HEIGHTS} picture heights, not ${heights.length}: each is every shot at every CRF again.`,
+    );
+  const tooTall = heights.find((h) => !(Number.isInteger(h) && h >= 64 && h <= own));
+  if (tooTall !== undefined)
+    throw new VqError(
+      'INVALID_ARGS',
+      `${tooTall}p is not a height this title can be encoded at: give whole heights from 64 up to its own ${own}p.`,
+    );
   const rate = parseFrameRate(String(geometry.frameRate ?? ''));
   if (!rate)
     throw new VqError(
@@ -159,52 +188,64 @@ export async function runShotEncode(
     const ends = shots.map((s) => s.end);
     const input = { path: o.source.path, raw: o.source.raw };
 
-    // Every shot at every CRF, each CRF's chunks joined into one stream of the title.
-    const chunkOf = (c: number, i: number): string => path.join(work, `crf${c}`, `shot-${i}.mkv`);
+    // Every shot at every height and CRF, each height's and CRF's chunks joined into one stream
+    // of the title. Every rung is planned before any encode, so a height the title cannot have
+    // is refused up front.
+    const encodes = heights.flatMap((height) =>
+      crfs.map((crf) => ({
+        height,
+        crf,
+        name: `h${height}-crf${crf}`,
+        planned: planCrfRung(
+          { encoder: o.encoder, preset, crf },
+          o.source.media,
+          o.source.raw,
+          height,
+        ),
+      })),
+    );
+    const chunkOf = (e: { height: number; crf: number }, i: number): string =>
+      path.join(work, `h${e.height}-crf${e.crf}`, `shot-${i}.mkv`);
     const streams: string[] = [];
     let done = 0;
-    for (const crf of crfs) {
-      const planned = planCrfRung(
-        { encoder: o.encoder, preset, crf },
-        o.source.media,
-        o.source.raw,
-      );
-      await fsp.mkdir(path.join(work, `crf${crf}`), { recursive: true });
+    for (const e of encodes) {
+      await fsp.mkdir(path.join(work, e.name), { recursive: true });
       for (let i = 0; i < shots.length; i++) {
         const s = shots[i]!;
         const args = chunkEncodeArgs(
           input,
-          planned,
+          e.planned,
           { index: i, start: s.start, end: s.end },
           rate,
-          chunkOf(crf, i),
+          chunkOf(e, i),
         );
         await encodeOrThrow(encodeBin, args, {
           signal: o.signal,
-          what: `shot ${i + 1} at CRF ${crf}`,
+          what: `shot ${i + 1} at CRF ${e.crf}, ${e.height}p`,
         });
         o.onEvent?.({
           type: 'encoded',
-          crf,
+          crf: e.crf,
+          height: e.height,
           shot: i,
           done: ++done,
-          total: crfs.length * shots.length,
+          total: encodes.length * shots.length,
         });
       }
-      const stream = path.join(work, `crf${crf}.mkv`);
+      const stream = path.join(work, `${e.name}.mkv`);
       await joinChunks({
         ffmpeg: encodeBin,
-        chunks: shots.map((_, i) => chunkOf(crf, i)),
+        chunks: shots.map((_, i) => chunkOf(e, i)),
         source: input,
-        rung: planned,
+        rung: e.planned,
         output: stream,
         signal: o.signal,
       });
       streams.push(stream);
     }
 
-    // One scoring run for every CRF's stream; then each shot's quality and bits per CRF.
-    o.onEvent?.({ type: 'scoring', crfs });
+    // One scoring run for every stream; then each shot's quality and bits per height and CRF.
+    o.onEvent?.({ type: 'scoring', streams: streams.length });
     const run = await scoreRun(
       {
         reference: { path: o.source.path, raw: o.source.raw, media: o.source.media },
@@ -215,36 +256,47 @@ export async function runShotEncode(
       { toolchain: deps.toolchain, tmpDir: work, cacheDir: deps.cacheDir },
       { signal: o.signal },
     );
-    const grid: { bits: number; vmaf: number }[][] = shots.map(() => []);
-    for (let c = 0; c < crfs.length; c++) {
+    const grid: { height: number; crf: number; bits: number; vmaf: number }[][] = shots.map(
+      () => [],
+    );
+    for (let c = 0; c < encodes.length; c++) {
+      const e = encodes[c]!;
       const vmaf = run.results[c]?.perFrame.vmaf;
       if (!vmaf || vmaf.length !== total) {
         throw new VqError(
           'FFMPEG_FAILED',
-          `Scoring the CRF ${crfs[c]} stream gave ${vmaf?.length ?? 0} VMAF values for ${total} frames.`,
+          `Scoring the CRF ${e.crf}, ${e.height}p stream gave ${vmaf?.length ?? 0} VMAF values for ${total} frames.`,
         );
       }
       const bits = shots.map(() => 0);
       for (const p of await videoPackets(ffprobe, streams[c]!, fps, o.signal))
         bits[rangeOf(ends, p.frame)]! += p.bytes * 8;
       shots.forEach((s, i) =>
-        grid[i]!.push({ bits: bits[i]!, vmaf: mean(vmaf.slice(s.start, s.end)) }),
+        grid[i]!.push({
+          height: e.height,
+          crf: e.crf,
+          bits: bits[i]!,
+          vmaf: mean(vmaf.slice(s.start, s.end)),
+        }),
       );
     }
-    const { hulls, curve } = titleCurve(
-      shots.map((s, i) => ({
-        frames: s.end - s.start,
-        points: grid[i]!.map((g, c) => ({ crf: crfs[c]!, bits: g.bits, quality: g.vmaf })),
+    const candidates: ShotCandidates[] = shots.map((s, i) => ({
+      frames: s.end - s.start,
+      points: grid[i]!.map((g) => ({
+        crf: g.crf,
+        height: g.height,
+        bits: g.bits,
+        quality: g.vmaf,
       })),
-    );
+    }));
     const seconds = total / fps;
 
     // Each target's choices joined, checked and scored.
     const outputs: ShotEncodeOutput[] = [];
     for (let t = 0; t < o.targets.length; t++) {
       const target = o.targets[t]!;
-      const picked = pickForTarget(curve, target, seconds);
-      const chosen = shots.map((_, i) => hulls[i]![picked.point.choice[i]!]!);
+      const picked = pickOutput(candidates, target, seconds);
+      const chosen = picked.points;
       const final = path.resolve(o.outputs[t]!);
       const ext = path.extname(final).toLowerCase();
       const container = ext === '.mp4' ? 'mp4' : ext === '.webm' ? 'webm' : 'mkv';
@@ -258,12 +310,13 @@ export async function runShotEncode(
         },
         o.source.media,
         o.source.raw,
+        picked.height,
       );
       o.onEvent?.({ type: 'joining', target });
       const joined = path.join(work, `output-${t}${ext || '.mkv'}`);
       await joinChunks({
         ffmpeg: encodeBin,
-        chunks: chosen.map((p, i) => chunkOf(p.crf, i)),
+        chunks: chosen.map((p, i) => chunkOf(p, i)),
         source: input,
         rung: outRung,
         output: joined,
@@ -304,11 +357,13 @@ export async function runShotEncode(
       outputs.push({
         target,
         met: picked.met,
-        why: picked.met ? null : picked.why,
+        why: picked.why,
+        height: picked.height,
         shots: shots.map((s, i) => ({
           start: s.start,
           end: s.end,
           crf: chosen[i]!.crf,
+          height: chosen[i]!.height,
           kbps: chosen[i]!.bits / ((s.end - s.start) / fps) / 1000,
           vmaf: chosen[i]!.quality,
         })),
@@ -321,15 +376,20 @@ export async function runShotEncode(
         },
       });
     }
+    const byHeight = curvesByHeight(candidates, seconds);
     return {
       source: o.source.path,
       encoder: o.encoder,
       preset,
       crfs,
+      heights,
       shots,
-      curve: curve.map((p) => ({ bitrateKbps: p.bits / seconds / 1000, vmaf: p.quality })),
+      curve: byHeight.envelope,
+      curves: byHeight.curves,
       grid: grid.map((row, i) =>
         row.map((g) => ({
+          height: g.height,
+          crf: g.crf,
           kbps: g.bits / ((shots[i]!.end - shots[i]!.start) / fps) / 1000,
           vmaf: g.vmaf,
         })),

@@ -143,6 +143,7 @@ export class TargetService {
         source: { path: source.item.path, raw: source.raw, media: source.item.media },
         encoder: request.encoder,
         preset: request.preset ?? null,
+        heights: request.heights,
         targets: [target],
         outputs: [output],
         overwrite: true,
@@ -179,6 +180,8 @@ export class TargetService {
             status: 'done',
             result: {
               crfs: result.crfs,
+              heights: result.heights,
+              height: out.height,
               choices: out.shots,
               met: out.met,
               why: out.why,

@@ -2,7 +2,12 @@ import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { formatBitrate, formatBytes } from '../../../../shared/format';
 import { ENCODERS, type SoftwareEncoder } from '../../../../shared/ladder';
 import type { LibraryItem } from '../../../../shared/library';
-import type { ShotEncodeRequest, ShotEncodeRun } from '../../../../shared/shotEncode';
+import {
+  MAX_SHOT_HEIGHTS,
+  type ShotChoice,
+  type ShotEncodeRequest,
+  type ShotEncodeRun,
+} from '../../../../shared/shotEncode';
 import { useClient } from '../../hooks/useClient';
 import { availableEncoders, encoderChoices } from '../../model/ladders/encoderChoices';
 import { failureOf, type Failure } from '../../stores/failureOf';
@@ -14,16 +19,26 @@ import { ProgressBar } from '../../ui/ProgressBar';
 
 const PHASE_TEXT: Record<NonNullable<ShotEncodeRun['phase']>, string> = {
   shots: 'Finding the shots',
-  encoding: 'Encoding every shot at each CRF',
-  scoring: 'Scoring the CRF streams',
+  encoding: 'Encoding every shot at each CRF and height',
+  scoring: 'Scoring the streams',
   joining: 'Joining the chosen shots, checking and scoring the result',
 };
 
+/** Heights offered below a title's own (the usual rungs of a ladder). */
+const LOWER_HEIGHTS = [1080, 720, 540, 360, 240, 144];
+
+/** The title's own picture height, as shown (a quarter turn swaps the sides). */
+function ownHeight(source: LibraryItem): number {
+  const v = source.media.video;
+  return Math.abs(v.rotation) % 180 === 90 ? v.width : v.height;
+}
+
 /**
  * Per-shot encoding (`shotencode.start`, the same run as `vq shot-encode`): every shot of the
- * source at each CRF of a grid, one slope across the shots' hulls to meet a bitrate or a VMAF, the
- * chosen shot encodes joined. The answer is drawn over the title's timeline: a band per shot at its
- * CRF (darker: a lower CRF, more bits), with its bitrate and VMAF.
+ * source at each CRF of a grid (and each picture height ticked), one slope across the shots' hulls
+ * to meet a bitrate or a VMAF, the chosen shot encodes joined, at the height that does best. The
+ * answer is drawn over the title's timeline: a band per shot at its CRF (darker: a lower CRF, more
+ * bits), with its bitrate and VMAF.
  */
 export function ShotEncodePanel({ source }: { source: LibraryItem }): ReactNode {
   const client = useClient();
@@ -32,6 +47,10 @@ export function ShotEncodePanel({ source }: { source: LibraryItem }): ReactNode 
   const [preset, setPreset] = useState('');
   const [kind, setKind] = useState<'kbps' | 'quality'>('quality');
   const [value, setValue] = useState<number | null>(93);
+  const own = ownHeight(source);
+  const offered = [own, ...LOWER_HEIGHTS.filter((h) => h < own)];
+  const [heights, setHeights] = useState<ReadonlySet<number>>(() => new Set([own]));
+  const picked = offered.filter((h) => heights.has(h));
   const [known, setKnown] = useState<ShotEncodeRun[]>([]);
   const [error, setError] = useState<Failure | null>(null);
   const choices = useMemo(
@@ -48,6 +67,12 @@ export function ShotEncodePanel({ source }: { source: LibraryItem }): ReactNode 
         : value > 0 && value <= 1_000_000
           ? null
           : 'A bitrate above 0 kb/s.';
+  const heightsError =
+    picked.length === 0
+      ? 'Tick at least one height.'
+      : picked.length > MAX_SHOT_HEIGHTS
+        ? `At most ${MAX_SHOT_HEIGHTS} heights.`
+        : null;
 
   useEffect(() => {
     let live = true;
@@ -70,12 +95,13 @@ export function ShotEncodePanel({ source }: { source: LibraryItem }): ReactNode 
   const running = latest?.status === 'running';
 
   async function start(): Promise<void> {
-    if (valueError || value === null) return;
+    if (valueError || heightsError || value === null) return;
     setError(null);
     const request: ShotEncodeRequest = {
       sourceId: source.id,
       encoder,
       preset: preset || null,
+      heights: picked,
       target: kind === 'kbps' ? { kbps: value } : { quality: value },
     };
     try {
@@ -94,16 +120,16 @@ export function ShotEncodePanel({ source }: { source: LibraryItem }): ReactNode 
         </h2>
       </div>
       <p className="muted small">
-        Encodes every shot at six CRFs, finds each shot’s rate–quality hull and spends the bits
-        where they buy the most quality: one slope across all shots (Netflix’s Dynamic Optimizer),
-        to meet the bitrate or the VMAF asked. The chosen shot encodes are joined without
-        re-encoding, checked and scored.
+        Encodes every shot at six CRFs (at each height ticked), finds each shot’s rate–quality hull
+        and spends the bits where they buy the most quality: one slope across all shots (Netflix’s
+        Dynamic Optimizer), to meet the bitrate or the VMAF asked, at the height that does best. The
+        chosen shot encodes are joined without re-encoding, checked and scored.
       </p>
       <form
         className="target-form"
         onSubmit={(e) => {
           e.preventDefault();
-          if (!running && !valueError) void start();
+          if (!running && !valueError && !heightsError) void start();
         }}
       >
         <label className="field">
@@ -163,6 +189,35 @@ export function ShotEncodePanel({ source }: { source: LibraryItem }): ReactNode 
           />
           {valueError ? <span className="field-note text-danger">{valueError}</span> : null}
         </label>
+        <fieldset className="field shot-heights" data-testid="shot-heights">
+          <legend className="field-label">Heights</legend>
+          <div className="shot-heights-list">
+            {offered.map((h) => (
+              <label key={h} className="check">
+                <input
+                  type="checkbox"
+                  checked={heights.has(h)}
+                  onChange={() =>
+                    setHeights((all) => {
+                      const next = new Set(all);
+                      if (next.has(h)) next.delete(h);
+                      else next.add(h);
+                      return next;
+                    })
+                  }
+                  data-testid="shot-height"
+                  data-height={h}
+                />
+                {h}p
+              </label>
+            ))}
+          </div>
+          {heightsError ? (
+            <span className="field-note text-danger">{heightsError}</span>
+          ) : picked.length > 1 ? (
+            <span className="field-note muted">{picked.length * 6} encodes of every shot</span>
+          ) : null}
+        </fieldset>
         <div className="target-actions">
           {running ? (
             <button
@@ -181,7 +236,7 @@ export function ShotEncodePanel({ source }: { source: LibraryItem }): ReactNode 
             <button
               type="submit"
               className="button button-primary"
-              disabled={valueError !== null}
+              disabled={valueError !== null || heightsError !== null}
               data-testid="shot-start"
             >
               Encode shot by shot
@@ -242,8 +297,12 @@ function RunView({ run }: { run: ShotEncodeRun }): ReactNode {
       {r ? (
         <>
           <ShotStrip choices={r.choices} crfs={r.crfs} />
-          <p data-testid="shot-result">
-            VMAF {r.measured.vmaf.toFixed(2)}, {formatBitrate(r.measured.bitrateKbps)} video,{' '}
+          <p data-testid="shot-result" data-height={r.height}>
+            {r.height}p
+            {r.heights.length > 1
+              ? ` (the best of ${r.heights.map((h) => `${h}p`).join(', ')})`
+              : ''}
+            , VMAF {r.measured.vmaf.toFixed(2)}, {formatBitrate(r.measured.bitrateKbps)} video,{' '}
             {formatBytes(r.measured.sizeBytes)} (predicted VMAF {r.predicted.vmaf.toFixed(2)},{' '}
             {formatBitrate(r.predicted.bitrateKbps)}).
             {r.why ? <span className="text-warn"> Out of reach: {r.why}.</span> : null}
@@ -260,7 +319,7 @@ function ShotStrip({
   choices,
   crfs,
 }: {
-  choices: readonly { start: number; end: number; crf: number; kbps: number; vmaf: number }[];
+  choices: readonly ShotChoice[];
   crfs: readonly number[];
 }): ReactNode {
   const total = choices.at(-1)?.end ?? 1;
@@ -279,7 +338,7 @@ function ShotStrip({
               width: `${((c.end - c.start) / total) * 100}%`,
               background: `color-mix(in srgb, var(--accent) ${Math.round(90 - 65 * t)}%, var(--bg-sunken))`,
             }}
-            title={`Shot ${i + 1}, frames ${c.start}–${c.end - 1}: CRF ${c.crf}, ${formatBitrate(c.kbps)}, VMAF ${c.vmaf.toFixed(2)}`}
+            title={`Shot ${i + 1}, frames ${c.start}–${c.end - 1}: CRF ${c.crf} at ${c.height}p, ${formatBitrate(c.kbps)}, VMAF ${c.vmaf.toFixed(2)}`}
             data-crf={c.crf}
           >
             <span className="shot-strip-crf">{c.crf}</span>
