@@ -2,7 +2,8 @@
  * Per-shot encoding against whole-title encodes (issue 16's proof), FFmpeg 7.1.5 + libvmaf 3.2.0,
  * x264 medium, on a multi-scene 640×360 title (scenes of unlike complexity, a hard cut every 5 s):
  * 1. the whole title at four CRFs (`vq encode --score`): the anchor curve;
- * 2. `vq shot-encode` at those four bitrates (an optimized ladder of four outputs);
+ * 2. `vq shot-encode` at those four bitrates (an optimized ladder of four outputs), with the default
+ *    grid (six CRFs, the title's height) and with a finer one (eleven CRFs) over three heights;
  * 3. the whole title in two-pass ABR at the per-shot outputs' bitrates (`vq encode --score`).
  * Then `vq bdrate` (VMAF, pchip) of the per-shot curve against each. Every command is printed.
  * Goals: ≤ −3 % against whole-title CRF, ≤ −10 % against two-pass ABR. Bitrates are file size
@@ -181,25 +182,38 @@ export async function runPerShotBenchmarks(): Promise<void> {
       name: 'Whole-title CRF',
       rungs: CRFS.map((c) => rung(`crf${c}`, { mode: 'crf', crf: c })),
     });
-    const shotOut = JSON.parse(
-      vq([
-        'shot-encode',
-        title,
-        '--encoder',
-        'x264',
-        '--preset',
-        'medium',
-        '--target-kbps',
-        crf.map((p) => Math.round(p.bitrate)).join(','),
-        '--out',
-        path.join(dir, 'shots'),
-        '--json',
-      ]),
-    ) as ShotEncodeResult;
-    const shots = shotOut.outputs.map((o) => ({
-      bitrate: (o.result.sizeBytes * 8) / SECONDS / 1000,
-      quality: o.result.vmaf,
-    }));
+    const shotEncode = (name: string, extra: string[]): ShotEncodeResult =>
+      JSON.parse(
+        vq([
+          'shot-encode',
+          title,
+          '--encoder',
+          'x264',
+          '--preset',
+          'medium',
+          ...extra,
+          '--target-kbps',
+          crf.map((p) => Math.round(p.bitrate)).join(','),
+          '--out',
+          path.join(dir, name),
+          '--json',
+        ]),
+      ) as ShotEncodeResult;
+    const pointsOf = (r: ShotEncodeResult): Point[] =>
+      r.outputs.map((o) => ({
+        bitrate: (o.result.sizeBytes * 8) / SECONDS / 1000,
+        quality: o.result.vmaf,
+      }));
+    // The default grid (six CRFs at the title's height), then a finer grid over three heights.
+    const shotOut = shotEncode('shots', []);
+    const shots = pointsOf(shotOut);
+    const fineOut = shotEncode('shots-fine', [
+      '--crfs',
+      '18,20,22,24,26,28,30,32,34,36,38',
+      '--heights',
+      '360,270,180',
+    ]);
+    const fine = pointsOf(fineOut);
     const abr = encodeLadder('abr', {
       id: 'whole-title-abr',
       name: 'Whole-title two-pass ABR',
@@ -207,25 +221,40 @@ export async function runPerShotBenchmarks(): Promise<void> {
         rung(`abr${i}`, { mode: 'abr', bitrateKbps: Math.round(p.bitrate), twoPass: true }),
       ),
     });
-    const files = { crf: csv('crf', crf), shots: csv('shots', shots), abr: csv('abr', abr) };
+    const files = {
+      crf: csv('crf', crf),
+      shots: csv('shots', shots),
+      fine: csv('fine', fine),
+      abr: csv('abr', abr),
+    };
     const row = (label: string, pts: Point[]): string =>
       `  ${label.padEnd(26)} ${pts.map((p) => `${p.bitrate.toFixed(0)} kb/s VMAF ${p.quality.toFixed(2)}`).join(' | ')}`;
     console.log(row('whole-title CRF ' + CRFS.join('/'), crf));
     console.log(row(`per-shot (${shotOut.shots.length} shots)`, shots));
+    console.log(row('per-shot, fine grid, 3 heights', fine));
     console.log(row('whole-title 2-pass ABR', abr));
-    for (const [name, anchor, goal] of [
-      ['whole-title CRF', files.crf, -3],
-      ['whole-title 2-pass ABR', files.abr, -10],
+    for (const [test, testFile] of [
+      ['per-shot', files.shots],
+      ['per-shot (fine grid, 3 heights)', files.fine],
     ] as const) {
-      const bd = JSON.parse(
-        vq(['bdrate', '--anchor', anchor, '--test', files.shots, '--json']),
-      ) as { bdRatePercent: number | null; bdQuality: number | null };
-      console.log(
-        `  BD-rate of per-shot against ${name}: ${bd.bdRatePercent === null ? 'no overlap' : `${bd.bdRatePercent.toFixed(2)} %`} (BD-VMAF ${bd.bdQuality?.toFixed(2) ?? '–'}; goal ≤ ${goal} %)`,
-      );
+      for (const [name, anchor, goal] of [
+        ['whole-title CRF', files.crf, -3],
+        ['whole-title 2-pass ABR', files.abr, -10],
+      ] as const) {
+        const bd = JSON.parse(vq(['bdrate', '--anchor', anchor, '--test', testFile, '--json'])) as {
+          bdRatePercent: number | null;
+          bdQuality: number | null;
+        };
+        console.log(
+          `  BD-rate of ${test} against ${name}: ${bd.bdRatePercent === null ? 'no overlap' : `${bd.bdRatePercent.toFixed(2)} %`} (BD-VMAF ${bd.bdQuality?.toFixed(2) ?? '–'}; goal ≤ ${goal} %)`,
+        );
+      }
     }
     console.log(
       `  per-shot CRFs of the middle output: ${shotOut.outputs[1]?.shots.map((s) => s.crf).join(' ')}`,
+    );
+    console.log(
+      `  fine grid: heights of the outputs ${fineOut.outputs.map((o) => `${o.height}p`).join(', ')}; CRFs of the middle one ${fineOut.outputs[1]?.shots.map((s) => s.crf).join(' ')}`,
     );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -160,6 +160,11 @@ export interface Batch {
    * encoded by the shared queue's workers in parallel and joined without re-encoding.
    */
   chunkSeconds?: number | null;
+  /**
+   * Split the title at exactly these frames instead (ascending, from 0; each chunk runs to the
+   * next start): a per-shot encode's shots, encoded by the shared queue's workers.
+   */
+  chunkStarts?: number[] | null;
 }
 
 /** A finished, probed output of an encode job. Never listed before ffmpeg exited 0. */

@@ -259,9 +259,11 @@ export interface ShotEncodeRun {
   request: ShotEncodeRequest;
   status: 'running' | 'done' | 'failed' | 'canceled';
   phase: 'shots' | 'encoding' | 'scoring' | 'joining' | null;
-  /** Shot encodes done of all (shots × CRFs). */
+  /** Shot encodes done of all (shots × heights × CRFs). */
   done: number;
   total: number;
+  /** True when the shared queue's workers encode the shots (the Queue shows their jobs). */
+  onWorkers?: boolean;
   shots: Shot[];
   frames: number | null;
   /** When done: each shot's choice, what the curve predicted and what the joined file measured. */

@@ -91,13 +91,16 @@ Commands:
                                        estimate, and each step. --verify encodes and scores the
                                        whole title at that CRF (--out keeps the encode)
   shot-encode SOURCE --encoder E (--target-vmaf Q | --target-kbps K) --out FILE [--preset P]
-              [--crfs LIST] [--min-shot-seconds S] [--max-shot-seconds S] [--json]
-                                       per-shot encoding: each shot at every CRF of a grid, a
-                                       hull per shot, one slope for all shots to meet the target,
-                                       the chosen shot encodes joined without re-encoding (checked)
-                                       and scored; prints each shot's CRF and the result's bitrate
-                                       and VMAF. Several targets (K1,K2,…) make an optimized
-                                       ladder: one file each in the folder --out names
+              [--crfs LIST] [--heights LIST] [--min-shot-seconds S] [--max-shot-seconds S]
+              [--json]
+                                       per-shot encoding: each shot at every CRF of a grid (and
+                                       every height of --heights), a hull per shot, one slope for
+                                       all shots to meet the target, the chosen shot encodes
+                                       joined without re-encoding (checked) and scored; prints each
+                                       shot's CRF and the result's height, bitrate and VMAF.
+                                       Several targets (K1,K2,…) make an optimized ladder: one file
+                                       each in the folder --out names, each at the height that
+                                       does best for its target
   project export [--out F|-] [SOURCE_ID…]
                                        one .vqproj.json with sources, ladders, jobs, renditions and
                                        scores (all sources when none given; media by path)

@@ -115,43 +115,71 @@ export async function shotEncodeCommand(args: string[]): Promise<number> {
       path.resolve(values.out!, `shots-${'kbps' in t ? `${t.kbps}kbps` : `vmaf${t.quality}`}.mp4`),
     );
   }
-  return runOnTitle(positionals[0]!, values.raw, async ({ core, cacheDir, title, signal }) => {
-    let lastLine = 0;
-    const result = await runShotEncode(
-      {
-        source: title,
-        encoder,
-        preset: values.preset ?? null,
-        crfs,
-        heights,
-        targets,
-        outputs,
-        minShotSeconds,
-        maxShotSeconds,
-        overwrite: values.overwrite === true,
-        signal,
-        onEvent: (e) => {
-          if (e.type === 'shots') console.error(`vq: ${e.shots.length} shot(s)`);
-          else if (e.type === 'encoded') {
-            const now = Date.now();
-            if (now - lastLine > 2000 || e.done === e.total) {
-              lastLine = now;
-              console.error(
-                `vq: encoded ${e.done} of ${e.total} shot encodes (CRF ${e.crf}, ${e.height}p)`,
-              );
-            }
-          } else if (e.type === 'scoring')
-            console.error(`vq: scoring the ${e.streams} streams (one per height and CRF)`);
-          else if (e.type === 'output') console.error(`vq: wrote ${e.file}`);
+  // With VQ_REDIS_URL the shared queue's workers encode the shots (as `vq encode` does), writing
+  // the streams beside the output, on the disk they share.
+  const queue = process.env.VQ_REDIS_URL ? 'own' : 'off';
+  return runOnTitle(
+    positionals[0]!,
+    values.raw,
+    async ({ core, cacheDir, title, signal }) => {
+      let lastLine = 0;
+      let id: string | undefined;
+      if (core.workers) {
+        const imported = await core.api['library.import']({
+          paths: [title.path],
+          raw: title.raw ?? undefined,
+        });
+        id = (imported.imported[0] ?? imported.existing[0])?.id;
+        if (id) console.error("vq: the shared queue's workers encode the shots");
+      }
+      const first = outputs[0]!;
+      const streamsDir =
+        targets.length === 1
+          ? path.join(path.dirname(first), `${path.parse(first).name}.streams`)
+          : path.join(path.dirname(first), 'streams');
+      const result = await runShotEncode(
+        {
+          source: { ...title, id },
+          encoder,
+          preset: values.preset ?? null,
+          crfs,
+          heights,
+          targets,
+          outputs,
+          minShotSeconds,
+          maxShotSeconds,
+          overwrite: values.overwrite === true,
+          signal,
+          onEvent: (e) => {
+            if (e.type === 'shots') console.error(`vq: ${e.shots.length} shot(s)`);
+            else if (e.type === 'encoded') {
+              const now = Date.now();
+              if (now - lastLine > 2000 || e.done === e.total) {
+                lastLine = now;
+                console.error(
+                  `vq: encoded ${e.done} of ${e.total} shot encodes (CRF ${e.crf}, ${e.height}p)`,
+                );
+              }
+            } else if (e.type === 'workers') {
+              const now = Date.now();
+              if (now - lastLine > 2000 || e.done === e.total) {
+                lastLine = now;
+                console.error(`vq: the workers encoded ${e.done} of ${e.total} shot encodes`);
+              }
+            } else if (e.type === 'scoring')
+              console.error(`vq: scoring the ${e.streams} streams (one per height and CRF)`);
+            else if (e.type === 'output') console.error(`vq: wrote ${e.file}`);
+          },
         },
-      },
-      { toolchain: core.toolchain, cacheDir },
-    );
-    console.log(values.json ? JSON.stringify(result, null, 2) : describeShotEncode(result));
-    const unmet = result.outputs.filter((out) => !out.met);
-    for (const u of unmet) console.error(`vq: a target is out of reach: ${u.why}`);
-    return unmet.length ? 1 : 0;
-  });
+        { toolchain: core.toolchain, cacheDir, workers: core.workers, streamsDir },
+      );
+      console.log(values.json ? JSON.stringify(result, null, 2) : describeShotEncode(result));
+      const unmet = result.outputs.filter((out) => !out.met);
+      for (const u of unmet) console.error(`vq: a target is out of reach: ${u.why}`);
+      return unmet.length ? 1 : 0;
+    },
+    queue,
+  );
 }
 
 /** The outputs for a person: each target's result, then its shots' CRFs. */

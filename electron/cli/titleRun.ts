@@ -25,6 +25,8 @@ export async function runOnTitle(
   file: string,
   rawText: string | undefined,
   work: (run: TitleRun) => Promise<number>,
+  /** 'own' runs the jobs `work` queues (on the shared queue's workers, with VQ_REDIS_URL). */
+  queue: 'off' | 'own' = 'off',
 ): Promise<number> {
   let raw: RawVideoSpec | null = null;
   if (rawText !== undefined) {
@@ -33,7 +35,7 @@ export async function runOnTitle(
     raw = parsed.spec;
   }
   const dataDir = defaultDataDir();
-  const core = createCore({ dataDir, host: { mode: 'web' }, queue: 'off' });
+  const core = createCore({ dataDir, host: { mode: 'web' }, queue });
   const abort = new AbortController();
   const onSigint = (): void => {
     if (abort.signal.aborted) return;

@@ -43,6 +43,7 @@ import type { ProjectImportSummary } from '../../shared/project';
 import type { VqError } from '../../shared/errors';
 import { autoConcurrency, type ConcurrencyInfo } from '../../shared/queue';
 import { APP_VERSION } from './version';
+import { queueEncodes, type QueueEncodes } from './target/queueEncodes';
 import { TargetService } from './target/targetService';
 import { findShots } from './shots/findShots';
 import type { TitleShots } from '../../shared/shots';
@@ -61,6 +62,11 @@ export interface Core {
   /** Rate–quality points of a source, and the per-title flow. */
   analysis: AnalysisService;
   perTitle: PerTitleService;
+  /**
+   * The shared queue's workers for target-quality work (a per-shot encode's streams), when
+   * encodes go there on a shared disk; else null (the work runs here).
+   */
+  workers: QueueEncodes | null;
   /**
    * Absolute path of a library item's file or thumbnail, or of a rendition's file (renditions are
    * served by id like sources); null for an unknown id. Media routes use it.
@@ -233,6 +239,8 @@ function buildCore(opts: CoreOptions, db: Db, started: (() => void)[]): Core {
   /** Aborted when the core closes: stops work nobody waits for any more (a shot decode). */
   const closing = new AbortController();
   const shotsFinding = new Map<string, Promise<TitleShots>>();
+  // Workers write a per-shot encode's streams to a shared disk; over HTTP they run here.
+  const workers = shared && !transfer ? queueEncodes({ encode, jobs, queue, events }) : null;
   const target = new TargetService({
     library,
     toolchain,
@@ -240,6 +248,7 @@ function buildCore(opts: CoreOptions, db: Db, started: (() => void)[]): Core {
     cacheDir: layout.cache,
     outDir: path.join(opts.dataDir, 'shot-encodes'),
     tmpDir: opts.tmpDir,
+    workers,
   });
   const project = new ProjectService({
     db,
@@ -373,6 +382,7 @@ function buildCore(opts: CoreOptions, db: Db, started: (() => void)[]): Core {
     scores,
     analysis,
     perTitle,
+    workers,
     mediaPath(kind, id) {
       const src = library.get(id);
       if (src?.refused) return null; // an imported source not (yet) probed as video here

@@ -140,15 +140,17 @@ export class ClusterEncodeExecutor implements JobExecutor {
     let viaHttpSetup: { server: TransferServer; temps: string[] } | null = null;
     try {
       const transfer = this.deps.transfer ? await this.deps.transfer.get() : null;
+      const chunks = Boolean(batch.chunkSeconds || batch.chunkStarts);
       const split =
-        batch.chunkSeconds && batch.ladder && transfer
+        chunks && batch.ladder && transfer
           ? {
               whole:
                 'chunks are written and joined on a shared disk, and this app sends media over HTTP',
             }
-          : batch.chunkSeconds && batch.ladder
+          : chunks && batch.ladder
             ? await splitTitle({
-                chunkSeconds: batch.chunkSeconds,
+                chunkSeconds: batch.chunkSeconds ?? null,
+                chunkStarts: batch.chunkStarts,
                 ladder: checkedLadder(batch),
                 rungIds: job.rungIds,
                 source,

@@ -4,7 +4,8 @@
  * keyframe grid (planChunks), so the joined file has the keyframes a one-pass encode has. What
  * cannot be split exactly runs whole, and the reason is said: several rungs in one process,
  * two-pass rate control (each chunk would have its own first pass), a frame-rate cap, a variable
- * frame rate or an unknown frame count, or a title shorter than two chunks.
+ * frame rate or an unknown frame count, or a title shorter than two chunks. A per-shot encode
+ * (core/target) gives the starts itself (`Batch.chunkStarts`): its shots.
  */
 import type { Ladder } from '../../../shared/ladder';
 import { planLadder } from '../../../shared/encodePlan';
@@ -26,9 +27,13 @@ export type TitleSplit = { chunks: ChunkRange[] } | { whole: string };
  */
 const cutsSeen = new Map<string, Promise<number[]>>();
 
-/** Plans the chunks of a one-rung job of `ladder` on `source` (see the file comment). */
+/**
+ * Plans the chunks of a one-rung job of `ladder` on `source` (see the file comment); with
+ * `chunkStarts` (a per-shot encode's shots), exactly there instead.
+ */
 export async function splitTitle(o: {
-  chunkSeconds: number;
+  chunkSeconds: number | null;
+  chunkStarts?: readonly number[] | null;
   ladder: Ladder;
   rungIds: readonly string[];
   source: StoredSource;
@@ -48,6 +53,8 @@ export async function splitTitle(o: {
   if (planned.twoPass)
     return { whole: 'two-pass rate control needs the whole title in its first pass' };
   if (planned.fps !== null) return { whole: 'its rung changes the frame rate' };
+  if (o.chunkStarts) return { chunks: chunksAt(o.chunkStarts, video.frameCount) };
+  if (!o.chunkSeconds) return { whole: 'it asks for no chunks' };
   const fps = rate.num / rate.den;
   const key = `${o.source.item.path}\0${media.sizeBytes}\0${o.source.mtimeMs}`;
   let finding = cutsSeen.get(key);
@@ -68,4 +75,25 @@ export async function splitTitle(o: {
     targetFrames: Math.max(1, Math.round(o.chunkSeconds * fps)),
   });
   return chunks.length < 2 ? { whole: 'the title is shorter than two chunks' } : { chunks };
+}
+
+/**
+ * The chunks that start at `starts` and run to the next (the last to the end of the title). Throws
+ * when the starts are not 0 then ascending frames inside the title: a batch that says so was not
+ * made by this app.
+ */
+export function chunksAt(starts: readonly number[], frameCount: number): ChunkRange[] {
+  const ok =
+    starts.length > 0 &&
+    starts[0] === 0 &&
+    starts.every(
+      (f, i) => Number.isInteger(f) && f < frameCount && (i === 0 || f > starts[i - 1]!),
+    );
+  if (!ok) {
+    throw new VqError(
+      'INVALID_ARGS',
+      `The chunk starts of this batch are not frames 0 and up, ascending, inside its ${frameCount}-frame title.`,
+    );
+  }
+  return starts.map((start, index) => ({ index, start, end: starts[index + 1] ?? frameCount }));
 }

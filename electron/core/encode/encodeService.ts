@@ -22,7 +22,15 @@ import { jobCommands } from './jobCommands';
 import { passLogDir, tempOutputPath } from './jobFiles';
 import { deriveEncodeJob, planSourceOf, refuseUnreadable } from './deriveJob';
 import { ensureWritableDir, freshBatchDir } from './outDir';
-import { planBatch, planFindings, plannedJobs, sourceHdr, type BatchPlan, type PlannedGroup, type PlanSource } from './planBatch';
+import {
+  planBatch,
+  planFindings,
+  plannedJobs,
+  sourceHdr,
+  type BatchPlan,
+  type PlannedGroup,
+  type PlanSource,
+} from './planBatch';
 
 /** What the encode service needs. */
 export interface EncodeServiceDeps {
@@ -79,12 +87,21 @@ export class EncodeService {
       scoreAfterEncode: args.scoreAfterEncode ? (args.scoreAfterEncode.options ?? {}) : null,
       existing: this.existingOutputs(r.plan.groups),
       newOutDir: freshBatchDir(r.outDir, r.ladder.id),
-      findings: planFindings(r.plan, r.planSource, args.scoreAfterEncode ? (args.scoreAfterEncode.options ?? {}) : null),
+      findings: planFindings(
+        r.plan,
+        r.planSource,
+        args.scoreAfterEncode ? (args.scoreAfterEncode.options ?? {}) : null,
+      ),
     };
   }
 
-  /** `encode.start`: checks, then queues one batch. */
-  async start(args: EncodeArgs): Promise<{ batch: Batch; jobs: Job[] }> {
+  /**
+   * `encode.start`: checks, then queues one batch. `chunkStarts` (not part of the API: a per-shot
+   * encode's shots, core/target) splits the title at exactly those frames on the shared queue.
+   */
+  async start(
+    args: EncodeArgs & { chunkStarts?: number[] },
+  ): Promise<{ batch: Batch; jobs: Job[] }> {
     const r = await this.resolve(args);
     if (r.plan.groups.length === 0) {
       throw new VqError(
@@ -107,12 +124,15 @@ export class EncodeService {
       createdAt: new Date().toISOString(),
       skipped: r.plan.ladderPlan.skipped,
       ...(args.chunkSeconds !== undefined ? { chunkSeconds: args.chunkSeconds } : {}),
+      ...(args.chunkStarts ? { chunkStarts: args.chunkStarts } : {}),
     };
     const jobs = r.plan.groups.map((g) => this.newJob(batch.id, g, r.planSource));
     // Encodes first, then one score job per encode job (it runs once that job is done).
     if (after) {
       for (const j of [...jobs]) {
-        jobs.push(this.deps.scores.afterEncodeJob(j, batch.sourceId, after.options ?? {}, scoreBinary));
+        jobs.push(
+          this.deps.scores.afterEncodeJob(j, batch.sourceId, after.options ?? {}, scoreBinary),
+        );
       }
     }
     return { batch, jobs: this.deps.queue.submit(batch, jobs) };
@@ -128,7 +148,13 @@ export class EncodeService {
     if (!batch) throw new VqError('NOT_FOUND', `No batch with id ${batchId}.`);
     const source = this.requireSource(batch.sourceId);
     const id = newId();
-    const derived = deriveEncodeJob(batch, { id, rungIds: [rungId] }, source, await this.deps.toolchain.report(), { tmpDir: this.deps.tmpDir });
+    const derived = deriveEncodeJob(
+      batch,
+      { id, rungIds: [rungId] },
+      source,
+      await this.deps.toolchain.report(),
+      { tmpDir: this.deps.tmpDir },
+    );
     await ensureWritableDir(batch.outDir);
     this.refuseBusyOutputs([{ outputs: derived.plan.outputs }]);
     return this.deps.queue.add({
@@ -151,17 +177,27 @@ export class EncodeService {
     const batch = this.deps.store.getBatch(job.batchId);
     if (!batch) throw new VqError('NOT_FOUND', `The batch of job ${job.id} no longer exists.`);
     const source = this.requireSource(batch.sourceId);
-    const { binary, commands } = deriveEncodeJob(batch, job, source, await this.deps.toolchain.report(), { tmpDir: this.deps.tmpDir });
+    const { binary, commands } = deriveEncodeJob(
+      batch,
+      job,
+      source,
+      await this.deps.toolchain.report(),
+      { tmpDir: this.deps.tmpDir },
+    );
     return { binary, commands };
   }
 
-  private async resolve(args: EncodeArgs): Promise<Resolved> {
+  private async resolve(args: EncodeArgs & { chunkStarts?: number[] }): Promise<Resolved> {
     const source = this.requireSource(args.sourceId);
     let ladder: Ladder;
     if (args.ladderId !== undefined) {
       const found = this.ladderById(args.ladderId);
       if (!found) {
-        throw new VqError('NOT_FOUND', `No ladder with id "${args.ladderId}".`, `Presets: ${PRESET_LADDERS.map((p) => p.ladder.id).join(', ')}; see \`vq ladders\` for saved ones.`);
+        throw new VqError(
+          'NOT_FOUND',
+          `No ladder with id "${args.ladderId}".`,
+          `Presets: ${PRESET_LADDERS.map((p) => p.ladder.id).join(', ')}; see \`vq ladders\` for saved ones.`,
+        );
       }
       ladder = found;
     } else {
@@ -174,7 +210,8 @@ export class EncodeService {
     if (args.hdr !== undefined || sourceHdr(planSource) !== null)
       ladder = { ...ladder, hdr: args.hdr ?? ladder.hdr ?? 'keep' };
     const outDir = path.resolve(args.outDir ?? this.defaultOutDir(source.item.id, ladder.id));
-    if (args.chunkSeconds !== undefined && !this.deps.sharedQueue) {
+    const chunked = args.chunkSeconds !== undefined || args.chunkStarts !== undefined;
+    if (chunked && !this.deps.sharedQueue) {
       throw new VqError(
         'INVALID_ARGS',
         'Encoding in chunks splits a title across the machines of the shared queue, and none is set up.',
@@ -182,14 +219,24 @@ export class EncodeService {
       );
     }
     // A chunked title runs one rung per job: each job is split into its own chunks.
-    const decodeOnce = args.chunkSeconds !== undefined ? false : (args.decodeOnce ?? true);
-    const plan = planBatch(planSource, ladder, { decodeOnce, outDir }, await this.deps.toolchain.report());
+    const decodeOnce = chunked ? false : (args.decodeOnce ?? true);
+    const plan = planBatch(
+      planSource,
+      ladder,
+      { decodeOnce, outDir },
+      await this.deps.toolchain.report(),
+    );
     return { source, planSource, ladder, outDir, decodeOnce, plan };
   }
 
   private requireSource(id: string): StoredSource {
     const s = this.deps.library.get(id);
-    if (!s) throw new VqError('UNKNOWN_ITEM', `No library item with id ${id}.`, 'It may have been removed; refresh the library.');
+    if (!s)
+      throw new VqError(
+        'UNKNOWN_ITEM',
+        `No library item with id ${id}.`,
+        'It may have been removed; refresh the library.',
+      );
     refuseUnreadable(s);
     return s;
   }

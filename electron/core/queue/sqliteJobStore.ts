@@ -22,6 +22,7 @@ interface BatchRow {
   skipped_json: string;
   created_at: string;
   chunk_seconds: number | null;
+  chunk_starts_json: string | null;
 }
 
 interface JobRow {
@@ -87,8 +88,8 @@ export class SqliteJobStore implements JobStore {
         this.db
           .prepare(
             `INSERT INTO batches (id, source_id, ladder_json, out_dir, decode_once, skipped_json, created_at,
-             chunk_seconds)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+             chunk_seconds, chunk_starts_json)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
           .run(
             batch.id,
@@ -99,6 +100,7 @@ export class SqliteJobStore implements JobStore {
             JSON.stringify(batch.skipped),
             batch.createdAt,
             batch.chunkSeconds ?? null,
+            batch.chunkStarts ? JSON.stringify(batch.chunkStarts) : null,
           );
         return jobs.map((j) => this.insertJob(j, batch.createdAt));
       })
@@ -529,7 +531,20 @@ function batchFromRow(row: BatchRow): Batch {
     createdAt: row.created_at,
     skipped: JSON.parse(row.skipped_json) as SkippedRung[],
     ...(row.chunk_seconds ? { chunkSeconds: row.chunk_seconds } : {}),
+    ...(row.chunk_starts_json ? { chunkStarts: chunkStartsOf(row.chunk_starts_json) } : {}),
   };
+}
+
+/** A stored list of chunk starts, or null when it is not one (the batch then runs whole). */
+function chunkStartsOf(json: string): number[] | null {
+  try {
+    const v: unknown = JSON.parse(json);
+    return Array.isArray(v) && v.every((f) => Number.isInteger(f) && (f as number) >= 0)
+      ? (v as number[])
+      : null;
+  } catch {
+    return null;
+  }
 }
 
 function jobFromRow(row: JobRow): Job {

@@ -360,6 +360,11 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE renditions ADD COLUMN worker TEXT;
   ALTER TABLE batches ADD COLUMN chunk_seconds REAL;
   `,
+  // 11: per-shot encoding on the shared queue (issue 16): the frames a batch's title is split at
+  // (a JSON array of frame numbers; NULL: by chunk_seconds, or whole).
+  `
+  ALTER TABLE batches ADD COLUMN chunk_starts_json TEXT;
+  `,
 ];
 
 /** The database file of a data dir. */
@@ -531,9 +536,10 @@ export function moveDatabaseAside(dataDir: string, opts: MoveAsideOptions = {}):
   let target = `${file}.corrupt-${stamp}`;
   for (let n = 2; !free(target); n++) target = `${file}.corrupt-${stamp}-${n}`;
   // The side files first: a database renamed without its WAL would lose the WAL's pages.
-  const moves = SIDE_FILES
-    .filter((s) => fs.existsSync(file + s))
-    .map((s) => ({ from: file + s, to: target + s }));
+  const moves = SIDE_FILES.filter((s) => fs.existsSync(file + s)).map((s) => ({
+    from: file + s,
+    to: target + s,
+  }));
   renameAll([...moves, { from: file, to: target }], file);
   return target;
 }

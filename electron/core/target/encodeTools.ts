@@ -37,8 +37,27 @@ export function planCrfRung(
   height?: number,
 ): PlannedRung {
   const geometry = sourceGeometry(media, raw);
-  const rung: Rung = {
-    id: `crf-${String(e.crf).replace('.', '_')}`,
+  const rung = crfRung(e, media, raw, height);
+  const plan = planLadder({ id: 'crf-encode', name: 'CRF encode', rungs: [rung] }, geometry);
+  const planned = plan.rungs[0];
+  if (!planned) {
+    const why = [...plan.refused, ...plan.skipped][0]?.reason ?? 'the plan has no rung';
+    throw new VqError('INVALID_ARGS', `This source cannot be encoded so: ${why}.`);
+  }
+  return planned;
+}
+
+/** The ladder rung of `e` (what {@link planCrfRung} plans), with its own id, e.g. `crf-22_5`. */
+export function crfRung(
+  e: CrfEncode,
+  media: MediaInfo,
+  raw: RawVideoSpec | null,
+  height?: number,
+  id = `crf-${String(e.crf).replace('.', '_')}`,
+): Rung {
+  const geometry = sourceGeometry(media, raw);
+  return {
+    id,
     width: null,
     height: height ?? displaySize(geometry).height,
     encoder: e.encoder,
@@ -51,13 +70,6 @@ export function planCrfRung(
     audio: e.audio ?? { mode: 'none' },
     container: e.container ?? 'mkv',
   };
-  const plan = planLadder({ id: 'crf-encode', name: 'CRF encode', rungs: [rung] }, geometry);
-  const planned = plan.rungs[0];
-  if (!planned) {
-    const why = [...plan.refused, ...plan.skipped][0]?.reason ?? 'the plan has no rung';
-    throw new VqError('INVALID_ARGS', `This source cannot be encoded so: ${why}.`);
-  }
-  return planned;
 }
 
 /**

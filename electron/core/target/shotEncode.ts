@@ -19,9 +19,10 @@
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { displaySize } from '../../../shared/encodePlan';
+import { displaySize, type PlannedRung } from '../../../shared/encodePlan';
+import { ffmpegInputUrl } from '../../../shared/ffmpegInput';
 import { VqError } from '../../../shared/errors';
-import type { SoftwareEncoder } from '../../../shared/ladder';
+import { ENCODERS, type Rung, type SoftwareEncoder } from '../../../shared/ladder';
 import type { MediaInfo, RawVideoSpec } from '../../../shared/media';
 import { mean } from '../../../shared/pooling';
 import {
@@ -38,12 +39,14 @@ import { chunkEncodeArgs } from '../encode/chunks/chunkCommand';
 import { joinChunks } from '../encode/chunks/joinChunks';
 import { verifyJoined } from '../encode/chunks/verifyJoined';
 import { sourceGeometry } from '../encode/planBatch';
-import { parseFrameRate } from '../media/frameSeek';
+import { parseFrameRate, type FrameRate } from '../media/frameSeek';
 import { scoreRun } from '../scoreEngine';
 import { findShots } from '../shots/findShots';
 import type { Toolchain } from '../toolchain';
+import type { QueueEncodes } from './queueEncodes';
 import {
   checkTargetRun,
+  crfRung,
   moveFile,
   planCrfRung,
   rangeOf,
@@ -64,13 +67,16 @@ export const SHOT_CRFS: Readonly<Record<SoftwareEncoder, number[]>> = {
 export type ShotEncodeEvent =
   | { type: 'shots'; shots: Shot[] }
   | { type: 'encoded'; crf: number; height: number; shot: number; done: number; total: number }
+  /** On the shared queue's workers: shot encodes of the jobs that have ended, of all. */
+  | { type: 'workers'; done: number; total: number }
   | { type: 'scoring'; streams: number }
   | { type: 'joining'; target: ShotTarget }
   | { type: 'output'; target: ShotTarget; file: string };
 
 /** What to encode. */
 export interface ShotEncodeOptions {
-  source: { path: string; raw: RawVideoSpec | null; media: MediaInfo };
+  /** The title; its library id too when the shared queue's workers may encode it. */
+  source: { path: string; raw: RawVideoSpec | null; media: MediaInfo; id?: string };
   encoder: SoftwareEncoder;
   preset?: string | null;
   crfs?: number[];
@@ -127,6 +133,12 @@ export async function runShotEncode(
     toolchain: Pick<Toolchain, 'binaryFor' | 'report'>;
     cacheDir: string | null;
     tmpDir?: string;
+    /**
+     * The shared queue's workers, when this app has them: the streams are encoded there, as one
+     * batch written to `streamsDir` (a folder the workers can write), and stay listed.
+     */
+    workers?: QueueEncodes | null;
+    streamsDir?: string;
   },
 ): Promise<ShotEncodeResult> {
   if (o.targets.length === 0 || o.targets.length !== o.outputs.length)
@@ -191,57 +203,60 @@ export async function runShotEncode(
     // Every shot at every height and CRF, each height's and CRF's chunks joined into one stream
     // of the title. Every rung is planned before any encode, so a height the title cannot have
     // is refused up front.
-    const encodes = heights.flatMap((height) =>
-      crfs.map((crf) => ({
-        height,
-        crf,
-        name: `h${height}-crf${crf}`,
-        planned: planCrfRung(
-          { encoder: o.encoder, preset, crf },
-          o.source.media,
-          o.source.raw,
+    const streamName = (p: { height: number; crf: number }): string =>
+      `h${p.height}-crf${String(p.crf).replace('.', '_')}`;
+    const encodes: StreamEncode[] = heights.flatMap((height) =>
+      crfs.map((crf) => {
+        const name = streamName({ height, crf });
+        const e = { encoder: o.encoder, preset, crf };
+        return {
           height,
-        ),
-      })),
+          crf,
+          name,
+          rung: crfRung(e, o.source.media, o.source.raw, height, name),
+          planned: planCrfRung(e, o.source.media, o.source.raw, height),
+        };
+      }),
     );
-    const chunkOf = (e: { height: number; crf: number }, i: number): string =>
-      path.join(work, `h${e.height}-crf${e.crf}`, `shot-${i}.mkv`);
-    const streams: string[] = [];
-    let done = 0;
-    for (const e of encodes) {
-      await fsp.mkdir(path.join(work, e.name), { recursive: true });
-      for (let i = 0; i < shots.length; i++) {
-        const s = shots[i]!;
-        const args = chunkEncodeArgs(
-          input,
-          e.planned,
-          { index: i, start: s.start, end: s.end },
-          rate,
-          chunkOf(e, i),
-        );
-        await encodeOrThrow(encodeBin, args, {
+    const chunkOf = (p: { height: number; crf: number }, i: number): string =>
+      path.join(work, streamName(p), `shot-${i}.mkv`);
+    const onWorkers = deps.workers && o.source.id && deps.streamsDir ? deps.workers : null;
+    const streams = onWorkers
+      ? await encodeOnWorkers({
+          workers: onWorkers,
+          sourceId: o.source.id!,
+          encodes,
+          shots,
+          outDir: deps.streamsDir!,
+          name: `Per-shot: ${ENCODERS[o.encoder].label}${preset ? ` ${preset}` : ''}, CRF ${crfs.join('/')}`,
           signal: o.signal,
-          what: `shot ${i + 1} at CRF ${e.crf}, ${e.height}p`,
-        });
-        o.onEvent?.({
-          type: 'encoded',
-          crf: e.crf,
-          height: e.height,
-          shot: i,
-          done: ++done,
-          total: encodes.length * shots.length,
+          onJobs: (ended, total) =>
+            o.onEvent?.({
+              type: 'workers',
+              done: ended * shots.length,
+              total: total * shots.length,
+            }),
+        })
+      : await encodeHere({ encodes, shots, input, rate, encodeBin, chunkOf, work, o });
+    if (onWorkers) {
+      // The chosen shots are copied out of the workers' streams (each starts a GOP at every shot).
+      for (const [c, e] of encodes.entries()) {
+        const keys = (await videoPackets(ffprobe, streams[c]!, fps, o.signal)).filter((p) => p.key);
+        const missing = shots.findIndex((s) => !keys.some((k) => k.frame === s.start));
+        if (missing >= 0) {
+          throw new VqError(
+            'FFMPEG_FAILED',
+            `The workers' CRF ${e.crf}, ${e.height}p stream has no keyframe at shot ${missing + 1}'s first frame (${shots[missing]!.start}).`,
+          );
+        }
+        await splitAtShots({
+          ffmpeg: encodeBin,
+          stream: streams[c]!,
+          shots,
+          dir: path.dirname(chunkOf(e, 0)),
+          signal: o.signal,
         });
       }
-      const stream = path.join(work, `${e.name}.mkv`);
-      await joinChunks({
-        ffmpeg: encodeBin,
-        chunks: shots.map((_, i) => chunkOf(e, i)),
-        source: input,
-        rung: e.planned,
-        output: stream,
-        signal: o.signal,
-      });
-      streams.push(stream);
     }
 
     // One scoring run for every stream; then each shot's quality and bits per height and CRF.
@@ -399,5 +414,127 @@ export async function runShotEncode(
     };
   } finally {
     await fsp.rm(work, { recursive: true, force: true });
+  }
+}
+
+/** One stream of a per-shot encode: every shot at one height and CRF. */
+interface StreamEncode {
+  height: number;
+  crf: number;
+  /** Its rung id and folder name, e.g. `h720-crf26`. */
+  name: string;
+  rung: Rung;
+  planned: PlannedRung;
+}
+
+/** Each shot of each stream encoded here, one chunk at a time, and each stream joined. */
+async function encodeHere(a: {
+  encodes: readonly StreamEncode[];
+  shots: readonly Shot[];
+  input: { path: string; raw: RawVideoSpec | null };
+  rate: FrameRate;
+  encodeBin: string;
+  chunkOf: (e: StreamEncode, i: number) => string;
+  work: string;
+  o: ShotEncodeOptions;
+}): Promise<string[]> {
+  const streams: string[] = [];
+  let done = 0;
+  for (const e of a.encodes) {
+    await fsp.mkdir(path.join(a.work, e.name), { recursive: true });
+    for (let i = 0; i < a.shots.length; i++) {
+      const s = a.shots[i]!;
+      const args = chunkEncodeArgs(
+        a.input,
+        e.planned,
+        { index: i, start: s.start, end: s.end },
+        a.rate,
+        a.chunkOf(e, i),
+      );
+      await encodeOrThrow(a.encodeBin, args, {
+        signal: a.o.signal,
+        what: `shot ${i + 1} at CRF ${e.crf}, ${e.height}p`,
+      });
+      a.o.onEvent?.({
+        type: 'encoded',
+        crf: e.crf,
+        height: e.height,
+        shot: i,
+        done: ++done,
+        total: a.encodes.length * a.shots.length,
+      });
+    }
+    const stream = path.join(a.work, `${e.name}.mkv`);
+    await joinChunks({
+      ffmpeg: a.encodeBin,
+      chunks: a.shots.map((_, i) => a.chunkOf(e, i)),
+      source: a.input,
+      rung: e.planned,
+      output: stream,
+      signal: a.o.signal,
+    });
+    streams.push(stream);
+  }
+  return streams;
+}
+
+/**
+ * Each stream as a job of the shared queue, its title split at the shots, so the workers encode
+ * the shots in parallel and join each stream (queueEncodes.ts). The streams, in `encodes` order.
+ */
+async function encodeOnWorkers(a: {
+  workers: QueueEncodes;
+  sourceId: string;
+  encodes: readonly StreamEncode[];
+  shots: readonly Shot[];
+  outDir: string;
+  name: string;
+  signal?: AbortSignal;
+  onJobs: (ended: number, total: number) => void;
+}): Promise<string[]> {
+  const files = await a.workers.encode({
+    sourceId: a.sourceId,
+    ladder: { id: 'per-shot', name: a.name, rungs: a.encodes.map((e) => e.rung) },
+    chunkStarts: a.shots.map((s) => s.start),
+    outDir: a.outDir,
+    signal: a.signal,
+    onJobs: a.onJobs,
+  });
+  return a.encodes.map((e) => {
+    const file = files.get(e.name);
+    if (!file) throw new VqError('FFMPEG_FAILED', `The workers made no ${e.name} stream.`);
+    return file;
+  });
+}
+
+/**
+ * Copies each shot of `stream` (a GOP starts at every shot) into `dir/shot-<i>.mkv`, without
+ * re-encoding: ffmpeg's segment muxer cuts at the first keyframe at or after each shot's first
+ * frame, which is that frame.
+ */
+async function splitAtShots(o: {
+  ffmpeg: string;
+  stream: string;
+  shots: readonly Shot[];
+  dir: string;
+  signal?: AbortSignal;
+}): Promise<void> {
+  await fsp.mkdir(o.dir, { recursive: true });
+  const at = o.shots.slice(1).map((s) => s.start);
+  const args = [
+    ...['-hide_banner', '-nostdin', '-y', '-loglevel', 'error'],
+    ...['-i', ffmpegInputUrl(o.stream), '-map', '0:v:0', '-c', 'copy'],
+    ...(at.length
+      ? ['-f', 'segment', '-segment_frames', at.join(','), '-reset_timestamps', '1']
+      : ['-f', 'segment', '-segment_time', '1e9', '-reset_timestamps', '1']),
+    ...['-segment_format', 'matroska', path.join(o.dir, 'shot-%d.mkv')],
+  ];
+  await encodeOrThrow(o.ffmpeg, args, { signal: o.signal, what: 'the shots of a stream' });
+  for (let i = 0; i < o.shots.length; i++) {
+    try {
+      await fsp.access(path.join(o.dir, `shot-${i}.mkv`));
+    } catch {
+      throw new VqError('FFMPEG_FAILED', `Cutting ${o.stream} at its shots gave no shot ${i + 1}.`);
+    }
   }
 }

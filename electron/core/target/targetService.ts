@@ -17,6 +17,7 @@ import type { LibraryRepo } from '../store/libraryRepo';
 import type { Toolchain } from '../toolchain';
 import { runCrfSearch, type CrfSearchEvent } from './crfSearch';
 import { checkTargetRun } from './encodeTools';
+import type { QueueEncodes } from './queueEncodes';
 import { runShotEncode } from './shotEncode';
 
 /** What the service needs. */
@@ -28,6 +29,11 @@ export interface TargetServiceDeps {
   /** Where per-shot encodes are written (the data folder's `shot-encodes/`). */
   outDir: string;
   tmpDir?: string;
+  /**
+   * The shared queue's workers, when the app sends encodes there on a shared disk: a per-shot
+   * encode's streams are encoded by them (queueEncodes.ts) into `outDir/<source id>/streams-<run>/`.
+   */
+  workers?: QueueEncodes | null;
 }
 
 /** Runs and keeps the app's CRF searches. */
@@ -140,7 +146,12 @@ export class TargetService {
     };
     const done = runShotEncode(
       {
-        source: { path: source.item.path, raw: source.raw, media: source.item.media },
+        source: {
+          path: source.item.path,
+          raw: source.raw,
+          media: source.item.media,
+          id: source.item.id,
+        },
         encoder: request.encoder,
         preset: request.preset ?? null,
         heights: request.heights,
@@ -159,8 +170,9 @@ export class TargetService {
                   frames: e.shots.at(-1)?.end ?? null,
                 };
               case 'encoded':
-                // A redraw per shot encode is plenty (they take a second or more each).
-                return { ...r, done: e.done, total: e.total };
+              case 'workers':
+                // A redraw per shot encode (or per job on the workers) is plenty.
+                return { ...r, done: e.done, total: e.total, onWorkers: e.type === 'workers' };
               case 'scoring':
                 return { ...r, phase: 'scoring' };
               case 'joining':
@@ -170,7 +182,13 @@ export class TargetService {
             }
           }),
       },
-      { toolchain: this.deps.toolchain, cacheDir: this.deps.cacheDir, tmpDir: this.deps.tmpDir },
+      {
+        toolchain: this.deps.toolchain,
+        cacheDir: this.deps.cacheDir,
+        tmpDir: this.deps.tmpDir,
+        workers: this.deps.workers,
+        streamsDir: path.join(this.deps.outDir, source.item.id, `streams-${run.id}`),
+      },
     )
       .then(
         (result) => {

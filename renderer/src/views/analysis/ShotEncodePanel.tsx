@@ -284,6 +284,7 @@ function RunView({ run }: { run: ShotEncodeRun }): ReactNode {
           <span className="muted small">
             {run.phase ? PHASE_TEXT[run.phase] : ''}
             {run.total ? ` · ${run.done} of ${run.total} shot encodes` : ''}
+            {run.onWorkers ? ' on the shared queue’s workers (the Queue shows their jobs)' : ''}
             {run.shots.length ? ` · ${run.shots.length} shots` : ''}
           </span>
         </div>
