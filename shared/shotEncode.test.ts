@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   curvesByHeight,
+  heightCurves,
   pickForTarget,
   pickOutput,
   shotHull,
@@ -103,8 +104,8 @@ describe('pickOutput', () => {
   const seconds = 4;
   it('encodes each output at one height: the small one where bits are few, the big one where they are many', () => {
     const shots = twoHeights();
-    const low = pickOutput(shots, { kbps: 3 }, seconds); // 12 kbit in all
-    const high = pickOutput(shots, { kbps: 15 }, seconds);
+    const low = pickOutput(heightCurves(shots), { kbps: 3 }, seconds); // 12 kbit in all
+    const high = pickOutput(heightCurves(shots), { kbps: 15 }, seconds);
     expect(low).toMatchObject({ height: 540, met: true });
     expect(high).toMatchObject({ height: 1080, met: true });
     for (const [o, kbps] of [
@@ -128,25 +129,28 @@ describe('pickOutput', () => {
       }
     }
     // A quality only the big pictures reach; the fewest bits for one both reach.
-    expect(pickOutput(shots, { quality: 92 }, seconds)).toMatchObject({ height: 1080, met: true });
-    const both = pickOutput(shots, { quality: 80 }, seconds);
+    expect(pickOutput(heightCurves(shots), { quality: 92 }, seconds)).toMatchObject({
+      height: 1080,
+      met: true,
+    });
+    const both = pickOutput(heightCurves(shots), { quality: 80 }, seconds);
     expect(both).toMatchObject({ height: 540, met: true });
     expect(both.point.quality).toBeGreaterThanOrEqual(80);
   });
 
   it('says why no height meets a target, with the nearest output', () => {
     const shots = twoHeights();
-    const tooLow = pickOutput(shots, { kbps: 0.001 }, seconds);
+    const tooLow = pickOutput(heightCurves(shots), { kbps: 0.001 }, seconds);
     expect(tooLow).toMatchObject({ met: false, height: 540 }); // the cheapest miss
     expect(tooLow.why).toMatch(/cheapest choice/);
-    const tooHigh = pickOutput(shots, { quality: 99.9 }, seconds);
+    const tooHigh = pickOutput(heightCurves(shots), { quality: 99.9 }, seconds);
     expect(tooHigh).toMatchObject({ met: false, height: 1080 }); // the best miss
   });
 });
 
 describe('curvesByHeight', () => {
   it('gives each height its curve and the best of them, saying the height of each point', () => {
-    const { curves, envelope } = curvesByHeight(twoHeights(), 4);
+    const { curves, envelope } = curvesByHeight(heightCurves(twoHeights()), 4);
     expect(curves.map((c) => c.height)).toEqual([540, 1080]);
     expect(new Set(envelope.map((p) => p.height))).toEqual(new Set([540, 1080]));
     for (let i = 1; i < envelope.length; i++) {

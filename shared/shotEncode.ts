@@ -131,6 +131,28 @@ export function pickForTarget(
   };
 }
 
+/** The title's curve at one picture height: its shots' hulls at that height, and one λ. */
+export interface HeightCurve {
+  height: number;
+  hulls: ShotPoint[][];
+  curve: TitlePoint[];
+}
+
+/** Each height's curve (see {@link titleCurve}), smallest height first. */
+export function heightCurves(shots: readonly ShotCandidates[]): HeightCurve[] {
+  const heights = [...new Set(shots.flatMap((s) => s.points.map((p) => p.height)))].sort(
+    (a, b) => a - b,
+  );
+  if (heights.length === 0)
+    throw new VqError('INVALID_ARGS', 'A title with no shot encodes has nothing to choose from.');
+  return heights.map((height) => ({
+    height,
+    ...titleCurve(
+      shots.map((s) => ({ frames: s.frames, points: s.points.filter((p) => p.height === height) })),
+    ),
+  }));
+}
+
 /** An output's choice: the picture height it is encoded at, and a hull point per shot at it. */
 export interface OutputPick {
   height: number;
@@ -145,25 +167,16 @@ export interface OutputPick {
 /**
  * The output for a target when shots were encoded at several heights. An output keeps one
  * picture size (a player, an MP4 track and a ladder rung each take one), so each height's own
- * curve (its shots' hulls at that height, {@link titleCurve}) is read for the target, and the
- * height that does best wins: the best quality within a bitrate, the fewest bits reaching a
- * quality. When no height meets the target, the nearest miss: the cheapest for a bitrate, the best
- * for a quality.
+ * curve is read for the target, and the height that does best wins: the best quality within a
+ * bitrate, the fewest bits reaching a quality. When no height meets the target, the nearest miss:
+ * the cheapest for a bitrate, the best for a quality.
  */
 export function pickOutput(
-  shots: readonly ShotCandidates[],
+  curves: readonly HeightCurve[],
   target: ShotTarget,
   seconds: number,
 ): OutputPick {
-  const heights = [...new Set(shots.flatMap((s) => s.points.map((p) => p.height)))].sort(
-    (a, b) => a - b,
-  );
-  if (heights.length === 0)
-    throw new VqError('INVALID_ARGS', 'A title with no shot encodes has nothing to choose from.');
-  const picks = heights.map((height): OutputPick => {
-    const { hulls, curve } = titleCurve(
-      shots.map((s) => ({ frames: s.frames, points: s.points.filter((p) => p.height === height) })),
-    );
+  const picks = curves.map(({ height, hulls, curve }): OutputPick => {
     const picked = pickForTarget(curve, target, seconds);
     return {
       height,
@@ -186,27 +199,22 @@ export function pickOutput(
 }
 
 /**
- * The best a title can have at each bitrate across the heights it was encoded at: each height's
- * curve, and their upper envelope (the convex hull of all their points), each point saying its
- * height. Bits per second and mean quality.
+ * The best a title can have at each bitrate across its heights: each height's curve, and their
+ * upper envelope (the convex hull of all their points), each point saying its height. Bits per
+ * second and mean quality.
  */
 export function curvesByHeight(
-  shots: readonly ShotCandidates[],
+  curves: readonly HeightCurve[],
   seconds: number,
 ): {
   curves: { height: number; points: { bitrateKbps: number; vmaf: number }[] }[];
   envelope: { height: number; bitrateKbps: number; vmaf: number }[];
 } {
-  const heights = [...new Set(shots.flatMap((s) => s.points.map((p) => p.height)))].sort(
-    (a, b) => a - b,
-  );
-  const curves = heights.map((height) => ({
-    height,
-    points: titleCurve(
-      shots.map((s) => ({ frames: s.frames, points: s.points.filter((p) => p.height === height) })),
-    ).curve.map((p) => ({ bitrateKbps: p.bits / seconds / 1000, vmaf: p.quality })),
+  const rated = curves.map((c) => ({
+    height: c.height,
+    points: c.curve.map((p) => ({ bitrateKbps: p.bits / seconds / 1000, vmaf: p.quality })),
   }));
-  const all = curves.flatMap((c) =>
+  const all = rated.flatMap((c) =>
     c.points.map((p) => ({ ...p, height: c.height, bitrate: p.bitrateKbps, quality: p.vmaf })),
   );
   const envelope = convexHull(all).map(({ height, bitrateKbps, vmaf }) => ({
@@ -214,8 +222,17 @@ export function curvesByHeight(
     bitrateKbps,
     vmaf,
   }));
-  return { curves, envelope };
+  return { curves: rated, envelope };
 }
+
+/** The CRF grid each shot is encoded at by default, by encoder (a quality range streaming uses). */
+export const SHOT_CRFS: Readonly<Record<ShotEncodeRequest['encoder'], number[]>> = {
+  libx264: [18, 22, 26, 30, 34, 38],
+  libx265: [20, 24, 28, 32, 36, 40],
+  libsvtav1: [24, 30, 36, 42, 48, 54],
+  'libaom-av1': [24, 30, 36, 42, 48, 54],
+  'libvpx-vp9': [24, 30, 36, 42, 48, 54],
+};
 
 /** Most picture heights a per-shot encode tries (each is every shot at every CRF again). */
 export const MAX_SHOT_HEIGHTS = 6;

@@ -100,7 +100,9 @@ Commands:
                                        shot's CRF and the result's height, bitrate and VMAF.
                                        Several targets (K1,K2,…) make an optimized ladder: one file
                                        each in the folder --out names, each at the height that
-                                       does best for its target
+                                       does best for its target. With VQ_REDIS_URL the shared
+                                       queue's workers encode the shots (streams kept beside the
+                                       output, in NAME.streams/ or streams/)
   project export [--out F|-] [SOURCE_ID…]
                                        one .vqproj.json with sources, ladders, jobs, renditions and
                                        scores (all sources when none given; media by path)
@@ -232,7 +234,11 @@ async function runCommand(argv: string[]): Promise<number> {
 }
 
 function isParseArgsError(err: unknown): boolean {
-  return err instanceof TypeError && typeof (err as NodeJS.ErrnoException).code === 'string' && (err as NodeJS.ErrnoException).code!.startsWith('ERR_PARSE_ARGS');
+  return (
+    err instanceof TypeError &&
+    typeof (err as NodeJS.ErrnoException).code === 'string' &&
+    (err as NodeJS.ErrnoException).code!.startsWith('ERR_PARSE_ARGS')
+  );
 }
 
 function printError(e: ApiError): void {
@@ -252,7 +258,11 @@ function rawOption(text: string | undefined): RawVideoSpec | undefined {
 }
 
 async function doctor(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { json: { type: 'boolean' }, refresh: { type: 'boolean' } }, strict: true });
+  const { values } = parseArgs({
+    args,
+    options: { json: { type: 'boolean' }, refresh: { type: 'boolean' } },
+    strict: true,
+  });
   const core = openCore();
   try {
     const report = await core.toolchain.report({ refresh: values.refresh });
@@ -305,7 +315,8 @@ async function importCmd(args: string[]): Promise<number> {
     } else {
       for (const item of outcome.imported) console.log(`imported  ${item.id}  ${item.path}`);
       for (const item of outcome.existing) console.log(`already   ${item.id}  ${item.path}`);
-      for (const f of outcome.failed) printError({ code: f.code as ApiError['code'], message: f.message, hint: f.hint });
+      for (const f of outcome.failed)
+        printError({ code: f.code as ApiError['code'], message: f.message, hint: f.hint });
     }
     return outcome.failed.length ? 1 : 0;
   } finally {
@@ -340,7 +351,12 @@ async function list(args: string[]): Promise<number> {
         v.hdr ? v.hdr.toUpperCase() : '',
       ];
     });
-    console.log(renderTable(['id', 'file', 'codec', 'size', 'fps', 'depth', 'duration', 'bitrate', 'HDR'], rows));
+    console.log(
+      renderTable(
+        ['id', 'file', 'codec', 'size', 'fps', 'depth', 'duration', 'bitrate', 'HDR'],
+        rows,
+      ),
+    );
     return 0;
   } finally {
     core.close();

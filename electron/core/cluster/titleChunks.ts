@@ -31,7 +31,20 @@ const cutsSeen = new Map<string, Promise<number[]>>();
  * Plans the chunks of a one-rung job of `ladder` on `source` (see the file comment); with
  * `chunkStarts` (a per-shot encode's shots), exactly there instead.
  */
-export async function splitTitle(o: {
+export async function splitTitle(o: SplitOptions): Promise<TitleSplit> {
+  const split = await planSplit(o);
+  // Starts given are a per-shot encode's shots: a stream without them is of no use to it.
+  if (o.chunkStarts && 'whole' in split) {
+    throw new VqError(
+      'INVALID_ARGS',
+      `This title cannot be split at its shots on the workers: ${split.whole}.`,
+      'Run the per-shot encode without the shared queue.',
+    );
+  }
+  return split;
+}
+
+interface SplitOptions {
   chunkSeconds: number | null;
   chunkStarts?: readonly number[] | null;
   ladder: Ladder;
@@ -39,7 +52,9 @@ export async function splitTitle(o: {
   source: StoredSource;
   toolchain: Toolchain;
   signal: AbortSignal;
-}): Promise<TitleSplit> {
+}
+
+async function planSplit(o: SplitOptions): Promise<TitleSplit> {
   if (o.rungIds.length !== 1) return { whole: 'its rungs share one ffmpeg process' };
   const media = o.source.item.media;
   const video = media.video;

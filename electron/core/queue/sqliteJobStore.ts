@@ -535,15 +535,18 @@ function batchFromRow(row: BatchRow): Batch {
   };
 }
 
-/** A stored list of chunk starts, or null when it is not one (the batch then runs whole). */
-function chunkStartsOf(json: string): number[] | null {
+/**
+ * A stored list of chunk starts; one that is not a list of frames reads as empty, which the
+ * split refuses (titleChunks.ts chunksAt) rather than encoding the title whole.
+ */
+function chunkStartsOf(json: string): number[] {
   try {
     const v: unknown = JSON.parse(json);
     return Array.isArray(v) && v.every((f) => Number.isInteger(f) && (f as number) >= 0)
       ? (v as number[])
-      : null;
+      : [];
   } catch {
-    return null;
+    return [];
   }
 }
 

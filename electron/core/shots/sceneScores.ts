@@ -125,7 +125,11 @@ export async function measureSceneScoresNear(
       ...fileInputArgs(o.input, { raw: o.raw }),
       ...['-map', '0:v:0', '-an', '-sn', '-dn'],
       ...['-vf', `trim=end_frame=${st.start + st.frames - from},${sceneFilter(method)}`],
-      ...(file ? ['-y', '-f', 'yuv4mpegpipe', file] : ['-f', 'null', '-']),
+      // Kept frames: one out for each decoded, at the title's rate (10-bit YUV4MPEG is not one
+      // of the format's official ones, so ffmpeg asks for -strict -1).
+      ...(file
+        ? ['-r', `${o.rate.num}/${o.rate.den}`, '-strict', '-1', '-y', '-f', 'yuv4mpegpipe', file]
+        : ['-f', 'null', '-']),
     ];
     const r = await runTool(o.ffmpeg, args, {
       purpose: 'probe',

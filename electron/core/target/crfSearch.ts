@@ -62,7 +62,7 @@ import {
   encodeOrThrow,
   videoPackets,
 } from './encodeTools';
-import { makeSampleReel, reelCodecFor, reelFromKept } from './sampleReel';
+import { makeSampleReel, reelCodecFor, reelFromKept, y4mRoom } from './sampleReel';
 import type { Toolchain } from '../toolchain';
 
 /** What a search reports as it goes (the CLI's stderr lines, the app's live chart). */
@@ -265,7 +265,7 @@ export async function runCrfSearch(
         sampleFrames *
         (o.samples ??
           defaultSampleCount(o.source.media.durationSeconds ?? Infinity, sampleSeconds)),
-      { hasX264: decoder?.encoders.includes('libx264') ?? false },
+      { hasX264: decoder?.encoders.includes('libx264') ?? false, maxBytes: await y4mRoom(work) },
     );
     const place = await sampleShots({
       ffmpeg: decodeBin,

@@ -18,14 +18,16 @@ import type { JobStore } from '../queue/jobStore';
 export interface QueueEncodes {
   /**
    * Queues `ladder` on the source, each rung one job split at `chunkStarts`, and waits for every
-   * job. Resolves to each rung's file by rung id; throws with the first job's failure, and cancels
-   * the batch when `signal` aborts.
+   * job. Resolves to each rung's file by rung id. The first job that fails cancels the others and
+   * is the error; an abort of `signal` cancels the batch.
    */
   encode(o: {
     sourceId: string;
     ladder: Ladder;
     chunkStarts: number[];
     outDir: string;
+    /** Replace stream files already there (else the batch is refused, naming them). */
+    overwrite: boolean;
     signal?: AbortSignal;
     /** Called as jobs end: how many of all. */
     onJobs?: (ended: number, total: number) => void;
@@ -48,44 +50,51 @@ export function queueEncodes(deps: {
         sourceId: o.sourceId,
         ladder: o.ladder,
         outDir: o.outDir,
-        overwrite: true,
+        overwrite: o.overwrite,
         chunkStarts: o.chunkStarts,
       });
       const jobs = await new Promise<Job[]>((resolve, reject) => {
         let settled = false;
+        let seen = -1;
+        const finish = (done: () => void): void => {
+          if (settled) return;
+          settled = true;
+          off();
+          o.signal?.removeEventListener('abort', onAbort);
+          done();
+        };
+        const cancel = (why: string): void =>
+          void deps.queue.cancelAll(batch.id, why).catch(() => undefined);
+        // Every job's end is looked at; the first failure cancels the rest (they would be encoded
+        // for nothing) and is the answer.
         const look = (): void => {
           if (settled) return;
           const now = deps.jobs.listJobs({ batchId: batch.id });
           const ended = now.filter((j) => ENDED.has(j.status));
-          o.onJobs?.(ended.length, now.length);
-          if (ended.length < now.length) return;
-          settled = true;
-          off();
-          o.signal?.removeEventListener('abort', onAbort);
-          resolve(now);
+          if (ended.length !== seen) o.onJobs?.((seen = ended.length), now.length);
+          const bad = ended.find((j) => j.status !== 'done');
+          if (bad) {
+            if (ended.length < now.length) cancel('Another stream of this per-shot encode failed.');
+            return finish(() => reject(failure(bad)));
+          }
+          if (ended.length === now.length) finish(() => resolve(now));
         };
         const onAbort = (): void => {
-          void deps.queue.cancelAll(batch.id, 'The per-shot encode was canceled.').catch(reject);
+          cancel('The per-shot encode was canceled.');
+          finish(() => reject(new VqError('CANCELED', 'Canceled.')));
         };
         const off = deps.events.subscribe((e) => {
           if (
-            (e.type === 'job.updated' && e.job.batchId === batch.id) ||
+            (e.type === 'job.updated' && e.job.batchId === batch.id && ENDED.has(e.job.status)) ||
             (e.type === 'batch.finished' && e.batchId === batch.id)
           )
             look();
         });
         o.signal?.addEventListener('abort', onAbort, { once: true });
-        look();
+        // An abort while the batch was being queued, or jobs that ended before this listened.
+        if (o.signal?.aborted) onAbort();
+        else look();
       });
-      if (o.signal?.aborted) throw new VqError('CANCELED', 'Canceled.');
-      const bad = jobs.find((j) => j.status !== 'done');
-      if (bad) {
-        throw new VqError(
-          'FFMPEG_FAILED',
-          `Encoding rung ${bad.rungIds.join(', ')} on the workers ended ${bad.status}: ${bad.error ?? 'no reason given'}`,
-          'The Queue shows the job, its workers and their commands.',
-        );
-      }
       const files = new Map<string, string>();
       for (const j of jobs)
         if (j.plan.kind === 'encode')
@@ -93,4 +102,13 @@ export function queueEncodes(deps: {
       return files;
     },
   };
+}
+
+/** What a job that did not finish says, for the per-shot encode's error. */
+function failure(j: Job): VqError {
+  return new VqError(
+    'FFMPEG_FAILED',
+    `Encoding rung ${j.rungIds.join(', ')} on the workers ended ${j.status}: ${j.error ?? 'no reason given'}`,
+    'The Queue shows the job, its workers and their commands.',
+  );
 }

@@ -131,4 +131,40 @@ describe('makeSampleReel', () => {
     expect(reelCodecFor(media('yuv420p10le', 'pq'), 10, opts)).toBe('ffv1'); // keeps its tags
     expect(reelCodecFor(media('nv12'), 10, opts)).toBe('ffv1');
   });
+
+  it('keeps 10-bit frames exactly too (YUV4MPEG formats ffmpeg calls unofficial)', async () => {
+    const dir = tempDir();
+    const title = path.join(dir, 'ten-bit.mkv');
+    execFileSync(ffmpeg, [
+      ...['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=s=160x90:r=25:d=4'],
+      ...['-c:v', 'ffv1', '-pix_fmt', 'yuv420p10le', title],
+    ]);
+    const rate = { num: 25, den: 1 };
+    const spans = [
+      { start: 10, frames: 12, atCut: false },
+      { start: 60, frames: 8, atCut: false },
+    ];
+    const whole = frameHashes(title);
+    const expected = spans.flatMap((s) => whole.slice(s.start, s.start + s.frames));
+    const cut = path.join(dir, 'cut.y4m');
+    await makeSampleReel({
+      ffmpeg,
+      input: { path: title, raw: null },
+      spans,
+      rate,
+      out: cut,
+      codec: 'y4m',
+    });
+    expect(frameHashes(cut)).toEqual(expected);
+    const near = await measureSceneScoresNear({
+      ffmpeg,
+      input: title,
+      rate,
+      stretches: spans.map((s) => ({ start: s.start - 4, frames: s.frames + 8 })),
+      keepFrames: (i) => path.join(dir, `near-${i}.y4m`),
+    });
+    const kept = path.join(dir, 'kept.y4m');
+    expect(await reelFromKept(near.kept, spans, kept)).toBe(true);
+    expect(frameHashes(kept)).toEqual(expected);
+  });
 });

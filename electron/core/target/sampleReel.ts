@@ -52,6 +52,19 @@ export function y4mFrameBytes(width: number, height: number, pixFmt: string): nu
 }
 
 /**
+ * The most uncompressed frames the work folder `dir` takes: {@link Y4M_REEL_MAX_BYTES}, or half its
+ * disk's free space when that is less (a temporary folder is often in memory).
+ */
+export async function y4mRoom(dir: string): Promise<number> {
+  try {
+    const s = await fsp.statfs(dir);
+    return Math.min(Y4M_REEL_MAX_BYTES, (s.bavail * s.bsize) / 2);
+  } catch {
+    return Y4M_REEL_MAX_BYTES;
+  }
+}
+
+/**
  * How to keep a reel of `frames` frames of this title (see the file comment): uncompressed when its
  * format fits YUV4MPEG, it is SDR (the lossless reel keeps an HDR title's colour tags, YUV4MPEG
  * would not) and `frames` of it fit in `maxBytes`; else lossless, as this ffmpeg can.
@@ -96,7 +109,7 @@ export async function makeSampleReel(o: {
     // passed-through Matroska stream says 1000 fps, its clock's).
     ...['-filter_complex', graph, '-map', '[v]', '-r', `${o.rate.num}/${o.rate.den}`],
     ...(o.codec === 'y4m'
-      ? ['-f', 'yuv4mpegpipe']
+      ? ['-strict', '-1', '-f', 'yuv4mpegpipe'] // 10-bit YUV4MPEG is not an "official" format
       : o.codec === 'x264'
         ? ['-c:v', 'libx264', '-qp', '0', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p']
         : ['-c:v', 'ffv1', '-level', '3', '-g', '1', '-slices', '4', '-slicecrc', '0']),
@@ -165,9 +178,11 @@ export async function reelFromKept(
   spans: readonly SampleSpan[],
   out: string,
 ): Promise<boolean> {
-  const files = await Promise.all(kept.map((k) => fsp.open(k.file, 'r')));
-  const target = await fsp.open(out, 'w');
+  const files: fs.promises.FileHandle[] = [];
+  let target: fs.promises.FileHandle | null = null;
   try {
+    for (const k of kept) files.push(await fsp.open(k.file, 'r'));
+    target = await fsp.open(out, 'w');
     const layouts = await Promise.all(files.map((f) => y4mLayout(f)));
     let header: Buffer | null = null;
     for (const span of spans) {
@@ -197,7 +212,7 @@ export async function reelFromKept(
     }
     return header !== null;
   } finally {
-    await target.close();
+    await target?.close();
     await Promise.all(files.map((f) => f.close()));
   }
 }

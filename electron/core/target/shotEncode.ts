@@ -27,8 +27,10 @@ import type { MediaInfo, RawVideoSpec } from '../../../shared/media';
 import { mean } from '../../../shared/pooling';
 import {
   curvesByHeight,
+  heightCurves,
   MAX_SHOT_HEIGHTS,
   pickOutput,
+  SHOT_CRFS,
   type ShotCandidates,
   type ShotChoice,
   type ShotTarget,
@@ -53,15 +55,6 @@ import {
   encodeOrThrow,
   videoPackets,
 } from './encodeTools';
-
-/** The CRF grid each shot is encoded at, by encoder (a quality range streaming uses). */
-export const SHOT_CRFS: Readonly<Record<SoftwareEncoder, number[]>> = {
-  libx264: [18, 22, 26, 30, 34, 38],
-  libx265: [20, 24, 28, 32, 36, 40],
-  libsvtav1: [24, 30, 36, 42, 48, 54],
-  'libaom-av1': [24, 30, 36, 42, 48, 54],
-  'libvpx-vp9': [24, 30, 36, 42, 48, 54],
-};
 
 /** What a per-shot encode reports as it goes. */
 export type ShotEncodeEvent =
@@ -156,19 +149,7 @@ export async function runShotEncode(
   if (crfs.length < 2)
     throw new VqError('INVALID_ARGS', 'A per-shot encode needs at least two CRFs.');
   const geometry = sourceGeometry(o.source.media, o.source.raw);
-  const own = displaySize(geometry).height;
-  const heights = [...new Set(o.heights ?? [own])].sort((a, b) => b - a);
-  if (heights.length > MAX_SHOT_HEIGHTS)
-    throw new VqError(
-      'INVALID_ARGS',
-      `Give at most ${MAX_SHOT_HEIGHTS} picture heights, not ${heights.length}: each is every shot at every CRF again.`,
-    );
-  const tooTall = heights.find((h) => !(Number.isInteger(h) && h >= 64 && h <= own));
-  if (tooTall !== undefined)
-    throw new VqError(
-      'INVALID_ARGS',
-      `${tooTall}p is not a height this title can be encoded at: give whole heights from 64 up to its own ${own}p.`,
-    );
+  const heights = shotHeights(o.heights, o.source.media, o.source.raw);
   const rate = parseFrameRate(String(geometry.frameRate ?? ''));
   if (!rate)
     throw new VqError(
@@ -220,7 +201,11 @@ export async function runShotEncode(
     );
     const chunkOf = (p: { height: number; crf: number }, i: number): string =>
       path.join(work, streamName(p), `shot-${i}.mkv`);
-    const onWorkers = deps.workers && o.source.id && deps.streamsDir ? deps.workers : null;
+    // On the workers the title is split at these shots by the library's frame count, so it must
+    // be the one the shots were found in; else the shots are encoded here.
+    const splittable = o.source.media.video.frameCount === total;
+    const onWorkers =
+      deps.workers && o.source.id && deps.streamsDir && splittable ? deps.workers : null;
     const streams = onWorkers
       ? await encodeOnWorkers({
           workers: onWorkers,
@@ -228,6 +213,7 @@ export async function runShotEncode(
           encodes,
           shots,
           outDir: deps.streamsDir!,
+          overwrite: o.overwrite === true,
           name: `Per-shot: ${ENCODERS[o.encoder].label}${preset ? ` ${preset}` : ''}, CRF ${crfs.join('/')}`,
           signal: o.signal,
           onJobs: (ended, total) =>
@@ -238,11 +224,14 @@ export async function runShotEncode(
             }),
         })
       : await encodeHere({ encodes, shots, input, rate, encodeBin, chunkOf, work, o });
+    const packets = await Promise.all(
+      streams.map((file) => videoPackets(ffprobe, file, fps, o.signal)),
+    );
     if (onWorkers) {
       // The chosen shots are copied out of the workers' streams (each starts a GOP at every shot).
       for (const [c, e] of encodes.entries()) {
-        const keys = (await videoPackets(ffprobe, streams[c]!, fps, o.signal)).filter((p) => p.key);
-        const missing = shots.findIndex((s) => !keys.some((k) => k.frame === s.start));
+        const keys = new Set(packets[c]!.filter((p) => p.key).map((p) => p.frame));
+        const missing = shots.findIndex((s) => !keys.has(s.start));
         if (missing >= 0) {
           throw new VqError(
             'FFMPEG_FAILED',
@@ -284,8 +273,7 @@ export async function runShotEncode(
         );
       }
       const bits = shots.map(() => 0);
-      for (const p of await videoPackets(ffprobe, streams[c]!, fps, o.signal))
-        bits[rangeOf(ends, p.frame)]! += p.bytes * 8;
+      for (const p of packets[c]!) bits[rangeOf(ends, p.frame)]! += p.bytes * 8;
       shots.forEach((s, i) =>
         grid[i]!.push({
           height: e.height,
@@ -305,12 +293,13 @@ export async function runShotEncode(
       })),
     }));
     const seconds = total / fps;
+    const curves = heightCurves(candidates);
 
     // Each target's choices joined, checked and scored.
     const outputs: ShotEncodeOutput[] = [];
     for (let t = 0; t < o.targets.length; t++) {
       const target = o.targets[t]!;
-      const picked = pickOutput(candidates, target, seconds);
+      const picked = pickOutput(curves, target, seconds);
       const chosen = picked.points;
       const final = path.resolve(o.outputs[t]!);
       const ext = path.extname(final).toLowerCase();
@@ -391,7 +380,7 @@ export async function runShotEncode(
         },
       });
     }
-    const byHeight = curvesByHeight(candidates, seconds);
+    const byHeight = curvesByHeight(curves, seconds);
     return {
       source: o.source.path,
       encoder: o.encoder,
@@ -488,6 +477,7 @@ async function encodeOnWorkers(a: {
   encodes: readonly StreamEncode[];
   shots: readonly Shot[];
   outDir: string;
+  overwrite: boolean;
   name: string;
   signal?: AbortSignal;
   onJobs: (ended: number, total: number) => void;
@@ -497,6 +487,7 @@ async function encodeOnWorkers(a: {
     ladder: { id: 'per-shot', name: a.name, rungs: a.encodes.map((e) => e.rung) },
     chunkStarts: a.shots.map((s) => s.start),
     outDir: a.outDir,
+    overwrite: a.overwrite,
     signal: a.signal,
     onJobs: a.onJobs,
   });
@@ -510,7 +501,8 @@ async function encodeOnWorkers(a: {
 /**
  * Copies each shot of `stream` (a GOP starts at every shot) into `dir/shot-<i>.mkv`, without
  * re-encoding: ffmpeg's segment muxer cuts at the first keyframe at or after each shot's first
- * frame, which is that frame.
+ * frame (counted in decode order, which a closed GOP makes the same), which is that frame. A title
+ * of one shot is the stream itself.
  */
 async function splitAtShots(o: {
   ffmpeg: string;
@@ -521,12 +513,14 @@ async function splitAtShots(o: {
 }): Promise<void> {
   await fsp.mkdir(o.dir, { recursive: true });
   const at = o.shots.slice(1).map((s) => s.start);
+  if (at.length === 0) {
+    await fsp.copyFile(o.stream, path.join(o.dir, 'shot-0.mkv'));
+    return;
+  }
   const args = [
     ...['-hide_banner', '-nostdin', '-y', '-loglevel', 'error'],
     ...['-i', ffmpegInputUrl(o.stream), '-map', '0:v:0', '-c', 'copy'],
-    ...(at.length
-      ? ['-f', 'segment', '-segment_frames', at.join(','), '-reset_timestamps', '1']
-      : ['-f', 'segment', '-segment_time', '1e9', '-reset_timestamps', '1']),
+    ...['-f', 'segment', '-segment_frames', at.join(','), '-reset_timestamps', '1'],
     ...['-segment_format', 'matroska', path.join(o.dir, 'shot-%d.mkv')],
   ];
   await encodeOrThrow(o.ffmpeg, args, { signal: o.signal, what: 'the shots of a stream' });
@@ -537,4 +531,30 @@ async function splitAtShots(o: {
       throw new VqError('FFMPEG_FAILED', `Cutting ${o.stream} at its shots gave no shot ${i + 1}.`);
     }
   }
+}
+
+/**
+ * The picture heights a per-shot encode of this title tries, tallest first: `asked` (default: the
+ * title's own), each a whole height from 64 up to the title's own, at most {@link MAX_SHOT_HEIGHTS}.
+ * Throws INVALID_ARGS saying which height cannot be.
+ */
+export function shotHeights(
+  asked: readonly number[] | undefined,
+  media: MediaInfo,
+  raw: RawVideoSpec | null,
+): number[] {
+  const own = displaySize(sourceGeometry(media, raw)).height;
+  const heights = [...new Set(asked ?? [own])].sort((a, b) => b - a);
+  if (heights.length > MAX_SHOT_HEIGHTS)
+    throw new VqError(
+      'INVALID_ARGS',
+      `Give at most ${MAX_SHOT_HEIGHTS} picture heights, not ${heights.length}: each is every shot at every CRF again.`,
+    );
+  const tooTall = heights.find((h) => !(Number.isInteger(h) && h >= 64 && h <= own));
+  if (tooTall !== undefined)
+    throw new VqError(
+      'INVALID_ARGS',
+      `${tooTall}p is not a height this title can be encoded at: give whole heights from 64 up to its own ${own}p.`,
+    );
+  return heights;
 }

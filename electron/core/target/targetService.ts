@@ -18,7 +18,7 @@ import type { Toolchain } from '../toolchain';
 import { runCrfSearch, type CrfSearchEvent } from './crfSearch';
 import { checkTargetRun } from './encodeTools';
 import type { QueueEncodes } from './queueEncodes';
-import { runShotEncode } from './shotEncode';
+import { runShotEncode, shotHeights } from './shotEncode';
 
 /** What the service needs. */
 export interface TargetServiceDeps {
@@ -107,7 +107,10 @@ export class TargetService {
   startShotEncode(request: ShotEncodeRequest): ShotEncodeRun {
     const source = this.sourceOf(request.sourceId);
     const target: ShotTarget = request.target;
-    const name = `${path.parse(source.item.fileName).name}.shots-${'kbps' in target ? `${target.kbps}kbps` : `vmaf${target.quality}`}-${request.encoder}.mp4`;
+    const heights = shotHeights(request.heights, source.item.media, source.raw);
+    // Runs that differ in their heights do not overwrite each other.
+    const tried = request.heights ? `-${heights.join('-')}p` : '';
+    const name = `${path.parse(source.item.fileName).name}.shots-${'kbps' in target ? `${target.kbps}kbps` : `vmaf${target.quality}`}-${request.encoder}${tried}.mp4`;
     const output = path.join(this.deps.outDir, source.item.id, name);
     checkTargetRun({
       encoder: request.encoder,

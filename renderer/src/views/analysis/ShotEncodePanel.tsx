@@ -4,6 +4,7 @@ import { ENCODERS, type SoftwareEncoder } from '../../../../shared/ladder';
 import type { LibraryItem } from '../../../../shared/library';
 import {
   MAX_SHOT_HEIGHTS,
+  SHOT_CRFS,
   type ShotChoice,
   type ShotEncodeRequest,
   type ShotEncodeRun,
@@ -49,7 +50,17 @@ export function ShotEncodePanel({ source }: { source: LibraryItem }): ReactNode 
   const [value, setValue] = useState<number | null>(93);
   const own = ownHeight(source);
   const offered = [own, ...LOWER_HEIGHTS.filter((h) => h < own)];
-  const [heights, setHeights] = useState<ReadonlySet<number>>(() => new Set([own]));
+  // The heights ticked, for the source they were ticked on (another source starts at its own).
+  const [ticked, setTicked] = useState<{ sourceId: string; heights: ReadonlySet<number> } | null>(
+    null,
+  );
+  const heights = ticked?.sourceId === source.id ? ticked.heights : new Set([own]);
+  const toggleHeight = (h: number): void => {
+    const next = new Set(heights);
+    if (next.has(h)) next.delete(h);
+    else next.add(h);
+    setTicked({ sourceId: source.id, heights: next });
+  };
   const picked = offered.filter((h) => heights.has(h));
   const [known, setKnown] = useState<ShotEncodeRun[]>([]);
   const [error, setError] = useState<Failure | null>(null);
@@ -120,10 +131,11 @@ export function ShotEncodePanel({ source }: { source: LibraryItem }): ReactNode 
         </h2>
       </div>
       <p className="muted small">
-        Encodes every shot at six CRFs (at each height ticked), finds each shot’s rate–quality hull
-        and spends the bits where they buy the most quality: one slope across all shots (Netflix’s
-        Dynamic Optimizer), to meet the bitrate or the VMAF asked, at the height that does best. The
-        chosen shot encodes are joined without re-encoding, checked and scored.
+        Encodes every shot at {SHOT_CRFS[encoder].length} CRFs (at each height ticked), finds each
+        shot’s rate–quality hull and spends the bits where they buy the most quality: one slope
+        across all shots (Netflix’s Dynamic Optimizer), to meet the bitrate or the VMAF asked, at
+        the height that does best. The chosen shot encodes are joined without re-encoding, checked
+        and scored.
       </p>
       <form
         className="target-form"
@@ -197,14 +209,7 @@ export function ShotEncodePanel({ source }: { source: LibraryItem }): ReactNode 
                 <input
                   type="checkbox"
                   checked={heights.has(h)}
-                  onChange={() =>
-                    setHeights((all) => {
-                      const next = new Set(all);
-                      if (next.has(h)) next.delete(h);
-                      else next.add(h);
-                      return next;
-                    })
-                  }
+                  onChange={() => toggleHeight(h)}
                   data-testid="shot-height"
                   data-height={h}
                 />
@@ -215,7 +220,9 @@ export function ShotEncodePanel({ source }: { source: LibraryItem }): ReactNode 
           {heightsError ? (
             <span className="field-note text-danger">{heightsError}</span>
           ) : picked.length > 1 ? (
-            <span className="field-note muted">{picked.length * 6} encodes of every shot</span>
+            <span className="field-note muted">
+              {picked.length * SHOT_CRFS[encoder].length} encodes of every shot
+            </span>
           ) : null}
         </fieldset>
         <div className="target-actions">
