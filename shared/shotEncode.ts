@@ -13,6 +13,7 @@
 import { z } from 'zod';
 import { VqError } from './errors';
 import type { Shot } from './shots';
+import { PER_TITLE_CRFS } from './perTitle';
 import { convexHull } from './rd/hull';
 
 /** One shot encoded at one CRF (and picture height): what it cost and what it scored. */
@@ -225,14 +226,9 @@ export function curvesByHeight(
   return { curves: rated, envelope };
 }
 
-/** The CRF grid each shot is encoded at by default, by encoder (a quality range streaming uses). */
-export const SHOT_CRFS: Readonly<Record<ShotEncodeRequest['encoder'], number[]>> = {
-  libx264: [18, 22, 26, 30, 34, 38],
-  libx265: [20, 24, 28, 32, 36, 40],
-  libsvtav1: [24, 30, 36, 42, 48, 54],
-  'libaom-av1': [24, 30, 36, 42, 48, 54],
-  'libvpx-vp9': [24, 30, 36, 42, 48, 54],
-};
+/** The CRF grid each shot is encoded at by default: the per-title grid, the same quality range. */
+export const SHOT_CRFS: Readonly<Record<ShotEncodeRequest['encoder'], readonly number[]>> =
+  PER_TITLE_CRFS;
 
 /** Most picture heights a per-shot encode tries (each is every shot at every CRF again). */
 export const MAX_SHOT_HEIGHTS = 6;
