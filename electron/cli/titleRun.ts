@@ -11,6 +11,7 @@ import { dataLayout, defaultDataDir } from '../core/paths';
 import { checkInputFile, probeFile } from '../core/probe';
 import { EXIT_CANCELED } from './encodeCommand';
 import { UsageError } from './usageError';
+import { abortOnCtrlC } from './ctrlC';
 
 /** The title and what the work runs with. */
 export interface TitleRun {
@@ -36,14 +37,7 @@ export async function runOnTitle(
   }
   const dataDir = defaultDataDir();
   const core = createCore({ dataDir, host: { mode: 'web' }, queue });
-  const abort = new AbortController();
-  const onSigint = (): void => {
-    if (abort.signal.aborted) return;
-    console.error('\nvq: canceling — stopping ffmpeg…');
-    abort.abort();
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  const ctrlC = abortOnCtrlC();
   try {
     const checked = await checkInputFile(path.resolve(file), { raw: raw ?? undefined });
     const ffprobe = await core.toolchain.binaryFor('probe');
@@ -54,14 +48,13 @@ export async function runOnTitle(
       core,
       cacheDir: dataLayout(dataDir).cache,
       title: { path: checked.realPath, raw, media },
-      signal: abort.signal,
+      signal: ctrlC.signal,
     });
   } catch (err) {
-    if (abort.signal.aborted) return EXIT_CANCELED;
+    if (ctrlC.signal.aborted) return EXIT_CANCELED;
     throw err;
   } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    ctrlC.release();
     core.close();
   }
 }

@@ -12,6 +12,7 @@ import path from 'node:path';
 import type { CrfSearchRequest, TargetSearch } from '../../../shared/crfSearch';
 import type { ShotEncodeRequest, ShotEncodeRun, ShotTarget } from '../../../shared/shotEncode';
 import { VqError, toApiError } from '../../../shared/errors';
+import { refuseUnreadable } from '../encode/deriveJob';
 import type { EventHub } from '../events';
 import type { LibraryRepo } from '../store/libraryRepo';
 import type { Toolchain } from '../toolchain';
@@ -258,13 +259,7 @@ export class TargetService {
         'It may have been removed; refresh the library.',
       );
     }
-    if (source.refused) {
-      throw new VqError(
-        'INVALID_ARGS',
-        `${source.item.fileName} could not be read as video here.`,
-        'Check the file in the Library.',
-      );
-    }
+    refuseUnreadable(source);
     return source;
   }
 
