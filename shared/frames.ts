@@ -17,6 +17,11 @@ export interface FrameInfo {
   keyframes: number[];
   /** How an HDR file's frames are shown; null for SDR (frames served as decoded). */
   hdrDisplay: HdrDisplay | null;
+  /**
+   * False while a long file's packets are still being listed: the frames so far are final, more
+   * follow (ask again). Picture types are '?' until a decode has named them.
+   */
+  complete: boolean;
 }
 
 /**

@@ -38,6 +38,8 @@ export interface SessionSpec {
   ringBytes: number;
   /** Told about each frame the ring drops (the owner may keep an encoded copy). */
   onEvict?: (n: number, pixels: Buffer) => void;
+  /** Told the picture type of each frame decoded (an index from packets does not know them). */
+  onType?: (n: number, type: string) => void;
 }
 
 /** Frames decoded beyond the last request before the pipe is paused. */
@@ -54,7 +56,7 @@ const BACKWARD_BEFORE = 48;
 
 // [Parsed_showinfo_0 @ 0x…] n:   0 pts:      0 pts_time:0 pos: 48 fmt:yuv420p sar:1/1 s:176x144 …
 const SHOWINFO =
-  /\[Parsed_showinfo_(\d+) @[^\]]*\]\s+n:\s*\d+\s+pts:\s*(-?\d+|NOPTS)\b.*?\bs:(\d+)x(\d+)/;
+  /\[Parsed_showinfo_(\d+) @[^\]]*\]\s+n:\s*\d+\s+pts:\s*(-?\d+|NOPTS)\b.*?\bs:(\d+)x(\d+)(?:.*?\btype:([IPB?]))?/;
 
 interface Run {
   abort: AbortController;
@@ -67,7 +69,7 @@ interface Run {
   /** True once a request was answered from this run (it is then no longer a bare seek). */
   served: boolean;
   /** Output frames whose showinfo line has come but whose pixels have not, and the reverse. */
-  lines: { pts: number | null; width: number; height: number }[];
+  lines: { pts: number | null; width: number; height: number; type: string | undefined }[];
   frames: Buffer[];
   outCount: number;
   partial: Buffer | null;
@@ -365,7 +367,7 @@ export class DecodeSession {
         }
         continue;
       }
-      run.lines.push({ pts, width: Number(m[3]), height: Number(m[4]) });
+      run.lines.push({ pts, width: Number(m[3]), height: Number(m[4]), type: m[5] });
     }
     this.match(run);
   }
@@ -395,6 +397,7 @@ export class DecodeSession {
         : run.plan.selectFrom + k;
       if (n === undefined || n < run.plan.seekKey || n <= run.lastArrived) continue;
       run.lastArrived = n;
+      if (line.type) this.spec.onType?.(n, line.type);
       this.touch(n, pixels);
       run.wake?.();
     }

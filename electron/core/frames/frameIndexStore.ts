@@ -15,6 +15,7 @@ import {
   serializeFrameIndex,
   type FrameIndex,
 } from './frameIndex';
+import { buildPacketIndex } from './packetIndex';
 
 /** A file to decode and how: the input of every frame-server call. */
 export interface FrameSource {
@@ -67,11 +68,17 @@ export function storedIndexPath(cacheDir: string, identity: string): string {
 
 /**
  * The index of a file: read from `cacheDir` when a valid entry for this identity is there,
- * otherwise built by decoding the file and then stored (best effort: a failed write only costs a
- * rebuild next time).
+ * otherwise listed from its packets (packetIndex.ts; `onProgress` sees it grow), or, where packets
+ * cannot name frames, built by decoding the whole file; then stored (best effort: a failed write
+ * only costs a rebuild next time).
  */
 export async function loadOrBuildFrameIndex(
-  o: FrameSource & { cacheDir?: string | null; identity: string; signal?: AbortSignal },
+  o: FrameSource & {
+    cacheDir?: string | null;
+    identity: string;
+    signal?: AbortSignal;
+    onProgress?: (partial: FrameIndex) => void;
+  },
 ): Promise<FrameIndex> {
   const file = o.cacheDir ? storedIndexPath(o.cacheDir, o.identity) : null;
   if (file) {
@@ -79,7 +86,7 @@ export async function loadOrBuildFrameIndex(
     const stored = text === null ? null : parseStoredFrameIndex(text, o.identity);
     if (stored) return stored;
   }
-  const index = await buildFrameIndex(o);
+  const index = (await buildPacketIndex(o)) ?? (await buildFrameIndex(o));
   if (file && !(await storeCacheEntry(file, serializeFrameIndex(index, o.identity))))
     console.warn(`could not store the frame index of ${o.input} in ${file}`);
   return index;

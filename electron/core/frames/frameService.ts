@@ -56,6 +56,9 @@ export interface FrameRequest extends FrameSource {
   signal?: AbortSignal;
 }
 
+/** How long `info` waits for a whole index before answering with the part listed so far. */
+const INFO_GRACE_MS = 1000;
+
 /** Frame indexes kept in memory (a few MB each for hour-long files). */
 const MAX_INDEXES = 32;
 
@@ -104,13 +107,23 @@ interface SessionEntry {
   size: { width: number; height: number };
 }
 
+/** A file's index: being listed (`partial` grows) or complete. */
+interface IndexEntry {
+  done: Promise<FrameIndex>;
+  /** The frames whose presentation order is final so far; the whole index once complete. */
+  partial: FrameIndex | null;
+  complete?: boolean;
+  /** Requests waiting for more of the index. */
+  waiters: Set<() => void>;
+}
+
 /** Frames by number, fast when stepping; one per app (the core owns it). */
 export class FrameService {
   private readonly memory: MemoryFrameCache;
   private readonly disk: DiskFrameCache | null;
   private readonly sessions = new Map<string, SessionEntry>();
   private readonly inflight = new Map<string, Promise<Buffer>>();
-  private readonly indexes = new Map<string, Promise<FrameIndex>>();
+  private readonly indexes = new Map<string, IndexEntry>();
   private readonly sampleBlocks = new Map<string, CachedBlock>();
   private readonly sampleLines = new Map<string, SampleLine>();
   /** Aborted by close(): stops the pixel-readout decodes still running. */
@@ -125,16 +138,50 @@ export class FrameService {
       : null;
   }
 
-  /** The frame index of a file (from memory, the disk cache, or one decode). */
+  /** The frame index of a file (from memory, the disk cache, its packets, or one decode). */
   async index(source: FrameSource): Promise<{ identity: string; index: FrameIndex }> {
+    const { identity, entry } = await this.indexEntry(source);
+    return { identity, index: await entry.done };
+  }
+
+  private async indexEntry(source: FrameSource): Promise<{ identity: string; entry: IndexEntry }> {
     const identity = await sourceIdentity(source);
     let entry = this.indexes.get(identity);
     if (!entry) {
+      const e: IndexEntry = {
+        done: Promise.resolve(null as never),
+        partial: null,
+        waiters: new Set(),
+      };
+      const wake = (): void => {
+        for (const w of e.waiters) w();
+      };
       // Not tied to a request's signal: the index outlives one request.
       const { ffmpeg, input, raw } = source;
-      entry = loadOrBuildFrameIndex({ ffmpeg, input, raw, cacheDir: this.opts.cacheDir, identity });
+      e.done = loadOrBuildFrameIndex({
+        ffmpeg,
+        input,
+        raw,
+        cacheDir: this.opts.cacheDir,
+        identity,
+        onProgress: (partial) => {
+          e.partial = partial;
+          wake();
+        },
+      });
+      e.done.then(
+        (index) => {
+          e.partial = index;
+          e.complete = true;
+          wake();
+        },
+        () => {
+          this.indexes.delete(identity);
+          wake();
+        },
+      );
+      entry = e;
       this.indexes.set(identity, entry);
-      entry.catch(() => this.indexes.delete(identity));
       while (this.indexes.size > MAX_INDEXES) {
         this.indexes.delete(this.indexes.keys().next().value!);
       }
@@ -142,21 +189,68 @@ export class FrameService {
       this.indexes.delete(identity);
       this.indexes.set(identity, entry);
     }
-    return { identity, index: await entry };
+    return { identity, entry };
   }
 
-  /** Frame count, times, picture types and keyframes of a file, and how an HDR file is shown. */
+  /**
+   * The index as far as it is known once it names frame `n` (or is complete): a long title's
+   * first frames are served while its later packets are still being listed.
+   */
+  private async indexCovering(
+    source: FrameSource,
+    n: number,
+    signal?: AbortSignal,
+  ): Promise<{ identity: string; index: FrameIndex; complete: boolean }> {
+    const { identity, entry } = await this.indexEntry(source);
+    for (;;) {
+      if (entry.complete) return { identity, index: await entry.done, complete: true };
+      if (entry.partial && entry.partial.frames.length > n) {
+        return { identity, index: entry.partial, complete: false };
+      }
+      await new Promise<void>((resolve, reject) => {
+        const done = (): void => {
+          entry.waiters.delete(done);
+          signal?.removeEventListener('abort', done);
+          if (signal?.aborted) reject(canceledError(n));
+          else resolve();
+        };
+        entry.waiters.add(done);
+        signal?.addEventListener('abort', done, { once: true });
+        // A failed build rejects here with its own error.
+        entry.done.catch((err: unknown) => {
+          entry.waiters.delete(done);
+          reject(err);
+        });
+      });
+    }
+  }
+
+  /**
+   * Frame count, times, picture types and keyframes of a file, and how an HDR file is shown. While
+   * a long file's packets are still being listed this is the part known so far (`complete` false):
+   * ask again for the rest.
+   */
   async info(source: FrameSource): Promise<Omit<FrameInfo, 'id'>> {
-    const { index } = await this.index(source);
-    return { count: index.frames.length, ...timelineOf(index), hdrDisplay: hdrDisplayOf(source) };
+    const { entry } = await this.indexEntry(source);
+    // A short file is listed in well under this: it gets its whole timeline in one answer.
+    await Promise.race([entry.done.catch(() => undefined), sleep(INFO_GRACE_MS)]);
+    const { index, complete } = await this.indexCovering(source, 0);
+    return {
+      count: index.frames.length,
+      ...timelineOf(index),
+      hdrDisplay: hdrDisplayOf(source),
+      complete,
+    };
   }
 
   /** Frame `index` as PNG (RGB) or raw RGBA bytes. Rejects with CANCELED when `signal` aborts. */
   async frame(req: FrameRequest): Promise<Buffer> {
     checkFrameArgs(req);
-    const { identity, index } = await this.index(req);
+    const { identity, index, complete } = await this.indexCovering(req, req.index, req.signal);
     checkFrameInRange(req, index);
     throwIfAborted(req.signal, req.index);
+    // Still listing a long file's packets: one decode for this frame, from the part listed.
+    if (!complete) return extractFrame({ ...req, frameIndex: index });
     const native =
       index.width !== null && index.height !== null
         ? { width: index.width, height: index.height }
@@ -441,6 +535,10 @@ export class FrameService {
       display,
       ringBytes: this.opts.ringBytes ?? 96 * 1024 * 1024,
       onEvict: (n, pixels) => this.keepEvicted(entry, n, pixels),
+      onType: (n, type) => {
+        const f = index.frames[n];
+        if (f && f.type === '?') f.type = type;
+      },
     });
     const entry: SessionEntry = {
       key,
@@ -505,6 +603,10 @@ export class FrameService {
     );
     this.sweeper.unref();
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 function throwIfAborted(signal: AbortSignal | undefined, n: number): void {

@@ -3,9 +3,13 @@ import type { FrameInfo } from '../../../../shared/frames';
 import { useClient } from '../../hooks/useClient';
 import { messageOf } from '../../stores/messageOf';
 
+/** How often a timeline still being listed is asked for again. */
+const GROWING_POLL_MS = 400;
+
 /**
  * The frame index of `id` (`frames.info`: timestamps, picture types, keyframes), or null while it
- * loads; `error` says why it is missing. The server builds it with one decode and caches it.
+ * loads; `error` says why it is missing. The server lists it from the file's packets and caches
+ * it; a long file's timeline fills in while that runs (`complete` false: asked for again).
  */
 export function useFrameInfo(id: string | null): { info: FrameInfo | null; error: string | null } {
   const client = useClient();
@@ -17,12 +21,21 @@ export function useFrameInfo(id: string | null): { info: FrameInfo | null; error
   useEffect(() => {
     if (!id) return;
     let live = true;
-    client.call('frames.info', { id }).then(
-      (info) => live && setState({ id, info, error: null }),
-      (err: unknown) => live && setState({ id, info: null, error: messageOf(err) }),
-    );
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const ask = (): void => {
+      client.call('frames.info', { id }).then(
+        (info) => {
+          if (!live) return;
+          setState({ id, info, error: null });
+          if (!info.complete) timer = setTimeout(ask, GROWING_POLL_MS);
+        },
+        (err: unknown) => live && setState({ id, info: null, error: messageOf(err) }),
+      );
+    };
+    ask();
     return () => {
       live = false;
+      clearTimeout(timer);
     };
   }, [client, id]);
   return state.id === id ? { info: state.info, error: state.error } : { info: null, error: null };

@@ -1,0 +1,255 @@
+/**
+ * The frame index of a file from its packets, without decoding the pictures: the demuxer's
+ * timestamps and keyframe flags of every video packet (`ffmpeg -c copy -f framecrc`), sorted into
+ * presentation order. A two-hour 1080p title is listed in about two seconds where a full decode
+ * takes twenty minutes, and the list streams, so the first frames can be served while the rest is
+ * still being read (`onProgress`).
+ *
+ * Only what a packet says is known: picture types stay '?' until a decode names them (the frame
+ * server fills them in as it decodes). The same binary's demuxer gives the timestamps, and one
+ * decoded frame checks them: its pts must be the first listed one and its filter time base the
+ * listed one, so a later seek-and-select run compares against the same numbers. Where that does
+ * not hold — streams without timestamps (raw .264), timestamps that do not name one frame each,
+ * packets that are not one frame each — the caller falls back to the full-decode index
+ * (frameIndex.ts), which is always exact.
+ */
+import { VqError } from '../../../shared/errors';
+import type { RawVideoSpec } from '../../../shared/media';
+import { lastLines, runTool } from '../ffmpeg/process';
+import { inputArgs, parseShowinfo, type FrameIndex, type IndexedFrame } from './frameIndex';
+
+/** One video packet as the demuxer lists it (decode order). */
+export interface ListedPacket {
+  pts: number | null;
+  key: boolean;
+}
+
+/**
+ * Packets read after a frame before its place in presentation order is taken as final: later
+ * packets never show earlier than the lowest pts among this many packets read since (a decoder's
+ * reordering is at most 16 frames deep).
+ */
+export const REORDER_WINDOW = 64;
+
+// 0,      -1024,          0,      512,    41929, 0x4cd77131[, F=0x0]
+const FRAMECRC_LINE =
+  /^(\d+),\s*(-?\d+|NOPTS),\s*(-?\d+|NOPTS),\s*(-?\d+),\s*(\d+),\s*0x[0-9a-fA-F]+(?:,\s*F=0x([0-9a-fA-F]+))?/;
+const FRAMECRC_TB = /^#tb (\d+): (\d+)\/(\d+)/;
+const FRAMECRC_CODEC = /^#codec_id 0: (\S+)/;
+/**
+ * Codecs whose packets may hold pictures that are never shown (VP8/VP9 alt-ref frames stored
+ * as packets of their own): a packet is not a frame there, so their frames are indexed by decoding.
+ */
+const HIDDEN_FRAME_CODECS = new Set(['vp8', 'vp9']);
+/** AV_PKT_FLAG_KEY and AV_PKT_FLAG_DISCARD (a packet the demuxer marks as not to be shown). */
+const FLAG_KEY = 0x1;
+const FLAG_DISCARD = 0x4;
+
+/** Reads framecrc lines as they stream (pure state machine; exported for tests). */
+export class FramecrcReader {
+  readonly packets: ListedPacket[] = [];
+  timeBase: number | null = null;
+  codec: string | null = null;
+  private rest = '';
+
+  /** Feeds a chunk of framecrc text; returns how many packets it added. */
+  push(text: string): number {
+    const lines = (this.rest + text).split('\n');
+    this.rest = lines.pop()!;
+    const before = this.packets.length;
+    for (const line of lines) this.line(line);
+    return this.packets.length - before;
+  }
+
+  /** Reads a last line without its newline. */
+  end(): void {
+    if (this.rest) this.line(this.rest);
+    this.rest = '';
+  }
+
+  private line(line: string): void {
+    if (line.startsWith('#')) {
+      const codec = FRAMECRC_CODEC.exec(line);
+      if (codec) this.codec = codec[1]!;
+      const tb = FRAMECRC_TB.exec(line);
+      if (tb && tb[1] === '0' && Number(tb[2]) > 0 && Number(tb[3]) > 0) {
+        this.timeBase = Number(tb[2]) / Number(tb[3]);
+      }
+      return;
+    }
+    const m = FRAMECRC_LINE.exec(line);
+    if (!m || m[1] !== '0') return;
+    // framecrc prints flags only when they are not exactly "key".
+    const flags = m[6] === undefined ? FLAG_KEY : parseInt(m[6], 16);
+    if (flags & FLAG_DISCARD) return;
+    this.packets.push({
+      pts: m[3] === 'NOPTS' ? null : Number(m[3]),
+      key: (flags & FLAG_KEY) !== 0,
+    });
+  }
+}
+
+/**
+ * The frames of packets listed so far whose presentation order is final (pure): all of them when
+ * the list is complete, else those earlier than every packet of the last {@link REORDER_WINDOW}.
+ * Null when a packet has no pts (the list cannot name frames by time).
+ */
+export function framesInOrder(
+  packets: readonly ListedPacket[],
+  complete: boolean,
+): IndexedFrame[] | null {
+  let bound = Number.POSITIVE_INFINITY;
+  if (!complete) {
+    for (let i = Math.max(0, packets.length - REORDER_WINDOW); i < packets.length; i++) {
+      bound = Math.min(bound, packets[i]!.pts ?? Number.NEGATIVE_INFINITY);
+    }
+    if (packets.length < REORDER_WINDOW) bound = Number.NEGATIVE_INFINITY;
+  }
+  const frames: IndexedFrame[] = [];
+  for (const p of packets) {
+    if (p.pts === null) return null;
+    if (p.pts < bound) frames.push({ pts: p.pts, key: p.key, type: '?' });
+  }
+  frames.sort((a, b) => a.pts! - b.pts!);
+  return frames;
+}
+
+/** Options of {@link buildPacketIndex}. */
+export interface PacketIndexOptions {
+  ffmpeg: string;
+  input: string;
+  raw?: RawVideoSpec | null;
+  signal?: AbortSignal;
+  /** Told about the growing index (presentation order final so far), a few times a second. */
+  onProgress?: (partial: FrameIndex) => void;
+}
+
+/**
+ * The index from packets, or null when packets cannot stand for frames here (see the module
+ * comment): the caller then decodes. Throws when ffmpeg cannot read the file at all.
+ */
+export async function buildPacketIndex(o: PacketIndexOptions): Promise<FrameIndex | null> {
+  const first = firstFrame(o);
+  first.catch(() => undefined);
+  const reader = new FramecrcReader();
+  let shape: { width: number | null; height: number | null; timeBase: number | null } | null = null;
+  let lastReport = 0;
+  const report = (): void => {
+    if (!o.onProgress || !shape || reader.timeBase === null || !packetsAreFrames(reader)) return;
+    const frames = framesInOrder(reader.packets, false);
+    if (!frames || frames.length === 0) return;
+    o.onProgress(indexOf(frames, reader.timeBase, shape));
+  };
+  void first.then(
+    (f) => {
+      shape = f;
+      report();
+    },
+    () => undefined,
+  );
+  const args = [
+    '-hide_banner',
+    '-nostats',
+    '-loglevel',
+    'error',
+    ...inputArgs(o.input, o.raw),
+    '-map',
+    '0:v:0',
+    '-c',
+    'copy',
+    '-f',
+    'framecrc',
+    '-',
+  ];
+  const r = await runTool(o.ffmpeg, args, {
+    purpose: 'frame index',
+    signal: o.signal,
+    onStdoutData: (chunk) => {
+      if (reader.push(chunk.toString('latin1')) === 0) return;
+      const now = Date.now();
+      if (now - lastReport >= 200) {
+        lastReport = now;
+        report();
+      }
+    },
+  });
+  if (r.canceled) throw new VqError('CANCELED', 'Indexing the frames was canceled.');
+  if (r.code !== 0) {
+    throw new VqError(
+      'FFMPEG_FAILED',
+      `ffmpeg could not read the packets of ${o.input}: ${lastLines(r.stderrTail, 3)}`,
+    );
+  }
+  reader.end();
+  const checked = await first.catch(() => null);
+  const frames = framesInOrder(reader.packets, true);
+  if (!checked || !frames || frames.length === 0 || reader.timeBase === null) return null;
+  if (!packetsAreFrames(reader)) return null;
+  // The decoder must see the stream as listed: the same time base and the same first frame.
+  if (checked.timeBase === null || Math.abs(checked.timeBase - reader.timeBase) > 1e-15)
+    return null;
+  if (checked.firstPts !== frames[0]!.pts) return null;
+  const index = indexOf(frames, reader.timeBase, checked);
+  if (!index.seekable) return null;
+  if (checked.firstType !== '?') index.frames[0]!.type = checked.firstType;
+  return index;
+}
+
+function packetsAreFrames(reader: FramecrcReader): boolean {
+  return reader.codec !== null && !HIDDEN_FRAME_CODECS.has(reader.codec);
+}
+
+function indexOf(
+  frames: IndexedFrame[],
+  timeBase: number,
+  shape: { width: number | null; height: number | null },
+): FrameIndex {
+  let seekable = frames.length > 0;
+  for (let i = 1; i < frames.length && seekable; i++) {
+    if (frames[i]!.pts! <= frames[i - 1]!.pts!) seekable = false;
+  }
+  return { frames, secondsPerTick: timeBase, seekable, width: shape.width, height: shape.height };
+}
+
+/**
+ * Decodes the first frame as every frame decode does (autorotate included): its size, pts,
+ * picture type and the filter graph's time base.
+ */
+async function firstFrame(o: PacketIndexOptions): Promise<{
+  width: number | null;
+  height: number | null;
+  timeBase: number | null;
+  firstPts: number | null;
+  firstType: string;
+}> {
+  const args = [
+    '-hide_banner',
+    '-nostats',
+    '-loglevel',
+    'info',
+    ...inputArgs(o.input, o.raw),
+    '-map',
+    '0:v:0',
+    '-vsync',
+    'passthrough',
+    '-frames:v',
+    '1',
+    '-vf',
+    'showinfo=checksum=0',
+    '-f',
+    'null',
+    '-',
+  ];
+  const r = await runTool(o.ffmpeg, args, { purpose: 'frame index', signal: o.signal });
+  if (r.code !== 0 || r.canceled) throw new VqError('FFMPEG_FAILED', lastLines(r.stderrTail, 3));
+  const one = parseShowinfo(r.stderrTail);
+  const f = one.frames[0];
+  if (!f) throw new VqError('NO_VIDEO', `${o.input} has no decodable video frames.`);
+  return {
+    width: one.width,
+    height: one.height,
+    timeBase: one.secondsPerTick,
+    firstPts: f.pts,
+    firstType: f.type,
+  };
+}
