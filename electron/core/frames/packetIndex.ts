@@ -98,20 +98,49 @@ export function framesInOrder(
   packets: readonly ListedPacket[],
   complete: boolean,
 ): IndexedFrame[] | null {
-  let bound = Number.POSITIVE_INFINITY;
-  if (!complete) {
-    for (let i = Math.max(0, packets.length - REORDER_WINDOW); i < packets.length; i++) {
-      bound = Math.min(bound, packets[i]!.pts ?? Number.NEGATIVE_INFINITY);
+  const order = new PresentationOrder();
+  if (!order.add(packets, complete)) return null;
+  return order.frames;
+}
+
+/**
+ * Puts packets into presentation order as they are listed, settling each frame once no later
+ * packet can come before it (see {@link framesInOrder}); each packet is sorted once.
+ */
+export class PresentationOrder {
+  /** Frames settled so far, in presentation order. */
+  readonly frames: IndexedFrame[] = [];
+  private pending: IndexedFrame[] = [];
+  private recent: number[] = [];
+  /** False once a packet had no pts or settled frames were not in order. */
+  ok = true;
+
+  /** Adds packets (decode order); `complete` settles the rest. False when frames cannot be named. */
+  add(packets: readonly ListedPacket[], complete: boolean): boolean {
+    for (const p of packets) {
+      if (p.pts === null) this.ok = false;
+      if (!this.ok) return false;
+      this.pending.push({ pts: p.pts, key: p.key, type: '?' });
+      this.recent.push(p.pts!);
     }
-    if (packets.length < REORDER_WINDOW) bound = Number.NEGATIVE_INFINITY;
+    if (this.recent.length > REORDER_WINDOW) this.recent = this.recent.slice(-REORDER_WINDOW);
+    let bound = Number.NEGATIVE_INFINITY;
+    if (complete) bound = Number.POSITIVE_INFINITY;
+    else if (this.recent.length >= REORDER_WINDOW) bound = Math.min(...this.recent);
+    const settled = this.pending.filter((f) => f.pts! < bound);
+    if (settled.length === 0) return true;
+    this.pending = this.pending.filter((f) => f.pts! >= bound);
+    settled.sort((x, y) => x.pts! - y.pts!);
+    const last = this.frames[this.frames.length - 1];
+    // A packet shown before frames already settled: the window did not hold; order them all.
+    if (last && settled[0]!.pts! < last.pts!) {
+      this.frames.push(...settled);
+      this.frames.sort((x, y) => x.pts! - y.pts!);
+    } else {
+      for (const f of settled) this.frames.push(f);
+    }
+    return true;
   }
-  const frames: IndexedFrame[] = [];
-  for (const p of packets) {
-    if (p.pts === null) return null;
-    if (p.pts < bound) frames.push({ pts: p.pts, key: p.key, type: '?' });
-  }
-  frames.sort((a, b) => a.pts! - b.pts!);
-  return frames;
 }
 
 /** Options of {@link buildPacketIndex}. */
@@ -132,13 +161,20 @@ export async function buildPacketIndex(o: PacketIndexOptions): Promise<FrameInde
   const first = firstFrame(o);
   first.catch(() => undefined);
   const reader = new FramecrcReader();
+  const order = new PresentationOrder();
+  let fed = 0;
+  const settle = (complete: boolean): boolean => {
+    const ok = order.add(reader.packets.slice(fed), complete);
+    fed = reader.packets.length;
+    return ok;
+  };
   let shape: { width: number | null; height: number | null; timeBase: number | null } | null = null;
   let lastReport = 0;
   const report = (): void => {
     if (!o.onProgress || !shape || reader.timeBase === null || !packetsAreFrames(reader)) return;
-    const frames = framesInOrder(reader.packets, false);
-    if (!frames || frames.length === 0) return;
-    o.onProgress(indexOf(frames, reader.timeBase, shape));
+    if (!settle(false) || order.frames.length === 0) return;
+    // A copy: the settled list grows on, and a reader may keep this one.
+    o.onProgress(indexOf(order.frames.slice(), reader.timeBase, shape));
   };
   void first.then(
     (f) => {
@@ -182,7 +218,7 @@ export async function buildPacketIndex(o: PacketIndexOptions): Promise<FrameInde
   }
   reader.end();
   const checked = await first.catch(() => null);
-  const frames = framesInOrder(reader.packets, true);
+  const frames = settle(true) ? order.frames : null;
   if (!checked || !frames || frames.length === 0 || reader.timeBase === null) return null;
   if (!packetsAreFrames(reader)) return null;
   // The decoder must see the stream as listed: the same time base and the same first frame.
