@@ -10,6 +10,7 @@ export const COMMAND_PURPOSES = [
   'thumbnail',
   'frame index',
   'frame decode',
+  'frame proxy',
   'pixel readout',
   'encode',
   'score',

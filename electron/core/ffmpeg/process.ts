@@ -5,7 +5,7 @@
  * was for, its exact command line, how long it ran and how it ended.
  */
 import { spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import type { CommandOutcome, CommandPurpose } from '../../../shared/activity';
 import { VqError } from '../../../shared/errors';
 import { formatCommand } from './commandLine';
@@ -45,6 +45,11 @@ export interface RunOptions {
    * wait (backpressure), and its stderr can be read line by line. Stopping still goes via `signal`.
    */
   onChild?: (child: ChildProcessByStdio<null, Readable, Readable>) => void;
+  /**
+   * Gives the process a stdin pipe to write to (a decoder fed packets as they are wanted); without
+   * it stdin is closed. Ending the stream closes the pipe.
+   */
+  onStdin?: (stdin: Writable) => void;
 }
 
 /** What a finished process left behind. */
@@ -63,7 +68,11 @@ export interface RunResult {
  * Runs a binary with an argument array and resolves when it exits (whatever the exit code).
  * Rejects only when the binary cannot be started at all.
  */
-export function runTool(binary: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+export function runTool(
+  binary: string,
+  args: readonly string[],
+  opts: RunOptions = {},
+): Promise<RunResult> {
   const command = [binary, ...args];
   const abort = new AbortController();
   const id = nextId++;
@@ -76,11 +85,16 @@ export function runTool(binary: string, args: readonly string[], opts: RunOption
     let timedOut = false;
     let canceled = false;
     const child = spawn(binary, args, {
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [opts.onStdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
       windowsHide: true,
       signal: abort.signal,
       killSignal: 'SIGKILL',
-    });
+    }) as unknown as ChildProcessByStdio<Writable | null, Readable, Readable>;
+    if (opts.onStdin && child.stdin) {
+      // A decoder that exits while being written to must not take the app down (EPIPE).
+      child.stdin.on('error', () => undefined);
+      opts.onStdin(child.stdin);
+    }
     running.set(id, tracked);
     const logId = commandLog.started({
       purpose: opts.purpose ?? 'other',
@@ -88,7 +102,7 @@ export function runTool(binary: string, args: readonly string[], opts: RunOption
       commandLine: formatCommand(command),
       pid: child.pid ?? null,
     });
-    opts.onChild?.(child);
+    opts.onChild?.(child as ChildProcessByStdio<null, Readable, Readable>);
     child.once('spawn', () => {
       if (child.pid !== undefined) opts.onSpawn?.(child.pid);
     });
@@ -189,14 +203,24 @@ export function runTool(binary: string, args: readonly string[], opts: RunOption
 }
 
 /** Like {@link runTool}, but throws FFMPEG_FAILED (with the stderr tail) on a non-zero exit. */
-export async function runToolChecked(binary: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+export async function runToolChecked(
+  binary: string,
+  args: readonly string[],
+  opts: RunOptions = {},
+): Promise<RunResult> {
   const r = await runTool(binary, args, opts);
   if (r.canceled) throw new VqError('CANCELED', `${binaryKind(binary)} was canceled.`);
   if (r.timedOut) {
-    throw new VqError('FFMPEG_FAILED', `${binaryKind(binary)} did not finish within ${opts.timeoutMs} ms and was stopped.`);
+    throw new VqError(
+      'FFMPEG_FAILED',
+      `${binaryKind(binary)} did not finish within ${opts.timeoutMs} ms and was stopped.`,
+    );
   }
   if (r.code !== 0) {
-    throw new VqError('FFMPEG_FAILED', `${binaryKind(binary)} failed (exit ${r.code ?? r.signal}): ${lastLines(r.stderrTail, 3)}`);
+    throw new VqError(
+      'FFMPEG_FAILED',
+      `${binaryKind(binary)} failed (exit ${r.code ?? r.signal}): ${lastLines(r.stderrTail, 3)}`,
+    );
   }
   return r;
 }

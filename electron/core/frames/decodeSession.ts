@@ -110,6 +110,20 @@ export class DecodeSession {
     return this.ring.get(n);
   }
 
+  /**
+   * True when frame `n` is in the ring, or the running decoder reaches it by reading on a few
+   * frames (no new seek).
+   */
+  canServeSoon(n: number): boolean {
+    if (this.ring.has(n)) return true;
+    const run = this.run;
+    return (
+      run !== null &&
+      this.canReadForward(run, n) &&
+      n - Math.max(run.lastArrived, run.plan.seekKey) <= FORWARD_READ_MAX
+    );
+  }
+
   /** True while an ffmpeg process of this session is alive. */
   get running(): boolean {
     return this.run !== null && !this.run.ended;

@@ -28,6 +28,7 @@ import {
   type FrameFormat,
 } from './extractFrame';
 import { encodePng } from './png';
+import { Proxies } from './proxies';
 
 /** Bounds and places of a {@link FrameService}. */
 export interface FrameServiceOptions {
@@ -43,6 +44,11 @@ export interface FrameServiceOptions {
   sessionIdleMs?: number;
   /** Decoded frames each decoder keeps for stepping back (default 96 MB). */
   ringBytes?: number;
+  /**
+   * Intra proxy chunks kept on disk, in bytes (default 4 GiB; 0: no proxy). Needs `cacheDir`.
+   * See intraProxy.ts.
+   */
+  proxyBytes?: number;
 }
 
 /** One frame request. */
@@ -55,6 +61,12 @@ export interface FrameRequest extends FrameSource {
   /** Aborted when the asker no longer wants the frame (scrolled past, connection closed). */
   signal?: AbortSignal;
 }
+
+/** Intra proxy chunks on disk by default (see {@link FrameServiceOptions.proxyBytes}). */
+export const DEFAULT_PROXY_BYTES = 4 * 1024 ** 3;
+
+/** Frames a viewer may ask to have ready at once (a chart's worst frames). */
+const MAX_PREFETCH = 16;
 
 /** How long `info` waits for a whole index before answering with the part listed so far. */
 const INFO_GRACE_MS = 1000;
@@ -121,6 +133,8 @@ interface IndexEntry {
 export class FrameService {
   private readonly memory: MemoryFrameCache;
   private readonly disk: DiskFrameCache | null;
+  /** Proxy chunks built ahead and the decoders that serve them (null: no proxy). */
+  readonly proxies: Proxies | null;
   private readonly sessions = new Map<string, SessionEntry>();
   private readonly inflight = new Map<string, Promise<Buffer>>();
   private readonly indexes = new Map<string, IndexEntry>();
@@ -136,6 +150,8 @@ export class FrameService {
     this.disk = opts.cacheDir
       ? new DiskFrameCache(path.join(opts.cacheDir, 'frames'), opts.diskBytes ?? 1024 ** 3)
       : null;
+    const proxyBytes = opts.proxyBytes ?? DEFAULT_PROXY_BYTES;
+    this.proxies = opts.cacheDir && proxyBytes > 0 ? new Proxies(opts.cacheDir, proxyBytes) : null;
   }
 
   /** The frame index of a file (from memory, the disk cache, its packets, or one decode). */
@@ -234,7 +250,9 @@ export class FrameService {
     const { entry } = await this.indexEntry(source);
     // A short file is listed in well under this: it gets its whole timeline in one answer.
     await Promise.race([entry.done.catch(() => undefined), sleep(INFO_GRACE_MS)]);
-    const { index, complete } = await this.indexCovering(source, 0);
+    const { identity, index, complete } = await this.indexCovering(source, 0);
+    // A file shown in a viewer: its proxy is built from the start while the person looks.
+    if (complete) this.proxies?.open(source, identity, index, 0);
     return {
       count: index.frames.length,
       ...timelineOf(index),
@@ -251,6 +269,7 @@ export class FrameService {
     throwIfAborted(req.signal, req.index);
     // Still listing a long file's packets: one decode for this frame, from the part listed.
     if (!complete) return extractFrame({ ...req, frameIndex: index });
+    this.proxies?.open(req, identity, index, req.index);
     const native =
       index.width !== null && index.height !== null
         ? { width: index.width, height: index.height }
@@ -296,6 +315,25 @@ export class FrameService {
         return served(stored);
       }
     }
+    // A jump the running decoder cannot reach by reading on: from the intra proxy when it covers
+    // the frame (one intra decode), else a new seek in the file.
+    if (!this.sessions.get(sessionKey)?.session.canServeSoon(req.index)) {
+      const pixels = await this.proxies?.frame({
+        identity,
+        n: req.index,
+        size,
+        scaled,
+        pixFmt: req.format === 'png' ? 'rgb24' : 'rgba',
+        display,
+        signal: req.signal,
+      });
+      if (pixels) {
+        const bytes =
+          req.format === 'png' ? await encodePng(pixels, size.width, size.height, 3) : pixels;
+        this.store(key, bytes, req.format);
+        return bytes;
+      }
+    }
     // Taken only now, with no wait before its use: another request may have retired it meanwhile.
     const entry = this.sessionFor(
       sessionKey,
@@ -314,6 +352,33 @@ export class FrameService {
     this.store(key, bytes, req.format);
     this.afterServed(entry, req, req.index, frameKey, size);
     return bytes;
+  }
+
+  /**
+   * Gets frames a viewer is likely to show next (a chart's worst frames) ready in memory, in the
+   * background: their proxy chunks are built first, then each frame is decoded and encoded as a
+   * request for it would be, so a click on one is served from memory. Returns how many were taken
+   * (at most {@link MAX_PREFETCH}, those in range).
+   */
+  async prefetch(
+    source: FrameSource & { frames: readonly number[]; size?: { width: number; height: number } },
+  ): Promise<number> {
+    checkFrameArgs({ index: 0, size: source.size });
+    const { identity, index } = await this.index(source);
+    const frames = [...new Set(source.frames)]
+      .filter((n) => Number.isInteger(n) && n >= 0 && n < index.frames.length)
+      .slice(0, MAX_PREFETCH);
+    if (frames.length === 0) return 0;
+    this.proxies?.open(source, identity, index, frames[0]!);
+    this.proxies?.hint(identity, frames);
+    void (async () => {
+      for (const n of frames) {
+        if (this.closed) return;
+        await this.proxies?.whenChunkReady(identity, n);
+        await this.frame({ ...source, index: n, format: 'png' }).catch(() => undefined);
+      }
+    })();
+    return frames.length;
   }
 
   /**
@@ -413,9 +478,13 @@ export class FrameService {
     }
   }
 
-  /** Empties the memory and disk frame caches and stops every decoder (indexes stay). */
+  /**
+   * Empties the memory and disk frame caches, stops every decoder of the files and forgets the
+   * proxy decoders' frames (indexes and proxy chunks stay).
+   */
   async clearCaches(): Promise<void> {
     for (const e of this.sessions.values()) this.closeSession(e);
+    this.proxies?.clearRings();
     this.memory.clear();
     this.inflight.clear();
     this.sampleBlocks.clear();
@@ -426,6 +495,7 @@ export class FrameService {
   close(): void {
     this.closed = true;
     this.closing.abort();
+    this.proxies?.close();
     for (const e of this.sessions.values()) this.closeSession(e);
     if (this.sweeper) clearInterval(this.sweeper);
     this.sweeper = null;

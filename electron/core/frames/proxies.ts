@@ -1,0 +1,343 @@
+/**
+ * The frame server's work ahead of the person: intra proxy chunks (intraProxy.ts) built in the
+ * background for the files open in a viewer, the chunk around the frame last asked for first and
+ * the chunks of frames the viewer says are likely next (a chart's worst frames) after it, then the
+ * rest of a file whose whole proxy fits half the disk bound; and the proxy decoders
+ * (proxyDecoder.ts) that serve frames from them.
+ *
+ * One chunk is built at a time, at low CPU priority. When nothing is wanted nothing runs: a file
+ * that stays open costs no CPU once its chunks are built, and the disk the store's bound allows.
+ */
+import type { HdrDisplay } from '../../../shared/frames';
+import type { SessionPixFmt } from './decodeSession';
+import type { FrameIndex } from './frameIndex';
+import type { FrameSource } from './frameIndexStore';
+import {
+  buildChunk,
+  pictureKey,
+  planChunks,
+  probePicture,
+  ProxyStore,
+  type ChunkSpan,
+  type ProxyChunk,
+} from './intraProxy';
+import { ProxyDecoder } from './proxyDecoder';
+
+/** Proxy decoders alive at most (an idle one is an ffmpeg waiting on its stdin: no CPU). */
+const MAX_DECODERS = 4;
+/** A proxy decoder without requests for this long is stopped. */
+const DECODER_IDLE_MS = 60_000;
+/** Proxy decoders that failed for one file before its proxy is no longer used. */
+const MAX_FAILURES = 3;
+
+interface FileProxy {
+  source: FrameSource;
+  identity: string;
+  index: FrameIndex;
+  chunks: ChunkSpan[];
+  picture: Promise<{ pixFmt: string; colour: string } | null>;
+  built: Map<number, ProxyChunk>;
+  /** Chunks not to try again (their build failed or the format has no proxy). */
+  refused: Set<number>;
+  /** Chunk starts wanted soon, most wanted last. */
+  wanted: number[];
+  /** The frame last asked for (the rest of the file is built outwards from it). */
+  near: number;
+  /** Whole file when its proxy fits half the bound; null until the first chunk says. */
+  whole: boolean | null;
+  failures: number;
+  lastUsed: number;
+}
+
+/** What a proxy decoder is asked to serve. */
+export interface ProxyFrameRequest {
+  identity: string;
+  n: number;
+  size: { width: number; height: number };
+  scaled: boolean;
+  pixFmt: SessionPixFmt;
+  display: HdrDisplay | null;
+  signal?: AbortSignal;
+}
+
+export class Proxies {
+  readonly store: ProxyStore;
+  private readonly files = new Map<string, FileProxy>();
+  private readonly decoders = new Map<string, ProxyDecoder>();
+  private building: AbortController | null = null;
+  private pumping = false;
+  private closed = false;
+  /** Resolves when the builder has nothing left to do (tests, benchmarks). */
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(cacheDir: string, maxBytes: number) {
+    this.store = new ProxyStore(cacheDir, maxBytes);
+  }
+
+  /**
+   * Tells the builder a file is being viewed at frame `near`: its proxy is planned (once) and the
+   * chunk around `near` goes first.
+   */
+  open(source: FrameSource, identity: string, index: FrameIndex, near: number): void {
+    if (this.closed) return;
+    let f = this.files.get(identity);
+    if (!f) {
+      const chunks = planChunks(index);
+      f = {
+        source,
+        identity,
+        index,
+        chunks,
+        picture: chunks.length ? probePicture(source).catch(() => null) : Promise.resolve(null),
+        built: new Map(),
+        refused: new Set(),
+        wanted: [],
+        near,
+        whole: null,
+        failures: 0,
+        lastUsed: Date.now(),
+      };
+      this.files.set(identity, f);
+    }
+    f.near = near;
+    f.lastUsed = Date.now();
+    this.want(f, [near]);
+  }
+
+  /** Frames likely to be asked for next (a chart's worst frames): their chunks are built soon. */
+  hint(identity: string, frames: readonly number[]): void {
+    const f = this.files.get(identity);
+    if (f) this.want(f, [...frames].reverse());
+  }
+
+  /** Chunks built (or found on disk) for the files open. */
+  get builtChunks(): number {
+    let n = 0;
+    for (const f of this.files.values()) n += f.built.size;
+    return n;
+  }
+
+  /** Resolves once no chunk is being built or wanted (tests and benchmarks wait for it). */
+  whenIdle(): Promise<void> {
+    if (!this.pumping) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /**
+   * Frame `n` decoded from its proxy chunk, or null when no built chunk covers it yet (the chunk is
+   * then wanted first) or the proxy cannot serve it: the caller decodes the file instead.
+   */
+  async frame(r: ProxyFrameRequest): Promise<Buffer | null> {
+    const f = this.files.get(r.identity);
+    if (!f || f.failures >= MAX_FAILURES) return null;
+    f.lastUsed = Date.now();
+    const span = spanOf(f.chunks, r.n);
+    if (!span) return null;
+    const chunk = f.built.get(span.start) ?? (await this.store.chunk(f.identity, span));
+    if (!chunk) {
+      this.want(f, [r.n]);
+      return null;
+    }
+    f.built.set(span.start, chunk);
+    const picture = await f.picture;
+    if (!picture) return null;
+    const key = `${f.identity}|${pictureKey(picture)}|${r.size.width}x${r.size.height}|${r.scaled}|${r.pixFmt}|${r.display?.toneMapped ? r.display.transfer : ''}`;
+    let decoder = this.decoders.get(key);
+    if (!decoder?.running) {
+      this.trimDecoders();
+      decoder = new ProxyDecoder({
+        ffmpeg: f.source.ffmpeg,
+        head: chunk.layout.head,
+        colour: chunk.colour,
+        width: r.size.width,
+        height: r.size.height,
+        scaled: r.scaled,
+        pixFmt: r.pixFmt,
+        display: r.display,
+      });
+      this.decoders.set(key, decoder);
+    }
+    try {
+      return await decoder.get(chunk, r.n, r.signal);
+    } catch (err) {
+      if (r.signal?.aborted) throw err;
+      // A decoder that fails is replaced; a file whose decoders keep failing is served from itself.
+      decoder.close();
+      this.decoders.delete(key);
+      f.failures++;
+      console.warn(`proxy decoder for ${f.source.input}: ${(err as Error).message}`);
+      return null;
+    }
+  }
+
+  /**
+   * Resolves once frame `n`'s chunk is built, cannot be, or the file has no proxy (at most
+   * `timeoutMs`).
+   */
+  async whenChunkReady(identity: string, n: number, timeoutMs = 60_000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    while (Date.now() < until && !this.closed) {
+      const f = this.files.get(identity);
+      const span = f ? spanOf(f.chunks, n) : null;
+      if (!f || !span || f.built.has(span.start) || f.refused.has(span.start)) return;
+      if (!f.wanted.includes(span.start) && !this.pumping) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** Forgets decoded frames in every proxy decoder (caches cleared); chunks stay. */
+  clearRings(): void {
+    for (const d of this.decoders.values()) d.clearRing();
+  }
+
+  /** Deletes every chunk and stops every decoder and build. */
+  async clear(): Promise<void> {
+    this.stopAll();
+    this.files.clear();
+    await this.store.clear();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.stopAll();
+  }
+
+  private stopAll(): void {
+    this.building?.abort();
+    for (const d of this.decoders.values()) d.close();
+    this.decoders.clear();
+  }
+
+  private trimDecoders(): void {
+    const now = Date.now();
+    for (const [key, d] of this.decoders) {
+      if (!d.running || now - d.lastUsed > DECODER_IDLE_MS) {
+        d.close();
+        this.decoders.delete(key);
+      }
+    }
+    while (this.decoders.size >= MAX_DECODERS) {
+      const [key, d] = [...this.decoders.entries()].sort(
+        (a, b) => a[1].lastUsed - b[1].lastUsed,
+      )[0]!;
+      d.close();
+      this.decoders.delete(key);
+    }
+  }
+
+  private want(f: FileProxy, frames: readonly number[]): void {
+    for (const n of frames) {
+      const span = spanOf(f.chunks, n);
+      if (!span) continue;
+      f.wanted = f.wanted.filter((s) => s !== span.start);
+      f.wanted.push(span.start);
+    }
+    void this.pump();
+  }
+
+  /** Builds the chunks anyone wants, one at a time, until none is left. */
+  private async pump(): Promise<void> {
+    if (this.pumping || this.closed) return;
+    this.pumping = true;
+    try {
+      for (;;) {
+        const job = await this.nextJob();
+        if (!job || this.closed) break;
+        await this.build(job.f, job.span);
+      }
+    } finally {
+      this.pumping = false;
+      this.idle();
+    }
+  }
+
+  private async build(f: FileProxy, span: ChunkSpan): Promise<void> {
+    const abort = new AbortController();
+    this.building = abort;
+    try {
+      const picture = await f.picture;
+      const refused = picture
+        ? await buildChunk({
+            source: f.source,
+            identity: f.identity,
+            index: f.index,
+            span,
+            store: this.store,
+            picture,
+            signal: abort.signal,
+          }).catch(() => 'failed' as const)
+        : 'format';
+      if (refused === 'format') for (const c of f.chunks) f.refused.add(c.start);
+      else if (refused) f.refused.add(span.start);
+      else {
+        const chunk = await this.store.chunk(f.identity, span);
+        if (chunk) f.built.set(span.start, chunk);
+        else f.refused.add(span.start);
+        if (f.whole === null && chunk) f.whole = this.fitsWhole(f, chunk);
+      }
+    } finally {
+      this.building = null;
+    }
+  }
+
+  private idle(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  /** True when a file's whole proxy, at the first chunk's bytes per frame, fits half the bound. */
+  private fitsWhole(f: FileProxy, chunk: ProxyChunk): boolean {
+    const bytes = chunk.layout.blocks.reduce((sum, b) => sum + b.length, 0);
+    return (bytes / chunk.count) * f.index.frames.length <= this.store.maxBytes / 2;
+  }
+
+  /** The most wanted chunk of the most recently viewed file that is not built yet. */
+  private async nextJob(): Promise<{ f: FileProxy; span: ChunkSpan } | null> {
+    const files = [...this.files.values()].sort((a, b) => b.lastUsed - a.lastUsed);
+    for (const f of files) {
+      const open = async (start: number): Promise<ChunkSpan | null> => {
+        if (f.built.has(start) || f.refused.has(start)) return null;
+        const span = f.chunks.find((c) => c.start === start)!;
+        const onDisk = await this.store.chunk(f.identity, span);
+        if (onDisk) {
+          f.built.set(start, onDisk);
+          if (f.whole === null) f.whole = this.fitsWhole(f, onDisk);
+          return null;
+        }
+        return span;
+      };
+      while (f.wanted.length > 0) {
+        const span = await open(f.wanted.pop()!);
+        if (span) return { f, span };
+      }
+      if (f.whole) {
+        // The rest of the file, outwards from the frame last asked for.
+        const byDistance = [...f.chunks].sort((a, b) => distance(a, f.near) - distance(b, f.near));
+        for (const c of byDistance) {
+          const span = await open(c.start);
+          if (span) return { f, span };
+        }
+      }
+    }
+    return null;
+  }
+}
+
+function spanOf(chunks: readonly ChunkSpan[], n: number): ChunkSpan | null {
+  let lo = 0;
+  let hi = chunks.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const c = chunks[mid]!;
+    if (n < c.start) hi = mid - 1;
+    else if (n >= c.start + c.count) lo = mid + 1;
+    else return c;
+  }
+  return null;
+}
+
+function distance(c: ChunkSpan, n: number): number {
+  if (n < c.start) return c.start - n;
+  return Math.max(0, n - (c.start + c.count - 1));
+}

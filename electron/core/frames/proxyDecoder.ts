@@ -1,0 +1,272 @@
+/**
+ * A running decoder of a file's intra proxy (intraProxy.ts): one ffmpeg reading a Matroska stream
+ * from stdin, to which the frames wanted are written in any order, so a random frame costs one
+ * intra decode and no process start (~30 ms for 1080p where a new ffmpeg alone takes ~70 ms).
+ *
+ * Each frame is written as a cluster of its own whose timestamp names it (the n-th write at
+ * n × 1000 ms), and showinfo reports that timestamp for each picture on stdout, in order, so
+ * pictures are named by what ffmpeg says, never by counting. ffmpeg holds the last picture or two
+ * until more input comes (its pipeline is that deep; 5.1 holds one, 7.1 two), so after the wanted
+ * frame as many following frames of the chunk are written, a depth learned by finding the output
+ * stalled; they land in a small ring and serve the next steps.
+ */
+import type { Writable } from 'node:stream';
+import fs from 'node:fs/promises';
+import { VqError } from '../../../shared/errors';
+import type { HdrDisplay } from '../../../shared/frames';
+import { lastLines, runTool } from '../ffmpeg/process';
+import type { SessionPixFmt } from './decodeSession';
+import { displayFilters } from './hdrDisplay';
+import type { ProxyChunk } from './intraProxy';
+import { clusterOf } from './matroska';
+
+/** Pictures an ffmpeg may hold back, at most (5.1 holds one, 7.1 two when fed quickly). */
+const MAX_DEPTH = 6;
+/** No picture for this long while frames wait: the ffmpeg holds one more back than assumed. */
+const STALL_MS = 150;
+/** A decoder that gives nothing for this long is stopped (the request then decodes the file). */
+const STUCK_MS = 5000;
+/** Decoded frames kept for the next steps. */
+const RING_FRAMES = 8;
+
+// [Parsed_showinfo_1 @ 0x…] n:   3 pts:   3000 …
+const SHOWINFO_PTS = /\[Parsed_showinfo_\d+ @[^\]]*\]\s+n:\s*\d+\s+pts:\s*(-?\d+)\b/;
+
+/** What a proxy decoder outputs. */
+export interface ProxyDecoderSpec {
+  ffmpeg: string;
+  /** The Matroska stream's start (the chunks of one file share it). */
+  head: Buffer;
+  colour: string;
+  width: number;
+  height: number;
+  scaled: boolean;
+  pixFmt: SessionPixFmt;
+  display: HdrDisplay | null;
+}
+
+interface Written {
+  seq: number;
+  /** Frame number in the file. */
+  n: number;
+}
+
+/** One ffmpeg decoding proxy frames written to its stdin. */
+export class ProxyDecoder {
+  readonly frameBytes: number;
+  private stdin: Writable | null = null;
+  private readonly abort = new AbortController();
+  private ended = false;
+  private error: VqError | null = null;
+  private seq = 0;
+  /** Frames written whose picture has not come out yet, in order. */
+  private readonly inFlight: Written[] = [];
+  private readonly names: number[] = [];
+  private readonly pictures: Buffer[] = [];
+  private partial: Buffer | null = null;
+  private fill = 0;
+  private stderrLine = '';
+  private wake: (() => void) | null = null;
+  private readonly ring = new Map<number, Buffer>();
+  private chain: Promise<unknown> = Promise.resolve();
+  /** Frames written after each wanted one to push it out (learned: see {@link STALL_MS}). */
+  private depth = 1;
+  lastUsed = Date.now();
+
+  constructor(private readonly spec: ProxyDecoderSpec) {
+    this.frameBytes = spec.width * spec.height * (spec.pixFmt === 'rgba' ? 4 : 3);
+    this.start();
+  }
+
+  /** True while its ffmpeg runs. */
+  get running(): boolean {
+    return !this.ended;
+  }
+
+  /** Pixels of frame `n` from the ring (no decoding). */
+  peek(n: number): Buffer | undefined {
+    return this.ring.get(n);
+  }
+
+  /** Forgets decoded frames (caches cleared); the process keeps running. */
+  clearRing(): void {
+    this.ring.clear();
+  }
+
+  /** Frame `n` (in `chunk`) decoded from the proxy. Requests are served one at a time. */
+  get(chunk: ProxyChunk, n: number, signal?: AbortSignal): Promise<Buffer> {
+    this.lastUsed = Date.now();
+    const p = this.chain.then(() => this.serve(chunk, n, signal));
+    this.chain = p.catch(() => undefined);
+    return p;
+  }
+
+  close(): void {
+    this.ended = true;
+    this.abort.abort();
+    this.wake?.();
+  }
+
+  private async serve(chunk: ProxyChunk, n: number, signal?: AbortSignal): Promise<Buffer> {
+    const hit = this.ring.get(n);
+    if (hit) return hit;
+    if (signal?.aborted) throw canceled(n);
+    const fh = await fs.open(chunk.file, 'r');
+    try {
+      const write = async (m: number): Promise<number> => {
+        const { offset, length } = chunk.layout.blocks[m - chunk.start]!;
+        const block = Buffer.alloc(length);
+        await fh.read(block, 0, length, offset);
+        const seq = this.seq++;
+        this.inFlight.push({ seq, n: m });
+        this.stdin!.write(clusterOf(seq * 1000, block));
+        return seq;
+      };
+      const wanted = await write(n);
+      let next = n + 1;
+      const follow = async (): Promise<void> => {
+        // The frames after the wanted one (or itself again at the chunk's end).
+        await write(next < chunk.start + chunk.count ? next : n);
+        next++;
+      };
+      for (let k = 0; k < this.depth; k++) await follow();
+      const deadline = Date.now() + STUCK_MS;
+      for (;;) {
+        const got = this.ring.get(n);
+        if (got && !this.inFlight.some((w) => w.seq === wanted)) return got;
+        if (this.error) throw this.error;
+        if (this.ended) throw new VqError('CANCELED', `Decoding frame ${n} was stopped.`);
+        if (signal?.aborted) throw canceled(n);
+        if (Date.now() > deadline) {
+          this.fail(`the proxy decoder gave no picture for frame ${n}`);
+          continue;
+        }
+        if (!(await this.waitFor(STALL_MS)) && this.depth < MAX_DEPTH) {
+          // Nothing came out although frames wait: this ffmpeg holds more pictures back.
+          this.depth++;
+          await follow();
+        }
+      }
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /** Resolves true when output arrives, false after `ms` without any. */
+  private waitFor(ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wake = null;
+        resolve(false);
+      }, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve(true);
+      };
+    });
+  }
+
+  private fail(why: string): void {
+    this.error ??= new VqError('FFMPEG_FAILED', `${why}.`);
+    this.close();
+  }
+
+  private start(): void {
+    const s = this.spec;
+    const filters = [
+      ...(s.colour ? [s.colour] : []),
+      'showinfo=checksum=0',
+      ...(s.scaled ? [`scale=${s.width}:${s.height}:flags=bicubic`] : []),
+      ...displayFilters(s.display, s.pixFmt),
+    ];
+    const args = [
+      ...['-hide_banner', '-nostats', '-loglevel', 'info'],
+      // One decoding thread: frame threads would hold pictures back.
+      ...['-threads', '1', '-probesize', '32', '-analyzeduration', '0', '-fpsprobesize', '0'],
+      ...['-f', 'matroska', '-i', 'pipe:0', '-map', '0:v:0', '-vsync', 'passthrough'],
+      ...['-vf', filters.join(','), '-pix_fmt', s.pixFmt],
+      ...['-flush_packets', '1', '-f', 'rawvideo', 'pipe:1'],
+    ];
+    runTool(s.ffmpeg, args, {
+      purpose: 'frame proxy',
+      signal: this.abort.signal,
+      onStdin: (stdin) => {
+        this.stdin = stdin;
+        stdin.write(s.head);
+      },
+      onStdoutData: (chunk) => this.onStdout(chunk),
+      onChild: (child) => child.stderr.on('data', (c: Buffer) => this.onStderr(c)),
+    })
+      .then((r) => {
+        if (!r.canceled && !this.error) {
+          this.error = new VqError(
+            'FFMPEG_FAILED',
+            `The proxy decoder stopped: ${lastLines(r.stderrTail, 3)}`,
+          );
+        }
+      })
+      .catch((err: unknown) => {
+        this.error ??= err instanceof VqError ? err : new VqError('FFMPEG_FAILED', String(err));
+      })
+      .finally(() => {
+        this.ended = true;
+        this.wake?.();
+      });
+  }
+
+  private onStdout(chunk: Buffer): void {
+    let off = 0;
+    while (off < chunk.length) {
+      if (!this.partial) {
+        this.partial = Buffer.allocUnsafe(this.frameBytes);
+        this.fill = 0;
+      }
+      const k = Math.min(this.frameBytes - this.fill, chunk.length - off);
+      chunk.copy(this.partial, this.fill, off, off + k);
+      this.fill += k;
+      off += k;
+      if (this.fill === this.frameBytes) {
+        this.pictures.push(this.partial);
+        this.partial = null;
+      }
+    }
+    this.match();
+  }
+
+  private onStderr(chunk: Buffer): void {
+    const lines = (this.stderrLine + chunk.toString('utf8')).split('\n');
+    this.stderrLine = lines.pop()!;
+    for (const line of lines) {
+      const m = SHOWINFO_PTS.exec(line);
+      if (m) this.names.push(Number(m[1]));
+    }
+    this.match();
+  }
+
+  /** Names each picture by its showinfo timestamp and files it under its frame number. */
+  private match(): void {
+    let any = false;
+    while (this.names.length > 0 && this.pictures.length > 0) {
+      const ts = this.names.shift()!;
+      const pixels = this.pictures.shift()!;
+      const seq = ts / 1000;
+      // Pictures come out in the order written: anything before this one was lost.
+      const at = this.inFlight.findIndex((w) => w.seq === seq);
+      if (at < 0) {
+        this.fail(`the proxy decoder returned a picture nobody asked for (${ts})`);
+        return;
+      }
+      const [w] = this.inFlight.splice(0, at + 1).slice(-1);
+      this.ring.delete(w!.n);
+      this.ring.set(w!.n, pixels);
+      while (this.ring.size > RING_FRAMES) this.ring.delete(this.ring.keys().next().value!);
+      any = true;
+    }
+    if (any) this.wake?.();
+  }
+}
+
+function canceled(n: number): VqError {
+  return new VqError('CANCELED', `The request for frame ${n} was canceled.`);
+}
