@@ -200,6 +200,23 @@ export const requestSchemas = {
   'pertitle.list': z.object({ sourceId: IdArg }).strict(),
   /** Frame count, presentation times, picture types and keyframes of a library item or rendition. */
   'frames.info': z.object({ id: IdArg }).strict(),
+  /**
+   * Frames a viewer is likely to show next (a chart's worst frames): decoded ahead into the frame
+   * server's memory, so a click on one is served at once. At most 16; `size` as the viewer asks.
+   */
+  'frames.prefetch': z
+    .object({
+      id: IdArg,
+      frames: z.array(z.number().int().min(0).max(100_000_000)).min(1).max(16),
+      size: z
+        .object({
+          width: z.number().int().min(1).max(16384),
+          height: z.number().int().min(1).max(16384),
+        })
+        .strict()
+        .optional(),
+    })
+    .strict(),
   /** Decoded sample values (Y′/U/V or R/G/B, the decoder's own codes) of pixel x, y of frame `index`. */
   'frames.samples': z
     .object({
@@ -240,7 +257,9 @@ export const requestSchemas = {
   'target.list': z.object({ sourceId: IdArg }).strict(),
   /** Starts a per-shot encode of a source to one target (one run at a time; `shotencode.updated`). */
   'shotencode.start': ShotEncodeRequestSchema,
-  'shotencode.cancel': z.object({ id: z.string().regex(/^[0-9a-f]{16}$/, 'not a run id') }).strict(),
+  'shotencode.cancel': z
+    .object({ id: z.string().regex(/^[0-9a-f]{16}$/, 'not a run id') })
+    .strict(),
   'shotencode.list': z.object({ sourceId: IdArg }).strict(),
 } as const;
 
@@ -311,6 +330,8 @@ export interface VqResults {
   'pertitle.list': { runs: PerTitleRun[] };
   'frames.info': FrameInfo;
   'frames.samples': FrameSamples;
+  /** How many of the frames were taken (those in range). */
+  'frames.prefetch': { queued: number };
   'project.export': ProjectExport;
   'project.import': ProjectImportSummary;
   'report.html': { fileName: string; html: string };

@@ -114,6 +114,11 @@ export interface CoreOptions {
    * DATA_FOLDER_FULL, …): the app offers to move a damaged database aside, as at start-up.
    */
   onDatabaseError?: (err: VqError) => void;
+  /**
+   * Bytes of intra proxy chunks the frame server keeps in the data dir's cache (default 4 GiB; 0:
+   * no proxy, every frame decoded from its file). See frames/intraProxy.ts.
+   */
+  frameProxyBytes?: number;
 }
 
 /**
@@ -262,7 +267,7 @@ function buildCore(opts: CoreOptions, db: Db, started: (() => void)[]): Core {
     events,
     ladderEntries: () => ladders.entries(),
   });
-  const frames = new FrameService({ cacheDir: layout.cache });
+  const frames = new FrameService({ cacheDir: layout.cache, proxyBytes: opts.frameProxyBytes });
   /** What to decode for a library item or rendition id; null for an unknown id. */
   const frameSource = async (id: string): Promise<FrameSource | null> => {
     const src = library.get(id);
@@ -301,6 +306,10 @@ function buildCore(opts: CoreOptions, db: Db, started: (() => void)[]): Core {
     frameInfo: async (id) => {
       const source = await frameSource(id);
       return source ? { id, ...(await frames.info(source)) } : null;
+    },
+    framePrefetch: async ({ id, frames: wanted, size }) => {
+      const source = await frameSource(id);
+      return source ? { queued: await frames.prefetch({ ...source, frames: wanted, size }) } : null;
     },
     frameSamples: async ({ id, index, x, y }) => {
       const source = await frameSource(id);

@@ -75,7 +75,13 @@ describe('serveFrame', () => {
       ],
       ...['-c:v', 'libx264', '-preset', 'ultrafast', '-g', '300', '-pix_fmt', 'yuv420p', clip],
     ]);
-    core = createCore({ dataDir: tempDir(), host: { mode: 'electron' }, queue: 'off' });
+    // No proxy: it would make the slow frame fast (and run its build beside the decode).
+    core = createCore({
+      dataDir: tempDir(),
+      host: { mode: 'electron' },
+      queue: 'off',
+      frameProxyBytes: 0,
+    });
     const { imported } = await core.api['library.import']({ paths: [clip] });
     const id = imported[0]!.id;
     await core.api['frames.info']({ id });

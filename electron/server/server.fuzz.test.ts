@@ -220,6 +220,25 @@ function template(method: VqMethod): fc.Arbitrary<unknown> {
         x: fc.oneof(fc.integer({ min: 0, max: 330 }), fc.constantFrom(319, 320, 16383)),
         y: fc.oneof(fc.integer({ min: 0, max: 250 }), fc.constantFrom(239, 240, 16383)),
       });
+    case 'frames.prefetch':
+      // In range, past the end, and sizes at and past the limits.
+      return fc.record({
+        id: idValue(),
+        frames: fc.array(
+          fc.oneof(fc.integer({ min: 0, max: 90 }), fc.constantFrom(82, 100_000_000)),
+          {
+            minLength: 1,
+            maxLength: 17,
+          },
+        ),
+        size: fc.option(
+          fc.record({
+            width: fc.constantFrom(160, 320, 16384, 16385, 0),
+            height: fc.constantFrom(120, 240, 16384, 0),
+          }),
+          { nil: undefined },
+        ),
+      });
     case 'library.check':
     case 'queue.clearFinished':
       return fc.constant({});

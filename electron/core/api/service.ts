@@ -70,6 +70,8 @@ export interface ServiceDeps {
   concurrency: () => ConcurrencyInfo;
   /** The frame timeline of a library item or rendition; null for an unknown id. */
   frameInfo: (id: string) => Promise<FrameInfo | null>;
+  /** Frames decoded ahead (see `frames.prefetch`); null for an unknown id. */
+  framePrefetch: (args: VqParsedArgs<'frames.prefetch'>) => Promise<{ queued: number } | null>;
   /** Decoded values of one pixel of a frame (see `frames.samples`); null for an unknown id. */
   frameSamples: (args: { id: string; index: number; x: number; y: number }) => Promise<FrameSamples | null>;
   /** The workers of the shared queue (`workers.list`). */
@@ -407,6 +409,12 @@ export function createService(deps: ServiceDeps): VqApi {
       const info = await deps.frameInfo(args.id);
       if (!info) throw new VqError('NOT_FOUND', `No library item or rendition with id ${args.id}.`, 'It may have been removed; refresh the library.');
       return info;
+    },
+
+    async 'frames.prefetch'(args) {
+      const queued = await deps.framePrefetch(args);
+      if (!queued) throw new VqError('NOT_FOUND', `No library item or rendition with id ${args.id}.`, 'It may have been removed; refresh the library.');
+      return queued;
     },
 
     async 'frames.samples'(args) {

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VqError } from '../../../shared/errors';
+import { sequentialFrames } from '../../testing/sequentialFrames';
 import { testMedia } from '../../testing/tempDir';
 import {
   FrameService,
@@ -77,40 +78,6 @@ function ffmpeg(args: string[]): Buffer {
   return execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], {
     maxBuffer: 1 << 30,
   });
-}
-
-/**
- * All frames of one sequential decode. Passthrough, because the rawvideo muxer would otherwise
- * resample VFR input to a constant rate (duplicating or dropping frames); frame N is decoded frame N.
- */
-function sequentialFrames(
-  file: string,
-  width: number,
-  height: number,
-  size?: string,
-  pixFmt: 'rgba' | 'rgb24' = 'rgba',
-): Buffer[] {
-  const vf = size ? ['-vf', `scale=${size.replace('x', ':')}:flags=bicubic`] : [];
-  const all = ffmpeg([
-    '-i',
-    file,
-    '-map',
-    '0:v:0',
-    '-vsync',
-    'passthrough',
-    ...vf,
-    '-f',
-    'rawvideo',
-    '-pix_fmt',
-    pixFmt,
-    '-',
-  ]);
-  const frameBytes = width * height * (pixFmt === 'rgba' ? 4 : 3);
-  expect(all.length % frameBytes).toBe(0);
-  const frames: Buffer[] = [];
-  for (let off = 0; off < all.length; off += frameBytes)
-    frames.push(all.subarray(off, off + frameBytes));
-  return frames;
 }
 
 /** A shuffled sample of frame numbers, always with the first and the last. */

@@ -135,6 +135,8 @@ export class FrameService {
   private readonly disk: DiskFrameCache | null;
   /** Proxy chunks built ahead and the decoders that serve them (null: no proxy). */
   readonly proxies: Proxies | null;
+  /** Where served frames came from (diagnostics, tests, the benchmark). */
+  readonly served = { memory: 0, disk: 0, proxy: 0, file: 0, listing: 0 };
   private readonly sessions = new Map<string, SessionEntry>();
   private readonly inflight = new Map<string, Promise<Buffer>>();
   private readonly indexes = new Map<string, IndexEntry>();
@@ -268,7 +270,10 @@ export class FrameService {
     checkFrameInRange(req, index);
     throwIfAborted(req.signal, req.index);
     // Still listing a long file's packets: one decode for this frame, from the part listed.
-    if (!complete) return extractFrame({ ...req, frameIndex: index });
+    if (!complete) {
+      this.served.listing++;
+      return extractFrame({ ...req, frameIndex: index });
+    }
     this.proxies?.open(req, identity, index, req.index);
     const native =
       index.width !== null && index.height !== null
@@ -299,18 +304,25 @@ export class FrameService {
     };
 
     const cached = this.memory.get(key);
-    if (cached) return served(cached);
+    if (cached) {
+      this.served.memory++;
+      return served(cached);
+    }
     const pending = this.inflight.get(key);
     if (pending) {
       const got = await raceSignal(pending, req.signal, req.index).catch((err: unknown) => {
         if (req.signal?.aborted) throw err;
         return null; // the prefetch was canceled or failed: decode below
       });
-      if (got) return served(got);
+      if (got) {
+        this.served.memory++;
+        return served(got);
+      }
     }
     if (req.format === 'png' && this.disk) {
       const stored = await this.disk.get(key);
       if (stored) {
+        this.served.disk++;
         this.memory.set(key, stored);
         return served(stored);
       }
@@ -328,6 +340,7 @@ export class FrameService {
         signal: req.signal,
       });
       if (pixels) {
+        this.served.proxy++;
         const bytes =
           req.format === 'png' ? await encodePng(pixels, size.width, size.height, 3) : pixels;
         this.store(key, bytes, req.format);
@@ -346,6 +359,7 @@ export class FrameService {
       display,
     );
     entry.active++;
+    this.served.file++;
     const bytes = await this.decode(entry, req.index, req.format, size, req.signal).finally(
       () => entry.active--,
     );
@@ -375,7 +389,9 @@ export class FrameService {
       for (const n of frames) {
         if (this.closed) return;
         await this.proxies?.whenChunkReady(identity, n);
-        await this.frame({ ...source, index: n, format: 'png' }).catch(() => undefined);
+        await this.frame({ ...source, index: n, format: 'png', size: source.size }).catch(
+          () => undefined,
+        );
       }
     })();
     return frames.length;

@@ -83,12 +83,24 @@ export function planChunks(index: FrameIndex): ChunkSpan[] {
   }
   // A short tail joins the chunk before it.
   const last = chunks[chunks.length - 1]!;
-  if (chunks.length > 1 && last.count < CHUNK_MIN_FRAMES / 2) {
+  if (chunks.length > 1 && last.count < CHUNK_MIN_FRAMES) {
     chunks.pop();
     chunks[chunks.length - 1]!.count += last.count;
   }
   return chunks;
 }
+
+/** Words of a stream's picture tags that are not colour: field order and chroma siting. */
+const NOT_COLOUR = new Set([
+  'progressive',
+  'left',
+  'center',
+  'topleft',
+  'top',
+  'bottomleft',
+  'bottom',
+  'unknown',
+]);
 
 /**
  * The decoded pixel format (showinfo's `fmt:`) and the stream colour tags of a file, from its
@@ -104,10 +116,7 @@ export function parseStreamPicture(stderr: string): { pixFmt: string; colour: st
   const params: string[] = [];
   for (const t of tags) {
     if (t === 'tv' || t === 'pc') params.push(`range=${t}`);
-    else if (
-      /^[a-z0-9-]+(\/[a-z0-9-]+\/[a-z0-9-]+)?$/.test(t) &&
-      !/^(progressive|interlaced|top|bottom|left|center|tt|bb|tb|bt|unknown$)/.test(t)
-    ) {
+    else if (/^[a-z0-9-]+(\/[a-z0-9-]+\/[a-z0-9-]+)?$/.test(t) && !NOT_COLOUR.has(t)) {
       const [space, primaries, transfer] = t.includes('/') ? t.split('/') : [t, t, t];
       if (space !== 'unknown') params.push(`colorspace=${space}`);
       if (primaries !== 'unknown') params.push(`color_primaries=${primaries}`);
@@ -144,6 +153,11 @@ export class ProxyStore {
     let total = 0;
     for (const u of this.used.values()) total += u.bytes;
     return total;
+  }
+
+  /** True while a chunk file is kept (not dropped for the bound or cleared). */
+  isKept(file: string): boolean {
+    return this.used.has(file);
   }
 
   chunkFile(identity: string, start: number): string {

@@ -113,7 +113,9 @@ export class Proxies {
   /** Chunks built (or found on disk) for the files open. */
   get builtChunks(): number {
     let n = 0;
-    for (const f of this.files.values()) n += f.built.size;
+    for (const f of this.files.values()) {
+      for (const c of f.built.values()) if (this.store.isKept(c.file)) n++;
+    }
     return n;
   }
 
@@ -133,7 +135,13 @@ export class Proxies {
     f.lastUsed = Date.now();
     const span = spanOf(f.chunks, r.n);
     if (!span) return null;
-    const chunk = f.built.get(span.start) ?? (await this.store.chunk(f.identity, span));
+    let chunk = f.built.get(span.start) ?? null;
+    if (chunk && !this.store.isKept(chunk.file)) {
+      // Dropped to keep the store in its bound: built again when wanted.
+      f.built.delete(span.start);
+      chunk = null;
+    }
+    chunk ??= await this.store.chunk(f.identity, span);
     if (!chunk) {
       this.want(f, [r.n]);
       return null;

@@ -10,6 +10,7 @@ import { useLibraryStore } from '../../stores/libraryStore';
 import { pushToast } from '../../stores/appStore';
 import { messageOf } from '../../stores/messageOf';
 import { CompareChart } from './chart/CompareChart';
+import { worstEntries } from './chart/chartModel';
 import { CompareHelp } from './CompareHelp';
 import { scoreAt } from './chart/useCompareScores';
 import { liveChecked, toggleChecked, type CompareCandidate } from './compareCandidates';
@@ -40,6 +41,9 @@ import { useFrameCache, usePrefetch } from './useFrameCache';
 import { useFrameInfo } from './useFrameInfo';
 import { shotStartFrom, useShots } from './useShots';
 import { usePlayback } from './usePlayback';
+
+/** Worst frames (of the panes' scores, together) the frame server is asked to have ready. */
+const WORST_READY = 8;
 
 type ViewOptions = Omit<ToolbarState, 'twoUp' | 'playing' | 'playOff' | 'selectedTitle'>;
 
@@ -196,6 +200,31 @@ export function CompareView(): ReactNode {
   const readoutPixel = playback.playing ? null : hover;
   // The readout reads the frames as scored (`url`); zoomed in, the panes draw others (`drawUrl`).
   const readoutUrls = readoutPixel && a ? [...new Set([a.url, selectedPane?.url ?? a.url])] : [];
+  // The chart's worst frames are where a person clicks: the frame server gets them ready ahead.
+  const worstKey = [
+    ...new Set(
+      chosen.flatMap((c) => {
+        const s = scores.get(c.id);
+        return s ? worstEntries(s, WORST_READY).map((w) => w.frame) : [];
+      }),
+    ),
+  ]
+    .slice(0, WORST_READY)
+    .join(',');
+  const readyKey = `${worstKey}|${shown.map((p) => p.candidate.id).join(',')}|${size.width}x${size.height}`;
+  useEffect(() => {
+    if (!worstKey) return;
+    const frames = worstKey.split(',').map(Number);
+    for (const p of shown) {
+      const c = p.candidate;
+      const own = frames.map((f) => frameOf(c, f));
+      const args =
+        c.kind === 'source' ? { id: c.id, frames: own } : { id: c.id, frames: own, size };
+      client.call('frames.prefetch', args).catch(() => undefined);
+    }
+    // readyKey stands for the panes and frames.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [client, readyKey]);
   usePrefetch(
     cache,
     shownFrame,

@@ -1,0 +1,272 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { sequentialFrames } from '../../testing/sequentialFrames';
+import { useTempDirs } from '../../testing/tempDir';
+import { sharedVmaf3Build } from '../../testing/vmaf3Build';
+import { runningProcesses } from '../ffmpeg/process';
+import type { FrameIndex } from './frameIndex';
+import { FrameService } from './frameService';
+import { parseStreamPicture, planChunks } from './intraProxy';
+import { clusterOf, readElement } from './matroska';
+
+// Frames served from the intra proxy must equal frames of a full sequential decode, byte for
+// byte, on every ffmpeg the app meets: Debian's 5.1 and the 7.1 build (libvmaf 3.2) users have.
+const tempDir = useTempDirs('vq-proxy-');
+
+function ffmpeg(args: string[]): void {
+  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args]);
+}
+
+/** A 176x144 x264 clip with 3 B-frames and 60-frame GOPs (long enough for a proxy). */
+function x264Clip(name: string, extra: string[], pixFmt = 'yuv420p', frames = 150): string {
+  const file = path.join(tempDir(), name);
+  ffmpeg([
+    ...['-f', 'lavfi', '-i', `testsrc2=s=176x144:r=25:d=${frames / 25}`],
+    ...['-c:v', 'libx264', '-preset', 'ultrafast', '-bf', '3', '-g', '60', '-keyint_min', '60'],
+    ...['-sc_threshold', '0', '-pix_fmt', pixFmt, ...extra, file],
+  ]);
+  return file;
+}
+
+afterAll(async () => {
+  // Closed services stop their decoders: none may outlive them.
+  for (let i = 0; i < 50 && runningProcesses().length > 0; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  expect(runningProcesses()).toHaveLength(0);
+});
+
+const CASES: { name: string; file: () => string; pixFmt: string; scaled?: string }[] = [
+  {
+    name: '8-bit 4:2:0, BT.709 tags (Ut Video)',
+    file: () =>
+      x264Clip('bt709.mp4', [
+        ...['-color_primaries', 'bt709', '-color_trc', 'bt709', '-colorspace', 'bt709'],
+        ...['-color_range', 'tv'],
+      ]),
+    pixFmt: 'yuv420p',
+  },
+  {
+    name: '8-bit 4:2:0, untagged, scaled to 320x240 (bicubic)',
+    file: () => x264Clip('plain.mp4', []),
+    pixFmt: 'yuv420p',
+    scaled: '320x240',
+  },
+  {
+    name: '8-bit 4:4:4 (Ut Video)',
+    file: () => x264Clip('444.mp4', [], 'yuv444p'),
+    pixFmt: 'yuv444p',
+  },
+  {
+    name: '10-bit 4:2:0, BT.2020 tags (FFV1)',
+    file: () =>
+      x264Clip(
+        'ten.mkv',
+        ['-color_primaries', 'bt2020', '-color_trc', 'bt709', '-colorspace', 'bt2020nc'],
+        'yuv420p10le',
+      ),
+    pixFmt: 'yuv420p10le',
+  },
+  {
+    name: 'open GOP (leading B-frames of each keyframe)',
+    file: () => x264Clip('open.mp4', ['-x264-params', 'open-gop=1']),
+    pixFmt: 'yuv420p',
+  },
+];
+
+/** Serves frames cold (caches and file decoders cleared before each) and checks them. */
+async function checkServed(binary: string): Promise<void> {
+  for (const c of CASES) {
+    const file = c.file();
+    const cacheDir = path.join(tempDir(), 'cache');
+    const service = new FrameService({ cacheDir });
+    const source = { ffmpeg: binary, input: file };
+    try {
+      const info = await service.info(source);
+      expect(info.count, c.name).toBe(150);
+      await service.proxies!.whenIdle();
+      expect(service.proxies!.builtChunks, c.name).toBeGreaterThan(0);
+      const [w, h] = (c.scaled ?? '176x144').split('x').map(Number) as [number, number];
+      const reference = sequentialFrames(file, w, h, c.scaled);
+      const size = c.scaled ? { width: w, height: h } : undefined;
+      // Random jumps (each cold), then steps forward and back.
+      const visits = [149, 0, 77, 59, 60, 61, 120, 3, 4, 5, 100, 99, 98];
+      for (const n of visits) {
+        if (n === 149 || n === 77 || n === 120 || n === 100 || n === 3) await service.clearCaches();
+        const got = await service.frame({ ...source, index: n, format: 'rgba', size });
+        expect(got.equals(reference[n]!), `${c.name}: frame ${n}`).toBe(true);
+      }
+      expect(service.served.proxy, c.name).toBeGreaterThanOrEqual(5);
+    } finally {
+      service.close();
+    }
+  }
+}
+
+describe('intra proxy', () => {
+  it('serves frames equal to a sequential decode (FFmpeg 5.1)', async () => {
+    await checkServed('ffmpeg');
+  });
+
+  it('serves frames equal to a sequential decode (FFmpeg 7.1)', async () => {
+    const build = sharedVmaf3Build();
+    const saved = process.env.LD_LIBRARY_PATH;
+    if (build.env.LD_LIBRARY_PATH) process.env.LD_LIBRARY_PATH = build.env.LD_LIBRARY_PATH;
+    try {
+      await checkServed(build.ffmpeg);
+    } finally {
+      if (saved === undefined) delete process.env.LD_LIBRARY_PATH;
+      else process.env.LD_LIBRARY_PATH = saved;
+    }
+  });
+
+  it('is reused after a restart, rebuilds a damaged chunk, drops half-written ones, and keeps to its bound', async () => {
+    const file = x264Clip('reuse.mp4', [], 'yuv420p', 300);
+    const cacheDir = path.join(tempDir(), 'cache');
+    const source = { ffmpeg: 'ffmpeg', input: file };
+    const first = new FrameService({ cacheDir });
+    await first.info(source);
+    await first.proxies!.whenIdle();
+    const chunks = first.proxies!.builtChunks;
+    expect(chunks).toBe(2); // 300 frames in 60-frame GOPs: two chunks of 120 and 180
+    first.close();
+    const dir = path.join(cacheDir, 'proxy');
+    const files = fs.readdirSync(dir, { recursive: true }).map(String);
+    const mkvs = files.filter((f) => f.endsWith('.mkv')).map((f) => path.join(dir, f));
+    expect(mkvs).toHaveLength(2);
+
+    // A new server finds them: frames come from the proxy with nothing built.
+    const reference = sequentialFrames(file, 176, 144);
+    const again = new FrameService({ cacheDir });
+    await again.info(source);
+    const got = await again.frame({ ...source, index: 250, format: 'rgba' });
+    expect(got.equals(reference[250]!)).toBe(true);
+    expect(again.served.proxy).toBe(1);
+    await again.proxies!.whenIdle();
+    again.close();
+
+    // A chunk cut short (a crash while copying, a full disk) is not served but rebuilt; a
+    // half-written one from a crash is removed.
+    const [damaged] = mkvs.sort();
+    fs.truncateSync(damaged!, Math.floor(fs.statSync(damaged!).size / 2));
+    const stray = path.join(path.dirname(damaged!), '0.123.456.part.mkv');
+    fs.writeFileSync(stray, 'half');
+    const third = new FrameService({ cacheDir });
+    await third.info(source);
+    await third.proxies!.whenIdle();
+    expect(fs.existsSync(stray)).toBe(false);
+    expect(fs.statSync(damaged!).size).toBeGreaterThan(fs.statSync(mkvs[1]!).size / 2);
+    for (const n of [10, 130, 299]) {
+      await third.clearCaches();
+      const frame = await third.frame({ ...source, index: n, format: 'rgba' });
+      expect(frame.equals(reference[n]!), `frame ${n}`).toBe(true);
+    }
+    expect(third.served.proxy).toBe(3);
+    third.close();
+
+    // A bound below two chunks keeps one: the older goes when the newer is written.
+    const smallDir = path.join(tempDir(), 'cache');
+    const one = fs.statSync(mkvs[1]!).size;
+    const small = new FrameService({ cacheDir: smallDir, proxyBytes: Math.ceil(one * 1.2) });
+    await small.info(source);
+    await small.proxies!.whenIdle();
+    // The file's proxy would need about twice the bound: only the chunk viewed is built.
+    expect(small.proxies!.builtChunks).toBe(1);
+    await small.frame({ ...source, index: 299, format: 'png' });
+    await small.proxies!.whenIdle();
+    expect(small.proxies!.store.bytes).toBeLessThanOrEqual(Math.ceil(one * 1.2) + one);
+    small.close();
+  });
+
+  it('gets the worst frames ready in memory when asked (frames.prefetch)', async () => {
+    const file = x264Clip('worst.mp4', []);
+    const service = new FrameService({ cacheDir: path.join(tempDir(), 'cache') });
+    const source = { ffmpeg: 'ffmpeg', input: file };
+    try {
+      await service.info(source);
+      expect(await service.prefetch({ ...source, frames: [140, 33, 99, 500, -1, 33] })).toBe(3);
+      for (let i = 0; i < 200 && service.served.proxy + service.served.file < 3; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const before = service.served.memory;
+      for (const n of [140, 33, 99]) await service.frame({ ...source, index: n, format: 'png' });
+      expect(service.served.memory - before).toBe(3);
+    } finally {
+      service.close();
+    }
+  });
+});
+
+describe('intra proxy parts', () => {
+  const index = (keys: number[], count: number): FrameIndex => ({
+    frames: Array.from({ length: count }, (_, i) => ({
+      pts: i * 512,
+      key: keys.includes(i),
+      type: '?',
+    })),
+    secondsPerTick: 1 / 12800,
+    seekable: true,
+    width: 16,
+    height: 16,
+  });
+
+  it('plans chunks of whole GOPs, none for short GOPs', () => {
+    expect(planChunks(index([0, 250], 300))).toEqual([{ start: 0, count: 300 }]);
+    expect(planChunks(index([0, 60, 120, 180, 240], 300))).toEqual([
+      { start: 0, count: 120 },
+      { start: 120, count: 180 },
+    ]);
+    expect(planChunks(index([0, 10, 20, 30], 40))).toEqual([]);
+    expect(planChunks({ ...index([0], 300), seekable: false })).toEqual([]);
+  });
+
+  it('reads the decoded format and stream colour tags', () => {
+    const line = (tags: string): string =>
+      `  Stream #0:0[0x1](und): Video: h264 (High) (avc1 / 0x31637661), ${tags}, 1920x1080 [SAR 1:1 DAR 16:9], 25 fps\n` +
+      '[Parsed_showinfo_0 @ 0x55] n:   0 pts:      0 pts_time:0       pos:       48 fmt:yuv420p sar:1/1 s:1920x1080 i:P iskey:1 type:I\n';
+    expect(parseStreamPicture(line('yuv420p(tv, bt709, progressive)'))).toEqual({
+      pixFmt: 'yuv420p',
+      colour: 'setparams=range=tv:colorspace=bt709:color_primaries=bt709:color_trc=bt709',
+    });
+    expect(parseStreamPicture(line('yuv420p(progressive)'))).toEqual({
+      pixFmt: 'yuv420p',
+      colour: '',
+    });
+    expect(parseStreamPicture(line('yuv420p'))).toEqual({ pixFmt: 'yuv420p', colour: '' });
+    expect(
+      parseStreamPicture(line('yuv420p(tv, bt2020nc/bt2020/smpte2084, progressive, left)')),
+    ).toEqual({
+      pixFmt: 'yuv420p',
+      colour: 'setparams=range=tv:colorspace=bt2020nc:color_primaries=bt2020:color_trc=smpte2084',
+    });
+    expect(parseStreamPicture(line('yuv420p(pc, unknown/bt709/unknown)'))).toEqual({
+      pixFmt: 'yuv420p',
+      colour: 'setparams=range=pc:color_primaries=bt709',
+    });
+    expect(parseStreamPicture('no video here')).toBeNull();
+  });
+
+  it('writes a cluster per frame with the block timestamp cleared, and reads element sizes', () => {
+    // SimpleBlock: track 1, relative timestamp 7, keyframe flag, 3 bytes of frame.
+    const block = Buffer.from([0xa3, 0x87, 0x81, 0x00, 0x07, 0x80, 1, 2, 3]);
+    const cluster = clusterOf(300_000, block);
+    const c = readElement(cluster, 0)!;
+    expect(c.id).toBe(0x1f43b675);
+    expect(c.end).toBe(cluster.length);
+    const ts = readElement(cluster, c.data - c.start)!;
+    expect(ts.id).toBe(0xe7);
+    expect(cluster.readUIntBE(ts.data, ts.end! - ts.data)).toBe(300_000);
+    const b = cluster.subarray(ts.end!);
+    expect([...b]).toEqual([0xa3, 0x87, 0x81, 0x00, 0x00, 0x80, 1, 2, 3]);
+    expect(() => clusterOf(0, Buffer.from([0x1f, 0x43]))).toThrow();
+    // An unknown size (all ones) reads as no end.
+    expect(
+      readElement(
+        Buffer.from([0x18, 0x53, 0x80, 0x67, 0x01, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]),
+        0,
+      )!.end,
+    ).toBeNull();
+  });
+});
