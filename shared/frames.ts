@@ -18,10 +18,15 @@ export interface FrameInfo {
   /** How an HDR file's frames are shown; null for SDR (frames served as decoded). */
   hdrDisplay: HdrDisplay | null;
   /**
-   * False while a long file's packets are still being listed: the frames so far are final, more
-   * follow (ask again). Picture types are '?' until a decode has named them.
+   * False while a long file's packets are still being listed: the frames so far are in their
+   * final order, more follow (ask again). Picture types are '?' until a decode has named them.
    */
   complete: boolean;
+  /**
+   * True while picture types still marked '?' are being named by decodes the frame server runs
+   * in the background (its intra proxy): ask again for them.
+   */
+  typesPending: boolean;
 }
 
 /**

@@ -122,6 +122,20 @@ export interface CoreOptions {
 }
 
 /**
+ * `VQ_FRAME_PROXY_GB` as bytes (a number ≥ 0 of GiB); undefined (the default) when unset or not a
+ * number, with a warning for the latter.
+ */
+function proxyBytesFrom(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const gb = Number(value);
+  if (!Number.isFinite(gb) || gb < 0) {
+    console.warn(`VQ_FRAME_PROXY_GB=${value} is not a number of GiB ≥ 0: the default is used.`);
+    return undefined;
+  }
+  return Math.floor(gb * 1024 ** 3);
+}
+
+/**
  * Opens the data dir and builds every service. openDatabase reads only the schema, so damage in a
  * data page shows up while the services start (the queue's recovery, per-title resume): then
  * whatever started is stopped, the database is closed, and the error names library.db.
@@ -267,7 +281,10 @@ function buildCore(opts: CoreOptions, db: Db, started: (() => void)[]): Core {
     events,
     ladderEntries: () => ladders.entries(),
   });
-  const frames = new FrameService({ cacheDir: layout.cache, proxyBytes: opts.frameProxyBytes });
+  const frames = new FrameService({
+    cacheDir: layout.cache,
+    proxyBytes: opts.frameProxyBytes ?? proxyBytesFrom(env.VQ_FRAME_PROXY_GB),
+  });
   /** What to decode for a library item or rendition id; null for an unknown id. */
   const frameSource = async (id: string): Promise<FrameSource | null> => {
     const src = library.get(id);

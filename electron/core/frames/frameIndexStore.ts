@@ -77,7 +77,8 @@ export async function loadOrBuildFrameIndex(
     cacheDir?: string | null;
     identity: string;
     signal?: AbortSignal;
-    onProgress?: (partial: FrameIndex) => void;
+    /** The index as listed so far (null: forget it, the file is being decoded instead). */
+    onProgress?: (partial: FrameIndex | null) => void;
   },
 ): Promise<FrameIndex> {
   const file = o.cacheDir ? storedIndexPath(o.cacheDir, o.identity) : null;

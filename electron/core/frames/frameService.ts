@@ -1,9 +1,11 @@
 /**
- * The frame server as the app runs it, for a viewer that steps and scrubs: frame indexes stored on
- * disk, one running decoder per (file, size, format) that serves the next frames from its pipe and
- * recent ones from memory (decodeSession.ts), a memory and a disk cache of served frames,
- * prefetch of the neighbours in the stepping direction, and cancellation of requests nobody waits
- * for. Every frame is exactly frame N of a full sequential decode (see extractFrame.test.ts); an
+ * The frame server as the app runs it, for a viewer that steps, scrubs and jumps: frame indexes
+ * listed from packets and stored on disk (packetIndex.ts; a long file's first frames are served
+ * while it is listed), one running decoder per (file, size, format) that serves the next frames
+ * from its pipe and recent ones from memory (decodeSession.ts), an intra proxy built ahead in the
+ * background from which a jump is one intra decode (intraProxy.ts, proxies.ts), a memory and a
+ * disk cache of served frames, prefetch of the neighbours in the stepping direction and of the
+ * frames a viewer says come next (`prefetch`), and cancellation of requests nobody waits for. Every frame is exactly frame N of a full sequential decode (see extractFrame.test.ts); an
  * HDR file's frames are all tone-mapped for display where its ffmpeg can (hdrDisplay.ts).
  */
 import path from 'node:path';
@@ -11,11 +13,13 @@ import { VqError } from '../../../shared/errors';
 import type { FrameInfo, FrameSamples, HdrDisplay } from '../../../shared/frames';
 import { DecodeSession, type SessionPixFmt } from './decodeSession';
 import { DiskFrameCache, MemoryFrameCache } from './frameCache';
-import { timelineOf, type FrameIndex } from './frameIndex';
+import { serializeFrameIndex, timelineOf, type FrameIndex } from './frameIndex';
 import {
   identityHash,
   loadOrBuildFrameIndex,
   sourceIdentity,
+  storeCacheEntry,
+  storedIndexPath,
   type FrameSource,
 } from './frameIndexStore';
 import { displayKey, hdrDisplayOf } from './hdrDisplay';
@@ -60,6 +64,8 @@ export interface FrameRequest extends FrameSource {
   format: FrameFormat;
   /** Aborted when the asker no longer wants the frame (scrolled past, connection closed). */
   signal?: AbortSignal;
+  /** Decoded ahead of a viewer (not where it is): does not move the proxy builder's focus. */
+  ahead?: boolean;
 }
 
 /** Intra proxy chunks on disk by default (see {@link FrameServiceOptions.proxyBytes}). */
@@ -135,6 +141,8 @@ export class FrameService {
   private readonly disk: DiskFrameCache | null;
   /** Proxy chunks built ahead and the decoders that serve them (null: no proxy). */
   readonly proxies: Proxies | null;
+  /** Frames being read ahead (`prefetch`), by file and size. */
+  private readonly prefetching = new Map<string, { abort: AbortController; done: Promise<void> }>();
   /** Where served frames came from (diagnostics, tests, the benchmark). */
   readonly served = { memory: 0, disk: 0, proxy: 0, file: 0, listing: 0 };
   private readonly sessions = new Map<string, SessionEntry>();
@@ -154,6 +162,15 @@ export class FrameService {
       : null;
     const proxyBytes = opts.proxyBytes ?? DEFAULT_PROXY_BYTES;
     this.proxies = opts.cacheDir && proxyBytes > 0 ? new Proxies(opts.cacheDir, proxyBytes) : null;
+    const cacheDir = opts.cacheDir;
+    if (this.proxies && cacheDir) {
+      // Picture types named by the proxy builds are kept with the index for the next start.
+      this.proxies.onTypesKnown = (identity, index) =>
+        void storeCacheEntry(
+          storedIndexPath(cacheDir, identity),
+          serializeFrameIndex(index, identity),
+        );
+    }
   }
 
   /** The frame index of a file (from memory, the disk cache, its packets, or one decode). */
@@ -221,6 +238,7 @@ export class FrameService {
   ): Promise<{ identity: string; index: FrameIndex; complete: boolean }> {
     const { identity, entry } = await this.indexEntry(source);
     for (;;) {
+      throwIfAborted(signal, n);
       if (entry.complete) return { identity, index: await entry.done, complete: true };
       if (entry.partial && entry.partial.frames.length > n) {
         return { identity, index: entry.partial, complete: false };
@@ -253,13 +271,14 @@ export class FrameService {
     // A short file is listed in well under this: it gets its whole timeline in one answer.
     await Promise.race([entry.done.catch(() => undefined), sleep(INFO_GRACE_MS)]);
     const { identity, index, complete } = await this.indexCovering(source, 0);
-    // A file shown in a viewer: its proxy is built from the start while the person looks.
-    if (complete) this.proxies?.open(source, identity, index, 0);
+    // A file shown in a viewer: its proxy is built while the person looks.
+    if (complete) this.proxies?.open(source, identity, index);
     return {
       count: index.frames.length,
       ...timelineOf(index),
       hdrDisplay: hdrDisplayOf(source),
       complete,
+      typesPending: complete && (this.proxies?.typesPending(identity) ?? false),
     };
   }
 
@@ -274,7 +293,7 @@ export class FrameService {
       this.served.listing++;
       return extractFrame({ ...req, frameIndex: index });
     }
-    this.proxies?.open(req, identity, index, req.index);
+    if (!req.ahead) this.proxies?.open(req, identity, index, req.index);
     const native =
       index.width !== null && index.height !== null
         ? { width: index.width, height: index.height }
@@ -378,23 +397,43 @@ export class FrameService {
     source: FrameSource & { frames: readonly number[]; size?: { width: number; height: number } },
   ): Promise<number> {
     checkFrameArgs({ index: 0, size: source.size });
-    const { identity, index } = await this.index(source);
+    const { identity, entry } = await this.indexEntry(source);
+    // A file still being listed has no worst frames worth reading ahead yet.
+    if (!entry.complete) return 0;
+    const index = await entry.done;
     const frames = [...new Set(source.frames)]
       .filter((n) => Number.isInteger(n) && n >= 0 && n < index.frames.length)
       .slice(0, MAX_PREFETCH);
     if (frames.length === 0) return 0;
-    this.proxies?.open(source, identity, index, frames[0]!);
+    this.proxies?.open(source, identity, index);
     this.proxies?.hint(identity, frames);
-    void (async () => {
+    // A newer list for the same file and size replaces the one being read.
+    const key = `${identity}|${source.size ? `${source.size.width}x${source.size.height}` : ''}`;
+    this.prefetching.get(key)?.abort.abort();
+    const abort = new AbortController();
+    const done = (async () => {
       for (const n of frames) {
-        if (this.closed) return;
+        if (this.closed || abort.signal.aborted) return;
         await this.proxies?.whenChunkReady(identity, n);
-        await this.frame({ ...source, index: n, format: 'png', size: source.size }).catch(
-          () => undefined,
-        );
+        await this.frame({
+          ...source,
+          index: n,
+          format: 'png',
+          size: source.size,
+          signal: abort.signal,
+          ahead: true,
+        }).catch(() => undefined);
       }
-    })();
+    })().finally(() => {
+      if (this.prefetching.get(key)?.abort === abort) this.prefetching.delete(key);
+    });
+    this.prefetching.set(key, { abort, done });
     return frames.length;
+  }
+
+  /** Resolves once the frames asked for ahead so far are ready (tests, the benchmark). */
+  async whenPrefetched(): Promise<void> {
+    await Promise.all([...this.prefetching.values()].map((p) => p.done));
   }
 
   /**
@@ -511,6 +550,7 @@ export class FrameService {
   close(): void {
     this.closed = true;
     this.closing.abort();
+    for (const p of this.prefetching.values()) p.abort.abort();
     this.proxies?.close();
     for (const e of this.sessions.values()) this.closeSession(e);
     if (this.sweeper) clearInterval(this.sweeper);

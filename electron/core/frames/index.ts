@@ -25,7 +25,13 @@ export {
 } from './frameIndex';
 export { sourceIdentity, storedIndexPath, type FrameSource } from './frameIndexStore';
 export { displayFilters, displayKey, hdrDisplayOf } from './hdrDisplay';
-export { FrameService, type FrameRequest, type FrameServiceOptions } from './frameService';
+export {
+  DEFAULT_PROXY_BYTES,
+  FrameService,
+  type FrameRequest,
+  type FrameServiceOptions,
+} from './frameService';
+export { buildPacketIndex } from './packetIndex';
 export { encodePng } from './png';
 export {
   SAMPLE_BLOCK,

@@ -8,7 +8,7 @@ import { sharedVmaf3Build } from '../../testing/vmaf3Build';
 import { runningProcesses } from '../ffmpeg/process';
 import type { FrameIndex } from './frameIndex';
 import { FrameService } from './frameService';
-import { parseStreamPicture, planChunks } from './intraProxy';
+import { chunkFramesFor, parseStreamPicture, planChunks } from './intraProxy';
 import { clusterOf, readElement } from './matroska';
 
 // Frames served from the intra proxy must equal frames of a full sequential decode, byte for
@@ -84,10 +84,15 @@ async function checkServed(binary: string): Promise<void> {
     const service = new FrameService({ cacheDir });
     const source = { ffmpeg: binary, input: file };
     try {
+      await service.index(source); // whole, however slow the machine: info then opens the proxy
       const info = await service.info(source);
       expect(info.count, c.name).toBe(150);
       await service.proxies!.whenIdle();
       expect(service.proxies!.builtChunks, c.name).toBeGreaterThan(0);
+      // The builds decoded every frame: the picture types are all named now.
+      const named = await service.info(source);
+      expect(named.types, c.name).toMatch(/^I[IPB]{149}$/);
+      expect(named.typesPending, c.name).toBe(false);
       const [w, h] = (c.scaled ?? '176x144').split('x').map(Number) as [number, number];
       const reference = sequentialFrames(file, w, h, c.scaled);
       const size = c.scaled ? { width: w, height: h } : undefined;
@@ -127,6 +132,7 @@ describe('intra proxy', () => {
     const cacheDir = path.join(tempDir(), 'cache');
     const source = { ffmpeg: 'ffmpeg', input: file };
     const first = new FrameService({ cacheDir });
+    await first.index(source);
     await first.info(source);
     await first.proxies!.whenIdle();
     const chunks = first.proxies!.builtChunks;
@@ -140,6 +146,7 @@ describe('intra proxy', () => {
     // A new server finds them: frames come from the proxy with nothing built.
     const reference = sequentialFrames(file, 176, 144);
     const again = new FrameService({ cacheDir });
+    await again.index(source);
     await again.info(source);
     const got = await again.frame({ ...source, index: 250, format: 'rgba' });
     expect(got.equals(reference[250]!)).toBe(true);
@@ -154,6 +161,7 @@ describe('intra proxy', () => {
     const stray = path.join(path.dirname(damaged!), '0.123.456.part.mkv');
     fs.writeFileSync(stray, 'half');
     const third = new FrameService({ cacheDir });
+    await third.index(source);
     await third.info(source);
     await third.proxies!.whenIdle();
     expect(fs.existsSync(stray)).toBe(false);
@@ -166,17 +174,30 @@ describe('intra proxy', () => {
     expect(third.served.proxy).toBe(3);
     third.close();
 
-    // A bound below two chunks keeps one: the older goes when the newer is written.
+    // A bound of about one chunk: chunks are cut smaller, the file's proxy does not fit half the
+    // bound so only what is viewed is built, and the least recently used chunks go.
     const smallDir = path.join(tempDir(), 'cache');
-    const one = fs.statSync(mkvs[1]!).size;
-    const small = new FrameService({ cacheDir: smallDir, proxyBytes: Math.ceil(one * 1.2) });
+    const bound = Math.ceil(fs.statSync(mkvs[1]!).size * 1.2);
+    const small = new FrameService({ cacheDir: smallDir, proxyBytes: bound });
+    await small.index(source);
     await small.info(source);
     await small.proxies!.whenIdle();
-    // The file's proxy would need about twice the bound: only the chunk viewed is built.
     expect(small.proxies!.builtChunks).toBe(1);
-    await small.frame({ ...source, index: 299, format: 'png' });
-    await small.proxies!.whenIdle();
-    expect(small.proxies!.store.bytes).toBeLessThanOrEqual(Math.ceil(one * 1.2) + one);
+    for (const n of [299, 150, 60, 299]) {
+      await small.clearCaches();
+      const frame = await small.frame({ ...source, index: n, format: 'rgba' });
+      expect(frame.equals(reference[n]!), `frame ${n}`).toBe(true);
+      await small.proxies!.whenIdle();
+      const largest = Math.max(
+        ...fs
+          .readdirSync(path.join(smallDir, 'proxy'), { recursive: true })
+          .map(String)
+          .filter((f) => f.endsWith('.mkv'))
+          .map((f) => fs.statSync(path.join(smallDir, 'proxy', f)).size),
+      );
+      expect(small.proxies!.store.bytes).toBeLessThanOrEqual(bound + largest);
+    }
+    expect(small.served.proxy).toBeGreaterThan(0);
     small.close();
   });
 
@@ -185,11 +206,10 @@ describe('intra proxy', () => {
     const service = new FrameService({ cacheDir: path.join(tempDir(), 'cache') });
     const source = { ffmpeg: 'ffmpeg', input: file };
     try {
-      await service.info(source);
+      await service.index(source);
       expect(await service.prefetch({ ...source, frames: [140, 33, 99, 500, -1, 33] })).toBe(3);
-      for (let i = 0; i < 200 && service.served.proxy + service.served.file < 3; i++) {
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await service.whenPrefetched();
+      expect(service.served.proxy).toBe(3); // their chunks were built first
       const before = service.served.memory;
       for (const n of [140, 33, 99]) await service.frame({ ...source, index: n, format: 'png' });
       expect(service.served.memory - before).toBe(3);
@@ -219,6 +239,21 @@ describe('intra proxy parts', () => {
       { start: 120, count: 180 },
     ]);
     expect(planChunks(index([0, 10, 20, 30], 40))).toEqual([]);
+    // One keyframe: pieces of at most 600 frames, each built by decoding from that keyframe.
+    expect(planChunks(index([0], 1500))).toEqual([
+      { start: 0, count: 600 },
+      { start: 600, count: 600 },
+      { start: 1200, count: 300 },
+    ]);
+    // A smaller most (big pictures, a small store): GOPs are cut to it.
+    expect(planChunks(index([0, 250], 300), 100)).toEqual([
+      { start: 0, count: 100 },
+      { start: 100, count: 100 },
+      { start: 200, count: 100 },
+    ]);
+    expect(chunkFramesFor({ width: 1920, height: 1080 }, 4 * 1024 ** 3)).toBe(172);
+    expect(chunkFramesFor({ width: 176, height: 144 }, 4 * 1024 ** 3)).toBe(600);
+    expect(chunkFramesFor({ width: 7680, height: 4320 }, 1024 ** 3)).toBe(24);
     expect(planChunks({ ...index([0], 300), seekable: false })).toEqual([]);
   });
 

@@ -31,6 +31,26 @@ import { planSession } from './sessionPlan';
 /** A chunk has at least this many frames (whole GOPs are added until it has). */
 export const CHUNK_MIN_FRAMES = 120;
 /**
+ * A chunk has at most this many frames, and at most a quarter of the store's bound in raw pictures
+ * ({@link chunkFramesFor}): a longer GOP is cut into pieces, each built by decoding from the
+ * keyframe (a file with one keyframe still gets chunks of a bounded size).
+ */
+export const CHUNK_MAX_FRAMES = 600;
+
+/**
+ * Frames a chunk may hold for pictures of this size in a store of `maxBytes` (pure): as many raw
+ * pictures (3 bytes a pixel, the most a stored format takes) as fill a quarter of the bound, within
+ * 24 and {@link CHUNK_MAX_FRAMES}. Lossless coding only shrinks them, so a chunk stays well under
+ * the `-fs` limit its build runs with.
+ */
+export function chunkFramesFor(
+  size: { width: number | null; height: number | null },
+  maxBytes: number,
+): number {
+  const raw = (size.width ?? 1920) * (size.height ?? 1080) * 3;
+  return Math.max(24, Math.min(CHUNK_MAX_FRAMES, Math.floor(maxBytes / 4 / raw)));
+}
+/**
  * Files whose GOPs average fewer frames than this get no proxy: a cold frame there is a short
  * decode from the file already.
  */
@@ -66,7 +86,7 @@ export interface ProxyChunk extends ChunkSpan {
  * Splits a file into chunks of whole GOPs of at least {@link CHUNK_MIN_FRAMES} (pure); none when
  * the index cannot seek by pts or its GOPs are short (see {@link PROXY_MIN_GOP}).
  */
-export function planChunks(index: FrameIndex): ChunkSpan[] {
+export function planChunks(index: FrameIndex, maxFrames = CHUNK_MAX_FRAMES): ChunkSpan[] {
   const n = index.frames.length;
   if (!index.seekable || index.secondsPerTick === null || n === 0) return [];
   const keys: number[] = [];
@@ -76,16 +96,22 @@ export function planChunks(index: FrameIndex): ChunkSpan[] {
   let start = 0;
   for (let k = 1; k <= keys.length; k++) {
     const next = k < keys.length ? keys[k]! : n;
-    if (next - start >= CHUNK_MIN_FRAMES || next === n) {
+    // A GOP longer than a chunk is cut into pieces of at most maxFrames.
+    while (next - start > maxFrames) {
+      chunks.push({ start, count: maxFrames });
+      start += maxFrames;
+    }
+    if (next - start >= Math.min(CHUNK_MIN_FRAMES, maxFrames) || next === n) {
       chunks.push({ start, count: next - start });
       start = next;
     }
   }
-  // A short tail joins the chunk before it.
+  // A short tail joins the chunk before it (within the most a chunk holds).
   const last = chunks[chunks.length - 1]!;
-  if (chunks.length > 1 && last.count < CHUNK_MIN_FRAMES) {
+  const before = chunks[chunks.length - 2];
+  if (before && last.count < CHUNK_MIN_FRAMES && before.count + last.count <= maxFrames) {
     chunks.pop();
-    chunks[chunks.length - 1]!.count += last.count;
+    before.count += last.count;
   }
   return chunks;
 }
@@ -199,7 +225,7 @@ export class ProxyStore {
     ) {
       return null;
     }
-    const layout = await readProxyLayout(file).catch(() => null);
+    const layout = await readProxyLayout(file, span.count).catch(() => null);
     if (!layout || layout.blocks.length !== span.count) return null;
     return { ...span, file, colour: stored.colour, layout };
   }
@@ -226,13 +252,6 @@ export class ProxyStore {
     return path.join(dir, `${start}.${process.pid}.${Date.now()}.part.mkv`);
   }
 
-  /** Deletes every chunk (the Clear caches action). */
-  async clear(): Promise<void> {
-    this.layouts.clear();
-    this.used.clear();
-    await fs.rm(this.dir, { recursive: true, force: true });
-  }
-
   /** Drops least recently used chunks (never `keepFile`) until the store fits its bound. */
   private async trim(keepFile: string): Promise<void> {
     const order = [...this.used.entries()].sort((a, b) => a[1].at - b[1].at);
@@ -248,14 +267,20 @@ export class ProxyStore {
     }
   }
 
-  /** Learns the chunks already on disk (sizes and last use), and removes half-written ones. */
+  /**
+   * Learns the chunks already on disk (sizes and last use), and removes half-written ones a
+   * process that no longer runs left behind (another one's build may be under way).
+   */
   private scan(): Promise<void> {
     this.scanned ??= (async () => {
       const files = await fs.readdir(this.dir, { recursive: true }).catch(() => [] as string[]);
       for (const rel of files) {
         const file = path.join(this.dir, rel);
-        if (rel.endsWith('.part.mkv')) {
-          await fs.rm(file, { force: true });
+        const part = /\.(\d+)\.(\d+)\.part\.mkv$/.exec(rel);
+        if (part) {
+          if (!processRuns(Number(part[1])) || Date.now() - Number(part[2]) > 86_400_000) {
+            await fs.rm(file, { force: true }).catch(() => undefined);
+          }
           continue;
         }
         if (!rel.endsWith('.mkv')) continue;
@@ -267,12 +292,23 @@ export class ProxyStore {
   }
 }
 
+/** True when a process with this id runs (signal 0 checks without sending anything). */
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Why a chunk was not built (kept so the same chunk is not tried again and again). */
 export type BuildRefusal = 'format' | 'mismatch' | 'failed';
 
 /**
- * Builds chunk `span` of a file into `store`: decoded from its keyframe, checked frame by frame
- * against the index, then kept. Resolves with what went wrong when it was not kept.
+ * Builds chunk `span` of a file into `store`: decoded from the keyframe at or before its first
+ * frame, checked frame by frame against the index, then kept. Resolves with what went wrong when
+ * it was not kept, and the picture types of its frames (one char each) when it was.
  */
 export async function buildChunk(o: {
   source: FrameSource;
@@ -282,9 +318,9 @@ export async function buildChunk(o: {
   store: ProxyStore;
   picture: { pixFmt: string; colour: string };
   signal?: AbortSignal;
-}): Promise<BuildRefusal | null> {
+}): Promise<{ refused: BuildRefusal } | { refused: null; types: string }> {
   const codec = PROXY_CODECS[o.picture.pixFmt];
-  if (!codec) return 'format';
+  if (!codec) return { refused: 'format' };
   const { index, span } = o;
   const plan = planSession(index, span.start, 0);
   const firstPts = index.frames[span.start]!.pts!;
@@ -313,6 +349,9 @@ export async function buildChunk(o: {
     ...codecArgs,
     '-threads',
     '2',
+    // A chunk never takes more than a third of the store's bound (a corrupt or odd file).
+    '-fs',
+    String(Math.floor(o.store.maxBytes / 3)),
     '-f',
     'matroska',
     '-y',
@@ -322,7 +361,8 @@ export async function buildChunk(o: {
     const r = await runTool(o.source.ffmpeg, args, {
       purpose: 'frame proxy',
       signal: o.signal,
-      stderrTailBytes: 64 * 1024 * 1024,
+      // Two showinfo lines a frame, about 300 bytes each (colour lines in 7.x).
+      stderrTailBytes: span.count * 2048 + 65536,
       // Below the frames a person waits for: the proxy is built with what is left of the CPU.
       onSpawn: (pid) => {
         try {
@@ -334,39 +374,46 @@ export async function buildChunk(o: {
     });
     if (r.canceled || r.code !== 0) {
       if (!r.canceled) console.warn(`proxy chunk failed: ${lastLines(r.stderrTail, 2)}`);
-      return 'failed';
+      return { refused: 'failed' };
     }
-    if (!framesMatch(r.stderrTail, index, span, plan.seekKey)) return 'mismatch';
+    const types = writtenFrames(r.stderrTail, index, span, plan.seekKey);
+    if (types === null) return { refused: 'mismatch' };
     await o.store.keep(o.identity, span, o.picture.colour, tmp);
-    return null;
+    return { refused: null, types };
   } finally {
     await fs.rm(tmp, { force: true });
   }
 }
 
-// [Parsed_showinfo_0 @ 0x…] n:   0 pts:  12800 …
-const SHOWINFO_PTS = /\[Parsed_showinfo_(\d+) @[^\]]*\]\s+n:\s*\d+\s+pts:\s*(-?\d+|NOPTS)\b/g;
+// [Parsed_showinfo_0 @ 0x…] n:   0 pts:  12800 … type:I …
+const SHOWINFO_PTS =
+  /\[Parsed_showinfo_(\d+) @[^\]]*\]\s+n:\s*\d+\s+pts:\s*(-?\d+|NOPTS)\b(?:.*?\btype:([IPB?]))?/g;
 
 /**
- * True when the run landed at or before the chunk's keyframe and wrote exactly the chunk's frames,
- * in presentation order (pure; exported for tests).
+ * The picture types of the frames a run wrote (one char each), or null unless it landed at or
+ * before the keyframe it aimed at and wrote exactly the chunk's frames in presentation order
+ * (pure; exported for tests).
  */
-export function framesMatch(
+export function writtenFrames(
   stderr: string,
   index: FrameIndex,
   span: ChunkSpan,
   seekKey: number,
-): boolean {
+): string | null {
   let landed: boolean | null = null;
   const written: number[] = [];
+  let types = '';
   for (const m of stderr.matchAll(SHOWINFO_PTS)) {
     const pts = m[2] === 'NOPTS' ? null : Number(m[2]);
     if (m[1] === '0') {
       if (landed === null) landed = pts !== null && pts <= index.frames[seekKey]!.pts!;
-    } else if (pts !== null) written.push(pts);
+    } else if (pts !== null) {
+      written.push(pts);
+      types += m[3] ?? '?';
+    }
   }
-  if (!landed || written.length !== span.count) return false;
-  return written.every((pts, i) => pts === index.frames[span.start + i]!.pts);
+  if (!landed || written.length !== span.count) return null;
+  return written.every((pts, i) => pts === index.frames[span.start + i]!.pts) ? types : null;
 }
 
 /** The decoded pixel format and colour tags of a file (see {@link parseStreamPicture}). */
@@ -388,10 +435,11 @@ export async function probePicture(
   return r.code === 0 ? parseStreamPicture(r.stderrTail) : null;
 }
 
-/** A short stable name of a colour/format pair, for decoder keys. */
-export function pictureKey(picture: { pixFmt: string; colour: string }): string {
+/** A short stable name of a format, its colour and a stream's start, for decoder keys. */
+export function pictureKey(picture: { pixFmt: string; colour: string }, head: Buffer): string {
   return createHash('sha256')
-    .update(`${picture.pixFmt}|${picture.colour}`)
+    .update(`${picture.pixFmt}|${picture.colour}|`)
+    .update(head)
     .digest('hex')
-    .slice(0, 8);
+    .slice(0, 16);
 }

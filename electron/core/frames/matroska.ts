@@ -60,8 +60,11 @@ function leadingLength(first: number, max: number): number {
   return 0;
 }
 
-/** Reads where the frames of a Matroska file written by ffmpeg lie. Throws when it is not one. */
-export async function readProxyLayout(file: string): Promise<ProxyLayout> {
+/**
+ * Reads where the frames of a Matroska file written by ffmpeg lie. Throws when it is not one, or
+ * holds more than `maxBlocks` frames (a damaged or foreign file is not read to its end).
+ */
+export async function readProxyLayout(file: string, maxBlocks: number): Promise<ProxyLayout> {
   const fh = await fs.open(file, 'r');
   try {
     const size = (await fh.stat()).size;
@@ -94,7 +97,10 @@ export async function readProxyLayout(file: string): Promise<ProxyLayout> {
         while (c < e.end) {
           const child = readElement(await at(c), 0, c);
           if (!child || child.end === null || child.end > e.end) throw notProxy(file);
-          if (child.id === SIMPLE_BLOCK) blocks.push({ offset: c, length: child.end - c });
+          if (child.id === SIMPLE_BLOCK) {
+            blocks.push({ offset: c, length: child.end - c });
+            if (blocks.length > maxBlocks) throw notProxy(file);
+          }
           c = child.end;
         }
       }

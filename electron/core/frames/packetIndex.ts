@@ -31,6 +31,12 @@ export interface ListedPacket {
  */
 export const REORDER_WINDOW = 64;
 
+/**
+ * Frames an index holds at most (about 110 hours at 25 fps, ~60 bytes each in memory): a file
+ * listing more is refused rather than allowed to fill the memory.
+ */
+export const MAX_INDEXED_FRAMES = 10_000_000;
+
 // 0,      -1024,          0,      512,    41929, 0x4cd77131[, F=0x0]
 const FRAMECRC_LINE =
   /^(\d+),\s*(-?\d+|NOPTS),\s*(-?\d+|NOPTS),\s*(-?\d+),\s*(\d+),\s*0x[0-9a-fA-F]+(?:,\s*F=0x([0-9a-fA-F]+))?/;
@@ -112,18 +118,23 @@ export class PresentationOrder {
   readonly frames: IndexedFrame[] = [];
   private pending: IndexedFrame[] = [];
   private recent: number[] = [];
-  /** False once a packet had no pts or settled frames were not in order. */
+  /** False once a packet had no pts or a packet came before frames already settled. */
   ok = true;
 
   /** Adds packets (decode order); `complete` settles the rest. False when frames cannot be named. */
   add(packets: readonly ListedPacket[], complete: boolean): boolean {
     for (const p of packets) {
       if (p.pts === null) this.ok = false;
+      // A packet shown earlier than every one of the window before it: the window does not hold,
+      // or the timestamps jump back (a decoder would output it in another order than pts says).
+      else if (this.recent.length === REORDER_WINDOW && p.pts < Math.min(...this.recent)) {
+        this.ok = false;
+      }
       if (!this.ok) return false;
       this.pending.push({ pts: p.pts, key: p.key, type: '?' });
       this.recent.push(p.pts!);
+      if (this.recent.length > REORDER_WINDOW) this.recent.shift();
     }
-    if (this.recent.length > REORDER_WINDOW) this.recent = this.recent.slice(-REORDER_WINDOW);
     let bound = Number.NEGATIVE_INFINITY;
     if (complete) bound = Number.POSITIVE_INFINITY;
     else if (this.recent.length >= REORDER_WINDOW) bound = Math.min(...this.recent);
@@ -132,13 +143,13 @@ export class PresentationOrder {
     this.pending = this.pending.filter((f) => f.pts! >= bound);
     settled.sort((x, y) => x.pts! - y.pts!);
     const last = this.frames[this.frames.length - 1];
-    // A packet shown before frames already settled: the window did not hold; order them all.
-    if (last && settled[0]!.pts! < last.pts!) {
-      this.frames.push(...settled);
-      this.frames.sort((x, y) => x.pts! - y.pts!);
-    } else {
-      for (const f of settled) this.frames.push(f);
+    // A packet shown before frames already settled (the window did not hold, or the timestamps
+    // jump back): the numbers given out may be wrong, and the file is not seekable by pts anyway.
+    if (last && settled[0]!.pts! <= last.pts!) {
+      this.ok = false;
+      return false;
     }
+    for (const f of settled) this.frames.push(f);
     return true;
   }
 }
@@ -149,16 +160,23 @@ export interface PacketIndexOptions {
   input: string;
   raw?: RawVideoSpec | null;
   signal?: AbortSignal;
-  /** Told about the growing index (presentation order final so far), a few times a second. */
-  onProgress?: (partial: FrameIndex) => void;
+  /**
+   * Told about the growing index a few times a second, once the first decoded frames agree with
+   * the packets; told null when the packets turn out not to name frames after all (forget what
+   * was shown: the caller decodes instead).
+   */
+  onProgress?: (partial: FrameIndex | null) => void;
 }
+
+/** Frames decoded to check the packets: their pts must be the first listed ones, in order. */
+export const CHECKED_FRAMES = 32;
 
 /**
  * The index from packets, or null when packets cannot stand for frames here (see the module
- * comment): the caller then decodes. Throws when ffmpeg cannot read the file at all.
+ * comment; also when ffmpeg cannot copy the stream): the caller then decodes.
  */
 export async function buildPacketIndex(o: PacketIndexOptions): Promise<FrameIndex | null> {
-  const first = firstFrame(o);
+  const first = firstFrames(o);
   first.catch(() => undefined);
   const reader = new FramecrcReader();
   const order = new PresentationOrder();
@@ -168,17 +186,19 @@ export async function buildPacketIndex(o: PacketIndexOptions): Promise<FrameInde
     fed = reader.packets.length;
     return ok;
   };
-  let shape: { width: number | null; height: number | null; timeBase: number | null } | null = null;
+  let checked: Awaited<typeof first> | null = null;
+  let shown = false;
   let lastReport = 0;
   const report = (): void => {
-    if (!o.onProgress || !shape || reader.timeBase === null || !packetsAreFrames(reader)) return;
-    if (!settle(false) || order.frames.length === 0) return;
+    if (!o.onProgress || !checked || reader.timeBase === null || !packetsAreFrames(reader)) return;
+    if (!settle(false) || !agrees(checked, order.frames, reader.timeBase, false)) return;
+    shown = true;
     // A copy: the settled list grows on, and a reader may keep this one.
-    o.onProgress(indexOf(order.frames.slice(), reader.timeBase, shape));
+    o.onProgress(indexOf(order.frames.slice(), reader.timeBase, checked));
   };
   void first.then(
     (f) => {
-      shape = f;
+      checked = f;
       report();
     },
     () => undefined,
@@ -197,38 +217,70 @@ export async function buildPacketIndex(o: PacketIndexOptions): Promise<FrameInde
     'framecrc',
     '-',
   ];
+  let tooMany = false;
+  const stop = new AbortController();
+  const onAbort = (): void => stop.abort();
+  o.signal?.addEventListener('abort', onAbort, { once: true });
   const r = await runTool(o.ffmpeg, args, {
     purpose: 'frame index',
-    signal: o.signal,
+    signal: stop.signal,
     onStdoutData: (chunk) => {
       if (reader.push(chunk.toString('latin1')) === 0) return;
+      if (reader.packets.length > MAX_INDEXED_FRAMES) {
+        tooMany = true;
+        stop.abort();
+        return;
+      }
       const now = Date.now();
       if (now - lastReport >= 200) {
         lastReport = now;
         report();
       }
     },
-  });
-  if (r.canceled) throw new VqError('CANCELED', 'Indexing the frames was canceled.');
-  if (r.code !== 0) {
+  }).finally(() => o.signal?.removeEventListener('abort', onAbort));
+  if (tooMany) {
     throw new VqError(
-      'FFMPEG_FAILED',
-      `ffmpeg could not read the packets of ${o.input}: ${lastLines(r.stderrTail, 3)}`,
+      'UNSUPPORTED',
+      `${o.input} has more than ${MAX_INDEXED_FRAMES.toLocaleString('en')} frames; the frame viewer indexes at most that many.`,
+      'Cut the part you want to look at into a file of its own.',
     );
   }
+  if (o.signal?.aborted) throw new VqError('CANCELED', 'Indexing the frames was canceled.');
   reader.end();
-  const checked = await first.catch(() => null);
-  const frames = settle(true) ? order.frames : null;
-  if (!checked || !frames || frames.length === 0 || reader.timeBase === null) return null;
-  if (!packetsAreFrames(reader)) return null;
-  // The decoder must see the stream as listed: the same time base and the same first frame.
-  if (checked.timeBase === null || Math.abs(checked.timeBase - reader.timeBase) > 1e-15)
+  const decoded = await first.catch(() => null);
+  const frames = r.code === 0 && settle(true) ? order.frames : null;
+  const ok =
+    decoded !== null &&
+    frames !== null &&
+    reader.timeBase !== null &&
+    packetsAreFrames(reader) &&
+    agrees(decoded, frames, reader.timeBase, true);
+  const index = ok ? indexOf(frames, reader.timeBase!, decoded) : null;
+  if (!index || !index.seekable) {
+    if (shown) o.onProgress?.(null);
     return null;
-  if (checked.firstPts !== frames[0]!.pts) return null;
-  const index = indexOf(frames, reader.timeBase, checked);
-  if (!index.seekable) return null;
-  if (checked.firstType !== '?') index.frames[0]!.type = checked.firstType;
+  }
+  decoded!.types.forEach((t, i) => {
+    if (t !== '?') index.frames[i]!.type = t;
+  });
   return index;
+}
+
+/**
+ * True when the first decoded frames are the first listed ones: the same time base and the same
+ * pts in the same order (all of them once the list is complete; as far as it goes before).
+ */
+function agrees(
+  decoded: { timeBase: number | null; pts: (number | null)[] },
+  frames: readonly IndexedFrame[],
+  timeBase: number,
+  complete: boolean,
+): boolean {
+  if (decoded.timeBase === null || Math.abs(decoded.timeBase - timeBase) > 1e-15) return false;
+  const n = complete ? decoded.pts.length : Math.min(decoded.pts.length, frames.length);
+  if (n === 0 || (complete && frames.length < decoded.pts.length)) return false;
+  for (let i = 0; i < n; i++) if (decoded.pts[i] !== frames[i]!.pts) return false;
+  return true;
 }
 
 function packetsAreFrames(reader: FramecrcReader): boolean {
@@ -248,15 +300,15 @@ function indexOf(
 }
 
 /**
- * Decodes the first frame as every frame decode does (autorotate included): its size, pts,
- * picture type and the filter graph's time base.
+ * Decodes the first {@link CHECKED_FRAMES} frames as every frame decode does (autorotate
+ * included): the picture size, their pts and picture types, and the filter graph's time base.
  */
-async function firstFrame(o: PacketIndexOptions): Promise<{
+async function firstFrames(o: PacketIndexOptions): Promise<{
   width: number | null;
   height: number | null;
   timeBase: number | null;
-  firstPts: number | null;
-  firstType: string;
+  pts: (number | null)[];
+  types: string[];
 }> {
   const args = [
     '-hide_banner',
@@ -269,7 +321,7 @@ async function firstFrame(o: PacketIndexOptions): Promise<{
     '-vsync',
     'passthrough',
     '-frames:v',
-    '1',
+    String(CHECKED_FRAMES),
     '-vf',
     'showinfo=checksum=0',
     '-f',
@@ -278,14 +330,15 @@ async function firstFrame(o: PacketIndexOptions): Promise<{
   ];
   const r = await runTool(o.ffmpeg, args, { purpose: 'frame index', signal: o.signal });
   if (r.code !== 0 || r.canceled) throw new VqError('FFMPEG_FAILED', lastLines(r.stderrTail, 3));
-  const one = parseShowinfo(r.stderrTail);
-  const f = one.frames[0];
-  if (!f) throw new VqError('NO_VIDEO', `${o.input} has no decodable video frames.`);
+  const some = parseShowinfo(r.stderrTail);
+  if (some.frames.length === 0) {
+    throw new VqError('NO_VIDEO', `${o.input} has no decodable video frames.`);
+  }
   return {
-    width: one.width,
-    height: one.height,
-    timeBase: one.secondsPerTick,
-    firstPts: f.pts,
-    firstType: f.type,
+    width: some.width,
+    height: some.height,
+    timeBase: some.secondsPerTick,
+    pts: some.frames.map((f) => f.pts),
+    types: some.frames.map((f) => f.type),
   };
 }

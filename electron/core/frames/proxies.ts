@@ -8,12 +8,14 @@
  * One chunk is built at a time, at low CPU priority. When nothing is wanted nothing runs: a file
  * that stays open costs no CPU once its chunks are built, and the disk the store's bound allows.
  */
+import { VqError } from '../../../shared/errors';
 import type { HdrDisplay } from '../../../shared/frames';
 import type { SessionPixFmt } from './decodeSession';
 import type { FrameIndex } from './frameIndex';
 import type { FrameSource } from './frameIndexStore';
 import {
   buildChunk,
+  chunkFramesFor,
   pictureKey,
   planChunks,
   probePicture,
@@ -29,6 +31,8 @@ const MAX_DECODERS = 4;
 const DECODER_IDLE_MS = 60_000;
 /** Proxy decoders that failed for one file before its proxy is no longer used. */
 const MAX_FAILURES = 3;
+/** Files the builder keeps track of (the least recently viewed is forgotten first). */
+const MAX_FILES = 32;
 
 interface FileProxy {
   source: FrameSource;
@@ -69,20 +73,27 @@ export class Proxies {
   private closed = false;
   /** Resolves when the builder has nothing left to do (tests, benchmarks). */
   private idleWaiters: (() => void)[] = [];
+  /** Told when a file's picture types are all named (or no more will be): the index is stored again. */
+  onTypesKnown: ((identity: string, index: FrameIndex) => void) | null = null;
+
+  private readonly sweeper: NodeJS.Timeout;
 
   constructor(cacheDir: string, maxBytes: number) {
     this.store = new ProxyStore(cacheDir, maxBytes);
+    // Idle proxy decoders are stopped after a while (an ffmpeg and its memory each).
+    this.sweeper = setInterval(() => this.trimDecoders(false), DECODER_IDLE_MS / 4);
+    this.sweeper.unref();
   }
 
   /**
-   * Tells the builder a file is being viewed at frame `near`: its proxy is planned (once) and the
-   * chunk around `near` goes first.
+   * Tells the builder a file is being viewed at frame `near` (where it was, or frame 0, when not
+   * given): its proxy is planned (once) and the chunk around `near` goes first.
    */
-  open(source: FrameSource, identity: string, index: FrameIndex, near: number): void {
+  open(source: FrameSource, identity: string, index: FrameIndex, near?: number): void {
     if (this.closed) return;
     let f = this.files.get(identity);
     if (!f) {
-      const chunks = planChunks(index);
+      const chunks = planChunks(index, chunkFramesFor(index, this.store.maxBytes));
       f = {
         source,
         identity,
@@ -92,16 +103,28 @@ export class Proxies {
         built: new Map(),
         refused: new Set(),
         wanted: [],
-        near,
+        near: near ?? 0,
         whole: null,
         failures: 0,
         lastUsed: Date.now(),
       };
       this.files.set(identity, f);
+      this.trimFiles();
     }
-    f.near = near;
+    if (near !== undefined) f.near = near;
     f.lastUsed = Date.now();
-    this.want(f, [near]);
+    this.want(f, [f.near]);
+  }
+
+  /**
+   * True while a file's picture types are still being named by its proxy builds (some are '?' and
+   * chunks of its whole-file proxy are left): a viewer asks again for them.
+   */
+  typesPending(identity: string): boolean {
+    const f = this.files.get(identity);
+    if (!f || f.whole === false || f.failures >= MAX_FAILURES) return false;
+    if (!f.index.frames.some((fr) => fr.type === '?')) return false;
+    return f.chunks.some((c) => !f.built.has(c.start) && !f.refused.has(c.start));
   }
 
   /** Frames likely to be asked for next (a chart's worst frames): their chunks are built soon. */
@@ -149,7 +172,7 @@ export class Proxies {
     f.built.set(span.start, chunk);
     const picture = await f.picture;
     if (!picture) return null;
-    const key = `${f.identity}|${pictureKey(picture)}|${r.size.width}x${r.size.height}|${r.scaled}|${r.pixFmt}|${r.display?.toneMapped ? r.display.transfer : ''}`;
+    const key = `${f.identity}|${pictureKey(picture, chunk.layout.head)}|${r.size.width}x${r.size.height}|${r.scaled}|${r.pixFmt}|${r.display?.toneMapped ? r.display.transfer : ''}`;
     let decoder = this.decoders.get(key);
     if (!decoder?.running) {
       this.trimDecoders();
@@ -169,11 +192,17 @@ export class Proxies {
       return await decoder.get(chunk, r.n, r.signal);
     } catch (err) {
       if (r.signal?.aborted) throw err;
-      // A decoder that fails is replaced; a file whose decoders keep failing is served from itself.
+      if (this.decoders.get(key) === decoder) this.decoders.delete(key);
       decoder.close();
-      this.decoders.delete(key);
-      f.failures++;
-      console.warn(`proxy decoder for ${f.source.input}: ${(err as Error).message}`);
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+        // The chunk was dropped for the store's bound meanwhile: built again when wanted.
+        f.built.delete(span.start);
+      } else if (!(err instanceof VqError && err.code === 'CANCELED')) {
+        // A decoder that fails is replaced; a file whose decoders keep failing is served from
+        // itself.
+        f.failures++;
+        console.warn(`proxy decoder for ${f.source.input}: ${(err as Error).message}`);
+      }
       return null;
     }
   }
@@ -198,16 +227,10 @@ export class Proxies {
     for (const d of this.decoders.values()) d.clearRing();
   }
 
-  /** Deletes every chunk and stops every decoder and build. */
-  async clear(): Promise<void> {
-    this.stopAll();
-    this.files.clear();
-    await this.store.clear();
-  }
-
   close(): void {
     this.closed = true;
     this.stopAll();
+    if (this.sweeper) clearInterval(this.sweeper);
   }
 
   private stopAll(): void {
@@ -216,7 +239,14 @@ export class Proxies {
     this.decoders.clear();
   }
 
-  private trimDecoders(): void {
+  /** Forgets the least recently viewed files past {@link MAX_FILES} (their chunks stay on disk). */
+  private trimFiles(): void {
+    if (this.files.size <= MAX_FILES) return;
+    const oldest = [...this.files.values()].sort((a, b) => a.lastUsed - b.lastUsed);
+    for (const f of oldest.slice(0, this.files.size - MAX_FILES)) this.files.delete(f.identity);
+  }
+
+  private trimDecoders(makeRoom = true): void {
     const now = Date.now();
     for (const [key, d] of this.decoders) {
       if (!d.running || now - d.lastUsed > DECODER_IDLE_MS) {
@@ -224,7 +254,7 @@ export class Proxies {
         this.decoders.delete(key);
       }
     }
-    while (this.decoders.size >= MAX_DECODERS) {
+    while (makeRoom && this.decoders.size >= MAX_DECODERS) {
       const [key, d] = [...this.decoders.entries()].sort(
         (a, b) => a[1].lastUsed - b[1].lastUsed,
       )[0]!;
@@ -253,6 +283,8 @@ export class Proxies {
         if (!job || this.closed) break;
         await this.build(job.f, job.span);
       }
+    } catch (err) {
+      console.warn(`proxy builder: ${(err as Error).message}`);
     } finally {
       this.pumping = false;
       this.idle();
@@ -264,7 +296,7 @@ export class Proxies {
     this.building = abort;
     try {
       const picture = await f.picture;
-      const refused = picture
+      const built = picture
         ? await buildChunk({
             source: f.source,
             identity: f.identity,
@@ -273,15 +305,21 @@ export class Proxies {
             store: this.store,
             picture,
             signal: abort.signal,
-          }).catch(() => 'failed' as const)
-        : 'format';
-      if (refused === 'format') for (const c of f.chunks) f.refused.add(c.start);
-      else if (refused) f.refused.add(span.start);
+          }).catch(() => ({ refused: 'failed' as const }))
+        : { refused: 'format' as const };
+      if (built.refused === 'format') for (const c of f.chunks) f.refused.add(c.start);
+      else if (built.refused) f.refused.add(span.start);
       else {
+        // The build decoded these frames: their picture types are known now.
+        [...built.types].forEach((t, i) => {
+          const frame = f.index.frames[span.start + i];
+          if (frame && frame.type === '?' && t !== '?') frame.type = t;
+        });
         const chunk = await this.store.chunk(f.identity, span);
         if (chunk) f.built.set(span.start, chunk);
         else f.refused.add(span.start);
         if (f.whole === null && chunk) f.whole = this.fitsWhole(f, chunk);
+        if (!this.typesPending(f.identity)) this.onTypesKnown?.(f.identity, f.index);
       }
     } finally {
       this.building = null;

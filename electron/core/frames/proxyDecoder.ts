@@ -21,13 +21,13 @@ import type { ProxyChunk } from './intraProxy';
 import { clusterOf } from './matroska';
 
 /** Pictures an ffmpeg may hold back, at most (5.1 holds one, 7.1 two when fed quickly). */
-const MAX_DEPTH = 6;
+const MAX_DEPTH = 4;
 /** No picture for this long while frames wait: the ffmpeg holds one more back than assumed. */
 const STALL_MS = 150;
 /** A decoder that gives nothing for this long is stopped (the request then decodes the file). */
 const STUCK_MS = 5000;
-/** Decoded frames kept for the next steps. */
-const RING_FRAMES = 8;
+/** Decoded frames kept for the next steps, in bytes (at least two frames). */
+const RING_BYTES = 64 * 1024 * 1024;
 
 // [Parsed_showinfo_1 @ 0x…] n:   3 pts:   3000 …
 const SHOWINFO_PTS = /\[Parsed_showinfo_\d+ @[^\]]*\]\s+n:\s*\d+\s+pts:\s*(-?\d+)\b/;
@@ -54,6 +54,7 @@ interface Written {
 /** One ffmpeg decoding proxy frames written to its stdin. */
 export class ProxyDecoder {
   readonly frameBytes: number;
+  private readonly ringFrames: number;
   private stdin: Writable | null = null;
   private readonly abort = new AbortController();
   private ended = false;
@@ -75,6 +76,7 @@ export class ProxyDecoder {
 
   constructor(private readonly spec: ProxyDecoderSpec) {
     this.frameBytes = spec.width * spec.height * (spec.pixFmt === 'rgba' ? 4 : 3);
+    this.ringFrames = Math.max(2, Math.floor(RING_BYTES / this.frameBytes));
     this.start();
   }
 
@@ -116,7 +118,10 @@ export class ProxyDecoder {
       const write = async (m: number): Promise<number> => {
         const { offset, length } = chunk.layout.blocks[m - chunk.start]!;
         const block = Buffer.alloc(length);
-        await fh.read(block, 0, length, offset);
+        const { bytesRead } = await fh.read(block, 0, length, offset);
+        if (bytesRead !== length) {
+          throw new VqError('FFMPEG_FAILED', `The proxy chunk ${chunk.file} is cut short.`);
+        }
         const seq = this.seq++;
         this.inFlight.push({ seq, n: m });
         this.stdin!.write(clusterOf(seq * 1000, block));
@@ -133,15 +138,21 @@ export class ProxyDecoder {
       const deadline = Date.now() + STUCK_MS;
       for (;;) {
         const got = this.ring.get(n);
-        if (got && !this.inFlight.some((w) => w.seq === wanted)) return got;
+        const waiting = this.inFlight.some((w) => w.seq === wanted);
+        if (got && !waiting) return got;
         if (this.error) throw this.error;
+        if (!waiting) {
+          // Its picture was skipped (a damaged frame): this decoder cannot be trusted.
+          this.fail(`the proxy decoder skipped frame ${n}`);
+          continue;
+        }
         if (this.ended) throw new VqError('CANCELED', `Decoding frame ${n} was stopped.`);
         if (signal?.aborted) throw canceled(n);
         if (Date.now() > deadline) {
           this.fail(`the proxy decoder gave no picture for frame ${n}`);
           continue;
         }
-        if (!(await this.waitFor(STALL_MS)) && this.depth < MAX_DEPTH) {
+        if (!(await this.waitFor(STALL_MS, signal)) && this.depth < MAX_DEPTH && !signal?.aborted) {
           // Nothing came out although frames wait: this ffmpeg holds more pictures back.
           this.depth++;
           await follow();
@@ -152,18 +163,19 @@ export class ProxyDecoder {
     }
   }
 
-  /** Resolves true when output arrives, false after `ms` without any. */
-  private waitFor(ms: number): Promise<boolean> {
+  /** Resolves true when output arrives, false after `ms` without any or when `signal` aborts. */
+  private waitFor(ms: number, signal?: AbortSignal): Promise<boolean> {
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.wake = null;
-        resolve(false);
-      }, ms);
-      this.wake = () => {
+      const done = (arrived: boolean): void => {
         clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
         this.wake = null;
-        resolve(true);
+        resolve(arrived);
       };
+      const onAbort = (): void => done(false);
+      const timer = setTimeout(() => done(false), ms);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.wake = () => done(true);
     });
   }
 
@@ -260,7 +272,7 @@ export class ProxyDecoder {
       const [w] = this.inFlight.splice(0, at + 1).slice(-1);
       this.ring.delete(w!.n);
       this.ring.set(w!.n, pixels);
-      while (this.ring.size > RING_FRAMES) this.ring.delete(this.ring.keys().next().value!);
+      while (this.ring.size > this.ringFrames) this.ring.delete(this.ring.keys().next().value!);
       any = true;
     }
     if (any) this.wake?.();

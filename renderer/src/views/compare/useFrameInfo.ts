@@ -5,11 +5,14 @@ import { messageOf } from '../../stores/messageOf';
 
 /** How often a timeline still being listed is asked for again. */
 const GROWING_POLL_MS = 400;
+/** How often picture types still being named are asked for again. */
+const TYPES_POLL_MS = 2000;
 
 /**
  * The frame index of `id` (`frames.info`: timestamps, picture types, keyframes), or null while it
  * loads; `error` says why it is missing. The server lists it from the file's packets and caches
- * it; a long file's timeline fills in while that runs (`complete` false: asked for again).
+ * it; a long file's timeline fills in while that runs (`complete` false: asked for again), and
+ * its picture types as the frame server's background decodes name them (`typesPending`).
  */
 export function useFrameInfo(id: string | null): { info: FrameInfo | null; error: string | null } {
   const client = useClient();
@@ -28,6 +31,7 @@ export function useFrameInfo(id: string | null): { info: FrameInfo | null; error
           if (!live) return;
           setState({ id, info, error: null });
           if (!info.complete) timer = setTimeout(ask, GROWING_POLL_MS);
+          else if (info.typesPending) timer = setTimeout(ask, TYPES_POLL_MS);
         },
         (err: unknown) => live && setState({ id, info: null, error: messageOf(err) }),
       );
