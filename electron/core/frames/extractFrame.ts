@@ -17,7 +17,9 @@ import type { HdrKind, RawVideoSpec } from '../../../shared/media';
 import { lastLines, runTool } from '../ffmpeg/process';
 import { seekedInputArgs, type FrameIndex } from './frameIndex';
 import { loadOrBuildFrameIndex, sourceIdentity } from './frameIndexStore';
+import { DecodeSession } from './decodeSession';
 import { displayFilters, hdrDisplayOf } from './hdrDisplay';
+import { encodePng } from './png';
 
 /** Output pixel layout of a served frame. */
 export type FrameFormat = 'png' | 'rgba';
@@ -120,13 +122,42 @@ export function planFrame(index: FrameIndex, n: number): FramePlan {
   return { seekSeconds: seekSeconds > 0 ? seekSeconds : null, select };
 }
 
-/** Decodes exactly frame `index` (presentation order) and returns it as PNG bytes or raw RGBA. */
+/**
+ * Decodes exactly frame `index` (presentation order) and returns it as PNG bytes or raw RGBA.
+ * Where timestamps name frames and the picture size is known, one running decoder seeks to the
+ * keyframe at or before the frame and checks where it landed (decodeSession.ts): about one GOP of
+ * decoding, however long the file. Otherwise one ffmpeg with a spare GOP before the frame.
+ */
 export async function extractFrame(o: ExtractFrameOptions): Promise<Buffer> {
   checkFrameArgs(o);
   const index = o.frameIndex ?? (await frameIndexOf(o));
   checkFrameInRange(o, index);
-  const plan = planFrame(index, o.index);
   const display = hdrDisplayOf(o);
+  const size =
+    o.size ??
+    (index.width !== null && index.height !== null
+      ? { width: index.width, height: index.height }
+      : null);
+  if (index.seekable && index.secondsPerTick !== null && size) {
+    const pixFmt = o.format === 'png' ? 'rgb24' : 'rgba';
+    const session = new DecodeSession({
+      source: { ffmpeg: o.ffmpeg, input: o.input, raw: o.raw },
+      index,
+      width: size.width,
+      height: size.height,
+      scaled: o.size !== undefined,
+      pixFmt,
+      display,
+      ringBytes: 0,
+    });
+    try {
+      const pixels = await session.get(o.index, o.signal);
+      return o.format === 'png' ? await encodePng(pixels, size.width, size.height, 3) : pixels;
+    } finally {
+      session.close();
+    }
+  }
+  const plan = planFrame(index, o.index);
   const frame = await decodeOne(o, plan, display);
   if (frame.length > 0 || plan.seekSeconds === null) return nonEmpty(frame, o);
   // The seek landed past the frame (a demuxer that seeks imprecisely): decode from the start.
