@@ -5,6 +5,7 @@
  * was for, its exact command line, how long it ran and how it ended.
  */
 import { spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
+import os from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import type { CommandOutcome, CommandPurpose } from '../../../shared/activity';
 import { VqError } from '../../../shared/errors';
@@ -40,6 +41,11 @@ export interface RunOptions {
   onStdoutData?: (chunk: Buffer) => void;
   /** Called with the process id once the process is started (restart recovery records it). */
   onSpawn?: (pid: number) => void;
+  /**
+   * Runs below normal CPU priority (nice 10): background work that must leave the CPU to what a
+   * person waits for. Where the OS refuses, it runs at normal priority.
+   */
+  lowPriority?: boolean;
   /**
    * Called once with the started child, for streaming readers: pausing its stdout makes ffmpeg
    * wait (backpressure), and its stderr can be read line by line. Stopping still goes via `signal`.
@@ -104,7 +110,15 @@ export function runTool(
     });
     opts.onChild?.(child as ChildProcessByStdio<null, Readable, Readable>);
     child.once('spawn', () => {
-      if (child.pid !== undefined) opts.onSpawn?.(child.pid);
+      if (child.pid === undefined) return;
+      if (opts.lowPriority) {
+        try {
+          os.setPriority(child.pid, 10);
+        } catch {
+          // Not allowed here: it runs at normal priority.
+        }
+      }
+      opts.onSpawn?.(child.pid);
     });
 
     const timer =

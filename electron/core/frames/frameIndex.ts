@@ -126,6 +126,8 @@ export interface FrameIndexOptions {
   input: string;
   raw?: RawVideoSpec | null;
   signal?: AbortSignal;
+  /** Background work (picture types named after the fact): below normal CPU priority. */
+  lowPriority?: boolean;
 }
 
 /** Decodes the whole first video stream once and returns its frame index. */
@@ -151,6 +153,7 @@ export async function buildFrameIndex(o: FrameIndexOptions): Promise<FrameIndex>
   const r = await runTool(o.ffmpeg, args, {
     purpose: 'frame index',
     signal: o.signal,
+    lowPriority: o.lowPriority,
     stderrTailBytes: 512 * 1024 * 1024,
   });
   if (r.canceled) throw new VqError('CANCELED', 'Indexing the frames was canceled.');

@@ -7,6 +7,7 @@ import { useTempDirs } from '../../testing/tempDir';
 import { sharedVmaf3Build } from '../../testing/vmaf3Build';
 import { runningProcesses } from '../ffmpeg/process';
 import type { FrameIndex } from './frameIndex';
+import { sourceIdentity, storedIndexPath } from './frameIndexStore';
 import { FrameService } from './frameService';
 import { chunkFramesFor, parseStreamPicture, planChunks } from './intraProxy';
 import { clusterOf, readElement } from './matroska';
@@ -199,6 +200,42 @@ describe('intra proxy', () => {
     }
     expect(small.served.proxy).toBeGreaterThan(0);
     small.close();
+  });
+
+  it('names every picture type in the background where no proxy is built (short GOPs)', async () => {
+    const file = path.join(tempDir(), 'short-gop.mp4');
+    ffmpeg([
+      ...['-f', 'lavfi', '-i', 'testsrc2=s=176x144:r=25:d=4'],
+      ...['-c:v', 'libx264', '-preset', 'ultrafast', '-bf', '2', '-g', '12', '-pix_fmt', 'yuv420p'],
+      file,
+    ]);
+    const cacheDir = path.join(tempDir(), 'cache');
+    const service = new FrameService({ cacheDir });
+    const source = { ffmpeg: 'ffmpeg', input: file };
+    try {
+      await service.index(source);
+      const first = await service.info(source);
+      expect(first.types.slice(40)).toMatch(/\?/); // past the frames checked when listing
+      await service.proxies!.whenIdle();
+      expect(service.proxies!.builtChunks).toBe(0);
+      const named = await service.info(source);
+      expect(named.typesPending).toBe(false);
+      expect(named.types).toMatch(/^I[IPB]{99}$/);
+      expect(named.types).toContain('B');
+    } finally {
+      service.close();
+    }
+    // Stored with the index (written in the background): a new server has them at once.
+    const stored = storedIndexPath(cacheDir, await sourceIdentity(source));
+    await expect
+      .poll(() => (JSON.parse(fs.readFileSync(stored, 'utf8')) as { types: string }).types)
+      .toMatch(/^I[IPB]{99}$/);
+    const again = new FrameService({ cacheDir });
+    try {
+      expect((await again.info(source)).types).toMatch(/^I[IPB]{99}$/);
+    } finally {
+      again.close();
+    }
   });
 
   it('gets the worst frames ready in memory when asked (frames.prefetch)', async () => {

@@ -20,7 +20,6 @@
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { lastLines, runTool } from '../ffmpeg/process';
 import { seekedInputArgs, type FrameIndex } from './frameIndex';
@@ -364,13 +363,7 @@ export async function buildChunk(o: {
       // Two showinfo lines a frame, about 300 bytes each (colour lines in 7.x).
       stderrTailBytes: span.count * 2048 + 65536,
       // Below the frames a person waits for: the proxy is built with what is left of the CPU.
-      onSpawn: (pid) => {
-        try {
-          os.setPriority(pid, 10);
-        } catch {
-          // Not allowed here: it runs at normal priority.
-        }
-      },
+      lowPriority: true,
     });
     if (r.canceled || r.code !== 0) {
       if (!r.canceled) console.warn(`proxy chunk failed: ${lastLines(r.stderrTail, 2)}`);

@@ -11,7 +11,7 @@
 import { VqError } from '../../../shared/errors';
 import type { HdrDisplay } from '../../../shared/frames';
 import type { SessionPixFmt } from './decodeSession';
-import type { FrameIndex } from './frameIndex';
+import { buildFrameIndex, type FrameIndex } from './frameIndex';
 import type { FrameSource } from './frameIndexStore';
 import {
   buildChunk,
@@ -33,6 +33,12 @@ const DECODER_IDLE_MS = 60_000;
 const MAX_FAILURES = 3;
 /** Files the builder keeps track of (the least recently viewed is forgotten first). */
 const MAX_FILES = 32;
+/**
+ * A file without a proxy (short GOPs, a format the proxy does not store) and at most this many
+ * frames gets its picture types named by one decode in the background; a longer one as it is
+ * viewed.
+ */
+const TYPE_SCAN_MAX_FRAMES = 20_000;
 
 interface FileProxy {
   source: FrameSource;
@@ -51,6 +57,8 @@ interface FileProxy {
   whole: boolean | null;
   failures: number;
   lastUsed: number;
+  /** The background decode that names picture types where no proxy build does. */
+  typeScan: 'todo' | 'done';
 }
 
 /** What a proxy decoder is asked to serve. */
@@ -107,6 +115,7 @@ export class Proxies {
         whole: null,
         failures: 0,
         lastUsed: Date.now(),
+        typeScan: index.frames.length <= TYPE_SCAN_MAX_FRAMES ? 'todo' : 'done',
       };
       this.files.set(identity, f);
       this.trimFiles();
@@ -117,13 +126,14 @@ export class Proxies {
   }
 
   /**
-   * True while a file's picture types are still being named by its proxy builds (some are '?' and
-   * chunks of its whole-file proxy are left): a viewer asks again for them.
+   * True while a file's picture types are still being named in the background (some are '?', and
+   * chunks of its whole-file proxy or its type scan are left): a viewer asks again for them.
    */
   typesPending(identity: string): boolean {
     const f = this.files.get(identity);
-    if (!f || f.whole === false || f.failures >= MAX_FAILURES) return false;
-    if (!f.index.frames.some((fr) => fr.type === '?')) return false;
+    if (!f || !f.index.frames.some((fr) => fr.type === '?')) return false;
+    if (needsTypeScan(f)) return true;
+    if (f.whole === false || f.failures >= MAX_FAILURES) return false;
     return f.chunks.some((c) => !f.built.has(c.start) && !f.refused.has(c.start));
   }
 
@@ -281,7 +291,8 @@ export class Proxies {
       for (;;) {
         const job = await this.nextJob();
         if (!job || this.closed) break;
-        await this.build(job.f, job.span);
+        if (job.span) await this.build(job.f, job.span);
+        else await this.scanTypes(job.f);
       }
     } catch (err) {
       console.warn(`proxy builder: ${(err as Error).message}`);
@@ -326,6 +337,33 @@ export class Proxies {
     }
   }
 
+  /** Names a file's picture types with one decode (no proxy build does it for this file). */
+  private async scanTypes(f: FileProxy): Promise<void> {
+    const abort = new AbortController();
+    this.building = abort;
+    try {
+      const decoded = await buildFrameIndex({
+        ffmpeg: f.source.ffmpeg,
+        input: f.source.input,
+        raw: f.source.raw,
+        signal: abort.signal,
+        lowPriority: true,
+      }).catch(() => null);
+      if (decoded) {
+        const byPts = new Map(decoded.frames.map((d) => [d.pts, d.type]));
+        f.index.frames.forEach((frame, i) => {
+          // By pts where they name frames, else by position (the same decode order).
+          const t = f.index.seekable ? byPts.get(frame.pts) : decoded.frames[i]?.type;
+          if (frame.type === '?' && t && t !== '?') frame.type = t;
+        });
+      }
+      f.typeScan = 'done';
+      this.onTypesKnown?.(f.identity, f.index);
+    } finally {
+      this.building = null;
+    }
+  }
+
   private idle(): void {
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
@@ -338,8 +376,11 @@ export class Proxies {
     return (bytes / chunk.count) * f.index.frames.length <= this.store.maxBytes / 2;
   }
 
-  /** The most wanted chunk of the most recently viewed file that is not built yet. */
-  private async nextJob(): Promise<{ f: FileProxy; span: ChunkSpan } | null> {
+  /**
+   * The most wanted chunk of the most recently viewed file that is not built yet, or a type scan
+   * (span null) where no proxy names the types.
+   */
+  private async nextJob(): Promise<{ f: FileProxy; span: ChunkSpan | null } | null> {
     const files = [...this.files.values()].sort((a, b) => b.lastUsed - a.lastUsed);
     for (const f of files) {
       const open = async (start: number): Promise<ChunkSpan | null> => {
@@ -365,9 +406,17 @@ export class Proxies {
           if (span) return { f, span };
         }
       }
+      if (needsTypeScan(f) && f.index.frames.some((fr) => fr.type === '?')) {
+        return { f, span: null };
+      }
     }
     return null;
   }
+}
+
+/** True when a file's types are left to a scan: no proxy chunk of it will be built. */
+function needsTypeScan(f: FileProxy): boolean {
+  return f.typeScan === 'todo' && f.chunks.every((c) => f.refused.has(c.start));
 }
 
 function spanOf(chunks: readonly ChunkSpan[], n: number): ChunkSpan | null {
