@@ -18,6 +18,7 @@ import { lastLines, runTool } from '../ffmpeg/process';
 import { seekedInputArgs, type FrameIndex } from './frameIndex';
 import type { FrameSource } from './frameIndexStore';
 import { displayFilters } from './hdrDisplay';
+import { RawFrameCutter } from './rawFrames';
 import { FROM_START, keyframeAtOrBefore, planSession, type SessionPlan } from './sessionPlan';
 
 /** Raw pixel layout a session writes. */
@@ -72,8 +73,7 @@ interface Run {
   lines: { pts: number | null; width: number; height: number; type: string | undefined }[];
   frames: Buffer[];
   outCount: number;
-  partial: Buffer | null;
-  fill: number;
+  cutter: RawFrameCutter;
   stderrLine: string;
   wantUntil: number;
   paused: boolean;
@@ -278,8 +278,7 @@ export class DecodeSession {
       lines: [],
       frames: [],
       outCount: 0,
-      partial: null,
-      fill: 0,
+      cutter: new RawFrameCutter(this.frameBytes),
       stderrLine: '',
       wantUntil: plan.selectFrom,
       paused: false,
@@ -343,21 +342,7 @@ export class DecodeSession {
   }
 
   private onStdout(run: Run, chunk: Buffer): void {
-    let off = 0;
-    while (off < chunk.length) {
-      if (!run.partial) {
-        run.partial = Buffer.allocUnsafe(this.frameBytes);
-        run.fill = 0;
-      }
-      const n = Math.min(this.frameBytes - run.fill, chunk.length - off);
-      chunk.copy(run.partial, run.fill, off, off + n);
-      run.fill += n;
-      off += n;
-      if (run.fill === this.frameBytes) {
-        run.frames.push(run.partial);
-        run.partial = null;
-      }
-    }
+    run.frames.push(...run.cutter.push(chunk));
     this.match(run);
   }
 

@@ -141,6 +141,14 @@ export class FrameService {
   private readonly disk: DiskFrameCache | null;
   /** Proxy chunks built ahead and the decoders that serve them (null: no proxy). */
   readonly proxies: Proxies | null;
+  /**
+   * Neighbours decoded from the proxy and encoded ahead of a person stepping, by session key: the
+   * frame last served there and the jobs running.
+   */
+  private readonly proxyPrefetch = new Map<
+    string,
+    { last: number; jobs: Map<number, AbortController> }
+  >();
   /** Frames being read ahead (`prefetch`), by file and size. */
   private readonly prefetching = new Map<string, { abort: AbortController; done: Promise<void> }>();
   /** Where served frames came from (diagnostics, tests, the benchmark). */
@@ -312,13 +320,30 @@ export class FrameService {
     const sessionKey = `${identity}${displayKey(display)}|${size.width}x${size.height}|${scaled}|${req.format}`;
     // A jump makes the prefetched neighbours of the previous frame unwanted.
     const existing = this.sessions.get(sessionKey);
-    for (const [n, ac] of existing?.prefetch ?? []) {
+    for (const [n, ac] of [
+      ...(existing?.prefetch ?? []),
+      ...(this.proxyPrefetch.get(sessionKey)?.jobs ?? []),
+    ]) {
       if (Math.abs(n - req.index) > PREFETCH_ENCODED) ac.abort();
     }
-    // Served from a cache: the decoder, if one runs, prefetches on from there.
+    const pixFmt: SessionPixFmt = req.format === 'png' ? 'rgb24' : 'rgba';
+    const proxyAhead = (): void =>
+      this.proxyAhead(sessionKey, identity, index.frames.length, req.index, frameKey, {
+        size,
+        scaled,
+        pixFmt,
+        display,
+        format: req.format,
+      });
+    // Served from a cache: the file's decoder prefetches on from there where it reaches the
+    // neighbours without a new seek, else the proxy does.
     const served = (bytes: Buffer): Buffer => {
       const entry = this.sessions.get(sessionKey);
-      if (entry) this.afterServed(entry, req, req.index, frameKey, size);
+      const near = (e: SessionEntry): boolean =>
+        e.session.canServeSoon(req.index + 1) || e.session.canServeSoon(req.index - 1);
+      if (entry && (!this.proxies || near(entry))) {
+        this.afterServed(entry, req, req.index, frameKey, size);
+      } else if (!req.ahead) proxyAhead();
       return bytes;
     };
 
@@ -354,7 +379,7 @@ export class FrameService {
         n: req.index,
         size,
         scaled,
-        pixFmt: req.format === 'png' ? 'rgb24' : 'rgba',
+        pixFmt,
         display,
         signal: req.signal,
       });
@@ -363,6 +388,7 @@ export class FrameService {
         const bytes =
           req.format === 'png' ? await encodePng(pixels, size.width, size.height, 3) : pixels;
         this.store(key, bytes, req.format);
+        if (!req.ahead) proxyAhead();
         return bytes;
       }
     }
@@ -539,6 +565,8 @@ export class FrameService {
    */
   async clearCaches(): Promise<void> {
     for (const e of this.sessions.values()) this.closeSession(e);
+    for (const st of this.proxyPrefetch.values()) for (const ac of st.jobs.values()) ac.abort();
+    this.proxyPrefetch.clear();
     this.proxies?.clearRings();
     this.memory.clear();
     this.inflight.clear();
@@ -578,6 +606,61 @@ export class FrameService {
   private store(key: string, bytes: Buffer, format: FrameFormat): void {
     this.memory.set(key, bytes);
     if (format === 'png' && this.disk) void this.disk.set(key, bytes);
+  }
+
+  /**
+   * Prefetches the next frames in the direction the person steps from the proxy, as
+   * {@link afterServed} does from a running decoder (no decoder of the file runs here).
+   */
+  private proxyAhead(
+    sessionKey: string,
+    identity: string,
+    count: number,
+    n: number,
+    frameKey: (n: number) => string,
+    o: {
+      size: { width: number; height: number };
+      scaled: boolean;
+      pixFmt: SessionPixFmt;
+      display: HdrDisplay | null;
+      format: FrameFormat;
+    },
+  ): void {
+    const proxies = this.proxies;
+    if (!proxies || this.closed) return;
+    let st = this.proxyPrefetch.get(sessionKey);
+    if (!st) {
+      st = { last: -1, jobs: new Map() };
+      this.proxyPrefetch.set(sessionKey, st);
+    }
+    const state = st;
+    const direction = n < state.last ? -1 : 1;
+    state.last = n;
+    for (let k = 1; k <= PREFETCH_ENCODED; k++) {
+      const m = n + direction * k;
+      const key = frameKey(m);
+      if (m < 0 || m >= count || this.memory.has(key) || this.inflight.has(key)) continue;
+      if (state.jobs.has(m)) continue;
+      const ac = new AbortController();
+      state.jobs.set(m, ac);
+      const job = proxies
+        .frame({ identity, n: m, ...o, signal: ac.signal })
+        .then((px) => {
+          // Not covered (or the proxy failed): a request for it decodes the file.
+          if (!px) throw canceledError(m);
+          return o.format === 'png' ? encodePng(px, o.size.width, o.size.height, 3) : px;
+        })
+        .then((bytes) => {
+          this.store(key, bytes, o.format);
+          return bytes;
+        })
+        .finally(() => {
+          this.inflight.delete(key);
+          if (state.jobs.get(m) === ac) state.jobs.delete(m);
+        });
+      job.catch(() => undefined);
+      this.inflight.set(key, job);
+    }
   }
 
   /** Prefetches the next frames in the direction the person steps. */

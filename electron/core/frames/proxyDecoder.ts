@@ -11,7 +11,7 @@
  * stalled; they land in a small ring and serve the next steps.
  */
 import type { Writable } from 'node:stream';
-import fs from 'node:fs/promises';
+import fs, { type FileHandle } from 'node:fs/promises';
 import { VqError } from '../../../shared/errors';
 import type { HdrDisplay } from '../../../shared/frames';
 import { lastLines, runTool } from '../ffmpeg/process';
@@ -19,6 +19,7 @@ import type { SessionPixFmt } from './decodeSession';
 import { displayFilters } from './hdrDisplay';
 import type { ProxyChunk } from './intraProxy';
 import { clusterOf } from './matroska';
+import { RawFrameCutter } from './rawFrames';
 
 /** Pictures an ffmpeg may hold back, at most (5.1 holds one, 7.1 two when fed quickly). */
 const MAX_DEPTH = 4;
@@ -26,6 +27,8 @@ const MAX_DEPTH = 4;
 const STALL_MS = 150;
 /** A decoder that gives nothing for this long is stopped (the request then decodes the file). */
 const STUCK_MS = 5000;
+/** Frames written after a served one, for the steps after it. */
+const READ_AHEAD = 4;
 /** Decoded frames kept for the next steps, in bytes (at least two frames). */
 const RING_BYTES = 64 * 1024 * 1024;
 
@@ -64,12 +67,13 @@ export class ProxyDecoder {
   private readonly inFlight: Written[] = [];
   private readonly names: number[] = [];
   private readonly pictures: Buffer[] = [];
-  private partial: Buffer | null = null;
-  private fill = 0;
+  private readonly cutter: RawFrameCutter;
   private stderrLine = '';
   private wake: (() => void) | null = null;
   private readonly ring = new Map<number, Buffer>();
   private chain: Promise<unknown> = Promise.resolve();
+  /** The frame served last (steps read ahead, jumps do not). */
+  private lastN = -2;
   /** Frames written after each wanted one to push it out (learned: see {@link STALL_MS}). */
   private depth = 1;
   lastUsed = Date.now();
@@ -77,6 +81,7 @@ export class ProxyDecoder {
   constructor(private readonly spec: ProxyDecoderSpec) {
     this.frameBytes = spec.width * spec.height * (spec.pixFmt === 'rgba' ? 4 : 3);
     this.ringFrames = Math.max(2, Math.floor(RING_BYTES / this.frameBytes));
+    this.cutter = new RawFrameCutter(this.frameBytes);
     this.start();
   }
 
@@ -99,7 +104,14 @@ export class ProxyDecoder {
   get(chunk: ProxyChunk, n: number, signal?: AbortSignal): Promise<Buffer> {
     this.lastUsed = Date.now();
     const p = this.chain.then(() => this.serve(chunk, n, signal));
-    this.chain = p.catch(() => undefined);
+    // A step (not a jump): the next frames that way are written too, so that stepping on finds
+    // them decoded. After a jump nothing more is queued, so the next jump waits for nothing.
+    const step = n === this.lastN + 1 ? 1 : n === this.lastN - 1 ? -1 : 0;
+    this.lastN = n;
+    this.chain = p.then(
+      () => (step ? this.readAhead(chunk, n, step) : undefined),
+      () => undefined,
+    );
     return p;
   }
 
@@ -109,32 +121,62 @@ export class ProxyDecoder {
     this.wake?.();
   }
 
+  /** Writes frame `m` of `chunk` (read from `fh`) to the decoder; returns its sequence number. */
+  private async write(fh: FileHandle, chunk: ProxyChunk, m: number): Promise<number> {
+    const { offset, length } = chunk.layout.blocks[m - chunk.start]!;
+    const block = Buffer.alloc(length);
+    const { bytesRead } = await fh.read(block, 0, length, offset);
+    if (bytesRead !== length) {
+      throw new VqError('FFMPEG_FAILED', `The proxy chunk ${chunk.file} is cut short.`);
+    }
+    if (this.ended || !this.stdin)
+      throw new VqError('CANCELED', `Decoding frame ${m} was stopped.`);
+    const seq = this.seq++;
+    this.inFlight.push({ seq, n: m });
+    this.stdin.write(clusterOf(seq * 1000, block));
+    return seq;
+  }
+
+  /**
+   * Writes the {@link READ_AHEAD} frames after `n` (before it when stepping back) that are neither
+   * decoded nor on their way.
+   */
+  private async readAhead(chunk: ProxyChunk, n: number, step: 1 | -1): Promise<void> {
+    const missing: number[] = [];
+    for (let k = 1; k <= READ_AHEAD; k++) {
+      const m = n + step * k;
+      if (m < chunk.start || m >= chunk.start + chunk.count) break;
+      if (!this.ring.has(m) && !this.inFlight.some((w) => w.n === m)) missing.push(m);
+    }
+    if (missing.length === 0 || this.ended) return;
+    const fh = await fs.open(chunk.file, 'r').catch(() => null);
+    if (!fh) return;
+    try {
+      for (const m of missing) await this.write(fh, chunk, m);
+    } catch {
+      // Not read ahead: the request for it decodes it.
+    } finally {
+      await fh.close();
+    }
+  }
+
   private async serve(chunk: ProxyChunk, n: number, signal?: AbortSignal): Promise<Buffer> {
     const hit = this.ring.get(n);
     if (hit) return hit;
     if (signal?.aborted) throw canceled(n);
     const fh = await fs.open(chunk.file, 'r');
     try {
-      const write = async (m: number): Promise<number> => {
-        const { offset, length } = chunk.layout.blocks[m - chunk.start]!;
-        const block = Buffer.alloc(length);
-        const { bytesRead } = await fh.read(block, 0, length, offset);
-        if (bytesRead !== length) {
-          throw new VqError('FFMPEG_FAILED', `The proxy chunk ${chunk.file} is cut short.`);
-        }
-        const seq = this.seq++;
-        this.inFlight.push({ seq, n: m });
-        this.stdin!.write(clusterOf(seq * 1000, block));
-        return seq;
-      };
-      const wanted = await write(n);
+      // Already on its way (read ahead): wait for it, else write it.
+      const wanted = this.inFlight.find((w) => w.n === n)?.seq ?? (await this.write(fh, chunk, n));
       let next = n + 1;
       const follow = async (): Promise<void> => {
         // The frames after the wanted one (or itself again at the chunk's end).
-        await write(next < chunk.start + chunk.count ? next : n);
+        await this.write(fh, chunk, next < chunk.start + chunk.count ? next : n);
         next++;
       };
-      for (let k = 0; k < this.depth; k++) await follow();
+      // Enough frames after it for ffmpeg to let it out.
+      const after = (): number => this.inFlight.filter((w) => w.seq > wanted).length;
+      while (after() < this.depth) await follow();
       const deadline = Date.now() + STUCK_MS;
       for (;;) {
         const got = this.ring.get(n);
@@ -228,21 +270,7 @@ export class ProxyDecoder {
   }
 
   private onStdout(chunk: Buffer): void {
-    let off = 0;
-    while (off < chunk.length) {
-      if (!this.partial) {
-        this.partial = Buffer.allocUnsafe(this.frameBytes);
-        this.fill = 0;
-      }
-      const k = Math.min(this.frameBytes - this.fill, chunk.length - off);
-      chunk.copy(this.partial, this.fill, off, off + k);
-      this.fill += k;
-      off += k;
-      if (this.fill === this.frameBytes) {
-        this.pictures.push(this.partial);
-        this.partial = null;
-      }
-    }
+    this.pictures.push(...this.cutter.push(chunk));
     this.match();
   }
 
