@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sequentialFrames } from '../../testing/sequentialFrames';
@@ -13,7 +14,8 @@ import { chunkFramesFor, parseStreamPicture, planChunks } from './intraProxy';
 import { clusterOf, readElement } from './matroska';
 
 // Frames served from the intra proxy must equal frames of a full sequential decode, byte for
-// byte, on every ffmpeg the app meets: Debian's 5.1 and the 7.1 build (libvmaf 3.2) users have.
+// byte, on every ffmpeg the app meets: Debian's 5.1, the npm 4.1 build, and the 7.1 build
+// (libvmaf 3.2) users have.
 const tempDir = useTempDirs('vq-proxy-');
 
 function ffmpeg(args: string[]): void {
@@ -114,6 +116,11 @@ async function checkServed(binary: string): Promise<void> {
 describe('intra proxy', () => {
   it('serves frames equal to a sequential decode (FFmpeg 5.1)', async () => {
     await checkServed('ffmpeg');
+  });
+
+  it('serves frames equal to a sequential decode (FFmpeg 4.1, the npm build)', async () => {
+    const npm = createRequire(import.meta.url)('@ffmpeg-installer/ffmpeg') as { path: string };
+    await checkServed(npm.path);
   });
 
   it('serves frames equal to a sequential decode (FFmpeg 7.1)', async () => {
