@@ -355,14 +355,17 @@ export class DecodeSession {
       if (!m) continue;
       const pts = m[2] === 'NOPTS' ? null : Number(m[2]);
       if (m[1] === '0') {
-        if (run.landed === null) {
-          // The first decoded frame must not be later than the keyframe the seek aimed at.
-          const keyPts = this.spec.index.frames[run.plan.seekKey]!.pts!;
-          run.landed = pts !== null && pts <= keyPts;
-          if (!run.landed) {
-            run.abort.abort();
-            run.wake?.();
-          }
+        const keyPts = this.spec.index.frames[run.plan.seekKey]!.pts!;
+        // The first decoded frame must not be later than the keyframe the seek aimed at, and
+        // that keyframe must decode as one (a container may flag a picture that is not a
+        // random-access point: frames after it would then differ from a sequential decode).
+        const late = run.landed === null && (pts === null || pts > keyPts);
+        const notKey = run.plan.seekSeconds !== null && pts === keyPts && /\biskey:0\b/.test(line);
+        if (run.landed === null) run.landed = !late;
+        if ((late || notKey) && run.landed !== false) run.landed = false;
+        if (late || notKey) {
+          run.abort.abort();
+          run.wake?.();
         }
         continue;
       }

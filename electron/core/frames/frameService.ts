@@ -131,6 +131,8 @@ interface IndexEntry {
   /** The frames whose presentation order is final so far; the whole index once complete. */
   partial: FrameIndex | null;
   complete?: boolean;
+  /** The build failed (`done` rejects with why). */
+  failed?: boolean;
   /** Requests waiting for more of the index. */
   waiters: Set<() => void>;
 }
@@ -207,6 +209,7 @@ export class FrameService {
         raw,
         cacheDir: this.opts.cacheDir,
         identity,
+        signal: this.closing.signal,
         onProgress: (partial) => {
           e.partial = partial;
           wake();
@@ -219,7 +222,10 @@ export class FrameService {
           wake();
         },
         () => {
-          this.indexes.delete(identity);
+          // Nothing listed is served once the build failed: requests get its error.
+          e.partial = null;
+          e.failed = true;
+          if (this.indexes.get(identity) === e) this.indexes.delete(identity);
           wake();
         },
       );
@@ -247,7 +253,9 @@ export class FrameService {
     const { identity, entry } = await this.indexEntry(source);
     for (;;) {
       throwIfAborted(signal, n);
-      if (entry.complete) return { identity, index: await entry.done, complete: true };
+      if (entry.complete || entry.failed) {
+        return { identity, index: await entry.done, complete: true };
+      }
       if (entry.partial && entry.partial.frames.length > n) {
         return { identity, index: entry.partial, complete: false };
       }
@@ -318,11 +326,12 @@ export class FrameService {
       `${fileKey}-${n}-${size.width}x${size.height}${scaled ? 's' : ''}-${req.format}`;
     const key = frameKey(req.index);
     const sessionKey = `${identity}${displayKey(display)}|${size.width}x${size.height}|${scaled}|${req.format}`;
-    // A jump makes the prefetched neighbours of the previous frame unwanted.
-    const existing = this.sessions.get(sessionKey);
+    // A jump makes the prefetched neighbours of the previous frame unwanted (a frame read ahead
+    // of the viewer is no jump of the viewer's).
+    const existing = req.ahead ? undefined : this.sessions.get(sessionKey);
     for (const [n, ac] of [
       ...(existing?.prefetch ?? []),
-      ...(this.proxyPrefetch.get(sessionKey)?.jobs ?? []),
+      ...((!req.ahead && this.proxyPrefetch.get(sessionKey)?.jobs) || []),
     ]) {
       if (Math.abs(n - req.index) > PREFETCH_ENCODED) ac.abort();
     }
@@ -391,6 +400,14 @@ export class FrameService {
         if (!req.ahead) proxyAhead();
         return bytes;
       }
+    }
+    // Read ahead of the viewer without a proxy: one decode of its own, so that the viewer's
+    // decoder stays where the viewer is.
+    if (req.ahead) {
+      this.served.file++;
+      const bytes = await extractFrame({ ...req, frameIndex: index });
+      this.store(key, bytes, req.format);
+      return bytes;
     }
     // Taken only now, with no wait before its use: another request may have retired it meanwhile.
     const entry = this.sessionFor(
@@ -579,6 +596,7 @@ export class FrameService {
     this.closed = true;
     this.closing.abort();
     for (const p of this.prefetching.values()) p.abort.abort();
+    for (const st of this.proxyPrefetch.values()) for (const ac of st.jobs.values()) ac.abort();
     this.proxies?.close();
     for (const e of this.sessions.values()) this.closeSession(e);
     if (this.sweeper) clearInterval(this.sweeper);

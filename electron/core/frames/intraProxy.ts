@@ -197,7 +197,10 @@ export class ProxyStore {
     if (!got) {
       got = this.load(identity, span, file);
       this.layouts.set(file, got);
-      void got.then((c) => c === null && this.layouts.delete(file));
+      got.then(
+        (c) => c === null && this.layouts.delete(file),
+        () => this.layouts.delete(file),
+      );
     }
     const chunk = await got;
     const u = this.used.get(file);
@@ -215,6 +218,8 @@ export class ProxyStore {
       return null;
     }
     if (
+      typeof stored !== 'object' ||
+      stored === null ||
       stored.v !== 1 ||
       stored.identity !== identity ||
       stored.start !== span.start ||
@@ -378,9 +383,9 @@ export async function buildChunk(o: {
   }
 }
 
-// [Parsed_showinfo_0 @ 0x…] n:   0 pts:  12800 … type:I …
+// [Parsed_showinfo_0 @ 0x…] n:   0 pts:  12800 … iskey:1 type:I …
 const SHOWINFO_PTS =
-  /\[Parsed_showinfo_(\d+) @[^\]]*\]\s+n:\s*\d+\s+pts:\s*(-?\d+|NOPTS)\b(?:.*?\btype:([IPB?]))?/g;
+  /\[Parsed_showinfo_(\d+) @[^\]]*\]\s+n:\s*\d+\s+pts:\s*(-?\d+|NOPTS)\b(?:.*?\biskey:(\d))?(?:.*?\btype:([IPB?]))?/g;
 
 /**
  * The picture types of the frames a run wrote (one char each), or null unless it landed at or
@@ -399,10 +404,13 @@ export function writtenFrames(
   for (const m of stderr.matchAll(SHOWINFO_PTS)) {
     const pts = m[2] === 'NOPTS' ? null : Number(m[2]);
     if (m[1] === '0') {
-      if (landed === null) landed = pts !== null && pts <= index.frames[seekKey]!.pts!;
+      const keyPts = index.frames[seekKey]!.pts!;
+      if (landed === null) landed = pts !== null && pts <= keyPts;
+      // The keyframe sought must decode as one (see decodeSession.ts).
+      if (seekKey > 0 && pts === keyPts && m[3] === '0') landed = false;
     } else if (pts !== null) {
       written.push(pts);
-      types += m[3] ?? '?';
+      types += m[4] ?? '?';
     }
   }
   if (!landed || written.length !== span.count) return null;

@@ -267,11 +267,12 @@ export async function buildPacketIndex(o: PacketIndexOptions): Promise<FrameInde
 }
 
 /**
- * True when the first decoded frames are the first listed ones: the same time base and the same
- * pts in the same order (all of them once the list is complete; as far as it goes before).
+ * True when the first decoded frames are the first listed ones: the same time base, the same
+ * pts in the same order and the same keyframes (all of them once the list is complete; as far as
+ * it goes before).
  */
 function agrees(
-  decoded: { timeBase: number | null; pts: (number | null)[] },
+  decoded: { timeBase: number | null; pts: (number | null)[]; keys: boolean[] },
   frames: readonly IndexedFrame[],
   timeBase: number,
   complete: boolean,
@@ -279,7 +280,10 @@ function agrees(
   if (decoded.timeBase === null || Math.abs(decoded.timeBase - timeBase) > 1e-15) return false;
   const n = complete ? decoded.pts.length : Math.min(decoded.pts.length, frames.length);
   if (n === 0 || (complete && frames.length < decoded.pts.length)) return false;
-  for (let i = 0; i < n; i++) if (decoded.pts[i] !== frames[i]!.pts) return false;
+  for (let i = 0; i < n; i++) {
+    // Keyframes as the decoder sees them too: a seek starts only at a real one.
+    if (decoded.pts[i] !== frames[i]!.pts || decoded.keys[i] !== frames[i]!.key) return false;
+  }
   return true;
 }
 
@@ -308,6 +312,7 @@ async function firstFrames(o: PacketIndexOptions): Promise<{
   height: number | null;
   timeBase: number | null;
   pts: (number | null)[];
+  keys: boolean[];
   types: string[];
 }> {
   const args = [
@@ -339,6 +344,7 @@ async function firstFrames(o: PacketIndexOptions): Promise<{
     height: some.height,
     timeBase: some.secondsPerTick,
     pts: some.frames.map((f) => f.pts),
+    keys: some.frames.map((f) => f.key),
     types: some.frames.map((f) => f.type),
   };
 }

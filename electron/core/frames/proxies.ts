@@ -78,6 +78,10 @@ export class Proxies {
   private readonly decoders = new Map<string, ProxyDecoder>();
   private building: AbortController | null = null;
   private pumping = false;
+  /** Set when something is wanted while the builder looks for work: it looks again. */
+  private dirty = false;
+  /** Aborted by close(): stops the picture probes and builds under way. */
+  private readonly closing = new AbortController();
   private closed = false;
   /** Resolves when the builder has nothing left to do (tests, benchmarks). */
   private idleWaiters: (() => void)[] = [];
@@ -107,7 +111,9 @@ export class Proxies {
         identity,
         index,
         chunks,
-        picture: chunks.length ? probePicture(source).catch(() => null) : Promise.resolve(null),
+        picture: chunks.length
+          ? probePicture(source, this.closing.signal).catch(() => null)
+          : Promise.resolve(null),
         built: new Map(),
         refused: new Set(),
         wanted: [],
@@ -175,13 +181,14 @@ export class Proxies {
       chunk = null;
     }
     chunk ??= await this.store.chunk(f.identity, span);
+    if (this.closed) return null;
     if (!chunk) {
       this.want(f, [r.n]);
       return null;
     }
     f.built.set(span.start, chunk);
     const picture = await f.picture;
-    if (!picture) return null;
+    if (!picture || this.closed) return null;
     const key = `${f.identity}|${pictureKey(picture, chunk.layout.head)}|${r.size.width}x${r.size.height}|${r.scaled}|${r.pixFmt}|${r.display?.toneMapped ? r.display.transfer : ''}`;
     let decoder = this.decoders.get(key);
     if (!decoder?.running) {
@@ -239,6 +246,7 @@ export class Proxies {
 
   close(): void {
     this.closed = true;
+    this.closing.abort();
     this.stopAll();
     if (this.sweeper) clearInterval(this.sweeper);
   }
@@ -280,6 +288,7 @@ export class Proxies {
       f.wanted = f.wanted.filter((s) => s !== span.start);
       f.wanted.push(span.start);
     }
+    this.dirty = true;
     void this.pump();
   }
 
@@ -289,8 +298,14 @@ export class Proxies {
     this.pumping = true;
     try {
       for (;;) {
+        this.dirty = false;
         const job = await this.nextJob();
-        if (!job || this.closed) break;
+        if (this.closed) break;
+        if (!job) {
+          // Something was wanted while nextJob looked: look again.
+          if (this.dirty) continue;
+          break;
+        }
         if (job.span) await this.build(job.f, job.span);
         else await this.scanTypes(job.f);
       }

@@ -72,6 +72,12 @@ export class ProxyDecoder {
   private wake: (() => void) | null = null;
   private readonly ring = new Map<number, Buffer>();
   private chain: Promise<unknown> = Promise.resolve();
+  /** The picture a serve waits for, kept aside from the ring so that nothing evicts it. */
+  private waitingSeq = -1;
+  private claimed: Buffer | null = null;
+  /** Milliseconds between pictures lately (a slow picture is not taken for a stall). */
+  private pictureMs = 0;
+  private lastPictureAt = 0;
   /** The frame served last (steps read ahead, jumps do not). */
   private lastN = -2;
   /** Frames written after each wanted one to push it out (learned: see {@link STALL_MS}). */
@@ -168,6 +174,8 @@ export class ProxyDecoder {
     try {
       // Already on its way (read ahead): wait for it, else write it.
       const wanted = this.inFlight.find((w) => w.n === n)?.seq ?? (await this.write(fh, chunk, n));
+      this.waitingSeq = wanted;
+      this.claimed = null;
       let next = n + 1;
       const follow = async (): Promise<void> => {
         // The frames after the wanted one (or itself again at the chunk's end).
@@ -179,9 +187,8 @@ export class ProxyDecoder {
       while (after() < this.depth) await follow();
       const deadline = Date.now() + STUCK_MS;
       for (;;) {
-        const got = this.ring.get(n);
         const waiting = this.inFlight.some((w) => w.seq === wanted);
-        if (got && !waiting) return got;
+        if (!waiting && this.claimed) return this.claimed;
         if (this.error) throw this.error;
         if (!waiting) {
           // Its picture was skipped (a damaged frame): this decoder cannot be trusted.
@@ -194,13 +201,16 @@ export class ProxyDecoder {
           this.fail(`the proxy decoder gave no picture for frame ${n}`);
           continue;
         }
-        if (!(await this.waitFor(STALL_MS, signal)) && this.depth < MAX_DEPTH && !signal?.aborted) {
+        const stall = Math.max(STALL_MS, 4 * this.pictureMs);
+        if (!(await this.waitFor(stall, signal)) && this.depth < MAX_DEPTH && !signal?.aborted) {
           // Nothing came out although frames wait: this ffmpeg holds more pictures back.
           this.depth++;
           await follow();
         }
       }
     } finally {
+      this.waitingSeq = -1;
+      this.claimed = null;
       await fh.close();
     }
   }
@@ -223,6 +233,7 @@ export class ProxyDecoder {
 
   private fail(why: string): void {
     this.error ??= new VqError('FFMPEG_FAILED', `${why}.`);
+    this.ring.clear();
     this.close();
   }
 
@@ -298,6 +309,11 @@ export class ProxyDecoder {
         return;
       }
       const [w] = this.inFlight.splice(0, at + 1).slice(-1);
+      if (seq === this.waitingSeq) this.claimed = pixels;
+      const now = Date.now();
+      if (this.lastPictureAt)
+        this.pictureMs = 0.8 * this.pictureMs + 0.2 * (now - this.lastPictureAt);
+      this.lastPictureAt = now;
       this.ring.delete(w!.n);
       this.ring.set(w!.n, pixels);
       while (this.ring.size > this.ringFrames) this.ring.delete(this.ring.keys().next().value!);

@@ -24,16 +24,23 @@ export function useFrameInfo(id: string | null): { info: FrameInfo | null; error
   useEffect(() => {
     if (!id) return;
     let live = true;
+    let shown = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const ask = (): void => {
       client.call('frames.info', { id }).then(
         (info) => {
           if (!live) return;
+          shown = true;
           setState({ id, info, error: null });
           if (!info.complete) timer = setTimeout(ask, GROWING_POLL_MS);
           else if (info.typesPending) timer = setTimeout(ask, TYPES_POLL_MS);
         },
-        (err: unknown) => live && setState({ id, info: null, error: messageOf(err) }),
+        (err: unknown) => {
+          if (!live) return;
+          // A timeline already shown stays (asked for again later); a first failure is shown.
+          setState((s) => (s.id === id && s.info ? s : { id, info: null, error: messageOf(err) }));
+          if (shown) timer = setTimeout(ask, TYPES_POLL_MS);
+        },
       );
     };
     ask();
