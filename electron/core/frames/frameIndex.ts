@@ -128,6 +128,8 @@ export interface FrameIndexOptions {
   signal?: AbortSignal;
   /** Background work (picture types named after the fact): below normal CPU priority. */
   lowPriority?: boolean;
+  /** Index only the first this many frames (a check of another index); all when omitted. */
+  maxFrames?: number;
 }
 
 /** Decodes the whole first video stream once and returns its frame index. */
@@ -143,8 +145,9 @@ export async function buildFrameIndex(o: FrameIndexOptions): Promise<FrameIndex>
     // Passthrough: one output per decoded frame, no CFR duplication or dropping.
     '-vsync',
     'passthrough',
+    ...(o.maxFrames === undefined ? [] : ['-frames:v', String(o.maxFrames)]),
     '-vf',
-    'showinfo',
+    'showinfo=checksum=0',
     '-f',
     'null',
     '-',

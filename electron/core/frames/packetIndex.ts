@@ -15,8 +15,8 @@
  */
 import { VqError } from '../../../shared/errors';
 import type { RawVideoSpec } from '../../../shared/media';
-import { lastLines, runTool } from '../ffmpeg/process';
-import { inputArgs, parseShowinfo, type FrameIndex, type IndexedFrame } from './frameIndex';
+import { runTool } from '../ffmpeg/process';
+import { buildFrameIndex, inputArgs, type FrameIndex, type IndexedFrame } from './frameIndex';
 
 /** One video packet as the demuxer lists it (decode order). */
 export interface ListedPacket {
@@ -315,30 +315,7 @@ async function firstFrames(o: PacketIndexOptions): Promise<{
   keys: boolean[];
   types: string[];
 }> {
-  const args = [
-    '-hide_banner',
-    '-nostats',
-    '-loglevel',
-    'info',
-    ...inputArgs(o.input, o.raw),
-    '-map',
-    '0:v:0',
-    '-vsync',
-    'passthrough',
-    '-frames:v',
-    String(CHECKED_FRAMES),
-    '-vf',
-    'showinfo=checksum=0',
-    '-f',
-    'null',
-    '-',
-  ];
-  const r = await runTool(o.ffmpeg, args, { purpose: 'frame index', signal: o.signal });
-  if (r.code !== 0 || r.canceled) throw new VqError('FFMPEG_FAILED', lastLines(r.stderrTail, 3));
-  const some = parseShowinfo(r.stderrTail);
-  if (some.frames.length === 0) {
-    throw new VqError('NO_VIDEO', `${o.input} has no decodable video frames.`);
-  }
+  const some = await buildFrameIndex({ ...o, maxFrames: CHECKED_FRAMES });
   return {
     width: some.width,
     height: some.height,
