@@ -394,9 +394,8 @@ export class FrameService {
       });
       if (pixels) {
         this.served.proxy++;
-        const bytes =
-          req.format === 'png' ? await encodePng(pixels, size.width, size.height, 3) : pixels;
-        this.store(key, bytes, req.format);
+        const bytes = req.format === 'png' ? await viewerPng(pixels, size) : pixels;
+        this.store(key, bytes, req.format, 'proxy');
         if (!req.ahead) proxyAhead();
         return bytes;
       }
@@ -618,12 +617,22 @@ export class FrameService {
     // Stepping back: one to three frames before the last one served, or going on backwards.
     const back = n < entry.lastServed && entry.lastServed - n <= (entry.direction < 0 ? 3 : 1);
     const pixels = await entry.session.get(n, signal, back);
-    return format === 'png' ? encodePng(pixels, size.width, size.height, 3) : pixels;
+    return format === 'png' ? viewerPng(pixels, size) : pixels;
   }
 
-  private store(key: string, bytes: Buffer, format: FrameFormat): void {
+  /**
+   * Keeps a frame in memory and, when it cost a decode from the file, on disk. A frame the
+   * intra proxy gave is not written again: the proxy is its copy on disk (one intra decode away),
+   * and stepping through it would otherwise write a PNG every few tens of milliseconds.
+   */
+  private store(
+    key: string,
+    bytes: Buffer,
+    format: FrameFormat,
+    from: 'file' | 'proxy' = 'file',
+  ): void {
     this.memory.set(key, bytes);
-    if (format === 'png' && this.disk) void this.disk.set(key, bytes);
+    if (format === 'png' && this.disk && from === 'file') void this.disk.set(key, bytes);
   }
 
   /**
@@ -666,10 +675,10 @@ export class FrameService {
         .then((px) => {
           // Not covered (or the proxy failed): a request for it decodes the file.
           if (!px) throw canceledError(m);
-          return o.format === 'png' ? encodePng(px, o.size.width, o.size.height, 3) : px;
+          return o.format === 'png' ? viewerPng(px, o.size) : px;
         })
         .then((bytes) => {
-          this.store(key, bytes, o.format);
+          this.store(key, bytes, o.format, 'proxy');
           return bytes;
         })
         .finally(() => {
@@ -714,7 +723,7 @@ export class FrameService {
       const ac = new AbortController();
       entry.prefetch.set(m, ac);
       const job = (pixels ? Promise.resolve(pixels) : entry.session.get(m, ac.signal))
-        .then((px) => (req.format === 'png' ? encodePng(px, size.width, size.height, 3) : px))
+        .then((px) => (req.format === 'png' ? viewerPng(px, size) : px))
         .then((bytes) => {
           this.store(key, bytes, req.format);
           return bytes;
@@ -795,7 +804,7 @@ export class FrameService {
     const key = entry.frameKey(n);
     if (this.memory.has(key) || this.inflight.has(key)) return;
     if (entry.format === 'rgba') return this.memory.set(key, pixels);
-    const job = encodePng(pixels, entry.size.width, entry.size.height, 3)
+    const job = viewerPng(pixels, entry.size)
       .then((bytes) => {
         this.store(key, bytes, 'png');
         return bytes;
@@ -830,6 +839,11 @@ export class FrameService {
     );
     this.sweeper.unref();
   }
+}
+
+/** A frame as PNG for the viewer: quick to make (see {@link encodePng}'s `quick`). */
+function viewerPng(pixels: Buffer, size: { width: number; height: number }): Promise<Buffer> {
+  return encodePng(pixels, size.width, size.height, 3, { quick: true });
 }
 
 function sleep(ms: number): Promise<void> {

@@ -159,6 +159,12 @@ describe('intra proxy', () => {
     const got = await again.frame({ ...source, index: 250, format: 'rgba' });
     expect(got.equals(reference[250]!)).toBe(true);
     expect(again.served.proxy).toBe(1);
+    // A PNG the proxy gave stays in memory only: the proxy is its copy on disk.
+    await again.frame({ ...source, index: 100, format: 'png' });
+    expect(again.served.proxy).toBe(2);
+    await new Promise((r) => setTimeout(r, 500)); // a write would land meanwhile
+    const pngDir = path.join(cacheDir, 'frames');
+    expect(fs.existsSync(pngDir) ? fs.readdirSync(pngDir) : []).toEqual([]);
     await again.proxies!.whenIdle();
     again.close();
 

@@ -149,11 +149,27 @@ function sizeField(n: number): Buffer {
   throw new Error(`size ${n} does not fit an EBML number`);
 }
 
+/** Bytes a Cluster's head may take before its SimpleBlock (see {@link clusterInPlace}). */
+export const CLUSTER_HEAD_ROOM = 4 + 8 + 1 + 1 + 8;
+
 /**
  * A Cluster holding one frame's SimpleBlock at `timestampMs` (pure): the stream a decoder reads
  * gets its frames in whatever order they are wanted, each under a timestamp that names it.
  */
 export function clusterOf(timestampMs: number, simpleBlock: Buffer): Buffer {
+  const room = Buffer.allocUnsafe(CLUSTER_HEAD_ROOM + simpleBlock.length);
+  simpleBlock.copy(room, CLUSTER_HEAD_ROOM);
+  return clusterInPlace(room, timestampMs);
+}
+
+/**
+ * {@link clusterOf} without copying the block: `buf` holds the SimpleBlock after
+ * {@link CLUSTER_HEAD_ROOM} bytes of room, and the Cluster is written around it (the block's own
+ * timestamp is cleared in place). Returns the part of `buf` that is the Cluster. A proxy frame is
+ * a megabyte or more, read from disk for each step: it is read straight into its place.
+ */
+export function clusterInPlace(buf: Buffer, timestampMs: number): Buffer {
+  const simpleBlock = buf.subarray(CLUSTER_HEAD_ROOM);
   // The block's own timestamp (relative to the cluster it was stored in) becomes 0 here.
   const el = readElement(simpleBlock, 0);
   const trackLen = el ? leadingLength(simpleBlock[el.data] ?? 0, 8) : 0;
@@ -165,19 +181,21 @@ export function clusterOf(timestampMs: number, simpleBlock: Buffer): Buffer {
   ) {
     throw new Error('not a SimpleBlock');
   }
-  const block = Buffer.from(simpleBlock);
-  block.writeInt16BE(0, el.data + trackLen);
+  simpleBlock.writeInt16BE(0, el.data + trackLen);
   const ts: number[] = [];
   let v = timestampMs;
   do {
     ts.unshift(v % 256);
     v = Math.floor(v / 256);
   } while (v > 0);
-  const body = Buffer.concat([
+  const timestamp = Buffer.concat([
     Buffer.from([CLUSTER_TIMESTAMP]),
     sizeField(ts.length),
     Buffer.from(ts),
-    block,
   ]);
-  return Buffer.concat([Buffer.from([0x1f, 0x43, 0xb6, 0x75]), sizeField(body.length), body]);
+  const body = timestamp.length + simpleBlock.length;
+  const head = Buffer.concat([Buffer.from([0x1f, 0x43, 0xb6, 0x75]), sizeField(body), timestamp]);
+  const start = CLUSTER_HEAD_ROOM - head.length;
+  head.copy(buf, start);
+  return buf.subarray(start);
 }

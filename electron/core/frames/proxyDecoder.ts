@@ -18,7 +18,7 @@ import { lastLines, runTool } from '../ffmpeg/process';
 import type { SessionPixFmt } from './decodeSession';
 import { displayFilters } from './hdrDisplay';
 import type { ProxyChunk } from './intraProxy';
-import { clusterOf } from './matroska';
+import { CLUSTER_HEAD_ROOM, clusterInPlace } from './matroska';
 import { RawFrameCutter } from './rawFrames';
 
 /** Pictures an ffmpeg may hold back, at most (5.1 holds one, 7.1 two when fed quickly). */
@@ -130,8 +130,8 @@ export class ProxyDecoder {
   /** Writes frame `m` of `chunk` (read from `fh`) to the decoder; returns its sequence number. */
   private async write(fh: FileHandle, chunk: ProxyChunk, m: number): Promise<number> {
     const { offset, length } = chunk.layout.blocks[m - chunk.start]!;
-    const block = Buffer.alloc(length);
-    const { bytesRead } = await fh.read(block, 0, length, offset);
+    const room = Buffer.allocUnsafe(CLUSTER_HEAD_ROOM + length);
+    const { bytesRead } = await fh.read(room, CLUSTER_HEAD_ROOM, length, offset);
     if (bytesRead !== length) {
       throw new VqError('FFMPEG_FAILED', `The proxy chunk ${chunk.file} is cut short.`);
     }
@@ -139,7 +139,7 @@ export class ProxyDecoder {
       throw new VqError('CANCELED', `Decoding frame ${m} was stopped.`);
     const seq = this.seq++;
     this.inFlight.push({ seq, n: m });
-    this.stdin.write(clusterOf(seq * 1000, block));
+    this.stdin.write(clusterInPlace(room, seq * 1000));
     return seq;
   }
 
