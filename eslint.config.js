@@ -27,6 +27,7 @@ const CORE_BELOW_SERVICES = [
   'core/shots',
   'core/align',
   'core/scoreEngine',
+  'core/package',
   'core/queue',
 ];
 const CORE = [...CORE_BELOW_SERVICES, 'core/services'];
@@ -117,6 +118,12 @@ const layers = {
     files: ['electron/core/scoreEngine/'],
     allow: [...SHARED, ...CORE_BASE, 'core/probe', 'core/toolchain', 'core/align'],
     packages: [NODE, 'zod'],
+    tests: TESTS,
+  },
+  'core/package': {
+    files: ['electron/core/package/'],
+    allow: [...SHARED, ...CORE_BASE, 'core/probe'],
+    packages: [NODE],
     tests: TESTS,
   },
   'core/queue': {

@@ -1,7 +1,7 @@
 /**
  * Benchmarks (`npm run bench`): each prints the median time of VQ Studio's way of doing a job
  * against the equivalent hand-written ffmpeg/ffprobe command, and their ratio. Speed is measured
- * here, never asserted in timed tests. `VQ_BENCH_ONLY=probe|encode|score|chart|frames|faults|import|cluster|align|target|pershot`
+ * here, never asserted in timed tests. `VQ_BENCH_ONLY=probe|encode|score|chart|frames|faults|import|cluster|align|target|pershot|package`
  * runs one group;
  * `VQ_BENCH_SKIP_ENCODE=1` leaves out the slow ones (encode, score). The chart group times the
  * Compare chart's drawing in Chromium (bench/chart.bench.ts).
@@ -12,6 +12,7 @@ import { probeFile } from '../electron/core/probe';
 import { runAlignBenchmarks } from './align.bench';
 import { runTargetBenchmarks } from './target.bench';
 import { runPerShotBenchmarks } from './perShot.bench';
+import { runPackageBenchmarks } from './package.bench';
 import { runClusterBenchmarks } from './cluster.bench';
 import { runEncodeBenchmarks } from './encode';
 import { runScoreBenchmarks } from './score.bench';
@@ -38,7 +39,7 @@ async function median(fn: () => Promise<unknown> | unknown): Promise<number> {
 }
 
 /** The benchmark groups, in the order `npm run bench` runs them. */
-const GROUPS = ['probe', 'encode', 'score', 'chart', 'frames', 'faults', 'import', 'cluster', 'align', 'target', 'pershot'] as const;
+const GROUPS = ['probe', 'encode', 'score', 'chart', 'frames', 'faults', 'import', 'cluster', 'align', 'target', 'pershot', 'package'] as const;
 type Group = (typeof GROUPS)[number];
 
 function selectedGroups(env: NodeJS.ProcessEnv): Group[] {
@@ -65,6 +66,7 @@ async function main(): Promise<void> {
   if (groups.includes('align')) await runAlignBenchmarks();
   if (groups.includes('target')) await runTargetBenchmarks();
   if (groups.includes('pershot')) await runPerShotBenchmarks();
+  if (groups.includes('package')) await runPackageBenchmarks();
 }
 
 async function runProbeBenchmarks(): Promise<void> {

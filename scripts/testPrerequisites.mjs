@@ -113,6 +113,13 @@ export function missingPrerequisites({
       package: 'openssl',
     });
   }
+  if (!findOnPath('xmllint', env, platform)) {
+    missing.push({
+      what: 'xmllint on PATH (the packaging tests validate DASH MPDs with it)',
+      how: 'system',
+      package: 'libxml2-utils',
+    });
+  }
   const chosen = env.VQ_CHROMIUM;
   if (chosen && !isExecutable(chosen)) {
     const why = !fs.existsSync(chosen)
@@ -178,7 +185,7 @@ function systemInstall(packages, platform) {
       p === 'chromium'
         ? 'brew install --cask chromium, then set VQ_CHROMIUM to its path ' +
           '(/Applications/Chromium.app/Contents/MacOS/Chromium)'
-        : `brew install ${p === 'redis-server' ? 'redis' : p}`,
+        : `brew install ${p === 'redis-server' ? 'redis' : p === 'libxml2-utils' ? 'libxml2' : p}`,
     );
   }
   if (platform === 'win32') {
@@ -190,8 +197,10 @@ function systemInstall(packages, platform) {
           ? 'Redis for Windows (e.g. Memurai, or redis-server in WSL) with redis-server on PATH'
           : p === 'openssl'
             ? 'winget install ShiningLight.OpenSSL.Light, with openssl.exe on PATH'
-            : 'winget install Gyan.FFmpeg (or choco install ffmpeg), or put a folder holding ' +
-              'ffmpeg.exe and ffprobe.exe on PATH',
+            : p === 'libxml2-utils'
+              ? 'xmllint.exe (libxml2, e.g. from MSYS2: pacman -S mingw-w64-x86_64-libxml2) on PATH'
+              : 'winget install Gyan.FFmpeg (or choco install ffmpeg), or put a folder holding ' +
+                'ffmpeg.exe and ffprobe.exe on PATH',
     );
   }
   return [`sudo apt-get install ${packages.join(' ')}    (Debian/Ubuntu)`];

@@ -48,6 +48,7 @@ describe('missingPrerequisites', () => {
       'system',
       'system',
       'system',
+      'system',
       'npm',
       'workspace',
       'workspace',
@@ -58,7 +59,8 @@ describe('missingPrerequisites', () => {
     expect(message).toContain('Chromium');
     expect(message).toContain('redis-server on PATH');
     expect(message).toContain('openssl on PATH');
-    expect(message).toContain('sudo apt-get install ffmpeg redis-server openssl chromium');
+    expect(message).toContain('xmllint on PATH');
+    expect(message).toContain('sudo apt-get install ffmpeg redis-server openssl libxml2-utils chromium');
     expect(message).toContain('npm ci');
     const shared = path.resolve(root, '..', 'shared');
     expect(message).toContain(`vmaf_v0.6.1.pkl in ${path.join(shared, 'vmaf-models')}`);
@@ -67,7 +69,7 @@ describe('missingPrerequisites', () => {
   });
 
   it('asks only for what is missing: ffprobe alone is still the ffmpeg package', () => {
-    const env = { PATH: binDir('ffmpeg', 'chromium', 'redis-server', 'openssl') };
+    const env = { PATH: binDir('ffmpeg', 'chromium', 'redis-server', 'openssl', 'xmllint') };
     const missing = missingPrerequisites({ root: bareProject(), env, platform: 'linux' });
     const system = missing.filter((m) => m.how === 'system');
     expect(system).toHaveLength(1);
@@ -83,13 +85,14 @@ describe('missingPrerequisites', () => {
       );
     const linux = advice('linux');
     expect(linux).toContain(
-      'sudo apt-get install ffmpeg redis-server openssl chromium    (Debian/Ubuntu)',
+      'sudo apt-get install ffmpeg redis-server openssl libxml2-utils chromium    (Debian/Ubuntu)',
     );
     expect(linux).not.toMatch(/brew|winget|choco/);
 
     const mac = advice('darwin');
     expect(mac).toContain('  brew install ffmpeg\n');
     expect(mac).toContain('  brew install redis\n');
+    expect(mac).toContain('  brew install libxml2\n');
     expect(mac).toContain('brew install --cask chromium, then set VQ_CHROMIUM to its path');
     expect(mac).not.toMatch(/apt-get|winget|choco/);
 
@@ -102,7 +105,7 @@ describe('missingPrerequisites', () => {
   });
 
   it('says so when VQ_CHROMIUM names no program, instead of asking to install Chromium', () => {
-    const dir = binDir('ffmpeg', 'ffprobe', 'chromium', 'redis-server', 'openssl');
+    const dir = binDir('ffmpeg', 'ffprobe', 'chromium', 'redis-server', 'openssl', 'xmllint');
     const plain = path.join(tempDir(), 'chrome');
     fs.writeFileSync(plain, '', { mode: 0o644 });
     const cases: [string, string][] = [
@@ -169,7 +172,7 @@ describe('npm test on a fresh machine', () => {
     expect(r.status).toBe(1);
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(r.stderr).toContain('npm test stopped before running anything');
-    expect(r.stderr).toContain('sudo apt-get install ffmpeg redis-server openssl chromium');
+    expect(r.stderr).toContain('sudo apt-get install ffmpeg redis-server openssl libxml2-utils chromium');
     expect(r.stdout).not.toContain('━━'); // no step ran
   });
 });

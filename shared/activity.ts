@@ -15,6 +15,7 @@ export const COMMAND_PURPOSES = [
   'encode',
   'score',
   'alignment',
+  'package',
   'toolchain check',
   'other',
 ] as const;

@@ -292,7 +292,9 @@ export function rungOutputArgs(
       if (preset) args.push('-preset', preset);
       args.push(...rateArgs(rung.rateControl, {}));
       if (p.keyint !== null) x265Params.push(`keyint=${p.keyint}`, `min-keyint=${p.keyint}`);
-      if (rung.fixedGop) x265Params.push('scenecut=0');
+      // Fixed GOPs are for segmented streaming: closed too, so a segment decodes on its own (x265
+      // opens them by default: leading pictures would reach into the segment before).
+      if (rung.fixedGop) x265Params.push('scenecut=0', 'open-gop=0');
       if (opts.pass)
         x265Params.push(`pass=${opts.pass}`, `stats=${opts.passLogFile ?? 'x265_2pass.log'}`);
       // x265 writes its own VUI: the tags go in its parameters too, not only on the stream.

@@ -36,6 +36,11 @@ export const ERROR_CODES = [
   'REDIS_UNAVAILABLE',
   /** A file could not be moved between the app and a worker over the app's transfer server. */
   'TRANSFER_FAILED',
+  /**
+   * Renditions cannot be cut into the same segments (`vq package`): a rung's keyframes do not fall
+   * on every segment boundary.
+   */
+  'GOPS_MISALIGNED',
   /** Something that runs one at a time (a CRF search) is running already. */
   'BUSY',
   'INTERNAL',

@@ -175,7 +175,7 @@ export const RungSchema = z
     preset: z.string().max(16).nullable(),
     /** Keyframe interval in seconds (keyint = fps × seconds); null = encoder default. */
     gopSeconds: z.number().positive().max(60).nullable(),
-    /** Fixed GOP: no extra keyframes at scene cuts (what segmented streaming wants). */
+    /** Fixed GOP: no extra keyframes at scene cuts, and closed GOPs (what segmented streaming wants). */
     fixedGop: z.boolean(),
     pixFmt: z.enum(['yuv420p', 'yuv420p10le']),
     /** Frame-rate cap, e.g. 30: a 60 fps source is halved; null keeps the source rate. */

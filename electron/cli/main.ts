@@ -24,6 +24,7 @@ import { frameCommand } from './frameCommand';
 import { projectCommand } from './projectCommand';
 import { bdrateCommand } from './bdrateCommand';
 import { hullCommand } from './hullCommand';
+import { packageCommand } from './packageCommand';
 import { reportCommand } from './reportCommand';
 import { scoreCommand } from './scoreCommand';
 import { shotsCommand } from './shotsCommand';
@@ -117,6 +118,12 @@ Commands:
                                        preset, rate control), crossover bitrates and the
                                        recommended per-title ladder (score JSON, manifest.json,
                                        pooled JSON export, or [{bitrate, quality, width, height}])
+  package MANIFEST.json --out DIR [--hls] [--dash] [--segment-seconds S] [--json]
+                                       CMAF segments of an encoded ladder (no re-encode) with an
+                                       HLS master playlist and a DASH MPD (both by default):
+                                       BANDWIDTH is the measured peak, CODECS read from the
+                                       streams; rungs whose keyframes miss a segment boundary are
+                                       refused, named with the reason
   report SOURCE_ID|FILE --out REPORT.html
                                        one self-contained HTML report of a source: facts, toolchain,
                                        ladders, scores, RD chart with hull, BD-rate, per-frame charts
@@ -214,6 +221,8 @@ async function runCommand(argv: string[]): Promise<number> {
         return await hullCommand(rest);
       case 'report':
         return await reportCommand(rest);
+      case 'package':
+        return await packageCommand(rest);
       case 'data':
         return dataCmd(rest);
       case 'worker':
