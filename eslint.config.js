@@ -47,7 +47,7 @@ const RENDERER_BELOW_VIEWS = [
   'renderer/hooks',
   'renderer/ui',
 ];
-const UI_PACKAGES = ['react', 'react-dom', 'zustand', 'uplot'];
+const UI_PACKAGES = ['react', 'react-dom', 'zustand', 'uplot', 'hls.js'];
 
 /** Who may import whom. `files`: repo paths (folder/ or file; `*` = each subfolder its own). */
 const layers = {
@@ -142,6 +142,7 @@ const layers = {
       'electron/core/api/',
       'electron/core/cluster/',
       'electron/core/target/',
+      'electron/core/playback/',
       'electron/core/core.ts',
       'electron/core/coreDatabase.test.ts',
     ],

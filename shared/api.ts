@@ -9,6 +9,12 @@ import type { CommandEntry } from './activity';
 import type { WorkersStatus } from './workers';
 import { CrfSearchRequestSchema, type TargetSearch } from './crfSearch';
 import type { TitleShots } from './shots';
+import {
+  NetworkProfileSchema,
+  PlaybackReportSchema,
+  type PackageEntry,
+  type PlaybackSummary,
+} from './playback';
 import { ShotEncodeRequestSchema, type ShotEncodeRun } from './shotEncode';
 import type { AnalysisData } from './analysis';
 import type { PerTitleRun } from './perTitle';
@@ -49,6 +55,13 @@ const QueueIdArg = z
   .min(1)
   .max(64)
   .regex(/^[A-Za-z0-9_-]+$/, 'not a queue id');
+
+/** Package id (a UUID as `vq package` writes it). */
+const PackageIdArg = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'not a package id');
 
 /** What to encode: a source, a ladder (saved/preset id or the ladder itself), and where to. */
 const EncodeRequest = z
@@ -261,6 +274,21 @@ export const requestSchemas = {
     .object({ id: z.string().regex(/^[0-9a-f]{16}$/, 'not a run id') })
     .strict(),
   'shotencode.list': z.object({ sourceId: IdArg }).strict(),
+  /** Streaming packages made (`vq package`, or a batch packaged here), newest first. */
+  'packages.list': z.object({}).strict(),
+  /** Packages the renditions of a batch as HLS and/or DASH (CMAF) into the data folder. */
+  'packages.create': z
+    .object({
+      batchId: QueueIdArg,
+      hls: z.boolean().default(true),
+      dash: z.boolean().default(true),
+      segmentSeconds: z.number().min(0.5).max(60).optional(),
+    })
+    .strict(),
+  /** Starts playing a package over a shaped network: its files are fetched under the session. */
+  'playback.start': z.object({ packageId: PackageIdArg, profile: NetworkProfileSchema }).strict(),
+  /** A finished playback's report: summarised from the stored scores and kept with the package. */
+  'playback.save': PlaybackReportSchema,
 } as const;
 
 /** Every method name. */
@@ -344,6 +372,10 @@ export interface VqResults {
   'shotencode.start': ShotEncodeRun;
   'shotencode.cancel': ShotEncodeRun;
   'shotencode.list': { runs: ShotEncodeRun[] };
+  'packages.list': { packages: PackageEntry[] };
+  'packages.create': PackageEntry;
+  'playback.start': { sessionId: string };
+  'playback.save': PlaybackSummary;
 }
 
 /** Events pushed from main to every client. `seq` increases by one per event. */
@@ -408,6 +440,13 @@ export interface VqClient {
    * PNG; with `size`, scaled to that size (bicubic, as the scorer scales).
    */
   frameUrl(id: string, index: number, size?: { width: number; height: number }): string;
+  /** URL of a file (`master.m3u8`, `v0/seg-00000.m4s`, …) of a playback session's package. */
+  playUrl(sessionId: string, file: string): string;
+  /**
+   * A media URL as this page may fetch it: with the access token in a browser (a player resolves
+   * segment URLs from a playlist, which drops the query), unchanged in the desktop app.
+   */
+  withAccess(url: string): string;
 }
 
 /** True when `name` is a method of the contract (used by dispatchers on untyped input). */

@@ -219,7 +219,9 @@ describe('frame-rate cap and GOP', () => {
     expect(after(x264, '-keyint_min')).toBe('60');
     expect(after(x264, '-sc_threshold')).toBe('0');
     const x265 = rungOutputArgs(planned(rung({ encoder: 'libx265', fixedGop: true })));
-    expect(after(x265, '-x265-params')).toBe('log-level=error:keyint=60:min-keyint=60:scenecut=0:open-gop=0');
+    expect(after(x265, '-x265-params')).toBe(
+      'log-level=error:keyint=60:min-keyint=60:scenecut=0:open-gop=0',
+    );
     const free = rungOutputArgs(planned(rung({ fixedGop: false, gopSeconds: null })));
     expect(free).not.toContain('-g');
     expect(free).not.toContain('-sc_threshold');

@@ -91,6 +91,8 @@ export async function packageCommand(args: string[]): Promise<number> {
           : undefined,
       });
       if (showProgress) process.stderr.write('\n');
+      // Listed in the app's Play view (and its reports) from now on.
+      core.playback.register(path.resolve(values.out), summary);
       if (values.json) console.log(JSON.stringify(summary, null, 2));
       else console.log(describe(summary, path.resolve(values.out)));
       return 0;

@@ -32,6 +32,8 @@ import { SqliteJobStore } from './queue/sqliteJobStore';
 import { dataFolderError, databaseFile, openDatabase, type Db } from './store/db';
 import { LadderRepo } from './store/ladderRepo';
 import { LibraryRepo } from './store/libraryRepo';
+import { PackageRepo } from './store/packageRepo';
+import { PlaybackService } from './playback/playbackService';
 import { RenditionRepo } from './store/renditionRepo';
 import { ScoreRepo } from './store/scoreRepo';
 import { ScoreExecutor } from './scoreService/scoreExecutor';
@@ -67,6 +69,8 @@ export interface Core {
    * encodes go there on a shared disk; else null (the work runs here).
    */
   workers: QueueEncodes | null;
+  /** Streaming packages, and playing them over a shaped network (the Play view's media route). */
+  playback: PlaybackService;
   /**
    * Absolute path of a library item's file or thumbnail, or of a rendition's file (renditions are
    * served by id like sources); null for an unknown id. Media routes use it.
@@ -269,6 +273,15 @@ function buildCore(opts: CoreOptions, db: Db, started: (() => void)[]): Core {
     tmpDir: opts.tmpDir,
     workers,
   });
+  const packages = new PackageRepo(db);
+  const playback = new PlaybackService({
+    dataDir: opts.dataDir,
+    packages,
+    library,
+    renditions,
+    scores,
+    toolchain,
+  });
   const project = new ProjectService({
     db,
     appVersion: APP_VERSION,
@@ -359,6 +372,7 @@ function buildCore(opts: CoreOptions, db: Db, started: (() => void)[]): Core {
       return finding;
     },
     target,
+    playback,
   });
   // Every caller (dispatcher and CLI alike) gets database errors described, mapped once here.
   const api = withDatabaseErrors(service, databaseFile(opts.dataDir), opts.onDatabaseError);
@@ -409,6 +423,7 @@ function buildCore(opts: CoreOptions, db: Db, started: (() => void)[]): Core {
     analysis,
     perTitle,
     workers,
+    playback,
     mediaPath(kind, id) {
       const src = library.get(id);
       if (src?.refused) return null; // an imported source not (yet) probed as video here

@@ -179,6 +179,7 @@ function launch(dataDir: string): void {
     rendererDir: RENDERER_DIR,
     resolveMedia: (kind, id) => services.mediaPath(kind, id),
     frames: (id, index, size, signal) => services.framePng(id, index, size, signal),
+    play: (sessionId, file, signal) => services.playback.open(sessionId, file, signal),
     origins,
   });
   ipc = bindIpc(services, origins);

@@ -7,7 +7,14 @@
 import { protocol } from 'electron';
 import { isFrameUrl, serveFrame, type FrameSource } from './frameRoute';
 import { serveMedia, type MediaResolver } from './mediaRoute';
-import { APP_SCHEME, MEDIA_SCHEME, PRIVILEGED_SCHEMES, mediaOriginRefusal, withMediaCors } from './mediaScheme';
+import { isPlayUrl, servePlay, type PlaySource } from './playRoute';
+import {
+  APP_SCHEME,
+  MEDIA_SCHEME,
+  PRIVILEGED_SCHEMES,
+  mediaOriginRefusal,
+  withMediaCors,
+} from './mediaScheme';
 import { serveRendererFile } from './rendererFiles';
 
 export { APP_SCHEME, MEDIA_SCHEME };
@@ -25,6 +32,8 @@ export interface ProtocolSources {
   resolveMedia: MediaResolver;
   /** The core's frame decoder by id (`vq-media://frame/<id>?index=N`). */
   frames: FrameSource;
+  /** A playback session's package files (`vq-media://play/<session>/<file>`). */
+  play: PlaySource;
   /** The renderer origins that may fetch() media (see mediaScheme.ts). */
   origins: readonly string[];
 }
@@ -37,9 +46,12 @@ export function handleProtocols(sources: ProtocolSources): void {
   protocol.handle(MEDIA_SCHEME, async (request) => {
     const refused = mediaOriginRefusal(request, sources.origins);
     if (refused) return refused;
-    const response = await (isFrameUrl(request.url)
-      ? serveFrame(request, sources.frames)
-      : serveMedia(request, sources.resolveMedia)
+    const response = await (
+      isFrameUrl(request.url)
+        ? serveFrame(request, sources.frames)
+        : isPlayUrl(request.url)
+          ? servePlay(request, sources.play)
+          : serveMedia(request, sources.resolveMedia)
     ).catch((err: unknown) => failed(request, err));
     return withMediaCors(response, request, sources.origins);
   });

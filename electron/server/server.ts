@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
-import { pipeline } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import path from 'node:path';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { frameErrorStatus, parseFrameQuery } from '../core/media/frameRequest';
@@ -100,6 +100,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     if (media) return serveMedia(req, res, media[1] as 'file' | 'thumb', media[2]!);
     const frame = /^\/media\/frame\/([A-Za-z0-9_-]{1,64})$/.exec(url.pathname);
     if (frame) return serveFrame(res, frame[1]!, url.searchParams);
+    const play = /^\/media\/play\/([0-9a-f]{32})\/([A-Za-z0-9_./-]{1,64})$/.exec(url.pathname);
+    if (play) return servePlay(req, res, play[1]!, play[2]!);
     if (guarded) return send(res, 404, 'Not found');
     return serveStatic(req, res, url.pathname);
   }
@@ -109,15 +111,25 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
    * piece by piece (a 200 MB file never sits in one WebSocket message or one JSON.parse). Answers
    * with the same result envelope as the API: `{ ok: true, value: summary }` or `{ ok: false, error }`.
    */
-  async function importProjectUpload(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  async function importProjectUpload(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+  ): Promise<void> {
     if (req.method !== 'POST') return send(res, 405, 'Method not allowed: POST the project file.');
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > MAX_PROJECT_UPLOAD_BYTES) {
-      return send(res, 413, `The project file is larger than ${MAX_PROJECT_CHARS / 1024 / 1024} MB.`);
+      return send(
+        res,
+        413,
+        `The project file is larger than ${MAX_PROJECT_CHARS / 1024 / 1024} MB.`,
+      );
     }
     let result: Envelope<unknown>;
     try {
-      result = { ok: true, value: await core.importProject(utf8Chunks(req, MAX_PROJECT_UPLOAD_BYTES)) };
+      result = {
+        ok: true,
+        value: await core.importProject(utf8Chunks(req, MAX_PROJECT_UPLOAD_BYTES)),
+      };
     } catch (err) {
       result = { ok: false, error: toApiError(err) };
     }
@@ -126,7 +138,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       res.setHeader('Connection', 'close');
     }
     const body = JSON.stringify(result);
-    res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store' });
+    res.writeHead(200, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': Buffer.byteLength(body),
+      'Cache-Control': 'no-store',
+    });
     res.end(body);
   }
 
@@ -157,6 +173,35 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const stream = handle.createReadStream(range ?? {});
     // pipeline closes the file when the client goes away mid-stream (a seeking player does).
     pipeline(stream, res, () => undefined);
+  }
+
+  /**
+   * `/media/play/<session>/<file>`: a file of the package a playback session plays (playlists,
+   * init and media segments only), paced to the session's network (playback/playbackService.ts).
+   */
+  async function servePlay(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    sessionId: string,
+    file: string,
+  ): Promise<void> {
+    const gone = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) gone.abort();
+    });
+    const opened = await core.playback.open(sessionId, file, gone.signal);
+    if (!opened) return send(res, 404, 'No such playback session or package file.');
+    res.writeHead(200, {
+      'Content-Type': opened.contentType,
+      'Content-Length': opened.size,
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    if (req.method === 'HEAD') {
+      await opened.close();
+      return void res.end();
+    }
+    pipeline(Readable.from(opened.body), res, () => gone.abort());
   }
 
   async function serveFrame(
@@ -197,7 +242,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   ): void {
     const found = staticFileFor(pathname, opts.rendererDir);
     if (!found.ok) {
-      return found.reason === 'malformed' ? send(res, 400, 'Bad path') : send(res, 403, 'Forbidden');
+      return found.reason === 'malformed'
+        ? send(res, 400, 'Bad path')
+        : send(res, 403, 'Forbidden');
     }
     let target = found.file;
     if (!fs.existsSync(target) || !fs.statSync(target).isFile()) {
@@ -353,13 +400,21 @@ async function* utf8Chunks(req: http.IncomingMessage, maxBytes: number): AsyncIt
     try {
       return buf ? decoder.decode(buf, { stream: true }) : decoder.decode();
     } catch {
-      throw new VqError('INVALID_ARGS', `The project file is not UTF-8 text (near byte ${bytes}).`, 'Export it again from VQ Studio.');
+      throw new VqError(
+        'INVALID_ARGS',
+        `The project file is not UTF-8 text (near byte ${bytes}).`,
+        'Export it again from VQ Studio.',
+      );
     }
   };
   for await (const buf of req as AsyncIterable<Buffer>) {
     bytes += buf.length;
     if (bytes > maxBytes) {
-      throw new VqError('INVALID_ARGS', `The project file is larger than ${MAX_PROJECT_CHARS / 1024 / 1024} MB.`, 'Export fewer sources per file.');
+      throw new VqError(
+        'INVALID_ARGS',
+        `The project file is larger than ${MAX_PROJECT_CHARS / 1024 / 1024} MB.`,
+        'Export fewer sources per file.',
+      );
     }
     const text = decode(buf);
     if (text) yield text;
@@ -372,4 +427,3 @@ function send(res: http.ServerResponse, status: number, text: string): void {
   res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
   res.end(text + '\n');
 }
-

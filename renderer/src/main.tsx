@@ -19,6 +19,7 @@ import './styles/views/toolchain.css';
 import './styles/views/settings.css';
 import './styles/views/activity.css';
 import './styles/views/workers.css';
+import './styles/views/play.css';
 
 async function main(): Promise<void> {
   const rootElement = document.getElementById('root');

@@ -16,6 +16,7 @@ import { PRESET_LADDERS } from '../../../shared/presets';
 import { isRetryable, type ConcurrencyInfo } from '../../../shared/queue';
 import type { AnalysisService } from '../analysis/analysisService';
 import type { PerTitleService } from '../analysis/perTitleService';
+import type { PlaybackService } from '../playback/playbackService';
 import type { TargetService } from '../target/targetService';
 import type { TitleShots } from '../../../shared/shots';
 import type { EncodeService } from '../encode/encodeService';
@@ -73,15 +74,21 @@ export interface ServiceDeps {
   /** Frames decoded ahead (see `frames.prefetch`); null for an unknown id. */
   framePrefetch: (args: VqParsedArgs<'frames.prefetch'>) => Promise<{ queued: number } | null>;
   /** Decoded values of one pixel of a frame (see `frames.samples`); null for an unknown id. */
-  frameSamples: (args: { id: string; index: number; x: number; y: number }) => Promise<FrameSamples | null>;
+  frameSamples: (args: {
+    id: string;
+    index: number;
+    x: number;
+    y: number;
+  }) => Promise<FrameSamples | null>;
   /** The workers of the shared queue (`workers.list`). */
   workers: () => Promise<WorkersStatus>;
   /** The shots of a library source (`shots.get`); null for an unknown id. */
   shots: (args: VqParsedArgs<'shots.get'>) => Promise<TitleShots | null>;
   /** The app's CRF searches. */
   target: TargetService;
+  /** Streaming packages and their playbacks. */
+  playback: PlaybackService;
 }
-
 
 /** Builds the service object that implements every API method. */
 export function createService(deps: ServiceDeps): VqApi {
@@ -89,11 +96,18 @@ export function createService(deps: ServiceDeps): VqApi {
 
   function refuseBuiltIn(id: string, verb: string): void {
     if (PRESET_LADDERS.some((p) => p.ladder.id === id)) {
-      throw new VqError('INVALID_ARGS', `"${id}" is a built-in ladder and cannot be ${verb}.`, 'Save your version under another id.');
+      throw new VqError(
+        'INVALID_ARGS',
+        `"${id}" is a built-in ladder and cannot be ${verb}.`,
+        'Save your version under another id.',
+      );
     }
   }
 
-  async function importOne(inputPath: string, raw: RawVideoSpec | undefined): Promise<{ item: LibraryItem; existed: boolean }> {
+  async function importOne(
+    inputPath: string,
+    raw: RawVideoSpec | undefined,
+  ): Promise<{ item: LibraryItem; existed: boolean }> {
     const absolute = path.resolve(inputPath);
     const checked = await checkInputFile(absolute, { raw });
     const existing = library.getByPath(checked.realPath);
@@ -163,7 +177,10 @@ export function createService(deps: ServiceDeps): VqApi {
     return stored.item;
   }
 
-  async function importMany(paths: string[], raw: RawVideoSpec | undefined): Promise<ImportOutcome> {
+  async function importMany(
+    paths: string[],
+    raw: RawVideoSpec | undefined,
+  ): Promise<ImportOutcome> {
     const outcome: ImportOutcome = { imported: [], existing: [], failed: [] };
     for (const p of paths) {
       try {
@@ -221,10 +238,15 @@ export function createService(deps: ServiceDeps): VqApi {
 
     async 'library.importWithDialog'() {
       if (!deps.host.pickFiles) {
-        throw new VqError('UNSUPPORTED', 'There is no native file dialog in the browser.', 'Type a path or use Browse… to pick a file on the server.');
+        throw new VqError(
+          'UNSUPPORTED',
+          'There is no native file dialog in the browser.',
+          'Type a path or use Browse… to pick a file on the server.',
+        );
       }
       const picked = await deps.host.pickFiles();
-      if (!picked || picked.length === 0) return { imported: [], existing: [], failed: [], canceled: true };
+      if (!picked || picked.length === 0)
+        return { imported: [], existing: [], failed: [], canceled: true };
       return { ...(await importMany(picked, undefined)), canceled: false };
     },
 
@@ -276,7 +298,8 @@ export function createService(deps: ServiceDeps): VqApi {
 
     async 'ladders.delete'(args) {
       refuseBuiltIn(args.id, 'deleted');
-      if (!deps.ladders.remove(args.id)) throw new VqError('NOT_FOUND', `No saved ladder with id "${args.id}".`);
+      if (!deps.ladders.remove(args.id))
+        throw new VqError('NOT_FOUND', `No saved ladder with id "${args.id}".`);
       events.emit({ type: 'ladders.changed', ladders: deps.ladders.entries() });
       return { id: args.id };
     },
@@ -320,7 +343,10 @@ export function createService(deps: ServiceDeps): VqApi {
       if (!job || !isRetryable(job.status)) return deps.queue.retry(args.jobId);
       let fresh: { binary: string | null; commands: string[][] };
       try {
-        fresh = job.kind === 'encode' ? await deps.encode.retryCommands(job) : await deps.scores.retryCommands(job);
+        fresh =
+          job.kind === 'encode'
+            ? await deps.encode.retryCommands(job)
+            : await deps.scores.retryCommands(job);
       } catch (err) {
         const e = toApiError(err);
         throw new VqError('INVALID_ARGS', `Job ${job.id} cannot be retried: ${e.message}`, e.hint);
@@ -407,19 +433,34 @@ export function createService(deps: ServiceDeps): VqApi {
 
     async 'frames.info'(args) {
       const info = await deps.frameInfo(args.id);
-      if (!info) throw new VqError('NOT_FOUND', `No library item or rendition with id ${args.id}.`, 'It may have been removed; refresh the library.');
+      if (!info)
+        throw new VqError(
+          'NOT_FOUND',
+          `No library item or rendition with id ${args.id}.`,
+          'It may have been removed; refresh the library.',
+        );
       return info;
     },
 
     async 'frames.prefetch'(args) {
       const queued = await deps.framePrefetch(args);
-      if (!queued) throw new VqError('NOT_FOUND', `No library item or rendition with id ${args.id}.`, 'It may have been removed; refresh the library.');
+      if (!queued)
+        throw new VqError(
+          'NOT_FOUND',
+          `No library item or rendition with id ${args.id}.`,
+          'It may have been removed; refresh the library.',
+        );
       return queued;
     },
 
     async 'frames.samples'(args) {
       const samples = await deps.frameSamples(args);
-      if (!samples) throw new VqError('NOT_FOUND', `No library item or rendition with id ${args.id}.`, 'It may have been removed; refresh the library.');
+      if (!samples)
+        throw new VqError(
+          'NOT_FOUND',
+          `No library item or rendition with id ${args.id}.`,
+          'It may have been removed; refresh the library.',
+        );
       return samples;
     },
 
@@ -433,7 +474,12 @@ export function createService(deps: ServiceDeps): VqApi {
 
     async 'shots.get'(args) {
       const shots = await deps.shots(args);
-      if (!shots) throw new VqError('NOT_FOUND', `No library item with id ${args.sourceId}.`, 'It may have been removed; refresh the library.');
+      if (!shots)
+        throw new VqError(
+          'NOT_FOUND',
+          `No library item with id ${args.sourceId}.`,
+          'It may have been removed; refresh the library.',
+        );
       return shots;
     },
 
@@ -460,6 +506,22 @@ export function createService(deps: ServiceDeps): VqApi {
     async 'shotencode.list'(args) {
       return { runs: deps.target.listShotEncodes(args.sourceId) };
     },
+
+    async 'packages.list'() {
+      return { packages: deps.playback.list() };
+    },
+
+    async 'packages.create'(args) {
+      return deps.playback.packageBatch(args);
+    },
+
+    async 'playback.start'(args) {
+      return deps.playback.start(args.packageId, args.profile);
+    },
+
+    async 'playback.save'(args) {
+      return deps.playback.save(args);
+    },
   };
 }
 
@@ -472,7 +534,12 @@ async function missingSources(items: readonly LibraryItem[]): Promise<string[]> 
   for (let at = 0; at < items.length; at += 32) {
     const slice = items.slice(at, at + 32);
     const found = await Promise.all(
-      slice.map((item) => fs.stat(item.path).then((st) => fileStatOf(st) !== null, () => false)),
+      slice.map((item) =>
+        fs.stat(item.path).then(
+          (st) => fileStatOf(st) !== null,
+          () => false,
+        ),
+      ),
     );
     slice.forEach((item, i) => {
       if (!found[i]) missing.push(item.id);
@@ -482,7 +549,11 @@ async function missingSources(items: readonly LibraryItem[]): Promise<string[]> 
 }
 
 function unknownItem(id: string): VqError {
-  return new VqError('UNKNOWN_ITEM', `No library item with id ${id}.`, 'It may have been removed; refresh the library.');
+  return new VqError(
+    'UNKNOWN_ITEM',
+    `No library item with id ${id}.`,
+    'It may have been removed; refresh the library.',
+  );
 }
 
 /** Lists a directory for the server-side file browser: folders first, then files, by name. */
@@ -495,7 +566,8 @@ export async function listDirectory(dir: string, showHidden: boolean): Promise<D
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new VqError('NOT_FOUND', `Folder not found: ${absolute}`);
     if (code === 'ENOTDIR') throw new VqError('INVALID_ARGS', `Not a folder: ${absolute}`);
-    if (code === 'EACCES' || code === 'EPERM') throw new VqError('PERMISSION_DENIED', `No permission to read ${absolute}`);
+    if (code === 'EACCES' || code === 'EPERM')
+      throw new VqError('PERMISSION_DENIED', `No permission to read ${absolute}`);
     throw err;
   }
   const entries: DirEntry[] = [];
@@ -518,7 +590,9 @@ export async function listDirectory(dir: string, showHidden: boolean): Promise<D
       looksLikeVideo: !isDir && hasVideoExtension(d.name),
     });
   }
-  entries.sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind === 'dir' ? -1 : 1));
+  entries.sort((a, b) =>
+    a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind === 'dir' ? -1 : 1,
+  );
   const parent = path.dirname(absolute);
   return { dir: absolute, parent: parent === absolute ? null : parent, entries };
 }

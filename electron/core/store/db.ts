@@ -365,6 +365,24 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE batches ADD COLUMN chunk_starts_json TEXT;
   `,
+  // 12: streaming packages of a ladder (issue 18): where each was written and what it holds (its
+  // package.json), and the summaries of playbacks of it in the Play view.
+  `
+  CREATE TABLE packages (
+    id TEXT PRIMARY KEY,
+    dir TEXT NOT NULL UNIQUE,
+    source_id TEXT,
+    created_at TEXT NOT NULL,
+    summary_json TEXT NOT NULL
+  );
+  CREATE TABLE playbacks (
+    id TEXT PRIMARY KEY,
+    package_id TEXT NOT NULL REFERENCES packages(id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    summary_json TEXT NOT NULL
+  );
+  CREATE INDEX playbacks_package ON playbacks(package_id);
+  `,
 ];
 
 /** The database file of a data dir. */

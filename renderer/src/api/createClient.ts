@@ -14,6 +14,8 @@ export function webEndpoints(
   projectImportUrl: string;
   mediaUrl: (kind: 'file' | 'thumb', id: string) => string;
   frameUrl: (id: string, index: number, size?: { width: number; height: number }) => string;
+  playUrl: (sessionId: string, file: string) => string;
+  withAccess: (url: string) => string;
 } {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
   const query = token ? `?token=${encodeURIComponent(token)}` : '';
@@ -25,6 +27,13 @@ export function webEndpoints(
       `/media/frame/${encodeURIComponent(id)}${frameQuery(index, size)}${
         token ? `&token=${encodeURIComponent(token)}` : ''
       }`,
+    playUrl: (sessionId, file) => `/media/play/${encodeURIComponent(sessionId)}/${file}${query}`,
+    withAccess: (url) => {
+      if (!token) return url;
+      const u = new URL(url, location.href);
+      u.searchParams.set('token', token);
+      return u.href;
+    },
   };
 }
 
@@ -33,6 +42,6 @@ export async function createClient(win: Window = window): Promise<RendererClient
   const bridge = preloadBridge(win);
   if (bridge) return createIpcClient(bridge);
   const token = establishToken(win);
-  const { apiUrl, projectImportUrl, mediaUrl, frameUrl } = webEndpoints(win.location, token);
-  return createWsClient({ url: apiUrl, projectImportUrl, mediaUrl, frameUrl });
+  const { apiUrl, projectImportUrl, ...urls } = webEndpoints(win.location, token);
+  return createWsClient({ url: apiUrl, projectImportUrl, ...urls });
 }

@@ -44,6 +44,10 @@ export function createIpcClient(bridge: VqBridge): RendererClient {
     frameUrl(id, index, size) {
       return `vq-media://frame/${encodeURIComponent(id)}${frameQuery(index, size)}`;
     },
+    playUrl(sessionId, file) {
+      return `vq-media://play/${encodeURIComponent(sessionId)}/${file}`;
+    },
+    withAccess: (url) => url,
     async importProject(file) {
       return unwrapEnvelope<ProjectImportSummary>(
         await bridge.invoke('project.import', { text: await file.text() }),

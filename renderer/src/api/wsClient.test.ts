@@ -43,6 +43,8 @@ describe('createWsClient', () => {
       url: 'ws://h/api?token=t',
       mediaUrl: (k, id) => `/media/${k}/${id}`,
       frameUrl: (id, index) => `/media/frame/${id}?index=${index}`,
+      playUrl: (session, file) => `/media/play/${session}/${file}`,
+      withAccess: (url) => url,
       openSocket: () => {
         const s = new FakeSocket();
         sockets.push(s);

@@ -30,6 +30,10 @@ export interface WsClientOptions {
   mediaUrl: (kind: 'file' | 'thumb', id: string) => string;
   /** Frame URL builder (see {@link VqClient.frameUrl}). */
   frameUrl: (id: string, index: number, size?: { width: number; height: number }) => string;
+  /** Playback session file URL builder (see {@link VqClient.playUrl}). */
+  playUrl: (sessionId: string, file: string) => string;
+  /** Adds the access token to a media URL (see {@link VqClient.withAccess}). */
+  withAccess: (url: string) => string;
   /** Where project files are POSTed, token included. */
   projectImportUrl?: string;
   /** fetch() for the project upload; defaults to the browser's. */
@@ -156,6 +160,8 @@ export function createWsClient(opts: WsClientOptions): RendererClient {
     },
     mediaUrl: opts.mediaUrl,
     frameUrl: opts.frameUrl,
+    playUrl: opts.playUrl,
+    withAccess: opts.withAccess,
     async importProject(file) {
       if (!opts.projectImportUrl)
         throw new VqError('UNSUPPORTED', 'This page cannot upload project files.');

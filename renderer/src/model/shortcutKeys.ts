@@ -25,7 +25,7 @@ export function shortcutFor(press: KeyPress): ShortcutAction | null {
   if (press.altKey && !press.ctrlKey && !press.metaKey) {
     // e.code, not e.key: on macOS Alt+digit types a symbol, and layouts differ.
     const digit =
-      /^Digit([1-9])$/.exec(press.code)?.[1] ?? (/^[1-9]$/.test(press.key) ? press.key : null);
+      /^Digit([0-9])$/.exec(press.code)?.[1] ?? (/^[0-9]$/.test(press.key) ? press.key : null);
     const view = VIEWS.find((v) => v.key === digit);
     return view ? { kind: 'view', view: view.id } : null;
   }

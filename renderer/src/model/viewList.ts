@@ -1,4 +1,4 @@
-/** The views of the left navigation, in order; Alt+1…Alt+9 follow this order. */
+/** The views of the left navigation, in order; Alt+1…Alt+9, then Alt+0, follow this order. */
 
 /** Id of one view. */
 export type ViewId =
@@ -10,7 +10,8 @@ export type ViewId =
   | 'toolchain'
   | 'settings'
   | 'activity'
-  | 'workers';
+  | 'workers'
+  | 'play';
 
 /** One navigation entry. */
 export interface ViewEntry {
@@ -31,6 +32,7 @@ export const VIEWS: readonly ViewEntry[] = [
   { id: 'settings', name: 'Settings', key: '7' },
   { id: 'activity', name: 'Activity', key: '8' },
   { id: 'workers', name: 'Workers', key: '9' },
+  { id: 'play', name: 'Play', key: '0' },
 ];
 
 /** The entry of a view id. */

@@ -13,6 +13,7 @@ import { QueueView } from '../views/queue/QueueView';
 import { SettingsView } from '../views/settings/SettingsView';
 import { ToolchainView } from '../views/toolchain/ToolchainView';
 import { WorkersView } from '../views/workers/WorkersView';
+import { PlayView } from '../views/play/PlayView';
 import { ConnectionBanner } from './ConnectionBanner';
 import { DropOverlay } from './DropOverlay';
 import { Header } from './Header';
@@ -43,6 +44,8 @@ function CurrentView({ view }: { view: ViewId }): ReactNode {
       return <ActivityView />;
     case 'workers':
       return <WorkersView />;
+    case 'play':
+      return <PlayView />;
   }
 }
 

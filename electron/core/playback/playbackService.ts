@@ -1,0 +1,311 @@
+/**
+ * Packages in the app, and playing them: packages are recorded when made (`vq package`, or a
+ * batch packaged from the app), listed with the renditions and scores behind each variant, and
+ * played through the app's own server over a shaped network: a playback session paces every byte
+ * the player fetches to its network profile's rate at that moment, one link shared by all the
+ * requests in flight (as a real link is). A playback's report comes back from the player and is
+ * summarised here from the stored per-frame VMAF (the player's own numbers are not taken).
+ */
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { VqError } from '../../../shared/errors';
+import {
+  rateAt,
+  summarizePlayback,
+  type NetworkProfile,
+  type PackageEntry,
+  type PlaybackReport,
+  type PlaybackSummary,
+  type VariantSeries,
+} from '../../../shared/playback';
+import type { PackageSummary } from '../../../shared/packaging';
+import { openRegularFile } from '../media/regularFile';
+import { packageLadder } from '../package/packager';
+import type { LibraryRepo } from '../store/libraryRepo';
+import type { PackageRepo } from '../store/packageRepo';
+import type { RenditionRepo } from '../store/renditionRepo';
+import type { ScoreService } from '../scoreService/scoreService';
+import type { Toolchain } from '../toolchain';
+
+/** Sessions kept at once; the oldest goes first. */
+const MAX_SESSIONS = 16;
+/** Bytes sent per pacing step. */
+const PACE_BYTES = 16 * 1024;
+/** The files of a package a player may fetch, by their path in the package. */
+const PLAYABLE =
+  /^(?:master\.m3u8|manifest\.mpd|(?:v\d{1,2}|audio)\/(?:index\.m3u8|init\.mp4|seg-\d{5,9}\.m4s))$/;
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.m3u8': 'application/vnd.apple.mpegurl',
+  '.mpd': 'application/dash+xml',
+  '.mp4': 'video/mp4',
+  '.m4s': 'video/iso.segment',
+};
+
+export interface PlaybackDeps {
+  dataDir: string;
+  packages: PackageRepo;
+  library: LibraryRepo;
+  renditions: RenditionRepo;
+  scores: ScoreService;
+  toolchain: Toolchain;
+}
+
+interface Session {
+  id: string;
+  pkg: { id: string; dir: string };
+  profile: NetworkProfile;
+  startedAt: number;
+  /** When the shaped link is free again (ms, performance clock). */
+  linkFreeAt: number;
+  lastUsed: number;
+}
+
+/** A file of a package opened for a player, paced to its session's network. */
+export interface PlayFile {
+  size: number;
+  contentType: string;
+  /** The bytes, paced; stops early when `signal` aborts. The file closes when it ends. */
+  body: AsyncIterable<Buffer>;
+  /** Closes the file without reading it (a HEAD request). */
+  close(): Promise<void>;
+}
+
+export class PlaybackService {
+  private readonly sessions = new Map<string, Session>();
+
+  constructor(private readonly deps: PlaybackDeps) {}
+
+  /** Records a package written to `dir` (its source found by path in the library). */
+  register(dir: string, summary: PackageSummary): PackageEntry {
+    const source = summary.sourcePath ? this.deps.library.getByPath(summary.sourcePath) : null;
+    const stored = {
+      id: summary.id,
+      dir: path.resolve(dir),
+      sourceId: source?.item.id ?? this.sourceOfRenditions(summary),
+      createdAt: summary.createdAt,
+      summary,
+    };
+    this.deps.packages.add(stored);
+    return this.entry(stored);
+  }
+
+  /** Packages, newest first, each with its variants' renditions, scores and playbacks. */
+  list(): PackageEntry[] {
+    return this.deps.packages.list().map((p) => this.entry(p));
+  }
+
+  /** Packages the renditions of a batch into the data folder's `packages/`. */
+  async packageBatch(args: {
+    batchId: string;
+    hls: boolean;
+    dash: boolean;
+    segmentSeconds?: number;
+  }): Promise<PackageEntry> {
+    const renditions = this.deps.renditions.list({ batchId: args.batchId });
+    if (renditions.length === 0) {
+      throw new VqError(
+        'NOT_FOUND',
+        `Batch ${args.batchId} has no renditions to package.`,
+        'Encode the ladder first.',
+      );
+    }
+    // The newest rendition of each rung, in the ladder's order of making.
+    const byRung = new Map<string, (typeof renditions)[number]>();
+    for (const r of renditions) if (!byRung.has(r.rungId)) byRung.set(r.rungId, r);
+    const source = this.deps.library.get(renditions[0]!.sourceId);
+    const [ffmpeg, ffprobe] = await Promise.all([
+      this.deps.toolchain.binaryFor('encode'),
+      this.deps.toolchain.binaryFor('probe'),
+    ]);
+    const outDir = path.join(
+      this.deps.dataDir,
+      'packages',
+      `${args.batchId.slice(0, 8)}-${Date.now().toString(36)}`,
+    );
+    await fs.mkdir(path.dirname(outDir), { recursive: true });
+    const summary = await packageLadder({
+      ffmpeg,
+      ffprobe,
+      renditions: [...byRung.values()].reverse().map((r) => ({ rungId: r.rungId, path: r.path })),
+      sourcePath: source?.item.path ?? null,
+      outDir,
+      hls: args.hls,
+      dash: args.dash,
+      segmentSeconds: args.segmentSeconds,
+    });
+    return this.register(outDir, summary);
+  }
+
+  /** Starts a playback session of a package over `profile`; its files are fetched through it. */
+  start(packageId: string, profile: NetworkProfile): { sessionId: string } {
+    const pkg = this.deps.packages.get(packageId);
+    if (!pkg)
+      throw new VqError(
+        'NOT_FOUND',
+        `No package with id ${packageId}.`,
+        'See the packages listed in Play.',
+      );
+    while (this.sessions.size >= MAX_SESSIONS) {
+      const oldest = [...this.sessions.values()].sort((a, b) => a.lastUsed - b.lastUsed)[0]!;
+      this.sessions.delete(oldest.id);
+    }
+    const now = performance.now();
+    const s: Session = {
+      id: randomUUID().replace(/-/g, ''),
+      pkg: { id: pkg.id, dir: pkg.dir },
+      profile,
+      startedAt: now,
+      linkFreeAt: now,
+      lastUsed: Date.now(),
+    };
+    this.sessions.set(s.id, s);
+    return { sessionId: s.id };
+  }
+
+  /**
+   * A file of a session's package, for the player: only the playlists, init and media segments
+   * a package has (`PLAYABLE`), read from inside its folder, paced to the network. Null when the
+   * session or the file is unknown.
+   */
+  async open(sessionId: string, file: string, signal?: AbortSignal): Promise<PlayFile | null> {
+    const s = this.sessions.get(sessionId);
+    if (!s || !PLAYABLE.test(file)) return null;
+    s.lastUsed = Date.now();
+    const full = path.join(s.pkg.dir, ...file.split('/'));
+    const opened = await openRegularFile(full).catch(() => null);
+    if (!opened?.ok) return null;
+    const size = opened.size;
+    const fh = opened.handle;
+    let closed = false;
+    const close = async (): Promise<void> => {
+      if (closed) return;
+      closed = true;
+      await fh.close();
+    };
+    const latency = s.profile.latencyMs ?? 0;
+    const body = async function* (this: PlaybackService): AsyncGenerator<Buffer> {
+      try {
+        if (latency > 0) await sleep(latency, signal);
+        let at = 0;
+        while (at < size && !signal?.aborted) {
+          const chunk = Buffer.alloc(Math.min(PACE_BYTES, size - at));
+          const { bytesRead } = await fh.read(chunk, 0, chunk.length, at);
+          if (bytesRead <= 0) break;
+          await this.pace(s, bytesRead, signal);
+          at += bytesRead;
+          yield chunk.subarray(0, bytesRead);
+        }
+      } finally {
+        await close();
+      }
+    }.call(this);
+    return {
+      size,
+      contentType: CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
+      body,
+      close,
+    };
+  }
+
+  /** Records a playback's report and returns its summary (computed here, see shared/playback.ts). */
+  save(report: PlaybackReport): PlaybackSummary {
+    const pkg = this.deps.packages.get(report.packageId);
+    if (!pkg) throw new VqError('NOT_FOUND', `No package with id ${report.packageId}.`);
+    const links = this.links(pkg.summary, pkg.sourceId);
+    const series = pkg.summary.variants.map((v, i) =>
+      this.series(links[i]!.scoreResultId, v.frameRate),
+    );
+    const summary = summarizePlayback(
+      randomUUID(),
+      new Date().toISOString(),
+      pkg.summary,
+      report,
+      series,
+    );
+    this.deps.packages.addPlayback(summary);
+    return summary;
+  }
+
+  /** Waits until `bytes` may go on the session's link at its current rate. */
+  private async pace(s: Session, bytes: number, signal?: AbortSignal): Promise<void> {
+    const now = performance.now();
+    const kbps = rateAt(s.profile, (now - s.startedAt) / 1000);
+    if (kbps === null) return;
+    const start = Math.max(now, s.linkFreeAt);
+    s.linkFreeAt = start + (bytes * 8) / kbps; // kbit/s = bits per ms
+    const wait = s.linkFreeAt - now;
+    if (wait >= 1) await sleep(wait, signal);
+  }
+
+  private entry(p: {
+    id: string;
+    dir: string;
+    sourceId: string | null;
+    createdAt: string;
+    summary: PackageSummary;
+  }): PackageEntry {
+    return {
+      id: p.id,
+      name: path.basename(p.dir),
+      dir: p.dir,
+      sourceId: p.sourceId,
+      createdAt: p.createdAt,
+      summary: p.summary,
+      variantLinks: this.links(p.summary, p.sourceId),
+      playbacks: this.deps.packages.playbacks(p.id),
+    };
+  }
+
+  /** Each variant's rendition in the library (by the file it was copied from) and its newest VMAF. */
+  private links(summary: PackageSummary, sourceId: string | null): PackageEntry['variantLinks'] {
+    const current = sourceId ? this.deps.scores.list(sourceId).results : [];
+    return summary.variants.map((v) => {
+      const rendition = this.deps.renditions.atPath(v.sourceFile);
+      const score = rendition
+        ? current.find(
+            (r) => r.target.kind === 'rendition' && r.target.id === rendition.id && r.metrics.vmaf,
+          )
+        : undefined;
+      return { renditionId: rendition?.id ?? null, scoreResultId: score?.id ?? null };
+    });
+  }
+
+  private sourceOfRenditions(summary: PackageSummary): string | null {
+    for (const v of summary.variants) {
+      const r = this.deps.renditions.atPath(v.sourceFile);
+      if (r) return r.sourceId;
+    }
+    return null;
+  }
+
+  /** Per-frame VMAF of a stored score result, by frame number. */
+  private series(resultId: string | null, fps: number | null): VariantSeries | null {
+    if (!resultId || !fps) return null;
+    try {
+      const d = this.deps.scores.get(resultId);
+      const values = d.perFrame.vmaf;
+      if (!values) return null;
+      const vmaf: (number | null)[] = [];
+      d.frameNumbers.forEach((n, i) => (vmaf[n] = values[i] ?? null));
+      for (let i = 0; i < vmaf.length; i++) vmaf[i] ??= null;
+      return { fps, vmaf };
+    } catch {
+      return null;
+    }
+  }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
