@@ -5,6 +5,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { BUILT_IN_PROFILES } from '../../shared/playback';
 import { requestSchemas, type VqMethod } from '../../shared/api';
 import { PRESET_LADDERS } from '../../shared/presets';
 import { encodeRequest } from '../../shared/wire/ws';
@@ -323,6 +324,37 @@ function template(method: VqMethod): fc.Arbitrary<unknown> {
           fc.constant('{"format":"vq-project","version":1}'),
         )
         .map((text) => ({ text }));
+    case 'packages.create':
+      return fc.record({
+        batchId: idValue(),
+        segmentSeconds: fc.constantFrom(0.5, 2, 4, 60, 0, 61),
+        hls: fc.boolean(),
+        dash: fc.boolean(),
+      });
+    case 'playback.start':
+      return fc.record({
+        packageId: idValue(),
+        profile: fc.constantFrom(...BUILT_IN_PROFILES),
+      });
+    case 'playback.save':
+      return fc.record({
+        packageId: idValue(),
+        profile: fc.constantFrom(...BUILT_IN_PROFILES),
+        forcedVariant: fc.constantFrom(null, 0, 99),
+        shown: fc.array(
+          fc.record({
+            from: fc.double({ min: 0, max: 20, noNaN: true }),
+            to: fc.double({ min: 0, max: 20, noNaN: true }),
+            variant: fc.nat(3),
+          }),
+          { maxLength: 4 },
+        ),
+        switches: fc.constant([]),
+        stalls: fc.constant([]),
+        buffer: fc.constant([]),
+        startupSeconds: fc.constantFrom(null, 0.5),
+        wallSeconds: fc.constantFrom(0, 10),
+      });
     default:
       return fc.constant({});
   }
