@@ -156,4 +156,15 @@ test('a package plays; a forced rung, then a bandwidth step down, show in the sw
   await page.getByTestId('play-stop').click();
   await expect(summary).toContainText('Step down');
   await expect(page.getByTestId('play-summary-switches')).not.toHaveText('0');
+
+  // The source's report has the package and both playbacks.
+  const items = JSON.parse(vq(['list', '--json'])) as { id: string }[];
+  const reportFile = path.join(dir, 'report.html');
+  vq(['report', items[0]!.id, '--out', reportFile]);
+  const html = fs.readFileSync(reportFile, 'utf8');
+  expect(html).toContain('<section id="packages"><h2>Streaming packages</h2>');
+  expect(html).toContain('HLS (master.m3u8) + DASH (manifest.mpd), 2 s CMAF segments');
+  expect(html).toContain('Step down: 8 Mb/s, then 0.6 Mb/s from 6 s');
+  // The forced playback's row: its time-weighted VMAF, no switch.
+  expect(html).toMatch(/forced 180p<\/td><td>\d+\.\d\d<\/td><td>0<\/td>/);
 });

@@ -283,6 +283,8 @@ export const requestSchemas = {
       hls: z.boolean().default(true),
       dash: z.boolean().default(true),
       segmentSeconds: z.number().min(0.5).max(60).optional(),
+      /** Re-encode rungs whose keyframes miss the segment boundaries, instead of refusing them. */
+      align: z.boolean().default(false),
     })
     .strict(),
   /** Starts playing a package over a shaped network: its files are fetched under the session. */

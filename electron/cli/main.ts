@@ -118,12 +118,13 @@ Commands:
                                        preset, rate control), crossover bitrates and the
                                        recommended per-title ladder (score JSON, manifest.json,
                                        pooled JSON export, or [{bitrate, quality, width, height}])
-  package MANIFEST.json --out DIR [--hls] [--dash] [--segment-seconds S] [--json]
+  package MANIFEST.json --out DIR [--hls] [--dash] [--segment-seconds S] [--align] [--json]
                                        CMAF segments of an encoded ladder (no re-encode) with an
                                        HLS master playlist and a DASH MPD (both by default):
                                        BANDWIDTH is the measured peak, CODECS read from the
                                        streams; rungs whose keyframes miss a segment boundary are
-                                       refused, named with the reason
+                                       refused, named with the reason (--align: re-encoded from
+                                       their source with fixed, closed GOPs on the boundaries)
   report SOURCE_ID|FILE --out REPORT.html
                                        one self-contained HTML report of a source: facts, toolchain,
                                        ladders, scores, RD chart with hull, BD-rate, per-frame charts

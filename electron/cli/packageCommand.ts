@@ -1,5 +1,5 @@
 /**
- * `vq package MANIFEST.json --out DIR [--hls] [--dash] [--segment-seconds S] [--json]`: packages
+ * `vq package MANIFEST.json --out DIR [--hls] [--dash] [--segment-seconds S] [--align] [--json]`: packages
  * an encoded ladder (the manifest.json of `vq encode`) for streaming, as CMAF segments with an HLS
  * master playlist and a DASH MPD over them (both unless one is asked for), without re-encoding
  * (electron/core/package). Exit codes: 0 written, 1 failed (keyframes that do not line up, a
@@ -47,6 +47,7 @@ export async function packageCommand(args: string[]): Promise<number> {
       hls: { type: 'boolean' },
       dash: { type: 'boolean' },
       'segment-seconds': { type: 'string' },
+      align: { type: 'boolean' },
       json: { type: 'boolean' },
     },
     allowPositionals: true,
@@ -86,6 +87,15 @@ export async function packageCommand(args: string[]): Promise<number> {
         hls,
         dash,
         segmentSeconds,
+        align: values.align
+          ? (problems, seg, dir) =>
+              core.playback.alignRungs(
+                problems,
+                seg,
+                dir,
+                new Map(renditions.list.map((r) => [r.rungId, r.path])),
+              )
+          : undefined,
         onProgress: showProgress
           ? (p) => process.stderr.write(`\rvq: packaging ${p.done}/${p.total} ${p.step.padEnd(30)}`)
           : undefined,

@@ -286,6 +286,72 @@ describe('vq package', () => {
     }
   }, 240_000);
 
+  it('--align re-encodes a rung whose GOP does not fit the segments, from its source, and packages it', () => {
+    const dir = tempDir();
+    const dataDir = path.join(dir, 'data');
+    const source = path.join(dir, 'source.mp4');
+    execFileSync('ffmpeg', [
+      ...['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=s=320x180:r=25:d=6'],
+      ...['-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '18', source],
+    ]);
+    const rung = (id: string, gopSeconds: number): object => ({
+      id,
+      width: null,
+      height: 180,
+      encoder: 'libx264',
+      rateControl: { mode: 'crf', crf: 30 },
+      preset: 'ultrafast',
+      gopSeconds,
+      fixedGop: true,
+      pixFmt: 'yuv420p',
+      fpsCap: null,
+      audio: { mode: 'none' },
+      container: 'mp4',
+    });
+    const ladder = path.join(dir, 'ladder.json');
+    fs.writeFileSync(
+      ladder,
+      JSON.stringify({ id: 'al', name: 'Align', rungs: [rung('gop2', 2), rung('gop3', 3)] }),
+    );
+    const enc = vq(
+      ['encode', source, '--ladder', ladder, '--out', path.join(dir, 'enc'), '--json'],
+      dataDir,
+    );
+    expect(enc.code, enc.stderr).toBe(0);
+    const manifest = path.join(
+      (JSON.parse(enc.stdout) as { outDir: string }).outDir,
+      'manifest.json',
+    );
+    const refused = vq(
+      ['package', manifest, '--out', path.join(dir, 'p1'), '--segment-seconds', '2'],
+      dataDir,
+    );
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(
+      /rung "gop3": the segment length \(2 s\) is not a multiple of its GOP \(3 s, 75 frames\)/,
+    );
+    expect(refused.stderr).toContain('--align');
+    const out = path.join(dir, 'p2');
+    const r = vq(
+      ['package', manifest, '--out', out, '--segment-seconds', '2', '--align', '--json'],
+      dataDir,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const summary = JSON.parse(r.stdout) as PackageSummary;
+    const gop3 = summary.variants.find((v) => v.rungId === 'gop3')!;
+    expect(gop3.sourceFile).toBe(path.join(out, 'aligned', 'gop3.mp4'));
+    expect(keyframeTimes(gop3.sourceFile)).toEqual([0, 2, 4]);
+    expect(gop3.segments.map((seg) => seg.d / gop3.timescale)).toEqual([2, 2, 2]);
+    // The re-encode is among the package's commands: from the source, keyframes on the boundaries.
+    const reencode = summary.commands.find((c) => c.includes('-force_key_frames'))!;
+    expect(
+      reencode.some((a) => a.endsWith(path.basename(source)) && a.includes(path.basename(dir))),
+    ).toBe(true);
+    expect(reencode).toContain('libx264');
+    // The rung that fitted was not touched.
+    expect(summary.variants.find((v) => v.rungId === 'gop2')!.sourceFile).not.toContain('aligned');
+  }, 120_000);
+
   it('refuses renditions whose keyframes miss a segment boundary, naming the rung and why, and leaves nothing behind', async () => {
     const dir = tempDir();
     const good = rendition(dir, 'good.mp4', 180, X264(50));

@@ -23,6 +23,7 @@ import {
   mediaPlaylist,
   peakBitrate,
   segmentSeconds as durationsOf,
+  type AlignmentProblem,
   type PackageAudio,
   type PackageSegment,
   type PackageSummary,
@@ -61,6 +62,16 @@ export interface PackageOptions {
   /** Segment length; by default the GOP multiple nearest 4 s that every rendition allows. */
   segmentSeconds?: number;
   signal?: AbortSignal;
+  /**
+   * Asked for rungs whose keyframes do not fit the segments, instead of refusing them: writes an
+   * aligned re-encode of each into `dir` (inside the package) and returns them with the commands
+   * that made them; the rest is checked again. Without it such rungs are refused.
+   */
+  align?: (
+    problems: readonly AlignmentProblem[],
+    segmentSeconds: number,
+    dir: string,
+  ) => Promise<{ rungId: string; path: string; command: string[] }[]>;
   /** Tracks muxed so far of all (the probe and keyframe pass count as the first step). */
   onProgress?: (p: { done: number; total: number; step: string }) => void;
 }
@@ -113,26 +124,43 @@ export async function packageLadder(o: PackageOptions): Promise<PackageSummary> 
   const probed: Probed[] = [];
   for (const input of o.renditions) probed.push(await probeRendition(o, input));
   const seg = o.segmentSeconds ?? defaultSegmentSeconds(probed.map((p) => p.keyframes));
-  const problems = checkAlignment(
-    probed.map((p) => p.keyframes),
-    seg,
-  );
-  if (problems.length > 0) {
-    const gops = describeGops(probed.map((p) => p.keyframes));
-    throw new VqError(
-      'GOPS_MISALIGNED',
-      `These renditions cannot be cut into ${seg} s segments: ${problems.map((p) => `rung "${p.rungId}": ${p.reason}`).join('; ')}.` +
-        (gops ? ` Their GOPs: ${gops}.` : ''),
-      'Encode every rung with a fixed GOP of the same length in seconds (the rung settings "GOP" and "fixed GOP"), or choose a segment length that is a multiple of it (--segment-seconds).',
-    );
-  }
-  const audioFrom = probed.find((p) => p.audio) ?? null;
 
   // Written next to its place, moved there when whole.
   const work = `${outDir}.part-${process.pid}-${randomUUID().slice(0, 8)}`;
   await fs.mkdir(work, { recursive: true });
   try {
     const commands: string[][] = [];
+    let problems = checkAlignment(
+      probed.map((p) => p.keyframes),
+      seg,
+    );
+    if (problems.length > 0 && o.align) {
+      o.onProgress?.({
+        done: 0,
+        total,
+        step: `re-encoding ${problems.length} rung(s) with aligned GOPs`,
+      });
+      for (const made of await o.align(problems, seg, path.join(work, 'aligned'))) {
+        const at = probed.findIndex((p) => p.input.rungId === made.rungId);
+        if (at < 0) continue;
+        probed[at] = await probeRendition(o, { rungId: made.rungId, path: made.path });
+        commands.push(made.command);
+      }
+      problems = checkAlignment(
+        probed.map((p) => p.keyframes),
+        seg,
+      );
+    }
+    if (problems.length > 0) {
+      const gops = describeGops(probed.map((p) => p.keyframes));
+      throw new VqError(
+        'GOPS_MISALIGNED',
+        `These renditions cannot be cut into ${seg} s segments: ${problems.map((p) => `rung "${p.rungId}": ${p.reason}`).join('; ')}.` +
+          (gops ? ` Their GOPs: ${gops}.` : ''),
+        'Encode every rung with a fixed GOP of the same length in seconds (the rung settings "GOP" and "fixed GOP"), choose a segment length that is a multiple of it (--segment-seconds), or let vq package re-encode them aligned (--align).',
+      );
+    }
+    const audioFrom = probed.find((p) => p.audio) ?? null;
     const variants: PackageVariant[] = [];
     for (const [i, p] of probed.entries()) {
       o.onProgress?.({ done: i + 1, total, step: `rung ${p.input.rungId}` });
@@ -144,7 +172,7 @@ export async function packageLadder(o: PackageOptions): Promise<PackageSummary> 
         ...track,
         ...p.video,
         rungId: p.input.rungId,
-        sourceFile: path.resolve(p.input.path),
+        sourceFile: finalPath(path.resolve(p.input.path), work, outDir),
       });
       checkCuts(p.input.rungId, track, seg, p.keyframes);
     }
@@ -164,7 +192,7 @@ export async function packageLadder(o: PackageOptions): Promise<PackageSummary> 
       const track = await measureTrack(path.join(work, 'audio'), 'audio', seg);
       audio = {
         ...track,
-        sourceFile: path.resolve(audioFrom.input.path),
+        sourceFile: finalPath(path.resolve(audioFrom.input.path), work, outDir),
         codec: copy ? a.codec : 'aac',
         channels: a.channels,
         sampleRate: a.sampleRate,
@@ -203,6 +231,12 @@ export async function packageLadder(o: PackageOptions): Promise<PackageSummary> 
     await fs.rm(work, { recursive: true, force: true }).catch(() => undefined);
     throw err;
   }
+}
+
+/** Where a file written inside the work folder (an aligned re-encode) is once the package is in place. */
+function finalPath(file: string, work: string, outDir: string): string {
+  const rel = path.relative(work, file);
+  return rel.startsWith('..') || path.isAbsolute(rel) ? file : path.join(outDir, rel);
 }
 
 /** The folder must be new or empty: a package never replaces files it did not make. */

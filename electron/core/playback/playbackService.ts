@@ -19,8 +19,11 @@ import {
   type PlaybackSummary,
   type VariantSeries,
 } from '../../../shared/playback';
-import type { PackageSummary } from '../../../shared/packaging';
+import { buildEncodeCommand, containerExtension, planLadder } from '../../../shared/encodePlan';
+import type { AlignmentProblem, PackageSummary } from '../../../shared/packaging';
+import { runToolChecked } from '../ffmpeg/process';
 import { openRegularFile } from '../media/regularFile';
+import { sourceGeometry } from '../encode/planBatch';
 import { packageLadder } from '../package/packager';
 import type { LibraryRepo } from '../store/libraryRepo';
 import type { PackageRepo } from '../store/packageRepo';
@@ -102,6 +105,7 @@ export class PlaybackService {
     hls: boolean;
     dash: boolean;
     segmentSeconds?: number;
+    align?: boolean;
   }): Promise<PackageEntry> {
     const renditions = this.deps.renditions.list({ batchId: args.batchId });
     if (renditions.length === 0) {
@@ -125,10 +129,15 @@ export class PlaybackService {
       `${args.batchId.slice(0, 8)}-${Date.now().toString(36)}`,
     );
     await fs.mkdir(path.dirname(outDir), { recursive: true });
+    const inputs = [...byRung.values()].reverse().map((r) => ({ rungId: r.rungId, path: r.path }));
+    const files = new Map(inputs.map((i) => [i.rungId, i.path]));
     const summary = await packageLadder({
       ffmpeg,
       ffprobe,
-      renditions: [...byRung.values()].reverse().map((r) => ({ rungId: r.rungId, path: r.path })),
+      renditions: inputs,
+      align: args.align
+        ? (problems, seg, dir) => this.alignRungs(problems, seg, dir, files)
+        : undefined,
       sourcePath: source?.item.path ?? null,
       outDir,
       hls: args.hls,
@@ -136,6 +145,53 @@ export class PlaybackService {
       segmentSeconds: args.segmentSeconds,
     });
     return this.register(outDir, summary);
+  }
+
+  /**
+   * Re-encodes rungs whose keyframes miss the segment boundaries (packageLadder's `align`): each
+   * from its library source, with its own settings but a fixed, closed GOP that divides the
+   * segment length and keyframes forced on every boundary. A rung that is not a rendition of
+   * this library (its settings unknown) cannot be re-encoded and stays refused.
+   */
+  async alignRungs(
+    problems: readonly AlignmentProblem[],
+    seg: number,
+    dir: string,
+    files: ReadonlyMap<string, string>,
+    signal?: AbortSignal,
+  ): Promise<{ rungId: string; path: string; command: string[] }[]> {
+    const made: { rungId: string; path: string; command: string[] }[] = [];
+    const encoder = await this.deps.toolchain.binaryFor('encode');
+    await fs.mkdir(dir, { recursive: true });
+    for (const p of problems) {
+      const file = files.get(p.rungId);
+      const rendition = file ? this.deps.renditions.atPath(path.resolve(file)) : null;
+      const source = rendition ? this.deps.library.get(rendition.sourceId) : null;
+      if (!rendition || !source || source.refused) continue;
+      const own = rendition.rung.gopSeconds;
+      const gop = own !== null && Math.abs(seg / own - Math.round(seg / own)) < 1e-6 ? own : seg;
+      const rung = { ...rendition.rung, gopSeconds: gop, fixedGop: true };
+      const plan = planLadder(
+        { id: 'aligned', name: 'aligned', rungs: [rung] },
+        sourceGeometry(source.item.media, source.raw),
+      );
+      const planned = plan.rungs[0];
+      if (!planned) continue;
+      const duration = source.item.media.durationSeconds ?? 0;
+      const keyframesAt: number[] = [];
+      for (let t = 0; t < duration; t += seg) keyframesAt.push(t);
+      const out = path.join(dir, `${rendition.rungId}.${containerExtension(rung.container)}`);
+      // One pass: a two-pass rung's aligned copy is encoded in one (its rate as asked).
+      const args = buildEncodeCommand(
+        { path: source.item.path, raw: source.raw },
+        [planned],
+        [out],
+        { keyframesAt },
+      );
+      await runToolChecked(encoder, args, { purpose: 'encode', signal });
+      made.push({ rungId: p.rungId, path: out, command: [encoder, ...args] });
+    }
+    return made;
   }
 
   /** Starts a playback session of a package over `profile`; its files are fetched through it. */

@@ -1,6 +1,12 @@
 /** Escaping for text and attribute values written into the report's HTML and SVG. Pure. */
 
-const ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const ENTITIES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 
 /** Text safe inside an element or a double- or single-quoted attribute. */
 export function esc(text: string | number | null | undefined): string {

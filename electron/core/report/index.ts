@@ -4,6 +4,7 @@
  * per-frame values and commands, the batches and ladders that made them, the ffmpeg builds — and
  * renders it with {@link renderReportHtml}.
  */
+import type { PlaybackService } from '../playback/playbackService';
 import { RD_QUALITIES, rdQualityDirection, type RdQuality } from '../../../shared/rd/quality';
 import { VqError } from '../../../shared/errors';
 import type { Batch } from '../../../shared/queue';
@@ -16,7 +17,14 @@ import type { RenditionRepo } from '../store/renditionRepo';
 import type { Toolchain } from '../toolchain';
 import { renderReportHtml, type ReportBinary, type ReportData } from './reportHtml';
 
-export { renderReportHtml, bdRows, curvePoints, type ReportData, type ReportBinary, type BdRow } from './reportHtml';
+export {
+  renderReportHtml,
+  bdRows,
+  curvePoints,
+  type ReportData,
+  type ReportBinary,
+  type BdRow,
+} from './reportHtml';
 export { decimateMinMax, perFrameChartSvg, rdChartSvg, logTicks, linearTicks } from './svgCharts';
 export { esc } from './html';
 
@@ -30,12 +38,19 @@ export interface ReportDeps {
   jobs: Pick<JobStore, 'getBatch'>;
   /** For the versions of the encoding builds; optional. */
   toolchain?: Pick<Toolchain, 'report'>;
+  /** Streaming packages (and their playbacks); optional. */
+  playback?: Pick<PlaybackService, 'list'>;
 }
 
 /** Gathers the report's data; NOT_FOUND for an unknown source. */
 export async function gatherReport(deps: ReportDeps, sourceId: string): Promise<ReportData> {
   const stored = deps.library.get(sourceId);
-  if (!stored) throw new VqError('NOT_FOUND', `No library item with id ${sourceId}.`, 'See `vq list` for the ids, or pass the file path.');
+  if (!stored)
+    throw new VqError(
+      'NOT_FOUND',
+      `No library item with id ${sourceId}.`,
+      'See `vq list` for the ids, or pass the file path.',
+    );
   const { points, stalePoints } = deps.analysis.get(sourceId);
   const renditions = deps.renditions.list({ sourceId });
   const scores = new Map<string, ScoreResultDetail>();
@@ -50,8 +65,13 @@ export async function gatherReport(deps: ReportDeps, sourceId: string): Promise<
       }
     }
   }
-  const batchIds = [...new Set(renditions.map((r) => r.batchId).filter((id): id is string => id !== null))];
-  const batches = batchIds.map((id) => deps.jobs.getBatch(id)).filter((b): b is Batch => b !== null).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  const batchIds = [
+    ...new Set(renditions.map((r) => r.batchId).filter((id): id is string => id !== null)),
+  ];
+  const batches = batchIds
+    .map((id) => deps.jobs.getBatch(id))
+    .filter((b): b is Batch => b !== null)
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 
   const versions = new Map<string, string | null>();
   if (deps.toolchain) {
@@ -74,14 +94,17 @@ export async function gatherReport(deps: ReportDeps, sourceId: string): Promise<
   }
   for (const s of scores.values()) {
     const b = s.ffmpeg;
-    const vmaf = b.libvmafApi ? `libvmaf ${b.libvmafVersion ?? '?'} (filter API ${b.libvmafApi})` : undefined;
+    const vmaf = b.libvmafApi
+      ? `libvmaf ${b.libvmafVersion ?? '?'} (filter API ${b.libvmafApi})`
+      : undefined;
     add('scoring', b.path, b.version ?? versions.get(b.path) ?? null, vmaf);
   }
   // The first higher-is-better figure some point has (VMAF first); its curves, hull and BD-rate
   // are drawn. CAMBI is never the report's figure: it rates banding alone (see ladderQualityProblem).
   const quality: RdQuality =
-    RD_QUALITIES.find((q) => rdQualityDirection(q) === 'higher' && points.some((p) => p.metrics[q] !== null)) ??
-    'vmafMean';
+    RD_QUALITIES.find(
+      (q) => rdQualityDirection(q) === 'higher' && points.some((p) => p.metrics[q] !== null),
+    ) ?? 'vmafMean';
   return {
     generatedAt: new Date().toISOString(),
     appVersion: deps.version,
@@ -93,12 +116,17 @@ export async function gatherReport(deps: ReportDeps, sourceId: string): Promise<
     scores,
     batches,
     binaries: [...binaries.values()],
+    packages: deps.playback?.list().filter((p) => p.sourceId === sourceId) ?? [],
   };
 }
 
 /** `report.html`: the self-contained HTML report of a source and a file name for it. */
-export async function buildReport(deps: ReportDeps, sourceId: string): Promise<{ fileName: string; html: string }> {
+export async function buildReport(
+  deps: ReportDeps,
+  sourceId: string,
+): Promise<{ fileName: string; html: string }> {
   const data = await gatherReport(deps, sourceId);
-  const base = data.source.fileName.replace(/\.[^.]+$/, '').replace(/[^A-Za-z0-9._-]+/g, '_') || 'source';
+  const base =
+    data.source.fileName.replace(/\.[^.]+$/, '').replace(/[^A-Za-z0-9._-]+/g, '_') || 'source';
   return { fileName: `${base}-report.html`, html: renderReportHtml(data) };
 }

@@ -25,8 +25,18 @@ beforeAll(async () => {
   const ladder = quickLadder('report-test', [
     quickRung({ id: 'x264-180', height: 180, rateControl: { mode: 'crf', crf: 26 } }),
     quickRung({ id: 'x264-120', height: 120, rateControl: { mode: 'crf', crf: 34 } }),
-    quickRung({ id: 'x265-180', height: 180, encoder: 'libx265', rateControl: { mode: 'crf', crf: 28 } }),
-    quickRung({ id: 'x265-120', height: 120, encoder: 'libx265', rateControl: { mode: 'crf', crf: 36 } }),
+    quickRung({
+      id: 'x265-180',
+      height: 180,
+      encoder: 'libx265',
+      rateControl: { mode: 'crf', crf: 28 },
+    }),
+    quickRung({
+      id: 'x265-120',
+      height: 120,
+      encoder: 'libx265',
+      rateControl: { mode: 'crf', crf: 36 },
+    }),
   ]);
   let batchId: string | null = null;
   const finished = new Promise<void>((resolve) => {
@@ -37,7 +47,11 @@ beforeAll(async () => {
       }
     });
   });
-  const started = await c.api['encode.start']({ sourceId, ladder, scoreAfterEncode: { options: { metrics: ['vmaf', 'psnr', 'ssim'] } } });
+  const started = await c.api['encode.start']({
+    sourceId,
+    ladder,
+    scoreAfterEncode: { options: { metrics: ['vmaf', 'psnr', 'ssim'] } },
+  });
   batchId = started.batch.id;
   await finished;
   await c.queue.whenIdle();
@@ -55,7 +69,17 @@ describe('report.html', () => {
   });
 
   it('has every section', () => {
-    for (const id of ['source', 'toolchain', 'ladders', 'scores', 'rd', 'bdrate', 'frames', 'commands']) expect(html).toContain(`<section id="${id}">`);
+    for (const id of [
+      'source',
+      'toolchain',
+      'ladders',
+      'scores',
+      'rd',
+      'bdrate',
+      'frames',
+      'commands',
+    ])
+      expect(html).toContain(`<section id="${id}">`);
     expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
   });
 
@@ -69,16 +93,22 @@ describe('report.html', () => {
 
   it('shows the source facts, the toolchain and the ladder used', () => {
     expect(html).toMatch(/<dt>Video<\/dt><dd>h264 \([^)]*\), 320x180, 24 fps<\/dd>/);
-    expect(html).toMatch(/<td>scoring<\/td><td><code>[^<]*ffmpeg[^<]*<\/code><\/td><td>[^<?]+<\/td><td>libvmaf \d+\.\d+\.\d+ \(filter API 1\)/);
+    expect(html).toMatch(
+      /<td>scoring<\/td><td><code>[^<]*ffmpeg[^<]*<\/code><\/td><td>[^<?]+<\/td><td>libvmaf \d+\.\d+\.\d+ \(filter API 1\)/,
+    );
     expect(html).toMatch(/<td>encoding<\/td>/);
     expect(html).toContain('Test report-test');
-    for (const rung of ['x264-180', 'x264-120', 'x265-180', 'x265-120']) expect(html).toContain(`<td>${rung}</td>`);
+    for (const rung of ['x264-180', 'x264-120', 'x265-180', 'x265-120'])
+      expect(html).toContain(`<td>${rung}</td>`);
   });
 
   it('tabulates the pooled scores of every rendition as analysis.get has them', async () => {
     const { points } = await c.api['analysis.get']({ sourceId });
     expect(points).toHaveLength(4);
-    const scores = html.slice(html.indexOf('<section id="scores">'), html.indexOf('<section id="rd">'));
+    const scores = html.slice(
+      html.indexOf('<section id="scores">'),
+      html.indexOf('<section id="rd">'),
+    );
     for (const p of points) {
       expect(scores).toContain(`<td>${p.label}</td>`);
       expect(scores).toContain(p.metrics.vmafMean!.toFixed(3));
@@ -92,12 +122,18 @@ describe('report.html', () => {
     const hulls = [...rd.matchAll(/<path class="hull" d="([^"]+)"/g)].map((m) => m[1]!);
     expect(hulls.length).toBeGreaterThanOrEqual(1);
     for (const d of hulls) expect(d).toMatch(/^M[\d.]+,[\d.]+ L[\d.]+,[\d.]+/);
-    const bd = html.slice(html.indexOf('<section id="bdrate">'), html.indexOf('<section id="frames">'));
+    const bd = html.slice(
+      html.indexOf('<section id="bdrate">'),
+      html.indexOf('<section id="frames">'),
+    );
     expect(bd).toContain('x265 ultrafast CRF vs x264 ultrafast CRF');
   });
 
   it('draws a per-frame chart per rendition and lists the exact commands', () => {
-    const frames = html.slice(html.indexOf('<section id="frames">'), html.indexOf('<section id="commands">'));
+    const frames = html.slice(
+      html.indexOf('<section id="frames">'),
+      html.indexOf('<section id="commands">'),
+    );
     const paths = [...frames.matchAll(/<path class="series" d="([^"]+)"/g)].map((m) => m[1]!);
     expect(paths).toHaveLength(4);
     for (const d of paths) expect(d.split(' L').length).toBe(24); // 24 frames, fewer than 2 per column: all drawn
@@ -108,17 +144,33 @@ describe('report.html', () => {
   });
 
   it('refuses an unknown source', async () => {
-    await expect(c.api['report.html']({ sourceId: 'nope' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(c.api['report.html']({ sourceId: 'nope' })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
   });
 });
 
 describe('report.html of a source with nothing encoded yet', () => {
   it('still has every section, each saying what is missing', async () => {
-    const other = createCore({ dataDir: path.join(dir, 'data-empty'), host: { mode: 'web' }, queue: 'off' });
+    const other = createCore({
+      dataDir: path.join(dir, 'data-empty'),
+      host: { mode: 'web' },
+      queue: 'off',
+    });
     try {
       const { imported } = await other.api['library.import']({ paths: [clip] });
       const { html: empty } = await other.api['report.html']({ sourceId: imported[0]!.id });
-      for (const id of ['source', 'toolchain', 'ladders', 'scores', 'rd', 'bdrate', 'frames', 'commands']) expect(empty).toContain(`<section id="${id}">`);
+      for (const id of [
+        'source',
+        'toolchain',
+        'ladders',
+        'scores',
+        'rd',
+        'bdrate',
+        'frames',
+        'commands',
+      ])
+        expect(empty).toContain(`<section id="${id}">`);
       expect(empty).toContain('No rendition of this source has been scored yet.');
       expect(empty).toContain('No scored renditions to draw.');
       expect(empty).toContain('No per-frame scores stored.');
@@ -155,18 +207,41 @@ describe('report.html of a mixed library', () => {
         await mixed.queue.whenIdle();
       };
       const abr = (rid: string, height: number, kbps: number) =>
-        quickRung({ id: rid, height, preset: 'veryfast', rateControl: { mode: 'abr', bitrateKbps: kbps } });
-      await encode(quickLadder('abr-ladder', [abr('abr-180', 180, 300), abr('abr-120', 120, 120), abr('abr-90', 90, 50)]));
+        quickRung({
+          id: rid,
+          height,
+          preset: 'veryfast',
+          rateControl: { mode: 'abr', bitrateKbps: kbps },
+        });
+      await encode(
+        quickLadder('abr-ladder', [
+          abr('abr-180', 180, 300),
+          abr('abr-120', 120, 120),
+          abr('abr-90', 90, 50),
+        ]),
+      );
       const crf = (rid: string, height: number, value: number) =>
         quickRung({ id: rid, height, rateControl: { mode: 'crf', crf: value } });
-      await encode(quickLadder('crf-grid', [crf('g180-24', 180, 24), crf('g180-36', 180, 36), crf('g120-24', 120, 24), crf('g120-36', 120, 36)]));
+      await encode(
+        quickLadder('crf-grid', [
+          crf('g180-24', 180, 24),
+          crf('g180-36', 180, 36),
+          crf('g120-24', 120, 24),
+          crf('g120-36', 120, 36),
+        ]),
+      );
 
       const { points } = await mixed.api['analysis.get']({ sourceId: id });
       expect(points).toHaveLength(7);
-      expect(new Set(points.map((p) => `${p.preset} ${p.rateMode}`))).toEqual(new Set(['veryfast abr', 'ultrafast crf']));
+      expect(new Set(points.map((p) => `${p.preset} ${p.rateMode}`))).toEqual(
+        new Set(['veryfast abr', 'ultrafast crf']),
+      );
 
       const { html: report } = await mixed.api['report.html']({ sourceId: id });
-      const rd = report.slice(report.indexOf('<section id="rd">'), report.indexOf('<section id="bdrate">'));
+      const rd = report.slice(
+        report.indexOf('<section id="rd">'),
+        report.indexOf('<section id="bdrate">'),
+      );
       // One hull per setting, never one across both.
       expect(rd).toContain('<h3>x264 ultrafast CRF: ');
       expect(rd).toContain('<h3>x264 veryfast ABR: ');
@@ -175,7 +250,10 @@ describe('report.html of a mixed library', () => {
       // crossover is claimed for it.
       const ladderPart = rd.slice(rd.indexOf('<h3>x264 veryfast ABR: '));
       expect(ladderPart).toMatch(/Best resolution changes: none claimed/);
-      const bd = report.slice(report.indexOf('<section id="bdrate">'), report.indexOf('<section id="frames">'));
+      const bd = report.slice(
+        report.indexOf('<section id="bdrate">'),
+        report.indexOf('<section id="frames">'),
+      );
       const curveCells = [...bd.matchAll(/<tr><td>([^<]+)<\/td>/g)].map((m) => m[1]!);
       expect(curveCells.length).toBeGreaterThan(0);
       // Every row compares one setting with one setting (or a resolution within a setting).
@@ -184,7 +262,13 @@ describe('report.html of a mixed library', () => {
         expect(test).toMatch(/^x264 (ultrafast CRF|veryfast ABR)( \d+x\d+)?$/);
         expect(anchor).toMatch(/^x264 (ultrafast CRF|veryfast ABR)( \d+x\d+)?$/);
       }
-      expect(curveCells.some((n) => /^x264 veryfast ABR vs x264 ultrafast CRF$|^x264 ultrafast CRF vs x264 veryfast ABR$/.test(n))).toBe(true);
+      expect(
+        curveCells.some((n) =>
+          /^x264 veryfast ABR vs x264 ultrafast CRF$|^x264 ultrafast CRF vs x264 veryfast ABR$/.test(
+            n,
+          ),
+        ),
+      ).toBe(true);
     } finally {
       mixed.close();
     }

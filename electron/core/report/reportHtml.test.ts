@@ -33,11 +33,25 @@ const pt = (
 
 describe('bdRows', () => {
   it('compares every encoder setting against the longest curve and each resolution against the lowest one', () => {
-    const x265 = [pt('libx265', 360, 150, 62), pt('libx265', 360, 300, 72), pt('libx265', 720, 600, 84), pt('libx265', 720, 1200, 91)];
-    const x264 = [pt('libx264', 360, 200, 62), pt('libx264', 360, 400, 72), pt('libx264', 720, 800, 84), pt('libx264', 720, 1600, 91)];
+    const x265 = [
+      pt('libx265', 360, 150, 62),
+      pt('libx265', 360, 300, 72),
+      pt('libx265', 720, 600, 84),
+      pt('libx265', 720, 1200, 91),
+    ];
+    const x264 = [
+      pt('libx264', 360, 200, 62),
+      pt('libx264', 360, 400, 72),
+      pt('libx264', 720, 800, 84),
+      pt('libx264', 720, 1600, 91),
+    ];
     const { anchor, rows } = bdRows([...x265, ...x264]);
     expect(anchor).toBe('x264 medium CRF');
-    expect(rows.map((r) => r.curve)).toEqual(['x265 medium CRF vs x264 medium CRF', 'x264 medium CRF 720p vs x264 medium CRF 360p', 'x265 medium CRF 720p vs x265 medium CRF 360p']);
+    expect(rows.map((r) => r.curve)).toEqual([
+      'x265 medium CRF vs x264 medium CRF',
+      'x264 medium CRF 720p vs x264 medium CRF 360p',
+      'x265 medium CRF 720p vs x265 medium CRF 360p',
+    ]);
     // every x265 rate is 3/4 of x264's at the same quality: −25 % exactly
     expect(rows[0]!.result!.bdRatePercent).toBeCloseTo(-25, 9);
     expect(rows[0]!.result).toEqual(bdRate(x264, x265));
@@ -47,7 +61,11 @@ describe('bdRows', () => {
   });
 
   it('never computes a BD-rate across settings: a veryfast ABR ladder and an ultrafast CRF grid of one encoder are two curves', () => {
-    const abr = [pt('libx264', 234, 145, 60, 'veryfast', 'abr'), pt('libx264', 360, 365, 75, 'veryfast', 'abr'), pt('libx264', 540, 730, 86, 'veryfast', 'abr')];
+    const abr = [
+      pt('libx264', 234, 145, 60, 'veryfast', 'abr'),
+      pt('libx264', 360, 365, 75, 'veryfast', 'abr'),
+      pt('libx264', 540, 730, 86, 'veryfast', 'abr'),
+    ];
     const grid = [
       pt('libx264', 240, 120, 55, 'ultrafast'),
       pt('libx264', 240, 260, 62, 'ultrafast'),
@@ -66,12 +84,18 @@ describe('bdRows', () => {
     // No row names an encoder alone (the old "x264 hull", which pooled both settings).
     expect(rows.some((r) => /hull/.test(r.curve))).toBe(false);
     // The only other row is inside the grid: 480p against 240p, same setting.
-    expect(rows.map((r) => r.curve)).toContain('x264 ultrafast CRF 480p vs x264 ultrafast CRF 240p');
+    expect(rows.map((r) => r.curve)).toContain(
+      'x264 ultrafast CRF 480p vs x264 ultrafast CRF 240p',
+    );
     expect(rows).toHaveLength(2);
   });
 
   it('keeps a row it cannot compute and says why (a one-point curve)', () => {
-    const { rows } = bdRows([pt('libsvtav1', 360, 100, 60), pt('libsvtav1', 720, 400, 80), pt('libvpx-vp9', 360, 150, 60)]);
+    const { rows } = bdRows([
+      pt('libsvtav1', 360, 100, 60),
+      pt('libsvtav1', 720, 400, 80),
+      pt('libvpx-vp9', 360, 150, 60),
+    ]);
     expect(rows.map((r) => r.curve)).toEqual(['vpx-vp9 medium CRF vs svtav1 medium CRF']);
     expect(rows[0]!.result).toBeNull();
     expect(rows[0]!.error).toMatch(/test curve has 1 point; PCHIP needs at least 2/);
@@ -197,10 +221,9 @@ describe('the report of scores with XPSNR, CAMBI and VMAF v1', () => {
     expect(merged).toContain('<th>XPSNR-Y</th>');
     expect(merged).toContain('<span class="num">31.000</span>');
     expect(merged).toContain('<span class="num">90.000</span>'); // VMAF min of the earlier score
-    expect([...merged.matchAll(/aria-label="m \([^"]*\): ([^"]+) per frame"/g)].map((x) => x[1])).toEqual([
-      'VMAF',
-      'XPSNR-Y',
-    ]);
+    expect(
+      [...merged.matchAll(/aria-label="m \([^"]*\): ([^"]+) per frame"/g)].map((x) => x[1]),
+    ).toEqual(['VMAF', 'XPSNR-Y']);
     expect(merged).toContain('(run run2)');
     expect(merged).toContain('(run run1)');
 
@@ -229,7 +252,9 @@ describe('the report of scores with XPSNR, CAMBI and VMAF v1', () => {
     expect(scores).toContain('lower is better');
     expect(scores).toMatch(/in dB/);
     expect(scores).toContain('VMAF of 0–110');
-    expect(section('toolchain', 'ladders')).toContain('vmaf_v1.0.16_3d0h_2160 (built-in), scores 0–110');
+    expect(section('toolchain', 'ladders')).toContain(
+      'vmaf_v1.0.16_3d0h_2160 (built-in), scores 0–110',
+    );
 
     const frames = section('frames', 'commands');
     const charts = [
@@ -268,7 +293,12 @@ describe('the report’s rungs', () => {
       c.close();
     }
     const ladder = quickLadder('mixed', [
-      quickRung({ id: 'hw', encoder: 'h264_nvenc', preset: null, rateControl: { mode: 'cbr', bitrateKbps: 900 } }),
+      quickRung({
+        id: 'hw',
+        encoder: 'h264_nvenc',
+        preset: null,
+        rateControl: { mode: 'cbr', bitrateKbps: 900 },
+      }),
       quickRung({
         id: 'x264-auto',
         width: 320,
@@ -280,7 +310,13 @@ describe('the report’s rungs', () => {
         audio: { mode: 'aac', bitrateKbps: 128 },
       }),
     ]);
-    const point = (label: string, width: number, height: number, kbps: number, vmafMean: number): RdRendition => ({
+    const point = (
+      label: string,
+      width: number,
+      height: number,
+      kbps: number,
+      vmafMean: number,
+    ): RdRendition => ({
       renditionId: `r-${label}`,
       scoreResultId: `s-${label}`,
       batchId: 'b',
@@ -297,7 +333,17 @@ describe('the report’s rungs', () => {
       rateMode: 'crf',
       bitrate: kbps * 1000,
       sizeBytes: kbps * 125,
-      metrics: { vmafMean, vmafHmean: null, vmafP5: null, psnr: null, psnrY: null, ssim: null, msSsim: null, xpsnr: null, cambi: null },
+      metrics: {
+        vmafMean,
+        vmafHmean: null,
+        vmafP5: null,
+        psnr: null,
+        psnrY: null,
+        ssim: null,
+        msSsim: null,
+        xpsnr: null,
+        cambi: null,
+      },
       createdAt: 't',
       stale: null,
     });
@@ -306,22 +352,60 @@ describe('the report’s rungs', () => {
       appVersion: 'test',
       source,
       quality: 'vmafMean',
-      points: [point('a', 160, 90, 150, 70), point('b', 320, 180, 400, 90), point('c', 320, 180, 12_345, 96)],
+      points: [
+        point('a', 160, 90, 150, 70),
+        point('b', 320, 180, 400, 90),
+        point('c', 320, 180, 12_345, 96),
+      ],
       renditions: [],
       scores: new Map(),
-      batches: [{ id: 'b', sourceId: source.id, ladder, outDir: dir, decodeOnce: false, createdAt: 't', skipped: [] }],
+      batches: [
+        {
+          id: 'b',
+          sourceId: source.id,
+          ladder,
+          outDir: dir,
+          decodeOnce: false,
+          createdAt: 't',
+          skipped: [],
+        },
+      ],
       binaries: [],
     });
     const section = (id: string, next: string): string =>
       html.slice(html.indexOf(`<section id="${id}">`), html.indexOf(`<section id="${next}">`));
     const ladders = section('ladders', 'scores');
     const cells = (rungId: string): string[] =>
-      [...new RegExp(`<tr><td>${rungId}</td>(.*?)</tr>`).exec(ladders)![1]!.matchAll(/<td>(.*?)<\/td>/g)].map((m) => m[1]!);
+      [
+        ...new RegExp(`<tr><td>${rungId}</td>(.*?)</tr>`)
+          .exec(ladders)![1]!
+          .matchAll(/<td>(.*?)<\/td>/g),
+      ].map((m) => m[1]!);
     expect(ladders).toContain(
       '<tr><th>rung</th><th>size</th><th>encoder</th><th>rate control</th><th>preset</th><th>GOP</th><th>pixels</th><th>fps cap</th><th>audio</th><th>container</th></tr>',
     );
-    expect(cells('hw')).toEqual(['auto×180', 'h264_nvenc', 'CBR 900 kb/s', 'default', '1 s fixed', '8-bit', 'source', 'none', 'mp4']);
-    expect(cells('x264-auto')).toEqual(['320×180', 'libx264', 'CRF 30', 'default (medium)', 'auto', '10-bit', '≤ 30', 'AAC 128', 'mp4']);
+    expect(cells('hw')).toEqual([
+      'auto×180',
+      'h264_nvenc',
+      'CBR 900 kb/s',
+      'default',
+      '1 s fixed',
+      '8-bit',
+      'source',
+      'none',
+      'mp4',
+    ]);
+    expect(cells('x264-auto')).toEqual([
+      '320×180',
+      'libx264',
+      'CRF 30',
+      'default (medium)',
+      'auto',
+      '10-bit',
+      '≤ 30',
+      'AAC 128',
+      'mp4',
+    ]);
     // The recommended rungs from the hull: sizes as a saved rung reads them, rates as everywhere.
     const picks = /<table class="picks">.*?<\/table>/.exec(section('rd', 'bdrate'))![0];
     expect(picks).toContain('<th>size</th>');

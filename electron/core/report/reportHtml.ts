@@ -7,12 +7,26 @@
  * score has them), RD chart with hull and crossovers, BD-rate table, per-frame charts, and the
  * exact ffmpeg commands.
  */
+import type { PackageEntry } from '../../../shared/playback';
 import { type RdRendition } from '../../../shared/analysis';
 import { RD_QUALITY_LABELS, type RdQuality } from '../../../shared/rd/quality';
-import { formatBitrate, formatBitsPerSecond, formatBytes, formatDuration, formatFps } from '../../../shared/format';
+import {
+  formatBitrate,
+  formatBitsPerSecond,
+  formatBytes,
+  formatDuration,
+  formatFps,
+} from '../../../shared/format';
 import type { LibraryItem } from '../../../shared/library';
 import type { Batch, Rendition } from '../../../shared/queue';
-import { bdRate, curvesBySettings, resolutionGroup, type BdResult, type CurvePoint, type RdPoint } from '../../../shared/rd';
+import {
+  bdRate,
+  curvesBySettings,
+  resolutionGroup,
+  type BdResult,
+  type CurvePoint,
+  type RdPoint,
+} from '../../../shared/rd';
 import { RUNG_FIELD_HEADERS, rungFieldTexts, rungSizeText } from '../../../shared/rungText';
 import type { ScoreResultDetail } from '../../../shared/scoreResults';
 import { SERIES_LABELS, type ModelUsed, type ScoreSeries } from '../../../shared/score';
@@ -49,6 +63,8 @@ export interface ReportData {
   /** Batches that made the renditions (their ladders). */
   batches: Batch[];
   binaries: ReportBinary[];
+  /** Streaming packages of this source's ladders (`vq package`), with their playbacks. */
+  packages?: PackageEntry[];
 }
 
 /** One row of the BD-rate table. */
@@ -59,14 +75,15 @@ export interface BdRow {
   error: string | null;
 }
 
-
 /** Series the scores table adds as columns (pooled mean) when a score has them. */
 const EXTRA_COLUMNS: readonly ScoreSeries[] = ['xpsnr', 'xpsnrU', 'xpsnrV', 'cambi'];
 
 /** What the report says about the scale of each added series. */
 const SERIES_NOTE: Partial<Record<ScoreSeries, string>> = {
-  xpsnr: 'XPSNR-Y, -U and -V: the perceptually weighted PSNR of each plane (FFmpeg’s xpsnr filter), in dB, higher is better.',
-  cambi: 'CAMBI: libvmaf’s banding index of the encoded video, from 0 (no visible banding) to 24; lower is better.',
+  xpsnr:
+    'XPSNR-Y, -U and -V: the perceptually weighted PSNR of each plane (FFmpeg’s xpsnr filter), in dB, higher is better.',
+  cambi:
+    'CAMBI: libvmaf’s banding index of the encoded video, from 0 (no visible banding) to 24; lower is better.',
 };
 
 function fixed(v: number | null | undefined, digits: number): string {
@@ -94,7 +111,10 @@ function qualityOf(p: RdRendition, q: RdQuality): number | null {
 }
 
 /** Curve points of the chosen quality (points without it are left out). */
-export function curvePoints(points: readonly RdRendition[], quality: RdQuality): (CurvePoint & { rendition: RdRendition })[] {
+export function curvePoints(
+  points: readonly RdRendition[],
+  quality: RdQuality,
+): (CurvePoint & { rendition: RdRendition })[] {
   const out: (CurvePoint & { rendition: RdRendition })[] = [];
   for (const p of points) {
     const q = qualityOf(p, quality);
@@ -136,14 +156,22 @@ function settingsName(label: string): string {
 export function bdRows(points: readonly CurvePoint[]): { anchor: string | null; rows: BdRow[] } {
   const curves = curvesBySettings(points);
   if (curves.length === 0) return { anchor: null, rows: [] };
-  const anchorCurve = curves.reduce((best, c) => (c.line.length > best.line.length ? c : best), curves[0]!);
+  const anchorCurve = curves.reduce(
+    (best, c) => (c.line.length > best.line.length ? c : best),
+    curves[0]!,
+  );
   const anchorName = settingsName(anchorCurve.label);
   const rows: BdRow[] = [];
   const row = (name: string, anchor: readonly RdPoint[], test: readonly RdPoint[]): BdRow => {
     try {
       return { curve: name, points: test.length, result: bdRate(anchor, test), error: null };
     } catch (err) {
-      return { curve: name, points: test.length, result: null, error: err instanceof Error ? err.message : String(err) };
+      return {
+        curve: name,
+        points: test.length,
+        result: null,
+        error: err instanceof Error ? err.message : String(err),
+      };
     }
   };
   for (const c of curves) {
@@ -154,11 +182,19 @@ export function bdRows(points: readonly CurvePoint[]): { anchor: string | null; 
     const groups = new Map<string, CurvePoint[]>();
     for (const p of c.points) groups.set(p.group, [...(groups.get(p.group) ?? []), p]);
     // A resolution with one point is no curve; it only takes part through the hull.
-    const ordered = [...groups].filter(([, pts]) => pts.length >= 2).sort((a, b) => (a[1][0]!.height ?? 0) - (b[1][0]!.height ?? 0));
+    const ordered = [...groups]
+      .filter(([, pts]) => pts.length >= 2)
+      .sort((a, b) => (a[1][0]!.height ?? 0) - (b[1][0]!.height ?? 0));
     if (ordered.length < 2) continue;
     const [baseGroup, basePoints] = ordered[0]!;
     for (const [g, pts] of ordered.slice(1)) {
-      rows.push(row(`${settingsName(c.label)} ${g} vs ${settingsName(c.label)} ${baseGroup}`, basePoints, pts));
+      rows.push(
+        row(
+          `${settingsName(c.label)} ${g} vs ${settingsName(c.label)} ${baseGroup}`,
+          basePoints,
+          pts,
+        ),
+      );
     }
   }
   return { anchor: anchorName, rows };
@@ -196,10 +232,18 @@ function sourceSection(s: LibraryItem): string {
       ['Container', s.media.containerLongName ?? s.media.container],
       ['Size', formatBytes(s.sizeBytes)],
       ['Duration', formatDuration(s.media.durationSeconds)],
-      ['Video', `${v.codec}${v.profile ? ` (${v.profile})` : ''}, ${v.width}x${v.height}, ${formatFps(v.frameRate)} fps${v.vfr ? ' (variable)' : ''}`],
+      [
+        'Video',
+        `${v.codec}${v.profile ? ` (${v.profile})` : ''}, ${v.width}x${v.height}, ${formatFps(v.frameRate)} fps${v.vfr ? ' (variable)' : ''}`,
+      ],
       ['Frames', v.frameCount === null ? '–' : String(v.frameCount)],
       ['Pixel format', `${v.pixFmt}, ${v.bitDepth}-bit`],
-      ['Colour', [v.colorRange, v.colorPrimaries, v.colorTransfer, v.colorMatrix].map((c) => c ?? '?').join(' / ') + (v.hdr ? ` (HDR ${v.hdr.toUpperCase()})` : '')],
+      [
+        'Colour',
+        [v.colorRange, v.colorPrimaries, v.colorTransfer, v.colorMatrix]
+          .map((c) => c ?? '?')
+          .join(' / ') + (v.hdr ? ` (HDR ${v.hdr.toUpperCase()})` : ''),
+      ],
       ['Bitrate', formatBitrate(s.media.bitrateKbps)],
       ['Library id', s.id],
     ]) +
@@ -236,11 +280,15 @@ function toolchainSection(d: ReportData): string {
 
 function laddersSection(d: ReportData): string {
   const withLadder = d.batches.filter((b) => b.ladder);
-  if (withLadder.length === 0) return `<section id="ladders"><h2>Ladders</h2><p class="muted">No ladder batches made these renditions.</p></section>`;
+  if (withLadder.length === 0)
+    return `<section id="ladders"><h2>Ladders</h2><p class="muted">No ladder batches made these renditions.</p></section>`;
   const parts = withLadder.map((b) => {
     const l = b.ladder!;
     const rows = l.rungs.map((r) => rungFieldTexts(r).map(esc));
-    return `<h3>${esc(l.name)} <span class="muted">(${esc(l.id)}; batch ${esc(b.id)}, ${esc(b.createdAt)})</span></h3>` + table([...RUNG_FIELD_HEADERS], rows);
+    return (
+      `<h3>${esc(l.name)} <span class="muted">(${esc(l.id)}; batch ${esc(b.id)}, ${esc(b.createdAt)})</span></h3>` +
+      table([...RUNG_FIELD_HEADERS], rows)
+    );
   });
   return `<section id="ladders"><h2>Ladders</h2>${parts.join('')}</section>`;
 }
@@ -253,8 +301,14 @@ function resultsOf(d: ReportData, p: RdRendition): ScoreResultDetail[] {
 }
 
 /** The newest of a point's results that has `series`, or undefined. */
-function resultWith(d: ReportData, p: RdRendition, series: ScoreSeries): ScoreResultDetail | undefined {
-  return resultsOf(d, p).find((r) => r.perFrame[series] !== undefined || r.metrics[series] !== undefined);
+function resultWith(
+  d: ReportData,
+  p: RdRendition,
+  series: ScoreSeries,
+): ScoreResultDetail | undefined {
+  return resultsOf(d, p).find(
+    (r) => r.perFrame[series] !== undefined || r.metrics[series] !== undefined,
+  );
 }
 
 /** The added series ({@link EXTRA_COLUMNS}) that any score of the points has. */
@@ -387,24 +441,44 @@ function rdSection(d: ReportData): string {
   const series: RdSeries[] = curves.map((c, i) => ({
     name: settingsName(c.label),
     color: SERIES_COLORS[i % SERIES_COLORS.length]!,
-    points: c.points.map((p) => ({ bitrate: p.bitrate, quality: p.quality, label: `${p.label} ${p.group}` })),
+    points: c.points.map((p) => ({
+      bitrate: p.bitrate,
+      quality: p.quality,
+      label: `${p.label} ${p.group}`,
+    })),
     hull: c.hull,
     crossovers: c.crossovers,
   }));
   const hullTables = curves.map((c) => {
-    const rows = c.hull.map((p) => [esc(p.label), esc(p.group), `<span class="num">${esc(formatBitsPerSecond(p.bitrate))}</span>`, `<span class="num">${fixed(p.quality, 3)}</span>`]);
+    const rows = c.hull.map((p) => [
+      esc(p.label),
+      esc(p.group),
+      `<span class="num">${esc(formatBitsPerSecond(p.bitrate))}</span>`,
+      `<span class="num">${fixed(p.quality, 3)}</span>`,
+    ]);
     const resolutions = new Set(c.hull.map((p) => p.group)).size;
     const cross = c.crossovers.length
-      ? c.crossovers.map((x) => `${x.from} → ${x.to} at ${formatBitsPerSecond(x.bitrate)}`).join('; ')
+      ? c.crossovers
+          .map((x) => `${x.from} → ${x.to} at ${formatBitsPerSecond(x.bitrate)}`)
+          .join('; ')
       : resolutions > 1
         ? 'none claimed (the hull changes resolution only between resolutions of a single point each: no curves cross there)'
         : 'none (one resolution on the hull)';
-    const picks = c.picks.map((r, k) => [esc(k + 1), esc(rungSizeText({ width: r.point.width ?? null, height: r.point.height ?? null })), `<span class="num">${esc(formatBitsPerSecond(r.bitrate))}</span>`, `<span class="num">${fixed(r.quality, 2)}</span>`, esc(r.why)]);
+    const picks = c.picks.map((r, k) => [
+      esc(k + 1),
+      esc(rungSizeText({ width: r.point.width ?? null, height: r.point.height ?? null })),
+      `<span class="num">${esc(formatBitsPerSecond(r.bitrate))}</span>`,
+      `<span class="num">${fixed(r.quality, 2)}</span>`,
+      esc(r.why),
+    ]);
     return (
       `<h3>${esc(settingsName(c.label))}: ${c.hull.length} of ${c.points.length} points on the hull</h3>` +
       table(['rendition', 'resolution', 'bitrate', RD_QUALITY_LABELS[d.quality]], rows) +
       `<p>Best resolution changes: ${esc(cross)} <span class="muted">(crossover drawn at the log-rate midpoint between the neighbouring hull points)</span></p>` +
-      (picks.length ? `<h3>${esc(settingsName(c.label))}: recommended ladder from the hull</h3><p class="muted">Default rules: top rung at the first hull point reaching 95 (or the highest), neighbours 1.5–2× apart and at most 6 apart in quality, floor 150 kb/s; bitrates between hull points are interpolated along the hull.</p>` + table(['rung', 'size', 'bitrate', 'expected quality', 'why'], picks, 'picks') : '')
+      (picks.length
+        ? `<h3>${esc(settingsName(c.label))}: recommended ladder from the hull</h3><p class="muted">Default rules: top rung at the first hull point reaching 95 (or the highest), neighbours 1.5–2× apart and at most 6 apart in quality, floor 150 kb/s; bitrates between hull points are interpolated along the hull.</p>` +
+          table(['rung', 'size', 'bitrate', 'expected quality', 'why'], picks, 'picks')
+        : '')
     );
   });
   return (
@@ -422,7 +496,15 @@ function bdSection(d: ReportData): string {
     return `${head}<p class="muted">Nothing to compare: BD-rate needs a second encoder setting (encoder, preset, rate control), or a second resolution of one setting, with scored renditions.</p></section>`;
   }
   const cells = rows.map((r) => {
-    if (!r.result) return [esc(r.curve), esc(r.points), `<span class="muted">—</span>`, `<span class="muted">—</span>`, '', esc(r.error ?? '')];
+    if (!r.result)
+      return [
+        esc(r.curve),
+        esc(r.points),
+        `<span class="muted">—</span>`,
+        `<span class="muted">—</span>`,
+        '',
+        esc(r.error ?? ''),
+      ];
     const cls = r.result.bdRatePercent < 0 ? 'neg' : r.result.bdRatePercent > 0 ? 'pos' : '';
     return [
       esc(r.curve),
@@ -481,7 +563,8 @@ function perFrameSection(d: ReportData): string {
     const max = headline === 'vmaf' ? vmafMax(resultWith(d, p, 'vmaf')!) : null;
     if (headline) charts.push(chart(headline, max !== null ? { range: [0, max] } : {}));
     if (has('xpsnr')) charts.push(chart('xpsnr', { more: ['xpsnrU', 'xpsnrV'] }));
-    if (has('cambi')) charts.push(chart('cambi', { label: 'CAMBI (lower is better)', range: [0, 1] }));
+    if (has('cambi'))
+      charts.push(chart('cambi', { label: 'CAMBI (lower is better)', range: [0, 1] }));
   });
   return `<section id="frames"><h2>Per-frame scores</h2>${charts.length ? `<p class="muted">Dashed line: the mean. Long clips are drawn with the lowest and highest value of each pixel column, so single bad frames stay visible. CAMBI measures banding: there a lower line is better.</p>${charts.join('')}` : '<p class="muted">No per-frame scores stored.</p>'}</section>`;
 }
@@ -498,15 +581,26 @@ function commandsSection(d: ReportData): string {
     byCommand.set(key, had);
   }
   const enc = [...byCommand.values()].map(
-    (e) => `<h3>${esc(e.files.join(', '))}</h3>` + e.passes.map((c, i) => `${e.passes.length > 1 ? `<div class="muted">pass ${i + 1}</div>` : ''}<pre class="cmd">${esc(c)}</pre>`).join(''),
+    (e) =>
+      `<h3>${esc(e.files.join(', '))}</h3>` +
+      e.passes
+        .map(
+          (c, i) =>
+            `${e.passes.length > 1 ? `<div class="muted">pass ${i + 1}</div>` : ''}<pre class="cmd">${esc(c)}</pre>`,
+        )
+        .join(''),
   );
   const seen = new Set<string>();
   const score: string[] = [];
   for (const r of d.points.flatMap((p) => resultsOf(d, p))) {
     if (seen.has(r.runId)) continue;
     seen.add(r.runId);
-    const labels = d.points.filter((q) => resultsOf(d, q).some((x) => x.runId === r.runId)).map((q) => q.label);
-    score.push(`<h3>${esc(labels.join(', '))} <span class="muted">(run ${esc(r.runId)})</span></h3><pre class="cmd">${esc(formatCommand(r.command))}</pre>`);
+    const labels = d.points
+      .filter((q) => resultsOf(d, q).some((x) => x.runId === r.runId))
+      .map((q) => q.label);
+    score.push(
+      `<h3>${esc(labels.join(', '))} <span class="muted">(run ${esc(r.runId)})</span></h3><pre class="cmd">${esc(formatCommand(r.command))}</pre>`,
+    );
   }
   return (
     `<section id="commands"><h2>ffmpeg commands</h2>` +
@@ -514,6 +608,67 @@ function commandsSection(d: ReportData): string {
     `<h3>Scoring</h3>${score.length ? score.join('') : '<p class="muted">None recorded.</p>'}` +
     `</section>`
   );
+}
+
+/** Streaming packages made of the ladders, and how their playbacks went (the Play view). */
+function packagesSection(d: ReportData): string {
+  const pkgs = d.packages ?? [];
+  if (pkgs.length === 0) return '';
+  const kbps = (bps: number): string => `${Math.round(bps / 1000)} kb/s`;
+  const parts = pkgs.map((p) => {
+    const s = p.summary;
+    const formats = [s.hls ? 'HLS (master.m3u8)' : '', s.dash ? 'DASH (manifest.mpd)' : '']
+      .filter(Boolean)
+      .join(' + ');
+    const variants = table(
+      ['rung', 'size', 'CODECS', 'BANDWIDTH (peak)', 'AVERAGE-BANDWIDTH', 'segments'],
+      s.variants.map((v) => [
+        esc(v.rungId),
+        `${v.width}×${v.height}`,
+        `<code>${esc(v.codecs)}</code>`,
+        kbps(v.peakBps),
+        kbps(v.averageBps),
+        String(v.segments.length),
+      ]),
+    );
+    const plays =
+      p.playbacks.length === 0
+        ? '<p class="muted">Not played in the app yet.</p>'
+        : table(
+            [
+              'played',
+              'network',
+              'rung',
+              'time-weighted VMAF',
+              'switches',
+              'stalls',
+              'start-up',
+              'shown',
+            ],
+            p.playbacks.map((b) => [
+              esc(b.createdAt),
+              esc(b.profileName),
+              esc(b.forcedRungId ? `forced ${b.forcedRungId}` : 'automatic'),
+              b.timeWeightedVmaf === null ? '—' : b.timeWeightedVmaf.toFixed(2),
+              String(b.switches),
+              `${b.stalls} (${b.stallSeconds.toFixed(2)} s)`,
+              b.startupSeconds === null ? '—' : `${b.startupSeconds.toFixed(2)} s`,
+              esc(b.secondsByRung.map((r) => `${r.rungId} ${r.seconds.toFixed(1)} s`).join(', ')),
+            ]),
+          );
+    const commands = s.commands
+      .map((c) => `<pre class="cmd">${esc(formatCommand(c))}</pre>`)
+      .join('');
+    return (
+      `<h3>${esc(p.name)} <span class="muted">(${esc(p.dir)}; ${esc(p.createdAt)})</span></h3>` +
+      `<p>${esc(formats)}, ${s.segmentSeconds} s CMAF segments, ${s.durationSeconds.toFixed(2)} s` +
+      `${s.audio ? `, audio <code>${esc(s.audio.codecs)}</code> (${kbps(s.audio.averageBps)})` : ', no audio'}.</p>` +
+      variants +
+      `<h4>Playbacks</h4>${plays}` +
+      `<details><summary>The ffmpeg commands that wrote the segments</summary>${commands}</details>`
+    );
+  });
+  return `<section id="packages"><h2>Streaming packages</h2>${parts.join('')}</section>`;
 }
 
 /** The whole report as one HTML document. */
@@ -535,6 +690,7 @@ export function renderReportHtml(d: ReportData): string {
     rdSection(d),
     bdSection(d),
     perFrameSection(d),
+    packagesSection(d),
     commandsSection(d),
     '</body></html>',
     '',

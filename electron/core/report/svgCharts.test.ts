@@ -65,7 +65,15 @@ describe('charts', () => {
   });
   it('says so when there is nothing to draw', () => {
     expect(rdChartSvg([], 'VMAF')).toMatch(/No scored renditions/);
-    expect(perFrameChartSvg({ title: 't', seriesLabel: 'VMAF', frames: [0, 1], values: [null, null], mean: null })).toMatch(/no finite VMAF values/);
+    expect(
+      perFrameChartSvg({
+        title: 't',
+        seriesLabel: 'VMAF',
+        frames: [0, 1],
+        values: [null, null],
+        mean: null,
+      }),
+    ).toMatch(/no finite VMAF values/);
   });
   it('draws a per-frame chart on a fixed scale when asked (VMAF v1: 0–110), else fits the values', () => {
     const base = {
@@ -103,7 +111,13 @@ describe('charts', () => {
   });
   it('keeps a long per-frame chart small', () => {
     const values = Array.from({ length: 200_000 }, (_, i) => 80 + (i % 97) / 10);
-    const svg = perFrameChartSvg({ title: 'long', seriesLabel: 'VMAF', frames: values.map((_, i) => i), values, mean: 85 });
+    const svg = perFrameChartSvg({
+      title: 'long',
+      seriesLabel: 'VMAF',
+      frames: values.map((_, i) => i),
+      values,
+      mean: 85,
+    });
     expect(svg.length).toBeLessThan(40_000);
     expect(svg).toContain('frame 199999');
   });
@@ -111,7 +125,9 @@ describe('charts', () => {
 
 describe('esc', () => {
   it('escapes the five HTML specials', () => {
-    expect(esc(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
+    expect(esc(`<a href="x">'&'</a>`)).toBe(
+      '&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;',
+    );
     expect(esc(null)).toBe('');
     expect(esc(3)).toBe('3');
   });

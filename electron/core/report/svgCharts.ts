@@ -23,7 +23,16 @@ export interface RdSeries {
 }
 
 /** Colours for series, distinguishable in print. */
-export const SERIES_COLORS = ['#1f5fbf', '#c0392b', '#218c4a', '#8e44ad', '#d68910', '#117a8b', '#6d4c41', '#555555'];
+export const SERIES_COLORS = [
+  '#1f5fbf',
+  '#c0392b',
+  '#218c4a',
+  '#8e44ad',
+  '#d68910',
+  '#117a8b',
+  '#6d4c41',
+  '#555555',
+];
 
 const W = 760;
 const H = 380;
@@ -47,9 +56,12 @@ export function linearTicks(lo: number, hi: number, count = 6): number[] {
   const raw = span / count;
   const mag = 10 ** Math.floor(Math.log10(raw));
   // The round step whose tick count is nearest the wish.
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).reduce((best, s) => (Math.abs(span / s - count) < Math.abs(span / best - count) ? s : best));
+  const step = [1, 2, 2.5, 5, 10]
+    .map((m) => m * mag)
+    .reduce((best, s) => (Math.abs(span / s - count) < Math.abs(span / best - count) ? s : best));
   const out: number[] = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(Math.round(v / step) * step);
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step)
+    out.push(Math.round(v / step) * step);
   return out;
 }
 
@@ -77,21 +89,36 @@ export function rdChartSvg(series: readonly RdSeries[], qualityLabel: string): s
   qHi += pad;
   const pw = W - M.left - M.right;
   const ph = H - M.top - M.bottom;
-  const x = (r: number): number => M.left + ((Math.log(r) - Math.log(rLo)) / (Math.log(rHi) - Math.log(rLo))) * pw;
+  const x = (r: number): number =>
+    M.left + ((Math.log(r) - Math.log(rLo)) / (Math.log(rHi) - Math.log(rLo))) * pw;
   const y = (q: number): number => M.top + (1 - (q - qLo) / (qHi - qLo)) * ph;
   const parts: string[] = [];
-  parts.push(`<svg class="chart rd-chart" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(`${qualityLabel} against bitrate`)}">`);
+  parts.push(
+    `<svg class="chart rd-chart" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(`${qualityLabel} against bitrate`)}">`,
+  );
   parts.push(`<rect x="${M.left}" y="${M.top}" width="${pw}" height="${ph}" class="plot"/>`);
   for (const t of logTicks(rLo, rHi)) {
-    parts.push(`<line class="grid" x1="${coord(x(t))}" y1="${M.top}" x2="${coord(x(t))}" y2="${M.top + ph}"/>`);
-    parts.push(`<text class="tick" x="${coord(x(t))}" y="${M.top + ph + 16}" text-anchor="middle">${esc(formatBitsPerSecond(t))}</text>`);
+    parts.push(
+      `<line class="grid" x1="${coord(x(t))}" y1="${M.top}" x2="${coord(x(t))}" y2="${M.top + ph}"/>`,
+    );
+    parts.push(
+      `<text class="tick" x="${coord(x(t))}" y="${M.top + ph + 16}" text-anchor="middle">${esc(formatBitsPerSecond(t))}</text>`,
+    );
   }
   for (const t of linearTicks(qLo, qHi)) {
-    parts.push(`<line class="grid" x1="${M.left}" y1="${coord(y(t))}" x2="${M.left + pw}" y2="${coord(y(t))}"/>`);
-    parts.push(`<text class="tick" x="${M.left - 6}" y="${coord(y(t) + 4)}" text-anchor="end">${esc(tickLabel(t))}</text>`);
+    parts.push(
+      `<line class="grid" x1="${M.left}" y1="${coord(y(t))}" x2="${M.left + pw}" y2="${coord(y(t))}"/>`,
+    );
+    parts.push(
+      `<text class="tick" x="${M.left - 6}" y="${coord(y(t) + 4)}" text-anchor="end">${esc(tickLabel(t))}</text>`,
+    );
   }
-  parts.push(`<text class="axis" x="${M.left + pw / 2}" y="${H - 6}" text-anchor="middle">bitrate (log scale)</text>`);
-  parts.push(`<text class="axis" x="14" y="${M.top + ph / 2}" text-anchor="middle" transform="rotate(-90 14 ${M.top + ph / 2})">${esc(qualityLabel)}</text>`);
+  parts.push(
+    `<text class="axis" x="${M.left + pw / 2}" y="${H - 6}" text-anchor="middle">bitrate (log scale)</text>`,
+  );
+  parts.push(
+    `<text class="axis" x="14" y="${M.top + ph / 2}" text-anchor="middle" transform="rotate(-90 14 ${M.top + ph / 2})">${esc(qualityLabel)}</text>`,
+  );
   for (const s of series) {
     for (const c of s.crossovers) {
       const cx = coord(x(c.bitrate));
@@ -104,8 +131,12 @@ export function rdChartSvg(series: readonly RdSeries[], qualityLabel: string): s
   }
   for (const s of series) {
     if (s.hull.length > 1) {
-      const d = s.hull.map((p, i) => `${i === 0 ? 'M' : 'L'}${coord(x(p.bitrate))},${coord(y(p.quality))}`).join(' ');
-      parts.push(`<path class="hull" d="${d}" stroke="${esc(s.color)}"><title>${esc(`${s.name}: convex hull`)}</title></path>`);
+      const d = s.hull
+        .map((p, i) => `${i === 0 ? 'M' : 'L'}${coord(x(p.bitrate))},${coord(y(p.quality))}`)
+        .join(' ');
+      parts.push(
+        `<path class="hull" d="${d}" stroke="${esc(s.color)}"><title>${esc(`${s.name}: convex hull`)}</title></path>`,
+      );
     }
     for (const p of s.points) {
       parts.push(
@@ -117,7 +148,9 @@ export function rdChartSvg(series: readonly RdSeries[], qualityLabel: string): s
   const legendY = M.top + ph - 8 - 16 * (series.length - 1);
   series.forEach((s, i) => {
     const ly = legendY + i * 16;
-    parts.push(`<g class="legend"><line x1="${M.left + pw - 150}" y1="${ly - 4}" x2="${M.left + pw - 130}" y2="${ly - 4}" stroke="${esc(s.color)}"/><circle cx="${M.left + pw - 140}" cy="${ly - 4}" r="3.5" fill="${esc(s.color)}"/><text x="${M.left + pw - 124}" y="${ly}">${esc(s.name)}</text></g>`);
+    parts.push(
+      `<g class="legend"><line x1="${M.left + pw - 150}" y1="${ly - 4}" x2="${M.left + pw - 130}" y2="${ly - 4}" stroke="${esc(s.color)}"/><circle cx="${M.left + pw - 140}" cy="${ly - 4}" r="3.5" fill="${esc(s.color)}"/><text x="${M.left + pw - 124}" y="${ly}">${esc(s.name)}</text></g>`,
+    );
   });
   parts.push('</svg>');
   return parts.join('');
@@ -127,7 +160,10 @@ export function rdChartSvg(series: readonly RdSeries[], qualityLabel: string): s
  * Min/max decimation: for more than 2 × columns values, each column keeps its lowest and highest
  * value in the order they occur. Returns [index, value] pairs; non-finite values are skipped.
  */
-export function decimateMinMax(values: readonly (number | null)[], columns: number): [number, number][] {
+export function decimateMinMax(
+  values: readonly (number | null)[],
+  columns: number,
+): [number, number][] {
   const finite: [number, number][] = [];
   values.forEach((v, i) => {
     if (v !== null && Number.isFinite(v)) finite.push([i, v]);
