@@ -4,12 +4,11 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createCore } from '../core/core';
 import { packageLadder } from '../core/package/packager';
-import { servePlay } from '../main/playRoute';
 import { useTempDirs } from '../testing/tempDir';
 import { startServer } from './server';
 
 // The Play view's media route over a real package: only a session's package files are served,
-// behind the token, paced to the session's network; the desktop route answers the same.
+// behind the token, paced to the session's network (the desktop route: electron/main/playRoute.test.ts).
 const tempDir = useTempDirs();
 
 function rendition(dir: string, name: string, height: number, kbps: number): string {
@@ -108,24 +107,6 @@ describe('playback sessions and their media route', () => {
       expect(head.headers.get('content-length')).toBe(
         String(fs.statSync(path.join(out, 'manifest.mpd')).size),
       );
-
-      // The desktop app's route serves the same bytes.
-      const desktop = await servePlay(
-        new Request(`vq-media://play/${sessionId}/v1/init.mp4`),
-        (s, f, signal) => core.playback.open(s, f, signal),
-      );
-      expect(
-        Buffer.from(await desktop.arrayBuffer()).equals(
-          fs.readFileSync(path.join(out, 'v1', 'init.mp4')),
-        ),
-      ).toBe(true);
-      expect(
-        (
-          await servePlay(new Request(`vq-media://play/${sessionId}/../x`), (s, f, signal) =>
-            core.playback.open(s, f, signal),
-          )
-        ).status,
-      ).toBe(404);
 
       // A playback's report is summarised and kept with the package.
       const saved = await core.api['playback.save']({
