@@ -167,4 +167,14 @@ test('a package plays; a forced rung, then a bandwidth step down, show in the sw
   expect(html).toContain('Step down: 8 Mb/s, then 0.6 Mb/s from 6 s');
   // The forced playback's row: its time-weighted VMAF, no switch.
   expect(html).toMatch(/forced 180p<\/td><td>\d+\.\d\d<\/td><td>0<\/td>/);
+
+  // The same batch packaged from the app: listed with the first, and selected.
+  await page.getByTestId('play-package-batch').locator('summary').click();
+  await page.getByTestId('play-segment').fill('4');
+  await page.getByTestId('play-make-package').click();
+  await expect(page.getByTestId('play-package-message')).toContainText('Packaged to', {
+    timeout: 60_000,
+  });
+  await expect(page.getByTestId('play-package').locator('option')).toHaveCount(2);
+  await expect(page.getByTestId('play-package')).toContainText('3 rungs, 4 s segments');
 });

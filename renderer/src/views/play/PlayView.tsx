@@ -19,6 +19,7 @@ import { useClient } from '../../hooks/useClient';
 import { CommandBlock } from '../../ui/CommandBlock';
 import { ErrorPanel } from '../../ui/ErrorPanel';
 import { drawPlaybackChart, RUNG_COLORS } from './drawPlaybackChart';
+import { PackageBatch } from './PackageBatch';
 import { PlaybackLog, type ShownRange, type SwitchEntry } from './playbackLog';
 
 /** How often the buffer is sampled and the chart redrawn while playing (ms). */
@@ -269,6 +270,12 @@ export function PlayView(): ReactNode {
         </button>
       </header>
       {error ? <ErrorPanel title="Playback" message={error} testId="play-error" /> : null}
+      <PackageBatch
+        onMade={(entry) => {
+          setPackageId(entry.id);
+          void load();
+        }}
+      />
       {packages === null ? (
         <p className="muted">Reading the packages…</p>
       ) : packages.length === 0 ? (
