@@ -138,8 +138,11 @@ export function checkAlignment(
       continue;
     }
     const missing: number[] = [];
-    for (let b = segmentSeconds; b < r.durationSeconds - tol; b += segmentSeconds) {
-      if (!r.keyframes.some((k) => Math.abs(k - b) <= tol)) missing.push(b);
+    for (let k = 1; k * segmentSeconds < r.durationSeconds - tol; k++) {
+      const b = k * segmentSeconds;
+      // Keyframes are ascending: the one at or after b - tol is the only one that can match.
+      const near = r.keyframes[firstAtOrAfter(r.keyframes, b - tol)];
+      if (near === undefined || near > b + tol) missing.push(b);
     }
     if (missing.length > 0) {
       const at = missing[0]!;
@@ -160,6 +163,17 @@ export function checkAlignment(
     }
   }
   return problems;
+}
+
+function firstAtOrAfter(xs: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Segment length people expect by default (seconds); the GOP multiple nearest it is chosen. */
@@ -343,7 +357,7 @@ export function dashManifest(
   const a = pkg.audio;
   if (a) {
     out.push(
-      `    <AdaptationSet id="${setId}" contentType="audio" mimeType="audio/mp4" segmentAlignment="true"` +
+      `    <AdaptationSet id="${setId}" contentType="audio" mimeType="audio/mp4" segmentAlignment="true" startWithSAP="1"` +
         (a.language ? ` lang="${xml(a.language)}"` : '') +
         '>',
       `      <Representation id="${a.dir}" bandwidth="${a.peakBps}" codecs="${xml(a.codecs)}"` +

@@ -6,6 +6,7 @@ import {
   meanOver,
   parseTrace,
   rateAt,
+  seriesOfResult,
   summarizePlayback,
   type PlaybackReport,
 } from './playback';
@@ -46,8 +47,9 @@ const report = (over: Partial<PlaybackReport>): PlaybackReport => ({
 });
 
 // 10 fps, 4 s: low scores 50 on every frame, high 90 but 70 on its last second.
-const low = { fps: 10, vmaf: Array.from({ length: 40 }, () => 50) };
-const high = { fps: 10, vmaf: Array.from({ length: 40 }, (_, i) => (i >= 30 ? 70 : 90)) };
+const times = Array.from({ length: 40 }, (_, i) => i / 10);
+const low = { times, vmaf: Array.from({ length: 40 }, () => 50) };
+const high = { times, vmaf: Array.from({ length: 40 }, (_, i) => (i >= 30 ? 70 : 90)) };
 
 describe('network profiles', () => {
   it('gives the rate of the step in force', () => {
@@ -57,6 +59,14 @@ describe('network profiles', () => {
     expect(rateAt(step, 6)).toBe(600);
     expect(rateAt(BUILT_IN_PROFILES[0]!, 100)).toBeNull();
     for (const p of BUILT_IN_PROFILES) expect(NetworkProfileSchema.safeParse(p).success).toBe(true);
+    const unordered = {
+      name: 'x',
+      steps: [
+        { atSeconds: 5, kbps: 100 },
+        { atSeconds: 1, kbps: 200 },
+      ],
+    };
+    expect(NetworkProfileSchema.safeParse(unordered).success).toBe(false);
   });
 
   it('reads a recorded trace, from its first line, and names the line that is wrong', () => {
@@ -149,9 +159,49 @@ describe('summarizePlayback', () => {
     expect(summarizePlayback('id', 't', pkg, report({}), [low, high]).timeWeightedVmaf).toBeNull();
   });
 
-  it('means per-frame values over a span of frames, and a part of one frame as that frame', () => {
+  it('means the scored frames over a span, and the nearest one for a span between them', () => {
     expect(meanOver(high, 2.5, 3.5)).toBeCloseTo(80, 9);
     expect(meanOver(high, 3.51, 3.52)).toBe(70);
-    expect(meanOver({ fps: 10, vmaf: [1, null, 3] }, 0, 0.3)).toBeNull();
+    expect(meanOver({ times: [0, 0.1, 0.2], vmaf: [1, null, 3] }, 0, 0.3)).toBe(2);
+    expect(meanOver({ times: [], vmaf: [] }, 0, 1)).toBeNull();
+  });
+
+  it('puts a result’s frames on the media clock: start frame, the rate scored at, subsampling', () => {
+    const s = seriesOfResult(
+      {
+        frameNumbers: [0, 2, 4],
+        perFrame: { vmaf: [80, 82, null] },
+        alignment: { startFrame: 30, frameRate: '60/1' },
+      },
+      30,
+    );
+    expect(s).toEqual({ times: [0.5, 0.5 + 2 / 60, 0.5 + 4 / 60], vmaf: [80, 82, null] });
+    expect(
+      seriesOfResult(
+        { frameNumbers: [1], perFrame: {}, alignment: { startFrame: 0, frameRate: null } },
+        25,
+      ),
+    ).toBeNull();
+    expect(
+      seriesOfResult(
+        {
+          frameNumbers: [1],
+          perFrame: { vmaf: [9] },
+          alignment: { startFrame: 0, frameRate: null },
+        },
+        25,
+      )!.times,
+    ).toEqual([0.04]);
+  });
+
+  it('summarises a long report in one sweep', () => {
+    const shown = Array.from({ length: 10_000 }, (_, i) => ({
+      from: (i * 4) / 10_000,
+      to: ((i + 1) * 4) / 10_000,
+      variant: i % 2,
+    }));
+    const s = summarizePlayback('id', 't', pkg, report({ shown }), [low, high]);
+    expect(s.shownSeconds).toBeCloseTo(4, 6);
+    expect(s.secondsByRung.map((r) => r.rungId)).toEqual(['low', 'high']);
   });
 });

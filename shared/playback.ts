@@ -23,7 +23,14 @@ export const NetworkStepSchema = z
 export const NetworkProfileSchema = z
   .object({
     name: z.string().min(1).max(100),
-    steps: z.array(NetworkStepSchema).min(1).max(20_000),
+    steps: z
+      .array(NetworkStepSchema)
+      .min(1)
+      .max(20_000)
+      .refine(
+        (steps) => steps.every((s, i) => i === 0 || s.atSeconds > steps[i - 1]!.atSeconds),
+        'the steps must go up in time',
+      ),
     /** Delay before the first byte of each response (a round trip), in ms. */
     latencyMs: z.number().int().min(0).max(5000).optional(),
   })
@@ -138,7 +145,7 @@ export const PlaybackReportSchema = z
           })
           .strict(),
       )
-      .max(100_000),
+      .max(10_000),
     /** Rung changes: the variant shown from `atMedia` on, noticed `atWall` s after the start. */
     switches: z
       .array(
@@ -205,10 +212,41 @@ export interface PlaybackSummary {
   averageShownBps: number;
 }
 
-/** Per-frame VMAF of a variant's rendition: frame numbers at `fps`, and their scores. */
+/** Per-frame VMAF of a variant's rendition: when each scored frame is shown (s), and its score. */
 export interface VariantSeries {
-  fps: number;
+  /** Ascending media times of the scored frames. */
+  times: readonly number[];
   vmaf: readonly (number | null)[];
+}
+
+/**
+ * A stored result's per-frame VMAF on the media clock: frame numbers count from the alignment's
+ * start frame at the rate the pair was scored at (not the rendition's own rate: a rung with an
+ * fps cap was compared at the source's), and subsampling leaves gaps. `fallbackFps` when the
+ * result names no rate. Null without a VMAF series.
+ */
+export function seriesOfResult(
+  r: {
+    frameNumbers: readonly number[];
+    perFrame: { vmaf?: readonly (number | null)[] };
+    alignment: { startFrame: number; frameRate: string | null };
+  },
+  fallbackFps: number | null,
+): VariantSeries | null {
+  const values = r.perFrame.vmaf;
+  const fps = rateOf(r.alignment.frameRate) ?? fallbackFps;
+  if (!values || !fps) return null;
+  const pairs = r.frameNumbers
+    .map((n, i) => ({ t: (r.alignment.startFrame + n) / fps, v: values[i] ?? null }))
+    .sort((a, b) => a.t - b.t);
+  return { times: pairs.map((p) => p.t), vmaf: pairs.map((p) => p.v) };
+}
+
+function rateOf(nd: string | null): number | null {
+  if (!nd) return null;
+  const [n, d] = nd.split('/').map(Number) as [number, number | undefined];
+  const r = d === undefined ? n : n / d;
+  return Number.isFinite(r) && r > 0 ? r : null;
 }
 
 /**
@@ -233,15 +271,29 @@ export function summarizePlayback(
       variant: r.variant,
     }))
     .filter((r) => r.to > r.from);
-  const cuts = [...new Set(ranges.flatMap((r) => [r.from, r.to]))].sort((a, b) => a - b);
+  // One sweep over the range edges: at each piece between edges, the latest-reported range
+  // covering it wins (n log n, whatever the report holds).
+  const edges: { t: number; open: boolean; order: number }[] = [];
+  ranges.forEach((r, order) =>
+    edges.push({ t: r.from, open: true, order }, { t: r.to, open: false, order }),
+  );
+  edges.sort((a, b) => a.t - b.t);
+  const active = new Set<number>();
   const pieces: { from: number; to: number; variant: number }[] = [];
-  for (let i = 0; i + 1 < cuts.length; i++) {
-    const from = cuts[i]!;
-    const to = cuts[i + 1]!;
-    const mid = (from + to) / 2;
-    let winner: number | null = null;
-    for (const r of ranges) if (r.from <= mid && mid < r.to) winner = r.variant;
-    if (winner !== null) pieces.push({ from, to, variant: winner });
+  let latest = -1;
+  for (let i = 0; i < edges.length; i++) {
+    const e = edges[i]!;
+    if (e.open) active.add(e.order);
+    else active.delete(e.order);
+    if (e.open && e.order > latest) latest = e.order;
+    else if (!e.open && e.order === latest) latest = active.size ? Math.max(...active) : -1;
+    const next = edges[i + 1];
+    if (next && next.t > e.t && latest >= 0) {
+      const variant = ranges[latest]!.variant;
+      const last = pieces[pieces.length - 1];
+      if (last && last.to === e.t && last.variant === variant) last.to = next.t;
+      else pieces.push({ from: e.t, to: next.t, variant });
+    }
   }
   const shownSeconds = pieces.reduce((a, p) => a + (p.to - p.from), 0);
   let weighted = 0;
@@ -281,19 +333,46 @@ export function summarizePlayback(
   };
 }
 
-/** Mean per-frame VMAF of the frames shown in [from, to) seconds; null when one has none. */
+/**
+ * Mean VMAF of the scored frames shown in [from, to) seconds; for a span holding none (shorter
+ * than the gap between scored frames), the nearest scored frame's. Null when the series has none.
+ */
 export function meanOver(s: VariantSeries, from: number, to: number): number | null {
-  const first = Math.max(0, Math.floor(from * s.fps + 1e-6));
-  const last = Math.min(s.vmaf.length, Math.ceil(to * s.fps - 1e-6));
-  if (last <= first) {
-    const v = s.vmaf[Math.min(s.vmaf.length - 1, first)];
-    return v ?? null;
-  }
+  let lo = lowerBound(s.times, from);
   let sum = 0;
-  for (let i = first; i < last; i++) {
-    const v = s.vmaf[i];
-    if (v === null || v === undefined) return null;
-    sum += v;
+  let n = 0;
+  for (; lo < s.times.length && s.times[lo]! < to; lo++) {
+    const v = s.vmaf[lo];
+    if (v !== null && v !== undefined) {
+      sum += v;
+      n++;
+    }
   }
-  return sum / (last - first);
+  if (n > 0) return sum / n;
+  const mid = (from + to) / 2;
+  let best: number | null = null;
+  let bestDistance = Infinity;
+  const at = lowerBound(s.times, mid);
+  for (const i of [at - 2, at - 1, at, at + 1]) {
+    const v = s.vmaf[i];
+    if (i < 0 || i >= s.times.length || v === null || v === undefined) continue;
+    const d = Math.abs(s.times[i]! - mid);
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = v;
+    }
+  }
+  return best;
+}
+
+/** First index whose value is ≥ x in an ascending array. */
+export function lowerBound(xs: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -201,7 +201,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       await opened.close();
       return void res.end();
     }
-    pipeline(Readable.from(opened.body), res, () => gone.abort());
+    // The callback also runs when the client left before the body started: the file is closed.
+    pipeline(Readable.from(opened.body), res, () => {
+      gone.abort();
+      void opened.close();
+    });
   }
 
   async function serveFrame(

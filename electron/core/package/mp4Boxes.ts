@@ -5,6 +5,7 @@
  * the small boxes are read; a segment's media data is skipped.
  */
 import fs from 'node:fs/promises';
+import { openRegularFile } from '../media/regularFile';
 
 interface Box {
   type: string;
@@ -299,6 +300,8 @@ export interface Mp4Track {
   kind: 'video' | 'audio' | 'other';
   /** The sample entry's four-character code (`avc1`, `mp4a`, …). */
   sampleEntry: string;
+  /** Its RFC 6381 codec string, when this reader knows the entry (`mp4a.40.2`, `avc1.64001f`). */
+  codecs: string | null;
   timescale: number;
   /** Display size (tkhd), video only. */
   width: number;
@@ -320,6 +323,8 @@ export interface Mp4Track {
   language: string;
 }
 
+/** Samples a track may have here: 24 hours at 120 fps. */
+const MAX_SAMPLES = 10_368_000;
 /** Sample tables bigger than this are not read in memory (a 2-hour title's moov is a few MB). */
 const MAX_MOOV_BYTES = 256 * 1024 * 1024;
 
@@ -329,7 +334,10 @@ const MAX_MOOV_BYTES = 256 * 1024 * 1024;
  * fragments).
  */
 export async function readMp4Tracks(file: string): Promise<Mp4Track[] | null> {
-  const fh = await fs.open(file, 'r');
+  // Only a regular file: a FIFO named in a manifest must not block a thread.
+  const opened = await openRegularFile(file);
+  if (!opened.ok) return null;
+  const fh = opened.handle;
   try {
     const { size } = await fh.stat();
     const head = Buffer.alloc(16);
@@ -391,20 +399,31 @@ function tracksOf(moov: Buffer): Mp4Track[] | null {
     const stts = get('stts');
     if (!entry || !stts || timescale <= 0) continue;
     // Decode times from stts, composition offsets from ctts, sync samples from stss.
-    const deltas: number[] = [];
-    const sttsCount = moov.readUInt32BE(stts.start + 4);
-    for (let i = 0; i < sttsCount; i++) {
+    // The sample count is stsz's, bounded: a crafted stts cannot make it larger.
+    const stsz = get('stsz') ?? get('stz2');
+    const declared = stsz ? moov.readUInt32BE(stsz.start + 8) : 0;
+    if (declared === 0 || declared > MAX_SAMPLES) return null;
+    const count = declared;
+    const deltas = new Float64Array(count);
+    const sttsCount = Math.min(
+      moov.readUInt32BE(stts.start + 4),
+      Math.floor((stts.end - stts.start - 8) / 8),
+    );
+    let filled = 0;
+    for (let i = 0; i < sttsCount && filled < count; i++) {
       const n = moov.readUInt32BE(stts.start + 8 + i * 8);
       const d = moov.readUInt32BE(stts.start + 12 + i * 8);
-      if (deltas.length + n > 50_000_000) return null;
-      for (let k = 0; k < n; k++) deltas.push(d);
+      for (let k = 0; k < n && filled < count; k++) deltas[filled++] = d;
     }
-    const count = deltas.length;
+    if (filled < count) return null; // a table that does not cover its samples
     const offsets = new Float64Array(count);
     const ctts = get('ctts');
     if (ctts) {
       const signed = moov[ctts.start] === 1;
-      const entries = moov.readUInt32BE(ctts.start + 4);
+      const entries = Math.min(
+        moov.readUInt32BE(ctts.start + 4),
+        Math.floor((ctts.end - ctts.start - 8) / 8),
+      );
       let s = 0;
       for (let i = 0; i < entries && s < count; i++) {
         const n = moov.readUInt32BE(ctts.start + 8 + i * 8);
@@ -417,7 +436,10 @@ function tracksOf(moov: Buffer): Mp4Track[] | null {
     const stss = get('stss');
     let sync: number[] | null = null;
     if (stss) {
-      const n = moov.readUInt32BE(stss.start + 4);
+      const n = Math.min(
+        moov.readUInt32BE(stss.start + 4),
+        Math.floor((stss.end - stss.start - 8) / 4),
+      );
       sync = [];
       for (let i = 0; i < n; i++) sync.push(moov.readUInt32BE(stss.start + 8 + i * 4) - 1);
     }
@@ -433,7 +455,7 @@ function tracksOf(moov: Buffer): Mp4Track[] | null {
       firstPts = Math.min(firstPts, pts[i]!);
       lastEnd = Math.max(lastEnd, pts[i]! + deltas[i]!);
     }
-    const keyIdx = sync ?? [...Array(count).keys()];
+    const keyIdx = sync ?? Array.from({ length: count }, (_, i) => i);
     const keyframes = keyIdx
       .filter((i) => i >= 0 && i < count)
       .map((i) => (pts[i]! - firstPts) / timescale)
@@ -451,7 +473,7 @@ function tracksOf(moov: Buffer): Mp4Track[] | null {
       if (openGopAt !== null) break;
     }
     const counts = new Map<number, number>();
-    for (const d of deltas) counts.set(d, (counts.get(d) ?? 0) + 1);
+    for (let i = 0; i < count; i++) counts.set(deltas[i]!, (counts.get(deltas[i]!) ?? 0) + 1);
     const sampleDelta = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 0;
     let channels: number | null = null;
     let sampleRate: number | null = null;
@@ -459,9 +481,16 @@ function tracksOf(moov: Buffer): Mp4Track[] | null {
       channels = moov.readUInt16BE(entry.start + 16);
       sampleRate = moov.readUInt32BE(entry.start + 24) >>> 16;
     }
+    let codecs: string | null = null;
+    try {
+      codecs = codecString(moov, entry);
+    } catch {
+      // an entry this reader has no codec string for
+    }
     out.push({
       kind,
       sampleEntry: entry.type,
+      codecs,
       timescale,
       width,
       height,

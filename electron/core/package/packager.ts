@@ -167,7 +167,12 @@ export async function packageLadder(o: PackageOptions): Promise<PackageSummary> 
       const dir = `v${i}`;
       const cmd = await muxTrack(o, p.input.path, path.join(work, dir), seg, 'video');
       commands.push(cmd);
-      const track = await measureTrack(path.join(work, dir), dir, seg);
+      const track = await measureTrack(path.join(work, dir), dir, seg).catch((err: unknown) => {
+        throw new VqError(
+          'FFMPEG_FAILED',
+          `Rung "${p.input.rungId}": the segments of ${p.input.path} could not be read: ${(err as Error).message}.`,
+        );
+      });
       variants.push({
         ...track,
         ...p.video,
@@ -223,7 +228,18 @@ export async function packageLadder(o: PackageOptions): Promise<PackageSummary> 
     if (o.hls) await fs.writeFile(path.join(work, 'master.m3u8'), masterPlaylist(summary));
     if (o.dash) await fs.writeFile(path.join(work, 'manifest.mpd'), dashManifest(summary));
     await fs.writeFile(path.join(work, 'package.json'), `${JSON.stringify(summary, null, 2)}\n`);
-    await fs.rm(outDir, { recursive: true, force: true }); // empty (checked), or nothing
+    // Empty when checked; if anything landed in it meanwhile, it stays and the package does not.
+    await fs.rmdir(outDir).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return;
+      if (err.code === 'ENOTEMPTY' || err.code === 'EEXIST') {
+        throw new VqError(
+          'OUTPUT_EXISTS',
+          `${outDir} is not empty any more (something was written into it while packaging).`,
+          'Choose a new folder for the package.',
+        );
+      }
+      throw err;
+    });
     await fs.rename(work, outDir);
     o.onProgress?.({ done: total, total, step: 'done' });
     return summary;
@@ -268,7 +284,9 @@ async function probeRendition(o: PackageOptions, input: PackageInput): Promise<P
   const tracks = await readMp4Tracks(input.path).catch(() => null);
   const video = tracks?.find((t) => t.kind === 'video' && VIDEO_ENTRIES[t.sampleEntry]);
   if (tracks && video && video.keyframes.length > 0) {
-    const a = tracks.find((t) => t.kind === 'audio' && AUDIO_ENTRIES[t.sampleEntry]);
+    // The first audio track, as ffmpeg's -map 0:a:0 takes it; a codec CMAF does not carry as it
+    // is (ALAC, PCM, MP3) is re-encoded to AAC when muxed.
+    const a = tracks.find((t) => t.kind === 'audio');
     const rate = video.sampleDelta > 0 ? reduce(video.timescale, video.sampleDelta) : null;
     return {
       input,
@@ -281,7 +299,9 @@ async function probeRendition(o: PackageOptions, input: PackageInput): Promise<P
       },
       audio: a
         ? {
-            codec: AUDIO_ENTRIES[a.sampleEntry]!,
+            codec: a.codecs?.startsWith('mp4a.40.')
+              ? 'aac'
+              : (AUDIO_ENTRIES[a.sampleEntry] ?? a.sampleEntry),
             channels: a.channels,
             sampleRate: a.sampleRate,
             language: a.language === 'und' ? null : languageTag(a.language),
@@ -301,6 +321,13 @@ async function probeRendition(o: PackageOptions, input: PackageInput): Promise<P
     signal: o.signal,
     countFrames: false,
   });
+  if (!Object.values(VIDEO_ENTRIES).includes(media.video.codec)) {
+    throw new VqError(
+      'UNSUPPORTED',
+      `Rung "${input.rungId}": ${input.path} is ${media.video.codec}; CMAF packages carry H.264, HEVC, AV1 or VP9.`,
+      'Encode the rung with x264, x265, SVT-AV1, libaom or VP9.',
+    );
+  }
   const r = await runToolChecked(
     o.ffprobe,
     [
@@ -373,9 +400,8 @@ const VIDEO_ENTRIES: Record<string, string> = {
   av01: 'av1',
   vp09: 'vp9',
 };
-/** MP4 sample entries of audio, by ffprobe's codec name (mp4a is taken for AAC; init tells). */
+/** MP4 sample entries of audio other than mp4a, by ffprobe's codec name. */
 const AUDIO_ENTRIES: Record<string, string> = {
-  mp4a: 'aac',
   Opus: 'opus',
   'ac-3': 'ac3',
   'ec-3': 'eac3',
@@ -384,8 +410,18 @@ const AUDIO_ENTRIES: Record<string, string> = {
 
 /** A language code fit for a playlist attribute (BCP 47 letters), else null. */
 function languageTag(code: string): string | null {
-  return /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(code) ? code : null;
+  if (!/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(code)) return null;
+  return ISO639_1[code.toLowerCase()] ?? code;
 }
+
+/** ISO 639-2 codes with a two-letter ISO 639-1 form, which BCP 47 (HLS, DASH) prefers. */
+// prettier-ignore
+const ISO639_1: Record<string, string> = {
+  eng: 'en', fra: 'fr', fre: 'fr', deu: 'de', ger: 'de', spa: 'es', ita: 'it', por: 'pt', nld: 'nl',
+  dut: 'nl', swe: 'sv', nor: 'no', dan: 'da', fin: 'fi', pol: 'pl', ces: 'cs', cze: 'cs', rus: 'ru',
+  ukr: 'uk', tur: 'tr', ell: 'el', gre: 'el', ara: 'ar', heb: 'he', hin: 'hi', jpn: 'ja', kor: 'ko',
+  zho: 'zh', chi: 'zh', tha: 'th', vie: 'vi', ind: 'id', hun: 'hu', ron: 'ro', rum: 'ro',
+};
 
 /** A fraction in lowest terms. */
 function reduce(n: number, d: number): [number, number] {

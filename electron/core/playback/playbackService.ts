@@ -12,6 +12,7 @@ import path from 'node:path';
 import { VqError } from '../../../shared/errors';
 import {
   rateAt,
+  seriesOfResult,
   summarizePlayback,
   type NetworkProfile,
   type PackageEntry,
@@ -161,13 +162,20 @@ export class PlaybackService {
     signal?: AbortSignal,
   ): Promise<{ rungId: string; path: string; command: string[] }[]> {
     const made: { rungId: string; path: string; command: string[] }[] = [];
+    const cannot: string[] = [];
     const encoder = await this.deps.toolchain.binaryFor('encode');
     await fs.mkdir(dir, { recursive: true });
     for (const p of problems) {
       const file = files.get(p.rungId);
       const rendition = file ? this.deps.renditions.atPath(path.resolve(file)) : null;
       const source = rendition ? this.deps.library.get(rendition.sourceId) : null;
-      if (!rendition || !source || source.refused) continue;
+      if (!rendition || !source || source.refused) {
+        const why = !rendition
+          ? 'it is not a rendition in this library, so its settings and source are not known'
+          : 'its source is not in the library any more';
+        cannot.push(`rung "${p.rungId}" (${p.reason}) cannot be re-encoded: ${why}`);
+        continue;
+      }
       const own = rendition.rung.gopSeconds;
       const gop = own !== null && Math.abs(seg / own - Math.round(seg / own)) < 1e-6 ? own : seg;
       const rung = { ...rendition.rung, gopSeconds: gop, fixedGop: true };
@@ -176,7 +184,13 @@ export class PlaybackService {
         sourceGeometry(source.item.media, source.raw),
       );
       const planned = plan.rungs[0];
-      if (!planned) continue;
+      if (!planned) {
+        const why = [...plan.refused, ...plan.skipped].map((x) => x.reason).join('; ');
+        cannot.push(
+          `rung "${p.rungId}" cannot be re-encoded from its source: ${why || 'the plan refused it'}`,
+        );
+        continue;
+      }
       const duration = source.item.media.durationSeconds ?? 0;
       const keyframesAt: number[] = [];
       for (let t = 0; t < duration; t += seg) keyframesAt.push(t);
@@ -191,11 +205,18 @@ export class PlaybackService {
       await runToolChecked(encoder, args, { purpose: 'encode', signal });
       made.push({ rungId: p.rungId, path: out, command: [encoder, ...args] });
     }
+    if (cannot.length > 0) {
+      throw new VqError(
+        'GOPS_MISALIGNED',
+        `Some rungs do not fit ${seg} s segments and cannot be re-encoded here: ${cannot.join('; ')}.`,
+        'Encode those rungs with `vq encode` (fixed GOPs whose length divides the segment), or choose another segment length.',
+      );
+    }
     return made;
   }
 
   /** Starts a playback session of a package over `profile`; its files are fetched through it. */
-  start(packageId: string, profile: NetworkProfile): { sessionId: string } {
+  async start(packageId: string, profile: NetworkProfile): Promise<{ sessionId: string }> {
     const pkg = this.deps.packages.get(packageId);
     if (!pkg)
       throw new VqError(
@@ -203,6 +224,21 @@ export class PlaybackService {
         `No package with id ${packageId}.`,
         'See the packages listed in Play.',
       );
+    if (!pkg.summary.hls) {
+      throw new VqError(
+        'UNSUPPORTED',
+        `Package ${path.basename(pkg.dir)} has no HLS playlists (it was made with --dash only).`,
+        'Package it again with HLS to play it here.',
+      );
+    }
+    const master = await fs.stat(path.join(pkg.dir, 'master.m3u8')).catch(() => null);
+    if (!master?.isFile()) {
+      throw new VqError(
+        'NOT_FOUND',
+        `The package's master.m3u8 is gone from ${pkg.dir}.`,
+        'The folder was moved or deleted: package the ladder again.',
+      );
+    }
     while (this.sessions.size >= MAX_SESSIONS) {
       const oldest = [...this.sessions.values()].sort((a, b) => a.lastUsed - b.lastUsed)[0]!;
       this.sessions.delete(oldest.id);
@@ -240,10 +276,12 @@ export class PlaybackService {
       closed = true;
       await fh.close();
     };
+    // The round trip passes before the answer starts, as on a real link (a player measures its
+    // throughput from the first byte).
     const latency = s.profile.latencyMs ?? 0;
+    if (latency > 0) await sleep(latency, signal);
     const body = async function* (this: PlaybackService): AsyncGenerator<Buffer> {
       try {
-        if (latency > 0) await sleep(latency, signal);
         let at = 0;
         while (at < size && !signal?.aborted) {
           const chunk = Buffer.alloc(Math.min(PACE_BYTES, size - at));
@@ -287,9 +325,13 @@ export class PlaybackService {
   /** Waits until `bytes` may go on the session's link at its current rate. */
   private async pace(s: Session, bytes: number, signal?: AbortSignal): Promise<void> {
     const now = performance.now();
-    const kbps = rateAt(s.profile, (now - s.startedAt) / 1000);
-    if (kbps === null) return;
     const start = Math.max(now, s.linkFreeAt);
+    // The rate when these bytes go out, which may be after a step, queued behind others.
+    const kbps = rateAt(s.profile, (start - s.startedAt) / 1000);
+    if (kbps === null) {
+      s.linkFreeAt = start;
+      return;
+    }
     s.linkFreeAt = start + (bytes * 8) / kbps; // kbit/s = bits per ms
     const wait = s.linkFreeAt - now;
     if (wait >= 1) await sleep(wait, signal);
@@ -336,19 +378,13 @@ export class PlaybackService {
     return null;
   }
 
-  /** Per-frame VMAF of a stored score result, by frame number. */
+  /** Per-frame VMAF of a stored score result on the media clock (see `seriesOfResult`). */
   private series(resultId: string | null, fps: number | null): VariantSeries | null {
-    if (!resultId || !fps) return null;
+    if (!resultId) return null;
     try {
-      const d = this.deps.scores.get(resultId);
-      const values = d.perFrame.vmaf;
-      if (!values) return null;
-      const vmaf: (number | null)[] = [];
-      d.frameNumbers.forEach((n, i) => (vmaf[n] = values[i] ?? null));
-      for (let i = 0; i < vmaf.length; i++) vmaf[i] ??= null;
-      return { fps, vmaf };
+      return seriesOfResult(this.deps.scores.get(resultId), fps);
     } catch {
-      return null;
+      return null; // deleted meanwhile
     }
   }
 }

@@ -36,6 +36,13 @@ export function PackageBatch({ onMade }: { onMade: (entry: PackageEntry) => void
     setMessage(null);
     try {
       const seconds = segment.trim() === '' ? undefined : Number(segment);
+      if (seconds !== undefined && !(seconds >= 0.5 && seconds <= 60)) {
+        setMessage({
+          error: true,
+          text: `Segment seconds: "${segment}" is not a number from 0.5 to 60 (leave it empty to choose from the GOPs).`,
+        });
+        return;
+      }
       const entry = await client.call('packages.create', {
         batchId: chosen,
         segmentSeconds: seconds,

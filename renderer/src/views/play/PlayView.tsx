@@ -10,6 +10,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } fro
 import {
   BUILT_IN_PROFILES,
   parseTrace,
+  seriesOfResult,
   type NetworkProfile,
   type PackageEntry,
   type PlaybackSummary,
@@ -60,6 +61,10 @@ export function PlayView(): ReactNode {
   const video = useRef<HTMLVideoElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const running = useRef<Running | null>(null);
+  /** Set while a start waits for its session: a second click starts nothing. */
+  const starting = useRef(false);
+  /** False once the view is gone: a start that finishes after that creates no player. */
+  const mounted = useRef(true);
 
   const load = useCallback(async () => {
     try {
@@ -98,17 +103,11 @@ export function PlayView(): ReactNode {
     if (!pkg) return;
     void Promise.all(
       pkg.variantLinks.map(async (link, i) => {
-        const fps = pkg.summary.variants[i]!.frameRate;
-        if (!link.scoreResultId || !fps) return null;
+        if (!link.scoreResultId) return null;
         const d = await client
           .call('scores.get', { resultId: link.scoreResultId })
           .catch(() => null);
-        const values = d?.perFrame.vmaf;
-        if (!d || !values) return null;
-        const vmaf: (number | null)[] = [];
-        d.frameNumbers.forEach((n, k) => (vmaf[n] = values[k] ?? null));
-        for (let k = 0; k < vmaf.length; k++) vmaf[k] ??= null;
-        return { fps, vmaf };
+        return d ? seriesOfResult(d, pkg.summary.variants[i]!.frameRate) : null;
       }),
     ).then((s) => live && setLoaded({ id: pkg.id, series: s }));
     return () => {
@@ -134,11 +133,27 @@ export function PlayView(): ReactNode {
     }
   }, [client, load]);
 
-  useEffect(() => () => void stop(), [stop]);
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+      void stop();
+    };
+  }, [stop]);
 
-  const start = useCallback(async () => {
+  // Made anew each render: it reads the choices on screen (package, network, rung) when clicked.
+  const start = async (): Promise<void> => {
     const v = video.current;
-    if (!pkg || !v) return;
+    if (!pkg || !v || starting.current) return;
+    starting.current = true;
+    try {
+      await begin(v, pkg);
+    } finally {
+      starting.current = false;
+    }
+  };
+
+  async function begin(v: HTMLVideoElement, pkg: PackageEntry): Promise<void> {
     await stop();
     setSummary(null);
     setError(null);
@@ -154,6 +169,7 @@ export function PlayView(): ReactNode {
       setError((err as Error).message);
       return;
     }
+    if (!mounted.current) return;
     const hls = new Hls({
       // No worker: the page's content security policy allows scripts from the app only.
       enableWorker: false,
@@ -180,21 +196,36 @@ export function PlayView(): ReactNode {
       if (variant !== undefined && variant >= 0) log.segmentShown(variant, data.frag.start, wall());
     });
     hls.on(Hls.Events.ERROR, (_e, data) => {
-      if (data.fatal)
-        setError(
-          `The player stopped: ${data.details}${data.error ? ` (${data.error.message})` : ''}.`,
-        );
+      if (!data.fatal) return;
+      setError(
+        `The player stopped: ${data.details}${data.error ? ` (${data.error.message})` : ''}.`,
+      );
+      void stop();
     });
+    // A seek is no stall, and the media skipped was not shown.
+    let playhead = 0;
+    const onTime = (): void => {
+      if (!v.seeking) playhead = v.currentTime;
+    };
+    const onSeeking = (): void => log.seeking(playhead);
+    const onSeeked = (): void => {
+      playhead = v.currentTime;
+      log.seeked(v.currentTime, wall());
+    };
     const onPlaying = (): void => log.playing(wall());
     const onWaiting = (): void => log.waiting(wall());
     const onEnded = (): void => void stop();
-    v.addEventListener('playing', onPlaying);
-    v.addEventListener('waiting', onWaiting);
-    v.addEventListener('ended', onEnded, { once: true });
+    const listeners: [string, () => void][] = [
+      ['timeupdate', onTime],
+      ['seeking', onSeeking],
+      ['seeked', onSeeked],
+      ['playing', onPlaying],
+      ['waiting', onWaiting],
+      ['ended', onEnded],
+    ];
+    for (const [type, fn] of listeners) v.addEventListener(type, fn);
     hls.on(Hls.Events.DESTROYING, () => {
-      v.removeEventListener('playing', onPlaying);
-      v.removeEventListener('waiting', onWaiting);
-      v.removeEventListener('ended', onEnded);
+      for (const [type, fn] of listeners) v.removeEventListener(type, fn);
     });
     r.timer = window.setInterval(() => {
       log.sampleBuffer(wall(), v.currentTime, bufferAhead(v));
@@ -209,7 +240,7 @@ export function PlayView(): ReactNode {
     hls.loadSource(client.playUrl(sessionId, 'master.m3u8'));
     hls.attachMedia(v);
     setPlaying(true);
-  }, [client, forced, pkg, profileIndex, profiles, stop]);
+  }
 
   // Redraw on every tick.
   const variants = useMemo(
@@ -240,10 +271,11 @@ export function PlayView(): ReactNode {
   }, [live, pkg, playing, variants]);
 
   const onTrace = async (file: File): Promise<void> => {
+    const index = profiles.length;
     try {
       const profile = parseTrace(file.name.replace(/\.[^.]*$/, ''), await file.text());
       setProfiles((p) => [...p, profile]);
-      setProfileIndex(profiles.length);
+      setProfileIndex(index);
     } catch (err) {
       setError(`${file.name}: ${(err as Error).message}`);
     }
@@ -295,7 +327,8 @@ export function PlayView(): ReactNode {
                 data-testid="play-package"
               >
                 {packages.map((p) => (
-                  <option key={p.id} value={p.id}>
+                  <option key={p.id} value={p.id} disabled={!p.summary.hls}>
+                    {p.summary.hls ? '' : '(DASH only, not playable here) '}
                     {p.name} — {p.summary.variants.length} rungs, {p.summary.segmentSeconds} s
                     segments
                   </option>

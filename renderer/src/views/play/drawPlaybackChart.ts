@@ -4,7 +4,7 @@
  * over media time, the switches as marked lines, and the buffer ahead of the playhead as an area
  * against the right-hand scale.
  */
-import type { VariantSeries } from '../../../../shared/playback';
+import { lowerBound, type VariantSeries } from '../../../../shared/playback';
 import type { ShownRange, SwitchEntry } from './playbackLog';
 
 /** Colours of the rungs, lowest first (readable on the dark background). */
@@ -140,17 +140,15 @@ function strokeSeries(
   x: (t: number) => number,
   y: (q: number) => number,
 ): void {
-  const first = Math.max(0, Math.floor(from * s.fps));
-  const last = Math.min(s.vmaf.length - 1, Math.ceil(to * s.fps) - 1);
   ctx.beginPath();
   let open = false;
-  for (let i = first; i <= last; i++) {
+  for (let i = lowerBound(s.times, from); i < s.times.length && s.times[i]! < to; i++) {
     const v = s.vmaf[i];
     if (v === null || v === undefined) {
       open = false;
       continue;
     }
-    const px = x(Math.max(from, Math.min(to, i / s.fps)));
+    const px = x(s.times[i]!);
     if (open) ctx.lineTo(px, y(v));
     else ctx.moveTo(px, y(v));
     open = true;

@@ -37,4 +37,27 @@ describe('PlaybackLog', () => {
     expect(r.startupSeconds).toBe(0.4);
     expect(r.wallSeconds).toBe(7.5);
   });
+
+  it('a seek skips what lies between, and its wait is no stall', () => {
+    const log = new PlaybackLog('p', BUILT_IN_PROFILES[0]!, null);
+    log.segmentShown(1, 0, 0.2);
+    log.playing(0.3);
+    log.seeking(3); // from 3 s, to 20 s
+    log.waiting(3.1);
+    log.seeked(20, 3.2);
+    log.segmentShown(1, 20, 3.4); // same rung: no switch
+    log.playing(3.5);
+    log.segmentShown(0, 22, 5.4);
+    const r = log.report(23, 6);
+    expect(r.shown).toEqual([
+      { from: 0, to: 3, variant: 1 },
+      { from: 20, to: 22, variant: 1 },
+      { from: 22, to: 23, variant: 0 },
+    ]);
+    expect(r.stalls).toEqual([]);
+    expect(r.switches.map((s) => [s.from, s.to])).toEqual([
+      [null, 1],
+      [1, 0],
+    ]);
+  });
 });

@@ -27,7 +27,12 @@ export class PlaybackLog {
   readonly buffer: { atWall: number; atMedia: number; seconds: number }[] = [];
   startupSeconds: number | null = null;
   private current: { from: number; variant: number } | null = null;
+  private resumeVariant: number | null = null;
+  /** The last rung shown, across seeks (a switch is a change from it). */
+  private lastVariant: number | null = null;
   private stallFrom: number | null = null;
+  /** Between a seek and the next picture: waiting then is no stall. */
+  private inSeek = false;
   private lastBuffer = 0;
 
   constructor(
@@ -36,23 +41,47 @@ export class PlaybackLog {
     readonly forcedVariant: number | null,
   ) {}
 
+  /** The person seeks away from `from` (s): what lies between was not shown. */
+  seeking(from: number): void {
+    this.inSeek = true;
+    this.stallFrom = null;
+    if (this.current) {
+      this.closeRange(from);
+      this.resumeVariant = this.current.variant;
+      this.current = null;
+    }
+  }
+
+  /** The seek landed at `to`: the rung shown before goes on from there until a segment says. */
+  seeked(to: number, _wall: number): void {
+    if (this.resumeVariant !== null && !this.current)
+      this.current = { from: to, variant: this.resumeVariant };
+    this.resumeVariant = null;
+  }
+
   /** The playhead entered a segment of `variant` starting at `mediaStart` (s). */
   segmentShown(variant: number, mediaStart: number, wall: number): void {
     if (this.current?.variant === variant) return;
-    if (this.current) this.closeRange(mediaStart);
-    this.switches.push({
-      atWall: wall,
-      atMedia: mediaStart,
-      from: this.current?.variant ?? null,
-      to: variant,
-      buffer: this.lastBuffer,
-    });
+    if (this.current) this.closeRange(Math.max(this.current.from, mediaStart));
+    const from = this.current?.variant ?? this.resumeVariant ?? this.lastVariant;
+    if (from !== variant) {
+      this.switches.push({
+        atWall: wall,
+        atMedia: mediaStart,
+        from,
+        to: variant,
+        buffer: this.lastBuffer,
+      });
+    }
     this.current = { from: mediaStart, variant };
+    this.lastVariant = variant;
+    this.resumeVariant = null;
   }
 
   /** Playback started or resumed at wall time `wall` (s since play was pressed). */
   playing(wall: number): void {
     this.startupSeconds ??= wall;
+    this.inSeek = false;
     if (this.stallFrom !== null) {
       this.stalls.push({ atWall: this.stallFrom, seconds: Math.max(0, wall - this.stallFrom) });
       this.stallFrom = null;
@@ -61,7 +90,8 @@ export class PlaybackLog {
 
   /** The player waits for data (after it had started: a stall). */
   waiting(wall: number): void {
-    if (this.startupSeconds !== null && this.stallFrom === null) this.stallFrom = wall;
+    if (this.startupSeconds !== null && this.stallFrom === null && !this.inSeek)
+      this.stallFrom = wall;
   }
 
   sampleBuffer(wall: number, media: number, seconds: number): void {
