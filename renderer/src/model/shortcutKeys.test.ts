@@ -14,7 +14,7 @@ const press = (p: Partial<KeyPress>): KeyPress => ({
 });
 
 describe('shortcutFor', () => {
-  it('maps Alt+1…9 to the views by physical key (macOS Alt+digit types a symbol)', () => {
+  it('maps Alt+1…9, then Alt+0, to the views by physical key (macOS Alt+digit types a symbol)', () => {
     expect(shortcutFor(press({ altKey: true, code: 'Digit1', key: '¡' }))).toEqual({
       kind: 'view',
       view: 'library',
@@ -37,7 +37,11 @@ describe('shortcutFor', () => {
       kind: 'view',
       view: 'workers',
     });
-    expect(shortcutFor(press({ altKey: true, code: 'Digit0', key: '0' }))).toBeNull();
+    expect(shortcutFor(press({ altKey: true, code: 'Digit0', key: 'º' }))).toEqual({
+      kind: 'view',
+      view: 'play',
+    });
+    expect(shortcutFor(press({ altKey: true, code: 'Minus', key: '-' }))).toBeNull();
   });
 
   it('focuses the import field with / (not while typing) and Ctrl+L (always)', () => {
