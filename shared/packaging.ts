@@ -141,7 +141,7 @@ export function checkAlignment(
     for (let k = 1; k * segmentSeconds < r.durationSeconds - tol; k++) {
       const b = k * segmentSeconds;
       // Keyframes are ascending: the one at or after b - tol is the only one that can match.
-      const near = r.keyframes[firstAtOrAfter(r.keyframes, b - tol)];
+      const near = r.keyframes[lowerBound(r.keyframes, b - tol)];
       if (near === undefined || near > b + tol) missing.push(b);
     }
     if (missing.length > 0) {
@@ -165,7 +165,7 @@ export function checkAlignment(
   return problems;
 }
 
-function firstAtOrAfter(xs: readonly number[], x: number): number {
+export function lowerBound(xs: readonly number[], x: number): number {
   let lo = 0;
   let hi = xs.length;
   while (lo < hi) {

@@ -5,7 +5,7 @@
  * Pure.
  */
 import { z } from 'zod';
-import type { PackageSummary } from './packaging';
+import { lowerBound, type PackageSummary } from './packaging';
 
 /** One step of a network profile: from `atSeconds` after the playback starts, this rate. */
 export const NetworkStepSchema = z
@@ -363,16 +363,4 @@ export function meanOver(s: VariantSeries, from: number, to: number): number | n
     }
   }
   return best;
-}
-
-/** First index whose value is ≥ x in an ascending array. */
-export function lowerBound(xs: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = xs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (xs[mid]! < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -69,6 +69,14 @@ function rendition(
   return file;
 }
 
+/** The error a packaging run ends with (an Error saying so when it packaged instead). */
+function refusal(run: Promise<unknown>): Promise<Error & { code?: string }> {
+  return run.then(
+    () => new Error('packaged'),
+    (e: unknown) => e as Error & { code?: string },
+  );
+}
+
 const X264 = (gop: number): string[] => [
   '-c:v',
   'libx264',
@@ -370,31 +378,29 @@ describe('vq package', () => {
     ]);
     const out = path.join(dir, 'pkg');
     const base = { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe', outDir: out, hls: true, dash: true };
-    const err = await packageLadder({
-      ...base,
-      renditions: [
-        { rungId: '180p', path: good },
-        { rungId: '270p-gop60', path: odd },
-      ],
-    }).then(
-      () => new Error('packaged') as Error & { code?: string },
-      (e: unknown) => e as Error & { code?: string },
+    const err = await refusal(
+      packageLadder({
+        ...base,
+        renditions: [
+          { rungId: '180p', path: good },
+          { rungId: '270p-gop60', path: odd },
+        ],
+      }),
     );
     expect(err).toMatchObject({ code: 'GOPS_MISALIGNED' });
     expect(err.message).toMatch(
       /rung "270p-gop60": the segment length \(4 s\) is not a multiple of its GOP \(2\.4 s, 60 frames\)/,
     );
     expect(err.message).toMatch(/Their GOPs: 180p 2 s, 270p-gop60 2\.4 s/);
-    const loose2 = await packageLadder({
-      ...base,
-      segmentSeconds: 2,
-      renditions: [
-        { rungId: '180p', path: good },
-        { rungId: 'loose', path: loose },
-      ],
-    }).then(
-      () => new Error('packaged') as Error & { code?: string },
-      (e: unknown) => e as Error & { code?: string },
+    const loose2 = await refusal(
+      packageLadder({
+        ...base,
+        segmentSeconds: 2,
+        renditions: [
+          { rungId: '180p', path: good },
+          { rungId: 'loose', path: loose },
+        ],
+      }),
     );
     expect(loose2).toMatchObject({ code: 'GOPS_MISALIGNED' });
     expect(loose2.message).toMatch(
@@ -412,13 +418,12 @@ describe('vq package', () => {
       '-x265-params',
       'log-level=error:keyint=50:min-keyint=50:scenecut=0',
     ]);
-    const openErr = await packageLadder({
-      ...base,
-      segmentSeconds: 2,
-      renditions: [{ rungId: 'hevc-open', path: open }],
-    }).then(
-      () => new Error('packaged') as Error & { code?: string },
-      (e: unknown) => e as Error & { code?: string },
+    const openErr = await refusal(
+      packageLadder({
+        ...base,
+        segmentSeconds: 2,
+        renditions: [{ rungId: 'hevc-open', path: open }],
+      }),
     );
     expect(openErr).toMatchObject({ code: 'GOPS_MISALIGNED' });
     expect(openErr.message).toMatch(

@@ -4,7 +4,8 @@
  * over media time, the switches as marked lines, and the buffer ahead of the playhead as an area
  * against the right-hand scale.
  */
-import { lowerBound, type VariantSeries } from '../../../../shared/playback';
+import { lowerBound } from '../../../../shared/packaging';
+import type { VariantSeries } from '../../../../shared/playback';
 import type { ShownRange, SwitchEntry } from './playbackLog';
 
 /** Colours of the rungs, lowest first (readable on the dark background). */
